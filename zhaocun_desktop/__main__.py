@@ -1,0 +1,3 @@
+from zhaocun_desktop.cli import main
+
+raise SystemExit(main())

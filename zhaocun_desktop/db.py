@@ -1,0 +1,144 @@
+"""The database file: connection settings, schema from the descriptions, migrations.
+
+The schema version lives in ``PRAGMA user_version``. Each migration is a function
+that takes the database from version N-1 to N inside one transaction. After the
+migrations, ``sync_columns`` adds any column a description has gained since (adding
+a field to a register needs no migration of its own).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+from sqlite_utils import Database
+
+from zhaocun_desktop.errors import DatabaseTooNew, UserError
+from zhaocun_desktop.registers import REGISTERS, Register
+
+STAMP_COLUMNS = ("created_at", "updated_at")
+_PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+
+
+def register_columns(register: Register) -> dict[str, type]:
+    """The columns of a register's table, in order, with their Python types."""
+    columns: dict[str, type] = {"id": int}
+    for field in register.fields:
+        columns[field.key] = _PY_TYPES[field.kind.sql_type]
+    columns.update({name: str for name in STAMP_COLUMNS})
+    return columns
+
+
+def _create_tables(db: Database) -> None:
+    for register in REGISTERS:
+        db.table(register.key).create(register_columns(register), pk="id")
+    db.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_id INTEGER,
+            action TEXT NOT NULL,
+            old_values TEXT,
+            new_values TEXT,
+            note TEXT
+        )"""
+    )
+
+
+def _create_indexes(db: Database) -> None:
+    """Indexes for the year/village filters, the default sort and unique fields."""
+    for register in REGISTERS:
+        for key in (register.date_field, register.village_field):
+            if key:
+                db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{key} ON {register.key}({key})")
+        for field in register.fields:
+            if field.unique:
+                db.execute(
+                    f"CREATE UNIQUE INDEX IF NOT EXISTS ux_{register.key}_{field.key} "
+                    f"ON {register.key}({field.key}) WHERE {field.key} IS NOT NULL"
+                )
+    db.execute("CREATE INDEX IF NOT EXISTS ix_audit_record ON audit_log(table_name, record_id)")
+
+
+# MIGRATIONS[n - 1] takes a database from version n - 1 to n.
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    _create_tables,  # 1: the registers, settings, audit log
+    _create_indexes,  # 2: filter, sort and uniqueness indexes
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def sync_columns(db: Database) -> list[str]:
+    """Add the columns that the descriptions name and the tables lack; returns what was added."""
+    added = []
+    for register in REGISTERS:
+        existing = {row[1] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
+        for name, kind in register_columns(register).items():
+            if name not in existing:
+                sql_type = {str: "TEXT", int: "INTEGER", float: "REAL"}[kind]
+                db.execute(f"ALTER TABLE {register.key} ADD COLUMN {name} {sql_type}")
+                added.append(f"{register.key}.{name}")
+    return added
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection with the settings every part of the program relies on.
+
+    ``foreign_keys`` must be set before any transaction starts (it is ignored inside one);
+    ``secure_delete`` overwrites deleted rows so removed ID numbers do not linger in the file.
+    """
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise UserError(f"“{path}”不是本程序的数据库文件（或文件已损坏），无法打开。请选择正确的数据库文件。") from None
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) and upgrade the database at ``path``.
+
+    A database from a newer program is refused before anything is written to it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path)
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseTooNew(
+            f"数据库“{path.name}”由更新版本的程序创建（数据版本 {version}），"
+            f"本程序只能打开数据版本 {SCHEMA_VERSION} 及以前的数据库。"
+            "请安装最新版程序后再打开；此文件未被改动。"
+        )
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    db = Database(conn)
+    migrate(db)
+    return db
+
+
+def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
+    """Run the migrations up to ``target``; each in its own transaction. Returns the new version."""
+    version = schema_version(db.conn)
+    while version < target:
+        with db.atomic():
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+        version += 1
+    if target == SCHEMA_VERSION:
+        with db.atomic():
+            sync_columns(db)
+    return version
+

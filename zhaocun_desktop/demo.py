@@ -1,0 +1,262 @@
+"""A believable sample year for a township of 29 villages, built from a seed.
+
+Nothing here is a report figure: the generator draws records with the mix of
+types the reference report describes, and every figure is counted from them later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from zhaocun_desktop import records
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.registers import (
+    ADVISOR_WORK,
+    DISPUTE_TYPES,
+    ENFORCEMENT_STAFF,
+    ENFORCEMENT_TRAINING,
+    JOINT_MEETING,
+    MEDIATION_CASE,
+    PETITION,
+    PUBLICITY_EVENT,
+    VILLAGE,
+)
+from zhaocun_desktop.values import _ID_CHECK, _ID_WEIGHTS
+
+VILLAGES = (
+    "赵村村", "中汤村", "上坪村", "下坪村", "东坡村", "西坡村", "南沟村", "北岭村", "石门村", "黄庄村",
+    "李沟村", "王湾村", "杨树岭村", "柳树沟村", "大石河村", "小石河村", "桃园村", "枣园村", "松树坪村",
+    "红石寨村", "青山村", "白云村", "龙潭村", "马庄村", "张店村", "刘家庄村", "孙岭村", "新店村", "河口村",
+)  # fmt: skip
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁宋谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "建国军华伟强磊洋勇艳杰娟涛明超秀兰霞平刚桂英芳玉珍凤梅海燕红丽志宏春花国庆金山保安长青德福"
+AREA_CODE = "410423"  # 鲁山县
+
+
+class SampleMaker:
+    """Draws the records of one sample year from a seeded random generator."""
+
+    def __init__(self, year: int, seed: int):
+        self.year = year
+        self.rng = random.Random(seed)
+
+    def name(self) -> str:
+        rng = self.rng
+        return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+    def date(self, month: int | None = None) -> dt.date:
+        month = month or self.rng.randint(1, 12)
+        start = dt.date(self.year, month, 1)
+        end = dt.date(self.year + (month == 12), month % 12 + 1, 1)
+        return start + dt.timedelta(days=self.rng.randrange((end - start).days))
+
+    def id_number(self) -> str:
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=self.rng.randrange(365 * 50))
+        body = f"{AREA_CODE}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
+        return body + _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS)) % 11]
+
+    def phone(self) -> str:
+        return self.rng.choice(("138", "139", "135", "150", "152", "158", "186", "187", "199")) + f"{self.rng.randrange(10**8):08d}"
+
+    # -- registers ---------------------------------------------------------
+
+    def publicity(self) -> list[dict]:
+        rng, rows = self.rng, []
+        nodes = [
+            (3, 8, "3·8妇女节", "妇女", "妇联", "妇女权益保障法宣传"),
+            (3, 15, "3·15消费者权益日", "群众", "市场监管所", "消费者权益保护法律咨询"),
+            (4, 15, "4·15全民国家安全教育日", "群众", "派出所", "国家安全法宣传"),
+            (5, 20, "5月民法典宣传月", "群众", "法律服务所", "民法典进万家"),
+            (6, 12, "安全生产月", "企业", "应急管理办", "安全生产法宣传咨询"),
+            (6, 26, "6·26国际禁毒日", "青少年学生", "派出所", "禁毒宣传"),
+            (12, 4, "12·4国家宪法日", "群众", "派出所、法庭", "宪法宣传日暨全国法治宣传日"),
+        ]
+        for month, day, occasion, audience, partner, title in nodes:
+            for _ in range(rng.choice((1, 1, 2))):
+                rows.append(dict(
+                    event_date=dt.date(self.year, month, min(day + rng.randint(-2, 2), 28)), title=title,
+                    event_type="主题宣传日活动", occasion=occasion, place=rng.choice(VILLAGES), audience=audience,
+                    partners=partner, participants=rng.randint(60, 300), materials=rng.randint(100, 800),
+                    leader=self.name(),
+                ))  # fmt: skip
+        for _ in range(rng.randint(6, 10)):
+            rows.append(dict(
+                event_date=self.date(rng.choice((3, 4, 5, 9, 10, 11, 12))), title="法治进校园：预防未成年人犯罪讲座",
+                event_type="法治进校园", occasion="无", place=rng.choice(VILLAGES), audience="青少年学生",
+                partners="派出所", participants=rng.randint(80, 400), materials=rng.randint(50, 300), leader=self.name(),
+            ))  # fmt: skip
+        for quarter in (6, 12):
+            sat = rng.randint(40, 60)
+            rows.append(dict(
+                event_date=self.date(quarter), title="机关干部和村两委干部法律知识考试", event_type="学法考试",
+                audience=rng.choice(("党员干部", "村两委干部")), participants=sat, passed=sat - rng.randint(0, 3),
+                leader=self.name(),
+            ))  # fmt: skip
+        for month in rng.sample(range(1, 13), 4):
+            rows.append(dict(
+                event_date=self.date(month), title="党委理论学习中心组集体学法", event_type="中心组学法",
+                audience="党员干部", participants=rng.randint(15, 25), leader=self.name(),
+            ))  # fmt: skip
+        for _ in range(rng.randint(8, 14)):
+            kind = rng.choice(("送法进村入户", "法律咨询", "法治讲座"))
+            rows.append(dict(
+                event_date=self.date(), title={"送法进村入户": "送法进村入户", "法律咨询": "法律咨询进集市", "法治讲座": "村民法治讲座"}[kind],
+                event_type=kind, occasion="无", place=rng.choice(VILLAGES), audience="群众",
+                participants=rng.randint(20, 150), materials=rng.randint(0, 300), leader=self.name(),
+            ))  # fmt: skip
+        for village in rng.sample(VILLAGES, 2):
+            rows.append(dict(event_date=self.date(rng.randint(7, 11)), title=f"{village}民主法治示范村创建推进会",
+                             event_type="民主法治村创建", place=village, audience="村两委干部", participants=rng.randint(10, 30)))
+        return rows
+
+    def staff(self) -> list[dict]:
+        rng, rows = self.rng, []
+        units = ("综合行政执法大队", "党政办", "自然资源所", "应急管理办", "农业服务中心", "市场监管所", "生态环境办")
+        for number in range(rng.randint(34, 40)):
+            in_post = rng.random() < 0.9
+            staff_type = "在编人员" if in_post or rng.random() < 0.5 else rng.choice(("工勤人员", "劳务派遣", "临时聘用"))
+            row = dict(name=self.name(), unit=rng.choice(units), position=rng.choice(("科员", "队员", "副队长", "主任", "")),
+                       in_post=in_post, staff_type=staff_type, phone=self.phone(), training_hours=rng.randint(12, 60))
+            if in_post and staff_type == "在编人员" and rng.random() < 0.88:
+                issued = dt.date(self.year - rng.randint(0, 2), rng.randint(1, 12), rng.randint(1, 28))
+                row.update(cert_no=f"豫{41_0423_00 + number:08d}{rng.randrange(100):02d}", cert_type="省政府行政执法证",
+                           domain=rng.choice(("综合执法", "自然资源", "安全生产", "农业农村")), issuer="鲁山县人民政府",
+                           issue_date=issued, valid_until=issued.replace(year=issued.year + 3),
+                           review=rng.choice(("合格", "合格", "优秀")))
+            rows.append(row)
+        return rows
+
+    def training(self) -> list[dict]:
+        rng, rows = self.rng, []
+        for month in sorted(rng.sample(range(1, 13), 6)):
+            rows.append(dict(train_date=self.date(month), content=rng.choice(("行政处罚法专题培训", "行政执法程序规范培训", "执法文书制作培训", "安全生产执法业务培训")),
+                             train_type="培训", hours=rng.choice((2, 3, 4)), participants=rng.randint(20, 40)))
+        for month in rng.sample(range(3, 12), 3):
+            rows.append(dict(train_date=self.date(month), content="执法案卷评查岗位练兵", train_type="岗位练兵", hours=2, participants=rng.randint(10, 30)))
+        sat = rng.randint(6, 12)
+        rows.append(dict(train_date=self.date(rng.randint(8, 11)), content="行政执法资格考试", train_type="考试", participants=sat, passed=sat - rng.randint(0, 2)))
+        return rows
+
+    def advisor(self) -> list[dict]:
+        rng, rows = self.rng, []
+        gov = self.name()
+        village_advisors = [self.name() for _ in range(5)]
+
+        def add(work_type: str, total: int, parts: int, government: bool = False, **extra) -> None:
+            cuts = sorted(rng.sample(range(1, total), parts - 1)) if parts > 1 else []
+            for amount in (b - a for a, b in zip([0, *cuts], [*cuts, total])):
+                village = rng.choice(VILLAGES)
+                rows.append(dict(work_date=self.date(), advisor_type="政府法律顾问" if government else "村(居)法律顾问",
+                                 advisor=gov if government else village_advisors[VILLAGES.index(village) % 5],
+                                 village=None if government else village, work_type=work_type, quantity=amount, **extra))
+
+        add("合同审查", rng.randint(6, 10), 5, government=True, summary="镇政府合同合法性审查")
+        add("依法行政咨询", rng.randint(4, 7), 4, government=True, summary="依法行政法律意见")
+        for village in VILLAGES:  # every village visited, several times
+            for _ in range(rng.randint(1, 3)):
+                rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[VILLAGES.index(village) % 5],
+                                 village=village, work_type="走访", quantity=1, people=rng.randint(3, 9), summary="走访群众，了解法律需求"))
+        for _ in range(3):
+            rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=rng.choice(village_advisors),
+                             village=rng.choice(VILLAGES), work_type="代理诉讼", quantity=1,
+                             result=rng.choice(("胜诉", "胜诉", "胜诉", "调解")), summary="代理村集体民事诉讼"))
+        for village in rng.sample(VILLAGES, rng.randint(15, 22)):
+            rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[VILLAGES.index(village) % 5],
+                             village=village, work_type="村规民约审查修订", quantity=1))
+        add("参与纠纷调处", rng.randint(150, 190), 40)
+        add("合同(协议)审查", rng.randint(280, 330), 45)
+        add("法律咨询解答", rng.randint(120, 160), 50, people=None)
+        for row in rows:
+            if row["work_type"] == "法律咨询解答":
+                row["people"] = row["quantity"] * rng.randint(6, 9)
+        add("法治讲座", rng.randint(6, 10), rng.randint(6, 6))
+        add("法律援助", 3, 3, summary="法律援助送法进农村")
+        add("引导申请法律援助", rng.randint(8, 12), 6)
+        return rows
+
+    def cases(self, number_from: int = 1) -> list[dict]:
+        rng, rows = self.rng, []
+        weights = (14, 18, 12, 8, 10, 6, 4, 7, 5, 4, 3, 2, 1, 1, 1, 4)
+        for number in range(number_from, number_from + rng.randint(170, 195)):
+            village = rng.choice(VILLAGES)
+            accepted = self.date()
+            result = rng.choices(("调解成功", "调解不成功", "调解中止", "调解中"), (88, 6, 2, 4))[0]
+            row = dict(
+                case_no=f"（{self.year}）赵人调字第{number}号", accepted=accepted, village=village,
+                org=rng.choices(("村调委会", "镇调委会", "其他"), (55, 35, 10))[0],
+                dispute_type=rng.choices(DISPUTE_TYPES, weights)[0],
+                source=rng.choices(("排查发现", "当事人申请", "移交委托", "其他"), (45, 40, 10, 5))[0],
+                parties=f"{self.name()}与{self.name()}", id_number=self.id_number(), phone=self.phone(),
+                people=rng.choice((2, 2, 2, 3, 4, 6)), amount=rng.choice((None, None, rng.randint(5, 500) * 100)),
+                summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.name(), result=result,
+            )  # fmt: skip
+            if result != "调解中":
+                row["closed"] = accepted + dt.timedelta(days=rng.randint(1, 30))
+            if result == "调解成功":
+                row["agreement"] = rng.choice(("书面", "书面", "口头"))
+                row["confirmed"] = rng.random() < 0.05
+            rows.append(row)
+        return rows
+
+    def meetings(self) -> list[dict]:
+        rng = self.rng
+        months = sorted(rng.sample(range(1, 13), rng.randint(9, 12)))
+        return [dict(meet_date=self.date(month), units="综治办、派出所、法庭、司法所", topic="矛盾纠纷排查化解联席例会",
+                     disputes_found=rng.randint(8, 25)) for month in months]
+
+    def petitions(self) -> list[dict]:
+        rng, rows = self.rng, []
+        levels = ["本镇"] * rng.randint(18, 30) + ["到县"] * rng.randint(3, 8) + ["到市"] * rng.randint(1, 3) + ["到省"] * rng.randint(0, 2) + ["进京"] * rng.randint(0, 1)
+        for level in levels:
+            registered = self.date()
+            on_time = rng.random() < 0.97
+            rows.append(dict(reg_date=registered, petitioner=self.name(), village=rng.choice(VILLAGES),
+                             method=rng.choice(("来信", "来访", "来访", "网上")), level=level,
+                             matter=rng.choice(("土地承包纠纷", "宅基地边界", "拖欠工资", "邻里矛盾", "低保申请")),
+                             on_time=on_time, done_date=registered + dt.timedelta(days=rng.randint(5, 58) if on_time else 75),
+                             satisfied=rng.random() < 0.9))
+        return rows
+
+
+def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231) -> dict[str, int]:
+    """Create the sample database at ``path`` (which must not exist); returns rows written per register."""
+    path = Path(path)
+    if path.exists():
+        from zhaocun_desktop.errors import UserError
+
+        raise UserError(f"“{path}”已存在。示例数据只写入新文件，请换一个文件名或先删除它。")
+    db = open_db(path)
+    try:
+        return fill_demo(db, year, seed)
+    finally:
+        db.close()
+
+
+def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str, int]:
+    """Write a sample of ``year`` (and a lighter previous year) into an empty database."""
+    written: dict[str, int] = {}
+
+    def put(register, rows) -> None:
+        records.insert_many(db, register, rows, note="示例数据")
+        written[register.title] = written.get(register.title, 0) + len(rows)
+
+    with db.atomic():
+        rng = random.Random(seed)
+        demo_villages = set(rng.sample(VILLAGES, 6))
+        put(VILLAGE, [dict(name=v, demo_village=v in demo_villages, demo_level=rng.choice(("省级", "市级", "县级")) if v in demo_villages else None,
+                           demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in VILLAGES])
+        previous, current = SampleMaker(year - 1, seed + 1), SampleMaker(year, seed)
+        put(ENFORCEMENT_STAFF, current.staff())
+        for maker in (previous, current):
+            put(PUBLICITY_EVENT, maker.publicity())
+            put(ENFORCEMENT_TRAINING, maker.training())
+            put(ADVISOR_WORK, maker.advisor())
+            put(MEDIATION_CASE, maker.cases())
+            put(JOINT_MEETING, maker.meetings())
+            put(PETITION, maker.petitions())
+        records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=year))
+    return written

@@ -1,0 +1,285 @@
+"""Reading and writing register records, with timestamps and an audit log.
+
+Every write goes through here so that validation, uniqueness, timestamps and the
+audit row happen together, in one transaction. Lists are filtered, sorted and
+paged in SQL (see ``RecordQuery``), never in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sqlite_utils import Database
+
+from zhaocun_desktop import values
+from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Kind, Register
+from zhaocun_desktop.validation import check_record, validate
+
+
+def now() -> str:
+    """The local time as stored in created_at / updated_at / audit_log.at."""
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------
+# Audit
+
+
+def _audit_values(register: Register, record: dict | None) -> str | None:
+    """A record as JSON for the audit log, with ID and phone numbers masked."""
+    if record is None:
+        return None
+    shown = {}
+    for field in register.fields:
+        value = record.get(field.key)
+        if value is not None and field.kind is Kind.ID_NUMBER:
+            value = values.mask_id_number(value)
+        elif value is not None and field.kind is Kind.PHONE:
+            value = values.mask_phone(value)
+        shown[field.key] = value
+    return json.dumps(shown, ensure_ascii=False)
+
+
+def audit(db: Database, table: str, record_id: int | None, action: str, old: str | None = None, new: str | None = None, note: str | None = None) -> None:
+    """Append one row to the audit log."""
+    db.execute(
+        "INSERT INTO audit_log (at, table_name, record_id, action, old_values, new_values, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (now(), table, record_id, action, old, new, note),
+    )
+
+
+def audit_rows(db: Database, table: str | None = None, record_id: int | None = None) -> list[dict]:
+    """The audit log, oldest first, optionally for one table or record."""
+    sql, params = "SELECT * FROM audit_log WHERE 1", []
+    if table:
+        sql += " AND table_name = ?"
+        params.append(table)
+    if record_id is not None:
+        sql += " AND record_id = ?"
+        params.append(record_id)
+    rows = list(db.query(sql + " ORDER BY id", params))
+    for row in rows:
+        for key in ("old_values", "new_values"):
+            row[key] = json.loads(row[key]) if row[key] else None
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Writes
+
+
+def _check_unique(db: Database, register: Register, record: dict, record_id: int | None = None) -> dict[str, str]:
+    errors = {}
+    for field in register.fields:
+        value = record.get(field.key)
+        if not field.unique or value is None:
+            continue
+        sql = f"SELECT id FROM {register.key} WHERE {field.key} = ?"
+        params: list = [value]
+        if record_id is not None:
+            sql += " AND id != ?"
+            params.append(record_id)
+        if db.execute(sql + " LIMIT 1", params).fetchone():
+            errors[field.key] = f"“{value}”已被另一条记录使用，请核对，不能重复"
+    return errors
+
+
+def insert(db: Database, register: Register, raw: dict) -> int:
+    """Validate and add one record; returns its id. Raises InvalidRecord."""
+    return insert_many(db, register, [raw])[0]
+
+
+def insert_many(db: Database, register: Register, raws: Sequence[dict], note: str | None = None) -> list[int]:
+    """Validate every record, then add them all in one transaction, or none.
+
+    Raises InvalidRecord naming the first bad record (1-based) and its problems.
+    """
+    cleaned = []
+    for number, raw in enumerate(raws, start=1):
+        try:
+            cleaned.append(validate(register, raw))
+        except InvalidRecord as error:
+            prefix = f"第{number}条：" if len(raws) > 1 else ""
+            raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, register.labels) from None
+    stamp = now()
+    keys = register.keys
+    sql = (
+        f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at) "
+        f"VALUES ({', '.join('?' * len(keys))}, ?, ?)"
+    )
+    ids = []
+    with db.atomic():
+        for record in cleaned:
+            errors = _check_unique(db, register, record)
+            if errors:
+                raise InvalidRecord(errors, register.labels)
+            cursor = db.execute(sql, [record.get(key) for key in keys] + [stamp, stamp])
+            ids.append(cursor.lastrowid)
+            audit(db, register.key, cursor.lastrowid, "insert", None, _audit_values(register, record), note)
+    return ids
+
+
+def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
+    """Change the given fields of one record; returns the stored record. Raises InvalidRecord."""
+    with db.atomic():
+        old = get(db, register, record_id)
+        merged = {key: old.get(key) for key in register.keys}
+        merged.update(raw)
+        record = validate(register, merged)
+        errors = _check_unique(db, register, record, record_id)
+        if errors:
+            raise InvalidRecord(errors, register.labels)
+        changed = {key: value for key, value in record.items() if old.get(key) != value}
+        if not changed:
+            return old
+        assignments = ", ".join(f"{key} = ?" for key in changed)
+        db.execute(
+            f"UPDATE {register.key} SET {assignments}, updated_at = ? WHERE id = ?",
+            [*changed.values(), now(), record_id],
+        )
+        audit(
+            db,
+            register.key,
+            record_id,
+            "update",
+            _audit_values(register, {k: old.get(k) for k in changed}),
+            _audit_values(register, changed),
+        )
+        return get(db, register, record_id)
+
+
+def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
+    """Delete records (all or none); returns how many were deleted."""
+    count = 0
+    with db.atomic():
+        for record_id in record_ids:
+            old = get(db, register, record_id)
+            db.execute(f"DELETE FROM {register.key} WHERE id = ?", [record_id])
+            audit(db, register.key, record_id, "delete", _audit_values(register, old), None)
+            count += 1
+    return count
+
+
+def get(db: Database, register: Register, record_id: int) -> dict:
+    """One record as a dict (id, fields, timestamps); UserError when it no longer exists."""
+    rows = list(db.query(f"SELECT * FROM {register.key} WHERE id = ?", [record_id]))
+    if not rows:
+        raise UserError(f"{register.title}中找不到这条记录（编号 {record_id}），可能已被删除。请刷新列表。")
+    record = rows[0]
+    for field in register.fields:
+        if field.kind is Kind.BOOL and record.get(field.key) is not None:
+            record[field.key] = bool(record[field.key])
+    return record
+
+
+# ---------------------------------------------------------------------------
+# Lists
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What a list shows: search text, year and village filters, sort order."""
+
+    search: str = ""
+    year: int | None = None
+    village: str | None = None
+    sort_key: str | None = None  # a field key; None means the register's default
+    descending: bool = False
+
+    def where(self, register: Register) -> tuple[str, list]:
+        """The WHERE clause (without the keyword) and its parameters."""
+        clauses, params = [], []
+        if self.year is not None and register.date_field:
+            clauses.append(f"{register.date_field} >= ? AND {register.date_field} < ?")
+            params += [f"{self.year:04d}-01-01", f"{self.year + 1:04d}-01-01"]
+        if self.village and register.village_field:
+            clauses.append(f"{register.village_field} = ?")
+            params.append(self.village)
+        text = values.clean_text(self.search)
+        if text:
+            haystack = " || char(31) || ".join(f"coalesce({f.key}, '')" for f in register.fields if f.searchable)
+            for word in text.split():
+                clauses.append(f"instr({haystack}, ?) > 0")
+                params.append(word)
+        return (" AND ".join(clauses) or "1"), params
+
+    def order_by(self, register: Register) -> str:
+        if self.sort_key in register.keys:
+            direction = "DESC" if self.descending else "ASC"
+            return f"{self.sort_key} {direction}, id {direction}"
+        if register.date_field:
+            return f"{register.date_field} DESC, id DESC"
+        return "id ASC"
+
+
+def count(db: Database, register: Register, query: RecordQuery = RecordQuery()) -> int:
+    """How many records the query matches."""
+    where, params = query.where(register)
+    return db.execute(f"SELECT count(*) FROM {register.key} WHERE {where}", params).fetchone()[0]
+
+
+def page(db: Database, register: Register, query: RecordQuery, offset: int, limit: int, columns: Sequence[str] | None = None) -> list[tuple]:
+    """Rows ``offset`` to ``offset + limit`` of the query, as tuples (id, *columns)."""
+    columns = list(columns or register.keys)
+    where, params = query.where(register)
+    sql = (
+        f"SELECT id, {', '.join(columns)} FROM {register.key} WHERE {where} "
+        f"ORDER BY {query.order_by(register)} LIMIT ? OFFSET ?"
+    )
+    return db.execute(sql, [*params, limit, offset]).fetchall()
+
+
+def years(db: Database, register: Register) -> list[int]:
+    """The years that have records, newest first."""
+    if not register.date_field:
+        return []
+    key = register.date_field
+    rows = db.execute(
+        f"SELECT DISTINCT substr({key}, 1, 4) FROM {register.key} WHERE {key} IS NOT NULL ORDER BY 1 DESC"
+    ).fetchall()
+    return [int(row[0]) for row in rows if row[0] and row[0].isdigit()]
+
+
+def village_names(db: Database) -> list[str]:
+    """The township's villages in the order the clerk entered them."""
+    return [row[0] for row in db.execute(f"SELECT name FROM {VILLAGE.key} ORDER BY id").fetchall()]
+
+
+# ---------------------------------------------------------------------------
+# Settings
+
+
+def settings(db: Database) -> dict:
+    """All settings, with defaults for those never saved."""
+    stored = dict(db.execute("SELECT key, value FROM setting").fetchall())
+    result = dict(SETTING_DEFAULTS)
+    for field in SETTINGS.fields:
+        if field.key in stored and stored[field.key] is not None:
+            result[field.key] = int(stored[field.key]) if field.kind is Kind.INT else stored[field.key]
+    return result
+
+
+def save_settings(db: Database, raw: dict) -> dict:
+    """Validate and store settings (all or none); returns the stored settings."""
+    described = SETTINGS
+    current = settings(db)
+    merged = {key: current.get(key) for key in described.keys}
+    merged.update(raw)
+    clean, errors = check_record(described, merged)
+    if errors:
+        raise InvalidRecord(errors, described.labels)
+    with db.atomic():
+        old = settings(db)
+        for key, value in clean.items():
+            db.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, None if value is None else str(value)],
+            )
+        changed = {k: v for k, v in clean.items() if old.get(k) != v}
+        if changed:
+            audit(db, "setting", None, "update", json.dumps({k: old.get(k) for k in changed}, ensure_ascii=False), json.dumps(changed, ensure_ascii=False))
+    return settings(db)

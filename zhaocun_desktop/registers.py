@@ -1,0 +1,469 @@
+"""One description per register (台账): fields, labels, kinds, choices, rules.
+
+Everything else reads these: the schema (``db``), validation (``validation``),
+the table columns and the edit form (``gui``), and later the Excel templates,
+import checks and exports. Adding a field to a register is one line here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field as dataclass_field
+from enum import Enum
+from typing import Callable
+
+
+class Kind(str, Enum):
+    """What a field holds; decides its SQL type, its widget and its parser."""
+
+    TEXT = "text"
+    MEMO = "memo"  # several lines
+    DATE = "date"  # stored as ISO text YYYY-MM-DD
+    INT = "int"
+    MONEY = "money"  # yuan, REAL
+    CHOICE = "choice"
+    BOOL = "bool"  # 是 / 否, stored 1 / 0
+    VILLAGE = "village"  # a village name, offered from the 村(居) register
+    ID_NUMBER = "id_number"  # sensitive: masked in lists and exports
+    PHONE = "phone"  # sensitive: masked in lists and exports
+
+    @property
+    def sql_type(self) -> str:
+        return {Kind.INT: "INTEGER", Kind.BOOL: "INTEGER", Kind.MONEY: "REAL"}.get(self, "TEXT")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a register."""
+
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: int = 100  # table column width in pixels; Excel width is derived from it
+    synonyms: tuple[str, ...] = ()  # other headers villages use for this column
+    unique: bool = False  # unique when filled in
+    hint: str = ""  # placeholder / tooltip in the form
+    minimum: int = 0  # for INT
+    in_list: bool = True  # shown as a table column
+
+    @property
+    def sensitive(self) -> bool:
+        return self.kind in (Kind.ID_NUMBER, Kind.PHONE)
+
+    @property
+    def searchable(self) -> bool:
+        return self.kind not in (Kind.INT, Kind.MONEY, Kind.BOOL, Kind.DATE)
+
+
+Check = Callable[[dict], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Register:
+    """A ledger: one SQLite table, one tab (or sub-tab), one form, one Excel sheet."""
+
+    key: str  # table name
+    title: str  # Chinese name, e.g. 调解案件
+    fields: tuple[Field, ...]
+    date_field: str | None = None  # decides the year a record belongs to
+    village_field: str | None = None
+    checks: tuple[Check, ...] = ()  # rules across fields, run after each field parses
+    choice_synonyms: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
+
+    def field(self, key: str) -> Field:
+        for item in self.fields:
+            if item.key == key:
+                return item
+        raise KeyError(f"{self.key} has no field {key!r}")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(item.key for item in self.fields)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {item.key: item.label for item in self.fields}
+
+    @property
+    def list_fields(self) -> tuple[Field, ...]:
+        return tuple(item for item in self.fields if item.in_list)
+
+
+def _not_before(later: str, earlier: str, message: str) -> Check:
+    """A check: date field ``later`` is not before ``earlier`` when both are set."""
+
+    def check(record: dict) -> dict[str, str]:
+        first, second = record.get(earlier), record.get(later)
+        if first and second and second < first:
+            return {later: message}
+        return {}
+
+    return check
+
+
+def _not_more(part: str, whole: str, message: str) -> Check:
+    """A check: count ``part`` does not exceed count ``whole``."""
+
+    def check(record: dict) -> dict[str, str]:
+        small, big = record.get(part), record.get(whole)
+        if small is not None and big is not None and small > big:
+            return {part: message}
+        return {}
+
+    return check
+
+
+# ---------------------------------------------------------------------------
+# Master data
+
+VILLAGE = Register(
+    key="village",
+    title="村(居)",
+    fields=(
+        Field("name", "村(居)名称", required=True, unique=True, width=140, synonyms=("村名", "村(居)", "村居", "名称")),
+        Field("demo_village", "是否民主法治示范村", Kind.BOOL, width=130, synonyms=("民主法治示范村",)),
+        Field("demo_level", "示范村级别", Kind.CHOICE, choices=("国家级", "省级", "市级", "县级"), width=90),
+        Field("demo_year", "命名年份", Kind.INT, width=80, minimum=1990),
+        Field("note", "备注", Kind.MEMO, width=200),
+    ),
+    checks=(
+        lambda r: {"demo_level": "只有民主法治示范村才填写级别"}
+        if r.get("demo_level") and r.get("demo_village") is False
+        else {},
+    ),
+)
+
+# ---------------------------------------------------------------------------
+# 1. 法治宣传
+
+OCCASIONS = (
+    "3·8妇女节",
+    "3·15消费者权益日",
+    "4·15全民国家安全教育日",
+    "5月民法典宣传月",
+    "安全生产月",
+    "6·26国际禁毒日",
+    "12·4国家宪法日",
+    "无",
+)
+
+PUBLICITY_EVENT = Register(
+    key="publicity_event",
+    title="法治宣传活动",
+    fields=(
+        Field("event_date", "活动日期", Kind.DATE, required=True, width=100, synonyms=("日期", "时间", "活动时间")),
+        Field("title", "活动名称/主题", required=True, width=220, synonyms=("活动名称", "活动主题", "主题", "名称")),
+        Field(
+            "event_type",
+            "活动类型",
+            Kind.CHOICE,
+            required=True,
+            width=120,
+            choices=("主题宣传日活动", "法治讲座", "法律咨询", "送法进村入户", "法治进校园", "学法考试", "中心组学法", "民主法治村创建", "其他"),
+            synonyms=("类型",),
+        ),
+        Field("occasion", "宣传节点", Kind.CHOICE, choices=OCCASIONS, width=140, synonyms=("节点", "时间节点")),
+        Field("place", "村(居)或地点", Kind.VILLAGE, width=120, synonyms=("村(居)", "地点", "村居", "活动地点"), hint="可选村(居)，也可直接填写地点"),
+        Field(
+            "audience",
+            "对象",
+            Kind.CHOICE,
+            choices=("群众", "青少年学生", "妇女", "党员干部", "村两委干部", "企业", "其他"),
+            width=90,
+            synonyms=("宣传对象", "参加对象"),
+        ),
+        Field("partners", "联合单位", width=140, hint="如 派出所、妇联、市场监管所", synonyms=("联合部门", "协办单位")),
+        Field("participants", "参加人数", Kind.INT, width=80, synonyms=("人数", "参加人次", "参考人数")),
+        Field("passed", "合格人数", Kind.INT, width=80, hint="学法考试填写", synonyms=("通过人数",)),
+        Field("materials", "发放资料(份)", Kind.INT, width=100, synonyms=("发放资料", "资料份数")),
+        Field("leader", "负责人", width=80),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    date_field="event_date",
+    village_field="place",
+    checks=(_not_more("passed", "participants", "合格人数不能多于参加人数"),),
+    choice_synonyms={
+        "occasion": {
+            "3.8妇女节": "3·8妇女节",
+            "三八妇女节": "3·8妇女节",
+            "3.15": "3·15消费者权益日",
+            "3.15消费者权益日": "3·15消费者权益日",
+            "4.15": "4·15全民国家安全教育日",
+            "民法典宣传月": "5月民法典宣传月",
+            "6.26禁毒日": "6·26国际禁毒日",
+            "6.26国际禁毒日": "6·26国际禁毒日",
+            "12.4国家宪法日": "12·4国家宪法日",
+            "国家宪法日": "12·4国家宪法日",
+            "宪法日": "12·4国家宪法日",
+        }
+    },
+)
+
+# ---------------------------------------------------------------------------
+# 2. 行政执法资格
+
+STAFF_TYPES = ("在编人员", "工勤人员", "劳务派遣", "临时聘用")
+
+
+def _certificate_allowed(record: dict) -> dict[str, str]:
+    errors = {}
+    if record.get("cert_no") and record.get("staff_type") in STAFF_TYPES[1:]:
+        errors["cert_no"] = f"{record['staff_type']}不得持有行政执法证，请核对人员类别或证号"
+    if record.get("cert_no") and not record.get("valid_until"):
+        errors["valid_until"] = "持证人员请填写有效期至，程序才能在到期前提醒"
+    return errors
+
+
+ENFORCEMENT_STAFF = Register(
+    key="enforcement_staff",
+    title="执法人员",
+    fields=(
+        Field("name", "姓名", required=True, width=80),
+        Field("unit", "单位/科室", required=True, width=140, synonyms=("单位", "科室", "所在单位")),
+        Field("position", "职务", width=90),
+        Field("in_post", "是否执法岗位", Kind.BOOL, required=True, width=100, synonyms=("执法岗位",)),
+        Field("staff_type", "人员类别", Kind.CHOICE, choices=STAFF_TYPES, width=90, synonyms=("身份", "编制类别")),
+        Field("cert_no", "执法证号", unique=True, width=130, synonyms=("证号", "执法证件号", "证件号码")),
+        Field("cert_type", "证件类别", Kind.CHOICE, choices=("省政府行政执法证", "其他"), width=130),
+        Field("domain", "执法领域", width=100, synonyms=("执法类别",)),
+        Field("issuer", "发证机关", width=120),
+        Field("issue_date", "发证日期", Kind.DATE, width=100),
+        Field("valid_until", "有效期至", Kind.DATE, width=100, synonyms=("有效期", "有效期限")),
+        Field("review", "年审/考核情况", width=110, synonyms=("年审情况", "考核情况")),
+        Field("training_hours", "本年度培训学时", Kind.INT, width=110, synonyms=("培训学时", "学时")),
+        Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号")),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    checks=(
+        _not_before("valid_until", "issue_date", "有效期至不能早于发证日期"),
+        _certificate_allowed,
+    ),
+)
+
+ENFORCEMENT_TRAINING = Register(
+    key="enforcement_training",
+    title="培训考试",
+    fields=(
+        Field("train_date", "日期", Kind.DATE, required=True, width=100, synonyms=("培训日期", "考试日期", "时间")),
+        Field("content", "内容", required=True, width=240, synonyms=("培训内容", "考试内容", "主题")),
+        Field("train_type", "类型", Kind.CHOICE, choices=("培训", "考试", "岗位练兵"), width=80),
+        Field("hours", "学时", Kind.INT, width=60),
+        Field("participants", "参加人数", Kind.INT, width=80, synonyms=("参训人数", "参考人数")),
+        Field("passed", "通过人数", Kind.INT, width=80, synonyms=("合格人数",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    date_field="train_date",
+    checks=(_not_more("passed", "participants", "通过人数不能多于参加人数"),),
+)
+
+# ---------------------------------------------------------------------------
+# 3. 法律顾问
+
+ADVISOR_WORK_TYPES = (
+    "合同审查",
+    "依法行政咨询",
+    "走访",
+    "代理诉讼",
+    "村规民约审查修订",
+    "参与纠纷调处",
+    "合同(协议)审查",
+    "法律咨询解答",
+    "法治讲座",
+    "法律援助",
+    "引导申请法律援助",
+    "其他",
+)
+
+
+def _advisor_rules(record: dict) -> dict[str, str]:
+    errors = {}
+    if record.get("result") and record.get("work_type") != "代理诉讼":
+        errors["result"] = "只有“代理诉讼”才填写结果"
+    if record.get("advisor_type") == "村(居)法律顾问" and not record.get("village"):
+        errors["village"] = "村(居)法律顾问的工作请填写所在村(居)"
+    return errors
+
+
+ADVISOR_WORK = Register(
+    key="advisor_work",
+    title="法律顾问工作",
+    fields=(
+        Field("work_date", "日期", Kind.DATE, required=True, width=100, synonyms=("工作日期", "时间")),
+        Field("advisor_type", "顾问类别", Kind.CHOICE, required=True, choices=("政府法律顾问", "村(居)法律顾问"), width=120, synonyms=("类别",)),
+        Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问")),
+        Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "服务村")),
+        Field("work_type", "工作类型", Kind.CHOICE, required=True, choices=ADVISOR_WORK_TYPES, width=130, synonyms=("服务类型", "工作内容类型")),
+        Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
+        Field("people", "服务人次", Kind.INT, width=80, synonyms=("人次",)),
+        Field("result", "结果", Kind.CHOICE, choices=("胜诉", "败诉", "调解", "未结"), width=70, hint="代理诉讼填写", synonyms=("诉讼结果",)),
+        Field("summary", "内容摘要", Kind.MEMO, width=220, synonyms=("内容", "摘要", "工作内容")),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    date_field="work_date",
+    village_field="village",
+    checks=(_advisor_rules,),
+)
+
+# ---------------------------------------------------------------------------
+# 4. 矛盾纠纷调解
+
+DISPUTE_TYPES = (
+    "婚姻家庭",
+    "邻里",
+    "房屋宅基地",
+    "土地承包",
+    "山林土地",
+    "合同",
+    "生产经营",
+    "损害赔偿",
+    "道路交通事故",
+    "劳动争议",
+    "征地拆迁",
+    "环境污染",
+    "消费",
+    "医疗",
+    "物业",
+    "其他",
+)
+MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
+
+
+def _case_rules(record: dict) -> dict[str, str]:
+    errors = {}
+    result = record.get("result")
+    if result == "调解中" and record.get("closed"):
+        errors["closed"] = "“调解中”的案件还没有结案日期；已结案请改调解结果"
+    if result in ("调解成功", "调解不成功") and not record.get("closed"):
+        errors["closed"] = "已结案件请填写结案日期"
+    if result == "调解成功" and not record.get("agreement"):
+        errors["agreement"] = "调解成功的案件请填写协议形式（书面或口头）"
+    if record.get("confirmed") and result != "调解成功":
+        errors["confirmed"] = "只有调解成功的案件才能申请司法确认"
+    return errors
+
+
+MEDIATION_CASE = Register(
+    key="mediation_case",
+    title="调解案件",
+    fields=(
+        Field("case_no", "案件编号", unique=True, width=150, hint="如（2023）赵人调字第12号", synonyms=("编号", "卷号", "案号")),
+        Field("accepted", "受理日期", Kind.DATE, required=True, width=100, synonyms=("受理时间", "日期", "登记日期")),
+        Field("village", "村(居)", Kind.VILLAGE, required=True, width=100, synonyms=("村居", "所在村", "村名")),
+        Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),
+        Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别")),
+        Field("source", "纠纷来源", Kind.CHOICE, choices=("排查发现", "当事人申请", "移交委托", "其他"), width=90, synonyms=("来源",)),
+        Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人", "申请人")),
+        Field("id_number", "身份证号", Kind.ID_NUMBER, width=150, synonyms=("身份证号码", "公民身份号码", "身份证")),
+        Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号", "联系方式")),
+        Field("people", "涉及人数", Kind.INT, width=70),
+        Field("amount", "涉及金额(元)", Kind.MONEY, width=100, synonyms=("涉及金额", "金额", "标的额")),
+        Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
+        Field("mediator", "调解员", width=80, synonyms=("调解人",)),
+        Field("result", "调解结果", Kind.CHOICE, required=True, choices=MEDIATION_RESULTS, width=90, synonyms=("结果", "调解情况")),
+        Field("agreement", "协议形式", Kind.CHOICE, choices=("书面", "口头"), width=70),
+        Field("closed", "结案日期", Kind.DATE, width=100, synonyms=("结案时间",)),
+        Field("confirmed", "是否司法确认", Kind.BOOL, width=90, synonyms=("司法确认",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    date_field="accepted",
+    village_field="village",
+    checks=(_not_before("closed", "accepted", "结案日期不能早于受理日期"), _case_rules),
+    choice_synonyms={
+        "result": {"成功": "调解成功", "失败": "调解不成功", "调解失败": "调解不成功", "不成功": "调解不成功", "中止": "调解中止", "未结": "调解中"},
+        "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "拖欠农民工工资": "劳动争议"},
+        "org": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"},
+    },
+)
+
+JOINT_MEETING = Register(
+    key="joint_meeting",
+    title="联席例会",
+    fields=(
+        Field("meet_date", "日期", Kind.DATE, required=True, width=100, synonyms=("会议日期", "时间")),
+        Field("units", "参加单位", width=240, hint="如 综治办、派出所、法庭、司法所"),
+        Field("topic", "议题", width=240, synonyms=("会议议题", "内容")),
+        Field("disputes_found", "排查纠纷数", Kind.INT, width=90, synonyms=("排查纠纷", "纠纷数")),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    date_field="meet_date",
+)
+
+PETITION_LEVELS = ("本镇", "到县", "到市", "到省", "进京")
+
+PETITION = Register(
+    key="petition",
+    title="信访",
+    fields=(
+        Field("reg_date", "登记日期", Kind.DATE, required=True, width=100, synonyms=("日期", "受理日期", "信访日期")),
+        Field("petitioner", "信访人", width=80, synonyms=("姓名", "信访人姓名")),
+        Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村")),
+        Field("method", "方式", Kind.CHOICE, choices=("来信", "来访", "网上"), width=60, synonyms=("信访方式",)),
+        Field("level", "层级", Kind.CHOICE, required=True, choices=PETITION_LEVELS, width=60, synonyms=("信访层级", "去向")),
+        Field("matter", "事由", Kind.MEMO, width=220, synonyms=("信访事由", "反映问题", "内容")),
+        Field("on_time", "是否按期办结", Kind.BOOL, required=True, width=100, synonyms=("按期办结",)),
+        Field("done_date", "办结日期", Kind.DATE, width=100, synonyms=("办结时间",)),
+        Field("satisfied", "是否满意", Kind.BOOL, width=70, synonyms=("满意",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    date_field="reg_date",
+    village_field="village",
+    checks=(
+        _not_before("done_date", "reg_date", "办结日期不能早于登记日期"),
+        lambda r: {"done_date": "已按期办结的信访请填写办结日期"} if r.get("on_time") and not r.get("done_date") else {},
+    ),
+    choice_synonyms={"level": {"赴省": "到省", "到省信访": "到省", "进京访": "进京", "到市信访": "到市", "县": "到县", "镇": "本镇"}},
+)
+
+REGISTERS: tuple[Register, ...] = (
+    PUBLICITY_EVENT,
+    ENFORCEMENT_STAFF,
+    ENFORCEMENT_TRAINING,
+    ADVISOR_WORK,
+    MEDIATION_CASE,
+    JOINT_MEETING,
+    PETITION,
+    VILLAGE,
+)
+BY_KEY = {register.key: register for register in REGISTERS}
+
+# The window's tabs: title and the registers each holds (a tab with several gets sub-tabs).
+TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (
+    ("法治宣传", (PUBLICITY_EVENT,)),
+    ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_TRAINING)),
+    ("法律顾问", (ADVISOR_WORK,)),
+    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION)),
+    ("村(居)", (VILLAGE,)),
+)
+
+# ---------------------------------------------------------------------------
+# Settings: the same Field type, stored as key/value rows.
+
+SETTINGS = Register(
+    key="setting",
+    title="设置",
+    fields=(
+    Field("town", "镇名", required=True, hint="如 赵村镇", width=200),
+    Field("county", "县名", required=True, hint="如 鲁山县", width=200),
+    Field("office", "司法所名称", required=True, hint="如 赵村镇司法所", width=200),
+    Field("signer", "落款单位", required=True, hint="如 赵村镇人民政府", width=200),
+    Field("report_year", "报告年度", Kind.INT, required=True, minimum=2000, width=100, hint="如 2023"),
+    Field("font_title", "标题字体", hint="Windows 无方正小标宋简体时可填 华文中宋 或 宋体", width=200),
+    Field("font_body", "正文字体", hint="Windows 自带“仿宋”，无“仿宋_GB2312”", width=200),
+    Field("font_heading1", "一级标题字体", width=200),
+    Field("font_heading2", "二级标题字体", width=200),
+    ),
+)
+
+SETTING_DEFAULTS: dict[str, object] = {
+    "town": "",
+    "county": "",
+    "office": "",
+    "signer": "",
+    "report_year": dt.date.today().year - 1,
+    "font_title": "方正小标宋简体",
+    "font_body": "仿宋_GB2312",
+    "font_heading1": "黑体",
+    "font_heading2": "楷体_GB2312",
+}

@@ -1,0 +1,254 @@
+"""Turning what a clerk types (or a village sheet holds) into clean values.
+
+Pure functions, no database, no Qt. Each ``parse_*`` returns the clean value or
+raises ``ValueError`` whose text is a Chinese message saying what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．－／：",
+    "0123456789.-/:",
+)
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def clean_text(raw: object) -> str:
+    """Text with invisible characters removed, NBSP/ideographic spaces folded, ends trimmed."""
+    if raw is None:
+        return ""
+    text = str(raw).translate(_INVISIBLE)
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """A key for lenient comparison: NFKC (full-width → half-width), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(text)))
+
+
+def parse_date(raw: object) -> dt.date | None:
+    """A date from a date object or any of the forms clerks type; None when empty."""
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return _from_serial(float(raw))
+    text = clean_text(raw).translate(_FULLWIDTH)
+    if not text:
+        return None
+    text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)  # "2023-03-08 00:00:00"
+    match = (
+        re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+        or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    )
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"“{text}”不是有效日期（{month}月没有{day}日或月份有误），请核对后重填") from None
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _from_serial(float(text))
+    raise ValueError(f"“{text}”不是可识别的日期，请写成 2023-03-08 或 2023年3月8日")
+
+
+def _from_serial(serial: float) -> dt.date:
+    """An Excel serial day number (as Excel stores dates) as a date."""
+    if not 1 <= serial < 2958466:
+        raise ValueError(f"“{serial:g}”不是有效日期，请写成 2023-03-08 或 2023年3月8日")
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_int(raw: object, minimum: int = 0, maximum: int | None = None) -> int | None:
+    """A whole number (full-width digits, thousands separators and a trailing 人/份/件 allowed)."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise ValueError("应填写数字")
+    if isinstance(raw, float):
+        if raw != int(raw):
+            raise ValueError(f"“{raw:g}”不是整数，请填写整数")
+        raw = int(raw)
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = clean_text(raw).translate(_FULLWIDTH).replace(",", "").replace("，", "")
+        text = re.sub(r"\s*(人次|人|份|件|场次|场|次|个|元|学时|小时)$", "", text)
+        if not text:
+            return None
+        if re.fullmatch(r"-?\d+(\.0+)?", text):
+            value = int(float(text))
+        else:
+            raise ValueError(f"“{clean_text(raw)}”不是数字，请只填写阿拉伯数字，如 12")
+    if value < minimum:
+        raise ValueError(f"不能小于 {minimum}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"不能大于 {maximum}")
+    return value
+
+
+def parse_money(raw: object) -> float | None:
+    """An amount in yuan, rounded to fen; 万 is understood (1.5万 → 15000)."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise ValueError("应填写金额")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = clean_text(raw).translate(_FULLWIDTH).replace(",", "").replace("，", "")
+        factor = 1.0
+        if text.endswith("元"):
+            text = text[:-1]
+        if text.endswith("万"):
+            text, factor = text[:-1], 10000.0
+        if not text:
+            return None
+        try:
+            value = float(text) * factor
+        except ValueError:
+            raise ValueError(f"“{clean_text(raw)}”不是金额，请填写数字，如 12000 或 1.2万") from None
+    if value < 0:
+        raise ValueError("金额不能为负数")
+    return round(value, 2)
+
+
+_TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
+_FALSE = {"否", "无", "n", "no", "false", "0", "×", "x", "不是"}
+
+
+def parse_bool(raw: object) -> bool | None:
+    """是/否 (and the common ways of writing them) as a bool; None when empty."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = fold(str(raw)).lower()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"“{clean_text(raw)}”应填写“是”或“否”")
+
+
+def match_choice(raw: object, choices: tuple[str, ...], synonyms: dict[str, str] | None = None) -> str | None:
+    """The choice the text means: exact, then folded, then with 纠纷/类/活动 and the like dropped."""
+    text = clean_text(raw)
+    if not text:
+        return None
+    if text in choices:
+        return text
+    folded = fold(text)
+    by_fold = {fold(choice): choice for choice in choices}
+    for key, target in (synonyms or {}).items():
+        by_fold.setdefault(fold(key), target)
+    if folded in by_fold:
+        return by_fold[folded]
+    for suffix in ("纠纷", "类", "活动", "案件", "问题"):
+        if folded.endswith(suffix) and folded[: -len(suffix)] in by_fold:
+            return by_fold[folded[: -len(suffix)]]
+    # "道路交通" for "道路交通事故": accept a prefix only when it names one choice.
+    if len(folded) >= 2:
+        starting = {choice for key, choice in by_fold.items() if key.startswith(folded)}
+        if len(starting) == 1:
+            return starting.pop()
+    shown = "、".join(choices[:16]) + ("…" if len(choices) > 16 else "")
+    raise ValueError(f"“{text}”不在可选项中，请从下列选项中选择：{shown}")
+
+
+def id_number_problem(text: str) -> str | None:
+    """Why an 18-digit resident ID number is wrong, or None when it is valid."""
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        return "身份证号应为18位，前17位是数字，最后一位是数字或X"
+    try:
+        dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return "身份证号中的出生日期无效，请核对"
+    total = sum(int(digit) * weight for digit, weight in zip(text[:17], _ID_WEIGHTS))
+    if _ID_CHECK[total % 11] != text[17]:
+        return "身份证号校验位不符，可能有数字抄错，请核对"
+    return None
+
+
+def parse_id_number(raw: object) -> str | None:
+    """A resident ID number as text; numbers (digits already lost in Excel) are refused."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, float) or (isinstance(raw, str) and re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", raw.strip())):
+        raise ValueError(
+            "身份证号被 Excel 存成了数字，末几位已经丢失，无法恢复；"
+            "请把该列设为“文本”格式后重新录入完整号码"
+        )
+    text = fold(str(raw)).upper()
+    if not text:
+        return None
+    problem = id_number_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def parse_phone(raw: object) -> str | None:
+    """A mobile (11 digits) or landline number (0375-1234567) as text."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, float):
+        if raw != int(raw):
+            raise ValueError("电话号码有误，请填写11位手机号或带区号的固定电话")
+        raw = str(int(raw))
+    text = fold(str(raw)).replace("—", "-").replace("（", "(").replace("）", ")")
+    if not text:
+        return None
+    digits = re.sub(r"[-()\s]", "", text)
+    if re.fullmatch(r"1[3-9]\d{9}", digits):
+        return digits
+    if re.fullmatch(r"0\d{2,3}\d{7,8}", digits):
+        area = 3 if digits[:3] in {"010", "020", "021", "022", "023", "024", "025", "027", "028", "029"} else 4
+        return f"{digits[:area]}-{digits[area:]}"
+    raise ValueError("电话号码有误，请填写11位手机号（如 13800138000）或带区号的固定电话（如 0375-1234567）")
+
+
+def mask_id_number(text: str | None) -> str:
+    """410423199003081234 → 410423********1234."""
+    if not text:
+        return ""
+    if len(text) <= 10:
+        return text[:2] + "*" * max(len(text) - 2, 0)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def mask_phone(text: str | None) -> str:
+    """13800138000 → 138****8000; 0375-1234567 → 0375-***4567."""
+    if not text:
+        return ""
+    if "-" in text:
+        area, number = text.split("-", 1)
+        return f"{area}-{'*' * max(len(number) - 4, 0)}{number[-4:]}"
+    if len(text) < 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def format_date(value: dt.date | None) -> str:
+    """A date as the ISO text stored in the database."""
+    return value.isoformat() if value else ""
+
+
+def chinese_date(value: dt.date) -> str:
+    """2024年1月5日 (GB/T 9704: Arabic digits, no zero padding)."""
+    return f"{value.year}年{value.month}月{value.day}日"
