@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from sqlite_utils import Database
 
@@ -35,7 +35,9 @@ def _audit_values(register: Register, record: dict | None) -> str | None:
         return None
     shown = {}
     for field in register.fields:
-        value = record.get(field.key)
+        if field.key not in record:
+            continue
+        value = record[field.key]
         if value is not None and field.kind is Kind.ID_NUMBER:
             value = values.mask_id_number(value)
         elif value is not None and field.kind is Kind.PHONE:
@@ -93,10 +95,17 @@ def insert(db: Database, register: Register, raw: dict) -> int:
     return insert_many(db, register, [raw])[0]
 
 
-def insert_many(db: Database, register: Register, raws: Sequence[dict], note: str | None = None) -> list[int]:
+def insert_many(
+    db: Database,
+    register: Register,
+    raws: Sequence[dict],
+    note: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[int]:
     """Validate every record, then add them all in one transaction, or none.
 
     Raises InvalidRecord naming the first bad record (1-based) and its problems.
+    ``progress`` is called with the number written so far, every 1,000 records.
     """
     cleaned = []
     for number, raw in enumerate(raws, start=1):
@@ -120,6 +129,8 @@ def insert_many(db: Database, register: Register, raws: Sequence[dict], note: st
             cursor = db.execute(sql, [record.get(key) for key in keys] + [stamp, stamp])
             ids.append(cursor.lastrowid)
             audit(db, register.key, cursor.lastrowid, "insert", None, _audit_values(register, record), note)
+            if progress and len(ids) % 1000 == 0:
+                progress(len(ids))
     return ids
 
 

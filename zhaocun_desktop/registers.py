@@ -60,7 +60,7 @@ class Field:
 Check = Callable[[dict], dict[str, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each register exists once
 class Register:
     """A ledger: one SQLite table, one tab (or sub-tab), one form, one Excel sheet."""
 
@@ -348,7 +348,7 @@ MEDIATION_CASE = Register(
     key="mediation_case",
     title="调解案件",
     fields=(
-        Field("case_no", "案件编号", unique=True, width=150, hint="如（2023）赵人调字第12号", synonyms=("编号", "卷号", "案号")),
+        Field("case_no", "案件编号", unique=True, width=190, hint="如（2023）赵人调字第12号", synonyms=("编号", "卷号", "案号")),
         Field("accepted", "受理日期", Kind.DATE, required=True, width=100, synonyms=("受理时间", "日期", "登记日期")),
         Field("village", "村(居)", Kind.VILLAGE, required=True, width=100, synonyms=("村居", "所在村", "村名")),
         Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),

@@ -1,0 +1,78 @@
+"""The sample year and the command line (which never imports Qt)."""
+
+import subprocess
+import sys
+
+from zhaocun_desktop import records
+from zhaocun_desktop.cli import main
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.demo import build_demo
+from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, PETITION, REGISTERS, VILLAGE
+from zhaocun_desktop.records import RecordQuery
+
+
+def table_dump(path):
+    db = open_db(path)
+    dump = {r.key: db.execute(f"SELECT {', '.join(r.keys)} FROM {r.key} ORDER BY id").fetchall() for r in REGISTERS}
+    db.close()
+    return dump
+
+
+def test_demo_is_deterministic_and_believable(tmp_path):
+    written = build_demo(tmp_path / "a.db")
+    build_demo(tmp_path / "b.db")
+    assert table_dump(tmp_path / "a.db") == table_dump(tmp_path / "b.db")
+    assert sum(written.values()) >= 500
+
+    db = open_db(tmp_path / "a.db")
+    assert records.count(db, VILLAGE) == 29
+    year = RecordQuery(year=2023)
+    cases = records.count(db, MEDIATION_CASE, year)
+    assert 150 <= cases <= 220
+    villages_with_cases = db.execute("SELECT count(DISTINCT village) FROM mediation_case").fetchone()[0]
+    assert villages_with_cases == 29
+    kinds = {row[0] for row in db.execute("SELECT DISTINCT work_type FROM advisor_work").fetchall()}
+    assert {"合同审查", "走访", "代理诉讼", "村规民约审查修订", "法律咨询解答", "引导申请法律援助"} <= kinds
+    assert records.count(db, ADVISOR_WORK, year) > 100
+    levels = {row[0] for row in db.execute("SELECT DISTINCT level FROM petition").fetchall()}
+    assert {"本镇", "到县", "到市"} <= levels
+    assert records.years(db, PETITION) == [2023, 2022]
+    assert records.settings(db)["town"] == "赵村镇"
+    db.close()
+
+
+def test_demo_refuses_to_overwrite(tmp_path, capsys):
+    path = tmp_path / "x.db"
+    assert main(["demo", "--db", str(path)]) == 0
+    assert "调解案件" in capsys.readouterr().out
+    before = path.read_bytes()
+    assert main(["demo", "--db", str(path)]) == 2
+    assert "已存在" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_cli_entry_point_help_and_version():
+    run = lambda *args: subprocess.run([sys.executable, "-m", "zhaocun_desktop", *args], capture_output=True, text=True)  # noqa: E731
+    help_text = run("--help")
+    assert help_text.returncode == 0 and "用法" in help_text.stdout and "demo" in help_text.stdout
+    version = run("--version")
+    assert version.returncode == 0 and "0." in version.stdout
+    wrong = run("--nonsense")
+    assert wrong.returncode == 2 and "无法识别的参数" in wrong.stderr
+
+
+def test_core_never_imports_qt():
+    code = (
+        "import sys, pkgutil, importlib, zhaocun_desktop\n"
+        "for m in pkgutil.walk_packages(zhaocun_desktop.__path__, 'zhaocun_desktop.'):\n"
+        "    if '.gui' not in m.name and m.name != 'zhaocun_desktop.__main__': importlib.import_module(m.name)\n"
+        "from zhaocun_desktop.cli import main\n"
+        "main(['demo', '--db', sys.argv[1]])\n"
+        "bad = [n for n in sys.modules if n.startswith(('PySide6', 'shiboken6'))]\n"
+        "assert not bad, bad\n"
+    )
+    import tempfile, os  # noqa: E401
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run([sys.executable, "-c", code, os.path.join(folder, "d.db")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

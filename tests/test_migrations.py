@@ -1,0 +1,98 @@
+"""Schema versions: every earlier version upgrades, a newer one is refused untouched."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from zhaocun_desktop import db as db_module
+from zhaocun_desktop import records
+from zhaocun_desktop.db import SCHEMA_VERSION, open_db, schema_version
+from zhaocun_desktop.errors import DatabaseTooNew, UserError
+from zhaocun_desktop.registers import MEDIATION_CASE
+
+SNAPSHOTS = Path(__file__).parent / "data"
+
+
+def make_old_database(path: Path, version: int) -> None:
+    """A database exactly as data version ``version`` left it, with one case in it."""
+    conn = sqlite3.connect(path)
+    if version:
+        conn.executescript((SNAPSHOTS / f"schema_v{version}.sql").read_text(encoding="utf-8"))
+        conn.execute(
+            "INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, result, created_at, updated_at) "
+            "VALUES ('2022-06-01', '赵村村', '村调委会', '邻里', '旧数据甲与乙', '调解中', '2022-06-01T09:00:00', '2022-06-01T09:00:00')"
+        )
+        conn.commit()
+    conn.close()
+
+
+def test_every_earlier_version_has_a_frozen_snapshot():
+    for version in range(1, SCHEMA_VERSION):
+        assert (SNAPSHOTS / f"schema_v{version}.sql").is_file(), f"add tests/data/schema_v{version}.sql"
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_upgrade_from_every_earlier_version(tmp_path, version):
+    path = tmp_path / "old.db"
+    make_old_database(path, version)
+    db = open_db(path)
+    assert schema_version(db.conn) == SCHEMA_VERSION
+    if version:
+        old = list(db.query("SELECT parties FROM mediation_case"))
+        assert old == [{"parties": "旧数据甲与乙"}]
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()}
+    assert "ux_mediation_case_case_no" in indexes and "ix_mediation_case_accepted" in indexes
+    records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-01", village="赵村村", org="镇调委会", dispute_type="合同", parties="新甲与新乙", result="调解中"))
+    assert records.count(db, MEDIATION_CASE) == (2 if version else 1)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_failed_migration_leaves_the_previous_version(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    make_old_database(path, 1)
+
+    def broken(db):
+        db.execute("CREATE INDEX half_done ON mediation_case(village)")
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(db_module, "MIGRATIONS", (db_module.MIGRATIONS[0], broken))
+    with pytest.raises(RuntimeError):
+        open_db(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    conn.close()
+
+
+def test_newer_database_is_refused_and_left_byte_for_byte(tmp_path):
+    path = tmp_path / "new.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE future (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew, match="更新版本的程序"):
+        open_db(path)
+    assert path.read_bytes() == before
+    assert not Path(str(path) + "-wal").exists()
+
+
+def test_a_file_that_is_not_a_database_gets_a_message(tmp_path):
+    path = tmp_path / "台账.db"
+    path.write_text("姓名,电话\n张三,138\n", encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(UserError, match="不是本程序的数据库文件"):
+        open_db(path)
+    assert path.read_bytes() == before
+
+
+def test_connection_settings(db):
+    pragma = lambda name: db.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("synchronous") == 2  # FULL
+    assert pragma("foreign_keys") == 1
+    assert pragma("secure_delete") == 1
+    assert pragma("busy_timeout") == 5000

@@ -1,0 +1,122 @@
+"""CRUD, audit log, uniqueness, filters, sorting and paging against a real SQLite file."""
+
+import pytest
+
+from zhaocun_desktop import records
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.registers import MEDIATION_CASE, PETITION, VILLAGE
+
+CASE = dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="张三与李四",
+            result="调解成功", agreement="书面", closed="2023-05-10", id_number="11010519491231002X", phone="13800138000")  # fmt: skip
+
+
+def add_case(db, **change):
+    return records.insert(db, MEDIATION_CASE, dict(CASE, **change))
+
+
+def test_insert_get_update_delete_with_audit(db):
+    record_id = add_case(db)
+    stored = records.get(db, MEDIATION_CASE, record_id)
+    assert stored["parties"] == "张三与李四" and stored["created_at"] == stored["updated_at"]
+
+    records.update(db, MEDIATION_CASE, record_id, {"result": "调解不成功", "agreement": ""})
+    assert records.get(db, MEDIATION_CASE, record_id)["result"] == "调解不成功"
+
+    records.delete(db, MEDIATION_CASE, [record_id])
+    with pytest.raises(UserError, match="找不到这条记录"):
+        records.get(db, MEDIATION_CASE, record_id)
+
+    log = records.audit_rows(db, MEDIATION_CASE.key, record_id)
+    assert [row["action"] for row in log] == ["insert", "update", "delete"]
+    assert log[1]["old_values"]["result"] == "调解成功" and log[1]["new_values"]["result"] == "调解不成功"
+    assert set(log[1]["new_values"]) == {"result", "agreement"}  # only what changed
+    # personal numbers are masked in the log too
+    assert log[0]["new_values"]["id_number"] == "110105********002X"
+    assert log[2]["old_values"]["phone"] == "138****8000"
+
+
+def test_invalid_record_writes_nothing(db):
+    with pytest.raises(InvalidRecord):
+        add_case(db, parties="")
+    assert records.count(db, MEDIATION_CASE) == 0
+    assert records.audit_rows(db) == []
+
+
+def test_update_that_changes_nothing_leaves_no_audit_row(db):
+    record_id = add_case(db)
+    records.update(db, MEDIATION_CASE, record_id, {"parties": "张三与李四"})
+    assert len(records.audit_rows(db, MEDIATION_CASE.key, record_id)) == 1
+
+
+def test_unique_fields_get_a_message_not_a_crash(db):
+    add_case(db, case_no="（2023）赵人调字第1号")
+    with pytest.raises(InvalidRecord) as caught:
+        add_case(db, case_no="（2023）赵人调字第1号")
+    assert "不能重复" in caught.value.errors["case_no"]
+    other = add_case(db, case_no="（2023）赵人调字第2号")
+    with pytest.raises(InvalidRecord):
+        records.update(db, MEDIATION_CASE, other, {"case_no": "（2023）赵人调字第1号"})
+    add_case(db)  # empty numbers never collide
+    add_case(db)
+
+
+def test_insert_many_is_all_or_nothing(db):
+    rows = [dict(CASE, parties=f"甲{i}与乙") for i in range(5)] + [dict(CASE, village="")]
+    with pytest.raises(InvalidRecord, match="第6条"):
+        records.insert_many(db, MEDIATION_CASE, rows)
+    assert records.count(db, MEDIATION_CASE) == 0
+    dupes = [dict(CASE, case_no="A"), dict(CASE, case_no="A")]
+    with pytest.raises(InvalidRecord):
+        records.insert_many(db, MEDIATION_CASE, dupes)
+    assert records.count(db, MEDIATION_CASE) == 0
+
+
+def test_filters_search_sort_and_pages(db):
+    records.insert_many(db, VILLAGE, [dict(name="赵村村"), dict(name="中汤村")])
+    for i in range(30):
+        add_case(db, accepted=f"{2022 + i % 2}-0{1 + i % 9}-1{i % 10}", closed="2023-12-31",
+                 village="赵村村" if i % 3 else "中汤村", parties=f"当事人{i:02d}与王某", dispute_type="邻里" if i % 5 else "合同")
+    assert records.count(db, MEDIATION_CASE) == 30
+    assert records.count(db, MEDIATION_CASE, RecordQuery(year=2023)) == 15
+    assert records.count(db, MEDIATION_CASE, RecordQuery(village="中汤村")) == 10
+    assert records.count(db, MEDIATION_CASE, RecordQuery(year=2023, village="中汤村")) == 5
+    assert records.count(db, MEDIATION_CASE, RecordQuery(search="合同")) == 6
+    assert records.count(db, MEDIATION_CASE, RecordQuery(search="当事人07")) == 1
+    assert records.count(db, MEDIATION_CASE, RecordQuery(search="合同 中汤村")) == 2  # words are ANDed
+    assert records.years(db, MEDIATION_CASE) == [2023, 2022]
+
+    ordered = RecordQuery(sort_key="parties")
+    names = [row[1] for row in records.page(db, MEDIATION_CASE, ordered, 0, 100, ["parties"])]
+    assert names == sorted(names) and len(names) == 30
+    first = records.page(db, MEDIATION_CASE, ordered, 0, 10, ["parties"])
+    second = records.page(db, MEDIATION_CASE, ordered, 10, 10, ["parties"])
+    assert [r[1] for r in first + second] == names[:20]
+    default = [row[1] for row in records.page(db, MEDIATION_CASE, RecordQuery(), 0, 100, ["accepted"])]
+    assert default == sorted(default, reverse=True)
+    assert records.village_names(db) == ["赵村村", "中汤村"]
+
+
+def test_record_survives_reopening(db_path):
+    db = open_db(db_path)
+    record_id = add_case(db)
+    db.close()
+    db = open_db(db_path)
+    assert records.get(db, MEDIATION_CASE, record_id)["village"] == "赵村村"
+    db.close()
+
+
+def test_settings_defaults_validation_and_audit(db):
+    assert records.settings(db)["font_body"] == "仿宋_GB2312"
+    with pytest.raises(InvalidRecord) as caught:
+        records.save_settings(db, dict(town="赵村镇", county="", office="赵村镇司法所", signer="赵村镇人民政府", report_year="2023"))
+    assert "county" in caught.value.errors
+    saved = records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year="2023"))
+    assert saved["report_year"] == 2023 and saved["town"] == "赵村镇"
+    assert records.audit_rows(db, "setting")[-1]["new_values"]["county"] == "鲁山县"
+
+
+def test_boolean_fields_come_back_as_bools(db):
+    record_id = records.insert(db, PETITION, dict(reg_date="2023-01-01", level="本镇", on_time="否"))
+    assert records.get(db, PETITION, record_id)["on_time"] is False

@@ -1,0 +1,116 @@
+import datetime as dt
+
+import pytest
+
+from zhaocun_desktop import values
+
+D = dt.date(2023, 3, 8)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        D,
+        dt.datetime(2023, 3, 8, 0, 0),
+        "2023-03-08",
+        "2023-3-8",
+        "2023.3.8",
+        "2023/3/8",
+        "2023年3月8日",
+        "2023年03月08日",
+        "20230308",
+        "２０２３．３．８",
+        " 2023-03-08 00:00:00 ",
+        "\u200b2023/3/8\u3000",
+        44993,  # the Excel serial number of 2023-03-08
+        "44993",
+        44993.0,
+    ],
+)
+def test_parse_date_accepts_every_form_a_clerk_types(raw):
+    assert values.parse_date(raw) == D
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "\u200b"])
+def test_parse_date_empty_is_none(raw):
+    assert values.parse_date(raw) is None
+
+
+@pytest.mark.parametrize("raw, fragment", [("2023-02-30", "不是有效日期"), ("三月八日", "不是可识别的日期"), ("2023-13-01", "不是有效日期")])
+def test_parse_date_explains_what_is_wrong(raw, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        values.parse_date(raw)
+
+
+def test_parse_int_forms_and_limits():
+    assert values.parse_int("１２") == 12
+    assert values.parse_int("1,200") == 1200
+    assert values.parse_int("382人次") == 382
+    assert values.parse_int(12.0) == 12
+    assert values.parse_int("") is None
+    with pytest.raises(ValueError, match="不是整数"):
+        values.parse_int(12.5)
+    with pytest.raises(ValueError, match="不是数字"):
+        values.parse_int("十二")
+    with pytest.raises(ValueError, match="不能小于 1"):
+        values.parse_int("0", minimum=1)
+
+
+def test_parse_money():
+    assert values.parse_money("1.5万") == 15000
+    assert values.parse_money("12,000元") == 12000
+    assert values.parse_money(99.999) == 100.0
+    with pytest.raises(ValueError, match="不能为负数"):
+        values.parse_money("-5")
+
+
+def test_parse_bool():
+    assert values.parse_bool("是") is True
+    assert values.parse_bool("否") is False
+    assert values.parse_bool("√") is True
+    assert values.parse_bool("") is None
+    with pytest.raises(ValueError, match="是.*否"):
+        values.parse_bool("也许")
+
+
+def test_match_choice_is_lenient_but_not_loose():
+    choices = ("婚姻家庭", "邻里", "道路交通事故", "其他")
+    assert values.match_choice("邻里纠纷", choices) == "邻里"
+    assert values.match_choice(" 婚姻家庭 ", choices) == "婚姻家庭"
+    assert values.match_choice("道路交通", choices) == "道路交通事故"
+    assert values.match_choice("失败", ("调解成功", "调解不成功"), {"失败": "调解不成功"}) == "调解不成功"
+    with pytest.raises(ValueError, match="不在可选项中"):
+        values.match_choice("打架", choices)
+
+
+def test_id_number_checksum_and_number_cells():
+    assert values.parse_id_number("11010519491231002X") == "11010519491231002X"
+    assert values.parse_id_number("11010519491231002x") == "11010519491231002X"
+    with pytest.raises(ValueError, match="校验位"):
+        values.parse_id_number("110105194912310021")
+    with pytest.raises(ValueError, match="18位"):
+        values.parse_id_number("1101051949")
+    with pytest.raises(ValueError, match="末几位已经丢失"):
+        values.parse_id_number(4.10423199003081e17)
+    with pytest.raises(ValueError, match="末几位已经丢失"):
+        values.parse_id_number("4.10423199003081E+17")
+
+
+def test_phone_numbers():
+    assert values.parse_phone("138 0013 8000") == "13800138000"
+    assert values.parse_phone(13800138000.0) == "13800138000"
+    assert values.parse_phone("0375-1234567") == "0375-1234567"
+    assert values.parse_phone("03751234567") == "0375-1234567"
+    with pytest.raises(ValueError, match="11位手机号"):
+        values.parse_phone("12345")
+
+
+def test_masks():
+    assert values.mask_id_number("410423199003081234") == "410423********1234"
+    assert values.mask_phone("13800138000") == "138****8000"
+    assert values.mask_phone("0375-1234567") == "0375-***4567"
+    assert values.mask_id_number(None) == ""
+
+
+def test_chinese_date_has_no_zero_padding():
+    assert values.chinese_date(dt.date(2024, 1, 5)) == "2024年1月5日"

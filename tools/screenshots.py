@@ -1,0 +1,83 @@
+"""Render every tab and every register's edit dialog to PNG, offscreen, on the sample data.
+
+    QT_QPA_PLATFORM=offscreen python tools/screenshots.py [OUT_DIR]
+
+Needs a CJK font (Debian: fonts-wqy-microhei), or every Chinese glyph is a box.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp())
+    os.environ["ZHAOCUN_DATA_DIR"] = str(work)
+
+    from PySide6.QtWidgets import QTabWidget
+
+    from zhaocun_desktop import records
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.demo import build_demo
+    from zhaocun_desktop.gui.app import create_app, ui_state_file
+    from zhaocun_desktop.gui.main_window import MainWindow
+    from zhaocun_desktop.gui.record_dialog import RecordDialog
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    app = create_app()
+    path = work / "demo.db"
+    build_demo(path)
+    db = open_db(path)
+    window = MainWindow(db, path, ui_state_file(), demo=True)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    tabs = window.form.tabs
+    shots = []
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        page = tabs.widget(index)
+        inner = [page] if not isinstance(page, QTabWidget) else [page.widget(i) for i in range(page.count())]
+        for sub, widget in enumerate(inner):
+            if isinstance(page, QTabWidget):
+                page.setCurrentIndex(sub)
+            app.processEvents()
+            name = out / f"tab_{index}_{sub}_{getattr(widget, 'objectName', lambda: '')()}.png"
+            window.grab().save(str(name))
+            shots.append(name)
+    for key, view in window.views.items():
+        record_id = view.model.record_id(0)
+        dialog = RecordDialog(db, view.register, record_id, parent=window)
+        dialog.show()
+        app.processEvents()
+        name = out / f"dialog_{key}.png"
+        dialog.grab().save(str(name))
+        shots.append(name)
+        dialog.close()
+    # the case dialog after an invalid save attempt: messages beside the fields
+    dialog = RecordDialog(db, MEDIATION_CASE, parent=window)
+    dialog.form.editors["parties"].set_value("张三与李四")
+    dialog.form.editors["phone"].set_value("12345")
+    dialog.show()
+    dialog.accept()
+    app.processEvents()
+    name = out / "dialog_mediation_case_errors.png"
+    dialog.grab().save(str(name))
+    shots.append(name)
+    dialog.close()
+    window.close()
+    db.close()
+    print("\n".join(map(str, shots)))
+    print(f"{len(shots)} 张截图，记录 {records.count(open_db(path), MEDIATION_CASE)} 条调解案件")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

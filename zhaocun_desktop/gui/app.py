@@ -1,0 +1,125 @@
+"""Starting the window: Qt's Chinese texts, one copy per database, error reporting."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from zhaocun_desktop import APP_NAME
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resource
+
+QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
+SHOWN_MARKER = "MAIN_WINDOW_PAINTED"
+log = logging.getLogger(__name__)
+
+
+def install_chinese(app: QApplication) -> bool:
+    """Load Qt's own Chinese translations so standard buttons read 确定 / 取消. Returns success."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    for folder in (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), str(resource("translations"))):
+        if translator.load("qtbase_zh_CN", folder):
+            app.installTranslator(translator)
+            app._zh_translator = translator  # keep it alive as long as the app
+            return True
+    return False
+
+
+def create_app() -> QApplication:
+    """The application object, created once, with the Chinese translation installed."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName("zhaocun-desktop")
+        install_chinese(app)
+    return app
+
+
+def ui_state_file() -> QSettings:
+    """Window geometry, column widths and sort orders, kept in the data folder."""
+    return QSettings(str(data_dir() / "界面设置.ini"), QSettings.Format.IniFormat)
+
+
+def log_file() -> Path:
+    return data_dir() / "logs" / "错误日志.txt"
+
+
+def _report_unexpected(kind, value, tb) -> None:
+    """Log an unexpected exception with its traceback; show the clerk a short message only."""
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(kind, value, tb)) + "\n")
+    except OSError:
+        pass
+    sys.__stderr__ and traceback.print_exception(kind, value, tb)
+    if isinstance(value, UserError):
+        QMessageBox.warning(None, APP_NAME, str(value))
+        return
+    QMessageBox.critical(
+        None,
+        APP_NAME,
+        f"程序遇到意外错误，刚才的操作可能没有完成，已保存的数据不受影响。\n\n"
+        f"详细情况已记录在：\n{path}\n\n请把这个文件发给技术支持人员。",
+    )
+
+
+class _FirstPaint(QObject):
+    """Prints a marker with the time since start at the window's first paint, then quits."""
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            print(SHOWN_MARKER, flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+        return False
+
+
+def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
+    """Open the main window on ``db_path`` (or the sample database) and run until it closes."""
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.gui.main_window import MainWindow
+
+    app = create_app()
+    path = Path(demo_db_path() if demo else (db_path or default_db_path())).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)  # a lock left by a crashed copy is detected by its dead process id
+    if not lock.tryLock(200):
+        QMessageBox.information(
+            None,
+            APP_NAME,
+            f"本程序已经打开了这个数据库：\n{path}\n\n请在任务栏中切换到已打开的窗口。同一个数据库不能同时打开两次，以免数据互相覆盖。",
+        )
+        return 1
+    try:
+        if demo and not path.exists():
+            from zhaocun_desktop.demo import build_demo
+
+            build_demo(path)
+        db = open_db(path)
+    except UserError as error:
+        QMessageBox.critical(None, "无法打开数据库", str(error))
+        lock.unlock()
+        return 2
+    sys.excepthook = _report_unexpected
+    window = MainWindow(db, path, ui_state_file(), demo=demo)
+    if os.environ.get(QUIT_AFTER_SHOW):
+        watcher = _FirstPaint(window)
+        window.installEventFilter(watcher)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        sys.excepthook = sys.__excepthook__
+        db.close()
+        lock.unlock()

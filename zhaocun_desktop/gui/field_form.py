@@ -1,0 +1,192 @@
+"""A form generated from a tuple of ``Field`` descriptions, with an error line under each field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zhaocun_desktop.registers import Field, Kind
+
+EMPTY_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be blank: its minimum stands for "not filled in"
+_ERROR_STYLE = "color: #b00020;"
+_INVALID_STYLE = "border: 1px solid #b00020;"
+
+
+class DateEdit(QDateEdit):
+    """A date box that can be empty (shown as （未填）) and whose calendar opens on today."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(EMPTY_DATE)
+        self.setSpecialValueText("（未填）")
+        self.setDate(EMPTY_DATE)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.date() == EMPTY_DATE:
+            self.setDate(QDate.currentDate())
+        super().mousePressEvent(event)
+
+
+class FieldEditor:
+    """The widget for one field, and how to read and write its value as text."""
+
+    def __init__(self, field: Field, villages: list[str]):
+        self.field = field
+        kind = field.kind
+        if kind is Kind.MEMO:
+            widget = QPlainTextEdit()
+            widget.setTabChangesFocus(True)
+            widget.setFixedHeight(64)
+        elif kind is Kind.DATE:
+            widget = DateEdit()
+        elif kind in (Kind.CHOICE, Kind.BOOL):
+            widget = QComboBox()
+            options = field.choices if kind is Kind.CHOICE else ("是", "否")
+            if not field.required:
+                widget.addItem("")
+            widget.addItems(list(options))
+            widget.setPlaceholderText("请选择")
+            widget.setCurrentIndex(-1)
+        elif kind is Kind.VILLAGE:
+            widget = QComboBox()
+            widget.setEditable(True)
+            widget.addItems([""] + villages)
+            widget.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            widget.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            widget.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+            widget.lineEdit().setPlaceholderText(field.hint or "选择或输入村(居)")
+        else:
+            widget = QLineEdit()
+            if kind is Kind.INT:
+                widget.setValidator(QIntValidator(0, 999_999_999, widget))
+            elif kind is Kind.MONEY:
+                widget.setValidator(QDoubleValidator(0, 1e12, 2, widget))
+            widget.setPlaceholderText(field.hint)
+        if field.hint:
+            widget.setToolTip(field.hint)
+        widget.setObjectName(f"field_{field.key}")
+        self.widget = widget
+        self.container = widget
+        if kind is Kind.DATE:  # a 清空 button beside it: a QDateEdit cannot be emptied by typing
+            self.container = QWidget()
+            row = QHBoxLayout(self.container)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(2)
+            clear = QToolButton()
+            clear.setText("清空")
+            clear.setToolTip(f"清空{field.label}")
+            clear.clicked.connect(lambda: widget.setDate(EMPTY_DATE))
+            row.addWidget(widget, 1)
+            row.addWidget(clear)
+
+    def value(self) -> str:
+        """The value as the clerk entered it (the core parses and checks it)."""
+        widget = self.widget
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QDateEdit):
+            return "" if widget.date() == EMPTY_DATE else widget.date().toString("yyyy-MM-dd")
+        if isinstance(widget, QComboBox):
+            return widget.currentText()
+        return widget.text()
+
+    def set_value(self, value: object) -> None:
+        widget, kind = self.widget, self.field.kind
+        if value is None:
+            value = ""
+        if kind is Kind.BOOL and value != "":
+            value = "是" if value else "否"
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(str(value))
+        elif isinstance(widget, QDateEdit):
+            date = QDate.fromString(str(value), "yyyy-MM-dd") if value else EMPTY_DATE
+            widget.setDate(date if date.isValid() else EMPTY_DATE)
+        elif isinstance(widget, QComboBox):
+            if widget.isEditable():
+                widget.setCurrentText(str(value))
+            else:
+                widget.setCurrentIndex(widget.findText(str(value)) if value != "" else -1)
+        else:
+            if isinstance(value, float) and value == int(value):
+                value = int(value)
+            widget.setText(str(value))
+
+
+class FieldForm(QWidget):
+    """Labels, editors and error lines for ``fields``, in one or two columns."""
+
+    def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None):
+        super().__init__(parent)
+        self.editors: dict[str, FieldEditor] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        columns = columns or (2 if len(fields) > 9 else 1)
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        row = col = 0
+        for field in fields:
+            editor = FieldEditor(field, villages or [])
+            mark = '<span style="color:#b00020">*</span>' if field.required else ""
+            label = QLabel(f"{field.label}{mark}")
+            label.setBuddy(editor.widget)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setContentsMargins(0, 4, 0, 0)
+            error = QLabel()
+            error.setObjectName(f"error_{field.key}")
+            error.setStyleSheet(_ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            cell = QVBoxLayout()
+            cell.setSpacing(1)
+            cell.addWidget(editor.container)
+            cell.addWidget(error)
+            wide = field.kind is Kind.MEMO and columns > 1
+            if wide and col:
+                row, col = row + 1, 0
+            grid.addWidget(label, row, col * 2)
+            grid.addLayout(cell, row, col * 2 + 1, 1, 3 if wide else 1)
+            col = 0 if wide else col + 1
+            if col >= columns or wide:
+                row, col = row + 1, 0
+            self.editors[field.key] = editor
+            self.error_labels[field.key] = error
+        for index in range(columns):
+            grid.setColumnStretch(index * 2 + 1, 1)
+            grid.setColumnMinimumWidth(index * 2 + 1, 220)
+        grid.setRowStretch(row + 1, 1)
+
+    def values(self) -> dict[str, str]:
+        return {key: editor.value() for key, editor in self.editors.items()}
+
+    def set_values(self, values: dict) -> None:
+        for key, editor in self.editors.items():
+            if key in values:
+                editor.set_value(values[key])
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Show each message under its field (and clear the others); focus the first bad field."""
+        first = None
+        for key, label in self.error_labels.items():
+            message = errors.get(key)
+            label.setText(message or "")
+            label.setVisible(bool(message))
+            self.editors[key].widget.setStyleSheet(_INVALID_STYLE if message else "")
+            if message and first is None:
+                first = self.editors[key].widget
+        if first is not None:
+            first.setFocus()

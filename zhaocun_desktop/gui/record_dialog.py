@@ -1,0 +1,59 @@
+"""The add / edit dialog of any register, generated from its description."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QVBoxLayout
+from sqlite_utils import Database
+
+from zhaocun_desktop import records
+from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.gui.field_form import FieldForm
+from zhaocun_desktop.registers import Register
+
+
+class RecordDialog(QDialog):
+    """Collects one record and saves it through ``records``; stays open while anything is invalid.
+
+    ``record_id`` is None for a new record. After ``accept()``, ``saved_id`` is the id written.
+    """
+
+    def __init__(self, db: Database, register: Register, record_id: int | None = None, parent=None):
+        super().__init__(parent)
+        self.db, self.register, self.record_id = db, register, record_id
+        self.saved_id: int | None = None
+        self.setWindowTitle(f"{'编辑' if record_id else '新增'}{register.title}")
+        self.form = FieldForm(register.fields, records.village_names(db))
+        if record_id is not None:
+            self.form.set_values(records.get(db, register, record_id))
+
+        note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(scroll)
+        layout.addWidget(self.buttons)
+        hint = self.form.sizeHint()
+        self.resize(min(max(hint.width() + 60, 480), 1000), min(hint.height() + 150, 800))
+
+    def accept(self) -> None:
+        """Save; on invalid input show the messages beside the fields and stay open."""
+        values = self.form.values()
+        try:
+            if self.record_id is None:
+                self.saved_id = records.insert(self.db, self.register, values)
+            else:
+                records.update(self.db, self.register, self.record_id, values)
+                self.saved_id = self.record_id
+        except InvalidRecord as error:
+            self.form.show_errors(error.errors)
+            return
+        except UserError as error:
+            QMessageBox.warning(self, "无法保存", str(error))
+            return
+        super().accept()

@@ -1,0 +1,239 @@
+"""The list of one register: toolbar, search, year and village filters, table, count."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from zhaocun_desktop import records
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.gui.record_dialog import RecordDialog
+from zhaocun_desktop.gui.table_model import RecordTableModel
+from zhaocun_desktop.registers import Register
+
+ALL_YEARS = "全部年度"
+ALL_VILLAGES = "全部村(居)"
+
+
+class RegisterView(QWidget):
+    """A register's records with 新增 / 编辑 / 删除. Emits ``records_changed`` after any write."""
+
+    records_changed = Signal(str)  # the register key
+
+    def __init__(self, db: Database, register: Register, ui_state: QSettings, parent=None):
+        super().__init__(parent)
+        self.db, self.register, self.ui_state = db, register, ui_state
+        self.setObjectName(f"view_{register.key}")
+        self.model = RecordTableModel(db, register, self)
+
+        self.table = QTableView()
+        self.table.setObjectName(f"table_{register.key}")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        vertical = self.table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(vertical.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for column, field in enumerate(self.model.fields):
+            header.resizeSection(column, max(field.width, header.fontMetrics().horizontalAdvance(field.label) + 28))
+        self._restore_header()
+        self.table.setSortingEnabled(True)
+
+        self.add_action = self._action("新增", "Ctrl+N", self.add_record, "新增一条记录（Ctrl+N）")
+        self.edit_action = self._action("编辑", "Return", self.edit_record, "编辑选中的记录（回车或双击）")
+        self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
+        self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
+        toolbar = QToolBar()
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action):
+            toolbar.addAction(action)
+
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("search")
+        self.search_box.setPlaceholderText("搜索：输入任意文字，如姓名、村名、类型")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(240)
+        self.year_box = QComboBox()
+        self.year_box.setObjectName("year")
+        self.year_box.setVisible(bool(register.date_field))
+        self.village_box = QComboBox()
+        self.village_box.setObjectName("village")
+        self.village_box.setVisible(bool(register.village_field))
+        self.village_box.setMinimumContentsLength(8)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+        self._fill_filters()
+
+        bar = QHBoxLayout()
+        bar.addWidget(toolbar)
+        bar.addStretch(1)
+        bar.addWidget(self.search_box)
+        bar.addWidget(self.year_box)
+        bar.addWidget(self.village_box)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self.year_box.currentIndexChanged.connect(self.apply_filters)
+        self.village_box.currentIndexChanged.connect(self.apply_filters)
+        self.table.doubleClicked.connect(lambda index: self.edit_record())
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_count)
+        header.sectionResized.connect(lambda *args: self._save_header())
+        header.sortIndicatorChanged.connect(lambda *args: self._save_header())
+        self._update_count()
+        self._update_actions()
+
+    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # -- filters ----------------------------------------------------------------
+
+    def _fill_filters(self) -> None:
+        """(Re)fill the year and village lists, keeping the current choice where it still exists."""
+        for box, first, items in (
+            (self.year_box, ALL_YEARS, [f"{year}年" for year in records.years(self.db, self.register)]),
+            (self.village_box, ALL_VILLAGES, records.village_names(self.db)),
+        ):
+            current = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(first)
+            box.addItems(items)
+            box.setCurrentIndex(max(box.findText(current), 0))
+            box.blockSignals(False)
+
+    def apply_filters(self) -> None:
+        year_text = self.year_box.currentText()
+        village = self.village_box.currentText()
+        query = replace(
+            self.model.query,
+            search=self.search_box.text(),
+            year=int(year_text[:-1]) if year_text and year_text != ALL_YEARS else None,
+            village=village if village and village != ALL_VILLAGES else None,
+        )
+        self.model.set_query(query)
+
+    def refresh(self) -> None:
+        self._fill_filters()
+        self.apply_filters()
+
+    def _update_count(self) -> None:
+        total = records.count(self.db, self.register)
+        shown = self.model.rowCount()
+        self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} 条 / 共 {total} 条")
+
+    def _update_actions(self) -> None:
+        selected = len(self.table.selectionModel().selectedRows())
+        self.edit_action.setEnabled(selected == 1)
+        self.delete_action.setEnabled(selected > 0)
+
+    # -- actions --------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [record_id for record_id in map(self.model.record_id, rows) if record_id is not None]
+
+    def add_record(self) -> None:
+        dialog = RecordDialog(self.db, self.register, parent=self)
+        if dialog.exec():
+            self._after_write(dialog.saved_id)
+
+    def edit_record(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        try:
+            dialog = RecordDialog(self.db, self.register, ids[0], parent=self)
+        except UserError as error:
+            QMessageBox.warning(self, "无法编辑", str(error))
+            self.refresh()
+            return
+        if dialog.exec():
+            self._after_write(dialog.saved_id)
+
+    def delete_records(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        answer = QMessageBox.question(
+            self,
+            "确认删除",
+            f"确定要删除选中的 {len(ids)} 条{self.register.title}记录吗？\n删除后可在操作记录中查到原内容。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            records.delete(self.db, self.register, ids)
+        except UserError as error:
+            QMessageBox.warning(self, "无法删除", str(error))
+        self._after_write(None)
+
+    def _after_write(self, record_id: int | None) -> None:
+        self.refresh()
+        if record_id is not None:
+            self.model.record_id(0)  # reads the first page
+            row = self.model.row_of(record_id)
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+        self.records_changed.emit(self.register.key)
+
+    def _context_menu(self, position) -> None:
+        menu = QMenu(self)
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action):
+            menu.addAction(action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    # -- remembered layout ----------------------------------------------------
+
+    def _save_header(self) -> None:
+        self.ui_state.setValue(f"{self.register.key}/header", self.table.horizontalHeader().saveState())
+
+    def _restore_header(self) -> None:
+        state = self.ui_state.value(f"{self.register.key}/header")
+        header = self.table.horizontalHeader()
+        if state is not None and header.restoreState(state):
+            section = header.sortIndicatorSection()
+            if 0 <= section < self.model.columnCount():
+                self.model.sort(section, header.sortIndicatorOrder())
+        else:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

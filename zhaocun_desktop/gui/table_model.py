@@ -1,0 +1,119 @@
+"""One lazy table model for every register: rows come from SQL a page at a time."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from sqlite_utils import Database
+
+from zhaocun_desktop import records
+from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.registers import Kind, Register
+from zhaocun_desktop.validation import display_value
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_NUMERIC = (Kind.INT, Kind.MONEY)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """The records of one register that match ``query``.
+
+    State: ``_count`` is the number of matching rows (one COUNT query per reset);
+    ``_pages`` caches up to ``MAX_PAGES`` pages of ``PAGE`` rows, each row a tuple
+    ``(id, *list field values)``. Search, filters and sort change the query and reset
+    the model; nothing holds all rows in Python.
+    """
+
+    PAGE = 256
+    MAX_PAGES = 64
+
+    def __init__(self, db: Database, register: Register, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.register = register
+        self.fields = register.list_fields
+        self._columns = [field.key for field in self.fields]
+        self.query = RecordQuery()
+        self.reveal = False  # show ID and phone numbers in full
+        self._count = records.count(db, register, self.query)
+        self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
+
+    # -- changing what is shown ---------------------------------------------
+
+    def set_query(self, query: RecordQuery) -> None:
+        """Show the records matching ``query``."""
+        self.beginResetModel()
+        self.query = query
+        self._pages.clear()
+        self._count = records.count(self.db, self.register, query)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read after the records changed."""
+        self.set_query(self.query)
+
+    # -- reading rows ---------------------------------------------------------
+
+    def _row(self, row: int) -> tuple | None:
+        number, offset = divmod(row, self.PAGE)
+        rows = self._pages.get(number)
+        if rows is None:
+            rows = records.page(self.db, self.register, self.query, number * self.PAGE, self.PAGE, self._columns)
+            self._pages[number] = rows
+            if len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return rows[offset] if offset < len(rows) else None
+
+    def record_id(self, row: int) -> int | None:
+        """The database id of the record shown in ``row``."""
+        values = self._row(row) if 0 <= row < self._count else None
+        return values[0] if values else None
+
+    def row_of(self, record_id: int) -> int | None:
+        """The row showing ``record_id`` among the rows already read, if any."""
+        for number, rows in self._pages.items():
+            for offset, values in enumerate(rows):
+                if values[0] == record_id:
+                    return number * self.PAGE + offset
+        return None
+
+    # -- Qt model interface -------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.fields)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        field = self.fields[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = self._row(index.row())
+            if values is None:
+                return None
+            text = display_value(field, values[index.column() + 1], self.reveal)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return text if field.kind is Kind.MEMO and text else None
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole and field.kind in _NUMERIC:
+            return int(_RIGHT.value)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.fields[section].label if 0 <= section < len(self.fields) else None
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.fields):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_query(replace(self.query, sort_key=self.fields[column].key, descending=descending))
