@@ -1,0 +1,198 @@
+"""The window as the clerk uses it: tabs, the record dialog, search and filters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QTabWidget
+
+from zhaocun_desktop import records
+from zhaocun_desktop.gui.record_dialog import RecordDialog
+from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
+
+
+def fill_case(dialog, parties="张三与李四"):
+    editors = dialog.form.editors
+    editors["accepted"].set_value("2023-05-04")
+    editors["village"].set_value("中汤村")
+    editors["org"].set_value("村调委会")
+    editors["dispute_type"].set_value("邻里")
+    editors["parties"].widget.setText(parties)  # keyClicks with Chinese aborts Qt (pitfalls.md)
+    editors["result"].set_value("调解中")
+
+
+def test_every_tab_opens_with_its_records(open_window):
+    window = open_window(demo=True)
+    tabs = window.form.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles == ["法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解", "村(居)", "设置"]
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        assert tabs.currentWidget().isVisible()
+    mediation = tabs.widget(3)
+    assert isinstance(mediation, QTabWidget)
+    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访"]
+    assert set(window.views) == {r.key for r in REGISTERS}
+    for view in window.views.values():
+        assert view.model.rowCount() == records.count(view.db, view.register) > 0
+        assert view.count_label.text() == f"共 {view.model.rowCount()} 条"
+        assert view.model.headerData(0, Qt.Orientation.Horizontal) == view.register.list_fields[0].label
+
+
+def test_add_edit_delete_through_the_real_dialog(qtbot, open_window, monkeypatch, when_modal):
+    window = open_window()
+    window.form.tabs.setCurrentIndex(3)
+    view = window.views[MEDIATION_CASE.key]
+    assert view.model.rowCount() == 0
+
+    def add(dialog):
+        assert isinstance(dialog, RecordDialog) and dialog.windowTitle() == "新增调解案件"
+        fill_case(dialog)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    state = when_modal(add)
+    view.add_action.trigger()
+    assert state["done"]
+    assert view.model.rowCount() == 1
+    assert view.model.data(view.model.index(0, MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties")))) == "张三与李四"
+    assert view.count_label.text() == "共 1 条"
+    assert view.selected_ids() == [view.model.record_id(0)]
+
+    def edit(dialog):
+        assert dialog.form.editors["parties"].value() == "张三与李四"
+        dialog.form.editors["parties"].widget.setText("张三与王五")
+        dialog.accept()
+
+    state = when_modal(edit)
+    view.edit_action.trigger()
+    assert state["done"]
+    record_id = view.model.record_id(0)
+    assert records.get(view.db, MEDIATION_CASE, record_id)["parties"] == "张三与王五"
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    view.table.selectRow(0)
+    view.delete_action.trigger()
+    assert "1 条调解案件" in asked[0]
+    assert view.model.rowCount() == 0
+    assert [row["action"] for row in records.audit_rows(view.db, MEDIATION_CASE.key)] == ["insert", "update", "delete"]
+
+
+def test_delete_does_nothing_when_the_clerk_says_no(open_window, monkeypatch):
+    window = open_window()
+    view = window.views[MEDIATION_CASE.key]
+    records.insert(view.db, MEDIATION_CASE, dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中"))
+    view.refresh()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    view.table.selectRow(0)
+    view.delete_action.trigger()
+    assert view.model.rowCount() == 1
+
+
+def test_invalid_input_keeps_the_dialog_open_with_messages(qtbot, open_window):
+    window = open_window()
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill_case(dialog, parties="")
+    dialog.form.editors["phone"].widget.setText("12345")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() == 0
+    errors = dialog.form.error_labels
+    assert errors["parties"].isVisible() and errors["parties"].text() == "必填，请填写"
+    assert "11位手机号" in errors["phone"].text()
+    assert not errors["village"].isVisible()
+    assert records.count(window.db, MEDIATION_CASE) == 0
+    # mending the fields clears the messages and saves
+    dialog.form.editors["parties"].widget.setText("甲与乙")
+    dialog.form.editors["phone"].widget.setText("13800138000")
+    dialog.accept()
+    assert dialog.result() == 1 and records.count(window.db, MEDIATION_CASE) == 1
+
+
+def test_search_and_filters_narrow_the_table(qtbot, open_window):
+    window = open_window(demo=True)
+    view = window.views[MEDIATION_CASE.key]
+    total = view.model.rowCount()
+    village = view.model.data(view.model.index(0, 2))
+
+    view.search_box.setText(village)
+    qtbot.waitUntil(lambda: view.model.rowCount() < total)
+    by_search = view.model.rowCount()
+    assert by_search == records.count(view.db, MEDIATION_CASE, records.RecordQuery(search=village))
+    assert f"显示 {by_search} 条 / 共 {total} 条" == view.count_label.text()
+
+    view.search_box.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() == total)
+    view.year_box.setCurrentText("2023年")
+    in_year = view.model.rowCount()
+    assert 0 < in_year < total
+    assert all(view.model.data(view.model.index(r, 1)).startswith("2023") for r in range(in_year))
+    view.village_box.setCurrentText(village)
+    assert 0 < view.model.rowCount() < in_year
+    assert {view.model.data(view.model.index(r, 2)) for r in range(view.model.rowCount())} == {village}
+
+
+def test_record_survives_closing_and_reopening(qtbot, open_window, when_modal):
+    window = open_window()
+    view = window.views[MEDIATION_CASE.key]
+    state = when_modal(lambda d: (fill_case(d), d.accept()))
+    view.add_action.trigger()
+    assert state["done"] and view.model.rowCount() == 1
+    window.close()
+    window.db.close()
+    again = open_window()
+    assert again.views[MEDIATION_CASE.key].model.rowCount() == 1
+
+
+def test_qt_buttons_are_chinese(qtbot, open_window):
+    window = open_window()
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "t", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    qtbot.addWidget(box)
+    assert {box.button(QMessageBox.StandardButton.Yes).text(), box.button(QMessageBox.StandardButton.No).text()} <= {"是", "否", "是(&Y)", "否(&N)"}
+
+
+def test_column_widths_sort_and_geometry_are_remembered(qtbot, open_window):
+    window = open_window(demo=True)
+    view = window.views[MEDIATION_CASE.key]
+    header = view.table.horizontalHeader()
+    header.resizeSection(6, 333)
+    view.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    window.form.tabs.setCurrentIndex(3)
+    window.resize(700, 500)  # the offscreen screen is 800x600; larger sizes are clamped
+    window.close()
+    window.db.close()
+
+    again = open_window()
+    view = again.views[MEDIATION_CASE.key]
+    header = view.table.horizontalHeader()
+    assert header.sectionSize(6) == 333
+    assert header.sortIndicatorSection() == 6 and view.model.query.sort_key == "parties"
+    assert again.form.tabs.currentIndex() == 3
+    assert (again.size().width(), again.size().height()) == (700, 500)
+
+
+def test_village_list_changes_reach_the_filters(qtbot, open_window, when_modal):
+    window = open_window()
+    villages = window.views["village"]
+    state = when_modal(lambda d: (d.form.editors["name"].widget.setText("新建村"), d.accept()))
+    villages.add_action.trigger()
+    assert state["done"]
+    box = window.views[MEDIATION_CASE.key].village_box
+    assert box.findText("新建村") >= 0
+
+
+def test_settings_tab_validates_and_saves(qtbot, open_window):
+    window = open_window()
+    view = window.settings_view
+    view.form.editors["town"].widget.setText("")
+    view.save()
+    assert not view.form.error_labels["town"].isHidden() and "未保存" in view.status.text()
+    for key, value in dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year="2023").items():
+        view.form.editors[key].widget.setText(value)
+    view.save()
+    assert view.status.text() == "已保存。"
+    assert records.settings(window.db)["signer"] == "赵村镇人民政府"

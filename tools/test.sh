@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up (first time) and run the whole test suite offscreen. Arguments go to pytest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash tools/system-deps.sh || exit 1
+bash tools/venv.sh test || exit 1
+export QT_QPA_PLATFORM=offscreen
+log=$(mktemp)
+.venv/bin/python -m pytest "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests (exit 5): nothing was checked, so this run fails." >&2
+  status=1
+elif [ "$status" -ge 128 ] || [ "$status" -eq 134 ]; then
+  if grep -q " passed" "$log"; then
+    echo "pytest aborted (exit $status) AFTER reporting passed tests: the interpreter crashed at exit." >&2
+    echo "With PySide6 6.12 on Python 3.11 this is 'Fatal Python error: none_dealloc' (see pitfalls.md); check the pin in pyproject.toml." >&2
+  fi
+  status=1
+fi
+rm -f "$log"
+exit "$status"
