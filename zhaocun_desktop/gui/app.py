@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from zhaocun_desktop import APP_NAME
@@ -39,6 +40,7 @@ def create_app() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName(APP_NAME)
         app.setOrganizationName("zhaocun-desktop")
+        app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
         install_chinese(app)
     return app
 
