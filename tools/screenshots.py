@@ -29,13 +29,13 @@ def main() -> int:
     from zhaocun_desktop.gui.app import create_app, ui_state_file
     from zhaocun_desktop.gui.main_window import MainWindow
     from zhaocun_desktop.gui.record_dialog import RecordDialog
-    from zhaocun_desktop.registers import MEDIATION_CASE
+    from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
 
     app = create_app()
     path = work / "demo.db"
     build_demo(path)
     db = open_db(path)
-    window = MainWindow(db, path, ui_state_file(), demo=True)
+    window = MainWindow(path, ui_state_file(), demo=True, db=db)
     window.resize(1280, 800)
     window.show()
     app.processEvents()
@@ -52,7 +52,7 @@ def main() -> int:
             name = out / f"tab_{index}_{sub}_{getattr(widget, 'objectName', lambda: '')()}.png"
             window.grab().save(str(name))
             shots.append(name)
-    for key, view in window.views.items():
+    for key, view in [(r.key, window.view(r.key)) for r in REGISTERS]:
         record_id = view.model.record_id(0)
         dialog = RecordDialog(db, view.register, record_id, parent=window)
         dialog.show()

@@ -124,7 +124,9 @@ def open_db(path: str | Path) -> Database:
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    db = Database(conn)
+    # execute_plugins=False: no third-party sqlite-utils plugin runs inside the program,
+    # and start-up skips scanning every installed package's entry points.
+    db = Database(conn, execute_plugins=False)
     migrate(db)
     return db
 

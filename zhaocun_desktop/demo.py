@@ -6,11 +6,12 @@ types the reference report describes, and every figure is counted from them late
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import random
 from pathlib import Path
 
-from sqlite_utils import Database
 
 from zhaocun_desktop import records
 from zhaocun_desktop.db import open_db
@@ -26,6 +27,9 @@ from zhaocun_desktop.registers import (
     VILLAGE,
 )
 from zhaocun_desktop.values import _ID_CHECK, _ID_WEIGHTS
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
+    from sqlite_utils import Database
 
 VILLAGES = (
     "赵村村", "中汤村", "上坪村", "下坪村", "东坡村", "西坡村", "南沟村", "北岭村", "石门村", "黄庄村",

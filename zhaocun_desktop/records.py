@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 
-from sqlite_utils import Database
 
 from zhaocun_desktop import values
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Kind, Register
 from zhaocun_desktop.validation import check_record, validate
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
+    from sqlite_utils import Database
 
 
 def now() -> str:

@@ -35,7 +35,7 @@ def open_window(qtbot, db_path):
             fill_demo(db)
         elif villages and records.count(db, VILLAGE) == 0:
             records.insert_many(db, VILLAGE, [dict(name=v) for v in villages])
-        window = MainWindow(db, db_path, ui_state_file())
+        window = MainWindow(db_path, ui_state_file(), db=db)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -18,6 +18,7 @@ from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resou
 
 QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
 SHOWN_MARKER = "MAIN_WINDOW_PAINTED"
+RECORDS_MARKER = "RECORDS_PAINTED"
 log = logging.getLogger(__name__)
 
 
@@ -76,19 +77,24 @@ def _report_unexpected(kind, value, tb) -> None:
 
 
 class _FirstPaint(QObject):
-    """Prints a marker with the time since start at the window's first paint, then quits."""
+    """Calls ``then`` once the watched window has painted for the first time."""
+
+    def __init__(self, then, parent=None):
+        super().__init__(parent)
+        self.then = then
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            print(SHOWN_MARKER, flush=True)
-            QTimer.singleShot(0, QApplication.instance().quit)
+            QTimer.singleShot(0, self.then)  # after this paint has finished
         return False
 
 
 def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
-    """Open the main window on ``db_path`` (or the sample database) and run until it closes."""
-    from zhaocun_desktop.db import open_db
+    """Open the main window on ``db_path`` (or the sample database) and run until it closes.
+
+    The window paints first; the database (and sqlite-utils with it) opens right after.
+    """
     from zhaocun_desktop.gui.main_window import MainWindow
 
     app = create_app()
@@ -103,25 +109,36 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
             f"本程序已经打开了这个数据库：\n{path}\n\n请在任务栏中切换到已打开的窗口。同一个数据库不能同时打开两次，以免数据互相覆盖。",
         )
         return 1
-    try:
-        if demo and not path.exists():
-            from zhaocun_desktop.demo import build_demo
+    window = MainWindow(path, ui_state_file(), demo=demo)
+    benchmark = bool(os.environ.get(QUIT_AFTER_SHOW))
 
-            build_demo(path)
-        db = open_db(path)
-    except UserError as error:
-        QMessageBox.critical(None, "无法打开数据库", str(error))
-        lock.unlock()
-        return 2
+    def open_database() -> None:
+        if benchmark:
+            print(SHOWN_MARKER, flush=True)
+        from zhaocun_desktop.db import open_db
+
+        try:
+            if demo and not path.exists():
+                from zhaocun_desktop.demo import build_demo
+
+                build_demo(path)
+            window.attach(open_db(path))
+        except UserError as error:
+            QMessageBox.critical(window, "无法打开数据库", str(error))
+            app.exit(2)
+            return
+        if benchmark:
+            window.repaint()
+            print(RECORDS_MARKER, flush=True)
+            app.quit()
+
+    window.installEventFilter(_FirstPaint(open_database, window))
     sys.excepthook = _report_unexpected
-    window = MainWindow(db, path, ui_state_file(), demo=demo)
-    if os.environ.get(QUIT_AFTER_SHOW):
-        watcher = _FirstPaint(window)
-        window.installEventFilter(watcher)
     window.show()
     try:
         return app.exec()
     finally:
         sys.excepthook = sys.__excepthook__
-        db.close()
+        if window.db is not None:
+            window.db.close()
         lock.unlock()

@@ -1,63 +1,131 @@
-"""The main window: a tab per register group, the 村(居) list and the settings."""
+"""The main window: a tab per register group, the 村(居) list and the settings.
+
+Tabs are built when first shown, and the window can be shown before its database is
+attached: the clerk sees the window at once, and the records follow a moment later.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
-from sqlite_utils import Database
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import APP_NAME, __version__
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhaocun_desktop.gui.register_view import RegisterView
 from zhaocun_desktop.gui.settings_view import SettingsView
 from zhaocun_desktop.paths import data_dir
-from zhaocun_desktop.registers import TABS, VILLAGE
+from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SETTINGS_KEY = "settings"
 
 
 class MainWindow(QMainWindow):
-    """Holds one ``RegisterView`` per register; ``views`` maps register key to view."""
+    """State: ``db`` is None until ``attach``; ``views`` holds the register views built so far
+    (``view(key)`` builds one on demand); ``_slots`` maps a register key (or "settings") to the
+    empty page that its view goes into.
+    """
 
-    def __init__(self, db: Database, db_path: Path, ui_state: QSettings, demo: bool = False):
+    def __init__(self, db_path: Path, ui_state: QSettings, demo: bool = False, db: Database | None = None):
         super().__init__()
-        self.db, self.db_path, self.ui_state = db, db_path, ui_state
+        self.db: Database | None = None
+        self.db_path, self.ui_state, self.demo = Path(db_path), ui_state, demo
         self.form = Ui_MainWindow()
         self.form.setupUi(self)
         title = f"{APP_NAME} {__version__}"
         self.setWindowTitle(f"{title}（示例数据）" if demo else title)
         self.views: dict[str, RegisterView] = {}
+        self._settings_view: SettingsView | None = None
+        self._slots: dict[str, QWidget] = {}
         for tab_title, registers in TABS:
             if len(registers) == 1:
-                self.form.tabs.addTab(self._view(registers[0]), tab_title)
+                self.form.tabs.addTab(self._slot(registers[0].key), tab_title)
                 continue
             inner = QTabWidget()
             inner.setObjectName(f"tabs_{registers[0].key}")
             for register in registers:
-                inner.addTab(self._view(register), register.title)
+                inner.addTab(self._slot(register.key), register.title)
+            inner.currentChanged.connect(self._build_current)
             self.form.tabs.addTab(inner, tab_title)
-        self.settings_view = SettingsView(db)
-        self.form.tabs.addTab(self.settings_view, "设置")
+        self.form.tabs.addTab(self._slot(SETTINGS_KEY), "设置")
+        self.form.tabs.currentChanged.connect(self._build_current)
         self.form.actionQuit.triggered.connect(self.close)
         self.form.actionAbout.triggered.connect(self.show_about)
-        self.statusBar().showMessage(f"数据库：{db_path}" + ("（示例数据，与正式数据分开）" if demo else ""))
+        self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
 
         geometry = ui_state.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.form.tabs.setCurrentIndex(int(ui_state.value("window/tab", 0)))
+        if db is not None:
+            self.attach(db)
 
-    def _view(self, register) -> RegisterView:
-        view = RegisterView(self.db, register, self.ui_state)
-        view.records_changed.connect(self._records_changed)
-        self.views[register.key] = view
-        return view
+    def _slot(self, key: str) -> QWidget:
+        slot = QWidget()
+        slot.setObjectName(f"slot_{key}")
+        layout = QVBoxLayout(slot)
+        layout.setContentsMargins(0, 0, 0, 0)
+        waiting = QLabel("正在读取…")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(waiting)
+        self._slots[key] = slot
+        return slot
+
+    def _fill_slot(self, key: str, widget: QWidget) -> None:
+        layout = self._slots[key].layout()
+        while layout.count():
+            layout.takeAt(0).widget().deleteLater()
+        layout.addWidget(widget)
+
+    # -- database -----------------------------------------------------------
+
+    def attach(self, db: Database) -> None:
+        """Show ``db``: builds the visible tab now, the others when they are first opened."""
+        self.db = db
+        note = "（示例数据，与正式数据分开）" if self.demo else ""
+        self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
+        self._build_current()
+
+    def _build_current(self, *args) -> None:
+        if self.db is None:
+            return
+        page = self.form.tabs.currentWidget()
+        if isinstance(page, QTabWidget):
+            page = page.currentWidget()
+        key = page.objectName().removeprefix("slot_") if page is not None else ""
+        if key == SETTINGS_KEY:
+            self.settings_view  # noqa: B018 (builds it)
+        elif key in BY_KEY:
+            self.view(key)
+
+    def view(self, key: str) -> RegisterView:
+        """The view of register ``key``, built on first use."""
+        if key not in self.views:
+            view = RegisterView(self.db, BY_KEY[key], self.ui_state)
+            view.records_changed.connect(self._records_changed)
+            self.views[key] = view
+            self._fill_slot(key, view)
+        return self.views[key]
+
+    @property
+    def settings_view(self) -> SettingsView:
+        if self._settings_view is None:
+            self._settings_view = SettingsView(self.db)
+            self._fill_slot(SETTINGS_KEY, self._settings_view)
+        return self._settings_view
 
     def _records_changed(self, key: str) -> None:
         if key == VILLAGE.key:  # the village filters of every list follow the 村(居) register
             for view in self.views.values():
                 if view.register.village_field:
                     view.refresh()
+
+    # -- window ---------------------------------------------------------------
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QVBoxLayout
-from sqlite_utils import Database
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.gui.field_form import FieldForm
 from zhaocun_desktop.registers import Register
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
+    from sqlite_utils import Database
 
 
 class RecordDialog(QDialog):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -20,13 +22,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.gui.table_model import RecordTableModel
 from zhaocun_desktop.registers import Register
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
+    from sqlite_utils import Database
 
 ALL_YEARS = "全部年度"
 ALL_VILLAGES = "全部村(居)"

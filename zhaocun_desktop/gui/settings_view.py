@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlite_utils import Database
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.gui.field_form import FieldForm
 from zhaocun_desktop.registers import SETTINGS
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
+    from sqlite_utils import Database
 
 
 class SettingsView(QWidget):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections import OrderedDict
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from sqlite_utils import Database
 
 from zhaocun_desktop import records
 from zhaocun_desktop.records import RecordQuery
 from zhaocun_desktop.registers import Kind, Register
 from zhaocun_desktop.validation import display_value
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
+    from sqlite_utils import Database
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _NUMERIC = (Kind.INT, Kind.MONEY)

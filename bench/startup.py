@@ -1,0 +1,79 @@
+"""Process start to first painted window: the program on the sample database vs a bare
+PySide6 window with four table views, side by side in the same run.
+
+    .venv/bin/python bench/startup.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+BARE = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    tabs = QTabWidget()
+    for name in ("一", "二", "三", "四"):
+        tabs.addTab(QTableView(), name)
+    window.setCentralWidget(tabs)
+    class First(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                print("MAIN_WINDOW_PAINTED", flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+    watcher = First()
+    window.installEventFilter(watcher)
+    window.show()
+    app.exec()
+    """
+)
+
+
+def time_to_paint(command: list[str], env: dict) -> tuple[float, float]:
+    """Seconds from process start to the first paint, and to the records painted (if printed)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    painted = records = None
+    for line in process.stdout:
+        if "MAIN_WINDOW_PAINTED" in line:
+            painted = time.perf_counter() - start
+        if "RECORDS_PAINTED" in line:
+            records = time.perf_counter() - start
+    process.wait()
+    if painted is None:
+        raise SystemExit(f"no window painted: {command}")
+    return painted, records or painted
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    folder = Path(tempfile.mkdtemp())
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), ZHAOCUN_DATA_DIR=str(folder), ZHAOCUN_QUIT_AFTER_SHOW="1")
+    subprocess.run([sys.executable, "-m", "zhaocun_desktop", "demo", "--db", str(folder / "示例数据.db")], check=True, stdout=subprocess.DEVNULL)
+    app_times, data_times, bare_times = [], [], []
+    for _ in range(runs):  # interleaved so both see the same machine load
+        bare_times.append(time_to_paint([sys.executable, "-c", BARE], env)[0])
+        painted, records = time_to_paint([sys.executable, "-m", "zhaocun_desktop", "--demo"], env)
+        app_times.append(painted)
+        data_times.append(records)
+    app, data, bare = (statistics.median(t) for t in (app_times, data_times, bare_times))
+    print(f"runs: {runs} each (median), QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}")
+    print(f"bare PySide6, 4 table views          : {bare:.3f} s")
+    print(f"zhaocun_desktop --demo, window painted: {app:.3f} s  ratio {app / bare:.2f}x (goal <= 2x)")
+    print(f"zhaocun_desktop --demo, records shown : {data:.3f} s  ratio {data / bare:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
