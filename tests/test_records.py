@@ -120,3 +120,22 @@ def test_settings_defaults_validation_and_audit(db):
 def test_boolean_fields_come_back_as_bools(db):
     record_id = records.insert(db, PETITION, dict(reg_date="2023-01-01", level="本镇", on_time="否"))
     assert records.get(db, PETITION, record_id)["on_time"] is False
+
+
+def test_record_list_reads_the_same_rows_in_both_modes(db):
+    rows = [dict(CASE, accepted=f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}", closed="2023-12-31", parties=f"P{(i * 7) % 50:02d}与乙") for i in range(700)]
+    records.insert_many(db, MEDIATION_CASE, rows)
+    by_index = records.RecordList(db, MEDIATION_CASE, RecordQuery(), ["accepted", "parties"])
+    assert by_index._ids is None and by_index.count == 700
+    everything = by_index.rows(0, 1000)
+    assert [r[1] for r in everything] == sorted((r[1] for r in everything), reverse=True)
+    assert by_index.rows(690, 256) == everything[690:]
+
+    by_ids = records.RecordList(db, MEDIATION_CASE, RecordQuery(sort_key="parties", descending=True), ["accepted", "parties"])
+    assert by_ids._ids is not None and by_ids.count == 700
+    paged = by_ids.rows(0, 300) + by_ids.rows(300, 300) + by_ids.rows(600, 300)
+    assert paged == records.page(db, MEDIATION_CASE, RecordQuery(sort_key="parties", descending=True), 0, 1000, ["accepted", "parties"])
+
+    searched = records.RecordList(db, MEDIATION_CASE, RecordQuery(search="P07"), ["parties"])
+    assert searched.count == 14 and {r[1] for r in searched.rows(0, 100)} == {"P07与乙"}
+    assert searched.rows(14, 10) == []

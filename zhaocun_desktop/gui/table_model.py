@@ -9,8 +9,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from zhaocun_desktop import records
-from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import Kind, Register
 from zhaocun_desktop.validation import display_value
 
@@ -24,7 +23,7 @@ _NUMERIC = (Kind.INT, Kind.MONEY)
 class RecordTableModel(QAbstractTableModel):
     """The records of one register that match ``query``.
 
-    State: ``_count`` is the number of matching rows (one COUNT query per reset);
+    State: ``_list`` reads the matching rows by position (see ``records.RecordList``);
     ``_pages`` caches up to ``MAX_PAGES`` pages of ``PAGE`` rows, each row a tuple
     ``(id, *list field values)``. Search, filters and sort change the query and reset
     the model; nothing holds all rows in Python.
@@ -39,19 +38,21 @@ class RecordTableModel(QAbstractTableModel):
         self.register = register
         self.fields = register.list_fields
         self._columns = [field.key for field in self.fields]
-        self.query = RecordQuery()
         self.reveal = False  # show ID and phone numbers in full
-        self._count = records.count(db, register, self.query)
+        self._list = RecordList(db, register, RecordQuery(), self._columns)
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
+
+    @property
+    def query(self) -> RecordQuery:
+        return self._list.query
 
     # -- changing what is shown ---------------------------------------------
 
     def set_query(self, query: RecordQuery) -> None:
         """Show the records matching ``query``."""
         self.beginResetModel()
-        self.query = query
+        self._list = RecordList(self.db, self.register, query, self._columns)
         self._pages.clear()
-        self._count = records.count(self.db, self.register, query)
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -64,7 +65,7 @@ class RecordTableModel(QAbstractTableModel):
         number, offset = divmod(row, self.PAGE)
         rows = self._pages.get(number)
         if rows is None:
-            rows = records.page(self.db, self.register, self.query, number * self.PAGE, self.PAGE, self._columns)
+            rows = self._list.rows(number * self.PAGE, self.PAGE)
             self._pages[number] = rows
             if len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -74,7 +75,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def record_id(self, row: int) -> int | None:
         """The database id of the record shown in ``row``."""
-        values = self._row(row) if 0 <= row < self._count else None
+        values = self._row(row) if 0 <= row < self._list.count else None
         return values[0] if values else None
 
     def row_of(self, record_id: int) -> int | None:
@@ -88,7 +89,7 @@ class RecordTableModel(QAbstractTableModel):
     # -- Qt model interface -------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else self._count
+        return 0 if parent.isValid() else self._list.count
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.fields)
