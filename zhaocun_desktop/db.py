@@ -63,10 +63,37 @@ def _create_indexes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_audit_record ON audit_log(table_name, record_id)")
 
 
+# Covering indexes for the report figures (figures.py): the year range first, then every
+# column the figures of that register test or add up, so no figure reads the table itself.
+STATISTICS_INDEXES = {
+    "publicity_event": ("event_date", "event_type", "occasion", "partners", "participants", "passed", "materials"),
+    "advisor_work": ("work_date", "advisor_type", "work_type", "result", "village", "quantity", "people"),
+    "mediation_case": ("accepted", "org", "result", "confirmed", "dispute_type", "village", "amount"),
+    "petition": ("reg_date", "level", "on_time"),
+    "enforcement_training": ("train_date", "train_type", "hours", "participants", "passed"),
+}
+
+
+def _add_report_texts(db: Database) -> None:
+    """The clerk's report texts per year, and the statistics indexes."""
+    db.execute(
+        """CREATE TABLE report_text (
+            year INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT,
+            updated_at TEXT,
+            PRIMARY KEY (year, key)
+        )"""
+    )
+    for table, columns in STATISTICS_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS stats_{table} ON {table}({', '.join(columns)})")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
     _create_indexes,  # 2: filter, sort and uniqueness indexes
+    _add_report_texts,  # 3: report texts per year, statistics indexes
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

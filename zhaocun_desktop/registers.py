@@ -164,7 +164,7 @@ PUBLICITY_EVENT = Register(
             choices=("主题宣传日活动", "法治讲座", "法律咨询", "送法进村入户", "法治进校园", "学法考试", "中心组学法", "民主法治村创建", "其他"),
             synonyms=("类型",),
         ),
-        Field("occasion", "宣传节点", Kind.CHOICE, choices=OCCASIONS, width=140, synonyms=("节点", "时间节点")),
+        Field("occasion", "宣传节点", Kind.CHOICE, choices=OCCASIONS, width=175, synonyms=("节点", "时间节点")),
         Field("place", "村(居)或地点", Kind.VILLAGE, width=120, synonyms=("村(居)", "地点", "村居", "活动地点"), hint="可选村(居)，也可直接填写地点"),
         Field(
             "audience",

@@ -1,0 +1,243 @@
+"""Every figure of the annual report, defined once, computed in SQL, traceable to its records.
+
+A ``Figure`` is a register, a condition and a measure: the year condition comes from the
+register's date field. ``records_behind`` lists exactly the rows a figure counts, so any
+number in the report can be checked against the ledger. Rates are quotients of two figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop.registers import (
+    ADVISOR_WORK,
+    ENFORCEMENT_STAFF,
+    ENFORCEMENT_TRAINING,
+    JOINT_MEETING,
+    MEDIATION_CASE,
+    OCCASIONS,
+    PETITION,
+    PUBLICITY_EVENT,
+    VILLAGE,
+    Register,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number counted from one register for a year.
+
+    ``where`` may use ``:year_end`` (the year's last day, ISO). ``measure`` is an SQL aggregate.
+    ``aliases`` are phrases that introduce this number in prose (for the report's self-check).
+    """
+
+    key: str
+    label: str  # the placeholder name in sentence templates: {label}
+    unit: str
+    register: Register
+    where: str = "1"
+    measure: str = "count(*)"
+    per_year: bool = True  # False: a state at the year's end (staff, villages)
+    aliases: tuple[str, ...] = ()
+    section: str = ""  # 法治宣传 / 行政执法 / 法律顾问 / 矛盾纠纷调解
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``numerator / denominator`` as a percentage; shown with both counts."""
+
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    aliases: tuple[str, ...] = ()
+    section: str = ""
+
+
+_GOV = "advisor_type = '政府法律顾问'"
+_VIL = "advisor_type = '村(居)法律顾问'"
+_VALID_CERT = "in_post = 1 AND cert_no IS NOT NULL AND (valid_until IS NULL OR valid_until >= :year_end)"
+
+P, E, A, M = "法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解"
+
+FIGURES: tuple[Figure, ...] = (
+    # 1. 法治宣传
+    Figure("publicity_events", "宣传活动场次", "场次", PUBLICITY_EVENT, section=P),
+    Figure("node_events", "节点宣传咨询活动场次", "场次", PUBLICITY_EVENT, "occasion IS NOT NULL AND occasion != '无'", aliases=("时间节点", "咨询活动"), section=P),
+    Figure("school_events", "进校园宣传讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园'", section=P),
+    Figure("school_police_events", "联合派出所进校园讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园' AND partners LIKE '%派出所%'", aliases=("宣传讲座",), section=P),
+    Figure("exams", "学法考试场次", "场次", PUBLICITY_EVENT, "event_type = '学法考试'", section=P),
+    Figure("exam_takers", "学法考试参考人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(participants)", section=P),
+    Figure("exam_passed", "学法考试合格人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(passed)", section=P),
+    Figure("study_sessions", "中心组学法次数", "次", PUBLICITY_EVENT, "event_type = '中心组学法'", section=P),
+    Figure("rule_of_law_village_events", "民主法治村创建活动场次", "场次", PUBLICITY_EVENT, "event_type = '民主法治村创建'", section=P),
+    Figure("publicity_people", "宣传受众人次", "人次", PUBLICITY_EVENT, "event_type NOT IN ('学法考试', '中心组学法')", "sum(participants)", section=P),
+    Figure("materials", "发放宣传资料份数", "份", PUBLICITY_EVENT, measure="sum(materials)", aliases=("发放资料", "宣传资料"), section=P),
+    Figure("demo_villages", "民主法治示范村个数", "个", VILLAGE, "demo_village = 1", per_year=False, aliases=("示范村",), section=P),
+    # 2. 行政执法
+    Figure("posts", "执法岗位人数", "人", ENFORCEMENT_STAFF, "in_post = 1", per_year=False, aliases=("执法岗位",), section=E),
+    Figure("certified", "持证人数", "人", ENFORCEMENT_STAFF, _VALID_CERT, per_year=False, aliases=("持证",), section=E),
+    Figure("expiring_certs", "次年3个月内到期证件数", "个", ENFORCEMENT_STAFF,
+           "cert_no IS NOT NULL AND valid_until >= :year_end AND valid_until <= date(:year_end, '+90 days')", per_year=False, section=E),  # fmt: skip
+    Figure("trainings", "执法业务培训场次", "场次", ENFORCEMENT_TRAINING, "train_type = '培训'", aliases=("业务培训",), section=E),
+    Figure("training_hours", "执法业务培训学时", "学时", ENFORCEMENT_TRAINING, "train_type = '培训'", "sum(hours)", section=E),
+    Figure("drills", "岗位练兵次数", "次", ENFORCEMENT_TRAINING, "train_type = '岗位练兵'", aliases=("岗位练兵",), section=E),
+    Figure("cert_exam_takers", "执法证考试参考人数", "人", ENFORCEMENT_TRAINING, "train_type = '考试'", "sum(participants)", section=E),
+    Figure("cert_exam_passed", "执法证考试通过人数", "人", ENFORCEMENT_TRAINING, "train_type = '考试'", "sum(passed)", section=E),
+    # 3. 法律顾问
+    Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("审查合同",), section=A),
+    Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND work_type = '依法行政咨询'", "sum(quantity)", aliases=("法律咨询",), section=A),
+    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village)", aliases=("走访行政村",), section=A),
+    Figure("visit_people", "村法律顾问走访人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "sum(coalesce(people, quantity))", section=A),
+    Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼'", "sum(quantity)", aliases=("民事诉讼案件", "代理"), section=A),
+    Figure("lawsuits_won", "代理诉讼胜诉件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼' AND result = '胜诉'", "sum(quantity)", section=A),
+    Figure("village_rules", "审查修订村规民约份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type = '村规民约审查修订'", "sum(quantity)", aliases=("村规民约",), section=A),
+    Figure("advisor_disputes", "村法律顾问参与调处纠纷件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '参与纠纷调处'", "sum(quantity)", aliases=("参与民间纠纷调处",), section=A),
+    Figure("village_contracts", "村法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("合同（协议）", "合同(协议)"), section=A),
+    Figure("consultation_people", "解答法律咨询人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '法律咨询解答'", "sum(coalesce(people, quantity))", aliases=("解答法律咨询",), section=A),
+    Figure("advisor_lectures", "村法律顾问法治讲座场次", "场次", ADVISOR_WORK, f"{_VIL} AND work_type = '法治讲座'", "sum(quantity)", aliases=("法治讲座",), section=A),
+    Figure("legal_aid_events", "法律援助送法进农村场次", "场次", ADVISOR_WORK, "work_type = '法律援助'", "sum(quantity)", aliases=("送法进农村",), section=A),
+    Figure("legal_aid_referrals", "引导申请法律援助人次", "人次", ADVISOR_WORK, "work_type = '引导申请法律援助'", "sum(coalesce(people, quantity))", aliases=("法律援助程序",), section=A),
+    # 4. 矛盾纠纷调解
+    Figure("meetings", "联席例会次数", "次", JOINT_MEETING, aliases=("例会",), section=M),
+    Figure("cases", "排查调处纠纷件数", "件", MEDIATION_CASE, aliases=("矛盾纠纷",), section=M),
+    Figure("cases_success", "调处成功件数", "件", MEDIATION_CASE, "result = '调解成功'", aliases=("调处成功",), section=M),
+    Figure("cases_open", "调解中件数", "件", MEDIATION_CASE, "result = '调解中'", section=M),
+    Figure("village_cases", "村级调委会调处件数", "件", MEDIATION_CASE, "org = '村调委会'", aliases=("村级调委会调处案件",), section=M),
+    Figure("village_success", "村级调委会调处成功件数", "件", MEDIATION_CASE, "org = '村调委会' AND result = '调解成功'", section=M),
+    Figure("town_cases", "镇调委会调处件数", "件", MEDIATION_CASE, "org = '镇调委会'", aliases=("镇调委会调处案件",), section=M),
+    Figure("town_success", "镇调委会调处成功件数", "件", MEDIATION_CASE, "org = '镇调委会' AND result = '调解成功'", section=M),
+    Figure("judicial_confirmations", "司法确认件数", "件", MEDIATION_CASE, "confirmed = 1", section=M),
+    Figure("case_amount", "涉及金额", "元", MEDIATION_CASE, measure="sum(amount)", section=M),
+    Figure("petitions", "受理信访件数", "件", PETITION, aliases=("来信来访",), section=M),
+    Figure("petitions_on_time", "按期办结信访件数", "件", PETITION, "on_time = 1", section=M),
+    Figure("to_beijing", "进京访人次", "人次", PETITION, "level = '进京'", aliases=("进京访",), section=M),
+    Figure("to_province", "到省信访人次", "人次", PETITION, "level = '到省'", aliases=("到省信访",), section=M),
+    Figure("to_city", "到市信访人次", "人次", PETITION, "level = '到市'", aliases=("到市信访",), section=M),
+    Figure("to_county", "到县信访人次", "人次", PETITION, "level = '到县'", section=M),
+)
+
+RATES: tuple[Rate, ...] = (
+    Rate("exam_pass_rate", "学法考试合格率", "exam_passed", "exam_takers", section=P),
+    Rate("cert_rate", "持证率", "certified", "posts", aliases=("持证率", "执证率", "持证执法率"), section=E),
+    Rate("success_rate", "调处成功率", "cases_success", "cases", aliases=("调处成功率",), section=M),
+    Rate("village_success_rate", "村级调委会调处成功率", "village_success", "village_cases", section=M),
+    Rate("town_success_rate", "镇调委会调处成功率", "town_success", "town_cases", section=M),
+    Rate("petition_on_time_rate", "信访按期办结率", "petitions_on_time", "petitions", aliases=("按时办结率", "按期办结率"), section=M),
+)
+
+BY_KEY: dict[str, Figure | Rate] = {item.key: item for item in (*FIGURES, *RATES)}
+BY_LABEL: dict[str, Figure | Rate] = {item.label: item for item in (*FIGURES, *RATES)}
+
+
+def year_end(year: int) -> str:
+    return dt.date(year, 12, 31).isoformat()
+
+
+def _condition(figure: Figure, year: int) -> tuple[str, dict]:
+    params = {"year_end": year_end(year)}
+    clause = f"({figure.where})"
+    date_field = figure.register.date_field
+    if figure.per_year and date_field:
+        clause += f" AND {date_field} >= :year_start AND {date_field} < :next_year"
+        params.update(year_start=f"{year:04d}-01-01", next_year=f"{year + 1:04d}-01-01")
+    return clause, params
+
+
+def compute(db: Database, figure: Figure, year: int) -> int | float:
+    """One figure for ``year`` (0 when nothing is counted)."""
+    clause, params = _condition(figure, year)
+    value = db.execute(f"SELECT {figure.measure} FROM {figure.register.key} WHERE {clause}", params).fetchone()[0]
+    return value or 0
+
+
+def records_behind(db: Database, figure: Figure | Rate, year: int) -> list[dict]:
+    """The records a figure counts (for a rate: those of its denominator)."""
+    if isinstance(figure, Rate):
+        figure = BY_KEY[figure.denominator]
+    clause, params = _condition(figure, year)
+    return list(db.query(f"SELECT * FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
+
+
+@dataclass(frozen=True)
+class RateValue:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.denominator else 100.0 * self.numerator / self.denominator
+
+    def __str__(self) -> str:
+        percent = self.percent
+        if percent is None:
+            return ""
+        return f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
+
+
+@dataclass
+class YearFigures:
+    """All figures of one year: ``values`` by key (numbers and ``RateValue``s) plus the
+    宣传节点 that the year's events used, in calendar order."""
+
+    year: int
+    values: dict[str, int | float | RateValue]
+    occasions: list[str]
+
+    def __getitem__(self, key: str):
+        return self.values[key]
+
+
+def yearly_figures(db: Database, year: int) -> YearFigures:
+    """Every figure and rate for ``year``."""
+    values: dict = {figure.key: compute(db, figure, year) for figure in FIGURES}
+    for rate in RATES:
+        values[rate.key] = RateValue(int(values[rate.numerator]), int(values[rate.denominator]))
+    used = {row[0] for row in db.execute(
+        "SELECT DISTINCT occasion FROM publicity_event WHERE event_date >= ? AND event_date < ? AND occasion IS NOT NULL",
+        [f"{year}-01-01", f"{year + 1}-01-01"],
+    )}  # fmt: skip
+    return YearFigures(year, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"])
+
+
+_MEASURES = {"count(*)": "条数", "count(DISTINCT village)": "不同村(居)个数"}
+
+
+def describe(figure: Figure) -> str:
+    """The figure's definition in the clerk's words, derived from its SQL (so it cannot drift)."""
+    register = figure.register
+    quoted: list[str] = []
+    text = re.sub(r"'([^']*)'", lambda m: quoted.append(m.group(1)) or f"\x00{len(quoted) - 1}\x00", figure.where)
+    text = re.sub(r"(\w+) NOT IN \(([^)]*)\)", lambda m: f"{m.group(1)}不为{m.group(2).replace(', ', '或')}", text)
+    text = re.sub(r"(\w+) IN \(([^)]*)\)", lambda m: f"{m.group(1)}为{m.group(2).replace(', ', '或')}", text)
+    text = re.sub(r"date\(:year_end, \x00\d+\x00\)", "年末后90天", text)
+    text = re.sub(r"(\w+) LIKE \x00(\d+)\x00", lambda m: f"{m.group(1)}含\x00{m.group(2)}\x00", text)
+    for sql, words in ((" IS NOT NULL", "已填写"), (" IS NULL", "未填写"), (" != ", "不为"), (" >= ", "不早于"),
+                       (" <= ", "不晚于"), (" = 1", "为是"), (" = ", "为"), (" AND ", "，且"), (" OR ", "或"),
+                       (":year_end", "年末"), ("(", ""), (")", "")):  # fmt: skip
+        text = text.replace(sql, words)
+    for field in register.fields:
+        text = re.sub(rf"(?<![A-Za-z_]){field.key}(?![A-Za-z_])", field.label, text)
+    text = re.sub(r"\x00(\d+)\x00", lambda m: f"“{quoted[int(m.group(1))].strip('%')}”", text)
+    what = _MEASURES.get(figure.measure)
+    if what is None:
+        inner = re.search(r"\((?:coalesce\()?(\w+)", figure.measure).group(1)
+        what = f"{register.field(inner).label}之和"
+    scope = f"{register.title}中" + ("所有记录的" if text == "1" else f"{text}的记录")
+    when = f"，按{register.field(register.date_field).label}计入当年" if figure.per_year and register.date_field else "，为年末状态"
+    return f"{scope}{what}{when}"
+
+
+def display(figure: Figure | Rate, value) -> str:
+    """A value as the report prints it: 12, 1,200.5, 88.0% (161/183)."""
+    if isinstance(figure, Rate):
+        return f"{value}（{value.numerator}/{value.denominator}）" if value.denominator else ""
+    if isinstance(value, float) and value != int(value):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(int(value))

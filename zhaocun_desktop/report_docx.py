@@ -1,0 +1,208 @@
+"""The report draft as a .docx laid out per GB/T 9704 (党政机关公文格式).
+
+A4; margins 37/35/28/26 mm; body 仿宋 3号 (16 pt) at a fixed 28.95 pt line pitch with
+-0.25 pt character spacing: 22 lines of 28 characters; title 小标宋 2号; 一、 in 黑体,
+（一） in 楷体; page numbers "— n —" in 4号 宋体, odd pages right, even pages left, one
+character in. Every paragraph uses a named style so the clerk can restyle it in Word or WPS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.report import ReportDraft
+
+BODY_PT = 16  # 3号
+TITLE_PT = 22  # 2号
+PAGE_NUMBER_PT = 14  # 4号
+LINE_PITCH_PT = 28.95
+CHAR_SPACING_TWIPS = -5  # -0.25 pt, in twentieths of a point
+
+# Fallbacks when the preferred font is not installed (Windows has none of the *_GB2312 fonts).
+FONT_CHAINS = {
+    "font_title": ("方正小标宋简体", "华文中宋", "宋体"),
+    "font_body": ("仿宋_GB2312", "仿宋"),
+    "font_heading1": ("黑体",),
+    "font_heading2": ("楷体_GB2312", "楷体"),
+}
+STYLE_NAMES = {
+    "title": "公文标题",
+    "body": "公文正文",
+    "heading1": "一级标题",
+    "heading2": "二级标题",
+    "signer": "发文机关署名",
+    "date": "成文日期",
+    "blank": "公文正文",
+}
+
+
+def choose_fonts(settings: dict, installed: Iterable[str] | None = None) -> dict[str, str]:
+    """The font for each role: the configured one, or the first of its chain that is installed.
+
+    With ``installed=None`` (command line: the fonts of the PC that opens the file are
+    unknown) the configured names are used as they are.
+    """
+    available = set(installed) if installed is not None else None
+    chosen = {}
+    for key, chain in FONT_CHAINS.items():
+        candidates = [settings.get(key) or chain[0], *chain]
+        chosen[key] = candidates[0] if available is None else next((f for f in candidates if f in available), candidates[-1])
+    return chosen
+
+
+def _set_fonts(rpr_owner, name: str) -> None:
+    """Use ``name`` for Latin and East Asian text alike, with no theme font overriding it."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+    fonts.set(qn("w:hint"), "eastAsia")  # quotation marks, dashes and ellipses stay Chinese
+
+
+def _char_spacing(style) -> None:
+    rpr = style.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
+    rpr.append(spacing)
+
+
+def _outline_level(style, level: int) -> None:
+    ppr = style.element.get_or_add_pPr()
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), str(level))
+    ppr.append(outline)
+
+
+def _paragraph_style(document, name: str, font: str, size: float, *, bold=False, align=None, first_line_chars=0, right_chars=0):
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    _set_fonts(style.element, font)
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    _char_spacing(style)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PITCH_PT)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.widow_control = False  # a fixed grid: no line moves to the next page on its own
+    if align is not None:
+        fmt.alignment = align
+    ppr = style.element.get_or_add_pPr()
+    indent = OxmlElement("w:ind")
+    if first_line_chars:
+        indent.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+        indent.set(qn("w:firstLine"), str(int(first_line_chars * BODY_PT * 20)))
+    if right_chars:
+        indent.set(qn("w:rightChars"), str(right_chars * 100))
+        indent.set(qn("w:right"), str(int(right_chars * BODY_PT * 20)))
+    ppr.append(indent)
+    return style
+
+
+def _page_number_footer(footer, align, indent_side: str) -> None:
+    """A footer "— n —" with a PAGE field, in 4号 宋体, one character in from ``indent_side``."""
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    setattr(fmt, f"{indent_side}_indent", Pt(PAGE_NUMBER_PT))
+
+    def run(text: str = ""):
+        item = paragraph.add_run(text)
+        _set_fonts(item._element, "宋体")
+        item.font.size = Pt(PAGE_NUMBER_PT)
+        return item
+
+    run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        item = run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            item._element.append(char)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            item._element.append(instr)
+        else:
+            item.text = text
+    run(" —")
+
+
+def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = None):
+    """A python-docx Document of the draft."""
+    fonts = choose_fonts(draft.settings, installed_fonts)
+    document = Document()
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(22)  # footer line about 7 mm below the type area
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
+
+    normal = document.styles["Normal"]
+    _set_fonts(normal.element, fonts["font_body"])
+    normal.font.size = Pt(BODY_PT)
+    styles = {
+        "title": _paragraph_style(document, STYLE_NAMES["title"], fonts["font_title"], TITLE_PT, bold=fonts["font_title"] == "宋体", align=WD_ALIGN_PARAGRAPH.CENTER),
+        "body": _paragraph_style(document, STYLE_NAMES["body"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
+        "heading1": _paragraph_style(document, STYLE_NAMES["heading1"], fonts["font_heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
+        "heading2": _paragraph_style(document, STYLE_NAMES["heading2"], fonts["font_heading2"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
+        "signer": _paragraph_style(document, STYLE_NAMES["signer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2),
+        "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2),
+    }
+    _outline_level(styles["heading1"], 0)
+    _outline_level(styles["heading2"], 1)
+
+    first = True
+    for block in draft.blocks:
+        style = styles.get(block.kind, styles["body"])
+        if first:
+            paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
+            paragraph.style = style
+            paragraph.add_run(block.text)
+            first = False
+        else:
+            document.add_paragraph(block.text, style=style)
+
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right")
+    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")
+    core = document.core_properties
+    core.title, core.author, core.comments = draft.title, draft.settings.get("office") or "", "由司法所台账程序生成"
+    return document
+
+
+def write_docx(draft: ReportDraft, path: str | Path, installed_fonts: Iterable[str] | None = None) -> Path:
+    """Write the draft to ``path``; a Chinese UserError when the file cannot be written."""
+    path = Path(path)
+    document = build_document(draft, installed_fonts)
+    try:
+        document.save(str(path))
+    except PermissionError:
+        raise UserError(f"无法保存“{path.name}”：文件可能正在 Word 或 WPS 中打开。请先关闭该文件，或换一个文件名。") from None
+    except OSError as error:
+        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
+    return path

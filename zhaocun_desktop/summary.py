@@ -1,0 +1,221 @@
+"""汇总表: the Excel workbook that backs the report, one table per sheet, ready to print.
+
+Every table is a GROUP BY over the same year condition the report figures use
+(``figures._condition``), so its totals equal the report's figures exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop import records
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import (
+    ADVISOR_WORK,
+    ADVISOR_WORK_TYPES,
+    DISPUTE_TYPES,
+    ENFORCEMENT_TRAINING,
+    MEDIATION_CASE,
+    MEDIATION_RESULTS,
+    PETITION,
+    PETITION_LEVELS,
+    PUBLICITY_EVENT,
+    Register,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+@dataclass
+class Table:
+    """One printable table: a title, column headers, rows, an optional total row and chart."""
+
+    sheet: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    total: bool = True  # add a 合计 row summing every numeric column
+    chart: str | None = None  # "bar": a bar chart of the last column by the first
+    landscape: bool = False
+    note: str = ""
+    widths: list[int] = field(default_factory=list)
+
+    def totals(self) -> list:
+        sums = ["合计"]
+        for index in range(1, len(self.headers)):
+            numbers = [row[index] for row in self.rows if isinstance(row[index], (int, float))]
+            sums.append(sum(numbers) if numbers else "")
+        return sums
+
+
+def _grouped(db: Database, register: Register, year: int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
+    """``{group value: measure}`` for the year's records of ``register`` matching ``where``."""
+    figure = fig.Figure("_", "_", "", register, where=where, measure=measure)
+    clause, params = fig._condition(figure, year)
+    sql = f"SELECT {group} AS g, {measure} FROM {register.key} WHERE {clause} GROUP BY g"
+    return {key: value or 0 for key, value in db.execute(sql, params)}
+
+
+def _crosstab(db, register, year, row_expr, row_keys, col_field, col_keys, measure="count(*)", where="1") -> list[list]:
+    """Rows ``row_keys`` × columns ``col_keys`` (+ 小计), each cell ``measure``."""
+    cells = {}
+    for column in col_keys:
+        condition = f"({where}) AND {col_field} = '{column}'"
+        for key, value in _grouped(db, register, year, row_expr, measure, condition).items():
+            cells[(key, column)] = value
+    rows = []
+    for key in row_keys:
+        values = [cells.get((key, column), 0) for column in col_keys]
+        rows.append([key, *values, sum(values)])
+    return rows
+
+
+def _month_expr(register: Register) -> str:
+    return f"CAST(substr({register.date_field}, 6, 2) AS INTEGER) || '月'"
+
+
+def build_tables(db: Database, year: int) -> list[Table]:
+    """Every table of the summary workbook for ``year``."""
+    figures = fig.yearly_figures(db, year)
+    villages = records.village_names(db)
+    tables = []
+
+    tables.append(Table(
+        "报告数据", f"{year}年度法治政府建设情况报告数据",
+        ["项目", "数值", "单位", "所属部分", "来源台账", "统计口径"],
+        [[f.label, figures[f.key], f.unit, f.section, f.register.title, fig.describe(f)] for f in fig.FIGURES]
+        + [[r.label, str(figures[r.key]) or "—", "%", r.section, "", f"{fig.BY_KEY[r.numerator].label} ÷ {fig.BY_KEY[r.denominator].label}"] for r in fig.RATES],
+        total=False, landscape=True, widths=[28, 11, 6, 13, 13, 100],
+        note="每个数字都由台账记录统计得出；在程序“报告”页可查看任一数字背后的记录。",
+    ))  # fmt: skip
+
+    types = PUBLICITY_EVENT.field("event_type").choices
+    tables.append(Table("宣传-按月", f"{year}年度法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
+                        _crosstab(db, PUBLICITY_EVENT, year, _month_expr(PUBLICITY_EVENT), MONTHS, "event_type", types),
+                        chart="bar", landscape=True))
+    tables.append(Table("宣传-按村", f"{year}年度法治宣传活动统计表（按村居）", ["村(居)或地点", "活动场次", "参加人数", "发放资料(份)"],
+                        [[v, *(_grouped(db, PUBLICITY_EVENT, year, "place", m).get(v, 0) for m in ("count(*)", "sum(participants)", "sum(materials)"))] for v in villages]))
+
+    tables.append(Table("执法-培训", f"{year}年度行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
+                        [[t, *(_grouped(db, ENFORCEMENT_TRAINING, year, "train_type", m).get(t, 0) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)"))]
+                         for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
+    units = [row[0] for row in db.execute("SELECT DISTINCT unit FROM enforcement_staff WHERE in_post = 1 ORDER BY unit")]
+    posts = dict(db.execute("SELECT unit, count(*) FROM enforcement_staff WHERE in_post = 1 GROUP BY unit").fetchall())
+    certified = dict(db.execute(f"SELECT unit, count(*) FROM enforcement_staff WHERE {fig.BY_KEY['certified'].where.replace(':year_end', '?')} GROUP BY unit", [fig.year_end(year)]).fetchall())
+    tables.append(Table("执法-持证", f"{year}年度行政执法人员持证情况统计表（截至{year}年12月31日）", ["单位/科室", "执法岗位人数", "持证人数", "持证率"],
+                        [[u, posts.get(u, 0), certified.get(u, 0), str(fig.RateValue(certified.get(u, 0), posts.get(u, 0)))] for u in units],
+                        note=f"全镇持证率：{figures['cert_rate']}（持证人数 ÷ 执法岗位人数）"))
+
+    advisor_types = ADVISOR_WORK.field("advisor_type").choices
+    tables.append(Table("顾问-按类型", f"{year}年度法律顾问工作统计表（按工作类型，数量合计）", ["工作类型", *advisor_types, "小计"],
+                        _crosstab(db, ADVISOR_WORK, year, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
+                        note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
+    vil = "advisor_type = '村(居)法律顾问'"
+    tables.append(Table("顾问-按村", f"{year}年度村(居)法律顾问工作统计表（按村居）", ["村(居)", "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
+                        [[v, *(_grouped(db, ADVISOR_WORK, year, "village", m, f"{vil} AND {w}").get(v, 0) for m, w in (
+                            ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
+                            ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
+                            ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'")))] for v in villages], landscape=True))  # fmt: skip
+
+    tables.append(Table("调解-按村", f"{year}年度矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
+                        _crosstab(db, MEDIATION_CASE, year, "village", villages, "result", MEDIATION_RESULTS), landscape=True))
+    tables.append(Table("调解-按类型", f"{year}年度矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
+                        _crosstab(db, MEDIATION_CASE, year, "dispute_type", list(DISPUTE_TYPES), "result", MEDIATION_RESULTS), chart="bar", landscape=True))
+    orgs = MEDIATION_CASE.field("org").choices
+    by_org = _crosstab(db, MEDIATION_CASE, year, "org", list(orgs), "result", MEDIATION_RESULTS)
+    tables.append(Table("调解-按组织", f"{year}年度矛盾纠纷调解案件统计表（按调解组织）", ["调解组织", *MEDIATION_RESULTS, "合计", "成功率"],
+                        [[*row, str(fig.RateValue(row[1], row[-1]))] for row in by_org], landscape=True))
+    tables.append(Table("调解-按月", f"{year}年度矛盾纠纷调解案件统计表（按受理月份）", ["月份", *MEDIATION_RESULTS, "合计"],
+                        _crosstab(db, MEDIATION_CASE, year, _month_expr(MEDIATION_CASE), MONTHS, "result", MEDIATION_RESULTS), landscape=True))
+
+    tables.append(Table("信访-按层级", f"{year}年度信访统计表（按层级）", ["层级", "件数", "按期办结", "按期办结率"],
+                        [[lv, n := _grouped(db, PETITION, year, "level").get(lv, 0), k := _grouped(db, PETITION, year, "level", "sum(on_time)").get(lv, 0),
+                          str(fig.RateValue(k, n))] for lv in PETITION_LEVELS]))  # fmt: skip
+    tables.append(Table("信访-按月", f"{year}年度信访统计表（按登记月份）", ["月份", *PETITION_LEVELS, "合计"],
+                        _crosstab(db, PETITION, year, _month_expr(PETITION), MONTHS, "level", PETITION_LEVELS)))
+    return tables
+
+
+def write_summary(db: Database, year: int, path: str | Path) -> Path:
+    """Write the summary workbook for ``year`` to ``path``."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    settings = records.settings(db)
+    path = Path(path)
+    book = Workbook()
+    book.remove(book.active)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="DDE4EE")
+    total_fill = PatternFill("solid", fgColor="F2F2F2")
+    for table in build_tables(db, year):
+        sheet = book.create_sheet(table.sheet)
+        columns = len(table.headers)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+        sheet.cell(1, 1, f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=14, bold=True)
+        sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+        sheet.row_dimensions[1].height = 28
+        sheet.cell(2, 1, f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=10)
+        for col, header in enumerate(table.headers, start=1):
+            cell = sheet.cell(3, col, header)
+            cell.font = Font(name="宋体", size=11, bold=True)
+            cell.fill, cell.border = header_fill, border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        body = table.rows + ([table.totals()] if table.total else [])
+        for offset, row in enumerate(body):
+            for col, value in enumerate(row, start=1):
+                cell = sheet.cell(4 + offset, col, value)
+                cell.border = border
+                cell.font = Font(name="宋体", size=11, bold=table.total and offset == len(body) - 1)
+                if isinstance(value, (int, float)):
+                    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
+                    cell.alignment = Alignment(horizontal="right", vertical="center")
+                else:
+                    cell.alignment = Alignment(vertical="center")
+                if table.total and offset == len(body) - 1:
+                    cell.fill = total_fill
+        last = 3 + len(body)
+        if table.note:
+            sheet.cell(last + 2, 1, table.note).font = Font(name="宋体", size=10)
+        for col in range(1, columns + 1):
+            width = table.widths[col - 1] if col <= len(table.widths) else max(
+                [len(str(table.headers[col - 1])) * 2 + 2] + [len(str(row[col - 1])) * (2 if not str(row[col - 1]).isascii() else 1) + 2 for row in body]
+            )  # fmt: skip
+            sheet.column_dimensions[get_column_letter(col)].width = min(max(width, 8), 100)
+        sheet.freeze_panes = "B4"
+        sheet.print_title_rows = "3:3"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        if table.chart == "bar" and table.rows:
+            chart = BarChart()
+            chart.type, chart.style = "col", 10
+            chart.title = table.title.replace(f"{year}年度", "").replace("统计表", "")
+            chart.y_axis.title, chart.legend = "数量", None
+            chart.add_data(Reference(sheet, min_col=columns, min_row=3, max_row=3 + len(table.rows)), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=3 + len(table.rows)))
+            chart.height, chart.width = 10, 22
+            sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
+            sheet.add_chart(chart, f"A{last + 4}")
+    book.properties.creator = settings.get("office") or "司法所台账"
+    try:
+        book.save(path)
+    except PermissionError:
+        raise UserError(f"无法保存“{path.name}”：文件可能正在 Excel 或 WPS 中打开。请先关闭该文件，或换一个文件名。") from None
+    except OSError as error:
+        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
+    return path
