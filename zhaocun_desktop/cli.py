@@ -62,7 +62,62 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, required=True, help="要新建的数据库文件（不能已存在）")
     demo.add_argument("--year", type=int, default=2023, help="示例年度（默认 2023）")
     demo.add_argument("--seed", type=int, default=20231231, help="随机种子（默认 20231231）")
+
+    report = _new_parser(verbs, "report", help="生成年度报告（Word 文档）并列出报告自查结果", description="按 GB/T 9704 格式生成《法治政府建设情况的报告》草稿。")
+    report.add_argument("--db", type=Path, required=True, help="数据库文件")
+    report.add_argument("--year", type=int, help="报告年度（默认：设置中的报告年度）")
+    report.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+
+    summary = _new_parser(verbs, "summary", help="生成年度汇总表（Excel）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
+    summary.add_argument("--db", type=Path, required=True, help="数据库文件")
+    summary.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
+    summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
     return parser
+
+
+def _existing_db(path: Path):
+    """Open a database that must already exist (a typo must not create an empty one)."""
+    from zhaocun_desktop.db import open_db
+
+    if not path.is_file():
+        raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    return open_db(path)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from zhaocun_desktop import records
+    from zhaocun_desktop.report import build_draft
+    from zhaocun_desktop.report_checks import ERROR, run_checks
+    from zhaocun_desktop.report_docx import write_docx
+
+    db = _existing_db(args.db)
+    try:
+        year = args.year or records.settings(db)["report_year"]
+        draft = build_draft(db, year)
+        write_docx(draft, args.out)
+        findings = run_checks(db, draft)
+    finally:
+        db.close()
+    print(f"已生成报告：{args.out}（{draft.title}）")
+    errors = sum(f.level == ERROR for f in findings)
+    print(f"报告自查：{errors} 个错误，{len(findings) - errors} 个提醒" + ("" if findings else "，未发现问题"))
+    for finding in findings:
+        print(f"  {finding}")
+    return 0
+
+
+def _run_summary(args: argparse.Namespace) -> int:
+    from zhaocun_desktop import records
+    from zhaocun_desktop.summary import write_summary
+
+    db = _existing_db(args.db)
+    try:
+        year = args.year or records.settings(db)["report_year"]
+        write_summary(db, year, args.out)
+    finally:
+        db.close()
+    print(f"已生成{year}年度汇总表：{args.out}")
+    return 0
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -80,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of both the GUI and the command-line verbs; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        if args.verb == "demo":
-            return _run_demo(args)
+        verbs = {"demo": _run_demo, "report": _run_report, "summary": _run_summary}
+        if args.verb in verbs:
+            return verbs[args.verb](args)
         from zhaocun_desktop.gui.app import run_gui  # the only place the core reaches Qt
 
         return run_gui(db_path=args.db, demo=args.demo)

@@ -206,7 +206,7 @@ def fill(template: str, figures: fig.YearFigures, settings: dict) -> Filled:
             kept.append(sentence)
             continue
         if not has_value(sentence):  # every figure of the sentence is empty
-            result.omitted.append(_substitute(sentence, figures, context))
+            result.omitted.append(sentence)
             continue
         sentence = re.sub(r"（[^（）]*）", lambda m: (result.omitted.append(m.group(0)) or "") if empty(m.group(0)) else m.group(0), sentence)
         clauses = re.split(r"(?<=[，；])", sentence)
@@ -215,7 +215,10 @@ def fill(template: str, figures: fig.YearFigures, settings: dict) -> Filled:
             if empty(clause):
                 parts = clause.split("、")
                 if len(parts) > 1 and not empty(parts[0]):
+                    ending = clause[-1] if clause[-1] in "，；" else ""
+                    result.omitted += [part for part in parts if empty(part)]
                     clause = "、".join(part for part in parts if not empty(part))
+                    clause = clause.rstrip("，；") + ending
                 else:
                     result.omitted.append(clause)
                     continue

@@ -1,0 +1,130 @@
+"""The .docx re-opened with python-docx, and rendered by LibreOffice: 22 lines x 28 characters."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from report_data import fill_known_ledger
+from zhaocun_desktop import report
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.report_docx import STYLE_NAMES, choose_fonts, write_docx
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def east_asia(style) -> str:
+    return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+@pytest.fixture
+def docx_path(db, tmp_path):
+    fill_known_ledger(db)
+    return write_docx(report.build_draft(db, 2023), tmp_path / "报告.docx")
+
+
+def test_page_setup_styles_and_text(docx_path):
+    document = Document(str(docx_path))
+    section = document.sections[0]
+    mm = lambda length: round(length.mm, 1)  # noqa: E731 (stored in twips)
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert [mm(section.top_margin), mm(section.bottom_margin), mm(section.left_margin), mm(section.right_margin)] == [37, 35, 28, 26]
+    assert section._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch")) == "579"
+
+    styles = document.styles
+    body, title = styles[STYLE_NAMES["body"]], styles[STYLE_NAMES["title"]]
+    assert east_asia(body) == "仿宋_GB2312" and body.font.size == Pt(16)
+    assert east_asia(title) == "方正小标宋简体" and title.font.size == Pt(22)
+    assert east_asia(styles[STYLE_NAMES["heading1"]]) == "黑体"
+    assert east_asia(styles[STYLE_NAMES["heading2"]]) == "楷体_GB2312"
+    assert body.paragraph_format.line_spacing == Pt(28.95)
+    assert body.element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
+    fonts = body.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:asciiTheme")) is None and fonts.get(qn("w:hint")) == "eastAsia"
+
+    paragraphs = document.paragraphs
+    assert paragraphs[0].style.name == STYLE_NAMES["title"] and paragraphs[0].text.endswith("法治政府建设情况的报告")
+    headings = [p.text[:2] for p in paragraphs if p.style.name == STYLE_NAMES["heading1"]]
+    assert headings == ["一、", "二、", "三、", "四、"]
+    assert paragraphs[-2].style.name == STYLE_NAMES["signer"] and paragraphs[-2].text == "赵村镇人民政府"
+    assert re.fullmatch(r"20\d\d年[1-9]\d?月[1-9]\d?日", paragraphs[-1].text)
+    text = "\n".join(p.text for p in paragraphs)
+    assert "None" not in text and not re.search(r"(?<![\d.])0(场次|件|人次|份)", text)
+
+
+def test_footers_hold_page_fields_odd_right_even_left(docx_path):
+    document = Document(str(docx_path))
+    assert document.settings.odd_and_even_pages_header_footer
+    section = document.sections[0]
+    for footer, alignment in ((section.footer, "right"), (section.even_page_footer, "left")):
+        paragraph = footer.paragraphs[0]
+        xml = paragraph._p.xml
+        assert "PAGE" in xml and xml.count("w:fldCharType") == 3
+        assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
+        assert str(paragraph.alignment).lower().endswith(alignment.upper()) or alignment in str(paragraph.alignment).lower()
+
+
+def test_fonts_fall_back_to_what_is_installed():
+    settings = {"font_body": "仿宋_GB2312", "font_title": "方正小标宋简体"}
+    windows = ["仿宋", "宋体", "黑体", "楷体", "微软雅黑"]
+    assert choose_fonts(settings, windows) == {"font_title": "宋体", "font_body": "仿宋", "font_heading1": "黑体", "font_heading2": "楷体"}
+    assert choose_fonts(settings)["font_body"] == "仿宋_GB2312"
+
+
+def test_saving_over_an_open_file_gives_a_message(db, tmp_path, monkeypatch):
+    fill_known_ledger(db)
+    draft = report.build_draft(db, 2023)
+    import docx.document
+
+    def locked(self, path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(docx.document.Document, "save", locked)
+    with pytest.raises(UserError, match="正在 Word 或 WPS 中打开"):
+        write_docx(draft, tmp_path / "报告.docx")
+
+
+def render_pdf(docx: Path, folder: Path) -> Path:
+    profile = folder / "lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+        check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(folder)),
+    )  # fmt: skip
+    return folder / (docx.stem + ".pdf")
+
+
+def page_lines(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = []
+    for block in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</line>', html, re.S):
+        words = "".join(re.findall(r">([^<]*)</word>", block[2]))
+        lines.append((float(block[0]), float(block[1]), words))
+    return lines
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_libreoffice_renders_22_lines_of_28_characters(db, tmp_path):
+    fill_demo(db)
+    pdf = render_pdf(write_docx(report.build_draft(db, 2023), tmp_path / "报告.docx"), tmp_path)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
+    assert pages >= 3
+    middle = 595.3 / 2
+    for page in range(1, pages + 1):
+        lines = page_lines(pdf, page)
+        footer = [line for line in lines if line[2].startswith("—")]
+        assert len(footer) == 1 and footer[0][2].replace(" ", "") == f"—{page}—"
+        assert (footer[0][0] > middle) == (page % 2 == 1), f"page {page}: odd numbers right, even left"
+        body = [line for line in lines if not line[2].startswith("—")]
+        if page == 2:  # a full page of body text
+            assert len(body) == 22
+            tops = [line[1] for line in body]
+            assert all(abs((b - a) - 28.95) < 0.2 for a, b in zip(tops, tops[1:]))
+            cjk_only = [text for _, _, text in body if re.fullmatch(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”、]+", text)]
+            assert cjk_only and max(len(text) for text in cjk_only) == 28

@@ -1,0 +1,88 @@
+"""The summary workbook: totals equal the report's figures; print setup; charts; the CLI verbs."""
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from report_data import fill_known_ledger
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop.cli import main
+from zhaocun_desktop.demo import build_demo
+from zhaocun_desktop.summary import write_summary
+
+
+def total_row(sheet) -> list:
+    for row in sheet.iter_rows(min_row=4, values_only=True):
+        if row[0] == "合计":
+            return list(row)
+    raise AssertionError(f"{sheet.title} has no 合计 row")
+
+
+def cell(sheet, row_label, column_label):
+    headers = [c.value for c in sheet[3]]
+    for row in sheet.iter_rows(min_row=4, values_only=True):
+        if row[0] == row_label:
+            return row[headers.index(column_label)]
+    raise AssertionError((sheet.title, row_label))
+
+
+@pytest.mark.parametrize("source", ["known", "demo"])
+def test_totals_equal_the_report_figures(db, tmp_path, source):
+    if source == "known":
+        fill_known_ledger(db)
+    else:
+        from zhaocun_desktop.demo import fill_demo
+
+        fill_demo(db)
+    path = write_summary(db, 2023, tmp_path / "汇总表.xlsx")
+    book = openpyxl.load_workbook(path)
+    figures = fig.yearly_figures(db, 2023)
+    assert total_row(book["调解-按村"])[-1] == figures["cases"]
+    assert total_row(book["调解-按类型"])[-1] == figures["cases"]
+    assert total_row(book["调解-按月"])[-1] == figures["cases"]
+    assert total_row(book["调解-按村"])[1] == figures["cases_success"]
+    assert cell(book["调解-按组织"], "村调委会", "合计") == figures["village_cases"]
+    assert cell(book["调解-按组织"], "镇调委会", "调解成功") == figures["town_success"]
+    assert total_row(book["宣传-按月"])[-1] == figures["publicity_events"]
+    assert cell(book["宣传-按月"], "合计", "法治进校园") == figures["school_events"]
+    assert total_row(book["信访-按层级"])[1] == figures["petitions"]
+    assert cell(book["信访-按层级"], "进京", "件数") == figures["to_beijing"]
+    advisor = book["顾问-按类型"]
+    assert cell(advisor, "合同审查", "政府法律顾问") + cell(advisor, "合同(协议)审查", "政府法律顾问") == figures["gov_contracts"]
+    assert cell(advisor, "代理诉讼", "村(居)法律顾问") == figures["lawsuits"]
+    assert total_row(book["顾问-按村"])[2] == figures["visit_people"]
+    assert total_row(book["执法-持证"])[1:3] == [figures["posts"], figures["certified"]]
+    trainings = db.execute("SELECT count(*) FROM enforcement_training WHERE train_date LIKE '2023%'").fetchone()[0]
+    assert total_row(book["执法-培训"])[1] == trainings
+    assert cell(book["执法-培训"], "培训", "学时") == figures["training_hours"]
+    data = {row[0]: row[1] for row in book["报告数据"].iter_rows(min_row=4, values_only=True) if row[0]}
+    for figure in fig.FIGURES:
+        assert data[figure.label] == figures[figure.key], figure.label
+
+
+def test_print_setup_and_charts(db, tmp_path):
+    fill_known_ledger(db)
+    book = openpyxl.load_workbook(write_summary(db, 2023, tmp_path / "s.xlsx"))
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+        assert sheet.print_title_rows == "$3:$3"
+        assert sheet["A1"].value.startswith("赵村镇2023年度")
+    assert book["调解-按类型"].page_setup.orientation == "landscape"
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as archive:  # openpyxl does not read charts back
+        charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+        titles = " ".join(archive.read(name).decode("utf-8") for name in charts)
+    assert len(charts) == 2 and "法治宣传活动" in titles and "矛盾纠纷调解案件" in titles
+
+
+def test_cli_report_and_summary(tmp_path, capsys):
+    db = tmp_path / "demo.db"
+    build_demo(db)
+    assert main(["report", "--db", str(db), "--year", "2023", "--out", str(tmp_path / "r.docx")]) == 0
+    out = capsys.readouterr().out
+    assert "已生成报告" in out and "报告自查" in out and (tmp_path / "r.docx").stat().st_size > 10_000
+    assert main(["summary", "--db", str(db), "--out", str(tmp_path / "s.xlsx")]) == 0
+    assert "2023年度汇总表" in capsys.readouterr().out
+    assert main(["report", "--db", str(tmp_path / "typo.db"), "--out", str(tmp_path / "x.docx")]) == 2
+    assert "找不到数据库文件" in capsys.readouterr().err
+    assert not (tmp_path / "typo.db").exists()
