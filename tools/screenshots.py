@@ -18,6 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
     work = Path(tempfile.mkdtemp())
     os.environ["ZHAOCUN_DATA_DIR"] = str(work)
 
@@ -49,7 +51,8 @@ def main() -> int:
             if isinstance(page, QTabWidget):
                 page.setCurrentIndex(sub)
             app.processEvents()
-            name = out / f"tab_{index}_{sub}_{getattr(widget, 'objectName', lambda: '')()}.png"
+            title = tabs.tabText(index) + (f"-{page.tabText(sub)}" if isinstance(page, QTabWidget) else "")
+            name = out / f"tab_{index}_{sub}_{title}.png"
             window.grab().save(str(name))
             shots.append(name)
     for key, view in [(r.key, window.view(r.key)) for r in REGISTERS]:

@@ -24,11 +24,11 @@ def test_every_tab_opens_with_its_records(open_window):
     window = open_window(demo=True)
     tabs = window.form.tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
-    assert titles == ["法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解", "村(居)", "设置"]
+    assert titles == ["总览", "法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解", "村(居)", "年度报告", "设置"]
     for index in range(tabs.count()):
         tabs.setCurrentIndex(index)
         assert tabs.currentWidget().isVisible()
-    mediation = tabs.widget(3)
+    mediation = tabs.widget(4)
     assert isinstance(mediation, QTabWidget)
     assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访"]
     assert set(window.views) < {r.key for r in REGISTERS}, "tabs not yet opened are not built"
@@ -40,7 +40,7 @@ def test_every_tab_opens_with_its_records(open_window):
 
 def test_add_edit_delete_through_the_real_dialog(qtbot, open_window, monkeypatch, when_modal):
     window = open_window()
-    window.form.tabs.setCurrentIndex(3)
+    window.form.tabs.setCurrentIndex(4)
     view = window.view(MEDIATION_CASE.key)
     assert view.model.rowCount() == 0
 
@@ -161,7 +161,7 @@ def test_column_widths_sort_and_geometry_are_remembered(qtbot, open_window):
     header = view.table.horizontalHeader()
     header.resizeSection(6, 333)
     view.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
-    window.form.tabs.setCurrentIndex(3)
+    window.form.tabs.setCurrentIndex(4)
     window.resize(700, 500)  # the offscreen screen is 800x600; larger sizes are clamped
     window.close()
     window.db.close()
@@ -171,7 +171,7 @@ def test_column_widths_sort_and_geometry_are_remembered(qtbot, open_window):
     header = view.table.horizontalHeader()
     assert header.sectionSize(6) == 333
     assert header.sortIndicatorSection() == 6 and view.model.query.sort_key == "parties"
-    assert again.form.tabs.currentIndex() == 3
+    assert again.form.tabs.currentIndex() == 4
     assert (again.size().width(), again.size().height()) == (700, 500)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import APP_NAME, __version__
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
+from zhaocun_desktop.gui.overview_view import OverviewView
 from zhaocun_desktop.gui.register_view import RegisterView
+from zhaocun_desktop.gui.report_view import ReportView
 from zhaocun_desktop.gui.settings_view import SettingsView
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 SETTINGS_KEY = "settings"
+OVERVIEW_KEY = "overview"
+REPORT_KEY = "report"
 
 
 class MainWindow(QMainWindow):
@@ -41,7 +45,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title}（示例数据）" if demo else title)
         self.views: dict[str, RegisterView] = {}
         self._settings_view: SettingsView | None = None
+        self._overview_view: OverviewView | None = None
+        self._report_view: ReportView | None = None
         self._slots: dict[str, QWidget] = {}
+        self.form.tabs.addTab(self._slot(OVERVIEW_KEY), "总览")
         for tab_title, registers in TABS:
             if len(registers) == 1:
                 self.form.tabs.addTab(self._slot(registers[0].key), tab_title)
@@ -52,6 +59,7 @@ class MainWindow(QMainWindow):
                 inner.addTab(self._slot(register.key), register.title)
             inner.currentChanged.connect(self._build_current)
             self.form.tabs.addTab(inner, tab_title)
+        self.form.tabs.addTab(self._slot(REPORT_KEY), "年度报告")
         self.form.tabs.addTab(self._slot(SETTINGS_KEY), "设置")
         self.form.tabs.currentChanged.connect(self._build_current)
         self.form.actionQuit.triggered.connect(self.close)
@@ -100,6 +108,10 @@ class MainWindow(QMainWindow):
         key = page.objectName().removeprefix("slot_") if page is not None else ""
         if key == SETTINGS_KEY:
             self.settings_view  # noqa: B018 (builds it)
+        elif key == OVERVIEW_KEY:
+            self.overview_view.refresh() if self._overview_view else self.overview_view  # figures may have changed
+        elif key == REPORT_KEY:
+            self.report_view.refresh() if self._report_view else self.report_view
         elif key in BY_KEY:
             self.view(key)
 
@@ -118,6 +130,20 @@ class MainWindow(QMainWindow):
             self._settings_view = SettingsView(self.db)
             self._fill_slot(SETTINGS_KEY, self._settings_view)
         return self._settings_view
+
+    @property
+    def overview_view(self) -> OverviewView:
+        if self._overview_view is None:
+            self._overview_view = OverviewView(self.db)
+            self._fill_slot(OVERVIEW_KEY, self._overview_view)
+        return self._overview_view
+
+    @property
+    def report_view(self) -> ReportView:
+        if self._report_view is None:
+            self._report_view = ReportView(self.db)
+            self._fill_slot(REPORT_KEY, self._report_view)
+        return self._report_view
 
     def _records_changed(self, key: str) -> None:
         if key == VILLAGE.key:  # the village filters of every list follow the 村(居) register
@@ -140,4 +166,6 @@ class MainWindow(QMainWindow):
         self.ui_state.setValue("window/geometry", self.saveGeometry())
         self.ui_state.setValue("window/tab", self.form.tabs.currentIndex())
         self.ui_state.sync()
+        for timer in self.findChildren(QTimer):  # no delayed refresh may reach a closed database
+            timer.stop()
         super().closeEvent(event)

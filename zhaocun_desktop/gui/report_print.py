@@ -1,0 +1,143 @@
+"""The report draft painted page by page (preview, printer, PDF), from the same model as the .docx."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QFontDatabase,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtPrintSupport import QPrinter
+
+from zhaocun_desktop.report import ReportDraft
+from zhaocun_desktop.report_docx import BODY_PT, CHAR_SPACING_TWIPS, LINE_PITCH_PT, PAGE_NUMBER_PT, TITLE_PT, choose_fonts
+
+MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
+FOOTER_GAP_MM = 7
+
+
+def setup_printer(printer: QPrinter) -> None:
+    """A4 portrait with the GB/T 9704 margins."""
+    layout = QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, MARGINS_MM, QPageLayout.Unit.Millimeter)
+    printer.setPageLayout(layout)
+
+
+def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
+    """The draft as a QTextDocument for a paint device of ``dpi``.
+
+    Units as Qt's layout treats them (measured): fonts in points; fixed line heights in
+    96-dpi pixels, which the layout scales to the device; indents and margins in device pixels.
+    """
+    fonts = choose_fonts(draft.settings, QFontDatabase.families())
+    px = 96.0 / 72.0
+    device = dpi / 72.0
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    cursor = QTextCursor(document)
+    roles = {
+        "title": (fonts["font_title"], TITLE_PT, Qt.AlignmentFlag.AlignHCenter, 0, 0),
+        "heading1": (fonts["font_heading1"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
+        "heading2": (fonts["font_heading2"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
+        "body": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
+        "blank": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
+        "signer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
+        "date": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
+    }
+    for index, block in enumerate(draft.blocks):
+        family, size, align, first_indent, right_indent = roles.get(block.kind, roles["body"])
+        block_format = QTextBlockFormat()
+        block_format.setAlignment(align)
+        block_format.setLineHeight(LINE_PITCH_PT * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+        block_format.setTextIndent(first_indent * BODY_PT * device)
+        block_format.setRightMargin(right_indent * BODY_PT * device)
+        char_format = QTextCharFormat()
+        font = QFont(family)
+        font.setPointSizeF(size)
+        font.setBold(block.kind == "title" and family == "宋体")
+        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / size)
+        char_format.setFont(font)
+        if index:
+            cursor.insertBlock(block_format, char_format)
+        else:
+            cursor.setBlockFormat(block_format)
+            cursor.setBlockCharFormat(char_format)
+        cursor.insertText(block.text, char_format)
+    return document
+
+
+def page_breaks(document: QTextDocument, height: float) -> list[float]:
+    """The document y at which each page starts: a page holds the lines that fit whole.
+
+    Qt's own pagination lets a fixed-height line straddle two pages, so lines are placed here.
+    """
+    document.documentLayout().documentSize()  # lays out every block (layout is otherwise lazy)
+    tops = []
+    block = document.begin()
+    while block.isValid():
+        layout = block.layout()
+        origin = layout.position().y()
+        for index in range(layout.lineCount()):
+            tops.append(origin + layout.lineAt(index).y())
+        block = block.next()
+    if not tops:
+        return [0.0]
+    pitch = min((b - a for a, b in zip(tops, tops[1:]) if b > a), default=height)
+    starts = [0.0]
+    for top in tops:
+        if top + pitch > starts[-1] + height + 0.5:
+            starts.append(top)
+    return starts
+
+
+def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
+    """Paint every page of the draft on ``printer`` with "— n —" footers; returns the page count."""
+    dpi = printer.resolution()
+    document = build_text_document(draft, dpi)
+    document.documentLayout().setPaintDevice(printer)  # else text comes out about a third too large
+    area = printer.pageLayout().paintRectPixels(dpi)
+    width, height = float(area.width()), float(area.height())
+    document.setTextWidth(width)
+    starts = page_breaks(document, height)
+    painter = QPainter(printer)
+    footer_font = QFont("宋体")
+    footer_font.setPointSizeF(PAGE_NUMBER_PT)
+    char = PAGE_NUMBER_PT * dpi / 72
+    footer_y = height + FOOTER_GAP_MM / 25.4 * dpi
+    try:
+        for page, top in enumerate(starts):
+            if page:
+                printer.newPage()
+            bottom = starts[page + 1] if page + 1 < len(starts) else top + height
+            view = QRectF(0, top, width, bottom - top)
+            painter.save()
+            painter.translate(0, -top)
+            painter.setClipRect(view)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = view
+            document.documentLayout().draw(painter, context)
+            painter.restore()
+            painter.setFont(footer_font)
+            odd = page % 2 == 0
+            box = QRectF(0 if odd else char, footer_y, width - char, char * 2)
+            painter.drawText(box, (Qt.AlignmentFlag.AlignRight if odd else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignTop, f"— {page + 1} —")
+    finally:
+        painter.end()
+    return len(starts)
+
+
+def write_pdf(draft: ReportDraft, path: str) -> int:
+    """Save the draft as a PDF (no Word needed); returns the page count."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(path)
+    printer.setDocName(draft.title)
+    setup_printer(printer)
+    return paint_report(printer, draft)
