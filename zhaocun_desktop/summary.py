@@ -99,12 +99,13 @@ def build_tables(db: Database, year: int) -> list[Table]:
     tables.append(Table("宣传-按月", f"{year}年度法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, year, _month_expr(PUBLICITY_EVENT), MONTHS, "event_type", types),
                         chart="bar", landscape=True))
+    per_place = [_grouped(db, PUBLICITY_EVENT, year, "place", m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
     tables.append(Table("宣传-按村", f"{year}年度法治宣传活动统计表（按村居）", ["村(居)或地点", "活动场次", "参加人数", "发放资料(份)"],
-                        [[v, *(_grouped(db, PUBLICITY_EVENT, year, "place", m).get(v, 0) for m in ("count(*)", "sum(participants)", "sum(materials)"))] for v in villages]))
+                        [[v, *(column.get(v, 0) for column in per_place)] for v in villages]))
 
+    per_type = [_grouped(db, ENFORCEMENT_TRAINING, year, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
     tables.append(Table("执法-培训", f"{year}年度行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
-                        [[t, *(_grouped(db, ENFORCEMENT_TRAINING, year, "train_type", m).get(t, 0) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)"))]
-                         for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
+                        [[t, *(column.get(t, 0) for column in per_type)] for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
     units = [row[0] for row in db.execute("SELECT DISTINCT unit FROM enforcement_staff WHERE in_post = 1 ORDER BY unit")]
     posts = dict(db.execute("SELECT unit, count(*) FROM enforcement_staff WHERE in_post = 1 GROUP BY unit").fetchall())
     certified = dict(db.execute(f"SELECT unit, count(*) FROM enforcement_staff WHERE {fig.BY_KEY['certified'].where.replace(':year_end', '?')} GROUP BY unit", [fig.year_end(year)]).fetchall())
@@ -117,11 +118,12 @@ def build_tables(db: Database, year: int) -> list[Table]:
                         _crosstab(db, ADVISOR_WORK, year, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
     vil = "advisor_type = '村(居)法律顾问'"
+    per_village = [_grouped(db, ADVISOR_WORK, year, "village", m, f"{vil} AND {w}") for m, w in (
+        ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
+        ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
+        ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
     tables.append(Table("顾问-按村", f"{year}年度村(居)法律顾问工作统计表（按村居）", ["村(居)", "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
-                        [[v, *(_grouped(db, ADVISOR_WORK, year, "village", m, f"{vil} AND {w}").get(v, 0) for m, w in (
-                            ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
-                            ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
-                            ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'")))] for v in villages], landscape=True))  # fmt: skip
+                        [[v, *(column.get(v, 0) for column in per_village)] for v in villages], landscape=True))
 
     tables.append(Table("调解-按村", f"{year}年度矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, year, "village", villages, "result", MEDIATION_RESULTS), landscape=True))
@@ -134,9 +136,9 @@ def build_tables(db: Database, year: int) -> list[Table]:
     tables.append(Table("调解-按月", f"{year}年度矛盾纠纷调解案件统计表（按受理月份）", ["月份", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, year, _month_expr(MEDIATION_CASE), MONTHS, "result", MEDIATION_RESULTS), landscape=True))
 
+    by_level, on_time = _grouped(db, PETITION, year, "level"), _grouped(db, PETITION, year, "level", "sum(on_time)")
     tables.append(Table("信访-按层级", f"{year}年度信访统计表（按层级）", ["层级", "件数", "按期办结", "按期办结率"],
-                        [[lv, n := _grouped(db, PETITION, year, "level").get(lv, 0), k := _grouped(db, PETITION, year, "level", "sum(on_time)").get(lv, 0),
-                          str(fig.RateValue(k, n))] for lv in PETITION_LEVELS]))  # fmt: skip
+                        [[lv, by_level.get(lv, 0), on_time.get(lv, 0), str(fig.RateValue(on_time.get(lv, 0), by_level.get(lv, 0)))] for lv in PETITION_LEVELS]))
     tables.append(Table("信访-按月", f"{year}年度信访统计表（按登记月份）", ["月份", *PETITION_LEVELS, "合计"],
                         _crosstab(db, PETITION, year, _month_expr(PETITION), MONTHS, "level", PETITION_LEVELS)))
     return tables
