@@ -36,7 +36,7 @@ def test_every_register_has_a_tab_once():
 def test_schema_follows_descriptions(db):
     for register in REGISTERS:
         columns = {row[1]: row[2] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
-        assert list(columns) == ["id", *register.keys, "created_at", "updated_at"]
+        assert list(columns) == ["id", *register.keys, "created_at", "updated_at", "batch_id"]
         for field in register.fields:
             assert columns[field.key] == field.kind.sql_type
     assert {f.key for f in SETTINGS.fields} >= {"town", "county", "office", "signer", "report_year"}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from zhaocun_desktop import APP_NAME, __version__
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import REGISTERS
 
 
 class _ChineseHelp(argparse.HelpFormatter):
@@ -72,7 +73,130 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
     summary.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+
+    names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
+    template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
+    template.add_argument("--db", type=Path, help="数据库文件（用于村(居)名单与本镇名称；可省略）")
+    template.add_argument("--register", help=f"台账：{names}")
+    template.add_argument("--village", help="村(居)名称：该列预先填好并锁定")
+    template.add_argument("--all", action="store_true", help="为每个村(居)生成全部模板，写入 --out 指定的文件夹")
+    template.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件（--all 时为文件夹）")
+
+    importing = _new_parser(verbs, "import", help="导入村(居)报送的 Excel（.xlsx/.xls）", description="检查每一行；有效行在一个事务中导入，有问题的行列出原因且不导入。同一文件不会重复导入。")
+    importing.add_argument("--db", type=Path, required=True, help="数据库文件")
+    importing.add_argument("--register", help=f"台账（省略时按表头自动判断）：{names}")
+    importing.add_argument("--check", action="store_true", help="只检查，不导入")
+    importing.add_argument("--include-duplicates", action="store_true", help="疑似重复的行也导入")
+    importing.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的 Excel 文件")
+
+    export = _new_parser(verbs, "export", help="把一本台账导出为 Excel", description="导出的表格可直接打印，也可重新导入。身份证号、电话默认遮盖。")
+    export.add_argument("--db", type=Path, required=True, help="数据库文件")
+    export.add_argument("--register", required=True, help=f"台账：{names}")
+    export.add_argument("--year", type=int, help="只导出该年度")
+    export.add_argument("--village", help="只导出该村(居)")
+    export.add_argument("--search", default="", help="只导出含这些文字的记录")
+    export.add_argument("--full", action="store_true", help="导出完整身份证号和电话（会记入操作日志）")
+    export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+
+    undo = _new_parser(verbs, "undo-import", help="撤销一次导入（删除该批次的全部记录）", description="不带批次号时列出全部导入批次。")
+    undo.add_argument("--db", type=Path, required=True, help="数据库文件")
+    undo.add_argument("batch", nargs="?", type=int, metavar="批次号", help="要撤销的批次号")
     return parser
+
+
+def _register(name: str | None):
+    if not name:
+        return None
+    for register in REGISTERS:
+        if name in (register.key, register.title):
+            return register
+    raise UserError(f"没有名为“{name}”的台账。可用：{'、'.join(f'{r.key}（{r.title}）' for r in REGISTERS)}")
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.excel.writing import write_all_templates, write_template
+
+    db = _existing_db(args.db) if args.db else open_db(":memory:")
+    try:
+        if args.all:
+            written = write_all_templates(db, args.out)
+            print(f"已在“{args.out}”生成 {len(written)} 个模板。")
+            return 0
+        register = _register(args.register)
+        if register is None:
+            raise UserError("请用 --register 指定台账，或用 --all 生成全部模板。")
+        write_template(db, register, args.out, args.village)
+        print(f"已生成模板：{args.out}")
+        return 0
+    finally:
+        db.close()
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.excel.importing import commit_import, preview_import
+
+    db = _existing_db(args.db)
+    status = 0
+    try:
+        register = _register(args.register)
+        for path in args.files:
+            try:
+                preview = preview_import(db, path, register)
+            except UserError as error:
+                print(f"错误：{error}", file=sys.stderr)
+                status = 2
+                continue
+            print(preview.summary())
+            for note in preview.notes:
+                print(f"  说明：{note}")
+            for problem in preview.problems:
+                print(f"  {problem}")
+            for row in preview.valid_rows:
+                if row.duplicate_of:
+                    print(f"  第{row.excel_row}行：疑似重复，{row.duplicate_of}" + ("（仍将导入）" if args.include_duplicates else "（不导入）"))
+            if preview.already_imported:
+                print(f"  {preview.already_imported}")
+            if args.check:
+                continue
+            result = commit_import(db, preview, include_duplicates=args.include_duplicates)
+            print(f"  {result['message']}" + (f"（批次号 {result['batch_id']}，可用 undo-import 撤销）" if result["batch_id"] else ""))
+            if preview.problems:
+                status = max(status, 1)
+    finally:
+        db.close()
+    return status
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.excel.writing import write_export
+    from zhaocun_desktop.records import RecordQuery
+
+    db = _existing_db(args.db)
+    try:
+        register = _register(args.register)
+        count = write_export(db, register, args.out, RecordQuery(search=args.search, year=args.year, village=args.village), reveal=args.full)
+    finally:
+        db.close()
+    print(f"已导出{register.title} {count} 条：{args.out}" + ("（含完整个人信息，请妥善保管）" if args.full else ""))
+    return 0
+
+
+def _run_undo(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.excel.importing import batches, undo_batch
+
+    db = _existing_db(args.db)
+    try:
+        if args.batch is None:
+            for batch in batches(db):
+                state = f"已撤销于 {batch['undone_at']}" if batch["undone_at"] else f"导入 {batch['rows_imported']} 条"
+                print(f"{batch['id']:>4}  {batch['imported_at']}  {batch['file_name']}  {batch['register']}  {state}")
+            return 0
+        deleted = undo_batch(db, args.batch)
+    finally:
+        db.close()
+    print(f"已撤销批次 {args.batch}：删除 {deleted} 条记录。")
+    return 0
 
 
 def _existing_db(path: Path):
@@ -135,7 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of both the GUI and the command-line verbs; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        verbs = {"demo": _run_demo, "report": _run_report, "summary": _run_summary}
+        verbs = {
+            "demo": _run_demo,
+            "report": _run_report,
+            "summary": _run_summary,
+            "template": _run_template,
+            "import": _run_import,
+            "export": _run_export,
+            "undo-import": _run_undo,
+        }
         if args.verb in verbs:
             return verbs[args.verb](args)
         from zhaocun_desktop.gui.app import run_gui  # the only place the core reaches Qt

@@ -89,11 +89,34 @@ def _add_report_texts(db: Database) -> None:
         db.execute(f"CREATE INDEX IF NOT EXISTS stats_{table} ON {table}({', '.join(columns)})")
 
 
+def _add_import_batches(db: Database) -> None:
+    """Imported files (to refuse the same file twice and to undo an import) and each record's batch."""
+    db.execute(
+        """CREATE TABLE import_batch (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            register TEXT NOT NULL,
+            village TEXT,
+            imported_at TEXT NOT NULL,
+            rows_in_file INTEGER NOT NULL,
+            rows_imported INTEGER NOT NULL,
+            rows_skipped INTEGER NOT NULL,
+            undone_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX ix_import_batch_sha256 ON import_batch(sha256)")
+    for register in REGISTERS:
+        db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+        db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
     _create_indexes,  # 2: filter, sort and uniqueness indexes
     _add_report_texts,  # 3: report texts per year, statistics indexes
+    _add_import_batches,  # 4: import batches; batch_id on every register
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

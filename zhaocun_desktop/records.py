@@ -104,6 +104,7 @@ def insert_many(
     raws: Sequence[dict],
     note: str | None = None,
     progress: Callable[[int], None] | None = None,
+    batch_id: int | None = None,
 ) -> list[int]:
     """Validate every record, then add them all in one transaction, or none.
 
@@ -117,24 +118,50 @@ def insert_many(
         except InvalidRecord as error:
             prefix = f"第{number}条：" if len(raws) > 1 else ""
             raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, register.labels) from None
+    return insert_clean(db, register, cleaned, note, progress, batch_id)
+
+
+def insert_clean(
+    db: Database,
+    register: Register,
+    cleaned: Sequence[dict],
+    note: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch_id: int | None = None,
+) -> list[int]:
+    """Add records that ``validation.validate`` has already checked, in one transaction, or none."""
     stamp = now()
     keys = register.keys
     sql = (
-        f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at) "
-        f"VALUES ({', '.join('?' * len(keys))}, ?, ?)"
+        f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at, batch_id) "
+        f"VALUES ({', '.join('?' * len(keys))}, ?, ?, ?)"
     )
+    audit_sql = "INSERT INTO audit_log (at, table_name, record_id, action, old_values, new_values, note) VALUES (?, ?, ?, 'insert', NULL, ?, ?)"
+    unique = [f for f in register.fields if f.unique]
+    known = set(village_names(db)) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
     ids = []
     with db.atomic():
         for record in cleaned:
-            errors = _check_unique(db, register, record)
+            errors = _check_unique(db, register, record) if unique else {}
+            errors.update(_check_villages(register, record, known))
             if errors:
                 raise InvalidRecord(errors, register.labels)
-            cursor = db.execute(sql, [record.get(key) for key in keys] + [stamp, stamp])
+            cursor = db.execute(sql, [record.get(key) for key in keys] + [stamp, stamp, batch_id])
             ids.append(cursor.lastrowid)
-            audit(db, register.key, cursor.lastrowid, "insert", None, _audit_values(register, record), note)
+            db.execute(audit_sql, (stamp, register.key, cursor.lastrowid, _audit_values(register, record), note))
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
     return ids
+
+
+def _check_villages(register: Register, record: dict, known: set[str]) -> dict[str, str]:
+    """A required village must be one of the township's (when the 村(居) list is filled in)."""
+    errors = {}
+    for field in register.fields:
+        value = record.get(field.key)
+        if field.kind is Kind.VILLAGE and field.required and value and known and value not in known:
+            errors[field.key] = f"“{value}”不是本镇的村(居)，请核对名称或先在“村(居)”页添加"
+    return errors
 
 
 def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
@@ -145,6 +172,8 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
         merged.update(raw)
         record = validate(register, merged)
         errors = _check_unique(db, register, record, record_id)
+        if record.get(register.village_field) != old.get(register.village_field or ""):
+            errors.update(_check_villages(register, record, set(village_names(db))))
         if errors:
             raise InvalidRecord(errors, register.labels)
         changed = {key: value for key, value in record.items() if old.get(key) != value}

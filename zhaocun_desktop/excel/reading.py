@@ -1,0 +1,243 @@
+"""Reading a workbook a village sent, safely: what kind of file it really is, and its sheets.
+
+Every refusal is a ``UserError`` whose message says what the file is and what to do.
+Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhaocun_desktop.errors import UserError
+
+MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a village sheet is a few MB; more is a zip bomb
+MAX_RATIO = 200  # deflate rarely exceeds 100:1 on real sheets
+EMPTY_ROWS_END = 500  # this many empty rows in a row end the data (columns formatted to row 1,048,576)
+HEADER_ROWS = 10  # headers are looked for in the first rows
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Sheet:
+    """One worksheet's values: ``rows[i]`` is Excel row ``first_row + i``."""
+
+    name: str
+    rows: list[list]
+    first_row: int = 1
+    merged: tuple[str, ...] = ()  # merged ranges, e.g. "A5:C5"
+    formulas_without_values: tuple[str, ...] = ()  # cells like "D7"
+
+
+def _refuse(path: Path, why: str, what_to_do: str) -> UserError:
+    return UserError(f"无法导入“{path.name}”：{why}。{what_to_do}")
+
+
+def sniff(path: Path) -> str:
+    """``xlsx`` or ``xls``; a UserError saying what the file really is otherwise."""
+    if not path.is_file():
+        raise _refuse(path, "找不到这个文件", "请检查文件是否已被移动或删除")
+    if path.name.startswith("~$"):
+        raise _refuse(path, "这是 Excel 或 WPS 打开文件时临时生成的锁定文件，不是表格本身", "请选择同一文件夹中不带“~$”的那个文件")
+    size = path.stat().st_size
+    if size == 0:
+        raise _refuse(path, "文件是空的（0 字节），可能没有下载完整或保存失败", "请让村里重新发送一份")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    if head.startswith(_OLE):
+        with path.open("rb") as handle:
+            body = handle.read(min(size, 2 * 1024 * 1024))
+        if "EncryptedPackage".encode("utf-16-le") in body:
+            raise _refuse(path, "这个工作簿设置了打开密码", "请让村里取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新发送")
+        if "WordDocument".encode("utf-16-le") in body:
+            raise _refuse(path, "这是 Word 文档，不是 Excel 表格", "请发送 Excel 表格（.xlsx 或 .xls）")
+        return "xls"
+    text = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")) or b"<table" in text:
+        raise _refuse(path, "这是网页（HTML）格式的表格，只是扩展名像 Excel", "请用 Excel 或 WPS 打开它，再“另存为”Excel 工作簿（.xlsx）后导入")
+    if head.startswith(b"%PDF"):
+        raise _refuse(path, "这是 PDF 文件", "请发送 Excel 表格（.xlsx 或 .xls）")
+    if head.startswith(b"{\\rtf"):
+        raise _refuse(path, "这是 RTF 文档", "请发送 Excel 表格（.xlsx 或 .xls）")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "," in sample or "\t" in sample or "，" in sample:
+            raise _refuse(path, "这是 CSV 纯文本文件，不是 Excel 工作簿", "请用 Excel 或 WPS 打开它，再“另存为”Excel 工作簿（.xlsx）后导入")
+        raise _refuse(path, "这是纯文本文件，不是 Excel 工作簿", "请发送 Excel 表格（.xlsx 或 .xls）")
+    raise _refuse(path, "无法识别的文件格式，可能已损坏", "请让村里用 Excel 或 WPS 重新保存后发送")
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise _refuse(path, "文件已损坏或不完整（可能没有下载完或复制到一半）", "请让村里重新发送一份") from None
+    with archive:
+        try:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            total = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            if total > MAX_UNCOMPRESSED or (total > 20 * 1024 * 1024 and total / packed > MAX_RATIO):
+                raise _refuse(path, f"文件解压后有 {total // (1024 * 1024)} MB，远超正常表格，可能是恶意构造的“压缩炸弹”", "已拒绝读取。请核实文件来源")
+            if "word/document.xml" in names:
+                raise _refuse(path, "这是 Word 文档，不是 Excel 表格", "请发送 Excel 表格（.xlsx 或 .xls）")
+            if "ppt/presentation.xml" in names:
+                raise _refuse(path, "这是 PowerPoint 演示文稿，不是 Excel 表格", "请发送 Excel 表格（.xlsx 或 .xls）")
+            if "content.xml" in names and "mimetype" in names:
+                raise _refuse(path, "这是 WPS/LibreOffice 的 ODS 表格", "请在其中“另存为”Excel 工作簿（.xlsx）后导入")
+            if "xl/workbook.xml" not in names:
+                raise _refuse(path, "压缩包里没有 Excel 工作簿", "请发送 Excel 表格（.xlsx 或 .xls）")
+            head = archive.open("xl/workbook.xml").read(4096)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+            raise _refuse(path, "文件已损坏或不完整（可能没有下载完或复制到一半）", "请让村里重新发送一份") from None
+    if b"purl.oclc.org/ooxml" in head:
+        raise _refuse(path, "这是“Strict Open XML”格式的工作簿，本程序读不全它的内容", "请在 Excel 中“另存为”普通的“Excel 工作簿(*.xlsx)”后导入")
+    return "xlsx"
+
+
+def read_workbook(path: str | Path) -> list[Sheet]:
+    """The visible sheets of a .xlsx or .xls file, each up to the end of its data."""
+    path = Path(path)
+    kind = sniff(path)
+    return _read_xlsx(path) if kind == "xlsx" else _read_xls(path)
+
+
+def _trim(rows: list[list]) -> list[list]:
+    while rows and not any(value not in (None, "") for value in rows[-1]):
+        rows.pop()
+    width = max((max((i for i, v in enumerate(row) if v not in (None, "")), default=-1) for row in rows), default=-1) + 1
+    return [list(row[:width]) + [None] * (width - len(row)) for row in rows]
+
+
+def _rows_until_end(source) -> list[list]:
+    """Rows from an iterator, stopping after EMPTY_ROWS_END empty rows in a row."""
+    rows, empty = [], 0
+    for row in source:
+        values = [None if value == "" else value for value in row]
+        if any(value is not None for value in values):
+            empty = 0
+        else:
+            empty += 1
+            if empty >= EMPTY_ROWS_END:
+                break
+        rows.append(values)
+    return _trim(rows)
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Merged ranges and formula cells without a saved value, found in the sheet's XML."""
+    merged, formulas = [], []
+    cell = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>', re.S)
+    merge = re.compile(rb'<mergeCell ref="([A-Z0-9:]+)"')
+    tail = b""
+    with archive.open(member) as handle:
+        while True:
+            chunk = handle.read(4 * 1024 * 1024)
+            if not chunk:
+                break
+            text = tail + chunk
+            cut = text.rfind(b"</c>")
+            cut = len(text) if cut < 0 else cut + 4
+            body, tail = text[:cut], text[cut:]
+            if b"<f" in body:
+                for match in cell.finditer(body):
+                    if b"<v>" not in match.group(0) and b"<v " not in match.group(0):
+                        formulas.append(match.group(1).decode())
+            merged += [m.decode() for m in merge.findall(body)]
+        merged += [m.decode() for m in merge.findall(tail)]
+    return tuple(merged), tuple(formulas[:20])
+
+
+def _read_xlsx(path: Path) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for broken files
+        raise _explain_load_error(path, error) from None
+    try:
+        if not book.worksheets:
+            raise _refuse(path, "工作簿里没有可读的工作表", "请在 Excel 中“另存为”普通的“Excel 工作簿(*.xlsx)”后导入")
+        sheets = []
+        with zipfile.ZipFile(path) as archive:
+            for sheet in book.worksheets:
+                if sheet.sheet_state != "visible":
+                    continue
+                sheet.reset_dimensions()  # WPS writes wrong <dimension> elements
+                try:
+                    rows = _rows_until_end(sheet.iter_rows(values_only=True))
+                except Exception as error:
+                    raise _explain_load_error(path, error) from None
+                member = _sheet_member(book, sheet)
+                merged, formulas = _scan_sheet_xml(archive, member) if member in archive.namelist() else ((), ())
+                sheets.append(Sheet(sheet.title, rows, 1, merged, formulas))
+        return sheets
+    finally:
+        book.close()  # on Windows an open handle locks the file
+
+
+def _sheet_member(book, sheet) -> str:
+    """The zip member holding ``sheet``'s XML."""
+    reader = getattr(sheet, "_worksheet_path", None) or getattr(sheet, "worksheet_path", None)
+    if reader:
+        return reader.lstrip("/")
+    return f"xl/worksheets/sheet{book.worksheets.index(sheet) + 1}.xml"
+
+
+def _explain_load_error(path: Path, error: Exception) -> UserError:
+    name = type(error).__name__
+    if "Forbidden" in name or "Entities" in name or "DTD" in name:
+        return _refuse(path, "文件中含有可疑的 XML 实体定义（可能是恶意构造的文件）", "已拒绝读取。请核实文件来源，或让村里用 Excel 重新保存后发送")
+    if isinstance(error, (zipfile.BadZipFile, EOFError, KeyError)):
+        return _refuse(path, "文件已损坏或不完整", "请让村里重新发送一份")
+    return _refuse(path, f"文件内容无法读取（{name}）", "请让村里用 Excel 或 WPS 打开后重新保存，再发送")
+
+
+def _read_xls(path: Path) -> list[Sheet]:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise _refuse(path, "缺少读取 .xls 的组件", "请把文件另存为 .xlsx 后导入") from None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:
+        text = str(error).lower()
+        if "password" in text or "encrypt" in text:
+            raise _refuse(path, "这个工作簿设置了打开密码", "请让村里取消密码后重新发送") from None
+        raise _refuse(path, "旧版 Excel（.xls）文件已损坏或无法识别", "请让村里用 Excel 或 WPS 打开后“另存为”.xlsx 再发送") from None
+    sheets = []
+    try:
+        for meta in book.sheets_metadata:
+            if str(getattr(meta, "visible", "visible")).lower().endswith(("hidden", "veryhidden")):
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = _rows_until_end(sheet.to_python(skip_empty_area=False))  # from A1, like openpyxl
+            merged = tuple(
+                f"{_column(first[1])}{first[0] + 1}:{_column(last[1])}{last[0] + 1}" for first, last in (sheet.merged_cell_ranges or ())
+            )
+            sheets.append(Sheet(meta.name, rows, 1, merged))
+    except UserError:
+        raise
+    except Exception as error:
+        raise _refuse(path, f"旧版 Excel（.xls）文件无法读取（{type(error).__name__}）", "请让村里另存为 .xlsx 再发送") from None
+    finally:
+        book.close()
+    return sheets
+
+
+def _column(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name

@@ -1,0 +1,271 @@
+"""Workbooks the program writes: fill-in templates for the villages, and exports of a list.
+
+Both are generated from the register's description; both re-import through ``importing``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import records
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
+from zhaocun_desktop.validation import display_value
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formats
+PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"
+_NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.INT: "0", Kind.MONEY: "#,##0.00", Kind.ID_NUMBER: "@", Kind.PHONE: "@", Kind.TEXT: "@"}
+_FORMAT_HINTS = {
+    Kind.DATE: "日期，如 2023-03-08",
+    Kind.INT: "整数",
+    Kind.MONEY: "金额（元），如 12000",
+    Kind.BOOL: "下拉选择：是 / 否",
+    Kind.CHOICE: "下拉选择",
+    Kind.VILLAGE: "村(居)名称，可下拉选择",
+    Kind.ID_NUMBER: "18位身份证号（本列已设为文本，请勿改成数字）",
+    Kind.PHONE: "11位手机号或带区号的固定电话",
+    Kind.MEMO: "文字，可较长",
+    Kind.TEXT: "文字",
+}
+
+
+def _save(book, path: Path) -> Path:
+    try:
+        book.save(path)
+    except PermissionError:
+        raise UserError(f"无法保存“{path.name}”：文件可能正在 Excel 或 WPS 中打开。请先关闭该文件，或换一个文件名。") from None
+    except OSError as error:
+        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
+    return path
+
+
+def _width(field: Field) -> float:
+    """Excel column width (characters) from the table width (pixels) and the header."""
+    return max(field.width / 7.5, len(field.label) * 2.2 + 2, 8)
+
+
+def safe_file_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
+
+
+def write_template(db: Database, register: Register, path: str | Path, village: str | None = None) -> Path:
+    """A fill-in workbook for ``register``: instructions, headers, dropdowns, formats, print setup.
+
+    With ``village``, the village column is filled in and locked.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = Path(path)
+    settings = records.settings(db)
+    villages = records.village_names(db)
+    if village is not None and register.village_field is None:
+        raise UserError(f"{register.title}不按村(居)填报，不能指定村(居)。")
+    if village is not None and villages and village not in villages:
+        raise UserError(f"“{village}”不是本镇的村(居)。本镇村(居)：{'、'.join(villages)}")
+
+    book = Workbook()
+    guide = book.active
+    guide.title = "填写说明"
+    sheet = book.create_sheet(register.title)
+    lists = book.create_sheet("选项")
+    lists.sheet_state = "hidden"
+
+    who = f"{village}" if village else (settings.get("town") or "")
+    guide["A1"] = f"{who}{register.title}填报表 填写说明"
+    guide["A1"].font = Font(name="宋体", size=14, bold=True)
+    lines = [
+        f"1. 请在“{register.title}”工作表中填写，每条记录占一行，从第2行开始。",
+        "2. 列标题不要修改、删除或调换顺序；带 * 的列必须填写。",
+        "3. 有下拉箭头的格子请从下拉列表中选择。日期写成 2023-03-08 或 2023年3月8日 均可。",
+        "4. 身份证号、电话所在列已设为“文本”格式，请直接输入完整号码，不要改成数字格式（否则末几位会丢失）。",
+        "5. 不要合并单元格，不要使用公式，不要给工作簿设置密码。",
+        f"6. 填好后保存为 .xlsx 文件，发送给{settings.get('office') or '司法所'}。",
+    ]
+    if village:
+        lines.append(f"7. “{register.field(register.village_field).label}”一列已填好“{village}”，不需要修改。")
+    for row, text in enumerate(lines, start=3):
+        guide.cell(row, 1, text)
+    start = len(lines) + 5
+    for column, header in enumerate(("列名", "是否必填", "填写要求", "可选项"), start=1):
+        cell = guide.cell(start, column, header)
+        cell.font = Font(bold=True)
+    for offset, field in enumerate(register.fields, start=1):
+        options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
+        for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
+            guide.cell(start + offset, column, value)
+    for column, width in zip("ABCD", (18, 10, 40, 50)):
+        guide.column_dimensions[column].width = width
+    for row in guide.iter_rows(min_row=start + 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in range(3, 3 + len(lines)):
+        guide.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        guide.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[row].height = 30
+    guide.page_setup.paperSize = guide.PAPERSIZE_A4
+    guide.page_setup.fitToWidth, guide.page_setup.fitToHeight = 1, 0
+    guide.sheet_properties.pageSetUpPr.fitToPage = True
+
+    thin = Side(style="thin", color="808080")
+    header_fill = PatternFill("solid", fgColor="DDE4EE")
+    last_row = TEMPLATE_ROWS + 1
+    list_column = 0
+    for index, field in enumerate(register.fields, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(1, index, f"{field.label}*" if field.required else field.label)
+        cell.font = Font(name="宋体", bold=True, color="B00020" if field.required else "000000")
+        cell.fill = header_fill
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.protection = Protection(locked=True)
+        sheet.column_dimensions[letter].width = _width(field)
+        number_format = _NUMBER_FORMATS.get(field.kind, "General")
+        fixed = village is not None and field.key == register.village_field
+        for row in range(2, last_row + 1):
+            data = sheet.cell(row, index)
+            data.number_format = number_format
+            data.protection = Protection(locked=fixed)
+            if fixed:
+                data.value = village
+        options = field.choices if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
+        if options and not fixed:
+            list_column += 1
+            list_letter = get_column_letter(list_column)
+            lists.cell(1, list_column, field.label)
+            for row, option in enumerate(options, start=2):
+                lists.cell(row, list_column, option)
+            name = f"list_{field.key}"
+            reference = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(options) + 1}"
+            book.defined_names[name] = DefinedName(name, attr_text=reference)
+            strict = field.kind is not Kind.VILLAGE or field.required
+            validation = DataValidation(type="list", formula1=f"={name}", allow_blank=True, showErrorMessage=strict)
+            validation.error = f"请从下拉列表中选择{field.label}"
+            validation.errorTitle = "输入有误"
+            validation.prompt = field.hint or _FORMAT_HINTS[field.kind]
+            validation.showInputMessage = True
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+        elif field.kind is Kind.DATE:
+            validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True)
+            validation.error = "请填写日期，如 2023-03-08"
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+    sheet.row_dimensions[1].height = 30
+    sheet.freeze_panes = "A2"
+    sheet.protection.sheet = True  # header (and a fixed village column) locked; no password
+    for permission in ("formatColumns", "formatRows", "insertRows", "deleteRows", "sort", "autoFilter"):
+        setattr(sheet.protection, permission, False)
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddHeader.center.text = f"{who}{register.title}"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    book.active = 1
+    return _save(book, path)
+
+
+def template_registers() -> tuple[Register, ...]:
+    return tuple(r for r in REGISTERS if r.key != "village")
+
+
+def write_all_templates(db: Database, folder: str | Path) -> list[Path]:
+    """Templates for every village (registers kept by village) and the township-level ones."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    villages = records.village_names(db)
+    written = []
+    for register in template_registers():
+        if register.village_field and villages:
+            for village in villages:
+                written.append(write_template(db, register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village))
+        else:
+            written.append(write_template(db, register, folder / f"{register.title}.xlsx"))
+    return written
+
+
+def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False) -> int:
+    """The records ``query`` selects, in table order, as a workbook for reading and printing.
+
+    ID and phone numbers are masked unless ``reveal`` (which the audit log records). Returns
+    the number of rows written. The header row is found again by the importer (round trip).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    path = Path(path)
+    settings = records.settings(db)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(register.title)
+    fields = register.fields
+    for index, field in enumerate(fields, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _width(field)
+    sheet.freeze_panes = "A4"
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+    def styled(value, font):
+        cell = WriteOnlyCell(sheet, value)
+        cell.font = font
+        return cell
+
+    listing = RecordList(db, register, query, register.keys)
+    filters = []
+    if query.year:
+        filters.append(f"{query.year}年")
+    if query.village:
+        filters.append(query.village)
+    if query.search.strip():
+        filters.append(f"含“{query.search.strip()}”")
+    title = f"{settings.get('town') or ''}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
+    sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
+    sensitive = any(f.sensitive for f in fields)
+    if sensitive and reveal:
+        note = f"{PERSONAL_NOTE}导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
+    elif sensitive:
+        note = f"身份证号、电话已遮盖。导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
+    else:
+        note = f"导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
+    sheet.append([styled(note, Font(name="宋体", color="B00020" if reveal and sensitive else "000000"))])
+    header_font, header_fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDE4EE")
+    header = []
+    for field in fields:
+        cell = WriteOnlyCell(sheet, field.label)
+        cell.font, cell.fill = header_font, header_fill
+        header.append(cell)
+    sheet.append(header)
+    formatters = [(index + 1, field) for index, field in enumerate(fields)]
+    page = 2000
+    for offset in range(0, listing.count, page):
+        for row in listing.rows(offset, page):
+            sheet.append([_export_value(field, row[index], reveal) for index, field in formatters])
+    _save(book, path)
+    if reveal and sensitive:
+        records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
+    return listing.count
+
+
+def _export_value(field: Field, value, reveal: bool):
+    if value is None:
+        return None
+    if field.kind in (Kind.INT, Kind.MONEY):
+        return value
+    return display_value(field, value, reveal)
