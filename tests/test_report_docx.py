@@ -81,12 +81,12 @@ def test_fonts_fall_back_to_what_is_installed():
 def test_saving_over_an_open_file_gives_a_message(db, tmp_path, monkeypatch):
     fill_known_ledger(db)
     draft = report.build_draft(db, 2023)
-    import docx.document
+    import os
 
-    def locked(self, path):
+    def locked(source, target):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(docx.document.Document, "save", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(UserError, match="正在 Word 或 WPS 中打开"):
         write_docx(draft, tmp_path / "报告.docx")
 

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.files import save_file
 from zhaocun_desktop.report import ReportDraft
 
 BODY_PT = 16  # 3号
@@ -197,12 +197,5 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
 
 def write_docx(draft: ReportDraft, path: str | Path, installed_fonts: Iterable[str] | None = None) -> Path:
     """Write the draft to ``path``; a Chinese UserError when the file cannot be written."""
-    path = Path(path)
     document = build_document(draft, installed_fonts)
-    try:
-        document.save(str(path))
-    except PermissionError:
-        raise UserError(f"无法保存“{path.name}”：文件可能正在 Word 或 WPS 中打开。请先关闭该文件，或换一个文件名。") from None
-    except OSError as error:
-        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
-    return path
+    return save_file(lambda target: document.save(str(target)), path, "Word 或 WPS")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.files import save_file
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -214,10 +214,4 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
             sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
             sheet.add_chart(chart, f"A{last + 4}")
     book.properties.creator = settings.get("office") or "司法所台账"
-    try:
-        book.save(path)
-    except PermissionError:
-        raise UserError(f"无法保存“{path.name}”：文件可能正在 Excel 或 WPS 中打开。请先关闭该文件，或换一个文件名。") from None
-    except OSError as error:
-        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
-    return path
+    return save_file(lambda target: book.save(target), path)

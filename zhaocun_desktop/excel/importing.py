@@ -153,12 +153,12 @@ def _choose(path: Path, sheets: list[Sheet], register: Register | None) -> Heade
             f"无法导入“{path.name}”：在前{HEADER_ROWS}行中没有找到{register.title if register else '任何台账'}的表头。"
             f"请确认表格第一行附近有列标题（如：{expected}），最好使用程序生成的填报模板。"
         )
-    # the register whose required columns are all there, then the most columns recognised
-    matches.sort(key=lambda m: (not m.missing_required, len(m.columns) - len(m.missing_required)), reverse=True)
+    # most columns recognised, a missing required column counting against a register twice
+    matches.sort(key=lambda m: (len(m.columns) - 2 * len(m.missing_required), not m.missing_required), reverse=True)
     best = matches[0]
     if register is None and len(matches) > 1:
         runner = matches[1]
-        if runner.register is not best.register and not runner.missing_required and len(runner.columns) == len(best.columns):
+        if runner.register is not best.register and not best.missing_required and not runner.missing_required and len(runner.columns) == len(best.columns):
             raise UserError(f"无法判断“{path.name}”是哪一本台账（{best.register.title}还是{runner.register.title}），请在导入时指定台账。")
     if best.missing_required:
         missing = "、".join(f.label for f in best.missing_required)
@@ -192,6 +192,18 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         cells = "、".join(match.sheet.formulas_without_values[:5])
         raise UserError(f"无法导入“{path.name}”：{cells} 等单元格是公式，但文件里没有保存计算结果。请用 Excel 或 WPS 打开该文件，保存一次后重新导入。")
 
+    lost = [
+        f"{_column(column)}{match.sheet.first_row + match.row_index + 1 + offset}"
+        for column, f in match.columns.items() if f.kind is Kind.ID_NUMBER
+        for offset, values in enumerate(match.sheet.rows[match.row_index + 1 :])
+        if column < len(values) and isinstance(values[column], (int, float)) and not isinstance(values[column], bool)
+    ]  # fmt: skip
+    if lost:
+        shown = "、".join(lost[:5]) + ("等" if len(lost) > 5 else "")
+        raise UserError(
+            f"无法导入“{path.name}”：身份证号被 Excel 存成了数字（{shown}），18位号码的末几位已经丢失，无法恢复。"
+            "请把该列设为“文本”格式，重新录入完整号码后再导入（程序生成的模板已设好文本格式）。"
+        )
     villages = set(records.village_names(db))
     existing = _fingerprints(db, register)
     seen: dict[tuple, int] = {}

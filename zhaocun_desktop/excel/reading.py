@@ -149,7 +149,7 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, .
             body, tail = text[:cut], text[cut:]
             if b"<f" in body:
                 for match in cell.finditer(body):
-                    if b"<v>" not in match.group(0) and b"<v " not in match.group(0):
+                    if not re.search(rb"<v(?: [^>]*)?>[^<]", match.group(0)):  # no <v>, or an empty one
                         formulas.append(match.group(1).decode())
             merged += [m.decode() for m in merge.findall(body)]
         merged += [m.decode() for m in merge.findall(tail)]
@@ -194,7 +194,11 @@ def _sheet_member(book, sheet) -> str:
 
 def _explain_load_error(path: Path, error: Exception) -> UserError:
     name = type(error).__name__
-    if "Forbidden" in name or "Entities" in name or "DTD" in name:
+    chain, cause = [], error
+    while cause is not None and len(chain) < 10:  # openpyxl wraps the parser's error
+        chain.append(type(cause).__name__)
+        cause = cause.__cause__ or cause.__context__
+    if any(word in link for link in chain for word in ("Forbidden", "Entities", "DTD")):
         return _refuse(path, "文件中含有可疑的 XML 实体定义（可能是恶意构造的文件）", "已拒绝读取。请核实文件来源，或让村里用 Excel 重新保存后发送")
     if isinstance(error, (zipfile.BadZipFile, EOFError, KeyError)):
         return _refuse(path, "文件已损坏或不完整", "请让村里重新发送一份")

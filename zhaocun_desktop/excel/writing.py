@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.files import save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -36,13 +37,7 @@ _FORMAT_HINTS = {
 
 
 def _save(book, path: Path) -> Path:
-    try:
-        book.save(path)
-    except PermissionError:
-        raise UserError(f"无法保存“{path.name}”：文件可能正在 Excel 或 WPS 中打开。请先关闭该文件，或换一个文件名。") from None
-    except OSError as error:
-        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
-    return path
+    return save_file(lambda target: book.save(target), path)
 
 
 def _width(field: Field) -> float:

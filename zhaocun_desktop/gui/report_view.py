@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.files import save_file
 from zhaocun_desktop.gui.field_form import DateEdit
 from zhaocun_desktop.gui.records_dialog import RecordsDialog
 from zhaocun_desktop.gui.report_print import paint_report, setup_printer, write_pdf
@@ -290,7 +291,7 @@ class ReportView(QWidget):
             if kind == "docx":
                 write_docx(self.draft, path, QFontDatabase.families())
             elif kind == "pdf":
-                write_pdf(self.draft, str(path))
+                save_file(lambda target: write_pdf(self.draft, str(target)), path, "PDF 阅读器")
             else:
                 write_summary(self.db, self.year, path)
         except UserError as error:

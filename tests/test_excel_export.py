@@ -1,0 +1,151 @@
+"""Templates and exports written for real and read back; the full round trip between databases."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+
+from zhaocun_desktop import records
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel.importing import commit_import, preview_import
+from zhaocun_desktop.excel.writing import PERSONAL_NOTE, template_registers, write_all_templates, write_export, write_template
+from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS, VILLAGE, Kind
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def demo_db(db):
+    fill_demo(db)
+    return db
+
+
+def test_template_follows_the_description(demo_db, tmp_path):
+    path = write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["填写说明", "调解案件", "选项"]
+    assert book["选项"].sheet_state == "hidden"
+    sheet = book["调解案件"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers == [f"{f.label}*" if f.required else f.label for f in MEDIATION_CASE.fields]
+    column = {f.key: i + 1 for i, f in enumerate(MEDIATION_CASE.fields)}
+    assert sheet.cell(2, column["id_number"]).number_format == "@"
+    assert sheet.cell(2, column["phone"]).number_format == "@"
+    assert sheet.cell(2, column["accepted"]).number_format == "yyyy-mm-dd"
+    assert sheet.cell(1, 1).protection.locked and not sheet.cell(2, 1).protection.locked
+    assert sheet.protection.sheet
+    formulas = {dv.formula1 for dv in sheet.data_validations.dataValidation}
+    for field in MEDIATION_CASE.fields:
+        if field.kind in (Kind.CHOICE, Kind.BOOL, Kind.VILLAGE):
+            assert f"=list_{field.key}" in formulas, field.key
+    assert "list_dispute_type" in book.defined_names
+    choices = [c.value for c in book["选项"]["A"] if c.value]
+    assert choices[0] == "村(居)"  # the first list column holds the villages
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_village_template_has_its_village_filled_and_locked(demo_db, tmp_path):
+    path = write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx", village="赵村村")
+    sheet = openpyxl.load_workbook(path)["调解案件"]
+    column = [f.key for f in MEDIATION_CASE.fields].index("village") + 1
+    assert sheet.cell(2, column).value == "赵村村" and sheet.cell(2, column).protection.locked
+    assert sheet.cell(501, column).value == "赵村村"
+    with pytest.raises(UserError, match="不是本镇的村"):
+        write_template(demo_db, MEDIATION_CASE, tmp_path / "x.xlsx", village="外镇村")
+
+
+def test_one_action_writes_every_template(demo_db, tmp_path):
+    written = write_all_templates(demo_db, tmp_path / "模板")
+    per_village = [r for r in template_registers() if r.village_field]
+    township = [r for r in template_registers() if not r.village_field]
+    assert len(written) == 29 * len(per_village) + len(township)
+    assert (tmp_path / "模板" / "赵村村_调解案件.xlsx").is_file() and (tmp_path / "模板" / "执法人员.xlsx").is_file()
+
+
+def test_export_masks_personal_data_unless_asked(demo_db, tmp_path):
+    masked = tmp_path / "masked.xlsx"
+    count = write_export(demo_db, MEDIATION_CASE, masked)
+    sheet = openpyxl.load_workbook(masked).active
+    assert "已遮盖" in sheet["A2"].value and f"共 {count} 条" in sheet["A2"].value
+    id_column = [f.key for f in MEDIATION_CASE.fields].index("id_number") + 1
+    assert "********" in sheet.cell(4, id_column).value
+    assert not [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
+
+    full = tmp_path / "full.xlsx"
+    write_export(demo_db, MEDIATION_CASE, full, reveal=True)
+    sheet = openpyxl.load_workbook(full).active
+    assert PERSONAL_NOTE in sheet["A2"].value and "*" not in sheet.cell(4, id_column).value
+    exports = [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
+    assert len(exports) == 1 and "full.xlsx" in exports[0]["note"]
+
+
+def test_export_writes_exactly_the_filtered_rows_in_table_order(demo_db, tmp_path):
+    query = RecordQuery(year=2023, village="赵村村", sort_key="parties")
+    path = tmp_path / "e.xlsx"
+    count = write_export(demo_db, MEDIATION_CASE, path, query)
+    listing = RecordList(demo_db, MEDIATION_CASE, query, ["parties"])
+    assert count == listing.count > 0
+    sheet = openpyxl.load_workbook(path).active
+    assert "2023年" in sheet["A1"].value and "赵村村" in sheet["A1"].value
+    parties_column = [f.key for f in MEDIATION_CASE.fields].index("parties")
+    exported = [row[parties_column] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert exported == [row[1] for row in listing.rows(0, count)]
+
+
+@pytest.mark.parametrize("register", [r for r in REGISTERS if r is not VILLAGE], ids=lambda r: r.key)
+def test_round_trip_between_databases(demo_db, tmp_path, register):
+    path = tmp_path / f"{register.key}.xlsx"
+    write_export(demo_db, register, path, reveal=True)
+    fresh = open_db(tmp_path / "fresh.db")
+    records.insert_many(fresh, VILLAGE, [dict(name=v) for v in records.village_names(demo_db)])
+    preview = preview_import(fresh, path, register)
+    assert not preview.problems
+    commit_import(fresh, preview, include_duplicates=True)
+    columns = ", ".join(register.keys)
+    before = sorted(map(repr, demo_db.execute(f"SELECT {columns} FROM {register.key}").fetchall()))
+    after = sorted(map(repr, fresh.execute(f"SELECT {columns} FROM {register.key}").fetchall()))
+    fresh.close()
+    assert after == before
+
+
+def test_masked_export_does_not_import_as_if_complete(demo_db, tmp_path):
+    path = tmp_path / "masked.xlsx"
+    write_export(demo_db, MEDIATION_CASE, path)
+    fresh = open_db(tmp_path / "fresh.db")
+    preview = preview_import(fresh, path)
+    fresh.close()
+    assert preview.problems and "已被遮盖" in str(preview.problems[0])
+
+
+def test_saving_over_an_open_workbook_gives_a_message(demo_db, tmp_path, monkeypatch):
+    import os
+
+    def locked(source, target):  # Windows refuses to replace a file that Excel holds open
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(UserError, match="正在 Excel 或 WPS 中打开"):
+        write_export(demo_db, MEDIATION_CASE, tmp_path / "e.xlsx")
+    with pytest.raises(UserError, match="正在 Excel 或 WPS 中打开"):
+        write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx")
+    assert not list(tmp_path.glob("*.xlsx")), "no half-written file is left behind"
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is installed by .ci/run")
+def test_libreoffice_opens_and_prints_template_and_export(demo_db, tmp_path):
+    template = write_template(demo_db, MEDIATION_CASE, tmp_path / "模板.xlsx", village="赵村村")
+    export = tmp_path / "导出.xlsx"
+    write_export(demo_db, MEDIATION_CASE, export)
+    profile = tmp_path / "lo"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(template), str(export)],
+                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    for name in ("模板.pdf", "导出.pdf"):
+        text = subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, text=True).stdout
+        assert "调解案件" in text and "受理日期" in text

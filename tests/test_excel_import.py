@@ -1,0 +1,324 @@
+"""Importing village workbooks: a corpus of bad files made here, each refused with its reason
+and the database left byte for byte as it was; and the good paths (.xlsx, .xls, templates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from zhaocun_desktop import records
+from zhaocun_desktop.cli import main
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel import reading
+from zhaocun_desktop.excel.importing import commit_import, preview_import, undo_batch
+from zhaocun_desktop.excel.writing import write_template
+from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
+
+HEADERS = ["受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "身份证号", "调解结果"]
+GOOD = [dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "11010519491231002X", "调解中"]
+
+
+@pytest.fixture
+def db_file(tmp_path):
+    path = tmp_path / "台账.db"
+    db = open_db(path)
+    records.insert_many(db, VILLAGE, [dict(name="赵村村"), dict(name="中汤村")])
+    db.close()
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list], before=None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "调解案件"
+    for row in rows:
+        sheet.append(row)
+    if before:
+        before(sheet)
+    book.save(path)
+    return path
+
+
+def rewrite_zip(source: Path, target: Path, change) -> Path:
+    with zipfile.ZipFile(source) as archive:
+        items = {name: archive.read(name) for name in archive.namelist()}
+    change(items)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in items.items():
+            archive.writestr(name, data)
+    return target
+
+
+def database_bytes(path: Path) -> bytes:
+    db = open_db(path)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path.read_bytes()
+
+
+# --- the corpus of bad files -------------------------------------------------------------
+
+
+def make_csv(folder):
+    path = folder / "调解.xlsx"
+    path.write_text("受理日期,村(居),当事人\n2023-03-08,赵村村,张三\n", encoding="utf-8")
+    return path
+
+
+def make_html(folder):
+    path = folder / "调解.xls"
+    path.write_text("<html><body><table><tr><td>受理日期</td></tr></table></body></html>", encoding="utf-8")
+    return path
+
+
+def make_word(folder):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("受理日期 村(居) 当事人")
+    document.save(folder / "调解.docx")
+    (folder / "调解.docx").rename(folder / "调解.xlsx")
+    return folder / "调解.xlsx"
+
+
+def make_empty(folder):
+    path = folder / "调解.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def make_lock_file(folder):
+    path = folder / "~$调解.xlsx"
+    path.write_bytes(b"\x06zhang san" + b"\x00" * 150)
+    return path
+
+
+def make_truncated(folder):
+    whole = write_xlsx(folder / "whole.xlsx", [HEADERS, GOOD])
+    path = folder / "调解.xlsx"
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return path
+
+
+def make_password(folder):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_xlsx(folder / "plain.xlsx", [HEADERS, GOOD])
+    path = folder / "调解.xlsx"
+    with plain.open("rb") as source, path.open("wb") as target:
+        OOXMLFile(source).encrypt("123456", target)
+    return path
+
+
+def make_strict(folder):
+    plain = write_xlsx(folder / "plain.xlsx", [HEADERS, GOOD])
+
+    def strict(items):
+        items["xl/workbook.xml"] = items["xl/workbook.xml"].replace(
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+        )
+
+    return rewrite_zip(plain, folder / "调解.xlsx", strict)
+
+
+def make_zip_bomb(folder):
+    plain = write_xlsx(folder / "plain.xlsx", [HEADERS, GOOD])
+    path = folder / "调解.xlsx"
+    rewrite_zip(plain, path, lambda items: None)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/media/padding.bin", "w", force_zip64=True) as member:
+        block = b"\x00" * (1024 * 1024)
+        for _ in range(320):
+            member.write(block)
+    return path
+
+
+def make_entity_bomb(folder):
+    plain = write_xlsx(folder / "plain.xlsx", [HEADERS, GOOD])
+
+    def bomb(items):
+        entities = b'<!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        sheet = items["xl/worksheets/sheet1.xml"]  # openpyxl writes strings inline
+        sheet = sheet.replace(b"<worksheet", entities + b"<worksheet", 1).replace(b"<t>", b"<t>&c;", 1)
+        items["xl/worksheets/sheet1.xml"] = sheet
+
+    return rewrite_zip(plain, folder / "调解.xlsx", bomb)
+
+
+def make_formula(folder):
+    return write_xlsx(folder / "调解.xlsx", [HEADERS, GOOD[:4] + ['="张三"&"与李四"'] + GOOD[5:]])
+
+
+def make_merged(folder):
+    rows = [HEADERS, GOOD, [GOOD[0], "赵村村", "村调委会", "邻里", "王五与赵六", None, "调解中"]]
+    return write_xlsx(folder / "调解.xlsx", rows, before=lambda sheet: sheet.merge_cells("B2:B3"))
+
+
+def make_id_as_number(folder):
+    return write_xlsx(folder / "调解.xlsx", [HEADERS, GOOD[:5] + [4.10423199003081e17] + GOOD[6:]])
+
+
+def make_no_headers(folder):
+    return write_xlsx(folder / "调解.xlsx", [["序号", "年龄", "住址"], [1, 30, "赵村"]])
+
+
+def make_missing_required(folder):
+    return write_xlsx(folder / "调解.xlsx", [HEADERS[:3] + HEADERS[4:], GOOD[:3] + GOOD[4:]])
+
+
+BAD_FILES = {
+    "csv": (make_csv, "CSV"),
+    "html": (make_html, "网页"),
+    "word": (make_word, "Word 文档"),
+    "empty": (make_empty, "空的"),
+    "lock": (make_lock_file, "锁定文件"),
+    "truncated": (make_truncated, "损坏或不完整"),
+    "password": (make_password, "密码"),
+    "strict": (make_strict, "Strict Open XML"),
+    "zip_bomb": (make_zip_bomb, "压缩炸弹"),
+    "entity_bomb": (make_entity_bomb, "XML 实体"),
+    "formula": (make_formula, "没有保存计算结果"),
+    "merged": (make_merged, "合并单元格"),
+    "id_as_number": (make_id_as_number, "末几位已经丢失"),
+    "no_headers": (make_no_headers, "没有找到"),
+    "missing_required": (make_missing_required, "缺少调解案件的必填列：纠纷类型"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_bad_file_is_refused_with_its_reason_and_nothing_written(case, db_file, tmp_path, capsys):
+    maker, fragment = BAD_FILES[case]
+    folder = tmp_path / case
+    folder.mkdir()
+    path = maker(folder)
+    before = database_bytes(db_file)
+    db = open_db(db_file)
+    with pytest.raises(UserError) as caught:
+        preview_import(db, path)
+    db.close()
+    message = str(caught.value)
+    assert fragment in message and path.name in message
+    assert "Traceback" not in message
+    status = main(["import", "--db", str(db_file), str(path)])
+    assert status == 2 and fragment in capsys.readouterr().err
+    assert database_bytes(db_file) == before
+
+
+def test_sheet_formatted_to_the_last_row_stops_at_the_data(db_file, tmp_path):
+    plain = write_xlsx(tmp_path / "plain.xlsx", [HEADERS, GOOD])
+
+    def pad(items):
+        sheet = items["xl/worksheets/sheet1.xml"]
+        empty = b"".join(b'<row r="%d" s="1" customFormat="1"/>' % row for row in range(3, 1_048_577))
+        items["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", empty + b"</sheetData>").replace(b'<dimension ref="A1:G2"/>', b'<dimension ref="A1:XFD1048576"/>')
+
+    path = rewrite_zip(plain, tmp_path / "调解.xlsx", pad)
+    (sheet,) = reading.read_workbook(path)
+    assert len(sheet.rows) == 2 and len(sheet.rows[0]) == len(HEADERS)
+    db = open_db(db_file)
+    preview = preview_import(db, path)
+    assert len(preview.rows) == 1 and preview.rows[0].valid
+    db.close()
+
+
+def test_values_are_normalised_and_problems_named_by_row_and_column(db_file, tmp_path):
+    rows = [
+        ["说明：本表由赵村村填写"],  # a title line above the headers
+        ["案件编号", " 受理 日期 ", "村（居）", "调解组织*", "纠纷类型", "当事人姓名", "身份证号码", "调解结果", "备 注", "多余的列"],
+        ["A-1", "２０２３年３月８日", "赵村村", "村调委会", "邻里纠纷", "张三\u200b与李四", "11010519491231002x", "调解中", "", "x"],
+        ["A-2", "2023.3.9", "赵村", "镇调委会", "打架", "王五", "", "成功", "", ""],
+        [None] * 10,
+        ["A-3", 44995, "中汤村", "镇调委会", "婚姻家庭", "赵六与钱七", None, "调解中", "", ""],
+    ]
+    path = write_xlsx(tmp_path / "调解.xlsx", rows)
+    db = open_db(db_file)
+    preview = preview_import(db, path)
+    assert [row.excel_row for row in preview.rows] == [3, 4, 6]
+    first = preview.rows[0]
+    assert first.valid and first.clean["accepted"] == "2023-03-08" and first.clean["dispute_type"] == "邻里"
+    assert first.clean["parties"] == "张三与李四" and first.clean["id_number"] == "11010519491231002X"
+    assert preview.rows[2].clean["accepted"] == "2023-03-10"  # an Excel serial number
+    problems = [str(p) for p in preview.rows[1].problems]
+    assert any(p.startswith("第4行，C列“村(居)”") and "不是本镇的村(居)" in p for p in problems)
+    assert any(p.startswith("第4行，E列“纠纷类型”") for p in problems)
+    assert any("多余的列" in note for note in preview.notes)
+    result = commit_import(db, preview)
+    assert result["imported"] == 2 and result["skipped"] == 1
+    db.close()
+
+
+def test_same_file_twice_adds_nothing_and_undo_removes_the_batch(db_file, tmp_path, capsys):
+    path = write_xlsx(tmp_path / "赵村村调解.xlsx", [HEADERS, GOOD, [dt.date(2023, 4, 1), "中汤村", "镇调委会", "合同", "甲与乙", None, "调解中"]])
+    assert main(["import", "--db", str(db_file), str(path)]) == 0
+    assert "导入调解案件 2 条" in capsys.readouterr().out
+    copy = tmp_path / "改了名字.xlsx"
+    copy.write_bytes(path.read_bytes())
+    assert main(["import", "--db", str(db_file), str(copy)]) == 0
+    assert "导入过" in capsys.readouterr().out
+    db = open_db(db_file)
+    assert records.count(db, MEDIATION_CASE) == 2
+    # the same records in a different file are flagged and skipped
+    other = write_xlsx(tmp_path / "另一份.xlsx", [HEADERS, GOOD, [dt.date(2023, 5, 1), "赵村村", "村调委会", "邻里", "新甲与新乙", None, "调解中"]])
+    preview = preview_import(db, other)
+    assert preview.rows[0].duplicate_of and not preview.rows[1].duplicate_of
+    assert commit_import(db, preview)["imported"] == 1
+    assert records.count(db, MEDIATION_CASE) == 3
+    batch = db.execute("SELECT id FROM import_batch WHERE file_name = '赵村村调解.xlsx'").fetchone()[0]
+    assert undo_batch(db, batch) == 2
+    assert records.count(db, MEDIATION_CASE) == 1
+    with pytest.raises(UserError, match="撤销过"):
+        undo_batch(db, batch)
+    assert [row["action"] for row in records.audit_rows(db, "import_batch")][-1] == "undo"
+    db.close()
+
+
+def test_real_xls_file_imports(db_file, tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("调解案件")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for column, header in enumerate(HEADERS):
+        sheet.write(0, column, header)
+    sheet.write(1, 0, dt.date(2023, 3, 8), date_style)
+    for column, value in enumerate(GOOD[1:], start=1):
+        sheet.write(1, column, value)
+    sheet.write(2, 0, "2023/6/1")
+    for column, value in enumerate(["中汤村", "镇调委会", "宅基地纠纷", "王五与赵六", "", "失败"], start=1):
+        sheet.write(2, column, value)
+    path = tmp_path / "调解.xls"
+    book.save(str(path))
+    db = open_db(db_file)
+    preview = preview_import(db, path)
+    assert [r.valid for r in preview.rows] == [True, False]  # 调解不成功 needs a 结案日期
+    assert preview.rows[0].clean["accepted"] == "2023-03-08"
+    assert "结案日期" in str(preview.rows[1].problems[0])
+    assert commit_import(db, preview)["imported"] == 1
+    db.close()
+
+
+def test_template_filled_by_a_village_imports(db_file, tmp_path):
+    db = open_db(db_file)
+    path = write_template(db, MEDIATION_CASE, tmp_path / "赵村村_调解案件.xlsx", village="赵村村")
+    book = openpyxl.load_workbook(path)
+    sheet = book["调解案件"]
+    headers = [cell.value for cell in sheet[1]]
+    column = {h.rstrip("*"): i + 1 for i, h in enumerate(headers)}
+    for row, (date, parties) in enumerate([("2023-03-08", "甲与乙"), ("2023年4月1日", "丙与丁")], start=2):
+        sheet.cell(row, column["受理日期"], date)
+        sheet.cell(row, column["调解组织"], "村调委会")
+        sheet.cell(row, column["纠纷类型"], "邻里")
+        sheet.cell(row, column["当事人"], parties)
+        sheet.cell(row, column["调解结果"], "调解中")
+    book.save(path)
+    preview = preview_import(db, path)
+    assert len(preview.rows) == 2 and all(r.valid for r in preview.rows)
+    assert preview.village == "赵村村"
+    assert commit_import(db, preview)["imported"] == 2
+    batch = db.execute("SELECT village, rows_imported FROM import_batch").fetchone()
+    assert tuple(batch) == ("赵村村", 2)
+    db.close()
