@@ -75,6 +75,28 @@ def main() -> int:
     dialog.grab().save(str(name))
     shots.append(name)
     dialog.close()
+    # the import preview of a village file with one bad row
+    import datetime as dt
+
+    import openpyxl
+
+    from zhaocun_desktop.excel.importing import preview_import
+    from zhaocun_desktop.gui.import_dialog import ImportDialog
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "调解结果", "联系电话", "多余列"])
+    sheet.append([dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里", "张三与李四", "调解中", "13800138000", "x"])
+    sheet.append(["2023-04-01", "赵村", "村调委会", "打架", "王五与赵六", "调解中", "12345", ""])
+    sheet.append(["2023年5月1日", "中汤村", "镇调委会", "婚姻家庭纠纷", "钱七与孙八", "调解中", "", ""])
+    book.save(work / "赵村村报送.xlsx")
+    dialog = ImportDialog(db, preview_import(db, work / "赵村村报送.xlsx"), window)
+    dialog.show()
+    app.processEvents()
+    name = out / "dialog_import_preview.png"
+    dialog.grab().save(str(name))
+    shots.append(name)
+    dialog.close()
     window.close()
     db.close()
     print("\n".join(map(str, shots)))

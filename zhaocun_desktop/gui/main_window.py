@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from zhaocun_desktop import APP_NAME, __version__
+from zhaocun_desktop import APP_NAME, __version__, records
+from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhaocun_desktop.gui.overview_view import OverviewView
 from zhaocun_desktop.gui.register_view import RegisterView
@@ -63,6 +64,10 @@ class MainWindow(QMainWindow):
         self.form.tabs.addTab(self._slot(SETTINGS_KEY), "设置")
         self.form.tabs.currentChanged.connect(self._build_current)
         self.form.actionQuit.triggered.connect(self.close)
+        self.form.actionImport.triggered.connect(lambda: self.import_files())
+        self.form.actionUndoImport.triggered.connect(self.undo_import)
+        self.form.actionTemplate.triggered.connect(self.write_one_template)
+        self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
 
@@ -150,6 +155,102 @@ class MainWindow(QMainWindow):
             for view in self.views.values():
                 if view.register.village_field:
                     view.refresh()
+
+    # -- Excel exchange -----------------------------------------------------------
+
+    def _exports_folder(self) -> Path:
+        folder = data_dir() / "导出"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def import_files(self, paths: list[str] | None = None) -> list[str]:
+        """Preview each chosen workbook and import what the clerk confirms; returns the messages."""
+        from zhaocun_desktop.excel.importing import preview_import
+        from zhaocun_desktop.gui.import_dialog import ImportDialog
+
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(self, "选择村(居)报送的 Excel 文件", str(Path.home()), "Excel 表格 (*.xlsx *.xls);;所有文件 (*)")
+        messages = []
+        for path in paths:
+            try:
+                preview = preview_import(self.db, path)
+            except UserError as error:
+                QMessageBox.warning(self, "无法导入", str(error))
+                messages.append(str(error))
+                continue
+            dialog = ImportDialog(self.db, preview, self)
+            if dialog.exec():
+                messages.append(dialog.result_message)
+                self.statusBar().showMessage(dialog.result_message, 15000)
+                self._refresh_register(preview.register.key)
+        return messages
+
+    def _refresh_register(self, key: str) -> None:
+        if key in self.views:
+            self.views[key].refresh()
+        self._records_changed(key)
+
+    def undo_import(self) -> None:
+        from zhaocun_desktop.excel.importing import batches, undo_batch
+
+        open_batches = [b for b in batches(self.db) if not b["undone_at"]]
+        if not open_batches:
+            QMessageBox.information(self, "撤销导入", "还没有可以撤销的导入。")
+            return
+        titles = {r.key: r.title for r in BY_KEY.values()}
+        labels = [f"{b['imported_at'].replace('T', ' ')}  {b['file_name']}（{titles.get(b['register'], b['register'])} {b['rows_imported']} 条）" for b in open_batches]
+        choice, ok = QInputDialog.getItem(self, "撤销导入", "选择要撤销的导入（该次导入的记录将全部删除）：", labels, 0, False)
+        if not ok:
+            return
+        batch = open_batches[labels.index(choice)]
+        if QMessageBox.question(self, "确认撤销", f"确定删除“{batch['file_name']}”导入的 {batch['rows_imported']} 条记录吗？") != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            deleted = undo_batch(self.db, batch["id"])
+        except UserError as error:
+            QMessageBox.warning(self, "无法撤销", str(error))
+            return
+        self.statusBar().showMessage(f"已撤销导入“{batch['file_name']}”，删除 {deleted} 条记录。", 15000)
+        self._refresh_register(batch["register"])
+
+    def write_one_template(self) -> None:
+        from zhaocun_desktop.excel.writing import safe_file_name, template_registers, write_template
+
+        registers = template_registers()
+        title, ok = QInputDialog.getItem(self, "生成填报模板", "台账：", [r.title for r in registers], 0, False)
+        if not ok:
+            return
+        register = next(r for r in registers if r.title == title)
+        village = None
+        if register.village_field and records.village_names(self.db):
+            none = "（不指定村(居)）"
+            village, ok = QInputDialog.getItem(self, "生成填报模板", "给哪个村(居)？", [none, *records.village_names(self.db)], 0, False)
+            if not ok:
+                return
+            village = None if village == none else village
+        name = f"{safe_file_name(village)}_{register.title}.xlsx" if village else f"{register.title}填报模板.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "保存模板", str(self._exports_folder() / name), "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        try:
+            write_template(self.db, register, Path(path), village)
+        except UserError as error:
+            QMessageBox.warning(self, "无法生成模板", str(error))
+            return
+        self.statusBar().showMessage(f"已生成模板：{path}", 15000)
+
+    def write_every_template(self) -> None:
+        from zhaocun_desktop.excel.writing import write_all_templates
+
+        folder = QFileDialog.getExistingDirectory(self, "选择保存模板的文件夹（如U盘）", str(self._exports_folder()))
+        if not folder:
+            return
+        try:
+            written = write_all_templates(self.db, Path(folder) / "填报模板")
+        except UserError as error:
+            QMessageBox.warning(self, "无法生成模板", str(error))
+            return
+        QMessageBox.information(self, "已生成模板", f"已在“{Path(folder) / '填报模板'}”生成 {len(written)} 个模板，可发给各村(居)填写。")
 
     # -- window ---------------------------------------------------------------
 

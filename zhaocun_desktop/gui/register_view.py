@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -71,9 +72,10 @@ class RegisterView(QWidget):
         self.edit_action = self._action("编辑", "Return", self.edit_record, "编辑选中的记录（回车或双击）")
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
+        self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
             toolbar.addAction(action)
 
         self.search_box = QLineEdit()
@@ -221,9 +223,38 @@ class RegisterView(QWidget):
                 self.table.scrollTo(self.model.index(row, 0))
         self.records_changed.emit(self.register.key)
 
+    def export(self, path: str | None = None, reveal: bool | None = None) -> int | None:
+        """Export exactly the rows the table shows (search, filters, sort); returns the count."""
+        from zhaocun_desktop.excel.writing import safe_file_name, write_export
+        from zhaocun_desktop.paths import data_dir
+
+        if reveal is None:
+            reveal = False
+            if any(f.sensitive for f in self.register.fields):
+                answer = QMessageBox.question(
+                    self, "导出个人信息？", "是否导出完整的身份证号和电话？\n选“否”则遮盖为 410423********1234、138****8000（推荐）。\n导出完整信息会记入操作日志。",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+                )  # fmt: skip
+                reveal = answer == QMessageBox.StandardButton.Yes
+        if path is None:
+            folder = data_dir() / "导出"
+            folder.mkdir(parents=True, exist_ok=True)
+            path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", str(folder / f"{safe_file_name(self.register.title)}.xlsx"), "Excel 工作簿 (*.xlsx)")
+            if not path:
+                return None
+        try:
+            count = write_export(self.db, self.register, path, self.model.query, reveal=reveal)
+        except UserError as error:
+            QMessageBox.warning(self, "无法导出", str(error))
+            return None
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(f"已导出 {count} 条：{path}", 15000)
+        return count
+
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
