@@ -34,11 +34,12 @@ def test_template_follows_the_description(demo_db, tmp_path):
     sheet = book["调解案件"]
     headers = [cell.value for cell in sheet[1]]
     assert headers == [f"{f.label}*" if f.required else f.label for f in MEDIATION_CASE.fields]
-    column = {f.key: i + 1 for i, f in enumerate(MEDIATION_CASE.fields)}
-    assert sheet.cell(2, column["id_number"]).number_format == "@"
-    assert sheet.cell(2, column["phone"]).number_format == "@"
-    assert sheet.cell(2, column["accepted"]).number_format == "yyyy-mm-dd"
-    assert sheet.cell(1, 1).protection.locked and not sheet.cell(2, 1).protection.locked
+    from openpyxl.utils import get_column_letter
+
+    column = {f.key: sheet.column_dimensions[get_column_letter(i + 1)] for i, f in enumerate(MEDIATION_CASE.fields)}
+    assert column["id_number"].number_format == "@" and column["phone"].number_format == "@"
+    assert column["accepted"].number_format == "yyyy-mm-dd"
+    assert sheet.cell(1, 1).protection.locked and not column["case_no"].protection.locked
     assert sheet.protection.sheet
     formulas = {dv.formula1 for dv in sheet.data_validations.dataValidation}
     for field in MEDIATION_CASE.fields:

@@ -82,7 +82,7 @@ class Problem:
         return f"{where}：{self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class PreviewRow:
     excel_row: int
     raw: dict  # field key → value as read
@@ -238,6 +238,10 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             seen.setdefault(fingerprint, excel_row)
         preview_rows.append(row)
 
+    for row in preview_rows:  # keep what the clerk sees: raw values only where something is wrong
+        if row.valid:
+            row.raw = {}
+    match.sheet.rows = match.sheet.rows[: match.row_index + 1]  # the data now lives in preview_rows
     sha = file_sha256(path)
     preview = ImportPreview(path, sha, match, preview_rows)
     earlier = db.execute(

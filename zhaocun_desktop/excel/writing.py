@@ -124,14 +124,14 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.protection = Protection(locked=True)
         sheet.column_dimensions[letter].width = _width(field)
-        number_format = _NUMBER_FORMATS.get(field.kind, "General")
+        # Column styles (not 500 styled cells): Excel, WPS and LibreOffice apply them to what is typed.
+        dimension = sheet.column_dimensions[letter]
+        dimension.number_format = _NUMBER_FORMATS.get(field.kind, "General")
         fixed = village is not None and field.key == register.village_field
-        for row in range(2, last_row + 1):
-            data = sheet.cell(row, index)
-            data.number_format = number_format
-            data.protection = Protection(locked=fixed)
-            if fixed:
-                data.value = village
+        dimension.protection = Protection(locked=fixed)
+        if fixed:
+            for row in range(2, last_row + 1):
+                sheet.cell(row, index, village).protection = Protection(locked=True)
         options = field.choices if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
         if options and not fixed:
             list_column += 1
