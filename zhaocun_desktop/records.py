@@ -139,16 +139,16 @@ def insert_clean(
     audit_sql = "INSERT INTO audit_log (at, table_name, record_id, action, old_values, new_values, note) VALUES (?, ?, ?, 'insert', NULL, ?, ?)"
     unique = [f for f in register.fields if f.unique]
     known = set(village_names(db)) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
-    ids = []
+    ids: list[int] = []
     with db.atomic():
         for record in cleaned:
             errors = _check_unique(db, register, record) if unique else {}
             errors.update(_check_villages(register, record, known))
             if errors:
                 raise InvalidRecord(errors, register.labels)
-            cursor = db.execute(sql, [record.get(key) for key in keys] + [stamp, stamp, batch_id])
-            ids.append(cursor.lastrowid)
-            db.execute(audit_sql, (stamp, register.key, cursor.lastrowid, _audit_values(register, record), note))
+            record_id = db.conn.execute(sql, [record.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
+            ids.append(record_id)
+            db.conn.execute(audit_sql, (stamp, register.key, record_id, _audit_values(register, record), note))
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
     return ids

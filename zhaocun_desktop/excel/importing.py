@@ -54,7 +54,7 @@ class HeaderMatch:
 def match_headers(register: Register, sheet: Sheet) -> HeaderMatch | None:
     """The best header row for ``register`` among the sheet's first rows (None when no header matches)."""
     best = None
-    for index, row in enumerate(sheet.rows[:HEADER_ROWS]):
+    for index, row in enumerate(sheet.head):
         columns: dict[int, Field] = {}
         for column, value in enumerate(row):
             key = header_key(value)
@@ -169,7 +169,7 @@ def _choose(path: Path, sheets: list[Sheet], register: Register | None) -> Heade
 
 
 def _merged_in_data(match: HeaderMatch) -> list[str]:
-    first_data_row = match.sheet.first_row + match.row_index + 1
+    first_data_row = match.row_index + 2  # Excel numbering: the row after the header
     found = []
     for ref in match.sheet.merged:
         rows = [int(n) for n in re.findall(r"\d+", ref)]
@@ -192,28 +192,21 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         cells = "、".join(match.sheet.formulas_without_values[:5])
         raise UserError(f"无法导入“{path.name}”：{cells} 等单元格是公式，但文件里没有保存计算结果。请用 Excel 或 WPS 打开该文件，保存一次后重新导入。")
 
-    lost = [
-        f"{_column(column)}{match.sheet.first_row + match.row_index + 1 + offset}"
-        for column, f in match.columns.items() if f.kind is Kind.ID_NUMBER
-        for offset, values in enumerate(match.sheet.rows[match.row_index + 1 :])
-        if column < len(values) and isinstance(values[column], (int, float)) and not isinstance(values[column], bool)
-    ]  # fmt: skip
-    if lost:
-        shown = "、".join(lost[:5]) + ("等" if len(lost) > 5 else "")
-        raise UserError(
-            f"无法导入“{path.name}”：身份证号被 Excel 存成了数字（{shown}），18位号码的末几位已经丢失，无法恢复。"
-            "请把该列设为“文本”格式，重新录入完整号码后再导入（程序生成的模板已设好文本格式）。"
-        )
     villages = set(records.village_names(db))
     existing = _fingerprints(db, register)
     seen: dict[tuple, int] = {}
     preview_rows = []
-    first = match.sheet.first_row + match.row_index + 1
-    for offset, values in enumerate(match.sheet.rows[match.row_index + 1 :]):
+    lost = []  # ID numbers that Excel turned into numbers
+    id_columns = [c for c, f in match.columns.items() if f.kind is Kind.ID_NUMBER]
+    for excel_row, values in enumerate(match.sheet.iter_rows(), start=1):
+        if excel_row <= match.row_index + 1:
+            continue
         raw = {f.key: values[c] if c < len(values) else None for c, f in match.columns.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for k, v in raw.items() if k != register.village_field):
             continue  # an empty row (a template's village column comes filled in on every row)
-        excel_row = first + offset
+        lost += [f"{_column(c)}{excel_row}" for c in id_columns if c < len(values) and isinstance(values[c], (int, float)) and not isinstance(values[c], bool)]
+        if lost:
+            continue  # the file will be refused: no need to check further rows
         row = PreviewRow(excel_row, raw, {})
         columns = {f.key: c for c, f in match.columns.items()}
         for f_key, value in raw.items():
@@ -238,10 +231,15 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             seen.setdefault(fingerprint, excel_row)
         preview_rows.append(row)
 
+    if lost:
+        shown = "、".join(lost[:5]) + ("等" if len(lost) > 5 else "")
+        raise UserError(
+            f"无法导入“{path.name}”：身份证号被 Excel 存成了数字（{shown}），18位号码的末几位已经丢失，无法恢复。"
+            "请把该列设为“文本”格式，重新录入完整号码后再导入（程序生成的模板已设好文本格式）。"
+        )
     for row in preview_rows:  # keep what the clerk sees: raw values only where something is wrong
         if row.valid:
             row.raw = {}
-    match.sheet.rows = match.sheet.rows[: match.row_index + 1]  # the data now lives in preview_rows
     sha = file_sha256(path)
     preview = ImportPreview(path, sha, match, preview_rows)
     earlier = db.execute(

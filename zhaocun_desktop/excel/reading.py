@@ -6,10 +6,12 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from zhaocun_desktop.errors import UserError
 
@@ -22,13 +24,40 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 @dataclass
 class Sheet:
-    """One worksheet's values: ``rows[i]`` is Excel row ``first_row + i``."""
+    """One worksheet. ``iter_rows()`` yields its rows from Excel row 1, column A, one list per
+    row ('' read as None), until the data ends; the values stay in the reader until asked for,
+    so a 100,000-row sheet is never held as Python objects all at once."""
 
     name: str
-    rows: list[list]
-    first_row: int = 1
+    source: Callable[[], Iterator[list]]
     merged: tuple[str, ...] = ()  # merged ranges, e.g. "A5:C5"
     formulas_without_values: tuple[str, ...] = ()  # cells like "D7"
+
+    def iter_rows(self) -> Iterator[list]:
+        empty = 0
+        pending = []  # empty rows are passed on only when data follows them
+        for row in self.source():
+            values = [None if value == "" else value for value in row]
+            if any(value is not None for value in values):
+                yield from pending
+                pending.clear()
+                empty = 0
+                yield values
+            else:
+                empty += 1
+                if empty >= EMPTY_ROWS_END:
+                    return
+                pending.append(values)
+
+    @property
+    def head(self) -> list[list]:
+        """The first rows, where the headers are."""
+        return list(itertools.islice(self.iter_rows(), HEADER_ROWS))
+
+    @property
+    def rows(self) -> list[list]:
+        """All rows at once (for small sheets and tests)."""
+        return list(self.iter_rows())
 
 
 def _refuse(path: Path, why: str, what_to_do: str) -> UserError:
@@ -109,28 +138,6 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     path = Path(path)
     kind = sniff(path)
     return _read_xlsx(path) if kind == "xlsx" else _read_xls(path)
-
-
-def _trim(rows: list[list]) -> list[list]:
-    while rows and not any(value not in (None, "") for value in rows[-1]):
-        rows.pop()
-    width = max((max((i for i, v in enumerate(row) if v not in (None, "")), default=-1) for row in rows), default=-1) + 1
-    return [list(row[:width]) + [None] * (width - len(row)) for row in rows]
-
-
-def _rows_until_end(source) -> list[list]:
-    """Rows from an iterator, stopping after EMPTY_ROWS_END empty rows in a row."""
-    rows, empty = [], 0
-    for row in source:
-        values = [None if value == "" else value for value in row]
-        if any(value is not None for value in values):
-            empty = 0
-        else:
-            empty += 1
-            if empty >= EMPTY_ROWS_END:
-                break
-        rows.append(values)
-    return _trim(rows)
 
 
 def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -224,12 +231,11 @@ def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
         for meta in book.sheets_metadata:
             if "hidden" in str(getattr(meta, "visible", "")).lower():
                 continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = _rows_until_end(sheet.to_python(skip_empty_area=False))  # from A1, like Excel's numbering
+            sheet = book.get_sheet_by_name(meta.name)  # the values are now held by the reader
             merged = tuple(
                 f"{_column(first[1])}{first[0] + 1}:{_column(last[1])}{last[0] + 1}" for first, last in (sheet.merged_cell_ranges or ())
             )
-            sheets.append(Sheet(meta.name, rows, 1, merged))
+            sheets.append(Sheet(meta.name, _rows_from_a1(sheet), merged))
     except UserError:
         raise
     except Exception as error:
@@ -237,6 +243,17 @@ def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def _rows_from_a1(sheet) -> Callable[[], Iterator[list]]:
+    """calamine's rows start at row 1 but at the first used column: pad them back to column A."""
+    pad = [None] * ((sheet.start or (0, 0))[1])
+
+    def rows() -> Iterator[list]:
+        for row in sheet.iter_rows():
+            yield pad + row if pad else row
+
+    return rows
 
 
 def _column(index: int) -> str:
