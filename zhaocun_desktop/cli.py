@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 台账.db）")
     parser.add_argument("--demo", action="store_true", help="打开示例数据库（不存在时自动生成，与正式数据分开）")
+    parser.add_argument("--self-test", action="store_true", help="自检：在临时文件夹中建库、写入、备份、恢复、生成文档，成功则退出码为0")
     verbs = parser.add_subparsers(dest="verb", title="子命令", metavar="子命令", parser_class=_Parser)
 
     demo = _new_parser(verbs, "demo", help="生成示例数据库并列出写入的记录数", description="生成一个示例年度的数据库（由随机种子确定，可重复）。")
@@ -101,7 +102,68 @@ def _parser() -> argparse.ArgumentParser:
     undo = _new_parser(verbs, "undo-import", help="撤销一次导入（删除该批次的全部记录）", description="不带批次号时列出全部导入批次。")
     undo.add_argument("--db", type=Path, required=True, help="数据库文件")
     undo.add_argument("batch", nargs="?", type=int, metavar="批次号", help="要撤销的批次号")
+
+    backup = _new_parser(verbs, "backup", help="备份数据库（经过校验）", description="用 VACUUM INTO 生成备份并校验；默认存到数据库旁的“备份”文件夹。")
+    backup.add_argument("--db", type=Path, required=True, help="数据库文件")
+    backup.add_argument("--to", type=Path, help="备份到这个文件夹（如U盘）")
+
+    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先把当前数据另做一份备份，再用 SQLite 备份接口恢复。")
+    restore.add_argument("--db", type=Path, required=True, help="数据库文件")
+    restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出可用备份")
+
+    check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
+    check.add_argument("--db", type=Path, required=True, help="数据库文件")
     return parser
+
+
+def _run_backup(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.backup import make_backup, rotate
+
+    db = _existing_db(args.db)
+    try:
+        made = make_backup(db.conn, args.db, "manual", folder=args.to)
+        if args.to is None:
+            rotate(made.parent)
+    finally:
+        db.close()
+    print(f"已备份（已校验）：{made}")
+    return 0
+
+
+def _run_restore(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.backup import backup_dir, list_backups, restore
+
+    db = _existing_db(args.db)
+    try:
+        if args.backup is None:
+            backups = list_backups(backup_dir(args.db))
+            print("可用的备份（最新的在前）：" if backups else "还没有备份。")
+            for item in backups:
+                print(f"  {item.describe()}  {item.path}")
+            return 0
+        safety = restore(db.conn, args.db, args.backup)
+    finally:
+        db.close()
+    print(f"已从“{args.backup.name}”恢复。恢复前的数据已另存为：{safety}")
+    return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.backup import check_database, storage_problem
+
+    if not args.db.is_file():
+        raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    problems = check_database(args.db)
+    place = storage_problem(args.db)
+    for problem in problems:
+        print(f"数据库有问题：{problem}")
+    if place:
+        print(f"存放位置不安全：{place}")
+    if problems:
+        print("请用“restore”从最近的备份恢复（恢复前会自动保留当前文件）。")
+        return 1
+    print("数据库完好。" + ("" if not place else "（但存放位置不安全，见上）"))
+    return 0
 
 
 def _register(name: str | None):
@@ -259,7 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of both the GUI and the command-line verbs; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
+        if args.self_test:
+            from zhaocun_desktop.selftest import run_self_test
+
+            return run_self_test()
         verbs = {
+            "backup": _run_backup,
+            "restore": _run_restore,
+            "check": _run_check,
             "demo": _run_demo,
             "report": _run_report,
             "summary": _run_summary,

@@ -174,6 +174,10 @@ def open_db(path: str | Path) -> Database:
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+    if 0 < version < SCHEMA_VERSION:  # existing data about to be upgraded: keep the old state
+        from zhaocun_desktop.backup import safety_backup
+
+        safety_backup(conn, "migration")
     # execute_plugins=False: no third-party sqlite-utils plugin runs inside the program,
     # and start-up skips scanning every installed package's entry points.
     db = Database(conn, execute_plugins=False)

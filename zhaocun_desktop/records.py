@@ -196,7 +196,12 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
 
 
 def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
-    """Delete records (all or none); returns how many were deleted."""
+    """Delete records (all or none); returns how many were deleted. Several at once: backup first."""
+    record_ids = list(record_ids)
+    if len(record_ids) > 1:
+        from zhaocun_desktop.backup import safety_backup
+
+        safety_backup(db.conn, "delete")
     count = 0
     with db.atomic():
         for record_id in record_ids:

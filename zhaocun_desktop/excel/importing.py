@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
+from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, Sheet, _column, read_workbook
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
@@ -280,6 +281,8 @@ def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool
     register = preview.register
     chosen = [row for row in preview.valid_rows if include_duplicates or not row.duplicate_of]
     skipped = len(preview.rows) - len(chosen)
+    if chosen:
+        safety_backup(db.conn, "import")
     with db.atomic():
         cursor = db.execute(
             "INSERT INTO import_batch (file_name, sha256, register, village, imported_at, rows_in_file, rows_imported, rows_skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -305,6 +308,7 @@ def undo_batch(db: Database, batch_id: int) -> int:
     if row[2]:
         raise UserError(f"“{row[1]}”的这次导入已于 {row[2].replace('T', ' ')} 撤销过。")
     register = next(r for r in REGISTERS if r.key == row[0])
+    safety_backup(db.conn, "delete")
     with db.atomic():
         ids = [r[0] for r in db.execute(f"SELECT id FROM {register.key} WHERE batch_id = ?", [batch_id])]
         records.delete(db, register, ids)

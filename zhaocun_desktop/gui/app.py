@@ -90,6 +90,44 @@ class _FirstPaint(QObject):
         return False
 
 
+def open_checked(path: Path, parent=None):
+    """Open the database after the start-up checks; None when it cannot (the clerk was told why).
+
+    A damaged file is set aside and, if the clerk agrees, replaced by the newest sound backup.
+    """
+    from zhaocun_desktop import backup
+    from zhaocun_desktop.db import open_db
+
+    place = backup.storage_problem(path)
+    if place:
+        QMessageBox.critical(parent, "数据库位置不安全", place)
+        return None
+    if path.exists():
+        problems = backup.check_database(path)
+        if problems:
+            good = backup.newest_good_backup(backup.backup_dir(path))
+            if good is None:
+                QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n请不要删除该文件，联系技术支持人员处理。")
+                return None
+            answer = QMessageBox.question(
+                parent,
+                "数据库已损坏",
+                f"数据库文件已损坏（{problems[0]}）。\n\n是否从最近的完好备份恢复？\n{good.describe()}\n\n"
+                "损坏的文件会改名保留在原文件夹，不会删除。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            aside = backup.set_aside(path)
+            backup.restore_file(good.path, path)
+            QMessageBox.information(parent, "已恢复", f"已从 {good.made_at:%Y-%m-%d %H:%M} 的备份恢复。\n损坏的文件保留为：{aside}")
+    db = open_db(path)
+    if not backup.backed_up_today(backup.backup_dir(path)):
+        backup.safety_backup(db.conn, "daily")
+    return db
+
+
 def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     """Open the main window on ``db_path`` (or the sample database) and run until it closes.
 
@@ -115,18 +153,19 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     def open_database() -> None:
         if benchmark:
             print(SHOWN_MARKER, flush=True)
-        from zhaocun_desktop.db import open_db
-
         try:
             if demo and not path.exists():
                 from zhaocun_desktop.demo import build_demo
 
                 build_demo(path)
-            window.attach(open_db(path))
+            db = open_checked(path, window)
         except UserError as error:
             QMessageBox.critical(window, "无法打开数据库", str(error))
+            db = None
+        if db is None:
             app.exit(2)
             return
+        window.attach(db)
         if benchmark:
             window.repaint()
             print(RECORDS_MARKER, flush=True)
@@ -140,5 +179,15 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     finally:
         sys.excepthook = sys.__excepthook__
         if window.db is not None:
+            _backup_on_exit(window.db)
             window.db.close()
         lock.unlock()
+
+
+def _backup_on_exit(db) -> None:
+    from zhaocun_desktop import backup
+
+    try:
+        backup.safety_backup(db.conn, "exit")
+    except UserError as error:  # the program is closing: log it, do not stop the exit
+        log.warning("退出时备份失败：%s", error)

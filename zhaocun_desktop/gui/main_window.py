@@ -67,6 +67,11 @@ class MainWindow(QMainWindow):
         self.form.actionImport.triggered.connect(lambda: self.import_files())
         self.form.actionUndoImport.triggered.connect(self.undo_import)
         self.form.actionTemplate.triggered.connect(self.write_one_template)
+        self.form.actionBackupTo.triggered.connect(lambda: self.backup_to())
+        self.form.actionRestore.triggered.connect(self.restore_backup)
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backup_status")
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.db = db
         note = "（示例数据，与正式数据分开）" if self.demo else ""
         self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
+        self.show_last_backup()
         self._build_current()
 
     def _build_current(self, *args) -> None:
@@ -155,6 +161,58 @@ class MainWindow(QMainWindow):
             for view in self.views.values():
                 if view.register.village_field:
                     view.refresh()
+
+    # -- backups ----------------------------------------------------------------
+
+    def show_last_backup(self) -> None:
+        from zhaocun_desktop.backup import backup_dir, last_backup
+
+        latest = last_backup(backup_dir(self.db_path))
+        self.backup_label.setText(f"上次备份：{latest.made_at:%Y-%m-%d %H:%M}" if latest else "尚未备份")
+
+    def backup_to(self, folder: str | None = None) -> Path | None:
+        """A verified backup into a folder the clerk picks (a USB stick)."""
+        from zhaocun_desktop.backup import make_backup
+
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "备份到（可选U盘）", str(Path.home()))
+            if not folder:
+                return None
+        try:
+            made = make_backup(self.db.conn, self.db_path, "manual", folder=Path(folder))
+        except UserError as error:
+            QMessageBox.warning(self, "备份失败", str(error))
+            return None
+        self.statusBar().showMessage(f"已备份（已校验）：{made}", 15000)
+        self.show_last_backup()
+        return made
+
+    def restore_backup(self) -> None:
+        from zhaocun_desktop.backup import backup_dir, list_backups, restore
+
+        backups = [b for b in list_backups(backup_dir(self.db_path)) if b.counts is not None]
+        if not backups:
+            QMessageBox.information(self, "从备份恢复", "还没有可用的备份。")
+            return
+        labels = [b.describe() for b in backups]
+        choice, ok = QInputDialog.getItem(self, "从备份恢复", "选择要恢复的备份（恢复前会自动把当前数据另存一份）：", labels, 0, False)
+        if not ok:
+            return
+        chosen = backups[labels.index(choice)]
+        if QMessageBox.question(self, "确认恢复", f"确定用这个备份替换当前全部数据吗？\n{chosen.describe()}") != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            safety = restore(self.db.conn, self.db_path, chosen.path)
+        except UserError as error:
+            QMessageBox.warning(self, "无法恢复", str(error))
+            return
+        for view in self.views.values():
+            view.refresh()
+        for view in (self._overview_view, self._report_view):
+            if view is not None:
+                view.refresh() if view is self._overview_view else view.load_year()
+        self.show_last_backup()
+        QMessageBox.information(self, "已恢复", f"已恢复到 {chosen.made_at:%Y-%m-%d %H:%M} 的数据。\n恢复前的数据已另存为：{safety.name}")
 
     # -- Excel exchange -----------------------------------------------------------
 

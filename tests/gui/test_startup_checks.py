@@ -1,0 +1,82 @@
+"""Start-up checks in the window: a damaged database is found and the restore offer appears;
+backups from the menu; the last backup time in the status bar."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from zhaocun_desktop import backup, records
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.gui.app import open_checked
+from zhaocun_desktop.registers import MEDIATION_CASE
+
+
+def damage(path):
+    data = bytearray(path.read_bytes())
+    for offset in range(8192, len(data) - 4096, 4096):
+        data[offset + 100 : offset + 400] = os.urandom(300)
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_database_offers_the_newest_good_backup(qapp, db_path, monkeypatch):
+    db = open_db(db_path)
+    fill_demo(db)
+    cases = records.count(db, MEDIATION_CASE)
+    backup.make_backup(db.conn, db_path, "daily")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    damage(db_path)
+
+    asked, told = [], []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    restored = open_checked(db_path)
+    assert "是否从最近的完好备份恢复" in asked[0] and "每日自动备份" in asked[0]
+    assert "已从" in told[0] and "损坏" in told[0]
+    assert records.count(restored, MEDIATION_CASE) == cases
+    restored.close()
+    assert list(db_path.parent.glob("台账_损坏_*.db")), "the damaged file is kept aside"
+
+
+def test_damaged_database_left_alone_when_the_clerk_says_no(qapp, db_path, monkeypatch):
+    db = open_db(db_path)
+    fill_demo(db)
+    backup.make_backup(db.conn, db_path, "daily")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    damage(db_path)
+    before = db_path.read_bytes()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    assert open_checked(db_path) is None
+    assert db_path.read_bytes() == before
+
+
+def test_first_open_of_the_day_makes_a_backup(qapp, db_path):
+    db = open_checked(db_path)
+    db.close()
+    db = open_checked(db_path)
+    db.close()
+    assert [b.reason for b in backup.list_backups(backup.backup_dir(db_path))] == ["daily"]
+
+
+def test_backup_to_a_folder_and_restore_from_the_menu(qtbot, open_window, tmp_path, monkeypatch):
+    window = open_window(demo=True)
+    assert window.backup_label.text() == "尚未备份"
+    made = window.backup_to(str(tmp_path / "U盘"))
+    assert made.parent == tmp_path / "U盘" and backup.check_database(made) == []
+    window.backup_to(str(backup.backup_dir(window.db_path)))
+    assert window.backup_label.text().startswith("上次备份：")
+
+    view = window.view(MEDIATION_CASE.key)
+    total = view.model.rowCount()
+    window.db.execute("DELETE FROM mediation_case")
+    view.refresh()
+    assert view.model.rowCount() == 0
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    window.restore_backup()
+    assert view.model.rowCount() == total

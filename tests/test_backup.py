@@ -1,0 +1,199 @@
+"""Backups, restore (stale -wal included), rotation, damage detection, storage checks, and a
+SIGKILL during an import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from zhaocun_desktop import backup, records
+from zhaocun_desktop.cli import main
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
+
+CASE = dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中")
+
+
+def test_backup_and_restore_round_trip_with_counts(db, db_path):
+    fill_demo(db)
+    made = backup.make_backup(db.conn, db_path, "manual")
+    assert made.parent == backup.backup_dir(db_path) and made.name.endswith("_manual.db")
+    counts = backup.record_counts(made)
+    assert counts["调解案件"] == records.count(db, MEDIATION_CASE) and counts["村(居)"] == 29
+    (info,) = backup.list_backups(made.parent)
+    assert info.total == sum(counts.values()) and "手动备份" in info.describe()
+
+    db.execute("DELETE FROM mediation_case")
+    records.insert(db, MEDIATION_CASE, dict(CASE, parties="备份之后才录入"))
+    safety = backup.restore(db.conn, db_path, made)
+    assert records.count(db, MEDIATION_CASE) == counts["调解案件"]
+    assert backup.record_counts(safety)["调解案件"] == 1  # the state before the restore was kept
+    assert backup.check_database(db_path) == []
+
+
+def test_restore_with_a_stale_wal_gives_the_backups_data(tmp_path):
+    path = tmp_path / "台账.db"
+    db = open_db(path)
+    records.insert_many(db, MEDIATION_CASE, [dict(CASE, parties=f"甲{i}与乙") for i in range(125)])
+    made = backup.make_backup(db.conn, path, "manual")
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")  # keep the later writes in the -wal file
+    records.insert_many(db, MEDIATION_CASE, [dict(CASE, parties=f"丙{i}与丁") for i in range(3000)])
+    assert Path(str(path) + "-wal").stat().st_size > 0
+    backup.restore(db.conn, path, made)
+    db.close()
+    reopened = open_db(path)
+    assert records.count(reopened, MEDIATION_CASE) == 125
+    reopened.close()
+
+
+def test_rotation_keeps_recent_daily_and_monthly(tmp_path):
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    now = dt.datetime(2024, 6, 30, 18, 0)
+    made = []
+    for days_ago in range(0, 400):
+        for hour in (9, 17):
+            when = now - dt.timedelta(days=days_ago, hours=18 - hour)
+            path = folder / f"台账备份_{when:%Y%m%d_%H%M%S}_exit.db"
+            path.write_bytes(b"")
+            made.append(when)
+    backup.rotate(folder, now=now)
+    kept = sorted(b.made_at for b in backup.list_backups(folder, with_counts=False))
+    newest = sorted(made)[-backup.KEEP_RECENT:]
+    assert set(newest) <= set(kept)
+    recent_days = {w.date() for w in kept if (now.date() - w.date()).days < backup.KEEP_DAYS}
+    assert len(recent_days) == backup.KEEP_DAYS  # one (at least) for each of the last 31 days
+    months = {(w.year, w.month) for w in made}
+    assert {(w.year, w.month) for w in kept} == months  # one for every month, for ever
+    for month in months:  # and it is that month's newest
+        newest_of_month = max(w for w in made if (w.year, w.month) == month)
+        assert newest_of_month in kept
+    assert len(kept) < len(made) / 5
+    # a second run on the next day keeps what it kept and adds nothing odd
+    backup.rotate(folder, now=now + dt.timedelta(days=1))
+    assert len(backup.list_backups(folder, with_counts=False)) <= len(kept)
+
+
+def test_damaged_file_is_detected_and_set_aside(db, db_path):
+    fill_demo(db)
+    made = backup.make_backup(db.conn, db_path, "daily")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    data = bytearray(db_path.read_bytes())
+    for offset in range(8192, len(data) - 4096, 4096):
+        data[offset + 100 : offset + 400] = os.urandom(300)
+    db_path.write_bytes(bytes(data))
+    assert backup.check_database(db_path)
+    good = backup.newest_good_backup(backup.backup_dir(db_path))
+    assert good.path == made
+    aside = backup.set_aside(db_path)
+    backup.restore_file(good.path, db_path)
+    assert aside.exists() and "损坏" in aside.name
+    assert backup.check_database(db_path) == []
+    assert backup.record_counts(db_path)["村(居)"] == 29
+
+
+def test_risky_changes_make_a_backup_first(db, db_path, tmp_path):
+    records.insert_many(db, VILLAGE, [dict(name="赵村村")])
+    ids = records.insert_many(db, MEDIATION_CASE, [CASE, CASE])
+    records.delete(db, MEDIATION_CASE, ids)
+    reasons = [b.reason for b in backup.list_backups(backup.backup_dir(db_path), with_counts=False)]
+    assert reasons == ["delete"]
+
+
+def test_a_migration_keeps_the_old_database(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text(encoding="utf-8"))
+    conn.close()
+    open_db(path).close()
+    (only,) = backup.list_backups(backup.backup_dir(path))
+    assert only.reason == "migration"
+    assert sqlite3.connect(only.path).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_storage_places(tmp_path):
+    assert backup.storage_problem(tmp_path / "台账.db") is None
+    cloud = tmp_path / "OneDrive" / "台账.db"
+    assert "云同步" in backup.storage_problem(cloud)
+
+
+def test_cli_backup_restore_check(tmp_path, capsys):
+    path = tmp_path / "台账.db"
+    db = open_db(path)
+    fill_demo(db)
+    db.close()
+    assert main(["backup", "--db", str(path), "--to", str(tmp_path / "U盘")]) == 0
+    assert "已备份" in capsys.readouterr().out
+    (made,) = (tmp_path / "U盘").glob("*.db")
+    assert main(["restore", "--db", str(path)]) == 0
+    assert main(["restore", "--db", str(path), str(made)]) == 0
+    assert "已从" in capsys.readouterr().out
+    assert main(["check", "--db", str(path)]) == 0
+    assert "数据库完好" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["restore", "--help"])
+
+
+def test_self_test_passes(capsys):
+    assert main(["--self-test"]) == 0
+    out = capsys.readouterr().out
+    assert "自检通过" in out and "[失败]" not in out
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.excel.importing import commit_import, preview_import
+    db = open_db(sys.argv[1])
+    preview = preview_import(db, sys.argv[2])
+    print("PREVIEWED", flush=True)
+    commit_import(db, preview, include_duplicates=True)
+    print("DONE", flush=True)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_sigkill_during_import_leaves_all_or_nothing(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("调解案件")
+    sheet.append(["受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "调解结果"])
+    rows = 20_000
+    for i in range(rows):
+        sheet.append(["2023-05-04", "赵村村", "村调委会", "邻里", f"甲{i}与乙", "调解中"])
+    workbook = tmp_path / "big.xlsx"
+    book.save(workbook)
+    outcomes = []
+    for attempt in range(10):
+        path = tmp_path / f"kill{attempt}.db"
+        db = open_db(path)
+        records.insert_many(db, VILLAGE, [dict(name="赵村村")])
+        db.close()
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(workbook)], stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "PREVIEWED"
+        time.sleep(0.05 + 0.08 * attempt)  # during the backup, then at different points of the write
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        db = open_db(path)
+        count = records.count(db, MEDIATION_CASE)
+        batches = db.execute("SELECT count(*) FROM import_batch").fetchone()[0]
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+        assert (count, batches) in ((0, 0), (rows, 1)), (count, batches)
+        outcomes.append(count)
+    assert 0 in outcomes, "never killed mid-import: the test proves nothing"

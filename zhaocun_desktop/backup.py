@@ -1,0 +1,301 @@
+"""Backups, restore and the health check of the database file.
+
+A backup is made with ``VACUUM INTO`` a temporary file, checked with ``integrity_check``,
+then renamed into place: never a plain copy of a live (WAL) database. A restore first backs
+up the current state, then copies the backup in through SQLite's backup API, so a leftover
+``-wal`` file cannot silently undo it. Rotation keeps the recent backups, one a day for a
+month and one a month for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import REGISTERS
+
+KEEP_RECENT = 10
+KEEP_DAYS = 31
+NAME = re.compile(r"^台账备份_(\d{8})_(\d{6})(?:_(\d+))?_(.+)\.db$")
+REASONS = {
+    "manual": "手动备份",
+    "daily": "每日自动备份",
+    "exit": "退出时备份",
+    "import": "导入前备份",
+    "restore": "恢复前备份",
+    "migration": "升级前备份",
+    "delete": "批量删除前备份",
+}
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Backups live beside the database, in 备份/ (the data folder, not the program folder)."""
+    return Path(db_path).resolve().parent / "备份"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: dt.datetime
+    reason: str
+    counts: dict[str, int] | None = None  # records per register title (None when unreadable)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) if self.counts else 0
+
+    def describe(self) -> str:
+        state = f"{self.total} 条记录" if self.counts is not None else "无法读取"
+        return f"{self.made_at:%Y-%m-%d %H:%M:%S}  {REASONS.get(self.reason, self.reason)}  {state}"
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def record_counts(path: Path) -> dict[str, int] | None:
+    """Records per register in a database file, or None when it cannot be read."""
+    try:
+        conn = _connect_readonly(path)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return {r.title: conn.execute(f"SELECT count(*) FROM {r.key}").fetchone()[0] for r in REGISTERS if r.key in names}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
+def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual", folder: Path | None = None, now: dt.datetime | None = None) -> Path:
+    """Write a verified backup of the open database ``conn``; returns its path."""
+    folder = Path(folder) if folder else backup_dir(db_path)
+    now = now or dt.datetime.now()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"无法创建备份文件夹“{folder}”：{error.strerror or error}。") from None
+    stem = f"台账备份_{now:%Y%m%d_%H%M%S}"
+    target = folder / f"{stem}_{reason}.db"
+    counter = 1
+    while target.exists():
+        target = folder / f"{stem}_{counter}_{reason}.db"
+        counter += 1
+    temporary = folder / f".{target.stem}.部分写入"
+    try:
+        if temporary.exists():
+            temporary.unlink()
+        conn.execute("VACUUM INTO ?", [str(temporary)])
+        check = sqlite3.connect(temporary)
+        try:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
+        if verdict != "ok":
+            raise UserError(f"备份校验未通过（{verdict}），备份未保存。数据库本身可能有问题，请运行“检查数据库”。")
+        os.replace(temporary, target)
+    except sqlite3.OperationalError as error:
+        raise UserError(f"备份失败：{error}。请检查“{folder}”是否可写、磁盘（或U盘）是否已满。") from None
+    except OSError as error:
+        raise UserError(f"备份失败：{error.strerror or error}。请检查“{folder}”是否可写、磁盘（或U盘）是否已满。") from None
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return target
+
+
+def list_backups(folder: Path, with_counts: bool = True) -> list[BackupInfo]:
+    """The backups in ``folder``, newest first."""
+    found = []
+    if not Path(folder).is_dir():
+        return found
+    for path in Path(folder).iterdir():
+        match = NAME.match(path.name)
+        if not match:
+            continue
+        made_at = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+        found.append(BackupInfo(path, made_at, match.group(4), record_counts(path) if with_counts else None))
+    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def rotate(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete backups beyond the policy; returns the deleted paths.
+
+    Kept: the newest KEEP_RECENT; the newest of each day for KEEP_DAYS days; the newest of
+    each month for ever.
+    """
+    now = now or dt.datetime.now()
+    backups = list_backups(folder, with_counts=False)
+    keep = {b.path for b in backups[:KEEP_RECENT]}
+    days, months = set(), set()
+    for backup in backups:  # newest first: the first seen of a day or month is its newest
+        day, month = backup.made_at.date(), (backup.made_at.year, backup.made_at.month)
+        if (now.date() - day).days < KEEP_DAYS and day not in days:
+            days.add(day)
+            keep.add(backup.path)
+        if month not in months:
+            months.add(month)
+            keep.add(backup.path)
+    deleted = []
+    for backup in backups:
+        if backup.path not in keep:
+            backup.path.unlink()
+            deleted.append(backup.path)
+    return deleted
+
+
+def backed_up_today(folder: Path, now: dt.datetime | None = None) -> bool:
+    today = (now or dt.datetime.now()).date()
+    return any(b.made_at.date() == today for b in list_backups(folder, with_counts=False))
+
+
+def last_backup(folder: Path) -> BackupInfo | None:
+    backups = list_backups(folder, with_counts=False)
+    return backups[0] if backups else None
+
+
+def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path) -> Path:
+    """Replace the open database's content with ``backup_path``; returns the safety backup made first."""
+    backup_path = Path(backup_path)
+    if not backup_path.is_file():
+        raise UserError(f"找不到备份文件“{backup_path}”。")
+    if record_counts(backup_path) is None:
+        raise UserError(f"“{backup_path.name}”不是可用的备份（无法读取），请选择另一个备份。")
+    source = _connect_readonly(backup_path)
+    try:
+        if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise UserError(f"备份“{backup_path.name}”已损坏，请选择另一个备份。")
+        safety = make_backup(conn, db_path, "restore")
+        source.backup(conn)  # page by page into the live database, WAL and all
+    finally:
+        source.close()
+    return safety
+
+
+def check_database(path: Path) -> list[str]:
+    """Problems found by quick_check and foreign_key_check (empty when the file is sound)."""
+    problems = []
+    try:
+        conn = _connect_readonly(path)
+        try:
+            problems += [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+            problems += [f"外键不一致：{row[0]} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        problems.append(str(error))
+    return problems
+
+
+def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
+    """Move a damaged database (and its -wal/-shm) aside, keeping it for inspection."""
+    now = now or dt.datetime.now()
+    aside = path.with_name(f"{path.stem}_损坏_{now:%Y%m%d_%H%M%S}{path.suffix}")
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = Path(str(path) + suffix)
+        if extra.exists():
+            os.replace(extra, Path(str(aside) + suffix))
+    return aside
+
+
+def restore_file(backup_path: Path, db_path: Path) -> None:
+    """Make ``db_path`` (which must not be open) a copy of a backup, through the backup API."""
+    source = _connect_readonly(Path(backup_path))
+    target = sqlite3.connect(db_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def newest_good_backup(folder: Path) -> BackupInfo | None:
+    for backup in list_backups(folder):
+        if backup.counts is not None and not check_database(backup.path):
+            return backup
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Where the database may live
+
+CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "坚果云", "nutstore", "baidunetdisk", "百度网盘", "wps云盘", "wpsdrive", "seafile")
+
+
+def storage_problem(path: Path) -> str | None:
+    """Why the database should not live at ``path`` (network drive, removable disk, cloud-sync folder)."""
+    path = Path(path).resolve()
+    lowered = str(path).lower()
+    for name in CLOUD_FOLDERS:
+        if name in lowered:
+            return (f"数据库位于云同步文件夹（{path.parent}）中。同步软件可能在程序写入时复制或覆盖文件，导致数据丢失。"
+                    "请把数据库放在本机硬盘上（默认位置即可），用“备份到…”把备份存到U盘或云盘。")  # fmt: skip
+    if sys.platform == "win32":
+        return _windows_drive_problem(path)
+    return _linux_mount_problem(path)
+
+
+def _windows_drive_problem(path: Path) -> str | None:  # pragma: no cover - Windows only
+    import ctypes
+
+    root = f"{path.drive}\\"
+    kind = ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
+    if str(path).startswith("\\\\") or kind == 4:  # DRIVE_REMOTE
+        return f"数据库位于网络位置（{root}）。网络中断时写入会损坏数据库。请把数据库放在本机硬盘上。"
+    if kind == 2:  # DRIVE_REMOVABLE
+        return f"数据库位于U盘等可移动磁盘（{root}）。拔出时正在写入会损坏数据库。请放在本机硬盘上，U盘只用于备份。"
+    return None
+
+
+def _linux_mount_problem(path: Path) -> str | None:
+    try:
+        mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return None
+    best = None
+    for fields in mounts:
+        if len(fields) >= 3 and (str(path) + "/").startswith(fields[1].rstrip("/") + "/"):
+            if best is None or len(fields[1]) > len(best[1]):
+                best = fields
+    if best is None:
+        return None
+    device, mount, fs_type = best[0], best[1], best[2]
+    if fs_type in ("nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "davfs", "fuse.rclone"):
+        return f"数据库位于网络位置（{mount}，{fs_type}）。网络中断时写入会损坏数据库。请把数据库放在本机硬盘上。"
+    name = Path(device).name
+    base = re.sub(r"\d+$", "", name) if not name.startswith("nvme") else re.sub(r"p\d+$", "", name)
+    removable = Path(f"/sys/block/{base}/removable")
+    try:
+        if removable.is_file() and removable.read_text().strip() == "1":
+            return f"数据库位于U盘等可移动磁盘（{mount}）。拔出时正在写入会损坏数据库。请放在本机硬盘上，U盘只用于备份。"
+    except OSError:
+        pass
+    return None
+
+
+def database_path(conn: sqlite3.Connection) -> Path | None:
+    """The file of an open connection (None for an in-memory database)."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
+def safety_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
+    """A verified backup before a risky change (import, restore, migration, bulk delete), then rotation.
+
+    Must run outside a transaction (VACUUM cannot run inside one); inside one it is skipped,
+    since the caller's own backup, made before its transaction began, covers it.
+    """
+    path = database_path(conn)
+    if path is None or conn.in_transaction:
+        return None
+    made = make_backup(conn, path, reason)
+    rotate(made.parent)
+    return made
