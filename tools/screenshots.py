@@ -97,6 +97,24 @@ def main() -> int:
     dialog.grab().save(str(name))
     shots.append(name)
     dialog.close()
+    # the first-run wizard on an empty database
+    from zhaocun_desktop.gui.first_run import FirstRunWizard
+
+    empty = open_db(work / "empty.db")
+    wizard = FirstRunWizard(empty)
+    wizard.show()
+    for page in range(3):
+        app.processEvents()
+        name = out / f"wizard_{page}.png"
+        wizard.grab().save(str(name))
+        shots.append(name)
+        if page == 1:
+            for key, value in dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year="2023").items():
+                wizard.settings_page.form.editors[key].widget.setText(value)
+        if page < 2:
+            wizard.next()
+    wizard.close()
+    empty.close()
     window.close()
     db.close()
     print("\n".join(map(str, shots)))

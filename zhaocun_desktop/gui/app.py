@@ -19,6 +19,7 @@ from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resou
 QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
 SHOWN_MARKER = "MAIN_WINDOW_PAINTED"
 RECORDS_MARKER = "RECORDS_PAINTED"
+RESTART_WITH_DEMO = 17
 log = logging.getLogger(__name__)
 
 
@@ -165,6 +166,18 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         if db is None:
             app.exit(2)
             return
+        if not demo and not benchmark:
+            from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
+
+            if needs_first_run(db):
+                wizard = FirstRunWizard(db, window)
+                accepted = wizard.exec()
+                if wizard.wants_demo:
+                    db.close()
+                    app.exit(RESTART_WITH_DEMO)
+                    return
+                if not accepted:
+                    QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
         if benchmark:
             window.repaint()
@@ -175,7 +188,13 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     sys.excepthook = _report_unexpected
     window.show()
     try:
-        return app.exec()
+        status = app.exec()
+        if status == RESTART_WITH_DEMO:  # chosen in the first-run wizard
+            window.db = None
+            window.close()
+            lock.unlock()
+            return run_gui(demo=True)
+        return status
     finally:
         sys.excepthook = sys.__excepthook__
         if window.db is not None:

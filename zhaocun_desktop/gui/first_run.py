@@ -1,0 +1,151 @@
+"""The first-run wizard: the township's names and its villages, or a look at the sample data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from zhaocun_desktop import records
+from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.gui.field_form import FieldForm
+from zhaocun_desktop.registers import SETTINGS, VILLAGE
+from zhaocun_desktop.values import clean_text
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+FIRST_SETTINGS = tuple(f for f in SETTINGS.fields if f.key in ("town", "county", "office", "signer", "report_year"))
+
+
+def needs_first_run(db: Database) -> bool:
+    """A database with no township name and no villages has never been set up."""
+    return not records.settings(db).get("town") and records.count(db, VILLAGE) == 0
+
+
+def parse_village_names(text: str) -> list[str]:
+    """Names typed or pasted one per line (or separated by 、，, tabs), duplicates and numbering removed."""
+    import re
+
+    names = []
+    for part in re.split(r"[\n\r\t、，,;；]+", text):
+        name = re.sub(r"^\s*\d+[.、)）]?\s*", "", clean_text(part))
+        if name and name not in names and name not in ("村(居)名称", "村名", "名称"):
+            names.append(name)
+    return names
+
+
+class WelcomePage(QWizardPage):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("欢迎使用司法所台账")
+        self.setSubTitle("第一次使用，请先填写本镇信息和村(居)名单（约两分钟）。")
+        self.start = QRadioButton("开始使用：填写本镇信息")
+        self.start.setChecked(True)
+        self.demo = QRadioButton("先看看示例数据（赵村镇的一个示例年度，与正式数据分开保存）")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("程序把四本台账保存在本机，年底自动统计《法治政府建设情况的报告》的各项数字。"))
+        layout.addWidget(self.start)
+        layout.addWidget(self.demo)
+        layout.addStretch(1)
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return -1 if self.demo.isChecked() else super().nextId()
+
+
+class SettingsPage(QWizardPage):
+    def __init__(self, db: Database):
+        super().__init__()
+        self.db = db
+        self.setTitle("本镇信息")
+        self.setSubTitle("用于报告标题、落款和汇总表。以后可在“设置”页修改。")
+        self.form = FieldForm(FIRST_SETTINGS, columns=1)
+        self.form.set_values(records.settings(db))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        try:
+            records.save_settings(self.db, self.form.values())
+        except InvalidRecord as error:
+            self.form.show_errors(error.errors)
+            return False
+        self.form.show_errors({})
+        return True
+
+
+class VillagesPage(QWizardPage):
+    def __init__(self, db: Database):
+        super().__init__()
+        self.db = db
+        self.setTitle("村(居)名单")
+        self.setSubTitle("每行一个村(居)名称；也可以从 Excel 复制一整列粘贴进来，或直接导入 Excel 文件。")
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("village_names")
+        self.editor.setPlaceholderText("赵村村\n中汤村\n……")
+        load = QPushButton("从 Excel 导入…")
+        load.clicked.connect(self.load_workbook)
+        self.count = QLabel()
+        self.editor.textChanged.connect(lambda: self.count.setText(f"共 {len(parse_village_names(self.editor.toPlainText()))} 个"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.count)
+        layout.addWidget(load)
+
+    def load_workbook(self, path: str | None = None) -> None:
+        from zhaocun_desktop.excel.reading import read_workbook
+
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "选择村(居)名单", str(Path.home()), "Excel 表格 (*.xlsx *.xls)")
+            if not path:
+                return
+        try:
+            sheets = read_workbook(path)
+        except UserError as error:
+            QMessageBox.warning(self, "无法读取", str(error))
+            return
+        column = [row[0] for sheet in sheets[:1] for row in sheet.iter_rows() if row and row[0] is not None]
+        self.editor.setPlainText("\n".join(str(value) for value in column))
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        names = parse_village_names(self.editor.toPlainText())
+        if not names:
+            QMessageBox.warning(self, "请填写村(居)", "请至少填写一个村(居)名称，每行一个。")
+            return False
+        existing = set(records.village_names(self.db))
+        try:
+            records.insert_many(self.db, VILLAGE, [dict(name=n) for n in names if n not in existing])
+        except InvalidRecord as error:
+            QMessageBox.warning(self, "村(居)名单有误", str(error))
+            return False
+        return True
+
+
+class FirstRunWizard(QWizard):
+    """``wants_demo`` is True when the clerk chose to look at the sample data instead."""
+
+    def __init__(self, db: Database, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("首次使用设置")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.welcome = WelcomePage()
+        self.settings_page = SettingsPage(db)
+        self.villages_page = VillagesPage(db)
+        for page in (self.welcome, self.settings_page, self.villages_page):
+            self.addPage(page)
+        self.resize(640, 520)
+
+    @property
+    def wants_demo(self) -> bool:
+        return self.welcome.demo.isChecked()
