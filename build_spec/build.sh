@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/venv.sh build
+mkdir -p build
 started=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build build_spec/zhaocun_desktop.spec >build/pyinstaller.log 2>&1 || { tail -40 build/pyinstaller.log; exit 1; }
 echo "build time: $(( $(date +%s) - started )) s"
