@@ -166,6 +166,15 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         if db is None:
             app.exit(2)
             return
+        from zhaocun_desktop import security
+
+        if security.has_password(db):
+            from zhaocun_desktop.gui.lock import PasswordDialog
+
+            if not PasswordDialog(db, "请输入程序密码", window).exec():
+                db.close()
+                app.exit(1)
+                return
         if not demo and not benchmark:
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
 

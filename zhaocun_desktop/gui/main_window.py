@@ -108,6 +108,12 @@ class MainWindow(QMainWindow):
         note = "（示例数据，与正式数据分开）" if self.demo else ""
         self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
         self.show_last_backup()
+        from PySide6.QtWidgets import QApplication
+
+        from zhaocun_desktop.gui.lock import IdleLock
+
+        self.idle_lock = IdleLock(self, db)
+        QApplication.instance().installEventFilter(self.idle_lock)
         self._build_current()
 
     def _build_current(self, *args) -> None:
@@ -327,4 +333,8 @@ class MainWindow(QMainWindow):
         self.ui_state.sync()
         for timer in self.findChildren(QTimer):  # no delayed refresh may reach a closed database
             timer.stop()
+        if getattr(self, "idle_lock", None) is not None:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().removeEventFilter(self.idle_lock)
         super().closeEvent(event)

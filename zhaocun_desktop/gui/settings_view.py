@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from zhaocun_desktop import records
+from zhaocun_desktop import records, security
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.gui.field_form import FieldForm
+from zhaocun_desktop.gui.lock import NewPasswordDialog, PasswordDialog
 from zhaocun_desktop.registers import SETTINGS
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
@@ -42,9 +43,58 @@ class SettingsView(QWidget):
         buttons.addWidget(self.status, 1)
         inner.addLayout(buttons)
         group.setMaximumWidth(720)
+
+        lock_group = QGroupBox("程序密码与自动锁定")
+        lock_group.setMaximumWidth(720)
+        self.password_state = QLabel()
+        self.password_button = QPushButton("设置密码…")
+        self.password_button.setObjectName("set_password")
+        self.password_button.clicked.connect(self.change_password)
+        self.remove_password_button = QPushButton("取消密码")
+        self.remove_password_button.clicked.connect(self.remove_password)
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(1, 240)
+        self.lock_minutes.setSuffix(" 分钟无操作后自动锁定")
+        self.lock_minutes.setValue(security.lock_minutes(db))
+        self.lock_minutes.valueChanged.connect(lambda value: security.set_lock_minutes(self.db, value))
+        lock_layout = QVBoxLayout(lock_group)
+        lock_layout.addWidget(QLabel("台账含当事人身份证号、电话等个人信息。设置密码后，打开程序和离开电脑一段时间后都需要输入密码。"))
+        row = QHBoxLayout()
+        row.addWidget(self.password_state)
+        row.addWidget(self.password_button)
+        row.addWidget(self.remove_password_button)
+        row.addWidget(self.lock_minutes)
+        row.addStretch(1)
+        lock_layout.addLayout(row)
+        self._show_password_state()
+
         layout = QVBoxLayout(self)
         layout.addWidget(group)
+        layout.addWidget(lock_group)
         layout.addStretch(1)
+
+    def _show_password_state(self) -> None:
+        on = security.has_password(self.db)
+        self.password_state.setText("已设置密码" if on else "未设置密码")
+        self.password_button.setText("修改密码…" if on else "设置密码…")
+        self.remove_password_button.setEnabled(on)
+        self.lock_minutes.setEnabled(on)
+
+    def _confirm_current(self) -> bool:
+        return not security.has_password(self.db) or bool(PasswordDialog(self.db, "请先输入当前密码", self).exec())
+
+    def change_password(self) -> None:
+        if not self._confirm_current():
+            return
+        dialog = NewPasswordDialog(self)
+        if dialog.exec():
+            security.set_password(self.db, dialog.first.text())
+            self._show_password_state()
+
+    def remove_password(self) -> None:
+        if self._confirm_current():
+            security.set_password(self.db, None)
+            self._show_password_state()
 
     def save(self) -> None:
         try:
