@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
     def _fill_slot(self, key: str, widget: QWidget) -> None:
         layout = self._slots[key].layout()
         while layout.count():
-            layout.takeAt(0).widget().deleteLater()
+            placeholder = layout.takeAt(0).widget()
+            placeholder.hide()  # deleteLater waits for the event loop; it must not show meanwhile
+            placeholder.deleteLater()
         layout.addWidget(widget)
 
     # -- database -----------------------------------------------------------
