@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,16 @@ class DateEdit(QDateEdit):
         if self.date() == EMPTY_DATE:
             self.setDate(QDate.currentDate())
         super().mousePressEvent(event)
+
+
+class YearBox(QSpinBox):
+    """The report year to show, starting at the year in the settings."""
+
+    def __init__(self, settings_year: int, parent=None):
+        super().__init__(parent)
+        self.setRange(2000, 2100)
+        self.setSuffix(" 年度")
+        self.setValue(int(settings_year))
 
 
 class FieldEditor:

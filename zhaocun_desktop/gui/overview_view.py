@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
+from zhaocun_desktop.gui.field_form import YearBox
 from zhaocun_desktop.report_checks import check_records
 
 if TYPE_CHECKING:
@@ -41,11 +41,8 @@ class OverviewView(QWidget):
         super().__init__(parent)
         self.db = db
         self.setObjectName("view_overview")
-        self.year_box = QSpinBox()
+        self.year_box = YearBox(records.settings(db)["report_year"])
         self.year_box.setObjectName("overview_year")
-        self.year_box.setRange(2000, 2100)
-        self.year_box.setSuffix(" 年度")
-        self.year_box.setValue(int(records.settings(db)["report_year"]))
         self.year_box.valueChanged.connect(self.refresh)
         self.table = QTableWidget(len(KEY_FIGURES), 5)
         self.table.setObjectName("overview_table")

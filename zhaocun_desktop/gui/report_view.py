@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -32,7 +31,7 @@ from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
-from zhaocun_desktop.gui.field_form import DateEdit
+from zhaocun_desktop.gui.field_form import DateEdit, YearBox
 from zhaocun_desktop.gui.records_dialog import RecordsDialog
 from zhaocun_desktop.gui.report_print import paint_report, setup_printer, write_pdf
 from zhaocun_desktop.paths import data_dir
@@ -54,11 +53,8 @@ class ReportView(QWidget):
         self.draft: report.ReportDraft | None = None
         self.findings: list[Finding] = []
         self.setObjectName("view_report")
-        self.year_box = QSpinBox()
+        self.year_box = YearBox(records.settings(db)["report_year"])
         self.year_box.setObjectName("report_year")
-        self.year_box.setRange(2000, 2100)
-        self.year_box.setSuffix(" 年度")
-        self.year_box.setValue(int(records.settings(db)["report_year"]))
         self.save_button = QPushButton("保存文字")
         self.check_button = QPushButton("报告自查")
         self.print_button = QPushButton("打印…")
