@@ -15,9 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QM
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
-from zhaocun_desktop.gui.overview_view import OverviewView
 from zhaocun_desktop.gui.register_view import RegisterView
-from zhaocun_desktop.gui.report_view import ReportView
 from zhaocun_desktop.gui.settings_view import SettingsView
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE
@@ -46,8 +44,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title}（示例数据）" if demo else title)
         self.views: dict[str, RegisterView] = {}
         self._settings_view: SettingsView | None = None
-        self._overview_view: OverviewView | None = None
-        self._report_view: ReportView | None = None
+        self._overview_view = None  # OverviewView, built when its tab is first opened
+        self._report_view = None  # ReportView, likewise
         self._slots: dict[str, QWidget] = {}
         self.form.tabs.addTab(self._slot(OVERVIEW_KEY), "总览")
         for tab_title, registers in TABS:
@@ -151,14 +149,19 @@ class MainWindow(QMainWindow):
         return self._settings_view
 
     @property
-    def overview_view(self) -> OverviewView:
+    def overview_view(self):
+        """The 总览 tab (its module, like the report's, is imported when the tab is first opened)."""
+        from zhaocun_desktop.gui.overview_view import OverviewView
+
         if self._overview_view is None:
             self._overview_view = OverviewView(self.db)
             self._fill_slot(OVERVIEW_KEY, self._overview_view)
         return self._overview_view
 
     @property
-    def report_view(self) -> ReportView:
+    def report_view(self):
+        from zhaocun_desktop.gui.report_view import ReportView
+
         if self._report_view is None:
             self._report_view = ReportView(self.db)
             self._fill_slot(REPORT_KEY, self._report_view)
