@@ -39,8 +39,12 @@ def check_record(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
     for field in register.fields:
         if field.key not in raw:
             continue
+        value = raw[field.key]
+        if value is None or value == "":  # every parser maps "empty" to None
+            clean[field.key] = None
+            continue
         try:
-            clean[field.key] = parse_field(register, field, raw[field.key])
+            clean[field.key] = parse_field(register, field, value)
         except ValueError as error:
             errors[field.key] = str(error)
     for field in register.fields:

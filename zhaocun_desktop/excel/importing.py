@@ -196,6 +196,7 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     villages = set(records.village_names(db))
     existing = _fingerprints(db, register)
     seen: dict[tuple, int] = {}
+    shared: dict[str, str] = {}
     preview_rows = []
     lost = []  # ID numbers that Excel turned into numbers
     id_columns = [c for c, f in match.columns.items() if f.kind is Kind.ID_NUMBER]
@@ -223,7 +224,9 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             if f.kind is Kind.VILLAGE and f.required and value and villages and value not in villages:
                 row.problems.append(Problem(excel_row, _column(columns[f.key]), f.label, f"“{value}”不是本镇的村(居)，请核对名称（可在“村(居)”页查看本镇村居）"))
         if not row.problems:
-            row.clean = clean
+            # the same text in many rows (villages, types, dates) is kept once
+            row.clean = {key: shared.setdefault(value, value) if isinstance(value, str) else value for key, value in clean.items()}
+            row.raw = {}  # raw values are kept only where the clerk must see what was wrong
             fingerprint = _fingerprint(register, clean)
             if fingerprint in existing:
                 row.duplicate_of = "与已有记录相同（必填项完全一致）"
@@ -238,9 +241,6 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             f"无法导入“{path.name}”：身份证号被 Excel 存成了数字（{shown}），18位号码的末几位已经丢失，无法恢复。"
             "请把该列设为“文本”格式，重新录入完整号码后再导入（程序生成的模板已设好文本格式）。"
         )
-    for row in preview_rows:  # keep what the clerk sees: raw values only where something is wrong
-        if row.valid:
-            row.raw = {}
     sha = file_sha256(path)
     preview = ImportPreview(path, sha, match, preview_rows)
     earlier = db.execute(
