@@ -196,3 +196,42 @@ def test_settings_tab_validates_and_saves(qtbot, open_window):
     view.save()
     assert view.status.text() == "已保存。"
     assert records.settings(window.db)["signer"] == "赵村镇人民政府"
+
+
+def test_keyboard_enter_edits_and_delete_asks(qtbot, open_window, when_modal, monkeypatch):
+    window = open_window()
+    view = window.view(MEDIATION_CASE.key)
+    records.insert(view.db, MEDIATION_CASE, dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中"))
+    view.refresh()
+    window.form.tabs.setCurrentIndex(4)
+    view.table.setFocus()
+    view.table.selectRow(0)
+    titles = []
+    state = when_modal(lambda dialog: (titles.append(dialog.windowTitle()), dialog.reject()))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert state["done"] and titles == ["编辑调解案件"]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert asked and view.model.rowCount() == 1
+    # Ctrl+N and Delete are also shortcuts of the tab's actions (the offscreen platform has no
+    # active window, so shortcuts cannot be pressed here; their keys and scope are checked)
+    from PySide6.QtGui import QKeySequence
+
+    assert view.add_action.shortcut() == QKeySequence("Ctrl+N")
+    assert view.delete_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Delete)
+    assert view.add_action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+
+
+def test_unexpected_errors_are_logged_and_shown_briefly(qapp, monkeypatch, data_dir):
+    from zhaocun_desktop.gui import app as gui_app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    try:
+        raise RuntimeError("内部错误的细节")
+    except RuntimeError as error:
+        gui_app._report_unexpected(type(error), error, error.__traceback__)
+    log = gui_app.log_file().read_text(encoding="utf-8")
+    assert "Traceback" in log and "内部错误的细节" in log
+    assert "已记录在" in shown[0] and "Traceback" not in shown[0] and str(gui_app.log_file()) in shown[0]

@@ -37,6 +37,20 @@ ALL_YEARS = "全部年度"
 ALL_VILLAGES = "全部村(居)"
 
 
+class RecordTable(QTableView):
+    """The list: the Delete key asks to delete the selected rows even where the action's
+    shortcut does not reach (the view is not in an active window, or another widget took it)."""
+
+    delete_requested = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Delete and not event.modifiers():
+            self.delete_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class RegisterView(QWidget):
     """A register's records with 新增 / 编辑 / 删除. Emits ``records_changed`` after any write."""
 
@@ -48,7 +62,7 @@ class RegisterView(QWidget):
         self.setObjectName(f"view_{register.key}")
         self.model = RecordTableModel(db, register, self)
 
-        self.table = QTableView()
+        self.table = RecordTable()
         self.table.setObjectName(f"table_{register.key}")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -111,8 +125,11 @@ class RegisterView(QWidget):
         self.search_box.textChanged.connect(self._search_timer.start)
         self.year_box.currentIndexChanged.connect(self.apply_filters)
         self.village_box.currentIndexChanged.connect(self.apply_filters)
-        self.table.doubleClicked.connect(lambda index: self.edit_record())
+        # "activated": Enter on a row, or a double click (the view takes the Enter key itself,
+        # so the action's Return shortcut would never see it)
+        self.table.activated.connect(lambda index: self.edit_record())
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.delete_requested.connect(self.delete_records)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_count)
         header.sectionResized.connect(lambda *args: self._save_header())
