@@ -39,3 +39,16 @@ def test_sensitive_columns_are_masked_unless_revealed(db):
     model.reveal = True
     model.refresh()
     assert model.data(model.index(0, column)) == "11010519491231002X"
+
+
+def test_the_clerk_can_show_full_numbers_in_a_list(qtbot, open_window):
+    window = open_window()
+    view = window.view(MEDIATION_CASE.key)
+    records.insert(view.db, MEDIATION_CASE, dict(CASE, village="赵村村", parties="甲与乙"))
+    view.refresh()
+    column = MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("id_number"))
+    assert view.reveal_box.isVisibleTo(view)
+    assert view.model.data(view.model.index(0, column)) == "110105********002X"
+    view.reveal_box.setChecked(True)
+    assert view.model.data(view.model.index(0, column)) == "11010519491231002X"
+    assert not window.view("joint_meeting").reveal_box.isVisibleTo(window.view("joint_meeting"))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -104,6 +105,11 @@ class RegisterView(QWidget):
         self.village_box.setObjectName("village")
         self.village_box.setVisible(bool(register.village_field))
         self.village_box.setMinimumContentsLength(8)
+        self.reveal_box = QCheckBox("显示完整号码")
+        self.reveal_box.setObjectName("reveal")
+        self.reveal_box.setToolTip("列表中身份证号、电话默认遮盖；勾选后显示完整号码（离开电脑前请取消勾选）")
+        self.reveal_box.setVisible(any(f.sensitive for f in register.list_fields))
+        self.reveal_box.toggled.connect(self._reveal)
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         self._fill_filters()
@@ -114,6 +120,7 @@ class RegisterView(QWidget):
         bar.addWidget(self.search_box)
         bar.addWidget(self.year_box)
         bar.addWidget(self.village_box)
+        bar.addWidget(self.reveal_box)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -176,6 +183,10 @@ class RegisterView(QWidget):
     def refresh(self) -> None:
         self._fill_filters()
         self.apply_filters()
+
+    def _reveal(self, on: bool) -> None:
+        self.model.reveal = on
+        self.model.refresh()
 
     def _update_count(self) -> None:
         total = records.count(self.db, self.register)
