@@ -19,7 +19,6 @@ from zhaocun_desktop import backup, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
-from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 
 CASE = dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中")
