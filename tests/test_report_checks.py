@@ -71,3 +71,18 @@ def test_missing_required_data_is_found(db, known):
     db.execute("UPDATE mediation_case SET village = NULL WHERE accepted = '2023-05-10'")
     found = [f for f in run_checks(db, report.build_draft(db, 2023)) if "缺少必填项" in f.message]
     assert found and found[0].register == MEDIATION_CASE.key and len(found[0].record_ids) == 1
+
+
+def test_certificates_due_as_of_today(db):
+    import datetime as dt
+
+    from zhaocun_desktop.report_checks import certificates_due
+
+    records.insert_many(db, ENFORCEMENT_STAFF, [
+        dict(name="甲", unit="队", in_post="是", cert_no="1", valid_until="2024-01-10"),
+        dict(name="乙", unit="队", in_post="是", cert_no="2", valid_until="2024-03-01"),
+        dict(name="丙", unit="队", in_post="是", cert_no="3", valid_until="2025-01-01"),
+    ])  # fmt: skip
+    found = certificates_due(db, today=dt.date(2024, 1, 15))
+    assert [(f.level, len(f.record_ids)) for f in found] == [("错误", 1), ("提醒", 1)]
+    assert certificates_due(db, today=dt.date(2023, 6, 1)) == []

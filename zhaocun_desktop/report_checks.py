@@ -139,6 +139,22 @@ def check_records(db: Database, draft: ReportDraft) -> list[Finding]:
     return findings
 
 
+def certificates_due(db: Database, today: dt.date | None = None, days: int = 90) -> list[Finding]:
+    """Certificates of staff in enforcement posts that have expired, or expire within ``days``, as of today."""
+    today = today or dt.date.today()
+    findings = []
+    expired = tuple(row[0] for row in db.execute(
+        "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [today.isoformat()]))  # fmt: skip
+    if expired:
+        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}个执法证已过期（截至今天），持证人暂不能执法，请尽快换证", register=ENFORCEMENT_STAFF.key, record_ids=expired))
+    soon = tuple(row[0] for row in db.execute(
+        "SELECT id FROM enforcement_staff WHERE cert_no IS NOT NULL AND valid_until >= ? AND valid_until <= ?",
+        [today.isoformat(), (today + dt.timedelta(days=days)).isoformat()]))  # fmt: skip
+    if soon:
+        findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(soon)}个执法证将在{days}天内到期，请提前安排换证", register=ENFORCEMENT_STAFF.key, record_ids=soon))
+    return findings
+
+
 def run_checks(db: Database, draft: ReportDraft) -> list[Finding]:
     """All checks, errors first."""
     findings = check_texts(draft) + check_records(db, draft)

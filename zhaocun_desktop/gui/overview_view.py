@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
 from zhaocun_desktop.gui.field_form import YearBox
-from zhaocun_desktop.report_checks import check_records
+from zhaocun_desktop.report_checks import certificates_due, check_records
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -94,5 +94,5 @@ class OverviewView(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.attention.clear()
-        findings = check_records(self.db, report.build_draft(self.db, year))
+        findings = certificates_due(self.db) + [f for f in check_records(self.db, report.build_draft(self.db, year)) if "执法证" not in f.message]
         self.attention.addItems([str(f) for f in findings] or ["暂无需要处理的事项。"])
