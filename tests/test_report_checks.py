@@ -73,16 +73,22 @@ def test_missing_required_data_is_found(db, known):
     assert found and found[0].register == MEDIATION_CASE.key and len(found[0].record_ids) == 1
 
 
-def test_certificates_due_as_of_today(db):
+def test_certificates_as_of_a_day(db):
     import datetime as dt
-
-    from zhaocun_desktop.report_checks import certificates_due
 
     records.insert_many(db, ENFORCEMENT_STAFF, [
         dict(name="甲", unit="队", in_post="是", cert_no="1", valid_until="2024-01-10"),
         dict(name="乙", unit="队", in_post="是", cert_no="2", valid_until="2024-03-01"),
         dict(name="丙", unit="队", in_post="是", cert_no="3", valid_until="2025-01-01"),
     ])  # fmt: skip
-    found = certificates_due(db, today=dt.date(2024, 1, 15))
-    assert [(f.level, len(f.record_ids)) for f in found] == [("错误", 1), ("提醒", 1)]
-    assert certificates_due(db, today=dt.date(2023, 6, 1)) == []
+    draft = report.build_draft(db, 2023)
+
+    def certificates(day):
+        return [(f.level, len(f.record_ids)) for f in check_records(db, draft, certificates_as_of=day) if "执法证" in f.message]
+
+    assert certificates(dt.date(2024, 1, 15)) == [("错误", 1), ("提醒", 1)]
+    assert certificates(dt.date(2023, 6, 1)) == []
+    # the report's own view: valid on 31 Dec 2023, due after the 成文日期 (25 Jan 2024 by default)
+    report.save_texts(db, 2023, {"date": "2024-01-25"})
+    by_report = [(f.level, len(f.record_ids)) for f in check_records(db, report.build_draft(db, 2023)) if "执法证" in f.message]
+    assert by_report == [("提醒", 1)]

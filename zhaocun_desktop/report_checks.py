@@ -94,10 +94,14 @@ def _typed_numbers(draft: ReportDraft, key: str, raw: str) -> list[Finding]:
     return findings
 
 
-def check_records(db: Database, draft: ReportDraft) -> list[Finding]:
-    """Ledger entries of the year that would make a figure wrong or incomplete."""
+def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date | None = None) -> list[Finding]:
+    """Ledger entries of the year that would make a figure wrong or incomplete.
+
+    Certificates are judged at the year's end (and the 成文日期), or as of
+    ``certificates_as_of`` when given (the 总览 tab passes today).
+    """
     findings = []
-    year, year_end = draft.year, fig.year_end(draft.year)
+    year = draft.year
     start, stop = f"{year}-01-01", f"{year + 1}-01-01"
     for register in REGISTERS:
         required = [f for f in register.fields if f.required]
@@ -119,16 +123,11 @@ def check_records(db: Database, draft: ReportDraft) -> list[Finding]:
     if open_cases:
         findings.append(Finding(NOTICE, MEDIATION_CASE.title, f"{len(open_cases)}件案件仍为“调解中”，不计入调处成功；如已结案请填写结果", register=MEDIATION_CASE.key, record_ids=open_cases))
 
-    expired = tuple(row[0] for row in db.execute(
-        "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [year_end]))  # fmt: skip
-    if expired:
-        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证在{year}年底前已过期，不计入持证人数；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
-    report_date = parse_date(draft.texts.get("date")) or dt.date(year + 1, 1, 25)
-    soon = tuple(row[0] for row in db.execute(
-        "SELECT id FROM enforcement_staff WHERE cert_no IS NOT NULL AND valid_until >= ? AND valid_until <= date(?, '+90 days')",
-        [report_date.isoformat(), report_date.isoformat()]))  # fmt: skip
-    if soon:
-        findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(soon)}个执法证将在成文日期后90天内到期，请提前安排换证", register=ENFORCEMENT_STAFF.key, record_ids=soon))
+    if certificates_as_of is None:  # the report's view: valid at the year's end, due after the 成文日期
+        report_date = parse_date(draft.texts.get("date")) or dt.date(year + 1, 1, 25)
+        findings += certificate_findings(db, dt.date(year, 12, 31), f"{year}年底", report_date, "成文日期后")
+    else:
+        findings += certificate_findings(db, certificates_as_of, "今天", certificates_as_of, "")
     without = tuple(row[0] for row in db.execute("SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NULL"))
     if without:
         findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(without)}名执法岗位人员未持证，持证率为{draft.figures['cert_rate'] or '—'}", register=ENFORCEMENT_STAFF.key, record_ids=without))
@@ -139,19 +138,19 @@ def check_records(db: Database, draft: ReportDraft) -> list[Finding]:
     return findings
 
 
-def certificates_due(db: Database, today: dt.date | None = None, days: int = 90) -> list[Finding]:
-    """Certificates of staff in enforcement posts that have expired, or expire within ``days``, as of today."""
-    today = today or dt.date.today()
+def certificate_findings(db: Database, expired_before: dt.date, expired_label: str, due_from: dt.date, due_label: str, days: int = 90) -> list[Finding]:
+    """Certificates of staff in enforcement posts expired before ``expired_before``, and
+    certificates expiring within ``days`` of ``due_from``."""
     findings = []
     expired = tuple(row[0] for row in db.execute(
-        "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [today.isoformat()]))  # fmt: skip
+        "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [expired_before.isoformat()]))  # fmt: skip
     if expired:
-        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}个执法证已过期（截至今天），持证人暂不能执法，请尽快换证", register=ENFORCEMENT_STAFF.key, record_ids=expired))
+        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期，不计入持证人数；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
     soon = tuple(row[0] for row in db.execute(
         "SELECT id FROM enforcement_staff WHERE cert_no IS NOT NULL AND valid_until >= ? AND valid_until <= ?",
-        [today.isoformat(), (today + dt.timedelta(days=days)).isoformat()]))  # fmt: skip
+        [due_from.isoformat(), (due_from + dt.timedelta(days=days)).isoformat()]))  # fmt: skip
     if soon:
-        findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(soon)}个执法证将在{days}天内到期，请提前安排换证", register=ENFORCEMENT_STAFF.key, record_ids=soon))
+        findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(soon)}个执法证将在{due_label}{days}天内到期，请提前安排换证", register=ENFORCEMENT_STAFF.key, record_ids=soon))
     return findings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
 from zhaocun_desktop.gui.field_form import YearBox
-from zhaocun_desktop.report_checks import certificates_due, check_records
+from zhaocun_desktop.report_checks import check_records
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -75,7 +76,8 @@ class OverviewView(QWidget):
 
     def refresh(self) -> None:
         year = self.year_box.value()
-        self.figures = fig.yearly_figures(self.db, year)
+        draft = report.build_draft(self.db, year)
+        self.figures = draft.figures
         self.previous = fig.yearly_figures(self.db, year - 1)
         self.table.setHorizontalHeaderLabels(["项目", f"{year}年", f"{year - 1}年", "增减", "所属工作"])
         for row, key in enumerate(KEY_FIGURES):
@@ -94,5 +96,5 @@ class OverviewView(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.attention.clear()
-        findings = certificates_due(self.db) + [f for f in check_records(self.db, report.build_draft(self.db, year)) if "执法证" not in f.message]
+        findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
         self.attention.addItems([str(f) for f in findings] or ["暂无需要处理的事项。"])
