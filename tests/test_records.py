@@ -139,3 +139,9 @@ def test_record_list_reads_the_same_rows_in_both_modes(db):
     searched = records.RecordList(db, MEDIATION_CASE, RecordQuery(search="P07"), ["parties"])
     assert searched.count == 14 and {r[1] for r in searched.rows(0, 100)} == {"P07与乙"}
     assert searched.rows(14, 10) == []
+
+
+def test_rows_by_id(db):
+    ids = records.insert_many(db, MEDIATION_CASE, [dict(CASE, parties=f"甲{i}与乙") for i in range(3)])
+    assert [r["parties"] for r in records.rows_by_id(db, MEDIATION_CASE, [ids[2], ids[0]])] == ["甲0与乙", "甲2与乙"]
+    assert len(records.rows_by_id(db, MEDIATION_CASE)) == 3

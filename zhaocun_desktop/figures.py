@@ -209,8 +209,10 @@ def yearly_figures(db: Database, year: int) -> YearFigures:
 _MEASURES = {"count(*)": "条数", "count(DISTINCT village)": "不同村(居)个数"}
 
 
-def describe(figure: Figure) -> str:
+def describe(figure: Figure | Rate) -> str:
     """The figure's definition in the clerk's words, derived from its SQL (so it cannot drift)."""
+    if isinstance(figure, Rate):
+        return f"{BY_KEY[figure.numerator].label} ÷ {BY_KEY[figure.denominator].label}"
     register = figure.register
     quoted: list[str] = []
     text = re.sub(r"'([^']*)'", lambda m: quoted.append(m.group(1)) or f"\x00{len(quoted) - 1}\x00", figure.where)

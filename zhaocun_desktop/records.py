@@ -224,6 +224,17 @@ def get(db: Database, register: Register, record_id: int) -> dict:
     return record
 
 
+def rows_by_id(db: Database, register: Register, record_ids: Sequence[int] = ()) -> list[dict]:
+    """The records with these ids (all records when none are given), in id order."""
+    if not record_ids:
+        return list(db.query(f"SELECT * FROM {register.key} ORDER BY id"))
+    found = []
+    for start in range(0, len(record_ids), 500):  # SQLite limits the number of parameters
+        chunk = list(record_ids[start : start + 500])
+        found += db.query(f"SELECT * FROM {register.key} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    return sorted(found, key=lambda row: row["id"])
+
+
 # ---------------------------------------------------------------------------
 # Lists
 

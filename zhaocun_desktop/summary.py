@@ -90,7 +90,7 @@ def build_tables(db: Database, year: int) -> list[Table]:
         "报告数据", f"{year}年度法治政府建设情况报告数据",
         ["项目", "数值", "单位", "所属部分", "来源台账", "统计口径"],
         [[f.label, figures[f.key], f.unit, f.section, f.register.title, fig.describe(f)] for f in fig.FIGURES]
-        + [[r.label, str(figures[r.key]) or "—", "%", r.section, "", f"{fig.BY_KEY[r.numerator].label} ÷ {fig.BY_KEY[r.denominator].label}"] for r in fig.RATES],
+        + [[r.label, str(figures[r.key]) or "—", "%", r.section, "", fig.describe(r)] for r in fig.RATES],
         total=False, landscape=True, widths=[28, 11, 6, 13, 13, 100],
         note="每个数字都由台账记录统计得出；在程序“报告”页可查看任一数字背后的记录。",
     ))  # fmt: skip

@@ -211,7 +211,7 @@ class ReportView(QWidget):
         self.figures_table.setRowCount(len(items))
         for row, item in enumerate(items):
             value = self.draft.figures[item.key]
-            definition = fig.describe(item) if isinstance(item, fig.Figure) else f"{fig.BY_KEY[item.numerator].label} ÷ {fig.BY_KEY[item.denominator].label}"
+            definition = fig.describe(item)
             cells = (item.label, fig.display(item, value) or "0", getattr(item, "unit", "%"), definition)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -246,17 +246,14 @@ class ReportView(QWidget):
             self.editors[finding.part].setFocus()
         elif finding.register:
             register = REGISTERS_BY_KEY[finding.register]
-            ids = set(finding.record_ids)
-            rows = [r for r in self.db.query(f"SELECT * FROM {register.key} ORDER BY id") if not ids or r["id"] in ids]
-            RecordsDialog(register, rows, finding.message, self).exec()
+            RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self).exec()
 
     def show_records_behind(self, row: int) -> None:
         item = (*fig.FIGURES, *fig.RATES)[row]
         register = (fig.BY_KEY[item.denominator] if isinstance(item, fig.Rate) else item).register
         rows = fig.records_behind(self.db, item, self.year)
         heading = f"{item.label}（{self.year}年）：{fig.display(item, self.draft.figures[item.key]) or 0}。"
-        if isinstance(item, fig.Figure):
-            heading += f"口径：{fig.describe(item)}。"
+        heading += f"口径：{fig.describe(item)}。"
         RecordsDialog(register, rows, heading, self).exec()
 
     # -- output -------------------------------------------------------------------
