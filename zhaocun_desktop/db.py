@@ -128,7 +128,7 @@ def sync_columns(db: Database) -> list[str]:
         existing = {row[1] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
         for name, kind in register_columns(register).items():
             if name not in existing:
-                sql_type = {str: "TEXT", int: "INTEGER", float: "REAL"}[kind]
+                sql_type = next(sql for sql, python in _PY_TYPES.items() if python is kind)
                 db.execute(f"ALTER TABLE {register.key} ADD COLUMN {name} {sql_type}")
                 added.append(f"{register.key}.{name}")
     return added

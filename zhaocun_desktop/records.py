@@ -49,11 +49,13 @@ def _audit_values(register: Register, record: dict | None) -> str | None:
     return json.dumps(shown, ensure_ascii=False)
 
 
-def audit(db: Database, table: str, record_id: int | None, action: str, old: str | None = None, new: str | None = None, note: str | None = None) -> None:
-    """Append one row to the audit log."""
-    db.execute(
+def audit(
+    db: Database, table: str, record_id: int | None, action: str, old: str | None = None, new: str | None = None, note: str | None = None, at: str | None = None
+) -> None:
+    """Append one row to the audit log (inside the caller's transaction, if any)."""
+    db.conn.execute(
         "INSERT INTO audit_log (at, table_name, record_id, action, old_values, new_values, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (now(), table, record_id, action, old, new, note),
+        (at or now(), table, record_id, action, old, new, note),
     )
 
 
@@ -136,7 +138,6 @@ def insert_clean(
         f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at, batch_id) "
         f"VALUES ({', '.join('?' * len(keys))}, ?, ?, ?)"
     )
-    audit_sql = "INSERT INTO audit_log (at, table_name, record_id, action, old_values, new_values, note) VALUES (?, ?, ?, 'insert', NULL, ?, ?)"
     unique = [f for f in register.fields if f.unique]
     known = set(village_names(db)) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
     ids: list[int] = []
@@ -148,7 +149,7 @@ def insert_clean(
                 raise InvalidRecord(errors, register.labels)
             record_id = db.conn.execute(sql, [record.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
             ids.append(record_id)
-            db.conn.execute(audit_sql, (stamp, register.key, record_id, _audit_values(register, record), note))
+            audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
     return ids
