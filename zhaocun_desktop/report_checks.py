@@ -145,7 +145,7 @@ def certificate_findings(db: Database, expired_before: dt.date, expired_label: s
     expired = tuple(row[0] for row in db.execute(
         "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [expired_before.isoformat()]))  # fmt: skip
     if expired:
-        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期，不计入持证人数；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
+        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期" + ("，不计入持证人数" if expired_label != "今天" else "，暂不能持证执法") + "；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
     soon = tuple(row[0] for row in db.execute(
         "SELECT id FROM enforcement_staff WHERE cert_no IS NOT NULL AND valid_until >= ? AND valid_until <= ?",
         [due_from.isoformat(), (due_from + dt.timedelta(days=days)).isoformat()]))  # fmt: skip
