@@ -125,9 +125,9 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
 
     if certificates_as_of is None:  # the report's view: valid at the year's end, due after the 成文日期
         report_date = parse_date(draft.texts.get("date")) or dt.date(year + 1, 1, 25)
-        findings += certificate_findings(db, dt.date(year, 12, 31), f"{year}年底", report_date, "成文日期后")
+        findings += certificate_findings(db, dt.date(year, 12, 31), f"{year}年底", "不计入持证人数", report_date, "成文日期后")
     else:
-        findings += certificate_findings(db, certificates_as_of, "今天", certificates_as_of, "")
+        findings += certificate_findings(db, certificates_as_of, "今天", "暂不能持证执法", certificates_as_of, "")
     without = tuple(row[0] for row in db.execute("SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NULL"))
     if without:
         findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(without)}名执法岗位人员未持证，持证率为{draft.figures['cert_rate'] or '—'}", register=ENFORCEMENT_STAFF.key, record_ids=without))
@@ -138,14 +138,16 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
     return findings
 
 
-def certificate_findings(db: Database, expired_before: dt.date, expired_label: str, due_from: dt.date, due_label: str, days: int = 90) -> list[Finding]:
-    """Certificates of staff in enforcement posts expired before ``expired_before``, and
-    certificates expiring within ``days`` of ``due_from``."""
+def certificate_findings(
+    db: Database, expired_before: dt.date, expired_label: str, consequence: str, due_from: dt.date, due_label: str, days: int = 90
+) -> list[Finding]:
+    """Certificates of staff in enforcement posts expired before ``expired_before`` (what that
+    means: ``consequence``), and certificates expiring within ``days`` of ``due_from``."""
     findings = []
     expired = tuple(row[0] for row in db.execute(
         "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [expired_before.isoformat()]))  # fmt: skip
     if expired:
-        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期" + ("，不计入持证人数" if expired_label != "今天" else "，暂不能持证执法") + "；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
+        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期，{consequence}；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
     soon = tuple(row[0] for row in db.execute(
         "SELECT id FROM enforcement_staff WHERE cert_no IS NOT NULL AND valid_until >= ? AND valid_until <= ?",
         [due_from.isoformat(), (due_from + dt.timedelta(days=days)).isoformat()]))  # fmt: skip
