@@ -17,6 +17,7 @@ from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resource
 
 QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
+STAY_OPEN = "ZHAOCUN_STAY_OPEN_SECONDS"  # with QUIT_AFTER_SHOW: stay this long after the paint (X screenshot test)
 SHOWN_MARKER = "MAIN_WINDOW_PAINTED"
 RECORDS_MARKER = "RECORDS_PAINTED"
 RESTART_WITH_DEMO = 17
@@ -191,7 +192,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         if benchmark:
             window.repaint()
             print(RECORDS_MARKER, flush=True)
-            app.quit()
+            QTimer.singleShot(int(float(os.environ.get(STAY_OPEN) or 0) * 1000), app.quit)
 
     window.installEventFilter(_FirstPaint(open_database, window))
     sys.excepthook = _report_unexpected
