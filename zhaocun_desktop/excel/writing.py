@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formats
+TEMPLATE_VERSION = "2"  # 2: the marker sheet (模板信息) names the register
 PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"
 _NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.INT: "0", Kind.MONEY: "#,##0.00", Kind.ID_NUMBER: "@", Kind.PHONE: "@", Kind.TEXT: "@"}
 _FORMAT_HINTS = {
@@ -74,6 +76,13 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet = book.create_sheet(register.title)
     lists = book.create_sheet("选项")
     lists.sheet_state = "hidden"
+    # which register, for which township and village: the importer reads it back
+    marker = book.create_sheet(MARKER_SHEET)
+    marker.sheet_state = "hidden"
+    marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
+    for key, value in (("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")):
+        marker.append([key, value])
+    marker.protection.sheet = True
 
     who = f"{village}" if village else (settings.get("town") or "")
     guide["A1"] = f"{who}{register.title}填报表 填写说明"
