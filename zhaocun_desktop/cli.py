@@ -19,6 +19,10 @@ class _ChineseHelp(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：")
 
+    def _fill_text(self, text, width, indent):
+        # each line of a description or epilog wrapped on its own (lists such as exit codes stay lists)
+        return "\n".join(super(_ChineseHelp, self)._fill_text(line, width, indent) for line in text.splitlines())
+
 
 _ARGPARSE_MESSAGES = (
     (r"unrecognized arguments: (.*)", r"无法识别的参数：\1（用 --help 查看用法）"),
@@ -89,8 +93,10 @@ def _parser() -> argparse.ArgumentParser:
         help="导入村(居)报送的 Excel（.xlsx/.xls）",
         description="检查每一行；有效行在一个事务中导入，有问题的行列出原因且不导入。已经导入过的行不会重复导入；"
         "改正有问题的行（或添加缺少的村(居)）后，再导入同一文件只导入还没有导入的行。每个文件单独导入、单独报告结果。",
-        epilog="退出码：0 全部行已导入（或已在库中）；1 有的行有问题未导入（或只检查时发现问题）；2 有文件整个无法导入（看不懂的文件、无法判断台账等）。"
-        "几个文件时取其中最大的。",
+        epilog="退出码（几个文件时取其中最大的）：\n"
+        "  0 全部行已导入（或已在库中）\n"
+        "  1 有的行有问题，未导入（只检查时：发现问题）\n"
+        "  2 有文件整个无法导入（不是表格、已损坏、无法判断是哪本台账等）",
     )
     importing.add_argument("--db", type=Path, required=True, help="数据库文件")
     importing.add_argument("--register", help=f"台账（省略时按模板标记、工作表名称或表头判断；判断不了时会提示）：{names}。“村(居)”名单只有明确指定 village 时才会导入")

@@ -313,7 +313,12 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     path = Path(path)
     book = open_book(path)
     sheets = book.visible + (book.hidden if include_hidden else [])
-    match, how = _choose(book, register, sheets)
+    try:
+        match, how = _choose(book, register, sheets)
+    except UserError as error:
+        if book.hidden and not include_hidden:  # the data may be on a sheet the clerk cannot see
+            error.args = (f"{error}（另外，工作簿中有隐藏的工作表：{_shown([s.name for s in book.hidden])}；如需从中导入，请勾选“包括隐藏的行和工作表”，或在命令行加 --include-hidden。）",)
+        raise
     register = match.register
     sheet = match.sheet
     merged = _merged_in_data(match)
