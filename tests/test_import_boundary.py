@@ -352,6 +352,28 @@ def test_xls_named_xlsx_imports(town, tmp_path):
     assert preview.register is ENFORCEMENT_STAFF and [row.valid for row in preview.rows] == [True, True]
 
 
+def test_xls_error_cells_and_hidden_rows_are_seen(town, tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("信访")
+    for column, header in enumerate(["登记日期", "信访人", "层级", "是否按期办结", "涉及人数"][:4]):
+        sheet.write(0, column, header)
+    for row, values in enumerate([["2023-02-01", "刘某", "本镇", "否"], ["2023-02-02", None, "到县", "否"], ["2023-02-03", "陈某", "到市", "否"]], start=1):
+        for column, value in enumerate(values):
+            if value is not None:
+                sheet.write(row, column, value)
+    sheet.row(2).set_cell_error(1, "#N/A")  # 信访人 of Excel row 3
+    sheet.row(3).hidden = True
+    path = tmp_path / "信访.xls"
+    book.save(str(path))
+    preview = preview_import(town, path)
+    assert [row.valid for row in preview.rows] == [True, False, True]
+    assert str(preview.rows[1].problems[0]).startswith("第3行，B列“信访人”") and "#N/A" in str(preview.rows[1].problems[0])
+    assert [row.hidden for row in preview.rows] == [False, False, True]
+    assert len(preview.chosen_rows()) == 1
+
+
 # --- 5. exit codes --------------------------------------------------------------------------------
 
 

@@ -274,7 +274,66 @@ def _unescape(text: str) -> str:
 
 
 def _read_xls(path: Path) -> list[Sheet]:
-    return _read_with_calamine(path, "旧版 Excel（.xls）文件")
+    sheets = _read_with_calamine(path, "旧版 Excel（.xls）文件")
+    scans = _scan_xls(path)
+    for sheet in sheets:
+        scan = scans.get(sheet.name)
+        if scan:
+            sheet.hidden_rows, sheet.errors = scan.hidden_rows, scan.errors
+    return sheets
+
+
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _scan_xls(path: Path) -> dict[str, _SheetScan]:
+    """Error cells and hidden rows of a BIFF8 .xls (calamine reads error cells as empty and does
+    not tell hidden rows): the sheets' ROW, BOOLERR and FORMULA records. Best effort: {} when the
+    file is not plain BIFF8."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if not ole.exists("Workbook"):
+                return {}
+            stream = ole.openstream("Workbook").read()
+    except (OSError, ValueError, struct.error):
+        return {}
+
+    def records(offset: int):
+        while offset + 4 <= len(stream):
+            kind, size = struct.unpack_from("<HH", stream, offset)
+            yield kind, stream[offset + 4 : offset + 4 + size]
+            offset += 4 + size
+            if kind == 0x000A:  # EOF of this substream
+                return
+
+    scans: dict[str, _SheetScan] = {}
+    try:
+        sheets = []
+        for kind, data in records(0):
+            if kind == 0x0085 and len(data) >= 8:  # BOUNDSHEET8: where a sheet's records start, its name
+                position, sheet_type, length, wide = struct.unpack_from("<I", data)[0], data[5], data[6], data[7]
+                name = data[8 : 8 + length * 2].decode("utf-16-le") if wide else data[8 : 8 + length].decode("latin-1")
+                if sheet_type == 0:
+                    sheets.append((name, position))
+        for name, position in sheets:
+            hidden, errors = set(), {}
+            for kind, data in records(position):
+                if kind == 0x0208 and len(data) >= 14 and struct.unpack_from("<H", data, 12)[0] & 0x20:  # ROW, fDyZero
+                    hidden.add(struct.unpack_from("<H", data)[0] + 1)
+                elif kind == 0x0205 and len(data) >= 8 and data[7]:  # BOOLERR holding an error
+                    row, column = struct.unpack_from("<HH", data)
+                    errors[f"{_column(column)}{row + 1}"] = _XLS_ERRORS.get(data[6], "#VALUE!")
+                elif kind == 0x0006 and len(data) >= 14 and data[6] == 0x02 and data[12:14] == b"\xff\xff":  # FORMULA with an error result
+                    row, column = struct.unpack_from("<HH", data)
+                    errors[f"{_column(column)}{row + 1}"] = _XLS_ERRORS.get(data[8], "#VALUE!")
+            scans[name] = _SheetScan(hidden_rows=frozenset(hidden), errors=errors)
+    except (struct.error, UnicodeDecodeError):
+        return scans
+    return scans
 
 
 def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:

@@ -167,6 +167,8 @@ class ImportDialog(QDialog):
             table.setItem(index, 0, state)
             for column, field in enumerate(fields, start=1):
                 value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # calamine reads every number as float: 3.0 was typed 3
                 text = display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))
                 cell = QTableWidgetItem(text)
                 if field.label in by_label:
