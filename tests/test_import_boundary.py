@@ -363,7 +363,7 @@ def test_xls_error_cells_and_hidden_rows_are_seen(town, tmp_path):
         for column, value in enumerate(values):
             if value is not None:
                 sheet.write(row, column, value)
-    sheet.row(2).set_cell_error(1, "#N/A")  # 信访人 of Excel row 3
+    sheet.row(2).set_cell_error(1, 0x2A)  # #N/A in 信访人 of Excel row 3
     sheet.row(3).hidden = True
     path = tmp_path / "信访.xls"
     book.save(str(path))
