@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.excel.writing import put
-from zhaocun_desktop.files import save_file
+from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -154,7 +154,7 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
     from openpyxl.utils import get_column_letter
 
     settings = records.settings(db)
-    path = Path(path)
+    path = check_output_path(path)
     book = Workbook()
     book.remove(book.active)
     thin = Side(style="thin", color="000000")

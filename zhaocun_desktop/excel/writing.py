@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.files import save_file
+from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -248,6 +248,8 @@ def template_registers() -> tuple[Register, ...]:
 def write_all_templates(db: Database, folder: str | Path) -> list[Path]:
     """Templates for every village (registers kept by village) and the township-level ones."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"“{folder}”是一个文件，不是文件夹。请指定一个文件夹来存放全部模板。")
     folder.mkdir(parents=True, exist_ok=True)
     villages = records.village_names(db)
     written = []
@@ -272,7 +274,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
-    path = Path(path)
+    path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     settings = records.settings(db)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
