@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import UserError, explain
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -59,7 +59,8 @@ def save_file(write: Callable[[Path], None], path: str | Path, opened_in: str = 
     except PermissionError:
         raise UserError(f"无法保存“{path.name}”：文件可能正在 {opened_in} 中打开。请先关闭该文件，或换一个文件名。") from None
     except OSError as error:
-        raise UserError(f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
+        error.filename = str(path)  # the clerk's name for it, not the temporary file's
+        raise UserError(explain(error) or f"无法保存“{path}”：{error.strerror or error}。请检查文件夹是否存在、磁盘是否已满。") from None
     finally:
         if temporary.exists():
             temporary.unlink()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
-from zhaocun_desktop.excel.writing import put
-from zhaocun_desktop.files import check_output_path, save_file
+from zhaocun_desktop.excel.writing import put, save_workbook
+from zhaocun_desktop.files import check_output_path
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -215,4 +215,4 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
             sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
             sheet.add_chart(chart, f"A{last + 4}")
     book.properties.creator = settings.get("office") or "司法所台账"
-    return save_file(lambda target: book.save(target), path)
+    return save_workbook(book, path)

@@ -106,8 +106,17 @@ def header_text(text: str) -> str:
     return excel_value(text).replace("&", "&&")
 
 
-def _save(book, path: Path) -> Path:
-    return save_file(lambda target: book.save(target), path)
+def save_workbook(book, path: Path) -> Path:
+    """Save ``book`` to ``path`` through ``save_file``.
+
+    The workbook is built in memory and then written in one go: when the disk fills up, openpyxl's
+    own zip writer never sees the error (it would leave an unclosed archive that complains later).
+    """
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return save_file(lambda target: target.write_bytes(buffer.getbuffer()), path)
 
 
 def _width(field: Field) -> float:
@@ -238,7 +247,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet.oddHeader.center.text = header_text(f"{who}{register.title}")
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     book.active = 1
-    return _save(book, path)
+    return save_workbook(book, path)
 
 
 def template_registers() -> tuple[Register, ...]:
@@ -326,7 +335,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     for offset in range(0, listing.count, page):
         for row in listing.rows(offset, page):
             sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
-    _save(book, path)
+    save_workbook(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
     return listing.count
