@@ -136,9 +136,12 @@ def build_tables(db: Database, year: int) -> list[Table]:
     tables.append(Table("调解-按月", f"{year}年度矛盾纠纷调解案件统计表（按受理月份）", ["月份", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, year, _month_expr(MEDIATION_CASE), MONTHS, "result", MEDIATION_RESULTS), landscape=True))
 
-    by_level, on_time = _grouped(db, PETITION, year, "level"), _grouped(db, PETITION, year, "level", "sum(on_time)")
-    tables.append(Table("信访-按层级", f"{year}年度信访统计表（按层级）", ["层级", "件数", "按期办结", "按期办结率"],
-                        [[lv, by_level.get(lv, 0), on_time.get(lv, 0), str(fig.RateValue(on_time.get(lv, 0), by_level.get(lv, 0)))] for lv in PETITION_LEVELS]))
+    by_level = [_grouped(db, PETITION, year, "level", measure, where) for measure, where in (
+        ("count(*)", "1"), (fig.BY_KEY["to_county"].measure, "1"),  # 人次 as the 越级 figures count them
+        ("count(*)", fig.BY_KEY["petitions_done"].where), ("count(*)", fig.BY_KEY["petitions_on_time"].where))]
+    tables.append(Table("信访-按层级", f"{year}年度信访统计表（按层级）", ["层级", "件数", "人次", "已办结", "按期办结", "按期办结率"],
+                        [[lv, *(column.get(lv, 0) for column in by_level), str(fig.RateValue(by_level[3].get(lv, 0), by_level[2].get(lv, 0)))] for lv in PETITION_LEVELS],
+                        note=f"按期办结率 = 按期办结件数 ÷ 已办结件数（在办的不计入）；全年：{figures['petition_on_time_rate'] or '—'}；满意率：{figures['petition_satisfaction_rate'] or '—'}（满意件数 ÷ 评价满意度的已办结件数）"))
     tables.append(Table("信访-按月", f"{year}年度信访统计表（按登记月份）", ["月份", *PETITION_LEVELS, "合计"],
                         _crosstab(db, PETITION, year, _month_expr(PETITION), MONTHS, "level", PETITION_LEVELS)))
     return tables
