@@ -25,6 +25,7 @@ _ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
     (r"argument (\S+): invalid int value: (.*)", r"参数 \1 应为整数，而不是 \2"),
     (r"argument (\S+): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"argument (\S+): (“.*)", r"参数 \1：\2"),
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"参数 \1 的值 \2 无效，可选：\3"),
 )
 
@@ -75,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
+    due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
+    due.add_argument("--db", type=Path, required=True, help="数据库文件")
+    due.add_argument("--date", type=_date_argument, help="按这一天计算（默认今天），如 2024-03-25")
+
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
     template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
     template.add_argument("--db", type=Path, help="数据库文件（用于村(居)名单与本镇名称；可省略）")
@@ -114,6 +119,39 @@ def _parser() -> argparse.ArgumentParser:
     check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
     check.add_argument("--db", type=Path, required=True, help="数据库文件")
     return parser
+
+
+def _date_argument(text: str):
+    """A date given on the command line, in any form the clerk types dates."""
+    from zhaocun_desktop.values import parse_date
+
+    try:
+        day = parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期：{error}") from None
+    if day is None:
+        raise argparse.ArgumentTypeError("日期不能为空")
+    return day
+
+
+def _run_due(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from zhaocun_desktop.due import due_items, overdue_count
+
+    today = args.date or dt.date.today()
+    db = _existing_db(args.db)
+    try:
+        items = due_items(db, today)
+    finally:
+        db.close()
+    for item in items:
+        print(item.line(today))
+    if items:
+        print(f"共{len(items)}项，其中已逾期{overdue_count(items, today)}项（截至{today.year}年{today.month}月{today.day}日）。")
+    else:
+        print(f"截至{today.year}年{today.month}月{today.day}日，没有到期或逾期的事项。")
+    return 0
 
 
 def _run_backup(args: argparse.Namespace) -> int:
@@ -330,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             "restore": _run_restore,
             "check": _run_check,
             "demo": _run_demo,
+            "due": _run_due,
             "report": _run_report,
             "summary": _run_summary,
             "template": _run_template,

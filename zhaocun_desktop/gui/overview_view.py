@@ -1,17 +1,18 @@
-"""The 总览 tab: the year's key figures beside the previous year's, and what needs attention."""
+"""The 总览 tab: the year's key figures beside the previous year's, what is due, and what needs attention."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
+from zhaocun_desktop.due import DueItem, due_items, overdue_count
 from zhaocun_desktop.gui.field_form import YearBox
 from zhaocun_desktop.report_checks import check_records
 
@@ -36,11 +38,16 @@ KEY_FIGURES = (
 
 
 class OverviewView(QWidget):
-    """Shows ``figures`` (this year) and ``previous`` side by side; refreshed by ``refresh``."""
+    """Shows ``figures`` (this year) and ``previous`` side by side, and ``due`` (as of ``today``,
+    the computer's date unless a test sets it); refreshed by ``refresh``."""
 
-    def __init__(self, db: Database, parent=None):
+    records_changed = Signal(str)  # a record opened from the due list was saved (its register key)
+
+    def __init__(self, db: Database, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.db = db
+        self.today = today
+        self.due: list[DueItem] = []
         self.setObjectName("view_overview")
         self.year_box = YearBox(records.settings(db)["report_year"])
         self.year_box.setObjectName("overview_year")
@@ -61,8 +68,16 @@ class OverviewView(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.due_label = QLabel("到期事项")
+        self.due_list = QListWidget()
+        self.due_list.setWordWrap(True)
+        self.due_list.setObjectName("due_list")
+        self.due_list.setToolTip("双击打开对应记录")
+        self.due_list.itemActivated.connect(self.open_due_item)
+        right_layout.addWidget(self.due_label)
+        right_layout.addWidget(self.due_list, 3)
         right_layout.addWidget(QLabel("需要处理的事项"))
-        right_layout.addWidget(self.attention)
+        right_layout.addWidget(self.attention, 2)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(right)
@@ -98,3 +113,33 @@ class OverviewView(QWidget):
         self.attention.clear()
         findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
         self.attention.addItems([str(f) for f in findings] or ["暂无需要处理的事项。"])
+        self.refresh_due()
+
+    def refresh_due(self) -> None:
+        """The list of what is due as of today, most urgent first; each row opens its record."""
+        today = self.today or dt.date.today()
+        self.due = due_items(self.db, today)
+        self.due_list.clear()
+        overdue = overdue_count(self.due, today)
+        self.due_label.setText(f"到期事项（截至{today.year}年{today.month}月{today.day}日，共{len(self.due)}项，已逾期{overdue}项；双击打开记录）")
+        for item in self.due:
+            row = QListWidgetItem(item.line(today))
+            row.setData(Qt.ItemDataRole.UserRole, item)
+            if item.due < today:
+                row.setForeground(Qt.GlobalColor.darkRed)
+            self.due_list.addItem(row)
+        if not self.due:
+            self.due_list.addItem("没有到期或逾期的事项。")
+
+    def open_due_item(self, row: QListWidgetItem) -> None:
+        """Open the record behind a due item for editing; refresh when it was saved."""
+        from zhaocun_desktop.gui.record_dialog import RecordDialog
+        from zhaocun_desktop.registers import BY_KEY
+
+        item: DueItem | None = row.data(Qt.ItemDataRole.UserRole)
+        if item is None:
+            return
+        dialog = RecordDialog(self.db, BY_KEY[item.register], item.record_id, self)
+        if dialog.exec():
+            self.refresh_due()
+            self.records_changed.emit(item.register)
