@@ -71,9 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, help="报告年度（默认：设置中的报告年度）")
     report.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
 
-    summary = _new_parser(verbs, "summary", help="生成年度汇总表（Excel）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
+    summary = _new_parser(verbs, "summary", help="生成汇总表（Excel；年度、季度、月份或任意期间）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
-    summary.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
+    _period_arguments(summary)
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
     due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
@@ -119,6 +119,36 @@ def _parser() -> argparse.ArgumentParser:
     check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
     check.add_argument("--db", type=Path, required=True, help="数据库文件")
     return parser
+
+
+def _period_arguments(parser: argparse.ArgumentParser) -> None:
+    """--year, --quarter, --month, --from/--to: the period a statistics verb covers."""
+    parser.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
+    parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="该年度的第几季度")
+    parser.add_argument("--month", type=int, choices=range(1, 13), metavar="{1-12}", help="该年度的月份")
+    parser.add_argument("--from", dest="start", type=_date_argument, help="期间开始日期（与 --to 一起用），如 2023-12-26")
+    parser.add_argument("--to", dest="end", type=_date_argument, help="期间结束日期（截止日期，含当天），如 2024-03-25")
+
+
+def _period(args: argparse.Namespace, db):
+    """The period the arguments name; a calendar year by default."""
+    from zhaocun_desktop import records
+    from zhaocun_desktop.figures import Period
+
+    if args.start or args.end:
+        if not (args.start and args.end):
+            raise UserError("请同时给出 --from 和 --to（期间的开始和结束日期）。")
+        if args.quarter or args.month:
+            raise UserError("--from/--to 与 --quarter、--month 只能选一种。")
+        return Period(args.start, args.end)
+    year = args.year or records.settings(db)["report_year"]
+    if args.quarter and args.month:
+        raise UserError("--quarter 与 --month 只能选一个。")
+    if args.quarter:
+        return Period.quarter(year, args.quarter)
+    if args.month:
+        return Period.month(year, args.month)
+    return Period.year(year)
 
 
 def _date_argument(text: str):
@@ -331,16 +361,15 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _run_summary(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records
-    from zhaocun_desktop.summary import write_summary
+    from zhaocun_desktop.summary import period_name, write_summary
 
     db = _existing_db(args.db)
     try:
-        year = args.year or records.settings(db)["report_year"]
-        write_summary(db, year, args.out)
+        period = _period(args, db)
+        write_summary(db, period, args.out)
     finally:
         db.close()
-    print(f"已生成{year}年度汇总表：{args.out}")
+    print(f"已生成{period_name(period)}汇总表：{args.out}")
     return 0
 
 
