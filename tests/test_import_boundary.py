@@ -97,7 +97,7 @@ def test_template_marker_tells_the_register_even_with_renamed_sheet_and_headers(
         sheet.title = "Sheet1"  # a clerk renames the sheet and adds a column of her own
         sheet.cell(1, 30, "联系人")
 
-    path = fill_template(town, PETITION, tmp_path / "信访.xlsx", [{"登记日期": "2023-05-06", "层级": "本镇", "是否按期办结": "否"}], change=disguise)
+    path = fill_template(town, PETITION, tmp_path / "信访.xlsx", [{"受理日期": "2023-05-06", "层级": "本镇", "状态": "在办"}], change=disguise)
     assert open_book(path).marker["台账"] == "petition"
     preview = preview_import(town, path)
     assert preview.register is PETITION and preview.rows[0].valid
@@ -167,8 +167,8 @@ def test_village_list_changes_only_when_that_register_is_chosen(town, tmp_path, 
 
 
 def test_headers_of_one_register_are_recognised_without_title_or_marker(town, tmp_path):
-    headers = ["序号", "登记日期", "信访人", "层级", "是否按期办结", "办结日期", "备注"]
-    path = plain_sheet(tmp_path / "x.xlsx", "Sheet1", [headers, [1, "2023-04-01", "王某", "到市", "是", "2023-04-20", ""]])
+    headers = ["序号", "受理日期", "信访人", "层级", "状态", "办结日期", "备注"]
+    path = plain_sheet(tmp_path / "x.xlsx", "Sheet1", [headers, [1, "2023-04-01", "王某", "到市", "已办结", "2023-04-20", ""]])
     preview = preview_import(town, path)
     assert preview.register is PETITION and preview.rows[0].valid and any("按表头" in n for n in preview.notes)
 
@@ -190,8 +190,8 @@ def test_different_records_on_the_same_day_are_not_duplicates(town, tmp_path):
     assert commit_import(town, preview)["imported"] == 3
 
     petitions = [
-        {"登记日期": "2023-07-03", "信访人": "刘某", "村(居)": "孙义村", "层级": "本镇", "是否按期办结": "否"},
-        {"登记日期": "2023-07-03", "信访人": "陈某", "村(居)": "堂沟村", "层级": "本镇", "是否按期办结": "否"},
+        {"受理日期": "2023-07-03", "信访人": "刘某", "村(居)": "孙义村", "层级": "本镇", "状态": "在办"},
+        {"受理日期": "2023-07-03", "信访人": "陈某", "村(居)": "堂沟村", "层级": "本镇", "状态": "在办"},
     ]
     preview = preview_import(town, fill_template(town, PETITION, tmp_path / "信访.xlsx", petitions))
     assert all(row.valid and not row.duplicate_of for row in preview.rows)
@@ -229,7 +229,7 @@ def test_each_file_gets_its_own_outcome(town, tmp_path, capsys):
     ], village="上汤村")  # fmt: skip
     broken = tmp_path / "坏文件.xlsx"
     broken.write_bytes(b"")
-    other = fill_template(town, PETITION, tmp_path / "信访.xlsx", [{"登记日期": "2023-03-04", "层级": "到县", "是否按期办结": "否"}])
+    other = fill_template(town, PETITION, tmp_path / "信访.xlsx", [{"受理日期": "2023-03-04", "层级": "到县", "状态": "在办"}])
     status = main(["import", "--db", town_path(town), str(broken), str(good), str(partly), str(other)])
     output = capsys.readouterr()
     assert status == 2 and "坏文件.xlsx" in output.err
@@ -326,8 +326,8 @@ def test_hidden_rows_and_sheets_are_listed_and_left_out_unless_chosen(town, tmp_
     book.active.title = "说明"
     book.active["A1"] = "请看第二页"
     data = book.create_sheet("信访登记")
-    data.append(["登记日期", "层级", "是否按期办结"])
-    data.append(["2023-08-01", "到市", "否"])
+    data.append(["受理日期", "层级", "状态"])
+    data.append(["2023-08-01", "到市", "在办"])
     data.sheet_state = "hidden"
     hidden_sheet = tmp_path / "隐藏页.xlsx"
     book.save(hidden_sheet)
@@ -357,9 +357,9 @@ def test_xls_error_cells_and_hidden_rows_are_seen(town, tmp_path):
 
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("信访")
-    for column, header in enumerate(["登记日期", "信访人", "层级", "是否按期办结", "涉及人数"][:4]):
+    for column, header in enumerate(["受理日期", "信访人", "层级", "状态"]):
         sheet.write(0, column, header)
-    for row, values in enumerate([["2023-02-01", "刘某", "本镇", "否"], ["2023-02-02", None, "到县", "否"], ["2023-02-03", "陈某", "到市", "否"]], start=1):
+    for row, values in enumerate([["2023-02-01", "刘某", "本镇", "在办"], ["2023-02-02", None, "到县", "在办"], ["2023-02-03", "陈某", "到市", "在办"]], start=1):
         for column, value in enumerate(values):
             if value is not None:
                 sheet.write(row, column, value)
