@@ -63,10 +63,6 @@ any_change = st.dictionaries(st.sampled_from(LABELS), value, max_size=5)
 TEXT_LABELS = [f.label for f in MEDIATION_CASE.fields if f.kind.value in ("text", "memo")]
 text_change = st.dictionaries(st.sampled_from(TEXT_LABELS), st.one_of(text, formula_like), max_size=4)
 row = st.one_of(any_change, text_change).map(lambda changes: {**BASE, **changes})
-# Exports writing = + - @ text as literal text is the export side's work (issue 8, item 5), done
-# on another branch; until it lands, rows holding such text stop before the export leg.
-EXPORT_ESCAPES_FORMULAS = False
-FORMULA_START = tuple("=+-@＝＋－＠")
 
 
 def write_rows(db, path: Path, rows: list[dict]) -> Path:
@@ -142,9 +138,6 @@ def test_random_cells_round_trip_or_are_refused_by_row_and_column(tmp_path, rows
     imported = stored(first)
     assert len(imported) == sum(1 for r in preview.rows if r.valid and (r.repeatable or not r.duplicate_of))
 
-    if not EXPORT_ESCAPES_FORMULAS and any(isinstance(v, str) and v.startswith(FORMULA_START) for r in imported for v in r):
-        first.close()
-        return
     event(f"{len(imported)} of {len(preview.rows)} rows imported, exported and imported again")
     export = folder / "导出.xlsx"
     write_export(first, MEDIATION_CASE, export, RecordQuery(), reveal=True)
@@ -168,7 +161,6 @@ def test_the_strategy_reaches_the_hostile_values(tmp_path):
     db.close()
 
 
-@pytest.mark.xfail(not EXPORT_ESCAPES_FORMULAS, reason="exports still write = + - @ text as formulas (export side of issue 8)", raises=UserError, strict=True)
 def test_formula_like_text_round_trips_as_text(tmp_path):
     db = fresh_db(tmp_path, "x.db")
     rows = [{**BASE, "当事人": '=HYPERLINK("http://x","点我")'}, {**BASE, "当事人": "-张三", "备注": "+1"}, {**BASE, "当事人": "@李四"}]
