@@ -392,3 +392,16 @@ def test_exit_codes(town, tmp_path, capsys):
         main(["import", "--help"])
     text = capsys.readouterr().out
     assert "退出码" in text and "\n0 全部行已导入" in text and "\n1 有的行有问题" in text and "\n2 有文件整个无法导入" in text
+
+
+def test_number_bounds_and_text_limits_live_in_the_description_and_the_template_guide(town, tmp_path):
+    from zhaocun_desktop.registers import EXCEL_CELL_LIMIT, REGISTERS, Kind
+
+    for register in REGISTERS:
+        for field in register.fields:
+            if field.kind in (Kind.INT, Kind.MONEY):
+                assert field.upper_bound is not None and field.upper_bound < 1e12, field
+            assert field.length_limit <= EXCEL_CELL_LIMIT
+    path = write_template(town, MEDIATION_CASE, tmp_path / "t.xlsx")
+    guide = {row[0]: row[2] for row in openpyxl.load_workbook(path)["填写说明"].iter_rows(values_only=True) if row and row[0]}
+    assert "0 至 100,000" in guide["涉及人数"] and "不超过 10,000 字" in guide["简要案情"]

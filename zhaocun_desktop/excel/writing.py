@@ -126,6 +126,16 @@ def _width(field: Field) -> float:
     return max(field.width / 7.5, len(field.label) * 2.2 + 2, 8)
 
 
+def _requirement(field: Field) -> str:
+    """What the guide says about a column: its hint, and the bounds the importer holds it to."""
+    text = field.hint or _FORMAT_HINTS[field.kind]
+    if field.kind in (Kind.INT, Kind.MONEY):
+        text += f"；{field.minimum:,} 至 {field.upper_bound:,.0f}"
+    elif field.kind in (Kind.TEXT, Kind.MEMO):
+        text += f"；不超过 {field.length_limit:,} 字"
+    return text
+
+
 def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
@@ -184,7 +194,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
         options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
-        for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
+        for column, value in enumerate((field.label, "必填" if field.required else "", _requirement(field), options), start=1):
             put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):
         guide.column_dimensions[column].width = width
