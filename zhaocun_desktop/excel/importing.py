@@ -334,13 +334,15 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     lost = []  # ID numbers that Excel turned into numbers
     cleaned = []  # cells whose control characters were removed
     columns = {f.key: c for c, f in match.columns.items()}
+    letters = {c: _column(c) for c in match.columns}
     id_columns = [c for c, f in match.columns.items() if f.kind is Kind.ID_NUMBER]
     for excel_row, values_ in enumerate(sheet.iter_rows(), start=1):
         if excel_row <= match.row_index + 1:
             continue
         raw = {f.key: values_[c] if c < len(values_) else None for c, f in match.columns.items()}
-        errors = {f.key: sheet.errors.get(f"{_column(c)}{excel_row}") for c, f in match.columns.items()}
-        errors = {key: code for key, code in errors.items() if code} | {key: value.strip() for key, value in raw.items() if values.is_excel_error(value)}
+        errors = {key: value.strip() for key, value in raw.items() if isinstance(value, str) and value[:1] == "#" and values.is_excel_error(value)}
+        if sheet.errors:  # error cells the reader gave as empty
+            errors |= {f.key: code for c, f in match.columns.items() if (code := sheet.errors.get(f"{letters[c]}{excel_row}"))}
         if not errors and all(v is None or (isinstance(v, str) and not v.strip()) for k, v in raw.items() if k != register.village_field):
             continue  # an empty row (a template's village column comes filled in on every row)
         lost += [f"{_column(c)}{excel_row}" for c in id_columns if c < len(values_) and isinstance(values_[c], (int, float)) and not isinstance(values_[c], bool)]
