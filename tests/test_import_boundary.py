@@ -4,7 +4,6 @@ hidden rows and sheets, and the exit codes of ``import``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 import zipfile

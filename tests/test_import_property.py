@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
