@@ -11,7 +11,8 @@ import pytest
 from zhaocun_desktop import records
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.excel.importing import preview_import
-from zhaocun_desktop.excel.writing import EXCEL_MAX_TEXT, FORMULA_STARTS, excel_value, mask_numbers, write_all_templates, write_export, write_template
+from zhaocun_desktop.values import mask_numbers
+from zhaocun_desktop.excel.writing import EXCEL_MAX_TEXT, FORMULA_STARTS, excel_value, write_all_templates, write_export, write_template
 from zhaocun_desktop.records import RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 from zhaocun_desktop.summary import write_summary
