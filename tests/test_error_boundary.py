@@ -118,7 +118,7 @@ def test_a_busy_database_waits_then_says_another_program_is_writing(db_path, tmp
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert code == 2 and "另一个程序正在写入" in err, err
+    assert code == 2 and "正在等待它完成" in err and "另一个程序正在写入" in err, err
     database = db_module.open_db(db_path)
     assert records.count(database, JOINT_MEETING) == 0
     database.close()

@@ -328,7 +328,7 @@ def _run_init(args: argparse.Namespace) -> int:
     values = with_default_names(dict(town=args.town, county=args.county, office=args.office, signer=args.signer))
     if args.year:
         values["report_year"] = args.year
-    db = open_db(args.db)
+    db = open_db(args.db, on_busy=_tell)
     try:
         if not needs_first_run(db):
             raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
@@ -392,7 +392,11 @@ def _existing_db(path: Path):
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
-    return open_db(path)
+    return open_db(path, on_busy=_tell)
+
+
+def _tell(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _run_report(args: argparse.Namespace) -> int:
