@@ -123,3 +123,12 @@ def test_new_verbs_have_chinese_help(verb, capsys):
         main([verb, "--help"])
     assert exit_info.value.code == 0
     assert "用法：" in capsys.readouterr().out
+
+
+def test_init_without_a_village_list(tmp_path, capsys):
+    path = tmp_path / "台账.db"
+    code, out, _ = _run(capsys, "init", "--db", path, "--town", "赵村镇", "--county", "鲁山县")
+    assert code == 0 and "未提供村(居)名单" in out
+    db = open_db(path)
+    assert records.village_names(db) == [] and records.settings(db)["signer"] == "赵村镇人民政府" and not needs_first_run(db)
+    db.close()

@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _new_parser(
         prog="zhaocun-desktop",
         description=f"{APP_NAME}：乡镇司法所四本台账与法治政府建设年度报告。不带子命令时打开程序窗口。",
+        epilog="退出码：0 成功；1 部分完成（如有行未导入）；2 未完成，原因已用中文说明（文件有误、磁盘已满、只读、数据库被占用等）；"
+        "3 程序错误，详情已写入错误日志。",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 台账.db）")
@@ -134,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--office", help="司法所名称（默认：镇名+司法所）")
     init.add_argument("--signer", help="落款单位（默认：镇名+人民政府）")
     init.add_argument("--year", type=int, help="报告年度（默认：上一年）")
-    init.add_argument("--villages", type=Path, required=True, help="村(居)名单：文本文件每行一个，或 Excel 文件的第一列")
+    init.add_argument("--villages", type=Path, help="村(居)名单：文本文件每行一个，或 Excel 文件的第一列（可省略，以后在“村(居)”页添加）")
 
     setting = _new_parser(verbs, "settings", help="查看或修改设置（与“设置”页相同的检查）", description="不带 --set 时列出全部设置。KEY 可以是英文键名或中文名称，如 --set 镇名=赵村镇。")
     setting.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -392,7 +394,7 @@ def _run_init(args: argparse.Namespace) -> int:
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.township import needs_first_run, set_up_township, village_names_from_file, with_default_names
 
-    villages = village_names_from_file(args.villages)  # read before the database is created
+    villages = village_names_from_file(args.villages) if args.villages else []  # read before the database is created
     values = with_default_names(dict(town=args.town, county=args.county, office=args.office, signer=args.signer))
     if args.year:
         values["report_year"] = args.year
@@ -405,7 +407,10 @@ def _run_init(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"已设置：{saved['town']}（{saved['county']}），{saved['office']}，落款 {saved['signer']}，报告年度 {saved['report_year']}。")
-    print(f"已添加 {added} 个村(居)：{'、'.join(villages)}")
+    if villages:
+        print(f"已添加 {added} 个村(居)：{'、'.join(villages)}")
+    else:
+        print("未提供村(居)名单：可在程序的“村(居)”页添加，或导入村(居)名单。")
     return 0
 
 

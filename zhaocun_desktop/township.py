@@ -84,12 +84,10 @@ def check_settings(values: dict) -> dict[str, str]:
 
 
 def set_up_township(db: Database, values: dict, villages: Sequence[str]) -> int:
-    """Save the township's settings and add its villages (those not yet in), all or nothing.
+    """Save the township's settings and add its villages (those not yet in; none is allowed), all or nothing.
 
     Returns the number of villages added. Raises InvalidRecord (settings) or UserError (villages).
     """
-    if not villages:
-        raise UserError("请至少填写一个村(居)名称，每行一个。")
     with db.atomic():
         records.save_settings(db, values)
         existing = set(records.village_names(db))
