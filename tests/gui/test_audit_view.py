@@ -88,3 +88,44 @@ def test_the_gui_error_boundary_explains_a_full_disk_and_a_busy_database(qapp, m
             gui_app._report_unexpected(type(raised), raised, raised.__traceback__)
     assert "磁盘空间已满" in warned[0] and "另一个程序正在写入" in warned[1]
     assert not critical and all("Traceback" not in text for text in warned)
+
+
+def test_the_export_save_dialog_refuses_the_database_and_its_backups(open_window, monkeypatch):
+    from zhaocun_desktop import backup
+
+    window = open_window()
+    _case(window.db, "甲与乙")
+    made = backup.make_backup(window.db.conn, window.db_path, "manual")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    view = window.view(MEDIATION_CASE.key)
+    before = made.read_bytes()
+    for target in (window.db_path, made, f"{window.db_path}-wal"):
+        assert view.export(path=str(target), reveal=False) is None
+    assert len(warned) == 3 and all("数据库" in text for text in warned)
+    assert made.read_bytes() == before
+    assert records.count(window.db, MEDIATION_CASE) == 1
+    assert window.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_records_history_opens_on_that_record(open_window, when_modal, qtbot):
+    window = open_window()
+    first = _case(window.db, "甲与乙")
+    _case(window.db, "丙与丁")
+    records.update(window.db, MEDIATION_CASE, first, dict(parties="甲与戊"))
+    view = window.view(MEDIATION_CASE.key)
+    view.refresh()
+    row = next(r for r in range(view.model.rowCount()) if view.model.record_id(r) == first)
+    view.table.selectRow(row)
+    seen = {}
+
+    def inspect(dialog):
+        seen["filters"] = (dialog.register.currentData(), dialog.record_id.text())
+        seen["entries"] = [(e.action, e.record_id) for e in dialog.entries]
+        dialog.reject()
+
+    when_modal(inspect)
+    view.history_action.trigger()
+    qtbot.waitUntil(lambda: "entries" in seen)
+    assert seen["filters"] == (MEDIATION_CASE.key, str(first))
+    assert seen["entries"] == [("修改", first), ("新增", first)]
