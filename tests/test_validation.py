@@ -21,7 +21,7 @@ CLEAN = {
     ENFORCEMENT_STAFF: dict(name="王五", unit="执法大队", in_post="是", staff_type="在编人员", cert_no="豫001", issue_date="2022-01-01", valid_until="2025-01-01"),
     ENFORCEMENT_TRAINING: dict(train_date="2023-01-02", content="培训", participants="20", passed="18"),
     ADVISOR_WORK: dict(work_date="2023-02-02", advisor_type="村(居)法律顾问", advisor="赵律师", village="赵村村", work_type="代理诉讼", quantity="1", result="胜诉"),
-    PETITION: dict(reg_date="2023-04-01", level="到市", on_time="是", done_date="2023-05-01"),
+    PETITION: dict(reg_date="2023-04-01", level="到市", status="已办结", done_date="2023-05-01"),
     VILLAGE: dict(name="赵村村", demo_village="是", demo_level="省级"),
 }  # fmt: skip
 
@@ -59,7 +59,7 @@ BROKEN = [
     (ADVISOR_WORK, dict(work_type="走访"), "result", "只有“代理诉讼”"),
     (ADVISOR_WORK, dict(village=""), "village", "所在村(居)"),
     (ADVISOR_WORK, dict(quantity="0"), "quantity", "不能小于 1"),
-    (PETITION, dict(done_date="2023-03-01"), "done_date", "不能早于登记日期"),
+    (PETITION, dict(done_date="2023-03-01"), "done_date", "不能早于受理日期"),
     (PETITION, dict(done_date=""), "done_date", "请填写办结日期"),
     (VILLAGE, dict(demo_village="否"), "demo_level", "示范村"),
 ]
@@ -93,3 +93,13 @@ def test_display_masks_unless_revealed():
     assert display_value(phone_field, "13800138000") == "138****8000"
     assert display_value(MEDIATION_CASE.field("confirmed"), 1) == "是"
     assert display_value(MEDIATION_CASE.field("amount"), 12000.0) == "12,000"
+
+
+def test_text_longer_than_the_field_allows_is_refused():
+    from zhaocun_desktop.registers import MEDIATION_CASE
+    from zhaocun_desktop.validation import check_record
+
+    base = dict(accepted="2023-03-08", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中")
+    assert not check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_000})[1]
+    errors = check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_001, "parties": "当" * 256, "people": float("inf")})[1]
+    assert "10,000" in errors["summary"] and "255" in errors["parties"] and "过大" in errors["people"]
