@@ -159,6 +159,13 @@ def _petition_life(db: Database) -> None:
     db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
 
 
+def _add_search_indexes(db: Database) -> None:
+    """A full-text (FTS5 trigram) index over each register's searchable columns, with its triggers."""
+    from zhaocun_desktop.search import sync_search_indexes
+
+    sync_search_indexes(db)
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -167,6 +174,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_import_batches,  # 4: import batches; batch_id on every register
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
+    _add_search_indexes,  # 7: FTS5 trigram search index per register, kept by triggers
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -316,7 +324,12 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> D
 
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
     """Run the migrations up to ``target``; each in its own transaction. Returns the new version."""
+    from zhaocun_desktop import search
+
     version = schema_version(db.conn)
+    if version < target:  # a migration may rebuild or alter a table: the search triggers come back below
+        with db.atomic():
+            search.drop_triggers(db)
     while version < target:
         with db.atomic():
             MIGRATIONS[version](db)
@@ -325,5 +338,6 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
     if target == SCHEMA_VERSION:
         with db.atomic():
             sync_columns(db)
+            search.sync_search_indexes(db)  # new registers or searchable fields, or triggers a migration dropped
     return version
 

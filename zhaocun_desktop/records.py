@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 
 
-from zhaocun_desktop import values
+from zhaocun_desktop import search, values
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Kind, Register
 from zhaocun_desktop.validation import check_record, validate
@@ -348,8 +348,15 @@ class RecordQuery:
     sort_key: str | None = None  # a field key; None means the register's default
     descending: bool = False
 
-    def where(self, register: Register) -> tuple[str, list]:
-        """The WHERE clause (without the keyword) and its parameters."""
+    def words(self) -> list[str]:
+        """The search words: a record matches when it contains every one."""
+        return values.clean_text(self.search).split()
+
+    def where(self, register: Register, indexed: bool = False) -> tuple[str, list]:
+        """The WHERE clause (without the keyword) and its parameters.
+
+        ``indexed``: the register has a search index (``search.has_index``) for words of 3+ characters.
+        """
         clauses, params = [], []
         if self.year is not None and register.date_field:
             clauses.append(f"{register.date_field} >= ? AND {register.date_field} < ?")
@@ -357,11 +364,10 @@ class RecordQuery:
         if self.village and register.village_field:
             clauses.append(f"{register.village_field} = ?")
             params.append(self.village)
-        for word in values.clean_text(self.search).split():
-            # one instr() per column: several times faster than instr() over a concatenation
-            columns = [f.key for f in register.fields if f.searchable]
-            clauses.append("(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")")
-            params += [word] * len(columns)
+        for word in self.words():
+            clause, word_params = search.word_condition(register, word, indexed)
+            clauses.append(clause)
+            params += word_params
         return (" AND ".join(clauses) or "1"), params
 
     def order_by(self, register: Register, use_index: bool = True) -> str:
@@ -380,16 +386,22 @@ class RecordQuery:
         return not self.search.strip() and self.sort_key in (None, register.date_field)
 
 
+def _where(db: Database, register: Register, query: RecordQuery) -> tuple[str, list]:
+    """The query's WHERE clause, using the search index when one is in step and a word is long enough."""
+    indexed = any(search.uses_index(word) for word in query.words()) and search.has_index(db, register)
+    return query.where(register, indexed)
+
+
 def count(db: Database, register: Register, query: RecordQuery = RecordQuery()) -> int:
     """How many records the query matches."""
-    where, params = query.where(register)
+    where, params = _where(db, register, query)
     return db.execute(f"SELECT count(*) FROM {register.key} WHERE {where}", params).fetchone()[0]
 
 
 def page(db: Database, register: Register, query: RecordQuery, offset: int, limit: int, columns: Sequence[str] | None = None) -> list[tuple]:
     """Rows ``offset`` to ``offset + limit`` of the query, as tuples (id, *columns)."""
     columns = list(columns or register.keys)
-    where, params = query.where(register)
+    where, params = _where(db, register, query)
     sql = (
         f"SELECT id, {', '.join(columns)} FROM {register.key} WHERE {where} "
         f"ORDER BY {query.order_by(register)} LIMIT ? OFFSET ?"
@@ -413,7 +425,7 @@ class RecordList:
         if query.follows_index(register):
             self.count = count(db, register, query)
         else:
-            where, params = query.where(register)
+            where, params = _where(db, register, query)
             sql = f"SELECT id FROM {register.key} WHERE {where} ORDER BY {query.order_by(register, use_index=False)}"
             self._ids = array("q", (row[0] for row in db.execute(sql, params)))
             self.count = len(self._ids)

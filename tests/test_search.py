@@ -1,0 +1,159 @@
+"""The FTS5 trigram search index gives exactly the rows the instr() search gives.
+
+Checked against a plain-Python definition of the search (every word in some searchable column)
+after inserts, edits, deletes, real Excel imports and their undo, on every register.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zhaocun_desktop import records, search
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.demo import build_demo
+from zhaocun_desktop.errors import InvalidRecord
+from zhaocun_desktop.excel.importing import commit_import, preview_import, undo_batch
+from zhaocun_desktop.excel.writing import write_export
+from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.registers import Kind
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path)
+    return path
+
+
+def expected_ids(db, register, query: RecordQuery) -> set[int]:
+    """The search by its definition: every word is a substring of some searchable column."""
+    columns = search.search_columns(register)
+    found = set()
+    for row in records.rows_by_id(db, register):
+        texts = [row[column] for column in columns if isinstance(row[column], str)]
+        if all(any(word in text for text in texts) for word in query.words()):
+            found.add(row["id"])
+    return found
+
+
+def listed_ids(db, register, query: RecordQuery) -> set[int]:
+    result = records.RecordList(db, register, query, ["id"])
+    ids = [row[0] for row in result.rows(0, result.count)]
+    assert len(ids) == result.count == records.count(db, register, query)
+    return set(ids)
+
+
+def words_from(db, register, limit: int = 6) -> list[str]:
+    """Query words cut from stored values: 1 to 6 characters, from the start, middle and end."""
+    words = []
+    for row in records.rows_by_id(db, register)[:limit]:
+        for column in search.search_columns(register):
+            text = row[column]
+            if isinstance(text, str) and text.strip():
+                text = text.split()[0]
+                words += {text[:1], text[:2], text[-3:], text[1:5], text}
+    return [word for word in words if word]
+
+
+def test_every_register_with_searchable_columns_is_indexed_and_kept_by_triggers(demo_file):
+    db = open_db(demo_file)
+    indexed = search.indexed_registers(db)
+    assert {"mediation_case", "village", "publicity_event"} <= {r.key for r in indexed}
+    for register in indexed:
+        assert search.has_index(db, register), register.key
+        stored = db.execute(f"SELECT count(*) FROM {search.index_table(register)}").fetchone()[0]
+        assert stored == records.count(db, register)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_indexed_search_equals_instr_search_on_every_register(demo_file):
+    db = open_db(demo_file)
+    for register in search.indexed_registers(db):
+        words = words_from(db, register)
+        assert any(search.uses_index(word) for word in words), register.key
+        for word in words + ["不存在的词语", "村 调", '"引号"', "a*b", "OR", "NEAR(x)"]:
+            query = RecordQuery(search=word)
+            assert listed_ids(db, register, query) == expected_ids(db, register, query), (register.key, word)
+    db.close()
+
+
+def test_a_stale_index_is_rebuilt_and_not_used_meanwhile(demo_file, tmp_path):
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_file, path)
+    db = open_db(path)
+    register = search.indexed_registers(db)[0]
+    db.execute(f"DROP TRIGGER search_{register.key}_insert")
+    assert not search.has_index(db, register)  # lists fall back to instr(): still right, only slower
+    word = words_from(db, register)[-1]
+    assert listed_ids(db, register, RecordQuery(search=word)) == expected_ids(db, register, RecordQuery(search=word))
+    db.close()
+    db = open_db(path)  # opening re-syncs
+    assert search.has_index(db, register)
+    db.close()
+
+
+# ---------------------------------------------------------------------------
+# Property: after any sequence of writes, the index and the definition agree.
+
+ALPHABET = "赵村甲乙丙调解aAbB 1"
+texts = st.text(alphabet=ALPHABET, min_size=1, max_size=8).map(str.strip).filter(bool)
+operation = st.one_of(
+    st.tuples(st.just("insert"), texts),
+    st.tuples(st.just("edit"), st.integers(0, 50), texts),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("import"), st.integers(0, 50)),
+    st.tuples(st.just("undo"), st.integers(0, 5)),
+)
+
+
+def _writable_text_fields(register):
+    """Free-text fields a random text can go into without failing validation."""
+    return [f.key for f in register.fields if f.kind in (Kind.TEXT, Kind.MEMO) and not f.unique and not f.choices]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(operations=st.lists(operation, min_size=1, max_size=8), queries=st.lists(texts, min_size=1, max_size=4))
+def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations, queries):
+    folder = Path(tempfile.mkdtemp(prefix="search-"))
+    try:
+        path = folder / "db.db"
+        shutil.copy(demo_file, path)
+        db = open_db(path)
+        register = max(search.indexed_registers(db), key=lambda r: len(_writable_text_fields(r)))
+        fields = _writable_text_fields(register)
+        template = records.rows_by_id(db, register)[0]
+        base = {key: template[key] for key in register.keys}
+        for step, (kind, *args) in enumerate(operations):
+            ids = [row["id"] for row in records.rows_by_id(db, register)]
+            try:
+                if kind == "insert":
+                    records.insert(db, register, {**base, **{key: args[0] for key in fields}})
+                elif kind == "edit" and ids:
+                    records.update(db, register, ids[args[0] % len(ids)], {fields[args[0] % len(fields)]: args[1]})
+                elif kind == "delete" and ids:
+                    records.delete(db, register, [ids[args[0] % len(ids)]])
+                elif kind == "import" and ids:
+                    chosen = ids[args[0] % len(ids)]
+                    out = folder / f"import{step}.xlsx"
+                    write_export(db, register, out, RecordQuery(), reveal=True)
+                    records.delete(db, register, [chosen])  # the file then brings that one record back
+                    commit_import(db, preview_import(db, out, register))
+                elif kind == "undo":
+                    batches = [row[0] for row in db.execute("SELECT id FROM import_batch WHERE undone_at IS NULL ORDER BY id")]
+                    if batches:
+                        undo_batch(db, batches[args[0] % len(batches)])
+            except InvalidRecord:
+                pass  # a random text the register refuses: nothing written
+        for text in queries + words_from(db, register, limit=3):
+            query = RecordQuery(search=text)
+            assert listed_ids(db, register, query) == expected_ids(db, register, query), text
+        db.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,134 @@
+"""The full-text search index: one FTS5 trigram table per register over its searchable columns.
+
+A list's search finds records whose searchable columns contain every typed word (case-sensitive
+substring, the same as ``instr``). Words of three or more characters are looked up in the index
+(milliseconds at a million rows); shorter words cannot use a trigram index and fall back to
+``instr`` over the columns. The index is an external-content FTS5 table (it stores only the
+index, not a second copy of the text) kept in step by triggers, so every write path — forms,
+imports, undo, restores, raw SQL in migrations — updates it without Python code.
+
+``sync_search_indexes`` makes the indexes match the descriptions: it (re)builds an index whose
+columns differ from the register's searchable fields or whose triggers are missing (a migration
+that rebuilt a table drops its triggers). It runs after every migration, so a new register or a
+new searchable field is indexed with no edit here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from zhaocun_desktop import registers
+from zhaocun_desktop.registers import Register
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MIN_INDEXED_LENGTH = 3  # a trigram index cannot find anything shorter
+_TRIGGERS = ("insert", "delete", "update")
+
+
+def search_columns(register: Register) -> list[str]:
+    """The columns a list's search looks in."""
+    return [field.key for field in register.fields if field.searchable]
+
+
+def index_table(register: Register) -> str:
+    return f"search_{register.key}"
+
+
+def _trigger(register: Register, action: str) -> str:
+    return f"search_{register.key}_{action}"
+
+
+def uses_index(word: str) -> bool:
+    """True when ``word`` is long enough to be looked up in the trigram index."""
+    return len(word) >= MIN_INDEXED_LENGTH
+
+
+def match_phrase(word: str) -> str:
+    """``word`` as an FTS5 phrase: every character literal (quotes doubled)."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _table_columns(db: Database, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def indexed_registers(db: Database) -> list[Register]:
+    """Every described register whose table exists here with its searchable columns.
+
+    Read from the ``registers`` module rather than a fixed list so child registers and
+    registers added later are indexed too; the key/value settings table is not a register table.
+    """
+    found, seen = [], set()
+    for value in vars(registers).values():
+        candidates: Iterable = value if isinstance(value, (tuple, list)) else (value,)
+        for register in candidates:
+            if not isinstance(register, Register) or register.key in seen:
+                continue
+            seen.add(register.key)
+            columns = set(_table_columns(db, register.key))
+            wanted = search_columns(register)
+            if wanted and "id" in columns and set(wanted) <= columns:
+                found.append(register)
+    return found
+
+
+def has_index(db: Database, register: Register) -> bool:
+    """True when ``register`` has a search index in step with its description and kept by its triggers."""
+    if _table_columns(db, index_table(register)) != search_columns(register):
+        return False
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [register.key])}
+    return all(_trigger(register, action) in names for action in _TRIGGERS)
+
+
+def drop_index(db: Database, register: Register) -> None:
+    """Remove a register's search index and its triggers (a list search then uses instr only)."""
+    for action in _TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {_trigger(register, action)}")
+    db.execute(f"DROP TABLE IF EXISTS {index_table(register)}")
+
+
+def drop_triggers(db: Database) -> None:
+    """Drop every search trigger, so a migration may rebuild or alter a table; ``sync_search_indexes`` restores them."""
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_%' ESCAPE '\\'").fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+
+
+def build_index(db: Database, register: Register) -> None:
+    """Create (or re-create) a register's search index, its triggers, and fill it from the table."""
+    drop_index(db, register)
+    table, fts, columns = register.key, index_table(register), search_columns(register)
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{column}" for column in columns)
+    old = ", ".join(f"old.{column}" for column in columns)
+    # case_sensitive 1: the same matches as instr(), which compares characters exactly
+    db.execute(
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', "
+        "tokenize='trigram case_sensitive 1')"
+    )
+    remove = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+    add = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
+    db.execute(f"CREATE TRIGGER {_trigger(register, 'insert')} AFTER INSERT ON {table} BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER {_trigger(register, 'delete')} AFTER DELETE ON {table} BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER {_trigger(register, 'update')} AFTER UPDATE OF id, {names} ON {table} BEGIN {remove} {add} END")
+    db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def sync_search_indexes(db: Database) -> list[str]:
+    """(Re)build every search index that is missing or out of step; returns the registers rebuilt."""
+    rebuilt = []
+    for register in indexed_registers(db):
+        if not has_index(db, register):
+            build_index(db, register)
+            rebuilt.append(register.key)
+    return rebuilt
+
+
+def word_condition(register: Register, word: str, indexed: bool) -> tuple[str, list]:
+    """The SQL condition (and parameters) for rows whose searchable columns contain ``word``."""
+    if indexed and uses_index(word):
+        return f"id IN (SELECT rowid FROM {index_table(register)} WHERE {index_table(register)} MATCH ?)", [match_phrase(word)]
+    # one instr() per column: several times faster than instr() over a concatenation
+    columns = search_columns(register)
+    return "(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")", [word] * len(columns)
