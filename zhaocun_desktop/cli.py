@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, required=True, help="要新建的数据库文件（不能已存在）")
     demo.add_argument("--year", type=int, default=2023, help="示例年度（默认 2023）")
     demo.add_argument("--seed", type=int, default=20231231, help="随机种子（默认 20231231）")
+    demo.add_argument("--town", help="另一个乡镇的名称（村(居)名单和数字由随机种子决定；默认 赵村镇）")
 
     report = _new_parser(verbs, "report", help="生成年度报告（Word 文档）并列出报告自查结果", description="按 GB/T 9704 格式生成《法治政府建设情况的报告》草稿。")
     report.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -82,6 +83,18 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
     _period_arguments(summary)
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+
+    package = _new_parser(verbs, "package", help="导出上报数据包（一年的记录、设置、统计数字，供县司法局汇总）", description="导出一个 .zip 数据包：该年度的记录、设置和统计数字，附版本号和 SHA-256 校验清单。默认遮盖身份证号和电话。")
+    package.add_argument("--db", type=Path, required=True, help="数据库文件")
+    package.add_argument("--year", type=int, required=True, help="年度，如 2023")
+    package.add_argument("--out", type=Path, required=True, help="输出的数据包文件（.zip）")
+    package.add_argument("--full", action="store_true", help="包含完整身份证号和电话（会记入操作日志）")
+
+    rollup = _new_parser(verbs, "rollup", help="县级汇总：把各乡镇的上报数据包导入县级汇总数据库，可同时生成全县汇总表", description="同一个数据包导入两次不会重复；同一乡镇同一年度的较新数据包替换较旧的（记入操作日志）；损坏或不是本程序的数据包会说明原因，整批不写入。")
+    rollup.add_argument("--db", type=Path, required=True, help="县级汇总数据库文件（不存在时新建；不能是乡镇的台账数据库）")
+    rollup.add_argument("packages", nargs="*", type=Path, metavar="数据包", help="乡镇导出的上报数据包（.zip），可以多个")
+    rollup.add_argument("--year", type=int, help="生成汇总表的年度（默认：最新年度）")
+    rollup.add_argument("--out", type=Path, help="全县汇总表（.xlsx）：各乡镇 × 各项数字，含全县合计")
 
     due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -510,6 +523,36 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_package(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.package import write_package
+
+    db = _existing_db(args.db)
+    try:
+        write_package(db, args.year, args.out, reveal=args.full)
+    finally:
+        db.close()
+    print(f"已导出{args.year}年上报数据包：{args.out}（{'含完整个人信息，请妥善保管' if args.full else '身份证号、电话已遮盖'}）")
+    return 0
+
+
+def _run_rollup(args: argparse.Namespace) -> int:
+    from zhaocun_desktop import county
+
+    db = county.open_county(args.db)
+    try:
+        for outcome in county.roll_up(db, args.packages):
+            print(outcome.message)
+        if args.out:
+            year = args.year or next(iter(county.years(db)), None)
+            if year is None:
+                raise UserError("县级汇总数据库中还没有任何数据包，无法生成汇总表。")
+            county.write_county_summary(db, year, args.out)
+            print(f"已生成{year}年全县汇总表（{len(county.townships(db, year))}个乡镇）：{args.out}")
+    finally:
+        db.close()
+    return 0
+
+
 def _run_summary(args: argparse.Namespace) -> int:
     from zhaocun_desktop.summary import period_name, write_summary
 
@@ -526,7 +569,7 @@ def _run_summary(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     from zhaocun_desktop.demo import build_demo
 
-    written = build_demo(args.db, year=args.year, seed=args.seed)
+    written = build_demo(args.db, year=args.year, seed=args.seed, town=args.town)
     print(f"已生成示例数据库：{args.db}")
     for title, number in written.items():
         print(f"  {title}：{number} 条")
@@ -550,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
             "due": _run_due,
             "report": _run_report,
             "summary": _run_summary,
+            "package": _run_package,
+            "rollup": _run_rollup,
             "template": _run_template,
             "import": _run_import,
             "export": _run_export,

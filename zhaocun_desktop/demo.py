@@ -44,9 +44,11 @@ AREA_CODE = "410423"  # 鲁山县
 class SampleMaker:
     """Draws the records of one sample year from a seeded random generator."""
 
-    def __init__(self, year: int, seed: int):
+    def __init__(self, year: int, seed: int, villages: tuple[str, ...] = VILLAGES, case_prefix: str = "赵"):
         self.year = year
+        self.case_prefix = case_prefix  # 案件编号 （2023）赵人调字第N号: the township's first character
         self.rng = random.Random(seed)
+        self.villages = villages
 
     def name(self) -> str:
         rng = self.rng
@@ -83,14 +85,14 @@ class SampleMaker:
             for _ in range(rng.choice((1, 1, 2))):
                 rows.append(dict(
                     event_date=dt.date(self.year, month, min(day + rng.randint(-2, 2), 28)), title=title,
-                    event_type="主题宣传日活动", occasion=occasion, place=rng.choice(VILLAGES), audience=audience,
+                    event_type="主题宣传日活动", occasion=occasion, place=rng.choice(self.villages), audience=audience,
                     partners=partner, participants=rng.randint(60, 300), materials=rng.randint(100, 800),
                     leader=self.name(),
                 ))  # fmt: skip
         for _ in range(rng.randint(6, 10)):
             rows.append(dict(
                 event_date=self.date(rng.choice((3, 4, 5, 9, 10, 11, 12))), title="法治进校园：预防未成年人犯罪讲座",
-                event_type="法治进校园", occasion="无", place=rng.choice(VILLAGES), audience="青少年学生",
+                event_type="法治进校园", occasion="无", place=rng.choice(self.villages), audience="青少年学生",
                 partners="派出所", participants=rng.randint(80, 400), materials=rng.randint(50, 300), leader=self.name(),
             ))  # fmt: skip
         for quarter in (6, 12):
@@ -109,10 +111,10 @@ class SampleMaker:
             kind = rng.choice(("送法进村入户", "法律咨询", "法治讲座"))
             rows.append(dict(
                 event_date=self.date(), title={"送法进村入户": "送法进村入户", "法律咨询": "法律咨询进集市", "法治讲座": "村民法治讲座"}[kind],
-                event_type=kind, occasion="无", place=rng.choice(VILLAGES), audience="群众",
+                event_type=kind, occasion="无", place=rng.choice(self.villages), audience="群众",
                 participants=rng.randint(20, 150), materials=rng.randint(0, 300), leader=self.name(),
             ))  # fmt: skip
-        for village in rng.sample(VILLAGES, 2):
+        for village in rng.sample(self.villages, 2):
             rows.append(dict(event_date=self.date(rng.randint(7, 11)), title=f"{village}民主法治示范村创建推进会",
                              event_type="民主法治村创建", place=village, audience="村两委干部", participants=rng.randint(10, 30)))
         return rows
@@ -153,23 +155,23 @@ class SampleMaker:
         def add(work_type: str, total: int, parts: int, government: bool = False, **extra) -> None:
             cuts = sorted(rng.sample(range(1, total), parts - 1)) if parts > 1 else []
             for amount in (b - a for a, b in zip([0, *cuts], [*cuts, total])):
-                village = rng.choice(VILLAGES)
+                village = rng.choice(self.villages)
                 rows.append(dict(work_date=self.date(), advisor_type="政府法律顾问" if government else "村(居)法律顾问",
-                                 advisor=gov if government else village_advisors[VILLAGES.index(village) % 5],
+                                 advisor=gov if government else village_advisors[self.villages.index(village) % 5],
                                  village=None if government else village, work_type=work_type, quantity=amount, **extra))
 
         add("合同审查", rng.randint(6, 10), 5, government=True, summary="镇政府合同合法性审查")
         add("依法行政咨询", rng.randint(4, 7), 4, government=True, summary="依法行政法律意见")
-        for village in VILLAGES:  # every village visited, several times
+        for village in self.villages:  # every village visited, several times
             for _ in range(rng.randint(1, 3)):
-                rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[VILLAGES.index(village) % 5],
+                rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[self.villages.index(village) % 5],
                                  village=village, work_type="走访", quantity=1, people=rng.randint(3, 9), summary="走访群众，了解法律需求"))
         for _ in range(3):
             rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=rng.choice(village_advisors),
-                             village=rng.choice(VILLAGES), work_type="代理诉讼", quantity=1,
+                             village=rng.choice(self.villages), work_type="代理诉讼", quantity=1,
                              result=rng.choice(("胜诉", "胜诉", "胜诉", "调解")), summary="代理村集体民事诉讼"))
-        for village in rng.sample(VILLAGES, rng.randint(15, 22)):
-            rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[VILLAGES.index(village) % 5],
+        for village in rng.sample(self.villages, rng.randint(15, 22)):
+            rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[self.villages.index(village) % 5],
                              village=village, work_type="村规民约审查修订", quantity=1))
         add("参与纠纷调处", rng.randint(150, 190), 40)
         add("合同(协议)审查", rng.randint(280, 330), 45)
@@ -186,11 +188,11 @@ class SampleMaker:
         rng, rows = self.rng, []
         weights = (14, 18, 12, 8, 10, 6, 4, 7, 5, 4, 3, 2, 1, 1, 1, 4)
         for number in range(number_from, number_from + rng.randint(170, 195)):
-            village = rng.choice(VILLAGES)
+            village = rng.choice(self.villages)
             accepted = self.date()
             result = rng.choices(("调解成功", "调解不成功", "调解中止", "调解中"), (88, 6, 2, 4))[0]
             row = dict(
-                case_no=f"（{self.year}）赵人调字第{number}号", accepted=accepted, village=village,
+                case_no=f"（{self.year}）{self.case_prefix}人调字第{number}号", accepted=accepted, village=village,
                 org=rng.choices(("村调委会", "镇调委会", "其他"), (55, 35, 10))[0],
                 dispute_type=rng.choices(DISPUTE_TYPES, weights)[0],
                 source=rng.choices(("排查发现", "当事人申请", "移交委托", "其他"), (45, 40, 10, 5))[0],
@@ -218,7 +220,7 @@ class SampleMaker:
         levels = ["本镇"] * rng.randint(18, 30) + ["到县"] * rng.randint(3, 8) + ["到市"] * rng.randint(1, 3) + ["到省"] * rng.randint(0, 2) + ["进京"] * rng.randint(0, 1)
         for level in levels:
             registered = self.date()
-            row = dict(reg_date=registered, petitioner=self.name(), village=rng.choice(VILLAGES),
+            row = dict(reg_date=registered, petitioner=self.name(), village=rng.choice(self.villages),
                        method=rng.choice(("来信", "来访", "来访", "网上")), level=level,
                        visitors=1 if level == "本镇" else rng.choice((1, 1, 2, 3)),
                        matter=rng.choice(("土地承包纠纷", "宅基地边界", "拖欠工资", "邻里矛盾", "低保申请")), status="在办")
@@ -232,7 +234,21 @@ class SampleMaker:
         return rows
 
 
-def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231) -> dict[str, int]:
+def town_villages(seed: int) -> tuple[str, ...]:
+    """Believable village names for a township other than 赵村镇, drawn from ``seed``."""
+    rng = random.Random(seed)
+    stems = "张王李刘陈杨黄周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    places = ("庄", "营", "店", "寨", "湾", "沟", "岭", "坪", "河", "集", "楼", "屯", "园", "桥", "坡", "岗", "洼", "台")
+    names: list[str] = []
+    wanted = rng.randint(18, 32)
+    while len(names) < wanted:
+        name = rng.choice(stems) + rng.choice(places) + ("社区" if rng.random() < 0.08 else "村")
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231, town: str | None = None) -> dict[str, int]:
     """Create the sample database at ``path`` (which must not exist); returns rows written per register."""
     path = Path(path)
     if path.exists():
@@ -241,13 +257,19 @@ def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231) -> dict
         raise UserError(f"“{path}”已存在。示例数据只写入新文件，请换一个文件名或先删除它。")
     db = open_db(path)
     try:
-        return fill_demo(db, year, seed)
+        return fill_demo(db, year, seed, town)
     finally:
         db.close()
 
 
-def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str, int]:
-    """Write a sample of ``year`` (and a lighter previous year) into an empty database."""
+def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | None = None) -> dict[str, int]:
+    """Write a sample of ``year`` (and a lighter previous year) into an empty database.
+
+    ``town``: another township of the same county, with its own villages drawn from ``seed``
+    (the default is 赵村镇 and its 29 villages).
+    """
+    villages = VILLAGES if town is None else town_villages(seed)
+    town = town or "赵村镇"
     written: dict[str, int] = {}
 
     def put(register, rows) -> None:
@@ -256,10 +278,10 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str,
 
     with db.atomic():
         rng = random.Random(seed)
-        demo_villages = set(rng.sample(VILLAGES, 6))
+        demo_villages = set(rng.sample(villages, 6))
         put(VILLAGE, [dict(name=v, demo_village=v in demo_villages, demo_level=rng.choice(("省级", "市级", "县级")) if v in demo_villages else None,
-                           demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in VILLAGES])
-        previous, current = SampleMaker(year - 1, seed + 1), SampleMaker(year, seed)
+                           demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in villages])
+        previous, current = (SampleMaker(year - 1, seed + 1, villages, town[0]), SampleMaker(year, seed, villages, town[0]))
         put(ENFORCEMENT_STAFF, current.staff())
         for maker in (previous, current):
             put(PUBLICITY_EVENT, maker.publicity())
@@ -268,5 +290,5 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str,
             put(MEDIATION_CASE, maker.cases())
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
-        records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=year))
+        records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=year))
     return written

@@ -1,0 +1,200 @@
+"""The township's data package (上报数据包): one zip file the county opens.
+
+Inside: ``manifest.json`` (what the package is: township, county, year, program and schema
+version, when it was made, whether personal data is masked, and the SHA-256 of every other
+member), ``settings.json``, ``figures.json`` (the year's figures as the township computed them)
+and ``records/<register>.json`` for every register table (the year's records; registers without
+a date field, such as the villages and the staff, in full). Everything is read from the register
+descriptions, so a new register or field travels without an edit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import APP_NAME, __version__, records
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import Register, Kind
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+KIND = "zhaocun-desktop township package"
+FORMAT = 1
+MANIFEST = "manifest.json"
+MAX_MEMBER_BYTES = 512 * 2**20  # a member larger than this is not a package of ours (zip bombs)
+
+
+def package_registers(db: Database) -> list[Register]:
+    """Every described register whose table exists in ``db`` (child registers included)."""
+    from zhaocun_desktop import registers
+
+    found, seen = [], set()
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for value in vars(registers).values():
+        for register in value if isinstance(value, (tuple, list)) else (value,):
+            if isinstance(register, Register) and register.key not in seen and register.key in tables and register.key != "setting":
+                seen.add(register.key)
+                found.append(register)
+    return found
+
+
+def _year_rows(db: Database, register: Register, year: int, reveal: bool) -> list[dict]:
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
+    keys = [key for key in register.keys if key in columns]
+    sql, params = f"SELECT id, {', '.join(keys)} FROM {register.key}", []
+    if register.date_field and register.date_field in columns:
+        sql += f" WHERE {register.date_field} >= ? AND {register.date_field} < ?"
+        params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
+    rows = []
+    for row in db.execute(sql + " ORDER BY id", params):
+        record = dict(zip(["id", *keys], row))
+        for field in register.fields:
+            value = record.get(field.key)
+            if value is not None and field.sensitive and not reveal:
+                from zhaocun_desktop.validation import display_value
+
+                record[field.key] = display_value(field, value, reveal=False)
+            elif value is not None and field.kind is Kind.BOOL:
+                record[field.key] = bool(value)
+        rows.append(record)
+    return rows
+
+
+def figures_of(db: Database, year: int) -> dict:
+    """The year's figures as plain data: ``{key: value}``; a rate as ``{numerator, denominator}``."""
+    from zhaocun_desktop.figures import RateValue, yearly_figures
+
+    found = yearly_figures(db, year)
+    return {
+        key: {"numerator": value.numerator, "denominator": value.denominator} if isinstance(value, RateValue) else value
+        for key, value in found.values.items()
+    }
+
+
+def _dump(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def write_package(db: Database, year: int, out: str | Path, reveal: bool = False) -> Path:
+    """Write the year's package to ``out``; personal data masked unless ``reveal`` (audited either way)."""
+    import io
+
+    from zhaocun_desktop.db import SCHEMA_VERSION
+    from zhaocun_desktop.files import save_file
+
+    out = Path(out)
+    settings = records.settings(db)
+    if not settings.get("town"):
+        raise UserError("还没有填写镇名：请先在“设置”页填写镇名、县名，再导出上报数据包。")
+    members = {"settings.json": _dump(settings), "figures.json": _dump(figures_of(db, year))}
+    counts = {}
+    for register in package_registers(db):
+        rows = _year_rows(db, register, year, reveal)
+        members[f"records/{register.key}.json"] = _dump(rows)
+        counts[register.key] = len(rows)
+    manifest = {
+        "kind": KIND,
+        "format": FORMAT,
+        "program": APP_NAME,
+        "program_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "township": settings["town"],
+        "county": settings.get("county"),
+        "year": year,
+        "made_at": records.now(),
+        "personal_data": "full" if reveal else "masked",
+        "records": counts,
+        "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, _dump(manifest))
+        for name, data in members.items():
+            archive.writestr(name, data)
+    save_file(lambda target: target.write_bytes(buffer.getbuffer()), out, opened_in="其他程序")
+    how = "含完整身份证号/电话" if reveal else "个人信息已遮盖"
+    records.audit(db, "package", None, "export", None, None, f"导出{year}年上报数据包（{how}，{sum(counts.values())}条记录）：{out.name}")
+    return out
+
+
+@dataclass
+class Package:
+    """A package read back and checked: its manifest, members and the SHA-256 of the whole file."""
+
+    path: Path
+    sha256: str
+    manifest: dict
+    settings: dict
+    figures: dict
+    records: dict[str, list[dict]]
+
+    @property
+    def township(self) -> str:
+        return self.manifest["township"]
+
+    @property
+    def year(self) -> int:
+        return int(self.manifest["year"])
+
+
+def read_package(path: str | Path) -> Package:
+    """Open and check a package; UserError saying why when it is damaged, foreign or from a newer program."""
+    from zhaocun_desktop.db import SCHEMA_VERSION
+
+    path = Path(path)
+    name = path.name
+    try:
+        whole = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"无法读取“{name}”：{error.strerror or error}。请确认文件存在且没有被其他程序占用。") from None
+    foreign = f"“{name}”不是本程序导出的上报数据包（请让乡镇在“文件 → 导出上报数据包”中重新导出）。"
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise UserError(foreign + "文件不是数据包格式，或已经损坏。") from None
+    with archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        if MANIFEST not in infos:
+            raise UserError(foreign)
+        if any(info.file_size > MAX_MEMBER_BYTES for info in infos.values()):
+            raise UserError(f"“{name}”中有超大的内容，不是正常的上报数据包，未导入。")
+        try:
+            members = {member: archive.read(member) for member in infos}
+            manifest = json.loads(members[MANIFEST])
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            raise UserError(f"“{name}”已损坏（压缩内容无法读出），未导入任何内容。请让乡镇重新导出后再发送。") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise UserError(foreign)
+    if int(manifest.get("format", 0)) > FORMAT or int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+        raise UserError(f"“{name}”由更新版本的程序（{manifest.get('program_version')}）导出，请先把本程序升级到最新版本再导入。")
+    listed = manifest.get("sha256") or {}
+    for member, digest in listed.items():
+        if member not in members or hashlib.sha256(members[member]).hexdigest() != digest:
+            raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，未导入任何内容。请让乡镇重新导出后再发送。")
+    extra = set(members) - set(listed) - {MANIFEST}
+    if extra or not manifest.get("township") or not str(manifest.get("year", "")).isdigit():
+        raise UserError(f"“{name}”的清单不完整（{'、'.join(sorted(extra)) or '缺少乡镇或年度'}），未导入任何内容。")
+    try:
+        loaded = {member: json.loads(data) for member, data in members.items() if member != MANIFEST}
+    except ValueError:
+        raise UserError(f"“{name}”已损坏：内容无法读出，未导入任何内容。") from None
+    return Package(
+        path=path,
+        sha256=hashlib.sha256(whole).hexdigest(),
+        manifest=manifest,
+        settings=loaded.get("settings.json", {}),
+        figures=loaded.get("figures.json", {}),
+        records={member[len("records/") : -len(".json")]: rows for member, rows in loaded.items() if member.startswith("records/")},
+    )
+
+
+def made_at(package: Package) -> dt.datetime:
+    """When the township made the package (the newer of two packages replaces the older)."""
+    return dt.datetime.fromisoformat(package.manifest["made_at"])
