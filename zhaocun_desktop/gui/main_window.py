@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
         self.due_button.hide()
         self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
+        self.form.actionPackage.triggered.connect(lambda: self.export_package())
+        self.form.actionRollup.triggered.connect(lambda: self.roll_up_packages())
         self.form.actionAbout.triggered.connect(self.show_about)
         self.form.actionAuditLog.triggered.connect(lambda: self.show_audit_log())
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
@@ -317,6 +319,73 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"已撤销导入“{batch['file_name']}”，删除 {deleted} 条记录。", 15000)
         self._refresh_register(batch["register"])
+
+    # -- Packages for the county ------------------------------------------------------
+
+    def export_package(self, year: int | None = None, path: str | None = None, reveal: bool | None = None) -> str | None:
+        """文件 → 导出上报数据包: asks what it is not given; returns the status message (None when cancelled)."""
+        from zhaocun_desktop.package import write_package
+
+        if year is None:
+            default = int(records.settings(self.db).get("report_year") or __import__("datetime").date.today().year)
+            year, ok = QInputDialog.getInt(self, "导出上报数据包", "年度：", default, 2000, 2100)
+            if not ok:
+                return None
+        if reveal is None:
+            answer = QMessageBox.question(
+                self,
+                "导出上报数据包",
+                "数据包默认遮盖身份证号和电话。\n\n是否包含完整的身份证号和电话？（选择“是”会记入操作日志，请妥善保管数据包）",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            reveal = answer == QMessageBox.StandardButton.Yes
+        if path is None:
+            town = records.settings(self.db).get("town") or "本镇"
+            suggested = self._exports_folder() / f"{town}_{year}年上报数据包.zip"
+            path, _ = QFileDialog.getSaveFileName(self, "保存上报数据包", str(suggested), "上报数据包 (*.zip)")
+            if not path:
+                return None
+        try:
+            write_package(self.db, year, Path(path), reveal=reveal)
+        except UserError as error:
+            QMessageBox.warning(self, "无法导出数据包", str(error))
+            return None
+        message = f"已导出{year}年上报数据包：{path}" + ("（含完整个人信息，请妥善保管）" if reveal else "（身份证号、电话已遮盖）")
+        self.statusBar().showMessage(message, 15000)
+        return message
+
+    def roll_up_packages(self, county_path: str | None = None, paths: list[str] | None = None) -> str | None:
+        """文件 → 县级汇总: packages into a county database, then the county summary workbook beside it."""
+        from zhaocun_desktop import county
+
+        if county_path is None:
+            county_path, _ = QFileDialog.getSaveFileName(
+                self, "选择或新建县级汇总数据库", str(self._exports_folder() / "县级汇总.db"), "县级汇总数据库 (*.db)",
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )  # fmt: skip
+            if not county_path:
+                return None
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(self, "选择各乡镇的上报数据包", str(Path.home()), "上报数据包 (*.zip);;所有文件 (*)")
+            if not paths:
+                return None
+        try:
+            db = county.open_county(county_path)
+            try:
+                lines = [outcome.message for outcome in county.roll_up(db, paths)]
+                year = next(iter(county.years(db)), None)
+                if year is not None:
+                    out = county.write_county_summary(db, year, Path(county_path).with_name(f"{year}年全县汇总表.xlsx"))
+                    lines.append(f"{year}年全县汇总表（{len(county.townships(db, year))}个乡镇）：{out}")
+            finally:
+                db.close()
+        except UserError as error:
+            QMessageBox.warning(self, "没有导入", str(error))
+            return None
+        message = "\n".join(lines)
+        self.statusBar().showMessage(lines[-1], 15000)
+        return message
 
     def write_one_template(self) -> None:
         from zhaocun_desktop.excel.writing import safe_file_name, template_registers, write_template

@@ -1,0 +1,43 @@
+"""文件 → 导出上报数据包 and 文件 → 县级汇总 through the real window (dialogs answered by monkeypatch)."""
+
+import openpyxl
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from zhaocun_desktop import county, records
+from zhaocun_desktop.package import read_package
+
+
+def test_export_package_asks_year_personal_data_and_file(open_window, monkeypatch, tmp_path):
+    window = open_window(demo=True)
+    out = tmp_path / "赵村镇_2023年上报数据包.zip"
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (asked.append("year"), (2023, True))[1])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append("reveal"), QMessageBox.StandardButton.No)[1])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.form.actionPackage.trigger()
+    assert asked == ["year", "reveal"]
+    package = read_package(out)
+    assert package.year == 2023 and package.manifest["personal_data"] == "masked"
+    assert "已导出2023年上报数据包" in window.statusBar().currentMessage()
+    assert "遮盖" in records.audit_rows(window.db, "package")[-1]["note"]
+
+
+def test_roll_up_from_the_menu_writes_the_county_workbook(open_window, monkeypatch, tmp_path):
+    window = open_window(demo=True)
+    package = tmp_path / "赵村镇.zip"
+    window.export_package(2023, str(package), reveal=False)
+    county_db = tmp_path / "县级汇总.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(county_db), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(package)], ""))
+    window.form.actionRollup.trigger()
+    workbook = tmp_path / "2023年全县汇总表.xlsx"
+    assert workbook.is_file() and "1个乡镇" in window.statusBar().currentMessage()
+    assert openpyxl.load_workbook(workbook).active.cell(2, 3).value == "赵村镇"
+    db = county.open_county(county_db)
+    assert county.townships(db, 2023) == ["赵村镇"]
+    db.close()
+    # a foreign file: refused with the reason, nothing more written
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    assert window.roll_up_packages(str(county_db), [str(workbook)]) is None
+    assert "不是本程序导出的上报数据包" in warnings[0]
