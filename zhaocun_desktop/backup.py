@@ -230,11 +230,9 @@ def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path) -> Path:
         source.backup(conn)  # page by page into the live database, WAL and all
     finally:
         source.close()
-    from sqlite_utils import Database
+    from zhaocun_desktop.db import Database, migrate
 
-    from zhaocun_desktop.db import migrate
-
-    migrate(Database(conn, execute_plugins=False))  # a backup from an earlier version is brought up to date
+    migrate(Database(conn))  # a backup from an earlier version is brought up to date
     return safety
 
 

@@ -78,9 +78,7 @@ def _create(db: Database) -> None:
 
 def open_county(path: str | Path) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched."""
-    from sqlite_utils import Database
-
-    from zhaocun_desktop.db import connect
+    from zhaocun_desktop.db import Database, connect
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +90,7 @@ def open_county(path: str | Path) -> Database:
         raise UserError(f"“{path.name}”不是县级汇总数据库（可能是乡镇的台账数据库）。请另选一个文件名新建县级汇总数据库，此文件未被改动。")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
-    db = Database(conn, execute_plugins=False)
+    db = Database(conn)
     if not tables:
         with db.atomic():
             _create(db)

@@ -8,12 +8,12 @@ a field to a register needs no migration of its own).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import sqlite3
 from pathlib import Path
-from typing import Callable
-
-from sqlite_utils import Database
+from typing import Any, Callable, Iterator
 
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.registers import REGISTERS, Register
@@ -26,6 +26,86 @@ APPLICATION_ID = 0x5A434453
 OUR_TABLES = ("setting", "audit_log", "village")
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program before "database is locked"
 _PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+_NO_ROWS = {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "VACUUM", "ATTACH", "DETACH", "ANALYZE", "REINDEX"}
+
+
+class Database:
+    """The open database: ``conn`` plus the four calls the program makes (execute, query, atomic, close).
+
+    The same interface as ``sqlite_utils.Database`` for what we use, without importing sqlite-utils
+    (and click, dateutil, pluggy with it: a quarter of a second at start-up). Anything else —
+    ``table()``, ``db["name"]``, ``insert_all`` — goes to a ``sqlite_utils.Database`` over the same
+    connection, created on first use.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._utils = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        """Run one statement (autocommit unless inside ``atomic``); returns the cursor."""
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict]:
+        """Rows of a SELECT as dicts; a statement that returns no rows is refused (ValueError), as sqlite-utils does."""
+        words = sql.lstrip().split(None, 1)
+        if words and words[0].upper() in _NO_ROWS and "RETURNING" not in sql.upper():
+            raise ValueError("query() can only be used with SQL that returns rows - use execute() for other statements")
+        cursor = self.execute(sql, params)
+        if cursor.description is None:
+            raise ValueError("query() can only be used with SQL that returns rows - use execute() for other statements")
+        keys = [column[0] for column in cursor.description]
+        return (dict(zip(keys, row)) for row in cursor)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator["Database"]:
+        """One transaction (a savepoint when nested): everything inside is written, or nothing."""
+        if self.conn.in_transaction:
+            savepoint = f"atomic_{secrets.token_hex(8)}"
+            self.conn.execute(f"SAVEPOINT {savepoint}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:  # a RAISE(ROLLBACK) may already have ended the transaction
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+        else:
+            self.conn.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.rollback()
+                    raise
+
+    def rollback(self) -> None:
+        """Roll back the open transaction, if any."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self.__dict__.get("_utils") is None:
+            from sqlite_utils import Database as UtilsDatabase
+
+            self._utils = UtilsDatabase(self.conn, execute_plugins=False)
+        return getattr(self._utils, name)
+
+    def __getitem__(self, name: str):
+        return self.__getattr__("table")(name)
+
 _SQL_TYPES = {python: sql for sql, python in _PY_TYPES.items()}
 
 
@@ -311,9 +391,7 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> D
         from zhaocun_desktop.backup import safety_backup
 
         safety_backup(conn, "migration")
-    # execute_plugins=False: no third-party sqlite-utils plugin runs inside the program,
-    # and start-up skips scanning every installed package's entry points.
-    db = Database(conn, execute_plugins=False)
+    db = Database(conn)
     migrate(db)
     if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
         from zhaocun_desktop.backup import backup_dir, remove_partial_backups
