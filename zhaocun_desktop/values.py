@@ -280,6 +280,21 @@ def mask_phone(text: str | None) -> str:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
+# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone in
+# free text (a 备注 or 简要案情 may hold one): masked exports and the 操作记录 hide them too.
+PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
+
+
+def mask_numbers(text: str) -> str:
+    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
+
+    def masked(match: re.Match) -> str:
+        number = match.group(0)
+        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
+
+    return PERSONAL_NUMBER.sub(masked, text)
+
+
 def format_date(value: dt.date | None) -> str:
     """A date as the ISO text stored in the database."""
     return value.isoformat() if value else ""

@@ -17,6 +17,7 @@ from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
+from zhaocun_desktop.values import mask_numbers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -46,22 +47,6 @@ _FORMAT_HINTS = {
 # the full-width forms are turned into half-width ones by some input methods and WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 EXCEL_MAX_TEXT = 32767
-# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone
-# in free text (a 备注 or 简要案情 may hold one): masked exports hide them too.
-PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
-
-
-def mask_numbers(text: str) -> str:
-    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
-    from zhaocun_desktop.values import mask_id_number, mask_phone
-
-    def masked(match: re.Match) -> str:
-        number = match.group(0)
-        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
-
-    return PERSONAL_NUMBER.sub(masked, text)
-
-
 def excel_value(value, mask: bool = False):
     """``value`` as a cell may hold it: no character Excel cannot store, at most 32,767 characters,
     no infinite number, personal numbers masked when ``mask``."""

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
+        self.form.actionAuditLog.triggered.connect(lambda: self.show_audit_log())
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
 
         geometry = ui_state.value("window/geometry")
@@ -357,6 +358,16 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "已生成模板", f"已在“{Path(folder) / '填报模板'}”生成 {len(written)} 个模板，可发给各村(居)填写。")
 
     # -- window ---------------------------------------------------------------
+
+    def show_audit_log(self, table: str | None = None, record_id: int | None = None) -> None:
+        """操作记录 (文件 menu), optionally opened on one register or record."""
+        if self.db is None:
+            return
+        from zhaocun_desktop.gui.audit_view import AuditLogDialog
+
+        dialog = AuditLogDialog(self.db, self, table, record_id)
+        self.audit_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(
