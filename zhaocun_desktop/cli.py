@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -243,10 +244,17 @@ def _run_restore(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import check_database, storage_problem
+    from zhaocun_desktop.backup import check_database, identity_problem, storage_problem
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    try:
+        foreign = identity_problem(args.db)
+    except sqlite3.DatabaseError:
+        foreign = None  # unreadable: quick_check below names the damage
+    if foreign:
+        print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
+        return 1
     problems = check_database(args.db)
     place = storage_problem(args.db)
     for problem in problems:
