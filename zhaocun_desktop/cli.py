@@ -21,6 +21,10 @@ class _ChineseHelp(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：")
 
+    def _fill_text(self, text, width, indent):
+        # each line of a description or epilog wrapped on its own (lists such as exit codes stay lists)
+        return "\n".join(super(_ChineseHelp, self)._fill_text(line, width, indent) for line in text.splitlines())
+
 
 _ARGPARSE_MESSAGES = (
     (r"unrecognized arguments: (.*)", r"无法识别的参数：\1（用 --help 查看用法）"),
@@ -92,11 +96,22 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--all", action="store_true", help="为每个村(居)生成全部模板，写入 --out 指定的文件夹")
     template.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件（--all 时为文件夹）")
 
-    importing = _new_parser(verbs, "import", help="导入村(居)报送的 Excel（.xlsx/.xls）", description="检查每一行；有效行在一个事务中导入，有问题的行列出原因且不导入。同一文件不会重复导入。")
+    importing = _new_parser(
+        verbs,
+        "import",
+        help="导入村(居)报送的 Excel（.xlsx/.xls）",
+        description="检查每一行；有效行在一个事务中导入，有问题的行列出原因且不导入。已经导入过的行不会重复导入；"
+        "改正有问题的行（或添加缺少的村(居)）后，再导入同一文件只导入还没有导入的行。每个文件单独导入、单独报告结果。",
+        epilog="退出码（几个文件时取其中最大的）：\n"
+        "  0 全部行已导入（或已在库中）\n"
+        "  1 有的行有问题，未导入（只检查时：发现问题）\n"
+        "  2 有文件整个无法导入（不是表格、已损坏、无法判断是哪本台账等）",
+    )
     importing.add_argument("--db", type=Path, required=True, help="数据库文件")
-    importing.add_argument("--register", help=f"台账（省略时按表头自动判断）：{names}")
+    importing.add_argument("--register", help=f"台账（省略时按模板标记、工作表名称或表头判断；判断不了时会提示）：{names}。“村(居)”名单只有明确指定 village 时才会导入")
     importing.add_argument("--check", action="store_true", help="只检查，不导入")
     importing.add_argument("--include-duplicates", action="store_true", help="疑似重复的行也导入")
+    importing.add_argument("--include-hidden", action="store_true", help="隐藏的行和隐藏的工作表也导入（默认只列出，不导入）")
     importing.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的 Excel 文件")
 
     export = _new_parser(verbs, "export", help="把一本台账导出为 Excel", description="导出的表格可直接打印，也可重新导入。身份证号、电话默认遮盖。")
@@ -298,6 +313,7 @@ def _run_template(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    """Each file on its own: 0 all its rows in, 1 some rows refused, 2 the file refused; the worst counts."""
     from zhaocun_desktop.excel.importing import commit_import, preview_import
 
     db = _existing_db(args.db)
@@ -306,27 +322,27 @@ def _run_import(args: argparse.Namespace) -> int:
         register = _register(args.register)
         for path in args.files:
             try:
-                preview = preview_import(db, path, register)
-            except UserError as error:
+                preview = preview_import(db, path, register, include_hidden=args.include_hidden)
+                print(preview.summary())
+                for note in preview.notes:
+                    print(f"  说明：{note}")
+                for problem in preview.problems:
+                    print(f"  {problem}")
+                for row in preview.valid_rows:
+                    if row.duplicate_of:
+                        taken = args.include_duplicates and row.repeatable and not preview.already_imported
+                        print(f"  第{row.excel_row}行：疑似重复，{row.duplicate_of}" + ("（仍将导入）" if taken else "（不导入）"))
+                if preview.already_imported:
+                    print(f"  {preview.already_imported}")
+                if preview.problems:
+                    status = max(status, 1)
+                if args.check:
+                    continue
+                result = commit_import(db, preview, include_duplicates=args.include_duplicates)
+                print(f"  {result['message']}" + (f"（批次号 {result['batch_id']}，可用 undo-import 撤销）" if result["batch_id"] else ""))
+            except UserError as error:  # this file is refused; the next ones still get their turn
                 print(f"错误：{error}", file=sys.stderr)
                 status = 2
-                continue
-            print(preview.summary())
-            for note in preview.notes:
-                print(f"  说明：{note}")
-            for problem in preview.problems:
-                print(f"  {problem}")
-            for row in preview.valid_rows:
-                if row.duplicate_of:
-                    print(f"  第{row.excel_row}行：疑似重复，{row.duplicate_of}" + ("（仍将导入）" if args.include_duplicates else "（不导入）"))
-            if preview.already_imported:
-                print(f"  {preview.already_imported}")
-            if args.check:
-                continue
-            result = commit_import(db, preview, include_duplicates=args.include_duplicates)
-            print(f"  {result['message']}" + (f"（批次号 {result['batch_id']}，可用 undo-import 撤销）" if result["batch_id"] else ""))
-            if preview.problems:
-                status = max(status, 1)
     finally:
         db.close()
     return status

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formats
+TEMPLATE_VERSION = "2"  # 2: the marker sheet (模板信息) names the register
 PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"
 _NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.INT: "0", Kind.MONEY: "#,##0.00", Kind.ID_NUMBER: "@", Kind.PHONE: "@", Kind.TEXT: "@"}
 _FORMAT_HINTS = {
@@ -110,6 +112,16 @@ def _width(field: Field) -> float:
     return max(field.width / 7.5, len(field.label) * 2.2 + 2, 8)
 
 
+def _requirement(field: Field) -> str:
+    """What the guide says about a column: its hint, and the bounds the importer holds it to."""
+    text = field.hint or _FORMAT_HINTS[field.kind]
+    if field.kind in (Kind.INT, Kind.MONEY):
+        text += f"；{field.minimum:,} 至 {field.upper_bound:,.0f}"
+    elif field.kind in (Kind.TEXT, Kind.MEMO):
+        text += f"；不超过 {field.length_limit:,} 字"
+    return text
+
+
 def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
@@ -139,6 +151,13 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet = book.create_sheet(register.title)
     lists = book.create_sheet("选项")
     lists.sheet_state = "hidden"
+    # which register, for which township and village: the importer reads it back
+    marker = book.create_sheet(MARKER_SHEET)
+    marker.sheet_state = "hidden"
+    marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
+    for key, value in (("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")):
+        marker.append([key, value])
+    marker.protection.sheet = True
 
     who = f"{village}" if village else (settings.get("town") or "")
     put(guide["A1"], f"{who}{register.title}填报表 填写说明")
@@ -161,7 +180,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
         options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
-        for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
+        for column, value in enumerate((field.label, "必填" if field.required else "", _requirement(field), options), start=1):
             put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):
         guide.column_dimensions[column].width = width

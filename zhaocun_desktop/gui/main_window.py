@@ -269,18 +269,19 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[str] | None = None) -> list[str]:
         """Preview each chosen workbook and import what the clerk confirms; returns the messages."""
-        from zhaocun_desktop.excel.importing import preview_import
-        from zhaocun_desktop.gui.import_dialog import ImportDialog
+        from zhaocun_desktop.gui.import_dialog import ImportDialog, preview_file
 
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(self, "选择村(居)报送的 Excel 文件", str(Path.home()), "Excel 表格 (*.xlsx *.xls);;所有文件 (*)")
         messages = []
         for path in paths:
             try:
-                preview = preview_import(self.db, path)
+                preview = preview_file(self, self.db, path)
             except UserError as error:
                 QMessageBox.warning(self, "无法导入", str(error))
                 messages.append(str(error))
+                continue
+            if preview is None:  # the clerk did not choose a register
                 continue
             dialog = ImportDialog(self.db, preview, self)
             if dialog.exec():
