@@ -55,3 +55,25 @@ def test_a_damaged_database_skips_a_newer_versions_backup(qapp, db_path, monkeyp
     assert records.count(restored, MEDIATION_CASE) == cases
     assert older.exists() and newer.exists()
     restored.close()
+
+
+def test_a_read_only_folder_is_named_not_taken_for_a_second_copy(qapp, tmp_path, monkeypatch):
+    import subprocess
+
+    from zhaocun_desktop.gui.app import run_gui
+
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        open_db(folder / "台账.db").close()
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        shown = []
+        for kind in ("critical", "information", "warning"):
+            monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, kind=kind: shown.append((kind, text)))
+        assert run_gui(db_path=folder / "台账.db") == 2
+        assert len(shown) == 1 and shown[0][0] == "critical"
+        assert "只读" in shown[0][1] and "已经打开" not in shown[0][1] and "损坏" not in shown[0][1]
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
