@@ -327,6 +327,13 @@ DISPUTE_TYPES = (
     "物业",
     "其他",
 )
+# The 15 classes of the county's statistics; every local type above maps to one of them.
+NATIONAL_DISPUTE_TYPES = (
+    "婚姻家庭", "邻里", "房屋宅基地", "合同", "生产经营", "损害赔偿", "山林土地", "征地拆迁",
+    "环境污染", "劳动争议", "消费", "医疗", "道路交通事故", "物业", "其他",
+)  # fmt: skip
+LOCAL_DISPUTE_TYPES = {"土地承包": "山林土地"}  # a township's own types and the national class each is counted in
+DISPUTE_TYPE_NATIONAL = {local: LOCAL_DISPUTE_TYPES.get(local, local) for local in DISPUTE_TYPES}
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
 
 
