@@ -68,7 +68,7 @@ def test_record_checks_are_quiet_on_clean_records(db):
 
 
 def test_missing_required_data_is_found(db, known):
-    db.execute("UPDATE mediation_case SET village = NULL WHERE accepted = '2023-05-10'")
+    db.execute("UPDATE mediation_case SET village = NULL, village_id = NULL WHERE accepted = '2023-05-10'")
     found = [f for f in run_checks(db, report.build_draft(db, 2023)) if "缺少必填项" in f.message]
     assert found and found[0].register == MEDIATION_CASE.key and len(found[0].record_ids) == 1
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
-from zhaocun_desktop.files import save_file
+from zhaocun_desktop.excel.writing import put, save_workbook
+from zhaocun_desktop.files import check_output_path
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -164,6 +165,7 @@ def write_county_workbook(db: Database, period: fig.Period | int, path: str | Pa
     from openpyxl.utils import get_column_letter
 
     period = fig.Period.of(period)
+    path = check_output_path(path)
     today = today or dt.date.today()
     settings = records.settings(db)
     book = Workbook()
@@ -177,15 +179,15 @@ def write_county_workbook(db: Database, period: fig.Period | int, path: str | Pa
         sheet = book.create_sheet(table.sheet)
         columns = len(table.headers)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-        sheet.cell(1, 1, f"表{number}  {settings.get('town') or ''}{table.title}").font = Font(name=FONT, size=TITLE_PT, bold=True)
+        put(sheet.cell(1, 1), f"表{number}  {settings.get('town') or ''}{table.title}").font = Font(name=FONT, size=TITLE_PT, bold=True)
         sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
         sheet.row_dimensions[1].height = 30
         sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
-        sheet.cell(2, 1, heading).font = Font(name=FONT, size=BODY_PT)
+        put(sheet.cell(2, 1), heading).font = Font(name=FONT, size=BODY_PT)
         sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
         sheet.row_dimensions[2].height = 32
         for col, header in enumerate(table.headers, start=1):
-            cell = sheet.cell(3, col, header)
+            cell = put(sheet.cell(3, col), header)
             cell.font = Font(name=FONT, size=BODY_PT, bold=True)
             cell.fill, cell.border = PatternFill("solid", fgColor="E7ECF3"), border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -195,7 +197,7 @@ def write_county_workbook(db: Database, period: fig.Period | int, path: str | Pa
             bold = table.total and offset == len(body) - 1
             sheet.row_dimensions[4 + offset].height = 20
             for col, value in enumerate(row, start=1):
-                cell = sheet.cell(4 + offset, col, value)
+                cell = put(sheet.cell(4 + offset, col), value)
                 cell.border, cell.font = border, Font(name=FONT, size=BODY_PT, bold=bold)
                 if isinstance(value, (int, float)):
                     cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
@@ -205,12 +207,12 @@ def write_county_workbook(db: Database, period: fig.Period | int, path: str | Pa
         last = 3 + len(body)
         if table.note:
             sheet.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=columns)
-            sheet.cell(last + 1, 1, f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
+            put(sheet.cell(last + 1, 1), f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
             sheet.cell(last + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
             sheet.row_dimensions[last + 1].height = 30
             last += 1
         sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
-        sheet.cell(last + 2, 1, f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)
+        put(sheet.cell(last + 2, 1), f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)
         for col in range(1, columns + 1):
             sheet.column_dimensions[get_column_letter(col)].width = table.widths[col - 1] if col <= len(table.widths) else 12
         sheet.print_title_rows = "3:3"
@@ -223,4 +225,4 @@ def write_county_workbook(db: Database, period: fig.Period | int, path: str | Pa
         sheet.page_margins.left = sheet.page_margins.right = 0.5
         sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     book.properties.creator = settings.get("office") or "司法所台账"
-    return save_file(lambda target: book.save(target), Path(path))
+    return save_workbook(book, path)

@@ -34,6 +34,8 @@ def register_columns(register: Register) -> dict[str, type]:
     columns: dict[str, type] = {"id": int}
     for field in register.fields:
         columns[field.key] = _PY_TYPES[field.kind.sql_type]
+        if field.id_column:
+            columns[field.id_column] = int
     columns.update({name: str for name in STAMP_COLUMNS})
     return columns
 
@@ -159,6 +161,30 @@ def _petition_life(db: Database) -> None:
     db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
 
 
+def _villages_by_id(db: Database) -> None:
+    """Records refer to villages by id: each village field gains ``<key>_id``; a name that is one
+    of the villages becomes its id (the text column is cleared), any other place keeps its text.
+    Renaming a village then keeps its records, and merging two moves them (records.merge_villages).
+    """
+    from zhaocun_desktop.registers import REGISTERS as registers
+
+    for register in registers:
+        if not register.village_fields:
+            continue
+        _add_missing_columns(db, register)
+        for field in register.village_fields:
+            column = field.id_column
+            db.execute(
+                f"UPDATE {register.key} SET {column} = (SELECT v.id FROM village v WHERE v.name = {register.key}.{field.key}) "
+                f"WHERE {column} IS NULL AND {field.key} IN (SELECT name FROM village)"
+            )
+            db.execute(f"UPDATE {register.key} SET {field.key} = NULL WHERE {column} IS NOT NULL")
+            db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{column} ON {register.key}({column})")
+    # 走访村数 counts distinct villages by id: the advisors' covering index carries it
+    db.execute("DROP INDEX IF EXISTS stats_advisor_work")
+    db.execute(f"CREATE INDEX stats_advisor_work ON advisor_work({', '.join(STATISTICS_INDEXES['advisor_work'])}, village_id)")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -167,6 +193,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_import_batches,  # 4: import batches; batch_id on every register
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
+    _villages_by_id,  # 7: village fields refer to the village's id
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

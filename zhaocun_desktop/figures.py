@@ -95,7 +95,7 @@ FIGURES: tuple[Figure, ...] = (
     # 3. 法律顾问
     Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("审查合同",), section=A),
     Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND work_type = '依法行政咨询'", "sum(quantity)", aliases=("法律咨询",), section=A),
-    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village)", aliases=("走访行政村",), section=A),
+    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village_id)", aliases=("走访行政村",), section=A),
     Figure("visit_people", "村法律顾问走访人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "sum(coalesce(people, quantity))", section=A),
     Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼'", "sum(quantity)", aliases=("民事诉讼案件", "代理"), section=A),
     Figure("lawsuits_won", "代理诉讼胜诉件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼' AND result = '胜诉'", "sum(quantity)", section=A),
@@ -238,7 +238,9 @@ def records_behind(db: Database, figure: Figure | Rate, period: Period | int) ->
     if isinstance(figure, Rate):
         figure = BY_KEY[figure.denominator]
     clause, params = _condition(figure, period)
-    return list(db.query(f"SELECT * FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
+    from zhaocun_desktop.records import select_list
+
+    return list(db.query(f"SELECT {select_list(db, figure.register)} FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,7 @@ def yearly_figures(db: Database, year: int) -> PeriodFigures:
     return period_figures(db, Period.year(year))
 
 
-_MEASURES = {"count(*)": "条数", "count(DISTINCT village)": "不同村(居)个数"}
+_MEASURES = {"count(*)": "条数", "count(DISTINCT village_id)": "不同村(居)个数"}
 
 
 def describe(figure: Figure | Rate) -> str:

@@ -53,6 +53,12 @@ class Field:
         return self.kind in (Kind.ID_NUMBER, Kind.PHONE)
 
     @property
+    def id_column(self) -> str | None:
+        """For a village field, the column holding the village's id (its identity); the field's own
+        column then holds only a place that is not one of the villages (镇直及其他地点)."""
+        return f"{self.key}_id" if self.kind is Kind.VILLAGE else None
+
+    @property
     def searchable(self) -> bool:
         return self.kind not in (Kind.INT, Kind.MONEY, Kind.BOOL, Kind.DATE)
 
@@ -89,6 +95,10 @@ class Register:
     @property
     def list_fields(self) -> tuple[Field, ...]:
         return tuple(item for item in self.fields if item.in_list)
+
+    @property
+    def village_fields(self) -> tuple[Field, ...]:
+        return tuple(item for item in self.fields if item.kind is Kind.VILLAGE)
 
 
 def _not_before(later: str, earlier: str, message: str) -> Check:

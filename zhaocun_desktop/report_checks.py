@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
+from zhaocun_desktop.records import column_sql
 from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS
 from zhaocun_desktop.report import PARTS, ReportDraft
 from zhaocun_desktop.values import parse_date
@@ -107,7 +108,7 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
         required = [f for f in register.fields if f.required]
         if not required:
             continue
-        missing = " OR ".join(f"{f.key} IS NULL OR {f.key} = ''" for f in required)
+        missing = " OR ".join(f"{column_sql(register, f.key)} IS NULL OR {column_sql(register, f.key)} = ''" for f in required)
         sql = f"SELECT id FROM {register.key} WHERE ({missing})"
         params: list = []
         if register.date_field:

@@ -265,7 +265,7 @@ def _fingerprint(register: Register, record: dict) -> tuple:
 
 def _fingerprints(db: Database, register: Register) -> set[tuple]:
     keys = [f.key for f in register.fields if f.required]
-    rows = db.execute(f"SELECT {', '.join(keys)} FROM {register.key}").fetchall()
+    rows = db.execute(f"SELECT {', '.join(records.column_sql(register, key) for key in keys)} FROM {register.key}").fetchall()
     bools = [i for i, f in enumerate(f for f in register.fields if f.required) if f.kind is Kind.BOOL]
     return {tuple(bool(v) if i in bools and v is not None else v for i, v in enumerate(row)) for row in rows}
 
