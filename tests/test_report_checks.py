@@ -4,7 +4,7 @@ import pytest
 
 from report_data import fill_known_ledger
 from zhaocun_desktop import records, report
-from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE
 from zhaocun_desktop.report_checks import ERROR, check_records, check_texts, run_checks
 
 
@@ -55,13 +55,14 @@ def test_record_checks_point_at_the_records(db, known):
     open_cases = next(f for f in found.values() if "调解中" in f.message)
     assert open_cases.register == MEDIATION_CASE.key and len(open_cases.record_ids) == 1
     expired = next(f for f in found.values() if "已过期" in f.message)
-    assert expired.register == ENFORCEMENT_STAFF.key and len(expired.record_ids) == 1 and expired.level == ERROR
+    assert expired.register == ENFORCEMENT_CERTIFICATE.key and len(expired.record_ids) == 1 and expired.level == ERROR
     assert any("未持证" in f.message for f in found.values())
 
 
 def test_record_checks_are_quiet_on_clean_records(db):
     records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="所", signer="赵村镇人民政府", report_year="2023"))
-    records.insert(db, ENFORCEMENT_STAFF, dict(name="甲", unit="队", in_post="是", cert_no="1", valid_until="2030-01-01"))
+    records.insert(db, ENFORCEMENT_STAFF, dict(name="甲", unit="队", in_post="是"))
+    records.insert(db, ENFORCEMENT_CERTIFICATE, dict(holder="甲", cert_no="1", valid_from="2022-01-01", valid_until="2030-01-01"))
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-10", village="甲村", org="村调委会", dispute_type="邻里", parties="甲与乙",
                                             result="调解成功", agreement="书面", closed="2023-01-11"))
     assert check_records(db, report.build_draft(db, 2023)) == []
@@ -76,10 +77,11 @@ def test_missing_required_data_is_found(db, known):
 def test_certificates_as_of_a_day(db):
     import datetime as dt
 
-    records.insert_many(db, ENFORCEMENT_STAFF, [
-        dict(name="甲", unit="队", in_post="是", cert_no="1", valid_until="2024-01-10"),
-        dict(name="乙", unit="队", in_post="是", cert_no="2", valid_until="2024-03-01"),
-        dict(name="丙", unit="队", in_post="是", cert_no="3", valid_until="2025-01-01"),
+    records.insert_many(db, ENFORCEMENT_STAFF, [dict(name=n, unit="队", in_post="是") for n in "甲乙丙"])
+    records.insert_many(db, ENFORCEMENT_CERTIFICATE, [
+        dict(holder="甲", cert_no="1", valid_from="2021-01-10", valid_until="2024-01-10"),
+        dict(holder="乙", cert_no="2", valid_from="2021-03-01", valid_until="2024-03-01"),
+        dict(holder="丙", cert_no="3", valid_from="2022-01-01", valid_until="2025-01-01"),
     ])  # fmt: skip
     draft = report.build_draft(db, 2023)
 

@@ -61,6 +61,8 @@ def _create_tables(db: Database) -> None:
 def _create_indexes(db: Database) -> None:
     """Indexes for the year/village filters, the default sort and unique fields."""
     for register in REGISTERS:
+        if not db[register.key].exists():  # a register added later: its own migration indexes it
+            continue
         for key in (register.date_field, register.village_field):
             if key:
                 db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{key} ON {register.key}({key})")
@@ -117,6 +119,8 @@ def _add_import_batches(db: Database) -> None:
     )
     db.execute("CREATE INDEX ix_import_batch_sha256 ON import_batch(sha256)")
     for register in REGISTERS:
+        if not db[register.key].exists():  # a register added later: its own migration adds batch_id
+            continue
         db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
 
@@ -185,6 +189,39 @@ def _villages_by_id(db: Database) -> None:
     db.execute(f"CREATE INDEX stats_advisor_work ON advisor_work({', '.join(STATISTICS_INDEXES['advisor_work'])}, village_id)")
 
 
+def _dated_history(db: Database) -> None:
+    """Certificates get a register of their own (one row per certificate, valid from … until …);
+    staff get in-post dates; villages a review and a revocation year. Each certificate typed on a
+    staff row becomes a certificate row, and those columns leave the staff table."""
+    from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE as certificates, ENFORCEMENT_STAFF, VILLAGE
+
+    if not db[certificates.key].exists():
+        db.table(certificates.key).create(register_columns(certificates), pk="id")
+        db.execute(f"ALTER TABLE {certificates.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_batch ON {certificates.key}(batch_id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_valid_from ON {certificates.key}(valid_from)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_holder ON {certificates.key}(holder, valid_until)")
+    db.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS ux_{certificates.key}_cert_no ON {certificates.key}(cert_no) WHERE cert_no IS NOT NULL")
+    _add_missing_columns(db, ENFORCEMENT_STAFF)
+    _add_missing_columns(db, VILLAGE)
+    staff_columns = {row[1] for row in db.execute(f"PRAGMA table_info({ENFORCEMENT_STAFF.key})")}
+    if "cert_no" in staff_columns:
+        db.execute(
+            f"""INSERT INTO {certificates.key} (holder, cert_no, cert_type, issuer, valid_from, valid_until, note, created_at, updated_at)
+                SELECT name, cert_no, cert_type, issuer, coalesce(issue_date, date(valid_until, '-3 years')), valid_until,
+                       CASE WHEN issue_date IS NULL THEN '发证日期由升级程序按有效期三年推定，请核对' END, created_at, updated_at
+                FROM {ENFORCEMENT_STAFF.key} WHERE cert_no IS NOT NULL AND valid_until IS NOT NULL"""
+        )
+        db.execute(
+            f"""UPDATE {ENFORCEMENT_STAFF.key} SET note = trim(coalesce(note, '') || ' 原执法证号' || cert_no || '未填有效期，升级时未转入“执法证”，请补录')
+                WHERE cert_no IS NOT NULL AND valid_until IS NULL"""
+        )
+        db.execute(f"DROP INDEX IF EXISTS ux_{ENFORCEMENT_STAFF.key}_cert_no")
+        for column in ("cert_no", "cert_type", "issuer", "issue_date", "valid_until"):
+            if column in staff_columns:
+                db.execute(f"ALTER TABLE {ENFORCEMENT_STAFF.key} DROP COLUMN {column}")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -194,6 +231,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
     _villages_by_id,  # 7: village fields refer to the village's id
+    _dated_history,  # 8: certificates one row each; staff in-post dates; 示范村 review and revocation
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,6 +19,7 @@ from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
     DISPUTE_TYPES,
+    ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     MEDIATION_CASE,
     MEDIATION_RESULTS,
@@ -125,9 +126,9 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     per_type = [_grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
     tables.append(Table("执法-培训", f"{name}行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
                         [[t, *(column.get(t, 0) for column in per_type)] for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
-    units = [row[0] for row in db.execute("SELECT DISTINCT unit FROM enforcement_staff WHERE in_post = 1 ORDER BY unit")]
-    posts = dict(db.execute("SELECT unit, count(*) FROM enforcement_staff WHERE in_post = 1 GROUP BY unit").fetchall())
-    certified = dict(db.execute(f"SELECT unit, count(*) FROM enforcement_staff WHERE {fig.BY_KEY['certified'].where.replace(':year_end', '?')} GROUP BY unit", [period.end.isoformat()]).fetchall())
+    # as of the period's last day, with the figures' own conditions (so the totals are the figures)
+    posts, certified = (_grouped(db, ENFORCEMENT_STAFF, period, "unit", "count(*)", fig.BY_KEY[key].where) for key in ("posts", "certified"))
+    units = sorted(posts)
     tables.append(Table("执法-持证", f"{name}行政执法人员持证情况统计表（截至{period.end.year}年{period.end.month}月{period.end.day}日）", ["单位/科室", "执法岗位人数", "持证人数", "持证率"],
                         [[u, posts.get(u, 0), certified.get(u, 0), str(fig.RateValue(certified.get(u, 0), posts.get(u, 0)))] for u in units],
                         note=f"全镇持证率：{figures['cert_rate']}（持证人数 ÷ 执法岗位人数）"))
