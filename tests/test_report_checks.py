@@ -94,3 +94,13 @@ def test_certificates_as_of_a_day(db):
     report.save_texts(db, 2023, {"date": "2024-01-25"})
     by_report = [(f.level, len(f.record_ids)) for f in check_records(db, report.build_draft(db, 2023)) if "执法证" in f.message]
     assert by_report == [("提醒", 1)]
+
+
+def test_a_certificate_held_by_staff_who_may_not_hold_one(db):
+    records.insert_many(db, ENFORCEMENT_STAFF, [dict(name="甲", unit="队", in_post="是", staff_type="劳务派遣"), dict(name="乙", unit="队", in_post="是", staff_type="在编人员")])
+    ids = records.insert_many(db, ENFORCEMENT_CERTIFICATE, [
+        dict(holder="甲", cert_no="1", valid_from="2022-01-01", valid_until="2026-01-01"),
+        dict(holder="乙", cert_no="2", valid_from="2022-01-01", valid_until="2026-01-01"),
+    ])  # fmt: skip
+    found = [f for f in check_records(db, report.build_draft(db, 2023)) if "不得持有" in f.message]
+    assert len(found) == 1 and found[0].record_ids == (ids[0],) and found[0].level == ERROR

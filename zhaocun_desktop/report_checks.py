@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop.records import column_sql
 from zhaocun_desktop.deadlines import certificates_ending, staff_without_certificate
-from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS, STAFF_TYPES
 from zhaocun_desktop.report import PARTS, ReportDraft
 from zhaocun_desktop.values import parse_date
 
@@ -130,6 +130,11 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
         findings += certificate_findings(db, dt.date(year, 12, 31), f"{year}年底", "不计入持证人数", report_date, "成文日期后")
     else:
         findings += certificate_findings(db, certificates_as_of, "今天", "暂不能持证执法", certificates_as_of, "")
+    barred = tuple(row[0] for row in db.execute(
+        "SELECT c.id FROM enforcement_certificate AS c JOIN enforcement_staff AS s ON s.name = c.holder "
+        f"WHERE s.staff_type IN ({', '.join('?' * len(STAFF_TYPES[1:]))})", STAFF_TYPES[1:]))  # fmt: skip
+    if barred:
+        findings.append(Finding(ERROR, ENFORCEMENT_CERTIFICATE.title, f"{len(barred)}个执法证的持证人是{'、'.join(STAFF_TYPES[1:])}，这些人员不得持有行政执法证；请核对人员类别或持证人", register=ENFORCEMENT_CERTIFICATE.key, record_ids=barred))
     without = staff_without_certificate(db, certificates_as_of or dt.date(year, 12, 31))
     if without:
         findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(without)}名执法岗位人员未持证，持证率为{draft.figures['cert_rate'] or '—'}", register=ENFORCEMENT_STAFF.key, record_ids=without))
