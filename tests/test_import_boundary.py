@@ -199,7 +199,7 @@ def test_different_records_on_the_same_day_are_not_duplicates(town, tmp_path):
     # a row repeating a stored record says which record
     again = fill_template(town, ADVISOR_WORK, tmp_path / "又一份.xlsx", [rows[1], advisor_row("2023-06-13", "中汤村", "李明")])
     preview = preview_import(town, again)
-    stored = town.execute("SELECT id FROM advisor_work WHERE village = '中汤村'").fetchone()[0]
+    stored = town.execute("SELECT id FROM advisor_work WHERE village_id = (SELECT id FROM village WHERE name = '中汤村')").fetchone()[0]
     assert preview.rows[0].duplicate_of == f"与已有记录（法律顾问工作第{stored}号）相同" and not preview.rows[1].duplicate_of
 
 
