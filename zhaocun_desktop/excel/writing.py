@@ -154,8 +154,9 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     marker = book.create_sheet(MARKER_SHEET)
     marker.sheet_state = "hidden"
     marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
-    for key, value in (("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")):
-        marker.append([key, value])
+    for row, (key, value) in enumerate((("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")), start=2):
+        put(marker.cell(row, 1), key)
+        put(marker.cell(row, 2), value)  # a town named "=…" stays text here too
     marker.protection.sheet = True
 
     who = f"{village}" if village else (settings.get("town") or "")
