@@ -237,8 +237,8 @@ def insert_clean(
         f"VALUES ({', '.join('?' * len(keys))}, ?, ?, ?)"
     )
     unique = [f for f in register.fields if f.unique]
-    village_ids = _village_ids(db) if register.village_fields else {}
-    known = set(village_ids) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
+    by_name = village_ids(db) if register.village_fields else {}
+    known = set(by_name) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
     ids: list[int] = []
     with db.atomic():
         for record in cleaned:
@@ -246,7 +246,7 @@ def insert_clean(
             errors.update(_check_villages(register, record, known))
             if errors:
                 raise InvalidRecord(errors, register.labels)
-            row = _stored_values(register, record, village_ids)
+            row = stored_values(register, record, by_name)
             record_id = db.conn.execute(sql, [row.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
             ids.append(record_id)
             audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
@@ -283,7 +283,7 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
         changed = {key: value for key, value in record.items() if old.get(key) != value}
         if not changed:
             return old
-        stored = _stored_values(register, changed, _village_ids(db) if register.village_fields else {})
+        stored = stored_values(register, changed, village_ids(db) if register.village_fields else {})
         assignments = ", ".join(f"{key} = ?" for key in stored)
         db.execute(
             f"UPDATE {register.key} SET {assignments}, updated_at = ? WHERE id = ?",
@@ -493,16 +493,17 @@ def stored_columns(register: Register) -> list[str]:
     return [column for field in register.fields for column in (field.key, field.id_column) if column]
 
 
-def _village_ids(db: Database) -> dict[str, int]:
+def village_ids(db: Database) -> dict[str, int]:
+    """Each village's id by its name."""
     return {name: village_id for village_id, name in db.execute(f"SELECT id, name FROM {VILLAGE.key}")}
 
 
-def _stored_values(register: Register, record: dict, village_ids: dict[str, int]) -> dict:
+def stored_values(register: Register, record: dict, ids: dict[str, int]) -> dict:
     """``record`` as stored: a village name becomes the village's id, any other place stays text."""
     stored = dict(record)
     for field in register.village_fields:
         if field.key in record:
-            village_id = village_ids.get(record[field.key])
+            village_id = ids.get(record[field.key])
             stored[field.id_column] = village_id
             stored[field.key] = None if village_id is not None else record[field.key]
     return stored
