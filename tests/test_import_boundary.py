@@ -200,7 +200,7 @@ def test_different_records_on_the_same_day_are_not_duplicates(town, tmp_path):
     typed = records.insert(town, ADVISOR_WORK, dict(work_date="2023-06-20", advisor_type="村(居)法律顾问", advisor="王芳", village="堂沟村", work_type="走访", quantity=1))
     again = fill_template(town, ADVISOR_WORK, tmp_path / "又一份.xlsx", [rows[1], advisor_row("2023-06-13", "中汤村", "李明"), advisor_row("2023-06-20", "堂沟村", "王芳")])
     preview = preview_import(town, again)
-    stored = town.execute("SELECT id FROM advisor_work WHERE village = '中汤村'").fetchone()[0]
+    stored = town.execute("SELECT id FROM advisor_work WHERE village_id = (SELECT id FROM village WHERE name = '中汤村')").fetchone()[0]
     assert preview.rows[0].duplicate_of == f"已于 {records.now()[:10]} 从“顾问工作.xlsx”导入（法律顾问工作第{stored}号）" and not preview.rows[0].repeatable
     assert not preview.rows[1].duplicate_of
     assert preview.rows[2].duplicate_of == f"与已有记录（法律顾问工作第{typed}号）相同" and preview.rows[2].repeatable

@@ -451,7 +451,7 @@ class _RowChecker:
         bools = {f.key for f in register.fields if f.kind is Kind.BOOL}
         self.stored: dict[tuple, list[tuple[int, dict]]] = {}
         self.stored_unique: dict[str, dict] = {f.key: {} for f in self.unique}
-        for row in db.execute(f"SELECT id, {', '.join(keys)} FROM {register.key}"):
+        for row in db.execute(f"SELECT id, {', '.join(records.column_sql(register, key) for key in keys)} FROM {register.key}"):  # village names, not ids
             record = {key: (bool(value) if key in bools and value is not None else value) for key, value in zip(keys, row[1:])}
             self.stored.setdefault(self._key(record), []).append((row[0], record))
             for f in self.unique:
