@@ -153,6 +153,7 @@ class ReportView(QWidget):
     def load_year(self) -> None:
         """Fill the editors with the chosen year's texts (or those it starts from)."""
         texts = report.load_texts(self.db, self.year)
+        self._loaded_year = self.year
         self._loading = True
         for key, editor in self.editors.items():
             editor.setPlainText(texts[key])
@@ -175,6 +176,14 @@ class ReportView(QWidget):
         self.dirty = False
         self.status.setText(f"{self.year}年度的报告文字已保存。")
 
+    def autosave(self) -> bool:
+        """Save if anything changed (leaving the tab, changing the year); returns whether it saved."""
+        if not self.dirty:
+            return False
+        self.save()
+        self.status.setText(f"{self.year}年度的报告文字已自动保存。")
+        return True
+
     def _text_changed(self, *args) -> None:
         if getattr(self, "_loading", False):
             return
@@ -183,8 +192,8 @@ class ReportView(QWidget):
         self._refresh_timer.start()
 
     def _year_changed(self, *args) -> None:
-        if self.dirty:
-            self.save()  # the texts belong to the year they were written for
+        if self.dirty:  # the texts belong to the year they were written for
+            report.save_texts(self.db, self._loaded_year, self.texts())
         self.load_year()
 
     def insert_placeholder(self) -> None:
