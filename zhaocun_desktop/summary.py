@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.files import save_file
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -144,8 +145,9 @@ def build_tables(db: Database, year: int) -> list[Table]:
     return tables
 
 
-def write_summary(db: Database, year: int, path: str | Path) -> Path:
-    """Write the summary workbook for ``year`` to ``path``."""
+def write_summary(db: Database, year: int, path: str | Path, progress: Progress = None) -> Path:
+    """Write the summary workbook for ``year`` to ``path``; ``progress`` is told per sheet
+    (cancelling before the save leaves no file)."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.worksheet.pagebreak import Break
@@ -160,7 +162,9 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
-    for table in build_tables(db, year):
+    tables = build_tables(db, year)
+    for index, table in enumerate(tables):
+        step(progress, index, len(tables), table.sheet)
         sheet = book.create_sheet(table.sheet)
         columns = len(table.headers)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
@@ -214,4 +218,5 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
             sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
             sheet.add_chart(chart, f"A{last + 4}")
     book.properties.creator = settings.get("office") or "司法所台账"
+    step(progress, len(tables), len(tables), "正在保存…")
     return save_file(lambda target: book.save(target), path)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import records
 from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.excel.reading import HEADER_ROWS, Sheet, _column, read_workbook
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import check_record
@@ -270,8 +271,10 @@ def _fingerprints(db: Database, register: Register) -> set[tuple]:
     return {tuple(bool(v) if i in bools and v is not None else v for i, v in enumerate(row)) for row in rows}
 
 
-def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False) -> dict:
+def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False, progress: Progress = None) -> dict:
     """Write the preview's valid rows as one batch, in one transaction; returns counts.
+
+    ``progress`` is told every 1,000 rows; cancelling rolls the whole batch back.
 
     The same file (same SHA-256) imported again adds nothing. Rows that look like records
     already stored are skipped unless ``include_duplicates``.
@@ -289,7 +292,9 @@ def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool
             [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
         )
         batch_id = cursor.lastrowid
-        records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id)
+        records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id,
+                             progress=lambda done: step(progress, done, len(chosen), ""))  # fmt: skip
+        step(progress, len(chosen), len(chosen), "")  # the last chance to cancel: nothing is committed yet
         records.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
     message = f"已从“{preview.path.name}”导入{register.title} {len(chosen)} 条" + (f"，跳过 {skipped} 条（有问题或疑似重复）" if skipped else "") + "。"
     return {"batch_id": batch_id, "imported": len(chosen), "skipped": skipped, "message": message}

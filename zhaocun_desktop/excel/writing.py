@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
+from zhaocun_desktop.progress import Cancelled, Progress, step
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -175,26 +176,34 @@ def template_registers() -> tuple[Register, ...]:
     return tuple(r for r in REGISTERS if r.key != "village")
 
 
-def write_all_templates(db: Database, folder: str | Path) -> list[Path]:
-    """Templates for every village (registers kept by village) and the township-level ones."""
+def write_all_templates(db: Database, folder: str | Path, progress: Progress = None) -> list[Path]:
+    """Templates for every village (registers kept by village) and the township-level ones.
+
+    ``progress`` is told before each file; cancelling stops between files (those written stay).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     villages = records.village_names(db)
-    written = []
+    planned = []
     for register in template_registers():
         if register.village_field and villages:
-            for village in villages:
-                written.append(write_template(db, register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village))
+            planned += [(register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village) for village in villages]
         else:
-            written.append(write_template(db, register, folder / f"{register.title}.xlsx"))
+            planned.append((register, folder / f"{register.title}.xlsx", None))
+    written = []
+    for index, (register, path, village) in enumerate(planned):
+        step(progress, index, len(planned), path.name)
+        written.append(write_template(db, register, path, village))
+    step(progress, len(planned), len(planned), "")
     return written
 
 
-def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False) -> int:
+def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False, progress: Progress = None) -> int:
     """The records ``query`` selects, in table order, as a workbook for reading and printing.
 
     ID and phone numbers are masked unless ``reveal`` (which the audit log records). Returns
     the number of rows written. The header row is found again by the importer (round trip).
+    ``progress`` is told after each page of rows; cancelling before the save leaves no file.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -249,9 +258,15 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.append(header)
     formatters = [(index + 1, field) for index, field in enumerate(fields)]
     page = 2000
-    for offset in range(0, listing.count, page):
-        for row in listing.rows(offset, page):
-            sheet.append([_export_value(field, row[index], reveal) for index, field in formatters])
+    try:
+        for offset in range(0, listing.count, page):
+            step(progress, offset, listing.count, "")
+            for row in listing.rows(offset, page):
+                sheet.append([_export_value(field, row[index], reveal) for index, field in formatters])
+        step(progress, listing.count, listing.count, "正在保存…")
+    except Cancelled:
+        sheet.close()  # ends the sheet's half-written stream (openpyxl removes its temporary file at exit)
+        raise
     _save(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")

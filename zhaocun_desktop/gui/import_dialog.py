@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QListWidget,
+    QMessageBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -129,6 +130,16 @@ class ImportDialog(QDialog):
         self.table.setCurrentCell(row, column)
 
     def accept(self) -> None:
-        result = commit_import(self.db, self.preview, include_duplicates=self.include_duplicates.isChecked())
+        """Import in a worker thread with progress; 取消 rolls the whole file back and keeps the dialog open."""
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
+
+        include = self.include_duplicates.isChecked()
+        try:
+            result = run_job(self, "导入", f"正在导入“{self.preview.path.name}”…", self.db,
+                             lambda db, progress: commit_import(db, self.preview, include_duplicates=include, progress=progress))  # fmt: skip
+        except Cancelled:
+            QMessageBox.information(self, "已取消导入", "已取消，这个文件的记录一条也没有导入。")
+            return
         self.result_message = result["message"]
         super().accept()

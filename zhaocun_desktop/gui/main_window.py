@@ -190,13 +190,15 @@ class MainWindow(QMainWindow):
     def backup_to(self, folder: str | None = None) -> Path | None:
         """A verified backup into a folder the clerk picks (a USB stick)."""
         from zhaocun_desktop.backup import make_backup
+        from zhaocun_desktop.gui.jobs import run_job
 
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, "备份到（可选U盘）", str(Path.home()))
             if not folder:
                 return None
         try:
-            made = make_backup(self.db.conn, self.db_path, "manual", folder=Path(folder))
+            made = run_job(self, "备份", "正在备份并校验…", self.db,
+                           lambda db, progress: make_backup(db.conn, self.db_path, "manual", folder=Path(folder)), cancellable=False)  # fmt: skip
         except UserError as error:
             QMessageBox.warning(self, "备份失败", str(error))
             return None
@@ -242,13 +244,14 @@ class MainWindow(QMainWindow):
         """Preview each chosen workbook and import what the clerk confirms; returns the messages."""
         from zhaocun_desktop.excel.importing import preview_import
         from zhaocun_desktop.gui.import_dialog import ImportDialog
+        from zhaocun_desktop.gui.jobs import run_job
 
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(self, "选择村(居)报送的 Excel 文件", str(Path.home()), "Excel 表格 (*.xlsx *.xls);;所有文件 (*)")
         messages = []
         for path in paths:
-            try:
-                preview = preview_import(self.db, path)
+            try:  # reading a large file takes a while: the window keeps painting meanwhile
+                preview = run_job(self, "导入", f"正在读取“{Path(path).name}”…", self.db, lambda db, progress: preview_import(db, path), cancellable=False)
             except UserError as error:
                 QMessageBox.warning(self, "无法导入", str(error))
                 messages.append(str(error))
@@ -316,14 +319,20 @@ class MainWindow(QMainWindow):
 
     def write_every_template(self) -> None:
         from zhaocun_desktop.excel.writing import write_all_templates
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
 
         folder = QFileDialog.getExistingDirectory(self, "选择保存模板的文件夹（如U盘）", str(self._exports_folder()))
         if not folder:
             return
+        target = Path(folder) / "填报模板"
         try:
-            written = write_all_templates(self.db, Path(folder) / "填报模板")
+            written = run_job(self, "生成填报模板", "正在为各村(居)生成填报模板…", self.db, lambda db, progress: write_all_templates(db, target, progress))
         except UserError as error:
             QMessageBox.warning(self, "无法生成模板", str(error))
+            return
+        except Cancelled:
+            QMessageBox.information(self, "已取消", f"已取消。取消前生成的模板保留在“{target}”。")
             return
         QMessageBox.information(self, "已生成模板", f"已在“{Path(folder) / '填报模板'}”生成 {len(written)} 个模板，可发给各村(居)填写。")
 

@@ -254,6 +254,8 @@ class RegisterView(QWidget):
     def export(self, path: str | None = None, reveal: bool | None = None) -> int | None:
         """Export exactly the rows the table shows (search, filters, sort); returns the count."""
         from zhaocun_desktop.excel.writing import safe_file_name, write_export
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
         from zhaocun_desktop.paths import data_dir
 
         if reveal is None:
@@ -270,15 +272,23 @@ class RegisterView(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", str(folder / f"{safe_file_name(self.register.title)}.xlsx"), "Excel 工作簿 (*.xlsx)")
             if not path:
                 return None
+        query = self.model.query
         try:
-            count = write_export(self.db, self.register, path, self.model.query, reveal=reveal)
+            count = run_job(self, "导出 Excel", f"正在导出{self.register.title}…", self.db,
+                            lambda db, progress: write_export(db, self.register, path, query, reveal=reveal, progress=progress))  # fmt: skip
         except UserError as error:
             QMessageBox.warning(self, "无法导出", str(error))
             return None
+        except Cancelled:
+            self._status("已取消导出，没有生成文件。")
+            return None
+        self._status(f"已导出 {count} 条：{path}")
+        return count
+
+    def _status(self, message: str) -> None:
         window = self.window()
         if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(f"已导出 {count} 条：{path}", 15000)
-        return count
+            window.statusBar().showMessage(message, 15000)
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)

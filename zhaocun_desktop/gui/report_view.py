@@ -32,9 +32,11 @@ from zhaocun_desktop import records, report
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
 from zhaocun_desktop.gui.field_form import DateEdit, YearBox
+from zhaocun_desktop.gui.jobs import run_job
 from zhaocun_desktop.gui.records_dialog import RecordsDialog
 from zhaocun_desktop.gui.report_print import paint_report, setup_printer, write_pdf
 from zhaocun_desktop.paths import data_dir
+from zhaocun_desktop.progress import Cancelled
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.report_checks import ERROR, Finding, run_checks
 from zhaocun_desktop.report_docx import write_docx
@@ -295,9 +297,13 @@ class ReportView(QWidget):
             elif kind == "pdf":
                 save_file(lambda target: write_pdf(self.draft, str(target)), path, "PDF 阅读器")
             else:
-                write_summary(self.db, self.year, path)
+                year = self.year
+                run_job(self, "导出汇总表", f"正在生成{year}年度汇总表…", self.db, lambda db, progress: write_summary(db, year, path, progress))
         except UserError as error:
             QMessageBox.warning(self, "无法导出", str(error))
+            return None
+        except Cancelled:
+            self.status.setText("已取消导出，没有生成文件。")
             return None
         errors = sum(f.level == ERROR for f in self.findings)
         note = f"（报告自查还有 {errors} 个错误，请查看）" if errors and kind != "xlsx" else ""
