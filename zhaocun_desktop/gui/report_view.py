@@ -257,7 +257,10 @@ class ReportView(QWidget):
             self.editors[finding.part].setFocus()
         elif finding.register:
             register = REGISTERS_BY_KEY[finding.register]
-            RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self).exec()
+            dialog = RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self, db=self.db)
+            dialog.exec()
+            if dialog.edited:
+                self.refresh()
 
     def show_records_behind(self, row: int) -> None:
         item = (*fig.FIGURES, *fig.RATES)[row]
@@ -265,7 +268,10 @@ class ReportView(QWidget):
         rows = fig.records_behind(self.db, item, self.year)
         heading = f"{item.label}（{self.year}年）：{fig.display(item, self.draft.figures[item.key]) or 0}。"
         heading += f"口径：{fig.describe(item)}。"
-        RecordsDialog(register, rows, heading, self).exec()
+        dialog = RecordsDialog(register, rows, heading, self, db=self.db)
+        dialog.exec()
+        if dialog.edited:
+            self.refresh()
 
     # -- output -------------------------------------------------------------------
 
