@@ -1,5 +1,5 @@
-"""The year at a glance for the 总览 tab: month trend against the previous year, the dispute
-type mix, the outcome split and the villages with most cases.
+"""A period at a glance for the 总览 tab: month trend of its year against the previous year,
+the dispute type mix, the outcome split and the villages with most cases.
 
 Every count uses the same year condition as the report figures (``summary._grouped`` over
 ``figures``), so the pictures add up to the report's numbers.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
 from zhaocun_desktop.summary import _grouped
 
@@ -23,7 +24,8 @@ TOP_VILLAGES = 10
 
 @dataclass(frozen=True)
 class YearPicture:
-    """What the 总览 pictures show for ``year``: lists of (label, count) in display order."""
+    """What the 总览 pictures show: lists of (label, count) in display order. The months are of
+    ``year`` (the period's year); the mix, outcomes and villages are of the period itself."""
 
     year: int
     months: list[int]  # twelve counts, January first
@@ -34,7 +36,8 @@ class YearPicture:
 
     @property
     def cases(self) -> int:
-        return sum(self.months)
+        """The period's cases (every case has one outcome, 未填写 included)."""
+        return sum(count for _, count in self.outcomes)
 
 
 def month_counts(db: Database, register: Register, year: int) -> list[int]:
@@ -53,9 +56,11 @@ def ranked(counts: dict, limit: int | None = None) -> list[tuple[str, int]]:
     return pairs[:limit] if limit else pairs
 
 
-def year_picture(db: Database, year: int, trend: Register = MEDIATION_CASE) -> YearPicture:
-    """The pictures of ``year``; the month trend is of ``trend`` (the mix, outcome and villages are of the cases)."""
-    outcomes = _grouped(db, MEDIATION_CASE, year, "result")
+def year_picture(db: Database, period: Period | int, trend: Register = MEDIATION_CASE) -> YearPicture:
+    """The pictures of ``period`` (a year, quarter, month or range); the month trend is of ``trend``
+    over the period's (last) year, the mix, outcomes and villages are of the period's cases."""
+    year = Period.of(period).end.year
+    outcomes = _grouped(db, MEDIATION_CASE, period, "result")
     split = [(result, int(outcomes.get(result, 0))) for result in MEDIATION_RESULTS]
     blank = sum(int(count) for result, count in outcomes.items() if result not in MEDIATION_RESULTS)
     if blank:
@@ -64,17 +69,17 @@ def year_picture(db: Database, year: int, trend: Register = MEDIATION_CASE) -> Y
         year=year,
         months=month_counts(db, trend, year),
         months_before=month_counts(db, trend, year - 1),
-        types=ranked(_grouped(db, MEDIATION_CASE, year, "dispute_type")),
+        types=ranked(_grouped(db, MEDIATION_CASE, period, "dispute_type")),
         outcomes=split,
-        villages=ranked(_grouped(db, MEDIATION_CASE, year, "village"), TOP_VILLAGES),
+        villages=ranked(_grouped(db, MEDIATION_CASE, period, "village"), TOP_VILLAGES),
     )
 
 
-def cases_of(db: Database, year: int, field: str, label: str) -> list[dict]:
-    """The year's cases behind one bar or share: ``field`` (village, dispute_type, result) equal to ``label``."""
+def cases_of(db: Database, period: Period | int, field: str, label: str) -> list[dict]:
+    """The period's cases behind one bar or share: ``field`` (village, dispute_type, result) equal to ``label``."""
     from zhaocun_desktop import figures as fig
 
-    rows = fig.records_behind(db, fig.BY_KEY["cases"], year)
+    rows = fig.records_behind(db, fig.BY_KEY["cases"], period)
     if label == NOT_FILLED:
         return [row for row in rows if row.get(field) in (None, "") or (field == "result" and row[field] not in MEDIATION_RESULTS)]
     return [row for row in rows if row.get(field) == label]

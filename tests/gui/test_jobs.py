@@ -79,7 +79,7 @@ def test_a_job_runs_off_the_window_thread_and_returns_its_result(qtbot, open_win
 def test_errors_of_the_job_reach_the_caller(qtbot, open_window, tmp_path):
     window = open_window(demo=True)
     year = records.settings(window.db)["report_year"]
-    with pytest.raises(UserError, match="无法保存"):
+    with pytest.raises(UserError, match="没有这个文件夹"):
         run_job(window, "导出汇总表", "正在生成…", window.db,
                 lambda db, progress: write_summary(db, year, tmp_path / "没有这个文件夹" / "x.xlsx", progress))  # fmt: skip
 

@@ -22,7 +22,7 @@ def test_charts_show_the_years_counts(qtbot, open_window):
     window = open_window(demo=True)
     view = window.overview_view
     view.resize(1300, 760)
-    picture = overview.year_picture(window.db, view.year)
+    picture = overview.year_picture(window.db, view.period)
     assert view.month_chart.series[0][1] == picture.months and view.month_chart.series[1][1] == picture.months_before
     assert sum(picture.months) == view.figures["cases"]
     assert view.type_chart.items == picture.types and view.village_chart.items == picture.villages
@@ -30,7 +30,7 @@ def test_charts_show_the_years_counts(qtbot, open_window):
     assert BLUE.name() in _colors(view.month_chart)  # the line is painted
     view.trend_box.setCurrentIndex(view.trend_box.findData(PUBLICITY_EVENT.key))
     assert sum(view.month_chart.series[0][1]) == view.figures["publicity_events"]
-    view.year_box.setValue(view.year - 30)  # a year with nothing: the charts say so instead of drawing
+    view.period_picker.year.setValue(view.period.end.year - 30)  # a year with nothing: the charts say so instead of drawing
     assert not view.month_chart.has_data() and not view.type_chart.has_data()
 
 
@@ -95,6 +95,6 @@ def test_a_click_on_a_village_bar_lists_its_cases(qtbot, open_window, when_modal
     state = when_modal(lambda dialog: (seen.update(rows=dialog.table.rowCount(), title=dialog.windowTitle()), dialog.reject()))
     qtbot.mouseClick(view.village_chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     qtbot.waitUntil(lambda: state["done"])
-    behind = fig.records_behind(window.db, fig.BY_KEY["cases"], view.year)
+    behind = fig.records_behind(window.db, fig.BY_KEY["cases"], view.period)
     assert seen["rows"] == count == sum(row["village"] == village for row in behind)
     assert village in seen["title"] or "调解案件" in seen["title"]

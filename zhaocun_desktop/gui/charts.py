@@ -35,7 +35,7 @@ class Chart(QWidget):
         self.title = title
         self.empty_text = "本年度暂无记录"
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(300, 200)
+        self.setMinimumSize(110, 100)  # the window must still shrink to a small screen
         self.setMouseTracking(True)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)

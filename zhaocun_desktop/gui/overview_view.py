@@ -1,13 +1,14 @@
-"""The 总览 tab: the year as pictures (month trend against last year, type mix, outcome split,
-villages with most cases), the key figures beside last year's, and what needs attention.
-Every item needing attention, and every bar, opens the records behind it."""
+"""The 总览 tab: the period as pictures (month trend against last year, type mix, outcome split,
+villages with most cases), the key figures beside the same period a year before, what is due,
+and what needs attention. Every item in those lists, and every bar, opens its records."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -27,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import overview, records, report
+from zhaocun_desktop.due import DueItem, due_items, overdue_count
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart
-from zhaocun_desktop.gui.field_form import YearBox
+from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.registers import MEDIATION_CASE
 from zhaocun_desktop.report_checks import Finding, check_records
@@ -40,30 +44,38 @@ KEY_FIGURES = (
     "publicity_events", "node_events", "school_police_events", "exams", "posts", "certified", "cert_rate", "trainings",
     "gov_contracts", "gov_consultations", "visited_villages", "visit_people", "lawsuits", "village_rules", "advisor_disputes",
     "consultation_people", "legal_aid_referrals", "meetings", "cases", "cases_success", "success_rate", "village_cases",
-    "town_cases", "cases_open", "petitions", "petition_on_time_rate", "to_beijing", "to_province", "to_city",
+    "town_cases", "cases_open", "petitions", "petition_on_time_rate", "petition_satisfaction_rate", "to_beijing", "to_province", "to_city",
 )  # fmt: skip
 UNITS = {"mediation_case": "件", "publicity_event": "场次", "advisor_work": "条", "petition": "件"}
 
 
-class OverviewView(QWidget):
-    """Shows ``picture`` (overview.YearPicture), ``figures`` (this year) and ``previous``; ``findings``
-    are the items needing attention. Everything is re-read by ``refresh``.
-    """
+def _year_earlier(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
-    def __init__(self, db: Database, parent=None):
+
+class OverviewView(QWidget):
+    """Shows ``picture`` (overview.YearPicture), ``figures`` (this period) and ``previous`` side by
+    side, ``due`` (as of ``today``, the computer's date unless a test sets it) and ``findings``;
+    refreshed by ``refresh``."""
+
+    records_changed = Signal(str)  # a record opened from the due list, a finding or a chart was saved
+
+    def __init__(self, db: Database, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.db = db
-        self.findings: list[Finding] = []
+        self.today = today
+        self.due: list[DueItem] = []
         self.setObjectName("view_overview")
-        self.year_box = YearBox(records.settings(db)["report_year"])
-        self.year_box.setObjectName("overview_year")
-        self.year_box.valueChanged.connect(self.refresh)
+        self.period_picker = PeriodPicker(records.settings(db)["report_year"])
+        self.period_picker.setObjectName("overview_period")
+        self.period_picker.changed.connect(self.refresh)
+        self.findings: list[Finding] = []
         self.trend_box = QComboBox()
         self.trend_box.setObjectName("trend_register")
+        self.trend_box.setToolTip("月度走势显示哪本台账")
         for register in overview.TREND_REGISTERS:
             self.trend_box.addItem(register.title, register.key)
         self.trend_box.currentIndexChanged.connect(self.refresh)
-
         self.month_chart = MonthChart("月度走势")
         self.month_chart.setObjectName("chart_months")
         self.type_chart = BarChart("纠纷类型")
@@ -75,45 +87,58 @@ class OverviewView(QWidget):
         self.type_chart.activated.connect(lambda label: self.show_cases("dispute_type", label))
         self.outcome_chart.activated.connect(lambda label: self.show_cases("result", label))
         self.village_chart.activated.connect(lambda label: self.show_cases("village", label))
+        for chart in (self.type_chart, self.outcome_chart, self.village_chart):
+            chart.setToolTip("点击柱条或图例，查看对应的调解案件")
         pictures = QWidget()
         grid = QGridLayout(pictures)
         grid.setContentsMargins(0, 4, 0, 0)
         grid.setSpacing(8)
-        grid.addWidget(self.month_chart, 0, 0)
-        grid.addWidget(self.outcome_chart, 0, 1)
-        grid.addWidget(self.type_chart, 1, 0)
-        grid.addWidget(self.village_chart, 1, 1)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel("月度走势显示"))
+        choice.addWidget(self.trend_box)
+        choice.addStretch(1)
+        grid.addLayout(choice, 0, 0, 1, 2)
+        grid.addWidget(self.month_chart, 1, 0)
+        grid.addWidget(self.outcome_chart, 1, 1)
+        grid.addWidget(self.type_chart, 2, 0)
+        grid.addWidget(self.village_chart, 2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-
         self.table = QTableWidget(len(KEY_FIGURES), 5)
         self.table.setObjectName("overview_table")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.attention = QListWidget()
+        self.attention.setWordWrap(True)
+        self.attention.setObjectName("attention")
+        self.attention.setToolTip("双击打开相关记录")
+        self.attention.itemActivated.connect(self.open_item)
         self.left_tabs = QTabWidget()
         self.left_tabs.setObjectName("overview_tabs")
         self.left_tabs.addTab(pictures, "图表")
         self.left_tabs.addTab(self.table, "数字对比")
-
-        self.attention = QListWidget()
-        self.attention.setWordWrap(True)
-        self.attention.setObjectName("attention")
-        self.attention.itemActivated.connect(self.open_item)
         top = QHBoxLayout()
-        top.addWidget(QLabel("年度"))
-        top.addWidget(self.year_box)
-        top.addSpacing(16)
-        top.addWidget(QLabel("月度走势"))
-        top.addWidget(self.trend_box)
+        top.addWidget(self.period_picker)
         top.addStretch(1)
-        top.addWidget(QLabel("点击柱条或图例可查看对应案件"))
+        self.summary_button = QPushButton("导出本期汇总表…")
+        self.summary_button.setObjectName("overview_summary")
+        self.summary_button.clicked.connect(lambda: self.export_summary())
+        top.addWidget(self.summary_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.due_label = QLabel("到期事项")
+        self.due_list = QListWidget()
+        self.due_list.setWordWrap(True)
+        self.due_list.setObjectName("due_list")
+        self.due_list.setToolTip("双击打开对应记录")
+        self.due_list.itemActivated.connect(self.open_due_item)
+        right_layout.addWidget(self.due_label)
+        right_layout.addWidget(self.due_list, 3)
         right_layout.addWidget(QLabel("需要处理的事项（双击打开相关记录）"))
-        right_layout.addWidget(self.attention)
+        right_layout.addWidget(self.attention, 2)
         splitter = QSplitter()
         splitter.addWidget(self.left_tabs)
         splitter.addWidget(right)
@@ -125,41 +150,14 @@ class OverviewView(QWidget):
         layout.addWidget(splitter, 1)
         self.refresh()
 
-    @property
-    def year(self) -> int:
-        return self.year_box.value()
-
-    def refresh(self) -> None:
-        year = self.year
-        draft = report.build_draft(self.db, year)
-        self.figures = draft.figures
-        self.previous = fig.yearly_figures(self.db, year - 1)
-        self._fill_pictures(year)
-        self._fill_table(year)
-        self.attention.clear()
-        self.findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
-        for finding in self.findings:
-            item = QListWidgetItem(str(finding))
-            item.setData(Qt.ItemDataRole.UserRole, finding)
-            item.setToolTip("双击打开相关记录" if finding.register and finding.record_ids else "")
-            self.attention.addItem(item)
-        if not self.findings:
-            self.attention.addItem("暂无需要处理的事项。")
-
-    def _fill_pictures(self, year: int) -> None:
-        trend = REGISTERS_BY_KEY[self.trend_box.currentData()]
-        self.picture = overview.year_picture(self.db, year, trend)
-        self.month_chart.title = f"{trend.title}月度走势（{year}年与{year - 1}年）"
-        self.month_chart.set_series([(f"{year}年", self.picture.months), (f"{year - 1}年", self.picture.months_before)], UNITS.get(trend.key, "条"))
-        self.type_chart.title = f"{year}年纠纷类型"
-        self.type_chart.set_items(self.picture.types)
-        self.outcome_chart.title = f"{year}年调解结果"
-        self.outcome_chart.set_items(self.picture.outcomes)
-        self.village_chart.title = f"{year}年案件最多的村(居)（前{overview.TOP_VILLAGES}名）"
-        self.village_chart.set_items(self.picture.villages)
-
-    def _fill_table(self, year: int) -> None:
-        self.table.setHorizontalHeaderLabels(["项目", f"{year}年", f"{year - 1}年", "增减", "所属工作"])
+    def refresh(self, *args) -> None:
+        period = self.period_picker.period()
+        before = fig.Period(_year_earlier(period.start), _year_earlier(period.end))  # the same period a year before
+        draft = report.build_draft(self.db, period.end.year)  # the year's report: its checks below
+        self.figures = draft.figures if period.is_year else fig.period_figures(self.db, period)
+        self.previous = fig.period_figures(self.db, before)
+        self._fill_pictures(period)
+        self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
         for row, key in enumerate(KEY_FIGURES):
             item = fig.BY_KEY[key]
             now, before = self.figures[key], self.previous[key]
@@ -175,11 +173,91 @@ class OverviewView(QWidget):
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.attention.clear()
+        self.findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
+        for finding in self.findings:
+            item = QListWidgetItem(str(finding))
+            item.setData(Qt.ItemDataRole.UserRole, finding)
+            self.attention.addItem(item)
+        if not self.findings:
+            self.attention.addItem("暂无需要处理的事项。")
+        self.refresh_due()
 
-    # -- opening records ---------------------------------------------------------
+    @property
+    def period(self) -> fig.Period:
+        return self.period_picker.period()
+
+    def _fill_pictures(self, period: fig.Period) -> None:
+        trend = REGISTERS_BY_KEY[self.trend_box.currentData()]
+        self.picture = overview.year_picture(self.db, period, trend)
+        year = self.picture.year
+        self.month_chart.title = f"{trend.title}月度走势（{year}年与{year - 1}年）"
+        self.month_chart.set_series([(f"{year}年", self.picture.months), (f"{year - 1}年", self.picture.months_before)], UNITS.get(trend.key, "条"))
+        self.type_chart.title = f"{period.label}纠纷类型"
+        self.type_chart.set_items(self.picture.types)
+        self.outcome_chart.title = f"{period.label}调解结果"
+        self.outcome_chart.set_items(self.picture.outcomes)
+        self.village_chart.title = f"{period.label}案件最多的村(居)（前{overview.TOP_VILLAGES}名）"
+        self.village_chart.set_items(self.picture.villages)
+
+    def refresh_due(self) -> None:
+        """The list of what is due as of today, most urgent first; each row opens its record."""
+        today = self.today or dt.date.today()
+        self.due = due_items(self.db, today)
+        self.due_list.clear()
+        overdue = overdue_count(self.due, today)
+        self.due_label.setText(f"到期事项（截至{today.year}年{today.month}月{today.day}日，共{len(self.due)}项，已逾期{overdue}项；双击打开记录）")
+        for item in self.due:
+            row = QListWidgetItem(item.line(today))
+            row.setData(Qt.ItemDataRole.UserRole, item)
+            if item.due < today:
+                row.setForeground(Qt.GlobalColor.darkRed)
+            self.due_list.addItem(row)
+        if not self.due:
+            self.due_list.addItem("没有到期或逾期的事项。")
+
+    def export_summary(self, path: str | None = None) -> Path | None:
+        """Write the summary workbook of the chosen period (asks where unless ``path`` is given)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from zhaocun_desktop.errors import UserError
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.paths import data_dir
+        from zhaocun_desktop.progress import Cancelled
+        from zhaocun_desktop.summary import period_name, write_summary
+
+        try:
+            period = self.period_picker.period()
+            if path is None:
+                folder = data_dir() / "导出"
+                folder.mkdir(parents=True, exist_ok=True)
+                stem = f"{records.settings(self.db).get('town') or ''}{period_name(period)}法治政府建设汇总表"
+                path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", str(folder / f"{stem}.xlsx"), "Excel 工作簿 (*.xlsx)")
+                if not path:
+                    return None
+            target = Path(path) if str(path).lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+            return run_job(self, "导出汇总表", f"正在生成{period.label}汇总表…", self.db, lambda db, progress: write_summary(db, period, target, progress))
+        except UserError as error:
+            QMessageBox.warning(self, "无法导出", str(error))
+            return None
+        except Cancelled:
+            return None
+
+    def open_due_item(self, row: QListWidgetItem) -> None:
+        """Open the record behind a due item for editing; refresh when it was saved."""
+        from zhaocun_desktop.gui.record_dialog import RecordDialog
+        from zhaocun_desktop.registers import BY_KEY
+
+        item: DueItem | None = row.data(Qt.ItemDataRole.UserRole)
+        if item is None:
+            return
+        dialog = RecordDialog(self.db, BY_KEY[item.register], item.record_id, self)
+        if dialog.exec():
+            self.refresh_due()
+            self.records_changed.emit(item.register)
 
     def open_item(self, item: QListWidgetItem) -> None:
-        """Open the records an item points at: one record in its edit dialog, several in a list."""
+        """Open the records a finding points at: one record in its edit dialog, several in a list."""
         finding: Finding | None = item.data(Qt.ItemDataRole.UserRole)
         if finding is None or not finding.register or not finding.record_ids:
             return
@@ -192,13 +270,16 @@ class OverviewView(QWidget):
             edited = self._show_records(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message)
         if edited:
             self.refresh()
+            self.records_changed.emit(register.key)
 
     def show_cases(self, field: str, label: str) -> None:
-        """The year's cases behind one bar (a village, a dispute type, an outcome)."""
-        rows = overview.cases_of(self.db, self.year, field, label)
-        heading = f"{self.year}年{MEDIATION_CASE.field(field).label}为“{label}”的调解案件：{len(rows)} 件。"
+        """The period's cases behind one bar or share (a village, a dispute type, an outcome)."""
+        period = self.period
+        rows = overview.cases_of(self.db, period, field, label)
+        heading = f"{period.label}{MEDIATION_CASE.field(field).label}为“{label}”的调解案件：{len(rows)} 件。"
         if rows and self._show_records(MEDIATION_CASE, rows, heading):
             self.refresh()
+            self.records_changed.emit(MEDIATION_CASE.key)
 
     def _show_records(self, register, rows: list[dict], heading: str) -> bool:
         from zhaocun_desktop.gui.records_dialog import RecordsDialog
