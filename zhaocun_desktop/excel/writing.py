@@ -293,7 +293,6 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.worksheet.worksheet import Worksheet
 
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
-    settings = records.settings(db)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
     fields = register.fields
@@ -314,15 +313,10 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         cell.font = font
         return cell
 
+    from zhaocun_desktop.listing import listing_title  # listing reads this module
+
     listing = RecordList(db, register, query, register.keys)
-    filters = []
-    if query.year:
-        filters.append(f"{query.year}年")
-    if query.village:
-        filters.append(query.village)
-    if query.search.strip():
-        filters.append(f"含“{query.search.strip()}”")
-    title = f"{settings.get('town') or ''}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
+    title = listing_title(db, register, query)
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
     sensitive = any(f.sensitive for f in fields)
     if sensitive and reveal:

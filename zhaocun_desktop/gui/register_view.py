@@ -88,9 +88,10 @@ class RegisterView(QWidget):
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
+        self.print_action = self._action("打印…", "Ctrl+P", lambda: self.print_list(), "打印当前列表（含筛选条件），先显示打印预览（Ctrl+P）")
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             toolbar.addAction(action)
 
         self.search_box = QLineEdit()
@@ -285,6 +286,28 @@ class RegisterView(QWidget):
         self._status(f"已导出 {count} 条：{path}")
         return count
 
+    def print_list(self, open_dialog: bool = True):
+        """Print the rows the table shows (search, filters, sort) after a preview; numbers stay
+        masked unless 显示完整号码 is on. Returns the preview dialog (shown when ``open_dialog``)."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from zhaocun_desktop.gui.list_print import paint_list, setup_list_printer
+        from zhaocun_desktop.listing import printed_list
+
+        document = printed_list(self.db, self.register, self.model.query, reveal=self.reveal_box.isChecked())
+        self._printer = printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the dialog keeps only a pointer to it
+        printer.setDocName(document.title)
+        setup_list_printer(printer)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setObjectName("list_print_preview")
+        dialog.setWindowTitle(f"打印预览：{document.title}（{len(document.rows)} 条）")
+        dialog.paintRequested.connect(lambda target: paint_list(target, document))
+        dialog.resize(1100, 760)
+        dialog.document = document  # what is being printed (tests and the status line read it)
+        if open_dialog:
+            dialog.exec()
+        return dialog
+
     def _status(self, message: str) -> None:
         window = self.window()
         if hasattr(window, "statusBar"):
@@ -292,7 +315,7 @@ class RegisterView(QWidget):
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
