@@ -102,3 +102,37 @@ def test_cancelled_export_from_a_list_writes_no_file(qtbot, open_window, tmp_pat
     assert view.export(str(out / "调解案件.xlsx"), reveal=False) is None
     assert list(out.iterdir()) == []
     assert "已取消" in window.statusBar().currentMessage()
+
+
+def test_cancelled_import_writes_nothing_and_keeps_the_preview_open(qtbot, open_window, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from zhaocun_desktop.excel.importing import batches, preview_import
+    from zhaocun_desktop.gui.import_dialog import ImportDialog
+
+    window = open_window()
+    book = openpyxl.Workbook()
+    book.active.append(["受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "调解结果"])
+    book.active.append([dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里", "张三与李四", "调解中"])
+    book.save(tmp_path / "赵村村.xlsx")
+    dialog = ImportDialog(window.db, preview_import(window.db, tmp_path / "赵村村.xlsx"), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    progress_seen = when_shown(QProgressDialog, lambda d: True, lambda d: click(d, "取消"))
+    told = when_shown(QMessageBox, lambda d: True, lambda box: box.accept())
+    original = jobs._Worker.progress
+
+    def after_the_click(self, done, total, text):
+        """One row imports at once: its only safe point (before the commit) waits for 取消."""
+        while not progress_seen["done"]:
+            time.sleep(0.01)
+        original(self, done, total, text)
+
+    monkeypatch.setattr(jobs._Worker, "progress", after_the_click)
+    dialog.accept()
+    assert progress_seen["done"] and told["done"]
+    assert dialog.isVisible() and dialog.result() == 0
+    assert records.count(window.db, MEDIATION_CASE) == 0 and batches(window.db) == []
+    monkeypatch.setattr(jobs._Worker, "progress", original)
+    dialog.accept()  # the clerk tries again: now it imports
+    assert records.count(window.db, MEDIATION_CASE) == 1
