@@ -89,6 +89,8 @@ class RegisterView(QWidget):
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
         self.print_action = self._action("打印…", "Ctrl+P", lambda: self.print_list(), "打印当前列表（含筛选条件），先显示打印预览（Ctrl+P）")
+        self.history_action = QAction("操作记录…", self)  # context menu only: who changed what, old and new values
+        self.history_action.triggered.connect(lambda: self.show_history())
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
@@ -205,6 +207,13 @@ class RegisterView(QWidget):
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [record_id for record_id in map(self.model.record_id, rows) if record_id is not None]
 
+    def show_history(self) -> None:
+        """操作记录 of the selected record (of the whole register when none or several are selected)."""
+        from zhaocun_desktop.gui.audit_view import AuditLogDialog
+
+        ids = self.selected_ids()
+        AuditLogDialog(self.db, self, self.register.key, ids[0] if len(ids) == 1 else None).exec()
+
     def add_record(self) -> None:
         dialog = RecordDialog(self.db, self.register, parent=self)
         if dialog.exec():
@@ -315,7 +324,7 @@ class RegisterView(QWidget):
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action, self.history_action):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
