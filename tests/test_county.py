@@ -1,217 +1,117 @@
-"""The township's data package and the county roll-up, on three real demo townships."""
+"""The county's tables: categories × outcomes agree with the figures, periods add up, one page each, ≥ 9 pt."""
 
-from __future__ import annotations
-
-import json
+import datetime as dt
 import re
 import shutil
 import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from zhaocun_desktop import county, records
-from zhaocun_desktop.db import SCHEMA_VERSION, open_db
-from zhaocun_desktop.demo import build_demo
-from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.figures import FIGURES, RATES, RateValue, yearly_figures
-from zhaocun_desktop.package import package_registers, read_package, write_package
-from zhaocun_desktop.registers import MEDIATION_CASE
+from report_data import case, fill_known_ledger
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop import records
+from zhaocun_desktop.cli import main
+from zhaocun_desktop.county import BODY_PT, build_county_tables, write_county_workbook
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.figures import Period
+from zhaocun_desktop.registers import DISPUTE_TYPE_NATIONAL, DISPUTE_TYPES, MEDIATION_CASE, NATIONAL_DISPUTE_TYPES
 
-YEAR = 2023
-TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))
-
-
-@pytest.fixture(scope="module")
-def townships(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("towns")
-    paths = {}
-    for town, seed in TOWNS:
-        paths[town] = folder / f"{town}.db"
-        build_demo(paths[town], year=YEAR, seed=seed, town=None if town == "赵村镇" else town)
-    return paths
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.fixture
-def packages(townships, tmp_path) -> dict[str, Path]:
-    made = {}
-    for town, path in townships.items():
-        db = open_db(path)
-        made[town] = write_package(db, YEAR, tmp_path / f"{town}.zip")
-        db.close()
-    return made
+def test_every_local_type_maps_to_one_of_the_fifteen():
+    assert len(NATIONAL_DISPUTE_TYPES) == 15
+    assert set(DISPUTE_TYPE_NATIONAL) == set(DISPUTE_TYPES) and set(DISPUTE_TYPE_NATIONAL.values()) <= set(NATIONAL_DISPUTE_TYPES)
 
 
-def _counts(db) -> tuple:
-    return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("package", "package_figure", "package_record", "audit_log"))
+def test_mediation_table_agrees_with_the_figures(db):
+    fill_demo(db)
+    records.insert_many(db, MEDIATION_CASE, [case("2023-11-02", "赵村村", "村调委会", "调解中", dispute_type="土地承包")])
+    for period in (Period.year(2023), Period.quarter(2023, 4), Period(dt.date(2023, 9, 26), dt.date(2023, 12, 25))):
+        figures = fig.period_figures(db, period)
+        table = build_county_tables(db, period)[0]
+        assert [row[0] for row in table.rows] == list(NATIONAL_DISPUTE_TYPES)
+        total = table.totals()
+        assert total[1:5] == [figures["cases"], figures["cases_success"], figures["cases"] - figures["cases_success"] - figures["cases_open"], figures["cases_open"]]
+        assert total[7] == figures["judicial_confirmations"] and total[9] == pytest.approx(figures["case_amount"])
+        for row in table.rows:
+            assert row[1] == row[2] + row[3] + row[4], row[0]  # every case has one outcome
+            assert row[5] + row[6] <= row[2]  # agreements only for settled cases
+    land = next(row for row in build_county_tables(db, Period.month(2023, 11))[0].rows if row[0] == "山林土地")
+    assert land[4] >= 1  # the 土地承包 case is counted as 山林土地
 
 
-def test_demo_townships_differ(townships):
-    villages, figures = [], []
-    for path in townships.values():
-        db = open_db(path)
-        villages.append(frozenset(records.village_names(db)))
-        figures.append(yearly_figures(db, YEAR).values["cases"])
-        assert records.settings(db)["town"] == path.stem
-        db.close()
-    assert len(set(villages)) == 3 and not (villages[0] & villages[1])
-    assert len(set(figures)) > 1
+def test_quarters_add_up_to_the_year_in_every_table(db):
+    fill_demo(db)
+    year = [t.totals() if t.total else [r[1] for r in t.rows] for t in build_county_tables(db, 2023)]
+    quarters = [[t.totals() if t.total else [r[1] for r in t.rows] for t in build_county_tables(db, p)] for p in Period.year(2023).quarters()]
+    for index in (0, 2, 3):  # 人民调解, 普法, 法律顾问: every column is a count or a sum
+        for column in range(1, len(year[index])):
+            assert sum(q[index][column] for q in quarters) == pytest.approx(year[index][column]), (index, column)
+    for row in range(3):  # 排查: counts of the period
+        assert sum(q[1][row] for q in quarters) == year[1][row]
 
 
-def test_package_holds_the_year_masked_with_a_manifest(townships, packages):
-    package = read_package(packages["赵村镇"])
-    assert package.township == "赵村镇" and package.year == YEAR
-    assert package.manifest["schema_version"] == SCHEMA_VERSION and package.manifest["personal_data"] == "masked"
-    db = open_db(townships["赵村镇"])
-    assert {r.key for r in package_registers(db)} == set(package.records)
-    cases = package.records[MEDIATION_CASE.key]
-    assert len(cases) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
-    ids = [case["id_number"] for case in cases if case.get("id_number")]
-    assert ids and all("*" in number for number in ids)
-    assert package.figures["cases"] == yearly_figures(db, YEAR).values["cases"]
-    assert any("上报数据包" in (row["note"] or "") and "遮盖" in row["note"] for row in records.audit_rows(db, "package"))
-    db.close()
+def test_workbook_heading_and_print_setup(db, tmp_path):
+    fill_known_ledger(db)
+    path = write_county_workbook(db, Period.quarter(2023, 4), tmp_path / "县局.xlsx", today=dt.date(2024, 1, 3))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["人民调解", "排查预防", "普法", "法律顾问", "行政执法"]
+    for sheet in book.worksheets:
+        heading = sheet["A2"].value
+        assert "填报单位：赵村镇司法所" in heading and "2023年第四季度" in heading and "截止日期：2023年12月31日" in heading
+        assert sheet.print_title_rows == "$3:$3"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert min(cell.font.sz for row in sheet.iter_rows() for cell in row if cell.value is not None) >= 9
+        assert any("填报日期：2024年1月3日" in str(c.value) for row in sheet.iter_rows() for c in row)
+    assert book["人民调解"].page_setup.orientation == "landscape"
 
 
-def test_full_personal_data_only_when_chosen_and_audited(townships, tmp_path):
-    db = open_db(townships["中汤镇"])
-    path = write_package(db, YEAR, tmp_path / "full.zip", reveal=True)
-    full = read_package(path)
-    numbers = [case["id_number"] for case in full.records[MEDIATION_CASE.key] if case.get("id_number")]
-    assert numbers and all(re.fullmatch(r"\d{17}[\dX]", number) for number in numbers)
-    assert "完整" in records.audit_rows(db, "package")[-1]["note"]
-    db.close()
+def test_cli_stats(db, db_path, tmp_path, capsys):
+    fill_known_ledger(db)
+    out = tmp_path / "报表.xlsx"
+    assert main(["stats", "--db", str(db_path), "--from", "2023-09-26", "--to", "2023-12-25", "--out", str(out)]) == 0
+    assert "截止2023年12月25日" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(out)["人民调解"]
+    assert "截止日期：2023年12月25日" in sheet["A2"].value
+    total = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
+    assert total[1] == fig.period_figures(db, Period(dt.date(2023, 9, 26), dt.date(2023, 12, 25)))["cases"]
 
 
-def test_roll_up_of_three_townships_adds_up(townships, packages, tmp_path):
-    db = county.open_county(tmp_path / "county.db")
-    outcomes = county.roll_up(db, list(packages.values()))
-    assert [o.action for o in outcomes] == ["added"] * 3
-    total = county.county_figures(db, YEAR)
-    expected: dict = {}
-    case_rows = 0
-    for path in townships.values():
-        town = open_db(path)
-        case_rows += records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR))
-        for key, value in yearly_figures(town, YEAR).values.items():
-            if isinstance(value, RateValue):
-                before = expected.get(key, (0, 0))
-                expected[key] = (before[0] + value.numerator, before[1] + value.denominator)
-            else:
-                expected[key] = expected.get(key, 0) + value
-        town.close()
-    assert set(expected) == {f.key for f in FIGURES} | {r.key for r in RATES}
-    assert total == expected
-    assert county.townships(db, YEAR) == sorted(packages)
-    rows = county.township_records(db, YEAR, MEDIATION_CASE.key)
-    assert len(rows) == case_rows
-    assert {row["township"] for row in rows} == set(packages)
-
-    out = county.write_county_summary(db, YEAR, tmp_path / "全县汇总.xlsx")
-    sheet = openpyxl.load_workbook(out).active
-    header = [cell.value for cell in sheet[2]]
-    assert header[2:] == [*sorted(packages), county.COUNTY_TOTAL]
-    for row in sheet.iter_rows(min_row=3, max_row=2 + len(FIGURES), values_only=True):
-        figure = next(f for f in FIGURES if f.label == row[0])
-        assert row[-1] == expected[figure.key] == sum(row[2:-1])
-    db.close()
+def render(paths: list[Path], folder: Path) -> None:
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{folder / 'lo'}", "--convert-to", "pdf", "--outdir", str(folder), *map(str, paths)],
+                   capture_output=True, timeout=240, check=True)  # fmt: skip
 
 
-def test_the_same_package_twice_adds_nothing(packages, tmp_path):
-    db = county.open_county(tmp_path / "county.db")
-    county.roll_up(db, [packages["赵村镇"]])
-    before = _counts(db)
-    copy = shutil.copy(packages["赵村镇"], tmp_path / "又发了一次.zip")
-    outcomes = county.roll_up(db, [packages["赵村镇"], copy])
-    assert [o.action for o in outcomes] == ["skipped", "skipped"]
-    assert _counts(db) == before
-    db.close()
+def word_heights(pdf: Path) -> list[tuple[int, float, str]]:
+    """(page, height, text) of every word, from pdftotext's boxes."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for number, page in enumerate(html.split("<page ")[1:], start=1):
+        for y_min, y_max, text in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page):
+            found.append((number, float(y_max) - float(y_min), text))
+    return found
 
 
-def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, tmp_path, monkeypatch):
-    db = county.open_county(tmp_path / "county.db")
-    county.roll_up(db, list(packages.values()))
-    old_cases = county.county_figures(db, YEAR)["cases"]
-    town_path = tmp_path / "赵村镇-改.db"
-    shutil.copy(townships["赵村镇"], town_path)
-    town = open_db(town_path)
-    first = records.rows_by_id(town, MEDIATION_CASE, records.RecordList(town, MEDIATION_CASE, records.RecordQuery(year=YEAR), ["id"]).rows(0, 1)[0][:1])[0]
-    copy = {f.key: None if f.unique else first[f.key] for f in MEDIATION_CASE.fields}  # one more case of the year
-    records.insert(town, MEDIATION_CASE, copy)
-    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")  # made later than the first package
-    newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
-    town.close()
-    outcomes = county.roll_up(db, [newer])
-    assert outcomes[0].action == "replaced"
-    assert county.county_figures(db, YEAR)["cases"] == old_cases + 1
-    assert db.execute("SELECT count(*) FROM package WHERE township = '赵村镇' AND replaced_at IS NULL").fetchone()[0] == 1
-    assert records.audit_rows(db, "package")[-1]["action"] == "replace"
-    # the older one again: not newer, nothing changes
-    before = _counts(db)
-    assert county.roll_up(db, [packages["赵村镇"]])[0].action == "skipped"
-    assert _counts(db) == before
-    db.close()
-
-
-def _damaged(source: Path, target: Path) -> Path:
-    """The same package with one record changed and the manifest left as it was."""
-    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
-        for info in archive.infolist():
-            data = archive.read(info)
-            if info.filename == "records/mediation_case.json":
-                rows = json.loads(data)
-                rows[0]["result"] = "调解不成功"
-                data = json.dumps(rows, ensure_ascii=False).encode()
-            out.writestr(info, data)
-    return target
-
-
-def test_damaged_or_foreign_files_are_refused_and_nothing_is_written(townships, packages, tmp_path):
-    db = county.open_county(tmp_path / "county.db")
-    county.roll_up(db, [packages["赵村镇"]])
-    before = _counts(db)
-    truncated = tmp_path / "截断.zip"
-    truncated.write_bytes(packages["瓦屋镇"].read_bytes()[:2000])
-    workbook = tmp_path / "表格.zip"
-    openpyxl.Workbook().save(workbook)  # a real zip, but not ours
-    cases = [
-        (_damaged(packages["中汤镇"], tmp_path / "改过.zip"), "校验值"),
-        (truncated, "损坏"),
-        (workbook, "不是本程序导出的上报数据包"),
-        (townships["瓦屋镇"], "不是本程序导出的上报数据包"),
-    ]
-    for path, reason in cases:
-        with pytest.raises(UserError) as refused:
-            county.roll_up(db, [packages["中汤镇"], path])  # a good package in the same run is not taken either
-        assert reason in str(refused.value) and path.name in str(refused.value)
-        assert _counts(db) == before
-    db.close()
-
-
-def test_a_township_database_is_not_opened_as_a_county_database(townships, tmp_path):
-    path = tmp_path / "镇.db"
-    shutil.copy(townships["赵村镇"], path)
-    data = path.read_bytes()
-    with pytest.raises(UserError, match="不是县级汇总数据库"):
-        county.open_county(path)
-    assert path.read_bytes() == data
-
-
-def test_cli_package_and_rollup(townships, tmp_path):
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
-
-    made = []
-    for town, path in townships.items():
-        out = tmp_path / f"{town}.zip"
-        result = run("package", "--db", path, "--year", YEAR, "--out", out)
-        assert result.returncode == 0, result.stderr
-        made.append(out)
-    result = run("rollup", "--db", tmp_path / "县.db", *made, "--out", tmp_path / "全县.xlsx")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.count("已导入") == 3 and "3个乡镇" in result.stdout
-    result = run("rollup", "--db", tmp_path / "县.db", tmp_path / "全县.xlsx")
-    assert result.returncode == 2 and "没有写入任何内容" in result.stderr
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_libreoffice_prints_one_page_per_table_nothing_below_9_pt(db, tmp_path):
+    fill_demo(db)
+    path = write_county_workbook(db, 2023, tmp_path / "县局.xlsx")
+    # A calibration sheet: 9 pt text at 100 % scale, rendered by the same LibreOffice and font.
+    calibration = openpyxl.Workbook()
+    calibration.active["A1"] = "调解成功合计"
+    calibration.active["A1"].font = openpyxl.styles.Font(name="宋体", size=9)
+    calibration.save(tmp_path / "nine.xlsx")
+    render([path, tmp_path / "nine.xlsx"], tmp_path)
+    nine_pt = min(height for _, height, _ in word_heights(tmp_path / "nine.pdf"))
+    words = word_heights(tmp_path / "县局.pdf")
+    tables = build_county_tables(db, 2023)
+    pages = max(page for page, _, _ in words)
+    assert pages == len(tables)
+    for number, table in enumerate(tables, start=1):
+        text = "".join(word for page, _, word in words if page == number)
+        assert table.title in text and "填报单位" in text
+    assert min(height for _, height, _ in words) >= nine_pt * 0.99
+    assert BODY_PT >= 9

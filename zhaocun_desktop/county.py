@@ -1,271 +1,228 @@
-"""County mode: a separate county database built from the townships' data packages.
+"""统计报表: the county 司法局's quarterly and annual tables, in the layout every township sends.
 
-A county database is its own kind of file (``PRAGMA application_id`` = COUNTY_APPLICATION_ID)
-with four tables: ``package`` (one row per package taken in: township, year, SHA-256, when it
-was made; a replaced package keeps its row with ``replaced_at``), ``package_figure`` (the
-figures the township computed), ``package_record`` (each record as JSON, with its register), and
-the same ``audit_log`` as a township. The township tables are not touched: township is part of
-every county row's identity through its package, and every query filters by it.
-
-Rules: the same package twice adds nothing; a newer package of the same township and year
-replaces the older one (audited); a damaged or foreign package is refused with a reason and
-nothing of the whole roll-up is written.
+人民调解 by the 15 national dispute classes × outcome (with 书面/口头, 司法确认, 涉及人数 and
+金额), 排查 and the prevented counts (件 and 人), 普法, 法律顾问 and 行政执法; each table headed
+by 填报单位, the period and its cut-off date (截止日期, the period's last day), and printed on one
+A4 page. Every count uses the figures' period condition, so the tables agree with 总览 and the
+report for the same period.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
+from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
-from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.package import Package, made_at, read_package
+from zhaocun_desktop.excel.writing import put, save_workbook
+from zhaocun_desktop.files import check_output_path
+from zhaocun_desktop.registers import (
+    ADVISOR_WORK,
+    ADVISOR_WORK_TYPES,
+    DISPUTE_TYPE_NATIONAL,
+    JOINT_MEETING,
+    MEDIATION_CASE,
+    NATIONAL_DISPUTE_TYPES,
+    PUBLICITY_EVENT,
+    Kind,
+    Register,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-COUNTY_APPLICATION_ID = 0x5A43_4F55  # "ZCOU"
-COUNTY_TOTAL = "全县合计"
-
-
-def _create(db: Database) -> None:
-    db.execute(f"PRAGMA application_id = {COUNTY_APPLICATION_ID}")
-    db.execute(
-        """CREATE TABLE package (
-            id INTEGER PRIMARY KEY,
-            township TEXT NOT NULL,
-            county TEXT,
-            year INTEGER NOT NULL,
-            sha256 TEXT NOT NULL UNIQUE,
-            file_name TEXT NOT NULL,
-            made_at TEXT NOT NULL,
-            program_version TEXT,
-            schema_version INTEGER,
-            personal_data TEXT,
-            imported_at TEXT NOT NULL,
-            replaced_at TEXT
-        )"""
-    )
-    db.execute("CREATE UNIQUE INDEX ux_package_current ON package(township, year) WHERE replaced_at IS NULL")
-    db.execute(
-        """CREATE TABLE package_figure (
-            package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            value REAL,
-            numerator INTEGER,
-            denominator INTEGER,
-            PRIMARY KEY (package_id, key)
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE package_record (
-            id INTEGER PRIMARY KEY,
-            package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE,
-            register TEXT NOT NULL,
-            data TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX ix_package_record ON package_record(package_id, register)")
-    db.execute(
-        """CREATE TABLE audit_log (
-            id INTEGER PRIMARY KEY, at TEXT NOT NULL, table_name TEXT NOT NULL, record_id INTEGER,
-            action TEXT NOT NULL, old_values TEXT, new_values TEXT, note TEXT
-        )"""
-    )
-
-
-def open_county(path: str | Path) -> Database:
-    """Open (creating if needed) a county database; a township database is refused untouched."""
-    from zhaocun_desktop.db import Database, connect
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = connect(path)
-    kind = conn.execute("PRAGMA application_id").fetchone()[0]
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if kind != COUNTY_APPLICATION_ID and tables:
-        conn.close()
-        raise UserError(f"“{path.name}”不是县级汇总数据库（可能是乡镇的台账数据库）。请另选一个文件名新建县级汇总数据库，此文件未被改动。")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    db = Database(conn)
-    if not tables:
-        with db.atomic():
-            _create(db)
-    return db
+FONT = "宋体"
+BODY_PT, TITLE_PT = 11, 16  # printed at least 9 pt after fitting to the page (checked by a test)
+# What the county asks to have prevented, each as 件 and 人; counted from the case fields of that label when they exist.
+PREVENTED = ("防止民间纠纷引起自杀", "防止民间纠纷转化为刑事案件", "防止群体性上访", "防止群体性械斗")
 
 
 @dataclass
-class Outcome:
-    """What taking in one package did: added, replaced an older one, or nothing (and why)."""
+class CountyTable:
+    """One printed table: ``rows`` under ``headers``; a 合计 row when ``total``."""
 
-    package: Package
-    action: str  # "added", "replaced", "skipped"
-    message: str
+    sheet: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    total: bool = True
+    landscape: bool = False
+    widths: list[int] = field(default_factory=list)
+    note: str = ""
 
-
-def _insert(db: Database, package: Package) -> int:
-    manifest = package.manifest
-    package_id = db.execute(
-        "INSERT INTO package (township, county, year, sha256, file_name, made_at, program_version, schema_version, personal_data, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [package.township, manifest.get("county"), package.year, package.sha256, package.path.name, manifest["made_at"],
-         manifest.get("program_version"), manifest.get("schema_version"), manifest.get("personal_data"), records.now()],
-    ).lastrowid  # fmt: skip
-    for key, value in package.figures.items():
-        if isinstance(value, dict):
-            db.execute("INSERT INTO package_figure (package_id, key, numerator, denominator) VALUES (?, ?, ?, ?)",
-                       [package_id, key, value.get("numerator"), value.get("denominator")])  # fmt: skip
-        else:
-            db.execute("INSERT INTO package_figure (package_id, key, value) VALUES (?, ?, ?)", [package_id, key, value])
-    db.conn.executemany(
-        "INSERT INTO package_record (package_id, register, data) VALUES (?, ?, ?)",
-        ((package_id, register, json.dumps(row, ensure_ascii=False)) for register, rows in package.records.items() for row in rows),
-    )
-    return package_id
+    def totals(self) -> list:
+        sums: list = ["合计"]
+        for index in range(1, len(self.headers)):
+            numbers = [row[index] for row in self.rows if isinstance(row[index], (int, float))]
+            sums.append(sum(numbers) if numbers else "")
+        return sums
 
 
-def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
-    """Take in packages: every file is checked first, and one bad file means nothing is written."""
-    packages, refused = [], []
-    for path in paths:
-        try:
-            packages.append(read_package(path))
-        except UserError as error:
-            refused.append(str(error))
-    if refused:
-        raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    outcomes = []
-    with db.atomic():
-        for package in packages:
-            label = f"{package.township}{package.year}年数据包“{package.path.name}”"
-            if db.execute("SELECT 1 FROM package WHERE sha256 = ?", [package.sha256]).fetchone():
-                outcomes.append(Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。"))
-                continue
-            current = db.execute(
-                "SELECT id, made_at, file_name FROM package WHERE township = ? AND year = ? AND replaced_at IS NULL", [package.township, package.year]
-            ).fetchone()
-            if current and made_at(package) <= _made(current[1]):
-                outcomes.append(Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。"))
-                continue
-            if current:
-                db.execute("UPDATE package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
-                db.execute("DELETE FROM package_record WHERE package_id = ?", [current[0]])
-                db.execute("DELETE FROM package_figure WHERE package_id = ?", [current[0]])
-            package_id = _insert(db, package)
-            if current:
-                note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
-                records.audit(db, "package", package_id, "replace", None, None, note)
-                outcomes.append(Outcome(package, "replaced", note + "。"))
-            else:
-                records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
-                outcomes.append(Outcome(package, "added", f"已导入{label}。"))
-    return outcomes
+def _where(register: Register, period: fig.Period, where: str = "1") -> tuple[str, dict]:
+    return fig._condition(fig.Figure("_", "_", "", register, where=where), period)
 
 
-def _made(text: str):
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(text)
-
-
-def years(db: Database) -> list[int]:
-    """The years with packages, newest first."""
-    return [row[0] for row in db.execute("SELECT DISTINCT year FROM package WHERE replaced_at IS NULL ORDER BY year DESC")]
+def national_type_sql(column: str = "dispute_type") -> str:
+    """SQL naming the national class of a case's dispute type (unknown types count as 其他)."""
+    cases = " ".join(f"WHEN '{local}' THEN '{national}'" for local, national in DISPUTE_TYPE_NATIONAL.items())
+    return f"CASE {column} {cases} ELSE '其他' END"
 
 
-def townships(db: Database, year: int) -> list[str]:
-    """The townships with a current package for ``year``, in name order."""
-    return [row[0] for row in db.execute("SELECT township FROM package WHERE year = ? AND replaced_at IS NULL ORDER BY township", [year])]
-
-
-def township_figures(db: Database, year: int) -> dict[str, dict]:
-    """``{township: {key: value}}`` of the year's current packages; a rate as ``(numerator, denominator)``."""
-    found: dict[str, dict] = {}
-    rows = db.execute(
-        "SELECT p.township, f.key, f.value, f.numerator, f.denominator FROM package_figure f JOIN package p ON p.id = f.package_id "
-        "WHERE p.year = ? AND p.replaced_at IS NULL",
-        [year],
-    )
-    for township, key, value, numerator, denominator in rows:
-        number = (numerator, denominator) if value is None and numerator is not None else value
-        if isinstance(number, float) and number.is_integer():
-            number = int(number)
-        found.setdefault(township, {})[key] = number
-    return found
-
-
-def county_figures(db: Database, year: int) -> dict:
-    """The county's figures: every count summed over the townships; a rate from the summed counts."""
-    total: dict = {}
-    for figures in township_figures(db, year).values():
-        for key, value in figures.items():
-            if isinstance(value, tuple):
-                before = total.get(key, (0, 0))
-                total[key] = (before[0] + (value[0] or 0), before[1] + (value[1] or 0))
-            elif value is not None:
-                total[key] = total.get(key, 0) + value
-    return total
-
-
-def township_records(db: Database, year: int, register: str, township: str | None = None) -> list[dict]:
-    """The records of one register in the year's current packages, each with its ``township``."""
+def mediation_table(db: Database, period: fig.Period) -> CountyTable:
+    """人民调解 cases by national class × outcome, agreements, 司法确认, people and money involved."""
+    clause, params = _where(MEDIATION_CASE, period)
     sql = (
-        "SELECT p.township, r.data FROM package_record r JOIN package p ON p.id = r.package_id "
-        "WHERE p.year = ? AND p.replaced_at IS NULL AND r.register = ?"
+        f"SELECT {national_type_sql()} AS kind, count(*), sum(result = '调解成功'), sum(result IN ('调解不成功', '调解中止')), "
+        "sum(result = '调解中'), sum(result = '调解成功' AND agreement = '书面'), sum(result = '调解成功' AND agreement = '口头'), "
+        f"sum(confirmed = 1), sum(coalesce(people, 0)), sum(coalesce(amount, 0)) FROM mediation_case WHERE {clause} GROUP BY kind"
     )
-    params: list = [year, register]
-    if township:
-        sql += " AND p.township = ?"
-        params.append(township)
-    return [{"township": row[0], **json.loads(row[1])} for row in db.execute(sql + " ORDER BY p.township, r.id", params)]
+    found = {row[0]: [value or 0 for value in row[1:]] for row in db.execute(sql, params)}
+    rows = [[kind, *found.get(kind, [0] * 9)] for kind in NATIONAL_DISPUTE_TYPES]
+    return CountyTable(
+        "人民调解", "人民调解案件统计表",
+        ["纠纷类型", "受理(件)", "调解成功(件)", "调解不成功/终止(件)", "调解中(件)", "书面协议(份)", "口头协议(件)", "司法确认(件)", "涉及人数(人)", "涉及金额(元)"],
+        rows, landscape=True, widths=[14, 9, 10, 12, 9, 10, 10, 10, 10, 13],
+        note="受理按受理日期计入本期；调解不成功/终止含“调解中止”；协议形式只计调解成功的案件。",
+    )  # fmt: skip
 
 
-def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
-    """The county summary workbook: one row per figure, one column per township, and the county total."""
+def prevention_table(db: Database, period: fig.Period) -> CountyTable:
+    """排查 (joint meetings and the disputes they found) and the prevented counts, each as 件 and 人."""
+    clause, params = _where(JOINT_MEETING, period)
+    meetings, found = db.execute(f"SELECT count(*), sum(coalesce(disputes_found, 0)) FROM joint_meeting WHERE {clause}", params).fetchone()
+    clause, params = _where(MEDIATION_CASE, period, "source = '排查发现'")
+    from_checks, people = db.execute(f"SELECT count(*), sum(coalesce(people, 0)) FROM mediation_case WHERE {clause}", params).fetchone()
+    rows: list[list] = [["排查纠纷次数", meetings or 0, "", "联席例会"], ["排查发现纠纷", found or 0, "", "例会排查纠纷数之和"],
+                        ["排查发现并受理调解", from_checks or 0, people or 0, "调解案件中纠纷来源为“排查发现”"]]  # fmt: skip
+    by_label = {f.label: f for f in MEDIATION_CASE.fields if f.kind is Kind.BOOL}
+    missing = []
+    for label in PREVENTED:
+        item = by_label.get(label)
+        if item is None:
+            rows.append([label, "—", "—", "台账尚无此项"])
+            missing.append(label)
+            continue
+        clause, params = _where(MEDIATION_CASE, period, f"{item.key} = 1")
+        count, involved = db.execute(f"SELECT count(*), sum(coalesce(people, 0)) FROM mediation_case WHERE {clause}", params).fetchone()
+        rows.append([label, count or 0, involved or 0, "调解案件中该项为“是”，人数为涉及人数"])
+    note = "“—”：调解案件台账还没有记录这一项，请手工填报。" if missing else ""
+    return CountyTable("排查预防", "矛盾纠纷排查及预防情况统计表", ["项目", "件(次)", "人", "统计口径"], rows,
+                       total=False, widths=[24, 9, 9, 32], note=note)  # fmt: skip
+
+
+def publicity_table(db: Database, period: fig.Period) -> CountyTable:
+    """普法: events by type with people reached and materials handed out."""
+    clause, params = _where(PUBLICITY_EVENT, period)
+    found = {row[0]: row[1:] for row in db.execute(
+        f"SELECT event_type, count(*), sum(coalesce(participants, 0)), sum(coalesce(materials, 0)) FROM publicity_event WHERE {clause} GROUP BY event_type", params)}  # fmt: skip
+    rows = [[kind, *(v or 0 for v in found.get(kind, (0, 0, 0)))] for kind in PUBLICITY_EVENT.field("event_type").choices]
+    return CountyTable("普法", "法治宣传教育统计表", ["活动类型", "场次", "参加人次", "发放资料(份)"], rows, widths=[22, 11, 12, 14])
+
+
+def advisor_table(db: Database, period: fig.Period) -> CountyTable:
+    """法律顾问: work by type for government and village advisors (数量) and people served."""
+    clause, params = _where(ADVISOR_WORK, period)
+    found: dict = {}
+    for kind, advisor, quantity, people in db.execute(
+        f"SELECT work_type, advisor_type, sum(quantity), sum(coalesce(people, 0)) FROM advisor_work WHERE {clause} GROUP BY work_type, advisor_type", params
+    ):
+        found[(kind, advisor)] = quantity or 0
+        found[(kind, "人次")] = found.get((kind, "人次"), 0) + (people or 0)
+    advisors = ADVISOR_WORK.field("advisor_type").choices
+    rows = [[kind, *(found.get((kind, a), 0) for a in advisors), found.get((kind, "人次"), 0)] for kind in ADVISOR_WORK_TYPES]
+    return CountyTable("法律顾问", "法律顾问工作统计表", ["工作类型", *(f"{a}(数量)" for a in advisors), "服务人次"], rows,
+                       widths=[20, 17, 19, 11], note="数量：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。")  # fmt: skip
+
+
+def enforcement_table(figures: fig.PeriodFigures) -> CountyTable:
+    """行政执法: posts and certificates at the cut-off date, training and exams in the period."""
+    keys = ("posts", "certified", "cert_rate", "trainings", "training_hours", "drills", "cert_exam_takers", "cert_exam_passed")
+    rows = []
+    for key in keys:
+        item = fig.BY_KEY[key]
+        value = figures[key]
+        if isinstance(item, fig.Rate):
+            rows.append([item.label, fig.display(item, value) or "—", "", fig.describe(item)])
+        else:
+            rows.append([item.label, value, item.unit, "截止日期的状态" if not item.per_year else "本期合计"])
+    return CountyTable("行政执法", "行政执法人员及培训统计表", ["项目", "数值", "单位", "说明"], rows, total=False, widths=[22, 12, 6, 30])
+
+
+def build_county_tables(db: Database, period: fig.Period | int) -> list[CountyTable]:
+    """Every table of the county workbook for a period (or a calendar year)."""
+    period = fig.Period.of(period)
+    figures = fig.period_figures(db, period)
+    return [mediation_table(db, period), prevention_table(db, period), publicity_table(db, period),
+            advisor_table(db, period), enforcement_table(figures)]  # fmt: skip
+
+
+def write_county_workbook(db: Database, period: fig.Period | int, path: str | Path, today: dt.date | None = None) -> Path:
+    """Write the county workbook: one sheet per table, each printing on one A4 page."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    from zhaocun_desktop.excel.writing import save_workbook
-    from zhaocun_desktop.figures import FIGURES, RATES, RateValue
-
-    names = townships(db, year)
-    if not names:
-        raise UserError(f"县级汇总数据库中还没有{year}年的乡镇数据包。请先导入各乡镇的上报数据包。")
-    by_town, total = township_figures(db, year), county_figures(db, year)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{year}年全县汇总"
-    sheet.append([f"{year}年度各乡镇法治政府建设数字汇总表"])
-    sheet.append(["项目", "单位", *names, COUNTY_TOTAL])
-    thin = Side(style="thin")
-    for figure in FIGURES:
-        sheet.append([figure.label, figure.unit, *[by_town.get(name, {}).get(figure.key) for name in names], total.get(figure.key)])
-    for rate in RATES:
-        cells = []
-        for value in [*(by_town.get(name, {}).get(rate.key) for name in names), total.get(rate.key)]:
-            cells.append(str(RateValue(*value)) if isinstance(value, tuple) and None not in value else None)
-        sheet.append([rate.label, "%", *cells])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names) + 3)
-    sheet["A1"].font = Font(size=14, bold=True)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row == 2 or cell.column == len(names) + 3:
-                cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 30
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    for column in range(3, len(names) + 4):
-        sheet.column_dimensions[get_column_letter(column)].width = 11
-    sheet.freeze_panes = "C3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
-    return save_workbook(book, Path(path))
+    period = fig.Period.of(period)
+    path = check_output_path(path)
+    today = today or dt.date.today()
+    settings = records.settings(db)
+    book = Workbook()
+    book.remove(book.active)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    span = f"{period.start.year}年{period.start.month}月{period.start.day}日至{period.end.year}年{period.end.month}月{period.end.day}日"
+    heading = (f"填报单位：{settings.get('office') or settings.get('town') or ''}    统计期间：{period.label}"
+               + ("" if "至" in period.label else f"（{span}）") + f"    截止日期：{period.end.year}年{period.end.month}月{period.end.day}日")  # fmt: skip
+    for number, table in enumerate(build_county_tables(db, period), start=1):
+        sheet = book.create_sheet(table.sheet)
+        columns = len(table.headers)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+        put(sheet.cell(1, 1), f"表{number}  {settings.get('town') or ''}{table.title}").font = Font(name=FONT, size=TITLE_PT, bold=True)
+        sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+        sheet.row_dimensions[1].height = 30
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
+        put(sheet.cell(2, 1), heading).font = Font(name=FONT, size=BODY_PT)
+        sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.row_dimensions[2].height = 32
+        for col, header in enumerate(table.headers, start=1):
+            cell = put(sheet.cell(3, col), header)
+            cell.font = Font(name=FONT, size=BODY_PT, bold=True)
+            cell.fill, cell.border = PatternFill("solid", fgColor="E7ECF3"), border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[3].height = 34
+        body = table.rows + ([table.totals()] if table.total else [])
+        for offset, row in enumerate(body):
+            bold = table.total and offset == len(body) - 1
+            sheet.row_dimensions[4 + offset].height = 20
+            for col, value in enumerate(row, start=1):
+                cell = put(sheet.cell(4 + offset, col), value)
+                cell.border, cell.font = border, Font(name=FONT, size=BODY_PT, bold=bold)
+                if isinstance(value, (int, float)):
+                    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
+                    cell.alignment = Alignment(horizontal="right", vertical="center")
+                else:
+                    cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="center" if value == "—" else "general")
+        last = 3 + len(body)
+        if table.note:
+            sheet.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=columns)
+            put(sheet.cell(last + 1, 1), f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
+            sheet.cell(last + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[last + 1].height = 30
+            last += 1
+        sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
+        put(sheet.cell(last + 2, 1), f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)
+        for col in range(1, columns + 1):
+            sheet.column_dimensions[get_column_letter(col)].width = table.widths[col - 1] if col <= len(table.widths) else 12
+        sheet.print_title_rows = "3:3"
+        sheet.print_area = f"A1:{get_column_letter(columns)}{last + 2}"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 1
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    book.properties.creator = settings.get("office") or "司法所台账"
+    return save_workbook(book, path)

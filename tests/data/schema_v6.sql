@@ -1,4 +1,4 @@
--- Schema of data version 6 (version 5 plus 信访 状态/延期/人次, 按期办结 dropped), frozen: tests upgrade it to the current version.
+-- Schema of data version 6 (version 5 plus 信访 状态/延期/人次), frozen: tests upgrade it to the current version.
 PRAGMA user_version = 6;
 PRAGMA application_id = 1514357843;
 CREATE TABLE "publicity_event" (
@@ -137,25 +137,6 @@ CREATE TABLE audit_log (
             new_values TEXT,
             note TEXT
         );
-CREATE TABLE report_text (
-            year INTEGER NOT NULL,
-            key TEXT NOT NULL,
-            text TEXT,
-            updated_at TEXT,
-            PRIMARY KEY (year, key)
-        );
-CREATE TABLE import_batch (
-            id INTEGER PRIMARY KEY,
-            file_name TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            register TEXT NOT NULL,
-            village TEXT,
-            imported_at TEXT NOT NULL,
-            rows_in_file INTEGER NOT NULL,
-            rows_imported INTEGER NOT NULL,
-            rows_skipped INTEGER NOT NULL,
-            undone_at TEXT
-        );
 CREATE INDEX ix_publicity_event_event_date ON publicity_event(event_date);
 CREATE INDEX ix_publicity_event_place ON publicity_event(place);
 CREATE UNIQUE INDEX ux_enforcement_staff_cert_no ON enforcement_staff(cert_no) WHERE cert_no IS NOT NULL;
@@ -170,10 +151,29 @@ CREATE INDEX ix_petition_reg_date ON petition(reg_date);
 CREATE INDEX ix_petition_village ON petition(village);
 CREATE UNIQUE INDEX ux_village_name ON village(name) WHERE name IS NOT NULL;
 CREATE INDEX ix_audit_record ON audit_log(table_name, record_id);
+CREATE TABLE report_text (
+            year INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT,
+            updated_at TEXT,
+            PRIMARY KEY (year, key)
+        );
 CREATE INDEX stats_publicity_event ON publicity_event(event_date, event_type, occasion, partners, participants, passed, materials);
 CREATE INDEX stats_advisor_work ON advisor_work(work_date, advisor_type, work_type, result, village, quantity, people);
 CREATE INDEX stats_mediation_case ON mediation_case(accepted, org, result, confirmed, dispute_type, village, amount);
 CREATE INDEX stats_enforcement_training ON enforcement_training(train_date, train_type, hours, participants, passed);
+CREATE TABLE import_batch (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            register TEXT NOT NULL,
+            village TEXT,
+            imported_at TEXT NOT NULL,
+            rows_in_file INTEGER NOT NULL,
+            rows_imported INTEGER NOT NULL,
+            rows_skipped INTEGER NOT NULL,
+            undone_at TEXT
+        );
 CREATE INDEX ix_import_batch_sha256 ON import_batch(sha256);
 CREATE INDEX ix_publicity_event_batch ON publicity_event(batch_id);
 CREATE INDEX ix_enforcement_staff_batch ON enforcement_staff(batch_id);

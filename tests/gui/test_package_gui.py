@@ -3,7 +3,7 @@
 import openpyxl
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from zhaocun_desktop import county, records
+from zhaocun_desktop import records, rollup
 from zhaocun_desktop.package import read_package
 
 
@@ -33,8 +33,8 @@ def test_roll_up_from_the_menu_writes_the_county_workbook(open_window, monkeypat
     workbook = tmp_path / "2023年全县汇总表.xlsx"
     assert workbook.is_file() and "1个乡镇" in window.statusBar().currentMessage()
     assert openpyxl.load_workbook(workbook).active.cell(2, 3).value == "赵村镇"
-    db = county.open_county(county_db)
-    assert county.townships(db, 2023) == ["赵村镇"]
+    db = rollup.open_county(county_db)
+    assert rollup.townships(db, 2023) == ["赵村镇"]
     db.close()
     # a foreign file: refused with the reason, nothing more written
     warnings = []

@@ -1,0 +1,217 @@
+"""The township's data package and the county roll-up, on three real demo townships."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from zhaocun_desktop import records, rollup
+from zhaocun_desktop.db import SCHEMA_VERSION, open_db
+from zhaocun_desktop.demo import build_demo
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.figures import FIGURES, RATES, RateValue, yearly_figures
+from zhaocun_desktop.package import package_registers, read_package, write_package
+from zhaocun_desktop.registers import MEDIATION_CASE
+
+YEAR = 2023
+TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))
+
+
+@pytest.fixture(scope="module")
+def townships(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("towns")
+    paths = {}
+    for town, seed in TOWNS:
+        paths[town] = folder / f"{town}.db"
+        build_demo(paths[town], year=YEAR, seed=seed, town=None if town == "赵村镇" else town)
+    return paths
+
+
+@pytest.fixture
+def packages(townships, tmp_path) -> dict[str, Path]:
+    made = {}
+    for town, path in townships.items():
+        db = open_db(path)
+        made[town] = write_package(db, YEAR, tmp_path / f"{town}.zip")
+        db.close()
+    return made
+
+
+def _counts(db) -> tuple:
+    return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("package", "package_figure", "package_record", "audit_log"))
+
+
+def test_demo_townships_differ(townships):
+    villages, figures = [], []
+    for path in townships.values():
+        db = open_db(path)
+        villages.append(frozenset(records.village_names(db)))
+        figures.append(yearly_figures(db, YEAR).values["cases"])
+        assert records.settings(db)["town"] == path.stem
+        db.close()
+    assert len(set(villages)) == 3 and not (villages[0] & villages[1])
+    assert len(set(figures)) > 1
+
+
+def test_package_holds_the_year_masked_with_a_manifest(townships, packages):
+    package = read_package(packages["赵村镇"])
+    assert package.township == "赵村镇" and package.year == YEAR
+    assert package.manifest["schema_version"] == SCHEMA_VERSION and package.manifest["personal_data"] == "masked"
+    db = open_db(townships["赵村镇"])
+    assert {r.key for r in package_registers(db)} == set(package.records)
+    cases = package.records[MEDIATION_CASE.key]
+    assert len(cases) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
+    ids = [case["id_number"] for case in cases if case.get("id_number")]
+    assert ids and all("*" in number for number in ids)
+    assert package.figures["cases"] == yearly_figures(db, YEAR).values["cases"]
+    assert any("上报数据包" in (row["note"] or "") and "遮盖" in row["note"] for row in records.audit_rows(db, "package"))
+    db.close()
+
+
+def test_full_personal_data_only_when_chosen_and_audited(townships, tmp_path):
+    db = open_db(townships["中汤镇"])
+    path = write_package(db, YEAR, tmp_path / "full.zip", reveal=True)
+    full = read_package(path)
+    numbers = [case["id_number"] for case in full.records[MEDIATION_CASE.key] if case.get("id_number")]
+    assert numbers and all(re.fullmatch(r"\d{17}[\dX]", number) for number in numbers)
+    assert "完整" in records.audit_rows(db, "package")[-1]["note"]
+    db.close()
+
+
+def test_roll_up_of_three_townships_adds_up(townships, packages, tmp_path):
+    db = rollup.open_county(tmp_path / "county.db")
+    outcomes = rollup.roll_up(db, list(packages.values()))
+    assert [o.action for o in outcomes] == ["added"] * 3
+    total = rollup.county_figures(db, YEAR)
+    expected: dict = {}
+    case_rows = 0
+    for path in townships.values():
+        town = open_db(path)
+        case_rows += records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR))
+        for key, value in yearly_figures(town, YEAR).values.items():
+            if isinstance(value, RateValue):
+                before = expected.get(key, (0, 0))
+                expected[key] = (before[0] + value.numerator, before[1] + value.denominator)
+            else:
+                expected[key] = expected.get(key, 0) + value
+        town.close()
+    assert set(expected) == {f.key for f in FIGURES} | {r.key for r in RATES}
+    assert total == expected
+    assert rollup.townships(db, YEAR) == sorted(packages)
+    rows = rollup.township_records(db, YEAR, MEDIATION_CASE.key)
+    assert len(rows) == case_rows
+    assert {row["township"] for row in rows} == set(packages)
+
+    out = rollup.write_county_summary(db, YEAR, tmp_path / "全县汇总.xlsx")
+    sheet = openpyxl.load_workbook(out).active
+    header = [cell.value for cell in sheet[2]]
+    assert header[2:] == [*sorted(packages), rollup.COUNTY_TOTAL]
+    for row in sheet.iter_rows(min_row=3, max_row=2 + len(FIGURES), values_only=True):
+        figure = next(f for f in FIGURES if f.label == row[0])
+        assert row[-1] == expected[figure.key] == sum(row[2:-1])
+    db.close()
+
+
+def test_the_same_package_twice_adds_nothing(packages, tmp_path):
+    db = rollup.open_county(tmp_path / "county.db")
+    rollup.roll_up(db, [packages["赵村镇"]])
+    before = _counts(db)
+    copy = shutil.copy(packages["赵村镇"], tmp_path / "又发了一次.zip")
+    outcomes = rollup.roll_up(db, [packages["赵村镇"], copy])
+    assert [o.action for o in outcomes] == ["skipped", "skipped"]
+    assert _counts(db) == before
+    db.close()
+
+
+def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, tmp_path, monkeypatch):
+    db = rollup.open_county(tmp_path / "county.db")
+    rollup.roll_up(db, list(packages.values()))
+    old_cases = rollup.county_figures(db, YEAR)["cases"]
+    town_path = tmp_path / "赵村镇-改.db"
+    shutil.copy(townships["赵村镇"], town_path)
+    town = open_db(town_path)
+    first = records.rows_by_id(town, MEDIATION_CASE, records.RecordList(town, MEDIATION_CASE, records.RecordQuery(year=YEAR), ["id"]).rows(0, 1)[0][:1])[0]
+    copy = {f.key: None if f.unique else first[f.key] for f in MEDIATION_CASE.fields}  # one more case of the year
+    records.insert(town, MEDIATION_CASE, copy)
+    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")  # made later than the first package
+    newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
+    town.close()
+    outcomes = rollup.roll_up(db, [newer])
+    assert outcomes[0].action == "replaced"
+    assert rollup.county_figures(db, YEAR)["cases"] == old_cases + 1
+    assert db.execute("SELECT count(*) FROM package WHERE township = '赵村镇' AND replaced_at IS NULL").fetchone()[0] == 1
+    assert records.audit_rows(db, "package")[-1]["action"] == "replace"
+    # the older one again: not newer, nothing changes
+    before = _counts(db)
+    assert rollup.roll_up(db, [packages["赵村镇"]])[0].action == "skipped"
+    assert _counts(db) == before
+    db.close()
+
+
+def _damaged(source: Path, target: Path) -> Path:
+    """The same package with one record changed and the manifest left as it was."""
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == "records/mediation_case.json":
+                rows = json.loads(data)
+                rows[0]["result"] = "调解不成功"
+                data = json.dumps(rows, ensure_ascii=False).encode()
+            out.writestr(info, data)
+    return target
+
+
+def test_damaged_or_foreign_files_are_refused_and_nothing_is_written(townships, packages, tmp_path):
+    db = rollup.open_county(tmp_path / "county.db")
+    rollup.roll_up(db, [packages["赵村镇"]])
+    before = _counts(db)
+    truncated = tmp_path / "截断.zip"
+    truncated.write_bytes(packages["瓦屋镇"].read_bytes()[:2000])
+    workbook = tmp_path / "表格.zip"
+    openpyxl.Workbook().save(workbook)  # a real zip, but not ours
+    cases = [
+        (_damaged(packages["中汤镇"], tmp_path / "改过.zip"), "校验值"),
+        (truncated, "损坏"),
+        (workbook, "不是本程序导出的上报数据包"),
+        (townships["瓦屋镇"], "不是本程序导出的上报数据包"),
+    ]
+    for path, reason in cases:
+        with pytest.raises(UserError) as refused:
+            rollup.roll_up(db, [packages["中汤镇"], path])  # a good package in the same run is not taken either
+        assert reason in str(refused.value) and path.name in str(refused.value)
+        assert _counts(db) == before
+    db.close()
+
+
+def test_a_township_database_is_not_opened_as_a_county_database(townships, tmp_path):
+    path = tmp_path / "镇.db"
+    shutil.copy(townships["赵村镇"], path)
+    data = path.read_bytes()
+    with pytest.raises(UserError, match="不是县级汇总数据库"):
+        rollup.open_county(path)
+    assert path.read_bytes() == data
+
+
+def test_cli_package_and_rollup(townships, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
+
+    made = []
+    for town, path in townships.items():
+        out = tmp_path / f"{town}.zip"
+        result = run("package", "--db", path, "--year", YEAR, "--out", out)
+        assert result.returncode == 0, result.stderr
+        made.append(out)
+    result = run("rollup", "--db", tmp_path / "县.db", *made, "--out", tmp_path / "全县.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("已导入") == 3 and "3个乡镇" in result.stdout
+    result = run("rollup", "--db", tmp_path / "县.db", tmp_path / "全县.xlsx")
+    assert result.returncode == 2 and "没有写入任何内容" in result.stderr
