@@ -48,7 +48,8 @@ def package_registers(db: Database) -> list[Register]:
 def _year_rows(db: Database, register: Register, year: int, reveal: bool) -> list[dict]:
     columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
     keys = [key for key in register.keys if key in columns]
-    sql, params = f"SELECT id, {', '.join(keys)} FROM {register.key}", []
+    # a village field as the clerk sees it: the village's name through its id, or the place typed
+    sql, params = f"SELECT id, {', '.join(f'{records.column_sql(register, key)} AS {key}' for key in keys)} FROM {register.key}", []
     if register.date_field and register.date_field in columns:
         sql += f" WHERE {register.date_field} >= ? AND {register.date_field} < ?"
         params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
