@@ -38,7 +38,8 @@ class Database:
     connection, created on first use.
     """
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, execute_plugins: bool = False):
+        # execute_plugins: accepted for sqlite-utils' signature; no sqlite-utils plugin ever runs here
         self.conn = conn
         self._utils = None
 
@@ -492,7 +493,7 @@ def open_again(db: Database) -> Database:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
-    return Database(conn, execute_plugins=False)
+    return Database(conn)
 
 
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:

@@ -56,7 +56,7 @@ def test_the_program_paints_its_window_on_a_real_x_server_and_quits(x_display, t
         DISPLAY=x_display,
         QT_QPA_PLATFORM="xcb",
         ZHAOCUN_DATA_DIR=str(tmp_path),
-        **{QUIT_AFTER_SHOW: "1", STAY_OPEN: "8"},
+        **{QUIT_AFTER_SHOW: "1", STAY_OPEN: "15"}  # time for xwininfo and xwd on a busy machine,
     )
     program = subprocess.Popen([sys.executable, "-m", "zhaocun_desktop", "--demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
