@@ -29,7 +29,10 @@ def test_roll_up_from_the_menu_writes_the_county_workbook(open_window, monkeypat
     county_db = tmp_path / "县级汇总.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(county_db), ""))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(package)], ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
     window.form.actionRollup.trigger()
+    assert "已导入赵村镇2023年数据包" in shown[0]
     workbook = tmp_path / "2023年全县汇总表.xlsx"
     assert workbook.is_file() and "1个乡镇" in window.statusBar().currentMessage()
     assert openpyxl.load_workbook(workbook).active.cell(2, 3).value == "赵村镇"

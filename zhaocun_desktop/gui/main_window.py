@@ -403,6 +403,7 @@ class MainWindow(QMainWindow):
             return None
         message = "\n".join(lines)
         self.statusBar().showMessage(lines[-1], 15000)
+        QMessageBox.information(self, "县级汇总", message)  # each package: added, replaced or why it was skipped
         return message
 
     def write_one_template(self) -> None:
