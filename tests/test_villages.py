@@ -125,9 +125,9 @@ def test_a_place_typed_before_the_village_existed_joins_it(db):
 
 
 def test_migration_turns_names_into_ids(tmp_path):
-    path = tmp_path / "v6.db"
+    path = tmp_path / "v7.db"
     conn = sqlite3.connect(path)
-    conn.executescript((SNAPSHOTS / "schema_v6.sql").read_text(encoding="utf-8"))
+    conn.executescript((SNAPSHOTS / "schema_v7.sql").read_text(encoding="utf-8"))
     conn.executemany("INSERT INTO village (id, name) VALUES (?, ?)", [(1, "甲村"), (2, "乙村")])
     conn.executemany(
         "INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, result) VALUES (?, ?, '村调委会', '邻里', '甲与乙', '调解中')",

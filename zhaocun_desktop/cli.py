@@ -341,10 +341,12 @@ def _run_import(args: argparse.Namespace) -> int:
                     print(f"  说明：{note}")
                 for problem in preview.problems:
                     print(f"  {problem}")
-                for row in preview.valid_rows:
-                    if row.duplicate_of:
-                        taken = args.include_duplicates and row.repeatable and not preview.already_imported
-                        print(f"  第{row.excel_row}行：疑似重复，{row.duplicate_of}" + ("（仍将导入）" if taken else "（不导入）"))
+                repeats = [row for row in preview.valid_rows if row.duplicate_of]
+                for row in repeats[:20]:
+                    taken = args.include_duplicates and row.repeatable and not preview.already_imported
+                    print(f"  第{row.excel_row}行：{'疑似重复' if row.repeatable else '重复'}，{row.duplicate_of}" + ("（仍将导入）" if taken else "（不导入）"))
+                if len(repeats) > 20:
+                    print(f"  ……另有 {len(repeats) - 20} 行重复，不一一列出")
                 if preview.already_imported:
                     print(f"  {preview.already_imported}")
                 if preview.problems:

@@ -165,6 +165,20 @@ def _petition_life(db: Database) -> None:
     db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
 
 
+def _add_import_rows(db: Database) -> None:
+    """Each imported row's fingerprint and the record it became: a file imported again (after the
+    village fixed some rows) adds only the rows not yet in, even when records were edited since."""
+    db.execute(
+        """CREATE TABLE import_row (
+            batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+            register TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            record_id INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX ix_import_row_fingerprint ON import_row(register, fingerprint)")
+
+
 def _villages_by_id(db: Database) -> None:
     """Records refer to villages by id: each village field gains ``<key>_id``; a name that is one
     of the villages becomes its id (the text column is cleared), any other place keeps its text.
@@ -230,8 +244,9 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_import_batches,  # 4: import batches; batch_id on every register
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
-    _villages_by_id,  # 7: village fields refer to the village's id
-    _dated_history,  # 8: certificates one row each; staff in-post dates; 示范村 review and revocation
+    _add_import_rows,  # 7: each imported row's fingerprint, for re-imports after a fix
+    _villages_by_id,  # 8: village fields refer to the village's id
+    _dated_history,  # 9: certificates one row each; staff in-post dates; 示范村 review and revocation
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,4 +1,4 @@
--- Schema of data version 7 (village fields refer to village ids), frozen: tests upgrade it to the current version.
+-- Schema of data version 7 (version 6 plus import_row), frozen: tests upgrade it to the current version.
 PRAGMA user_version = 7;
 PRAGMA application_id = 1514357843;
 CREATE TABLE "publicity_event" (
@@ -8,7 +8,6 @@ CREATE TABLE "publicity_event" (
    "event_type" TEXT,
    "occasion" TEXT,
    "place" TEXT,
-   "place_id" INTEGER,
    "audience" TEXT,
    "partners" TEXT,
    "participants" INTEGER,
@@ -57,7 +56,6 @@ CREATE TABLE "advisor_work" (
    "advisor_type" TEXT,
    "advisor" TEXT,
    "village" TEXT,
-   "village_id" INTEGER,
    "work_type" TEXT,
    "quantity" INTEGER,
    "people" INTEGER,
@@ -72,7 +70,6 @@ CREATE TABLE "mediation_case" (
    "case_no" TEXT,
    "accepted" TEXT,
    "village" TEXT,
-   "village_id" INTEGER,
    "org" TEXT,
    "dispute_type" TEXT,
    "source" TEXT,
@@ -106,7 +103,6 @@ CREATE TABLE "petition" (
    "reg_date" TEXT,
    "petitioner" TEXT,
    "village" TEXT,
-   "village_id" INTEGER,
    "method" TEXT,
    "level" TEXT,
    "visitors" INTEGER,
@@ -163,6 +159,7 @@ CREATE TABLE report_text (
             PRIMARY KEY (year, key)
         );
 CREATE INDEX stats_publicity_event ON publicity_event(event_date, event_type, occasion, partners, participants, passed, materials);
+CREATE INDEX stats_advisor_work ON advisor_work(work_date, advisor_type, work_type, result, village, quantity, people);
 CREATE INDEX stats_mediation_case ON mediation_case(accepted, org, result, confirmed, dispute_type, village, amount);
 CREATE INDEX stats_enforcement_training ON enforcement_training(train_date, train_type, hours, participants, passed);
 CREATE TABLE import_batch (
@@ -187,8 +184,10 @@ CREATE INDEX ix_joint_meeting_batch ON joint_meeting(batch_id);
 CREATE INDEX ix_petition_batch ON petition(batch_id);
 CREATE INDEX ix_village_batch ON village(batch_id);
 CREATE INDEX stats_petition ON petition(reg_date, level, status, done_date, extended, satisfied, visitors);
-CREATE INDEX ix_publicity_event_place_id ON publicity_event(place_id);
-CREATE INDEX ix_advisor_work_village_id ON advisor_work(village_id);
-CREATE INDEX ix_mediation_case_village_id ON mediation_case(village_id);
-CREATE INDEX ix_petition_village_id ON petition(village_id);
-CREATE INDEX stats_advisor_work ON advisor_work(work_date, advisor_type, work_type, result, village, quantity, people, village_id);
+CREATE TABLE import_row (
+            batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+            register TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            record_id INTEGER NOT NULL
+        );
+CREATE INDEX ix_import_row_fingerprint ON import_row(register, fingerprint);
