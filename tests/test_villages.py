@@ -145,3 +145,16 @@ def test_migration_turns_names_into_ids(tmp_path):
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_mediation_case_village_id" in indexes
     db.close()
+
+
+def test_an_export_after_a_rename_names_the_village_as_it_is_now(db, tmp_path):
+    import openpyxl
+
+    from zhaocun_desktop.excel.writing import write_export
+
+    fill_known_ledger(db)
+    records.update(db, VILLAGE, village_id(db, "甲村"), dict(name="甲社区"))
+    count = write_export(db, MEDIATION_CASE, tmp_path / "案件.xlsx", records.RecordQuery(village="甲社区", year=2023))
+    assert count == 3
+    cells = {cell for row in openpyxl.load_workbook(tmp_path / "案件.xlsx").active.iter_rows(values_only=True) for cell in row}
+    assert "甲社区" in cells and "甲村" not in cells
