@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--db", type=Path, required=True, help="数据库文件")
     backup.add_argument("--to", type=Path, help="备份到这个文件夹（如U盘）")
 
-    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先把当前数据另做一份备份，再用 SQLite 备份接口恢复。")
+    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新），不合格则拒绝且不改动数据库；再把当前数据另做一份备份，用 SQLite 备份接口恢复。")
     restore.add_argument("--db", type=Path, required=True, help="数据库文件")
     restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出可用备份")
 
@@ -279,10 +280,17 @@ def _run_restore(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import check_database, storage_problem
+    from zhaocun_desktop.backup import check_database, identity_problem, storage_problem
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    try:
+        foreign = identity_problem(args.db)
+    except sqlite3.DatabaseError:
+        foreign = None  # unreadable: quick_check below names the damage
+    if foreign:
+        print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
+        return 1
     problems = check_database(args.db)
     place = storage_problem(args.db)
     for problem in problems:

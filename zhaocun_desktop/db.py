@@ -394,6 +394,21 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> D
     return db
 
 
+def open_again(db: Database) -> Database:
+    """A second connection to ``db``'s file with the same settings, for a worker thread.
+
+    Each thread keeps its own connection, so a job's transaction never mixes with what the
+    window reads or writes meanwhile (WAL lets both read at once). No migration runs: ``db``
+    is already up to date.
+    """
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    conn = connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return Database(conn, execute_plugins=False)
+
+
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
     """Run the migrations up to ``target``; each in its own transaction. Returns the new version."""
     version = schema_version(db.conn)

@@ -102,7 +102,7 @@ class AuditEntry:
 
     def lines(self) -> list[str]:
         """The entry as text lines (the CLI prints these)."""
-        which = f" 第{self.record_id}号" if self.record_id is not None else ""
+        which = "" if self.record_id is None else f" {self.record_id}年度" if self.table == "report_text" else f" 第{self.record_id}号"
         head = f"{self.at.replace('T', ' ')}  {self.title}{which}  {self.action}" + (f"  {self.note}" if self.note else "")
         if self.action in (ACTIONS["insert"], ACTIONS["delete"]):  # one side only: the record's values
             return [head] + [f"    {label}：{new or old}" for label, old, new in self.changes]

@@ -15,6 +15,7 @@ from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -167,8 +168,9 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     return tables
 
 
-def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Path:
-    """Write the summary workbook for a period (or a calendar year) to ``path``."""
+def write_summary(db: Database, year: fig.Period | int, path: str | Path, progress: Progress = None) -> Path:
+    """Write the summary workbook for a period (or a calendar year) to ``path``; ``progress`` is
+    told per sheet (cancelling before the save leaves no file)."""
     period = fig.Period.of(year)
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -184,7 +186,9 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Pat
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
-    for table in build_tables(db, period):
+    tables = build_tables(db, period)
+    for index, table in enumerate(tables):
+        step(progress, index, len(tables), table.sheet)
         sheet = book.create_sheet(table.sheet)
         columns = len(table.headers)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
@@ -238,4 +242,5 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Pat
             sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
             sheet.add_chart(chart, f"A{last + 4}")
     book.properties.creator = settings.get("office") or "司法所台账"
+    step(progress, len(tables), len(tables), "正在保存…")
     return save_workbook(book, path)

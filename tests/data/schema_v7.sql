@@ -1,4 +1,4 @@
--- Schema of data version 7 (version 6 plus import_row), frozen: tests upgrade it to the current version.
+-- Schema of data version 7 (version 6 plus import_row: each imported row's fingerprint), frozen: tests upgrade it to the current version.
 PRAGMA user_version = 7;
 PRAGMA application_id = 1514357843;
 CREATE TABLE "publicity_event" (

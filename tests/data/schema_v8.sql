@@ -1,4 +1,4 @@
--- Schema of data version 8 (version 7 plus village ids), frozen: tests upgrade it to the current version.
+-- Schema of data version 8 (version 7 plus village fields referring to village ids), frozen: tests upgrade it to the current version.
 PRAGMA user_version = 8;
 PRAGMA application_id = 1514357843;
 CREATE TABLE "publicity_event" (
@@ -8,6 +8,7 @@ CREATE TABLE "publicity_event" (
    "event_type" TEXT,
    "occasion" TEXT,
    "place" TEXT,
+   "place_id" INTEGER,
    "audience" TEXT,
    "partners" TEXT,
    "participants" INTEGER,
@@ -17,7 +18,7 @@ CREATE TABLE "publicity_event" (
    "note" TEXT,
    "created_at" TEXT,
    "updated_at" TEXT
-, batch_id INTEGER REFERENCES import_batch(id), place_id INTEGER);
+, batch_id INTEGER REFERENCES import_batch(id));
 CREATE TABLE "enforcement_staff" (
    "id" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -56,6 +57,7 @@ CREATE TABLE "advisor_work" (
    "advisor_type" TEXT,
    "advisor" TEXT,
    "village" TEXT,
+   "village_id" INTEGER,
    "work_type" TEXT,
    "quantity" INTEGER,
    "people" INTEGER,
@@ -64,12 +66,13 @@ CREATE TABLE "advisor_work" (
    "note" TEXT,
    "created_at" TEXT,
    "updated_at" TEXT
-, batch_id INTEGER REFERENCES import_batch(id), village_id INTEGER);
+, batch_id INTEGER REFERENCES import_batch(id));
 CREATE TABLE "mediation_case" (
    "id" INTEGER PRIMARY KEY,
    "case_no" TEXT,
    "accepted" TEXT,
    "village" TEXT,
+   "village_id" INTEGER,
    "org" TEXT,
    "dispute_type" TEXT,
    "source" TEXT,
@@ -87,7 +90,7 @@ CREATE TABLE "mediation_case" (
    "note" TEXT,
    "created_at" TEXT,
    "updated_at" TEXT
-, batch_id INTEGER REFERENCES import_batch(id), village_id INTEGER);
+, batch_id INTEGER REFERENCES import_batch(id));
 CREATE TABLE "joint_meeting" (
    "id" INTEGER PRIMARY KEY,
    "meet_date" TEXT,
@@ -103,6 +106,7 @@ CREATE TABLE "petition" (
    "reg_date" TEXT,
    "petitioner" TEXT,
    "village" TEXT,
+   "village_id" INTEGER,
    "method" TEXT,
    "level" TEXT,
    "visitors" INTEGER,
@@ -115,7 +119,7 @@ CREATE TABLE "petition" (
    "note" TEXT,
    "created_at" TEXT,
    "updated_at" TEXT
-, batch_id INTEGER REFERENCES import_batch(id), village_id INTEGER);
+, batch_id INTEGER REFERENCES import_batch(id));
 CREATE TABLE "village" (
    "id" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -183,6 +187,11 @@ CREATE INDEX ix_joint_meeting_batch ON joint_meeting(batch_id);
 CREATE INDEX ix_petition_batch ON petition(batch_id);
 CREATE INDEX ix_village_batch ON village(batch_id);
 CREATE INDEX stats_petition ON petition(reg_date, level, status, done_date, extended, satisfied, visitors);
+CREATE INDEX ix_publicity_event_place_id ON publicity_event(place_id);
+CREATE INDEX ix_advisor_work_village_id ON advisor_work(village_id);
+CREATE INDEX ix_mediation_case_village_id ON mediation_case(village_id);
+CREATE INDEX ix_petition_village_id ON petition(village_id);
+CREATE INDEX stats_advisor_work ON advisor_work(work_date, advisor_type, work_type, result, village, quantity, people, village_id);
 CREATE TABLE import_row (
             batch_id INTEGER NOT NULL REFERENCES import_batch(id),
             register TEXT NOT NULL,
@@ -190,8 +199,3 @@ CREATE TABLE import_row (
             record_id INTEGER NOT NULL
         );
 CREATE INDEX ix_import_row_fingerprint ON import_row(register, fingerprint);
-CREATE INDEX ix_publicity_event_place_id ON publicity_event(place_id);
-CREATE INDEX ix_advisor_work_village_id ON advisor_work(village_id);
-CREATE INDEX ix_mediation_case_village_id ON mediation_case(village_id);
-CREATE INDEX ix_petition_village_id ON petition(village_id);
-CREATE INDEX stats_advisor_work ON advisor_work(work_date, advisor_type, work_type, result, village, quantity, people, village_id);

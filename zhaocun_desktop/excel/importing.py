@@ -19,6 +19,7 @@ from zhaocun_desktop import records, values
 from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, OWN_HIDDEN_SHEETS, Book, Sheet, _column, open_book
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import BY_KEY, REGISTERS, VILLAGE, Field, Kind, Register
 from zhaocun_desktop.validation import check_record
 
@@ -515,13 +516,14 @@ class _RowChecker:
         self.seen.setdefault(key, []).append((row.excel_row, row.clean))
 
 
-def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False) -> dict:
+def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False, progress: Progress = None) -> dict:
     """Write the rows the preview chose as one batch, in one transaction; returns counts.
 
     Rows with problems, hidden rows (unless the preview includes them) and rows that repeat a
     stored record are left out; ``include_duplicates`` takes the repeats too, except from a
     file imported before, which adds only the rows not yet in. Nothing fails here that the
-    preview did not show: the checks ran there, against the same database.
+    preview did not show: the checks ran there, against the same database. ``progress`` is told
+    every 1,000 rows; cancelling rolls the whole batch back.
     """
     register = preview.register
     chosen = preview.chosen_rows(include_duplicates)
@@ -537,11 +539,13 @@ def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool
                 [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
             )
             batch_id = cursor.lastrowid
-            ids = records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id)
+            ids = records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id,
+                                       progress=lambda done: step(progress, done, len(chosen), ""))  # fmt: skip
             db.conn.executemany(
                 "INSERT INTO import_row (batch_id, register, fingerprint, record_id) VALUES (?, ?, ?, ?)",
                 [(batch_id, register.key, row.fingerprint or fingerprint({k: v for k, v in row.clean.items() if v is not None}), record_id) for row, record_id in zip(chosen, ids)],
             )
+            step(progress, len(chosen), len(chosen), "")  # the last chance to cancel: nothing is committed yet
             records.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
     except InvalidRecord as error:  # the records changed between the preview and the commit
         raise UserError(f"没有导入“{preview.path.name}”：预览之后台账有了变化（{'；'.join(error.errors.values())}）。请重新导入这个文件，再看一次预览。") from None

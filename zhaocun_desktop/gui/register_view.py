@@ -89,11 +89,12 @@ class RegisterView(QWidget):
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
+        self.print_action = self._action("打印…", "Ctrl+P", lambda: self.print_list(), "打印当前列表（含筛选条件），先显示打印预览（Ctrl+P）")
         self.history_action = QAction("操作记录…", self)  # context menu only: who changed what, old and new values
         self.history_action.triggered.connect(lambda: self.show_history())
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             toolbar.addAction(action)
         self.merge_action = None
         if register is VILLAGE:  # 撤并: the only way a village with records goes away
@@ -302,6 +303,8 @@ class RegisterView(QWidget):
     def export(self, path: str | None = None, reveal: bool | None = None) -> int | None:
         """Export exactly the rows the table shows (search, filters, sort); returns the count."""
         from zhaocun_desktop.excel.writing import safe_file_name, write_export
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
         from zhaocun_desktop.paths import data_dir
 
         if reveal is None:
@@ -318,19 +321,49 @@ class RegisterView(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", str(folder / f"{safe_file_name(self.register.title)}.xlsx"), "Excel 工作簿 (*.xlsx)")
             if not path:
                 return None
+        query = self.model.query
         try:
-            count = write_export(self.db, self.register, path, self.model.query, reveal=reveal)
+            count = run_job(self, "导出 Excel", f"正在导出{self.register.title}…", self.db,
+                            lambda db, progress: write_export(db, self.register, path, query, reveal=reveal, progress=progress))  # fmt: skip
         except UserError as error:
             QMessageBox.warning(self, "无法导出", str(error))
             return None
+        except Cancelled:
+            self._status("已取消导出，没有生成文件。")
+            return None
+        self._status(f"已导出 {count} 条：{path}")
+        return count
+
+    def print_list(self, open_dialog: bool = True):
+        """Print the rows the table shows (search, filters, sort) after a preview; numbers stay
+        masked unless 显示完整号码 is on. Returns the preview dialog (shown when ``open_dialog``)."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from zhaocun_desktop.gui.list_print import paint_list, setup_list_printer
+        from zhaocun_desktop.listing import printed_list
+
+        document = printed_list(self.db, self.register, self.model.query, reveal=self.reveal_box.isChecked())
+        self._printer = printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the dialog keeps only a pointer to it
+        printer.setDocName(document.title)
+        setup_list_printer(printer)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setObjectName("list_print_preview")
+        dialog.setWindowTitle(f"打印预览：{document.title}（{len(document.rows)} 条）")
+        dialog.paintRequested.connect(lambda target: paint_list(target, document))
+        dialog.resize(1100, 760)
+        dialog.document = document  # what is being printed (tests and the status line read it)
+        if open_dialog:
+            dialog.exec()
+        return dialog
+
+    def _status(self, message: str) -> None:
         window = self.window()
         if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(f"已导出 {count} 条：{path}", 15000)
-        return count
+            window.statusBar().showMessage(message, 15000)
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.history_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action, self.history_action):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
