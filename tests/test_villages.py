@@ -11,6 +11,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.overview import year_picture
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, PUBLICITY_EVENT, REGISTERS, VILLAGE
 from zhaocun_desktop.summary import build_tables
 
@@ -51,6 +52,8 @@ def test_renaming_a_village_keeps_its_records_and_every_figure(db):
     assert records.count(db, MEDIATION_CASE, records.RecordQuery(village="赵村社区")) == listed
     assert records.count(db, MEDIATION_CASE, records.RecordQuery(village=old)) == 0
     assert records.count(db, MEDIATION_CASE, records.RecordQuery(search="赵村社区")) >= listed
+    pictured = dict(year_picture(db, 2023).villages)
+    assert old not in pictured and "未填写" not in pictured and sum(pictured.values()) >= 1
 
 
 def test_merging_two_villages_moves_their_records_in_one_step(db):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop.figures import Period
+from zhaocun_desktop.records import column_sql
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
 from zhaocun_desktop.summary import _grouped
 
@@ -71,7 +72,7 @@ def year_picture(db: Database, period: Period | int, trend: Register = MEDIATION
         months_before=month_counts(db, trend, year - 1),
         types=ranked(_grouped(db, MEDIATION_CASE, period, "dispute_type")),
         outcomes=split,
-        villages=ranked(_grouped(db, MEDIATION_CASE, period, "village"), TOP_VILLAGES),
+        villages=ranked(_grouped(db, MEDIATION_CASE, period, column_sql(MEDIATION_CASE, "village")), TOP_VILLAGES),  # by the village's current name
     )
 
 
