@@ -83,3 +83,10 @@ def cases_of(db: Database, period: Period | int, field: str, label: str) -> list
     if label == NOT_FILLED:
         return [row for row in rows if row.get(field) in (None, "") or (field == "result" and row[field] not in MEDIATION_RESULTS)]
     return [row for row in rows if row.get(field) == label]
+
+
+def month_records(db: Database, register: Register, year: int, month: int) -> list[dict]:
+    """The records of ``register`` in one month: those a point of the month trend counts."""
+    from zhaocun_desktop import figures as fig
+
+    return fig.records_behind(db, fig.Figure("_", "_", "", register), Period.month(year, month))
