@@ -66,6 +66,15 @@ def _assert_no_formula(path) -> int:
     return literal
 
 
+def test_our_illegal_characters_are_openpyxls():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from zhaocun_desktop.excel.writing import ILLEGAL_CHARACTERS
+
+    every = "".join(map(chr, range(0x3000)))
+    assert ILLEGAL_CHARACTERS.sub("", every) == ILLEGAL_CHARACTERS_RE.sub("", every)
+
+
 def test_excel_value_cleans_and_masks():
     assert excel_value("a\x0bb\x00") == "ab"
     assert len(excel_value("x" * 40000)) == EXCEL_MAX_TEXT

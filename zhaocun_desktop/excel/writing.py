@@ -48,16 +48,19 @@ _FORMAT_HINTS = {
 # the full-width forms are turned into half-width ones by some input methods and WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 EXCEL_MAX_TEXT = 32767
+# openpyxl's ILLEGAL_CHARACTERS_RE (control characters XML cannot hold), here so that writing a
+# cell needs no import per call; a test checks the two agree.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def excel_value(value, mask: bool = False):
     """``value`` as a cell may hold it: no character Excel cannot store, at most 32,767 characters,
     no infinite number, personal numbers masked when ``mask``."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # Excel has no Inf/NaN: written as text rather than a broken file
     if not isinstance(value, str):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # Excel has no Inf/NaN: written as text rather than a broken file
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = ILLEGAL_CHARACTERS.sub("", value)
     if mask:
         value = mask_numbers(value)
     return value[:EXCEL_MAX_TEXT]
@@ -155,8 +158,9 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     marker = book.create_sheet(MARKER_SHEET)
     marker.sheet_state = "hidden"
     marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
-    for key, value in (("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")):
-        marker.append([key, value])
+    for row, (key, value) in enumerate((("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")), start=2):
+        put(marker.cell(row, 1), key)
+        put(marker.cell(row, 2), value)  # a town named "=…" stays text here too
     marker.protection.sheet = True
 
     who = f"{village}" if village else (settings.get("town") or "")

@@ -142,6 +142,11 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     lock = QLockFile(str(path) + ".lock")
     lock.setStaleLockTime(0)  # a lock left by a crashed copy is detected by its dead process id
     if not lock.tryLock(200):
+        if lock.error() != QLockFile.LockError.LockFailedError:  # no lock file possible: a read-only folder
+            from zhaocun_desktop.db import write_problem
+
+            QMessageBox.critical(None, APP_NAME, write_problem(path) or f"无法在“{path.parent}”中建立锁定文件，请检查文件夹权限。")
+            return 2
         QMessageBox.information(
             None,
             APP_NAME,

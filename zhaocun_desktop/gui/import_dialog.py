@@ -164,7 +164,8 @@ class ImportDialog(QDialog):
             elif row.hidden and not preview.include_hidden:
                 status, colour, tip = "隐藏（不导入）", HIDDEN, "这一行在文件中被隐藏；勾选“包括隐藏的行和工作表”才会导入"
             elif row.duplicate_of:
-                status, colour, tip = "疑似重复", DUPLICATE, row.duplicate_of
+                status = "疑似重复" if row.repeatable else "重复（不导入）"
+                colour, tip = DUPLICATE, row.duplicate_of
             else:
                 status, colour, tip = "可导入", None, ""
             state = QTableWidgetItem(status)

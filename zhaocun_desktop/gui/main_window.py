@@ -80,6 +80,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
+        self.county_action = self.form.menuFile.addAction("统计报表（报县司法局）…")
+        self.county_action.setObjectName("actionCountyTables")
+        self.form.menuFile.insertAction(self.form.actionBackupTo, self.county_action)
+        self.county_action.triggered.connect(self.show_county_tables)
         self.form.actionAuditLog.triggered.connect(lambda: self.show_audit_log())
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
 
@@ -139,6 +143,12 @@ class MainWindow(QMainWindow):
         self.due_button.setText(f"到期事项 {len(items)} 项" + (f"，逾期 {overdue} 项" if overdue else ""))
         self.due_button.setStyleSheet("color: #b00020;" if overdue else "")
         self.due_button.setVisible(bool(items))
+
+    def show_county_tables(self) -> None:
+        """The 统计报表 dialog: the county's tables for a chosen period."""
+        from zhaocun_desktop.gui.county_dialog import CountyDialog
+
+        CountyDialog(self.db, self).exec()
 
     def show_due(self) -> None:
         """Open 总览 at its list of what is due."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -29,7 +30,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.gui.table_model import RecordTableModel
-from zhaocun_desktop.registers import Register
+from zhaocun_desktop.registers import VILLAGE, Register
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
@@ -95,6 +96,10 @@ class RegisterView(QWidget):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             toolbar.addAction(action)
+        self.merge_action = None
+        if register is VILLAGE:  # 撤并: the only way a village with records goes away
+            self.merge_action = self._action("撤并到…", None, lambda: self.merge_village(), "把选中村(居)的全部记录移到另一个村(居)，并删除选中的村(居)")
+            toolbar.addAction(self.merge_action)
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("search")
@@ -149,7 +154,8 @@ class RegisterView(QWidget):
 
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(tip)
         action.triggered.connect(slot)
@@ -250,6 +256,39 @@ class RegisterView(QWidget):
         except UserError as error:
             QMessageBox.warning(self, "无法删除", str(error))
         self._after_write(None)
+
+    def merge_village(self, target: str | None = None, confirm: bool = True) -> dict | None:
+        """撤并 the selected village into ``target`` (asked for when None); returns the records moved."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            QMessageBox.information(self, "撤并村(居)", "请先选中一个要撤并的村(居)。")
+            return None
+        source = records.get(self.db, VILLAGE, ids[0])
+        others = [name for name in records.village_names(self.db) if name != source["name"]]
+        if target is None:
+            target, ok = QInputDialog.getItem(self, "撤并村(居)", f"把“{source['name']}”的全部记录移到：", others, 0, False)
+            if not ok:
+                return None
+        if target not in others:
+            QMessageBox.warning(self, "无法撤并", f"“{target}”不是本镇的另一个村(居)。")
+            return None
+        used = records.village_usage(self.db, source["id"])
+        if confirm:
+            listed = "、".join(f"{title}{n}条" for title, n in used.items()) or "没有记录"
+            answer = QMessageBox.question(
+                self, "确认撤并", f"把“{source['name']}”撤并入“{target}”？\n将移动：{listed}。\n“{source['name']}”随后从村(居)名单中删除；此操作记入操作记录，撤并前自动备份。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        target_id = next(v["id"] for v in records.rows_by_id(self.db, VILLAGE) if v["name"] == target)
+        try:
+            moved = records.merge_villages(self.db, source["id"], target_id)
+        except UserError as error:
+            QMessageBox.warning(self, "无法撤并", str(error))
+            return None
+        self._after_write(target_id)
+        return moved
 
     def _after_write(self, record_id: int | None) -> None:
         self.refresh()
