@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from zhaocun_desktop import APP_NAME, __version__
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
 from zhaocun_desktop.registers import REGISTERS
 
 
@@ -345,3 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one error boundary of the command line: no traceback for the clerk
+        log = log_error(error)
+        message = explain(error)
+        if message:
+            print(f"错误：{message}", file=sys.stderr)
+            return 2
+        print(f"错误：{unexpected_message(log)}", file=sys.stderr)
+        return 3

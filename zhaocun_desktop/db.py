@@ -8,6 +8,7 @@ a field to a register needs no migration of its own).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Callable
@@ -18,6 +19,12 @@ from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.registers import REGISTERS, Register
 
 STAMP_COLUMNS = ("created_at", "updated_at")
+# PRAGMA application_id of every database this program makes ("ZCDS"): a foreign SQLite file is
+# recognised before anything is written to it, and a restore takes only our own backups.
+APPLICATION_ID = 0x5A434453
+# Tables every version of our database has had since data version 1.
+OUR_TABLES = ("setting", "audit_log", "village")
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program before "database is locked"
 _PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
 
 
@@ -111,12 +118,18 @@ def _add_import_batches(db: Database) -> None:
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
 
 
+def _set_application_id(db: Database) -> None:
+    """Mark the file as ours (databases made before this version carry application_id 0)."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
     _create_indexes,  # 2: filter, sort and uniqueness indexes
     _add_report_texts,  # 3: report texts per year, statistics indexes
     _add_import_batches,  # 4: import batches; batch_id on every register
+    _set_application_id,  # 5: PRAGMA application_id
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -140,14 +153,53 @@ def connect(path: str | Path) -> sqlite3.Connection:
     ``foreign_keys`` must be set before any transaction starts (it is ignored inside one);
     ``secure_delete`` overwrites deleted rows so removed ID numbers do not linger in the file.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except sqlite3.OperationalError:
+        raise UserError(f"无法打开数据库“{path}”：文件夹不存在或没有访问权限。请检查路径和权限。") from None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "locked" in str(error) or "busy" in str(error):
+            raise
+        raise UserError(f"无法读取数据库“{path}”：没有读取权限，或文件正被其他程序独占。") from None
     except sqlite3.DatabaseError:
         conn.close()
         raise UserError(f"“{path}”不是本程序的数据库文件（或文件已损坏），无法打开。请选择正确的数据库文件。") from None
     return conn
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def foreign_reason(conn: sqlite3.Connection) -> str | None:
+    """Why the open file is not one of our databases (None when it is ours or still empty)."""
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        return None
+    if application_id != 0:
+        return "它是其他软件的数据库文件"
+    tables = table_names(conn)
+    if not tables:
+        return None  # a new or empty file: it becomes ours
+    if schema_version(conn) == 0 or not set(OUR_TABLES) <= tables:
+        return "其中没有本程序的台账数据表，它是其他软件的数据库文件"
+    return None  # made by a version before application_id was set: the migration marks it
+
+
+def write_problem(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written (read-only file or folder), in Chinese."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return (f"数据库文件“{path}”是只读的，程序无法保存任何修改。"
+                "请在文件属性中取消“只读”，或把它复制到可写的文件夹（如“文档”）后再打开。")  # fmt: skip
+    if not os.access(folder, os.W_OK):
+        return (f"数据库所在的文件夹“{folder}”不可写（只读或没有权限；光盘、受保护的文件夹都会这样），"
+                "程序无法保存修改和备份。请把数据库放到可写的文件夹（如“文档”）后再打开。")  # fmt: skip
+    return None
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -160,8 +212,19 @@ def open_db(path: str | Path) -> Database:
     A database from a newer program is refused before anything is written to it.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path) != ":memory:":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise UserError(f"无法创建数据库所在的文件夹“{path.parent}”：没有权限或磁盘只读。请换一个位置。") from None
+        problem = write_problem(path)
+        if problem:
+            raise UserError(problem)
     conn = connect(path)
+    foreign = foreign_reason(conn)
+    if foreign:
+        conn.close()
+        raise UserError(f"“{path.name}”不是本程序的数据库（{foreign}），程序没有改动它。请选择本程序的数据库文件（如“台账.db”）。")
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
         conn.close()
@@ -182,6 +245,10 @@ def open_db(path: str | Path) -> Database:
     # and start-up skips scanning every installed package's entry points.
     db = Database(conn, execute_plugins=False)
     migrate(db)
+    if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
+        from zhaocun_desktop.backup import backup_dir, remove_partial_backups
+
+        remove_partial_backups(backup_dir(path))
     return db
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
-from zhaocun_desktop.files import save_file
+from zhaocun_desktop.excel.writing import put, save_workbook
+from zhaocun_desktop.files import check_output_path
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -153,7 +154,7 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
     from openpyxl.utils import get_column_letter
 
     settings = records.settings(db)
-    path = Path(path)
+    path = check_output_path(path)
     book = Workbook()
     book.remove(book.active)
     thin = Side(style="thin", color="000000")
@@ -164,22 +165,22 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
         sheet = book.create_sheet(table.sheet)
         columns = len(table.headers)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-        sheet.cell(1, 1, f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=14, bold=True)
+        put(sheet.cell(1, 1), f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=14, bold=True)
         sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
         sheet.row_dimensions[1].height = 28
-        sheet.cell(2, 1, f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=10)
+        put(sheet.cell(2, 1), f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=10)
         for col, header in enumerate(table.headers, start=1):
-            cell = sheet.cell(3, col, header)
+            cell = put(sheet.cell(3, col), header)
             cell.font = Font(name="宋体", size=11, bold=True)
             cell.fill, cell.border = header_fill, border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         body = table.rows + ([table.totals()] if table.total else [])
         for offset, row in enumerate(body):
             for col, value in enumerate(row, start=1):
-                cell = sheet.cell(4 + offset, col, value)
+                cell = put(sheet.cell(4 + offset, col), value)
                 cell.border = border
                 cell.font = Font(name="宋体", size=11, bold=table.total and offset == len(body) - 1)
-                if isinstance(value, (int, float)):
+                if isinstance(cell.value, (int, float)):
                     cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
                     cell.alignment = Alignment(horizontal="right", vertical="center")
                 else:
@@ -188,7 +189,7 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
                     cell.fill = total_fill
         last = 3 + len(body)
         if table.note:
-            sheet.cell(last + 2, 1, table.note).font = Font(name="宋体", size=10)
+            put(sheet.cell(last + 2, 1), table.note).font = Font(name="宋体", size=10)
         for col in range(1, columns + 1):
             width = table.widths[col - 1] if col <= len(table.widths) else max(
                 [len(str(table.headers[col - 1])) * 2 + 2] + [len(str(row[col - 1])) * (2 if not str(row[col - 1]).isascii() else 1) + 2 for row in body]
@@ -214,4 +215,4 @@ def write_summary(db: Database, year: int, path: str | Path) -> Path:
             sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
             sheet.add_chart(chart, f"A{last + 4}")
     book.properties.creator = settings.get("office") or "司法所台账"
-    return save_file(lambda target: book.save(target), path)
+    return save_workbook(book, path)
