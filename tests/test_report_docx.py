@@ -160,3 +160,33 @@ def test_rates_may_break_before_their_bracket_in_the_docx(db, tmp_path):
     assert "60%\u200b（3/5）" in text and "\u200b" not in report.build_draft(db, 2023).plain_text()
     heading = next(p for p in document.paragraphs if p.text.startswith("（一）"))
     assert heading.paragraph_format.keep_with_next and document.styles[STYLE_NAMES["body"]].paragraph_format.widow_control
+
+
+def test_signature_indents_follow_7_3_5(db):
+    from zhaocun_desktop.report_docx import CHAR_PT, signature_indents
+
+    fill_known_ledger(db)
+    texts = report.load_texts(db, 2023)
+    sealed = report.build_draft(db, 2023, texts)
+    signer, date = signature_indents(sealed)
+    assert date == 4 * CHAR_PT  # 成文日期右空四字
+    assert abs((date + text_width("2024年1月25日") / 2) - (signer + text_width("赵村镇人民政府") / 2)) < 0.01  # 署名 centred over it
+    unsealed = report.build_draft(db, 2023, dict(texts, seal=report.UNSEALED))
+    signer, date = signature_indents(unsealed)
+    assert signer == 2 * CHAR_PT  # 署名右空二字; the date starts two characters right of it
+    assert abs((signer + text_width("赵村镇人民政府")) - (date + text_width("2024年1月25日")) - 2 * CHAR_PT) < 0.01
+    # a date longer than the 署名: the date 右空二字, the 署名 moves left
+    short = report.build_draft(db, 2023, dict(texts, seal=report.UNSEALED))
+    short.settings["signer"] = "某镇政府"
+    short.blocks[-2] = report.Block("signer", "某镇政府")
+    signer, date = signature_indents(short)
+    assert date == 2 * CHAR_PT and abs((signer + text_width("某镇政府")) - (date + text_width("2024年1月25日")) - 2 * CHAR_PT) < 0.01
+
+
+def test_cli_chooses_the_unsealed_layout(db_path, db, tmp_path):
+    from zhaocun_desktop.cli import main
+
+    fill_known_ledger(db)
+    assert main(["report", "--db", str(db_path), "--year", "2023", "--seal", "不盖章", "--out", str(tmp_path / "r.docx")]) == 0
+    signer = [p for p in Document(str(tmp_path / "r.docx")).paragraphs if p.style.name == STYLE_NAMES["signer"]][0]
+    assert signer.paragraph_format.right_indent == Pt(31.5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 from docx import Document
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from zhaocun_desktop import figures as fig
@@ -122,3 +123,19 @@ def test_report_options_are_kept_per_report_and_findings_open_at_the_text(qtbot,
     view.placeholder_box.setCurrentText("{村法律顾问审查合同份数}")
     view.insert_placeholder()
     assert "{村法律顾问审查合同份数:余}" in editor.toPlainText()
+
+
+def test_a_settings_finding_opens_the_settings_tab(qtbot, open_window):
+    window = open_window(demo=True)
+    view = window.report_view
+    view.refresh()
+    view.draft.settings["county"] = ""
+    from zhaocun_desktop.report_checks import check_settings
+
+    finding = check_settings(view.draft)[0]
+    from PySide6.QtWidgets import QListWidgetItem
+
+    item = QListWidgetItem(str(finding))
+    item.setData(Qt.ItemDataRole.UserRole, finding)
+    view.open_finding(item)
+    assert window.form.tabs.currentWidget().objectName() == "slot_settings"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 class ReportView(QWidget):
     """Edits one year's texts; ``draft`` is the report as the editors currently read (saved or not)."""
+
+    settings_requested = Signal()  # a finding about 镇名/县名/落款: the 设置 tab should open
 
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
@@ -301,6 +303,8 @@ class ReportView(QWidget):
                 editor.setTextCursor(cursor)
                 editor.ensureCursorVisible()
             editor.setFocus()
+        elif finding.where == "设置":
+            self.settings_requested.emit()
         elif finding.register:
             register = REGISTERS_BY_KEY[finding.register]
             RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self).exec()
