@@ -59,7 +59,7 @@ def fill_reference_ledger(db) -> None:
     cases += [case("2023-06-01", VILLAGES[i % 29], "其他", "调解成功") for i in range(68)]
     cases += [case("2023-07-01", VILLAGES[i % 29], "其他", "调解不成功") for i in range(22)]
     records.insert_many(db, MEDIATION_CASE, cases)
-    petitions = [dict(reg_date="2023-03-01", level=level, on_time="是", done_date="2023-03-20") for level in ("进京", "到省", "到市", "到市", "本镇", "本镇")]
+    petitions = [dict(reg_date="2023-03-01", level=level, status="已办结", done_date="2023-03-20") for level in ("进京", "到省", "到市", "到市", "本镇", "本镇")]
     records.insert_many(db, PETITION, petitions)
     staff = [dict(name=f"执法{n}", unit="综合行政执法大队", in_post="是", cert_no=f"豫{n}", valid_until="2026-06-30") for n in range(12)]
     records.insert_many(db, ENFORCEMENT_STAFF, staff)

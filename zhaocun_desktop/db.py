@@ -26,6 +26,7 @@ APPLICATION_ID = 0x5A434453
 OUR_TABLES = ("setting", "audit_log", "village")
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program before "database is locked"
 _PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+_SQL_TYPES = {python: sql for sql, python in _PY_TYPES.items()}
 
 
 def register_columns(register: Register) -> dict[str, type]:
@@ -76,7 +77,7 @@ STATISTICS_INDEXES = {
     "publicity_event": ("event_date", "event_type", "occasion", "partners", "participants", "passed", "materials"),
     "advisor_work": ("work_date", "advisor_type", "work_type", "result", "village", "quantity", "people"),
     "mediation_case": ("accepted", "org", "result", "confirmed", "dispute_type", "village", "amount"),
-    "petition": ("reg_date", "level", "on_time"),
+    "petition": ("reg_date", "level"),  # widened by _petition_life (migration 5)
     "enforcement_training": ("train_date", "train_type", "hours", "participants", "passed"),
 }
 
@@ -123,6 +124,41 @@ def _set_application_id(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+PETITION_STATISTICS_INDEX = ("reg_date", "level", "status", "done_date", "extended", "satisfied", "visitors")
+
+
+def _add_missing_columns(db: Database, register: Register) -> None:
+    """The columns of ``register`` that its table lacks (a migration needs them before sync_columns)."""
+    existing = {row[1] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
+    for name, kind in register_columns(register).items():
+        if name not in existing:
+            db.execute(f"ALTER TABLE {register.key} ADD COLUMN {name} {_SQL_TYPES[kind]}")
+
+
+def _petition_life(db: Database) -> None:
+    """信访 gets a life (状态, 延期, 人次); 按期办结 is computed from the dates, no longer typed.
+
+    The typed flag ``on_time`` becomes 状态: 已办结 when a 办结日期 is filled in, else 在办.
+    Where the clerk had typed 按期 for a petition concluded 61–90 days after acceptance, the
+    extension that made it on time is recorded (its reason to be completed), so the rate the
+    clerk reported does not change. Then the typed column is dropped.
+    """
+    from zhaocun_desktop.registers import PETITION, PETITION_DAYS, PETITION_EXTENSION_DAYS
+
+    _add_missing_columns(db, PETITION)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(petition)").fetchall()}
+    db.execute("DROP INDEX IF EXISTS stats_petition")
+    if "on_time" in columns:
+        db.execute("UPDATE petition SET status = CASE WHEN done_date IS NULL THEN '在办' ELSE '已办结' END WHERE status IS NULL")
+        db.execute(
+            f"""UPDATE petition SET extended = 1, extension_reason = '由原“是否按期办结”迁移：请补填延期理由'
+                WHERE on_time = 1 AND done_date > date(reg_date, '+{PETITION_DAYS} days')
+                  AND done_date <= date(reg_date, '+{PETITION_DAYS + PETITION_EXTENSION_DAYS} days')"""
+        )
+        db.execute("ALTER TABLE petition DROP COLUMN on_time")
+    db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -130,6 +166,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_report_texts,  # 3: report texts per year, statistics indexes
     _add_import_batches,  # 4: import batches; batch_id on every register
     _set_application_id,  # 5: PRAGMA application_id
+    _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
