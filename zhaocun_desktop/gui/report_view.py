@@ -112,6 +112,7 @@ class ReportView(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(QLabel("成文日期"))
         tools.addWidget(self.date_edit)
+        tools.addWidget(QLabel("落款"))
         tools.addWidget(self.seal_box)
         tools.addWidget(self.reviewed_box)
         tools.addStretch(1)
@@ -138,6 +139,7 @@ class ReportView(QWidget):
         self.preview.setViewMode(QPrintPreviewWidget.ViewMode.SinglePageView)
         self.findings_list = QListWidget()
         self.findings_list.setObjectName("findings")
+        self.findings_list.setWordWrap(True)  # a finding quotes the sentence it is about: show it whole
         self.findings_list.itemActivated.connect(self.open_finding)
         self.findings_list.itemDoubleClicked.connect(self.open_finding)
         self.figures_table = QTableWidget(0, 4)
@@ -283,7 +285,7 @@ class ReportView(QWidget):
             item = QListWidgetItem(str(finding))
             item.setData(Qt.ItemDataRole.UserRole, finding)
             item.setForeground(Qt.GlobalColor.darkRed if finding.level == ERROR else Qt.GlobalColor.darkBlue)
-            item.setToolTip("双击：" + ("打开这段文字" if finding.part else "查看相关记录" if finding.register else "请到“设置”页修改"))
+            item.setToolTip("双击：" + ("打开这段文字" if finding.part else "查看相关记录" if finding.register else "打开“设置”页"))
             self.findings_list.addItem(item)
 
     def show_checks(self) -> None:
