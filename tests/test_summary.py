@@ -126,6 +126,9 @@ def test_summary_prints_one_page_wide_at_9pt_or_more(db, tmp_path):
     titles = [sheet["A1"].value for sheet in sheets]
     joined = "".join("".join(text.split()) for text in printed)
     assert all(title in joined for title in titles)  # never cut: every title printed whole
+    for table_title, chart_title in (("法治宣传活动统计表（按月份）", "法治宣传活动（按月份）"), ("矛盾纠纷调解案件统计表（按纠纷类型）", "矛盾纠纷调解案件（按纠纷类型）")):
+        page = next(text for text in printed if table_title in "".join(text.split()))
+        assert chart_title in "".join(page.split())  # the chart prints on the page of its table
     size = smallest_pt(pdf, points_per_height(tmp_path))
     assert size >= 9, size
     print(f"summary: {len(printed)} pages for {len(sheets)} sheets, smallest font {size} pt")

@@ -256,8 +256,8 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Pat
                 if isinstance(cell.value, (int, float)):
                     cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
                     cell.alignment = Alignment(horizontal="right", vertical="center")
-                else:
-                    cell.alignment = Alignment(vertical="center")
+                else:  # a rate ("88.6%") lines up with the numbers
+                    cell.alignment = Alignment(horizontal="right" if str(cell.value or "").endswith("%") else None, vertical="center")
                 if table.total and offset == len(body) - 1:
                     cell.fill = total_fill
         last = 3 + len(body)
