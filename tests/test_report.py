@@ -153,6 +153,11 @@ def test_study_and_demo_village_sentences_leave_their_lead_in(db, known):
     text = report.build_draft(db, 2023).plain_text()
     assert "落实党委中心组学法制度，规范领导干部学法。" in text and "中心组集体学法" not in text
     assert "扎实开展民主法治村创建工作" in text and "示范村" not in text
+    from zhaocun_desktop.report_checks import run_checks
+
+    notices = [f.message for f in run_checks(db, report.build_draft(db, 2023)) if "已省略" in f.message]
+    assert any("中心组学法次数为0" in m and "中心组学法" in m.split("口径：")[1] for m in notices)  # not silent: says what it counts
+    assert any("民主法治示范村个数为0" in m and "是否民主法治示范村" in m for m in notices)
 
 
 def test_signature_options_recipient_and_other_section(db, known):
