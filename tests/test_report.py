@@ -136,6 +136,7 @@ def test_consultation_events_count_as_publicity_and_consultation(db, known):
 
     before = figures_of(db)["node_events"]
     records.insert(db, PUBLICITY_EVENT, dict(event_date="2023-08-08", title="法律咨询进集市", event_type="法律咨询", occasion="无"))
+    records.insert(db, PUBLICITY_EVENT, dict(event_date="2023-08-09", title="送法进村", event_type="送法进村入户"))  # no 宣传节点
     assert figures_of(db)["node_events"] == before + 1
 
 

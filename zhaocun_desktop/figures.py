@@ -73,7 +73,7 @@ FIGURES: tuple[Figure, ...] = (
     # 1. 法治宣传
     Figure("publicity_events", "宣传活动场次", "场次", PUBLICITY_EVENT, section=P),
     # As the office counts "重要时间节点法制宣传和相关法规政策咨询活动10余场次": events on a 宣传节点 and consultation events.
-    Figure("node_events", "宣传咨询活动场次", "场次", PUBLICITY_EVENT, "(occasion IS NOT NULL AND occasion != '无') OR event_type = '法律咨询'",
+    Figure("node_events", "宣传咨询活动场次", "场次", PUBLICITY_EVENT, "occasion != '无' OR event_type = '法律咨询'",  # a blank 宣传节点 is NULL: not counted by the first part
            aliases=("政策咨询活动", "宣传和咨询活动", "宣传咨询活动"), section=P),
     Figure("school_events", "进校园宣传讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园'", section=P),
     Figure("school_police_events", "联合派出所进校园讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园' AND partners LIKE '%派出所%'", aliases=("法制宣传讲座", "法治宣传讲座"), section=P),
