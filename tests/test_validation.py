@@ -93,3 +93,13 @@ def test_display_masks_unless_revealed():
     assert display_value(phone_field, "13800138000") == "138****8000"
     assert display_value(MEDIATION_CASE.field("confirmed"), 1) == "是"
     assert display_value(MEDIATION_CASE.field("amount"), 12000.0) == "12,000"
+
+
+def test_text_longer_than_the_field_allows_is_refused():
+    from zhaocun_desktop.registers import MEDIATION_CASE
+    from zhaocun_desktop.validation import check_record
+
+    base = dict(accepted="2023-03-08", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中")
+    assert not check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_000})[1]
+    errors = check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_001, "parties": "当" * 256, "people": float("inf")})[1]
+    assert "10,000" in errors["summary"] and "255" in errors["parties"] and "过大" in errors["people"]

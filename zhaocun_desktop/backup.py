@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import UserError, explain
 from zhaocun_desktop.files import is_sqlite_file
 from zhaocun_desktop.registers import REGISTERS
 
@@ -103,10 +103,9 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
         if verdict != "ok":
             raise UserError(f"备份校验未通过（{verdict}），备份未保存。数据库本身可能有问题，请运行“检查数据库”。")
         os.replace(temporary, target)
-    except sqlite3.OperationalError as error:
-        raise UserError(f"备份失败：{error}。请检查“{folder}”是否可写、磁盘（或U盘）是否已满。") from None
-    except OSError as error:
-        raise UserError(f"备份失败：{error.strerror or error}。请检查“{folder}”是否可写、磁盘（或U盘）是否已满。") from None
+    except (sqlite3.OperationalError, OSError) as error:
+        reason = explain(error) or str(error)
+        raise UserError(f"备份失败，备份未保存：{reason}（备份文件夹：“{folder}”）") from None
     finally:
         if temporary.exists():
             temporary.unlink()

@@ -243,10 +243,30 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def open_db(path: str | Path) -> Database:
+def wait_for_writers(conn: sqlite3.Connection, on_busy: Callable[[str], None] | None = None) -> None:
+    """When another program is writing to the database, say so through ``on_busy`` and wait for it
+    (up to BUSY_TIMEOUT_MS); "database is locked" when it does not finish in time."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if on_busy:
+        on_busy(f"另一个程序正在写入这个数据库，正在等待它完成（最多 {BUSY_TIMEOUT_MS // 1000 or 1} 秒）…")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("ROLLBACK")
+
+
+def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
 
-    A database from a newer program is refused before anything is written to it.
+    A database from a newer program, or another program's SQLite file, is refused before anything
+    is written to it. ``on_busy`` is told when another program is writing and the open waits for it.
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -270,6 +290,11 @@ def open_db(path: str | Path) -> Database:
             f"本程序只能打开数据版本 {SCHEMA_VERSION} 及以前的数据库。"
             "请安装最新版程序后再打开；此文件未被改动。"
         )
+    try:
+        wait_for_writers(conn, on_busy)
+    except sqlite3.OperationalError:
+        conn.close()
+        raise
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -75,6 +75,104 @@ def audit_rows(db: Database, table: str | None = None, record_id: int | None = N
     return rows
 
 
+ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "export": "导出", "import": "导入", "undo": "撤销导入"}
+# What the audit log's table names read as, beyond the registers and the settings.
+OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批次"}
+
+
+def audit_tables() -> dict[str, str]:
+    """Every table name the audit log uses, with its Chinese title, in menu order."""
+    from zhaocun_desktop.registers import REGISTERS, SETTINGS
+
+    return {**{r.key: r.title for r in REGISTERS}, SETTINGS.key: SETTINGS.title, **OTHER_TABLES}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit row as the clerk reads it: Chinese names, and each changed field's old and new value."""
+
+    id: int
+    at: str
+    table: str
+    title: str  # the register's (or other table's) Chinese title
+    record_id: int | None
+    action: str  # Chinese: 新增 / 修改 / 删除 …
+    changes: tuple[tuple[str, str, str], ...]  # (field label, old value, new value), masked
+    note: str
+
+    def lines(self) -> list[str]:
+        """The entry as text lines (the CLI prints these)."""
+        which = f" 第{self.record_id}号" if self.record_id is not None else ""
+        head = f"{self.at.replace('T', ' ')}  {self.title}{which}  {self.action}" + (f"  {self.note}" if self.note else "")
+        if self.action in (ACTIONS["insert"], ACTIONS["delete"]):  # one side only: the record's values
+            return [head] + [f"    {label}：{new or old}" for label, old, new in self.changes]
+        return [head] + [f"    {label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in self.changes]
+
+
+def _audit_text(field, value) -> str:
+    from zhaocun_desktop.validation import display_value
+
+    text = display_value(field, value) if field is not None else ("" if value is None else str(value))
+    return values.mask_numbers(text)  # an ID or phone number typed into free text is masked too
+
+
+def audit_entries(
+    db: Database,
+    table: str | None = None,
+    record_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """The audit log, newest first, filtered by table, record and date range (both ends included)."""
+    from zhaocun_desktop.registers import BY_KEY, SETTINGS
+
+    sql, params = "SELECT * FROM audit_log WHERE 1", []
+    if table:
+        sql += " AND table_name = ?"
+        params.append(table)
+    if record_id is not None:
+        sql += " AND record_id = ?"
+        params.append(record_id)
+    if date_from:
+        sql += " AND at >= ?"
+        params.append(date_from.isoformat())
+    if date_to:
+        sql += " AND at < ?"
+        params.append((date_to + dt.timedelta(days=1)).isoformat())
+    sql += " ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    titles = audit_tables()
+    entries = []
+    for row in db.query(sql, params):
+        register = BY_KEY.get(row["table_name"]) or (SETTINGS if row["table_name"] == SETTINGS.key else None)
+        old = json.loads(row["old_values"]) if row["old_values"] else {}
+        new = json.loads(row["new_values"]) if row["new_values"] else {}
+        keys = list(dict.fromkeys([*old, *new]))
+        if register is not None:  # description order, then anything the description no longer has
+            keys = [k for k in register.keys if k in keys] + [k for k in keys if k not in register.keys]
+        changes = []
+        for key in keys:
+            field = register.field(key) if register is not None and key in register.keys else None
+            label = field.label if field is not None else key
+            before, after = _audit_text(field, old.get(key)), _audit_text(field, new.get(key))
+            if before or after:  # a new record's empty fields are not changes
+                changes.append((label, before, after))
+        entries.append(AuditEntry(
+            row["id"], row["at"], row["table_name"], titles.get(row["table_name"], row["table_name"]), row["record_id"],
+            ACTIONS.get(row["action"], row["action"]), tuple(changes), values.mask_numbers(row["note"] or ""),
+        ))  # fmt: skip
+    return entries
+
+
+def audit_table_key(name: str) -> str:
+    """The audit table name for a register given by key or Chinese title; UserError naming the choices."""
+    for key, title in audit_tables().items():
+        if name in (key, title):
+            return key
+    choices = "、".join(f"{key}（{title}）" for key, title in audit_tables().items())
+    raise UserError(f"没有名为“{name}”的台账。可用：{choices}")
+
+
 # ---------------------------------------------------------------------------
 # Writes
 

@@ -32,6 +32,16 @@ class Kind(str, Enum):
         return {Kind.INT: "INTEGER", Kind.BOOL: "INTEGER", Kind.MONEY: "REAL"}.get(self, "TEXT")
 
 
+EXCEL_CELL_LIMIT = 32_767  # characters an Excel cell holds; every export must fit
+# Bounds of a kind unless a field sets its own: a number beyond them is a typo (or inf/1e400).
+KIND_MAXIMUM: dict[Kind, float] = {Kind.INT: 1_000_000, Kind.MONEY: 10_000_000_000}
+KIND_MAX_LENGTH: dict[Kind, int] = {Kind.TEXT: 255, Kind.VILLAGE: 50, Kind.MEMO: 10_000}
+PEOPLE_MAX = 100_000  # people or person-times in one record (a township has a few 10,000 people)
+COUNT_MAX = 10_000  # pieces, sessions, disputes in one record
+HOURS_MAX = 1_000  # training hours in one record or one year
+YEAR_MAX = 2100
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a register."""
@@ -46,7 +56,19 @@ class Field:
     unique: bool = False  # unique when filled in
     hint: str = ""  # placeholder / tooltip in the form
     minimum: int = 0  # for INT
+    maximum: float | None = None  # for INT and MONEY; None: the kind's default (KIND_MAXIMUM)
+    max_length: int | None = None  # characters, for text; None: the kind's default (KIND_MAX_LENGTH)
     in_list: bool = True  # shown as a table column
+
+    @property
+    def upper_bound(self) -> float | None:
+        """The largest number the field accepts (INT and MONEY)."""
+        return self.maximum if self.maximum is not None else KIND_MAXIMUM.get(self.kind)
+
+    @property
+    def length_limit(self) -> int:
+        """The most characters the field holds; never more than an Excel cell (32,767)."""
+        return min(self.max_length or KIND_MAX_LENGTH.get(self.kind, 255), EXCEL_CELL_LIMIT)
 
     @property
     def sensitive(self) -> bool:
@@ -125,7 +147,7 @@ VILLAGE = Register(
         Field("name", "村(居)名称", required=True, unique=True, width=140, synonyms=("村名", "村(居)", "村居", "名称")),
         Field("demo_village", "是否民主法治示范村", Kind.BOOL, width=130, synonyms=("民主法治示范村",)),
         Field("demo_level", "示范村级别", Kind.CHOICE, choices=("国家级", "省级", "市级", "县级"), width=90),
-        Field("demo_year", "命名年份", Kind.INT, width=80, minimum=1990),
+        Field("demo_year", "命名年份", Kind.INT, width=80, minimum=1990, maximum=YEAR_MAX),
         Field("note", "备注", Kind.MEMO, width=200),
     ),
     checks=(
@@ -175,9 +197,9 @@ PUBLICITY_EVENT = Register(
             synonyms=("宣传对象", "参加对象"),
         ),
         Field("partners", "联合单位", width=140, hint="如 派出所、妇联、市场监管所", synonyms=("联合部门", "协办单位")),
-        Field("participants", "参加人数", Kind.INT, width=80, synonyms=("人数", "参加人次", "参考人数")),
-        Field("passed", "合格人数", Kind.INT, width=80, hint="学法考试填写", synonyms=("通过人数",)),
-        Field("materials", "发放资料(份)", Kind.INT, width=100, synonyms=("发放资料", "资料份数")),
+        Field("participants", "参加人数", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("人数", "参加人次", "参考人数")),
+        Field("passed", "合格人数", Kind.INT, width=80, maximum=PEOPLE_MAX, hint="学法考试填写", synonyms=("通过人数",)),
+        Field("materials", "发放资料(份)", Kind.INT, width=100, maximum=1_000_000, synonyms=("发放资料", "资料份数")),
         Field("leader", "负责人", width=80),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
@@ -232,7 +254,7 @@ ENFORCEMENT_STAFF = Register(
         Field("issue_date", "发证日期", Kind.DATE, width=100),
         Field("valid_until", "有效期至", Kind.DATE, width=100, synonyms=("有效期", "有效期限")),
         Field("review", "年审/考核情况", width=110, synonyms=("年审情况", "考核情况")),
-        Field("training_hours", "本年度培训学时", Kind.INT, width=110, synonyms=("培训学时", "学时")),
+        Field("training_hours", "本年度培训学时", Kind.INT, width=110, maximum=HOURS_MAX, synonyms=("培训学时", "学时")),
         Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号")),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
@@ -249,9 +271,9 @@ ENFORCEMENT_TRAINING = Register(
         Field("train_date", "日期", Kind.DATE, required=True, width=100, synonyms=("培训日期", "考试日期", "时间")),
         Field("content", "内容", required=True, width=240, synonyms=("培训内容", "考试内容", "主题")),
         Field("train_type", "类型", Kind.CHOICE, choices=("培训", "考试", "岗位练兵"), width=80),
-        Field("hours", "学时", Kind.INT, width=60),
-        Field("participants", "参加人数", Kind.INT, width=80, synonyms=("参训人数", "参考人数")),
-        Field("passed", "通过人数", Kind.INT, width=80, synonyms=("合格人数",)),
+        Field("hours", "学时", Kind.INT, width=60, maximum=HOURS_MAX),
+        Field("participants", "参加人数", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("参训人数", "参考人数")),
+        Field("passed", "通过人数", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("合格人数",)),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="train_date",
@@ -295,8 +317,8 @@ ADVISOR_WORK = Register(
         Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问")),
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "服务村")),
         Field("work_type", "工作类型", Kind.CHOICE, required=True, choices=ADVISOR_WORK_TYPES, width=130, synonyms=("服务类型", "工作内容类型")),
-        Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
-        Field("people", "服务人次", Kind.INT, width=80, synonyms=("人次",)),
+        Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, maximum=COUNT_MAX, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
+        Field("people", "服务人次", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("人次",)),
         Field("result", "结果", Kind.CHOICE, choices=("胜诉", "败诉", "调解", "未结"), width=70, hint="代理诉讼填写", synonyms=("诉讼结果",)),
         Field("summary", "内容摘要", Kind.MEMO, width=220, synonyms=("内容", "摘要", "工作内容")),
         Field("note", "备注", Kind.MEMO, width=160),
@@ -357,8 +379,8 @@ MEDIATION_CASE = Register(
         Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人", "申请人")),
         Field("id_number", "身份证号", Kind.ID_NUMBER, width=150, synonyms=("身份证号码", "公民身份号码", "身份证")),
         Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号", "联系方式")),
-        Field("people", "涉及人数", Kind.INT, width=70),
-        Field("amount", "涉及金额(元)", Kind.MONEY, width=100, synonyms=("涉及金额", "金额", "标的额")),
+        Field("people", "涉及人数", Kind.INT, width=70, maximum=PEOPLE_MAX),
+        Field("amount", "涉及金额(元)", Kind.MONEY, width=100, maximum=1_000_000_000, synonyms=("涉及金额", "金额", "标的额")),
         Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
         Field("mediator", "调解员", width=80, synonyms=("调解人",)),
         Field("result", "调解结果", Kind.CHOICE, required=True, choices=MEDIATION_RESULTS, width=90, synonyms=("结果", "调解情况")),
@@ -384,7 +406,7 @@ JOINT_MEETING = Register(
         Field("meet_date", "日期", Kind.DATE, required=True, width=100, synonyms=("会议日期", "时间")),
         Field("units", "参加单位", width=240, hint="如 综治办、派出所、法庭、司法所"),
         Field("topic", "议题", width=240, synonyms=("会议议题", "内容")),
-        Field("disputes_found", "排查纠纷数", Kind.INT, width=90, synonyms=("排查纠纷", "纠纷数")),
+        Field("disputes_found", "排查纠纷数", Kind.INT, width=90, maximum=COUNT_MAX, synonyms=("排查纠纷", "纠纷数")),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="meet_date",
@@ -422,7 +444,7 @@ PETITION = Register(
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村")),
         Field("method", "方式", Kind.CHOICE, choices=("来信", "来访", "网上"), width=60, synonyms=("信访方式",)),
         Field("level", "层级", Kind.CHOICE, required=True, choices=PETITION_LEVELS, width=60, synonyms=("信访层级", "去向")),
-        Field("visitors", "人次", Kind.INT, width=50, minimum=1, hint="本次信访(越级走访)的人数；不填按1人次计", synonyms=("人数", "上访人数")),
+        Field("visitors", "人次", Kind.INT, width=50, minimum=1, maximum=PEOPLE_MAX, hint="本次信访(越级走访)的人数；不填按1人次计", synonyms=("人数", "上访人数")),
         Field("matter", "事由", Kind.MEMO, width=220, synonyms=("信访事由", "反映问题", "内容")),
         Field("status", "状态", Kind.CHOICE, required=True, choices=PETITION_STATES, width=70, synonyms=("办理状态", "办理情况")),
         Field("extended", "是否延期", Kind.BOOL, width=70, hint=f"经批准延长办理期限{PETITION_EXTENSION_DAYS}天", synonyms=("延期",)),
@@ -472,7 +494,7 @@ SETTINGS = Register(
     Field("county", "县名", required=True, hint="如 鲁山县", width=200),
     Field("office", "司法所名称", required=True, hint="如 赵村镇司法所", width=200),
     Field("signer", "落款单位", required=True, hint="如 赵村镇人民政府", width=200),
-    Field("report_year", "报告年度", Kind.INT, required=True, minimum=2000, width=100, hint="如 2023"),
+    Field("report_year", "报告年度", Kind.INT, required=True, minimum=2000, maximum=YEAR_MAX, width=100, hint="如 2023"),
     Field("font_title", "标题字体", hint="Windows 无方正小标宋简体时可填 华文中宋 或 宋体", width=200),
     Field("font_body", "正文字体", hint="Windows 自带“仿宋”，无“仿宋_GB2312”", width=200),
     Field("font_heading1", "一级标题字体", width=200),

@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel import printing
+from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
+from zhaocun_desktop.values import mask_numbers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formats
+TEMPLATE_VERSION = "2"  # 2: the marker sheet (模板信息) names the register
 PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"
 _NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.INT: "0", Kind.MONEY: "#,##0.00", Kind.ID_NUMBER: "@", Kind.PHONE: "@", Kind.TEXT: "@"}
 _FORMAT_HINTS = {
@@ -45,22 +48,6 @@ _FORMAT_HINTS = {
 # the full-width forms are turned into half-width ones by some input methods and WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 EXCEL_MAX_TEXT = 32767
-# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone
-# in free text (a 备注 or 简要案情 may hold one): masked exports hide them too.
-PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
-
-
-def mask_numbers(text: str) -> str:
-    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
-    from zhaocun_desktop.values import mask_id_number, mask_phone
-
-    def masked(match: re.Match) -> str:
-        number = match.group(0)
-        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
-
-    return PERSONAL_NUMBER.sub(masked, text)
-
-
 def excel_value(value, mask: bool = False):
     """``value`` as a cell may hold it: no character Excel cannot store, at most 32,767 characters,
     no infinite number, personal numbers masked when ``mask``."""
@@ -135,6 +122,16 @@ def _print_setup(sheet, fields, header_row: int, last_row: int) -> None:
     printing.apply(sheet, plan, f"{header_row}:{header_row}", len(fields), last_row)
 
 
+def _requirement(field: Field) -> str:
+    """What the guide says about a column: its hint, and the bounds the importer holds it to."""
+    text = field.hint or _FORMAT_HINTS[field.kind]
+    if field.kind in (Kind.INT, Kind.MONEY):
+        text += f"；{field.minimum:,} 至 {field.upper_bound:,.0f}"
+    elif field.kind in (Kind.TEXT, Kind.MEMO):
+        text += f"；不超过 {field.length_limit:,} 字"
+    return text
+
+
 def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
@@ -164,6 +161,14 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet = book.create_sheet(register.title)
     lists = book.create_sheet("选项")
     lists.sheet_state = "hidden"
+    # which register, for which township and village: the importer reads it back
+    marker = book.create_sheet(MARKER_SHEET)
+    marker.sheet_state = "hidden"
+    marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
+    for row, (key, value) in enumerate((("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")), start=2):
+        put(marker.cell(row, 1), key)
+        put(marker.cell(row, 2), value)  # a town named "=…" stays text here too
+    marker.protection.sheet = True
 
     who = f"{village}" if village else (settings.get("town") or "")
     put(guide["A1"], f"{who}{register.title}填报表 填写说明")
@@ -186,7 +191,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
         options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
-        for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
+        for column, value in enumerate((field.label, "必填" if field.required else "", _requirement(field), options), start=1):
             put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):  # the same as guide_widths below
         guide.column_dimensions[column].width = width

@@ -118,7 +118,12 @@ def open_checked(path: Path, parent=None):
             aside = backup.set_aside(path)
             backup.restore_file(good.path, path)
             QMessageBox.information(parent, "已恢复", f"已从 {good.made_at:%Y-%m-%d %H:%M} 的备份恢复。\n损坏的文件保留为：{aside}")
-    db = open_db(path)
+    def tell(message: str) -> None:  # another program is writing: the clerk sees why the window waits
+        if parent is not None and hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(message)
+        QApplication.processEvents()
+
+    db = open_db(path, on_busy=tell)
     if not backup.backed_up_today(backup.backup_dir(path)):
         backup.safety_backup(db.conn, "daily")
     return db

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
+        self.form.actionAuditLog.triggered.connect(lambda: self.show_audit_log())
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
 
         geometry = ui_state.value("window/geometry")
@@ -269,18 +270,19 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[str] | None = None) -> list[str]:
         """Preview each chosen workbook and import what the clerk confirms; returns the messages."""
-        from zhaocun_desktop.excel.importing import preview_import
-        from zhaocun_desktop.gui.import_dialog import ImportDialog
+        from zhaocun_desktop.gui.import_dialog import ImportDialog, preview_file
 
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(self, "选择村(居)报送的 Excel 文件", str(Path.home()), "Excel 表格 (*.xlsx *.xls);;所有文件 (*)")
         messages = []
         for path in paths:
             try:
-                preview = preview_import(self.db, path)
+                preview = preview_file(self, self.db, path)
             except UserError as error:
                 QMessageBox.warning(self, "无法导入", str(error))
                 messages.append(str(error))
+                continue
+            if preview is None:  # the clerk did not choose a register
                 continue
             dialog = ImportDialog(self.db, preview, self)
             if dialog.exec():
@@ -357,6 +359,16 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "已生成模板", f"已在“{Path(folder) / '填报模板'}”生成 {len(written)} 个模板，可发给各村(居)填写。")
 
     # -- window ---------------------------------------------------------------
+
+    def show_audit_log(self, table: str | None = None, record_id: int | None = None) -> None:
+        """操作记录 (文件 menu), optionally opened on one register or record."""
+        if self.db is None:
+            return
+        from zhaocun_desktop.gui.audit_view import AuditLogDialog
+
+        dialog = AuditLogDialog(self.db, self, table, record_id)
+        self.audit_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -88,6 +88,8 @@ class RegisterView(QWidget):
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
+        self.history_action = QAction("操作记录…", self)  # context menu only: who changed what, old and new values
+        self.history_action.triggered.connect(lambda: self.show_history())
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
@@ -204,6 +206,13 @@ class RegisterView(QWidget):
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [record_id for record_id in map(self.model.record_id, rows) if record_id is not None]
 
+    def show_history(self) -> None:
+        """操作记录 of the selected record (of the whole register when none or several are selected)."""
+        from zhaocun_desktop.gui.audit_view import AuditLogDialog
+
+        ids = self.selected_ids()
+        AuditLogDialog(self.db, self, self.register.key, ids[0] if len(ids) == 1 else None).exec()
+
     def add_record(self) -> None:
         dialog = RecordDialog(self.db, self.register, parent=self)
         if dialog.exec():
@@ -282,7 +291,7 @@ class RegisterView(QWidget):
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.history_action):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
