@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
 
         if self._report_view is None:
             self._report_view = ReportView(self.db)
+            self._report_view.settings_requested.connect(lambda: self.form.tabs.setCurrentWidget(self._slots[SETTINGS_KEY]))
             self._fill_slot(REPORT_KEY, self._report_view)
         return self._report_view
 
