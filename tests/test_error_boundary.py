@@ -73,6 +73,17 @@ def test_export_to_a_full_disk(demo_path, mount_point, capsys):
     assert sorted(p.name for p in mount_point.iterdir()) == ["占满.bin"]  # no half-written file left
 
 
+@pytest.mark.parametrize("verb", ["report", "summary", "template"])
+def test_documents_to_a_full_disk(demo_path, mount_point, capsys, verb):
+    with pytest.raises(OSError):
+        (mount_point / "占满.bin").write_bytes(b"\0" * 1024 * 1024)
+    out = mount_point / ("报告.docx" if verb == "report" else "表.xlsx")
+    extra = ["--register", "mediation_case"] if verb == "template" else ["--year", "2023"]
+    code, err = _run(capsys, verb, "--db", demo_path, *extra, "--out", out)
+    assert code == 2 and "磁盘空间已满" in err and "Exception ignored" not in err, err
+    assert sorted(p.name for p in mount_point.iterdir()) == ["占满.bin"]
+
+
 def test_database_on_a_full_disk(mount_point, capsys):
     path = mount_point / "台账.db"
     code, err = _run(capsys, "demo", "--db", path)
