@@ -196,11 +196,15 @@ def test_different_records_on_the_same_day_are_not_duplicates(town, tmp_path):
     assert all(row.valid and not row.duplicate_of for row in preview.rows)
     assert commit_import(town, preview)["imported"] == 2
 
-    # a row repeating a stored record says which record
-    again = fill_template(town, ADVISOR_WORK, tmp_path / "又一份.xlsx", [rows[1], advisor_row("2023-06-13", "中汤村", "李明")])
+    # a row repeating a stored record says which record: one imported before (never again), one typed in (the clerk may take it)
+    typed = records.insert(town, ADVISOR_WORK, dict(work_date="2023-06-20", advisor_type="村(居)法律顾问", advisor="王芳", village="堂沟村", work_type="走访", quantity=1))
+    again = fill_template(town, ADVISOR_WORK, tmp_path / "又一份.xlsx", [rows[1], advisor_row("2023-06-13", "中汤村", "李明"), advisor_row("2023-06-20", "堂沟村", "王芳")])
     preview = preview_import(town, again)
-    stored = town.execute("SELECT id FROM advisor_work WHERE village = '中汤村'").fetchone()[0]
-    assert preview.rows[0].duplicate_of == f"与已有记录（法律顾问工作第{stored}号）相同" and not preview.rows[1].duplicate_of
+    stored = town.execute("SELECT id FROM advisor_work WHERE village_id = (SELECT id FROM village WHERE name = '中汤村')").fetchone()[0]
+    assert preview.rows[0].duplicate_of == f"已于 {records.now()[:10]} 从“顾问工作.xlsx”导入（法律顾问工作第{stored}号）" and not preview.rows[0].repeatable
+    assert not preview.rows[1].duplicate_of
+    assert preview.rows[2].duplicate_of == f"与已有记录（法律顾问工作第{typed}号）相同" and preview.rows[2].repeatable
+    assert len(preview.chosen_rows(include_duplicates=True)) == 2
 
 
 def test_repeated_case_numbers_are_row_problems_and_the_commit_takes_the_rest(town, tmp_path):
@@ -259,6 +263,23 @@ def test_same_file_after_a_fix_imports_exactly_the_rows_not_yet_in(db_path, tmp_
     db = open_db(db_path)
     assert sorted(r[0] for r in db.execute("SELECT parties FROM mediation_case")) == ["丙与丁", "戊与己", "甲与乙"]
     db.close()
+
+
+def test_edited_records_are_not_imported_again(town, tmp_path):
+    """After import the clerk corrects a record; the village sends the file again with one more row."""
+    rows = [case_row("2023-04-03", "甲与乙"), case_row("2023-04-04", "丙与丁")]
+    path = fill_template(town, MEDIATION_CASE, tmp_path / "孙义村.xlsx", rows, village="孙义村")
+    assert commit_import(town, preview_import(town, path))["imported"] == 2
+    first = town.execute("SELECT id FROM mediation_case WHERE parties = '甲与乙'").fetchone()[0]
+    records.update(town, MEDIATION_CASE, first, dict(parties="甲某与乙某", summary="当事人姓名已核实"))
+    path = fill_template(town, MEDIATION_CASE, tmp_path / "孙义村（补充）.xlsx", [*rows, case_row("2023-04-05", "戊与己")], village="孙义村")
+    preview = preview_import(town, path)
+    assert [bool(row.duplicate_of) for row in preview.rows] == [True, True, False]
+    assert commit_import(town, preview, include_duplicates=True)["imported"] == 1
+    assert records.count(town, MEDIATION_CASE) == 3
+    # a record deleted by the clerk may come in again from the file
+    records.delete(town, MEDIATION_CASE, [first])
+    assert [bool(row.duplicate_of) for row in preview_import(town, path).rows] == [False, True, True]
 
 
 # --- 4. cell values --------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ REASONS = {
     "restore": "恢复前备份",
     "migration": "升级前备份",
     "delete": "批量删除前备份",
+    "merge": "村(居)撤并前备份",
 }
 
 

@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     _period_arguments(summary)
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
+    stats = _new_parser(verbs, "stats", help="生成县司法局统计报表（Excel；季度、年度或任意期间）", description="人民调解（15类×结果）、排查预防、普法、法律顾问、行政执法，每张表一页，注明填报单位、统计期间和截止日期。")
+    stats.add_argument("--db", type=Path, required=True, help="数据库文件")
+    _period_arguments(stats)
+    stats.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+
     due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
     due.add_argument("--date", type=_date_argument, help="按这一天计算（默认今天），如 2024-03-25")
@@ -204,6 +209,22 @@ def _date_argument(text: str):
     if day is None:
         raise argparse.ArgumentTypeError("日期不能为空")
     return day
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.county import build_county_tables, write_county_workbook
+
+    db = _existing_db(args.db)
+    try:
+        period = _period(args, db)
+        write_county_workbook(db, period, args.out)
+        tables = build_county_tables(db, period)
+    finally:
+        db.close()
+    print(f"已生成统计报表（{period.label}，截止{period.end.year}年{period.end.month}月{period.end.day}日）：{args.out}")
+    for table in tables:
+        print(f"  {table.title}")
+    return 0
 
 
 def _run_due(args: argparse.Namespace) -> int:
@@ -328,10 +349,12 @@ def _run_import(args: argparse.Namespace) -> int:
                     print(f"  说明：{note}")
                 for problem in preview.problems:
                     print(f"  {problem}")
-                for row in preview.valid_rows:
-                    if row.duplicate_of:
-                        taken = args.include_duplicates and row.repeatable and not preview.already_imported
-                        print(f"  第{row.excel_row}行：疑似重复，{row.duplicate_of}" + ("（仍将导入）" if taken else "（不导入）"))
+                repeats = [row for row in preview.valid_rows if row.duplicate_of]
+                for row in repeats[:20]:
+                    taken = args.include_duplicates and row.repeatable and not preview.already_imported
+                    print(f"  第{row.excel_row}行：{'疑似重复' if row.repeatable else '重复'}，{row.duplicate_of}" + ("（仍将导入）" if taken else "（不导入）"))
+                if len(repeats) > 20:
+                    print(f"  ……另有 {len(repeats) - 20} 行重复，不一一列出")
                 if preview.already_imported:
                     print(f"  {preview.already_imported}")
                 if preview.problems:
@@ -556,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
             "check": _run_check,
             "demo": _run_demo,
             "due": _run_due,
+            "stats": _run_stats,
             "report": _run_report,
             "summary": _run_summary,
             "template": _run_template,

@@ -34,6 +34,8 @@ def register_columns(register: Register) -> dict[str, type]:
     columns: dict[str, type] = {"id": int}
     for field in register.fields:
         columns[field.key] = _PY_TYPES[field.kind.sql_type]
+        if field.id_column:
+            columns[field.id_column] = int
     columns.update({name: str for name in STAMP_COLUMNS})
     return columns
 
@@ -59,6 +61,8 @@ def _create_tables(db: Database) -> None:
 def _create_indexes(db: Database) -> None:
     """Indexes for the year/village filters, the default sort and unique fields."""
     for register in REGISTERS:
+        if not db[register.key].exists():  # a register added later: its own migration indexes it
+            continue
         for key in (register.date_field, register.village_field):
             if key:
                 db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{key} ON {register.key}({key})")
@@ -115,6 +119,8 @@ def _add_import_batches(db: Database) -> None:
     )
     db.execute("CREATE INDEX ix_import_batch_sha256 ON import_batch(sha256)")
     for register in REGISTERS:
+        if not db[register.key].exists():  # a register added later: its own migration adds batch_id
+            continue
         db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
 
@@ -159,6 +165,77 @@ def _petition_life(db: Database) -> None:
     db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
 
 
+def _add_import_rows(db: Database) -> None:
+    """Each imported row's fingerprint and the record it became: a file imported again (after the
+    village fixed some rows) adds only the rows not yet in, even when records were edited since."""
+    db.execute(
+        """CREATE TABLE import_row (
+            batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+            register TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            record_id INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX ix_import_row_fingerprint ON import_row(register, fingerprint)")
+
+
+def _villages_by_id(db: Database) -> None:
+    """Records refer to villages by id: each village field gains ``<key>_id``; a name that is one
+    of the villages becomes its id (the text column is cleared), any other place keeps its text.
+    Renaming a village then keeps its records, and merging two moves them (records.merge_villages).
+    """
+    from zhaocun_desktop.registers import REGISTERS as registers
+
+    for register in registers:
+        if not register.village_fields:
+            continue
+        _add_missing_columns(db, register)
+        for field in register.village_fields:
+            column = field.id_column
+            db.execute(
+                f"UPDATE {register.key} SET {column} = (SELECT v.id FROM village v WHERE v.name = {register.key}.{field.key}) "
+                f"WHERE {column} IS NULL AND {field.key} IN (SELECT name FROM village)"
+            )
+            db.execute(f"UPDATE {register.key} SET {field.key} = NULL WHERE {column} IS NOT NULL")
+            db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{column} ON {register.key}({column})")
+    # 走访村数 counts distinct villages by id: the advisors' covering index carries it
+    db.execute("DROP INDEX IF EXISTS stats_advisor_work")
+    db.execute(f"CREATE INDEX stats_advisor_work ON advisor_work({', '.join(STATISTICS_INDEXES['advisor_work'])}, village_id)")
+
+
+def _dated_history(db: Database) -> None:
+    """Certificates get a register of their own (one row per certificate, valid from … until …);
+    staff get in-post dates; villages a review and a revocation year. Each certificate typed on a
+    staff row becomes a certificate row, and those columns leave the staff table."""
+    from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE as certificates, ENFORCEMENT_STAFF, VILLAGE
+
+    if not db[certificates.key].exists():
+        db.table(certificates.key).create(register_columns(certificates), pk="id")
+        db.execute(f"ALTER TABLE {certificates.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_batch ON {certificates.key}(batch_id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_valid_from ON {certificates.key}(valid_from)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_holder ON {certificates.key}(holder, valid_until)")
+    db.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS ux_{certificates.key}_cert_no ON {certificates.key}(cert_no) WHERE cert_no IS NOT NULL")
+    _add_missing_columns(db, ENFORCEMENT_STAFF)
+    _add_missing_columns(db, VILLAGE)
+    staff_columns = {row[1] for row in db.execute(f"PRAGMA table_info({ENFORCEMENT_STAFF.key})")}
+    if "cert_no" in staff_columns:
+        db.execute(
+            f"""INSERT INTO {certificates.key} (holder, cert_no, cert_type, issuer, valid_from, valid_until, note, created_at, updated_at)
+                SELECT name, cert_no, cert_type, issuer, coalesce(issue_date, date(valid_until, '-3 years')), valid_until,
+                       CASE WHEN issue_date IS NULL THEN '发证日期由升级程序按有效期三年推定，请核对' END, created_at, updated_at
+                FROM {ENFORCEMENT_STAFF.key} WHERE cert_no IS NOT NULL AND valid_until IS NOT NULL"""
+        )
+        db.execute(
+            f"""UPDATE {ENFORCEMENT_STAFF.key} SET note = trim(coalesce(note, '') || ' 原执法证号' || cert_no || '未填有效期，升级时未转入“执法证”，请补录')
+                WHERE cert_no IS NOT NULL AND valid_until IS NULL"""
+        )
+        db.execute(f"DROP INDEX IF EXISTS ux_{ENFORCEMENT_STAFF.key}_cert_no")
+        for column in ("cert_no", "cert_type", "issuer", "issue_date", "valid_until"):
+            if column in staff_columns:
+                db.execute(f"ALTER TABLE {ENFORCEMENT_STAFF.key} DROP COLUMN {column}")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -167,6 +244,9 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_import_batches,  # 4: import batches; batch_id on every register
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
+    _add_import_rows,  # 7: each imported row's fingerprint, for re-imports after a fix
+    _villages_by_id,  # 8: village fields refer to the village's id
+    _dated_history,  # 9: certificates one row each; staff in-post dates; 示范村 review and revocation
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -312,6 +392,21 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> D
 
         remove_partial_backups(backup_dir(path))
     return db
+
+
+def open_again(db: Database) -> Database:
+    """A second connection to ``db``'s file with the same settings, for a worker thread.
+
+    Each thread keeps its own connection, so a job's transaction never mixes with what the
+    window reads or writes meanwhile (WAL lets both read at once). No migration runs: ``db``
+    is already up to date.
+    """
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    conn = connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return Database(conn, execute_plugins=False)
 
 
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:

@@ -75,6 +75,12 @@ class Field:
         return self.kind in (Kind.ID_NUMBER, Kind.PHONE)
 
     @property
+    def id_column(self) -> str | None:
+        """For a village field, the column holding the village's id (its identity); the field's own
+        column then holds only a place that is not one of the villages (镇直及其他地点)."""
+        return f"{self.key}_id" if self.kind is Kind.VILLAGE else None
+
+    @property
     def searchable(self) -> bool:
         return self.kind not in (Kind.INT, Kind.MONEY, Kind.BOOL, Kind.DATE)
 
@@ -112,6 +118,10 @@ class Register:
     def list_fields(self) -> tuple[Field, ...]:
         return tuple(item for item in self.fields if item.in_list)
 
+    @property
+    def village_fields(self) -> tuple[Field, ...]:
+        return tuple(item for item in self.fields if item.kind is Kind.VILLAGE)
+
 
 def _not_before(later: str, earlier: str, message: str) -> Check:
     """A check: date field ``later`` is not before ``earlier`` when both are set."""
@@ -148,11 +158,16 @@ VILLAGE = Register(
         Field("demo_village", "是否民主法治示范村", Kind.BOOL, width=130, synonyms=("民主法治示范村",)),
         Field("demo_level", "示范村级别", Kind.CHOICE, choices=("国家级", "省级", "市级", "县级"), width=90),
         Field("demo_year", "命名年份", Kind.INT, width=80, minimum=1990, maximum=YEAR_MAX),
+        Field("demo_review_year", "最近复核年份", Kind.INT, width=100, minimum=1990, maximum=YEAR_MAX, hint="示范村每两年复核一次"),
+        Field("demo_revoked_year", "撤销年份", Kind.INT, width=80, minimum=1990, maximum=YEAR_MAX, hint="复核未通过或被撤销称号的年份；该年起不再计入"),
         Field("note", "备注", Kind.MEMO, width=200),
     ),
     checks=(
         lambda r: {"demo_level": "只有民主法治示范村才填写级别"}
         if r.get("demo_level") and r.get("demo_village") is False
+        else {},
+        lambda r: {"demo_revoked_year": "撤销年份不能早于命名年份"}
+        if r.get("demo_revoked_year") and r.get("demo_year") and r["demo_revoked_year"] < r["demo_year"]
         else {},
     ),
 )
@@ -229,15 +244,6 @@ PUBLICITY_EVENT = Register(
 STAFF_TYPES = ("在编人员", "工勤人员", "劳务派遣", "临时聘用")
 
 
-def _certificate_allowed(record: dict) -> dict[str, str]:
-    errors = {}
-    if record.get("cert_no") and record.get("staff_type") in STAFF_TYPES[1:]:
-        errors["cert_no"] = f"{record['staff_type']}不得持有行政执法证，请核对人员类别或证号"
-    if record.get("cert_no") and not record.get("valid_until"):
-        errors["valid_until"] = "持证人员请填写有效期至，程序才能在到期前提醒"
-    return errors
-
-
 ENFORCEMENT_STAFF = Register(
     key="enforcement_staff",
     title="执法人员",
@@ -246,22 +252,34 @@ ENFORCEMENT_STAFF = Register(
         Field("unit", "单位/科室", required=True, width=140, synonyms=("单位", "科室", "所在单位")),
         Field("position", "职务", width=90),
         Field("in_post", "是否执法岗位", Kind.BOOL, required=True, width=100, synonyms=("执法岗位",)),
+        Field("post_from", "到岗日期", Kind.DATE, width=100, synonyms=("任职日期", "上岗日期"), hint="到执法岗位的日期；不填视为一直在岗"),
+        Field("post_until", "离岗日期", Kind.DATE, width=100, synonyms=("调离日期", "离职日期"),
+              hint="调离、退休时填写离岗日期（不要删除记录或改“是否执法岗位”），往年的统计才不会变"),
         Field("staff_type", "人员类别", Kind.CHOICE, choices=STAFF_TYPES, width=90, synonyms=("身份", "编制类别")),
-        Field("cert_no", "执法证号", unique=True, width=130, synonyms=("证号", "执法证件号", "证件号码")),
-        Field("cert_type", "证件类别", Kind.CHOICE, choices=("省政府行政执法证", "其他"), width=130),
         Field("domain", "执法领域", width=100, synonyms=("执法类别",)),
-        Field("issuer", "发证机关", width=120),
-        Field("issue_date", "发证日期", Kind.DATE, width=100),
-        Field("valid_until", "有效期至", Kind.DATE, width=100, synonyms=("有效期", "有效期限")),
         Field("review", "年审/考核情况", width=110, synonyms=("年审情况", "考核情况")),
         Field("training_hours", "本年度培训学时", Kind.INT, width=110, maximum=HOURS_MAX, synonyms=("培训学时", "学时")),
         Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号")),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
-    checks=(
-        _not_before("valid_until", "issue_date", "有效期至不能早于发证日期"),
-        _certificate_allowed,
+    checks=(_not_before("post_until", "post_from", "离岗日期不能早于到岗日期"),),
+)
+
+# One row per certificate: a renewal is a new row, so what was valid on any past day stays known.
+ENFORCEMENT_CERTIFICATE = Register(
+    key="enforcement_certificate",
+    title="执法证",
+    fields=(
+        Field("holder", "持证人", required=True, width=80, synonyms=("姓名", "持证人姓名"), hint="与“执法人员”中的姓名一致"),
+        Field("cert_no", "执法证号", required=True, unique=True, width=130, synonyms=("证号", "执法证件号", "证件号码")),
+        Field("cert_type", "证件类别", Kind.CHOICE, choices=("省政府行政执法证", "其他"), width=130),
+        Field("issuer", "发证机关", width=120),
+        Field("valid_from", "发证日期", Kind.DATE, required=True, width=100, synonyms=("有效期起", "发证时间")),
+        Field("valid_until", "有效期至", Kind.DATE, required=True, width=100, synonyms=("有效期", "有效期限"), hint="程序在到期前90天提醒"),
+        Field("note", "备注", Kind.MEMO, width=160),
     ),
+    date_field="valid_from",
+    checks=(_not_before("valid_until", "valid_from", "有效期至不能早于发证日期"),),
 )
 
 ENFORCEMENT_TRAINING = Register(
@@ -349,6 +367,13 @@ DISPUTE_TYPES = (
     "物业",
     "其他",
 )
+# The 15 classes of the county's statistics; every local type above maps to one of them.
+NATIONAL_DISPUTE_TYPES = (
+    "婚姻家庭", "邻里", "房屋宅基地", "合同", "生产经营", "损害赔偿", "山林土地", "征地拆迁",
+    "环境污染", "劳动争议", "消费", "医疗", "道路交通事故", "物业", "其他",
+)  # fmt: skip
+LOCAL_DISPUTE_TYPES = {"土地承包": "山林土地"}  # a township's own types and the national class each is counted in
+DISPUTE_TYPE_NATIONAL = {local: LOCAL_DISPUTE_TYPES.get(local, local) for local in DISPUTE_TYPES}
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
 
 
@@ -471,13 +496,14 @@ REGISTERS: tuple[Register, ...] = (
     JOINT_MEETING,
     PETITION,
     VILLAGE,
+    ENFORCEMENT_CERTIFICATE,
 )
 BY_KEY = {register.key: register for register in REGISTERS}
 
 # The window's tabs: title and the registers each holds (a tab with several gets sub-tabs).
 TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (
     ("法治宣传", (PUBLICITY_EVENT,)),
-    ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_TRAINING)),
+    ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_CERTIFICATE, ENFORCEMENT_TRAINING)),
     ("法律顾问", (ADVISOR_WORK,)),
     ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION)),
     ("村(居)", (VILLAGE,)),

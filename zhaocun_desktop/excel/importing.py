@@ -8,6 +8,7 @@ twice); ``undo_batch`` removes a batch again. Every problem names its row and co
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from zhaocun_desktop import records, values
 from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, OWN_HIDDEN_SHEETS, Book, Sheet, _column, open_book
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import BY_KEY, REGISTERS, VILLAGE, Field, Kind, Register
 from zhaocun_desktop.validation import check_record
 
@@ -113,6 +115,7 @@ class PreviewRow:
     duplicate_of: str = ""  # which stored record (or earlier row of the file) it repeats
     repeatable: bool = True  # a duplicate that may still be imported when the clerk asks
     hidden: bool = False  # hidden in the file: imported only when the clerk chooses so
+    fingerprint: str = ""  # of the checked values: the same row in a later import is known
 
     @property
     def valid(self) -> bool:
@@ -427,6 +430,12 @@ def _has_data(sheet: Sheet) -> bool:
     return sum(1 for row in sheet.head if any(value is not None for value in row)) >= 2 and sheet.name != "填写说明"
 
 
+def fingerprint(filled: dict) -> str:
+    """The identity of a row's checked values (the filled ones), as stored in ``import_row``."""
+    text = json.dumps(filled, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 class _RowChecker:
     """Duplicates and unique values, against the stored records and the rows before in the file.
 
@@ -443,12 +452,20 @@ class _RowChecker:
         bools = {f.key for f in register.fields if f.kind is Kind.BOOL}
         self.stored: dict[tuple, list[tuple[int, dict]]] = {}
         self.stored_unique: dict[str, dict] = {f.key: {} for f in self.unique}
-        for row in db.execute(f"SELECT id, {', '.join(keys)} FROM {register.key}"):
+        for row in db.execute(f"SELECT id, {', '.join(records.column_sql(register, key) for key in keys)} FROM {register.key}"):  # village names, not ids
             record = {key: (bool(value) if key in bools and value is not None else value) for key, value in zip(keys, row[1:])}
             self.stored.setdefault(self._key(record), []).append((row[0], record))
             for f in self.unique:
                 if record.get(f.key) is not None:
                     self.stored_unique[f.key][record[f.key]] = row[0]
+        # rows imported before whose records are still there (edited or not)
+        self.imported: dict[str, tuple[str, str, int]] = {}
+        for fingerprint, file_name, imported_at, record_id in db.execute(
+            f"SELECT f.fingerprint, b.file_name, b.imported_at, f.record_id FROM import_row f JOIN import_batch b ON b.id = f.batch_id "
+            f"JOIN {register.key} r ON r.id = f.record_id WHERE f.register = ? AND b.undone_at IS NULL",
+            [register.key],
+        ):
+            self.imported[fingerprint] = (file_name, imported_at, record_id)
         self.seen: dict[tuple, list[tuple[int, dict]]] = {}
         self.seen_unique: dict[str, dict] = {f.key: {} for f in self.unique}
         self.shared: dict[str, str] = {}
@@ -463,13 +480,18 @@ class _RowChecker:
         if row.hidden and not self.include_hidden:
             row.clean = clean
             return  # not imported: it neither repeats nor is repeated
+        row.fingerprint = fingerprint(filled)
         same = next((record_id for record_id, record in self.stored.get(key, ()) if all(record.get(k) == v for k, v in filled.items())), None)
         earlier = next((number for number, record in self.seen.get(key, ()) if all(record.get(k) == v for k, v in filled.items())), None)
-        if same is not None:
+        unique_filled = [f for f in self.unique if f.key in filled]
+        if row.fingerprint in self.imported:  # never twice, even when the clerk takes the repeats
+            file_name, imported_at, record_id = self.imported[row.fingerprint]
+            row.duplicate_of = f"已于 {imported_at[:10]} 从“{file_name}”导入（{self.register.title}第{record_id}号）"
+            row.repeatable = False
+        elif same is not None:
             row.duplicate_of = f"与已有记录（{self.register.title}第{same}号）相同"
         elif earlier is not None:
             row.duplicate_of = f"与本文件第{earlier}行相同"
-        unique_filled = [f for f in self.unique if f.key in filled]
         if row.duplicate_of:
             if unique_filled:  # the repeat would carry the same 案件编号 twice
                 row.repeatable = False
@@ -494,13 +516,14 @@ class _RowChecker:
         self.seen.setdefault(key, []).append((row.excel_row, row.clean))
 
 
-def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False) -> dict:
+def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False, progress: Progress = None) -> dict:
     """Write the rows the preview chose as one batch, in one transaction; returns counts.
 
     Rows with problems, hidden rows (unless the preview includes them) and rows that repeat a
     stored record are left out; ``include_duplicates`` takes the repeats too, except from a
     file imported before, which adds only the rows not yet in. Nothing fails here that the
-    preview did not show: the checks ran there, against the same database.
+    preview did not show: the checks ran there, against the same database. ``progress`` is told
+    every 1,000 rows; cancelling rolls the whole batch back.
     """
     register = preview.register
     chosen = preview.chosen_rows(include_duplicates)
@@ -516,7 +539,13 @@ def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool
                 [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
             )
             batch_id = cursor.lastrowid
-            records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id)
+            ids = records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id,
+                                       progress=lambda done: step(progress, done, len(chosen), ""))  # fmt: skip
+            db.conn.executemany(
+                "INSERT INTO import_row (batch_id, register, fingerprint, record_id) VALUES (?, ?, ?, ?)",
+                [(batch_id, register.key, row.fingerprint or fingerprint({k: v for k, v in row.clean.items() if v is not None}), record_id) for row, record_id in zip(chosen, ids)],
+            )
+            step(progress, len(chosen), len(chosen), "")  # the last chance to cancel: nothing is committed yet
             records.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
     except InvalidRecord as error:  # the records changed between the preview and the commit
         raise UserError(f"没有导入“{preview.path.name}”：预览之后台账有了变化（{'；'.join(error.errors.values())}）。请重新导入这个文件，再看一次预览。") from None

@@ -14,6 +14,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
+from zhaocun_desktop.progress import Cancelled, Progress, step
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -262,28 +263,36 @@ def template_registers() -> tuple[Register, ...]:
     return tuple(r for r in REGISTERS if r.key != "village")
 
 
-def write_all_templates(db: Database, folder: str | Path) -> list[Path]:
-    """Templates for every village (registers kept by village) and the township-level ones."""
+def write_all_templates(db: Database, folder: str | Path, progress: Progress = None) -> list[Path]:
+    """Templates for every village (registers kept by village) and the township-level ones.
+
+    ``progress`` is told before each file; cancelling stops between files (those written stay).
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"“{folder}”是一个文件，不是文件夹。请指定一个文件夹来存放全部模板。")
     folder.mkdir(parents=True, exist_ok=True)
     villages = records.village_names(db)
-    written = []
+    planned = []
     for register in template_registers():
         if register.village_field and villages:
-            for village in villages:
-                written.append(write_template(db, register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village))
+            planned += [(register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village) for village in villages]
         else:
-            written.append(write_template(db, register, folder / f"{register.title}.xlsx"))
+            planned.append((register, folder / f"{register.title}.xlsx", None))
+    written = []
+    for index, (register, path, village) in enumerate(planned):
+        step(progress, index, len(planned), path.name)
+        written.append(write_template(db, register, path, village))
+    step(progress, len(planned), len(planned), "")
     return written
 
 
-def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False) -> int:
+def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False, progress: Progress = None) -> int:
     """The records ``query`` selects, in table order, as a workbook for reading and printing.
 
     ID and phone numbers are masked unless ``reveal`` (which the audit log records). Returns
     the number of rows written. The header row is found again by the importer (round trip).
+    ``progress`` is told after each page of rows; cancelling before the save leaves no file.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -292,7 +301,6 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.worksheet.worksheet import Worksheet
 
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
-    settings = records.settings(db)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
     fields = register.fields
@@ -313,15 +321,10 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         cell.font = font
         return cell
 
+    from zhaocun_desktop.listing import listing_title  # listing reads this module
+
     listing = RecordList(db, register, query, register.keys)
-    filters = []
-    if query.year:
-        filters.append(f"{query.year}年")
-    if query.village:
-        filters.append(query.village)
-    if query.search.strip():
-        filters.append(f"含“{query.search.strip()}”")
-    title = f"{settings.get('town') or ''}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
+    title = listing_title(db, register, query)
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
     sensitive = any(f.sensitive for f in fields)
     if sensitive and reveal:
@@ -340,9 +343,15 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.append(header)
     formatters = [(index + 1, field) for index, field in enumerate(fields)]
     page = 2000
-    for offset in range(0, listing.count, page):
-        for row in listing.rows(offset, page):
-            sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
+    try:
+        for offset in range(0, listing.count, page):
+            step(progress, offset, listing.count, "")
+            for row in listing.rows(offset, page):
+                sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
+        step(progress, listing.count, listing.count, "正在保存…")
+    except Cancelled:
+        sheet.close()  # ends the sheet's half-written stream (openpyxl removes its temporary file at exit)
+        raise
     save_workbook(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
+    QMessageBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -49,11 +51,16 @@ def preview_file(parent: QWidget | None, db: Database, path: str) -> ImportPrevi
 
     Raises UserError when the file cannot be imported; None when the clerk cancels the choice.
     """
+    from zhaocun_desktop.gui.jobs import run_job
+
+    def read(register=None) -> ImportPreview:  # a large file takes a while: the window keeps painting
+        return run_job(parent, "导入", f"正在读取“{Path(path).name}”…", db, lambda own, progress: preview_import(own, path, register), cancellable=False)
+
     try:
-        return preview_import(db, path)
+        return read()
     except RegisterUnclear as unclear:
         register = choose_register(parent, str(unclear), unclear.guess)
-        return preview_import(db, path, register) if register else None
+        return read(register) if register else None
 
 
 class ImportDialog(QDialog):
@@ -157,7 +164,8 @@ class ImportDialog(QDialog):
             elif row.hidden and not preview.include_hidden:
                 status, colour, tip = "隐藏（不导入）", HIDDEN, "这一行在文件中被隐藏；勾选“包括隐藏的行和工作表”才会导入"
             elif row.duplicate_of:
-                status, colour, tip = "疑似重复", DUPLICATE, row.duplicate_of
+                status = "疑似重复" if row.repeatable else "重复（不导入）"
+                colour, tip = DUPLICATE, row.duplicate_of
             else:
                 status, colour, tip = "可导入", None, ""
             state = QTableWidgetItem(status)
@@ -216,6 +224,16 @@ class ImportDialog(QDialog):
         self.table.setCurrentCell(row, column)
 
     def accept(self) -> None:
-        result = commit_import(self.db, self.preview, include_duplicates=self.include_duplicates.isChecked())
+        """Import in a worker thread with progress; 取消 rolls the whole file back and keeps the dialog open."""
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
+
+        include = self.include_duplicates.isChecked()
+        try:
+            result = run_job(self, "导入", f"正在导入“{self.preview.path.name}”…", self.db,
+                             lambda db, progress: commit_import(db, self.preview, include_duplicates=include, progress=progress))  # fmt: skip
+        except Cancelled:
+            QMessageBox.information(self, "已取消导入", "已取消，这个文件的记录一条也没有导入。")
+            return
         self.result_message = result["message"]
         super().accept()

@@ -29,6 +29,7 @@ class RecordDialog(QDialog):
         self.form = FieldForm(register.fields, records.village_names(db))
         if record_id is not None:
             self.form.set_values(records.get(db, register, record_id))
+        self._opened_with = self.form.values()
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
         scroll = QScrollArea()
@@ -44,6 +45,10 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         hint = self.form.sizeHint()
         self.resize(min(max(hint.width() + 60, 480), 1000), min(hint.height() + 150, 800))
+
+    def changed(self) -> bool:
+        """Whether anything was typed or chosen since the dialog opened."""
+        return self.form.values() != self._opened_with
 
     def accept(self) -> None:
         """Save; on invalid input show the messages beside the fields and stay open."""
