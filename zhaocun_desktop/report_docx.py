@@ -8,6 +8,7 @@ character in. Every paragraph uses a named style so the clerk can restyle it in 
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Callable, Iterable
@@ -279,4 +280,8 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
 def write_docx(draft: ReportDraft, path: str | Path, installed_fonts: Iterable[str] | None = None) -> Path:
     """Write the draft to ``path``; a Chinese UserError when the file cannot be written."""
     document = build_document(draft, installed_fonts)
-    return save_file(lambda target: document.save(str(target)), path, "Word 或 WPS")
+    # Built in memory, written in one go: on a full disk python-docx's own zip writer would be left
+    # open and complain with a traceback when collected.
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return save_file(lambda target: target.write_bytes(buffer.getbuffer()), path, "Word 或 WPS")
