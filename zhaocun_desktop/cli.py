@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--db", type=Path, required=True, help="数据库文件")
     report.add_argument("--year", type=int, help="报告年度（默认：设置中的报告年度）")
     report.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+    report.add_argument("--seal", choices=("盖章", "不盖章"), help="落款格式：盖章（正式件，默认沿用报告页的选择）或不盖章（草稿、电子件）")
 
     summary = _new_parser(verbs, "summary", help="生成汇总表（Excel；年度、季度、月份或任意期间）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -521,14 +522,17 @@ def _tell(message: str) -> None:
 
 def _run_report(args: argparse.Namespace) -> int:
     from zhaocun_desktop import records
-    from zhaocun_desktop.report import build_draft
+    from zhaocun_desktop.report import SEAL_KEY, build_draft, load_texts
     from zhaocun_desktop.report_checks import ERROR, run_checks
     from zhaocun_desktop.report_docx import write_docx
 
     db = _existing_db(args.db)
     try:
         year = args.year or records.settings(db)["report_year"]
-        draft = build_draft(db, year)
+        texts = load_texts(db, year)
+        if args.seal:
+            texts[SEAL_KEY] = args.seal
+        draft = build_draft(db, year, texts)
         write_docx(draft, args.out)
         findings = run_checks(db, draft)
     finally:
