@@ -73,6 +73,17 @@ def test_export_to_a_full_disk(demo_path, mount_point, capsys):
     assert sorted(p.name for p in mount_point.iterdir()) == ["占满.bin"]  # no half-written file left
 
 
+@pytest.mark.parametrize("verb", ["report", "summary", "template"])
+def test_documents_to_a_full_disk(demo_path, mount_point, capsys, verb):
+    with pytest.raises(OSError):
+        (mount_point / "占满.bin").write_bytes(b"\0" * 1024 * 1024)
+    out = mount_point / ("报告.docx" if verb == "report" else "表.xlsx")
+    extra = ["--register", "mediation_case"] if verb == "template" else ["--year", "2023"]
+    code, err = _run(capsys, verb, "--db", demo_path, *extra, "--out", out)
+    assert code == 2 and "磁盘空间已满" in err and "Exception ignored" not in err, err
+    assert sorted(p.name for p in mount_point.iterdir()) == ["占满.bin"]
+
+
 def test_database_on_a_full_disk(mount_point, capsys):
     path = mount_point / "台账.db"
     code, err = _run(capsys, "demo", "--db", path)
@@ -177,3 +188,30 @@ def test_a_bug_is_logged_and_told_briefly(db_path, capsys, monkeypatch):
     assert code == 3 and "意外错误" in err and "内部错误的细节" not in err
     assert str(error_log_path()) in err
     assert "内部错误的细节" in error_log_path().read_text(encoding="utf-8")
+
+
+def test_a_full_database_without_root(db, tmp_path):
+    """SQLite's own "database or disk is full" (max_page_count caps the file): the import-sized write
+    is undone as a whole and explained; what was there stays."""
+    from zhaocun_desktop.excel.writing import write_export
+    from zhaocun_desktop.files import save_file
+    from zhaocun_desktop.errors import UserError
+
+    records.insert(db, JOINT_MEETING, dict(meet_date="2023-01-05", topic="第一次"))
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 2}")
+    rows = [dict(meet_date="2023-02-01", topic="长" * 200, note="注" * 1500) for _ in range(200)]
+    with pytest.raises(sqlite3.OperationalError) as raised:
+        records.insert_many(db, JOINT_MEETING, rows)
+    assert "磁盘空间已满" in explain(raised.value)
+    assert records.count(db, JOINT_MEETING) == 1
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def full_disk(target):
+        target.write_bytes(b"PK")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(UserError, match="磁盘空间已满"):
+        save_file(full_disk, tmp_path / "导出.xlsx")
+    assert list(tmp_path.glob("*导出*")) == []  # neither the target nor the half-written temporary
+    write_export(db, JOINT_MEETING, tmp_path / "e.xlsx")  # a read still works on the capped database

@@ -151,3 +151,41 @@ def test_libreoffice_opens_and_prints_template_and_export(demo_db, tmp_path):
     for name in ("模板.pdf", "导出.pdf"):
         text = subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, text=True).stdout
         assert "调解案件" in text and "受理日期" in text
+
+
+@pytest.mark.skipif(not (SOFFICE and shutil.which("pdftotext")), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_a_500_row_export_and_a_template_print_readably(demo_db, tmp_path):
+    from report_data import case
+    from xlsx_print import pages, points_per_height, render, smallest_pt
+
+    count = RecordList(demo_db, MEDIATION_CASE, RecordQuery()).count
+    records.insert_many(demo_db, MEDIATION_CASE, [case(f"2023-{i % 12 + 1:02d}-15", "赵村村", "村调委会", "调解成功") for i in range(500 - count)])
+    assert write_export(demo_db, MEDIATION_CASE, tmp_path / "导出.xlsx") == 500
+    sheet = openpyxl.load_workbook(tmp_path / "导出.xlsx").active
+    assert sheet.print_area.endswith("$503") and sheet.print_title_rows == "$3:$3" and sheet.print_title_cols == "$A:$B"
+    scale = points_per_height(tmp_path)
+    printed = pages(render(tmp_path / "导出.xlsx", tmp_path))
+    size = smallest_pt(tmp_path / "导出.pdf", scale)
+    assert size >= 9, size
+    first, second = (MEDIATION_CASE.fields[0].label, MEDIATION_CASE.fields[1].label)
+    assert all(first in text and second in text for text in printed)  # key columns and the header on every page
+    assert len(printed) <= 2 * (500 // 25 + 1)  # two pages across, at least 25 rows a page
+    print(f"500-row export of {MEDIATION_CASE.title} ({len(MEDIATION_CASE.fields)} columns): {len(printed)} pages, smallest font {size} pt")
+
+    write_template(demo_db, MEDIATION_CASE, tmp_path / "模板.xlsx", village="赵村村")
+    template_pages = pages(render(tmp_path / "模板.xlsx", tmp_path))
+    assert len(template_pages) <= 6  # the guide and a one-page blank form across, not 500 prefilled rows
+    assert smallest_pt(tmp_path / "模板.pdf", scale) >= 9
+
+
+def test_the_ruled_rows_of_a_template_stay_open_and_text_formatted(demo_db, tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    sheet = openpyxl.load_workbook(write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx", village="赵村村"))["调解案件"]
+    keys = [f.key for f in MEDIATION_CASE.fields]
+    id_column = get_column_letter(keys.index("id_number") + 1)
+    village_column = get_column_letter(keys.index("village") + 1)
+    assert sheet[f"{id_column}2"].number_format == "@" and not sheet[f"{id_column}2"].protection.locked
+    assert sheet[f"{id_column}2"].border.left.style == "thin"
+    assert sheet[f"{village_column}2"].value == "赵村村" and sheet[f"{village_column}2"].protection.locked
+    assert sheet.print_area.endswith("$31")

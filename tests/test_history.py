@@ -94,14 +94,14 @@ def test_in_post_and_certificates_on_any_day(db):
     assert "持有当日有效的执法证" in described and "enforcement" not in described
 
 
-@pytest.mark.parametrize("version", [7])
+@pytest.mark.parametrize("version", [8])
 def test_migration_moves_certificates_into_their_own_register(tmp_path, version):
     import sqlite3
     from pathlib import Path
 
     from zhaocun_desktop.db import open_db
 
-    path = tmp_path / "v7.db"
+    path = tmp_path / f"v{version}.db"
     conn = sqlite3.connect(path)
     conn.executescript((Path(__file__).parent / "data" / f"schema_v{version}.sql").read_text(encoding="utf-8"))
     conn.executemany(

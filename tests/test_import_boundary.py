@@ -425,3 +425,17 @@ def test_number_bounds_and_text_limits_live_in_the_description_and_the_template_
     path = write_template(town, MEDIATION_CASE, tmp_path / "t.xlsx")
     guide = {row[0]: row[2] for row in openpyxl.load_workbook(path)["填写说明"].iter_rows(values_only=True) if row and row[0]}
     assert "0 至 100,000" in guide["涉及人数"] and "不超过 10,000 字" in guide["简要案情"]
+
+
+def test_a_date_cell_beyond_any_calendar_refuses_the_file_naming_its_row(town, tmp_path, capsys):
+    def absurd_date(book, sheet):
+        sheet["A4"].number_format = "[h]:mm:ss"  # calamine converts it while building row 4 and overflows
+        sheet["A4"].value = -1e10
+
+    rows = [dict(日期="2023-03-01", 议题="排查矛盾"), dict(日期="2023-04-01", 议题="排查矛盾")]
+    path = fill_template(town, JOINT_MEETING, tmp_path / "例会.xlsx", rows, change=absurd_date)
+    with pytest.raises(UserError, match="第4行.*日期或时间格式"):
+        preview_import(town, path)
+    assert main(["import", "--db", town_path(town), str(path)]) == 2
+    assert "第4行" in capsys.readouterr().err
+    assert records.count(town, JOINT_MEETING) == 0

@@ -20,6 +20,7 @@ def test_the_printed_rows_are_the_filtered_list_masked(db):
     assert len(document.rows) == listed.count > 0
     column = {header: i for i, header in enumerate(document.headers)}
     assert [r[column["受理日期"]] for r in document.rows] == [r[2] for r in rows]
+    assert {r[column["村(居)"]] for r in document.rows} == {village}  # the name, though stored as an id
     full_ids = [r[3] for r in rows if r[3]]
     printed_ids = [r[column["身份证号"]] for r in document.rows if r[column["身份证号"]]]
     assert full_ids and len(printed_ids) == len(full_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.demo import fill_demo
-from zhaocun_desktop.overview import NOT_FILLED, TOP_VILLAGES, cases_of, month_counts, ranked, year_picture
+from zhaocun_desktop.overview import NOT_FILLED, TOP_VILLAGES, cases_of, month_counts, month_records, ranked, year_picture
 from zhaocun_desktop.registers import MEDIATION_CASE, PETITION, VILLAGE
 
 
@@ -67,3 +67,11 @@ def test_the_records_behind_a_bar_are_the_ones_it_counts(db):
             rows = cases_of(db, year, field, label)
             assert len(rows) == count
             assert all(row[field] == label and row["accepted"].startswith(str(year)) for row in rows)
+
+
+def test_month_records_are_the_points_of_the_trend(db):
+    fill_demo(db)
+    year = records.settings(db)["report_year"]
+    picture = year_picture(db, year)
+    for month in range(1, 13):
+        assert len(month_records(db, MEDIATION_CASE, year, month)) == picture.months[month - 1]

@@ -86,3 +86,90 @@ def test_texts_are_kept_per_year_and_start_from_last_year(db, known):
     assert ("heading2", "（一）人手不足") in [(b.kind, b.text) for b in draft.blocks]
     with pytest.raises(KeyError):
         report.save_texts(db, 2023, {"nonsense": "x"})
+
+
+@pytest.mark.parametrize("value, text", [(0, "0"), (7, "7"), (9, "9"), (10, "10"), (11, "10余"), (19, "10余"), (306, "300余"),
+                                         (300, "300"), (999, "900余"), (1024, "1000余"), (12000, "10000余")])  # fmt: skip
+def test_rounding_rule(value, text):
+    assert fig.approximate(value) == text
+
+
+def test_approximate_range_is_what_the_rounding_produces():
+    for value in range(11, 3000):
+        text = fig.approximate(value)
+        if text.endswith("余"):
+            low, high = fig.approximate_range(int(text[:-1]))
+            assert low <= value <= high
+
+
+def test_exact_and_rounded_styles(db, known):
+    figures = figures_of(db)
+    filled = report.fill("受众{宣传受众人次}人次，约{宣传受众人次:余}人次，全角冒号{宣传受众人次：余}人次。", figures, {})
+    assert filled.text == "受众450人次，约400余人次，全角冒号400余人次。"
+    assert report.fill("共{宣传受众人次:大约}人次。", figures, {}).unknown == ["宣传受众人次:大约"]
+    assert report.fill("共{节点宣传咨询活动场次}场次。", figures, {}).text == "共2场次。"  # a name saved texts may still use
+
+
+def test_reference_year_regenerated_states_figures_as_the_office_wrote_them(db):
+    from reference_ledger import fill_reference_ledger
+
+    fill_reference_ledger(db)
+    text = report.build_draft(db, 2023).plain_text()
+    for wording in (
+        "重要时间节点开展法治宣传和相关法规政策咨询活动10余场次",  # 5 节点 events and 7 consultation events
+        "联合派出所民警到中小学校开展法治宣传讲座8场次",
+        "2023年度政府法律顾问审查合同8份，接受镇人民政府依法行政法律咨询5件",
+        "走访行政村29个、382人次", "代理村级民事诉讼案件3件（其中胜诉3件）", "协助修订和审查村规民约19份",
+        "参与民间纠纷调处180件", "审查合同（协议）300余份", "解答法律咨询1000余人次", "开展法治讲座8场次",
+        "开展法律援助送法进农村3场次", "引导村民走法律援助程序10人次", "联席例会10次",
+        "排查调处各类矛盾纠纷183件，调处成功161件", "村级调委会调处58件", "镇调委会调处35件",
+        "村、镇两级调委会调处成功率100%（93/93）", "进京访1人次，到省信访1人次，到市信访2人次", "受理群众来信来访6件，按期办结率100%（6/6）",
+    ):  # fmt: skip
+        assert wording in text, wording
+    for defect in ("村规民1", "一列", "法制宣传", "村二委", "执证", "达到上级要求", "来信来访件", "2022", "[bookmark"):
+        assert defect not in text, defect
+
+
+def test_consultation_events_count_as_publicity_and_consultation(db, known):
+    from zhaocun_desktop import records
+    from zhaocun_desktop.registers import PUBLICITY_EVENT
+
+    before = figures_of(db)["node_events"]
+    records.insert(db, PUBLICITY_EVENT, dict(event_date="2023-08-08", title="法律咨询进集市", event_type="法律咨询", occasion="无"))
+    records.insert(db, PUBLICITY_EVENT, dict(event_date="2023-08-09", title="送法进村", event_type="送法进村入户"))  # no 宣传节点
+    assert figures_of(db)["node_events"] == before + 1
+
+
+def test_an_exam_without_its_pass_count_drops_the_rate_not_prints_zero(db, known):
+    db.execute("UPDATE publicity_event SET passed = NULL WHERE event_type = '学法考试'")
+    figures = figures_of(db)
+    assert "exam_pass_rate" in figures.missing and "exam_passed" in figures.missing
+    text = report.build_draft(db, 2023).plain_text()
+    assert "合格率" not in text and "（0/40）" not in text
+    assert "参考40人次" in text  # the rest of the sentence stays
+
+
+def test_study_and_demo_village_sentences_leave_their_lead_in(db, known):
+    db.execute("UPDATE village SET demo_village = 0")
+    text = report.build_draft(db, 2023).plain_text()
+    assert "落实党委中心组学法制度，规范领导干部学法。" in text and "中心组集体学法" not in text
+    assert "扎实开展民主法治村创建工作" in text and "示范村" not in text
+    from zhaocun_desktop.report_checks import run_checks
+
+    notices = [f.message for f in run_checks(db, report.build_draft(db, 2023)) if "已省略" in f.message]
+    assert any("中心组学法次数为0" in m and "中心组学法" in m.split("口径：")[1] for m in notices)  # not silent: says what it counts
+    assert any("民主法治示范村个数为0" in m and "是否民主法治示范村" in m for m in notices)
+
+
+def test_signature_options_recipient_and_other_section(db, known):
+    draft = report.build_draft(db, 2023)
+    assert draft.sealed and [b.kind for b in draft.blocks[-4:]] == ["blank", "blank", "signer", "date"]
+    assert "五、" not in draft.plain_text()
+    texts = dict(report.load_texts(db, 2023), seal=report.UNSEALED, recipient="鲁山县司法局", other="（一）其他\n无。")
+    draft = report.build_draft(db, 2023, texts)
+    assert not draft.sealed and [b.kind for b in draft.blocks[-3:]] == ["blank", "signer", "date"]
+    assert draft.blocks[2] == report.Block("recipient", "鲁山县司法局：")
+    assert ("heading1", "五、其他需要报告的情况") in [(b.kind, b.text) for b in draft.blocks]
+    report.save_texts(db, 2023, {"seal": report.UNSEALED, "recipient": "鲁山县司法局", "reviewed": "plans"})
+    assert report.load_texts(db, 2024)["seal"] == report.UNSEALED  # the choice carries over
+    assert report.load_texts(db, 2024)["reviewed"] == ""  # the review does not

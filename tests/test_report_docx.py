@@ -15,7 +15,7 @@ from report_data import fill_known_ledger
 from zhaocun_desktop import report
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.report_docx import STYLE_NAMES, choose_fonts, write_docx
+from zhaocun_desktop.report_docx import STYLE_NAMES, choose_fonts, text_width, write_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -74,7 +74,14 @@ def test_footers_hold_page_fields_odd_right_even_left(docx_path):
 def test_fonts_fall_back_to_what_is_installed():
     settings = {"font_body": "仿宋_GB2312", "font_title": "方正小标宋简体"}
     windows = ["仿宋", "宋体", "黑体", "楷体", "微软雅黑"]
-    assert choose_fonts(settings, windows) == {"font_title": "宋体", "font_body": "仿宋", "font_heading1": "黑体", "font_heading2": "楷体"}
+    assert choose_fonts(settings, windows) == {"font_title": "宋体", "font_body": "仿宋", "font_heading1": "黑体", "font_heading2": "楷体", "font_page_number": "宋体"}
+    kylin = ["方正书宋_GBK", "方正仿宋_GBK", "方正黑体_GBK", "方正楷体_GBK"]
+    assert choose_fonts(settings, kylin) == {"font_title": "方正书宋_GBK", "font_body": "方正仿宋_GBK", "font_heading1": "方正黑体_GBK",
+                                             "font_heading2": "方正楷体_GBK", "font_page_number": "方正书宋_GBK"}  # fmt: skip
+    uos = ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei"]
+    assert choose_fonts(settings, uos) == {"font_title": "Noto Serif CJK SC", "font_body": "Noto Serif CJK SC", "font_heading1": "Noto Sans CJK SC",
+                                           "font_heading2": "Noto Serif CJK SC", "font_page_number": "Noto Serif CJK SC"}  # fmt: skip
+    assert set(choose_fonts(settings, ["文泉驿微米黑"]).values()) == {"文泉驿微米黑"}
     assert choose_fonts(settings)["font_body"] == "仿宋_GB2312"
 
 
@@ -116,15 +123,70 @@ def test_libreoffice_renders_22_lines_of_28_characters(db, tmp_path):
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
     assert pages >= 3
     middle = 595.3 / 2
+    full = 0
     for page in range(1, pages + 1):
         lines = page_lines(pdf, page)
         footer = [line for line in lines if line[2].startswith("—")]
         assert len(footer) == 1 and footer[0][2].replace(" ", "") == f"—{page}—"
         assert (footer[0][0] > middle) == (page % 2 == 1), f"page {page}: odd numbers right, even left"
         body = [line for line in lines if not line[2].startswith("—")]
-        if page == 2:  # a full page of body text
-            assert len(body) == 22
+        if len(body) == 22:  # a full page of body text (a page may end early to keep a heading or a paragraph's end together)
+            full += 1
             tops = [line[1] for line in body]
             assert all(abs((b - a) - 28.95) < 0.2 for a, b in zip(tops, tops[1:]))
             cjk_only = [text for _, _, text in body if re.fullmatch(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”、]+", text)]
             assert cjk_only and max(len(text) for text in cjk_only) == 28
+    assert full >= 1
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+@pytest.mark.parametrize("seal", [report.SEALED, report.UNSEALED])
+def test_libreoffice_layout_follows_gbt9704(db, tmp_path, seal):
+    from pdf_layout import check_report_layout
+
+    fill_demo(db)
+    texts = dict(report.load_texts(db, 2023), seal=seal)
+    draft = report.build_draft(db, 2023, texts)
+    pdf = render_pdf(write_docx(draft, tmp_path / "报告.docx"), tmp_path)
+    headings = [b.text for b in draft.blocks if b.kind in ("heading1", "heading2")]
+    date = draft.blocks[-1].text
+    check_report_layout(pdf, headings, draft.blocks[-2].text, date, seal == report.SEALED, date_width=text_width(date))
+
+
+def test_rates_may_break_before_their_bracket_in_the_docx(db, tmp_path):
+    fill_known_ledger(db)
+    document = Document(str(write_docx(report.build_draft(db, 2023), tmp_path / "报告.docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "60%\u200b（3/5）" in text and "\u200b" not in report.build_draft(db, 2023).plain_text()
+    heading = next(p for p in document.paragraphs if p.text.startswith("（一）"))
+    assert heading.paragraph_format.keep_with_next and document.styles[STYLE_NAMES["body"]].paragraph_format.widow_control
+
+
+def test_signature_indents_follow_7_3_5(db):
+    from zhaocun_desktop.report_docx import CHAR_PT, signature_indents
+
+    fill_known_ledger(db)
+    texts = report.load_texts(db, 2023)
+    sealed = report.build_draft(db, 2023, texts)
+    signer, date = signature_indents(sealed)
+    assert date == 4 * CHAR_PT  # 成文日期右空四字
+    assert abs((date + text_width("2024年1月25日") / 2) - (signer + text_width("赵村镇人民政府") / 2)) < 0.01  # 署名 centred over it
+    unsealed = report.build_draft(db, 2023, dict(texts, seal=report.UNSEALED))
+    signer, date = signature_indents(unsealed)
+    assert signer == 2 * CHAR_PT  # 署名右空二字; the date starts two characters right of it
+    assert abs((signer + text_width("赵村镇人民政府")) - (date + text_width("2024年1月25日")) - 2 * CHAR_PT) < 0.01
+    # a date longer than the 署名: the date 右空二字, the 署名 moves left
+    short = report.build_draft(db, 2023, dict(texts, seal=report.UNSEALED))
+    short.settings["signer"] = "某镇政府"
+    short.blocks[-2] = report.Block("signer", "某镇政府")
+    signer, date = signature_indents(short)
+    assert date == 2 * CHAR_PT and abs((signer + text_width("某镇政府")) - (date + text_width("2024年1月25日")) - 2 * CHAR_PT) < 0.01
+
+
+def test_cli_chooses_the_unsealed_layout(db_path, db, tmp_path):
+    from zhaocun_desktop.cli import main
+
+    fill_known_ledger(db)
+    assert main(["report", "--db", str(db_path), "--year", "2023", "--seal", "不盖章", "--out", str(tmp_path / "r.docx")]) == 0
+    signer = [p for p in Document(str(tmp_path / "r.docx")).paragraphs if p.style.name == STYLE_NAMES["signer"]][0]
+    assert signer.paragraph_format.right_indent == Pt(31.5)

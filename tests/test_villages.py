@@ -11,6 +11,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.overview import year_picture
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, PUBLICITY_EVENT, REGISTERS, VILLAGE
 from zhaocun_desktop.summary import build_tables
 
@@ -51,6 +52,8 @@ def test_renaming_a_village_keeps_its_records_and_every_figure(db):
     assert records.count(db, MEDIATION_CASE, records.RecordQuery(village="赵村社区")) == listed
     assert records.count(db, MEDIATION_CASE, records.RecordQuery(village=old)) == 0
     assert records.count(db, MEDIATION_CASE, records.RecordQuery(search="赵村社区")) >= listed
+    pictured = dict(year_picture(db, 2023).villages)
+    assert old not in pictured and "未填写" not in pictured and sum(pictured.values()) >= 1
 
 
 def test_merging_two_villages_moves_their_records_in_one_step(db):
@@ -125,9 +128,9 @@ def test_a_place_typed_before_the_village_existed_joins_it(db):
 
 
 def test_migration_turns_names_into_ids(tmp_path):
-    path = tmp_path / "v6.db"
+    path = tmp_path / "v7.db"
     conn = sqlite3.connect(path)
-    conn.executescript((SNAPSHOTS / "schema_v6.sql").read_text(encoding="utf-8"))
+    conn.executescript((SNAPSHOTS / "schema_v7.sql").read_text(encoding="utf-8"))
     conn.executemany("INSERT INTO village (id, name) VALUES (?, ?)", [(1, "甲村"), (2, "乙村")])
     conn.executemany(
         "INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, result) VALUES (?, ?, '村调委会', '邻里', '甲与乙', '调解中')",
@@ -145,3 +148,16 @@ def test_migration_turns_names_into_ids(tmp_path):
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_mediation_case_village_id" in indexes
     db.close()
+
+
+def test_an_export_after_a_rename_names_the_village_as_it_is_now(db, tmp_path):
+    import openpyxl
+
+    from zhaocun_desktop.excel.writing import write_export
+
+    fill_known_ledger(db)
+    records.update(db, VILLAGE, village_id(db, "甲村"), dict(name="甲社区"))
+    count = write_export(db, MEDIATION_CASE, tmp_path / "案件.xlsx", records.RecordQuery(village="甲社区", year=2023))
+    assert count == 3
+    cells = {cell for row in openpyxl.load_workbook(tmp_path / "案件.xlsx").active.iter_rows(values_only=True) for cell in row}
+    assert "甲社区" in cells and "甲村" not in cells

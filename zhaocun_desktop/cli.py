@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--db", type=Path, required=True, help="数据库文件")
     report.add_argument("--year", type=int, help="报告年度（默认：设置中的报告年度）")
     report.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+    report.add_argument("--seal", choices=("盖章", "不盖章"), help="落款格式：盖章（正式件，默认沿用报告页的选择）或不盖章（草稿、电子件）")
 
     summary = _new_parser(verbs, "summary", help="生成汇总表（Excel；年度、季度、月份或任意期间）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -102,9 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     _period_arguments(stats)
     stats.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
-    due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
+    due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。有无到期事项，退出码都是0。")
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
-    due.add_argument("--date", type=_date_argument, help="按这一天计算（默认今天），如 2024-03-25")
+    due.add_argument("--date", type=_date_argument, metavar="日期", help="按这一天计算（默认今天），如 2024-03-25")
 
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
     template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
@@ -186,8 +187,8 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
     parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="该年度的第几季度")
     parser.add_argument("--month", type=int, choices=range(1, 13), metavar="{1-12}", help="该年度的月份")
-    parser.add_argument("--from", dest="start", type=_date_argument, help="期间开始日期（与 --to 一起用），如 2023-12-26")
-    parser.add_argument("--to", dest="end", type=_date_argument, help="期间结束日期（截止日期，含当天），如 2024-03-25")
+    parser.add_argument("--from", dest="start", type=_date_argument, metavar="日期", help="期间开始日期（与 --to 一起用），如 2023-12-26")
+    parser.add_argument("--to", dest="end", type=_date_argument, metavar="日期", help="期间结束日期（截止日期，含当天），如 2024-03-25")
 
 
 def _period(args: argparse.Namespace, db):
@@ -534,14 +535,17 @@ def _tell(message: str) -> None:
 
 def _run_report(args: argparse.Namespace) -> int:
     from zhaocun_desktop import records
-    from zhaocun_desktop.report import build_draft
+    from zhaocun_desktop.report import SEAL_KEY, build_draft, load_texts
     from zhaocun_desktop.report_checks import ERROR, run_checks
     from zhaocun_desktop.report_docx import write_docx
 
     db = _existing_db(args.db)
     try:
         year = args.year or records.settings(db)["report_year"]
-        draft = build_draft(db, year)
+        texts = load_texts(db, year)
+        if args.seal:
+            texts[SEAL_KEY] = args.seal
+        draft = build_draft(db, year, texts)
         write_docx(draft, args.out)
         findings = run_checks(db, draft)
     finally:

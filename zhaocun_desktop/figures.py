@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop.deadlines import PETITION_DEADLINE_SQL, PETITION_ON_TIME_SQL, in_post_on
@@ -48,6 +48,7 @@ class Figure:
     per_year: bool = True  # False: a state at the year's end (staff, villages)
     aliases: tuple[str, ...] = ()
     section: str = ""  # 法治宣传 / 行政执法 / 法律顾问 / 矛盾纠纷调解
+    blank_is_zero: bool = False  # a blank in the summed field means none (资料份数), not unknown (合格人数)
 
 
 @dataclass(frozen=True)
@@ -90,16 +91,18 @@ P, E, A, M = "法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解
 FIGURES: tuple[Figure, ...] = (
     # 1. 法治宣传
     Figure("publicity_events", "宣传活动场次", "场次", PUBLICITY_EVENT, section=P),
-    Figure("node_events", "节点宣传咨询活动场次", "场次", PUBLICITY_EVENT, "occasion IS NOT NULL AND occasion != '无'", aliases=("时间节点", "咨询活动"), section=P),
+    # As the office counts "重要时间节点法制宣传和相关法规政策咨询活动10余场次": events on a 宣传节点 and consultation events.
+    Figure("node_events", "宣传咨询活动场次", "场次", PUBLICITY_EVENT, "occasion != '无' OR event_type = '法律咨询'",  # a blank 宣传节点 is NULL: not counted by the first part
+           aliases=("政策咨询活动", "宣传和咨询活动", "宣传咨询活动"), section=P),
     Figure("school_events", "进校园宣传讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园'", section=P),
-    Figure("school_police_events", "联合派出所进校园讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园' AND partners LIKE '%派出所%'", aliases=("宣传讲座",), section=P),
-    Figure("exams", "学法考试场次", "场次", PUBLICITY_EVENT, "event_type = '学法考试'", section=P),
-    Figure("exam_takers", "学法考试参考人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(participants)", section=P),
+    Figure("school_police_events", "联合派出所进校园讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园' AND partners LIKE '%派出所%'", aliases=("法制宣传讲座", "法治宣传讲座"), section=P),
+    Figure("exams", "学法考试场次", "场次", PUBLICITY_EVENT, "event_type = '学法考试'", aliases=("法律知识考试",), section=P),
+    Figure("exam_takers", "学法考试参考人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(participants)", aliases=("参考",), section=P),
     Figure("exam_passed", "学法考试合格人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(passed)", section=P),
-    Figure("study_sessions", "中心组学法次数", "次", PUBLICITY_EVENT, "event_type = '中心组学法'", section=P),
+    Figure("study_sessions", "中心组学法次数", "次", PUBLICITY_EVENT, "event_type = '中心组学法'", aliases=("中心组集体学法",), section=P),
     Figure("rule_of_law_village_events", "民主法治村创建活动场次", "场次", PUBLICITY_EVENT, "event_type = '民主法治村创建'", section=P),
     Figure("publicity_people", "宣传受众人次", "人次", PUBLICITY_EVENT, "event_type NOT IN ('学法考试', '中心组学法')", "sum(participants)", section=P),
-    Figure("materials", "发放宣传资料份数", "份", PUBLICITY_EVENT, measure="sum(materials)", aliases=("发放资料", "宣传资料"), section=P),
+    Figure("materials", "发放宣传资料份数", "份", PUBLICITY_EVENT, measure="sum(materials)", aliases=("发放资料", "宣传资料"), section=P, blank_is_zero=True),
     Figure("demo_villages", "民主法治示范村个数", "个", VILLAGE, _DEMO_VILLAGE, per_year=False, aliases=("示范村",), section=P),
     # 2. 行政执法
     Figure("posts", "执法岗位人数", "人", ENFORCEMENT_STAFF, _IN_POST, per_year=False, aliases=("执法岗位",), section=E),
@@ -112,30 +115,32 @@ FIGURES: tuple[Figure, ...] = (
     Figure("cert_exam_takers", "执法证考试参考人数", "人", ENFORCEMENT_TRAINING, "train_type = '考试'", "sum(participants)", section=E),
     Figure("cert_exam_passed", "执法证考试通过人数", "人", ENFORCEMENT_TRAINING, "train_type = '考试'", "sum(passed)", section=E),
     # 3. 法律顾问
-    Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("审查合同",), section=A),
-    Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND work_type = '依法行政咨询'", "sum(quantity)", aliases=("法律咨询",), section=A),
+    Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("政府法律顾问审查合同",), section=A),
+    Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND work_type = '依法行政咨询'", "sum(quantity)", aliases=("依法行政法律咨询", "依法行政咨询"), section=A),
     Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village_id)", aliases=("走访行政村",), section=A),
     Figure("visit_people", "村法律顾问走访人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "sum(coalesce(people, quantity))", section=A),
-    Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼'", "sum(quantity)", aliases=("民事诉讼案件", "代理"), section=A),
+    Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼'", "sum(quantity)", aliases=("民事诉讼案件", "代理诉讼案件"), section=A),
     Figure("lawsuits_won", "代理诉讼胜诉件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼' AND result = '胜诉'", "sum(quantity)", section=A),
-    Figure("village_rules", "审查修订村规民约份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type = '村规民约审查修订'", "sum(quantity)", aliases=("村规民约",), section=A),
+    Figure("village_rules", "审查修订村规民约份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type = '村规民约审查修订'", "sum(quantity)", aliases=("村规民约", "村规民"), section=A),
     Figure("advisor_disputes", "村法律顾问参与调处纠纷件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '参与纠纷调处'", "sum(quantity)", aliases=("参与民间纠纷调处",), section=A),
-    Figure("village_contracts", "村法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("合同（协议）", "合同(协议)"), section=A),
+    Figure("village_contracts", "村法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("审查合同（协议）", "审查合同(协议)", "合同（协议）", "合同(协议)"), section=A),
     Figure("consultation_people", "解答法律咨询人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '法律咨询解答'", "sum(coalesce(people, quantity))", aliases=("解答法律咨询",), section=A),
     Figure("advisor_lectures", "村法律顾问法治讲座场次", "场次", ADVISOR_WORK, f"{_VIL} AND work_type = '法治讲座'", "sum(quantity)", aliases=("法治讲座",), section=A),
     Figure("legal_aid_events", "法律援助送法进农村场次", "场次", ADVISOR_WORK, "work_type = '法律援助'", "sum(quantity)", aliases=("送法进农村",), section=A),
     Figure("legal_aid_referrals", "引导申请法律援助人次", "人次", ADVISOR_WORK, "work_type = '引导申请法律援助'", "sum(coalesce(people, quantity))", aliases=("法律援助程序",), section=A),
     # 4. 矛盾纠纷调解
     Figure("meetings", "联席例会次数", "次", JOINT_MEETING, aliases=("例会",), section=M),
-    Figure("cases", "排查调处纠纷件数", "件", MEDIATION_CASE, aliases=("矛盾纠纷",), section=M),
+    Figure("cases", "排查调处纠纷件数", "件", MEDIATION_CASE, aliases=("矛盾纠纷", "调处纠纷"), section=M),
     Figure("cases_success", "调处成功件数", "件", MEDIATION_CASE, "result = '调解成功'", aliases=("调处成功",), section=M),
     Figure("cases_open", "调解中件数", "件", MEDIATION_CASE, "result = '调解中'", section=M),
-    Figure("village_cases", "村级调委会调处件数", "件", MEDIATION_CASE, "org = '村调委会'", aliases=("村级调委会调处案件",), section=M),
+    Figure("village_cases", "村级调委会调处件数", "件", MEDIATION_CASE, "org = '村调委会'", aliases=("村级调委会调处案件", "村级调委会调处"), section=M),
     Figure("village_success", "村级调委会调处成功件数", "件", MEDIATION_CASE, "org = '村调委会' AND result = '调解成功'", section=M),
-    Figure("town_cases", "镇调委会调处件数", "件", MEDIATION_CASE, "org = '镇调委会'", aliases=("镇调委会调处案件",), section=M),
+    Figure("town_cases", "镇调委会调处件数", "件", MEDIATION_CASE, "org = '镇调委会'", aliases=("镇调委会调处案件", "镇调委会调处"), section=M),
     Figure("town_success", "镇调委会调处成功件数", "件", MEDIATION_CASE, "org = '镇调委会' AND result = '调解成功'", section=M),
+    Figure("committee_cases", "两级调委会调处件数", "件", MEDIATION_CASE, "org IN ('村调委会', '镇调委会')", section=M),
+    Figure("committee_success", "两级调委会调处成功件数", "件", MEDIATION_CASE, "org IN ('村调委会', '镇调委会') AND result = '调解成功'", section=M),
     Figure("judicial_confirmations", "司法确认件数", "件", MEDIATION_CASE, "confirmed = 1", section=M),
-    Figure("case_amount", "涉及金额", "元", MEDIATION_CASE, measure="sum(amount)", section=M),
+    Figure("case_amount", "涉及金额", "元", MEDIATION_CASE, measure="sum(amount)", section=M, blank_is_zero=True),
     Figure("petitions", "受理信访件数", "件", PETITION, aliases=("来信来访",), section=M),
     Figure("petitions_done", "已办结信访件数", "件", PETITION, "status = '已办结'", section=M),
     Figure("petitions_open", "在办信访件数", "件", PETITION, "status = '在办'", section=M),
@@ -150,11 +155,12 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 RATES: tuple[Rate, ...] = (
-    Rate("exam_pass_rate", "学法考试合格率", "exam_passed", "exam_takers", section=P),
+    Rate("exam_pass_rate", "学法考试合格率", "exam_passed", "exam_takers", aliases=("合格率",), section=P),
     Rate("cert_rate", "持证率", "certified", "posts", aliases=("持证率", "执证率", "持证执法率"), section=E),
-    Rate("success_rate", "调处成功率", "cases_success", "cases", aliases=("调处成功率",), section=M),
+    Rate("success_rate", "调处成功率", "cases_success", "cases", aliases=("调处成功率", "案件调处成功率"), section=M),
     Rate("village_success_rate", "村级调委会调处成功率", "village_success", "village_cases", section=M),
     Rate("town_success_rate", "镇调委会调处成功率", "town_success", "town_cases", section=M),
+    Rate("committee_success_rate", "两级调委会调处成功率", "committee_success", "committee_cases", aliases=("两级调委会案件调处成功率", "两级调委会调处成功率"), section=M),
     # Open petitions are in neither count: they do not lower the rate until they are concluded.
     Rate("petition_on_time_rate", "信访按期办结率", "petitions_on_time", "petitions_done", aliases=("按时办结率", "按期办结率"), section=M),
     Rate("petition_satisfaction_rate", "信访满意率", "petitions_satisfied", "petitions_rated", aliases=("满意率",), section=M),
@@ -252,6 +258,40 @@ def compute(db: Database, figure: Figure, period: Period | int) -> int | float:
     return value or 0
 
 
+def missing_condition(figure: Figure) -> str | None:
+    """SQL for a counted record that lacks what the figure adds up (None for a plain count).
+
+    ``sum(passed)`` lacks data where 合格人数 is empty; ``sum(coalesce(people, quantity))``
+    where both are. Such a figure is incomplete, not zero: the report leaves it out.
+    """
+    match = re.fullmatch(r"sum\((?:coalesce\(([\w, ]+)\)|(\w+))\)", figure.measure)
+    if match is None or figure.blank_is_zero:
+        return None
+    fields = [name.strip() for name in (match.group(1) or match.group(2)).split(",")]
+    if not all(name.isidentifier() for name in fields):
+        return None  # coalesce(visitors, 1): a blank counts as the default, never as missing
+    return " AND ".join(f"{name} IS NULL" for name in fields)
+
+
+def records_missing(db: Database, figure: Figure, period: Period | int) -> tuple[int, ...]:
+    """Ids of the records ``figure`` counts that lack the value it adds up."""
+    lacking = missing_condition(figure)
+    if lacking is None:
+        return ()
+    clause, params = _condition(figure, period)
+    return tuple(row[0] for row in db.execute(f"SELECT id FROM {figure.register.key} WHERE {clause} AND ({lacking}) ORDER BY id", params))
+
+
+def missing_fields(figure: Figure | Rate) -> list[str]:
+    """The labels of the fields whose absence makes ``figure`` incomplete."""
+    if isinstance(figure, Rate):
+        return list(dict.fromkeys(missing_fields(BY_KEY[figure.numerator]) + missing_fields(BY_KEY[figure.denominator])))
+    lacking = missing_condition(figure)
+    if lacking is None:
+        return []
+    return [figure.register.field(name).label for name in re.findall(r"(\w+) IS NULL", lacking)]
+
+
 def records_behind(db: Database, figure: Figure | Rate, period: Period | int) -> list[dict]:
     """The records a figure counts (for a rate: those of its denominator)."""
     if isinstance(figure, Rate):
@@ -280,12 +320,14 @@ class RateValue:
 
 @dataclass
 class PeriodFigures:
-    """All figures of one period: ``values`` by key (numbers and ``RateValue``s) plus the
-    宣传节点 that the period's events used, in calendar order."""
+    """All figures of one period: ``values`` by key (numbers and ``RateValue``s), the
+    宣传节点 that the period's events used, in calendar order, and ``missing``: for each
+    figure or rate that some counted records leave incomplete, the ids of those records."""
 
     period: Period
     values: dict[str, int | float | RateValue]
     occasions: list[str]
+    missing: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -303,13 +345,17 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
     """Every figure and rate for a period (or a calendar year)."""
     period = Period.of(period)
     values: dict = {figure.key: compute(db, figure, period) for figure in FIGURES}
+    missing = {figure.key: ids for figure in FIGURES if (ids := records_missing(db, figure, period))}
     for rate in RATES:
         values[rate.key] = RateValue(int(values[rate.numerator]), int(values[rate.denominator]))
+        ids = tuple(sorted(set(missing.get(rate.numerator, ()) + missing.get(rate.denominator, ()))))
+        if ids:
+            missing[rate.key] = ids
     used = {row[0] for row in db.execute(
         "SELECT DISTINCT occasion FROM publicity_event WHERE event_date >= ? AND event_date <= ? AND occasion IS NOT NULL",
         [period.start.isoformat(), period.end.isoformat()],
     )}  # fmt: skip
-    return PeriodFigures(period, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"])
+    return PeriodFigures(period, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"], missing)
 
 
 def yearly_figures(db: Database, year: int) -> PeriodFigures:
@@ -357,3 +403,22 @@ def display(figure: Figure | Rate, value) -> str:
     if isinstance(value, float) and value != int(value):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(int(value))
+
+
+def approximate(value: int | float) -> str:
+    """The "余" form of a count: 11 → 10余, 306 → 300余, 1024 → 1000余.
+
+    Numbers under 10, and round numbers themselves (300), stay exact: "余" means "more than".
+    """
+    number = int(value)
+    if number < 10:
+        return str(number)
+    step = 10 ** (len(str(number)) - 1)
+    base = number // step * step
+    return str(base) if base == number else f"{base}余"
+
+
+def approximate_range(base: int) -> tuple[int, int]:
+    """The counts a typed "N余" stands for: more than N, below the next step (300余: 301–399)."""
+    step = 10 ** (len(str(base)) - 1)
+    return base + 1, base + step - 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop import records
 from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
 from zhaocun_desktop.summary import _grouped
@@ -71,7 +72,7 @@ def year_picture(db: Database, period: Period | int, trend: Register = MEDIATION
         months_before=month_counts(db, trend, year - 1),
         types=ranked(_grouped(db, MEDIATION_CASE, period, "dispute_type")),
         outcomes=split,
-        villages=ranked(_grouped(db, MEDIATION_CASE, period, "village"), TOP_VILLAGES),
+        villages=ranked(_grouped(db, MEDIATION_CASE, period, records.column_sql(MEDIATION_CASE, "village")), TOP_VILLAGES),  # stored as ids
     )
 
 
@@ -83,3 +84,10 @@ def cases_of(db: Database, period: Period | int, field: str, label: str) -> list
     if label == NOT_FILLED:
         return [row for row in rows if row.get(field) in (None, "") or (field == "result" and row[field] not in MEDIATION_RESULTS)]
     return [row for row in rows if row.get(field) == label]
+
+
+def month_records(db: Database, register: Register, year: int, month: int) -> list[dict]:
+    """The records of ``register`` in one month: those a point of the month trend counts."""
+    from zhaocun_desktop import figures as fig
+
+    return fig.records_behind(db, fig.Figure("_", "_", "", register), Period.month(year, month))

@@ -3,10 +3,12 @@
 ``build_draft`` returns a ``ReportDraft`` (a list of typed blocks). The .docx writer, the
 preview and the PDF all render that one model; none of them assembles sentences.
 
-Templates use ``{标签}`` for a figure (labels in ``figures``) or a context value (年度,
-下一年度, 镇名, 县名, 宣传节点), and ``{标签|替代文字}`` for a figure printed as that text when it is
-zero (such a placeholder never causes a clause to be left out). A clause whose figure is zero or missing is left out: first a （…） aside holding it,
-else the clause between commas, else the whole sentence when all its figures are empty.
+Templates use ``{标签}`` for a figure's exact number (labels in ``figures``) or a context value
+(年度, 下一年度, 镇名, 县名, 宣传节点), ``{标签:余}`` for the rounded form the office writes (306 →
+300余), and ``{标签|替代文字}`` for a figure printed as that text when it is zero (such a
+placeholder never causes a clause to be left out). A clause whose figure is zero, or whose
+records lack the data it adds up, is left out: first a （…） aside holding it, else the clause
+between commas, else the whole sentence when all its figures are empty.
 """
 
 from __future__ import annotations
@@ -33,21 +35,23 @@ class TextPart:
     heading: str  # the section heading it belongs under ("" for the opening)
     default: str
     generated: bool = False  # a template of section 一, filled from the figures
+    optional: bool = False  # left out of the report when empty
 
 
 PUBLICITY_TEMPLATE = (
-    "强化公务人员和村两委法治学习，落实党委中心组学法制度，全年开展中心组集体学法{中心组学法次数}次。"
+    "强化公务人员和村两委法治学习，落实党委中心组学法制度，规范领导干部学法。全年开展中心组集体学法{中心组学法次数}次。"
     "组织机关干部和村两委干部进行法律知识考试{学法考试场次}场次，参考{学法考试参考人数}人次，合格率{学法考试合格率}。"
-    "注重抓好“谁执法谁普法”工作的落实，联合多个部门在{宣传节点}等重要时间节点开展法治宣传和相关法规政策咨询活动{节点宣传咨询活动场次}场次。"
+    "注重抓好“谁执法谁普法”工作的落实，联合多个部门在{宣传节点}等重要时间节点开展法治宣传和相关法规政策咨询活动{宣传咨询活动场次:余}场次。"
     "全年共开展各类法治宣传活动{宣传活动场次}场次，受众{宣传受众人次}人次，发放宣传资料{发放宣传资料份数}份。"
     "加强青少年法治宣传，联合派出所民警到中小学校开展法治宣传讲座{联合派出所进校园讲座场次}场次。"
-    "扎实开展民主法治村创建工作，全镇现有民主法治示范村{民主法治示范村个数}个。"
+    "扎实开展民主法治村创建工作，根据辖区各村的情况积极开展创建活动。全镇现有民主法治示范村{民主法治示范村个数}个。"
 )
 ENFORCEMENT_TEMPLATE = (
     "坚持政务公开，将依法行政、公正司法的相关制度、程序以及便民措施、服务承诺等及时公开，规范行政执法程序，提高执法过程的透明度。"
     "各行政村建立了集中的党务、村务、财务公开栏，扩大了公开范围，广泛接受群众监督。"
     "全面落实领导干部述职述廉述法制度和领导干部重大事项报告制度，制定完善了重大问题汇报制度、重大决策审核制度、信访工作处理制度等一系列制度。"
-    "坚持提升队伍素质，有针对性、经常性、多渠道地对行政执法人员进行业务培训，全年开展执法业务培训{执法业务培训场次}场次、{执法业务培训学时}学时，开展岗位练兵{岗位练兵次数}次。"
+    "坚持提升队伍素质，有针对性、经常性、多渠道地对行政执法人员进行业务培训，开展岗位练兵活动。"
+    "全年开展执法业务培训{执法业务培训场次}场次、{执法业务培训学时}学时，开展岗位练兵{岗位练兵次数}次。"
     "组织执法证考试，参考{执法证考试参考人数}人，通过{执法证考试通过人数}人。"
     "强化持证上岗，全镇执法岗位{执法岗位人数}人，持有效执法证{持证人数}人，持证率{持证率}。"
 )
@@ -56,14 +60,15 @@ ADVISOR_TEMPLATE = (
     "{年度}年度政府法律顾问审查合同{政府法律顾问审查合同份数}份，接受镇人民政府依法行政法律咨询{政府法律顾问依法行政咨询件数}件。"
     "农村法律顾问充分发挥熟悉基层工作的优势，走村入户，积极为群众提供法律服务，全年走访行政村{村法律顾问走访村数}个、{村法律顾问走访人次}人次，"
     "代理村级民事诉讼案件{代理诉讼案件数}件（其中胜诉{代理诉讼胜诉件数}件），协助修订和审查村规民约{审查修订村规民约份数}份，"
-    "参与民间纠纷调处{村法律顾问参与调处纠纷件数}件，审查合同（协议）{村法律顾问审查合同份数}份，解答法律咨询{解答法律咨询人次}人次，开展法治讲座{村法律顾问法治讲座场次}场次。"
+    "参与民间纠纷调处{村法律顾问参与调处纠纷件数}件，审查合同（协议）{村法律顾问审查合同份数:余}份，解答法律咨询{解答法律咨询人次:余}人次，开展法治讲座{村法律顾问法治讲座场次}场次。"
     "推进法律援助工作，司法所工作人员和法律工作者为贫弱群众提供法律援助，开展法律援助送法进农村{法律援助送法进农村场次}场次，引导村民走法律援助程序{引导申请法律援助人次}人次。"
 )
 MEDIATION_TEMPLATE = (
     "整合各类调解资源，合力处置矛盾纠纷。"
     "召开综治办、派出所、法庭、司法所等职能部门联席例会{联席例会次数}次，多元化解机制逐步形成。"
     "全年排查调处各类矛盾纠纷{排查调处纠纷件数}件，调处成功{调处成功件数}件，调处成功率{调处成功率}；"
-    "其中村级调委会调处{村级调委会调处件数}件，成功率{村级调委会调处成功率}，镇调委会调处{镇调委会调处件数}件，成功率{镇调委会调处成功率}。"
+    "其中村级调委会调处{村级调委会调处件数}件，成功率{村级调委会调处成功率}，镇调委会调处{镇调委会调处件数}件，成功率{镇调委会调处成功率}，"
+    "村、镇两级调委会调处成功率{两级调委会调处成功率}。"
     "推动信访问题依法及时就地解决，积极开展积案化解，全年进京访{进京访人次}人次，到省信访{到省信访人次}人次，到市信访{到市信访人次}人次，"
     "受理群众来信来访{受理信访件数}件，按期办结率{信访按期办结率}。"
 )
@@ -101,11 +106,20 @@ TEXT_PARTS: tuple[TextPart, ...] = (
     TextPart("shortcomings", "二、存在的不足和原因", "二、{年度}年度推进法治政府建设存在的不足和原因", SHORTCOMINGS_DEFAULT),
     TextPart("duties", "三、第一责任人履职情况", "三、{年度}年度党政主要负责人履行推进法治建设第一责任人职责的情况", DUTIES_DEFAULT),
     TextPart("plans", "四、下一年度工作安排", "四、{下一年度}年度推进法治政府建设的主要工作安排", PLANS_DEFAULT),
+    TextPart("other", "五、其他情况（可不填）", "五、其他需要报告的情况", "", optional=True),
 )
 PARTS = {part.key: part for part in TEXT_PARTS}
 DATE_KEY = "date"
+SEAL_KEY = "seal"  # "盖章" (GB/T 9704 7.3.5.1, the default) or "不盖章" (7.3.5.2)
+RECIPIENT_KEY = "recipient"  # 主送机关, optional
+REVIEWED_KEY = "reviewed"  # the parts the clerk has marked as reviewed this year, comma separated
+SEALED, UNSEALED = "盖章", "不盖章"
+YEAR_ONLY_KEYS = (DATE_KEY, REVIEWED_KEY)  # not carried over from last year's texts
+OPTION_KEYS = (DATE_KEY, SEAL_KEY, RECIPIENT_KEY, REVIEWED_KEY)
 CONTEXT_NAMES = ("年度", "下一年度", "镇名", "县名", "宣传节点")
-_PLACEHOLDER = re.compile(r"\{([^{}|]+)(?:\|([^{}]*))?\}")
+STYLES = ("余",)  # {名称:余}
+RENAMED = {"节点宣传咨询活动场次": "宣传咨询活动场次"}  # names saved texts may still use
+_PLACEHOLDER = re.compile(r"\{([^{}|:：]+)(?:[:：]([^{}|]*))?(?:\|([^{}]*))?\}")
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
@@ -122,10 +136,18 @@ def load_texts(db: Database, year: int) -> dict[str, str]:
     ).fetchall()
     saved_year = db.execute("SELECT max(year) FROM report_text WHERE year <= ?", [year]).fetchone()[0]
     for key, text in rows:
-        if key in texts or (key == DATE_KEY and saved_year == year):
+        if key in texts or key in (SEAL_KEY, RECIPIENT_KEY) or (key in YEAR_ONLY_KEYS and saved_year == year):
             texts[key] = text
     texts.setdefault(DATE_KEY, default_date(year).isoformat())
+    texts.setdefault(SEAL_KEY, SEALED)
+    texts.setdefault(RECIPIENT_KEY, "")
+    texts.setdefault(REVIEWED_KEY, "")
     return texts
+
+
+def reviewed_parts(texts: dict[str, str]) -> set[str]:
+    """The parts the clerk has marked as reviewed (their sample wording is then no reminder)."""
+    return {key for key in (texts.get(REVIEWED_KEY) or "").split(",") if key}
 
 
 def default_date(year: int, today: dt.date | None = None) -> dt.date:
@@ -136,7 +158,7 @@ def default_date(year: int, today: dt.date | None = None) -> dt.date:
 
 def save_texts(db: Database, year: int, texts: dict[str, str]) -> None:
     """Store the clerk's texts for ``year`` (all in one transaction)."""
-    known = set(PARTS) | {DATE_KEY}
+    known = set(PARTS) | set(OPTION_KEYS)
     with db.atomic():
         for key, text in texts.items():
             if key not in known:
@@ -155,11 +177,13 @@ def save_texts(db: Database, year: int, texts: dict[str, str]) -> None:
 
 @dataclass
 class Filled:
-    """A template after filling: the text, the sentences/clauses left out, unknown names."""
+    """A template after filling: the text, the pieces left out, unknown names, and the
+    figures left out because some of their records lack data (key → record ids)."""
 
     text: str
     omitted: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    incomplete: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def context_values(figures: fig.YearFigures, settings: dict) -> dict[str, str]:
@@ -172,32 +196,49 @@ def context_values(figures: fig.YearFigures, settings: dict) -> dict[str, str]:
     }
 
 
-def _value_text(name: str, figures: fig.YearFigures, context: dict[str, str]) -> str | None:
-    """The text for one placeholder: "" when empty or zero; None when the name is unknown."""
+def placeholder_item(name: str) -> fig.Figure | fig.Rate | None:
+    """The figure or rate a placeholder name stands for (old names included)."""
+    name = name.strip()
+    return fig.BY_LABEL.get(RENAMED.get(name, name))
+
+
+def _value_text(name: str, style: str, figures: fig.YearFigures, context: dict[str, str]) -> str | None:
+    """The text for one placeholder: "" when zero or incomplete; None when the name or style is unknown."""
+    name, style = name.strip(), (style or "").strip()
+    if style and style not in STYLES:
+        return None
     if name in context:
         return context[name]
-    item = fig.BY_LABEL.get(name)
+    item = placeholder_item(name)
     if item is None:
         return None
+    if item.key in figures.missing:
+        return ""
     value = figures[item.key]
     if isinstance(value, fig.RateValue):
         return fig.display(item, value)
-    return fig.display(item, value) if value else ""
+    if not value:
+        return ""
+    return fig.approximate(value) if style == "余" else fig.display(item, value)
 
 
 def fill(template: str, figures: fig.YearFigures, settings: dict) -> Filled:
-    """Fill a template, leaving out what would read "0场次" or a blank."""
+    """Fill a template, leaving out what would read "0场次", a blank, or an incomplete count."""
     context = context_values(figures, settings)
     result = Filled("")
-    for name, _alt in _PLACEHOLDER.findall(template):
-        if _value_text(name, figures, context) is None and name not in result.unknown:
-            result.unknown.append(name)
+    for name, style, _alt in _PLACEHOLDER.findall(template):
+        label = f"{name}:{style}" if style else name
+        if _value_text(name, style, figures, context) is None and label not in result.unknown:
+            result.unknown.append(label)
+        item = placeholder_item(name)
+        if item is not None and item.key in figures.missing:
+            result.incomplete[item.key] = figures.missing[item.key]
 
     def empty(piece: str) -> bool:
-        return any(_value_text(name, figures, context) == "" and alt == "" for name, alt in _PLACEHOLDER.findall(piece))
+        return any(_value_text(name, style, figures, context) == "" and alt == "" for name, style, alt in _PLACEHOLDER.findall(piece))
 
     def has_value(piece: str) -> bool:
-        return any(_value_text(name, figures, context) not in ("", None) for name, _ in _PLACEHOLDER.findall(piece))
+        return any(_value_text(name, style, figures, context) not in ("", None) for name, style, _ in _PLACEHOLDER.findall(piece))
 
     sentences = re.findall(r"[^。！？]*[。！？：]|[^。！？：]+$", template)
     kept = []
@@ -235,8 +276,8 @@ def fill(template: str, figures: fig.YearFigures, settings: dict) -> Filled:
 
 def _substitute(text: str, figures: fig.YearFigures, context: dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
-        name, alt = match.group(1), match.group(2)
-        value = _value_text(name, figures, context)
+        name, style, alt = match.group(1), match.group(2), match.group(3)
+        value = _value_text(name, style, figures, context)
         if value is None:
             return match.group(0)  # unknown: left visible, and reported by the checks
         if value == "" and alt is not None:
@@ -252,7 +293,7 @@ def _substitute(text: str, figures: fig.YearFigures, context: dict[str, str]) ->
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph of the report. ``kind``: title, body, heading1, heading2, signer, date, blank."""
+    """One paragraph of the report. ``kind``: title, recipient, body, heading1, heading2, signer, date, blank."""
 
     kind: str
     text: str = ""
@@ -272,6 +313,11 @@ class ReportDraft:
     def title(self) -> str:
         return self.blocks[0].text
 
+    @property
+    def sealed(self) -> bool:
+        """Laid out for the seal (GB/T 9704 7.3.5.1) rather than without it (7.3.5.2)."""
+        return (self.texts.get(SEAL_KEY) or SEALED) != UNSEALED
+
     def plain_text(self) -> str:
         return "\n".join(block.text for block in self.blocks)
 
@@ -287,11 +333,16 @@ def build_draft(db: Database, year: int, texts: dict[str, str] | None = None) ->
     texts = dict(texts or load_texts(db, year))
     context = context_values(figures, settings)
     blocks = [Block("title", report_title(settings, year)), Block("blank")]
+    recipient = (texts.get(RECIPIENT_KEY) or "").strip().rstrip("：:")
+    if recipient:
+        blocks.append(Block("recipient", recipient + "："))
     filled: dict[str, Filled] = {}
     heading = None
     for part in TEXT_PARTS:
         result = fill(texts.get(part.key, part.default), figures, settings)
         filled[part.key] = result
+        if part.optional and not result.text.strip():
+            continue
         if part.heading and part.heading != heading:
             heading = part.heading
             blocks.append(Block("heading1", _substitute(part.heading, figures, context), part.key))
@@ -305,5 +356,7 @@ def build_draft(db: Database, year: int, texts: dict[str, str] | None = None) ->
             if line:
                 blocks.append(Block("heading2" if _SUBHEADING.match(line) and len(line) <= 30 else "body", line, part.key))
     date = parse_date(texts.get(DATE_KEY)) or default_date(year)
-    blocks += [Block("blank"), Block("signer", settings.get("signer") or ""), Block("date", chinese_date(date))]
+    # 7.3.5.2: one blank line above the 署名; 7.3.5.1: room for the seal, whose top stays within a line of the body
+    blanks = [Block("blank")] * (2 if texts.get(SEAL_KEY) != UNSEALED else 1)
+    blocks += [*blanks, Block("signer", settings.get("signer") or ""), Block("date", chinese_date(date))]
     return ReportDraft(year, settings, figures, texts, blocks, filled)

@@ -8,8 +8,10 @@ character in. Every paragraph uses a named style so the clerk can restyle it in 
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -28,13 +30,25 @@ PAGE_NUMBER_PT = 14  # 4号
 LINE_PITCH_PT = 28.95
 CHAR_SPACING_TWIPS = -5  # -0.25 pt, in twentieths of a point
 
-# Fallbacks when the preferred font is not installed (Windows has none of the *_GB2312 fonts).
+# Fallbacks when the preferred font is not installed: Windows (仿宋, 宋体, 黑体, 楷体; none of the
+# *_GB2312 fonts), 银河麒麟 (方正 *_GBK fonts), 统信UOS and other Linux (Noto/思源 CJK, AR PL, 文泉驿).
+# Fontconfig may report a family by its English or its Chinese name: both are listed.
+_SERIF_LINUX = ("Noto Serif CJK SC", "思源宋体", "Source Han Serif SC", "Source Han Serif CN", "AR PL UMing CN")
+_SANS_LINUX = ("Noto Sans CJK SC", "思源黑体", "Source Han Sans SC", "Source Han Sans CN")
+_WENQUANYI = ("WenQuanYi Micro Hei", "文泉驿微米黑", "WenQuanYi Zen Hei", "文泉驿正黑")
 FONT_CHAINS = {
-    "font_title": ("方正小标宋简体", "华文中宋", "宋体"),
-    "font_body": ("仿宋_GB2312", "仿宋"),
-    "font_heading1": ("黑体",),
-    "font_heading2": ("楷体_GB2312", "楷体"),
+    "font_title": ("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "STZhongsong", "宋体", "SimSun", "方正书宋_GBK", *_SERIF_LINUX, *_WENQUANYI),
+    "font_body": ("仿宋_GB2312", "仿宋", "FangSong", "方正仿宋_GBK", "方正仿宋简体", *_SERIF_LINUX, *_WENQUANYI),
+    "font_heading1": ("黑体", "SimHei", "方正黑体_GBK", "方正黑体简体", *_SANS_LINUX, *_WENQUANYI),
+    "font_heading2": ("楷体_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "方正楷体简体", "AR PL UKai CN", *_SERIF_LINUX, *_WENQUANYI),
+    "font_page_number": ("宋体", "SimSun", "方正书宋_GBK", *_SERIF_LINUX, *_WENQUANYI),
 }
+TITLE_FACES = ("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "STZhongsong")  # bold by design; any other title font is set bold
+
+
+def title_bold(font: str) -> bool:
+    """Whether the title needs bold: 小标宋 and 中宋 are heavy faces, 宋体 and the rest are not."""
+    return font not in TITLE_FACES
 STYLE_NAMES = {
     "title": "公文标题",
     "body": "公文正文",
@@ -42,8 +56,62 @@ STYLE_NAMES = {
     "heading2": "二级标题",
     "signer": "发文机关署名",
     "date": "成文日期",
+    "recipient": "主送机关",
     "blank": "公文正文",
 }
+
+
+CHAR_PT = BODY_PT + CHAR_SPACING_TWIPS / 20  # one 字 on the 28-character grid
+_BREAK_BEFORE_BRACKET = re.compile(r"(?<=[%％\d])（")
+KEEP_WITH_NEXT = ("title", "recipient", "heading1", "heading2", "signer")
+
+
+def breakable(text: str) -> str:
+    """Text with a break allowed before the "（" of "88%（161/183）".
+
+    Line breaking forbids a break between "%" and "（" (UAX #14 rule LB25), so a long rate
+    cannot wrap and the line before it is stretched letter by letter. A zero-width space
+    (rendering only: the model and the checks keep the plain text) lets it wrap there.
+    """
+    return _BREAK_BEFORE_BRACKET.sub("\u200b（", text)
+
+
+def text_width(text: str) -> float:
+    """Width in points of ``text`` in the body font: a Chinese character is one 字, a digit half."""
+    return sum((BODY_PT if ord(char) > 0x2E7F else BODY_PT / 2) + CHAR_SPACING_TWIPS / 20 for char in text)
+
+
+def signature_indents(draft: ReportDraft, width: Callable[[str], float] = text_width) -> tuple[float, float]:
+    """Right indents (points) of the 署名 and the 成文日期 per GB/T 9704-2012 7.3.5.
+
+    Sealed (7.3.5.1): the date 右空四字, the 署名 centred above the date. Unsealed (7.3.5.2):
+    the 署名 右空二字 and the date's first character two characters right of the 署名's; when
+    the date is longer than the 署名, the date 右空二字 and the 署名 moves left accordingly.
+    ``width`` measures a text in points (the preview measures with the font it paints).
+    """
+    signer = next((b.text for b in draft.blocks if b.kind == "signer"), "")
+    date = next((b.text for b in draft.blocks if b.kind == "date"), "")
+    signer_width, date_width = width(signer), width(date)
+    if draft.sealed:
+        date_right = 4 * CHAR_PT
+        return max(0.0, date_right + (date_width - signer_width) / 2), date_right
+    if date_width > signer_width:
+        return 4 * CHAR_PT + date_width - signer_width, 2 * CHAR_PT
+    return 2 * CHAR_PT, signer_width - date_width
+
+
+def keep_with_next(draft: ReportDraft) -> list[bool]:
+    """Per block: stays on the page of the block after it (headings, 署名, the blank lines before
+    the 署名, and the body paragraph the signature follows, so the signature never stands alone)."""
+    blocks = draft.blocks
+    keep = [block.kind in KEEP_WITH_NEXT for block in blocks]
+    signer = next((i for i, b in enumerate(blocks) if b.kind == "signer"), None)
+    if signer is not None:
+        index = signer - 1
+        while index >= 0 and blocks[index].kind == "blank":
+            keep[index] = True
+            index -= 1
+    return keep
 
 
 def choose_fonts(settings: dict, installed: Iterable[str] | None = None) -> dict[str, str]:
@@ -100,10 +168,18 @@ def _paragraph_style(document, name: str, font: str, size: float, *, bold=False,
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(LINE_PITCH_PT)
     fmt.space_before = fmt.space_after = Pt(0)
-    fmt.widow_control = False  # a fixed grid: no line moves to the next page on its own
+    fmt.widow_control = True  # no 1–2 character last line alone at the top of a page
     if align is not None:
         fmt.alignment = align
     ppr = style.element.get_or_add_pPr()
+    later = ppr.find(qn("w:spacing"))  # schema order: autoSpaceDE/DN come before spacing and ind
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):  # no extra gap between digits and Chinese: widths stay on the grid
+        switch = OxmlElement(name)
+        switch.set(qn("w:val"), "0")
+        if later is not None:
+            later.addprevious(switch)
+        else:
+            ppr.append(switch)
     indent = OxmlElement("w:ind")
     if first_line_chars:
         indent.set(qn("w:firstLineChars"), str(first_line_chars * 100))
@@ -115,7 +191,7 @@ def _paragraph_style(document, name: str, font: str, size: float, *, bold=False,
     return style
 
 
-def _page_number_footer(footer, align, indent_side: str) -> None:
+def _page_number_footer(footer, align, indent_side: str, font: str = "宋体") -> None:
     """A footer "— n —" with a PAGE field, in 4号 宋体, one character in from ``indent_side``."""
     paragraph = footer.paragraphs[0]
     paragraph.alignment = align
@@ -124,7 +200,7 @@ def _page_number_footer(footer, align, indent_side: str) -> None:
 
     def run(text: str = ""):
         item = paragraph.add_run(text)
-        _set_fonts(item._element, "宋体")
+        _set_fonts(item._element, font)
         item.font.size = Pt(PAGE_NUMBER_PT)
         return item
 
@@ -165,31 +241,37 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
     normal = document.styles["Normal"]
     _set_fonts(normal.element, fonts["font_body"])
     normal.font.size = Pt(BODY_PT)
+
     styles = {
-        "title": _paragraph_style(document, STYLE_NAMES["title"], fonts["font_title"], TITLE_PT, bold=fonts["font_title"] == "宋体", align=WD_ALIGN_PARAGRAPH.CENTER),
+        "title": _paragraph_style(document, STYLE_NAMES["title"], fonts["font_title"], TITLE_PT, bold=title_bold(fonts["font_title"]), align=WD_ALIGN_PARAGRAPH.CENTER),
         "body": _paragraph_style(document, STYLE_NAMES["body"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
         "heading1": _paragraph_style(document, STYLE_NAMES["heading1"], fonts["font_heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
         "heading2": _paragraph_style(document, STYLE_NAMES["heading2"], fonts["font_heading2"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
-        "signer": _paragraph_style(document, STYLE_NAMES["signer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2),
-        "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2),
+        "signer": _paragraph_style(document, STYLE_NAMES["signer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
+        "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
+        "recipient": _paragraph_style(document, STYLE_NAMES["recipient"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT),
     }
     _outline_level(styles["heading1"], 0)
     _outline_level(styles["heading2"], 1)
 
-    first = True
-    for block in draft.blocks:
+    signer_right, date_right = signature_indents(draft)
+    keep = keep_with_next(draft)
+    for index, block in enumerate(draft.blocks):
         style = styles.get(block.kind, styles["body"])
-        if first:
+        if index == 0:
             paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
             paragraph.style = style
-            paragraph.add_run(block.text)
-            first = False
+            paragraph.add_run(breakable(block.text))
         else:
-            document.add_paragraph(block.text, style=style)
+            paragraph = document.add_paragraph(breakable(block.text), style=style)
+        if keep[index]:
+            paragraph.paragraph_format.keep_with_next = True
+        if block.kind in ("signer", "date"):
+            paragraph.paragraph_format.right_indent = Pt(signer_right if block.kind == "signer" else date_right)
 
     document.settings.odd_and_even_pages_header_footer = True
-    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right")
-    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")
+    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right", fonts["font_page_number"])
+    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left", fonts["font_page_number"])
     core = document.core_properties
     core.title, core.author, core.comments = draft.title, draft.settings.get("office") or "", "由司法所台账程序生成"
     return document
@@ -198,4 +280,8 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
 def write_docx(draft: ReportDraft, path: str | Path, installed_fonts: Iterable[str] | None = None) -> Path:
     """Write the draft to ``path``; a Chinese UserError when the file cannot be written."""
     document = build_document(draft, installed_fonts)
-    return save_file(lambda target: document.save(str(target)), path, "Word 或 WPS")
+    # Built in memory, written in one go: on a full disk python-docx's own zip writer would be left
+    # open and complain with a traceback when collected.
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return save_file(lambda target: target.write_bytes(buffer.getbuffer()), path, "Word 或 WPS")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
+from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
 from zhaocun_desktop.progress import Progress, step
@@ -45,9 +46,10 @@ class Table:
     rows: list[list]
     total: bool = True  # add a 合计 row summing every numeric column
     chart: str | None = None  # "bar": a bar chart of the last column by the first
-    landscape: bool = False
+    landscape: bool = False  # always landscape; otherwise portrait unless the columns need the width
     note: str = ""
     widths: list[int] = field(default_factory=list)
+    wrap: tuple[int, ...] = ()  # columns whose text wraps within the width
 
     def totals(self) -> list:
         sums = ["合计"]
@@ -65,15 +67,29 @@ def _grouped(db: Database, register: Register, period: fig.Period | int, group: 
     return {key: value or 0 for key, value in db.execute(sql, params)}
 
 
-def _crosstab(db, register, period, row_expr, row_keys, col_field, col_keys, measure="count(*)", where="1") -> list[list]:
-    """Rows ``row_keys`` × columns ``col_keys`` (+ 小计), each cell ``measure``."""
-    cells = {}
+OTHER_PLACES = records.OTHER_PLACES  # records of no listed village: the by-village tables still add up to the report
+
+
+def _by_village(columns: list[dict], villages: list[str]) -> list[list]:
+    """One row per village and a last row for everything else (no village, or a place not in the list)."""
+    rows = [[village, *(column.get(village, 0) for column in columns)] for village in villages]
+    listed = set(villages)
+    rows.append([OTHER_PLACES, *(sum(value for key, value in column.items() if key not in listed) for column in columns)])
+    return rows
+
+
+def _crosstab(db, register, period, row_expr, row_keys, col_field, col_keys, measure="count(*)", where="1", others: str | None = None) -> list[list]:
+    """Rows ``row_keys`` × columns ``col_keys`` (+ 小计), each cell ``measure``; with ``others``, a
+    last row of that name sums the records whose row key is not among ``row_keys``."""
+    cells: dict = {}
     for column in col_keys:
         condition = f"({where}) AND {col_field} = '{column}'"
         for key, value in _grouped(db, register, period, row_expr, measure, condition).items():
-            cells[(key, column)] = value
+            if others is not None and key not in row_keys:
+                key = others
+            cells[(key, column)] = cells.get((key, column), 0) + value
     rows = []
-    for key in row_keys:
+    for key in [*row_keys, *([others] if others is not None else [])]:
         values = [cells.get((key, column), 0) for column in col_keys]
         rows.append([key, *values, sum(values)])
     return rows
@@ -83,6 +99,15 @@ def _month_expr(register: Register, period: fig.Period) -> str:
     """The month a record falls in, as the row label of a by-month table (with the year when the period spans years)."""
     month = f"CAST(substr({register.date_field}, 6, 2) AS INTEGER) || '月'"
     return month if period.start.year == period.end.year else f"substr({register.date_field}, 1, 4) || '年' || {month}"
+
+
+def _definition(item: fig.Figure | fig.Rate, figures: fig.PeriodFigures) -> str:
+    """The 统计口径, and what is missing when records lack the value the figure adds up."""
+    text = fig.describe(item)
+    ids = figures.missing.get(item.key)
+    if ids:
+        text += f"。数据不全：{len(ids)}条记录未填写{'、'.join(fig.missing_fields(item))}，报告中未写入此数"
+    return text
 
 
 def _months(period: fig.Period) -> list[str]:
@@ -104,25 +129,25 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     period = fig.Period.of(period)
     name = period_name(period)
     figures = fig.period_figures(db, period)
-    villages = [*records.village_names(db), records.OTHER_PLACES]  # rows of the by-village tables: they add up to the figures
+    villages = records.village_names(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
     tables = []
 
     tables.append(Table(
         "报告数据", f"{name}法治政府建设情况报告数据",
         ["项目", "数值", "单位", "所属部分", "来源台账", "统计口径"],
-        [[f.label, figures[f.key], f.unit, f.section, f.register.title, fig.describe(f)] for f in fig.FIGURES]
-        + [[r.label, str(figures[r.key]) or "—", "%", r.section, "", fig.describe(r)] for r in fig.RATES],
-        total=False, landscape=True, widths=[28, 11, 6, 13, 13, 100],
+        [[f.label, figures[f.key], f.unit, f.section, f.register.title, _definition(f, figures)] for f in fig.FIGURES]
+        + [[r.label, str(figures[r.key]) or "—", "%", r.section, "", _definition(r, figures)] for r in fig.RATES],
+        total=False, landscape=True, widths=[26, 9, 5, 12, 12, 62], wrap=(0, 5),
         note="每个数字都由台账记录统计得出；在程序“报告”页可查看任一数字背后的记录。",
     ))  # fmt: skip
 
     types = PUBLICITY_EVENT.field("event_type").choices
     tables.append(Table("宣传-按月", f"{name}法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
-                        chart="bar", landscape=True))
+                        chart="bar"))
     per_place = [_grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
     tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", ["村(居)或地点", "活动场次", "参加人数", "发放资料(份)"],
-                        [[v, *(column.get(v, 0) for column in per_place)] for v in villages]))
+                        _by_village(per_place, villages)))
 
     per_type = [_grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
     tables.append(Table("执法-培训", f"{name}行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
@@ -144,18 +169,18 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
         ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
         ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
     tables.append(Table("顾问-按村", f"{name}村(居)法律顾问工作统计表（按村居）", ["村(居)", "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
-                        [[v, *(column.get(v, 0) for column in per_village)] for v in villages], landscape=True))
+                        _by_village(per_village, villages)))
 
     tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS), landscape=True))
+                        _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
     tables.append(Table("调解-按类型", f"{name}矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(DISPUTE_TYPES), "result", MEDIATION_RESULTS), chart="bar", landscape=True))
+                        _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(DISPUTE_TYPES), "result", MEDIATION_RESULTS), chart="bar"))
     orgs = MEDIATION_CASE.field("org").choices
     by_org = _crosstab(db, MEDIATION_CASE, period, "org", list(orgs), "result", MEDIATION_RESULTS)
     tables.append(Table("调解-按组织", f"{name}矛盾纠纷调解案件统计表（按调解组织）", ["调解组织", *MEDIATION_RESULTS, "合计", "成功率"],
-                        [[*row, str(fig.RateValue(row[1], row[-1]))] for row in by_org], landscape=True))
+                        [[*row, str(fig.RateValue(row[1], row[-1]))] for row in by_org]))
     tables.append(Table("调解-按月", f"{name}矛盾纠纷调解案件统计表（按受理月份）", ["月份", *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, _month_expr(MEDIATION_CASE, period), _months(period), "result", MEDIATION_RESULTS), landscape=True))
+                        _crosstab(db, MEDIATION_CASE, period, _month_expr(MEDIATION_CASE, period), _months(period), "result", MEDIATION_RESULTS)))
 
     by_level = [_grouped(db, PETITION, period, "level", measure, where) for measure, where in (
         ("count(*)", "1"), (fig.BY_KEY["to_county"].measure, "1"),  # 人次 as the 越级 figures count them
@@ -166,6 +191,32 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("信访-按月", f"{name}信访统计表（按登记月份）", ["月份", *PETITION_LEVELS, "合计"],
                         _crosstab(db, PETITION, period, _month_expr(PETITION, period), _months(period), "level", PETITION_LEVELS)))
     return tables
+
+
+TITLE_PT, BODY_PT = 14, 11  # the smallest font is BODY_PT: printed at 9 pt or more (scale ≥ 82%)
+LINE_PT = 15  # a line of 11 pt text
+
+
+def _widths(table: Table, body: list[list]) -> list[float]:
+    """Column widths: given ones, else wide enough for the header (on two lines) and every value."""
+    widths = []
+    for col in range(len(table.headers)):
+        if col < len(table.widths):
+            widths.append(table.widths[col])
+            continue
+        header = len(str(table.headers[col]))
+        values = [len(str(row[col])) * (1 if str(row[col]).isascii() else 2) + 2 for row in body]
+        widths.append(min(max([header + 2 if header > 4 else header * 2 + 2, *values, 8]), 40))  # long headers wrap onto two lines
+    return widths
+
+
+def _table_plan(table: Table, widths: list[float]) -> printing.PrintPlan:
+    """Landscape when asked or when portrait would need a smaller print; else portrait."""
+    if not table.landscape:
+        portrait = printing.plan(widths, BODY_PT, "portrait")
+        if not portrait.split:
+            return portrait
+    return printing.plan(widths, BODY_PT, "landscape")
 
 
 def write_summary(db: Database, year: fig.Period | int, path: str | Path, progress: Progress = None) -> Path:
@@ -192,13 +243,13 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
         sheet = book.create_sheet(table.sheet)
         columns = len(table.headers)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-        put(sheet.cell(1, 1), f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=14, bold=True)
+        put(sheet.cell(1, 1), f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=TITLE_PT, bold=True)
         sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
         sheet.row_dimensions[1].height = 28
-        put(sheet.cell(2, 1), f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=10)
+        put(sheet.cell(2, 1), f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=BODY_PT)
         for col, header in enumerate(table.headers, start=1):
             cell = put(sheet.cell(3, col), header)
-            cell.font = Font(name="宋体", size=11, bold=True)
+            cell.font = Font(name="宋体", size=BODY_PT, bold=True)
             cell.fill, cell.border = header_fill, border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         body = table.rows + ([table.totals()] if table.total else [])
@@ -206,31 +257,43 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
             for col, value in enumerate(row, start=1):
                 cell = put(sheet.cell(4 + offset, col), value)
                 cell.border = border
-                cell.font = Font(name="宋体", size=11, bold=table.total and offset == len(body) - 1)
+                cell.font = Font(name="宋体", size=BODY_PT, bold=table.total and offset == len(body) - 1)
                 if isinstance(cell.value, (int, float)):
                     cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
                     cell.alignment = Alignment(horizontal="right", vertical="center")
-                else:
-                    cell.alignment = Alignment(vertical="center")
+                else:  # a rate ("88.6%") lines up with the numbers
+                    cell.alignment = Alignment(horizontal="right" if str(cell.value or "").endswith("%") else None, vertical="center")
                 if table.total and offset == len(body) - 1:
                     cell.fill = total_fill
         last = 3 + len(body)
-        if table.note:
-            put(sheet.cell(last + 2, 1), table.note).font = Font(name="宋体", size=10)
-        for col in range(1, columns + 1):
-            width = table.widths[col - 1] if col <= len(table.widths) else max(
-                [len(str(table.headers[col - 1])) * 2 + 2] + [len(str(row[col - 1])) * (2 if not str(row[col - 1]).isascii() else 1) + 2 for row in body]
-            )  # fmt: skip
-            sheet.column_dimensions[get_column_letter(col)].width = min(max(width, 8), 100)
+        widths = _widths(table, body)
+        if table.note:  # wrapped across the table's width: overflowing text would widen the printed range
+            put(sheet.cell(last + 2, 1), table.note).font = Font(name="宋体", size=BODY_PT)
+            sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
+            sheet.cell(last + 2, 1).alignment = Alignment(vertical="top", wrap_text=True)
+            sheet.row_dimensions[last + 2].height = printing.wrapped_height(table.note, sum(widths), BODY_PT)
+        for col, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = width
+            if col - 1 in table.wrap:
+                for row in range(4, last + 1):
+                    cell = sheet.cell(row, col)
+                    cell.alignment = Alignment(vertical="center", wrap_text=True)
+                    current = sheet.row_dimensions[row].height or LINE_PT
+                    sheet.row_dimensions[row].height = max(current, printing.wrapped_height(cell.value or "", width, BODY_PT))
+        print_plan = _table_plan(table, widths)
+        title_width = sum(printing.column_mm(w, printing.CHAR_PX_NARROW) for w in widths)
+        if len(sheet.cell(1, 1).value or "") * TITLE_PT * 25.4 / 72 > title_width:  # too long for the table's width: two lines, never cut
+            sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            sheet.row_dimensions[1].height = TITLE_PT * 2.6
+        if any(len(h) * 2 + 1 > w for h, w in zip(table.headers, widths)):
+            sheet.row_dimensions[3].height = 30  # wrapped headers: two lines
         sheet.freeze_panes = "B4"
-        sheet.print_title_rows = "3:3"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        sheet.page_margins.left = sheet.page_margins.right = 0.5
-        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        rows_height_mm = (28 + 15 + 30 + 15 * len(body) + (30 if table.note else 0)) * 25.4 / 72
+        page_height_mm = printing.printable_mm(print_plan.orientation)[1] * 100 / print_plan.scale
+        room_cm = (page_height_mm - rows_height_mm) / 10 - 1.5
+        chart_alone = table.chart == "bar" and bool(table.rows) and room_cm < 6
+        # the header repeats on every page the table continues on, not above a chart on a page of its own
+        printing.apply(sheet, print_plan, None if chart_alone and rows_height_mm <= page_height_mm else "3:3")
         if table.chart == "bar" and table.rows:
             chart = BarChart()
             chart.type, chart.style = "col", 10
@@ -238,9 +301,14 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
             chart.y_axis.title, chart.legend = "数量", None
             chart.add_data(Reference(sheet, min_col=columns, min_row=3, max_row=3 + len(table.rows)), titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=3 + len(table.rows)))
-            chart.height, chart.width = 10, 22
-            sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
-            sheet.add_chart(chart, f"A{last + 4}")
+            chart.width = min(title_width / 10, 24)
+            anchor = last + (4 if table.note else 2)
+            if not chart_alone:  # on the page of its table
+                chart.height = min(room_cm, 10)
+            else:  # on a page of its own, under its own title (no header row repeated there)
+                chart.height = 10
+                sheet.row_breaks.append(Break(id=anchor - 1))
+            sheet.add_chart(chart, f"A{anchor}")
     book.properties.creator = settings.get("office") or "司法所台账"
     step(progress, len(tables), len(tables), "正在保存…")
     return save_workbook(book, path)

@@ -15,6 +15,7 @@ from zhaocun_desktop.excel.writing import template_registers, write_export
 from zhaocun_desktop.gui import jobs
 from zhaocun_desktop.gui.jobs import run_job
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.progress import Cancelled
 from zhaocun_desktop.registers import MEDIATION_CASE
 from zhaocun_desktop.summary import write_summary
 
@@ -136,3 +137,26 @@ def test_cancelled_import_writes_nothing_and_keeps_the_preview_open(qtbot, open_
     monkeypatch.setattr(jobs._Worker, "progress", original)
     dialog.accept()  # the clerk tries again: now it imports
     assert records.count(window.db, MEDIATION_CASE) == 1
+
+
+def test_the_window_does_not_close_under_a_running_job(qtbot, open_window):
+    window = open_window()
+    seen = {}
+
+    def try_to_close(dialog):
+        seen["closed"] = window.close()
+        seen["message"] = window.statusBar().currentMessage()
+        click(dialog, "取消")
+
+    state = when_shown(QProgressDialog, lambda d: True, try_to_close)
+
+    def work(db, progress):
+        while True:  # stops only when cancelled
+            progress(0, 1, "")
+            time.sleep(0.01)
+
+    with pytest.raises(Cancelled):
+        run_job(window, "测试", "正在计算…", window.db, work)
+    assert state["done"] and seen["closed"] is False and window.isVisible()
+    assert "取消" in seen["message"] and not jobs.job_running()
+    assert window.close()

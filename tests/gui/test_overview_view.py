@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
 from zhaocun_desktop import figures as fig
@@ -98,3 +98,20 @@ def test_a_click_on_a_village_bar_lists_its_cases(qtbot, open_window, when_modal
     behind = fig.records_behind(window.db, fig.BY_KEY["cases"], view.period)
     assert seen["rows"] == count == sum(row["village"] == village for row in behind)
     assert village in seen["title"] or "调解案件" in seen["title"]
+
+
+def test_a_click_on_a_month_lists_that_months_records(qtbot, open_window, when_modal):
+    window = open_window(demo=True)
+    view = window.overview_view
+    view.resize(1300, 760)
+    view.month_chart.grab()  # paints: the points get their places
+    month = max(range(12), key=lambda m: view.picture.months_before[m] - view.picture.months[m])  # last year's line on top
+    x = view.month_chart._points[month]
+    y = view.month_chart._heights[1][month]
+    seen = {}
+    state = when_modal(lambda dialog: (seen.update(rows=dialog.table.rowCount(), title=dialog.windowTitle()), dialog.reject()))
+    qtbot.mouseClick(view.month_chart, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
+    qtbot.waitUntil(lambda: state["done"])
+    assert seen["rows"] == view.picture.months_before[month] > 0
+    rows = overview.month_records(window.db, MEDIATION_CASE, view.picture.year - 1, month + 1)
+    assert len(rows) == seen["rows"] and all(row["accepted"][5:7] == f"{month + 1:02d}" for row in rows)

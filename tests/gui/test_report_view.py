@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 from docx import Document
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from zhaocun_desktop import figures as fig
@@ -91,3 +92,50 @@ def test_records_behind_a_figure_open_in_a_dialog(qtbot, open_window, monkeypatc
     row = [f.key for f in (*fig.FIGURES, *fig.RATES)].index("cases_success")
     view.show_records_behind(row)
     assert shown[0].table.rowCount() == view.draft.figures["cases_success"]
+
+
+def test_report_options_are_kept_per_report_and_findings_open_at_the_text(qtbot, open_window):
+    window = open_window(demo=True)
+    view = window.report_view
+    view.seal_box.setCurrentText(report.UNSEALED)
+    view.recipient_edit.setText("鲁山县司法局")
+    view.text_tabs.setCurrentWidget(view.editors["plans"])
+    view.reviewed_box.setChecked(True)
+    view.editors["advisor"].setPlainText("政府法律顾问审查合同{政府法律顾问审查合同份数}份，协助修订和审查村规民19份。")
+    view.save()
+    view.load_year()
+    assert view.seal_box.currentText() == report.UNSEALED and view.recipient_edit.text() == "鲁山县司法局"
+    view.text_tabs.setCurrentWidget(view.editors["plans"])
+    assert view.reviewed_box.isChecked()
+    view.text_tabs.setCurrentWidget(view.editors["duties"])
+    assert not view.reviewed_box.isChecked()
+    assert not view.draft.sealed and view.draft.blocks[2].text == "鲁山县司法局："
+    view.show_checks()
+    items = [view.findings_list.item(i) for i in range(view.findings_list.count())]
+    texts = [item.text() for item in items]
+    assert not any("四、" in t and "示例文字" in t for t in texts) and any("三、" in t and "示例文字" in t for t in texts)
+    typo = next(item for item in items if "村规民" in item.text() and "宜写作" in item.text())
+    view.open_finding(typo)
+    editor = view.editors["advisor"]
+    assert view.text_tabs.currentWidget() is editor
+    assert editor.toPlainText()[editor.textCursor().position():].startswith("村规民19份")
+    view.about_box.setChecked(True)
+    view.placeholder_box.setCurrentText("{村法律顾问审查合同份数}")
+    view.insert_placeholder()
+    assert "{村法律顾问审查合同份数:余}" in editor.toPlainText()
+
+
+def test_a_settings_finding_opens_the_settings_tab(qtbot, open_window):
+    window = open_window(demo=True)
+    view = window.report_view
+    view.refresh()
+    view.draft.settings["county"] = ""
+    from zhaocun_desktop.report_checks import check_settings
+
+    finding = check_settings(view.draft)[0]
+    from PySide6.QtWidgets import QListWidgetItem
+
+    item = QListWidgetItem(str(finding))
+    item.setData(Qt.ItemDataRole.UserRole, finding)
+    view.open_finding(item)
+    assert window.form.tabs.currentWidget().objectName() == "slot_settings"

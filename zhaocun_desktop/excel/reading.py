@@ -359,7 +359,7 @@ def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
             merged = tuple(
                 f"{_column(first[1])}{first[0] + 1}:{_column(last[1])}{last[0] + 1}" for first, last in (sheet.merged_cell_ranges or ())
             )
-            sheets.append(Sheet(meta.name, _rows_from_a1(sheet), merged, hidden=hidden))
+            sheets.append(Sheet(meta.name, _rows_from_a1(sheet, path, meta.name), merged, hidden=hidden))
     except UserError:
         raise
     except Exception as error:
@@ -369,12 +369,33 @@ def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
     return sheets
 
 
-def _rows_from_a1(sheet) -> Callable[[], Iterator[list]]:
-    """calamine's rows start at row 1 but at the first used column: pad them back to column A."""
+def _rows_from_a1(sheet, path: Path, name: str) -> Callable[[], Iterator[list]]:
+    """calamine's rows start at row 1 but at the first used column: pad them back to column A.
+
+    calamine converts a date- or time-formatted cell while it builds the row; a value far outside
+    any calendar (1e300 formatted as a date) raises there (OverflowError, or a Rust panic, which
+    is a BaseException), so the row it was building is refused with its number, not a traceback.
+    """
     pad = [None] * ((sheet.start or (0, 0))[1])
+    first_row = (sheet.start or (0, 0))[0] + 1
 
     def rows() -> Iterator[list]:
-        for row in sheet.iter_rows():
+        number = first_row
+        iterator = iter(sheet.iter_rows())
+        while True:
+            try:
+                row = next(iterator)
+            except StopIteration:
+                return
+            except (KeyboardInterrupt, SystemExit, GeneratorExit):
+                raise
+            except BaseException:  # noqa: BLE001 - see the docstring: pyo3 panics are BaseException
+                raise _refuse(
+                    path,
+                    f"工作表“{name}”第{number}行有设置成日期或时间格式、但数值超出任何日期范围的单元格",
+                    "请在该行找到显示为“#####”或异常日期的单元格，改为正确日期或清空后重新导入",
+                ) from None
+            number += 1
             yield pad + row if pad else row
 
     return rows

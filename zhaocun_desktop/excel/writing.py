@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.progress import Cancelled, Progress, step
@@ -111,8 +112,18 @@ def save_workbook(book, path: Path) -> Path:
 
 
 def _width(field: Field) -> float:
-    """Excel column width (characters) from the table width (pixels) and the header."""
-    return max(field.width / 7.5, len(field.label) * 2.2 + 2, 8)
+    """Excel column width (characters) from the table width (pixels) and the header on at most two lines."""
+    return max(field.width / 7.5, min(len(field.label) * 2.2 + 2, len(field.label) * 1.1 + 3), 8)
+
+
+KEY_COLUMNS = 2  # repeated on every page when a register's columns continue on further pages
+TEMPLATE_PRINT_ROWS = 30  # a printed template is a blank form of this many rows, not 500
+
+
+def _print_setup(sheet, fields, header_row: int, last_row: int) -> None:
+    """Landscape A4 at 9 pt or more: one page wide, or split with the key columns repeated."""
+    plan = printing.plan([_width(field) for field in fields], 11, "landscape", KEY_COLUMNS)
+    printing.apply(sheet, plan, f"{header_row}:{header_row}", len(fields), last_row)
 
 
 def _requirement(field: Field) -> str:
@@ -186,18 +197,18 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
         for column, value in enumerate((field.label, "必填" if field.required else "", _requirement(field), options), start=1):
             put(guide.cell(start + offset, column), value)
-    for column, width in zip("ABCD", (18, 10, 40, 50)):
+    for column, width in zip("ABCD", (18, 10, 40, 50)):  # the same as guide_widths below
         guide.column_dimensions[column].width = width
+    guide_widths = (18, 10, 40, 50)
     for row in guide.iter_rows(min_row=start + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[row[0].row].height = max(printing.wrapped_height(cell.value or "", width) for cell, width in zip(row, guide_widths))
     for row in range(3, 3 + len(lines)):
         guide.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         guide.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        guide.row_dimensions[row].height = 30
-    guide.page_setup.paperSize = guide.PAPERSIZE_A4
-    guide.page_setup.fitToWidth, guide.page_setup.fitToHeight = 1, 0
-    guide.sheet_properties.pageSetUpPr.fitToPage = True
+        guide.row_dimensions[row].height = max(30, printing.wrapped_height(lines[row - 3], sum(guide_widths)))
+    printing.apply(guide, printing.plan(list(guide_widths), 11, "landscape"))
 
     thin = Side(style="thin", color="808080")
     header_fill = PatternFill("solid", fgColor="DDE4EE")
@@ -244,17 +255,20 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last_row}")
     sheet.row_dimensions[1].height = 30
+    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for row in sheet.iter_rows(min_row=2, max_row=1 + TEMPLATE_PRINT_ROWS, max_col=len(register.fields)):
+        for cell in row:  # the printed blank form is ruled, so it can be filled in by hand
+            column = sheet.column_dimensions[cell.column_letter]
+            cell.border = ruled
+            cell.number_format = column.number_format  # a cell of its own no longer takes the column's text format
+            if cell.value is None:
+                cell.protection = Protection(locked=False)
     sheet.freeze_panes = "A2"
     sheet.protection.sheet = True  # header (and a fixed village column) locked; no password
     for permission in ("formatColumns", "formatRows", "insertRows", "deleteRows", "sort", "autoFilter"):
         setattr(sheet.protection, permission, False)
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, register.fields, 1, 1 + TEMPLATE_PRINT_ROWS)
     sheet.oddHeader.center.text = header_text(f"{who}{register.title}")
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     book.active = 1
     return save_workbook(book, path)
 
@@ -296,9 +310,8 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     book = Workbook(write_only=True)
@@ -307,12 +320,6 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     for index, field in enumerate(fields, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _width(field)
     sheet.freeze_panes = "A4"
-    sheet.print_title_rows = "3:3"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
     masked = not reveal  # every text cell, title and filter line included, has its numbers masked
 
@@ -324,6 +331,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from zhaocun_desktop.listing import listing_title  # listing reads this module
 
     listing = RecordList(db, register, query, register.keys)
+    _print_setup(sheet, fields, 3, 3 + max(listing.count, 1))
     title = listing_title(db, register, query)
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
     sensitive = any(f.sensitive for f in fields)
@@ -339,6 +347,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     for field in fields:
         cell = put(WriteOnlyCell(sheet), field.label)
         cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)  # long labels on two lines
         header.append(cell)
     sheet.append(header)
     formatters = [(index + 1, field) for index, field in enumerate(fields)]

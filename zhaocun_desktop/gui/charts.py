@@ -71,13 +71,17 @@ class Chart(QWidget):
 
 
 class MonthChart(Chart):
-    """Twelve monthly counts of this year (a bold line) against last year (a grey line)."""
+    """Twelve monthly counts of this year (a bold line) against last year (a grey line).
+    A click emits ``month_clicked`` (series index, month 1–12) for the point nearest to it."""
+
+    month_clicked = Signal(int, int)
 
     def __init__(self, title: str, parent=None):
         super().__init__(title, parent)
         self.series: list[tuple[str, list[int], QColor]] = []
         self.unit = "件"
-        self._points: list[float] = []  # x of each month, for the tooltip
+        self._points: list[float] = []  # x of each month, for the tooltip and clicks
+        self._heights: dict[int, list[float]] = {}  # y of each series' points
 
     def set_series(self, series: list[tuple[str, list[int]]], unit: str = "件") -> None:
         """``series``: (name, twelve counts); the first is drawn on top in blue."""
@@ -102,7 +106,7 @@ class MonthChart(Chart):
             x += 24 + metrics.horizontalAdvance(text) + 18
         top, step = nice_ceiling(max(max(values) for _, values, _ in self.series))
         label_width = metrics.horizontalAdvance(str(top)) + 8
-        plot = QRectF(area.left() + label_width, area.top() + line * 1.8, area.width() - label_width - 6, area.height() - line * 3.2)
+        plot = QRectF(area.left() + label_width, area.top() + line * 2.8, area.width() - label_width - 6, area.height() - line * 4.2)  # room for the legend and the top label
         painter.setFont(self.font())
         for tick in range(0, top + 1, step):
             y = plot.bottom() - plot.height() * tick / top
@@ -117,6 +121,7 @@ class MonthChart(Chart):
             painter.drawText(QRectF(x - slot / 2, plot.bottom() + 4, slot, line), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"{month + 1}月")
         for index, (name, values, color) in reversed(list(enumerate(self.series))):
             points = [QPointF(x, plot.bottom() - plot.height() * value / top) for x, value in zip(self._points, values)]
+            self._heights[index] = [point.y() for point in points]
             path = QPainterPath(points[0])
             for point in points[1:]:
                 path.lineTo(point)
@@ -127,17 +132,33 @@ class MonthChart(Chart):
             painter.setPen(QPen(QColor("white"), 1))
             for point in points:
                 painter.drawEllipse(point, 3.5, 3.5)
-            if index == 0:  # this year's numbers above its points
-                painter.setPen(color.darker(130))
+            if index == 0:  # this year's numbers above its points, on white so last year's line does not cross them
                 for point, value in zip(points, values):
                     if value:
-                        painter.drawText(QRectF(point.x() - slot / 2, point.y() - line - 4, slot, line), Qt.AlignmentFlag.AlignCenter, str(value))
+                        label = QRectF(point.x() - slot / 2, point.y() - line - 4, slot, line)
+                        width = metrics.horizontalAdvance(str(value)) + 4
+                        painter.fillRect(QRectF(point.x() - width / 2, label.top() + 1, width, line - 2), QColor(255, 255, 255, 220))
+                        painter.setPen(color.darker(130))
+                        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, str(value))
+
+    def point_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(series index, month 1–12) of the point nearest to (x, y), or None before painting."""
+        if not self._points or not self._heights:
+            return None
+        month = min(range(12), key=lambda m: abs(self._points[m] - x))
+        index = min(self._heights, key=lambda i: abs(self._heights[i][month] - y))
+        return index, month + 1
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        hit = self.point_at(event.position().x(), event.position().y()) if self.has_data() else None
+        if hit is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.month_clicked.emit(*hit)
 
     def event(self, event) -> bool:
         if event.type() == event.Type.ToolTip and self._points and self.series:
             x = event.position().x() if hasattr(event, "position") else event.pos().x()
             month = min(range(12), key=lambda m: abs(self._points[m] - x))
-            text = f"{month + 1}月：" + "，".join(f"{name} {values[month]} {self.unit}" for name, values, _ in self.series)
+            text = f"{month + 1}月：" + "，".join(f"{name} {values[month]} {self.unit}" for name, values, _ in self.series) + "（点击查看记录）"
             QToolTip.showText(event.globalPos(), text, self)
             return True
         return super().event(event)

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 300  # quick jobs finish without a dialog flashing up
+_running: set[_Worker] = set()
+
+
+def job_running() -> bool:
+    """Whether a job is under way (the window must not close under it: its thread would be killed)."""
+    return bool(_running)
 
 
 class _Worker(QThread):
@@ -92,10 +98,14 @@ def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callabl
     worker.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
-    worker.start()
-    if not worker.isFinished():
-        loop.exec()
-    worker.wait()
+    _running.add(worker)
+    try:
+        worker.start()
+        if not worker.isFinished():
+            loop.exec()
+        worker.wait()
+    finally:
+        _running.discard(worker)
     dialog.close()
     dialog.deleteLater()
     worker.deleteLater()

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
 
         if self._report_view is None:
             self._report_view = ReportView(self.db)
+            self._report_view.settings_requested.connect(lambda: self.form.tabs.setCurrentWidget(self._slots[SETTINGS_KEY]))
             self._fill_slot(REPORT_KEY, self._report_view)
         return self._report_view
 
@@ -525,6 +526,12 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        from zhaocun_desktop.gui.jobs import job_running
+
+        if job_running():  # closing would kill the worker thread in the middle of its file or transaction
+            event.ignore()
+            self.statusBar().showMessage("正在处理（见进度窗口），请等它完成或点“取消”后再关闭。", 10000)
+            return
         if not self.ask_before_closing():
             event.ignore()
             return

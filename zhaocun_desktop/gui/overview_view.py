@@ -84,6 +84,7 @@ class OverviewView(QWidget):
         self.outcome_chart.setObjectName("chart_outcomes")
         self.village_chart = BarChart("案件最多的村(居)", SHARE_COLORS[0])
         self.village_chart.setObjectName("chart_villages")
+        self.month_chart.month_clicked.connect(self.show_month)
         self.type_chart.activated.connect(lambda label: self.show_cases("dispute_type", label))
         self.outcome_chart.activated.connect(lambda label: self.show_cases("result", label))
         self.village_chart.activated.connect(lambda label: self.show_cases("village", label))
@@ -280,6 +281,15 @@ class OverviewView(QWidget):
         if rows and self._show_records(MEDIATION_CASE, rows, heading):
             self.refresh()
             self.records_changed.emit(MEDIATION_CASE.key)
+
+    def show_month(self, series: int, month: int) -> None:
+        """The records behind one point of the month trend (this year's line or last year's)."""
+        register = REGISTERS_BY_KEY[self.trend_box.currentData()]
+        year = self.picture.year - series
+        rows = overview.month_records(self.db, register, year, month)
+        if rows and self._show_records(register, rows, f"{year}年{month}月的{register.title}：{len(rows)} 条。"):
+            self.refresh()
+            self.records_changed.emit(register.key)
 
     def _show_records(self, register, rows: list[dict], heading: str) -> bool:
         from zhaocun_desktop.gui.records_dialog import RecordsDialog

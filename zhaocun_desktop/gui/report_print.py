@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QFont,
     QFontDatabase,
+    QFontMetricsF,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -18,7 +18,18 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from zhaocun_desktop.report import ReportDraft
-from zhaocun_desktop.report_docx import BODY_PT, CHAR_SPACING_TWIPS, LINE_PITCH_PT, PAGE_NUMBER_PT, TITLE_PT, choose_fonts
+from zhaocun_desktop.report_docx import (
+    BODY_PT,
+    CHAR_SPACING_TWIPS,
+    LINE_PITCH_PT,
+    PAGE_NUMBER_PT,
+    TITLE_PT,
+    breakable,
+    choose_fonts,
+    keep_with_next,
+    signature_indents,
+    title_bold,
+)
 
 MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
 FOOTER_GAP_MM = 7
@@ -48,20 +59,26 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         "heading2": (fonts["font_heading2"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
         "body": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
         "blank": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
-        "signer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
-        "date": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
+        "recipient": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
+        "signer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 0),
+        "date": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 0),
     }
+    body_font = QFont(fonts["font_body"])
+    body_font.setPointSizeF(BODY_PT)
+    body_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / BODY_PT)
+    metrics = QFontMetricsF(body_font)  # at the screen's 96 dpi (Qt's default for a detached font)
+    signature_right = dict(zip(("signer", "date"), signature_indents(draft, lambda text: metrics.horizontalAdvance(text) * 72 / metrics.fontDpi())))
     for index, block in enumerate(draft.blocks):
         family, size, align, first_indent, right_indent = roles.get(block.kind, roles["body"])
         block_format = QTextBlockFormat()
         block_format.setAlignment(align)
         block_format.setLineHeight(LINE_PITCH_PT * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
         block_format.setTextIndent(first_indent * BODY_PT * device)
-        block_format.setRightMargin(right_indent * BODY_PT * device)
+        block_format.setRightMargin(signature_right.get(block.kind, right_indent * BODY_PT) * device)
         char_format = QTextCharFormat()
         font = QFont(family)
         font.setPointSizeF(size)
-        font.setBold(block.kind == "title" and family == "宋体")
+        font.setBold(block.kind == "title" and title_bold(family))
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / size)
         char_format.setFont(font)
         if index:
@@ -69,32 +86,63 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         else:
             cursor.setBlockFormat(block_format)
             cursor.setBlockCharFormat(char_format)
-        cursor.insertText(block.text, char_format)
+        cursor.insertText(breakable(block.text), char_format)
     return document
 
 
-def page_breaks(document: QTextDocument, height: float) -> list[float]:
+def page_breaks(document: QTextDocument, height: float, keep: list[bool] | None = None) -> list[float]:
     """The document y at which each page starts: a page holds the lines that fit whole.
 
-    Qt's own pagination lets a fixed-height line straddle two pages, so lines are placed here.
+    Qt's own pagination lets a fixed-height line straddle two pages, so lines are placed here,
+    as Word does: a paragraph's last line never starts a page alone, nor its first line ends
+    one, and a block marked in ``keep`` (headings, the 署名) stays with the next block.
     """
     document.documentLayout().documentSize()  # lays out every block (layout is otherwise lazy)
-    tops = []
+    lines = []  # (top, block number, line index, line count)
     block = document.begin()
     while block.isValid():
         layout = block.layout()
         origin = layout.position().y()
         for index in range(layout.lineCount()):
-            tops.append(origin + layout.lineAt(index).y())
+            lines.append((origin + layout.lineAt(index).y(), block.blockNumber(), index, layout.lineCount()))
         block = block.next()
-    if not tops:
+    if not lines:
         return [0.0]
-    pitch = min((b - a for a, b in zip(tops, tops[1:]) if b > a), default=height)
-    starts = [0.0]
-    for top in tops:
-        if top + pitch > starts[-1] + height + 0.5:
-            starts.append(top)
+    keep = keep or []
+    pitch = min((b[0] - a[0] for a, b in zip(lines, lines[1:]) if b[0] > a[0]), default=height)
+    starts, first = [0.0], 0  # first: index of the first line on the current page
+    index = 0
+    while index < len(lines):
+        if lines[index][0] + pitch <= starts[-1] + height + 0.5:
+            index += 1
+            continue
+        cut = index  # the line that no longer fits starts the next page
+        _, number, line, count = lines[cut]
+        if line == count - 1 and count > 1:
+            cut -= 1  # no last line alone at the top
+        elif line == 1 and count > 2:
+            cut -= 1  # no first line alone at the bottom
+        while cut - 1 > first and lines[cut - 1][1] < len(keep) and keep[lines[cut - 1][1]]:
+            cut -= lines[cut - 1][2] + 1  # the whole kept block moves with what follows
+        if cut <= first:
+            cut = index  # a page of nothing but kept blocks: break where it must
+        starts.append(lines[cut][0])
+        first = index = cut
     return starts
+
+
+def _draw_lines(document: QTextDocument, painter: QPainter, top: float, bottom: float) -> None:
+    """Draw the lines whose tops lie in [top, bottom): each line on exactly one page
+    (clipping would still put the neighbours' text, invisible, into the PDF)."""
+    block = document.begin()
+    while block.isValid():
+        layout = block.layout()
+        origin = layout.position()
+        for index in range(layout.lineCount()):
+            line = layout.lineAt(index)
+            if top - 0.5 <= origin.y() + line.y() < bottom - 0.5:
+                line.draw(painter, origin)
+        block = block.next()
 
 
 def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
@@ -105,9 +153,9 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
     area = printer.pageLayout().paintRectPixels(dpi)
     width, height = float(area.width()), float(area.height())
     document.setTextWidth(width)
-    starts = page_breaks(document, height)
+    starts = page_breaks(document, height, keep_with_next(draft))
     painter = QPainter(printer)
-    footer_font = QFont("宋体")
+    footer_font = QFont(choose_fonts(draft.settings, QFontDatabase.families())["font_page_number"])
     footer_font.setPointSizeF(PAGE_NUMBER_PT)
     char = PAGE_NUMBER_PT * dpi / 72
     footer_y = height + FOOTER_GAP_MM / 25.4 * dpi
@@ -116,13 +164,9 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
             if page:
                 printer.newPage()
             bottom = starts[page + 1] if page + 1 < len(starts) else top + height
-            view = QRectF(0, top, width, bottom - top)
             painter.save()
             painter.translate(0, -top)
-            painter.setClipRect(view)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = view
-            document.documentLayout().draw(painter, context)
+            _draw_lines(document, painter, top, bottom)
             painter.restore()
             painter.setFont(footer_font)
             odd = page % 2 == 0

@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 
 class ReportView(QWidget):
     """Edits one year's texts; ``draft`` is the report as the editors currently read (saved or not)."""
+
+    settings_requested = Signal()  # a finding about 镇名/县名/落款: the 设置 tab should open
 
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
@@ -85,24 +89,46 @@ class ReportView(QWidget):
         self.date_edit = DateEdit()
         self.date_edit.setObjectName("report_date")
         self.date_edit.dateChanged.connect(self._text_changed)
+        self.seal_box = QComboBox()
+        self.seal_box.setObjectName("report_seal")
+        self.seal_box.addItems([report.SEALED, report.UNSEALED])
+        self.seal_box.setToolTip("盖章（正式件）：成文日期右空四字，署名在日期上方居中；\n不盖章（草稿、电子件）：署名右空二字，日期首字比署名首字右移二字（GB/T 9704 7.3.5）")
+        self.seal_box.currentIndexChanged.connect(self._text_changed)
+        self.recipient_edit = QLineEdit()
+        self.recipient_edit.setObjectName("report_recipient")
+        self.recipient_edit.setPlaceholderText("主送机关（可不填），如 鲁山县司法局")
+        self.recipient_edit.textChanged.connect(self._text_changed)
+        self.reviewed_box = QCheckBox("本部分已核对")
+        self.reviewed_box.setObjectName("report_reviewed")
+        self.reviewed_box.setToolTip("勾选后，报告自查不再提醒本部分仍是示例文字")
+        self.reviewed_box.toggled.connect(self._reviewed_toggled)
+        self.reviewed: set[str] = set()
+        self.text_tabs.currentChanged.connect(self._show_reviewed)
         self.placeholder_box = QComboBox()
         self.placeholder_box.addItems([f"{{{name}}}" for name in (*report.CONTEXT_NAMES, *fig.BY_LABEL)])
         self.placeholder_box.setToolTip("选择后点“插入”，在光标处插入由程序填写的数字")
+        self.about_box = QCheckBox("约数")
+        self.about_box.setToolTip("插入 {名称:余}：按“10余”“300余”“1000余”的写法填写（10以下仍写确数）")
         insert = QPushButton("插入")
         insert.clicked.connect(self.insert_placeholder)
         tools = QHBoxLayout()
         tools.addWidget(QLabel("成文日期"))
         tools.addWidget(self.date_edit)
+        tools.addWidget(QLabel("落款"))
+        tools.addWidget(self.seal_box)
+        tools.addWidget(self.reviewed_box)
         tools.addStretch(1)
         tools.addWidget(QLabel("插入数字"))
         tools.addWidget(self.placeholder_box)
+        tools.addWidget(self.about_box)
         tools.addWidget(insert)
-        hint = QLabel("“一”部分的四段是模板：{数字名称} 由程序从台账统计填写，数字为0的分句自动省略。其余各部分是本年度的文字，保存后下一年度自动沿用。")
+        hint = QLabel("“一”部分的四段是模板：{数字名称} 由程序从台账统计填写（{数字名称:余} 写成“300余”），数字为0或记录缺项的分句自动省略。其余各部分是本年度的文字，保存后下一年度自动沿用。")
         hint.setWordWrap(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(hint)
+        left_layout.addWidget(self.recipient_edit)
         left_layout.addWidget(self.text_tabs)
         left_layout.addLayout(tools)
 
@@ -115,6 +141,7 @@ class ReportView(QWidget):
         self.preview.setViewMode(QPrintPreviewWidget.ViewMode.SinglePageView)
         self.findings_list = QListWidget()
         self.findings_list.setObjectName("findings")
+        self.findings_list.setWordWrap(True)  # a finding quotes the sentence it is about: show it whole
         self.findings_list.itemActivated.connect(self.open_finding)
         self.findings_list.itemDoubleClicked.connect(self.open_finding)
         self.figures_table = QTableWidget(0, 4)
@@ -160,6 +187,10 @@ class ReportView(QWidget):
         for key, editor in self.editors.items():
             editor.setPlainText(texts[key])
         self.date_edit.setDate(QDate.fromString(texts[report.DATE_KEY], "yyyy-MM-dd"))
+        self.seal_box.setCurrentText(texts[report.SEAL_KEY] if texts[report.SEAL_KEY] == report.UNSEALED else report.SEALED)
+        self.recipient_edit.setText(texts[report.RECIPIENT_KEY])
+        self.reviewed = report.reviewed_parts(texts)
+        self._show_reviewed()
         self._loading = False
         self.dirty = False
         self.refresh()
@@ -171,7 +202,24 @@ class ReportView(QWidget):
     def texts(self) -> dict[str, str]:
         texts = {key: editor.toPlainText() for key, editor in self.editors.items()}
         texts[report.DATE_KEY] = self.date_edit.date().toString("yyyy-MM-dd") if self.date_edit.date() != self.date_edit.minimumDate() else ""
+        texts[report.SEAL_KEY] = self.seal_box.currentText()
+        texts[report.RECIPIENT_KEY] = self.recipient_edit.text().strip()
+        texts[report.REVIEWED_KEY] = ",".join(key for key in self.editors if key in self.reviewed)
         return texts
+
+    def current_part(self) -> str:
+        return next(key for key, editor in self.editors.items() if editor is self.text_tabs.currentWidget())
+
+    def _show_reviewed(self, *args) -> None:
+        loading, self._loading = getattr(self, "_loading", False), True
+        self.reviewed_box.setChecked(self.current_part() in self.reviewed)
+        self._loading = loading
+
+    def _reviewed_toggled(self, checked: bool) -> None:
+        if getattr(self, "_loading", False):
+            return
+        (self.reviewed.add if checked else self.reviewed.discard)(self.current_part())
+        self._text_changed()
 
     def save(self) -> None:
         report.save_texts(self.db, self.year, self.texts())
@@ -200,7 +248,10 @@ class ReportView(QWidget):
 
     def insert_placeholder(self) -> None:
         editor = self.text_tabs.currentWidget()
-        editor.insertPlainText(self.placeholder_box.currentText())
+        text = self.placeholder_box.currentText()
+        if self.about_box.isChecked() and isinstance(fig.BY_LABEL.get(text.strip("{}")), fig.Figure):
+            text = text[:-1] + ":余}"
+        editor.insertPlainText(text)
         editor.setFocus()
 
     # -- draft, figures, checks ---------------------------------------------
@@ -223,9 +274,13 @@ class ReportView(QWidget):
         for row, item in enumerate(items):
             value = self.draft.figures[item.key]
             definition = fig.describe(item)
-            cells = (item.label, fig.display(item, value) or "0", getattr(item, "unit", "%"), definition)
+            shown = fig.display(item, value) or "0"
+            if item.key in self.draft.figures.missing:
+                shown = f"不全（{len(self.draft.figures.missing[item.key])}条记录未填写{'、'.join(fig.missing_fields(item))}）"
+            cells = (item.label, shown, getattr(item, "unit", "%"), definition)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(f"{item.label}\n统计口径：{definition}\n双击查看背后的记录")
                 if column == 1:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.figures_table.setItem(row, column, cell)
@@ -241,7 +296,7 @@ class ReportView(QWidget):
             item = QListWidgetItem(str(finding))
             item.setData(Qt.ItemDataRole.UserRole, finding)
             item.setForeground(Qt.GlobalColor.darkRed if finding.level == ERROR else Qt.GlobalColor.darkBlue)
-            item.setToolTip("双击：" + ("打开这段文字" if finding.part else "查看相关记录"))
+            item.setToolTip("双击：" + ("打开这段文字" if finding.part else "查看相关记录" if finding.register else "打开“设置”页"))
             self.findings_list.addItem(item)
 
     def show_checks(self) -> None:
@@ -253,8 +308,16 @@ class ReportView(QWidget):
         if finding is None:
             return
         if finding.part:
-            self.text_tabs.setCurrentWidget(self.editors[finding.part])
-            self.editors[finding.part].setFocus()
+            editor = self.editors[finding.part]
+            self.text_tabs.setCurrentWidget(editor)
+            if finding.position is not None and finding.position >= 0:
+                cursor = editor.textCursor()
+                cursor.setPosition(min(finding.position, len(editor.toPlainText())))
+                editor.setTextCursor(cursor)
+                editor.ensureCursorVisible()
+            editor.setFocus()
+        elif finding.where == "设置":
+            self.settings_requested.emit()
         elif finding.register:
             register = REGISTERS_BY_KEY[finding.register]
             dialog = RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self, db=self.db)

@@ -1,0 +1,40 @@
+"""The preview, print and GUI PDF: one painter, checked by rendering QPrinter's PDF output."""
+
+from __future__ import annotations
+
+import pytest
+
+from pdf_layout import HAVE_POPPLER, check_report_layout, pdf_lines
+from zhaocun_desktop import report
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.gui.report_print import write_pdf
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils is installed by .ci/run")
+@pytest.mark.parametrize("seal", [report.SEALED, report.UNSEALED])
+def test_pdf_follows_gbt9704(qtbot, db, tmp_path, seal):
+    fill_demo(db)
+    draft = report.build_draft(db, 2023, dict(report.load_texts(db, 2023), seal=seal))
+    pdf = tmp_path / "报告.pdf"
+    pages = write_pdf(draft, str(pdf))
+    headings = [b.text for b in draft.blocks if b.kind in ("heading1", "heading2")]
+    measured = check_report_layout(pdf, headings, draft.blocks[-2].text, draft.blocks[-1].text, seal == report.SEALED)
+    assert measured["pages"] == pages
+    text = "".join(line.text for line in pdf_lines(pdf)).replace("\u200b", "")
+    # every line printed once (no line of the next page hidden under a clip), digits not spaced apart
+    body = "".join(b.text for b in draft.blocks)
+    assert text.count("（一）加强法治宣传") == 1
+    for rate in ("88.9%（168/189）", "持证率"):
+        assert rate in text if rate in body else True
+    spaced = [line.text for line in pdf_lines(pdf) if not line.text.startswith("—") and line.widest_gap() > 1.0]
+    assert spaced == []  # "参考8 8人次，合格率9 6 .6 %" was a line justified letter by letter
+
+
+def test_pdf_with_recipient_and_other_section(qtbot, db, tmp_path):
+    fill_demo(db)
+    texts = dict(report.load_texts(db, 2023), recipient="鲁山县司法局", other="（一）其他\n本年度无其他需要报告的情况。")
+    pdf = tmp_path / "报告.pdf"
+    write_pdf(report.build_draft(db, 2023, texts), str(pdf))
+    lines = [line.text for line in pdf_lines(pdf)]
+    assert lines[lines.index("鲁山县司法局：") - 1].endswith("报告") or "鲁山县司法局：" in lines
+    assert "五、其他需要报告的情况" in lines
