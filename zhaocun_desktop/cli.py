@@ -52,6 +52,7 @@ def _new_parser(verbs=None, name: str | None = None, **kwargs) -> argparse.Argum
     else:
         parser = _Parser(**kwargs)
     parser._optionals.title = "选项"
+    parser._positionals.title = "参数"
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     return parser
 
