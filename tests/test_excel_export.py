@@ -29,7 +29,7 @@ def demo_db(db):
 def test_template_follows_the_description(demo_db, tmp_path):
     path = write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["填写说明", "调解案件", "选项"]
+    assert book.sheetnames == ["填写说明", "调解案件", "选项", "当事人"]
     assert book["选项"].sheet_state == "hidden"
     sheet = book["调解案件"]
     headers = [cell.value for cell in sheet[1]]
@@ -37,7 +37,13 @@ def test_template_follows_the_description(demo_db, tmp_path):
     from openpyxl.utils import get_column_letter
 
     column = {f.key: sheet.column_dimensions[get_column_letter(i + 1)] for i, f in enumerate(MEDIATION_CASE.fields)}
-    assert column["id_number"].number_format == "@" and column["phone"].number_format == "@"
+    assert column["parties"].number_format == "@"
+    parties = book["当事人"]
+    party_headers = [cell.value for cell in parties[1]]
+    assert party_headers[0] == "案件编号*" and "身份证号" in party_headers
+    party_columns = {header.rstrip("*"): get_column_letter(i + 1) for i, header in enumerate(party_headers)}
+    assert parties.column_dimensions[party_columns["身份证号"]].number_format == "@"
+    assert parties.column_dimensions[party_columns["联系方式"]].number_format == "@"
     assert column["accepted"].number_format == "yyyy-mm-dd"
     assert sheet.cell(1, 1).protection.locked and not column["case_no"].protection.locked
     assert sheet.protection.sheet
@@ -73,16 +79,20 @@ def test_one_action_writes_every_template(demo_db, tmp_path):
 def test_export_masks_personal_data_unless_asked(demo_db, tmp_path):
     masked = tmp_path / "masked.xlsx"
     count = write_export(demo_db, MEDIATION_CASE, masked)
-    sheet = openpyxl.load_workbook(masked).active
+    book = openpyxl.load_workbook(masked)
+    sheet, parties = book.active, book["当事人"]
     assert "已遮盖" in sheet["A2"].value and f"共 {count} 条" in sheet["A2"].value
-    id_column = [f.key for f in MEDIATION_CASE.fields].index("id_number") + 1
-    assert "********" in sheet.cell(4, id_column).value
+    id_column = [c.value for c in parties[1]].index("身份证号") + 1
+    numbers = [row[0].value for row in parties.iter_rows(min_row=2, min_col=id_column, max_col=id_column) if row[0].value]
+    assert numbers and all("********" in number for number in numbers)
     assert not [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
 
     full = tmp_path / "full.xlsx"
     write_export(demo_db, MEDIATION_CASE, full, reveal=True)
-    sheet = openpyxl.load_workbook(full).active
-    assert PERSONAL_NOTE in sheet["A2"].value and "*" not in sheet.cell(4, id_column).value
+    book = openpyxl.load_workbook(full)
+    sheet, parties = book.active, book["当事人"]
+    numbers = [row[0].value for row in parties.iter_rows(min_row=2, min_col=id_column, max_col=id_column) if row[0].value]
+    assert PERSONAL_NOTE in sheet["A2"].value and numbers and not any("*" in number for number in numbers)
     exports = [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
     assert len(exports) == 1 and "full.xlsx" in exports[0]["note"]
 

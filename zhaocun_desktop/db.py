@@ -15,7 +15,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
-from zhaocun_desktop.registers import REGISTERS, Register
+from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Register, parent_of
 
 STAMP_COLUMNS = ("created_at", "updated_at")
 _PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
@@ -24,10 +24,26 @@ _PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
 def register_columns(register: Register) -> dict[str, type]:
     """The columns of a register's table, in order, with their Python types."""
     columns: dict[str, type] = {"id": int}
+    if register.is_child:
+        columns[register.parent_column] = int
     for field in register.fields:
         columns[field.key] = _PY_TYPES[field.kind.sql_type]
     columns.update({name: str for name in STAMP_COLUMNS})
     return columns
+
+
+def create_child_table(db: Database, child: Register) -> None:
+    """A child register's table: its rows go when their parent record is deleted."""
+    parent = parent_of(child)
+    columns = [
+        "id INTEGER PRIMARY KEY",
+        f"{child.parent_column} INTEGER NOT NULL REFERENCES {parent.key}(id) ON DELETE CASCADE",
+    ]
+    for field in child.fields:
+        columns.append(f"{field.key} {field.kind.sql_type}")
+    columns += [f"{name} TEXT" for name in STAMP_COLUMNS]
+    db.execute(f"CREATE TABLE IF NOT EXISTS {child.key} ({', '.join(columns)})")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{child.key}_parent ON {child.key}({child.parent_column})")
 
 
 def _create_tables(db: Database) -> None:
@@ -111,12 +127,52 @@ def _add_import_batches(db: Database) -> None:
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
 
 
+def _add_parties(db: Database) -> None:
+    """当事人 as people: a mediation_party table, filled from each case's one-line 当事人 text.
+
+    "甲与乙", "甲、乙", "甲和乙" become one party each (the first 申请人, the others 被申请人); a text
+    that cannot be split becomes one party named by the whole text, and the case keeps its text
+    as it was. The case's single ID and phone number go to its first party and leave the case.
+    The table is written out as it was at this version; later fields come from ``sync_columns``.
+    """
+    from zhaocun_desktop.values import split_names
+
+    db.execute(
+        """CREATE TABLE mediation_party (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES mediation_case(id) ON DELETE CASCADE,
+            role TEXT, name TEXT, gender TEXT, ethnicity TEXT, birth_date TEXT, age INTEGER,
+            occupation TEXT, phone TEXT, address TEXT, id_number TEXT,
+            created_at TEXT, updated_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX ix_mediation_party_parent ON mediation_party(case_id)")
+    present = {row[1] for row in db.execute("PRAGMA table_info(mediation_case)").fetchall()}
+    if not {"id_number", "phone"} <= present:  # a new database: created without the old columns
+        return
+    cases = db.execute("SELECT id, parties, id_number, phone, created_at, updated_at FROM mediation_case ORDER BY id").fetchall()
+    for case_id, parties, id_number, phone, created, updated in cases:
+        text = (parties or "").strip()
+        names = split_names(text) or ([text] if text else [])
+        if not names and (id_number or phone):
+            names = ["（未填姓名）"]
+        for position, name in enumerate(names):
+            first = position == 0
+            db.execute(
+                "INSERT INTO mediation_party (case_id, role, name, phone, id_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [case_id, "申请人" if first else "被申请人", name, phone if first else None, id_number if first else None, created, updated],
+            )
+    # secure_delete is on: the numbers moved to the parties do not linger in the case rows
+    db.execute("UPDATE mediation_case SET id_number = NULL, phone = NULL WHERE id_number IS NOT NULL OR phone IS NOT NULL")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
     _create_indexes,  # 2: filter, sort and uniqueness indexes
     _add_report_texts,  # 3: report texts per year, statistics indexes
     _add_import_batches,  # 4: import batches; batch_id on every register
+    _add_parties,  # 5: 当事人 as people (mediation_party), split from the case's 当事人 text
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -124,7 +180,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def sync_columns(db: Database) -> list[str]:
     """Add the columns that the descriptions name and the tables lack; returns what was added."""
     added = []
-    for register in REGISTERS:
+    for child in CHILD_REGISTERS:  # a child register added since: its table (no data to move)
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [child.key]).fetchone():
+            create_child_table(db, child)
+            added.append(child.key)
+    for register in REGISTERS + CHILD_REGISTERS:
         existing = {row[1] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
         for name, kind in register_columns(register).items():
             if name not in existing:

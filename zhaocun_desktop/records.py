@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 from zhaocun_desktop import values
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Kind, Register
-from zhaocun_desktop.validation import check_record, validate
+from zhaocun_desktop.validation import check_record, validate_with_children
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
@@ -114,12 +114,13 @@ def insert_many(
     ``progress`` is called with the number written so far, every 1,000 records.
     """
     cleaned = []
+    labels = dict(register.labels, **{child.key: child.title for child in register.children})
     for number, raw in enumerate(raws, start=1):
         try:
-            cleaned.append(validate(register, raw))
+            cleaned.append(validate_with_children(register, raw))
         except InvalidRecord as error:
             prefix = f"第{number}条：" if len(raws) > 1 else ""
-            raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, register.labels) from None
+            raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, labels) from None
     return insert_clean(db, register, cleaned, note, progress, batch_id)
 
 
@@ -131,7 +132,10 @@ def insert_clean(
     progress: Callable[[int], None] | None = None,
     batch_id: int | None = None,
 ) -> list[int]:
-    """Add records that ``validation.validate`` has already checked, in one transaction, or none."""
+    """Add records that ``validation.validate_with_children`` has already checked, in one transaction, or none.
+
+    A record may carry its child rows under each child register's key; they are added with it.
+    """
     stamp = now()
     keys = register.keys
     sql = (
@@ -150,6 +154,9 @@ def insert_clean(
             record_id = db.conn.execute(sql, [record.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
             ids.append(record_id)
             audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
+            for child in register.children:
+                if child.key in record:
+                    _write_children(db, child, record_id, record[child.key], stamp)
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
     return ids
@@ -171,7 +178,11 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
         old = get(db, register, record_id)
         merged = {key: old.get(key) for key in register.keys}
         merged.update(raw)
-        record = validate(register, merged)
+        record = validate_with_children(register, merged)
+        for child in register.children:  # children not named in ``raw`` stay as stored
+            if child.key in raw:
+                _write_children(db, child, record_id, record[child.key], now())
+            record.pop(child.key, None)
         errors = _check_unique(db, register, record, record_id)
         if record.get(register.village_field) != old.get(register.village_field or ""):
             errors.update(_check_villages(register, record, set(village_names(db))))
@@ -207,10 +218,52 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
     with db.atomic():
         for record_id in record_ids:
             old = get(db, register, record_id)
+            for child in register.children:  # the rows go by ON DELETE CASCADE; the log says which
+                for row in children(db, child, record_id):
+                    audit(db, child.key, row["id"], "delete", _audit_values(child, row), None, f"随{register.title}（编号 {record_id}）删除")
             db.execute(f"DELETE FROM {register.key} WHERE id = ?", [record_id])
             audit(db, register.key, record_id, "delete", _audit_values(register, old), None)
             count += 1
     return count
+
+
+def children(db: Database, child: Register, parent_id: int) -> list[dict]:
+    """The child rows of one parent record, in the order they were entered."""
+    rows = list(db.query(f"SELECT * FROM {child.key} WHERE {child.parent_column} = ? ORDER BY id", [parent_id]))
+    for row in rows:
+        for field in child.fields:
+            if field.kind is Kind.BOOL and row.get(field.key) is not None:
+                row[field.key] = bool(row[field.key])
+    return rows
+
+
+def _write_children(db: Database, child: Register, parent_id: int, rows: Sequence[dict], stamp: str) -> None:
+    """Make the parent's child rows equal ``rows`` (checked already): rows with an ``id`` are
+    updated, rows without are added, stored rows not named are deleted; each change audited."""
+    keys = child.keys
+    existing = {row["id"]: row for row in children(db, child, parent_id)}
+    kept = {row["id"] for row in rows if row.get("id") in existing}
+    note = f"{child.title}（{child.parent_column} = {parent_id}）"
+    for row_id, old in existing.items():
+        if row_id not in kept:
+            db.execute(f"DELETE FROM {child.key} WHERE id = ?", [row_id])
+            audit(db, child.key, row_id, "delete", _audit_values(child, old), None, note, at=stamp)
+    for row in rows:
+        values_ = [row.get(key) for key in keys]
+        if row.get("id") in existing:
+            old = existing[row["id"]]
+            changed = {key: row.get(key) for key in keys if old.get(key) != row.get(key)}
+            if changed:
+                assignments = ", ".join(f"{key} = ?" for key in changed)
+                db.execute(f"UPDATE {child.key} SET {assignments}, updated_at = ? WHERE id = ?", [*changed.values(), stamp, row["id"]])
+                audit(db, child.key, row["id"], "update", _audit_values(child, {k: old.get(k) for k in changed}), _audit_values(child, changed), note, at=stamp)
+            continue
+        sql = (
+            f"INSERT INTO {child.key} ({child.parent_column}, {', '.join(keys)}, created_at, updated_at) "
+            f"VALUES (?, {', '.join('?' * len(keys))}, ?, ?)"
+        )
+        row_id = db.conn.execute(sql, [parent_id, *values_, stamp, stamp]).lastrowid
+        audit(db, child.key, row_id, "insert", None, _audit_values(child, row), note, at=stamp)
 
 
 def get(db: Database, register: Register, record_id: int) -> dict:

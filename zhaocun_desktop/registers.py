@@ -71,6 +71,17 @@ class Register:
     village_field: str | None = None
     checks: tuple[Check, ...] = ()  # rules across fields, run after each field parses
     choice_synonyms: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
+    # Child registers (rows that belong to one record of this register, e.g. a case's parties):
+    # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
+    # place, its export adds one sheet per child, its import reads that sheet too.
+    children: tuple["Register", ...] = ()
+    parent_column: str = ""  # set on a child: the column holding the parent's id
+    parent_key_field: str = ""  # set on a child: the parent field that names the parent in a child sheet
+    parent_summary: str = ""  # set on a child: the parent text field that lists the children's names
+    name_field: str = ""  # set on a child: the field whose values make up that list
+    flat_fields: tuple[str, ...] = ()  # set on a child: fields an old one-line parent row carries for its first child
+    min_rows: int = 0  # set on a child: how many rows each parent needs
+    split_defaults: tuple[dict, ...] = ()  # set on a child: values for the first / the other rows split from the summary
 
     def field(self, key: str) -> Field:
         for item in self.fields:
@@ -89,6 +100,22 @@ class Register:
     @property
     def list_fields(self) -> tuple[Field, ...]:
         return tuple(item for item in self.fields if item.in_list)
+
+    @property
+    def is_child(self) -> bool:
+        return bool(self.parent_column)
+
+    @property
+    def form_fields(self) -> tuple[Field, ...]:
+        """The fields the edit form shows: a field summarising child rows is edited as those rows."""
+        derived = {child.parent_summary for child in self.children}
+        return tuple(item for item in self.fields if item.key not in derived)
+
+    @property
+    def import_fields(self) -> tuple[Field, ...]:
+        """The columns an import recognises: the register's own and the first child's flat ones."""
+        extra = tuple(child.field(key) for child in self.children for key in child.flat_fields)
+        return self.fields + extra
 
 
 def _not_before(later: str, earlier: str, message: str) -> Check:
@@ -344,6 +371,42 @@ def _case_rules(record: dict) -> dict[str, str]:
     return errors
 
 
+PARTY_ROLES = ("申请人", "被申请人", "第三人")
+
+
+def _party_rules(record: dict) -> dict[str, str]:
+    birth, number = record.get("birth_date"), record.get("id_number")
+    if birth and number and len(number) == 18 and number[6:14] != birth.replace("-", ""):
+        return {"birth_date": "出生日期与身份证号中的出生日期不一致，请核对"}
+    return {}
+
+
+PARTY = Register(
+    key="mediation_party",
+    title="当事人",
+    fields=(
+        Field("role", "身份", Kind.CHOICE, required=True, choices=PARTY_ROLES, width=80, synonyms=("当事人身份", "角色", "类别")),
+        Field("name", "姓名", required=True, width=80, synonyms=("当事人", "当事人姓名", "名称")),
+        Field("gender", "性别", Kind.CHOICE, choices=("男", "女"), width=50),
+        Field("ethnicity", "民族", width=60, hint="如 汉族"),
+        Field("birth_date", "出生日期", Kind.DATE, width=100, hint="出生日期或年龄填一项即可"),
+        Field("age", "年龄", Kind.INT, width=50, synonyms=("年龄(岁)",)),
+        Field("occupation", "职业或职务", width=100, synonyms=("职业", "职务")),
+        Field("phone", "联系方式", Kind.PHONE, width=110, synonyms=("联系电话", "电话", "手机", "手机号")),
+        Field("address", "单位或住址", width=180, synonyms=("住址", "地址", "单位", "工作单位")),
+        Field("id_number", "身份证号", Kind.ID_NUMBER, width=150, synonyms=("身份证号码", "公民身份号码", "身份证")),
+    ),
+    checks=(_party_rules,),
+    choice_synonyms={"role": {"申请方": "申请人", "被申请方": "被申请人", "第三方": "第三人"}},
+    parent_column="case_id",
+    parent_key_field="case_no",
+    parent_summary="parties",
+    name_field="name",
+    flat_fields=("id_number", "phone"),
+    min_rows=1,
+    split_defaults=({"role": "申请人"}, {"role": "被申请人"}),
+)
+
 MEDIATION_CASE = Register(
     key="mediation_case",
     title="调解案件",
@@ -354,9 +417,7 @@ MEDIATION_CASE = Register(
         Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),
         Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别")),
         Field("source", "纠纷来源", Kind.CHOICE, choices=("排查发现", "当事人申请", "移交委托", "其他"), width=90, synonyms=("来源",)),
-        Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人", "申请人")),
-        Field("id_number", "身份证号", Kind.ID_NUMBER, width=150, synonyms=("身份证号码", "公民身份号码", "身份证")),
-        Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号", "联系方式")),
+        Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人"), hint="各当事人的详细信息见“当事人”表"),
         Field("people", "涉及人数", Kind.INT, width=70),
         Field("amount", "涉及金额(元)", Kind.MONEY, width=100, synonyms=("涉及金额", "金额", "标的额")),
         Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
@@ -375,6 +436,7 @@ MEDIATION_CASE = Register(
         "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "拖欠农民工工资": "劳动争议"},
         "org": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"},
     },
+    children=(PARTY,),
 )
 
 JOINT_MEETING = Register(
@@ -426,7 +488,13 @@ REGISTERS: tuple[Register, ...] = (
     PETITION,
     VILLAGE,
 )
-BY_KEY = {register.key: register for register in REGISTERS}
+CHILD_REGISTERS: tuple[Register, ...] = tuple(child for register in REGISTERS for child in register.children)
+BY_KEY = {register.key: register for register in REGISTERS + CHILD_REGISTERS}
+
+
+def parent_of(child: Register) -> Register:
+    """The register whose records own ``child``'s rows."""
+    return next(register for register in REGISTERS if child in register.children)
 
 # The window's tabs: title and the registers each holds (a tab with several gets sub-tabs).
 TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (

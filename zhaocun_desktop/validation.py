@@ -64,6 +64,83 @@ def validate(register: Register, raw: dict) -> dict:
     return clean
 
 
+def child_rows_given(register: Register, raw: dict) -> dict[str, list[dict]]:
+    """The raw child rows for each child register: given under the child's key, or else split
+    from the one-line form (the summary text and the first child's flat columns), as old
+    sheets and old databases hold them."""
+    found: dict[str, list[dict]] = {}
+    for child in register.children:
+        if child.key in raw:
+            found[child.key] = [dict(row) for row in raw[child.key] or ()]
+            continue
+        text = values.clean_text(raw.get(child.parent_summary))
+        flat = {key: raw.get(key) for key in child.flat_fields if raw.get(key) not in (None, "")}
+        if not text and not flat:
+            continue
+        names = values.split_names(text) or ([text] if text else [""])
+        first, rest = (child.split_defaults + ({}, {}))[:2]
+        rows = [dict(first if index == 0 else rest, **{child.name_field: name}) for index, name in enumerate(names)]
+        rows[0].update(flat)
+        found[child.key] = rows
+    return found
+
+
+def check_children(register: Register, raw: dict) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """Clean child rows by child key (an ``id`` in a row is kept) and the problems, keyed by child key."""
+    clean: dict[str, list[dict]] = {}
+    errors: dict[str, str] = {}
+    given = child_rows_given(register, raw)
+    for child in register.children:
+        if child.key not in given:
+            continue
+        rows, problems = [], []
+        for number, row in enumerate(given[child.key], start=1):
+            if all(value in (None, "") for key, value in row.items() if key != "id"):
+                continue  # a row the clerk added and left empty
+            row_clean, row_errors = check_record(child, {f.key: row.get(f.key) for f in child.fields})
+            if row.get("id") is not None:
+                row_clean["id"] = row["id"]
+            rows.append(row_clean)
+            problems += [f"第{number}位{child.title}的“{child.field(key).label}”{message}" for key, message in row_errors.items()]
+        if len(rows) < child.min_rows and not problems:
+            problems.append(f"请至少填写{child.min_rows}位{child.title}")
+        if problems:
+            errors[child.key] = "；".join(problems)
+        clean[child.key] = rows
+    return clean, errors
+
+
+def check_with_children(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
+    """Like ``check_record``, with each child register's clean rows under its key in the result.
+
+    Child rows given explicitly also write the parent's summary field (their names), so lists,
+    search and statistics that read the summary stay true.
+    """
+    children, child_errors = check_children(register, raw)
+    raw = dict(raw)
+    for child in register.children:
+        if child.key in raw and child.key in children and child.parent_summary:
+            names = [row.get(child.name_field) for row in children[child.key] if row.get(child.name_field)]
+            if values.split_names(raw.get(child.parent_summary)) != names:  # else keep the clerk's wording
+                raw[child.parent_summary] = "、".join(names)
+    clean, errors = check_record(register, raw)
+    for child in register.children:
+        if child.key in child_errors:
+            errors.pop(child.parent_summary, None)  # said better by the child's own message
+    errors.update(child_errors)
+    clean.update(children)
+    return clean, errors
+
+
+def validate_with_children(register: Register, raw: dict) -> dict:
+    """Clean values of a record and its child rows; raises InvalidRecord listing every problem."""
+    clean, errors = check_with_children(register, raw)
+    if errors:
+        labels = dict(register.labels, **{child.key: child.title for child in register.children})
+        raise InvalidRecord(errors, labels)
+    return clean
+
+
 def display_value(field: Field, value: object, reveal: bool = False) -> str:
     """How a stored value reads in a list, an export or a printout.
 

@@ -19,7 +19,7 @@ from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, Sheet, _column, read_workbook
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
-from zhaocun_desktop.validation import check_record
+from zhaocun_desktop.validation import check_with_children
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -61,7 +61,7 @@ def match_headers(register: Register, sheet: Sheet) -> HeaderMatch | None:
             key = header_key(value)
             if not key:
                 continue
-            for candidate in register.fields:
+            for candidate in register.import_fields:
                 if candidate not in columns.values() and key in _names(candidate):
                     columns[column] = candidate
                     break
@@ -194,6 +194,8 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         raise UserError(f"无法导入“{path.name}”：{cells} 等单元格是公式，但文件里没有保存计算结果。请用 Excel 或 WPS 打开该文件，保存一次后重新导入。")
 
     villages = set(records.village_names(db))
+    child_sheets = {child.key: _read_child_sheet(child, register, sheets, match.sheet) for child in register.children}
+    used_keys: set[str] = set()
     existing = _fingerprints(db, register)
     seen: dict[tuple, int] = {}
     shared: dict[str, str] = {}
@@ -211,14 +213,24 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             continue  # the file will be refused: no need to check further rows
         row = PreviewRow(excel_row, raw, {})
         columns = {f.key: c for c, f in match.columns.items()}
-        for f_key, value in raw.items():
-            if isinstance(value, str) and "*" in value and register.field(f_key).sensitive:
-                row.problems.append(Problem(excel_row, _column(columns[f_key]), register.field(f_key).label,
+        for child in register.children:  # rows of a child sheet keyed by this row's number (or 第N行)
+            found = child_sheets[child.key]
+            if found is None:
+                continue
+            key = str(raw.get(child.parent_key_field) or "").strip() or f"第{excel_row}行"
+            if key in found[1]:
+                raw[child.key] = found[1][key]
+                used_keys.add(key)
+        for f_key, column in columns.items():
+            value, column_field = raw.get(f_key), match.columns[column]
+            if isinstance(value, str) and "*" in value and column_field.sensitive:
+                row.problems.append(Problem(excel_row, _column(column), column_field.label,
                                             "号码已被遮盖（含*），无法导入完整号码；请填写完整号码或清空此格"))  # fmt: skip
-        clean, errors = check_record(register, raw)
+        clean, errors = check_with_children(register, raw)
+        labels = dict(register.labels, **{child.key: child.title for child in register.children})
         for key, message in errors.items():
             column = columns.get(key)
-            row.problems.append(Problem(excel_row, _column(column) if column is not None else "", register.field(key).label, message))
+            row.problems.append(Problem(excel_row, _column(column) if column is not None else "", labels[key], message))
         for f in register.fields:
             value = clean.get(f.key)
             if f.kind is Kind.VILLAGE and f.required and value and villages and value not in villages:
@@ -249,6 +261,14 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     ).fetchone()
     if earlier:
         preview.already_imported = f"这个文件已于 {earlier[1].replace('T', ' ')} 导入过（当时文件名“{earlier[0]}”），再次导入不会增加任何记录。"
+    for child in register.children:
+        found = child_sheets[child.key]
+        if found is None:
+            continue
+        sheet_name, by_key, rows_at = found
+        preview.notes.append(f"工作表“{sheet_name}”：{sum(len(v) for v in by_key.values())}行{child.title}，按“{register.field(child.parent_key_field).label}”归入各条记录。")
+        for key in by_key.keys() - used_keys:
+            preview.notes.append(f"工作表“{sheet_name}”第{rows_at[key]}行：“{key}”在“{match.sheet.name}”中找不到，这些{child.title}不会导入，请核对{register.field(child.parent_key_field).label}。")
     if match.extra:
         preview.notes.append(f"以下列不属于{register.title}，已忽略：{'、'.join(match.extra)}")
     optional_missing = [f.label for f in register.fields if not f.required and f not in match.columns.values()]
@@ -257,6 +277,32 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     if not preview_rows:
         preview.notes.append("表头下面没有数据行。")
     return preview
+
+
+def _read_child_sheet(child: Register, parent: Register, sheets: list[Sheet], parent_sheet: Sheet) -> tuple[str, dict[str, list[dict]], dict[str, int]] | None:
+    """The child rows of a child sheet (such as 当事人) by the parent's key (such as 案件编号):
+    (sheet name, rows by key, the first Excel row of each key). None when the file has no such sheet."""
+    import dataclasses
+
+    key_field = parent.field(child.parent_key_field)
+    keyed = dataclasses.replace(child, fields=(key_field, *child.fields), children=())
+    found = [m for sheet in sheets if sheet is not parent_sheet and (m := match_headers(keyed, sheet)) and key_field in m.columns.values()]
+    found = [m for m in found if child.field(child.name_field) in m.columns.values()]
+    if not found:
+        return None
+    match = max(found, key=lambda m: len(m.columns))
+    by_key: dict[str, list[dict]] = {}
+    first_row: dict[str, int] = {}
+    for excel_row, values in enumerate(match.sheet.iter_rows(), start=1):
+        if excel_row <= match.row_index + 1:
+            continue
+        raw = {f.key: values[c] if c < len(values) else None for c, f in match.columns.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+            continue
+        key = str(raw.pop(key_field.key) or "").strip()
+        by_key.setdefault(key, []).append(raw)
+        first_row.setdefault(key, excel_row)
+    return match.sheet.name, by_key, first_row
 
 
 def _fingerprint(register: Register, record: dict) -> tuple:

@@ -167,8 +167,35 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.oddHeader.center.text = f"{who}{register.title}"
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for child in register.children:
+        _child_template_sheet(book, child, register, last_row)
+        guide.cell(guide.max_row + 2, 1, f"“{child.title}”工作表：每位{child.title}一行，第一列填所属记录的“{register.field(child.parent_key_field).label}”"
+                   f"（没有编号时填该记录在“{register.title}”表中的行号，如“第5行”）；不填此表时，“{register.field(child.parent_summary).label}”一列写成“张三与李四”即可。")
     book.active = 1
     return _save(book, path)
+
+
+def _child_template_sheet(book, child: Register, parent: Register, last_row: int) -> None:
+    """A fill-in sheet for a child register (such as 当事人), keyed by the parent's number."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = book.create_sheet(child.title)
+    columns = (parent.field(child.parent_key_field), *child.fields)
+    for index, field in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(1, index, f"{field.label}*" if field.required or index == 1 else field.label)
+        cell.font = Font(name="宋体", bold=True, color="B00020" if field.required or index == 1 else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        sheet.column_dimensions[letter].width = _width(field)
+        sheet.column_dimensions[letter].number_format = _NUMBER_FORMATS.get(field.kind, "General")
+        if field.kind is Kind.CHOICE and index > 1:
+            validation = DataValidation(type="list", formula1='"' + ",".join(field.choices) + '"', allow_blank=True, showErrorMessage=True)
+            validation.error = f"请从下拉列表中选择{field.label}"
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+    sheet.freeze_panes = "A2"
 
 
 def template_registers() -> tuple[Register, ...]:
@@ -232,7 +259,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         filters.append(f"含“{query.search.strip()}”")
     title = f"{settings.get('town') or ''}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
-    sensitive = any(f.sensitive for f in fields)
+    sensitive = any(f.sensitive for r in (register, *register.children) for f in r.fields)
     if sensitive and reveal:
         note = f"{PERSONAL_NOTE}导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
     elif sensitive:
@@ -249,13 +276,50 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.append(header)
     formatters = [(index + 1, field) for index, field in enumerate(fields)]
     page = 2000
+    parent_keys: dict[int, str] = {}  # record id → what names it in a child sheet
     for offset in range(0, listing.count, page):
-        for row in listing.rows(offset, page):
+        for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
             sheet.append([_export_value(field, row[index], reveal) for index, field in formatters])
+            for child in register.children:
+                key = row[1 + register.keys.index(child.parent_key_field)]
+                parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
+    for child in register.children:
+        _write_child_sheet(db, book, child, register, parent_keys, reveal)
     _save(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
     return listing.count
+
+
+def _write_child_sheet(db: Database, book, child: Register, parent: Register, parent_keys: dict[int, str], reveal: bool) -> None:
+    """A sheet of ``child``'s rows, each led by its parent's key (the importer reads it back)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(child.title)
+    key_field = parent.field(child.parent_key_field)
+    columns = (key_field, *child.fields)
+    for index, field in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _width(field)
+    sheet.freeze_panes = "A2"
+    header = []
+    for field in columns:
+        cell = WriteOnlyCell(sheet, field.label)
+        cell.font, cell.fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDE4EE")
+        header.append(cell)
+    sheet.append(header)
+    ids = list(parent_keys)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.execute(
+            f"SELECT {child.parent_column}, {', '.join(child.keys)} FROM {child.key} "
+            f"WHERE {child.parent_column} IN ({', '.join('?' * len(chunk))}) ORDER BY {child.parent_column}, id",
+            chunk,
+        ).fetchall()
+        order = {record_id: index for index, record_id in enumerate(chunk)}
+        for row in sorted(rows, key=lambda r: order[r[0]]):
+            sheet.append([parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))])
 
 
 def _export_value(field: Field, value, reveal: bool):
