@@ -19,7 +19,7 @@ from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, Sheet, _column, read_workbook
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
-from zhaocun_desktop.validation import check_with_children
+from zhaocun_desktop.validation import check_record, check_with_children
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -228,6 +228,13 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
                                             "号码已被遮盖（含*），无法导入完整号码；请填写完整号码或清空此格"))  # fmt: skip
         clean, errors = check_with_children(register, raw)
         labels = dict(register.labels, **{child.key: child.title for child in register.children})
+        for child in register.children:  # the one-line form: a bad ID or phone is named by its column
+            flat = {key: raw[key] for key in child.flat_fields if child.key not in raw and raw.get(key) not in (None, "")}
+            flat_errors = check_record(child, flat)[1] if flat else {}
+            for key, message in flat_errors.items():
+                if key in flat:
+                    row.problems.append(Problem(excel_row, _column(columns[key]), child.field(key).label, message))
+                    errors.pop(child.key, None)
         for key, message in errors.items():
             column = columns.get(key)
             row.problems.append(Problem(excel_row, _column(column) if column is not None else "", labels[key], message))

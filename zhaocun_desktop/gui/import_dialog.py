@@ -38,7 +38,7 @@ class ImportDialog(QDialog):
         self.result_message = ""
         self.setWindowTitle(f"导入预览 - {preview.path.name}")
         register = preview.register
-        fields = [f for f in register.fields if f in preview.match.columns.values()]
+        fields = [f for f in register.import_fields if f in preview.match.columns.values()]
         self.fields = fields
 
         summary = QLabel(preview.summary())
@@ -74,6 +74,8 @@ class ImportDialog(QDialog):
             self.table.setItem(index, 0, state)
             for column, field in enumerate(fields, start=1):
                 value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
+                if row.valid and field not in register.fields:  # a first party's number from the one-line form
+                    value = next((c[0].get(field.key) for child in register.children if (c := row.clean.get(child.key))), None)
                 text = display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))
                 cell = QTableWidgetItem(text)
                 if field.label in by_label:

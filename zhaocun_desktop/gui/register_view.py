@@ -258,7 +258,7 @@ class RegisterView(QWidget):
 
         if reveal is None:
             reveal = False
-            if any(f.sensitive for f in self.register.fields):
+            if any(f.sensitive for r in (self.register, *self.register.children) for f in r.fields):
                 answer = QMessageBox.question(
                     self, "导出个人信息？", "是否导出完整的身份证号和电话？\n选“否”则遮盖为 410423********1234、138****8000（推荐）。\n导出完整信息会记入操作日志。",
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
