@@ -227,6 +227,16 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
     return count
 
 
+def proposed_values(db: Database, register: Register, values: dict) -> dict:
+    """What a new record's form fills in from what is typed so far (the register's ``proposer``)."""
+    if not register.proposer:
+        return {}
+    import importlib
+
+    module, function = register.proposer.split(":")
+    return getattr(importlib.import_module(module), function)(db, values)
+
+
 def children(db: Database, child: Register, parent_id: int) -> list[dict]:
     """The child rows of one parent record, in the order they were entered."""
     rows = list(db.query(f"SELECT * FROM {child.key} WHERE {child.parent_column} = ? ORDER BY id", [parent_id]))

@@ -75,6 +75,10 @@ class Register:
     # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
     # place, its export adds one sheet per child, its import reads that sheet too.
     children: tuple["Register", ...] = ()
+    # "module:function" (db, values) -> {field: value} that a new record's form fills in, such as
+    # the next case number, re-asked whenever one of ``proposer_inputs`` changes.
+    proposer: str = ""
+    proposer_inputs: tuple[str, ...] = ()
     parent_column: str = ""  # set on a child: the column holding the parent's id
     parent_key_field: str = ""  # set on a child: the parent field that names the parent in a child sheet
     parent_summary: str = ""  # set on a child: the parent text field that lists the children's names
@@ -355,6 +359,10 @@ DISPUTE_TYPES = (
     "其他",
 )
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
+PERFORMANCE = ("已履行", "部分履行", "履行中", "未履行")
+CONFIRM_RESULTS = ("确认有效", "驳回申请", "审查中")
+# The county's "prevented" counts, each kept per case as 件 (yes/no) and 人.
+PREVENTED = (("suicide", "民间纠纷引起自杀"), ("crime", "民间纠纷转化为刑事案件"), ("petition", "群体性上访"), ("fight", "群体性械斗"))
 
 
 def _case_rules(record: dict) -> dict[str, str]:
@@ -368,6 +376,15 @@ def _case_rules(record: dict) -> dict[str, str]:
         errors["agreement"] = "调解成功的案件请填写协议形式（书面或口头）"
     if record.get("confirmed") and result != "调解成功":
         errors["confirmed"] = "只有调解成功的案件才能申请司法确认"
+    if record.get("confirm_applied") and result != "调解成功":
+        errors["confirm_applied"] = "只有调解成功的案件才能申请司法确认"
+    if record.get("confirm_result") and not record.get("confirm_applied"):
+        errors["confirm_result"] = "请先填写司法确认申请日期"
+    if record.get("performance") and result != "调解成功":
+        errors["performance"] = "只有调解成功（达成协议）的案件才填写履行情况"
+    for key, label in PREVENTED:
+        if record.get(f"prevented_{key}_people") and not record.get(f"prevented_{key}"):
+            errors[f"prevented_{key}"] = f"填写了防止{label}的人数，请在此选“是”"
     return errors
 
 
@@ -407,6 +424,20 @@ PARTY = Register(
     split_defaults=({"role": "申请人"}, {"role": "被申请人"}),
 )
 
+VISIT = Register(
+    key="mediation_visit",
+    title="回访",
+    fields=(
+        Field("visit_date", "回访日期", Kind.DATE, required=True, width=100, synonyms=("回访时间", "日期")),
+        Field("visitor", "回访人", width=80),
+        Field("situation", "回访情况", Kind.MEMO, width=260, synonyms=("情况",), hint="协议履行情况、当事人意见、有无新的矛盾"),
+        Field("carried_out", "是否履行", Kind.BOOL, width=70, synonyms=("协议是否履行", "履行")),
+        Field("satisfied", "是否满意", Kind.BOOL, width=70, synonyms=("满意",)),
+    ),
+    parent_column="case_id",
+    parent_key_field="case_no",
+)
+
 MEDIATION_CASE = Register(
     key="mediation_case",
     title="调解案件",
@@ -422,21 +453,41 @@ MEDIATION_CASE = Register(
         Field("amount", "涉及金额(元)", Kind.MONEY, width=100, synonyms=("涉及金额", "金额", "标的额")),
         Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
         Field("mediator", "调解员", width=80, synonyms=("调解人",)),
+        Field("mediation_date", "调解日期", Kind.DATE, width=100, in_list=False, synonyms=("调解时间",)),
+        Field("mediation_place", "调解地点", width=120, in_list=False),
         Field("result", "调解结果", Kind.CHOICE, required=True, choices=MEDIATION_RESULTS, width=90, synonyms=("结果", "调解情况")),
         Field("agreement", "协议形式", Kind.CHOICE, choices=("书面", "口头"), width=70),
+        Field("agreement_text", "协议内容", Kind.MEMO, width=220, in_list=False, hint="达成的协议条款，打印协议书时使用", synonyms=("协议条款",)),
+        Field("performance_way", "履行方式", width=100, in_list=False, hint="如 即时履行、分期给付", synonyms=("履行方式、地点",)),
+        Field("performance_due", "履行期限", Kind.DATE, width=100, in_list=False),
+        Field("performance", "履行情况", Kind.CHOICE, choices=PERFORMANCE, width=80, in_list=False),
         Field("closed", "结案日期", Kind.DATE, width=100, synonyms=("结案时间",)),
         Field("confirmed", "是否司法确认", Kind.BOOL, width=90, synonyms=("司法确认",)),
+        Field("confirm_applied", "司法确认申请日期", Kind.DATE, width=110, in_list=False),
+        Field("confirm_result", "司法确认结果", Kind.CHOICE, choices=CONFIRM_RESULTS, width=100, in_list=False),
+        Field("difficult", "疑难复杂", Kind.BOOL, width=70, in_list=False, synonyms=("是否疑难复杂",)),
+        *(field for key, label in PREVENTED for field in (
+            Field(f"prevented_{key}", f"防止{label}", Kind.BOOL, width=90, in_list=False),
+            Field(f"prevented_{key}_people", f"防止{label}(人)", Kind.INT, width=90, in_list=False),
+        )),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="accepted",
     village_field="village",
-    checks=(_not_before("closed", "accepted", "结案日期不能早于受理日期"), _case_rules),
+    checks=(
+        _not_before("closed", "accepted", "结案日期不能早于受理日期"),
+        _not_before("mediation_date", "accepted", "调解日期不能早于受理日期"),
+        _not_before("confirm_applied", "closed", "司法确认申请日期不能早于结案（达成协议）日期"),
+        _case_rules,
+    ),
     choice_synonyms={
         "result": {"成功": "调解成功", "失败": "调解不成功", "调解失败": "调解不成功", "不成功": "调解不成功", "中止": "调解中止", "未结": "调解中"},
         "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "拖欠农民工工资": "劳动争议"},
         "org": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"},
     },
-    children=(PARTY,),
+    children=(PARTY, VISIT),
+    proposer="zhaocun_desktop.mediation:proposed_values",
+    proposer_inputs=("accepted", "org", "village"),
 )
 
 JOINT_MEETING = Register(
@@ -521,7 +572,11 @@ SETTINGS = Register(
     Field("font_body", "正文字体", hint="Windows 自带“仿宋”，无“仿宋_GB2312”", width=200),
     Field("font_heading1", "一级标题字体", width=200),
     Field("font_heading2", "二级标题字体", width=200),
+    Field("town_short", "镇名简称", hint="用于案件编号，如 赵；不填则取镇名第一个字", width=200),
+    Field("case_no_pattern", "镇调委会案件编号格式", hint="可用 {年} {简称} {n}，如（{年}）{简称}人调字第{n}号", width=300),
+    Field("case_no_pattern_village", "村调委会案件编号格式", hint="可用 {年} {简称} {村} {n}，如（{年}）{村}人调字第{n}号", width=300),
     ),
+    checks=(lambda record: _case_pattern_errors(record),),
 )
 
 SETTING_DEFAULTS: dict[str, object] = {
@@ -534,4 +589,18 @@ SETTING_DEFAULTS: dict[str, object] = {
     "font_body": "仿宋_GB2312",
     "font_heading1": "黑体",
     "font_heading2": "楷体_GB2312",
+    "town_short": "",
+    "case_no_pattern": "（{年}）{简称}人调字第{n}号",
+    "case_no_pattern_village": "（{年}）{村}人调字第{n}号",
 }
+
+
+def _case_pattern_errors(record: dict) -> dict[str, str]:
+    from zhaocun_desktop.mediation import pattern_problem  # the one place that knows the placeholders
+
+    errors = {}
+    for key in ("case_no_pattern", "case_no_pattern_village"):
+        problem = pattern_problem(record.get(key) or "") if record.get(key) else None
+        if problem:
+            errors[key] = problem
+    return errors

@@ -276,3 +276,22 @@ def test_unexpected_errors_are_logged_and_shown_briefly(qapp, monkeypatch, data_
     log = gui_app.log_file().read_text(encoding="utf-8")
     assert "Traceback" in log and "内部错误的细节" in log
     assert "已记录在" in shown[0] and "Traceback" not in shown[0] and str(gui_app.log_file()) in shown[0]
+
+
+def test_new_case_form_proposes_the_next_number(qtbot, open_window):
+    window = open_window()
+    records.save_settings(window.db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    records.insert(window.db, MEDIATION_CASE, dict(accepted="2023-02-01", village="赵村村", org="镇调委会", dispute_type="邻里",
+                                                   parties="甲某与乙某", result="调解中", case_no="（2023）赵人调字第3号"))  # fmt: skip
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    number = dialog.form.editors["case_no"]
+    fill_case(dialog)  # 2023-05-04, 中汤村, 村调委会
+    assert number.value() == "（2023）中汤人调字第1号"
+    dialog.form.editors["org"].set_value("镇调委会")
+    assert number.value() == "（2023）赵人调字第4号"  # follows the committee while untouched
+    number.widget.setText("（2023）赵人调字第9号")
+    dialog.form.editors["accepted"].set_value("2023-05-05")
+    assert number.value() == "（2023）赵人调字第9号"  # the clerk's own number is kept
+    dialog.accept()
+    assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["case_no"] == "（2023）赵人调字第9号"

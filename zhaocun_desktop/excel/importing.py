@@ -294,7 +294,7 @@ def _read_child_sheet(child: Register, parent: Register, sheets: list[Sheet], pa
     key_field = parent.field(child.parent_key_field)
     keyed = dataclasses.replace(child, fields=(key_field, *child.fields), children=())
     found = [m for sheet in sheets if sheet is not parent_sheet and (m := match_headers(keyed, sheet)) and key_field in m.columns.values()]
-    found = [m for m in found if child.field(child.name_field) in m.columns.values()]
+    found = [m for m in found if all(f in m.columns.values() for f in child.fields if f.required)]
     if not found:
         return None
     match = max(found, key=lambda m: len(m.columns))

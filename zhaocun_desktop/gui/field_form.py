@@ -116,6 +116,18 @@ class FieldEditor:
             return widget.currentText()
         return widget.text()
 
+    def on_change(self, callback) -> None:
+        """Call ``callback()`` whenever the value changes (typed or chosen)."""
+        widget = self.widget
+        if isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(callback)
+        elif isinstance(widget, QDateEdit):
+            widget.dateChanged.connect(lambda _date: callback())
+        elif isinstance(widget, QComboBox):
+            widget.currentTextChanged.connect(lambda _text: callback())
+        else:
+            widget.textChanged.connect(lambda _text: callback())
+
     def set_value(self, value: object) -> None:
         widget, kind = self.widget, self.field.kind
         if value is None:

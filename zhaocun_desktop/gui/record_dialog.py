@@ -37,6 +37,9 @@ class RecordDialog(QDialog):
             for table in self.child_tables.values():
                 for _ in range(max(table.child.min_rows, 2 if table.child.split_defaults else 0)):
                     table.add_row()
+            self._proposed: dict[str, str] = {}
+            for key in register.proposer_inputs:
+                self.form.editors[key].on_change(self.propose)
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
         scroll = QScrollArea()
@@ -60,6 +63,18 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         hint = body.sizeHint()
         self.resize(min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
+
+    def propose(self) -> None:
+        """Fill in what the core proposes (the next case number), unless the clerk has typed over it."""
+        try:
+            proposals = records.proposed_values(self.db, self.register, self.form.values())
+        except UserError:
+            return
+        for key, value in proposals.items():
+            editor = self.form.editors[key]
+            if editor.value() in ("", self._proposed.get(key)):
+                editor.set_value(value)
+                self._proposed[key] = value
 
     def accept(self) -> None:
         """Save; on invalid input show the messages beside the fields and stay open."""

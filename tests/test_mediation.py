@@ -1,0 +1,108 @@
+"""Case numbers (pattern, proposal, gaps) and what is due on cases, against a real database."""
+
+import datetime as dt
+
+import pytest
+
+from zhaocun_desktop import mediation, records
+from zhaocun_desktop.errors import InvalidRecord
+from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.report import build_draft
+from zhaocun_desktop.report_checks import check_records
+
+CASE = dict(village="赵村村", dispute_type="邻里", parties="张三与李四", result="调解中")
+
+
+def add(db, accepted="2023-03-01", org="镇调委会", **change):
+    return records.insert(db, MEDIATION_CASE, dict(CASE, accepted=accepted, org=org, **change))
+
+
+@pytest.fixture
+def town(db):
+    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    return db
+
+
+@pytest.mark.parametrize(
+    "pattern, fragment",
+    [("（{年}）{简称}人调字第{号}号", "“{号}”不是可用的名称"), ("（{年}）{简称}人调字第号", "必须含有序号"), ("（{年}{简称}人调字第{n}号", None)],
+)
+def test_pattern_problems_are_named(pattern, fragment):
+    problem = mediation.pattern_problem(pattern)
+    assert (problem is None) if fragment is None else (fragment in problem)
+
+
+def test_a_wrong_placeholder_in_settings_is_a_message_not_a_crash(town):
+    with pytest.raises(InvalidRecord) as caught:
+        records.save_settings(town, {"case_no_pattern": "（{年}）{镇}人调字第{n}号"})
+    assert "“{镇}”不是可用的名称" in caught.value.errors["case_no_pattern"]
+    assert records.settings(town)["case_no_pattern"] == "（{年}）{简称}人调字第{n}号"
+
+
+def test_next_number_per_year_and_committee(town):
+    assert mediation.next_case_no(town, "2023-03-01", "镇调委会", "赵村村") == "（2023）赵人调字第1号"
+    add(town, case_no="（2023）赵人调字第1号")
+    add(town, case_no="(2023)赵人调字第7号")  # half-width brackets read alike
+    add(town, accepted="2022-12-30", case_no="（2022）赵人调字第40号")
+    assert mediation.next_case_no(town, "2023-05-01", "镇调委会", "赵村村") == "（2023）赵人调字第8号"
+    assert mediation.next_case_no(town, "2022-05-01", "镇调委会", None) == "（2022）赵人调字第41号"
+    assert mediation.next_case_no(town, "2023-05-01", "村调委会", "赵村村") == "（2023）赵村人调字第1号"
+    assert mediation.next_case_no(town, "2023-05-01", "其他", "赵村村") == ""
+    records.save_settings(town, {"town_short": "赵村", "case_no_pattern": "赵村镇调〔{年}〕{n}号"})
+    assert mediation.next_case_no(town, "2023-05-01", "镇调委会", None) == "赵村镇调〔2023〕1号"
+    assert records.proposed_values(town, MEDIATION_CASE, {"accepted": "2023-05-01", "org": "村调委会", "village": "赵村村"}) == {"case_no": "（2023）赵村人调字第1号"}
+
+
+def test_numbers_are_unique(town):
+    add(town, case_no="（2023）赵人调字第1号")
+    with pytest.raises(InvalidRecord, match="不能重复"):
+        add(town, case_no="（2023）赵人调字第1号")
+
+
+def test_self_check_lists_gaps_odd_numbers_and_unnumbered_cases(town):
+    for number in (1, 2, 5):
+        add(town, case_no=f"（2023）赵人调字第{number}号")
+    add(town, org="村调委会", case_no="（2023）赵村人调字第2号")
+    odd = add(town, case_no="2023-赵-9")
+    plain = add(town)
+    problems = mediation.number_problems(town, 2023)
+    found = {item.kind: item for item in problems}
+    gaps = [item.message for item in problems if item.kind == "编号缺号"]
+    assert gaps[0].startswith("镇调委会2023年") and "缺第3号、第4号（共2个）" in gaps[0]
+    assert gaps[1].startswith("赵村村调委会2023年") and "缺第1号（共1个）" in gaps[1]
+    assert found["编号格式"].record_ids == (odd,) and "（2023）赵人调字第1号" in found["编号格式"].message
+    assert found["未编号"].record_ids == (plain,)
+    findings = check_records(town, build_draft(town, 2023))
+    assert any("缺第3号、第4号" in f.message and f.register == MEDIATION_CASE.key for f in findings)
+
+
+def test_reminders_as_of_a_day(town):
+    today = dt.date(2023, 6, 30)
+    late = add(town, accepted="2023-05-20")  # 41 days in mediation
+    add(town, accepted="2023-06-10")  # 20 days: not yet late
+    done = dict(result="调解成功", agreement="书面", closed=None)
+    unvisited = add(town, accepted="2023-06-01", **dict(done, closed="2023-06-05"))
+    visited = add(town, accepted="2023-06-01", **dict(done, closed="2023-06-06"), mediation_visit=[dict(visit_date="2023-06-20", visitor="王调解", carried_out="是", satisfied="是")])
+    applied = add(town, accepted="2023-06-01", **dict(done, closed="2023-06-07", confirm_applied="2023-06-10"))
+    found = {item.kind: item for item in mediation.case_reminders(town, today)}
+    assert found["调解超期"].record_ids == (late,) and found["调解超期"].due == dt.date(2023, 6, 19)
+    assert set(found["未回访"].record_ids) == {unvisited, applied} and visited not in found["未回访"].record_ids
+    # agreements of 06-05 and 06-06 have their 30-day window closing within 10 days; 06-07 was applied for
+    assert set(found["司法确认将到期"].record_ids) == {unvisited, visited}
+    assert found["司法确认将到期"].due == dt.date(2023, 7, 5)
+    assert not mediation.case_reminders(town, dt.date(2023, 5, 1))
+    items = mediation.due_items(town, today)
+    assert [item["due"] for item in items] == sorted(item["due"] for item in items)
+    assert {item["record_id"] for item in items if item["kind"] == "调解超期"} == {late}
+    findings = check_records(town, build_draft(town, 2023), certificates_as_of=today)
+    assert any("超过30天仍在调解中" in f.message and f.record_ids == (late,) for f in findings)
+
+
+def test_case_life_rules(town):
+    with pytest.raises(InvalidRecord) as caught:
+        add(town, result="调解不成功", closed="2023-04-01", confirm_applied="2023-04-02", performance="已履行", prevented_crime_people="3")
+    errors = caught.value.errors
+    assert "只有调解成功" in errors["confirm_applied"] and "履行情况" in errors["performance"] and "选“是”" in errors["prevented_crime"]
+    with pytest.raises(InvalidRecord) as caught:
+        add(town, result="调解成功", agreement="书面", closed="2023-04-01", confirm_result="确认有效")
+    assert "申请日期" in caught.value.errors["confirm_result"]

@@ -1,0 +1,203 @@
+"""The mediation office's daily work: case numbers and what is due on a case.
+
+Qt-free. ``next_case_no`` proposes the next 卷号 of a year for one committee; ``number_problems``
+lists gaps and numbers that do not follow the pattern (for 报告自查); ``case_reminders`` lists
+what is due on the cases as of a day (for 报告自查, 总览 and the general due list).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import records
+from zhaocun_desktop.registers import MEDIATION_CASE, VISIT
+from zhaocun_desktop.values import fold, parse_date
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+PLACEHOLDERS = {"年": "the year", "简称": "the town's short name", "村": "the village's short name", "n": "the number"}
+TOWN_COMMITTEE, VILLAGE_COMMITTEE = "镇调委会", "村调委会"
+SETTLE_DAYS = 30  # a case is normally settled within a month
+CONFIRM_DAYS = 30  # 司法确认 is applied for within 30 days of the agreement
+CONFIRM_WARN_DAYS = 10  # warn this many days before the window closes
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a case number pattern cannot be used (a Chinese message), or None."""
+    unknown = [name for name in _PLACEHOLDER.findall(pattern) if name not in PLACEHOLDERS]
+    if unknown:
+        return f"编号格式中的“{{{unknown[0]}}}”不是可用的名称；可用：{{年}} {{简称}} {{村}} {{n}}"
+    if pattern.count("{") != pattern.count("}"):
+        return "编号格式中的花括号不成对，请检查 { 和 }"
+    if "{n}" not in pattern:
+        return "编号格式必须含有序号 {n}"
+    return None
+
+
+def town_short(settings: dict) -> str:
+    """简称 for case numbers: the setting, or the town's first character (赵村镇 → 赵)."""
+    return (settings.get("town_short") or "").strip() or (settings.get("town") or "")[:1]
+
+
+def village_short(name: str | None) -> str:
+    """A village's name without its 村委会/居委会/社区 suffix, as used in 村调委会 numbers (赵村村 → 赵村)."""
+    name = (name or "").strip()
+    for suffix in ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村", "居"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def committee(org: str | None, village: str | None) -> tuple[str, str] | None:
+    """The numbering series a case belongs to: the town committee, or one village's committee."""
+    if org == TOWN_COMMITTEE:
+        return (TOWN_COMMITTEE, "")
+    if org == VILLAGE_COMMITTEE and village:
+        return (VILLAGE_COMMITTEE, village)
+    return None  # 其他: numbered by whoever handled it; not proposed or checked
+
+
+def _pattern(settings: dict, series: tuple[str, str]) -> str:
+    key = "case_no_pattern" if series[0] == TOWN_COMMITTEE else "case_no_pattern_village"
+    return settings.get(key) or "（{年}）{简称}人调字第{n}号"
+
+
+def _fill(pattern: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), pattern)
+
+
+def format_case_no(settings: dict, series: tuple[str, str], year: int, number: int) -> str:
+    """The number ``number`` of ``year`` in a committee's series, e.g. （2023）赵人调字第12号."""
+    return _fill(_pattern(settings, series), {"年": str(year), "简称": town_short(settings), "村": village_short(series[1]), "n": str(number)})
+
+
+def _matcher(settings: dict, series: tuple[str, str], year: int) -> re.Pattern:
+    """A regular expression for the series' numbers of ``year`` (compared folded: （ and ( alike)."""
+    pattern = fold(_pattern(settings, series))
+    parts = re.split(r"(\{n\})", pattern)
+    filled = [r"(?P<n>\d+)" if part == "{n}" else re.escape(fold(_fill(part, {"年": str(year), "简称": town_short(settings), "村": village_short(series[1])}))) for part in parts]
+    return re.compile("^" + "".join(filled) + "$")
+
+
+def _series_numbers(db: Database, settings: dict, series: tuple[str, str], year: int) -> list[tuple[int, int | None, str]]:
+    """(case id, number or None when out of pattern, case_no) for the series' numbered cases of ``year``."""
+    sql = "SELECT id, case_no FROM mediation_case WHERE accepted >= ? AND accepted < ? AND case_no IS NOT NULL AND org = ?"
+    params: list = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01", series[0]]
+    if series[1]:
+        sql += " AND village = ?"
+        params.append(series[1])
+    matcher = _matcher(settings, series, year)
+    found = []
+    for record_id, case_no in db.execute(sql, params):
+        match = matcher.match(fold(case_no))
+        found.append((record_id, int(match.group("n")) if match else None, case_no))
+    return found
+
+
+def next_case_no(db: Database, accepted: object, org: str | None, village: str | None) -> str:
+    """The next number of the case's year in its committee's series ("" when it has no series)."""
+    day = parse_date(accepted) if accepted else None
+    series = committee(org, village)
+    if day is None or series is None:
+        return ""
+    settings = records.settings(db)
+    used = [number for _, number, _ in _series_numbers(db, settings, series, day.year) if number]
+    return format_case_no(settings, series, day.year, max(used, default=0) + 1)
+
+
+def proposed_values(db: Database, values: dict) -> dict[str, str]:
+    """What the case form fills in for a new case: the next case number."""
+    number = next_case_no(db, values.get("accepted"), values.get("org"), values.get("village"))
+    return {"case_no": number} if number else {}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Something due on the cases (or wrong with their numbers), with the cases behind it."""
+
+    kind: str  # a short Chinese name: 调解超期, 未回访, 司法确认将到期, 编号缺号, 编号格式
+    message: str
+    record_ids: tuple[int, ...]
+    due: dt.date | None = None  # the earliest day it is (or was) due
+    level: str = "提醒"  # 提醒 / 错误 (as report_checks uses them)
+
+
+def number_problems(db: Database, year: int) -> list[Reminder]:
+    """Gaps in each committee's numbers of ``year`` and numbers that do not follow the pattern."""
+    settings = records.settings(db)
+    problems = []
+    series_list = [(TOWN_COMMITTEE, "")] + [
+        (VILLAGE_COMMITTEE, row[0])
+        for row in db.execute(
+            "SELECT DISTINCT village FROM mediation_case WHERE org = ? AND village IS NOT NULL AND accepted >= ? AND accepted < ? ORDER BY village",
+            [VILLAGE_COMMITTEE, f"{year:04d}-01-01", f"{year + 1:04d}-01-01"],
+        )
+    ]
+    odd: list[tuple[int, str]] = []
+    for series in series_list:
+        found = _series_numbers(db, settings, series, year)
+        odd += [(record_id, case_no) for record_id, number, case_no in found if number is None]
+        numbers = sorted({number for _, number, _ in found if number})
+        missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+        if missing:
+            name = f"{series[1]}调委会" if series[1] else TOWN_COMMITTEE
+            shown = "、".join(f"第{n}号" for n in missing[:10]) + ("等" if len(missing) > 10 else "")
+            problems.append(Reminder("编号缺号", f"{name}{year}年案件编号不连续，缺{shown}（共{len(missing)}个）；请核对是否漏登", tuple(r for r, n, _ in found if n)))
+    if odd:
+        shown = "、".join(case_no for _, case_no in odd[:3]) + ("等" if len(odd) > 3 else "")
+        example = format_case_no(settings, (TOWN_COMMITTEE, ""), year, 1)
+        problems.append(Reminder("编号格式", f"{len(odd)}件案件的编号不合设置中的格式（{shown}），应如“{example}”；请改正或修改“设置”中的编号格式", tuple(r for r, _ in odd)))
+    unnumbered = tuple(row[0] for row in db.execute(
+        "SELECT id FROM mediation_case WHERE case_no IS NULL AND org IN (?, ?) AND accepted >= ? AND accepted < ?",
+        [TOWN_COMMITTEE, VILLAGE_COMMITTEE, f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]))  # fmt: skip
+    if unnumbered:
+        problems.append(Reminder("未编号", f"{len(unnumbered)}件案件没有案件编号（卷号）；编辑案件时程序会建议下一个编号", unnumbered))
+    return problems
+
+
+def case_reminders(db: Database, today: dt.date) -> list[Reminder]:
+    """What is due on the cases as of ``today``: mediation running over 30 days, agreements not
+    yet visited, 司法确认 windows closing within 10 days. One Reminder per kind, ids behind it."""
+    reminders = []
+    late = db.execute(
+        "SELECT id, accepted FROM mediation_case WHERE result = '调解中' AND accepted <= ? ORDER BY accepted",
+        [(today - dt.timedelta(days=SETTLE_DAYS)).isoformat()],
+    ).fetchall()
+    if late:
+        reminders.append(Reminder("调解超期", f"{len(late)}件案件受理已超过{SETTLE_DAYS}天仍在调解中，请尽快结案或填写调解结果", tuple(r[0] for r in late),
+                                  dt.date.fromisoformat(late[0][1]) + dt.timedelta(days=SETTLE_DAYS)))  # fmt: skip
+    unvisited = db.execute(
+        f"SELECT id, closed FROM mediation_case c WHERE result = '调解成功' AND closed IS NOT NULL AND closed <= ? "
+        f"AND NOT EXISTS (SELECT 1 FROM {VISIT.key} v WHERE v.{VISIT.parent_column} = c.id) ORDER BY closed",
+        [today.isoformat()],
+    ).fetchall()
+    if unvisited:
+        reminders.append(Reminder("未回访", f"{len(unvisited)}件达成协议的案件还没有回访记录，请回访协议履行情况", tuple(r[0] for r in unvisited),
+                                  dt.date.fromisoformat(unvisited[0][1])))  # fmt: skip
+    closing = db.execute(
+        "SELECT id, closed FROM mediation_case WHERE result = '调解成功' AND agreement = '书面' AND confirm_applied IS NULL "
+        "AND (confirmed IS NULL OR confirmed = 0) AND closed > ? AND closed <= ? ORDER BY closed",
+        [(today - dt.timedelta(days=CONFIRM_DAYS)).isoformat(), (today - dt.timedelta(days=CONFIRM_DAYS - CONFIRM_WARN_DAYS)).isoformat()],
+    ).fetchall()
+    if closing:
+        reminders.append(Reminder("司法确认将到期", f"{len(closing)}件书面协议申请司法确认的30日期限将在{CONFIRM_WARN_DAYS}天内届满，如当事人需要请尽快共同申请",
+                                  tuple(r[0] for r in closing), dt.date.fromisoformat(closing[0][1]) + dt.timedelta(days=CONFIRM_DAYS)))  # fmt: skip
+    return reminders
+
+
+def due_items(db: Database, today: dt.date) -> list[dict]:
+    """Every case with something due, one row each (for a general due list): kind, record id, due day."""
+    items = []
+    for reminder in case_reminders(db, today):
+        for record_id in reminder.record_ids:
+            case = records.get(db, MEDIATION_CASE, record_id)
+            base = parse_date(case["closed"] if reminder.kind != "调解超期" else case["accepted"])
+            days = {"调解超期": SETTLE_DAYS, "未回访": 0, "司法确认将到期": CONFIRM_DAYS}[reminder.kind]
+            items.append({"kind": reminder.kind, "register": MEDIATION_CASE.key, "record_id": record_id,
+                          "due": base + dt.timedelta(days=days), "text": f"{case['case_no'] or '未编号'} {case['parties']}"})  # fmt: skip
+    return sorted(items, key=lambda item: item["due"])
