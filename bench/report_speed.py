@@ -37,7 +37,7 @@ def build(path: Path, total: int) -> None:
         PUBLICITY_EVENT: lambda: dict(event_date=day(), title="宣传", event_type=rng.choice(PUBLICITY_EVENT.field("event_type").choices),
                                       occasion=rng.choice(PUBLICITY_EVENT.field("occasion").choices), place=rng.choice(VILLAGES),
                                       participants=rng.randint(10, 300), materials=rng.randint(0, 500), partners=rng.choice(("派出所", None))),
-        PETITION: lambda: dict(reg_date=day(), level=rng.choice(("本镇", "到县", "到市", "到省", "进京")), on_time=rng.random() < 0.95),
+        PETITION: lambda: dict(reg_date=day(), level=rng.choice(("本镇", "到县", "到市", "到省", "进京")), status="在办"),
     }  # fmt: skip
     conn = sqlite3.connect(path)
     with conn:

@@ -39,10 +39,11 @@ def fill_known_ledger(db, with_meetings: bool = False) -> dict:
         case("2024-01-01", "甲村", "村调委会", "调解成功"),
     ])  # fmt: skip
     records.insert_many(db, PETITION, [
-        dict(reg_date="2023-02-01", level="本镇", on_time="是", done_date="2023-02-20"),
-        dict(reg_date="2023-03-01", level="本镇", on_time="否"),
-        dict(reg_date="2023-04-01", level="进京", on_time="是", done_date="2023-05-01"),
-        dict(reg_date="2022-04-01", level="到省", on_time="是", done_date="2022-05-01"),
+        dict(reg_date="2023-02-01", level="本镇", status="已办结", done_date="2023-02-20", satisfied="是"),
+        dict(reg_date="2023-03-01", level="本镇", status="在办"),  # open: in neither count of the rate
+        dict(reg_date="2023-04-01", level="进京", visitors="2", status="已办结", done_date="2023-05-01", satisfied="否"),
+        dict(reg_date="2023-06-01", level="本镇", status="已办结", done_date="2023-08-31"),  # 91 days: late
+        dict(reg_date="2022-04-01", level="到省", status="已办结", done_date="2022-05-01"),
     ])  # fmt: skip
     records.insert_many(db, ENFORCEMENT_STAFF, [
         dict(name="甲", unit="执法大队", in_post="是", staff_type="在编人员", cert_no="豫1", issue_date="2022-01-01", valid_until="2025-01-01"),
@@ -70,7 +71,7 @@ def fill_known_ledger(db, with_meetings: bool = False) -> dict:
         records.insert_many(db, JOINT_MEETING, [dict(meet_date="2023-01-15"), dict(meet_date="2023-02-15")])
     return dict(
         cases=5, cases_success=3, cases_open=1, village_cases=3, village_success=2, town_cases=2, town_success=1,
-        judicial_confirmations=1, case_amount=15000, petitions=3, petitions_on_time=2, to_beijing=1, to_province=0,
+        judicial_confirmations=1, case_amount=15000, petitions=4, petitions_done=3, petitions_open=1, petitions_on_time=2, petitions_rated=2, petitions_satisfied=1, to_beijing=2, to_province=0,
         posts=3, certified=1, gov_contracts=8, visited_villages=2, visit_people=15, lawsuits=3, lawsuits_won=2,
         publicity_events=4, node_events=2, school_police_events=1, exams=1, exam_takers=40, exam_passed=38,
         materials=200, publicity_people=450, demo_villages=1, trainings=1, training_hours=3, meetings=2 if with_meetings else 0,

@@ -93,6 +93,7 @@ def test_newer_database_is_refused_and_left_byte_for_byte(tmp_path):
     path = tmp_path / "new.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE future (x)")
+    conn.execute(f"PRAGMA application_id = {db_module.APPLICATION_ID}")  # a future version of ours
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     conn.commit()
     conn.close()

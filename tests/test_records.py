@@ -123,8 +123,8 @@ def test_settings_defaults_validation_and_audit(db):
 
 
 def test_boolean_fields_come_back_as_bools(db):
-    record_id = records.insert(db, PETITION, dict(reg_date="2023-01-01", level="本镇", on_time="否"))
-    assert records.get(db, PETITION, record_id)["on_time"] is False
+    record_id = records.insert(db, PETITION, dict(reg_date="2023-01-01", level="本镇", status="在办", extended="否"))
+    assert records.get(db, PETITION, record_id)["extended"] is False
 
 
 def test_record_list_reads_the_same_rows_in_both_modes(db):

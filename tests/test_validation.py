@@ -22,7 +22,7 @@ CLEAN = {
     ENFORCEMENT_STAFF: dict(name="王五", unit="执法大队", in_post="是", staff_type="在编人员", cert_no="豫001", issue_date="2022-01-01", valid_until="2025-01-01"),
     ENFORCEMENT_TRAINING: dict(train_date="2023-01-02", content="培训", participants="20", passed="18"),
     ADVISOR_WORK: dict(work_date="2023-02-02", advisor_type="村(居)法律顾问", advisor="赵律师", village="赵村村", work_type="代理诉讼", quantity="1", result="胜诉"),
-    PETITION: dict(reg_date="2023-04-01", level="到市", on_time="是", done_date="2023-05-01"),
+    PETITION: dict(reg_date="2023-04-01", level="到市", status="已办结", done_date="2023-05-01"),
     VILLAGE: dict(name="赵村村", demo_village="是", demo_level="省级"),
     PARTY: dict(role="申请人", name="张三", gender="男", birth_date="1990-03-08", id_number="410423199003081234", phone="13800138000"),
 }  # fmt: skip
@@ -63,7 +63,7 @@ BROKEN = [
     (ADVISOR_WORK, dict(work_type="走访"), "result", "只有“代理诉讼”"),
     (ADVISOR_WORK, dict(village=""), "village", "所在村(居)"),
     (ADVISOR_WORK, dict(quantity="0"), "quantity", "不能小于 1"),
-    (PETITION, dict(done_date="2023-03-01"), "done_date", "不能早于登记日期"),
+    (PETITION, dict(done_date="2023-03-01"), "done_date", "不能早于受理日期"),
     (PETITION, dict(done_date=""), "done_date", "请填写办结日期"),
     (VILLAGE, dict(demo_village="否"), "demo_level", "示范村"),
 ]

@@ -14,14 +14,18 @@ import os
 import re
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.files import is_sqlite_file
 from zhaocun_desktop.registers import REGISTERS
 
 KEEP_RECENT = 10
 KEEP_DAYS = 31
+PARTIAL = ".部分写入"  # suffix of a backup being written; renamed into place once verified
+PARTIAL_AGE_SECONDS = 600  # older than this, nobody is writing it any more (a running backup keeps it fresh)
 NAME = re.compile(r"^台账备份_(\d{8})_(\d{6})(?:_(\d+))?_(.+)\.db$")
 REASONS = {
     "manual": "手动备份",
@@ -86,7 +90,7 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
     while target.exists():
         target = folder / f"{stem}_{counter}_{reason}.db"
         counter += 1
-    temporary = folder / f".{target.stem}.部分写入"
+    temporary = folder / f".{target.stem}{PARTIAL}"
     try:
         if temporary.exists():
             temporary.unlink()
@@ -159,21 +163,79 @@ def last_backup(folder: Path) -> BackupInfo | None:
     return backups[0] if backups else None
 
 
+def remove_partial_backups(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete backups left half-written by a crash or a full disk; returns what was deleted."""
+    now = time.time() if now is None else now
+    removed = []
+    if not Path(folder).is_dir():
+        return removed
+    for path in Path(folder).glob(f".*{PARTIAL}"):
+        try:
+            if now - path.stat().st_mtime > PARTIAL_AGE_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone already, or not ours to delete: the next start tries again
+            continue
+    return removed
+
+
+def backup_problem(backup_path: Path) -> str | None:
+    """Why ``backup_path`` cannot be restored (None when it is one of our sound databases), in Chinese.
+
+    Checked, in order: the file exists and is SQLite, carries our application id and our tables,
+    passes integrity_check, and its data version is not newer than this program's.
+    """
+    from zhaocun_desktop.db import SCHEMA_VERSION, foreign_reason, schema_version, table_names
+
+    name = Path(backup_path).name
+    if not Path(backup_path).is_file():
+        return f"找不到备份文件“{backup_path}”。"
+    if Path(backup_path).stat().st_size == 0:
+        return f"“{name}”是空文件（0 字节），不是备份。可能是复制时中断了，请选择另一个备份。"
+    if not is_sqlite_file(backup_path):
+        return f"“{name}”不是数据库文件，不是本程序的备份。请选择“备份”文件夹中的 .db 文件。"
+    try:
+        source = _connect_readonly(Path(backup_path))
+        try:
+            foreign = foreign_reason(source)
+            if foreign is None and not table_names(source):
+                foreign = "其中没有任何数据表"
+            if foreign:
+                return f"“{name}”不是本程序的备份（{foreign}）。请选择本程序生成的备份。"
+            verdict = source.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                return f"备份“{name}”已损坏（{verdict}），请选择另一个备份。"
+            version = schema_version(source)
+            if version > SCHEMA_VERSION:
+                return (f"备份“{name}”由更新版本的程序生成（数据版本 {version}，本程序为 {SCHEMA_VERSION}），"
+                        "恢复后本程序将无法打开。请先安装最新版程序再恢复。")  # fmt: skip
+        finally:
+            source.close()
+    except sqlite3.DatabaseError as error:
+        return f"无法读取备份“{name}”（{error}），请选择另一个备份。"
+    return None
+
+
 def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path) -> Path:
-    """Replace the open database's content with ``backup_path``; returns the safety backup made first."""
+    """Replace the open database's content with ``backup_path``; returns the safety backup made first.
+
+    A file that is not one of our sound backups is refused before anything changes.
+    """
     backup_path = Path(backup_path)
-    if not backup_path.is_file():
-        raise UserError(f"找不到备份文件“{backup_path}”。")
-    if record_counts(backup_path) is None:
-        raise UserError(f"“{backup_path.name}”不是可用的备份（无法读取），请选择另一个备份。")
+    problem = backup_problem(backup_path)
+    if problem:
+        raise UserError(problem + "当前数据库未被改动。")
     source = _connect_readonly(backup_path)
     try:
-        if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise UserError(f"备份“{backup_path.name}”已损坏，请选择另一个备份。")
         safety = make_backup(conn, db_path, "restore")
         source.backup(conn)  # page by page into the live database, WAL and all
     finally:
         source.close()
+    from sqlite_utils import Database
+
+    from zhaocun_desktop.db import migrate
+
+    migrate(Database(conn, execute_plugins=False))  # a backup from an earlier version is brought up to date
     return safety
 
 
@@ -217,7 +279,7 @@ def restore_file(backup_path: Path, db_path: Path) -> None:
 
 def newest_good_backup(folder: Path) -> BackupInfo | None:
     for backup in list_backups(folder):
-        if backup.counts is not None and not check_database(backup.path):
+        if backup.counts is not None and backup_problem(backup.path) is None:
             return backup
     return None
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from zhaocun_desktop import APP_NAME, __version__
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
 from zhaocun_desktop.registers import REGISTERS
 
 
@@ -25,6 +25,7 @@ _ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
     (r"argument (\S+): invalid int value: (.*)", r"参数 \1 应为整数，而不是 \2"),
     (r"argument (\S+): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"argument (\S+): (“.*)", r"参数 \1：\2"),
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"参数 \1 的值 \2 无效，可选：\3"),
 )
 
@@ -70,10 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, help="报告年度（默认：设置中的报告年度）")
     report.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
 
-    summary = _new_parser(verbs, "summary", help="生成年度汇总表（Excel）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
+    summary = _new_parser(verbs, "summary", help="生成汇总表（Excel；年度、季度、月份或任意期间）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
-    summary.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
+    _period_arguments(summary)
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+
+    due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
+    due.add_argument("--db", type=Path, required=True, help="数据库文件")
+    due.add_argument("--date", type=_date_argument, help="按这一天计算（默认今天），如 2024-03-25")
 
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
     template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
@@ -114,6 +119,69 @@ def _parser() -> argparse.ArgumentParser:
     check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
     check.add_argument("--db", type=Path, required=True, help="数据库文件")
     return parser
+
+
+def _period_arguments(parser: argparse.ArgumentParser) -> None:
+    """--year, --quarter, --month, --from/--to: the period a statistics verb covers."""
+    parser.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
+    parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="该年度的第几季度")
+    parser.add_argument("--month", type=int, choices=range(1, 13), metavar="{1-12}", help="该年度的月份")
+    parser.add_argument("--from", dest="start", type=_date_argument, help="期间开始日期（与 --to 一起用），如 2023-12-26")
+    parser.add_argument("--to", dest="end", type=_date_argument, help="期间结束日期（截止日期，含当天），如 2024-03-25")
+
+
+def _period(args: argparse.Namespace, db):
+    """The period the arguments name; a calendar year by default."""
+    from zhaocun_desktop import records
+    from zhaocun_desktop.figures import Period
+
+    if args.start or args.end:
+        if not (args.start and args.end):
+            raise UserError("请同时给出 --from 和 --to（期间的开始和结束日期）。")
+        if args.quarter or args.month:
+            raise UserError("--from/--to 与 --quarter、--month 只能选一种。")
+        return Period(args.start, args.end)
+    year = args.year or records.settings(db)["report_year"]
+    if args.quarter and args.month:
+        raise UserError("--quarter 与 --month 只能选一个。")
+    if args.quarter:
+        return Period.quarter(year, args.quarter)
+    if args.month:
+        return Period.month(year, args.month)
+    return Period.year(year)
+
+
+def _date_argument(text: str):
+    """A date given on the command line, in any form the clerk types dates."""
+    from zhaocun_desktop.values import parse_date
+
+    try:
+        day = parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期：{error}") from None
+    if day is None:
+        raise argparse.ArgumentTypeError("日期不能为空")
+    return day
+
+
+def _run_due(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from zhaocun_desktop.due import due_items, overdue_count
+
+    today = args.date or dt.date.today()
+    db = _existing_db(args.db)
+    try:
+        items = due_items(db, today)
+    finally:
+        db.close()
+    for item in items:
+        print(item.line(today))
+    if items:
+        print(f"共{len(items)}项，其中已逾期{overdue_count(items, today)}项（截至{today.year}年{today.month}月{today.day}日）。")
+    else:
+        print(f"截至{today.year}年{today.month}月{today.day}日，没有到期或逾期的事项。")
+    return 0
 
 
 def _run_backup(args: argparse.Namespace) -> int:
@@ -293,16 +361,15 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _run_summary(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records
-    from zhaocun_desktop.summary import write_summary
+    from zhaocun_desktop.summary import period_name, write_summary
 
     db = _existing_db(args.db)
     try:
-        year = args.year or records.settings(db)["report_year"]
-        write_summary(db, year, args.out)
+        period = _period(args, db)
+        write_summary(db, period, args.out)
     finally:
         db.close()
-    print(f"已生成{year}年度汇总表：{args.out}")
+    print(f"已生成{period_name(period)}汇总表：{args.out}")
     return 0
 
 
@@ -330,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
             "restore": _run_restore,
             "check": _run_check,
             "demo": _run_demo,
+            "due": _run_due,
             "report": _run_report,
             "summary": _run_summary,
             "template": _run_template,
@@ -345,3 +413,14 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one error boundary of the command line: no traceback for the clerk
+        log = log_error(error)
+        message = explain(error)
+        if message:
+            print(f"错误：{message}", file=sys.stderr)
+            return 2
+        print(f"错误：{unexpected_message(log)}", file=sys.stderr)
+        return 3

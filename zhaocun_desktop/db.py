@@ -8,6 +8,7 @@ a field to a register needs no migration of its own).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Callable
@@ -18,7 +19,14 @@ from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Register, parent_of
 
 STAMP_COLUMNS = ("created_at", "updated_at")
+# PRAGMA application_id of every database this program makes ("ZCDS"): a foreign SQLite file is
+# recognised before anything is written to it, and a restore takes only our own backups.
+APPLICATION_ID = 0x5A434453
+# Tables every version of our database has had since data version 1.
+OUR_TABLES = ("setting", "audit_log", "village")
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program before "database is locked"
 _PY_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+_SQL_TYPES = {python: sql for sql, python in _PY_TYPES.items()}
 
 
 def register_columns(register: Register) -> dict[str, type]:
@@ -85,7 +93,7 @@ STATISTICS_INDEXES = {
     "publicity_event": ("event_date", "event_type", "occasion", "partners", "participants", "passed", "materials"),
     "advisor_work": ("work_date", "advisor_type", "work_type", "result", "village", "quantity", "people"),
     "mediation_case": ("accepted", "org", "result", "confirmed", "dispute_type", "village", "amount"),
-    "petition": ("reg_date", "level", "on_time"),
+    "petition": ("reg_date", "level"),  # widened by _petition_life (migration 5)
     "enforcement_training": ("train_date", "train_type", "hours", "participants", "passed"),
 }
 
@@ -125,6 +133,46 @@ def _add_import_batches(db: Database) -> None:
     for register in REGISTERS:
         db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
+
+
+def _set_application_id(db: Database) -> None:
+    """Mark the file as ours (databases made before this version carry application_id 0)."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+PETITION_STATISTICS_INDEX = ("reg_date", "level", "status", "done_date", "extended", "satisfied", "visitors")
+
+
+def _add_missing_columns(db: Database, register: Register) -> None:
+    """The columns of ``register`` that its table lacks (a migration needs them before sync_columns)."""
+    existing = {row[1] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
+    for name, kind in register_columns(register).items():
+        if name not in existing:
+            db.execute(f"ALTER TABLE {register.key} ADD COLUMN {name} {_SQL_TYPES[kind]}")
+
+
+def _petition_life(db: Database) -> None:
+    """信访 gets a life (状态, 延期, 人次); 按期办结 is computed from the dates, no longer typed.
+
+    The typed flag ``on_time`` becomes 状态: 已办结 when a 办结日期 is filled in, else 在办.
+    Where the clerk had typed 按期 for a petition concluded 61–90 days after acceptance, the
+    extension that made it on time is recorded (its reason to be completed), so the rate the
+    clerk reported does not change. Then the typed column is dropped.
+    """
+    from zhaocun_desktop.registers import PETITION, PETITION_DAYS, PETITION_EXTENSION_DAYS
+
+    _add_missing_columns(db, PETITION)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(petition)").fetchall()}
+    db.execute("DROP INDEX IF EXISTS stats_petition")
+    if "on_time" in columns:
+        db.execute("UPDATE petition SET status = CASE WHEN done_date IS NULL THEN '在办' ELSE '已办结' END WHERE status IS NULL")
+        db.execute(
+            f"""UPDATE petition SET extended = 1, extension_reason = '由原“是否按期办结”迁移：请补填延期理由'
+                WHERE on_time = 1 AND done_date > date(reg_date, '+{PETITION_DAYS} days')
+                  AND done_date <= date(reg_date, '+{PETITION_DAYS + PETITION_EXTENSION_DAYS} days')"""
+        )
+        db.execute("ALTER TABLE petition DROP COLUMN on_time")
+    db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
 
 
 def _add_parties(db: Database) -> None:
@@ -172,7 +220,9 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_indexes,  # 2: filter, sort and uniqueness indexes
     _add_report_texts,  # 3: report texts per year, statistics indexes
     _add_import_batches,  # 4: import batches; batch_id on every register
-    _add_parties,  # 5: 当事人 as people (mediation_party), split from the case's 当事人 text
+    _set_application_id,  # 5: PRAGMA application_id
+    _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
+    _add_parties,  # 7: 当事人 as people (mediation_party), split from the case's 当事人 text
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -200,14 +250,53 @@ def connect(path: str | Path) -> sqlite3.Connection:
     ``foreign_keys`` must be set before any transaction starts (it is ignored inside one);
     ``secure_delete`` overwrites deleted rows so removed ID numbers do not linger in the file.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except sqlite3.OperationalError:
+        raise UserError(f"无法打开数据库“{path}”：文件夹不存在或没有访问权限。请检查路径和权限。") from None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "locked" in str(error) or "busy" in str(error):
+            raise
+        raise UserError(f"无法读取数据库“{path}”：没有读取权限，或文件正被其他程序独占。") from None
     except sqlite3.DatabaseError:
         conn.close()
         raise UserError(f"“{path}”不是本程序的数据库文件（或文件已损坏），无法打开。请选择正确的数据库文件。") from None
     return conn
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def foreign_reason(conn: sqlite3.Connection) -> str | None:
+    """Why the open file is not one of our databases (None when it is ours or still empty)."""
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        return None
+    if application_id != 0:
+        return "它是其他软件的数据库文件"
+    tables = table_names(conn)
+    if not tables:
+        return None  # a new or empty file: it becomes ours
+    if schema_version(conn) == 0 or not set(OUR_TABLES) <= tables:
+        return "其中没有本程序的台账数据表，它是其他软件的数据库文件"
+    return None  # made by a version before application_id was set: the migration marks it
+
+
+def write_problem(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written (read-only file or folder), in Chinese."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return (f"数据库文件“{path}”是只读的，程序无法保存任何修改。"
+                "请在文件属性中取消“只读”，或把它复制到可写的文件夹（如“文档”）后再打开。")  # fmt: skip
+    if not os.access(folder, os.W_OK):
+        return (f"数据库所在的文件夹“{folder}”不可写（只读或没有权限；光盘、受保护的文件夹都会这样），"
+                "程序无法保存修改和备份。请把数据库放到可写的文件夹（如“文档”）后再打开。")  # fmt: skip
+    return None
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -220,8 +309,19 @@ def open_db(path: str | Path) -> Database:
     A database from a newer program is refused before anything is written to it.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path) != ":memory:":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise UserError(f"无法创建数据库所在的文件夹“{path.parent}”：没有权限或磁盘只读。请换一个位置。") from None
+        problem = write_problem(path)
+        if problem:
+            raise UserError(problem)
     conn = connect(path)
+    foreign = foreign_reason(conn)
+    if foreign:
+        conn.close()
+        raise UserError(f"“{path.name}”不是本程序的数据库（{foreign}），程序没有改动它。请选择本程序的数据库文件（如“台账.db”）。")
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
         conn.close()
@@ -242,6 +342,10 @@ def open_db(path: str | Path) -> Database:
     # and start-up skips scanning every installed package's entry points.
     db = Database(conn, execute_plugins=False)
     migrate(db)
+    if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
+        from zhaocun_desktop.backup import backup_dir, remove_partial_backups
+
+        remove_partial_backups(backup_dir(path))
     return db
 
 

@@ -212,17 +212,23 @@ class SampleMaker:
         return [dict(meet_date=self.date(month), units="综治办、派出所、法庭、司法所", topic="矛盾纠纷排查化解联席例会",
                      disputes_found=rng.randint(8, 25)) for month in months]
 
-    def petitions(self) -> list[dict]:
+    def petitions(self, still_open: bool = False) -> list[dict]:
+        """The year's petitions; with ``still_open`` those accepted late in the year are still being handled."""
         rng, rows = self.rng, []
         levels = ["本镇"] * rng.randint(18, 30) + ["到县"] * rng.randint(3, 8) + ["到市"] * rng.randint(1, 3) + ["到省"] * rng.randint(0, 2) + ["进京"] * rng.randint(0, 1)
         for level in levels:
             registered = self.date()
-            on_time = rng.random() < 0.97
-            rows.append(dict(reg_date=registered, petitioner=self.name(), village=rng.choice(VILLAGES),
-                             method=rng.choice(("来信", "来访", "来访", "网上")), level=level,
-                             matter=rng.choice(("土地承包纠纷", "宅基地边界", "拖欠工资", "邻里矛盾", "低保申请")),
-                             on_time=on_time, done_date=registered + dt.timedelta(days=rng.randint(5, 58) if on_time else 75),
-                             satisfied=rng.random() < 0.9))
+            row = dict(reg_date=registered, petitioner=self.name(), village=rng.choice(VILLAGES),
+                       method=rng.choice(("来信", "来访", "来访", "网上")), level=level,
+                       visitors=1 if level == "本镇" else rng.choice((1, 1, 2, 3)),
+                       matter=rng.choice(("土地承包纠纷", "宅基地边界", "拖欠工资", "邻里矛盾", "低保申请")), status="在办")
+            late = rng.random() < 0.05
+            if rng.random() < 0.08:
+                row.update(extended=True, extension_reason="涉及多个部门，经批准延期")
+            done = registered + dt.timedelta(days=75 if late and not row.get("extended") else rng.randint(5, 58))
+            if not still_open or done <= dt.date(self.year, 12, 20):
+                row.update(status="已办结", done_date=done, satisfied=rng.random() < 0.9)
+            rows.append(row)
         return rows
 
 
@@ -261,6 +267,6 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str,
             put(ADVISOR_WORK, maker.advisor())
             put(MEDIATION_CASE, maker.cases())
             put(JOINT_MEETING, maker.meetings())
-            put(PETITION, maker.petitions())
+            put(PETITION, maker.petitions(still_open=maker is current))
         records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=year))
     return written

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop.deadlines import PETITION_DEADLINE_SQL, PETITION_ON_TIME_SQL
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ENFORCEMENT_STAFF,
@@ -62,6 +63,7 @@ class Rate:
 
 _GOV = "advisor_type = '政府法律顾问'"
 _VIL = "advisor_type = '村(居)法律顾问'"
+_VISITORS = "sum(coalesce(visitors, 1))"
 _VALID_CERT = "in_post = 1 AND cert_no IS NOT NULL AND (valid_until IS NULL OR valid_until >= :year_end)"
 
 P, E, A, M = "法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解"
@@ -116,11 +118,16 @@ FIGURES: tuple[Figure, ...] = (
     Figure("judicial_confirmations", "司法确认件数", "件", MEDIATION_CASE, "confirmed = 1", section=M),
     Figure("case_amount", "涉及金额", "元", MEDIATION_CASE, measure="sum(amount)", section=M),
     Figure("petitions", "受理信访件数", "件", PETITION, aliases=("来信来访",), section=M),
-    Figure("petitions_on_time", "按期办结信访件数", "件", PETITION, "on_time = 1", section=M),
-    Figure("to_beijing", "进京访人次", "人次", PETITION, "level = '进京'", aliases=("进京访",), section=M),
-    Figure("to_province", "到省信访人次", "人次", PETITION, "level = '到省'", aliases=("到省信访",), section=M),
-    Figure("to_city", "到市信访人次", "人次", PETITION, "level = '到市'", aliases=("到市信访",), section=M),
-    Figure("to_county", "到县信访人次", "人次", PETITION, "level = '到县'", section=M),
+    Figure("petitions_done", "已办结信访件数", "件", PETITION, "status = '已办结'", section=M),
+    Figure("petitions_open", "在办信访件数", "件", PETITION, "status = '在办'", section=M),
+    Figure("petitions_on_time", "按期办结信访件数", "件", PETITION, PETITION_ON_TIME_SQL, section=M),
+    Figure("petitions_rated", "评价满意度的已办结信访件数", "件", PETITION, "status = '已办结' AND satisfied IS NOT NULL", section=M),
+    Figure("petitions_satisfied", "满意信访件数", "件", PETITION, "status = '已办结' AND satisfied = 1", section=M),
+    # 越级 visits are counted in 人次 (people), each record carrying its number of visitors.
+    Figure("to_beijing", "进京访人次", "人次", PETITION, "level = '进京'", _VISITORS, aliases=("进京访",), section=M),
+    Figure("to_province", "到省信访人次", "人次", PETITION, "level = '到省'", _VISITORS, aliases=("到省信访",), section=M),
+    Figure("to_city", "到市信访人次", "人次", PETITION, "level = '到市'", _VISITORS, aliases=("到市信访",), section=M),
+    Figure("to_county", "到县信访人次", "人次", PETITION, "level = '到县'", _VISITORS, section=M),
 )
 
 RATES: tuple[Rate, ...] = (
@@ -129,7 +136,9 @@ RATES: tuple[Rate, ...] = (
     Rate("success_rate", "调处成功率", "cases_success", "cases", aliases=("调处成功率",), section=M),
     Rate("village_success_rate", "村级调委会调处成功率", "village_success", "village_cases", section=M),
     Rate("town_success_rate", "镇调委会调处成功率", "town_success", "town_cases", section=M),
-    Rate("petition_on_time_rate", "信访按期办结率", "petitions_on_time", "petitions", aliases=("按时办结率", "按期办结率"), section=M),
+    # Open petitions are in neither count: they do not lower the rate until they are concluded.
+    Rate("petition_on_time_rate", "信访按期办结率", "petitions_on_time", "petitions_done", aliases=("按时办结率", "按期办结率"), section=M),
+    Rate("petition_satisfaction_rate", "信访满意率", "petitions_satisfied", "petitions_rated", aliases=("满意率",), section=M),
 )
 
 BY_KEY: dict[str, Figure | Rate] = {item.key: item for item in (*FIGURES, *RATES)}
@@ -140,28 +149,95 @@ def year_end(year: int) -> str:
     return dt.date(year, 12, 31).isoformat()
 
 
-def _condition(figure: Figure, year: int) -> tuple[str, dict]:
-    params = {"year_end": year_end(year)}
+@dataclass(frozen=True)
+class Period:
+    """A range of days, both ends included: a year, a quarter, a month or any from–to.
+
+    Per-year figures count the records dated inside it; state figures (staff, villages) are
+    taken at its last day.
+    """
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            from zhaocun_desktop.errors import UserError
+
+            raise UserError(f"统计期间的结束日期 {self.end.isoformat()} 早于开始日期 {self.start.isoformat()}，请改正。")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = dt.date(year, 3 * quarter - 2, 1)
+        return cls(first, _month_end(year, 3 * quarter))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(dt.date(year, month, 1), _month_end(year, month))
+
+    @classmethod
+    def of(cls, when: Period | int) -> Period:
+        """A period as given, or the calendar year ``when``."""
+        return when if isinstance(when, Period) else cls.year(int(when))
+
+    @property
+    def is_year(self) -> bool:
+        return self == Period.year(self.start.year)
+
+    @property
+    def label(self) -> str:
+        """The period in words: 2023年, 2023年第一季度, 2023年3月, 2023年1月1日至2023年3月25日."""
+        year = self.start.year
+        if self.is_year:
+            return f"{year}年"
+        for quarter in range(1, 5):
+            if self == Period.quarter(year, quarter):
+                return f"{year}年第{'一二三四'[quarter - 1]}季度"
+        if self == Period.month(year, self.start.month):
+            return f"{year}年{self.start.month}月"
+        return f"{_chinese_date(self.start)}至{_chinese_date(self.end)}"
+
+    def quarters(self) -> list[Period]:
+        """The four quarters of this period's year."""
+        return [Period.quarter(self.start.year, q) for q in range(1, 5)]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _condition(figure: Figure, period: Period | int) -> tuple[str, dict]:
+    period = Period.of(period)
+    end = period.end.isoformat()
+    params = {"year_end": end, "period_end": end}  # a state figure is taken at the period's last day
     clause = f"({figure.where})"
     date_field = figure.register.date_field
     if figure.per_year and date_field:
-        clause += f" AND {date_field} >= :year_start AND {date_field} < :next_year"
-        params.update(year_start=f"{year:04d}-01-01", next_year=f"{year + 1:04d}-01-01")
+        clause += f" AND {date_field} >= :period_start AND {date_field} < :after_end"
+        params.update(period_start=period.start.isoformat(), after_end=(period.end + dt.timedelta(days=1)).isoformat())
     return clause, params
 
 
-def compute(db: Database, figure: Figure, year: int) -> int | float:
-    """One figure for ``year`` (0 when nothing is counted)."""
-    clause, params = _condition(figure, year)
+def compute(db: Database, figure: Figure, period: Period | int) -> int | float:
+    """One figure for a period (or a calendar year); 0 when nothing is counted."""
+    clause, params = _condition(figure, period)
     value = db.execute(f"SELECT {figure.measure} FROM {figure.register.key} WHERE {clause}", params).fetchone()[0]
     return value or 0
 
 
-def records_behind(db: Database, figure: Figure | Rate, year: int) -> list[dict]:
+def records_behind(db: Database, figure: Figure | Rate, period: Period | int) -> list[dict]:
     """The records a figure counts (for a rate: those of its denominator)."""
     if isinstance(figure, Rate):
         figure = BY_KEY[figure.denominator]
-    clause, params = _condition(figure, year)
+    clause, params = _condition(figure, period)
     return list(db.query(f"SELECT * FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
 
 
@@ -182,28 +258,42 @@ class RateValue:
 
 
 @dataclass
-class YearFigures:
-    """All figures of one year: ``values`` by key (numbers and ``RateValue``s) plus the
-    宣传节点 that the year's events used, in calendar order."""
+class PeriodFigures:
+    """All figures of one period: ``values`` by key (numbers and ``RateValue``s) plus the
+    宣传节点 that the period's events used, in calendar order."""
 
-    year: int
+    period: Period
     values: dict[str, int | float | RateValue]
     occasions: list[str]
+
+    @property
+    def year(self) -> int:
+        """The year the period ends in (the report's year for a calendar year)."""
+        return self.period.end.year
 
     def __getitem__(self, key: str):
         return self.values[key]
 
 
-def yearly_figures(db: Database, year: int) -> YearFigures:
-    """Every figure and rate for ``year``."""
-    values: dict = {figure.key: compute(db, figure, year) for figure in FIGURES}
+YearFigures = PeriodFigures  # the name the annual report has always used
+
+
+def period_figures(db: Database, period: Period | int) -> PeriodFigures:
+    """Every figure and rate for a period (or a calendar year)."""
+    period = Period.of(period)
+    values: dict = {figure.key: compute(db, figure, period) for figure in FIGURES}
     for rate in RATES:
         values[rate.key] = RateValue(int(values[rate.numerator]), int(values[rate.denominator]))
     used = {row[0] for row in db.execute(
-        "SELECT DISTINCT occasion FROM publicity_event WHERE event_date >= ? AND event_date < ? AND occasion IS NOT NULL",
-        [f"{year}-01-01", f"{year + 1}-01-01"],
+        "SELECT DISTINCT occasion FROM publicity_event WHERE event_date >= ? AND event_date <= ? AND occasion IS NOT NULL",
+        [period.start.isoformat(), period.end.isoformat()],
     )}  # fmt: skip
-    return YearFigures(year, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"])
+    return PeriodFigures(period, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"])
+
+
+def yearly_figures(db: Database, year: int) -> PeriodFigures:
+    """Every figure and rate for the calendar year ``year``."""
+    return period_figures(db, Period.year(year))
 
 
 _MEASURES = {"count(*)": "条数", "count(DISTINCT village)": "不同村(居)个数"}
@@ -215,14 +305,15 @@ def describe(figure: Figure | Rate) -> str:
         return f"{BY_KEY[figure.numerator].label} ÷ {BY_KEY[figure.denominator].label}"
     register = figure.register
     quoted: list[str] = []
-    text = re.sub(r"'([^']*)'", lambda m: quoted.append(m.group(1)) or f"\x00{len(quoted) - 1}\x00", figure.where)
+    text = figure.where.replace(PETITION_DEADLINE_SQL, "办理期限")
+    text = re.sub(r"'([^']*)'", lambda m: quoted.append(m.group(1)) or f"\x00{len(quoted) - 1}\x00", text)
     text = re.sub(r"(\w+) NOT IN \(([^)]*)\)", lambda m: f"{m.group(1)}不为{m.group(2).replace(', ', '或')}", text)
     text = re.sub(r"(\w+) IN \(([^)]*)\)", lambda m: f"{m.group(1)}为{m.group(2).replace(', ', '或')}", text)
-    text = re.sub(r"date\(:year_end, \x00\d+\x00\)", "年末后90天", text)
+    text = re.sub(r"date\(:(?:year|period)_end, \x00\d+\x00\)", "年末后90天", text)
     text = re.sub(r"(\w+) LIKE \x00(\d+)\x00", lambda m: f"{m.group(1)}含\x00{m.group(2)}\x00", text)
     for sql, words in ((" IS NOT NULL", "已填写"), (" IS NULL", "未填写"), (" != ", "不为"), (" >= ", "不早于"),
                        (" <= ", "不晚于"), (" = 1", "为是"), (" = ", "为"), (" AND ", "，且"), (" OR ", "或"),
-                       (":year_end", "年末"), ("(", ""), (")", "")):  # fmt: skip
+                       (":year_end", "年末"), (":period_end", "年末"), ("(", ""), (")", "")):  # fmt: skip
         text = text.replace(sql, words)
     for field in register.fields:
         text = re.sub(rf"(?<![A-Za-z_]){field.key}(?![A-Za-z_])", field.label, text)

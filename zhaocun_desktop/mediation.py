@@ -2,7 +2,8 @@
 
 Qt-free. ``next_case_no`` proposes the next 卷号 of a year for one committee; ``number_problems``
 lists gaps and numbers that do not follow the pattern (for 报告自查); ``case_reminders`` lists
-what is due on the cases as of a day (for 报告自查, 总览 and the general due list).
+what is due on the cases as of a day (for 报告自查 and 总览); ``visits_due`` adds the
+回访 to the general due list (``due.due_items``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 
 PLACEHOLDERS = {"年": "the year", "简称": "the town's short name", "村": "the village's short name", "n": "the number"}
 TOWN_COMMITTEE, VILLAGE_COMMITTEE = "镇调委会", "村调委会"
-SETTLE_DAYS = 30  # a case is normally settled within a month
-CONFIRM_DAYS = 30  # 司法确认 is applied for within 30 days of the agreement
-CONFIRM_WARN_DAYS = 10  # warn this many days before the window closes
+VISIT_DAYS = 30  # an agreement is visited about a month after it was reached
+VISIT_WARNING_DAYS = 7
+VISIT_LATE_DAYS = 60  # a visit missed by more than two months is no longer a useful reminder
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -120,7 +121,7 @@ def proposed_values(db: Database, values: dict) -> dict[str, str]:
 class Reminder:
     """Something due on the cases (or wrong with their numbers), with the cases behind it."""
 
-    kind: str  # a short Chinese name: 调解超期, 未回访, 司法确认将到期, 编号缺号, 编号格式
+    kind: str  # a short Chinese name: 调解, 司法确认, 回访, 编号缺号, 编号格式, 未编号
     message: str
     record_ids: tuple[int, ...]
     due: dt.date | None = None  # the earliest day it is (or was) due
@@ -160,44 +161,45 @@ def number_problems(db: Database, year: int) -> list[Reminder]:
     return problems
 
 
+def visits_due(db: Database, today: dt.date) -> list[tuple[int, dt.date, str]]:
+    """Agreements (调解成功) with no 回访 whose visit falls due within a week of ``today`` or fell
+    due in the last two months: (case id, the day the visit is due, what to do). A visit is due
+    ``VISIT_DAYS`` after the agreement, when its performance can be seen."""
+    rows = db.execute(
+        f"SELECT id, date(closed, '+{VISIT_DAYS} days'), closed, case_no, parties FROM mediation_case c "
+        f"WHERE result = '调解成功' AND closed IS NOT NULL AND date(closed, '+{VISIT_DAYS} days') BETWEEN ? AND ? "
+        f"AND NOT EXISTS (SELECT 1 FROM {VISIT.key} v WHERE v.{VISIT.parent_column} = c.id) ORDER BY closed, id",
+        [(today - dt.timedelta(days=VISIT_LATE_DAYS)).isoformat(), (today + dt.timedelta(days=VISIT_WARNING_DAYS)).isoformat()],
+    ).fetchall()
+    return [
+        (record_id, dt.date.fromisoformat(due), f"案件“{case_no or parties or record_id}”{closed}达成协议，还没有回访记录，请回访协议履行情况")
+        for record_id, due, closed, case_no, parties in rows
+    ]
+
+
+_REMINDER_TEXT = {
+    "调解": "{n}件案件受理已超过30天仍在调解中，请尽快结案或填写调解结果",
+    "司法确认": "{n}件书面协议仍在申请司法确认的30日期限内（最早{due}届满），如当事人需要请尽快共同申请",
+    "回访": "{n}件达成协议的案件已到回访时间（协议后30天）仍没有回访记录，请回访协议履行情况",
+}
+
+
 def case_reminders(db: Database, today: dt.date) -> list[Reminder]:
-    """What is due on the cases as of ``today``: mediation running over 30 days, agreements not
-    yet visited, 司法确认 windows closing within 10 days. One Reminder per kind, ids behind it."""
+    """What is due on the cases as of ``today``, one Reminder per kind with the cases behind it:
+    mediation running over 30 days and 司法确认 windows (the rules of ``due.cases_due``), and
+    agreements without a 回访."""
+    from zhaocun_desktop.due import cases_due
+
+    by_kind: dict[str, list[tuple[int, dt.date]]] = {}
+    for item in cases_due(db, today):
+        by_kind.setdefault(item.kind, []).append((item.record_id, item.due))
+    for record_id, due, _ in visits_due(db, today):
+        by_kind.setdefault("回访", []).append((record_id, due))
     reminders = []
-    late = db.execute(
-        "SELECT id, accepted FROM mediation_case WHERE result = '调解中' AND accepted <= ? ORDER BY accepted",
-        [(today - dt.timedelta(days=SETTLE_DAYS)).isoformat()],
-    ).fetchall()
-    if late:
-        reminders.append(Reminder("调解超期", f"{len(late)}件案件受理已超过{SETTLE_DAYS}天仍在调解中，请尽快结案或填写调解结果", tuple(r[0] for r in late),
-                                  dt.date.fromisoformat(late[0][1]) + dt.timedelta(days=SETTLE_DAYS)))  # fmt: skip
-    unvisited = db.execute(
-        f"SELECT id, closed FROM mediation_case c WHERE result = '调解成功' AND closed IS NOT NULL AND closed <= ? "
-        f"AND NOT EXISTS (SELECT 1 FROM {VISIT.key} v WHERE v.{VISIT.parent_column} = c.id) ORDER BY closed",
-        [today.isoformat()],
-    ).fetchall()
-    if unvisited:
-        reminders.append(Reminder("未回访", f"{len(unvisited)}件达成协议的案件还没有回访记录，请回访协议履行情况", tuple(r[0] for r in unvisited),
-                                  dt.date.fromisoformat(unvisited[0][1])))  # fmt: skip
-    closing = db.execute(
-        "SELECT id, closed FROM mediation_case WHERE result = '调解成功' AND agreement = '书面' AND confirm_applied IS NULL "
-        "AND (confirmed IS NULL OR confirmed = 0) AND closed > ? AND closed <= ? ORDER BY closed",
-        [(today - dt.timedelta(days=CONFIRM_DAYS)).isoformat(), (today - dt.timedelta(days=CONFIRM_DAYS - CONFIRM_WARN_DAYS)).isoformat()],
-    ).fetchall()
-    if closing:
-        reminders.append(Reminder("司法确认将到期", f"{len(closing)}件书面协议申请司法确认的30日期限将在{CONFIRM_WARN_DAYS}天内届满，如当事人需要请尽快共同申请",
-                                  tuple(r[0] for r in closing), dt.date.fromisoformat(closing[0][1]) + dt.timedelta(days=CONFIRM_DAYS)))  # fmt: skip
+    for kind, template in _REMINDER_TEXT.items():
+        found = by_kind.get(kind)
+        if found:
+            due = min(day for _, day in found)
+            message = template.format(n=len(found), due=f"{due.year}年{due.month}月{due.day}日")
+            reminders.append(Reminder(kind, message, tuple(record_id for record_id, _ in found), due))
     return reminders
-
-
-def due_items(db: Database, today: dt.date) -> list[dict]:
-    """Every case with something due, one row each (for a general due list): kind, record id, due day."""
-    items = []
-    for reminder in case_reminders(db, today):
-        for record_id in reminder.record_ids:
-            case = records.get(db, MEDIATION_CASE, record_id)
-            base = parse_date(case["closed"] if reminder.kind != "调解超期" else case["accepted"])
-            days = {"调解超期": SETTLE_DAYS, "未回访": 0, "司法确认将到期": CONFIRM_DAYS}[reminder.kind]
-            items.append({"kind": reminder.kind, "register": MEDIATION_CASE.key, "record_id": record_id,
-                          "due": base + dt.timedelta(days=days), "text": f"{case['case_no'] or '未编号'} {case['parties']}"})  # fmt: skip
-    return sorted(items, key=lambda item: item["due"])

@@ -504,29 +504,53 @@ JOINT_MEETING = Register(
 )
 
 PETITION_LEVELS = ("本镇", "到县", "到市", "到省", "进京")
+PETITION_STATES = ("在办", "已办结")
+# 《信访工作条例》(2022) 第三十二条: concluded within 60 days of acceptance; an extension of at most
+# 30 days needs approval. The days are calendar days (see deadlines.py).
+PETITION_DAYS, PETITION_EXTENSION_DAYS = 60, 30
+
+
+def _petition_rules(record: dict) -> dict[str, str]:
+    errors = {}
+    status, done = record.get("status"), record.get("done_date")
+    if status == "已办结" and not done:
+        errors["done_date"] = "已办结的信访请填写办结日期"
+    if status == "在办" and done:
+        errors["status"] = "已填写办结日期，请把状态改为“已办结”（或清空办结日期）"
+    if record.get("extended") and not record.get("extension_reason"):
+        errors["extension_reason"] = f"延期（延长{PETITION_EXTENSION_DAYS}天）须写明理由"
+    if record.get("extension_reason") and record.get("extended") is not True:
+        errors["extended"] = "填写了延期理由，请把“是否延期”选为“是”"
+    if record.get("satisfied") is not None and status != "已办结":
+        errors["satisfied"] = "办结后才填写是否满意"
+    return errors
+
 
 PETITION = Register(
     key="petition",
     title="信访",
     fields=(
-        Field("reg_date", "登记日期", Kind.DATE, required=True, width=100, synonyms=("日期", "受理日期", "信访日期")),
+        Field("reg_date", "受理日期", Kind.DATE, required=True, width=100, synonyms=("登记日期", "日期", "信访日期", "受理时间")),
         Field("petitioner", "信访人", width=80, synonyms=("姓名", "信访人姓名")),
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村")),
         Field("method", "方式", Kind.CHOICE, choices=("来信", "来访", "网上"), width=60, synonyms=("信访方式",)),
         Field("level", "层级", Kind.CHOICE, required=True, choices=PETITION_LEVELS, width=60, synonyms=("信访层级", "去向")),
+        Field("visitors", "人次", Kind.INT, width=50, minimum=1, hint="本次信访(越级走访)的人数；不填按1人次计", synonyms=("人数", "上访人数")),
         Field("matter", "事由", Kind.MEMO, width=220, synonyms=("信访事由", "反映问题", "内容")),
-        Field("on_time", "是否按期办结", Kind.BOOL, required=True, width=100, synonyms=("按期办结",)),
+        Field("status", "状态", Kind.CHOICE, required=True, choices=PETITION_STATES, width=70, synonyms=("办理状态", "办理情况")),
+        Field("extended", "是否延期", Kind.BOOL, width=70, hint=f"经批准延长办理期限{PETITION_EXTENSION_DAYS}天", synonyms=("延期",)),
+        Field("extension_reason", "延期理由", width=140, synonyms=("延期原因",)),
         Field("done_date", "办结日期", Kind.DATE, width=100, synonyms=("办结时间",)),
-        Field("satisfied", "是否满意", Kind.BOOL, width=70, synonyms=("满意",)),
+        Field("satisfied", "是否满意", Kind.BOOL, width=70, synonyms=("满意", "满意度")),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="reg_date",
     village_field="village",
-    checks=(
-        _not_before("done_date", "reg_date", "办结日期不能早于登记日期"),
-        lambda r: {"done_date": "已按期办结的信访请填写办结日期"} if r.get("on_time") and not r.get("done_date") else {},
-    ),
-    choice_synonyms={"level": {"赴省": "到省", "到省信访": "到省", "进京访": "进京", "到市信访": "到市", "县": "到县", "镇": "本镇"}},
+    checks=(_not_before("done_date", "reg_date", "办结日期不能早于受理日期"), _petition_rules),
+    choice_synonyms={
+        "level": {"赴省": "到省", "到省信访": "到省", "进京访": "进京", "到市信访": "到市", "县": "到县", "镇": "本镇"},
+        "status": {"办结": "已办结", "已结": "已办结", "结案": "已办结", "未结": "在办", "未办结": "在办", "办理中": "在办"},
+    },
 )
 
 REGISTERS: tuple[Register, ...] = (

@@ -5,13 +5,14 @@ Both are generated from the register's description; both re-import through ``imp
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.files import save_file
+from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -36,8 +37,86 @@ _FORMAT_HINTS = {
 }
 
 
-def _save(book, path: Path) -> Path:
-    return save_file(lambda target: book.save(target), path)
+# ---------------------------------------------------------------------------
+# The one way a value reaches a cell (templates, exports and the summary all use it)
+
+# Text starting with these is a formula (or becomes one when edited) in Excel, WPS or LibreOffice;
+# the full-width forms are turned into half-width ones by some input methods and WPS.
+FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+EXCEL_MAX_TEXT = 32767
+# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone
+# in free text (a 备注 or 简要案情 may hold one): masked exports hide them too.
+PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
+
+
+def mask_numbers(text: str) -> str:
+    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
+    from zhaocun_desktop.values import mask_id_number, mask_phone
+
+    def masked(match: re.Match) -> str:
+        number = match.group(0)
+        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
+
+    return PERSONAL_NUMBER.sub(masked, text)
+
+
+def excel_value(value, mask: bool = False):
+    """``value`` as a cell may hold it: no character Excel cannot store, at most 32,767 characters,
+    no infinite number, personal numbers masked when ``mask``."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # Excel has no Inf/NaN: written as text rather than a broken file
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if mask:
+        value = mask_numbers(value)
+    return value[:EXCEL_MAX_TEXT]
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def put(cell, value, mask: bool = False):
+    """Write ``value`` into ``cell`` as data, never as a formula; returns the cell."""
+    value = excel_value(value, mask)
+    cell.value = value
+    if is_formula_like(value):
+        cell.data_type = "s"  # openpyxl would store "=..." as a live formula
+        cell.quotePrefix = True  # Excel/WPS keep it text even when the clerk edits the cell
+    return cell
+
+
+def row_for(sheet, values, mask: bool = False) -> list:
+    """A row for ``sheet.append`` of a write-only sheet: plain values, and a literal cell where text
+    must be kept from becoming a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for value in values:
+        value = excel_value(value, mask)
+        row.append(put(WriteOnlyCell(sheet), value) if is_formula_like(value) else value)
+    return row
+
+
+def header_text(text: str) -> str:
+    """Text for a page header or footer: ``&`` starts a code there, so it is doubled."""
+    return excel_value(text).replace("&", "&&")
+
+
+def save_workbook(book, path: Path) -> Path:
+    """Save ``book`` to ``path`` through ``save_file``.
+
+    The workbook is built in memory and then written in one go: when the disk fills up, openpyxl's
+    own zip writer never sees the error (it would leave an unclosed archive that complains later).
+    """
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return save_file(lambda target: target.write_bytes(buffer.getbuffer()), path)
 
 
 def _width(field: Field) -> float:
@@ -76,7 +155,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     lists.sheet_state = "hidden"
 
     who = f"{village}" if village else (settings.get("town") or "")
-    guide["A1"] = f"{who}{register.title}填报表 填写说明"
+    put(guide["A1"], f"{who}{register.title}填报表 填写说明")
     guide["A1"].font = Font(name="宋体", size=14, bold=True)
     lines = [
         f"1. 请在“{register.title}”工作表中填写，每条记录占一行，从第2行开始。",
@@ -89,15 +168,15 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     if village:
         lines.append(f"7. “{register.field(register.village_field).label}”一列已填好“{village}”，不需要修改。")
     for row, text in enumerate(lines, start=3):
-        guide.cell(row, 1, text)
+        put(guide.cell(row, 1), text)
     start = len(lines) + 5
     for column, header in enumerate(("列名", "是否必填", "填写要求", "可选项"), start=1):
-        cell = guide.cell(start, column, header)
+        cell = put(guide.cell(start, column), header)
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
         options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
         for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
-            guide.cell(start + offset, column, value)
+            put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):
         guide.column_dimensions[column].width = width
     for row in guide.iter_rows(min_row=start + 1):
@@ -117,7 +196,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     list_column = 0
     for index, field in enumerate(register.fields, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(1, index, f"{field.label}*" if field.required else field.label)
+        cell = put(sheet.cell(1, index), f"{field.label}*" if field.required else field.label)
         cell.font = Font(name="宋体", bold=True, color="B00020" if field.required else "000000")
         cell.fill = header_fill
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -131,14 +210,14 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         dimension.protection = Protection(locked=fixed)
         if fixed:
             for row in range(2, last_row + 1):
-                sheet.cell(row, index, village).protection = Protection(locked=True)
+                put(sheet.cell(row, index), village).protection = Protection(locked=True)
         options = field.choices if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
         if options and not fixed:
             list_column += 1
             list_letter = get_column_letter(list_column)
-            lists.cell(1, list_column, field.label)
+            put(lists.cell(1, list_column), field.label)
             for row, option in enumerate(options, start=2):
-                lists.cell(row, list_column, option)
+                put(lists.cell(row, list_column), option)
             name = f"list_{field.key}"
             reference = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(options) + 1}"
             book.defined_names[name] = DefinedName(name, attr_text=reference)
@@ -165,14 +244,17 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddHeader.center.text = f"{who}{register.title}"
+    sheet.oddHeader.center.text = header_text(f"{who}{register.title}")
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     for child in register.children:
         _child_template_sheet(book, child, register, last_row)
-        guide.cell(guide.max_row + 2, 1, f"“{child.title}”工作表：每位{child.title}一行，第一列填所属记录的“{register.field(child.parent_key_field).label}”"
-                   f"（没有编号时填该记录在“{register.title}”表中的行号，如“第5行”）；不填此表时，“{register.field(child.parent_summary).label}”一列写成“张三与李四”即可。")
+        key_label = register.field(child.parent_key_field).label
+        text = f"“{child.title}”工作表：每条{child.title}一行，第一列填所属记录的“{key_label}”（没有编号时填该记录在“{register.title}”表中的行号，如“第5行”）。"
+        if child.parent_summary:
+            text += f"不填此表时，“{register.field(child.parent_summary).label}”一列写成“张三与李四”即可。"
+        guide.cell(guide.max_row + 2, 1, text)
     book.active = 1
-    return _save(book, path)
+    return save_workbook(book, path)
 
 
 def _child_template_sheet(book, child: Register, parent: Register, last_row: int) -> None:
@@ -205,6 +287,8 @@ def template_registers() -> tuple[Register, ...]:
 def write_all_templates(db: Database, folder: str | Path) -> list[Path]:
     """Templates for every village (registers kept by village) and the township-level ones."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"“{folder}”是一个文件，不是文件夹。请指定一个文件夹来存放全部模板。")
     folder.mkdir(parents=True, exist_ok=True)
     villages = records.village_names(db)
     written = []
@@ -229,7 +313,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
-    path = Path(path)
+    path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     settings = records.settings(db)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
@@ -244,8 +328,10 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
+    masked = not reveal  # every text cell, title and filter line included, has its numbers masked
+
     def styled(value, font):
-        cell = WriteOnlyCell(sheet, value)
+        cell = put(WriteOnlyCell(sheet), value, masked)
         cell.font = font
         return cell
 
@@ -270,7 +356,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     header_font, header_fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDE4EE")
     header = []
     for field in fields:
-        cell = WriteOnlyCell(sheet, field.label)
+        cell = put(WriteOnlyCell(sheet), field.label)
         cell.font, cell.fill = header_font, header_fill
         header.append(cell)
     sheet.append(header)
@@ -279,13 +365,13 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     parent_keys: dict[int, str] = {}  # record id → what names it in a child sheet
     for offset in range(0, listing.count, page):
         for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
-            sheet.append([_export_value(field, row[index], reveal) for index, field in formatters])
+            sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
             for child in register.children:
                 key = row[1 + register.keys.index(child.parent_key_field)]
                 parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
     for child in register.children:
         _write_child_sheet(db, book, child, register, parent_keys, reveal)
-    _save(book, path)
+    save_workbook(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
     return listing.count
@@ -305,7 +391,7 @@ def _write_child_sheet(db: Database, book, child: Register, parent: Register, pa
     sheet.freeze_panes = "A2"
     header = []
     for field in columns:
-        cell = WriteOnlyCell(sheet, field.label)
+        cell = put(WriteOnlyCell(sheet), field.label)
         cell.font, cell.fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDE4EE")
         header.append(cell)
     sheet.append(header)
@@ -319,7 +405,8 @@ def _write_child_sheet(db: Database, book, child: Register, parent: Register, pa
         ).fetchall()
         order = {record_id: index for index, record_id in enumerate(chunk)}
         for row in sorted(rows, key=lambda r: order[r[0]]):
-            sheet.append([parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))])
+            values_ = [parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))]
+            sheet.append(row_for(sheet, values_, not reveal))
 
 
 def _export_value(field: Field, value, reveal: bool):

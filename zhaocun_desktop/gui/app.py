@@ -13,7 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from zhaocun_desktop import APP_NAME
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import UserError, error_log_path, explain, log_error, unexpected_message
 from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resource
 
 QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
@@ -53,28 +53,23 @@ def ui_state_file() -> QSettings:
 
 
 def log_file() -> Path:
-    return data_dir() / "logs" / "错误日志.txt"
+    return error_log_path()
 
 
 def _report_unexpected(kind, value, tb) -> None:
-    """Log an unexpected exception with its traceback; show the clerk a short message only."""
-    path = log_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(kind, value, tb)) + "\n")
-    except OSError:
-        pass
+    """The GUI's error boundary (sys.excepthook: slots included): details to the error log, a short
+    Chinese message to the clerk, never a traceback."""
+    if value is None:
+        value = kind()
+    if value.__traceback__ is None:
+        value = value.with_traceback(tb)
+    path = log_error(value) if not isinstance(value, UserError) else None
     sys.__stderr__ and traceback.print_exception(kind, value, tb)
-    if isinstance(value, UserError):
-        QMessageBox.warning(None, APP_NAME, str(value))
+    message = explain(value)
+    if message:
+        QMessageBox.warning(QApplication.activeWindow(), APP_NAME, message)
         return
-    QMessageBox.critical(
-        None,
-        APP_NAME,
-        f"程序遇到意外错误，刚才的操作可能没有完成，已保存的数据不受影响。\n\n"
-        f"详细情况已记录在：\n{path}\n\n请把这个文件发给技术支持人员。",
-    )
+    QMessageBox.critical(QApplication.activeWindow(), APP_NAME, unexpected_message(path))
 
 
 class _FirstPaint(QObject):
@@ -160,8 +155,9 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
 
                 build_demo(path)
             db = open_checked(path, window)
-        except UserError as error:
-            QMessageBox.critical(window, "无法打开数据库", str(error))
+        except Exception as error:  # read-only folder, full disk, another program writing, a foreign file
+            message = explain(error) or unexpected_message(log_error(error))
+            QMessageBox.critical(window, "无法打开数据库", message)
             db = None
         if db is None:
             app.exit(2)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
@@ -70,6 +70,13 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.backup_label.setObjectName("backup_status")
         self.statusBar().addPermanentWidget(self.backup_label)
+        self.due_button = QPushButton()  # a quiet badge: what is due, one click to 总览
+        self.due_button.setObjectName("due_status")
+        self.due_button.setFlat(True)
+        self.due_button.setToolTip("查看到期事项")
+        self.due_button.clicked.connect(self.show_due)
+        self.due_button.hide()
+        self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
@@ -114,7 +121,27 @@ class MainWindow(QMainWindow):
 
         self.idle_lock = IdleLock(self, db)
         QApplication.instance().installEventFilter(self.idle_lock)
+        self.show_due_count()
         self._build_current()
+
+    def show_due_count(self) -> None:
+        """The status-bar badge and the 总览 tab title: how many items are due (none: hidden)."""
+        from zhaocun_desktop.due import due_items, overdue_count
+        import datetime as dt
+
+        today = dt.date.today()
+        items = due_items(self.db, today)
+        overdue = overdue_count(items, today)
+        index = self.form.tabs.indexOf(self._slots[OVERVIEW_KEY])
+        self.form.tabs.setTabText(index, f"总览（{len(items)}）" if items else "总览")
+        self.due_button.setText(f"到期事项 {len(items)} 项" + (f"，逾期 {overdue} 项" if overdue else ""))
+        self.due_button.setStyleSheet("color: #b00020;" if overdue else "")
+        self.due_button.setVisible(bool(items))
+
+    def show_due(self) -> None:
+        """Open 总览 at its list of what is due."""
+        self.form.tabs.setCurrentWidget(self._slots[OVERVIEW_KEY])
+        self.overview_view.due_list.setFocus()
 
     def _build_current(self, *args) -> None:
         if self.db is None:
@@ -155,6 +182,7 @@ class MainWindow(QMainWindow):
 
         if self._overview_view is None:
             self._overview_view = OverviewView(self.db)
+            self._overview_view.records_changed.connect(self._saved_from_overview)
             self._fill_slot(OVERVIEW_KEY, self._overview_view)
         return self._overview_view
 
@@ -167,7 +195,13 @@ class MainWindow(QMainWindow):
             self._fill_slot(REPORT_KEY, self._report_view)
         return self._report_view
 
+    def _saved_from_overview(self, key: str) -> None:
+        if key in self.views:  # the register's list shows the change too
+            self.views[key].refresh()
+        self._records_changed(key)
+
     def _records_changed(self, key: str) -> None:
+        self.show_due_count()
         if key == VILLAGE.key:  # the village filters of every list follow the 村(居) register
             for view in self.views.values():
                 if view.register.village_field:

@@ -1,17 +1,21 @@
-"""The 总览 tab: the year's key figures beside the previous year's, and what needs attention."""
+"""The 总览 tab: the year's key figures beside the previous year's, what is due, and what needs attention."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -21,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, report
-from zhaocun_desktop.gui.field_form import YearBox
+from zhaocun_desktop.due import DueItem, due_items, overdue_count
+from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.report_checks import check_records
 
 if TYPE_CHECKING:
@@ -31,20 +36,29 @@ KEY_FIGURES = (
     "publicity_events", "node_events", "school_police_events", "exams", "posts", "certified", "cert_rate", "trainings",
     "gov_contracts", "gov_consultations", "visited_villages", "visit_people", "lawsuits", "village_rules", "advisor_disputes",
     "consultation_people", "legal_aid_referrals", "meetings", "cases", "cases_success", "success_rate", "village_cases",
-    "town_cases", "cases_open", "petitions", "petition_on_time_rate", "to_beijing", "to_province", "to_city",
+    "town_cases", "cases_open", "petitions", "petition_on_time_rate", "petition_satisfaction_rate", "to_beijing", "to_province", "to_city",
 )  # fmt: skip
 
 
-class OverviewView(QWidget):
-    """Shows ``figures`` (this year) and ``previous`` side by side; refreshed by ``refresh``."""
+def _year_earlier(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
-    def __init__(self, db: Database, parent=None):
+
+class OverviewView(QWidget):
+    """Shows ``figures`` (this year) and ``previous`` side by side, and ``due`` (as of ``today``,
+    the computer's date unless a test sets it); refreshed by ``refresh``."""
+
+    records_changed = Signal(str)  # a record opened from the due list was saved (its register key)
+
+    def __init__(self, db: Database, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.db = db
+        self.today = today
+        self.due: list[DueItem] = []
         self.setObjectName("view_overview")
-        self.year_box = YearBox(records.settings(db)["report_year"])
-        self.year_box.setObjectName("overview_year")
-        self.year_box.valueChanged.connect(self.refresh)
+        self.period_picker = PeriodPicker(records.settings(db)["report_year"])
+        self.period_picker.setObjectName("overview_period")
+        self.period_picker.changed.connect(self.refresh)
         self.table = QTableWidget(len(KEY_FIGURES), 5)
         self.table.setObjectName("overview_table")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -55,14 +69,25 @@ class OverviewView(QWidget):
         self.attention.setWordWrap(True)
         self.attention.setObjectName("attention")
         top = QHBoxLayout()
-        top.addWidget(QLabel("年度"))
-        top.addWidget(self.year_box)
+        top.addWidget(self.period_picker)
         top.addStretch(1)
+        self.summary_button = QPushButton("导出本期汇总表…")
+        self.summary_button.setObjectName("overview_summary")
+        self.summary_button.clicked.connect(lambda: self.export_summary())
+        top.addWidget(self.summary_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.due_label = QLabel("到期事项")
+        self.due_list = QListWidget()
+        self.due_list.setWordWrap(True)
+        self.due_list.setObjectName("due_list")
+        self.due_list.setToolTip("双击打开对应记录")
+        self.due_list.itemActivated.connect(self.open_due_item)
+        right_layout.addWidget(self.due_label)
+        right_layout.addWidget(self.due_list, 3)
         right_layout.addWidget(QLabel("需要处理的事项"))
-        right_layout.addWidget(self.attention)
+        right_layout.addWidget(self.attention, 2)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(right)
@@ -74,12 +99,13 @@ class OverviewView(QWidget):
         layout.addWidget(splitter, 1)
         self.refresh()
 
-    def refresh(self) -> None:
-        year = self.year_box.value()
-        draft = report.build_draft(self.db, year)
-        self.figures = draft.figures
-        self.previous = fig.yearly_figures(self.db, year - 1)
-        self.table.setHorizontalHeaderLabels(["项目", f"{year}年", f"{year - 1}年", "增减", "所属工作"])
+    def refresh(self, *args) -> None:
+        period = self.period_picker.period()
+        before = fig.Period(_year_earlier(period.start), _year_earlier(period.end))  # the same period a year before
+        draft = report.build_draft(self.db, period.end.year)  # the year's report: its checks below
+        self.figures = draft.figures if period.is_year else fig.period_figures(self.db, period)
+        self.previous = fig.period_figures(self.db, before)
+        self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
         for row, key in enumerate(KEY_FIGURES):
             item = fig.BY_KEY[key]
             now, before = self.figures[key], self.previous[key]
@@ -98,3 +124,56 @@ class OverviewView(QWidget):
         self.attention.clear()
         findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
         self.attention.addItems([str(f) for f in findings] or ["暂无需要处理的事项。"])
+        self.refresh_due()
+
+    def refresh_due(self) -> None:
+        """The list of what is due as of today, most urgent first; each row opens its record."""
+        today = self.today or dt.date.today()
+        self.due = due_items(self.db, today)
+        self.due_list.clear()
+        overdue = overdue_count(self.due, today)
+        self.due_label.setText(f"到期事项（截至{today.year}年{today.month}月{today.day}日，共{len(self.due)}项，已逾期{overdue}项；双击打开记录）")
+        for item in self.due:
+            row = QListWidgetItem(item.line(today))
+            row.setData(Qt.ItemDataRole.UserRole, item)
+            if item.due < today:
+                row.setForeground(Qt.GlobalColor.darkRed)
+            self.due_list.addItem(row)
+        if not self.due:
+            self.due_list.addItem("没有到期或逾期的事项。")
+
+    def export_summary(self, path: str | None = None) -> Path | None:
+        """Write the summary workbook of the chosen period (asks where unless ``path`` is given)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from zhaocun_desktop.errors import UserError
+        from zhaocun_desktop.paths import data_dir
+        from zhaocun_desktop.summary import period_name, write_summary
+
+        try:
+            period = self.period_picker.period()
+            if path is None:
+                folder = data_dir() / "导出"
+                folder.mkdir(parents=True, exist_ok=True)
+                stem = f"{records.settings(self.db).get('town') or ''}{period_name(period)}法治政府建设汇总表"
+                path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", str(folder / f"{stem}.xlsx"), "Excel 工作簿 (*.xlsx)")
+                if not path:
+                    return None
+            target = Path(path) if str(path).lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+            return write_summary(self.db, period, target)
+        except UserError as error:
+            QMessageBox.warning(self, "无法导出", str(error))
+            return None
+
+    def open_due_item(self, row: QListWidgetItem) -> None:
+        """Open the record behind a due item for editing; refresh when it was saved."""
+        from zhaocun_desktop.gui.record_dialog import RecordDialog
+        from zhaocun_desktop.registers import BY_KEY
+
+        item: DueItem | None = row.data(Qt.ItemDataRole.UserRole)
+        if item is None:
+            return
+        dialog = RecordDialog(self.db, BY_KEY[item.register], item.record_id, self)
+        if dialog.exec():
+            self.refresh_due()
+            self.records_changed.emit(item.register)

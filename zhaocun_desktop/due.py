@@ -1,0 +1,120 @@
+"""What is due: one list of the deadlines the office must not miss, as of a given day.
+
+Petitions overdue or due within a week, mediation cases open for more than a month,
+司法确认 windows still open, enforcement certificates expired or expiring within 90 days.
+Each item
+names its record so that the 总览 tab can open it; the CLI prints one line per item.
+The rules themselves live in ``deadlines``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import deadlines
+from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE, PETITION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing to do by ``due`` (in the past when overdue), pointing at its record."""
+
+    kind: str  # 信访 / 调解 / 司法确认 / 执法证 / 回访
+    register: str  # the register key of the record
+    record_id: int
+    due: dt.date
+    text: str  # what to do, in the clerk's words
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due - today).days
+
+    def line(self, today: dt.date) -> str:
+        """One line for a list or the command line: when, what, and how urgent."""
+        days = self.days_left(today)
+        when = f"已逾期{-days}天" if days < 0 else ("今天到期" if days == 0 else f"还剩{days}天")
+        return f"{self.due.year}年{self.due.month}月{self.due.day}日（{when}）【{self.kind}】{self.text}"
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def petitions_due(db: Database, today: dt.date) -> list[DueItem]:
+    """Open petitions past their deadline or due within ``PETITION_WARNING_DAYS``."""
+    horizon = (today + dt.timedelta(days=deadlines.PETITION_WARNING_DAYS)).isoformat()
+    rows = db.execute(
+        f"SELECT id, reg_date, {deadlines.PETITION_DEADLINE_SQL}, petitioner, matter, extended FROM petition "
+        f"WHERE status = '在办' AND reg_date IS NOT NULL AND {deadlines.PETITION_DEADLINE_SQL} <= ? ORDER BY 3, id",
+        [horizon],
+    ).fetchall()
+    items = []
+    for record_id, accepted, deadline, petitioner, matter, extended in rows:
+        who = "、".join(part for part in (petitioner, (matter or "").splitlines()[0][:20] if matter else None) if part)
+        limit = "延期后办理期限" if extended else f"办理期限（受理后{deadlines.PETITION_DAYS}天）"
+        hint = "" if extended else f"；确需延期请经批准后填写延期理由（可延长{deadlines.PETITION_EXTENSION_DAYS}天）"
+        text = f"{accepted}受理的信访{('（' + who + '）') if who else ''}{limit}届满，请及时办结{hint}"
+        items.append(DueItem("信访", PETITION.key, record_id, _date(deadline), text))
+    return items
+
+
+def cases_due(db: Database, today: dt.date) -> list[DueItem]:
+    """Cases still 调解中 a month after acceptance, and 司法确认 windows still open."""
+    items = []
+    settle = f"+{deadlines.CASE_SETTLE_DAYS} days"
+    for record_id, accepted, case_no, parties, due in db.execute(
+        "SELECT id, accepted, case_no, parties, date(accepted, ?) FROM mediation_case "
+        "WHERE result = '调解中' AND accepted IS NOT NULL AND date(accepted, ?) < ? ORDER BY accepted, id",
+        [settle, settle, today.isoformat()],
+    ).fetchall():
+        name = case_no or parties or f"编号{record_id}"
+        items.append(DueItem("调解", MEDIATION_CASE.key, record_id, _date(due),
+                             f"{accepted}受理的案件“{name}”调解已超过{deadlines.CASE_SETTLE_DAYS}天，请尽快结案或填写调解结果"))  # fmt: skip
+    window = f"+{deadlines.CONFIRMATION_DAYS} days"
+    for record_id, closed, case_no, parties, due in db.execute(
+        "SELECT id, closed, case_no, parties, date(closed, ?) FROM mediation_case "
+        "WHERE result = '调解成功' AND agreement = '书面' AND coalesce(confirmed, 0) = 0 AND closed IS NOT NULL "
+        "AND closed <= ? AND date(closed, ?) >= ? ORDER BY closed, id",
+        [window, today.isoformat(), window, today.isoformat()],
+    ).fetchall():
+        name = case_no or parties or f"编号{record_id}"
+        items.append(DueItem("司法确认", MEDIATION_CASE.key, record_id, _date(due),
+                             f"案件“{name}”{closed}达成书面协议，如需司法确认，须在协议生效后{deadlines.CONFIRMATION_DAYS}日内由双方共同向法院申请"))  # fmt: skip
+    return items
+
+
+def certificates_due(db: Database, today: dt.date) -> list[DueItem]:
+    """Certificates of staff in enforcement posts expired, or expiring within 90 days."""
+    horizon = (today + dt.timedelta(days=deadlines.CERTIFICATE_WARNING_DAYS)).isoformat()
+    items = []
+    for record_id, name, cert_no, until in db.execute(
+        "SELECT id, name, cert_no, valid_until FROM enforcement_staff "
+        "WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until IS NOT NULL AND valid_until <= ? ORDER BY valid_until, id",
+        [horizon],
+    ).fetchall():
+        what = "已过期，不能持证执法" if until < today.isoformat() else "即将到期"
+        items.append(DueItem("执法证", ENFORCEMENT_STAFF.key, record_id, _date(until), f"{name}的执法证（{cert_no}）{what}，请安排换证"))
+    return items
+
+
+def visits_due(db: Database, today: dt.date) -> list[DueItem]:
+    """Agreements without a 回访 (the rule lives in ``mediation``)."""
+    from zhaocun_desktop.mediation import visits_due as agreements_not_visited
+
+    return [DueItem("回访", MEDIATION_CASE.key, record_id, due, text) for record_id, due, text in agreements_not_visited(db, today)]
+
+
+def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
+    """Everything due as of ``today`` (default: the computer's date), most urgent first."""
+    today = today or dt.date.today()
+    items = petitions_due(db, today) + cases_due(db, today) + certificates_due(db, today) + visits_due(db, today)
+    return sorted(items, key=lambda item: (item.due, item.kind, item.record_id))
+
+
+def overdue_count(items: list[DueItem], today: dt.date) -> int:
+    """How many of ``items`` are past their day."""
+    return sum(item.due < today for item in items)
