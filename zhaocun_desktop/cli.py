@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
     due.add_argument("--date", type=_date_argument, help="按这一天计算（默认今天），如 2024-03-25")
 
+    document = _new_parser(verbs, "document", help="打印一件调解案件的文书（Word 文档）", description="由案件记录生成调解文书（A4，可签名盖章）；可选多种，依次排在一个文件中。")
+    document.add_argument("--db", type=Path, required=True, help="数据库文件")
+    document.add_argument("--case", required=True, help="案件编号（如（2023）赵人调字第12号）或内部编号")
+    document.add_argument("--kind", action="append", required=True, help="文书：卷宗封面、申请书、受理登记表、告知书、调解记录、协议书、口头协议登记表、回访记录、结案报告表；“卷宗”= 本案全部文书。可重复")
+    document.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
     template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
     template.add_argument("--db", type=Path, help="数据库文件（用于村(居)名单与本镇名称；可省略）")
@@ -360,6 +366,20 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_document(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.documents import BY_KIND, build_case_documents, find_case
+    from zhaocun_desktop.report_docx import write_docx
+
+    db = _existing_db(args.db)
+    try:
+        document = build_case_documents(db, find_case(db, args.case), args.kind)
+        write_docx(document, args.out)
+    finally:
+        db.close()
+    print(f"已生成：{args.out}（{'、'.join(BY_KIND[kind].title for kind in document.kinds)}）")
+    return 0
+
+
 def _run_summary(args: argparse.Namespace) -> int:
     from zhaocun_desktop.summary import period_name, write_summary
 
@@ -398,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             "check": _run_check,
             "demo": _run_demo,
             "due": _run_due,
+            "document": _run_document,
             "report": _run_report,
             "summary": _run_summary,
             "template": _run_template,

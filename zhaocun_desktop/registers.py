@@ -79,6 +79,7 @@ class Register:
     # the next case number, re-asked whenever one of ``proposer_inputs`` changes.
     proposer: str = ""
     proposer_inputs: tuple[str, ...] = ()
+    printable: bool = False  # documents can be printed from a record (documents.py): 打印文书
     parent_column: str = ""  # set on a child: the column holding the parent's id
     parent_key_field: str = ""  # set on a child: the parent field that names the parent in a child sheet
     parent_summary: str = ""  # set on a child: the parent text field that lists the children's names
@@ -488,6 +489,7 @@ MEDIATION_CASE = Register(
     children=(PARTY, VISIT),
     proposer="zhaocun_desktop.mediation:proposed_values",
     proposer_inputs=("accepted", "org", "village"),
+    printable=True,
 )
 
 JOINT_MEETING = Register(

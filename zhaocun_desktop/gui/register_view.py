@@ -88,6 +88,8 @@ class RegisterView(QWidget):
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
+        self.print_action = self._action("打印文书…", "Ctrl+P", self.print_documents, "打印选中记录的文书：预览后打印，或导出 Word、PDF（Ctrl+P）")
+        self.print_action.setVisible(register.printable)
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
@@ -197,6 +199,7 @@ class RegisterView(QWidget):
         selected = len(self.table.selectionModel().selectedRows())
         self.edit_action.setEnabled(selected == 1)
         self.delete_action.setEnabled(selected > 0)
+        self.print_action.setEnabled(selected == 1)
 
     # -- actions --------------------------------------------------------------
 
@@ -280,10 +283,22 @@ class RegisterView(QWidget):
             window.statusBar().showMessage(f"已导出 {count} 条：{path}", 15000)
         return count
 
+    def print_documents(self) -> None:
+        """打印文书 for the selected record (the first, when several are selected)."""
+        ids = self.selected_ids()
+        if not self.register.printable or not ids:
+            return
+        from zhaocun_desktop.gui.document_dialog import DocumentDialog
+
+        DocumentDialog(self.db, ids[0], self).exec()
+
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
             menu.addAction(action)
+        if self.register.printable:
+            menu.addSeparator()
+            menu.addAction(self.print_action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     # -- remembered layout ----------------------------------------------------

@@ -14,11 +14,15 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextFrameFormat,
+    QTextLength,
+    QTextTableFormat,
 )
 from PySide6.QtPrintSupport import QPrinter
 
 from zhaocun_desktop.report import ReportDraft
-from zhaocun_desktop.report_docx import BODY_PT, CHAR_SPACING_TWIPS, LINE_PITCH_PT, PAGE_NUMBER_PT, TITLE_PT, choose_fonts
+from zhaocun_desktop.report_docx import BODY_PT, CHAR_SPACING_TWIPS, LINE_PITCH_PT, PAGE_NUMBER_PT, TABLE_PT, TITLE_PT, choose_fonts, column_widths
 
 MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
 FOOTER_GAP_MM = 7
@@ -50,14 +54,27 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         "blank": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
         "signer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
         "date": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
+        "plain": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
+        "number": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignHCenter, 0, 0),
+        "right": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
     }
+    break_next = False
     for index, block in enumerate(draft.blocks):
+        if block.kind == "pagebreak":
+            break_next = True
+            continue
+        if block.kind == "table":
+            _insert_table(cursor, block, fonts["font_body"], dpi, px)
+            continue
         family, size, align, first_indent, right_indent = roles.get(block.kind, roles["body"])
         block_format = QTextBlockFormat()
         block_format.setAlignment(align)
         block_format.setLineHeight(LINE_PITCH_PT * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
         block_format.setTextIndent(first_indent * BODY_PT * device)
         block_format.setRightMargin(right_indent * BODY_PT * device)
+        if break_next:
+            block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            break_next = False
         char_format = QTextCharFormat()
         font = QFont(family)
         font.setPointSizeF(size)
@@ -73,26 +90,65 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
     return document
 
 
+def _insert_table(cursor: QTextCursor, block, family: str, dpi: float, px: float) -> None:
+    """A ruled table (documents' 登记表 forms): widths in mm as the .docx has them, 小四 text."""
+    rows = block.rows
+    count = max(len(row) for row in rows)
+    widths = list(getattr(block, "widths", ())) if len(getattr(block, "widths", ())) == count else column_widths(count)
+    table_format = QTextTableFormat()
+    table_format.setBorder(1)
+    table_format.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+    table_format.setBorderCollapse(True)
+    table_format.setCellPadding(3 * px)  # like fixed line heights: 96-dpi pixels the layout scales (measured)
+    table_format.setCellSpacing(0)
+    table_format.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, 100 * w / sum(widths)) for w in widths])
+    table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+    table = cursor.insertTable(len(rows), count, table_format)
+    char_format = QTextCharFormat()
+    font = QFont(family)
+    font.setPointSizeF(TABLE_PT)
+    char_format.setFont(font)
+    for row_index, texts in enumerate(rows):
+        if len(texts) < count:
+            table.mergeCells(row_index, len(texts) - 1, 1, count - len(texts) + 1)
+        for column, text in enumerate(texts):
+            cell_cursor = table.cellAt(row_index, column).firstCursorPosition()
+            block_format = QTextBlockFormat()
+            block_format.setLineHeight(TABLE_PT * 1.5 * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+            cell_cursor.setBlockFormat(block_format)
+            cell_cursor.insertText(str(text), char_format)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
 def page_breaks(document: QTextDocument, height: float) -> list[float]:
     """The document y at which each page starts: a page holds the lines that fit whole.
 
     Qt's own pagination lets a fixed-height line straddle two pages, so lines are placed here.
     """
     document.documentLayout().documentSize()  # lays out every block (layout is otherwise lazy)
-    tops = []
+    tops = []  # (line top, line height, starts a page by itself)
     block = document.begin()
+    layout_of = document.documentLayout()
     while block.isValid():
         layout = block.layout()
-        origin = layout.position().y()
+        origin = layout_of.blockBoundingRect(block).top()  # document coordinates, table cells included
+        forced = bool(block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        in_table = QTextCursor(block).currentTable() is not None
         for index in range(layout.lineCount()):
-            tops.append(origin + layout.lineAt(index).y())
+            line = layout.lineAt(index)
+            tops.append((origin + line.y(), line.height() if in_table else None, forced and index == 0))
         block = block.next()
     if not tops:
         return [0.0]
-    pitch = min((b - a for a, b in zip(tops, tops[1:]) if b > a), default=height)
+    # body lines sit on a fixed pitch (their own height is the font's, smaller): measure it
+    body = sorted(top for top, natural, _ in tops if natural is None)
+    pitch = min((b - a for a, b in zip(body, body[1:]) if b > a), default=height)
+    tops.sort(key=lambda item: item[0])
     starts = [0.0]
-    for top in tops:
-        if top + pitch > starts[-1] + height + 0.5:
+    for top, natural, forced in tops:
+        if top <= starts[-1]:
+            continue
+        if forced or top + (natural or pitch) > starts[-1] + height + 0.5:
             starts.append(top)
     return starts
 
