@@ -239,14 +239,18 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
     _outline_level(styles["heading2"], 1)
 
     first = True
+    last = before_last = None  # the paragraphs written last
+    break_before = False
     for block in draft.blocks:
         if block.kind == "table":
+            if break_before:  # a table cannot start a page by itself: an empty line carries the break
+                document.add_paragraph(style=styles["plain"]).paragraph_format.page_break_before = True
+                break_before = False
             _add_table(document, block.rows, styles["table"], getattr(block, "widths", ()))
-            first = False
+            first, last, before_last = False, None, None
             continue
         if block.kind == "pagebreak":
-            document.add_paragraph(style=styles["plain"]).add_run().add_break(WD_BREAK.PAGE)
-            first = False
+            break_before = True
             continue
         style = styles.get(block.kind, styles["body"])
         if first:
@@ -255,7 +259,16 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             paragraph.add_run(block.text)
             first = False
         else:
-            document.add_paragraph(block.text, style=style)
+            paragraph = document.add_paragraph(block.text, style=style)
+        if break_before:
+            paragraph.paragraph_format.page_break_before = True
+            break_before = False
+        if block.kind == "right":
+            # signature, seal and date lines stay on the page of the text before them (and a blank line between)
+            for earlier in (last, before_last if last is not None and not last.text else None):
+                if earlier is not None:
+                    earlier.paragraph_format.keep_with_next = True
+        before_last, last = last, paragraph
 
     document.settings.odd_and_even_pages_header_footer = True
     _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right")

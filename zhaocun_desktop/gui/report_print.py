@@ -26,6 +26,7 @@ from zhaocun_desktop.report_docx import BODY_PT, CHAR_SPACING_TWIPS, LINE_PITCH_
 
 MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
 FOOTER_GAP_MM = 7
+KEEP_WITH_NEXT = QTextFormat.Property.UserProperty + 1  # a block that starts no page without the next one
 
 
 def setup_printer(printer: QPrinter) -> None:
@@ -75,6 +76,9 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         if break_next:
             block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             break_next = False
+        following = [b.kind for b in draft.blocks[index + 1 : index + 3]]
+        if following[:1] == ["right"] or following == ["blank", "right"]:  # signature, seal and date lines stay on the page of the text before them
+            block_format.setProperty(KEEP_WITH_NEXT, True)
         char_format = QTextCharFormat()
         font = QFont(family)
         font.setPointSizeF(size)
@@ -134,22 +138,27 @@ def page_breaks(document: QTextDocument, height: float) -> list[float]:
         origin = layout_of.blockBoundingRect(block).top()  # document coordinates, table cells included
         forced = bool(block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
         in_table = QTextCursor(block).currentTable() is not None
+        keep = bool(block.blockFormat().property(KEEP_WITH_NEXT))
         for index in range(layout.lineCount()):
             line = layout.lineAt(index)
-            tops.append((origin + line.y(), line.height() if in_table else None, forced and index == 0))
+            tops.append((origin + line.y(), line.height() if in_table else None, forced and index == 0, keep))
         block = block.next()
     if not tops:
         return [0.0]
     # body lines sit on a fixed pitch (their own height is the font's, smaller): measure it
-    body = sorted(top for top, natural, _ in tops if natural is None)
+    body = sorted(top for top, natural, _, _ in tops if natural is None)
     pitch = min((b - a for a, b in zip(body, body[1:]) if b > a), default=height)
     tops.sort(key=lambda item: item[0])
     starts = [0.0]
-    for top, natural, forced in tops:
+    for number, (top, natural, forced, _) in enumerate(tops):
         if top <= starts[-1]:
             continue
         if forced or top + (natural or pitch) > starts[-1] + height + 0.5:
-            starts.append(top)
+            # a kept run (the text before a signature block, and the block) moves over whole
+            first = number
+            while first > 0 and tops[first - 1][3] and tops[first - 1][0] > starts[-1]:
+                first -= 1
+            starts.append(tops[first][0] if not forced and tops[first][0] - starts[-1] > height / 3 else top)
     return starts
 
 
