@@ -105,3 +105,33 @@ def test_case_life_rules(town):
     with pytest.raises(InvalidRecord) as caught:
         add(town, result="调解成功", agreement="书面", closed="2023-04-01", confirm_result="确认有效")
     assert "申请日期" in caught.value.errors["confirm_result"]
+
+
+def test_local_dispute_types_are_data_mapped_to_a_national_category(town, tmp_path):
+    from zhaocun_desktop.excel.writing import write_template
+    from zhaocun_desktop.registers import DISPUTE_TYPES, NATIONAL_CATEGORIES
+
+    assert len(NATIONAL_CATEGORIES) == 15 and {"拖欠农民工工资", "其他劳动争议", "旅游", "电子商务", "其他消费"} <= set(DISPUTE_TYPES)
+    assert "劳动争议" not in DISPUTE_TYPES  # the split replaces its parent as a choice
+    with pytest.raises(InvalidRecord) as caught:
+        records.save_settings(town, {"local_dispute_types": "村务管理=村务"})
+    assert "“村务”不是全国统计类别" in caught.value.errors["local_dispute_types"]
+    with pytest.raises(InvalidRecord, match="应写成 名称=全国类别"):
+        records.save_settings(town, {"local_dispute_types": "村务管理"})
+    records.save_settings(town, {"local_dispute_types": "土地承包经营=山林土地\n山林承包＝山林土地\n彩礼返还=婚姻家庭"})
+    choices = records.field_choices(town, MEDIATION_CASE)["dispute_type"]
+    assert choices[: len(DISPUTE_TYPES)] == DISPUTE_TYPES and choices[len(DISPUTE_TYPES):] == ("土地承包经营", "山林承包", "彩礼返还")
+    add(town, dispute_type="彩礼返还")
+    add(town, dispute_type="婚姻家庭")
+    add(town, dispute_type="欠薪")  # a synonym of 拖欠农民工工资
+    add(town, dispute_type="土地承包")  # the old name: the one type it starts
+    with pytest.raises(InvalidRecord, match="不在可选项中"):
+        add(town, dispute_type="打架斗殴")
+    by_type = mediation.cases_by_type(town, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert by_type == {"婚姻家庭": 1, "拖欠农民工工资": 1, "土地承包经营": 1, "彩礼返还": 1}
+    by_category = mediation.cases_by_type(town, dt.date(2023, 1, 1), dt.date(2023, 12, 31), national=True)
+    assert by_category == {"婚姻家庭": 2, "山林土地": 1, "劳动争议": 1}
+    import openpyxl
+
+    book = openpyxl.load_workbook(write_template(town, MEDIATION_CASE, tmp_path / "t.xlsx"))
+    assert any(cell.value == "彩礼返还" for column in book["选项"].iter_cols() for cell in column)  # the template offers it

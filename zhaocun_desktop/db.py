@@ -214,6 +214,22 @@ def _add_parties(db: Database) -> None:
     db.execute("UPDATE mediation_case SET id_number = NULL, phone = NULL WHERE id_number IS NOT NULL OR phone IS NOT NULL")
 
 
+def _dispute_types_as_data(db: Database) -> None:
+    """纠纷类型 follow the national categories with their newer splits; local types live in 设置.
+
+    土地承包 was one of the program's fixed types but is no national category: it becomes the
+    local type 土地承包经营, counted under 山林土地 (disputes over contracted land and its use are
+    land-rights disputes, which the county's tables put under 山林土地; 房屋宅基地 is for homesteads
+    only). 劳动争议 and 消费 are now split: their cases cannot be told apart afterwards, so they go
+    to 其他劳动争议 and 其他消费, which keep the national totals unchanged.
+    """
+    mapped = db.execute("SELECT count(*) FROM mediation_case WHERE dispute_type = '土地承包'").fetchone()[0]
+    for old, new in (("土地承包", "土地承包经营"), ("劳动争议", "其他劳动争议"), ("消费", "其他消费")):
+        db.execute("UPDATE mediation_case SET dispute_type = ? WHERE dispute_type = ?", [new, old])
+    if mapped and not db.execute("SELECT 1 FROM setting WHERE key = 'local_dispute_types'").fetchone():
+        db.execute("INSERT INTO setting (key, value) VALUES ('local_dispute_types', '土地承包经营=山林土地')")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -223,6 +239,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
     _add_parties,  # 7: 当事人 as people (mediation_party), split from the case's 当事人 text
+    _dispute_types_as_data,  # 8: 纠纷类型 by the national categories; 土地承包 a local type under 山林土地
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
-from zhaocun_desktop.registers import MEDIATION_CASE, VISIT
+from zhaocun_desktop.registers import LOCAL_TYPES_SETTING, MEDIATION_CASE, NATIONAL_CATEGORIES, VISIT, local_types
 from zhaocun_desktop.values import fold, parse_date
 
 if TYPE_CHECKING:
@@ -203,3 +203,39 @@ def case_reminders(db: Database, today: dt.date) -> list[Reminder]:
             message = template.format(n=len(found), due=f"{due.year}年{due.month}月{due.day}日")
             reminders.append(Reminder(kind, message, tuple(record_id for record_id, _ in found), due))
     return reminders
+
+
+# ---------------------------------------------------------------------------
+# 纠纷类型 and the national categories
+
+
+def category_of(settings: dict) -> dict[str, str]:
+    """Every dispute type the office uses (national ones, their splits, local ones) → its national category."""
+    mapping = {}
+    for category, splits in NATIONAL_CATEGORIES:
+        mapping[category] = category
+        for split in splits:
+            mapping[split] = category
+    for name, category in local_types(settings.get(LOCAL_TYPES_SETTING)).items():
+        mapping.setdefault(name, category)
+    return mapping
+
+
+def national_category(db: Database, dispute_type: str | None) -> str:
+    """The national category (one of the 15) a case's type counts under; unknown types count as 其他."""
+    return category_of(records.settings(db)).get(dispute_type or "", "其他")
+
+
+def cases_by_type(db: Database, start: dt.date, end: dt.date, national: bool = False) -> dict[str, int]:
+    """Cases accepted from ``start`` to ``end`` (inclusive) by dispute type, or by national category."""
+    counts: dict[str, int] = {}
+    mapping = category_of(records.settings(db))
+    rows = db.execute(
+        "SELECT dispute_type, count(*) FROM mediation_case WHERE accepted >= ? AND accepted <= ? GROUP BY dispute_type",
+        [start.isoformat(), end.isoformat()],
+    ).fetchall()
+    for dispute_type, count in rows:
+        key = mapping.get(dispute_type or "", "其他") if national else (dispute_type or "（未填）")
+        counts[key] = counts.get(key, 0) + count
+    order = [category for category, _ in NATIONAL_CATEGORIES] if national else list(mapping)
+    return {key: counts[key] for key in sorted(counts, key=lambda k: order.index(k) if k in order else len(order))}

@@ -115,9 +115,10 @@ def insert_many(
     """
     cleaned = []
     labels = dict(register.labels, **{child.key: child.title for child in register.children})
+    choices = field_choices(db, register)
     for number, raw in enumerate(raws, start=1):
         try:
-            cleaned.append(validate_with_children(register, raw))
+            cleaned.append(validate_with_children(register, raw, choices))
         except InvalidRecord as error:
             prefix = f"第{number}条：" if len(raws) > 1 else ""
             raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, labels) from None
@@ -178,7 +179,7 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
         old = get(db, register, record_id)
         merged = {key: old.get(key) for key in register.keys}
         merged.update(raw)
-        record = validate_with_children(register, merged)
+        record = validate_with_children(register, merged, field_choices(db, register))
         for child in register.children:  # children not named in ``raw`` stay as stored
             if child.key in raw:
                 _write_children(db, child, record_id, record[child.key], now())
@@ -225,6 +226,18 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
             audit(db, register.key, record_id, "delete", _audit_values(register, old), None)
             count += 1
     return count
+
+
+def field_choices(db: Database, register: Register) -> dict[str, tuple[str, ...]]:
+    """The full choices of fields that the office extends in 设置 (本镇纠纷类型): built-in ones first."""
+    from zhaocun_desktop.registers import local_types
+
+    found = {}
+    for field in register.fields:
+        if field.choices_setting:
+            local = tuple(name for name in local_types(settings(db).get(field.choices_setting)) if name not in field.choices)
+            found[field.key] = field.choices + local
+    return found
 
 
 def proposed_values(db: Database, register: Register, values: dict) -> dict:

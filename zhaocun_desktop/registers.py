@@ -47,6 +47,7 @@ class Field:
     hint: str = ""  # placeholder / tooltip in the form
     minimum: int = 0  # for INT
     in_list: bool = True  # shown as a table column
+    choices_setting: str = ""  # a setting whose lines add local choices ("名称=全国类别"), e.g. 本镇纠纷类型
 
     @property
     def sensitive(self) -> bool:
@@ -341,24 +342,29 @@ ADVISOR_WORK = Register(
 # ---------------------------------------------------------------------------
 # 4. 矛盾纠纷调解
 
-DISPUTE_TYPES = (
-    "婚姻家庭",
-    "邻里",
-    "房屋宅基地",
-    "土地承包",
-    "山林土地",
-    "合同",
-    "生产经营",
-    "损害赔偿",
-    "道路交通事故",
-    "劳动争议",
-    "征地拆迁",
-    "环境污染",
-    "消费",
-    "医疗",
-    "物业",
-    "其他",
+# 纠纷类型: the 15 national categories of the county statistics, with the newer splits of
+# 劳动争议 and 消费. A case takes a type from DISPUTE_TYPES (the splits replace their parent) or
+# a local type from 设置 (本镇纠纷类型), each mapped back to one of NATIONAL_CATEGORIES.
+NATIONAL_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("婚姻家庭", ()),
+    ("邻里", ()),
+    ("房屋宅基地", ()),
+    ("合同", ()),
+    ("生产经营", ()),
+    ("损害赔偿", ()),
+    ("山林土地", ()),
+    ("征地拆迁", ()),
+    ("环境污染", ()),
+    ("劳动争议", ("拖欠农民工工资", "其他劳动争议")),
+    ("消费", ("旅游", "电子商务", "其他消费")),
+    ("医疗", ()),
+    ("道路交通事故", ()),
+    ("物业", ()),
+    ("其他", ()),
 )
+DISPUTE_TYPES = tuple(leaf for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,)))
+LOCAL_TYPES_SETTING = "local_dispute_types"
+
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
 PERFORMANCE = ("已履行", "部分履行", "履行中", "未履行")
 CONFIRM_RESULTS = ("确认有效", "驳回申请", "审查中")
@@ -447,7 +453,8 @@ MEDIATION_CASE = Register(
         Field("accepted", "受理日期", Kind.DATE, required=True, width=100, synonyms=("受理时间", "日期", "登记日期")),
         Field("village", "村(居)", Kind.VILLAGE, required=True, width=100, synonyms=("村居", "所在村", "村名")),
         Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),
-        Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别")),
+        Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别"),
+              choices_setting=LOCAL_TYPES_SETTING),
         Field("source", "纠纷来源", Kind.CHOICE, choices=("排查发现", "当事人申请", "移交委托", "其他"), width=90, synonyms=("来源",)),
         Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人"), hint="各当事人的详细信息见“当事人”表"),
         Field("people", "涉及人数", Kind.INT, width=70),
@@ -483,7 +490,8 @@ MEDIATION_CASE = Register(
     ),
     choice_synonyms={
         "result": {"成功": "调解成功", "失败": "调解不成功", "调解失败": "调解不成功", "不成功": "调解不成功", "中止": "调解中止", "未结": "调解中"},
-        "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "拖欠农民工工资": "劳动争议"},
+        "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "劳动争议": "其他劳动争议", "劳动": "其他劳动争议",
+                         "欠薪": "拖欠农民工工资", "消费": "其他消费", "旅游纠纷": "旅游", "网购": "电子商务"},
         "org": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"},
     },
     children=(PARTY, VISIT),
@@ -601,8 +609,10 @@ SETTINGS = Register(
     Field("town_short", "镇名简称", hint="用于案件编号，如 赵；不填则取镇名第一个字", width=200),
     Field("case_no_pattern", "镇调委会案件编号格式", hint="可用 {年} {简称} {n}，如（{年}）{简称}人调字第{n}号", width=300),
     Field("case_no_pattern_village", "村调委会案件编号格式", hint="可用 {年} {简称} {村} {n}，如（{年}）{村}人调字第{n}号", width=300),
+    Field(LOCAL_TYPES_SETTING, "本镇纠纷类型", Kind.MEMO, width=300,
+          hint="每行一个：类型名称=全国统计类别，如 土地承包经营=山林土地；统计时归入所对应的全国类别"),
     ),
-    checks=(lambda record: _case_pattern_errors(record),),
+    checks=(lambda record: _case_pattern_errors(record), lambda record: _local_type_errors(record)),
 )
 
 SETTING_DEFAULTS: dict[str, object] = {
@@ -618,7 +628,34 @@ SETTING_DEFAULTS: dict[str, object] = {
     "town_short": "",
     "case_no_pattern": "（{年}）{简称}人调字第{n}号",
     "case_no_pattern_village": "（{年}）{村}人调字第{n}号",
+    LOCAL_TYPES_SETTING: "土地承包经营=山林土地\n村务管理=其他",
 }
+
+
+def local_types(text: str | None) -> dict[str, str]:
+    """The local dispute types of the 本镇纠纷类型 setting: name → national category (lines not
+    of the form 名称=类别 are left out; ``_local_type_errors`` names them)."""
+    found = {}
+    for line in (text or "").splitlines():
+        name, _, category = line.replace("＝", "=").partition("=")
+        if name.strip() and category.strip():
+            found[name.strip()] = category.strip()
+    return found
+
+
+def _local_type_errors(record: dict) -> dict[str, str]:
+    categories = [category for category, _ in NATIONAL_CATEGORIES]
+    for number, line in enumerate((record.get(LOCAL_TYPES_SETTING) or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _, category = line.replace("＝", "=").partition("=")
+        if not name.strip() or not category.strip():
+            return {LOCAL_TYPES_SETTING: f"第{number}行“{line.strip()}”应写成 名称=全国类别，如 土地承包经营=山林土地"}
+        if category.strip() not in categories:
+            return {LOCAL_TYPES_SETTING: f"第{number}行的“{category.strip()}”不是全国统计类别；可选：{'、'.join(categories)}"}
+        if name.strip() in DISPUTE_TYPES:
+            return {LOCAL_TYPES_SETTING: f"第{number}行的“{name.strip()}”已是全国类型，不必重复添加"}
+    return {}
 
 
 def _case_pattern_errors(record: dict) -> dict[str, str]:

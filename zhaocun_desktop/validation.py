@@ -7,8 +7,10 @@ from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import Field, Kind, Register
 
 
-def parse_field(register: Register, field: Field, raw: object) -> object:
-    """The clean value of one field (None when empty); raises ValueError with a Chinese message."""
+def parse_field(register: Register, field: Field, raw: object, choices: dict[str, tuple[str, ...]] | None = None) -> object:
+    """The clean value of one field (None when empty); raises ValueError with a Chinese message.
+
+    ``choices`` gives fields with local choices (``Field.choices_setting``) their full list."""
     kind = field.kind
     if kind is Kind.DATE:
         return values.format_date(values.parse_date(raw)) or None
@@ -19,7 +21,7 @@ def parse_field(register: Register, field: Field, raw: object) -> object:
     if kind is Kind.BOOL:
         return values.parse_bool(raw)
     if kind is Kind.CHOICE:
-        return values.match_choice(raw, field.choices, register.choice_synonyms.get(field.key))
+        return values.match_choice(raw, (choices or {}).get(field.key, field.choices), register.choice_synonyms.get(field.key))
     if kind is Kind.ID_NUMBER:
         return values.parse_id_number(raw)
     if kind is Kind.PHONE:
@@ -32,7 +34,7 @@ def parse_field(register: Register, field: Field, raw: object) -> object:
     return text or None
 
 
-def check_record(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
+def check_record(register: Register, raw: dict, choices: dict[str, tuple[str, ...]] | None = None) -> tuple[dict, dict[str, str]]:
     """Clean values for every field of ``raw`` and the problems found, by field key."""
     clean: dict = {}
     errors: dict[str, str] = {}
@@ -44,7 +46,7 @@ def check_record(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
             clean[field.key] = None
             continue
         try:
-            clean[field.key] = parse_field(register, field, value)
+            clean[field.key] = parse_field(register, field, value, choices)
         except ValueError as error:
             errors[field.key] = str(error)
     for field in register.fields:
@@ -110,7 +112,7 @@ def check_children(register: Register, raw: dict) -> tuple[dict[str, list[dict]]
     return clean, errors
 
 
-def check_with_children(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
+def check_with_children(register: Register, raw: dict, choices: dict[str, tuple[str, ...]] | None = None) -> tuple[dict, dict[str, str]]:
     """Like ``check_record``, with each child register's clean rows under its key in the result.
 
     Child rows given explicitly also write the parent's summary field (their names), so lists,
@@ -123,7 +125,7 @@ def check_with_children(register: Register, raw: dict) -> tuple[dict, dict[str, 
             names = [row.get(child.name_field) for row in children[child.key] if row.get(child.name_field)]
             if values.split_names(raw.get(child.parent_summary)) != names:  # else keep the clerk's wording
                 raw[child.parent_summary] = "、".join(names)
-    clean, errors = check_record(register, raw)
+    clean, errors = check_record(register, raw, choices)
     for child in register.children:
         if child.key in child_errors:
             errors.pop(child.parent_summary, None)  # said better by the child's own message
@@ -132,9 +134,9 @@ def check_with_children(register: Register, raw: dict) -> tuple[dict, dict[str, 
     return clean, errors
 
 
-def validate_with_children(register: Register, raw: dict) -> dict:
+def validate_with_children(register: Register, raw: dict, choices: dict[str, tuple[str, ...]] | None = None) -> dict:
     """Clean values of a record and its child rows; raises InvalidRecord listing every problem."""
-    clean, errors = check_with_children(register, raw)
+    clean, errors = check_with_children(register, raw, choices)
     if errors:
         labels = dict(register.labels, **{child.key: child.title for child in register.children})
         raise InvalidRecord(errors, labels)

@@ -196,6 +196,7 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     villages = set(records.village_names(db))
     child_sheets = {child.key: _read_child_sheet(child, register, sheets, match.sheet) for child in register.children}
     used_keys: set[str] = set()
+    choices = records.field_choices(db, register)
     existing = _fingerprints(db, register)
     seen: dict[tuple, int] = {}
     shared: dict[str, str] = {}
@@ -226,7 +227,7 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             if isinstance(value, str) and "*" in value and column_field.sensitive:
                 row.problems.append(Problem(excel_row, _column(column), column_field.label,
                                             "号码已被遮盖（含*），无法导入完整号码；请填写完整号码或清空此格"))  # fmt: skip
-        clean, errors = check_with_children(register, raw)
+        clean, errors = check_with_children(register, raw, choices)
         labels = dict(register.labels, **{child.key: child.title for child in register.children})
         for child in register.children:  # the one-line form: a bad ID or phone is named by its column
             flat = {key: raw[key] for key in child.flat_fields if child.key not in raw and raw.get(key) not in (None, "")}

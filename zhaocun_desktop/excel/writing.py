@@ -142,6 +142,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     path = Path(path)
     settings = records.settings(db)
     villages = records.village_names(db)
+    choices = records.field_choices(db, register)
     if village is not None and register.village_field is None:
         raise UserError(f"{register.title}不按村(居)填报，不能指定村(居)。")
     if village is not None and villages and village not in villages:
@@ -174,7 +175,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell = put(guide.cell(start, column), header)
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
-        options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
+        options = "、".join(choices.get(field.key, field.choices)) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
         for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
             put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):
@@ -211,7 +212,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         if fixed:
             for row in range(2, last_row + 1):
                 put(sheet.cell(row, index), village).protection = Protection(locked=True)
-        options = field.choices if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
+        options = choices.get(field.key, field.choices) if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
         if options and not fixed:
             list_column += 1
             list_letter = get_column_letter(list_column)

@@ -56,7 +56,7 @@ class YearBox(QSpinBox):
 class FieldEditor:
     """The widget for one field, and how to read and write its value as text."""
 
-    def __init__(self, field: Field, villages: list[str]):
+    def __init__(self, field: Field, villages: list[str], choices: tuple[str, ...] | None = None):
         self.field = field
         kind = field.kind
         if kind is Kind.MEMO:
@@ -67,7 +67,7 @@ class FieldEditor:
             widget = DateEdit()
         elif kind in (Kind.CHOICE, Kind.BOOL):
             widget = QComboBox()
-            options = field.choices if kind is Kind.CHOICE else ("是", "否")
+            options = (choices or field.choices) if kind is Kind.CHOICE else ("是", "否")
             if not field.required:
                 widget.addItem("")
             widget.addItems(list(options))
@@ -153,7 +153,8 @@ class FieldEditor:
 class FieldForm(QWidget):
     """Labels, editors and error lines for ``fields``, in one or two columns."""
 
-    def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None):
+    def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None,
+                 choices: dict[str, tuple[str, ...]] | None = None):
         super().__init__(parent)
         self.editors: dict[str, FieldEditor] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -163,7 +164,7 @@ class FieldForm(QWidget):
         grid.setVerticalSpacing(2)
         row = col = 0
         for field in fields:
-            editor = FieldEditor(field, villages or [])
+            editor = FieldEditor(field, villages or [], (choices or {}).get(field.key))
             mark = '<span style="color:#b00020">*</span>' if field.required else ""
             label = QLabel(f"{field.label}{mark}")
             label.setBuddy(editor.widget)
