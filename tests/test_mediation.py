@@ -135,3 +135,30 @@ def test_local_dispute_types_are_data_mapped_to_a_national_category(town, tmp_pa
 
     book = openpyxl.load_workbook(write_template(town, MEDIATION_CASE, tmp_path / "t.xlsx"))
     assert any(cell.value == "彩礼返还" for column in book["选项"].iter_cols() for cell in column)  # the template offers it
+
+
+def test_rosters_offer_names_and_an_unknown_name_is_imported_but_flagged(town, tmp_path):
+    import openpyxl
+
+    from zhaocun_desktop.excel.importing import commit_import, preview_import
+    from zhaocun_desktop.registers import ADVISOR_WORK, LEGAL_ADVISOR, MEDIATOR, VILLAGE
+
+    records.insert(town, VILLAGE, dict(name="赵村村"))
+    records.insert_many(town, MEDIATOR, [dict(name="王调解", committee="镇调委会", kind="专职", phone="13800138000"),
+                                        dict(name="李调解", committee="村调委会", village="赵村村", kind="兼职")])  # fmt: skip
+    records.insert(town, LEGAL_ADVISOR, dict(name="赵律师", advisor_type="村(居)法律顾问", firm="某律所", villages="赵村村"))
+    with pytest.raises(InvalidRecord, match="所在村"):
+        records.insert(town, MEDIATOR, dict(name="孙调解", committee="村调委会"))
+    assert records.roster_names(town, MEDIATION_CASE.field("mediator")) == ["王调解", "李调解"]
+    assert records.roster_names(town, ADVISOR_WORK.field("advisor")) == ["赵律师"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "调解员", "调解结果"])
+    sheet.append(["2023-03-08", "赵村村", "镇调委会", "邻里", "张三与李四", "王调解", "调解中"])
+    sheet.append(["2023-03-09", "赵村村", "镇调委会", "邻里", "王五与赵六", "周新人", "调解中"])
+    book.save(tmp_path / "cases.xlsx")
+    preview = preview_import(town, tmp_path / "cases.xlsx")
+    assert not preview.problems
+    assert any(note.startswith("调解员“周新人”不在人民调解员中（第3行）") for note in preview.notes)
+    assert not any("王调解" in note for note in preview.notes)
+    assert commit_import(town, preview)["imported"] == 2  # accepted all the same

@@ -65,6 +65,11 @@ def test_upgrade_from_every_earlier_version(tmp_path, version):
         case_columns = {row[1] for row in db.execute("PRAGMA table_info(mediation_case)")}
         if "id_number" in case_columns:  # the numbers left the case rows
             assert db.execute("SELECT count(*) FROM mediation_case WHERE id_number IS NOT NULL OR phone IS NOT NULL").fetchone()[0] == 0
+    from zhaocun_desktop.registers import REGISTERS
+
+    for register in REGISTERS:  # registers described later (the rosters) get their tables complete
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
+        assert columns[0] == "id" and "batch_id" in columns and set(register.keys) <= set(columns), register.key
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()}
     assert "ux_mediation_case_case_no" in indexes and "ix_mediation_case_accepted" in indexes
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-01", village="赵村村", org="镇调委会", dispute_type="合同", parties="新甲与新乙", result="调解中"))

@@ -72,9 +72,16 @@ def _create_tables(db: Database) -> None:
     )
 
 
+def _existing(db: Database, registers: tuple[Register, ...]) -> list[Register]:
+    """The registers whose table exists: one described later than an old database is made by
+    ``sync_columns`` after the migrations, complete with what the earlier ones would have added."""
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [register for register in registers if register.key in present]
+
+
 def _create_indexes(db: Database) -> None:
     """Indexes for the year/village filters, the default sort and unique fields."""
-    for register in REGISTERS:
+    for register in _existing(db, REGISTERS):
         for key in (register.date_field, register.village_field):
             if key:
                 db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{key} ON {register.key}({key})")
@@ -130,7 +137,7 @@ def _add_import_batches(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX ix_import_batch_sha256 ON import_batch(sha256)")
-    for register in REGISTERS:
+    for register in _existing(db, REGISTERS):
         db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
 
@@ -247,6 +254,19 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def sync_columns(db: Database) -> list[str]:
     """Add the columns that the descriptions name and the tables lack; returns what was added."""
     added = []
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for register in REGISTERS:  # a register added since (a roster …): its table, as the others have it
+        if register.key not in present:
+            db.table(register.key).create(register_columns(register), pk="id")
+            db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+            db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
+            for key in (register.date_field, register.village_field):
+                if key:
+                    db.execute(f"CREATE INDEX ix_{register.key}_{key} ON {register.key}({key})")
+            for field in register.fields:
+                if field.unique:
+                    db.execute(f"CREATE UNIQUE INDEX ux_{register.key}_{field.key} ON {register.key}({field.key}) WHERE {field.key} IS NOT NULL")
+            added.append(register.key)
     for child in CHILD_REGISTERS:  # a child register added since: its table (no data to move)
         if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [child.key]).fetchone():
             create_child_table(db, child)

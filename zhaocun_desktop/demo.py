@@ -17,6 +17,8 @@ from zhaocun_desktop import records
 from zhaocun_desktop.mediation import village_short
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.registers import (
+    LEGAL_ADVISOR,
+    MEDIATOR,
     ADVISOR_WORK,
     DISPUTE_TYPES,
     ENFORCEMENT_STAFF,
@@ -203,7 +205,7 @@ class SampleMaker:
                 dispute_type=rng.choices(DISPUTE_TYPES + ("土地承包经营",), weights)[0],
                 source=rng.choices(("排查发现", "当事人申请", "移交委托", "其他"), (45, 40, 10, 5))[0],
                 people=rng.choice((2, 2, 2, 3, 4, 6)), amount=rng.choice((None, None, rng.randint(5, 500) * 100)),
-                summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.name(), result=result,
+                summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.mediator(village if org == "村调委会" else None), result=result,
             )  # fmt: skip
             row["mediation_party"] = self._parties(random.Random(f"{self.year}-{number}"), village, self.id_number(), self.phone())
             if result != "调解中":
@@ -214,6 +216,12 @@ class SampleMaker:
             self._case_life(random.Random(f"{self.year}-{number}-life"), row)
             rows.append(row)
         return rows
+
+    def mediator(self, village: str | None) -> str:
+        """One of the town committee's mediators, or one of the village's (the same people every year)."""
+        pool = random.Random(f"mediators-{village}")
+        names = [pool.choice(SURNAMES) + "".join(pool.choice(GIVEN) for _ in range(2)) for _ in range(6 if village is None else 2)]
+        return self.rng.choice(names)
 
     def _parties(self, rng: random.Random, village: str, id_number: str, phone: str) -> list[dict]:
         """An applicant with full particulars, a respondent, sometimes a third party."""
@@ -316,5 +324,13 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str,
             put(MEDIATION_CASE, maker.cases())
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
+        # the rosters: everyone who mediated a case or advised, as the office would have listed them
+        mediators = db.execute("SELECT mediator, min(org), min(village), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
+        put(MEDIATOR, [dict(name=name, committee="镇调委会" if org == "镇调委会" else "村调委会", village=None if org == "镇调委会" else village,
+                            kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
+                       for index, (name, org, village, first) in enumerate(mediators)])  # fmt: skip
+        advisors = db.execute("SELECT advisor, min(advisor_type), group_concat(DISTINCT village) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
+        put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,
+                                 term_start=f"{year - 1}-01-01", term_end=f"{year + 1}-12-31") for name, kind, places in advisors])  # fmt: skip
         records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=year))
     return written

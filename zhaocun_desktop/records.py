@@ -240,6 +240,13 @@ def field_choices(db: Database, register: Register) -> dict[str, tuple[str, ...]
     return found
 
 
+def roster_names(db: Database, field) -> list[str]:
+    """The names a field offers from its roster (人民调解员, 法律顾问), in the order entered."""
+    if not field.roster:
+        return []
+    return [row[0] for row in db.execute(f"SELECT DISTINCT name FROM {field.roster} WHERE name IS NOT NULL ORDER BY id")]
+
+
 def proposed_values(db: Database, register: Register, values: dict) -> dict:
     """What a new record's form fills in from what is typed so far (the register's ``proposer``)."""
     if not register.proposer:

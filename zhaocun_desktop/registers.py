@@ -48,6 +48,7 @@ class Field:
     minimum: int = 0  # for INT
     in_list: bool = True  # shown as a table column
     choices_setting: str = ""  # a setting whose lines add local choices ("名称=全国类别"), e.g. 本镇纠纷类型
+    roster: str = ""  # a register whose names the form offers (人民调解员, 法律顾问); other names are accepted, and flagged on import
 
     @property
     def sensitive(self) -> bool:
@@ -325,7 +326,7 @@ ADVISOR_WORK = Register(
     fields=(
         Field("work_date", "日期", Kind.DATE, required=True, width=100, synonyms=("工作日期", "时间")),
         Field("advisor_type", "顾问类别", Kind.CHOICE, required=True, choices=("政府法律顾问", "村(居)法律顾问"), width=120, synonyms=("类别",)),
-        Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问")),
+        Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问"), roster="legal_advisor"),
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "服务村")),
         Field("work_type", "工作类型", Kind.CHOICE, required=True, choices=ADVISOR_WORK_TYPES, width=130, synonyms=("服务类型", "工作内容类型")),
         Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
@@ -460,7 +461,7 @@ MEDIATION_CASE = Register(
         Field("people", "涉及人数", Kind.INT, width=70),
         Field("amount", "涉及金额(元)", Kind.MONEY, width=100, synonyms=("涉及金额", "金额", "标的额")),
         Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
-        Field("mediator", "调解员", width=80, synonyms=("调解人",)),
+        Field("mediator", "调解员", width=80, synonyms=("调解人",), roster="mediator"),
         Field("mediation_date", "调解日期", Kind.DATE, width=100, in_list=False, synonyms=("调解时间",)),
         Field("mediation_place", "调解地点", width=120, in_list=False),
         Field("result", "调解结果", Kind.CHOICE, required=True, choices=MEDIATION_RESULTS, width=90, synonyms=("结果", "调解情况")),
@@ -563,6 +564,47 @@ PETITION = Register(
     },
 )
 
+# ---------------------------------------------------------------------------
+# Rosters: the people cases and advisor work are picked from
+
+MEDIATOR = Register(
+    key="mediator",
+    title="人民调解员",
+    fields=(
+        Field("name", "姓名", required=True, width=80, synonyms=("调解员", "调解员姓名")),
+        Field("committee", "调委会", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "行业性专业性调委会"), width=130,
+              synonyms=("所在调委会", "调解组织")),
+        Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村"), hint="村调委会的调解员填写"),
+        Field("kind", "专职/兼职", Kind.CHOICE, choices=("专职", "兼职"), width=80, synonyms=("专兼职", "类别")),
+        Field("phone", "电话", Kind.PHONE, width=110, synonyms=("联系电话", "手机")),
+        Field("start", "任职起", Kind.DATE, width=100, synonyms=("任职日期", "聘任日期")),
+        Field("end", "任职止", Kind.DATE, width=100, synonyms=("离任日期",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    village_field="village",
+    checks=(
+        _not_before("end", "start", "任职止不能早于任职起"),
+        lambda r: {"village": "村调委会的调解员请填写所在村(居)"} if r.get("committee") == "村调委会" and not r.get("village") else {},
+    ),
+    choice_synonyms={"committee": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"}},
+)
+
+LEGAL_ADVISOR = Register(
+    key="legal_advisor",
+    title="法律顾问名册",
+    fields=(
+        Field("name", "姓名", required=True, width=80, synonyms=("顾问姓名", "法律顾问")),
+        Field("firm", "律所或单位", width=160, synonyms=("律师事务所", "单位", "所在单位")),
+        Field("advisor_type", "顾问类别", Kind.CHOICE, required=True, choices=("政府法律顾问", "村(居)法律顾问"), width=120, synonyms=("类别",)),
+        Field("villages", "服务村(居)", width=180, synonyms=("服务村", "村(居)"), hint="可填多个，用顿号分隔"),
+        Field("phone", "电话", Kind.PHONE, width=110, synonyms=("联系电话", "手机")),
+        Field("term_start", "聘期起", Kind.DATE, width=100, synonyms=("聘任日期",)),
+        Field("term_end", "聘期止", Kind.DATE, width=100, synonyms=("聘期至",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    checks=(_not_before("term_end", "term_start", "聘期止不能早于聘期起"),),
+)
+
 REGISTERS: tuple[Register, ...] = (
     PUBLICITY_EVENT,
     ENFORCEMENT_STAFF,
@@ -572,6 +614,8 @@ REGISTERS: tuple[Register, ...] = (
     JOINT_MEETING,
     PETITION,
     VILLAGE,
+    MEDIATOR,
+    LEGAL_ADVISOR,
 )
 CHILD_REGISTERS: tuple[Register, ...] = tuple(child for register in REGISTERS for child in register.children)
 BY_KEY = {register.key: register for register in REGISTERS + CHILD_REGISTERS}
@@ -585,8 +629,8 @@ def parent_of(child: Register) -> Register:
 TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (
     ("法治宣传", (PUBLICITY_EVENT,)),
     ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_TRAINING)),
-    ("法律顾问", (ADVISOR_WORK,)),
-    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION)),
+    ("法律顾问", (ADVISOR_WORK, LEGAL_ADVISOR)),
+    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION, MEDIATOR)),
     ("村(居)", (VILLAGE,)),
 )
 

@@ -23,7 +23,7 @@ def fill_case(dialog, parties="张三与李四"):
 def set_parties(dialog, names, **more):
     """Type the parties into the dialog's 当事人 table (setText: keyClicks with Chinese aborts Qt)."""
     table = dialog.child_tables["mediation_party"]
-    table.table.setRowCount(0)
+    table.set_rows([])
     columns = [f.key for f in table.fields]
     for name in names:
         row = table.add_row()
@@ -42,7 +42,7 @@ def test_every_tab_opens_with_its_records(open_window):
         assert tabs.currentWidget().isVisible()
     mediation = tabs.widget(4)
     assert isinstance(mediation, QTabWidget)
-    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访"]
+    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访", "人民调解员"]
     assert set(window.views) < {r.key for r in REGISTERS}, "tabs not yet opened are not built"
     for view in map(window.view, (r.key for r in REGISTERS)):
         assert view.model.rowCount() == records.count(view.db, view.register) > 0
@@ -295,3 +295,18 @@ def test_new_case_form_proposes_the_next_number(qtbot, open_window):
     assert number.value() == "（2023）赵人调字第9号"  # the clerk's own number is kept
     dialog.accept()
     assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["case_no"] == "（2023）赵人调字第9号"
+
+
+def test_case_form_offers_mediators_from_the_roster(qtbot, open_window):
+    from zhaocun_desktop.registers import MEDIATOR
+
+    window = open_window()
+    records.insert(window.db, MEDIATOR, dict(name="王调解", committee="镇调委会"))
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    combo = dialog.form.editors["mediator"].widget
+    assert [combo.itemText(i) for i in range(combo.count())] == ["", "王调解"] and combo.isEditable()
+    combo.setCurrentText("临时调解员")  # a name not in the roster is still accepted
+    fill_case(dialog)
+    dialog.accept()
+    assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["mediator"] == "临时调解员"

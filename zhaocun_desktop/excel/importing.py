@@ -18,7 +18,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.backup import safety_backup
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, Sheet, _column, read_workbook
-from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
+from zhaocun_desktop.registers import BY_KEY, REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import check_record, check_with_children
 
 if TYPE_CHECKING:
@@ -269,6 +269,17 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     ).fetchone()
     if earlier:
         preview.already_imported = f"这个文件已于 {earlier[1].replace('T', ' ')} 导入过（当时文件名“{earlier[0]}”），再次导入不会增加任何记录。"
+    for f in register.fields:  # names not in their roster: imported, but the clerk sees them
+        names = set(records.roster_names(db, f))
+        strangers: dict[str, list[int]] = {}
+        for row in preview_rows:
+            name = row.clean.get(f.key) if row.valid else None
+            if names and name and name not in names:
+                strangers.setdefault(name, []).append(row.excel_row)
+        for name, rows in strangers.items():
+            where = "、".join(f"第{n}行" for n in rows[:5]) + ("等" if len(rows) > 5 else "")
+            title = BY_KEY[f.roster].title
+            preview.notes.append(f"{f.label}“{name}”不在{title}中（{where}），仍会导入；如是新人员请在“{title}”页补充。")
     for child in register.children:
         found = child_sheets[child.key]
         if found is None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop.registers import Field, Kind, Register
 from zhaocun_desktop.validation import display_value
 
-ROW_ID = Qt.ItemDataRole.UserRole  # the stored row's id, on the first cell of each row
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -75,6 +74,9 @@ class ChildTable(QWidget):
             if field.hint:
                 self.table.horizontalHeaderItem(column).setToolTip(field.hint)
         self.table.setMinimumHeight(140)
+        # the stored id of each row (None for a new one), kept here rather than in item data:
+        # reading an empty item role returns None through PySide, which leaks None references
+        self.row_ids: list[int | None] = []
         self.add_button = QPushButton(f"添加{child.title}")
         self.remove_button = QPushButton(f"删除选中的{child.title}")
         self.add_button.clicked.connect(lambda: self.add_row())
@@ -105,18 +107,18 @@ class ChildTable(QWidget):
             text = display_value(field, value, reveal=True) if value is not None else ""
             if field.kind is Kind.CHOICE and not values and self.child.split_defaults and field.key in self.child.split_defaults[min(row, 1)]:
                 text = self.child.split_defaults[min(row, 1)][field.key]  # a new row: 申请人 first, then 被申请人
-            item = QTableWidgetItem(text)
-            if column == 0 and values.get("id") is not None:
-                item.setData(ROW_ID, values["id"])
-            self.table.setItem(row, column, item)
+            self.table.setItem(row, column, QTableWidgetItem(text))
+        self.row_ids.append(values.get("id"))
         return row
 
     def remove_selected(self) -> None:
         for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):
             self.table.removeRow(row)
+            del self.row_ids[row]
 
     def set_rows(self, rows: list[dict]) -> None:
         self.table.setRowCount(0)
+        self.row_ids.clear()
         for row in rows:
             self.add_row(row)
 
@@ -129,9 +131,8 @@ class ChildTable(QWidget):
             for column, field in enumerate(self.fields):
                 item = self.table.item(row, column)
                 values[field.key] = item.text().strip() if item else ""
-            first = self.table.item(row, 0)
-            if first is not None and first.data(ROW_ID) is not None:
-                values["id"] = first.data(ROW_ID)
+            if self.row_ids[row] is not None:
+                values["id"] = self.row_ids[row]
             found.append(values)
         return found
 

@@ -56,9 +56,12 @@ class YearBox(QSpinBox):
 class FieldEditor:
     """The widget for one field, and how to read and write its value as text."""
 
-    def __init__(self, field: Field, villages: list[str], choices: tuple[str, ...] | None = None):
+    def __init__(self, field: Field, villages: list[str], choices: tuple[str, ...] | None = None, names: list[str] | None = None):
         self.field = field
         kind = field.kind
+        if field.roster:  # a name from the roster, or typed: the roster offers, it does not restrict
+            kind = Kind.VILLAGE
+            villages = names or []
         if kind is Kind.MEMO:
             widget = QPlainTextEdit()
             widget.setTabChangesFocus(True)
@@ -80,7 +83,7 @@ class FieldEditor:
             widget.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             widget.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             widget.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-            widget.lineEdit().setPlaceholderText(field.hint or "选择或输入村(居)")
+            widget.lineEdit().setPlaceholderText(field.hint or ("从名册选择或直接输入姓名" if field.roster else "选择或输入村(居)"))
         else:
             widget = QLineEdit()
             if kind is Kind.INT:
@@ -154,7 +157,7 @@ class FieldForm(QWidget):
     """Labels, editors and error lines for ``fields``, in one or two columns."""
 
     def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None,
-                 choices: dict[str, tuple[str, ...]] | None = None):
+                 choices: dict[str, tuple[str, ...]] | None = None, names: dict[str, list[str]] | None = None):
         super().__init__(parent)
         self.editors: dict[str, FieldEditor] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -164,7 +167,7 @@ class FieldForm(QWidget):
         grid.setVerticalSpacing(2)
         row = col = 0
         for field in fields:
-            editor = FieldEditor(field, villages or [], (choices or {}).get(field.key))
+            editor = FieldEditor(field, villages or [], (choices or {}).get(field.key), (names or {}).get(field.key))
             mark = '<span style="color:#b00020">*</span>' if field.required else ""
             label = QLabel(f"{field.label}{mark}")
             label.setBuddy(editor.widget)

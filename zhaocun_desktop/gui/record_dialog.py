@@ -27,7 +27,8 @@ class RecordDialog(QDialog):
         self.db, self.register, self.record_id = db, register, record_id
         self.saved_id: int | None = None
         self.setWindowTitle(f"{'编辑' if record_id else '新增'}{register.title}")
-        self.form = FieldForm(register.form_fields, records.village_names(db), choices=records.field_choices(db, register))
+        rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
+        self.form = FieldForm(register.form_fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)
         self.child_tables = {child.key: ChildTable(child) for child in register.children}
         if record_id is not None:
             self.form.set_values(records.get(db, register, record_id))
