@@ -32,11 +32,17 @@ def build(path: Path, rows: int) -> None:
     from zhaocun_desktop.demo import VILLAGES, SampleMaker
     from zhaocun_desktop.registers import DISPUTE_TYPES, MEDIATION_CASE
 
-    open_db(path).close()
+    from zhaocun_desktop import records
+    from zhaocun_desktop.registers import VILLAGE
+
+    db = open_db(path)
+    records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])
+    ids = records.village_ids(db)
+    db.close()
     maker = SampleMaker(2023, 1)
     rng = random.Random(1)
     names = [maker.name() for _ in range(5000)]
-    keys = MEDIATION_CASE.keys
+    keys = records.stored_columns(MEDIATION_CASE)  # the village is stored as its id
     sql = f"INSERT INTO mediation_case ({', '.join(keys)}, created_at, updated_at) VALUES ({', '.join('?' * (len(keys) + 2))})"
     conn = sqlite3.connect(path)
     with conn:
@@ -50,6 +56,7 @@ def build(path: Path, rows: int) -> None:
                 summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=rng.choice(names), result="调解成功",
                 agreement="书面", closed=accepted, confirmed=0, note=None,
             )  # fmt: skip
+            values = records.stored_values(MEDIATION_CASE, values, ids)
             batch.append([values[key] for key in keys] + ["2024-01-01T00:00:00"] * 2)
             if len(batch) == 10000:
                 conn.executemany(sql, batch)

@@ -41,12 +41,13 @@ def build(path: Path, total: int) -> None:
     }  # fmt: skip
     conn = sqlite3.connect(path)
     with conn:
+        ids = dict(conn.execute("SELECT name, id FROM village").fetchall())
         for register, share in shares.items():
-            keys = register.keys
+            keys = records.stored_columns(register)  # village fields store the village's id
             sql = f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at) VALUES ({', '.join('?' * (len(keys) + 2))})"
             rows = []
             for _ in range(int(total * share)):
-                values = makers[register]()
+                values = records.stored_values(register, makers[register](), ids)
                 rows.append([values.get(key) for key in keys] + [records.now()] * 2)
             conn.executemany(sql, rows)
     conn.execute("ANALYZE")

@@ -3,6 +3,7 @@
 from zhaocun_desktop import records
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
+    ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     JOINT_MEETING,
@@ -46,10 +47,15 @@ def fill_known_ledger(db, with_meetings: bool = False) -> dict:
         dict(reg_date="2022-04-01", level="到省", status="已办结", done_date="2022-05-01"),
     ])  # fmt: skip
     records.insert_many(db, ENFORCEMENT_STAFF, [
-        dict(name="甲", unit="执法大队", in_post="是", staff_type="在编人员", cert_no="豫1", issue_date="2022-01-01", valid_until="2025-01-01"),
-        dict(name="乙", unit="执法大队", in_post="是", staff_type="在编人员", cert_no="豫2", issue_date="2020-07-01", valid_until="2023-06-30"),
+        dict(name="甲", unit="执法大队", in_post="是", staff_type="在编人员"),
+        dict(name="乙", unit="执法大队", in_post="是", staff_type="在编人员"),
         dict(name="丙", unit="自然资源所", in_post="是", staff_type="在编人员"),
-        dict(name="丁", unit="党政办", in_post="否", staff_type="在编人员", cert_no="豫4", issue_date="2022-01-01", valid_until="2025-01-01"),
+        dict(name="丁", unit="党政办", in_post="否", staff_type="在编人员"),
+    ])  # fmt: skip
+    records.insert_many(db, ENFORCEMENT_CERTIFICATE, [
+        dict(holder="甲", cert_no="豫1", valid_from="2022-01-01", valid_until="2025-01-01"),
+        dict(holder="乙", cert_no="豫2", valid_from="2020-07-01", valid_until="2023-06-30"),  # expired during the year
+        dict(holder="丁", cert_no="豫4", valid_from="2022-01-01", valid_until="2025-01-01"),  # not in a post: not counted
     ])  # fmt: skip
     records.insert_many(db, ADVISOR_WORK, [
         dict(work_date="2023-03-01", advisor_type="政府法律顾问", advisor="王律师", work_type="合同审查", quantity="3"),

@@ -29,7 +29,7 @@ def test_demo_is_deterministic_and_believable(tmp_path):
     year = RecordQuery(year=2023)
     cases = records.count(db, MEDIATION_CASE, year)
     assert 150 <= cases <= 220
-    villages_with_cases = db.execute("SELECT count(DISTINCT village) FROM mediation_case").fetchone()[0]
+    villages_with_cases = db.execute("SELECT count(DISTINCT village_id) FROM mediation_case").fetchone()[0]
     assert villages_with_cases == 29
     kinds = {row[0] for row in db.execute("SELECT DISTINCT work_type FROM advisor_work").fetchall()}
     assert {"合同审查", "走访", "代理诉讼", "村规民约审查修订", "法律咨询解答", "引导申请法律援助"} <= kinds

@@ -9,7 +9,7 @@ import pytest
 from zhaocun_desktop import deadlines, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.due import due_items, overdue_count
-from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE, PETITION, VILLAGE
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, PETITION, VILLAGE
 
 TODAY = dt.date(2024, 3, 25)
 
@@ -45,11 +45,18 @@ def ledger(db):
         case(days(-40), "调解成功", closed=days(-5), agreement="书面", confirmed="是"),  # confirmed already
         case(days(-40), "调解成功", closed=days(-5), agreement="口头"),  # oral: nothing to confirm
     ])  # fmt: skip
-    s = records.insert_many(db, ENFORCEMENT_STAFF, [
-        dict(name="甲", unit="执法大队", in_post="是", cert_no="豫1", valid_until=days(90)),  # listed
-        dict(name="乙", unit="执法大队", in_post="是", cert_no="豫2", valid_until=days(91)),  # not yet
-        dict(name="丙", unit="执法大队", in_post="是", cert_no="豫3", valid_until=days(-1)),  # expired
-        dict(name="丁", unit="党政办", in_post="否", cert_no="豫4", valid_until=days(10)),  # not in a post
+    records.insert_many(db, ENFORCEMENT_STAFF, [
+        dict(name="甲", unit="执法大队", in_post="是"), dict(name="乙", unit="执法大队", in_post="是"),
+        dict(name="丙", unit="执法大队", in_post="是"), dict(name="丁", unit="党政办", in_post="否"),
+        dict(name="戊", unit="执法大队", in_post="是", post_until=days(-10)),  # left the post
+    ])  # fmt: skip
+    s = records.insert_many(db, ENFORCEMENT_CERTIFICATE, [
+        dict(holder="甲", cert_no="豫1", valid_from=days(-1000), valid_until=days(90)),  # listed
+        dict(holder="乙", cert_no="豫2", valid_from=days(-1000), valid_until=days(91)),  # not yet
+        dict(holder="丙", cert_no="豫3", valid_from=days(-1000), valid_until=days(-1)),  # expired
+        dict(holder="丁", cert_no="豫4", valid_from=days(-1000), valid_until=days(10)),  # not in a post
+        dict(holder="戊", cert_no="豫5", valid_from=days(-1000), valid_until=days(10)),  # no longer in a post
+        dict(holder="乙", cert_no="豫6", valid_from=days(-2000), valid_until=days(-900)),  # an old one, renewed since
     ])  # fmt: skip
     # 回访: due 30 days after the agreement, listed from a week before (c[3] today, c[4] yesterday)
     return {("信访", p[0]), ("信访", p[1]), ("信访", p[4]), ("调解", c[0]), ("司法确认", c[2]),

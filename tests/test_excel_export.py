@@ -29,7 +29,8 @@ def demo_db(db):
 def test_template_follows_the_description(demo_db, tmp_path):
     path = write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["填写说明", "调解案件", "选项", "当事人", "回访"]
+    assert set(book.sheetnames) == {"填写说明", "调解案件", "选项", "当事人", "回访", "模板信息"}
+    assert book["模板信息"].sheet_state == "hidden" and book["模板信息"]["B2"].value == "mediation_case"
     assert book["选项"].sheet_state == "hidden"
     sheet = book["调解案件"]
     headers = [cell.value for cell in sheet[1]]

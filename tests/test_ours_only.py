@@ -133,6 +133,18 @@ def test_restore_of_an_older_version_backup_upgrades_it(filled, db_path, tmp_pat
     assert records.count(filled, MEDIATION_CASE) == 1
 
 
+def test_check_says_what_is_not_ours(tmp_path, capsys):
+    zero = tmp_path / "空.db"
+    zero.write_bytes(b"")
+    for path, reason in ((zero, "空文件"), (_foreign_sqlite(tmp_path / "contacts.db"), "台账数据表")):
+        assert main(["check", "--db", str(path)]) == 1
+        out = capsys.readouterr().out
+        assert "不是本程序的数据库" in out and reason in out and "数据库完好" not in out
+    open_db(tmp_path / "ours.db").close()
+    assert main(["check", "--db", str(tmp_path / "ours.db")]) == 0
+    assert "数据库完好" in capsys.readouterr().out
+
+
 def test_output_onto_the_database_its_side_files_or_a_backup_is_refused(filled, db_path, tmp_path, capsys):
     made = backup.make_backup(filled.conn, db_path, "manual")
     wal = Path(str(db_path) + "-wal")

@@ -11,7 +11,8 @@ import pytest
 from zhaocun_desktop import records
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.excel.importing import preview_import
-from zhaocun_desktop.excel.writing import EXCEL_MAX_TEXT, FORMULA_STARTS, excel_value, mask_numbers, write_all_templates, write_export, write_template
+from zhaocun_desktop.values import mask_numbers
+from zhaocun_desktop.excel.writing import EXCEL_MAX_TEXT, FORMULA_STARTS, excel_value, write_all_templates, write_export, write_template
 from zhaocun_desktop.records import RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 from zhaocun_desktop.summary import write_summary
@@ -66,6 +67,15 @@ def _assert_no_formula(path) -> int:
             assert len(cell.value) <= EXCEL_MAX_TEXT
             assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", cell.value)
     return literal
+
+
+def test_our_illegal_characters_are_openpyxls():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from zhaocun_desktop.excel.writing import ILLEGAL_CHARACTERS
+
+    every = "".join(map(chr, range(0x3000)))
+    assert ILLEGAL_CHARACTERS.sub("", every) == ILLEGAL_CHARACTERS_RE.sub("", every)
 
 
 def test_excel_value_cleans_and_masks():
@@ -136,3 +146,43 @@ def test_exported_formula_text_imports_back_as_text(db, tmp_path):
     preview = preview_import(db, path, MEDIATION_CASE)
     notes = [row.clean.get("note") for row in preview.valid_rows]
     assert notes == [FORMULA]
+
+
+def test_any_text_is_written_as_the_same_text_never_a_formula(tmp_path):
+    """Property: whatever text is stored, the written cell reads back as that text (cleaned), as data."""
+    import io
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from python_calamine import CalamineWorkbook
+
+    from zhaocun_desktop.excel.writing import put, row_for
+
+    starts = st.sampled_from(["", *FORMULA_STARTS, "'", " ", "\t"])
+    texts = st.builds(lambda a, b: a + b, starts, st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40))
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(texts)
+    def check(text):
+        expected = ILLEGAL_CHARACTERS_RE.sub("", text)
+        for write_only in (False, True):
+            book = Workbook(write_only=write_only)
+            if write_only:
+                sheet = book.create_sheet("表")
+                sheet.append(row_for(sheet, [text]))
+            else:
+                sheet = book.active
+                put(sheet.cell(1, 1), text)
+            buffer = io.BytesIO()
+            book.save(buffer)
+            buffer.seek(0)
+            cell = openpyxl.load_workbook(buffer).worksheets[0]["A1"]
+            assert cell.data_type != "f"
+            assert (cell.value or "") == expected
+            buffer.seek(0)
+            read = CalamineWorkbook.from_filelike(buffer).get_sheet_by_index(0).to_python()  # what our importer reads
+            assert (read[0][0] if read and read[0] else "") == expected
+
+    check()

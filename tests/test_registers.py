@@ -37,9 +37,11 @@ def test_every_register_has_a_tab_once():
 def test_schema_follows_descriptions(db):
     for register in REGISTERS:
         columns = {row[1]: row[2] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
-        assert list(columns) == ["id", *register.keys, "created_at", "updated_at", "batch_id"]
+        stored = [column for field in register.fields for column in (field.key, field.id_column) if column]
+        assert list(columns) == ["id", *stored, "created_at", "updated_at", "batch_id"]
         for field in register.fields:
             assert columns[field.key] == field.kind.sql_type
+            assert field.id_column is None or columns[field.id_column] == "INTEGER"
     assert {f.key for f in SETTINGS.fields} >= {"town", "county", "office", "signer", "report_year"}
 
 

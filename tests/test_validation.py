@@ -5,6 +5,7 @@ import pytest
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
+    ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     MEDIATION_CASE,
@@ -19,7 +20,8 @@ CLEAN = {
     MEDIATION_CASE: dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="张三与李四",
                          result="调解成功", agreement="书面", closed="2023-05-10"),
     PUBLICITY_EVENT: dict(event_date="2023-03-08", title="普法", event_type="法律咨询", participants="50", passed=""),
-    ENFORCEMENT_STAFF: dict(name="王五", unit="执法大队", in_post="是", staff_type="在编人员", cert_no="豫001", issue_date="2022-01-01", valid_until="2025-01-01"),
+    ENFORCEMENT_STAFF: dict(name="王五", unit="执法大队", in_post="是", staff_type="在编人员", post_from="2020-01-01"),
+    ENFORCEMENT_CERTIFICATE: dict(holder="王五", cert_no="豫001", valid_from="2022-01-01", valid_until="2025-01-01"),
     ENFORCEMENT_TRAINING: dict(train_date="2023-01-02", content="培训", participants="20", passed="18"),
     ADVISOR_WORK: dict(work_date="2023-02-02", advisor_type="村(居)法律顾问", advisor="赵律师", village="赵村村", work_type="代理诉讼", quantity="1", result="胜诉"),
     PETITION: dict(reg_date="2023-04-01", level="到市", status="已办结", done_date="2023-05-01"),
@@ -57,9 +59,9 @@ BROKEN = [
     (MEDIATION_CASE, dict(amount="很多"), "amount", "不是金额"),
     (PUBLICITY_EVENT, dict(participants="10", passed="12"), "passed", "不能多于参加人数"),
     (ENFORCEMENT_TRAINING, dict(passed="30"), "passed", "不能多于参加人数"),
-    (ENFORCEMENT_STAFF, dict(valid_until="2021-01-01"), "valid_until", "不能早于发证日期"),
-    (ENFORCEMENT_STAFF, dict(staff_type="劳务派遣"), "cert_no", "不得持有行政执法证"),
-    (ENFORCEMENT_STAFF, dict(valid_until=""), "valid_until", "到期前提醒"),
+    (ENFORCEMENT_CERTIFICATE, dict(valid_until="2021-01-01"), "valid_until", "不能早于发证日期"),
+    (ENFORCEMENT_CERTIFICATE, dict(valid_until=""), "valid_until", "必填"),
+    (ENFORCEMENT_STAFF, dict(post_until="2019-01-01"), "post_until", "不能早于到岗日期"),
     (ADVISOR_WORK, dict(work_type="走访"), "result", "只有“代理诉讼”"),
     (ADVISOR_WORK, dict(village=""), "village", "所在村(居)"),
     (ADVISOR_WORK, dict(quantity="0"), "quantity", "不能小于 1"),
@@ -97,3 +99,13 @@ def test_display_masks_unless_revealed():
     assert display_value(phone_field, "13800138000") == "138****8000"
     assert display_value(MEDIATION_CASE.field("confirmed"), 1) == "是"
     assert display_value(MEDIATION_CASE.field("amount"), 12000.0) == "12,000"
+
+
+def test_text_longer_than_the_field_allows_is_refused():
+    from zhaocun_desktop.registers import MEDIATION_CASE
+    from zhaocun_desktop.validation import check_record
+
+    base = dict(accepted="2023-03-08", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中")
+    assert not check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_000})[1]
+    errors = check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_001, "parties": "当" * 256, "people": float("inf")})[1]
+    assert "10,000" in errors["summary"] and "255" in errors["parties"] and "过大" in errors["people"]

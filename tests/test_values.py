@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -114,3 +115,29 @@ def test_masks():
 
 def test_chinese_date_has_no_zero_padding():
     assert values.chinese_date(dt.date(2024, 1, 5)) == "2024年1月5日"
+
+
+def test_non_finite_and_huge_numbers_are_refused_in_chinese():
+    for raw in (float("inf"), float("-inf"), float("nan"), "inf", "nan", "1e400", "Infinity"):
+        with pytest.raises(ValueError) as caught:
+            values.parse_money(raw)
+        assert re.search(r"[\u4e00-\u9fff]", str(caught.value))
+        with pytest.raises(ValueError):
+            values.parse_int(raw)
+    with pytest.raises(ValueError, match="不能大于 100"):
+        values.parse_int(101, maximum=100)
+    with pytest.raises(ValueError, match="不能大于"):
+        values.parse_money("2万", maximum=10_000)
+    with pytest.raises(ValueError):
+        values.parse_phone(float("inf"))
+    with pytest.raises(ValueError):
+        values.parse_date(float("nan"))
+    with pytest.raises(ValueError, match="不是数字"):
+        values.parse_int("1" * 40)  # never an OverflowError
+    assert values.whole_number(float("inf")) is None and values.whole_number(3.0) == 3
+
+
+def test_control_characters_and_error_values():
+    assert values.strip_controls("张三\x0b与\x00李四\n") == ("张三与李四\n", 2)
+    assert values.clean_text("a\x1fb") == "ab"
+    assert values.is_excel_error(" #DIV/0! ") and values.is_excel_error("#n/a") and not values.is_excel_error("#1号楼")

@@ -64,6 +64,14 @@ def main() -> int:
         dialog.grab().save(str(name))
         shots.append(name)
         dialog.close()
+    # the print preview of a list (打印)
+    preview = window.view(MEDIATION_CASE.key).print_list(open_dialog=False)
+    preview.show()
+    app.processEvents()
+    name = out / "dialog_list_print_preview.png"
+    preview.grab().save(str(name))
+    shots.append(name)
+    preview.close()
     # the case dialog after an invalid save attempt: messages beside the fields
     dialog = RecordDialog(db, MEDIATION_CASE, parent=window)
     dialog.form.editors["parties"].set_value("张三与李四")

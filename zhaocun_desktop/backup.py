@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import UserError, explain
 from zhaocun_desktop.files import is_sqlite_file
 from zhaocun_desktop.registers import REGISTERS
 
@@ -35,6 +35,7 @@ REASONS = {
     "restore": "恢复前备份",
     "migration": "升级前备份",
     "delete": "批量删除前备份",
+    "merge": "村(居)撤并前备份",
 }
 
 
@@ -103,10 +104,9 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
         if verdict != "ok":
             raise UserError(f"备份校验未通过（{verdict}），备份未保存。数据库本身可能有问题，请运行“检查数据库”。")
         os.replace(temporary, target)
-    except sqlite3.OperationalError as error:
-        raise UserError(f"备份失败：{error}。请检查“{folder}”是否可写、磁盘（或U盘）是否已满。") from None
-    except OSError as error:
-        raise UserError(f"备份失败：{error.strerror or error}。请检查“{folder}”是否可写、磁盘（或U盘）是否已满。") from None
+    except (sqlite3.OperationalError, OSError) as error:
+        reason = explain(error) or str(error)
+        raise UserError(f"备份失败，备份未保存：{reason}（备份文件夹：“{folder}”）") from None
     finally:
         if temporary.exists():
             temporary.unlink()
@@ -179,29 +179,42 @@ def remove_partial_backups(folder: Path, now: float | None = None) -> list[Path]
     return removed
 
 
+def identity_problem(path: Path) -> str | None:
+    """What makes the file at ``path`` not one of our databases (empty, not SQLite, another
+    program's, no tables), in Chinese; None when it is ours."""
+    from zhaocun_desktop.db import foreign_reason, table_names
+
+    if Path(path).stat().st_size == 0:
+        return "它是空文件（0 字节），可能是复制时中断了"
+    if not is_sqlite_file(path):
+        return "它不是数据库文件"
+    source = _connect_readonly(Path(path))
+    try:
+        foreign = foreign_reason(source)
+        if foreign is None and not table_names(source):
+            foreign = "其中没有任何数据表"
+        return foreign
+    finally:
+        source.close()
+
+
 def backup_problem(backup_path: Path) -> str | None:
     """Why ``backup_path`` cannot be restored (None when it is one of our sound databases), in Chinese.
 
     Checked, in order: the file exists and is SQLite, carries our application id and our tables,
     passes integrity_check, and its data version is not newer than this program's.
     """
-    from zhaocun_desktop.db import SCHEMA_VERSION, foreign_reason, schema_version, table_names
+    from zhaocun_desktop.db import SCHEMA_VERSION, schema_version
 
     name = Path(backup_path).name
     if not Path(backup_path).is_file():
         return f"找不到备份文件“{backup_path}”。"
-    if Path(backup_path).stat().st_size == 0:
-        return f"“{name}”是空文件（0 字节），不是备份。可能是复制时中断了，请选择另一个备份。"
-    if not is_sqlite_file(backup_path):
-        return f"“{name}”不是数据库文件，不是本程序的备份。请选择“备份”文件夹中的 .db 文件。"
     try:
+        foreign = identity_problem(backup_path)
+        if foreign:
+            return f"“{name}”不是本程序的备份：{foreign}。请选择本程序生成的备份（“备份”文件夹中的 .db 文件）。"
         source = _connect_readonly(Path(backup_path))
         try:
-            foreign = foreign_reason(source)
-            if foreign is None and not table_names(source):
-                foreign = "其中没有任何数据表"
-            if foreign:
-                return f"“{name}”不是本程序的备份（{foreign}）。请选择本程序生成的备份。"
             verdict = source.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 return f"备份“{name}”已损坏（{verdict}），请选择另一个备份。"

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
 from zhaocun_desktop import APP_NAME, __version__
 from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
-from zhaocun_desktop.registers import REGISTERS
+from zhaocun_desktop.records import audit_tables
+from zhaocun_desktop.registers import REGISTERS, SETTINGS
 
 
 class _ChineseHelp(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：")
+
+    def _fill_text(self, text, width, indent):
+        # each line of a description or epilog wrapped on its own (lists such as exit codes stay lists)
+        return "\n".join(super(_ChineseHelp, self)._fill_text(line, width, indent) for line in text.splitlines())
 
 
 _ARGPARSE_MESSAGES = (
@@ -54,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _new_parser(
         prog="zhaocun-desktop",
         description=f"{APP_NAME}：乡镇司法所四本台账与法治政府建设年度报告。不带子命令时打开程序窗口。",
+        epilog="退出码：0 成功；1 部分完成（如有行未导入）；2 未完成，原因已用中文说明（文件有误、磁盘已满、只读、数据库被占用等）；"
+        "3 程序错误，详情已写入错误日志。",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 台账.db）")
@@ -76,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     _period_arguments(summary)
     summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
+    stats = _new_parser(verbs, "stats", help="生成县司法局统计报表（Excel；季度、年度或任意期间）", description="人民调解（15类×结果）、排查预防、普法、法律顾问、行政执法，每张表一页，注明填报单位、统计期间和截止日期。")
+    stats.add_argument("--db", type=Path, required=True, help="数据库文件")
+    _period_arguments(stats)
+    stats.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+
     due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。退出码总是0。")
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
     due.add_argument("--date", type=_date_argument, help="按这一天计算（默认今天），如 2024-03-25")
@@ -94,11 +107,22 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--all", action="store_true", help="为每个村(居)生成全部模板，写入 --out 指定的文件夹")
     template.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件（--all 时为文件夹）")
 
-    importing = _new_parser(verbs, "import", help="导入村(居)报送的 Excel（.xlsx/.xls）", description="检查每一行；有效行在一个事务中导入，有问题的行列出原因且不导入。同一文件不会重复导入。")
+    importing = _new_parser(
+        verbs,
+        "import",
+        help="导入村(居)报送的 Excel（.xlsx/.xls）",
+        description="检查每一行；有效行在一个事务中导入，有问题的行列出原因且不导入。已经导入过的行不会重复导入；"
+        "改正有问题的行（或添加缺少的村(居)）后，再导入同一文件只导入还没有导入的行。每个文件单独导入、单独报告结果。",
+        epilog="退出码（几个文件时取其中最大的）：\n"
+        "  0 全部行已导入（或已在库中）\n"
+        "  1 有的行有问题，未导入（只检查时：发现问题）\n"
+        "  2 有文件整个无法导入（不是表格、已损坏、无法判断是哪本台账等）",
+    )
     importing.add_argument("--db", type=Path, required=True, help="数据库文件")
-    importing.add_argument("--register", help=f"台账（省略时按表头自动判断）：{names}")
+    importing.add_argument("--register", help=f"台账（省略时按模板标记、工作表名称或表头判断；判断不了时会提示）：{names}。“村(居)”名单只有明确指定 village 时才会导入")
     importing.add_argument("--check", action="store_true", help="只检查，不导入")
     importing.add_argument("--include-duplicates", action="store_true", help="疑似重复的行也导入")
+    importing.add_argument("--include-hidden", action="store_true", help="隐藏的行和隐藏的工作表也导入（默认只列出，不导入）")
     importing.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的 Excel 文件")
 
     export = _new_parser(verbs, "export", help="把一本台账导出为 Excel", description="导出的表格可直接打印，也可重新导入。身份证号、电话默认遮盖。")
@@ -109,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--search", default="", help="只导出含这些文字的记录")
     export.add_argument("--full", action="store_true", help="导出完整身份证号和电话（会记入操作日志）")
     export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    export.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
 
     undo = _new_parser(verbs, "undo-import", help="撤销一次导入（删除该批次的全部记录）", description="不带批次号时列出全部导入批次。")
     undo.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -118,9 +143,31 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--db", type=Path, required=True, help="数据库文件")
     backup.add_argument("--to", type=Path, help="备份到这个文件夹（如U盘）")
 
-    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先把当前数据另做一份备份，再用 SQLite 备份接口恢复。")
+    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新），不合格则拒绝且不改动数据库；再把当前数据另做一份备份，用 SQLite 备份接口恢复。")
     restore.add_argument("--db", type=Path, required=True, help="数据库文件")
     restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出可用备份")
+
+    tables = "、".join(f"{key}（{title}）" for key, title in audit_tables().items())
+    log = _new_parser(verbs, "log", help="查看操作记录（新增、修改、删除、导入、导出）", description="按时间从新到旧列出操作记录；每个改动的字段显示原值和新值（身份证号、电话已遮盖）。")
+    log.add_argument("--db", type=Path, required=True, help="数据库文件")
+    log.add_argument("--register", help=f"只看这本台账：{tables}")
+    log.add_argument("--id", type=int, help="只看这条记录（编号）")
+    log.add_argument("--from", dest="date_from", metavar="日期", help="从这天起（如 2023-01-01）")
+    log.add_argument("--to", dest="date_to", metavar="日期", help="到这天止（含这天）")
+    log.add_argument("--limit", type=int, help="最多列出多少条")
+
+    init = _new_parser(verbs, "init", help="首次设置：本镇信息与村(居)名单（与首次使用向导相同）", description="新建（或打开尚未设置的）数据库，保存本镇信息并添加村(居)名单。")
+    init.add_argument("--db", type=Path, required=True, help="数据库文件（不存在时新建）")
+    init.add_argument("--town", required=True, help="镇名，如 赵村镇")
+    init.add_argument("--county", required=True, help="县名，如 鲁山县")
+    init.add_argument("--office", help="司法所名称（默认：镇名+司法所）")
+    init.add_argument("--signer", help="落款单位（默认：镇名+人民政府）")
+    init.add_argument("--year", type=int, help="报告年度（默认：上一年）")
+    init.add_argument("--villages", type=Path, help="村(居)名单：文本文件每行一个，或 Excel 文件的第一列（可省略，以后在“村(居)”页添加）")
+
+    setting = _new_parser(verbs, "settings", help="查看或修改设置（与“设置”页相同的检查）", description="不带 --set 时列出全部设置。KEY 可以是英文键名或中文名称，如 --set 镇名=赵村镇。")
+    setting.add_argument("--db", type=Path, required=True, help="数据库文件")
+    setting.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="修改一项设置（可重复）")
 
     check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
     check.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -168,6 +215,22 @@ def _date_argument(text: str):
     if day is None:
         raise argparse.ArgumentTypeError("日期不能为空")
     return day
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.county import build_county_tables, write_county_workbook
+
+    db = _existing_db(args.db)
+    try:
+        period = _period(args, db)
+        write_county_workbook(db, period, args.out)
+        tables = build_county_tables(db, period)
+    finally:
+        db.close()
+    print(f"已生成统计报表（{period.label}，截止{period.end.year}年{period.end.month}月{period.end.day}日）：{args.out}")
+    for table in tables:
+        print(f"  {table.title}")
+    return 0
 
 
 def _run_due(args: argparse.Namespace) -> int:
@@ -223,10 +286,17 @@ def _run_restore(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import check_database, storage_problem
+    from zhaocun_desktop.backup import check_database, identity_problem, storage_problem
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    try:
+        foreign = identity_problem(args.db)
+    except sqlite3.DatabaseError:
+        foreign = None  # unreadable: quick_check below names the damage
+    if foreign:
+        print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
+        return 1
     problems = check_database(args.db)
     place = storage_problem(args.db)
     for problem in problems:
@@ -270,6 +340,7 @@ def _run_template(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    """Each file on its own: 0 all its rows in, 1 some rows refused, 2 the file refused; the worst counts."""
     from zhaocun_desktop.excel.importing import commit_import, preview_import
 
     db = _existing_db(args.db)
@@ -278,27 +349,29 @@ def _run_import(args: argparse.Namespace) -> int:
         register = _register(args.register)
         for path in args.files:
             try:
-                preview = preview_import(db, path, register)
-            except UserError as error:
+                preview = preview_import(db, path, register, include_hidden=args.include_hidden)
+                print(preview.summary())
+                for note in preview.notes:
+                    print(f"  说明：{note}")
+                for problem in preview.problems:
+                    print(f"  {problem}")
+                repeats = [row for row in preview.valid_rows if row.duplicate_of]
+                for row in repeats[:20]:
+                    taken = args.include_duplicates and row.repeatable and not preview.already_imported
+                    print(f"  第{row.excel_row}行：{'疑似重复' if row.repeatable else '重复'}，{row.duplicate_of}" + ("（仍将导入）" if taken else "（不导入）"))
+                if len(repeats) > 20:
+                    print(f"  ……另有 {len(repeats) - 20} 行重复，不一一列出")
+                if preview.already_imported:
+                    print(f"  {preview.already_imported}")
+                if preview.problems:
+                    status = max(status, 1)
+                if args.check:
+                    continue
+                result = commit_import(db, preview, include_duplicates=args.include_duplicates)
+                print(f"  {result['message']}" + (f"（批次号 {result['batch_id']}，可用 undo-import 撤销）" if result["batch_id"] else ""))
+            except UserError as error:  # this file is refused; the next ones still get their turn
                 print(f"错误：{error}", file=sys.stderr)
                 status = 2
-                continue
-            print(preview.summary())
-            for note in preview.notes:
-                print(f"  说明：{note}")
-            for problem in preview.problems:
-                print(f"  {problem}")
-            for row in preview.valid_rows:
-                if row.duplicate_of:
-                    print(f"  第{row.excel_row}行：疑似重复，{row.duplicate_of}" + ("（仍将导入）" if args.include_duplicates else "（不导入）"))
-            if preview.already_imported:
-                print(f"  {preview.already_imported}")
-            if args.check:
-                continue
-            result = commit_import(db, preview, include_duplicates=args.include_duplicates)
-            print(f"  {result['message']}" + (f"（批次号 {result['batch_id']}，可用 undo-import 撤销）" if result["batch_id"] else ""))
-            if preview.problems:
-                status = max(status, 1)
     finally:
         db.close()
     return status
@@ -311,10 +384,114 @@ def _run_export(args: argparse.Namespace) -> int:
     db = _existing_db(args.db)
     try:
         register = _register(args.register)
+        if args.full and any(f.sensitive for f in register.fields):
+            _ask_password(db, args)
         count = write_export(db, register, args.out, RecordQuery(search=args.search, year=args.year, village=args.village), reveal=args.full)
     finally:
         db.close()
     print(f"已导出{register.title} {count} 条：{args.out}" + ("（含完整个人信息，请妥善保管）" if args.full else ""))
+    return 0
+
+
+def _ask_password(db, args: argparse.Namespace) -> None:
+    """When a program password is set, a verb that reveals full personal data asks for it first."""
+    from zhaocun_desktop import security
+
+    if not security.has_password(db):
+        return
+    if getattr(args, "password_stdin", False):
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("已设置程序密码，请输入密码：")
+    if not security.check_password(db, password):
+        raise UserError("密码不正确，未导出。完整身份证号和电话只有输入程序密码后才能导出。")
+
+
+def _date_option(text: str | None, name: str):
+    if not text:
+        return None
+    from zhaocun_desktop.values import parse_date
+
+    try:
+        value = parse_date(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise UserError(f"{name} 的日期“{text}”无法识别，请写成 2023-01-31。")
+    return value
+
+
+def _run_log(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.records import audit_entries, audit_table_key
+
+    table = audit_table_key(args.register) if args.register else None
+    date_from, date_to = _date_option(args.date_from, "--from"), _date_option(args.date_to, "--to")
+    db = _existing_db(args.db)
+    try:
+        entries = audit_entries(db, table, args.id, date_from, date_to, args.limit)
+    finally:
+        db.close()
+    if not entries:
+        print("没有符合条件的操作记录。")
+        return 0
+    for entry in entries:
+        print("\n".join(entry.lines()))
+    print(f"共 {len(entries)} 条操作记录。")
+    return 0
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from zhaocun_desktop import records
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.township import needs_first_run, set_up_township, village_names_from_file, with_default_names
+
+    villages = village_names_from_file(args.villages) if args.villages else []  # read before the database is created
+    values = with_default_names(dict(town=args.town, county=args.county, office=args.office, signer=args.signer))
+    if args.year:
+        values["report_year"] = args.year
+    db = open_db(args.db, on_busy=_tell)
+    try:
+        if not needs_first_run(db):
+            raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
+        added = set_up_township(db, values, villages)
+        saved = records.settings(db)
+    finally:
+        db.close()
+    print(f"已设置：{saved['town']}（{saved['county']}），{saved['office']}，落款 {saved['signer']}，报告年度 {saved['report_year']}。")
+    if villages:
+        print(f"已添加 {added} 个村(居)：{'、'.join(villages)}")
+    else:
+        print("未提供村(居)名单：可在程序的“村(居)”页添加，或导入村(居)名单。")
+    return 0
+
+
+def _setting_key(name: str) -> str:
+    for field in SETTINGS.fields:
+        if name.strip() in (field.key, field.label):
+            return field.key
+    raise UserError(f"没有名为“{name}”的设置。可用：{'、'.join(f'{f.key}（{f.label}）' for f in SETTINGS.fields)}")
+
+
+def _run_settings(args: argparse.Namespace) -> int:
+    from zhaocun_desktop import records
+
+    changes = {}
+    for item in args.set:
+        if "=" not in item:
+            raise UserError(f"“{item}”的写法不对，应写成 KEY=VALUE，如 --set 镇名=赵村镇。")
+        name, value = item.split("=", 1)
+        changes[_setting_key(name)] = value
+    db = _existing_db(args.db)
+    try:
+        current = records.save_settings(db, changes) if changes else records.settings(db)
+    finally:
+        db.close()
+    if changes:
+        print(f"已保存 {len(changes)} 项设置。")
+    for field in SETTINGS.fields:
+        print(f"{field.label}（{field.key}）：{current.get(field.key) if current.get(field.key) not in (None, '') else '（未填）'}")
     return 0
 
 
@@ -341,7 +518,11 @@ def _existing_db(path: Path):
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
-    return open_db(path)
+    return open_db(path, on_busy=_tell)
+
+
+def _tell(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -419,12 +600,16 @@ def main(argv: list[str] | None = None) -> int:
             "demo": _run_demo,
             "due": _run_due,
             "document": _run_document,
+            "stats": _run_stats,
             "report": _run_report,
             "summary": _run_summary,
             "template": _run_template,
             "import": _run_import,
             "export": _run_export,
             "undo-import": _run_undo,
+            "log": _run_log,
+            "init": _run_init,
+            "settings": _run_settings,
         }
         if args.verb in verbs:
             return verbs[args.verb](args)

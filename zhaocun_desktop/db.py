@@ -36,6 +36,8 @@ def register_columns(register: Register) -> dict[str, type]:
         columns[register.parent_column] = int
     for field in register.fields:
         columns[field.key] = _PY_TYPES[field.kind.sql_type]
+        if field.id_column:
+            columns[field.id_column] = int
     columns.update({name: str for name in STAMP_COLUMNS})
     return columns
 
@@ -72,16 +74,11 @@ def _create_tables(db: Database) -> None:
     )
 
 
-def _existing(db: Database, registers: tuple[Register, ...]) -> list[Register]:
-    """The registers whose table exists: one described later than an old database is made by
-    ``sync_columns`` after the migrations, complete with what the earlier ones would have added."""
-    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return [register for register in registers if register.key in present]
-
-
 def _create_indexes(db: Database) -> None:
     """Indexes for the year/village filters, the default sort and unique fields."""
-    for register in _existing(db, REGISTERS):
+    for register in REGISTERS:
+        if not db[register.key].exists():  # a register added later: its own migration indexes it
+            continue
         for key in (register.date_field, register.village_field):
             if key:
                 db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{key} ON {register.key}({key})")
@@ -137,7 +134,9 @@ def _add_import_batches(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX ix_import_batch_sha256 ON import_batch(sha256)")
-    for register in _existing(db, REGISTERS):
+    for register in REGISTERS:
+        if not db[register.key].exists():  # a register added later: its own migration adds batch_id
+            continue
         db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
         db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
 
@@ -180,6 +179,77 @@ def _petition_life(db: Database) -> None:
         )
         db.execute("ALTER TABLE petition DROP COLUMN on_time")
     db.execute(f"CREATE INDEX stats_petition ON petition({', '.join(PETITION_STATISTICS_INDEX)})")
+
+
+def _add_import_rows(db: Database) -> None:
+    """Each imported row's fingerprint and the record it became: a file imported again (after the
+    village fixed some rows) adds only the rows not yet in, even when records were edited since."""
+    db.execute(
+        """CREATE TABLE import_row (
+            batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+            register TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            record_id INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX ix_import_row_fingerprint ON import_row(register, fingerprint)")
+
+
+def _villages_by_id(db: Database) -> None:
+    """Records refer to villages by id: each village field gains ``<key>_id``; a name that is one
+    of the villages becomes its id (the text column is cleared), any other place keeps its text.
+    Renaming a village then keeps its records, and merging two moves them (records.merge_villages).
+    """
+    from zhaocun_desktop.registers import REGISTERS as registers
+
+    for register in registers:
+        if not register.village_fields or not db[register.key].exists():  # a register added later: made whole by sync_columns
+            continue
+        _add_missing_columns(db, register)
+        for field in register.village_fields:
+            column = field.id_column
+            db.execute(
+                f"UPDATE {register.key} SET {column} = (SELECT v.id FROM village v WHERE v.name = {register.key}.{field.key}) "
+                f"WHERE {column} IS NULL AND {field.key} IN (SELECT name FROM village)"
+            )
+            db.execute(f"UPDATE {register.key} SET {field.key} = NULL WHERE {column} IS NOT NULL")
+            db.execute(f"CREATE INDEX IF NOT EXISTS ix_{register.key}_{column} ON {register.key}({column})")
+    # 走访村数 counts distinct villages by id: the advisors' covering index carries it
+    db.execute("DROP INDEX IF EXISTS stats_advisor_work")
+    db.execute(f"CREATE INDEX stats_advisor_work ON advisor_work({', '.join(STATISTICS_INDEXES['advisor_work'])}, village_id)")
+
+
+def _dated_history(db: Database) -> None:
+    """Certificates get a register of their own (one row per certificate, valid from … until …);
+    staff get in-post dates; villages a review and a revocation year. Each certificate typed on a
+    staff row becomes a certificate row, and those columns leave the staff table."""
+    from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE as certificates, ENFORCEMENT_STAFF, VILLAGE
+
+    if not db[certificates.key].exists():
+        db.table(certificates.key).create(register_columns(certificates), pk="id")
+        db.execute(f"ALTER TABLE {certificates.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_batch ON {certificates.key}(batch_id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_valid_from ON {certificates.key}(valid_from)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_holder ON {certificates.key}(holder, valid_until)")
+    db.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS ux_{certificates.key}_cert_no ON {certificates.key}(cert_no) WHERE cert_no IS NOT NULL")
+    _add_missing_columns(db, ENFORCEMENT_STAFF)
+    _add_missing_columns(db, VILLAGE)
+    staff_columns = {row[1] for row in db.execute(f"PRAGMA table_info({ENFORCEMENT_STAFF.key})")}
+    if "cert_no" in staff_columns:
+        db.execute(
+            f"""INSERT INTO {certificates.key} (holder, cert_no, cert_type, issuer, valid_from, valid_until, note, created_at, updated_at)
+                SELECT name, cert_no, cert_type, issuer, coalesce(issue_date, date(valid_until, '-3 years')), valid_until,
+                       CASE WHEN issue_date IS NULL THEN '发证日期由升级程序按有效期三年推定，请核对' END, created_at, updated_at
+                FROM {ENFORCEMENT_STAFF.key} WHERE cert_no IS NOT NULL AND valid_until IS NOT NULL"""
+        )
+        db.execute(
+            f"""UPDATE {ENFORCEMENT_STAFF.key} SET note = trim(coalesce(note, '') || ' 原执法证号' || cert_no || '未填有效期，升级时未转入“执法证”，请补录')
+                WHERE cert_no IS NOT NULL AND valid_until IS NULL"""
+        )
+        db.execute(f"DROP INDEX IF EXISTS ux_{ENFORCEMENT_STAFF.key}_cert_no")
+        for column in ("cert_no", "cert_type", "issuer", "issue_date", "valid_until"):
+            if column in staff_columns:
+                db.execute(f"ALTER TABLE {ENFORCEMENT_STAFF.key} DROP COLUMN {column}")
 
 
 def _add_parties(db: Database) -> None:
@@ -245,8 +315,11 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_import_batches,  # 4: import batches; batch_id on every register
     _set_application_id,  # 5: PRAGMA application_id
     _petition_life,  # 6: 信访 状态/延期/人次; 按期办结 computed instead of typed
-    _add_parties,  # 7: 当事人 as people (mediation_party), split from the case's 当事人 text
-    _dispute_types_as_data,  # 8: 纠纷类型 by the national categories; 土地承包 a local type under 山林土地
+    _add_import_rows,  # 7: each imported row's fingerprint, for re-imports after a fix
+    _villages_by_id,  # 8: village fields refer to the village's id
+    _dated_history,  # 9: certificates one row each; staff in-post dates; 示范村 review and revocation
+    _add_parties,  # 10: 当事人 as people (mediation_party), split from the case's 当事人 text
+    _dispute_types_as_data,  # 11: 纠纷类型 by the national categories; 土地承包 a local type under 山林土地
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -340,10 +413,30 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def open_db(path: str | Path) -> Database:
+def wait_for_writers(conn: sqlite3.Connection, on_busy: Callable[[str], None] | None = None) -> None:
+    """When another program is writing to the database, say so through ``on_busy`` and wait for it
+    (up to BUSY_TIMEOUT_MS); "database is locked" when it does not finish in time."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if on_busy:
+        on_busy(f"另一个程序正在写入这个数据库，正在等待它完成（最多 {BUSY_TIMEOUT_MS // 1000 or 1} 秒）…")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("ROLLBACK")
+
+
+def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
 
-    A database from a newer program is refused before anything is written to it.
+    A database from a newer program, or another program's SQLite file, is refused before anything
+    is written to it. ``on_busy`` is told when another program is writing and the open waits for it.
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -367,6 +460,11 @@ def open_db(path: str | Path) -> Database:
             f"本程序只能打开数据版本 {SCHEMA_VERSION} 及以前的数据库。"
             "请安装最新版程序后再打开；此文件未被改动。"
         )
+    try:
+        wait_for_writers(conn, on_busy)
+    except sqlite3.OperationalError:
+        conn.close()
+        raise
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -384,6 +482,21 @@ def open_db(path: str | Path) -> Database:
 
         remove_partial_backups(backup_dir(path))
     return db
+
+
+def open_again(db: Database) -> Database:
+    """A second connection to ``db``'s file with the same settings, for a worker thread.
+
+    Each thread keeps its own connection, so a job's transaction never mixes with what the
+    window reads or writes meanwhile (WAL lets both read at once). No migration runs: ``db``
+    is already up to date.
+    """
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    conn = connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return Database(conn, execute_plugins=False)
 
 
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:

@@ -37,3 +37,41 @@ def concluded_on_time(accepted: dt.date, done: dt.date | None, extended: bool = 
     if done is None:
         return None
     return done <= petition_deadline(accepted, extended)
+
+
+# 执法证: a certificate matters while its holder is in an enforcement post; a renewal is a new
+# certificate row, so only each holder's latest certificate can be "expiring" or "expired".
+
+
+def in_post_on(table: str, day: str) -> str:
+    """SQL: the staff row ``table`` is in an enforcement post on ``day`` (an SQL date expression)."""
+    return (f"{table}.in_post = 1 AND ({table}.post_from IS NULL OR {table}.post_from <= {day}) "
+            f"AND ({table}.post_until IS NULL OR {table}.post_until > {day})")  # fmt: skip
+
+
+# no later certificate of the same holder issued by the day in question (a renewal after it does not count)
+_LATEST = (
+    "NOT EXISTS (SELECT 1 FROM enforcement_certificate AS later WHERE later.holder = c.holder "
+    "AND later.valid_until > c.valid_until AND later.valid_from <= :in_post_day)"
+)
+_HOLDER_IN_POST = "EXISTS (SELECT 1 FROM enforcement_staff AS s WHERE s.name = c.holder AND {in_post})"
+
+
+def certificates_ending(db, first: dt.date, last: dt.date, in_post_day: dt.date) -> list[tuple]:
+    """Latest certificates of staff in a post on ``in_post_day`` whose validity ends between
+    ``first`` and ``last``: rows of (id, holder, cert_no, valid_until), soonest first."""
+    holder = _HOLDER_IN_POST.format(in_post=in_post_on("s", ":in_post_day"))
+    return db.execute(
+        f"SELECT c.id, c.holder, c.cert_no, c.valid_until FROM enforcement_certificate AS c "
+        f"WHERE c.valid_until >= :first AND c.valid_until <= :last AND {_LATEST} AND {holder} ORDER BY c.valid_until, c.id",
+        {"first": first.isoformat(), "last": last.isoformat(), "in_post_day": in_post_day.isoformat()},
+    ).fetchall()
+
+
+def staff_without_certificate(db, day: dt.date) -> tuple[int, ...]:
+    """Staff in a post on ``day`` who had never been given a certificate by then (ids)."""
+    return tuple(row[0] for row in db.execute(
+        f"SELECT id FROM enforcement_staff WHERE {in_post_on('enforcement_staff', ':day')} "
+        "AND NOT EXISTS (SELECT 1 FROM enforcement_certificate AS c WHERE c.holder = enforcement_staff.name AND c.valid_from <= :day)",
+        {"day": day.isoformat()},
+    ))  # fmt: skip

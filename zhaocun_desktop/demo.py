@@ -21,6 +21,7 @@ from zhaocun_desktop.registers import (
     MEDIATOR,
     ADVISOR_WORK,
     DISPUTE_TYPES,
+    ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     JOINT_MEETING,
@@ -120,22 +121,25 @@ class SampleMaker:
                              event_type="民主法治村创建", place=village, audience="村两委干部", participants=rng.randint(10, 30)))
         return rows
 
-    def staff(self) -> list[dict]:
-        rng, rows = self.rng, []
+    def staff(self) -> tuple[list[dict], list[dict]]:
+        """Staff and their certificates (one row per certificate; some renewed once)."""
+        rng, rows, certificates = self.rng, [], []
         units = ("综合行政执法大队", "党政办", "自然资源所", "应急管理办", "农业服务中心", "市场监管所", "生态环境办")
         for number in range(rng.randint(34, 40)):
             in_post = rng.random() < 0.9
             staff_type = "在编人员" if in_post or rng.random() < 0.5 else rng.choice(("工勤人员", "劳务派遣", "临时聘用"))
-            row = dict(name=self.name(), unit=rng.choice(units), position=rng.choice(("科员", "队员", "副队长", "主任", "")),
-                       in_post=in_post, staff_type=staff_type, phone=self.phone(), training_hours=rng.randint(12, 60))
+            name = self.name()
+            row = dict(name=name, unit=rng.choice(units), position=rng.choice(("科员", "队员", "副队长", "主任", "")),
+                       in_post=in_post, staff_type=staff_type, phone=self.phone(), training_hours=rng.randint(12, 60),
+                       domain=rng.choice(("综合执法", "自然资源", "安全生产", "农业农村")), review=rng.choice(("合格", "合格", "优秀")))
+            if in_post and rng.random() < 0.15:
+                row["post_from"] = self.date()  # came to the post during the year
             if in_post and staff_type == "在编人员" and rng.random() < 0.88:
                 issued = dt.date(self.year - rng.randint(0, 2), rng.randint(1, 12), rng.randint(1, 28))
-                row.update(cert_no=f"豫{41_0423_00 + number:08d}{rng.randrange(100):02d}", cert_type="省政府行政执法证",
-                           domain=rng.choice(("综合执法", "自然资源", "安全生产", "农业农村")), issuer="鲁山县人民政府",
-                           issue_date=issued, valid_until=issued.replace(year=issued.year + 3),
-                           review=rng.choice(("合格", "合格", "优秀")))
+                certificates.append(dict(holder=name, cert_no=f"豫{41_0423_00 + number:08d}{rng.randrange(100):02d}", cert_type="省政府行政执法证",
+                                         issuer="鲁山县人民政府", valid_from=issued, valid_until=issued.replace(year=issued.year + 3)))
             rows.append(row)
-        return rows
+        return rows, certificates
 
     def training(self) -> list[dict]:
         rng, rows = self.rng, []
@@ -316,7 +320,9 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str,
         put(VILLAGE, [dict(name=v, demo_village=v in demo_villages, demo_level=rng.choice(("省级", "市级", "县级")) if v in demo_villages else None,
                            demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in VILLAGES])
         previous, current = SampleMaker(year - 1, seed + 1), SampleMaker(year, seed)
-        put(ENFORCEMENT_STAFF, current.staff())
+        staff, certificates = current.staff()
+        put(ENFORCEMENT_STAFF, staff)
+        put(ENFORCEMENT_CERTIFICATE, certificates)
         for maker in (previous, current):
             put(PUBLICITY_EVENT, maker.publicity())
             put(ENFORCEMENT_TRAINING, maker.training())
@@ -325,11 +331,13 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231) -> dict[str,
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
         # the rosters: everyone who mediated a case or advised, as the office would have listed them
-        mediators = db.execute("SELECT mediator, min(org), min(village), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
+        village = records.column_sql(MEDIATION_CASE, "village")
+        mediators = db.execute(f"SELECT mediator, min(org), min({village}), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
         put(MEDIATOR, [dict(name=name, committee="镇调委会" if org == "镇调委会" else "村调委会", village=None if org == "镇调委会" else village,
                             kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
                        for index, (name, org, village, first) in enumerate(mediators)])  # fmt: skip
-        advisors = db.execute("SELECT advisor, min(advisor_type), group_concat(DISTINCT village) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
+        places = records.column_sql(ADVISOR_WORK, "village")
+        advisors = db.execute(f"SELECT advisor, min(advisor_type), group_concat(DISTINCT {places}) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
         put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,
                                  term_start=f"{year - 1}-01-01", term_end=f"{year + 1}-12-31") for name, kind, places in advisors])  # fmt: skip
         records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=year))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import deadlines
-from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE, PETITION
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, MEDIATION_CASE, PETITION
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -89,15 +89,11 @@ def cases_due(db: Database, today: dt.date) -> list[DueItem]:
 
 def certificates_due(db: Database, today: dt.date) -> list[DueItem]:
     """Certificates of staff in enforcement posts expired, or expiring within 90 days."""
-    horizon = (today + dt.timedelta(days=deadlines.CERTIFICATE_WARNING_DAYS)).isoformat()
+    horizon = today + dt.timedelta(days=deadlines.CERTIFICATE_WARNING_DAYS)
     items = []
-    for record_id, name, cert_no, until in db.execute(
-        "SELECT id, name, cert_no, valid_until FROM enforcement_staff "
-        "WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until IS NOT NULL AND valid_until <= ? ORDER BY valid_until, id",
-        [horizon],
-    ).fetchall():
+    for record_id, name, cert_no, until in deadlines.certificates_ending(db, dt.date.min, horizon, today):
         what = "已过期，不能持证执法" if until < today.isoformat() else "即将到期"
-        items.append(DueItem("执法证", ENFORCEMENT_STAFF.key, record_id, _date(until), f"{name}的执法证（{cert_no}）{what}，请安排换证"))
+        items.append(DueItem("执法证", ENFORCEMENT_CERTIFICATE.key, record_id, _date(until), f"{name}的执法证（{cert_no}）{what}，请安排换证（新证另录一条）"))
     return items
 
 

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop.deadlines import PETITION_DEADLINE_SQL, PETITION_ON_TIME_SQL
+from zhaocun_desktop.deadlines import PETITION_DEADLINE_SQL, PETITION_ON_TIME_SQL, in_post_on
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
+    ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     JOINT_MEETING,
@@ -64,7 +65,25 @@ class Rate:
 _GOV = "advisor_type = '政府法律顾问'"
 _VIL = "advisor_type = '村(居)法律顾问'"
 _VISITORS = "sum(coalesce(visitors, 1))"
-_VALID_CERT = "in_post = 1 AND cert_no IS NOT NULL AND (valid_until IS NULL OR valid_until >= :year_end)"
+# States at the period's last day (:period_end), from dated records, so a past year's figures never change:
+# staff in an enforcement post that day, holding a certificate valid that day; 示范村 named by and not revoked in that year.
+_IN_POST = in_post_on("enforcement_staff", ":period_end")
+_HOLDS_VALID_CERT = (
+    "EXISTS (SELECT 1 FROM enforcement_certificate AS c WHERE c.holder = enforcement_staff.name "
+    "AND c.valid_from <= :period_end AND c.valid_until >= :period_end)"
+)
+_PERIOD_YEAR = "CAST(substr(:period_end, 1, 4) AS INTEGER)"
+_DEMO_VILLAGE = (
+    f"demo_village = 1 AND (demo_year IS NULL OR demo_year <= {_PERIOD_YEAR}) "
+    f"AND (demo_revoked_year IS NULL OR demo_revoked_year > {_PERIOD_YEAR})"
+)
+# How describe() words the parts of a condition that are not a plain comparison.
+_PHRASES = {
+    PETITION_DEADLINE_SQL: "办理期限",
+    _HOLDS_VALID_CERT: "持有当日有效的执法证",
+    _IN_POST: "执法岗位当日在岗",
+    f"(demo_year IS NULL OR demo_year <= {_PERIOD_YEAR}) AND (demo_revoked_year IS NULL OR demo_revoked_year > {_PERIOD_YEAR})": "当年已命名且未撤销",
+}
 
 P, E, A, M = "法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解"
 
@@ -81,12 +100,12 @@ FIGURES: tuple[Figure, ...] = (
     Figure("rule_of_law_village_events", "民主法治村创建活动场次", "场次", PUBLICITY_EVENT, "event_type = '民主法治村创建'", section=P),
     Figure("publicity_people", "宣传受众人次", "人次", PUBLICITY_EVENT, "event_type NOT IN ('学法考试', '中心组学法')", "sum(participants)", section=P),
     Figure("materials", "发放宣传资料份数", "份", PUBLICITY_EVENT, measure="sum(materials)", aliases=("发放资料", "宣传资料"), section=P),
-    Figure("demo_villages", "民主法治示范村个数", "个", VILLAGE, "demo_village = 1", per_year=False, aliases=("示范村",), section=P),
+    Figure("demo_villages", "民主法治示范村个数", "个", VILLAGE, _DEMO_VILLAGE, per_year=False, aliases=("示范村",), section=P),
     # 2. 行政执法
-    Figure("posts", "执法岗位人数", "人", ENFORCEMENT_STAFF, "in_post = 1", per_year=False, aliases=("执法岗位",), section=E),
-    Figure("certified", "持证人数", "人", ENFORCEMENT_STAFF, _VALID_CERT, per_year=False, aliases=("持证",), section=E),
-    Figure("expiring_certs", "次年3个月内到期证件数", "个", ENFORCEMENT_STAFF,
-           "cert_no IS NOT NULL AND valid_until >= :year_end AND valid_until <= date(:year_end, '+90 days')", per_year=False, section=E),  # fmt: skip
+    Figure("posts", "执法岗位人数", "人", ENFORCEMENT_STAFF, _IN_POST, per_year=False, aliases=("执法岗位",), section=E),
+    Figure("certified", "持证人数", "人", ENFORCEMENT_STAFF, f"{_IN_POST} AND {_HOLDS_VALID_CERT}", per_year=False, aliases=("持证",), section=E),
+    Figure("expiring_certs", "次年3个月内到期证件数", "个", ENFORCEMENT_CERTIFICATE,
+           "valid_until >= :year_end AND valid_until <= date(:year_end, '+90 days')", per_year=False, section=E),  # fmt: skip
     Figure("trainings", "执法业务培训场次", "场次", ENFORCEMENT_TRAINING, "train_type = '培训'", aliases=("业务培训",), section=E),
     Figure("training_hours", "执法业务培训学时", "学时", ENFORCEMENT_TRAINING, "train_type = '培训'", "sum(hours)", section=E),
     Figure("drills", "岗位练兵次数", "次", ENFORCEMENT_TRAINING, "train_type = '岗位练兵'", aliases=("岗位练兵",), section=E),
@@ -95,7 +114,7 @@ FIGURES: tuple[Figure, ...] = (
     # 3. 法律顾问
     Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("审查合同",), section=A),
     Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND work_type = '依法行政咨询'", "sum(quantity)", aliases=("法律咨询",), section=A),
-    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village)", aliases=("走访行政村",), section=A),
+    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village_id)", aliases=("走访行政村",), section=A),
     Figure("visit_people", "村法律顾问走访人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "sum(coalesce(people, quantity))", section=A),
     Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼'", "sum(quantity)", aliases=("民事诉讼案件", "代理"), section=A),
     Figure("lawsuits_won", "代理诉讼胜诉件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼' AND result = '胜诉'", "sum(quantity)", section=A),
@@ -238,7 +257,9 @@ def records_behind(db: Database, figure: Figure | Rate, period: Period | int) ->
     if isinstance(figure, Rate):
         figure = BY_KEY[figure.denominator]
     clause, params = _condition(figure, period)
-    return list(db.query(f"SELECT * FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
+    from zhaocun_desktop.records import select_list
+
+    return list(db.query(f"SELECT {select_list(db, figure.register)} FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
 
 
 @dataclass(frozen=True)
@@ -296,7 +317,7 @@ def yearly_figures(db: Database, year: int) -> PeriodFigures:
     return period_figures(db, Period.year(year))
 
 
-_MEASURES = {"count(*)": "条数", "count(DISTINCT village)": "不同村(居)个数"}
+_MEASURES = {"count(*)": "条数", "count(DISTINCT village_id)": "不同村(居)个数"}
 
 
 def describe(figure: Figure | Rate) -> str:
@@ -305,7 +326,9 @@ def describe(figure: Figure | Rate) -> str:
         return f"{BY_KEY[figure.numerator].label} ÷ {BY_KEY[figure.denominator].label}"
     register = figure.register
     quoted: list[str] = []
-    text = figure.where.replace(PETITION_DEADLINE_SQL, "办理期限")
+    text = figure.where
+    for sql, words in _PHRASES.items():
+        text = text.replace(sql, words)
     text = re.sub(r"'([^']*)'", lambda m: quoted.append(m.group(1)) or f"\x00{len(quoted) - 1}\x00", text)
     text = re.sub(r"(\w+) NOT IN \(([^)]*)\)", lambda m: f"{m.group(1)}不为{m.group(2).replace(', ', '或')}", text)
     text = re.sub(r"(\w+) IN \(([^)]*)\)", lambda m: f"{m.group(1)}为{m.group(2).replace(', ', '或')}", text)

@@ -90,7 +90,7 @@ def _series_numbers(db: Database, settings: dict, series: tuple[str, str], year:
     sql = "SELECT id, case_no FROM mediation_case WHERE accepted >= ? AND accepted < ? AND case_no IS NOT NULL AND org = ?"
     params: list = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01", series[0]]
     if series[1]:
-        sql += " AND village = ?"
+        sql += f" AND {records.column_sql(MEDIATION_CASE, 'village')} = ?"
         params.append(series[1])
     matcher = _matcher(settings, series, year)
     found = []
@@ -135,7 +135,8 @@ def number_problems(db: Database, year: int) -> list[Reminder]:
     series_list = [(TOWN_COMMITTEE, "")] + [
         (VILLAGE_COMMITTEE, row[0])
         for row in db.execute(
-            "SELECT DISTINCT village FROM mediation_case WHERE org = ? AND village IS NOT NULL AND accepted >= ? AND accepted < ? ORDER BY village",
+            f"SELECT DISTINCT {records.column_sql(MEDIATION_CASE, 'village')} AS name FROM mediation_case "
+            "WHERE org = ? AND name IS NOT NULL AND accepted >= ? AND accepted < ? ORDER BY name",
             [VILLAGE_COMMITTEE, f"{year:04d}-01-01", f"{year + 1:04d}-01-01"],
         )
     ]

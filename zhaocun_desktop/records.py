@@ -75,6 +75,104 @@ def audit_rows(db: Database, table: str | None = None, record_id: int | None = N
     return rows
 
 
+ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "export": "导出", "import": "导入", "undo": "撤销导入"}
+# What the audit log's table names read as, beyond the registers and the settings.
+OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批次"}
+
+
+def audit_tables() -> dict[str, str]:
+    """Every table name the audit log uses, with its Chinese title, in menu order."""
+    from zhaocun_desktop.registers import REGISTERS, SETTINGS
+
+    return {**{r.key: r.title for r in REGISTERS}, SETTINGS.key: SETTINGS.title, **OTHER_TABLES}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit row as the clerk reads it: Chinese names, and each changed field's old and new value."""
+
+    id: int
+    at: str
+    table: str
+    title: str  # the register's (or other table's) Chinese title
+    record_id: int | None
+    action: str  # Chinese: 新增 / 修改 / 删除 …
+    changes: tuple[tuple[str, str, str], ...]  # (field label, old value, new value), masked
+    note: str
+
+    def lines(self) -> list[str]:
+        """The entry as text lines (the CLI prints these)."""
+        which = "" if self.record_id is None else f" {self.record_id}年度" if self.table == "report_text" else f" 第{self.record_id}号"
+        head = f"{self.at.replace('T', ' ')}  {self.title}{which}  {self.action}" + (f"  {self.note}" if self.note else "")
+        if self.action in (ACTIONS["insert"], ACTIONS["delete"]):  # one side only: the record's values
+            return [head] + [f"    {label}：{new or old}" for label, old, new in self.changes]
+        return [head] + [f"    {label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in self.changes]
+
+
+def _audit_text(field, value) -> str:
+    from zhaocun_desktop.validation import display_value
+
+    text = display_value(field, value) if field is not None else ("" if value is None else str(value))
+    return values.mask_numbers(text)  # an ID or phone number typed into free text is masked too
+
+
+def audit_entries(
+    db: Database,
+    table: str | None = None,
+    record_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """The audit log, newest first, filtered by table, record and date range (both ends included)."""
+    from zhaocun_desktop.registers import BY_KEY, SETTINGS
+
+    sql, params = "SELECT * FROM audit_log WHERE 1", []
+    if table:
+        sql += " AND table_name = ?"
+        params.append(table)
+    if record_id is not None:
+        sql += " AND record_id = ?"
+        params.append(record_id)
+    if date_from:
+        sql += " AND at >= ?"
+        params.append(date_from.isoformat())
+    if date_to:
+        sql += " AND at < ?"
+        params.append((date_to + dt.timedelta(days=1)).isoformat())
+    sql += " ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    titles = audit_tables()
+    entries = []
+    for row in db.query(sql, params):
+        register = BY_KEY.get(row["table_name"]) or (SETTINGS if row["table_name"] == SETTINGS.key else None)
+        old = json.loads(row["old_values"]) if row["old_values"] else {}
+        new = json.loads(row["new_values"]) if row["new_values"] else {}
+        keys = list(dict.fromkeys([*old, *new]))
+        if register is not None:  # description order, then anything the description no longer has
+            keys = [k for k in register.keys if k in keys] + [k for k in keys if k not in register.keys]
+        changes = []
+        for key in keys:
+            field = register.field(key) if register is not None and key in register.keys else None
+            label = field.label if field is not None else key
+            before, after = _audit_text(field, old.get(key)), _audit_text(field, new.get(key))
+            if before or after:  # a new record's empty fields are not changes
+                changes.append((label, before, after))
+        entries.append(AuditEntry(
+            row["id"], row["at"], row["table_name"], titles.get(row["table_name"], row["table_name"]), row["record_id"],
+            ACTIONS.get(row["action"], row["action"]), tuple(changes), values.mask_numbers(row["note"] or ""),
+        ))  # fmt: skip
+    return entries
+
+
+def audit_table_key(name: str) -> str:
+    """The audit table name for a register given by key or Chinese title; UserError naming the choices."""
+    for key, title in audit_tables().items():
+        if name in (key, title):
+            return key
+    choices = "、".join(f"{key}（{title}）" for key, title in audit_tables().items())
+    raise UserError(f"没有名为“{name}”的台账。可用：{choices}")
+
+
 # ---------------------------------------------------------------------------
 # Writes
 
@@ -138,13 +236,14 @@ def insert_clean(
     A record may carry its child rows under each child register's key; they are added with it.
     """
     stamp = now()
-    keys = register.keys
+    keys = stored_columns(register)
     sql = (
         f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at, batch_id) "
         f"VALUES ({', '.join('?' * len(keys))}, ?, ?, ?)"
     )
     unique = [f for f in register.fields if f.unique]
-    known = set(village_names(db)) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
+    by_name = village_ids(db) if register.village_fields else {}
+    known = set(by_name) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
     ids: list[int] = []
     with db.atomic():
         for record in cleaned:
@@ -152,7 +251,8 @@ def insert_clean(
             errors.update(_check_villages(register, record, known))
             if errors:
                 raise InvalidRecord(errors, register.labels)
-            record_id = db.conn.execute(sql, [record.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
+            row = stored_values(register, record, by_name)
+            record_id = db.conn.execute(sql, [row.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
             ids.append(record_id)
             audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
             for child in register.children:
@@ -160,6 +260,9 @@ def insert_clean(
                     _write_children(db, child, record_id, record[child.key], stamp)
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
+        if register is VILLAGE:
+            for record in cleaned:
+                _link_place_names(db, record.get("name"))
     return ids
 
 
@@ -192,11 +295,14 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
         changed = {key: value for key, value in record.items() if old.get(key) != value}
         if not changed:
             return old
-        assignments = ", ".join(f"{key} = ?" for key in changed)
+        stored = stored_values(register, changed, village_ids(db) if register.village_fields else {})
+        assignments = ", ".join(f"{key} = ?" for key in stored)
         db.execute(
             f"UPDATE {register.key} SET {assignments}, updated_at = ? WHERE id = ?",
-            [*changed.values(), now(), record_id],
+            [*stored.values(), now(), record_id],
         )
+        if register is VILLAGE and "name" in changed:  # records refer to the id: they follow the new name
+            _link_place_names(db, changed["name"])
         audit(
             db,
             register.key,
@@ -219,6 +325,9 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
     with db.atomic():
         for record_id in record_ids:
             old = get(db, register, record_id)
+            if register is VILLAGE and village_usage(db, record_id):
+                used = "、".join(f"{title}{n}条" for title, n in village_usage(db, record_id).items())
+                raise UserError(f"“{old['name']}”还有记录（{used}），不能删除。村(居)撤并请用“撤并到…”，把记录移到合并后的村(居)。")
             for child in register.children:  # the rows go by ON DELETE CASCADE; the log says which
                 for row in children(db, child, record_id):
                     audit(db, child.key, row["id"], "delete", _audit_values(child, row), None, f"随{register.title}（编号 {record_id}）删除")
@@ -298,7 +407,7 @@ def _write_children(db: Database, child: Register, parent_id: int, rows: Sequenc
 
 def get(db: Database, register: Register, record_id: int) -> dict:
     """One record as a dict (id, fields, timestamps); UserError when it no longer exists."""
-    rows = list(db.query(f"SELECT * FROM {register.key} WHERE id = ?", [record_id]))
+    rows = list(db.query(f"SELECT {select_list(db, register)} FROM {register.key} WHERE id = ?", [record_id]))
     if not rows:
         raise UserError(f"{register.title}中找不到这条记录（编号 {record_id}），可能已被删除。请刷新列表。")
     record = rows[0]
@@ -311,11 +420,11 @@ def get(db: Database, register: Register, record_id: int) -> dict:
 def rows_by_id(db: Database, register: Register, record_ids: Sequence[int] = ()) -> list[dict]:
     """The records with these ids (all records when none are given), in id order."""
     if not record_ids:
-        return list(db.query(f"SELECT * FROM {register.key} ORDER BY id"))
+        return list(db.query(f"SELECT {select_list(db, register)} FROM {register.key} ORDER BY id"))
     found = []
     for start in range(0, len(record_ids), 500):  # SQLite limits the number of parameters
         chunk = list(record_ids[start : start + 500])
-        found += db.query(f"SELECT * FROM {register.key} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        found += db.query(f"SELECT {select_list(db, register)} FROM {register.key} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
     return sorted(found, key=lambda row: row["id"])
 
 
@@ -340,11 +449,12 @@ class RecordQuery:
             clauses.append(f"{register.date_field} >= ? AND {register.date_field} < ?")
             params += [f"{self.year:04d}-01-01", f"{self.year + 1:04d}-01-01"]
         if self.village and register.village_field:
-            clauses.append(f"{register.village_field} = ?")
-            params.append(self.village)
+            key, id_column = register.village_field, register.field(register.village_field).id_column
+            clauses.append(f"({id_column} = (SELECT id FROM village WHERE name = ?) OR ({id_column} IS NULL AND {key} = ?))")
+            params += [self.village, self.village]
         for word in values.clean_text(self.search).split():
             # one instr() per column: several times faster than instr() over a concatenation
-            columns = [f.key for f in register.fields if f.searchable]
+            columns = [column_sql(register, f.key) for f in register.fields if f.searchable]
             clauses.append("(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")")
             params += [word] * len(columns)
         return (" AND ".join(clauses) or "1"), params
@@ -355,7 +465,7 @@ class RecordQuery:
         plus = "" if use_index else "+"
         if self.sort_key in register.keys:
             direction = "DESC" if self.descending else "ASC"
-            return f"{plus}{self.sort_key} {direction}, id {direction}"
+            return f"{plus}{column_sql(register, self.sort_key)} {direction}, id {direction}"
         if register.date_field:
             return f"{plus}{register.date_field} DESC, id DESC"
         return "id ASC"
@@ -376,7 +486,7 @@ def page(db: Database, register: Register, query: RecordQuery, offset: int, limi
     columns = list(columns or register.keys)
     where, params = query.where(register)
     sql = (
-        f"SELECT id, {', '.join(columns)} FROM {register.key} WHERE {where} "
+        f"SELECT id, {', '.join(column_sql(register, c) for c in columns)} FROM {register.key} WHERE {where} "
         f"ORDER BY {query.order_by(register)} LIMIT ? OFFSET ?"
     )
     return db.execute(sql, [*params, limit, offset]).fetchall()
@@ -410,7 +520,7 @@ class RecordList:
         ids = self._ids[offset : offset + limit].tolist()
         if not ids:
             return []
-        sql = f"SELECT id, {', '.join(self.columns)} FROM {self.register.key} WHERE id IN ({', '.join('?' * len(ids))})"
+        sql = f"SELECT id, {', '.join(column_sql(self.register, c) for c in self.columns)} FROM {self.register.key} WHERE id IN ({', '.join('?' * len(ids))})"
         by_id = {row[0]: row for row in self.db.execute(sql, ids)}
         return [by_id[record_id] for record_id in ids if record_id in by_id]
 
@@ -429,6 +539,109 @@ def years(db: Database, register: Register) -> list[int]:
 def village_names(db: Database) -> list[str]:
     """The township's villages in the order the clerk entered them."""
     return [row[0] for row in db.execute(f"SELECT name FROM {VILLAGE.key} ORDER BY id").fetchall()]
+
+
+# ---------------------------------------------------------------------------
+# Villages by identity: a village field stores the village's id (``Field.id_column``); its own
+# column holds only a place that is not a village. Everything reads the name through
+# ``column_sql``, so a renamed village keeps its records, and ``merge_villages`` moves them.
+
+OTHER_PLACES = "镇直及其他地点"  # the by-village tables' row for records not at one of the villages
+
+
+def column_sql(register: Register, key: str) -> str:
+    """SQL reading column ``key`` of ``register`` as the clerk sees it: for a village field, the
+    village's current name (or the place typed when it is not a village)."""
+    field = next((f for f in register.fields if f.key == key), None)
+    if field is None or field.id_column is None:
+        return key
+    return f"coalesce((SELECT name FROM {VILLAGE.key} WHERE {VILLAGE.key}.id = {register.key}.{field.id_column}), {register.key}.{key})"
+
+
+def village_group_sql(register: Register, key: str) -> str:
+    """SQL naming the village a record belongs to for a by-village table: the village's current
+    name, or 镇直及其他地点 for any other place (so the rows add up to every record)."""
+    field = register.field(key)
+    return f"coalesce((SELECT name FROM {VILLAGE.key} WHERE {VILLAGE.key}.id = {register.key}.{field.id_column}), '{OTHER_PLACES}')"
+
+
+def select_list(db: Database, register: Register) -> str:
+    """Every column of the register's table, village fields read as names (for ``SELECT``)."""
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
+    return ", ".join(column if column_sql(register, column) == column else f"{column_sql(register, column)} AS {column}" for column in columns)
+
+
+def stored_columns(register: Register) -> list[str]:
+    """The columns a write fills: every field, plus the id column of each village field."""
+    return [column for field in register.fields for column in (field.key, field.id_column) if column]
+
+
+def village_ids(db: Database) -> dict[str, int]:
+    """Each village's id by its name."""
+    return {name: village_id for village_id, name in db.execute(f"SELECT id, name FROM {VILLAGE.key}")}
+
+
+def stored_values(register: Register, record: dict, ids: dict[str, int]) -> dict:
+    """``record`` as stored: a village name becomes the village's id, any other place stays text."""
+    stored = dict(record)
+    for field in register.village_fields:
+        if field.key in record:
+            village_id = ids.get(record[field.key])
+            stored[field.id_column] = village_id
+            stored[field.key] = None if village_id is not None else record[field.key]
+    return stored
+
+
+def _link_place_names(db: Database, name: str | None) -> None:
+    """Records that typed ``name`` as a place before it was a village now refer to the village."""
+    if not name:
+        return
+    from zhaocun_desktop.registers import REGISTERS
+
+    for register in REGISTERS:
+        for field in register.village_fields:
+            db.execute(
+                f"UPDATE {register.key} SET {field.id_column} = (SELECT id FROM {VILLAGE.key} WHERE name = ?), {field.key} = NULL "
+                f"WHERE {field.id_column} IS NULL AND {field.key} = ?",
+                [name, name],
+            )
+
+
+def village_usage(db: Database, village_id: int) -> dict[str, int]:
+    """How many records of each register refer to the village (by register title; none: empty)."""
+    from zhaocun_desktop.registers import REGISTERS
+
+    used: dict[str, int] = {}
+    for register in REGISTERS:
+        for field in register.village_fields:
+            count = db.execute(f"SELECT count(*) FROM {register.key} WHERE {field.id_column} = ?", [village_id]).fetchone()[0]
+            if count:
+                used[register.title] = used.get(register.title, 0) + count
+    return used
+
+
+def merge_villages(db: Database, source_id: int, target_id: int) -> dict[str, int]:
+    """撤并: move every record of village ``source_id`` to ``target_id`` and remove the source,
+    in one transaction with an audit entry; returns how many records moved, by register title."""
+    from zhaocun_desktop.registers import REGISTERS
+
+    if source_id == target_id:
+        raise UserError("撤并的两个村(居)是同一个，请选择另一个村(居)。")
+    source, target = get(db, VILLAGE, source_id), get(db, VILLAGE, target_id)
+    from zhaocun_desktop.backup import safety_backup
+
+    safety_backup(db.conn, "merge")
+    moved = village_usage(db, source_id)
+    with db.atomic():
+        for register in REGISTERS:
+            for field in register.village_fields:
+                db.execute(f"UPDATE {register.key} SET {field.id_column} = ?, updated_at = ? WHERE {field.id_column} = ?", [target_id, now(), source_id])
+        db.execute(f"DELETE FROM {VILLAGE.key} WHERE id = ?", [source_id])
+        audit(
+            db, VILLAGE.key, source_id, "merge", _audit_values(VILLAGE, source), _audit_values(VILLAGE, target),
+            f"“{source['name']}”撤并入“{target['name']}”，移动记录：" + ("、".join(f"{t}{n}条" for t, n in moved.items()) or "无"),
+        )  # fmt: skip
+    return moved
 
 
 # ---------------------------------------------------------------------------

@@ -32,6 +32,16 @@ class Kind(str, Enum):
         return {Kind.INT: "INTEGER", Kind.BOOL: "INTEGER", Kind.MONEY: "REAL"}.get(self, "TEXT")
 
 
+EXCEL_CELL_LIMIT = 32_767  # characters an Excel cell holds; every export must fit
+# Bounds of a kind unless a field sets its own: a number beyond them is a typo (or inf/1e400).
+KIND_MAXIMUM: dict[Kind, float] = {Kind.INT: 1_000_000, Kind.MONEY: 10_000_000_000}
+KIND_MAX_LENGTH: dict[Kind, int] = {Kind.TEXT: 255, Kind.VILLAGE: 50, Kind.MEMO: 10_000}
+PEOPLE_MAX = 100_000  # people or person-times in one record (a township has a few 10,000 people)
+COUNT_MAX = 10_000  # pieces, sessions, disputes in one record
+HOURS_MAX = 1_000  # training hours in one record or one year
+YEAR_MAX = 2100
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a register."""
@@ -46,13 +56,31 @@ class Field:
     unique: bool = False  # unique when filled in
     hint: str = ""  # placeholder / tooltip in the form
     minimum: int = 0  # for INT
+    maximum: float | None = None  # for INT and MONEY; None: the kind's default (KIND_MAXIMUM)
+    max_length: int | None = None  # characters, for text; None: the kind's default (KIND_MAX_LENGTH)
     in_list: bool = True  # shown as a table column
     choices_setting: str = ""  # a setting whose lines add local choices ("名称=全国类别"), e.g. 本镇纠纷类型
     roster: str = ""  # a register whose names the form offers (人民调解员, 法律顾问); other names are accepted, and flagged on import
 
     @property
+    def upper_bound(self) -> float | None:
+        """The largest number the field accepts (INT and MONEY)."""
+        return self.maximum if self.maximum is not None else KIND_MAXIMUM.get(self.kind)
+
+    @property
+    def length_limit(self) -> int:
+        """The most characters the field holds; never more than an Excel cell (32,767)."""
+        return min(self.max_length or KIND_MAX_LENGTH.get(self.kind, 255), EXCEL_CELL_LIMIT)
+
+    @property
     def sensitive(self) -> bool:
         return self.kind in (Kind.ID_NUMBER, Kind.PHONE)
+
+    @property
+    def id_column(self) -> str | None:
+        """For a village field, the column holding the village's id (its identity); the field's own
+        column then holds only a place that is not one of the villages (镇直及其他地点)."""
+        return f"{self.key}_id" if self.kind is Kind.VILLAGE else None
 
     @property
     def searchable(self) -> bool:
@@ -124,6 +152,10 @@ class Register:
         extra = tuple(child.field(key) for child in self.children for key in child.flat_fields)
         return self.fields + extra
 
+    @property
+    def village_fields(self) -> tuple[Field, ...]:
+        return tuple(item for item in self.fields if item.kind is Kind.VILLAGE)
+
 
 def _not_before(later: str, earlier: str, message: str) -> Check:
     """A check: date field ``later`` is not before ``earlier`` when both are set."""
@@ -159,12 +191,17 @@ VILLAGE = Register(
         Field("name", "村(居)名称", required=True, unique=True, width=140, synonyms=("村名", "村(居)", "村居", "名称")),
         Field("demo_village", "是否民主法治示范村", Kind.BOOL, width=130, synonyms=("民主法治示范村",)),
         Field("demo_level", "示范村级别", Kind.CHOICE, choices=("国家级", "省级", "市级", "县级"), width=90),
-        Field("demo_year", "命名年份", Kind.INT, width=80, minimum=1990),
+        Field("demo_year", "命名年份", Kind.INT, width=80, minimum=1990, maximum=YEAR_MAX),
+        Field("demo_review_year", "最近复核年份", Kind.INT, width=100, minimum=1990, maximum=YEAR_MAX, hint="示范村每两年复核一次"),
+        Field("demo_revoked_year", "撤销年份", Kind.INT, width=80, minimum=1990, maximum=YEAR_MAX, hint="复核未通过或被撤销称号的年份；该年起不再计入"),
         Field("note", "备注", Kind.MEMO, width=200),
     ),
     checks=(
         lambda r: {"demo_level": "只有民主法治示范村才填写级别"}
         if r.get("demo_level") and r.get("demo_village") is False
+        else {},
+        lambda r: {"demo_revoked_year": "撤销年份不能早于命名年份"}
+        if r.get("demo_revoked_year") and r.get("demo_year") and r["demo_revoked_year"] < r["demo_year"]
         else {},
     ),
 )
@@ -209,9 +246,9 @@ PUBLICITY_EVENT = Register(
             synonyms=("宣传对象", "参加对象"),
         ),
         Field("partners", "联合单位", width=140, hint="如 派出所、妇联、市场监管所", synonyms=("联合部门", "协办单位")),
-        Field("participants", "参加人数", Kind.INT, width=80, synonyms=("人数", "参加人次", "参考人数")),
-        Field("passed", "合格人数", Kind.INT, width=80, hint="学法考试填写", synonyms=("通过人数",)),
-        Field("materials", "发放资料(份)", Kind.INT, width=100, synonyms=("发放资料", "资料份数")),
+        Field("participants", "参加人数", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("人数", "参加人次", "参考人数")),
+        Field("passed", "合格人数", Kind.INT, width=80, maximum=PEOPLE_MAX, hint="学法考试填写", synonyms=("通过人数",)),
+        Field("materials", "发放资料(份)", Kind.INT, width=100, maximum=1_000_000, synonyms=("发放资料", "资料份数")),
         Field("leader", "负责人", width=80),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
@@ -241,15 +278,6 @@ PUBLICITY_EVENT = Register(
 STAFF_TYPES = ("在编人员", "工勤人员", "劳务派遣", "临时聘用")
 
 
-def _certificate_allowed(record: dict) -> dict[str, str]:
-    errors = {}
-    if record.get("cert_no") and record.get("staff_type") in STAFF_TYPES[1:]:
-        errors["cert_no"] = f"{record['staff_type']}不得持有行政执法证，请核对人员类别或证号"
-    if record.get("cert_no") and not record.get("valid_until"):
-        errors["valid_until"] = "持证人员请填写有效期至，程序才能在到期前提醒"
-    return errors
-
-
 ENFORCEMENT_STAFF = Register(
     key="enforcement_staff",
     title="执法人员",
@@ -258,22 +286,34 @@ ENFORCEMENT_STAFF = Register(
         Field("unit", "单位/科室", required=True, width=140, synonyms=("单位", "科室", "所在单位")),
         Field("position", "职务", width=90),
         Field("in_post", "是否执法岗位", Kind.BOOL, required=True, width=100, synonyms=("执法岗位",)),
+        Field("post_from", "到岗日期", Kind.DATE, width=100, synonyms=("任职日期", "上岗日期"), hint="到执法岗位的日期；不填视为一直在岗"),
+        Field("post_until", "离岗日期", Kind.DATE, width=100, synonyms=("调离日期", "离职日期"),
+              hint="调离、退休时填写离岗日期（不要删除记录或改“是否执法岗位”），往年的统计才不会变"),
         Field("staff_type", "人员类别", Kind.CHOICE, choices=STAFF_TYPES, width=90, synonyms=("身份", "编制类别")),
-        Field("cert_no", "执法证号", unique=True, width=130, synonyms=("证号", "执法证件号", "证件号码")),
-        Field("cert_type", "证件类别", Kind.CHOICE, choices=("省政府行政执法证", "其他"), width=130),
         Field("domain", "执法领域", width=100, synonyms=("执法类别",)),
-        Field("issuer", "发证机关", width=120),
-        Field("issue_date", "发证日期", Kind.DATE, width=100),
-        Field("valid_until", "有效期至", Kind.DATE, width=100, synonyms=("有效期", "有效期限")),
         Field("review", "年审/考核情况", width=110, synonyms=("年审情况", "考核情况")),
-        Field("training_hours", "本年度培训学时", Kind.INT, width=110, synonyms=("培训学时", "学时")),
+        Field("training_hours", "本年度培训学时", Kind.INT, width=110, maximum=HOURS_MAX, synonyms=("培训学时", "学时")),
         Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号")),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
-    checks=(
-        _not_before("valid_until", "issue_date", "有效期至不能早于发证日期"),
-        _certificate_allowed,
+    checks=(_not_before("post_until", "post_from", "离岗日期不能早于到岗日期"),),
+)
+
+# One row per certificate: a renewal is a new row, so what was valid on any past day stays known.
+ENFORCEMENT_CERTIFICATE = Register(
+    key="enforcement_certificate",
+    title="执法证",
+    fields=(
+        Field("holder", "持证人", required=True, width=80, synonyms=("姓名", "持证人姓名"), hint="与“执法人员”中的姓名一致"),
+        Field("cert_no", "执法证号", required=True, unique=True, width=130, synonyms=("证号", "执法证件号", "证件号码")),
+        Field("cert_type", "证件类别", Kind.CHOICE, choices=("省政府行政执法证", "其他"), width=130),
+        Field("issuer", "发证机关", width=120),
+        Field("valid_from", "发证日期", Kind.DATE, required=True, width=100, synonyms=("有效期起", "发证时间")),
+        Field("valid_until", "有效期至", Kind.DATE, required=True, width=100, synonyms=("有效期", "有效期限"), hint="程序在到期前90天提醒"),
+        Field("note", "备注", Kind.MEMO, width=160),
     ),
+    date_field="valid_from",
+    checks=(_not_before("valid_until", "valid_from", "有效期至不能早于发证日期"),),
 )
 
 ENFORCEMENT_TRAINING = Register(
@@ -283,9 +323,9 @@ ENFORCEMENT_TRAINING = Register(
         Field("train_date", "日期", Kind.DATE, required=True, width=100, synonyms=("培训日期", "考试日期", "时间")),
         Field("content", "内容", required=True, width=240, synonyms=("培训内容", "考试内容", "主题")),
         Field("train_type", "类型", Kind.CHOICE, choices=("培训", "考试", "岗位练兵"), width=80),
-        Field("hours", "学时", Kind.INT, width=60),
-        Field("participants", "参加人数", Kind.INT, width=80, synonyms=("参训人数", "参考人数")),
-        Field("passed", "通过人数", Kind.INT, width=80, synonyms=("合格人数",)),
+        Field("hours", "学时", Kind.INT, width=60, maximum=HOURS_MAX),
+        Field("participants", "参加人数", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("参训人数", "参考人数")),
+        Field("passed", "通过人数", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("合格人数",)),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="train_date",
@@ -329,8 +369,8 @@ ADVISOR_WORK = Register(
         Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问"), roster="legal_advisor"),
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "服务村")),
         Field("work_type", "工作类型", Kind.CHOICE, required=True, choices=ADVISOR_WORK_TYPES, width=130, synonyms=("服务类型", "工作内容类型")),
-        Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
-        Field("people", "服务人次", Kind.INT, width=80, synonyms=("人次",)),
+        Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, maximum=COUNT_MAX, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
+        Field("people", "服务人次", Kind.INT, width=80, maximum=PEOPLE_MAX, synonyms=("人次",)),
         Field("result", "结果", Kind.CHOICE, choices=("胜诉", "败诉", "调解", "未结"), width=70, hint="代理诉讼填写", synonyms=("诉讼结果",)),
         Field("summary", "内容摘要", Kind.MEMO, width=220, synonyms=("内容", "摘要", "工作内容")),
         Field("note", "备注", Kind.MEMO, width=160),
@@ -365,6 +405,10 @@ NATIONAL_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 DISPUTE_TYPES = tuple(leaf for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,)))
 LOCAL_TYPES_SETTING = "local_dispute_types"
+# The 15 classes of the county's statistics, and each built-in type's class (local types from 设置
+# are added by mediation.category_of, which the county tables use).
+NATIONAL_DISPUTE_TYPES = tuple(category for category, _ in NATIONAL_CATEGORIES)
+DISPUTE_TYPE_NATIONAL = {leaf: category for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,))}
 
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
 PERFORMANCE = ("已履行", "部分履行", "履行中", "未履行")
@@ -458,8 +502,8 @@ MEDIATION_CASE = Register(
               choices_setting=LOCAL_TYPES_SETTING),
         Field("source", "纠纷来源", Kind.CHOICE, choices=("排查发现", "当事人申请", "移交委托", "其他"), width=90, synonyms=("来源",)),
         Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人"), hint="各当事人的详细信息见“当事人”表"),
-        Field("people", "涉及人数", Kind.INT, width=70),
-        Field("amount", "涉及金额(元)", Kind.MONEY, width=100, synonyms=("涉及金额", "金额", "标的额")),
+        Field("people", "涉及人数", Kind.INT, width=70, maximum=PEOPLE_MAX),
+        Field("amount", "涉及金额(元)", Kind.MONEY, width=100, maximum=1_000_000_000, synonyms=("涉及金额", "金额", "标的额")),
         Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
         Field("mediator", "调解员", width=80, synonyms=("调解人",), roster="mediator"),
         Field("mediation_date", "调解日期", Kind.DATE, width=100, in_list=False, synonyms=("调解时间",)),
@@ -508,7 +552,7 @@ JOINT_MEETING = Register(
         Field("meet_date", "日期", Kind.DATE, required=True, width=100, synonyms=("会议日期", "时间")),
         Field("units", "参加单位", width=240, hint="如 综治办、派出所、法庭、司法所"),
         Field("topic", "议题", width=240, synonyms=("会议议题", "内容")),
-        Field("disputes_found", "排查纠纷数", Kind.INT, width=90, synonyms=("排查纠纷", "纠纷数")),
+        Field("disputes_found", "排查纠纷数", Kind.INT, width=90, maximum=COUNT_MAX, synonyms=("排查纠纷", "纠纷数")),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="meet_date",
@@ -546,7 +590,7 @@ PETITION = Register(
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村")),
         Field("method", "方式", Kind.CHOICE, choices=("来信", "来访", "网上"), width=60, synonyms=("信访方式",)),
         Field("level", "层级", Kind.CHOICE, required=True, choices=PETITION_LEVELS, width=60, synonyms=("信访层级", "去向")),
-        Field("visitors", "人次", Kind.INT, width=50, minimum=1, hint="本次信访(越级走访)的人数；不填按1人次计", synonyms=("人数", "上访人数")),
+        Field("visitors", "人次", Kind.INT, width=50, minimum=1, maximum=PEOPLE_MAX, hint="本次信访(越级走访)的人数；不填按1人次计", synonyms=("人数", "上访人数")),
         Field("matter", "事由", Kind.MEMO, width=220, synonyms=("信访事由", "反映问题", "内容")),
         Field("status", "状态", Kind.CHOICE, required=True, choices=PETITION_STATES, width=70, synonyms=("办理状态", "办理情况")),
         Field("extended", "是否延期", Kind.BOOL, width=70, hint=f"经批准延长办理期限{PETITION_EXTENSION_DAYS}天", synonyms=("延期",)),
@@ -614,6 +658,7 @@ REGISTERS: tuple[Register, ...] = (
     JOINT_MEETING,
     PETITION,
     VILLAGE,
+    ENFORCEMENT_CERTIFICATE,
     MEDIATOR,
     LEGAL_ADVISOR,
 )
@@ -628,7 +673,7 @@ def parent_of(child: Register) -> Register:
 # The window's tabs: title and the registers each holds (a tab with several gets sub-tabs).
 TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (
     ("法治宣传", (PUBLICITY_EVENT,)),
-    ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_TRAINING)),
+    ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_CERTIFICATE, ENFORCEMENT_TRAINING)),
     ("法律顾问", (ADVISOR_WORK, LEGAL_ADVISOR)),
     ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION, MEDIATOR)),
     ("村(居)", (VILLAGE,)),
@@ -645,7 +690,7 @@ SETTINGS = Register(
     Field("county", "县名", required=True, hint="如 鲁山县", width=200),
     Field("office", "司法所名称", required=True, hint="如 赵村镇司法所", width=200),
     Field("signer", "落款单位", required=True, hint="如 赵村镇人民政府", width=200),
-    Field("report_year", "报告年度", Kind.INT, required=True, minimum=2000, width=100, hint="如 2023"),
+    Field("report_year", "报告年度", Kind.INT, required=True, minimum=2000, maximum=YEAR_MAX, width=100, hint="如 2023"),
     Field("font_title", "标题字体", hint="Windows 无方正小标宋简体时可填 华文中宋 或 宋体", width=200),
     Field("font_body", "正文字体", hint="Windows 自带“仿宋”，无“仿宋_GB2312”", width=200),
     Field("font_heading1", "一级标题字体", width=200),

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
-from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS
+from zhaocun_desktop.records import column_sql
+from zhaocun_desktop.deadlines import certificates_ending, staff_without_certificate
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS, STAFF_TYPES
 from zhaocun_desktop.report import PARTS, ReportDraft
 from zhaocun_desktop.values import parse_date
 
@@ -107,7 +109,7 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
         required = [f for f in register.fields if f.required]
         if not required:
             continue
-        missing = " OR ".join(f"{f.key} IS NULL OR {f.key} = ''" for f in required)
+        missing = " OR ".join(f"{column_sql(register, f.key)} IS NULL OR {column_sql(register, f.key)} = ''" for f in required)
         sql = f"SELECT id FROM {register.key} WHERE ({missing})"
         params: list = []
         if register.date_field:
@@ -128,7 +130,12 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
         findings += certificate_findings(db, dt.date(year, 12, 31), f"{year}年底", "不计入持证人数", report_date, "成文日期后")
     else:
         findings += certificate_findings(db, certificates_as_of, "今天", "暂不能持证执法", certificates_as_of, "")
-    without = tuple(row[0] for row in db.execute("SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NULL"))
+    barred = tuple(row[0] for row in db.execute(
+        "SELECT c.id FROM enforcement_certificate AS c JOIN enforcement_staff AS s ON s.name = c.holder "
+        f"WHERE s.staff_type IN ({', '.join('?' * len(STAFF_TYPES[1:]))})", STAFF_TYPES[1:]))  # fmt: skip
+    if barred:
+        findings.append(Finding(ERROR, ENFORCEMENT_CERTIFICATE.title, f"{len(barred)}个执法证的持证人是{'、'.join(STAFF_TYPES[1:])}，这些人员不得持有行政执法证；请核对人员类别或持证人", register=ENFORCEMENT_CERTIFICATE.key, record_ids=barred))
+    without = staff_without_certificate(db, certificates_as_of or dt.date(year, 12, 31))
     if without:
         findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(without)}名执法岗位人员未持证，持证率为{draft.figures['cert_rate'] or '—'}", register=ENFORCEMENT_STAFF.key, record_ids=without))
 
@@ -154,15 +161,12 @@ def certificate_findings(
     """Certificates of staff in enforcement posts expired before ``expired_before`` (what that
     means: ``consequence``), and certificates expiring within ``days`` of ``due_from``."""
     findings = []
-    expired = tuple(row[0] for row in db.execute(
-        "SELECT id FROM enforcement_staff WHERE in_post = 1 AND cert_no IS NOT NULL AND valid_until < ?", [expired_before.isoformat()]))  # fmt: skip
+    expired = tuple(row[0] for row in certificates_ending(db, dt.date.min, expired_before - dt.timedelta(days=1), expired_before))
     if expired:
-        findings.append(Finding(ERROR, ENFORCEMENT_STAFF.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期，{consequence}；请换证或更新有效期", register=ENFORCEMENT_STAFF.key, record_ids=expired))
-    soon = tuple(row[0] for row in db.execute(
-        "SELECT id FROM enforcement_staff WHERE cert_no IS NOT NULL AND valid_until >= ? AND valid_until <= ?",
-        [due_from.isoformat(), (due_from + dt.timedelta(days=days)).isoformat()]))  # fmt: skip
+        findings.append(Finding(ERROR, ENFORCEMENT_CERTIFICATE.title, f"{len(expired)}名执法人员的执法证截至{expired_label}已过期，{consequence}；请换证（新证另录一条）", register=ENFORCEMENT_CERTIFICATE.key, record_ids=expired))
+    soon = tuple(row[0] for row in certificates_ending(db, due_from, due_from + dt.timedelta(days=days), due_from))
     if soon:
-        findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(soon)}个执法证将在{due_label}{days}天内到期，请提前安排换证", register=ENFORCEMENT_STAFF.key, record_ids=soon))
+        findings.append(Finding(NOTICE, ENFORCEMENT_CERTIFICATE.title, f"{len(soon)}个执法证将在{due_label}{days}天内到期，请提前安排换证", register=ENFORCEMENT_CERTIFICATE.key, record_ids=soon))
     return findings
 
 

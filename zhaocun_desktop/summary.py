@@ -15,9 +15,11 @@ from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
+    ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     MEDIATION_CASE,
     MEDIATION_RESULTS,
@@ -101,7 +103,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     period = fig.Period.of(period)
     name = period_name(period)
     figures = fig.period_figures(db, period)
-    villages = records.village_names(db)
+    villages = [*records.village_names(db), records.OTHER_PLACES]  # rows of the by-village tables: they add up to the figures
     tables = []
 
     tables.append(Table(
@@ -117,16 +119,16 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("宣传-按月", f"{name}法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
                         chart="bar", landscape=True))
-    per_place = [_grouped(db, PUBLICITY_EVENT, period, "place", m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
+    per_place = [_grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
     tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", ["村(居)或地点", "活动场次", "参加人数", "发放资料(份)"],
                         [[v, *(column.get(v, 0) for column in per_place)] for v in villages]))
 
     per_type = [_grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
     tables.append(Table("执法-培训", f"{name}行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
                         [[t, *(column.get(t, 0) for column in per_type)] for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
-    units = [row[0] for row in db.execute("SELECT DISTINCT unit FROM enforcement_staff WHERE in_post = 1 ORDER BY unit")]
-    posts = dict(db.execute("SELECT unit, count(*) FROM enforcement_staff WHERE in_post = 1 GROUP BY unit").fetchall())
-    certified = dict(db.execute(f"SELECT unit, count(*) FROM enforcement_staff WHERE {fig.BY_KEY['certified'].where.replace(':year_end', '?')} GROUP BY unit", [period.end.isoformat()]).fetchall())
+    # as of the period's last day, with the figures' own conditions (so the totals are the figures)
+    posts, certified = (_grouped(db, ENFORCEMENT_STAFF, period, "unit", "count(*)", fig.BY_KEY[key].where) for key in ("posts", "certified"))
+    units = sorted(posts)
     tables.append(Table("执法-持证", f"{name}行政执法人员持证情况统计表（截至{period.end.year}年{period.end.month}月{period.end.day}日）", ["单位/科室", "执法岗位人数", "持证人数", "持证率"],
                         [[u, posts.get(u, 0), certified.get(u, 0), str(fig.RateValue(certified.get(u, 0), posts.get(u, 0)))] for u in units],
                         note=f"全镇持证率：{figures['cert_rate']}（持证人数 ÷ 执法岗位人数）"))
@@ -136,7 +138,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _crosstab(db, ADVISOR_WORK, period, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
     vil = "advisor_type = '村(居)法律顾问'"
-    per_village = [_grouped(db, ADVISOR_WORK, period, "village", m, f"{vil} AND {w}") for m, w in (
+    per_village = [_grouped(db, ADVISOR_WORK, period, records.village_group_sql(ADVISOR_WORK, "village"), m, f"{vil} AND {w}") for m, w in (
         ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
         ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
         ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
@@ -144,7 +146,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         [[v, *(column.get(v, 0) for column in per_village)] for v in villages], landscape=True))
 
     tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, "village", villages, "result", MEDIATION_RESULTS), landscape=True))
+                        _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS), landscape=True))
     tables.append(Table("调解-按类型", f"{name}矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(records.field_choices(db, MEDIATION_CASE)["dispute_type"]), "result", MEDIATION_RESULTS), chart="bar", landscape=True))
     orgs = MEDIATION_CASE.field("org").choices
@@ -165,8 +167,9 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     return tables
 
 
-def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Path:
-    """Write the summary workbook for a period (or a calendar year) to ``path``."""
+def write_summary(db: Database, year: fig.Period | int, path: str | Path, progress: Progress = None) -> Path:
+    """Write the summary workbook for a period (or a calendar year) to ``path``; ``progress`` is
+    told per sheet (cancelling before the save leaves no file)."""
     period = fig.Period.of(year)
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -182,7 +185,9 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Pat
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
-    for table in build_tables(db, period):
+    tables = build_tables(db, period)
+    for index, table in enumerate(tables):
+        step(progress, index, len(tables), table.sheet)
         sheet = book.create_sheet(table.sheet)
         columns = len(table.headers)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
@@ -236,4 +241,5 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path) -> Pat
             sheet.row_breaks.append(Break(id=last + 2))  # the chart prints on a page of its own
             sheet.add_chart(chart, f"A{last + 4}")
     book.properties.creator = settings.get("office") or "司法所台账"
+    step(progress, len(tables), len(tables), "正在保存…")
     return save_workbook(book, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from zhaocun_desktop import values
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import Field, Kind, Register
@@ -15,9 +17,9 @@ def parse_field(register: Register, field: Field, raw: object, choices: dict[str
     if kind is Kind.DATE:
         return values.format_date(values.parse_date(raw)) or None
     if kind is Kind.INT:
-        return values.parse_int(raw, minimum=field.minimum)
+        return values.parse_int(raw, minimum=field.minimum, maximum=field.upper_bound)
     if kind is Kind.MONEY:
-        return values.parse_money(raw)
+        return values.parse_money(raw, maximum=field.upper_bound)
     if kind is Kind.BOOL:
         return values.parse_bool(raw)
     if kind is Kind.CHOICE:
@@ -26,11 +28,15 @@ def parse_field(register: Register, field: Field, raw: object, choices: dict[str
         return values.parse_id_number(raw)
     if kind is Kind.PHONE:
         return values.parse_phone(raw)
-    if isinstance(raw, float) and raw == int(raw):
+    if isinstance(raw, float) and values.whole_number(raw) is not None:
         raw = int(raw)  # a number typed into a text column: 12.0 means "12"
+    elif isinstance(raw, float) and not math.isfinite(raw):
+        raise ValueError("数字过大或无效（超出 Excel 能表示的范围），请核对后重填")
     text = values.clean_text(raw)
     if kind is not Kind.MEMO:
         text = " ".join(text.split())
+    if len(text) > field.length_limit:
+        raise ValueError(f"内容有 {len(text):,} 个字，超过本栏上限 {field.length_limit:,} 字，请精简或分成几条")
     return text or None
 
 

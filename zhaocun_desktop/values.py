@@ -7,10 +7,15 @@ raises ``ValueError`` whose text is a Chinese message saying what to do.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Characters an Excel cell cannot hold (and a clerk cannot see): C0 controls but tab and newlines, DEL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The error values a spreadsheet shows for a formula that failed.
+EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!"))
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９．－／：",
     "0123456789.-/:",
@@ -20,11 +25,21 @@ _ID_CHECK = "10X98765432"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+def strip_controls(text: str) -> tuple[str, int]:
+    """``text`` without control characters (Excel cannot hold them), and how many were removed."""
+    return _CONTROLS.subn("", text)
+
+
+def is_excel_error(raw: object) -> bool:
+    """True for a cell that holds an Excel error value such as #DIV/0! or #N/A."""
+    return isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS
+
+
 def clean_text(raw: object) -> str:
-    """Text with invisible characters removed, NBSP/ideographic spaces folded, ends trimmed."""
+    """Text with invisible and control characters removed, NBSP/ideographic spaces folded, ends trimmed."""
     if raw is None:
         return ""
-    text = str(raw).translate(_INVISIBLE)
+    text = _CONTROLS.sub("", str(raw).translate(_INVISIBLE))
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     return text.strip()
 
@@ -65,19 +80,40 @@ def parse_date(raw: object) -> dt.date | None:
 
 def _from_serial(serial: float) -> dt.date:
     """An Excel serial day number (as Excel stores dates) as a date."""
-    if not 1 <= serial < 2958466:
+    if not 1 <= serial < 2958466:  # also false for NaN
         raise ValueError(f"“{serial:g}”不是有效日期，请写成 2023-03-08 或 2023年3月8日")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
-def parse_int(raw: object, minimum: int = 0, maximum: int | None = None) -> int | None:
+def _finite(value: float) -> float:
+    """``value`` itself; ValueError for inf and NaN (a number too large for the cell, or none)."""
+    if math.isnan(value):
+        raise ValueError("不是有效的数字（NaN），请填写数字")
+    if math.isinf(value):
+        raise ValueError("数字过大或无效（超出 Excel 能表示的范围），请核对后重填")
+    return value
+
+
+def whole_number(value: float) -> int | None:
+    """``value`` as an int when it is a finite whole number, else None (never an OverflowError)."""
+    return int(value) if math.isfinite(value) and value.is_integer() else None
+
+
+def _check_bounds(value: float, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and value < minimum:
+        raise ValueError(f"不能小于 {minimum:g}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"不能大于 {maximum:,.0f}（本栏的上限），请核对是否多写了数字")
+
+
+def parse_int(raw: object, minimum: int = 0, maximum: float | None = None) -> int | None:
     """A whole number (full-width digits, thousands separators and a trailing 人/份/件 allowed)."""
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
         raise ValueError("应填写数字")
     if isinstance(raw, float):
-        if raw != int(raw):
+        if whole_number(_finite(raw)) is None:
             raise ValueError(f"“{raw:g}”不是整数，请填写整数")
         raw = int(raw)
     if isinstance(raw, int):
@@ -87,25 +123,25 @@ def parse_int(raw: object, minimum: int = 0, maximum: int | None = None) -> int 
         text = re.sub(r"\s*(人次|人|份|件|场次|场|次|个|元|学时|小时)$", "", text)
         if not text:
             return None
-        if re.fullmatch(r"-?\d+(\.0+)?", text):
-            value = int(float(text))
+        if re.fullmatch(r"-?\d{1,30}(\.0+)?", text):
+            value = int(text.split(".")[0])
         else:
-            raise ValueError(f"“{clean_text(raw)}”不是数字，请只填写阿拉伯数字，如 12")
-    if value < minimum:
-        raise ValueError(f"不能小于 {minimum}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"不能大于 {maximum}")
+            raise ValueError(f"“{clean_text(raw)[:30]}”不是数字，请只填写阿拉伯数字，如 12")
+    _check_bounds(value, minimum, maximum)
     return value
 
 
-def parse_money(raw: object) -> float | None:
+def parse_money(raw: object, maximum: float | None = None) -> float | None:
     """An amount in yuan, rounded to fen; 万 is understood (1.5万 → 15000)."""
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
         raise ValueError("应填写金额")
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = _finite(float(raw))
+        except OverflowError:  # an int beyond float
+            raise ValueError("数字过大，请核对后重填") from None
     else:
         text = clean_text(raw).translate(_FULLWIDTH).replace(",", "").replace("，", "")
         factor = 1.0
@@ -115,12 +151,12 @@ def parse_money(raw: object) -> float | None:
             text, factor = text[:-1], 10000.0
         if not text:
             return None
-        try:
-            value = float(text) * factor
-        except ValueError:
-            raise ValueError(f"“{clean_text(raw)}”不是金额，请填写数字，如 12000 或 1.2万") from None
+        if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text):  # no "inf", "nan", "1e400"
+            raise ValueError(f"“{clean_text(raw)[:30]}”不是金额，请填写数字，如 12000 或 1.2万")
+        value = _finite(float(text) * factor)
     if value < 0:
         raise ValueError("金额不能为负数")
+    _check_bounds(value, None, maximum)
     return round(value, 2)
 
 
@@ -213,7 +249,7 @@ def parse_phone(raw: object) -> str | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, float):
-        if raw != int(raw):
+        if whole_number(raw) is None:
             raise ValueError("电话号码有误，请填写11位手机号或带区号的固定电话")
         raw = str(int(raw))
     text = fold(str(raw)).replace("—", "-").replace("（", "(").replace("）", ")")
@@ -249,6 +285,21 @@ def mask_phone(text: str | None) -> str:
     if len(text) < 7:
         return "*" * len(text)
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone in
+# free text (a 备注 or 简要案情 may hold one): masked exports and the 操作记录 hide them too.
+PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
+
+
+def mask_numbers(text: str) -> str:
+    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
+
+    def masked(match: re.Match) -> str:
+        number = match.group(0)
+        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
+
+    return PERSONAL_NUMBER.sub(masked, text)
 
 
 def format_date(value: dt.date | None) -> str:

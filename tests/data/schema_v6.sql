@@ -1,4 +1,4 @@
--- Schema of data version 6 (zhaocun_desktop 0.1.0), frozen: tests upgrade it to the current version.
+-- Schema of data version 6 (version 5 plus 信访 状态/延期/人次), frozen: tests upgrade it to the current version.
 PRAGMA user_version = 6;
 PRAGMA application_id = 1514357843;
 CREATE TABLE "publicity_event" (

@@ -1,4 +1,4 @@
--- Schema of data version 7 (version 6 plus mediation_party), frozen: tests upgrade it to the current version.
+-- Schema of data version 7 (version 6 plus import_row: each imported row's fingerprint), frozen: tests upgrade it to the current version.
 PRAGMA user_version = 7;
 PRAGMA application_id = 1514357843;
 CREATE TABLE "publicity_event" (
@@ -74,31 +74,16 @@ CREATE TABLE "mediation_case" (
    "dispute_type" TEXT,
    "source" TEXT,
    "parties" TEXT,
+   "id_number" TEXT,
+   "phone" TEXT,
    "people" INTEGER,
    "amount" REAL,
    "summary" TEXT,
    "mediator" TEXT,
-   "mediation_date" TEXT,
-   "mediation_place" TEXT,
    "result" TEXT,
    "agreement" TEXT,
-   "agreement_text" TEXT,
-   "performance_way" TEXT,
-   "performance_due" TEXT,
-   "performance" TEXT,
    "closed" TEXT,
    "confirmed" INTEGER,
-   "confirm_applied" TEXT,
-   "confirm_result" TEXT,
-   "difficult" INTEGER,
-   "prevented_suicide" INTEGER,
-   "prevented_suicide_people" INTEGER,
-   "prevented_crime" INTEGER,
-   "prevented_crime_people" INTEGER,
-   "prevented_petition" INTEGER,
-   "prevented_petition_people" INTEGER,
-   "prevented_fight" INTEGER,
-   "prevented_fight_people" INTEGER,
    "note" TEXT,
    "created_at" TEXT,
    "updated_at" TEXT
@@ -199,13 +184,10 @@ CREATE INDEX ix_joint_meeting_batch ON joint_meeting(batch_id);
 CREATE INDEX ix_petition_batch ON petition(batch_id);
 CREATE INDEX ix_village_batch ON village(batch_id);
 CREATE INDEX stats_petition ON petition(reg_date, level, status, done_date, extended, satisfied, visitors);
-CREATE TABLE mediation_party (
-            id INTEGER PRIMARY KEY,
-            case_id INTEGER NOT NULL REFERENCES mediation_case(id) ON DELETE CASCADE,
-            role TEXT, name TEXT, gender TEXT, ethnicity TEXT, birth_date TEXT, age INTEGER,
-            occupation TEXT, phone TEXT, address TEXT, id_number TEXT,
-            created_at TEXT, updated_at TEXT
+CREATE TABLE import_row (
+            batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+            register TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            record_id INTEGER NOT NULL
         );
-CREATE INDEX ix_mediation_party_parent ON mediation_party(case_id);
-CREATE TABLE mediation_visit (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES mediation_case(id) ON DELETE CASCADE, visit_date TEXT, visitor TEXT, situation TEXT, carried_out INTEGER, satisfied INTEGER, created_at TEXT, updated_at TEXT);
-CREATE INDEX ix_mediation_visit_parent ON mediation_visit(case_id);
+CREATE INDEX ix_import_row_fingerprint ON import_row(register, fingerprint);

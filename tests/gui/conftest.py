@@ -36,7 +36,8 @@ def open_window(qtbot, db_path):
         elif villages and records.count(db, VILLAGE) == 0:
             records.insert_many(db, VILLAGE, [dict(name=v) for v in villages])
         window = MainWindow(db_path, ui_state_file(), db=db)
-        qtbot.addWidget(window)
+        # not qtbot.addWidget: pytest-qt closes its widgets before fixtures tear down, and a
+        # window with unsaved text would then wait for an answer to 保存 / 不保存 / 取消
         window.show()
         qtbot.waitExposed(window)
         opened.append((window, db))
@@ -44,7 +45,9 @@ def open_window(qtbot, db_path):
 
     yield opener
     for window, db in opened:
+        window.discard_unsaved_work()  # else closing asks 保存 / 不保存 / 取消 and waits for an answer
         window.close()
+        window.deleteLater()
         db.close()
 
 

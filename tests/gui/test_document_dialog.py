@@ -29,7 +29,7 @@ def test_print_preview_of_the_agreement_from_the_context_menu(qtbot, open_window
     case_id = agreement_case(view.db)
     view.refresh()
     view.table.selectRow(0)
-    assert view.print_action.isEnabled() and view.print_action.text() == "打印文书…"
+    assert view.documents_action.isEnabled() and view.documents_action.text() == "打印文书…"
     seen = {}
 
     def handle(dialog):
@@ -47,7 +47,7 @@ def test_print_preview_of_the_agreement_from_the_context_menu(qtbot, open_window
         dialog.reject()
 
     state = when_modal(handle)
-    view.print_action.trigger()
+    view.documents_action.trigger()
     assert state["done"]
     assert seen["kinds"] == ["协议书"] and 1 <= seen["pages"] <= 2
     assert all(name in seen["text"] for name in ("张三", "李四", "王五", "一、李四赔偿张三1000元。", "（2023）赵人调字第5号"))

@@ -81,3 +81,46 @@ def test_export_from_a_tab_uses_its_filters(qtbot, open_window, tmp_path):
     assert count == view.model.rowCount() > 0
     sheet = openpyxl.load_workbook(tmp_path / "e.xlsx").active
     assert sheet.max_row == 3 + count
+
+
+def test_unclear_sheet_asks_which_register_with_the_guess_first(qtbot, open_window, tmp_path, when_modal):
+    window = open_window()
+    path = tmp_path / "会议.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "村（社区）", "姓名", "日期", "备注"])
+    book.active.append([1, "赵村村", "张三", "2023-03-08", ""])
+    book.save(path)
+    seen = {}
+
+    def pick(dialog):
+        seen["items"] = dialog.comboBoxItems()
+        seen["question"] = dialog.labelText()
+        dialog.setTextValue("联席例会")
+        when_modal(lambda preview: (seen.setdefault("register", preview.register_box.currentText()), preview.accept()))
+        dialog.accept()
+
+    when_modal(pick)
+    messages = window.import_files([str(path)])
+    assert seen["items"][0] == "联席例会" and "无法判断" in seen["question"]
+    assert seen["register"] == "联席例会" and "导入联席例会 1 条" in messages[0]
+
+
+def test_hidden_rows_are_shown_and_imported_only_when_ticked(qtbot, open_window, tmp_path):
+    window = open_window()
+    path = village_file(tmp_path / "赵村村.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active.append(["2023-05-01", "中汤村", "镇调委会", "合同", "甲与乙", "调解中", ""])
+    book.active.row_dimensions[4].hidden = True
+    book.save(path)
+    dialog = ImportDialog(window.db, preview_import(window.db, path), window)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.table.item(2, 0).text() == "隐藏（不导入）" and ok.text() == "导入 1 条记录"
+    assert dialog.include_hidden.isVisibleTo(dialog) and "第4行在文件中被隐藏" in dialog.notes.text()
+    dialog.include_hidden.setChecked(True)
+    assert dialog.table.item(2, 0).text() == "可导入" and ok.text() == "导入 2 条记录"
+    dialog.register_box.setCurrentIndex(dialog.register_box.findText("信访"))  # the wrong register: said, nothing to import
+    assert "信访" in dialog.summary.text() and not ok.isEnabled()
+    dialog.register_box.setCurrentIndex(dialog.register_box.findText("调解案件"))
+    ok.click()
+    assert records.count(window.db, MEDIATION_CASE) == 2

@@ -36,7 +36,8 @@ def test_every_tab_opens_with_its_records(open_window):
     window = open_window(demo=True)
     tabs = window.form.tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
-    assert titles == ["总览", "法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解", "村(居)", "年度报告", "设置"]
+    assert titles[0].startswith("总览（")  # the demo has items due: their count is on the tab
+    assert titles[1:] == ["法治宣传", "行政执法", "法律顾问", "矛盾纠纷调解", "村(居)", "年度报告", "设置"]
     for index in range(tabs.count()):
         tabs.setCurrentIndex(index)
         assert tabs.currentWidget().isVisible()

@@ -15,17 +15,21 @@ def test_none_refcount_is_stable_over_20000_calls(qapp):
     edit.setFocus()
     model = QStandardItemModel()
     holder = QObject()
-    gc.collect()  # objects of earlier tests freed during the loop would lower the count too
+    # garbage left by earlier tests (windows, dialogs) must not be collected mid-count: freeing
+    # objects that point at None lowers its count without any PySide6 fault
+    gc.collect()
     gc.disable()
-    before = sys.getrefcount(None)
-    for i in range(5000):
-        holder.setObjectName(f"o{i % 7}")
-        item = QStandardItem()
-        item.setText("文字")
-        model.appendRow(item)
-        QApplication.focusWidget()
-    after = sys.getrefcount(None)
-    gc.enable()
+    try:
+        before = sys.getrefcount(None)
+        for i in range(5000):
+            holder.setObjectName(f"o{i % 7}")
+            item = QStandardItem()
+            item.setText("文字")
+            model.appendRow(item)
+            QApplication.focusWidget()
+        after = sys.getrefcount(None)
+    finally:
+        gc.enable()
     model.clear()
     edit.close()
     # 20,000 calls; a leaked decref per call would lower the count by thousands

@@ -1,24 +1,26 @@
 """Importing a village's workbook: find the headers, check every row, preview, then commit.
 
 ``preview_import`` reads and checks without writing anything; ``commit_import`` writes the
-valid rows of a preview in one transaction as one batch (refusing a file already imported);
-``undo_batch`` removes a batch again. Every problem names its row and column.
+valid rows of a preview in one transaction as one batch (rows already in are never added
+twice); ``undo_batch`` removes a batch again. Every problem names its row and column.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import records, values
 from zhaocun_desktop.backup import safety_backup
-from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.excel.reading import HEADER_ROWS, Sheet, _column, read_workbook
-from zhaocun_desktop.registers import BY_KEY, REGISTERS, Field, Kind, Register
+from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.excel.reading import HEADER_ROWS, OWN_HIDDEN_SHEETS, Book, Sheet, _column, open_book
+from zhaocun_desktop.progress import Progress, step
+from zhaocun_desktop.registers import BY_KEY, REGISTERS, VILLAGE, Field, Kind, Register
 from zhaocun_desktop.validation import check_record, check_with_children
 
 if TYPE_CHECKING:
@@ -36,6 +38,17 @@ def _names(field: Field) -> set[str]:
     return {header_key(name) for name in (field.label, *field.synonyms)}
 
 
+class RegisterUnclear(UserError):
+    """The sheet could not be taken for any register by itself; ``guess`` is the likeliest one."""
+
+    def __init__(self, message: str, guess: Register | None = None):
+        super().__init__(message)
+        self.guess = guess
+
+
+_SERIAL_HEADERS = {"序号", "序", "NO", "NO.", "No", "No.", "no"}  # a row number column: no register's, no data
+
+
 @dataclass
 class HeaderMatch:
     """Where a register's columns are in a sheet."""
@@ -50,6 +63,16 @@ class HeaderMatch:
     def missing_required(self) -> list[Field]:
         present = set(self.columns.values())
         return [f for f in self.register.fields if f.required and f not in present]
+
+    @property
+    def foreign(self) -> list[str]:
+        """Headers that are not the register's, a row-number column (序号) left out."""
+        return [text for text in self.extra if header_key(text) not in _SERIAL_HEADERS]
+
+    @property
+    def mostly_ours(self) -> bool:
+        """Most of the non-empty header cells are this register's columns."""
+        return len(self.columns) > len(self.foreign)
 
 
 def match_headers(register: Register, sheet: Sheet) -> HeaderMatch | None:
@@ -89,7 +112,10 @@ class PreviewRow:
     raw: dict  # field key → value as read
     clean: dict  # field key → checked value (only when valid)
     problems: list[Problem] = field(default_factory=list)
-    duplicate_of: str = ""  # why the row looks like a record already stored (or earlier in the file)
+    duplicate_of: str = ""  # which stored record (or earlier row of the file) it repeats
+    repeatable: bool = True  # a duplicate that may still be imported when the clerk asks
+    hidden: bool = False  # hidden in the file: imported only when the clerk chooses so
+    fingerprint: str = ""  # of the checked values: the same row in a later import is known
 
     @property
     def valid(self) -> bool:
@@ -106,6 +132,8 @@ class ImportPreview:
     rows: list[PreviewRow]
     already_imported: str = ""  # a message when this very file was imported before
     notes: list[str] = field(default_factory=list)
+    include_hidden: bool = False  # hidden rows (and sheets) are imported
+    hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets of the file
 
     @property
     def register(self) -> Register:
@@ -120,11 +148,24 @@ class ImportPreview:
         return [problem for row in self.rows for problem in row.problems]
 
     @property
+    def hidden_rows(self) -> list[PreviewRow]:
+        return [row for row in self.rows if row.hidden]
+
+    @property
     def village(self) -> str | None:
         key = self.register.village_field
         names = {row.clean.get(key) or row.raw.get(key) for row in self.rows} if key else set()
         names.discard(None)
         return names.pop() if len(names) == 1 else None
+
+    def chosen_rows(self, include_duplicates: bool = False) -> list[PreviewRow]:
+        """The rows a commit writes: valid, shown (unless hidden ones are included), not repeats."""
+        repeat = include_duplicates and not self.already_imported  # a file imported before adds only new rows
+        return [
+            row
+            for row in self.rows
+            if row.valid and (self.include_hidden or not row.hidden) and (not row.duplicate_of or (repeat and row.repeatable))
+        ]
 
     def summary(self) -> str:
         valid = len(self.valid_rows)
@@ -134,6 +175,9 @@ class ImportPreview:
             text += f"，有问题 {len(self.rows) - valid} 行（不会导入）"
         if duplicates:
             text += f"，其中疑似重复 {duplicates} 行"
+        hidden = len(self.hidden_rows)
+        if hidden:
+            text += f"，隐藏 {hidden} 行" + ("（将一并导入）" if self.include_hidden else "（不导入）")
         return text + "。"
 
 
@@ -145,28 +189,108 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _choose(path: Path, sheets: list[Sheet], register: Register | None) -> HeaderMatch:
-    candidates = [register] if register else [r for r in REGISTERS]
-    matches = [m for r in candidates for s in sheets if (m := match_headers(r, s))]
-    if not matches:
-        expected = "、".join(f.label for f in (register or REGISTERS[0]).fields if f.required)
-        raise UserError(
-            f"无法导入“{path.name}”：在前{HEADER_ROWS}行中没有找到{register.title if register else '任何台账'}的表头。"
-            f"请确认表格第一行附近有列标题（如：{expected}），最好使用程序生成的填报模板。"
-        )
+def _auto_registers() -> list[Register]:
+    # the 村(居) list changes only when the clerk chooses that register
+    return [r for r in REGISTERS if r is not VILLAGE]
+
+
+def _register_named(sheet_name: str) -> Register | None:
+    """The register a sheet's title names (调解案件, 2023年信访登记, mediation_case), if exactly one."""
+    title = header_key(sheet_name)
+    found = [r for r in _auto_registers() if header_key(r.title) in title or r.key == sheet_name.strip()]
+    return found[0] if len(found) == 1 else None
+
+
+def _best(matches: list[HeaderMatch]) -> HeaderMatch:
     # most columns recognised, a missing required column counting against a register twice
-    matches.sort(key=lambda m: (len(m.columns) - 2 * len(m.missing_required), not m.missing_required), reverse=True)
-    best = matches[0]
-    if register is None and len(matches) > 1:
-        runner = matches[1]
-        if runner.register is not best.register and not best.missing_required and not runner.missing_required and len(runner.columns) == len(best.columns):
-            raise UserError(f"无法判断“{path.name}”是哪一本台账（{best.register.title}还是{runner.register.title}），请在导入时指定台账。")
-    if best.missing_required:
-        missing = "、".join(f.label for f in best.missing_required)
-        raise UserError(
-            f"无法导入“{path.name}”：工作表“{best.sheet.name}”缺少{best.register.title}的必填列：{missing}。请补上这些列（列标题照模板填写）后重新导入。"
+    return max(matches, key=lambda m: (len(m.columns) - 2 * len(m.missing_required), not m.missing_required))
+
+
+def _refuse_missing(path: Path, match: HeaderMatch, how: str) -> UserError:
+    missing = "、".join(f.label for f in match.missing_required)
+    return UserError(
+        f"无法导入“{path.name}”：工作表“{match.sheet.name}”{how}是{match.register.title}，但缺少{match.register.title}的必填列：{missing}。"
+        "请补上这些列（列标题照模板填写）后重新导入。"
+    )
+
+
+def _choose(book: Book, register: Register | None, sheets: list[Sheet]) -> tuple[HeaderMatch, str]:
+    """The sheet to import and its register, and how the register was told.
+
+    In this order: the register the clerk chose; a template's marker; a sheet title naming a
+    register; headers with every required column of one register and mostly its columns.
+    Otherwise ``RegisterUnclear`` with the likeliest register.
+    """
+    path = book.path
+    if register is not None:
+        matches = [m for s in sheets if (m := match_headers(register, s))]
+        if not matches:
+            expected = "、".join(f.label for f in register.fields if f.required)
+            raise UserError(
+                f"无法导入“{path.name}”：在前{HEADER_ROWS}行中没有找到{register.title}的表头。"
+                f"请确认表格第一行附近有列标题（如：{expected}），最好使用程序生成的填报模板。"
+            )
+        best = _best(matches)
+        if best.missing_required:
+            raise _refuse_missing(path, best, "按所选台账")
+        return best, f"按所选台账导入为“{register.title}”"
+
+    marked = BY_KEY.get(book.marker.get("台账", ""))
+    if marked is not None and marked is not VILLAGE:
+        named = [s for s in sheets if s.name == book.marker.get("工作表")] or sheets
+        matches = [m for s in named if (m := match_headers(marked, s))]
+        if not matches:
+            raise UserError(f"无法导入“{path.name}”：这是{marked.title}的填报模板，但找不到它的表头行。请不要修改或删除第1行的列标题，改好后重新导入。")
+        best = _best(matches)
+        if best.missing_required:
+            raise _refuse_missing(path, best, "按模板标记")
+        return best, f"按程序模板的标记识别为“{marked.title}”"
+
+    for sheet in sheets:
+        named_register = _register_named(sheet.name)
+        if named_register is None:
+            continue
+        match = match_headers(named_register, sheet)
+        if match is None:
+            expected = "、".join(f.label for f in named_register.fields if f.required)
+            raise UserError(
+                f"无法导入“{path.name}”：工作表“{sheet.name}”的名称表明它是{named_register.title}，但在前{HEADER_ROWS}行中没有找到它的表头"
+                f"（如：{expected}）。请照程序生成的填报模板填写列标题；如果不是{named_register.title}，请在导入时选择台账（命令行 --register）。"
+            )
+        if match.missing_required:
+            raise _refuse_missing(path, match, "的名称表明它")
+        return match, f"按工作表名称“{sheet.name}”识别为“{named_register.title}”"
+
+    candidates = [m for r in _auto_registers() for s in sheets if (m := match_headers(r, s))]
+    fitting = sorted((m for m in candidates if not m.missing_required and m.mostly_ours), key=lambda m: len(m.columns), reverse=True)
+    if fitting:
+        best = fitting[0]
+        runner = next((m for m in fitting[1:] if m.register is not best.register), None)
+        if runner is not None and len(runner.columns) == len(best.columns):
+            raise RegisterUnclear(
+                f"无法判断“{path.name}”是哪一本台账（{best.register.title}还是{runner.register.title}）。"
+                f"请在导入窗口中选择台账，或在命令行加 --register {best.register.key}（或 --register {runner.register.key}）。",
+                best.register,
+            )
+        return best, f"按表头识别为“{best.register.title}”"
+    if not candidates:
+        raise RegisterUnclear(
+            f"无法导入“{path.name}”：在前{HEADER_ROWS}行中没有找到任何台账的表头。"
+            "请确认表格第一行附近有列标题，最好使用程序生成的填报模板；也可以在导入窗口中选择台账，或在命令行加 --register 指定。"
         )
-    return best
+    guess = _best(candidates)
+    ours = "、".join(f.label for f in guess.columns.values())
+    why = f"工作表“{guess.sheet.name}”的表头中只认出{guess.register.title}的 {ours}"
+    if guess.foreign:
+        why += f"，另有 {'、'.join(guess.foreign)} 不属于它"
+    if guess.missing_required:
+        why += f"，且缺少它的必填列 {'、'.join(f.label for f in guess.missing_required)}"
+    raise RegisterUnclear(
+        f"无法判断“{path.name}”是哪一本台账：{why}。最接近的是“{guess.register.title}”，但没有把握，所以没有导入。"
+        f"如果确实是{guess.register.title}，请在导入窗口中选择台账，或在命令行加 --register {guess.register.key}；"
+        "最好让村里使用程序生成的填报模板。",
+        guess.register,
+    )
 
 
 def _merged_in_data(match: HeaderMatch) -> list[str]:
@@ -179,96 +303,119 @@ def _merged_in_data(match: HeaderMatch) -> list[str]:
     return found
 
 
-def preview_import(db: Database, path: str | Path, register: Register | None = None) -> ImportPreview:
-    """Read and check a workbook; writes nothing. UserError when the file cannot be used at all."""
+def _shown(items: list, limit: int = 5) -> str:
+    return "、".join(str(item) for item in items[:limit]) + ("等" if len(items) > limit else "")
+
+
+def preview_import(db: Database, path: str | Path, register: Register | None = None, include_hidden: bool = False) -> ImportPreview:
+    """Read and check a workbook; writes nothing. UserError when the file cannot be used at all.
+
+    ``register`` is the clerk's choice (else told from the file); ``include_hidden`` reads hidden
+    sheets and imports hidden rows, which are otherwise listed and left out.
+    """
     path = Path(path)
-    sheets = read_workbook(path)
-    match = _choose(path, sheets, register)
+    book = open_book(path)
+    sheets = book.visible + (book.hidden if include_hidden else [])
+    try:
+        match, how = _choose(book, register, sheets)
+    except UserError as error:
+        if book.hidden and not include_hidden:  # the data may be on a sheet the clerk cannot see
+            error.args = (f"{error}（另外，工作簿中有隐藏的工作表：{_shown([s.name for s in book.hidden])}；如需从中导入，请勾选“包括隐藏的行和工作表”，或在命令行加 --include-hidden。）",)
+        raise
     register = match.register
+    sheet = match.sheet
     merged = _merged_in_data(match)
     if merged:
-        shown = "、".join(merged[:5]) + ("等" if len(merged) > 5 else "")
-        raise UserError(f"无法导入“{path.name}”：数据区有合并单元格（{shown}），合并后只有左上角的格子有值，其余会丢失。请取消合并并把内容填到每一行后重新导入。")
-    if match.sheet.formulas_without_values:
-        cells = "、".join(match.sheet.formulas_without_values[:5])
+        raise UserError(f"无法导入“{path.name}”：数据区有合并单元格（{_shown(merged)}），合并后只有左上角的格子有值，其余会丢失。请取消合并并把内容填到每一行后重新导入。")
+    if sheet.formulas_without_values:
+        cells = "、".join(sheet.formulas_without_values[:5])
         raise UserError(f"无法导入“{path.name}”：{cells} 等单元格是公式，但文件里没有保存计算结果。请用 Excel 或 WPS 打开该文件，保存一次后重新导入。")
 
+    checker = _RowChecker(db, register, include_hidden)
     villages = set(records.village_names(db))
-    child_sheets = {child.key: _read_child_sheet(child, register, sheets, match.sheet) for child in register.children}
-    used_keys: set[str] = set()
-    choices = records.field_choices(db, register)
-    existing = _fingerprints(db, register)
-    seen: dict[tuple, int] = {}
-    shared: dict[str, str] = {}
     preview_rows = []
     lost = []  # ID numbers that Excel turned into numbers
+    cleaned = []  # cells whose control characters were removed
+    columns = {f.key: c for c, f in match.columns.items()}
+    letters = {c: _column(c) for c in match.columns}
     id_columns = [c for c, f in match.columns.items() if f.kind is Kind.ID_NUMBER]
-    for excel_row, values in enumerate(match.sheet.iter_rows(), start=1):
+    child_sheets = {child.key: _read_child_sheet(child, register, sheets, sheet) for child in register.children}
+    used_keys: set[str] = set()
+    choices = records.field_choices(db, register)
+    labels = dict(register.labels, **{f.key: f.label for f in register.import_fields}, **{child.key: child.title for child in register.children})
+    for excel_row, values_ in enumerate(sheet.iter_rows(), start=1):
         if excel_row <= match.row_index + 1:
             continue
-        raw = {f.key: values[c] if c < len(values) else None for c, f in match.columns.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for k, v in raw.items() if k != register.village_field):
+        raw = {f.key: values_[c] if c < len(values_) else None for c, f in match.columns.items()}
+        errors = {key: value.strip() for key, value in raw.items() if isinstance(value, str) and value[:1] == "#" and values.is_excel_error(value)}
+        if sheet.errors:  # error cells the reader gave as empty
+            errors |= {f.key: code for c, f in match.columns.items() if (code := sheet.errors.get(f"{letters[c]}{excel_row}"))}
+        if not errors and all(v is None or (isinstance(v, str) and not v.strip()) for k, v in raw.items() if k != register.village_field):
             continue  # an empty row (a template's village column comes filled in on every row)
-        lost += [f"{_column(c)}{excel_row}" for c in id_columns if c < len(values) and isinstance(values[c], (int, float)) and not isinstance(values[c], bool)]
+        lost += [f"{_column(c)}{excel_row}" for c in id_columns if c < len(values_) and isinstance(values_[c], (int, float)) and not isinstance(values_[c], bool)]
         if lost:
             continue  # the file will be refused: no need to check further rows
-        row = PreviewRow(excel_row, raw, {})
-        columns = {f.key: c for c, f in match.columns.items()}
+        for key, value in raw.items():
+            if isinstance(value, str):
+                text, removed = values.strip_controls(value)
+                if removed:
+                    raw[key] = text
+                    cleaned.append(f"{_column(columns[key])}{excel_row}")
+        row = PreviewRow(excel_row, raw, {}, hidden=excel_row in sheet.hidden_rows)
         for child in register.children:  # rows of a child sheet keyed by this row's number (or 第N行)
             found = child_sheets[child.key]
-            if found is None:
-                continue
             key = str(raw.get(child.parent_key_field) or "").strip() or f"第{excel_row}行"
-            if key in found[1]:
+            if found is not None and key in found[1]:
                 raw[child.key] = found[1][key]
                 used_keys.add(key)
+        for key, code in errors.items():
+            f = match.columns[columns[key]]
+            row.problems.append(Problem(excel_row, _column(columns[key]), f.label, f"单元格是 Excel 错误值 {code}（公式出错或引用失效），不能当作空白导入；请改正公式或直接填写内容"))
+            raw[key] = None
         for f_key, column in columns.items():
             value, column_field = raw.get(f_key), match.columns[column]
             if isinstance(value, str) and "*" in value and column_field.sensitive:
                 row.problems.append(Problem(excel_row, _column(column), column_field.label,
                                             "号码已被遮盖（含*），无法导入完整号码；请填写完整号码或清空此格"))  # fmt: skip
-        clean, errors = check_with_children(register, raw, choices)
-        labels = dict(register.labels, **{child.key: child.title for child in register.children})
+        clean, problems = check_with_children(register, raw, choices)
         for child in register.children:  # the one-line form: a bad ID or phone is named by its column
             flat = {key: raw[key] for key in child.flat_fields if child.key not in raw and raw.get(key) not in (None, "")}
-            flat_errors = check_record(child, flat)[1] if flat else {}
-            for key, message in flat_errors.items():
-                if key in flat:
+            for key, message in (check_record(child, flat)[1] if flat else {}).items():
+                if key in flat and key not in errors:
                     row.problems.append(Problem(excel_row, _column(columns[key]), child.field(key).label, message))
-                    errors.pop(child.key, None)
-        for key, message in errors.items():
+                    problems.pop(child.key, None)
+        for key, message in problems.items():
+            if key in errors:
+                continue  # already named as an error value
             column = columns.get(key)
             row.problems.append(Problem(excel_row, _column(column) if column is not None else "", labels[key], message))
         for f in register.fields:
             value = clean.get(f.key)
             if f.kind is Kind.VILLAGE and f.required and value and villages and value not in villages:
-                row.problems.append(Problem(excel_row, _column(columns[f.key]), f.label, f"“{value}”不是本镇的村(居)，请核对名称（可在“村(居)”页查看本镇村居）"))
+                row.problems.append(Problem(excel_row, _column(columns[f.key]), f.label, f"“{value}”不是本镇的村(居)，请核对名称（可在“村(居)”页查看或添加本镇村居）"))
         if not row.problems:
-            # the same text in many rows (villages, types, dates) is kept once
-            row.clean = {key: shared.setdefault(value, value) if isinstance(value, str) else value for key, value in clean.items()}
-            row.raw = {}  # raw values are kept only where the clerk must see what was wrong
-            fingerprint = _fingerprint(register, clean)
-            if fingerprint in existing:
-                row.duplicate_of = "与已有记录相同（必填项完全一致）"
-            elif fingerprint in seen:
-                row.duplicate_of = f"与本文件第{seen[fingerprint]}行相同"
-            seen.setdefault(fingerprint, excel_row)
+            checker.check(row, clean, columns)
+        if errors:
+            row.raw.update(errors)  # the preview shows the error value where it was
         preview_rows.append(row)
 
     if lost:
-        shown = "、".join(lost[:5]) + ("等" if len(lost) > 5 else "")
         raise UserError(
-            f"无法导入“{path.name}”：身份证号被 Excel 存成了数字（{shown}），18位号码的末几位已经丢失，无法恢复。"
+            f"无法导入“{path.name}”：身份证号被 Excel 存成了数字（{_shown(lost)}），18位号码的末几位已经丢失，无法恢复。"
             "请把该列设为“文本”格式，重新录入完整号码后再导入（程序生成的模板已设好文本格式）。"
         )
     sha = file_sha256(path)
-    preview = ImportPreview(path, sha, match, preview_rows)
+    preview = ImportPreview(path, sha, match, preview_rows, include_hidden=include_hidden, hidden_sheets=[s.name for s in book.hidden])
+    preview.notes.append(how + "。")
     earlier = db.execute(
         "SELECT file_name, imported_at FROM import_batch WHERE sha256 = ? AND register = ? AND undone_at IS NULL ORDER BY id LIMIT 1",
         [sha, register.key],
     ).fetchone()
     if earlier:
-        preview.already_imported = f"这个文件已于 {earlier[1].replace('T', ' ')} 导入过（当时文件名“{earlier[0]}”），再次导入不会增加任何记录。"
+        preview.already_imported = (
+            f"这个文件已于 {earlier[1].replace('T', ' ')} 导入过（当时文件名“{earlier[0]}”）：只导入上次没有导入的行，"
+            "已经导入的行不会再导入。"
+        )
     for f in register.fields:  # names not in their roster: imported, but the clerk sees them
         names = set(records.roster_names(db, f))
         strangers: dict[str, list[int]] = {}
@@ -277,22 +424,39 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             if names and name and name not in names:
                 strangers.setdefault(name, []).append(row.excel_row)
         for name, rows in strangers.items():
-            where = "、".join(f"第{n}行" for n in rows[:5]) + ("等" if len(rows) > 5 else "")
             title = BY_KEY[f.roster].title
-            preview.notes.append(f"{f.label}“{name}”不在{title}中（{where}），仍会导入；如是新人员请在“{title}”页补充。")
+            preview.notes.append(f"{f.label}“{name}”不在{title}中（{_shown([f'第{n}行' for n in rows])}），仍会导入；如是新人员请在“{title}”页补充。")
+    child_sheet_names = set()
     for child in register.children:
         found = child_sheets[child.key]
         if found is None:
             continue
         sheet_name, by_key, rows_at = found
+        child_sheet_names.add(sheet_name)
         preview.notes.append(f"工作表“{sheet_name}”：{sum(len(v) for v in by_key.values())}行{child.title}，按“{register.field(child.parent_key_field).label}”归入各条记录。")
         for key in by_key.keys() - used_keys:
-            preview.notes.append(f"工作表“{sheet_name}”第{rows_at[key]}行：“{key}”在“{match.sheet.name}”中找不到，这些{child.title}不会导入，请核对{register.field(child.parent_key_field).label}。")
+            preview.notes.append(f"工作表“{sheet_name}”第{rows_at[key]}行：“{key}”在“{sheet.name}”中找不到，这些{child.title}不会导入，请核对{register.field(child.parent_key_field).label}。")
+    town = book.marker.get("镇")
+    if town and town != (records.settings(db).get("town") or town):
+        preview.notes.append(f"这份模板是为“{town}”生成的，与本程序设置的镇名不同，请核对是否发错了文件。")
     if match.extra:
         preview.notes.append(f"以下列不属于{register.title}，已忽略：{'、'.join(match.extra)}")
     optional_missing = [f.label for f in register.fields if not f.required and f not in match.columns.values()]
     if optional_missing:
         preview.notes.append(f"文件中没有这些列（将留空）：{'、'.join(optional_missing)}")
+    if cleaned:
+        preview.notes.append(f"{_shown(cleaned, 10)}单元格中有不可见的控制字符（Excel 无法保存），已删去，其余内容不变。")
+    hidden_rows = [row.excel_row for row in preview.hidden_rows]
+    if hidden_rows:
+        what = "将一并导入" if include_hidden else "不会导入；如需导入，请勾选“包括隐藏的行和工作表”（命令行加 --include-hidden）"
+        preview.notes.append(f"第{_shown(hidden_rows, 10)}行在文件中被隐藏，{what}。")
+    if book.hidden and not include_hidden:
+        preview.notes.append(
+            f"工作簿中有隐藏的工作表：{_shown([s.name for s in book.hidden])}，没有读取；如需从中导入，请勾选“包括隐藏的行和工作表”（命令行加 --include-hidden）。"
+        )
+    others = [s.name for s in sheets if s is not sheet and s.name not in (*OWN_HIDDEN_SHEETS, *child_sheet_names) and s.rows and _has_data(s)]
+    if others:
+        preview.notes.append(f"只导入工作表“{sheet.name}”；工作表 {_shown(others)} 没有导入（每个工作表请单独导入，或分别保存为文件）。")
     if not preview_rows:
         preview.notes.append("表头下面没有数据行。")
     return preview
@@ -305,17 +469,17 @@ def _read_child_sheet(child: Register, parent: Register, sheets: list[Sheet], pa
 
     key_field = parent.field(child.parent_key_field)
     keyed = dataclasses.replace(child, fields=(key_field, *child.fields), children=())
-    found = [m for sheet in sheets if sheet is not parent_sheet and (m := match_headers(keyed, sheet)) and key_field in m.columns.values()]
+    found = [m for s in sheets if s is not parent_sheet and (m := match_headers(keyed, s)) and key_field in m.columns.values()]
     found = [m for m in found if all(f in m.columns.values() for f in child.fields if f.required)]
     if not found:
         return None
     match = max(found, key=lambda m: len(m.columns))
     by_key: dict[str, list[dict]] = {}
     first_row: dict[str, int] = {}
-    for excel_row, values in enumerate(match.sheet.iter_rows(), start=1):
+    for excel_row, values_ in enumerate(match.sheet.iter_rows(), start=1):
         if excel_row <= match.row_index + 1:
             continue
-        raw = {f.key: values[c] if c < len(values) else None for c, f in match.columns.items()}
+        raw = {f.key: values_[c] if c < len(values_) else None for c, f in match.columns.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
         key = str(raw.pop(key_field.key) or "").strip()
@@ -324,39 +488,141 @@ def _read_child_sheet(child: Register, parent: Register, sheets: list[Sheet], pa
     return match.sheet.name, by_key, first_row
 
 
-def _fingerprint(register: Register, record: dict) -> tuple:
-    return tuple(record.get(f.key) for f in register.fields if f.required)
+def _has_data(sheet: Sheet) -> bool:
+    """More than a title or instructions: a sheet with at least two filled rows."""
+    return sum(1 for row in sheet.head if any(value is not None for value in row)) >= 2 and sheet.name != "填写说明"
 
 
-def _fingerprints(db: Database, register: Register) -> set[tuple]:
-    keys = [f.key for f in register.fields if f.required]
-    rows = db.execute(f"SELECT {', '.join(keys)} FROM {register.key}").fetchall()
-    bools = [i for i, f in enumerate(f for f in register.fields if f.required) if f.kind is Kind.BOOL]
-    return {tuple(bool(v) if i in bools and v is not None else v for i, v in enumerate(row)) for row in rows}
+def fingerprint(filled: dict) -> str:
+    """The identity of a row's checked values (the filled ones), as stored in ``import_row``."""
+    text = json.dumps(filled, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False) -> dict:
-    """Write the preview's valid rows as one batch, in one transaction; returns counts.
+class _RowChecker:
+    """Duplicates and unique values, against the stored records and the rows before in the file.
 
-    The same file (same SHA-256) imported again adds nothing. Rows that look like records
-    already stored are skipped unless ``include_duplicates``.
+    A row is 疑似重复 only when every column it fills equals a stored record (or an earlier row):
+    two different village advisors' log lines on the same day stay two records.
     """
-    if preview.already_imported:
-        return {"batch_id": None, "imported": 0, "skipped": len(preview.rows), "message": preview.already_imported}
+
+    def __init__(self, db: Database, register: Register, include_hidden: bool):
+        self.register = register
+        self.include_hidden = include_hidden
+        self.required = [f.key for f in register.fields if f.required]
+        self.unique = [f for f in register.fields if f.unique]
+        keys = register.keys
+        bools = {f.key for f in register.fields if f.kind is Kind.BOOL}
+        self.stored: dict[tuple, list[tuple[int, dict]]] = {}
+        self.stored_unique: dict[str, dict] = {f.key: {} for f in self.unique}
+        for row in db.execute(f"SELECT id, {', '.join(records.column_sql(register, key) for key in keys)} FROM {register.key}"):  # village names, not ids
+            record = {key: (bool(value) if key in bools and value is not None else value) for key, value in zip(keys, row[1:])}
+            self.stored.setdefault(self._key(record), []).append((row[0], record))
+            for f in self.unique:
+                if record.get(f.key) is not None:
+                    self.stored_unique[f.key][record[f.key]] = row[0]
+        # rows imported before whose records are still there (edited or not)
+        self.imported: dict[str, tuple[str, str, int]] = {}
+        for fingerprint, file_name, imported_at, record_id in db.execute(
+            f"SELECT f.fingerprint, b.file_name, b.imported_at, f.record_id FROM import_row f JOIN import_batch b ON b.id = f.batch_id "
+            f"JOIN {register.key} r ON r.id = f.record_id WHERE f.register = ? AND b.undone_at IS NULL",
+            [register.key],
+        ):
+            self.imported[fingerprint] = (file_name, imported_at, record_id)
+        self.seen: dict[tuple, list[tuple[int, dict]]] = {}
+        self.seen_unique: dict[str, dict] = {f.key: {} for f in self.unique}
+        self.shared: dict[str, str] = {}
+
+    def _key(self, record: dict) -> tuple:
+        return tuple(record.get(key) for key in self.required)
+
+    def check(self, row: PreviewRow, clean: dict, columns: dict[str, int]) -> None:
+        """Mark ``row`` (valid so far) as a duplicate, or add its unique-value problems, or note it as new."""
+        filled = {key: value for key, value in clean.items() if value is not None}
+        key = self._key(clean)
+        if row.hidden and not self.include_hidden:
+            row.clean = clean
+            return  # not imported: it neither repeats nor is repeated
+        row.fingerprint = fingerprint(filled)
+        same = next((record_id for record_id, record in self.stored.get(key, ()) if all(record.get(k) == v for k, v in filled.items())), None)
+        earlier = next((number for number, record in self.seen.get(key, ()) if all(record.get(k) == v for k, v in filled.items())), None)
+        unique_filled = [f for f in self.unique if f.key in filled]
+        if row.fingerprint in self.imported:  # never twice, even when the clerk takes the repeats
+            file_name, imported_at, record_id = self.imported[row.fingerprint]
+            row.duplicate_of = f"已于 {imported_at[:10]} 从“{file_name}”导入（{self.register.title}第{record_id}号）"
+            row.repeatable = False
+        elif same is not None:
+            row.duplicate_of = f"与已有记录（{self.register.title}第{same}号）相同"
+        elif earlier is not None:
+            row.duplicate_of = f"与本文件第{earlier}行相同"
+        if row.duplicate_of:
+            if unique_filled:  # the repeat would carry the same 案件编号 twice
+                row.repeatable = False
+                row.duplicate_of += f"（{unique_filled[0].label}相同，不能再导入一次）"
+        else:
+            for f in unique_filled:
+                value = filled[f.key]
+                if value in self.stored_unique[f.key]:
+                    message = f"{f.label}“{value}”已被已有记录（第{self.stored_unique[f.key][value]}号）使用，不能重复；请核对{f.label}"
+                elif value in self.seen_unique[f.key]:
+                    message = f"{f.label}“{value}”与本文件第{self.seen_unique[f.key][value]}行重复，不能重复；请核对{f.label}"
+                else:
+                    continue
+                row.problems.append(Problem(row.excel_row, _column(columns[f.key]), f.label, message))
+            if row.problems:
+                return
+            for f in unique_filled:
+                self.seen_unique[f.key][filled[f.key]] = row.excel_row
+        # the same text in many rows (villages, types, dates) is kept once
+        row.clean = {k: self.shared.setdefault(v, v) if isinstance(v, str) else v for k, v in clean.items()}
+        row.raw = {}  # raw values are kept only where the clerk must see what was wrong
+        self.seen.setdefault(key, []).append((row.excel_row, row.clean))
+
+
+def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False, progress: Progress = None) -> dict:
+    """Write the rows the preview chose as one batch, in one transaction; returns counts.
+
+    Rows with problems, hidden rows (unless the preview includes them) and rows that repeat a
+    stored record are left out; ``include_duplicates`` takes the repeats too, except from a
+    file imported before, which adds only the rows not yet in. Nothing fails here that the
+    preview did not show: the checks ran there, against the same database. ``progress`` is told
+    every 1,000 rows; cancelling rolls the whole batch back.
+    """
     register = preview.register
-    chosen = [row for row in preview.valid_rows if include_duplicates or not row.duplicate_of]
+    chosen = preview.chosen_rows(include_duplicates)
     skipped = len(preview.rows) - len(chosen)
-    if chosen:
-        safety_backup(db.conn, "import")
-    with db.atomic():
-        cursor = db.execute(
-            "INSERT INTO import_batch (file_name, sha256, register, village, imported_at, rows_in_file, rows_imported, rows_skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
-        )
-        batch_id = cursor.lastrowid
-        records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id)
-        records.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
-    message = f"已从“{preview.path.name}”导入{register.title} {len(chosen)} 条" + (f"，跳过 {skipped} 条（有问题或疑似重复）" if skipped else "") + "。"
+    if not chosen:
+        why = "这个文件的行都已导入过" if preview.already_imported and preview.rows else "没有可以导入的行"
+        return {"batch_id": None, "imported": 0, "skipped": skipped, "message": f"“{preview.path.name}”：{why}，没有导入任何记录。"}
+    safety_backup(db.conn, "import")
+    try:
+        with db.atomic():
+            cursor = db.execute(
+                "INSERT INTO import_batch (file_name, sha256, register, village, imported_at, rows_in_file, rows_imported, rows_skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
+            )
+            batch_id = cursor.lastrowid
+            ids = records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id,
+                                       progress=lambda done: step(progress, done, len(chosen), ""))  # fmt: skip
+            db.conn.executemany(
+                "INSERT INTO import_row (batch_id, register, fingerprint, record_id) VALUES (?, ?, ?, ?)",
+                [(batch_id, register.key, row.fingerprint or fingerprint({k: v for k, v in row.clean.items() if v is not None}), record_id) for row, record_id in zip(chosen, ids)],
+            )
+            step(progress, len(chosen), len(chosen), "")  # the last chance to cancel: nothing is committed yet
+            records.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
+    except InvalidRecord as error:  # the records changed between the preview and the commit
+        raise UserError(f"没有导入“{preview.path.name}”：预览之后台账有了变化（{'；'.join(error.errors.values())}）。请重新导入这个文件，再看一次预览。") from None
+    parts = []
+    if sum(1 for row in preview.rows if not row.valid):
+        parts.append(f"有问题 {sum(1 for row in preview.rows if not row.valid)} 条")
+    taken = {id(row) for row in chosen}
+    repeats = sum(1 for row in preview.rows if row.valid and row.duplicate_of and id(row) not in taken)
+    if repeats:
+        parts.append(f"已有或重复 {repeats} 条")
+    hidden = sum(1 for row in preview.rows if row.valid and row.hidden and not preview.include_hidden and not row.duplicate_of)
+    if hidden:
+        parts.append(f"隐藏 {hidden} 条")
+    message = f"已从“{preview.path.name}”导入{register.title} {len(chosen)} 条" + (f"，跳过 {skipped} 条（{'，'.join(parts)}）" if skipped else "") + "。"
     return {"batch_id": batch_id, "imported": len(chosen), "skipped": skipped, "message": message}
 
 

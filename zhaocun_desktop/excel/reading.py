@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -20,6 +20,11 @@ MAX_RATIO = 200  # deflate rarely exceeds 100:1 on real sheets
 EMPTY_ROWS_END = 500  # this many empty rows in a row end the data (columns formatted to row 1,048,576)
 HEADER_ROWS = 10  # headers are looked for in the first rows
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The program's templates carry a hidden sheet saying which register they are for. A hidden
+# sheet survives saving in Excel, WPS and LibreOffice, as .xlsx and as .xls.
+MARKER_SHEET = "模板信息"
+MARKER_TITLE = "司法所台账填报模板"
+OWN_HIDDEN_SHEETS = (MARKER_SHEET, "选项")  # the templates' own hidden sheets, never data
 
 
 @dataclass
@@ -32,6 +37,9 @@ class Sheet:
     source: Callable[[], Iterator[list]]
     merged: tuple[str, ...] = ()  # merged ranges, e.g. "A5:C5"
     formulas_without_values: tuple[str, ...] = ()  # cells like "D7"
+    hidden: bool = False  # the sheet itself is hidden
+    hidden_rows: frozenset[int] = frozenset()  # Excel row numbers
+    errors: dict[str, str] = field(default_factory=dict)  # cell like "D7" → error value like "#DIV/0!"
 
     def iter_rows(self) -> Iterator[list]:
         empty = 0
@@ -132,17 +140,65 @@ def _sniff_zip(path: Path) -> str:
     return "xlsx"
 
 
-def read_workbook(path: str | Path) -> list[Sheet]:
-    """The visible sheets of a .xlsx or .xls file, each up to the end of its data."""
-    # both formats are read by python-calamine; openpyxl is used to write workbooks
+@dataclass
+class Book:
+    """A workbook as read: every worksheet (hidden ones flagged) and a template's marker."""
+
+    path: Path
+    sheets: list[Sheet]
+    marker: dict[str, str]  # from a template's marker sheet: 台账, 工作表, 模板版本, 镇, 村(居); {} without
+
+    @property
+    def visible(self) -> list[Sheet]:
+        return [sheet for sheet in self.sheets if not sheet.hidden]
+
+    @property
+    def hidden(self) -> list[Sheet]:
+        """Hidden sheets that may hold data (not a template's own)."""
+        return [sheet for sheet in self.sheets if sheet.hidden and sheet.name not in OWN_HIDDEN_SHEETS]
+
+
+def open_book(path: str | Path) -> Book:
+    """Every sheet of a .xlsx or .xls file, each up to the end of its data, and the template marker."""
+    # both formats are read by python-calamine, chosen by the file's first bytes, not its name;
+    # openpyxl is used to write workbooks
     path = Path(path)
     kind = sniff(path)
-    return _read_xlsx(path) if kind == "xlsx" else _read_xls(path)
+    sheets = _read_xlsx(path) if kind == "xlsx" else _read_xls(path)
+    marker: dict[str, str] = {}
+    for sheet in sheets:
+        if sheet.name == MARKER_SHEET:
+            rows = sheet.rows
+            if rows and rows[0] and rows[0][0] == MARKER_TITLE:
+                marker = {str(row[0]).strip(): str(row[1]).strip() for row in rows[1:] if len(row) > 1 and row[0] and row[1] is not None}
+    if not any(not sheet.hidden for sheet in sheets):
+        raise _refuse(path, "工作簿里没有可见的工作表", "请在 Excel 中取消隐藏要导入的工作表后重新保存")
+    return Book(path, [sheet for sheet in sheets if sheet.name != MARKER_SHEET], marker)
 
 
-def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Merged ranges and formula cells without a saved value, found in the sheet's XML."""
-    merged, formulas = [], []
+def read_workbook(path: str | Path) -> list[Sheet]:
+    """The visible sheets of a .xlsx or .xls file, each up to the end of its data."""
+    return open_book(path).visible
+
+
+@dataclass
+class _SheetScan:
+    """What python-calamine does not tell: found in the sheet's XML."""
+
+    merged: tuple[str, ...] = ()
+    formulas_without_values: tuple[str, ...] = ()
+    hidden_rows: frozenset[int] = frozenset()
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+_HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> _SheetScan:
+    """Merged ranges, formula cells without a saved value, error cells (calamine reads them as
+    empty) and hidden rows, found in the sheet's XML."""
+    merged, formulas, hidden, errors = [], [], set(), {}
     cell = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>', re.S)
     merge = re.compile(rb'<mergeCell ref="([A-Z0-9:]+)"')
     tail = b""
@@ -159,9 +215,13 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, .
                 for match in cell.finditer(body):
                     if not re.search(rb"<v(?: [^>]*)?>[^<]", match.group(0)):  # no <v>, or an empty one
                         formulas.append(match.group(1).decode())
+            if b't="e"' in body:
+                errors.update((ref.decode(), value.decode("utf-8", "replace")) for ref, value in _ERROR_CELL.findall(body))
+            if b"hidden=" in body:
+                hidden.update(int(number) for number in _HIDDEN_ROW.findall(body))
             merged += [m.decode() for m in merge.findall(body)]
         merged += [m.decode() for m in merge.findall(tail)]
-    return tuple(merged), tuple(formulas[:20])
+    return _SheetScan(tuple(merged), tuple(formulas[:20]), frozenset(hidden), errors)
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
@@ -178,7 +238,9 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         scans = {name: _scan_sheet_xml(archive, member) for name, member in sheet_files.items() if member in archive.namelist()}
     sheets = _read_with_calamine(path, "工作簿")
     for sheet in sheets:
-        sheet.merged, sheet.formulas_without_values = scans.get(sheet.name, ((), ()))
+        scan = scans.get(sheet.name, _SheetScan())
+        sheet.merged, sheet.formulas_without_values = scan.merged, scan.formulas_without_values
+        sheet.hidden_rows, sheet.errors = scan.hidden_rows, scan.errors
     if not sheets:
         raise _refuse(path, "工作簿里没有可读的工作表", "请在 Excel 中“另存为”普通的“Excel 工作簿(*.xlsx)”后导入")
     return sheets
@@ -212,15 +274,76 @@ def _unescape(text: str) -> str:
 
 
 def _read_xls(path: Path) -> list[Sheet]:
-    return _read_with_calamine(path, "旧版 Excel（.xls）文件")
+    sheets = _read_with_calamine(path, "旧版 Excel（.xls）文件")
+    scans = _scan_xls(path)
+    for sheet in sheets:
+        scan = scans.get(sheet.name)
+        if scan:
+            sheet.hidden_rows, sheet.errors = scan.hidden_rows, scan.errors
+    return sheets
+
+
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _scan_xls(path: Path) -> dict[str, _SheetScan]:
+    """Error cells and hidden rows of a BIFF8 .xls (calamine reads error cells as empty and does
+    not tell hidden rows): the sheets' ROW, BOOLERR and FORMULA records. Best effort: {} when the
+    file is not plain BIFF8."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if not ole.exists("Workbook"):
+                return {}
+            stream = ole.openstream("Workbook").read()
+    except (OSError, ValueError, struct.error):
+        return {}
+
+    def records(offset: int):
+        while offset + 4 <= len(stream):
+            kind, size = struct.unpack_from("<HH", stream, offset)
+            yield kind, stream[offset + 4 : offset + 4 + size]
+            offset += 4 + size
+            if kind == 0x000A:  # EOF of this substream
+                return
+
+    scans: dict[str, _SheetScan] = {}
+    try:
+        sheets = []
+        for kind, data in records(0):
+            if kind == 0x0085 and len(data) >= 8:  # BOUNDSHEET8: where a sheet's records start, its name
+                position, sheet_type, length, wide = struct.unpack_from("<I", data)[0], data[5], data[6], data[7]
+                name = data[8 : 8 + length * 2].decode("utf-16-le") if wide else data[8 : 8 + length].decode("latin-1")
+                if sheet_type == 0:
+                    sheets.append((name, position))
+        for name, position in sheets:
+            hidden, errors = set(), {}
+            for kind, data in records(position):
+                if kind == 0x0208 and len(data) >= 14 and struct.unpack_from("<H", data, 12)[0] & 0x20:  # ROW, fDyZero
+                    hidden.add(struct.unpack_from("<H", data)[0] + 1)
+                elif kind == 0x0205 and len(data) >= 8 and data[7]:  # BOOLERR holding an error
+                    row, column = struct.unpack_from("<HH", data)
+                    errors[f"{_column(column)}{row + 1}"] = _XLS_ERRORS.get(data[6], "#VALUE!")
+                elif kind == 0x0006 and len(data) >= 14 and data[6] == 0x02 and data[12:14] == b"\xff\xff":  # FORMULA with an error result
+                    row, column = struct.unpack_from("<HH", data)
+                    errors[f"{_column(column)}{row + 1}"] = _XLS_ERRORS.get(data[8], "#VALUE!")
+            scans[name] = _SheetScan(hidden_rows=frozenset(hidden), errors=errors)
+    except (struct.error, UnicodeDecodeError):
+        return scans
+    return scans
 
 
 def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
-    """The visible sheets' values, each from A1 (calamine gives dates as dates, numbers as floats)."""
+    """Every worksheet's values, each from A1 (calamine gives dates as dates, numbers as floats)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        # from a file object calamine tells the format by content: a .xls named .xlsx reads
+        with path.open("rb") as handle:
+            book = CalamineWorkbook.from_filelike(handle)
     except Exception as error:
         text = str(error).lower()
         if "password" in text or "encrypt" in text:
@@ -229,13 +352,14 @@ def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
     sheets = []
     try:
         for meta in book.sheets_metadata:
-            if "hidden" in str(getattr(meta, "visible", "")).lower():
-                continue
+            if "worksheet" not in str(getattr(meta, "typ", "worksheet")).lower():
+                continue  # chart sheets hold no cells
+            hidden = "hidden" in str(getattr(meta, "visible", "")).lower()
             sheet = book.get_sheet_by_name(meta.name)  # the values are now held by the reader
             merged = tuple(
                 f"{_column(first[1])}{first[0] + 1}:{_column(last[1])}{last[0] + 1}" for first, last in (sheet.merged_cell_ranges or ())
             )
-            sheets.append(Sheet(meta.name, _rows_from_a1(sheet), merged))
+            sheets.append(Sheet(meta.name, _rows_from_a1(sheet), merged, hidden=hidden))
     except UserError:
         raise
     except Exception as error:

@@ -12,15 +12,19 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
+from zhaocun_desktop.progress import Cancelled, Progress, step
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
+from zhaocun_desktop.values import mask_numbers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formats
+TEMPLATE_VERSION = "2"  # 2: the marker sheet (模板信息) names the register
 PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"
 _NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.INT: "0", Kind.MONEY: "#,##0.00", Kind.ID_NUMBER: "@", Kind.PHONE: "@", Kind.TEXT: "@"}
 _FORMAT_HINTS = {
@@ -44,32 +48,19 @@ _FORMAT_HINTS = {
 # the full-width forms are turned into half-width ones by some input methods and WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 EXCEL_MAX_TEXT = 32767
-# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone
-# in free text (a 备注 or 简要案情 may hold one): masked exports hide them too.
-PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
-
-
-def mask_numbers(text: str) -> str:
-    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
-    from zhaocun_desktop.values import mask_id_number, mask_phone
-
-    def masked(match: re.Match) -> str:
-        number = match.group(0)
-        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
-
-    return PERSONAL_NUMBER.sub(masked, text)
+# openpyxl's ILLEGAL_CHARACTERS_RE (control characters XML cannot hold), here so that writing a
+# cell needs no import per call; a test checks the two agree.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def excel_value(value, mask: bool = False):
     """``value`` as a cell may hold it: no character Excel cannot store, at most 32,767 characters,
     no infinite number, personal numbers masked when ``mask``."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # Excel has no Inf/NaN: written as text rather than a broken file
     if not isinstance(value, str):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # Excel has no Inf/NaN: written as text rather than a broken file
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = ILLEGAL_CHARACTERS.sub("", value)
     if mask:
         value = mask_numbers(value)
     return value[:EXCEL_MAX_TEXT]
@@ -124,6 +115,16 @@ def _width(field: Field) -> float:
     return max(field.width / 7.5, len(field.label) * 2.2 + 2, 8)
 
 
+def _requirement(field: Field) -> str:
+    """What the guide says about a column: its hint, and the bounds the importer holds it to."""
+    text = field.hint or _FORMAT_HINTS[field.kind]
+    if field.kind in (Kind.INT, Kind.MONEY):
+        text += f"；{field.minimum:,} 至 {field.upper_bound:,.0f}"
+    elif field.kind in (Kind.TEXT, Kind.MEMO):
+        text += f"；不超过 {field.length_limit:,} 字"
+    return text
+
+
 def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
@@ -154,6 +155,14 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet = book.create_sheet(register.title)
     lists = book.create_sheet("选项")
     lists.sheet_state = "hidden"
+    # which register, for which township and village: the importer reads it back
+    marker = book.create_sheet(MARKER_SHEET)
+    marker.sheet_state = "hidden"
+    marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
+    for row, (key, value) in enumerate((("台账", register.key), ("工作表", register.title), ("模板版本", TEMPLATE_VERSION), ("镇", settings.get("town") or ""), ("村(居)", village or "")), start=2):
+        put(marker.cell(row, 1), key)
+        put(marker.cell(row, 2), value)  # a town named "=…" stays text here too
+    marker.protection.sheet = True
 
     who = f"{village}" if village else (settings.get("town") or "")
     put(guide["A1"], f"{who}{register.title}填报表 填写说明")
@@ -176,7 +185,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
         options = "、".join(choices.get(field.key, field.choices)) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
-        for column, value in enumerate((field.label, "必填" if field.required else "", field.hint or _FORMAT_HINTS[field.kind], options), start=1):
+        for column, value in enumerate((field.label, "必填" if field.required else "", _requirement(field), options), start=1):
             put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):
         guide.column_dimensions[column].width = width
@@ -285,28 +294,36 @@ def template_registers() -> tuple[Register, ...]:
     return tuple(r for r in REGISTERS if r.key != "village")
 
 
-def write_all_templates(db: Database, folder: str | Path) -> list[Path]:
-    """Templates for every village (registers kept by village) and the township-level ones."""
+def write_all_templates(db: Database, folder: str | Path, progress: Progress = None) -> list[Path]:
+    """Templates for every village (registers kept by village) and the township-level ones.
+
+    ``progress`` is told before each file; cancelling stops between files (those written stay).
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"“{folder}”是一个文件，不是文件夹。请指定一个文件夹来存放全部模板。")
     folder.mkdir(parents=True, exist_ok=True)
     villages = records.village_names(db)
-    written = []
+    planned = []
     for register in template_registers():
         if register.village_field and villages:
-            for village in villages:
-                written.append(write_template(db, register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village))
+            planned += [(register, folder / f"{safe_file_name(village)}_{register.title}.xlsx", village) for village in villages]
         else:
-            written.append(write_template(db, register, folder / f"{register.title}.xlsx"))
+            planned.append((register, folder / f"{register.title}.xlsx", None))
+    written = []
+    for index, (register, path, village) in enumerate(planned):
+        step(progress, index, len(planned), path.name)
+        written.append(write_template(db, register, path, village))
+    step(progress, len(planned), len(planned), "")
     return written
 
 
-def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False) -> int:
+def write_export(db: Database, register: Register, path: str | Path, query: RecordQuery = RecordQuery(), reveal: bool = False, progress: Progress = None) -> int:
     """The records ``query`` selects, in table order, as a workbook for reading and printing.
 
     ID and phone numbers are masked unless ``reveal`` (which the audit log records). Returns
     the number of rows written. The header row is found again by the importer (round trip).
+    ``progress`` is told after each page of rows; cancelling before the save leaves no file.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -315,7 +332,6 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.worksheet.worksheet import Worksheet
 
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
-    settings = records.settings(db)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
     fields = register.fields
@@ -336,15 +352,10 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         cell.font = font
         return cell
 
+    from zhaocun_desktop.listing import listing_title  # listing reads this module
+
     listing = RecordList(db, register, query, register.keys)
-    filters = []
-    if query.year:
-        filters.append(f"{query.year}年")
-    if query.village:
-        filters.append(query.village)
-    if query.search.strip():
-        filters.append(f"含“{query.search.strip()}”")
-    title = f"{settings.get('town') or ''}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
+    title = listing_title(db, register, query)
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
     sensitive = any(f.sensitive for r in (register, *register.children) for f in r.fields)
     if sensitive and reveal:
@@ -364,14 +375,20 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     formatters = [(index + 1, field) for index, field in enumerate(fields)]
     page = 2000
     parent_keys: dict[int, str] = {}  # record id → what names it in a child sheet
-    for offset in range(0, listing.count, page):
-        for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
-            sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
-            for child in register.children:
-                key = row[1 + register.keys.index(child.parent_key_field)]
-                parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
-    for child in register.children:
-        _write_child_sheet(db, book, child, register, parent_keys, reveal)
+    try:
+        for offset in range(0, listing.count, page):
+            step(progress, offset, listing.count, "")
+            for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
+                sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
+                for child in register.children:
+                    key = row[1 + register.keys.index(child.parent_key_field)]
+                    parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
+        for child in register.children:
+            _write_child_sheet(db, book, child, register, parent_keys, reveal)
+        step(progress, listing.count, listing.count, "正在保存…")
+    except Cancelled:
+        sheet.close()  # ends the sheet's half-written stream (openpyxl removes its temporary file at exit)
+        raise
     save_workbook(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")

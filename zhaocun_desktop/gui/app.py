@@ -118,7 +118,12 @@ def open_checked(path: Path, parent=None):
             aside = backup.set_aside(path)
             backup.restore_file(good.path, path)
             QMessageBox.information(parent, "已恢复", f"已从 {good.made_at:%Y-%m-%d %H:%M} 的备份恢复。\n损坏的文件保留为：{aside}")
-    db = open_db(path)
+    def tell(message: str) -> None:  # another program is writing: the clerk sees why the window waits
+        if parent is not None and hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(message)
+        QApplication.processEvents()
+
+    db = open_db(path, on_busy=tell)
     if not backup.backed_up_today(backup.backup_dir(path)):
         backup.safety_backup(db.conn, "daily")
     return db
@@ -137,6 +142,11 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     lock = QLockFile(str(path) + ".lock")
     lock.setStaleLockTime(0)  # a lock left by a crashed copy is detected by its dead process id
     if not lock.tryLock(200):
+        if lock.error() != QLockFile.LockError.LockFailedError:  # no lock file possible: a read-only folder
+            from zhaocun_desktop.db import write_problem
+
+            QMessageBox.critical(None, APP_NAME, write_problem(path) or f"无法在“{path.parent}”中建立锁定文件，请检查文件夹权限。")
+            return 2
         QMessageBox.information(
             None,
             APP_NAME,

@@ -18,32 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from zhaocun_desktop import records
-from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.field_form import FieldForm
-from zhaocun_desktop.registers import SETTINGS, VILLAGE
-from zhaocun_desktop.values import clean_text
+from zhaocun_desktop.township import FIRST_SETTINGS, check_settings, needs_first_run, parse_village_names, set_up_township, village_names_from_file
+
+__all__ = ["FirstRunWizard", "needs_first_run", "parse_village_names"]
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-FIRST_SETTINGS = tuple(f for f in SETTINGS.fields if f.key in ("town", "county", "office", "signer", "report_year"))
-
-
-def needs_first_run(db: Database) -> bool:
-    """A database with no township name and no villages has never been set up."""
-    return not records.settings(db).get("town") and records.count(db, VILLAGE) == 0
-
-
-def parse_village_names(text: str) -> list[str]:
-    """Names typed or pasted one per line (or separated by 、，, tabs), duplicates and numbering removed."""
-    import re
-
-    names = []
-    for part in re.split(r"[\n\r\t、，,;；]+", text):
-        name = re.sub(r"^\s*\d+[.、)）]?\s*", "", clean_text(part))
-        if name and name not in names and name not in ("村(居)名称", "村名", "名称"):
-            names.append(name)
-    return names
 
 
 class WelcomePage(QWizardPage):
@@ -76,13 +58,9 @@ class SettingsPage(QWizardPage):
         layout.addWidget(self.form)
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
-        try:
-            records.save_settings(self.db, self.form.values())
-        except InvalidRecord as error:
-            self.form.show_errors(error.errors)
-            return False
-        self.form.show_errors({})
-        return True
+        errors = check_settings(self.form.values())  # saved with the villages, by the same function as `init`
+        self.form.show_errors(errors)
+        return not errors
 
 
 class VillagesPage(QWizardPage):
@@ -104,30 +82,26 @@ class VillagesPage(QWizardPage):
         layout.addWidget(load)
 
     def load_workbook(self, path: str | None = None) -> None:
-        from zhaocun_desktop.excel.reading import read_workbook
-
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "选择村(居)名单", str(Path.home()), "Excel 表格 (*.xlsx *.xls)")
+            path, _ = QFileDialog.getOpenFileName(self, "选择村(居)名单", str(Path.home()), "Excel 表格或文本 (*.xlsx *.xls *.txt)")
             if not path:
                 return
         try:
-            sheets = read_workbook(path)
+            names = village_names_from_file(path)
         except UserError as error:
             QMessageBox.warning(self, "无法读取", str(error))
             return
-        column = [row[0] for sheet in sheets[:1] for row in sheet.iter_rows() if row and row[0] is not None]
-        self.editor.setPlainText("\n".join(str(value) for value in column))
+        self.editor.setPlainText("\n".join(names))
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
         names = parse_village_names(self.editor.toPlainText())
         if not names:
             QMessageBox.warning(self, "请填写村(居)", "请至少填写一个村(居)名称，每行一个。")
             return False
-        existing = set(records.village_names(self.db))
         try:
-            records.insert_many(self.db, VILLAGE, [dict(name=n) for n in names if n not in existing])
-        except InvalidRecord as error:
-            QMessageBox.warning(self, "村(居)名单有误", str(error))
+            set_up_township(self.db, self.wizard().settings_page.form.values(), names)
+        except UserError as error:
+            QMessageBox.warning(self, "无法保存", str(error))
             return False
         return True
 

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.form.tabs.addTab(self._slot(REPORT_KEY), "年度报告")
         self.form.tabs.addTab(self._slot(SETTINGS_KEY), "设置")
         self.form.tabs.currentChanged.connect(self._build_current)
+        self.form.tabs.currentChanged.connect(self._autosave_report)
         self.form.actionQuit.triggered.connect(self.close)
         self.form.actionImport.triggered.connect(lambda: self.import_files())
         self.form.actionUndoImport.triggered.connect(self.undo_import)
@@ -79,6 +80,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionAbout.triggered.connect(self.show_about)
+        self.county_action = self.form.menuFile.addAction("统计报表（报县司法局）…")
+        self.county_action.setObjectName("actionCountyTables")
+        self.form.menuFile.insertAction(self.form.actionBackupTo, self.county_action)
+        self.county_action.triggered.connect(self.show_county_tables)
+        self.form.actionAuditLog.triggered.connect(lambda: self.show_audit_log())
         self.statusBar().showMessage(f"正在打开数据库：{self.db_path} …")
 
         geometry = ui_state.value("window/geometry")
@@ -138,6 +144,12 @@ class MainWindow(QMainWindow):
         self.due_button.setStyleSheet("color: #b00020;" if overdue else "")
         self.due_button.setVisible(bool(items))
 
+    def show_county_tables(self) -> None:
+        """The 统计报表 dialog: the county's tables for a chosen period."""
+        from zhaocun_desktop.gui.county_dialog import CountyDialog
+
+        CountyDialog(self.db, self).exec()
+
     def show_due(self) -> None:
         """Open 总览 at its list of what is due."""
         self.form.tabs.setCurrentWidget(self._slots[OVERVIEW_KEY])
@@ -158,6 +170,11 @@ class MainWindow(QMainWindow):
             self.report_view.refresh() if self._report_view else self.report_view
         elif key in BY_KEY:
             self.view(key)
+
+    def _autosave_report(self, *args) -> None:
+        """Leaving the 年度报告 tab saves its texts: nothing typed there is lost by looking elsewhere."""
+        if self._report_view is not None and self.form.tabs.currentWidget() is not self._slots[REPORT_KEY]:
+            self._report_view.autosave()
 
     def view(self, key: str) -> RegisterView:
         """The view of register ``key``, built on first use."""
@@ -218,13 +235,15 @@ class MainWindow(QMainWindow):
     def backup_to(self, folder: str | None = None) -> Path | None:
         """A verified backup into a folder the clerk picks (a USB stick)."""
         from zhaocun_desktop.backup import make_backup
+        from zhaocun_desktop.gui.jobs import run_job
 
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, "备份到（可选U盘）", str(Path.home()))
             if not folder:
                 return None
         try:
-            made = make_backup(self.db.conn, self.db_path, "manual", folder=Path(folder))
+            made = run_job(self, "备份", "正在备份并校验…", self.db,
+                           lambda db, progress: make_backup(db.conn, self.db_path, "manual", folder=Path(folder)), cancellable=False)  # fmt: skip
         except UserError as error:
             QMessageBox.warning(self, "备份失败", str(error))
             return None
@@ -268,18 +287,19 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[str] | None = None) -> list[str]:
         """Preview each chosen workbook and import what the clerk confirms; returns the messages."""
-        from zhaocun_desktop.excel.importing import preview_import
-        from zhaocun_desktop.gui.import_dialog import ImportDialog
+        from zhaocun_desktop.gui.import_dialog import ImportDialog, preview_file
 
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(self, "选择村(居)报送的 Excel 文件", str(Path.home()), "Excel 表格 (*.xlsx *.xls);;所有文件 (*)")
         messages = []
         for path in paths:
             try:
-                preview = preview_import(self.db, path)
+                preview = preview_file(self, self.db, path)
             except UserError as error:
                 QMessageBox.warning(self, "无法导入", str(error))
                 messages.append(str(error))
+                continue
+            if preview is None:  # the clerk did not choose a register
                 continue
             dialog = ImportDialog(self.db, preview, self)
             if dialog.exec():
@@ -344,18 +364,34 @@ class MainWindow(QMainWindow):
 
     def write_every_template(self) -> None:
         from zhaocun_desktop.excel.writing import write_all_templates
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
 
         folder = QFileDialog.getExistingDirectory(self, "选择保存模板的文件夹（如U盘）", str(self._exports_folder()))
         if not folder:
             return
+        target = Path(folder) / "填报模板"
         try:
-            written = write_all_templates(self.db, Path(folder) / "填报模板")
+            written = run_job(self, "生成填报模板", "正在为各村(居)生成填报模板…", self.db, lambda db, progress: write_all_templates(db, target, progress))
         except UserError as error:
             QMessageBox.warning(self, "无法生成模板", str(error))
+            return
+        except Cancelled:
+            QMessageBox.information(self, "已取消", f"已取消。取消前生成的模板保留在“{target}”。")
             return
         QMessageBox.information(self, "已生成模板", f"已在“{Path(folder) / '填报模板'}”生成 {len(written)} 个模板，可发给各村(居)填写。")
 
     # -- window ---------------------------------------------------------------
+
+    def show_audit_log(self, table: str | None = None, record_id: int | None = None) -> None:
+        """操作记录 (文件 menu), optionally opened on one register or record."""
+        if self.db is None:
+            return
+        from zhaocun_desktop.gui.audit_view import AuditLogDialog
+
+        dialog = AuditLogDialog(self.db, self, table, record_id)
+        self.audit_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -366,7 +402,62 @@ class MainWindow(QMainWindow):
             f"数据库：{self.db_path}<br>数据文件夹：{data_dir()}",
         )
 
+    def unsaved_work(self) -> list[str]:
+        """What closing now would lose, in the clerk's words (empty when nothing)."""
+        from zhaocun_desktop.gui.record_dialog import RecordDialog
+
+        lost = [f"正在编辑的“{dialog.windowTitle()}”" for dialog in self.findChildren(RecordDialog) if dialog.isVisible() and dialog.changed()]
+        if self._report_view is not None and self._report_view.dirty:
+            lost.append(f"{self._report_view.year}年度报告中未保存的文字")
+        return lost
+
+    def save_unsaved_work(self) -> bool:
+        """Save open edit dialogs and the report texts; False when a dialog refused (invalid input)."""
+        from zhaocun_desktop.gui.record_dialog import RecordDialog
+
+        for dialog in self.findChildren(RecordDialog):
+            if dialog.isVisible() and dialog.changed():
+                dialog.accept()  # validates; stays open (and visible) when something is wrong
+                if dialog.isVisible():
+                    dialog.raise_()
+                    return False
+        if self._report_view is not None and self._report_view.dirty:
+            self._report_view.save()
+        return True
+
+    def discard_unsaved_work(self) -> None:
+        from zhaocun_desktop.gui.record_dialog import RecordDialog
+
+        for dialog in self.findChildren(RecordDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        if self._report_view is not None:
+            self._report_view.dirty = False
+
+    def ask_before_closing(self) -> bool:
+        """保存 / 不保存 / 取消 when closing would lose work; True when the window may close."""
+        lost = self.unsaved_work()
+        if not lost:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "尚未保存", "以下内容尚未保存：\n" + "\n".join(f"· {item}" for item in lost) + "\n\n关闭前要保存吗？", parent=self)
+        box.setObjectName("unsaved_question")
+        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        if box.clickedButton() is save:
+            return self.save_unsaved_work()
+        if box.clickedButton() is discard:
+            self.discard_unsaved_work()
+            return True
+        return False
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if not self.ask_before_closing():
+            event.ignore()
+            return
         self.ui_state.setValue("window/geometry", self.saveGeometry())
         self.ui_state.setValue("window/tab", self.form.tabs.currentIndex())
         self.ui_state.sync()

@@ -1,4 +1,6 @@
-"""The 总览 tab: the year's key figures beside the previous year's, what is due, and what needs attention."""
+"""The 总览 tab: the period as pictures (month trend against last year, type mix, outcome split,
+villages with most cases), the key figures beside the same period a year before, what is due,
+and what needs attention. Every item in those lists, and every bar, opens its records."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,15 +23,19 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records, report
+from zhaocun_desktop import overview, records, report
 from zhaocun_desktop.due import DueItem, due_items, overdue_count
+from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart
 from zhaocun_desktop.gui.period_picker import PeriodPicker
-from zhaocun_desktop.report_checks import check_records
+from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
+from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.report_checks import Finding, check_records
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -38,6 +46,7 @@ KEY_FIGURES = (
     "consultation_people", "legal_aid_referrals", "meetings", "cases", "cases_success", "success_rate", "village_cases",
     "town_cases", "cases_open", "petitions", "petition_on_time_rate", "petition_satisfaction_rate", "to_beijing", "to_province", "to_city",
 )  # fmt: skip
+UNITS = {"mediation_case": "件", "publicity_event": "场次", "advisor_work": "条", "petition": "件"}
 
 
 def _year_earlier(day: dt.date) -> dt.date:
@@ -45,10 +54,11 @@ def _year_earlier(day: dt.date) -> dt.date:
 
 
 class OverviewView(QWidget):
-    """Shows ``figures`` (this year) and ``previous`` side by side, and ``due`` (as of ``today``,
-    the computer's date unless a test sets it); refreshed by ``refresh``."""
+    """Shows ``picture`` (overview.YearPicture), ``figures`` (this period) and ``previous`` side by
+    side, ``due`` (as of ``today``, the computer's date unless a test sets it) and ``findings``;
+    refreshed by ``refresh``."""
 
-    records_changed = Signal(str)  # a record opened from the due list was saved (its register key)
+    records_changed = Signal(str)  # a record opened from the due list, a finding or a chart was saved
 
     def __init__(self, db: Database, parent=None, today: dt.date | None = None):
         super().__init__(parent)
@@ -59,6 +69,41 @@ class OverviewView(QWidget):
         self.period_picker = PeriodPicker(records.settings(db)["report_year"])
         self.period_picker.setObjectName("overview_period")
         self.period_picker.changed.connect(self.refresh)
+        self.findings: list[Finding] = []
+        self.trend_box = QComboBox()
+        self.trend_box.setObjectName("trend_register")
+        self.trend_box.setToolTip("月度走势显示哪本台账")
+        for register in overview.TREND_REGISTERS:
+            self.trend_box.addItem(register.title, register.key)
+        self.trend_box.currentIndexChanged.connect(self.refresh)
+        self.month_chart = MonthChart("月度走势")
+        self.month_chart.setObjectName("chart_months")
+        self.type_chart = BarChart("纠纷类型")
+        self.type_chart.setObjectName("chart_types")
+        self.outcome_chart = ShareChart("调解结果")
+        self.outcome_chart.setObjectName("chart_outcomes")
+        self.village_chart = BarChart("案件最多的村(居)", SHARE_COLORS[0])
+        self.village_chart.setObjectName("chart_villages")
+        self.type_chart.activated.connect(lambda label: self.show_cases("dispute_type", label))
+        self.outcome_chart.activated.connect(lambda label: self.show_cases("result", label))
+        self.village_chart.activated.connect(lambda label: self.show_cases("village", label))
+        for chart in (self.type_chart, self.outcome_chart, self.village_chart):
+            chart.setToolTip("点击柱条或图例，查看对应的调解案件")
+        pictures = QWidget()
+        grid = QGridLayout(pictures)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setSpacing(8)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel("月度走势显示"))
+        choice.addWidget(self.trend_box)
+        choice.addStretch(1)
+        grid.addLayout(choice, 0, 0, 1, 2)
+        grid.addWidget(self.month_chart, 1, 0)
+        grid.addWidget(self.outcome_chart, 1, 1)
+        grid.addWidget(self.type_chart, 2, 0)
+        grid.addWidget(self.village_chart, 2, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         self.table = QTableWidget(len(KEY_FIGURES), 5)
         self.table.setObjectName("overview_table")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -68,6 +113,12 @@ class OverviewView(QWidget):
         self.attention = QListWidget()
         self.attention.setWordWrap(True)
         self.attention.setObjectName("attention")
+        self.attention.setToolTip("双击打开相关记录")
+        self.attention.itemActivated.connect(self.open_item)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("overview_tabs")
+        self.left_tabs.addTab(pictures, "图表")
+        self.left_tabs.addTab(self.table, "数字对比")
         top = QHBoxLayout()
         top.addWidget(self.period_picker)
         top.addStretch(1)
@@ -86,10 +137,10 @@ class OverviewView(QWidget):
         self.due_list.itemActivated.connect(self.open_due_item)
         right_layout.addWidget(self.due_label)
         right_layout.addWidget(self.due_list, 3)
-        right_layout.addWidget(QLabel("需要处理的事项"))
+        right_layout.addWidget(QLabel("需要处理的事项（双击打开相关记录）"))
         right_layout.addWidget(self.attention, 2)
         splitter = QSplitter()
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.left_tabs)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -105,6 +156,7 @@ class OverviewView(QWidget):
         draft = report.build_draft(self.db, period.end.year)  # the year's report: its checks below
         self.figures = draft.figures if period.is_year else fig.period_figures(self.db, period)
         self.previous = fig.period_figures(self.db, before)
+        self._fill_pictures(period)
         self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
         for row, key in enumerate(KEY_FIGURES):
             item = fig.BY_KEY[key]
@@ -122,9 +174,31 @@ class OverviewView(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.attention.clear()
-        findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
-        self.attention.addItems([str(f) for f in findings] or ["暂无需要处理的事项。"])
+        self.findings = check_records(self.db, draft, certificates_as_of=dt.date.today())
+        for finding in self.findings:
+            item = QListWidgetItem(str(finding))
+            item.setData(Qt.ItemDataRole.UserRole, finding)
+            self.attention.addItem(item)
+        if not self.findings:
+            self.attention.addItem("暂无需要处理的事项。")
         self.refresh_due()
+
+    @property
+    def period(self) -> fig.Period:
+        return self.period_picker.period()
+
+    def _fill_pictures(self, period: fig.Period) -> None:
+        trend = REGISTERS_BY_KEY[self.trend_box.currentData()]
+        self.picture = overview.year_picture(self.db, period, trend)
+        year = self.picture.year
+        self.month_chart.title = f"{trend.title}月度走势（{year}年与{year - 1}年）"
+        self.month_chart.set_series([(f"{year}年", self.picture.months), (f"{year - 1}年", self.picture.months_before)], UNITS.get(trend.key, "条"))
+        self.type_chart.title = f"{period.label}纠纷类型"
+        self.type_chart.set_items(self.picture.types)
+        self.outcome_chart.title = f"{period.label}调解结果"
+        self.outcome_chart.set_items(self.picture.outcomes)
+        self.village_chart.title = f"{period.label}案件最多的村(居)（前{overview.TOP_VILLAGES}名）"
+        self.village_chart.set_items(self.picture.villages)
 
     def refresh_due(self) -> None:
         """The list of what is due as of today, most urgent first; each row opens its record."""
@@ -147,7 +221,9 @@ class OverviewView(QWidget):
         from PySide6.QtWidgets import QFileDialog
 
         from zhaocun_desktop.errors import UserError
+        from zhaocun_desktop.gui.jobs import run_job
         from zhaocun_desktop.paths import data_dir
+        from zhaocun_desktop.progress import Cancelled
         from zhaocun_desktop.summary import period_name, write_summary
 
         try:
@@ -160,9 +236,11 @@ class OverviewView(QWidget):
                 if not path:
                     return None
             target = Path(path) if str(path).lower().endswith(".xlsx") else Path(f"{path}.xlsx")
-            return write_summary(self.db, period, target)
+            return run_job(self, "导出汇总表", f"正在生成{period.label}汇总表…", self.db, lambda db, progress: write_summary(db, period, target, progress))
         except UserError as error:
             QMessageBox.warning(self, "无法导出", str(error))
+            return None
+        except Cancelled:
             return None
 
     def open_due_item(self, row: QListWidgetItem) -> None:
@@ -177,3 +255,35 @@ class OverviewView(QWidget):
         if dialog.exec():
             self.refresh_due()
             self.records_changed.emit(item.register)
+
+    def open_item(self, item: QListWidgetItem) -> None:
+        """Open the records a finding points at: one record in its edit dialog, several in a list."""
+        finding: Finding | None = item.data(Qt.ItemDataRole.UserRole)
+        if finding is None or not finding.register or not finding.record_ids:
+            return
+        register = REGISTERS_BY_KEY[finding.register]
+        if len(finding.record_ids) == 1:
+            from zhaocun_desktop.gui.record_dialog import RecordDialog
+
+            edited = bool(RecordDialog(self.db, register, finding.record_ids[0], parent=self).exec())
+        else:
+            edited = self._show_records(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message)
+        if edited:
+            self.refresh()
+            self.records_changed.emit(register.key)
+
+    def show_cases(self, field: str, label: str) -> None:
+        """The period's cases behind one bar or share (a village, a dispute type, an outcome)."""
+        period = self.period
+        rows = overview.cases_of(self.db, period, field, label)
+        heading = f"{period.label}{MEDIATION_CASE.field(field).label}为“{label}”的调解案件：{len(rows)} 件。"
+        if rows and self._show_records(MEDIATION_CASE, rows, heading):
+            self.refresh()
+            self.records_changed.emit(MEDIATION_CASE.key)
+
+    def _show_records(self, register, rows: list[dict], heading: str) -> bool:
+        from zhaocun_desktop.gui.records_dialog import RecordsDialog
+
+        dialog = RecordsDialog(register, rows, heading, self, db=self.db)
+        dialog.exec()
+        return dialog.edited

@@ -48,6 +48,7 @@ class PeriodPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (QLabel("统计期间"), self.kind, self.year, self.quarter, self.month, self.start, self.to_label, self.end, self.problem):
             layout.addWidget(widget)
+        layout.addStretch(1)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.year.valueChanged.connect(self._changed)
         self.quarter.currentIndexChanged.connect(self._changed)

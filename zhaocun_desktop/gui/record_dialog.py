@@ -41,6 +41,7 @@ class RecordDialog(QDialog):
             self._proposed: dict[str, str] = {}
             for key in register.proposer_inputs:
                 self.form.editors[key].on_change(self.propose)
+        self._opened_with = self.form.values()
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
         scroll = QScrollArea()
@@ -76,6 +77,10 @@ class RecordDialog(QDialog):
             if editor.value() in ("", self._proposed.get(key)):
                 editor.set_value(value)
                 self._proposed[key] = value
+
+    def changed(self) -> bool:
+        """Whether anything was typed or chosen since the dialog opened."""
+        return self.form.values() != self._opened_with
 
     def accept(self) -> None:
         """Save; on invalid input show the messages beside the fields and stay open."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -29,7 +30,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.gui.table_model import RecordTableModel
-from zhaocun_desktop.registers import Register
+from zhaocun_desktop.registers import VILLAGE, Register
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
@@ -88,12 +89,19 @@ class RegisterView(QWidget):
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
-        self.print_action = self._action("打印文书…", "Ctrl+P", self.print_documents, "打印选中记录的文书：预览后打印，或导出 Word、PDF（Ctrl+P）")
-        self.print_action.setVisible(register.printable)
+        self.documents_action = self._action("打印文书…", "Ctrl+Shift+P", self.print_documents, "打印选中记录的文书：预览后打印，或导出 Word、PDF（Ctrl+Shift+P）")
+        self.documents_action.setVisible(register.printable)
+        self.print_action = self._action("打印…", "Ctrl+P", lambda: self.print_list(), "打印当前列表（含筛选条件），先显示打印预览（Ctrl+P）")
+        self.history_action = QAction("操作记录…", self)  # context menu only: who changed what, old and new values
+        self.history_action.triggered.connect(lambda: self.show_history())
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             toolbar.addAction(action)
+        self.merge_action = None
+        if register is VILLAGE:  # 撤并: the only way a village with records goes away
+            self.merge_action = self._action("撤并到…", None, lambda: self.merge_village(), "把选中村(居)的全部记录移到另一个村(居)，并删除选中的村(居)")
+            toolbar.addAction(self.merge_action)
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("search")
@@ -148,7 +156,8 @@ class RegisterView(QWidget):
 
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(tip)
         action.triggered.connect(slot)
@@ -199,13 +208,20 @@ class RegisterView(QWidget):
         selected = len(self.table.selectionModel().selectedRows())
         self.edit_action.setEnabled(selected == 1)
         self.delete_action.setEnabled(selected > 0)
-        self.print_action.setEnabled(selected == 1)
+        self.documents_action.setEnabled(selected == 1)
 
     # -- actions --------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [record_id for record_id in map(self.model.record_id, rows) if record_id is not None]
+
+    def show_history(self) -> None:
+        """操作记录 of the selected record (of the whole register when none or several are selected)."""
+        from zhaocun_desktop.gui.audit_view import AuditLogDialog
+
+        ids = self.selected_ids()
+        AuditLogDialog(self.db, self, self.register.key, ids[0] if len(ids) == 1 else None).exec()
 
     def add_record(self) -> None:
         dialog = RecordDialog(self.db, self.register, parent=self)
@@ -244,6 +260,39 @@ class RegisterView(QWidget):
             QMessageBox.warning(self, "无法删除", str(error))
         self._after_write(None)
 
+    def merge_village(self, target: str | None = None, confirm: bool = True) -> dict | None:
+        """撤并 the selected village into ``target`` (asked for when None); returns the records moved."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            QMessageBox.information(self, "撤并村(居)", "请先选中一个要撤并的村(居)。")
+            return None
+        source = records.get(self.db, VILLAGE, ids[0])
+        others = [name for name in records.village_names(self.db) if name != source["name"]]
+        if target is None:
+            target, ok = QInputDialog.getItem(self, "撤并村(居)", f"把“{source['name']}”的全部记录移到：", others, 0, False)
+            if not ok:
+                return None
+        if target not in others:
+            QMessageBox.warning(self, "无法撤并", f"“{target}”不是本镇的另一个村(居)。")
+            return None
+        used = records.village_usage(self.db, source["id"])
+        if confirm:
+            listed = "、".join(f"{title}{n}条" for title, n in used.items()) or "没有记录"
+            answer = QMessageBox.question(
+                self, "确认撤并", f"把“{source['name']}”撤并入“{target}”？\n将移动：{listed}。\n“{source['name']}”随后从村(居)名单中删除；此操作记入操作记录，撤并前自动备份。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        target_id = next(v["id"] for v in records.rows_by_id(self.db, VILLAGE) if v["name"] == target)
+        try:
+            moved = records.merge_villages(self.db, source["id"], target_id)
+        except UserError as error:
+            QMessageBox.warning(self, "无法撤并", str(error))
+            return None
+        self._after_write(target_id)
+        return moved
+
     def _after_write(self, record_id: int | None) -> None:
         self.refresh()
         if record_id is not None:
@@ -257,6 +306,8 @@ class RegisterView(QWidget):
     def export(self, path: str | None = None, reveal: bool | None = None) -> int | None:
         """Export exactly the rows the table shows (search, filters, sort); returns the count."""
         from zhaocun_desktop.excel.writing import safe_file_name, write_export
+        from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.progress import Cancelled
         from zhaocun_desktop.paths import data_dir
 
         if reveal is None:
@@ -273,15 +324,45 @@ class RegisterView(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", str(folder / f"{safe_file_name(self.register.title)}.xlsx"), "Excel 工作簿 (*.xlsx)")
             if not path:
                 return None
+        query = self.model.query
         try:
-            count = write_export(self.db, self.register, path, self.model.query, reveal=reveal)
+            count = run_job(self, "导出 Excel", f"正在导出{self.register.title}…", self.db,
+                            lambda db, progress: write_export(db, self.register, path, query, reveal=reveal, progress=progress))  # fmt: skip
         except UserError as error:
             QMessageBox.warning(self, "无法导出", str(error))
             return None
+        except Cancelled:
+            self._status("已取消导出，没有生成文件。")
+            return None
+        self._status(f"已导出 {count} 条：{path}")
+        return count
+
+    def print_list(self, open_dialog: bool = True):
+        """Print the rows the table shows (search, filters, sort) after a preview; numbers stay
+        masked unless 显示完整号码 is on. Returns the preview dialog (shown when ``open_dialog``)."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from zhaocun_desktop.gui.list_print import paint_list, setup_list_printer
+        from zhaocun_desktop.listing import printed_list
+
+        document = printed_list(self.db, self.register, self.model.query, reveal=self.reveal_box.isChecked())
+        self._printer = printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the dialog keeps only a pointer to it
+        printer.setDocName(document.title)
+        setup_list_printer(printer)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setObjectName("list_print_preview")
+        dialog.setWindowTitle(f"打印预览：{document.title}（{len(document.rows)} 条）")
+        dialog.paintRequested.connect(lambda target: paint_list(target, document))
+        dialog.resize(1100, 760)
+        dialog.document = document  # what is being printed (tests and the status line read it)
+        if open_dialog:
+            dialog.exec()
+        return dialog
+
+    def _status(self, message: str) -> None:
         window = self.window()
         if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(f"已导出 {count} 条：{path}", 15000)
-        return count
+            window.statusBar().showMessage(message, 15000)
 
     def print_documents(self) -> None:
         """打印文书 for the selected record (the first, when several are selected)."""
@@ -294,11 +375,11 @@ class RegisterView(QWidget):
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action, self.history_action):
             menu.addAction(action)
         if self.register.printable:
             menu.addSeparator()
-            menu.addAction(self.print_action)
+            menu.addAction(self.documents_action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     # -- remembered layout ----------------------------------------------------

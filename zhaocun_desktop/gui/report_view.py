@@ -32,9 +32,11 @@ from zhaocun_desktop import records, report
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
 from zhaocun_desktop.gui.field_form import DateEdit, YearBox
+from zhaocun_desktop.gui.jobs import run_job
 from zhaocun_desktop.gui.records_dialog import RecordsDialog
 from zhaocun_desktop.gui.report_print import paint_report, setup_printer, write_pdf
 from zhaocun_desktop.paths import data_dir
+from zhaocun_desktop.progress import Cancelled
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.report_checks import ERROR, Finding, run_checks
 from zhaocun_desktop.report_docx import write_docx
@@ -153,6 +155,7 @@ class ReportView(QWidget):
     def load_year(self) -> None:
         """Fill the editors with the chosen year's texts (or those it starts from)."""
         texts = report.load_texts(self.db, self.year)
+        self._loaded_year = self.year
         self._loading = True
         for key, editor in self.editors.items():
             editor.setPlainText(texts[key])
@@ -175,6 +178,14 @@ class ReportView(QWidget):
         self.dirty = False
         self.status.setText(f"{self.year}年度的报告文字已保存。")
 
+    def autosave(self) -> bool:
+        """Save if anything changed (leaving the tab, changing the year); returns whether it saved."""
+        if not self.dirty:
+            return False
+        self.save()
+        self.status.setText(f"{self.year}年度的报告文字已自动保存。")
+        return True
+
     def _text_changed(self, *args) -> None:
         if getattr(self, "_loading", False):
             return
@@ -183,8 +194,8 @@ class ReportView(QWidget):
         self._refresh_timer.start()
 
     def _year_changed(self, *args) -> None:
-        if self.dirty:
-            self.save()  # the texts belong to the year they were written for
+        if self.dirty:  # the texts belong to the year they were written for
+            report.save_texts(self.db, self._loaded_year, self.texts())
         self.load_year()
 
     def insert_placeholder(self) -> None:
@@ -246,7 +257,10 @@ class ReportView(QWidget):
             self.editors[finding.part].setFocus()
         elif finding.register:
             register = REGISTERS_BY_KEY[finding.register]
-            RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self).exec()
+            dialog = RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self, db=self.db)
+            dialog.exec()
+            if dialog.edited:
+                self.refresh()
 
     def show_records_behind(self, row: int) -> None:
         item = (*fig.FIGURES, *fig.RATES)[row]
@@ -254,7 +268,10 @@ class ReportView(QWidget):
         rows = fig.records_behind(self.db, item, self.year)
         heading = f"{item.label}（{self.year}年）：{fig.display(item, self.draft.figures[item.key]) or 0}。"
         heading += f"口径：{fig.describe(item)}。"
-        RecordsDialog(register, rows, heading, self).exec()
+        dialog = RecordsDialog(register, rows, heading, self, db=self.db)
+        dialog.exec()
+        if dialog.edited:
+            self.refresh()
 
     # -- output -------------------------------------------------------------------
 
@@ -286,9 +303,13 @@ class ReportView(QWidget):
             elif kind == "pdf":
                 save_file(lambda target: write_pdf(self.draft, str(target)), path, "PDF 阅读器")
             else:
-                write_summary(self.db, self.year, path)
+                year = self.year
+                run_job(self, "导出汇总表", f"正在生成{year}年度汇总表…", self.db, lambda db, progress: write_summary(db, year, path, progress))
         except UserError as error:
             QMessageBox.warning(self, "无法导出", str(error))
+            return None
+        except Cancelled:
+            self.status.setText("已取消导出，没有生成文件。")
             return None
         errors = sum(f.level == ERROR for f in self.findings)
         note = f"（报告自查还有 {errors} 个错误，请查看）" if errors and kind != "xlsx" else ""

@@ -1,0 +1,138 @@
+"""Long jobs run in a worker thread under a progress dialog, and 取消 stops them at a safe point."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QPushButton
+
+from zhaocun_desktop import records
+from zhaocun_desktop.excel.writing import template_registers, write_export
+from zhaocun_desktop.gui import jobs
+from zhaocun_desktop.gui.jobs import run_job
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.summary import write_summary
+
+
+def when_shown(kind, ready, handle):
+    """Run ``handle(widget)`` once the active modal widget is a ``kind`` and ``ready(widget)`` holds."""
+    state = {"done": False}
+
+    def poll():
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible() and ready(widget):
+            handle(widget)
+            state["done"] = True
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def click(box, text):
+    next(b for b in box.findChildren(QPushButton) if b.text() == text).click()
+
+
+def test_templates_for_every_village_show_progress_and_cancel(qtbot, open_window, tmp_path, monkeypatch):
+    window = open_window(demo=True)
+    planned = sum(len(records.village_names(window.db)) if r.village_field else 1 for r in template_registers())
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    seen = {}
+
+    def cancel(dialog):
+        seen.update(title=dialog.windowTitle(), maximum=dialog.maximum(), value=dialog.value(), label=dialog.labelText())
+        click(dialog, "取消")
+        seen["after_cancel"] = dialog.labelText()
+
+    progress = when_shown(QProgressDialog, lambda d: d.value() >= 2, cancel)
+    told = when_shown(QMessageBox, lambda d: True, lambda box: (seen.update(message=box.text()), box.accept()))
+    window.write_every_template()
+    assert progress["done"] and told["done"]
+    assert seen["title"] == "生成填报模板" and seen["maximum"] == planned and seen["value"] >= 2
+    assert ".xlsx" in seen["label"] and "正在取消" in seen["after_cancel"]
+    assert "已取消" in seen["message"]
+    written = list((tmp_path / "填报模板").iterdir())
+    assert seen["value"] <= len(written) < planned  # stopped between files, every file whole
+    for path in written:
+        assert openpyxl.load_workbook(path).sheetnames
+
+
+def test_a_job_runs_off_the_window_thread_and_returns_its_result(qtbot, open_window):
+    window = open_window()
+    threads = []
+
+    def work(db, progress):
+        threads.append(threading.current_thread())
+        progress(1, 1, "")
+        return records.count(db, MEDIATION_CASE), db.conn is not window.db.conn
+
+    assert run_job(window, "测试", "正在计算…", window.db, work) == (0, True)
+    assert threads[0] is not threading.main_thread()
+
+
+def test_errors_of_the_job_reach_the_caller(qtbot, open_window, tmp_path):
+    window = open_window(demo=True)
+    year = records.settings(window.db)["report_year"]
+    with pytest.raises(UserError, match="没有这个文件夹"):
+        run_job(window, "导出汇总表", "正在生成…", window.db,
+                lambda db, progress: write_summary(db, year, tmp_path / "没有这个文件夹" / "x.xlsx", progress))  # fmt: skip
+
+
+def test_cancelled_export_from_a_list_writes_no_file(qtbot, open_window, tmp_path, monkeypatch):
+    window = open_window(demo=True)
+    view = window.view(MEDIATION_CASE.key)
+    out = tmp_path / "out"
+    out.mkdir()
+    state = when_shown(QProgressDialog, lambda d: True, lambda d: click(d, "取消"))
+    original = jobs._Worker.progress
+
+    def after_the_click(self, done, total, text):
+        """The export is quick: its first safe point waits until 取消 was clicked."""
+        while not state["done"]:
+            time.sleep(0.01)
+        original(self, done, total, text)
+
+    monkeypatch.setattr(jobs._Worker, "progress", after_the_click)
+    assert view.export(str(out / "调解案件.xlsx"), reveal=False) is None
+    assert list(out.iterdir()) == []
+    assert "已取消" in window.statusBar().currentMessage()
+
+
+def test_cancelled_import_writes_nothing_and_keeps_the_preview_open(qtbot, open_window, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from zhaocun_desktop.excel.importing import batches, preview_import
+    from zhaocun_desktop.gui.import_dialog import ImportDialog
+
+    window = open_window()
+    book = openpyxl.Workbook()
+    book.active.append(["受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "调解结果"])
+    book.active.append([dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里", "张三与李四", "调解中"])
+    book.save(tmp_path / "赵村村.xlsx")
+    dialog = ImportDialog(window.db, preview_import(window.db, tmp_path / "赵村村.xlsx"), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    progress_seen = when_shown(QProgressDialog, lambda d: True, lambda d: click(d, "取消"))
+    told = when_shown(QMessageBox, lambda d: True, lambda box: box.accept())
+    original = jobs._Worker.progress
+
+    def after_the_click(self, done, total, text):
+        """One row imports at once: its only safe point (before the commit) waits for 取消."""
+        while not progress_seen["done"]:
+            time.sleep(0.01)
+        original(self, done, total, text)
+
+    monkeypatch.setattr(jobs._Worker, "progress", after_the_click)
+    dialog.accept()
+    assert progress_seen["done"] and told["done"]
+    assert dialog.isVisible() and dialog.result() == 0
+    assert records.count(window.db, MEDIATION_CASE) == 0 and batches(window.db) == []
+    monkeypatch.setattr(jobs._Worker, "progress", original)
+    dialog.accept()  # the clerk tries again: now it imports
+    assert records.count(window.db, MEDIATION_CASE) == 1

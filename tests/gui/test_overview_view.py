@@ -1,0 +1,100 @@
+"""The 总览 tab as pictures: charts painted from the core's counts; items and bars open their records."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop import overview
+from zhaocun_desktop.gui.charts import BLUE, nice_ceiling
+from zhaocun_desktop.gui.record_dialog import RecordDialog
+from zhaocun_desktop.gui.records_dialog import RecordsDialog
+from zhaocun_desktop.registers import MEDIATION_CASE, PUBLICITY_EVENT
+
+
+def _colors(widget) -> set[str]:
+    image = widget.grab().toImage()
+    return {QColor(image.pixel(x, y)).name() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+
+
+def test_charts_show_the_years_counts(qtbot, open_window):
+    window = open_window(demo=True)
+    view = window.overview_view
+    view.resize(1300, 760)
+    picture = overview.year_picture(window.db, view.period)
+    assert view.month_chart.series[0][1] == picture.months and view.month_chart.series[1][1] == picture.months_before
+    assert sum(picture.months) == view.figures["cases"]
+    assert view.type_chart.items == picture.types and view.village_chart.items == picture.villages
+    assert dict(view.outcome_chart.items)["调解成功"] == view.figures["cases_success"]
+    assert BLUE.name() in _colors(view.month_chart)  # the line is painted
+    view.trend_box.setCurrentIndex(view.trend_box.findData(PUBLICITY_EVENT.key))
+    assert sum(view.month_chart.series[0][1]) == view.figures["publicity_events"]
+    view.period_picker.year.setValue(view.period.end.year - 30)  # a year with nothing: the charts say so instead of drawing
+    assert not view.month_chart.has_data() and not view.type_chart.has_data()
+
+
+def test_axis_tops_are_round():
+    assert nice_ceiling(19) == (20, 5) and nice_ceiling(0) == (4, 1) and nice_ceiling(3) == (3, 1) and nice_ceiling(130) == (150, 50)
+
+
+def test_every_item_needing_attention_opens_its_records(qtbot, open_window, when_modal):
+    window = open_window(demo=True)
+    view = window.overview_view
+    items = [view.attention.item(i) for i in range(view.attention.count())]
+    openable = [item for item in items if view.findings[items.index(item)].record_ids]
+    assert openable and len(openable) == sum(bool(f.register and f.record_ids) for f in view.findings)
+    for item in openable:
+        finding = view.findings[items.index(item)]
+        seen = {}
+
+        def look(dialog, finding=finding):
+            seen["dialog"] = type(dialog)
+            seen["rows"] = dialog.table.rowCount() if isinstance(dialog, RecordsDialog) else 1
+            dialog.reject()
+
+        state = when_modal(look)
+        view.open_item(item)
+        assert state["done"]
+        assert seen["dialog"] is (RecordDialog if len(finding.record_ids) == 1 else RecordsDialog)
+        assert seen["rows"] == len(finding.record_ids)
+
+
+def test_a_listed_record_opens_for_editing_and_the_overview_follows(qtbot, open_window, when_modal):
+    window = open_window(demo=True)
+    view = window.overview_view
+    open_cases = next(f for f in view.findings if f.register == MEDIATION_CASE.key and "调解中" in f.message)
+    before = view.figures["cases_open"]
+    item = view.attention.item(view.findings.index(open_cases))
+
+    def close_one(records_dialog):
+        def settle(edit):
+            edit.form.editors["result"].set_value("调解不成功")
+            edit.form.editors["closed"].set_value("2023-12-30")
+            edit.accept()
+
+        when_modal(settle)
+        assert records_dialog.open_row(0)
+        assert records_dialog.table.item(0, [f.key for f in records_dialog.fields].index("result")).text() == "调解不成功"
+        records_dialog.reject()
+
+    state = when_modal(close_one)
+    view.open_item(item)
+    assert state["done"]
+    assert view.figures["cases_open"] == before - 1
+
+
+def test_a_click_on_a_village_bar_lists_its_cases(qtbot, open_window, when_modal):
+    window = open_window(demo=True)
+    view = window.overview_view
+    view.resize(1300, 760)
+    view.village_chart.grab()  # paints: the bars get their places
+    village, count = view.picture.villages[0]
+    rect = next(rect for rect, label in view.village_chart._rows if label == village)
+    seen = {}
+    state = when_modal(lambda dialog: (seen.update(rows=dialog.table.rowCount(), title=dialog.windowTitle()), dialog.reject()))
+    qtbot.mouseClick(view.village_chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    qtbot.waitUntil(lambda: state["done"])
+    behind = fig.records_behind(window.db, fig.BY_KEY["cases"], view.period)
+    assert seen["rows"] == count == sum(row["village"] == village for row in behind)
+    assert village in seen["title"] or "调解案件" in seen["title"]

@@ -1,0 +1,117 @@
+"""The county's tables: categories × outcomes agree with the figures, periods add up, one page each, ≥ 9 pt."""
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from report_data import case, fill_known_ledger
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop import records
+from zhaocun_desktop.cli import main
+from zhaocun_desktop.county import BODY_PT, build_county_tables, write_county_workbook
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.figures import Period
+from zhaocun_desktop.registers import DISPUTE_TYPE_NATIONAL, DISPUTE_TYPES, MEDIATION_CASE, NATIONAL_DISPUTE_TYPES
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_every_local_type_maps_to_one_of_the_fifteen():
+    assert len(NATIONAL_DISPUTE_TYPES) == 15
+    assert set(DISPUTE_TYPE_NATIONAL) == set(DISPUTE_TYPES) and set(DISPUTE_TYPE_NATIONAL.values()) <= set(NATIONAL_DISPUTE_TYPES)
+
+
+def test_mediation_table_agrees_with_the_figures(db):
+    fill_demo(db)
+    records.insert_many(db, MEDIATION_CASE, [case("2023-11-02", "赵村村", "村调委会", "调解中", dispute_type="土地承包")])
+    for period in (Period.year(2023), Period.quarter(2023, 4), Period(dt.date(2023, 9, 26), dt.date(2023, 12, 25))):
+        figures = fig.period_figures(db, period)
+        table = build_county_tables(db, period)[0]
+        assert [row[0] for row in table.rows] == list(NATIONAL_DISPUTE_TYPES)
+        total = table.totals()
+        assert total[1:5] == [figures["cases"], figures["cases_success"], figures["cases"] - figures["cases_success"] - figures["cases_open"], figures["cases_open"]]
+        assert total[7] == figures["judicial_confirmations"] and total[9] == pytest.approx(figures["case_amount"])
+        for row in table.rows:
+            assert row[1] == row[2] + row[3] + row[4], row[0]  # every case has one outcome
+            assert row[5] + row[6] <= row[2]  # agreements only for settled cases
+    land = next(row for row in build_county_tables(db, Period.month(2023, 11))[0].rows if row[0] == "山林土地")
+    assert land[4] >= 1  # the 土地承包 case is counted as 山林土地
+
+
+def test_quarters_add_up_to_the_year_in_every_table(db):
+    fill_demo(db)
+    year = [t.totals() if t.total else [r[1] for r in t.rows] for t in build_county_tables(db, 2023)]
+    quarters = [[t.totals() if t.total else [r[1] for r in t.rows] for t in build_county_tables(db, p)] for p in Period.year(2023).quarters()]
+    for index in (0, 2, 3):  # 人民调解, 普法, 法律顾问: every column is a count or a sum
+        for column in range(1, len(year[index])):
+            assert sum(q[index][column] for q in quarters) == pytest.approx(year[index][column]), (index, column)
+    for row in range(3):  # 排查: counts of the period
+        assert sum(q[1][row] for q in quarters) == year[1][row]
+
+
+def test_workbook_heading_and_print_setup(db, tmp_path):
+    fill_known_ledger(db)
+    path = write_county_workbook(db, Period.quarter(2023, 4), tmp_path / "县局.xlsx", today=dt.date(2024, 1, 3))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["人民调解", "排查预防", "普法", "法律顾问", "行政执法"]
+    for sheet in book.worksheets:
+        heading = sheet["A2"].value
+        assert "填报单位：赵村镇司法所" in heading and "2023年第四季度" in heading and "截止日期：2023年12月31日" in heading
+        assert sheet.print_title_rows == "$3:$3"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert min(cell.font.sz for row in sheet.iter_rows() for cell in row if cell.value is not None) >= 9
+        assert any("填报日期：2024年1月3日" in str(c.value) for row in sheet.iter_rows() for c in row)
+    assert book["人民调解"].page_setup.orientation == "landscape"
+
+
+def test_cli_stats(db, db_path, tmp_path, capsys):
+    fill_known_ledger(db)
+    out = tmp_path / "报表.xlsx"
+    assert main(["stats", "--db", str(db_path), "--from", "2023-09-26", "--to", "2023-12-25", "--out", str(out)]) == 0
+    assert "截止2023年12月25日" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(out)["人民调解"]
+    assert "截止日期：2023年12月25日" in sheet["A2"].value
+    total = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
+    assert total[1] == fig.period_figures(db, Period(dt.date(2023, 9, 26), dt.date(2023, 12, 25)))["cases"]
+
+
+def render(paths: list[Path], folder: Path) -> None:
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{folder / 'lo'}", "--convert-to", "pdf", "--outdir", str(folder), *map(str, paths)],
+                   capture_output=True, timeout=240, check=True)  # fmt: skip
+
+
+def word_heights(pdf: Path) -> list[tuple[int, float, str]]:
+    """(page, height, text) of every word, from pdftotext's boxes."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for number, page in enumerate(html.split("<page ")[1:], start=1):
+        for y_min, y_max, text in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page):
+            found.append((number, float(y_max) - float(y_min), text))
+    return found
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_libreoffice_prints_one_page_per_table_nothing_below_9_pt(db, tmp_path):
+    fill_demo(db)
+    path = write_county_workbook(db, 2023, tmp_path / "县局.xlsx")
+    # A calibration sheet: 9 pt text at 100 % scale, rendered by the same LibreOffice and font.
+    calibration = openpyxl.Workbook()
+    calibration.active["A1"] = "调解成功合计"
+    calibration.active["A1"].font = openpyxl.styles.Font(name="宋体", size=9)
+    calibration.save(tmp_path / "nine.xlsx")
+    render([path, tmp_path / "nine.xlsx"], tmp_path)
+    nine_pt = min(height for _, height, _ in word_heights(tmp_path / "nine.pdf"))
+    words = word_heights(tmp_path / "县局.pdf")
+    tables = build_county_tables(db, 2023)
+    pages = max(page for page, _, _ in words)
+    assert pages == len(tables)
+    for number, table in enumerate(tables, start=1):
+        text = "".join(word for page, _, word in words if page == number)
+        assert table.title in text and "填报单位" in text
+    assert min(height for _, height, _ in words) >= nine_pt * 0.99
+    assert BODY_PT >= 9

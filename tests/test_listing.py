@@ -1,0 +1,49 @@
+"""The printable list: the rows of the current filter, masked unless revealed, titled by the filter."""
+
+from __future__ import annotations
+
+from zhaocun_desktop import records
+from zhaocun_desktop.demo import fill_demo
+from zhaocun_desktop.listing import listing_title, printed_list
+from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
+
+
+def test_the_printed_rows_are_the_filtered_list_masked(db):
+    fill_demo(db)
+    year = records.settings(db)["report_year"]
+    village = records.village_names(db)[0]
+    query = RecordQuery(year=year, village=village, sort_key="accepted", descending=True)
+    document = printed_list(db, MEDIATION_CASE, query)
+    listed = RecordList(db, MEDIATION_CASE, query, ["case_no", "accepted", "id_number", "phone"])
+    rows = listed.rows(0, listed.count)
+    assert len(document.rows) == listed.count > 0
+    column = {header: i for i, header in enumerate(document.headers)}
+    assert [r[column["受理日期"]] for r in document.rows] == [r[2] for r in rows]
+    full_ids = [r[3] for r in rows if r[3]]
+    printed_ids = [r[column["身份证号"]] for r in document.rows if r[column["身份证号"]]]
+    assert full_ids and len(printed_ids) == len(full_ids)
+    assert all("*" in printed and printed != full for printed, full in zip(printed_ids, full_ids))
+    assert f"{year}年" in document.title and village in document.title and "已遮盖" in document.note
+    assert f"共 {listed.count} 条" in document.note
+
+    revealed = printed_list(db, MEDIATION_CASE, query, reveal=True)
+    assert [r[column["身份证号"]] for r in revealed.rows if r[column["身份证号"]]] == full_ids
+    assert "含个人信息" in revealed.note
+
+
+def test_numbers_typed_into_free_text_are_masked_too_and_empty_columns_left_out(db):
+    records.insert_many(db, VILLAGE, [dict(name="赵村村")])
+    records.insert(db, MEDIATION_CASE, dict(accepted="2023-03-02", village="赵村村", org="村调委会", dispute_type="邻里",
+                                           parties="甲与乙", result="调解中", summary="乙的电话13800138000，身份证410423199001011234"))  # fmt: skip
+    document = printed_list(db, MEDIATION_CASE, RecordQuery(search="13800138000"))
+    assert len(document.rows) == 1
+    text = " ".join(document.rows[0])
+    assert "13800138000" not in text and "410423199001011234" not in text and "138****8000" in text
+    assert "备注" not in document.headers  # no row fills it
+    assert "当事人" in document.headers and len(document.widths) == len(document.headers) == len(document.rows[0])
+
+
+def test_export_and_print_share_the_title(db):
+    query = RecordQuery(year=2023, search="邻里")
+    assert listing_title(db, MEDIATION_CASE, query).endswith("调解案件（2023年，含“邻里”）")

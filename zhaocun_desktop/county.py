@@ -1,0 +1,233 @@
+"""统计报表: the county 司法局's quarterly and annual tables, in the layout every township sends.
+
+人民调解 by the 15 national dispute classes × outcome (with 书面/口头, 司法确认, 涉及人数 and
+金额), 排查 and the prevented counts (件 and 人), 普法, 法律顾问 and 行政执法; each table headed
+by 填报单位, the period and its cut-off date (截止日期, the period's last day), and printed on one
+A4 page. Every count uses the figures' period condition, so the tables agree with 总览 and the
+report for the same period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop import records
+from zhaocun_desktop.mediation import category_of
+from zhaocun_desktop.excel.writing import put, save_workbook
+from zhaocun_desktop.files import check_output_path
+from zhaocun_desktop.registers import (
+    ADVISOR_WORK,
+    ADVISOR_WORK_TYPES,
+    DISPUTE_TYPE_NATIONAL,
+    JOINT_MEETING,
+    MEDIATION_CASE,
+    NATIONAL_DISPUTE_TYPES,
+    PUBLICITY_EVENT,
+    Kind,
+    Register,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+FONT = "宋体"
+BODY_PT, TITLE_PT = 11, 16  # printed at least 9 pt after fitting to the page (checked by a test)
+# What the county asks to have prevented, each as 件 and 人; counted from the case fields of that label when they exist.
+PREVENTED = ("防止民间纠纷引起自杀", "防止民间纠纷转化为刑事案件", "防止群体性上访", "防止群体性械斗")
+
+
+@dataclass
+class CountyTable:
+    """One printed table: ``rows`` under ``headers``; a 合计 row when ``total``."""
+
+    sheet: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    total: bool = True
+    landscape: bool = False
+    widths: list[int] = field(default_factory=list)
+    note: str = ""
+
+    def totals(self) -> list:
+        sums: list = ["合计"]
+        for index in range(1, len(self.headers)):
+            numbers = [row[index] for row in self.rows if isinstance(row[index], (int, float))]
+            sums.append(sum(numbers) if numbers else "")
+        return sums
+
+
+def _where(register: Register, period: fig.Period, where: str = "1") -> tuple[str, dict]:
+    return fig._condition(fig.Figure("_", "_", "", register, where=where), period)
+
+
+def national_type_sql(column: str = "dispute_type", mapping: dict[str, str] | None = None) -> str:
+    """SQL naming the national class of a case's dispute type (unknown types count as 其他);
+    ``mapping`` (mediation.category_of) adds the office's local types from 设置."""
+    mapping = mapping or DISPUTE_TYPE_NATIONAL
+    cases = " ".join(f"WHEN '{local.replace(chr(39), chr(39) * 2)}' THEN '{national}'" for local, national in mapping.items())
+    return f"CASE {column} {cases} ELSE '其他' END"
+
+
+def mediation_table(db: Database, period: fig.Period) -> CountyTable:
+    """人民调解 cases by national class × outcome, agreements, 司法确认, people and money involved."""
+    clause, params = _where(MEDIATION_CASE, period)
+    sql = (
+        f"SELECT {national_type_sql(mapping=category_of(records.settings(db)))} AS kind, count(*), sum(result = '调解成功'), sum(result IN ('调解不成功', '调解中止')), "
+        "sum(result = '调解中'), sum(result = '调解成功' AND agreement = '书面'), sum(result = '调解成功' AND agreement = '口头'), "
+        f"sum(confirmed = 1), sum(coalesce(people, 0)), sum(coalesce(amount, 0)) FROM mediation_case WHERE {clause} GROUP BY kind"
+    )
+    found = {row[0]: [value or 0 for value in row[1:]] for row in db.execute(sql, params)}
+    rows = [[kind, *found.get(kind, [0] * 9)] for kind in NATIONAL_DISPUTE_TYPES]
+    return CountyTable(
+        "人民调解", "人民调解案件统计表",
+        ["纠纷类型", "受理(件)", "调解成功(件)", "调解不成功/终止(件)", "调解中(件)", "书面协议(份)", "口头协议(件)", "司法确认(件)", "涉及人数(人)", "涉及金额(元)"],
+        rows, landscape=True, widths=[14, 9, 10, 12, 9, 10, 10, 10, 10, 13],
+        note="受理按受理日期计入本期；调解不成功/终止含“调解中止”；协议形式只计调解成功的案件。",
+    )  # fmt: skip
+
+
+def prevention_table(db: Database, period: fig.Period) -> CountyTable:
+    """排查 (joint meetings and the disputes they found) and the prevented counts, each as 件 and 人."""
+    clause, params = _where(JOINT_MEETING, period)
+    meetings, found = db.execute(f"SELECT count(*), sum(coalesce(disputes_found, 0)) FROM joint_meeting WHERE {clause}", params).fetchone()
+    clause, params = _where(MEDIATION_CASE, period, "source = '排查发现'")
+    from_checks, people = db.execute(f"SELECT count(*), sum(coalesce(people, 0)) FROM mediation_case WHERE {clause}", params).fetchone()
+    rows: list[list] = [["排查纠纷次数", meetings or 0, "", "联席例会"], ["排查发现纠纷", found or 0, "", "例会排查纠纷数之和"],
+                        ["排查发现并受理调解", from_checks or 0, people or 0, "调解案件中纠纷来源为“排查发现”"]]  # fmt: skip
+    by_label = {f.label: f for f in MEDIATION_CASE.fields if f.kind is Kind.BOOL}
+    missing = []
+    for label in PREVENTED:
+        item = by_label.get(label)
+        if item is None:
+            rows.append([label, "—", "—", "台账尚无此项"])
+            missing.append(label)
+            continue
+        clause, params = _where(MEDIATION_CASE, period, f"{item.key} = 1")
+        counted = next((f.key for f in MEDIATION_CASE.fields if f.label == f"{label}(人)"), None)  # the case's own count of people
+        people_sql = f"coalesce({counted}, people, 0)" if counted else "coalesce(people, 0)"
+        count, involved = db.execute(f"SELECT count(*), sum({people_sql}) FROM mediation_case WHERE {clause}", params).fetchone()
+        rows.append([label, count or 0, involved or 0, "调解案件中该项为“是”；人数为该项所填人数（未填时为涉及人数）"])
+    note = "“—”：调解案件台账还没有记录这一项，请手工填报。" if missing else ""
+    return CountyTable("排查预防", "矛盾纠纷排查及预防情况统计表", ["项目", "件(次)", "人", "统计口径"], rows,
+                       total=False, widths=[24, 9, 9, 32], note=note)  # fmt: skip
+
+
+def publicity_table(db: Database, period: fig.Period) -> CountyTable:
+    """普法: events by type with people reached and materials handed out."""
+    clause, params = _where(PUBLICITY_EVENT, period)
+    found = {row[0]: row[1:] for row in db.execute(
+        f"SELECT event_type, count(*), sum(coalesce(participants, 0)), sum(coalesce(materials, 0)) FROM publicity_event WHERE {clause} GROUP BY event_type", params)}  # fmt: skip
+    rows = [[kind, *(v or 0 for v in found.get(kind, (0, 0, 0)))] for kind in PUBLICITY_EVENT.field("event_type").choices]
+    return CountyTable("普法", "法治宣传教育统计表", ["活动类型", "场次", "参加人次", "发放资料(份)"], rows, widths=[22, 11, 12, 14])
+
+
+def advisor_table(db: Database, period: fig.Period) -> CountyTable:
+    """法律顾问: work by type for government and village advisors (数量) and people served."""
+    clause, params = _where(ADVISOR_WORK, period)
+    found: dict = {}
+    for kind, advisor, quantity, people in db.execute(
+        f"SELECT work_type, advisor_type, sum(quantity), sum(coalesce(people, 0)) FROM advisor_work WHERE {clause} GROUP BY work_type, advisor_type", params
+    ):
+        found[(kind, advisor)] = quantity or 0
+        found[(kind, "人次")] = found.get((kind, "人次"), 0) + (people or 0)
+    advisors = ADVISOR_WORK.field("advisor_type").choices
+    rows = [[kind, *(found.get((kind, a), 0) for a in advisors), found.get((kind, "人次"), 0)] for kind in ADVISOR_WORK_TYPES]
+    return CountyTable("法律顾问", "法律顾问工作统计表", ["工作类型", *(f"{a}(数量)" for a in advisors), "服务人次"], rows,
+                       widths=[20, 17, 19, 11], note="数量：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。")  # fmt: skip
+
+
+def enforcement_table(figures: fig.PeriodFigures) -> CountyTable:
+    """行政执法: posts and certificates at the cut-off date, training and exams in the period."""
+    keys = ("posts", "certified", "cert_rate", "trainings", "training_hours", "drills", "cert_exam_takers", "cert_exam_passed")
+    rows = []
+    for key in keys:
+        item = fig.BY_KEY[key]
+        value = figures[key]
+        if isinstance(item, fig.Rate):
+            rows.append([item.label, fig.display(item, value) or "—", "", fig.describe(item)])
+        else:
+            rows.append([item.label, value, item.unit, "截止日期的状态" if not item.per_year else "本期合计"])
+    return CountyTable("行政执法", "行政执法人员及培训统计表", ["项目", "数值", "单位", "说明"], rows, total=False, widths=[22, 12, 6, 30])
+
+
+def build_county_tables(db: Database, period: fig.Period | int) -> list[CountyTable]:
+    """Every table of the county workbook for a period (or a calendar year)."""
+    period = fig.Period.of(period)
+    figures = fig.period_figures(db, period)
+    return [mediation_table(db, period), prevention_table(db, period), publicity_table(db, period),
+            advisor_table(db, period), enforcement_table(figures)]  # fmt: skip
+
+
+def write_county_workbook(db: Database, period: fig.Period | int, path: str | Path, today: dt.date | None = None) -> Path:
+    """Write the county workbook: one sheet per table, each printing on one A4 page."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    period = fig.Period.of(period)
+    path = check_output_path(path)
+    today = today or dt.date.today()
+    settings = records.settings(db)
+    book = Workbook()
+    book.remove(book.active)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    span = f"{period.start.year}年{period.start.month}月{period.start.day}日至{period.end.year}年{period.end.month}月{period.end.day}日"
+    heading = (f"填报单位：{settings.get('office') or settings.get('town') or ''}    统计期间：{period.label}"
+               + ("" if "至" in period.label else f"（{span}）") + f"    截止日期：{period.end.year}年{period.end.month}月{period.end.day}日")  # fmt: skip
+    for number, table in enumerate(build_county_tables(db, period), start=1):
+        sheet = book.create_sheet(table.sheet)
+        columns = len(table.headers)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+        put(sheet.cell(1, 1), f"表{number}  {settings.get('town') or ''}{table.title}").font = Font(name=FONT, size=TITLE_PT, bold=True)
+        sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+        sheet.row_dimensions[1].height = 30
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
+        put(sheet.cell(2, 1), heading).font = Font(name=FONT, size=BODY_PT)
+        sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.row_dimensions[2].height = 32
+        for col, header in enumerate(table.headers, start=1):
+            cell = put(sheet.cell(3, col), header)
+            cell.font = Font(name=FONT, size=BODY_PT, bold=True)
+            cell.fill, cell.border = PatternFill("solid", fgColor="E7ECF3"), border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[3].height = 34
+        body = table.rows + ([table.totals()] if table.total else [])
+        for offset, row in enumerate(body):
+            bold = table.total and offset == len(body) - 1
+            sheet.row_dimensions[4 + offset].height = 20
+            for col, value in enumerate(row, start=1):
+                cell = put(sheet.cell(4 + offset, col), value)
+                cell.border, cell.font = border, Font(name=FONT, size=BODY_PT, bold=bold)
+                if isinstance(value, (int, float)):
+                    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
+                    cell.alignment = Alignment(horizontal="right", vertical="center")
+                else:
+                    cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="center" if value == "—" else "general")
+        last = 3 + len(body)
+        if table.note:
+            sheet.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=columns)
+            put(sheet.cell(last + 1, 1), f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
+            sheet.cell(last + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[last + 1].height = 30
+            last += 1
+        sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
+        put(sheet.cell(last + 2, 1), f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)
+        for col in range(1, columns + 1):
+            sheet.column_dimensions[get_column_letter(col)].width = table.widths[col - 1] if col <= len(table.widths) else 12
+        sheet.print_title_rows = "3:3"
+        sheet.print_area = f"A1:{get_column_letter(columns)}{last + 2}"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 1
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    book.properties.creator = settings.get("office") or "司法所台账"
+    return save_workbook(book, path)

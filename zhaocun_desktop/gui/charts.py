@@ -1,0 +1,253 @@
+"""Small charts painted with QPainter (no plotting library): a month line chart, horizontal
+bars and a ring of shares. Each takes plain (label, number) data and knows nothing of registers.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+BLUE, GREY = QColor("#2F6DB5"), QColor("#A3ABB7")
+SHARE_COLORS = (QColor("#3E9B5F"), QColor("#C8553D"), QColor("#8E6CB8"), QColor("#E0A030"), QColor("#7F8C8D"), QColor("#2F6DB5"))
+TEXT, MUTED, GRID = QColor("#222222"), QColor("#666666"), QColor("#E3E6EA")
+PAD = 10
+
+
+def nice_ceiling(value: float) -> tuple[int, int]:
+    """An axis top at or above ``value`` and its step: 1, 2 or 5 times a power of ten, 3–5 steps."""
+    if value <= 0:
+        return 4, 1
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = max(int(step), 1)
+    return int(math.ceil(value / step) * step), step
+
+
+class Chart(QWidget):
+    """A titled chart; ``empty_text`` is shown instead when there is nothing to draw."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.title = title
+        self.empty_text = "本年度暂无记录"
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(110, 100)  # the window must still shrink to a small screen
+        self.setMouseTracking(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(420, 260)
+
+    def has_data(self) -> bool:
+        return False
+
+    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+        raise NotImplementedError
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        painter.setPen(QPen(GRID))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        title_font.setPointSizeF(self.font().pointSizeF() + 1)
+        painter.setFont(title_font)
+        painter.setPen(TEXT)
+        title_height = QFontMetrics(title_font).height()
+        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, title_height), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        painter.setFont(self.font())
+        area = QRectF(PAD, PAD + title_height + 6, self.width() - 2 * PAD, self.height() - title_height - 2 * PAD - 6)
+        if self.has_data():
+            self.paint_chart(painter, area)
+        else:
+            painter.setPen(MUTED)
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.empty_text)
+        painter.end()
+
+
+class MonthChart(Chart):
+    """Twelve monthly counts of this year (a bold line) against last year (a grey line)."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(title, parent)
+        self.series: list[tuple[str, list[int], QColor]] = []
+        self.unit = "件"
+        self._points: list[float] = []  # x of each month, for the tooltip
+
+    def set_series(self, series: list[tuple[str, list[int]]], unit: str = "件") -> None:
+        """``series``: (name, twelve counts); the first is drawn on top in blue."""
+        colors = (BLUE, GREY)
+        self.series = [(name, list(values), colors[index % 2]) for index, (name, values) in enumerate(series)]
+        self.unit = unit
+        self.update()
+
+    def has_data(self) -> bool:
+        return any(any(values) for _, values, _ in self.series)
+
+    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        # legend: a swatch, the name and the year's total for each series
+        x = area.left()
+        for name, values, color in self.series:
+            painter.fillRect(QRectF(x, area.top() + line / 2 - 2, 18, 4), color)
+            text = f"{name}  共 {sum(values)} {self.unit}"
+            painter.setPen(TEXT)
+            painter.drawText(QPointF(x + 24, area.top() + metrics.ascent()), text)
+            x += 24 + metrics.horizontalAdvance(text) + 18
+        top, step = nice_ceiling(max(max(values) for _, values, _ in self.series))
+        label_width = metrics.horizontalAdvance(str(top)) + 8
+        plot = QRectF(area.left() + label_width, area.top() + line * 1.8, area.width() - label_width - 6, area.height() - line * 3.2)
+        painter.setFont(self.font())
+        for tick in range(0, top + 1, step):
+            y = plot.bottom() - plot.height() * tick / top
+            painter.setPen(QPen(GRID, 1))
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.setPen(MUTED)
+            painter.drawText(QRectF(area.left(), y - line / 2, label_width - 6, line), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(tick))
+        slot = plot.width() / 12
+        self._points = [plot.left() + slot * (month + 0.5) for month in range(12)]
+        for month, x in enumerate(self._points):
+            painter.setPen(MUTED)
+            painter.drawText(QRectF(x - slot / 2, plot.bottom() + 4, slot, line), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"{month + 1}月")
+        for index, (name, values, color) in reversed(list(enumerate(self.series))):
+            points = [QPointF(x, plot.bottom() - plot.height() * value / top) for x, value in zip(self._points, values)]
+            path = QPainterPath(points[0])
+            for point in points[1:]:
+                path.lineTo(point)
+            painter.setPen(QPen(color, 2.5 if index == 0 else 1.8, Qt.PenStyle.SolidLine if index == 0 else Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(QBrush(color))
+            painter.setPen(QPen(QColor("white"), 1))
+            for point in points:
+                painter.drawEllipse(point, 3.5, 3.5)
+            if index == 0:  # this year's numbers above its points
+                painter.setPen(color.darker(130))
+                for point, value in zip(points, values):
+                    if value:
+                        painter.drawText(QRectF(point.x() - slot / 2, point.y() - line - 4, slot, line), Qt.AlignmentFlag.AlignCenter, str(value))
+
+    def event(self, event) -> bool:
+        if event.type() == event.Type.ToolTip and self._points and self.series:
+            x = event.position().x() if hasattr(event, "position") else event.pos().x()
+            month = min(range(12), key=lambda m: abs(self._points[m] - x))
+            text = f"{month + 1}月：" + "，".join(f"{name} {values[month]} {self.unit}" for name, values, _ in self.series)
+            QToolTip.showText(event.globalPos(), text, self)
+            return True
+        return super().event(event)
+
+
+class BarChart(Chart):
+    """Horizontal bars, one per (label, count), largest first; a click on a bar emits ``activated``."""
+
+    activated = Signal(str)
+
+    def __init__(self, title: str, color: QColor = BLUE, parent=None):
+        super().__init__(title, parent)
+        self.items: list[tuple[str, int]] = []
+        self.color = color
+        self.unit = "件"
+        self._rows: list[tuple[QRectF, str]] = []
+        self._merged: str | None = None
+
+    def set_items(self, items: list[tuple[str, int]], unit: str = "件") -> None:
+        self.items, self.unit = list(items), unit
+        self.update()
+
+    def has_data(self) -> bool:
+        return any(count for _, count in self.items)
+
+    def fitting_items(self, rows: int) -> list[tuple[str, int]]:
+        """The items that fit in ``rows`` rows; the smallest ones beyond merge into one 其余 row."""
+        if len(self.items) <= rows:
+            return self.items
+        kept, rest = self.items[: max(rows - 1, 1)], self.items[max(rows - 1, 1):]
+        return [*kept, (f"其余{len(rest)}项", sum(count for _, count in rest))]
+
+    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        items = self.fitting_items(max(int(area.height() // (line * 1.3)), 1))
+        self._merged = items[-1][0] if items is not self.items else None
+        label_width = min(max(metrics.horizontalAdvance(label) for label, _ in items) + 10, area.width() * 0.4)
+        value_width = metrics.horizontalAdvance(f"{max(c for _, c in items)} {self.unit}") + 8
+        row = min(area.height() / len(items), line * 2.0)
+        bar_height = max(min(row * 0.62, line * 1.2), 4)
+        longest = max(count for _, count in items)
+        span = area.width() - label_width - value_width
+        self._rows = []
+        for index, (label, count) in enumerate(items):
+            y = area.top() + index * row
+            painter.setPen(TEXT)
+            shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_width - 10))
+            painter.drawText(QRectF(area.left(), y, label_width - 10, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
+            width = max(span * count / longest, 2 if count else 0)
+            bar = QRectF(area.left() + label_width, y + (row - bar_height) / 2, width, bar_height)
+            painter.fillRect(bar, self.color)
+            painter.setPen(MUTED)
+            painter.drawText(QRectF(bar.right() + 6, y, value_width, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{count} {self.unit}")
+            if label != self._merged:  # the merged row stands for several labels: nothing to open
+                self._rows.append((QRectF(area.left(), y, area.width(), row), label))
+
+    def label_at(self, x: float, y: float) -> str | None:
+        return next((label for rect, label in self._rows if rect.contains(x, y)), None)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        hit = self.label_at(event.position().x(), event.position().y())
+        self.setCursor(Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        hit = self.label_at(event.position().x(), event.position().y())
+        if hit is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.activated.emit(hit)
+
+
+class ShareChart(BarChart):
+    """A ring of shares with a legend (label, count, percent); a click on a legend row emits ``activated``."""
+
+    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        total = sum(count for _, count in self.items)
+        side = min(area.height(), area.width() * 0.45)
+        ring = QRectF(area.left() + 4, area.top() + (area.height() - side) / 2, side, side)
+        start = 90 * 16
+        for index, (label, count) in enumerate(self.items):
+            if not count:
+                continue
+            span = -round(360 * 16 * count / total)
+            painter.setPen(QPen(QColor("white"), 2))
+            painter.setBrush(SHARE_COLORS[index % len(SHARE_COLORS)])
+            painter.drawPie(ring, start, span)
+            start += span
+        hole = ring.adjusted(side * 0.22, side * 0.22, -side * 0.22, -side * 0.22)
+        painter.setBrush(QColor("white"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(hole)
+        painter.setPen(TEXT)
+        big = QFont(self.font())
+        big.setPointSizeF(self.font().pointSizeF() + 4)
+        big.setBold(True)
+        painter.setFont(big)
+        painter.drawText(hole.adjusted(0, 0, 0, -line * 0.6), Qt.AlignmentFlag.AlignCenter, str(total))
+        painter.setFont(self.font())
+        painter.setPen(MUTED)
+        painter.drawText(hole.adjusted(0, line * 1.4, 0, 0), Qt.AlignmentFlag.AlignCenter, f"{self.unit}")
+        left = ring.right() + 18
+        row = line * 1.6
+        top = area.top() + max((area.height() - row * len(self.items)) / 2, 0)
+        self._rows = []
+        for index, (label, count) in enumerate(self.items):
+            y = top + index * row
+            painter.fillRect(QRectF(left, y + (row - 12) / 2, 12, 12), SHARE_COLORS[index % len(SHARE_COLORS)])
+            painter.setPen(TEXT if count else MUTED)
+            percent = f"{100 * count / total:.1f}%" if total else ""
+            painter.drawText(QRectF(left + 18, y, area.right() - left - 18, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             f"{label}  {count} {self.unit}  {percent}")  # fmt: skip
+            self._rows.append((QRectF(left, y, area.right() - left, row), label))

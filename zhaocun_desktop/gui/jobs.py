@@ -1,0 +1,104 @@
+"""Long jobs (templates, import, summary, backup, export) in a worker thread, with a progress dialog.
+
+The window keeps painting while a job runs; the progress dialog is modal, so the clerk cannot
+start anything else meanwhile. The worker gets its own SQLite connection (``db.open_again``):
+a job's transaction never mixes with what the window reads. Cancelling asks the job to stop
+at its next safe point (``progress.Cancelled`` raised from its progress callback) and waits
+for it; ``run_job`` then raises ``Cancelled``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from zhaocun_desktop.progress import Cancelled
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+T = TypeVar("T")
+SHOW_AFTER_MS = 300  # quick jobs finish without a dialog flashing up
+
+
+class _Worker(QThread):
+    """Runs ``work(db, progress)`` on its own connection; keeps the result or the exception."""
+
+    progressed = Signal(int, int, str)
+
+    def __init__(self, db: Database, work: Callable, parent: QObject | None = None):
+        super().__init__(parent)
+        self.db, self.work = db, work
+        self.result = None
+        self.error: BaseException | None = None
+        self.cancel_requested = threading.Event()
+
+    def progress(self, done: int, total: int, text: str) -> None:
+        if self.cancel_requested.is_set():
+            raise Cancelled()
+        self.progressed.emit(done, total, text)
+
+    def run(self) -> None:
+        from zhaocun_desktop.db import open_again
+
+        try:
+            own = open_again(self.db)
+            try:
+                self.result = self.work(own, self.progress)
+            finally:
+                own.close()
+        except BaseException as error:  # handed to the window's thread, raised there
+            self.error = error
+
+
+def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callable[[Database, Callable], T], cancellable: bool = True) -> T:
+    """Run ``work(db, progress)`` in a worker thread under a progress dialog; return its result.
+
+    Raises what ``work`` raised, ``Cancelled`` when the clerk cancelled in time. ``cancellable``
+    False hides the 取消 button (for jobs with no safe point to stop at).
+    """
+    worker = _Worker(db, work)
+    dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
+    dialog.setObjectName("job_progress")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setMinimumWidth(420)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    # QProgressDialog hides itself on 取消; the job still has to reach its next safe point,
+    # so the dialog stays up and says so until the worker has stopped.
+    dialog.canceled.disconnect(dialog.cancel)
+
+    def cancel() -> None:
+        worker.cancel_requested.set()
+        dialog.setLabelText("正在取消，请稍候…")
+        for button in dialog.findChildren(QPushButton):
+            button.setEnabled(False)
+
+    def progressed(done: int, total: int, text: str) -> None:
+        if worker.cancel_requested.is_set():
+            return
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        dialog.setLabelText(f"{label}（{done}/{total}）\n{text}" if text else label)
+
+    dialog.canceled.connect(cancel)
+    worker.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    worker.start()
+    if not worker.isFinished():
+        loop.exec()
+    worker.wait()
+    dialog.close()
+    dialog.deleteLater()
+    worker.deleteLater()
+    if worker.error is not None:
+        raise worker.error  # Cancelled too; a job that finished before its next safe point counts as done
+    return worker.result

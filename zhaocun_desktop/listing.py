@@ -1,0 +1,73 @@
+"""A register's list as a printable document: title, note, columns and the rows of the current
+filter and search, as text. Qt-free; the GUI paints it (preview and print), and the export
+uses the same title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zhaocun_desktop import records
+from zhaocun_desktop.excel.writing import PERSONAL_NOTE, mask_numbers
+from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.registers import Kind, Register
+from zhaocun_desktop.validation import display_value
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_RIGHT = (Kind.INT, Kind.MONEY)
+
+
+@dataclass(frozen=True)
+class PrintedList:
+    """The rows of a list as they print: ``widths`` are relative (the list's column widths)."""
+
+    title: str
+    note: str
+    headers: list[str]
+    widths: list[int]
+    right_aligned: list[bool]
+    rows: list[list[str]]
+
+
+def listing_title(db: Database, register: Register, query: RecordQuery) -> str:
+    """The township, the register and the filters in force: 赵村镇调解案件（2023年，赵村村，含“邻里”）."""
+    filters = []
+    if query.year:
+        filters.append(f"{query.year}年")
+    if query.village:
+        filters.append(query.village)
+    if query.search.strip():
+        filters.append(f"含“{query.search.strip()}”")
+    town = records.settings(db).get("town") or ""
+    return f"{town}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
+
+
+def printed_list(db: Database, register: Register, query: RecordQuery = RecordQuery(), reveal: bool = False) -> PrintedList:
+    """The list's columns and the rows ``query`` selects, in its order; ID and phone numbers
+    (also inside free text) masked unless ``reveal``. Columns empty in every row are left out."""
+    fields = register.list_fields
+    listing = RecordList(db, register, query, [f.key for f in fields])
+    rows = []
+    for offset in range(0, listing.count, 2000):
+        for row in listing.rows(offset, 2000):
+            texts = [display_value(field, value, reveal) for field, value in zip(fields, row[1:])]
+            rows.append(texts if reveal else [mask_numbers(text) for text in texts])
+    if rows:  # a column no row fills (备注 often) only takes room from the others
+        used = [any(row[i] for row in rows) for i in range(len(fields))]
+        fields = tuple(f for f, keep in zip(fields, used) if keep)
+        rows = [[text for text, keep in zip(row, used) if keep] for row in rows]
+    sensitive = any(f.sensitive for f in register.fields)
+    when = f"打印时间：{records.now()[:16].replace('T', ' ')}，共 {len(rows)} 条。"
+    note = (PERSONAL_NOTE if reveal else "身份证号、电话已遮盖。") + when if sensitive else when
+    title = listing_title(db, register, query)
+    return PrintedList(
+        title=title if reveal else mask_numbers(title),
+        note=note,
+        headers=[f.label for f in fields],
+        widths=[f.width for f in fields],
+        right_aligned=[f.kind in _RIGHT for f in fields],
+        rows=rows,
+    )
