@@ -41,7 +41,7 @@ class RecordDialog(QDialog):
             self._proposed: dict[str, str] = {}
             for key in register.proposer_inputs:
                 self.form.editors[key].on_change(self.propose)
-        self._opened_with = self.form.values()
+        self._opened_with = self._current()
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
         scroll = QScrollArea()
@@ -80,7 +80,14 @@ class RecordDialog(QDialog):
 
     def changed(self) -> bool:
         """Whether anything was typed or chosen since the dialog opened."""
-        return self.form.values() != self._opened_with
+        return self._current() != self._opened_with
+
+    def _current(self) -> dict:
+        """What the dialog holds now: the fields and each child table's rows."""
+        values = self.form.values()
+        for key, table in self.child_tables.items():
+            values[key] = table.rows()
+        return values
 
     def accept(self) -> None:
         """Save; on invalid input show the messages beside the fields and stay open."""
