@@ -384,7 +384,7 @@ def _run_export(args: argparse.Namespace) -> int:
     db = _existing_db(args.db)
     try:
         register = _register(args.register)
-        if args.full and any(f.sensitive for f in register.fields):
+        if args.full and any(f.sensitive for r in (register, *register.children) for f in r.fields):
             _ask_password(db, args)
         count = write_export(db, register, args.out, RecordQuery(search=args.search, year=args.year, village=args.village), reveal=args.full)
     finally:
