@@ -387,7 +387,8 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
             _write_child_sheet(db, book, child, register, parent_keys, reveal)
         step(progress, listing.count, listing.count, "正在保存…")
     except Cancelled:
-        sheet.close()  # ends the sheet's half-written stream (openpyxl removes its temporary file at exit)
+        for written in book.worksheets:  # ends each sheet's half-written stream (child sheets too; openpyxl removes its temporary files at exit)
+            written.close()
         raise
     save_workbook(book, path)
     if reveal and sensitive:
