@@ -58,15 +58,16 @@ def ledger(db):
         dict(holder="戊", cert_no="豫5", valid_from=days(-1000), valid_until=days(10)),  # no longer in a post
         dict(holder="乙", cert_no="豫6", valid_from=days(-2000), valid_until=days(-900)),  # an old one, renewed since
     ])  # fmt: skip
+    # 回访: due 30 days after the agreement, listed from a week before (c[3] today, c[4] yesterday)
     return {("信访", p[0]), ("信访", p[1]), ("信访", p[4]), ("调解", c[0]), ("司法确认", c[2]),
-            ("司法确认", c[3]), ("执法证", s[0]), ("执法证", s[2])}  # fmt: skip
+            ("司法确认", c[3]), ("执法证", s[0]), ("执法证", s[2]), ("回访", c[3]), ("回访", c[4])}  # fmt: skip
 
 
 def test_exactly_what_is_due_is_listed(db, ledger):
     items = due_items(db, TODAY)
     assert {(item.kind, item.record_id) for item in items} == ledger
     assert [item.due for item in items] == sorted(item.due for item in items)  # most urgent first
-    assert overdue_count(items, TODAY) == 3  # the petition, the month-old case, the expired certificate
+    assert overdue_count(items, TODAY) == 4  # the petition, the month-old case, the expired certificate, a visit
 
 
 def test_each_item_names_its_deadline(db, ledger):
@@ -91,7 +92,7 @@ def test_an_item_leaves_the_list_when_the_record_is_done(db, ledger):
 def test_cli_prints_one_line_per_item_and_exits_zero(db, db_path, ledger, capsys):
     assert main(["due", "--db", str(db_path), "--date", TODAY.isoformat()]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == len(ledger) + 1 and lines[-1].startswith(f"共{len(ledger)}项，其中已逾期3项")
+    assert len(lines) == len(ledger) + 1 and lines[-1].startswith(f"共{len(ledger)}项，其中已逾期4项")
     assert all("【" in line for line in lines[:-1])
 
 

@@ -29,7 +29,7 @@ def demo_db(db):
 def test_template_follows_the_description(demo_db, tmp_path):
     path = write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["填写说明", "调解案件", "选项", "模板信息"]
+    assert set(book.sheetnames) == {"填写说明", "调解案件", "选项", "当事人", "回访", "模板信息"}
     assert book["模板信息"].sheet_state == "hidden" and book["模板信息"]["B2"].value == "mediation_case"
     assert book["选项"].sheet_state == "hidden"
     sheet = book["调解案件"]
@@ -38,7 +38,13 @@ def test_template_follows_the_description(demo_db, tmp_path):
     from openpyxl.utils import get_column_letter
 
     column = {f.key: sheet.column_dimensions[get_column_letter(i + 1)] for i, f in enumerate(MEDIATION_CASE.fields)}
-    assert column["id_number"].number_format == "@" and column["phone"].number_format == "@"
+    assert column["parties"].number_format == "@"
+    parties = book["当事人"]
+    party_headers = [cell.value for cell in parties[1]]
+    assert party_headers[0] == "案件编号*" and "身份证号" in party_headers
+    party_columns = {header.rstrip("*"): get_column_letter(i + 1) for i, header in enumerate(party_headers)}
+    assert parties.column_dimensions[party_columns["身份证号"]].number_format == "@"
+    assert parties.column_dimensions[party_columns["联系方式"]].number_format == "@"
     assert column["accepted"].number_format == "yyyy-mm-dd"
     assert sheet.cell(1, 1).protection.locked and not column["case_no"].protection.locked
     assert sheet.protection.sheet
@@ -74,16 +80,20 @@ def test_one_action_writes_every_template(demo_db, tmp_path):
 def test_export_masks_personal_data_unless_asked(demo_db, tmp_path):
     masked = tmp_path / "masked.xlsx"
     count = write_export(demo_db, MEDIATION_CASE, masked)
-    sheet = openpyxl.load_workbook(masked).active
+    book = openpyxl.load_workbook(masked)
+    sheet, parties = book.active, book["当事人"]
     assert "已遮盖" in sheet["A2"].value and f"共 {count} 条" in sheet["A2"].value
-    id_column = [f.key for f in MEDIATION_CASE.fields].index("id_number") + 1
-    assert "********" in sheet.cell(4, id_column).value
+    id_column = [c.value for c in parties[1]].index("身份证号") + 1
+    numbers = [row[0].value for row in parties.iter_rows(min_row=2, min_col=id_column, max_col=id_column) if row[0].value]
+    assert numbers and all("********" in number for number in numbers)
     assert not [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
 
     full = tmp_path / "full.xlsx"
     write_export(demo_db, MEDIATION_CASE, full, reveal=True)
-    sheet = openpyxl.load_workbook(full).active
-    assert PERSONAL_NOTE in sheet["A2"].value and "*" not in sheet.cell(4, id_column).value
+    book = openpyxl.load_workbook(full)
+    sheet, parties = book.active, book["当事人"]
+    numbers = [row[0].value for row in parties.iter_rows(min_row=2, min_col=id_column, max_col=id_column) if row[0].value]
+    assert PERSONAL_NOTE in sheet["A2"].value and numbers and not any("*" in number for number in numbers)
     exports = [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
     assert len(exports) == 1 and "full.xlsx" in exports[0]["note"]
 
@@ -168,24 +178,31 @@ def test_a_500_row_export_and_a_template_print_readably(demo_db, tmp_path):
     size = smallest_pt(tmp_path / "导出.pdf", scale)
     assert size >= 9, size
     first, second = (MEDIATION_CASE.fields[0].label, MEDIATION_CASE.fields[1].label)
-    assert all(first in text and second in text for text in printed)  # key columns and the header on every page
-    assert len(printed) <= 2 * (500 // 25 + 1)  # two pages across, at least 25 rows a page
+    child_headers = [child.fields[0].label for child in MEDIATION_CASE.children]  # 当事人, 回访 sheets follow the cases
+    assert all(first in text for text in printed)  # 案件编号 leads every page, on the child sheets too
+    case_pages = [text for text in printed if second in text]
+    assert all(second in text or any(label in text for label in child_headers) for text in printed)  # a header on every page
+    across = -(-len(MEDIATION_CASE.fields) // 10)  # the case's life made it 30+ columns: about ten columns a landscape page
+    assert len(case_pages) <= across * (500 // 25 + 1)  # at least 25 rows a page
     print(f"500-row export of {MEDIATION_CASE.title} ({len(MEDIATION_CASE.fields)} columns): {len(printed)} pages, smallest font {size} pt")
 
     write_template(demo_db, MEDIATION_CASE, tmp_path / "模板.xlsx", village="赵村村")
     template_pages = pages(render(tmp_path / "模板.xlsx", tmp_path))
-    assert len(template_pages) <= 6  # the guide and a one-page blank form across, not 500 prefilled rows
+    # the guide, a one-page-high blank form (``across`` pages wide) and the 当事人/回访 forms, not 500 prefilled rows
+    assert len(template_pages) <= 3 + across + 2 * len(MEDIATION_CASE.children)
     assert smallest_pt(tmp_path / "模板.pdf", scale) >= 9
 
 
 def test_the_ruled_rows_of_a_template_stay_open_and_text_formatted(demo_db, tmp_path):
     from openpyxl.utils import get_column_letter
 
+    from zhaocun_desktop.registers import ENFORCEMENT_STAFF
+
+    staff = openpyxl.load_workbook(write_template(demo_db, ENFORCEMENT_STAFF, tmp_path / "s.xlsx"))[ENFORCEMENT_STAFF.title]
+    phone_column = get_column_letter(ENFORCEMENT_STAFF.keys.index("phone") + 1)  # a number typed as a number would lose digits
+    assert staff[f"{phone_column}2"].number_format == "@" and not staff[f"{phone_column}2"].protection.locked
+    assert staff[f"{phone_column}2"].border.left.style == "thin"
     sheet = openpyxl.load_workbook(write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx", village="赵村村"))["调解案件"]
-    keys = [f.key for f in MEDIATION_CASE.fields]
-    id_column = get_column_letter(keys.index("id_number") + 1)
-    village_column = get_column_letter(keys.index("village") + 1)
-    assert sheet[f"{id_column}2"].number_format == "@" and not sheet[f"{id_column}2"].protection.locked
-    assert sheet[f"{id_column}2"].border.left.style == "thin"
+    village_column = get_column_letter(MEDIATION_CASE.keys.index("village") + 1)
     assert sheet[f"{village_column}2"].value == "赵村村" and sheet[f"{village_column}2"].protection.locked
     assert sheet.print_area.endswith("$31")

@@ -12,6 +12,13 @@ from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.registers import MEDIATION_CASE
 
 SNAPSHOTS = Path(__file__).parent / "data"
+PARTIES_VERSION = 11  # the version that made 当事人 people (earlier ones keep one text, one ID, one phone)
+OLD_PARTIES = [  # one-line 当事人 texts as earlier versions stored them, with the case's one ID / phone
+    ("张三与李四", "410423199003081234", "13800138000"),
+    ("王五、赵六、钱七", None, "0375-1234567"),
+    ("孙八和周九", None, None),
+    ("张三等5户与李四", "11010519491231002X", None),
+]
 
 
 def make_old_database(path: Path, version: int) -> None:
@@ -23,6 +30,12 @@ def make_old_database(path: Path, version: int) -> None:
             "INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, result, created_at, updated_at) "
             "VALUES ('2022-06-01', '赵村村', '村调委会', '邻里', '旧数据甲与乙', '调解中', '2022-06-01T09:00:00', '2022-06-01T09:00:00')"
         )
+        for parties, id_number, phone in OLD_PARTIES if version < PARTIES_VERSION else ():
+            conn.execute(
+                "INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, id_number, phone, result) "
+                "VALUES ('2022-07-01', '赵村村', '镇调委会', '合同', ?, ?, ?, '调解中')",
+                [parties, id_number, phone],
+            )
         conn.commit()
     conn.close()
 
@@ -38,13 +51,29 @@ def test_upgrade_from_every_earlier_version(tmp_path, version):
     make_old_database(path, version)
     db = open_db(path)
     assert schema_version(db.conn) == SCHEMA_VERSION
-    if version:
-        old = list(db.query("SELECT parties FROM mediation_case"))
-        assert old == [{"parties": "旧数据甲与乙"}]
+    if 0 < version < PARTIES_VERSION:
+        old = [row[0] for row in db.execute("SELECT parties FROM mediation_case ORDER BY id")]
+        assert old == ["旧数据甲与乙"] + [text for text, _, _ in OLD_PARTIES]  # the original texts are kept
+        parties = db.execute("SELECT case_id, role, name, id_number, phone FROM mediation_party ORDER BY id").fetchall()
+        assert parties == [
+            (1, "申请人", "旧数据甲与乙", None, None),  # 甲/乙 are one character each: not read as names
+            (2, "申请人", "张三", "410423199003081234", "13800138000"), (2, "被申请人", "李四", None, None),
+            (3, "申请人", "王五", None, "0375-1234567"), (3, "被申请人", "赵六", None, None), (3, "被申请人", "钱七", None, None),
+            (4, "申请人", "孙八", None, None), (4, "被申请人", "周九", None, None),
+            (5, "申请人", "张三等5户与李四", "11010519491231002X", None),
+        ]  # fmt: skip
+        case_columns = {row[1] for row in db.execute("PRAGMA table_info(mediation_case)")}
+        if "id_number" in case_columns:  # the numbers left the case rows
+            assert db.execute("SELECT count(*) FROM mediation_case WHERE id_number IS NOT NULL OR phone IS NOT NULL").fetchone()[0] == 0
+    from zhaocun_desktop.registers import REGISTERS
+
+    for register in REGISTERS:  # registers described later (the rosters) get their tables complete
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
+        assert columns[0] == "id" and "batch_id" in columns and set(register.keys) <= set(columns), register.key
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()}
     assert "ux_mediation_case_case_no" in indexes and "ix_mediation_case_accepted" in indexes
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-01", village="赵村村", org="镇调委会", dispute_type="合同", parties="新甲与新乙", result="调解中"))
-    assert records.count(db, MEDIATION_CASE) == (2 if version else 1)
+    assert records.count(db, MEDIATION_CASE) == (2 + len(OLD_PARTIES) if 0 < version < PARTIES_VERSION else 2 if version else 1)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
 
@@ -97,3 +126,24 @@ def test_connection_settings(db):
     assert pragma("foreign_keys") == 1
     assert pragma("secure_delete") == 1
     assert pragma("busy_timeout") == 5000
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_old_dispute_types_map_to_the_national_categories(tmp_path, version):
+    from zhaocun_desktop import mediation
+
+    path = tmp_path / "old.db"
+    make_old_database(path, version)
+    conn = sqlite3.connect(path)
+    for old in ("土地承包", "劳动争议", "消费", "道路交通事故"):
+        conn.execute("INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, result) VALUES ('2022-08-01', '赵村村', '村调委会', ?, '张三与李四', '调解中')", [old])
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    types = [row[0] for row in db.execute("SELECT dispute_type FROM mediation_case WHERE accepted = '2022-08-01' ORDER BY id")]
+    if version < 12:  # the version that made 纠纷类型 data
+        assert types == ["土地承包经营", "其他劳动争议", "其他消费", "道路交通事故"]
+    assert [mediation.national_category(db, t) for t in types] == ["山林土地", "劳动争议", "消费", "道路交通事故"]
+    case_id = db.execute("SELECT id FROM mediation_case WHERE dispute_type = '土地承包经营'").fetchone()[0]
+    records.update(db, MEDIATION_CASE, case_id, {"note": "升级后仍可保存"})  # the local type is a valid choice
+    db.close()

@@ -23,12 +23,15 @@ FORMULA = '=HYPERLINK("http://example.invalid/x","点我")'
 HOSTILE_TEXTS = [FORMULA, "+1+2", "-3+4", "@SUM(A1:A2)", "＝1+1", "＋86", "－5", "＠A1", "正常\x0b文字\x00尾", "长" * (EXCEL_MAX_TEXT + 100)]
 
 
-def _store_hostile_case(db, **values) -> None:
-    """A case written straight into the table, as an older version or another tool may have left it."""
+def _store_hostile_case(db, id_number=None, phone=None, **values) -> None:
+    """A case (and its party holding any numbers) written straight into the tables, as an older
+    version or another tool may have left it."""
     row = dict(accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解成功", created_at="2023-05-06T09:00:00", updated_at="2023-05-06T09:00:00")
     row.update(values)
     columns = ", ".join(row)
-    db.execute(f"INSERT INTO mediation_case ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    case_id = db.execute(f"INSERT INTO mediation_case ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())).lastrowid
+    if id_number or phone:
+        db.execute("INSERT INTO mediation_party (case_id, role, name, id_number, phone) VALUES (?, '申请人', ?, ?, ?)", [case_id, row["parties"], id_number, phone])
 
 
 @pytest.fixture
@@ -109,8 +112,8 @@ def test_masked_export_shows_no_full_number_anywhere(hostile_db, tmp_path):
     path = tmp_path / "masked.xlsx"
     count = write_export(hostile_db, MEDIATION_CASE, path, RecordQuery(search=search))
     assert count == 1
-    stored = {row[0] for row in hostile_db.execute("SELECT id_number FROM mediation_case WHERE id_number IS NOT NULL")}
-    stored |= {row[0] for row in hostile_db.execute("SELECT phone FROM mediation_case WHERE phone IS NOT NULL")}
+    stored = {row[0] for row in hostile_db.execute("SELECT id_number FROM mediation_party WHERE id_number IS NOT NULL")}
+    stored |= {row[0] for row in hostile_db.execute("SELECT phone FROM mediation_party WHERE phone IS NOT NULL")}
     checked = 0
     for _, cell in _cells(path):
         text = str(cell.value)
@@ -128,7 +131,7 @@ def test_masked_export_shows_no_full_number_anywhere(hostile_db, tmp_path):
 def test_masked_export_of_the_whole_demo_year(hostile_db, tmp_path):
     path = tmp_path / "all.xlsx"
     write_export(hostile_db, MEDIATION_CASE, path)
-    full_numbers = {row[0] for row in hostile_db.execute("SELECT id_number FROM mediation_case WHERE id_number IS NOT NULL UNION SELECT phone FROM mediation_case WHERE phone IS NOT NULL")}
+    full_numbers = {row[0] for row in hostile_db.execute("SELECT id_number FROM mediation_party WHERE id_number IS NOT NULL UNION SELECT phone FROM mediation_party WHERE phone IS NOT NULL")}
     assert len(full_numbers) > 10
     for _, cell in _cells(path):
         assert not any(number in str(cell.value) for number in full_numbers), cell.coordinate

@@ -6,7 +6,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.records import RecordQuery
-from zhaocun_desktop.registers import MEDIATION_CASE, PETITION, VILLAGE
+from zhaocun_desktop.registers import MEDIATION_CASE, PARTY, PETITION, VILLAGE
 
 CASE = dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties="张三与李四",
             result="调解成功", agreement="书面", closed="2023-05-10", id_number="11010519491231002X", phone="13800138000")  # fmt: skip
@@ -32,9 +32,14 @@ def test_insert_get_update_delete_with_audit(db):
     assert [row["action"] for row in log] == ["insert", "update", "delete"]
     assert log[1]["old_values"]["result"] == "调解成功" and log[1]["new_values"]["result"] == "调解不成功"
     assert set(log[1]["new_values"]) == {"result", "agreement"}  # only what changed
-    # personal numbers are masked in the log too
-    assert log[0]["new_values"]["id_number"] == "110105********002X"
-    assert log[2]["old_values"]["phone"] == "138****8000"
+    # the one-line form made two parties, the numbers going to the first; masked in the log too
+    party_log = records.audit_rows(db, PARTY.key)
+    inserted = [row["new_values"] for row in party_log if row["action"] == "insert"]
+    assert [row["name"] for row in inserted] == ["张三", "李四"]
+    assert inserted[0]["id_number"] == "110105********002X" and inserted[0]["phone"] == "138****8000"
+    deleted = [row for row in party_log if row["action"] == "delete"]
+    assert len(deleted) == 2 and deleted[0]["old_values"]["phone"] == "138****8000"
+    assert db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == 0  # gone with the case
 
 
 def test_invalid_record_writes_nothing(db):

@@ -30,7 +30,8 @@ def test_description_is_consistent(register):
 
 def test_every_register_has_a_tab_once():
     placed = [register.key for _, registers in TABS for register in registers]
-    assert sorted(placed) == sorted(BY_KEY)
+    # child registers (当事人 …) are edited inside their parent's form, not in a tab of their own
+    assert sorted(placed) == sorted(key for key, register in BY_KEY.items() if not register.is_child)
 
 
 def test_schema_follows_descriptions(db):

@@ -64,7 +64,7 @@ def test_record_checks_are_quiet_on_clean_records(db):
     records.insert(db, ENFORCEMENT_STAFF, dict(name="甲", unit="队", in_post="是"))
     records.insert(db, ENFORCEMENT_CERTIFICATE, dict(holder="甲", cert_no="1", valid_from="2022-01-01", valid_until="2030-01-01"))
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-10", village="甲村", org="村调委会", dispute_type="邻里", parties="甲与乙",
-                                            result="调解成功", agreement="书面", closed="2023-01-11"))
+                                            result="调解成功", agreement="书面", closed="2023-01-11", case_no="（2023）甲人调字第1号"))
     assert check_records(db, report.build_draft(db, 2023)) == []
 
 

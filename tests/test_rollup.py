@@ -19,7 +19,7 @@ from zhaocun_desktop.demo import build_demo
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import FIGURES, RATES, RateValue, yearly_figures
 from zhaocun_desktop.package import package_registers, read_package, write_package
-from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.registers import PARTY, MEDIATION_CASE
 
 YEAR = 2023
 TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))
@@ -69,7 +69,9 @@ def test_package_holds_the_year_masked_with_a_manifest(townships, packages):
     assert {r.key for r in package_registers(db)} == set(package.records)
     cases = package.records[MEDIATION_CASE.key]
     assert len(cases) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
-    ids = [case["id_number"] for case in cases if case.get("id_number")]
+    parties = package.records[PARTY.key]  # ID numbers live on the parties of the year's cases
+    assert parties and {party["case_id"] for party in parties} <= {case["id"] for case in cases}
+    ids = [party["id_number"] for party in parties if party.get("id_number")]
     assert ids and all("*" in number for number in ids)
     assert package.figures["cases"] == yearly_figures(db, YEAR).values["cases"]
     assert any("上报数据包" in (row["note"] or "") and "遮盖" in row["note"] for row in records.audit_rows(db, "package"))
@@ -80,7 +82,7 @@ def test_full_personal_data_only_when_chosen_and_audited(townships, tmp_path):
     db = open_db(townships["中汤镇"])
     path = write_package(db, YEAR, tmp_path / "full.zip", reveal=True)
     full = read_package(path)
-    numbers = [case["id_number"] for case in full.records[MEDIATION_CASE.key] if case.get("id_number")]
+    numbers = [party["id_number"] for party in full.records[PARTY.key] if party.get("id_number")]
     assert numbers and all(re.fullmatch(r"\d{17}[\dX]", number) for number in numbers)
     assert "完整" in records.audit_rows(db, "package")[-1]["note"]
     db.close()

@@ -9,6 +9,7 @@ from zhaocun_desktop.registers import (
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     MEDIATION_CASE,
+    PARTY,
     PETITION,
     PUBLICITY_EVENT,
     VILLAGE,
@@ -25,6 +26,7 @@ CLEAN = {
     ADVISOR_WORK: dict(work_date="2023-02-02", advisor_type="村(居)法律顾问", advisor="赵律师", village="赵村村", work_type="代理诉讼", quantity="1", result="胜诉"),
     PETITION: dict(reg_date="2023-04-01", level="到市", status="已办结", done_date="2023-05-01"),
     VILLAGE: dict(name="赵村村", demo_village="是", demo_level="省级"),
+    PARTY: dict(role="申请人", name="张三", gender="男", birth_date="1990-03-08", id_number="410423199003081234", phone="13800138000"),
 }  # fmt: skip
 
 
@@ -50,8 +52,10 @@ BROKEN = [
     (MEDIATION_CASE, dict(agreement=""), "agreement", "协议形式"),
     (MEDIATION_CASE, dict(result="调解不成功", agreement="", confirmed="是"), "confirmed", "司法确认"),
     (MEDIATION_CASE, dict(dispute_type="打架"), "dispute_type", "不在可选项中"),
-    (MEDIATION_CASE, dict(id_number="410423199003081235"), "id_number", "校验位"),
-    (MEDIATION_CASE, dict(phone="123"), "phone", "手机号"),
+    (PARTY, dict(id_number="410423199003081235"), "id_number", "校验位"),
+    (PARTY, dict(phone="123"), "phone", "手机号"),
+    (PARTY, dict(birth_date="1991-03-08"), "birth_date", "不一致"),
+    (PARTY, dict(role="证人"), "role", "不在可选项中"),
     (MEDIATION_CASE, dict(amount="很多"), "amount", "不是金额"),
     (PUBLICITY_EVENT, dict(participants="10", passed="12"), "passed", "不能多于参加人数"),
     (ENFORCEMENT_TRAINING, dict(passed="30"), "passed", "不能多于参加人数"),
@@ -89,7 +93,7 @@ def test_clean_values_are_normalised():
 
 
 def test_display_masks_unless_revealed():
-    id_field, phone_field = MEDIATION_CASE.field("id_number"), MEDIATION_CASE.field("phone")
+    id_field, phone_field = PARTY.field("id_number"), PARTY.field("phone")
     assert display_value(id_field, "410423199003081234") == "410423********1234"
     assert display_value(id_field, "410423199003081234", reveal=True) == "410423199003081234"
     assert display_value(phone_field, "13800138000") == "138****8000"

@@ -262,6 +262,8 @@ def check_database(path: Path) -> list[str]:
             conn.close()
     except sqlite3.DatabaseError as error:
         problems.append(str(error))
+    except UnicodeDecodeError:  # SQLite's own message quotes bytes of a damaged schema page
+        problems.append("数据库结构（表定义）已损坏")
     return problems
 
 

@@ -108,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
     due.add_argument("--date", type=_date_argument, metavar="日期", help="按这一天计算（默认今天），如 2024-03-25")
 
+    document = _new_parser(verbs, "document", help="打印一件调解案件的文书（Word 文档）", description="由案件记录生成调解文书（A4，可签名盖章）；可选多种，依次排在一个文件中。")
+    document.add_argument("--db", type=Path, required=True, help="数据库文件")
+    document.add_argument("--case", required=True, help="案件编号（如（2023）赵人调字第12号）或内部编号")
+    document.add_argument("--kind", action="append", required=True, help="文书：卷宗封面、申请书、受理登记表、告知书、调解记录、协议书、口头协议登记表、回访记录、结案报告表；“卷宗”= 本案全部文书。可重复")
+    document.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
     template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
     template.add_argument("--db", type=Path, help="数据库文件（用于村(居)名单与本镇名称；可省略）")
@@ -393,7 +399,7 @@ def _run_export(args: argparse.Namespace) -> int:
     db = _existing_db(args.db)
     try:
         register = _register(args.register)
-        if args.full and any(f.sensitive for f in register.fields):
+        if args.full and any(f.sensitive for r in (register, *register.children) for f in r.fields):
             _ask_password(db, args)
         count = write_export(db, register, args.out, RecordQuery(search=args.search, year=args.year, village=args.village), reveal=args.full)
     finally:
@@ -586,6 +592,19 @@ def _run_rollup(args: argparse.Namespace) -> int:
             print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇）：{args.out}")
     finally:
         db.close()
+
+
+def _run_document(args: argparse.Namespace) -> int:
+    from zhaocun_desktop.documents import BY_KIND, build_case_documents, find_case
+    from zhaocun_desktop.report_docx import write_docx
+
+    db = _existing_db(args.db)
+    try:
+        document = build_case_documents(db, find_case(db, args.case), args.kind)
+        write_docx(document, args.out)
+    finally:
+        db.close()
+    print(f"已生成：{args.out}（{'、'.join(BY_KIND[kind].title for kind in document.kinds)}）")
     return 0
 
 
@@ -627,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
             "check": _run_check,
             "demo": _run_demo,
             "due": _run_due,
+            "document": _run_document,
             "stats": _run_stats,
             "report": _run_report,
             "summary": _run_summary,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
+from zhaocun_desktop.mediation import category_of
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
 from zhaocun_desktop.registers import (
@@ -64,9 +65,11 @@ def _where(register: Register, period: fig.Period, where: str = "1") -> tuple[st
     return fig._condition(fig.Figure("_", "_", "", register, where=where), period)
 
 
-def national_type_sql(column: str = "dispute_type") -> str:
-    """SQL naming the national class of a case's dispute type (unknown types count as 其他)."""
-    cases = " ".join(f"WHEN '{local}' THEN '{national}'" for local, national in DISPUTE_TYPE_NATIONAL.items())
+def national_type_sql(column: str = "dispute_type", mapping: dict[str, str] | None = None) -> str:
+    """SQL naming the national class of a case's dispute type (unknown types count as 其他);
+    ``mapping`` (mediation.category_of) adds the office's local types from 设置."""
+    mapping = mapping or DISPUTE_TYPE_NATIONAL
+    cases = " ".join(f"WHEN '{local.replace(chr(39), chr(39) * 2)}' THEN '{national}'" for local, national in mapping.items())
     return f"CASE {column} {cases} ELSE '其他' END"
 
 
@@ -74,7 +77,7 @@ def mediation_table(db: Database, period: fig.Period) -> CountyTable:
     """人民调解 cases by national class × outcome, agreements, 司法确认, people and money involved."""
     clause, params = _where(MEDIATION_CASE, period)
     sql = (
-        f"SELECT {national_type_sql()} AS kind, count(*), sum(result = '调解成功'), sum(result IN ('调解不成功', '调解中止')), "
+        f"SELECT {national_type_sql(mapping=category_of(records.settings(db)))} AS kind, count(*), sum(result = '调解成功'), sum(result IN ('调解不成功', '调解中止')), "
         "sum(result = '调解中'), sum(result = '调解成功' AND agreement = '书面'), sum(result = '调解成功' AND agreement = '口头'), "
         f"sum(confirmed = 1), sum(coalesce(people, 0)), sum(coalesce(amount, 0)) FROM mediation_case WHERE {clause} GROUP BY kind"
     )
@@ -105,8 +108,10 @@ def prevention_table(db: Database, period: fig.Period) -> CountyTable:
             missing.append(label)
             continue
         clause, params = _where(MEDIATION_CASE, period, f"{item.key} = 1")
-        count, involved = db.execute(f"SELECT count(*), sum(coalesce(people, 0)) FROM mediation_case WHERE {clause}", params).fetchone()
-        rows.append([label, count or 0, involved or 0, "调解案件中该项为“是”，人数为涉及人数"])
+        counted = next((f.key for f in MEDIATION_CASE.fields if f.label == f"{label}(人)"), None)  # the case's own count of people
+        people_sql = f"coalesce({counted}, people, 0)" if counted else "coalesce(people, 0)"
+        count, involved = db.execute(f"SELECT count(*), sum({people_sql}) FROM mediation_case WHERE {clause}", params).fetchone()
+        rows.append([label, count or 0, involved or 0, "调解案件中该项为“是”；人数为该项所填人数（未填时为涉及人数）"])
     note = "“—”：调解案件台账还没有记录这一项，请手工填报。" if missing else ""
     return CountyTable("排查预防", "矛盾纠纷排查及预防情况统计表", ["项目", "件(次)", "人", "统计口径"], rows,
                        total=False, widths=[24, 9, 9, 32], note=note)  # fmt: skip

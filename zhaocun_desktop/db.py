@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
-from zhaocun_desktop.registers import REGISTERS, Register
+from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Register, parent_of
 
 STAMP_COLUMNS = ("created_at", "updated_at")
 # PRAGMA application_id of every database this program makes ("ZCDS"): a foreign SQLite file is
@@ -113,12 +113,28 @@ _SQL_TYPES = {python: sql for sql, python in _PY_TYPES.items()}
 def register_columns(register: Register) -> dict[str, type]:
     """The columns of a register's table, in order, with their Python types."""
     columns: dict[str, type] = {"id": int}
+    if register.is_child:
+        columns[register.parent_column] = int
     for field in register.fields:
         columns[field.key] = _PY_TYPES[field.kind.sql_type]
         if field.id_column:
             columns[field.id_column] = int
     columns.update({name: str for name in STAMP_COLUMNS})
     return columns
+
+
+def create_child_table(db: Database, child: Register) -> None:
+    """A child register's table: its rows go when their parent record is deleted."""
+    parent = parent_of(child)
+    columns = [
+        "id INTEGER PRIMARY KEY",
+        f"{child.parent_column} INTEGER NOT NULL REFERENCES {parent.key}(id) ON DELETE CASCADE",
+    ]
+    for field in child.fields:
+        columns.append(f"{field.key} {field.kind.sql_type}")
+    columns += [f"{name} TEXT" for name in STAMP_COLUMNS]
+    db.execute(f"CREATE TABLE IF NOT EXISTS {child.key} ({', '.join(columns)})")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{child.key}_parent ON {child.key}({child.parent_column})")
 
 
 def _create_tables(db: Database) -> None:
@@ -268,7 +284,7 @@ def _villages_by_id(db: Database) -> None:
     from zhaocun_desktop.registers import REGISTERS as registers
 
     for register in registers:
-        if not register.village_fields:
+        if not register.village_fields or not db[register.key].exists():  # a register added later: made whole by sync_columns
             continue
         _add_missing_columns(db, register)
         for field in register.village_fields:
@@ -324,6 +340,61 @@ def _add_search_indexes(db: Database) -> None:
     sync_search_indexes(db)
 
 
+def _add_parties(db: Database) -> None:
+    """当事人 as people: a mediation_party table, filled from each case's one-line 当事人 text.
+
+    "甲与乙", "甲、乙", "甲和乙" become one party each (the first 申请人, the others 被申请人); a text
+    that cannot be split becomes one party named by the whole text, and the case keeps its text
+    as it was. The case's single ID and phone number go to its first party and leave the case.
+    The table is written out as it was at this version; later fields come from ``sync_columns``.
+    """
+    from zhaocun_desktop.values import split_names
+
+    db.execute(
+        """CREATE TABLE mediation_party (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES mediation_case(id) ON DELETE CASCADE,
+            role TEXT, name TEXT, gender TEXT, ethnicity TEXT, birth_date TEXT, age INTEGER,
+            occupation TEXT, phone TEXT, address TEXT, id_number TEXT,
+            created_at TEXT, updated_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX ix_mediation_party_parent ON mediation_party(case_id)")
+    present = {row[1] for row in db.execute("PRAGMA table_info(mediation_case)").fetchall()}
+    if not {"id_number", "phone"} <= present:  # a new database: created without the old columns
+        return
+    cases = db.execute("SELECT id, parties, id_number, phone, created_at, updated_at FROM mediation_case ORDER BY id").fetchall()
+    for case_id, parties, id_number, phone, created, updated in cases:
+        text = (parties or "").strip()
+        names = split_names(text) or ([text] if text else [])
+        if not names and (id_number or phone):
+            names = ["（未填姓名）"]
+        for position, name in enumerate(names):
+            first = position == 0
+            db.execute(
+                "INSERT INTO mediation_party (case_id, role, name, phone, id_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [case_id, "申请人" if first else "被申请人", name, phone if first else None, id_number if first else None, created, updated],
+            )
+    # secure_delete is on: the numbers moved to the parties do not linger in the case rows
+    db.execute("UPDATE mediation_case SET id_number = NULL, phone = NULL WHERE id_number IS NOT NULL OR phone IS NOT NULL")
+
+
+def _dispute_types_as_data(db: Database) -> None:
+    """纠纷类型 follow the national categories with their newer splits; local types live in 设置.
+
+    土地承包 was one of the program's fixed types but is no national category: it becomes the
+    local type 土地承包经营, counted under 山林土地 (disputes over contracted land and its use are
+    land-rights disputes, which the county's tables put under 山林土地; 房屋宅基地 is for homesteads
+    only). 劳动争议 and 消费 are now split: their cases cannot be told apart afterwards, so they go
+    to 其他劳动争议 and 其他消费, which keep the national totals unchanged.
+    """
+    mapped = db.execute("SELECT count(*) FROM mediation_case WHERE dispute_type = '土地承包'").fetchone()[0]
+    for old, new in (("土地承包", "土地承包经营"), ("劳动争议", "其他劳动争议"), ("消费", "其他消费")):
+        db.execute("UPDATE mediation_case SET dispute_type = ? WHERE dispute_type = ?", [new, old])
+    if mapped and not db.execute("SELECT 1 FROM setting WHERE key = 'local_dispute_types'").fetchone():
+        db.execute("INSERT INTO setting (key, value) VALUES ('local_dispute_types', '土地承包经营=山林土地')")
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -336,6 +407,8 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _villages_by_id,  # 8: village fields refer to the village's id
     _dated_history,  # 9: certificates one row each; staff in-post dates; 示范村 review and revocation
     _add_search_indexes,  # 10: FTS5 trigram search index per register, kept by triggers
+    _add_parties,  # 11: 当事人 as people (mediation_party), split from the case's 当事人 text
+    _dispute_types_as_data,  # 12: 纠纷类型 by the national categories; 土地承包 a local type under 山林土地
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -343,7 +416,24 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def sync_columns(db: Database) -> list[str]:
     """Add the columns that the descriptions name and the tables lack; returns what was added."""
     added = []
-    for register in REGISTERS:
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for register in REGISTERS:  # a register added since (a roster …): its table, as the others have it
+        if register.key not in present:
+            db.table(register.key).create(register_columns(register), pk="id")
+            db.execute(f"ALTER TABLE {register.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+            db.execute(f"CREATE INDEX ix_{register.key}_batch ON {register.key}(batch_id)")
+            for key in (register.date_field, register.village_field):
+                if key:
+                    db.execute(f"CREATE INDEX ix_{register.key}_{key} ON {register.key}({key})")
+            for field in register.fields:
+                if field.unique:
+                    db.execute(f"CREATE UNIQUE INDEX ux_{register.key}_{field.key} ON {register.key}({field.key}) WHERE {field.key} IS NOT NULL")
+            added.append(register.key)
+    for child in CHILD_REGISTERS:  # a child register added since: its table (no data to move)
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [child.key]).fetchone():
+            create_child_table(db, child)
+            added.append(child.key)
+    for register in REGISTERS + CHILD_REGISTERS:
         existing = {row[1] for row in db.execute(f"PRAGMA table_info({register.key})").fetchall()}
         for name, kind in register_columns(register).items():
             if name not in existing:

@@ -14,8 +14,11 @@ from pathlib import Path
 
 
 from zhaocun_desktop import records
+from zhaocun_desktop.mediation import village_short
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.registers import (
+    LEGAL_ADVISOR,
+    MEDIATOR,
     ADVISOR_WORK,
     DISPUTE_TYPES,
     ENFORCEMENT_CERTIFICATE,
@@ -190,27 +193,80 @@ class SampleMaker:
 
     def cases(self, number_from: int = 1) -> list[dict]:
         rng, rows = self.rng, []
-        weights = (14, 18, 12, 8, 10, 6, 4, 7, 5, 4, 3, 2, 1, 1, 1, 4)
+        weights = (14, 18, 12, 6, 10, 6, 4, 7, 5, 3, 1, 1, 1, 1, 1, 1, 1, 4, 8)  # the last: 土地承包经营, a local type
+        numbers: dict[str, int] = {}  # each committee numbers its own cases (mediation.committee)
         for number in range(number_from, number_from + rng.randint(170, 195)):
             village = rng.choice(self.villages)
             accepted = self.date()
             result = rng.choices(("调解成功", "调解不成功", "调解中止", "调解中"), (88, 6, 2, 4))[0]
+            org = rng.choices(("村调委会", "镇调委会", "其他"), (55, 35, 10))[0]
+            series = {"村调委会": village, "镇调委会": "镇"}.get(org)
+            case_no = None
+            if series:
+                numbers[series] = numbers.get(series, 0) + 1
+                short = self.case_prefix if org == "镇调委会" else village_short(village)
+                case_no = f"（{self.year}）{short}人调字第{numbers[series]}号"
             row = dict(
-                case_no=f"（{self.year}）{self.case_prefix}人调字第{number}号", accepted=accepted, village=village,
-                org=rng.choices(("村调委会", "镇调委会", "其他"), (55, 35, 10))[0],
-                dispute_type=rng.choices(DISPUTE_TYPES, weights)[0],
+                case_no=case_no, accepted=accepted, village=village, org=org,
+                dispute_type=rng.choices(DISPUTE_TYPES + ("土地承包经营",), weights)[0],
                 source=rng.choices(("排查发现", "当事人申请", "移交委托", "其他"), (45, 40, 10, 5))[0],
-                parties=f"{self.name()}与{self.name()}", id_number=self.id_number(), phone=self.phone(),
                 people=rng.choice((2, 2, 2, 3, 4, 6)), amount=rng.choice((None, None, rng.randint(5, 500) * 100)),
-                summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.name(), result=result,
+                summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.mediator(village if org == "村调委会" else None), result=result,
             )  # fmt: skip
+            row["mediation_party"] = self._parties(random.Random(f"{self.year}-{number}"), village, self.id_number(), self.phone())
             if result != "调解中":
                 row["closed"] = accepted + dt.timedelta(days=rng.randint(1, 30))
             if result == "调解成功":
                 row["agreement"] = rng.choice(("书面", "书面", "口头"))
                 row["confirmed"] = rng.random() < 0.05
+            self._case_life(random.Random(f"{self.year}-{number}-life"), row)
             rows.append(row)
         return rows
+
+    def mediator(self, village: str | None) -> str:
+        """One of the town committee's mediators, or one of the village's (the same people every year)."""
+        pool = random.Random(f"mediators-{village}")
+        names = [pool.choice(SURNAMES) + "".join(pool.choice(GIVEN) for _ in range(2)) for _ in range(6 if village is None else 2)]
+        return self.rng.choice(names)
+
+    def _parties(self, rng: random.Random, village: str, id_number: str, phone: str) -> list[dict]:
+        """An applicant with full particulars, a respondent, sometimes a third party."""
+        occupations = ("农民", "个体经营者", "务工人员", "退休职工", "教师", "村民组长")
+        first = dict(role="申请人", name=self.name(), gender="男" if int(id_number[16]) % 2 else "女", ethnicity="汉族",
+                     birth_date=f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}", occupation=rng.choice(occupations),
+                     phone=phone, address=f"{village}{rng.randint(1, 9)}组", id_number=id_number)  # fmt: skip
+        second = dict(role="被申请人", name=self.name(), gender=rng.choice(("男", "女")), ethnicity=rng.choice(("汉族", "汉族", "回族")),
+                      age=rng.randint(25, 75), occupation=rng.choice(occupations), address=f"{village}{rng.randint(1, 9)}组")  # fmt: skip
+        parties = [first, second]
+        if rng.random() < 0.15:
+            parties.append(dict(role="第三人", name=self.name(), gender=rng.choice(("男", "女")), age=rng.randint(25, 75), address=f"{village}"))
+        return parties
+
+    def _case_life(self, rng: random.Random, row: dict) -> None:
+        """Mediation date and place, the agreement and its performance, 回访, 司法确认, for the outcome."""
+        accepted, closed = row["accepted"], row.get("closed")
+        row["mediation_date"] = accepted + dt.timedelta(days=rng.randint(0, 3)) if not closed else min(closed, accepted + dt.timedelta(days=rng.randint(0, 3)))
+        row["mediation_place"] = rng.choice((f"{row['village']}村委会调解室", "镇人民调解委员会调解室", "当事人家中"))
+        row["difficult"] = rng.random() < 0.05
+        if row["result"] == "调解成功":
+            money = row.get("amount")
+            terms = f"一、被申请人于协议签订之日起十日内一次性给付申请人{money:.0f}元；" if money else "一、双方互相谅解，今后和睦相处，不再因此事发生争执；"
+            row["agreement_text"] = terms + "\n二、双方就本纠纷再无其他争议。"
+            row["performance_way"] = rng.choice(("即时履行", "分期履行", "一次性给付"))
+            row["performance_due"] = closed + dt.timedelta(days=rng.choice((0, 10, 30)))
+            visited = closed + dt.timedelta(days=rng.randint(15, 45))
+            if rng.random() < 0.85 and visited < dt.date(self.year + 1, 3, 1):
+                carried = rng.random() < 0.95
+                row["performance"] = "已履行" if carried else "部分履行"
+                row["mediation_visit"] = [dict(visit_date=visited, visitor=self.name(), carried_out=carried, satisfied=carried or rng.random() < 0.5,
+                                               situation="协议已履行完毕，双方满意，未发现新的矛盾。" if carried else "部分款项尚未给付，已督促履行。")]  # fmt: skip
+            if row.get("confirmed"):
+                row["confirm_applied"] = closed + dt.timedelta(days=rng.randint(1, 20))
+                row["confirm_result"] = "确认有效"
+            if rng.random() < 0.03:
+                row["prevented_crime"], row["prevented_crime_people"] = True, rng.randint(2, 5)
+        elif row["result"] in ("调解不成功", "调解中止"):
+            row["note"] = "已告知当事人可依法通过仲裁、行政、司法等途径解决。"
 
     def meetings(self) -> list[dict]:
         rng = self.rng
@@ -296,5 +352,15 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | 
             put(MEDIATION_CASE, maker.cases())
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
+        # the rosters: everyone who mediated a case or advised, as the office would have listed them
+        village = records.column_sql(MEDIATION_CASE, "village")
+        mediators = db.execute(f"SELECT mediator, min(org), min({village}), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
+        put(MEDIATOR, [dict(name=name, committee="镇调委会" if org == "镇调委会" else "村调委会", village=None if org == "镇调委会" else village,
+                            kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
+                       for index, (name, org, village, first) in enumerate(mediators)])  # fmt: skip
+        places = records.column_sql(ADVISOR_WORK, "village")
+        advisors = db.execute(f"SELECT advisor, min(advisor_type), group_concat(DISTINCT {places}) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
+        put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,
+                                 term_start=f"{year - 1}-01-01", term_end=f"{year + 1}-12-31") for name, kind, places in advisors])  # fmt: skip
         records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=year))
     return written

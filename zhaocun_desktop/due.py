@@ -97,10 +97,17 @@ def certificates_due(db: Database, today: dt.date) -> list[DueItem]:
     return items
 
 
+def visits_due(db: Database, today: dt.date) -> list[DueItem]:
+    """Agreements without a 回访 (the rule lives in ``mediation``)."""
+    from zhaocun_desktop.mediation import visits_due as agreements_not_visited
+
+    return [DueItem("回访", MEDIATION_CASE.key, record_id, due, text) for record_id, due, text in agreements_not_visited(db, today)]
+
+
 def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
     """Everything due as of ``today`` (default: the computer's date), most urgent first."""
     today = today or dt.date.today()
-    items = petitions_due(db, today) + cases_due(db, today) + certificates_due(db, today)
+    items = petitions_due(db, today) + cases_due(db, today) + certificates_due(db, today) + visits_due(db, today)
     return sorted(items, key=lambda item: (item.due, item.kind, item.record_id))
 
 

@@ -48,11 +48,23 @@ def package_registers(db: Database) -> list[Register]:
 def _year_rows(db: Database, register: Register, year: int, reveal: bool) -> list[dict]:
     columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
     keys = [key for key in register.keys if key in columns]
-    # a village field as the clerk sees it: the village's name through its id, or the place typed
-    sql, params = f"SELECT id, {', '.join(f'{records.column_sql(register, key)} AS {key}' for key in keys)} FROM {register.key}", []
+    lead = ["id"]
+    where, params = "", [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
     if register.date_field and register.date_field in columns:
-        sql += f" WHERE {register.date_field} >= ? AND {register.date_field} < ?"
-        params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
+        where = f" WHERE {register.date_field} >= ? AND {register.date_field} < ?"
+    elif register.parent_column and register.parent_column in columns:
+        # a child (当事人, 回访) travels with its parent: the year's parents only, each row naming its parent's id
+        from zhaocun_desktop.registers import parent_of
+
+        parent = parent_of(register)
+        lead.append(register.parent_column)
+        where = f" WHERE {register.parent_column} IN (SELECT id FROM {parent.key} WHERE {parent.date_field} >= ? AND {parent.date_field} < ?)"
+    else:
+        params = []
+    # a village field as the clerk sees it: the village's name through its id, or the place typed
+    selected = [*lead, *(f"{records.column_sql(register, key)} AS {key}" for key in keys)]
+    sql = f"SELECT {', '.join(selected)} FROM {register.key}{where}"
+    keys = [*lead[1:], *keys]
     rows = []
     for row in db.execute(sql + " ORDER BY id", params):
         record = dict(zip(["id", *keys], row))

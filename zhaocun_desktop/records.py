@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 from zhaocun_desktop import search, values
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Kind, Register
-from zhaocun_desktop.validation import check_record, validate
+from zhaocun_desktop.validation import check_record, validate_with_children
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
@@ -212,12 +212,14 @@ def insert_many(
     ``progress`` is called with the number written so far, every 1,000 records.
     """
     cleaned = []
+    labels = dict(register.labels, **{child.key: child.title for child in register.children})
+    choices = field_choices(db, register)
     for number, raw in enumerate(raws, start=1):
         try:
-            cleaned.append(validate(register, raw))
+            cleaned.append(validate_with_children(register, raw, choices))
         except InvalidRecord as error:
             prefix = f"第{number}条：" if len(raws) > 1 else ""
-            raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, register.labels) from None
+            raise InvalidRecord({k: prefix + v for k, v in error.errors.items()}, labels) from None
     return insert_clean(db, register, cleaned, note, progress, batch_id)
 
 
@@ -229,7 +231,10 @@ def insert_clean(
     progress: Callable[[int], None] | None = None,
     batch_id: int | None = None,
 ) -> list[int]:
-    """Add records that ``validation.validate`` has already checked, in one transaction, or none."""
+    """Add records that ``validation.validate_with_children`` has already checked, in one transaction, or none.
+
+    A record may carry its child rows under each child register's key; they are added with it.
+    """
     stamp = now()
     keys = stored_columns(register)
     sql = (
@@ -250,6 +255,9 @@ def insert_clean(
             record_id = db.conn.execute(sql, [row.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
             ids.append(record_id)
             audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
+            for child in register.children:
+                if child.key in record:
+                    _write_children(db, child, record_id, record[child.key], stamp)
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
         if register is VILLAGE:
@@ -274,7 +282,11 @@ def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
         old = get(db, register, record_id)
         merged = {key: old.get(key) for key in register.keys}
         merged.update(raw)
-        record = validate(register, merged)
+        record = validate_with_children(register, merged, field_choices(db, register))
+        for child in register.children:  # children not named in ``raw`` stay as stored
+            if child.key in raw:
+                _write_children(db, child, record_id, record[child.key], now())
+            record.pop(child.key, None)
         errors = _check_unique(db, register, record, record_id)
         if record.get(register.village_field) != old.get(register.village_field or ""):
             errors.update(_check_villages(register, record, set(village_names(db))))
@@ -316,10 +328,81 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
             if register is VILLAGE and village_usage(db, record_id):
                 used = "、".join(f"{title}{n}条" for title, n in village_usage(db, record_id).items())
                 raise UserError(f"“{old['name']}”还有记录（{used}），不能删除。村(居)撤并请用“撤并到…”，把记录移到合并后的村(居)。")
+            for child in register.children:  # the rows go by ON DELETE CASCADE; the log says which
+                for row in children(db, child, record_id):
+                    audit(db, child.key, row["id"], "delete", _audit_values(child, row), None, f"随{register.title}（编号 {record_id}）删除")
             db.execute(f"DELETE FROM {register.key} WHERE id = ?", [record_id])
             audit(db, register.key, record_id, "delete", _audit_values(register, old), None)
             count += 1
     return count
+
+
+def field_choices(db: Database, register: Register) -> dict[str, tuple[str, ...]]:
+    """The full choices of fields that the office extends in 设置 (本镇纠纷类型): built-in ones first."""
+    from zhaocun_desktop.registers import local_types
+
+    found = {}
+    for field in register.fields:
+        if field.choices_setting:
+            local = tuple(name for name in local_types(settings(db).get(field.choices_setting)) if name not in field.choices)
+            found[field.key] = field.choices + local
+    return found
+
+
+def roster_names(db: Database, field) -> list[str]:
+    """The names a field offers from its roster (人民调解员, 法律顾问), in the order entered."""
+    if not field.roster:
+        return []
+    return [row[0] for row in db.execute(f"SELECT DISTINCT name FROM {field.roster} WHERE name IS NOT NULL ORDER BY id")]
+
+
+def proposed_values(db: Database, register: Register, values: dict) -> dict:
+    """What a new record's form fills in from what is typed so far (the register's ``proposer``)."""
+    if not register.proposer:
+        return {}
+    import importlib
+
+    module, function = register.proposer.split(":")
+    return getattr(importlib.import_module(module), function)(db, values)
+
+
+def children(db: Database, child: Register, parent_id: int) -> list[dict]:
+    """The child rows of one parent record, in the order they were entered."""
+    rows = list(db.query(f"SELECT * FROM {child.key} WHERE {child.parent_column} = ? ORDER BY id", [parent_id]))
+    for row in rows:
+        for field in child.fields:
+            if field.kind is Kind.BOOL and row.get(field.key) is not None:
+                row[field.key] = bool(row[field.key])
+    return rows
+
+
+def _write_children(db: Database, child: Register, parent_id: int, rows: Sequence[dict], stamp: str) -> None:
+    """Make the parent's child rows equal ``rows`` (checked already): rows with an ``id`` are
+    updated, rows without are added, stored rows not named are deleted; each change audited."""
+    keys = child.keys
+    existing = {row["id"]: row for row in children(db, child, parent_id)}
+    kept = {row["id"] for row in rows if row.get("id") in existing}
+    note = f"{child.title}（{child.parent_column} = {parent_id}）"
+    for row_id, old in existing.items():
+        if row_id not in kept:
+            db.execute(f"DELETE FROM {child.key} WHERE id = ?", [row_id])
+            audit(db, child.key, row_id, "delete", _audit_values(child, old), None, note, at=stamp)
+    for row in rows:
+        values_ = [row.get(key) for key in keys]
+        if row.get("id") in existing:
+            old = existing[row["id"]]
+            changed = {key: row.get(key) for key in keys if old.get(key) != row.get(key)}
+            if changed:
+                assignments = ", ".join(f"{key} = ?" for key in changed)
+                db.execute(f"UPDATE {child.key} SET {assignments}, updated_at = ? WHERE id = ?", [*changed.values(), stamp, row["id"]])
+                audit(db, child.key, row["id"], "update", _audit_values(child, {k: old.get(k) for k in changed}), _audit_values(child, changed), note, at=stamp)
+            continue
+        sql = (
+            f"INSERT INTO {child.key} ({child.parent_column}, {', '.join(keys)}, created_at, updated_at) "
+            f"VALUES (?, {', '.join('?' * len(keys))}, ?, ?)"
+        )
+        row_id = db.conn.execute(sql, [parent_id, *values_, stamp, stamp]).lastrowid
+        audit(db, child.key, row_id, "insert", None, _audit_values(child, row), note, at=stamp)
 
 
 def get(db: Database, register: Register, record_id: int) -> dict:

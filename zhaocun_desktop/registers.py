@@ -59,6 +59,8 @@ class Field:
     maximum: float | None = None  # for INT and MONEY; None: the kind's default (KIND_MAXIMUM)
     max_length: int | None = None  # characters, for text; None: the kind's default (KIND_MAX_LENGTH)
     in_list: bool = True  # shown as a table column
+    choices_setting: str = ""  # a setting whose lines add local choices ("名称=全国类别"), e.g. 本镇纠纷类型
+    roster: str = ""  # a register whose names the form offers (人民调解员, 法律顾问); other names are accepted, and flagged on import
 
     @property
     def upper_bound(self) -> float | None:
@@ -99,6 +101,22 @@ class Register:
     village_field: str | None = None
     checks: tuple[Check, ...] = ()  # rules across fields, run after each field parses
     choice_synonyms: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
+    # Child registers (rows that belong to one record of this register, e.g. a case's parties):
+    # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
+    # place, its export adds one sheet per child, its import reads that sheet too.
+    children: tuple["Register", ...] = ()
+    # "module:function" (db, values) -> {field: value} that a new record's form fills in, such as
+    # the next case number, re-asked whenever one of ``proposer_inputs`` changes.
+    proposer: str = ""
+    proposer_inputs: tuple[str, ...] = ()
+    printable: bool = False  # documents can be printed from a record (documents.py): 打印文书
+    parent_column: str = ""  # set on a child: the column holding the parent's id
+    parent_key_field: str = ""  # set on a child: the parent field that names the parent in a child sheet
+    parent_summary: str = ""  # set on a child: the parent text field that lists the children's names
+    name_field: str = ""  # set on a child: the field whose values make up that list
+    flat_fields: tuple[str, ...] = ()  # set on a child: fields an old one-line parent row carries for its first child
+    min_rows: int = 0  # set on a child: how many rows each parent needs
+    split_defaults: tuple[dict, ...] = ()  # set on a child: values for the first / the other rows split from the summary
 
     def field(self, key: str) -> Field:
         for item in self.fields:
@@ -117,6 +135,22 @@ class Register:
     @property
     def list_fields(self) -> tuple[Field, ...]:
         return tuple(item for item in self.fields if item.in_list)
+
+    @property
+    def is_child(self) -> bool:
+        return bool(self.parent_column)
+
+    @property
+    def form_fields(self) -> tuple[Field, ...]:
+        """The fields the edit form shows: a field summarising child rows is edited as those rows."""
+        derived = {child.parent_summary for child in self.children}
+        return tuple(item for item in self.fields if item.key not in derived)
+
+    @property
+    def import_fields(self) -> tuple[Field, ...]:
+        """The columns an import recognises: the register's own and the first child's flat ones."""
+        extra = tuple(child.field(key) for child in self.children for key in child.flat_fields)
+        return self.fields + extra
 
     @property
     def village_fields(self) -> tuple[Field, ...]:
@@ -332,7 +366,7 @@ ADVISOR_WORK = Register(
     fields=(
         Field("work_date", "日期", Kind.DATE, required=True, width=100, synonyms=("工作日期", "时间")),
         Field("advisor_type", "顾问类别", Kind.CHOICE, required=True, choices=("政府法律顾问", "村(居)法律顾问"), width=120, synonyms=("类别",)),
-        Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问")),
+        Field("advisor", "顾问姓名", required=True, width=80, synonyms=("法律顾问", "姓名", "顾问"), roster="legal_advisor"),
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "服务村")),
         Field("work_type", "工作类型", Kind.CHOICE, required=True, choices=ADVISOR_WORK_TYPES, width=130, synonyms=("服务类型", "工作内容类型")),
         Field("quantity", "数量", Kind.INT, required=True, width=60, minimum=1, maximum=COUNT_MAX, hint="份、件或场次", synonyms=("件数", "份数", "场次")),
@@ -349,32 +383,38 @@ ADVISOR_WORK = Register(
 # ---------------------------------------------------------------------------
 # 4. 矛盾纠纷调解
 
-DISPUTE_TYPES = (
-    "婚姻家庭",
-    "邻里",
-    "房屋宅基地",
-    "土地承包",
-    "山林土地",
-    "合同",
-    "生产经营",
-    "损害赔偿",
-    "道路交通事故",
-    "劳动争议",
-    "征地拆迁",
-    "环境污染",
-    "消费",
-    "医疗",
-    "物业",
-    "其他",
+# 纠纷类型: the 15 national categories of the county statistics, with the newer splits of
+# 劳动争议 and 消费. A case takes a type from DISPUTE_TYPES (the splits replace their parent) or
+# a local type from 设置 (本镇纠纷类型), each mapped back to one of NATIONAL_CATEGORIES.
+NATIONAL_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("婚姻家庭", ()),
+    ("邻里", ()),
+    ("房屋宅基地", ()),
+    ("合同", ()),
+    ("生产经营", ()),
+    ("损害赔偿", ()),
+    ("山林土地", ()),
+    ("征地拆迁", ()),
+    ("环境污染", ()),
+    ("劳动争议", ("拖欠农民工工资", "其他劳动争议")),
+    ("消费", ("旅游", "电子商务", "其他消费")),
+    ("医疗", ()),
+    ("道路交通事故", ()),
+    ("物业", ()),
+    ("其他", ()),
 )
-# The 15 classes of the county's statistics; every local type above maps to one of them.
-NATIONAL_DISPUTE_TYPES = (
-    "婚姻家庭", "邻里", "房屋宅基地", "合同", "生产经营", "损害赔偿", "山林土地", "征地拆迁",
-    "环境污染", "劳动争议", "消费", "医疗", "道路交通事故", "物业", "其他",
-)  # fmt: skip
-LOCAL_DISPUTE_TYPES = {"土地承包": "山林土地"}  # a township's own types and the national class each is counted in
-DISPUTE_TYPE_NATIONAL = {local: LOCAL_DISPUTE_TYPES.get(local, local) for local in DISPUTE_TYPES}
+DISPUTE_TYPES = tuple(leaf for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,)))
+LOCAL_TYPES_SETTING = "local_dispute_types"
+# The 15 classes of the county's statistics, and each built-in type's class (local types from 设置
+# are added by mediation.category_of, which the county tables use).
+NATIONAL_DISPUTE_TYPES = tuple(category for category, _ in NATIONAL_CATEGORIES)
+DISPUTE_TYPE_NATIONAL = {leaf: category for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,))}
+
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
+PERFORMANCE = ("已履行", "部分履行", "履行中", "未履行")
+CONFIRM_RESULTS = ("确认有效", "驳回申请", "审查中")
+# The county's "prevented" counts, each kept per case as 件 (yes/no) and 人.
+PREVENTED = (("suicide", "民间纠纷引起自杀"), ("crime", "民间纠纷转化为刑事案件"), ("petition", "群体性上访"), ("fight", "群体性械斗"))
 
 
 def _case_rules(record: dict) -> dict[str, str]:
@@ -388,8 +428,67 @@ def _case_rules(record: dict) -> dict[str, str]:
         errors["agreement"] = "调解成功的案件请填写协议形式（书面或口头）"
     if record.get("confirmed") and result != "调解成功":
         errors["confirmed"] = "只有调解成功的案件才能申请司法确认"
+    if record.get("confirm_applied") and result != "调解成功":
+        errors["confirm_applied"] = "只有调解成功的案件才能申请司法确认"
+    if record.get("confirm_result") and not record.get("confirm_applied"):
+        errors["confirm_result"] = "请先填写司法确认申请日期"
+    if record.get("performance") and result != "调解成功":
+        errors["performance"] = "只有调解成功（达成协议）的案件才填写履行情况"
+    for key, label in PREVENTED:
+        if record.get(f"prevented_{key}_people") and not record.get(f"prevented_{key}"):
+            errors[f"prevented_{key}"] = f"填写了防止{label}的人数，请在此选“是”"
     return errors
 
+
+PARTY_ROLES = ("申请人", "被申请人", "第三人")
+
+
+def _party_rules(record: dict) -> dict[str, str]:
+    birth, number = record.get("birth_date"), record.get("id_number")
+    if birth and number and len(number) == 18 and number[6:14] != birth.replace("-", ""):
+        return {"birth_date": "出生日期与身份证号中的出生日期不一致，请核对"}
+    return {}
+
+
+PARTY = Register(
+    key="mediation_party",
+    title="当事人",
+    fields=(
+        Field("role", "身份", Kind.CHOICE, required=True, choices=PARTY_ROLES, width=80, synonyms=("当事人身份", "角色", "类别")),
+        Field("name", "姓名", required=True, width=80, synonyms=("当事人", "当事人姓名", "名称")),
+        Field("gender", "性别", Kind.CHOICE, choices=("男", "女"), width=50),
+        Field("ethnicity", "民族", width=60, hint="如 汉族"),
+        Field("birth_date", "出生日期", Kind.DATE, width=100, hint="出生日期或年龄填一项即可"),
+        Field("age", "年龄", Kind.INT, width=50, synonyms=("年龄(岁)",)),
+        Field("occupation", "职业或职务", width=100, synonyms=("职业", "职务")),
+        Field("phone", "联系方式", Kind.PHONE, width=110, synonyms=("联系电话", "电话", "手机", "手机号")),
+        Field("address", "单位或住址", width=180, synonyms=("住址", "地址", "单位", "工作单位")),
+        Field("id_number", "身份证号", Kind.ID_NUMBER, width=150, synonyms=("身份证号码", "公民身份号码", "身份证")),
+    ),
+    checks=(_party_rules,),
+    choice_synonyms={"role": {"申请方": "申请人", "被申请方": "被申请人", "第三方": "第三人"}},
+    parent_column="case_id",
+    parent_key_field="case_no",
+    parent_summary="parties",
+    name_field="name",
+    flat_fields=("id_number", "phone"),
+    min_rows=1,
+    split_defaults=({"role": "申请人"}, {"role": "被申请人"}),
+)
+
+VISIT = Register(
+    key="mediation_visit",
+    title="回访",
+    fields=(
+        Field("visit_date", "回访日期", Kind.DATE, required=True, width=100, synonyms=("回访时间", "日期")),
+        Field("visitor", "回访人", width=80),
+        Field("situation", "回访情况", Kind.MEMO, width=260, synonyms=("情况",), hint="协议履行情况、当事人意见、有无新的矛盾"),
+        Field("carried_out", "是否履行", Kind.BOOL, width=70, synonyms=("协议是否履行", "履行")),
+        Field("satisfied", "是否满意", Kind.BOOL, width=70, synonyms=("满意",)),
+    ),
+    parent_column="case_id",
+    parent_key_field="case_no",
+)
 
 MEDIATION_CASE = Register(
     key="mediation_case",
@@ -399,29 +498,51 @@ MEDIATION_CASE = Register(
         Field("accepted", "受理日期", Kind.DATE, required=True, width=100, synonyms=("受理时间", "日期", "登记日期")),
         Field("village", "村(居)", Kind.VILLAGE, required=True, width=100, synonyms=("村居", "所在村", "村名")),
         Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),
-        Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别")),
+        Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别"),
+              choices_setting=LOCAL_TYPES_SETTING),
         Field("source", "纠纷来源", Kind.CHOICE, choices=("排查发现", "当事人申请", "移交委托", "其他"), width=90, synonyms=("来源",)),
-        Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人", "申请人")),
-        Field("id_number", "身份证号", Kind.ID_NUMBER, width=150, synonyms=("身份证号码", "公民身份号码", "身份证")),
-        Field("phone", "联系电话", Kind.PHONE, width=110, synonyms=("电话", "手机", "手机号", "联系方式")),
+        Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人"), hint="各当事人的详细信息见“当事人”表"),
         Field("people", "涉及人数", Kind.INT, width=70, maximum=PEOPLE_MAX),
         Field("amount", "涉及金额(元)", Kind.MONEY, width=100, maximum=1_000_000_000, synonyms=("涉及金额", "金额", "标的额")),
         Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
-        Field("mediator", "调解员", width=80, synonyms=("调解人",)),
+        Field("mediator", "调解员", width=80, synonyms=("调解人",), roster="mediator"),
+        Field("mediation_date", "调解日期", Kind.DATE, width=100, in_list=False, synonyms=("调解时间",)),
+        Field("mediation_place", "调解地点", width=120, in_list=False),
         Field("result", "调解结果", Kind.CHOICE, required=True, choices=MEDIATION_RESULTS, width=90, synonyms=("结果", "调解情况")),
         Field("agreement", "协议形式", Kind.CHOICE, choices=("书面", "口头"), width=70),
+        Field("agreement_text", "协议内容", Kind.MEMO, width=220, in_list=False, hint="达成的协议条款，打印协议书时使用", synonyms=("协议条款",)),
+        Field("performance_way", "履行方式", width=100, in_list=False, hint="如 即时履行、分期给付", synonyms=("履行方式、地点",)),
+        Field("performance_due", "履行期限", Kind.DATE, width=100, in_list=False),
+        Field("performance", "履行情况", Kind.CHOICE, choices=PERFORMANCE, width=80, in_list=False),
         Field("closed", "结案日期", Kind.DATE, width=100, synonyms=("结案时间",)),
         Field("confirmed", "是否司法确认", Kind.BOOL, width=90, synonyms=("司法确认",)),
+        Field("confirm_applied", "司法确认申请日期", Kind.DATE, width=110, in_list=False),
+        Field("confirm_result", "司法确认结果", Kind.CHOICE, choices=CONFIRM_RESULTS, width=100, in_list=False),
+        Field("difficult", "疑难复杂", Kind.BOOL, width=70, in_list=False, synonyms=("是否疑难复杂",)),
+        *(field for key, label in PREVENTED for field in (
+            Field(f"prevented_{key}", f"防止{label}", Kind.BOOL, width=90, in_list=False),
+            Field(f"prevented_{key}_people", f"防止{label}(人)", Kind.INT, width=90, in_list=False),
+        )),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="accepted",
     village_field="village",
-    checks=(_not_before("closed", "accepted", "结案日期不能早于受理日期"), _case_rules),
+    checks=(
+        _not_before("closed", "accepted", "结案日期不能早于受理日期"),
+        _not_before("mediation_date", "accepted", "调解日期不能早于受理日期"),
+        _not_before("confirm_applied", "closed", "司法确认申请日期不能早于结案（达成协议）日期"),
+        _case_rules,
+    ),
     choice_synonyms={
         "result": {"成功": "调解成功", "失败": "调解不成功", "调解失败": "调解不成功", "不成功": "调解不成功", "中止": "调解中止", "未结": "调解中"},
-        "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "拖欠农民工工资": "劳动争议"},
+        "dispute_type": {"道路交通": "道路交通事故", "交通事故": "道路交通事故", "宅基地": "房屋宅基地", "家庭": "婚姻家庭", "婚姻": "婚姻家庭", "劳动争议": "其他劳动争议", "劳动": "其他劳动争议",
+                         "欠薪": "拖欠农民工工资", "消费": "其他消费", "旅游纠纷": "旅游", "网购": "电子商务"},
         "org": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"},
     },
+    children=(PARTY, VISIT),
+    proposer="zhaocun_desktop.mediation:proposed_values",
+    proposer_inputs=("accepted", "org", "village"),
+    printable=True,
 )
 
 JOINT_MEETING = Register(
@@ -487,6 +608,47 @@ PETITION = Register(
     },
 )
 
+# ---------------------------------------------------------------------------
+# Rosters: the people cases and advisor work are picked from
+
+MEDIATOR = Register(
+    key="mediator",
+    title="人民调解员",
+    fields=(
+        Field("name", "姓名", required=True, width=80, synonyms=("调解员", "调解员姓名")),
+        Field("committee", "调委会", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "行业性专业性调委会"), width=130,
+              synonyms=("所在调委会", "调解组织")),
+        Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村"), hint="村调委会的调解员填写"),
+        Field("kind", "专职/兼职", Kind.CHOICE, choices=("专职", "兼职"), width=80, synonyms=("专兼职", "类别")),
+        Field("phone", "电话", Kind.PHONE, width=110, synonyms=("联系电话", "手机")),
+        Field("start", "任职起", Kind.DATE, width=100, synonyms=("任职日期", "聘任日期")),
+        Field("end", "任职止", Kind.DATE, width=100, synonyms=("离任日期",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    village_field="village",
+    checks=(
+        _not_before("end", "start", "任职止不能早于任职起"),
+        lambda r: {"village": "村调委会的调解员请填写所在村(居)"} if r.get("committee") == "村调委会" and not r.get("village") else {},
+    ),
+    choice_synonyms={"committee": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"}},
+)
+
+LEGAL_ADVISOR = Register(
+    key="legal_advisor",
+    title="法律顾问名册",
+    fields=(
+        Field("name", "姓名", required=True, width=80, synonyms=("顾问姓名", "法律顾问")),
+        Field("firm", "律所或单位", width=160, synonyms=("律师事务所", "单位", "所在单位")),
+        Field("advisor_type", "顾问类别", Kind.CHOICE, required=True, choices=("政府法律顾问", "村(居)法律顾问"), width=120, synonyms=("类别",)),
+        Field("villages", "服务村(居)", width=180, synonyms=("服务村", "村(居)"), hint="可填多个，用顿号分隔"),
+        Field("phone", "电话", Kind.PHONE, width=110, synonyms=("联系电话", "手机")),
+        Field("term_start", "聘期起", Kind.DATE, width=100, synonyms=("聘任日期",)),
+        Field("term_end", "聘期止", Kind.DATE, width=100, synonyms=("聘期至",)),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    checks=(_not_before("term_end", "term_start", "聘期止不能早于聘期起"),),
+)
+
 REGISTERS: tuple[Register, ...] = (
     PUBLICITY_EVENT,
     ENFORCEMENT_STAFF,
@@ -497,15 +659,23 @@ REGISTERS: tuple[Register, ...] = (
     PETITION,
     VILLAGE,
     ENFORCEMENT_CERTIFICATE,
+    MEDIATOR,
+    LEGAL_ADVISOR,
 )
-BY_KEY = {register.key: register for register in REGISTERS}
+CHILD_REGISTERS: tuple[Register, ...] = tuple(child for register in REGISTERS for child in register.children)
+BY_KEY = {register.key: register for register in REGISTERS + CHILD_REGISTERS}
+
+
+def parent_of(child: Register) -> Register:
+    """The register whose records own ``child``'s rows."""
+    return next(register for register in REGISTERS if child in register.children)
 
 # The window's tabs: title and the registers each holds (a tab with several gets sub-tabs).
 TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (
     ("法治宣传", (PUBLICITY_EVENT,)),
     ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_CERTIFICATE, ENFORCEMENT_TRAINING)),
-    ("法律顾问", (ADVISOR_WORK,)),
-    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION)),
+    ("法律顾问", (ADVISOR_WORK, LEGAL_ADVISOR)),
+    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION, MEDIATOR)),
     ("村(居)", (VILLAGE,)),
 )
 
@@ -525,7 +695,13 @@ SETTINGS = Register(
     Field("font_body", "正文字体", hint="Windows 自带“仿宋”，无“仿宋_GB2312”", width=200),
     Field("font_heading1", "一级标题字体", width=200),
     Field("font_heading2", "二级标题字体", width=200),
+    Field("town_short", "镇名简称", hint="用于案件编号，如 赵；不填则取镇名第一个字", width=200),
+    Field("case_no_pattern", "镇调委会案件编号格式", hint="可用 {年} {简称} {n}，如（{年}）{简称}人调字第{n}号", width=300),
+    Field("case_no_pattern_village", "村调委会案件编号格式", hint="可用 {年} {简称} {村} {n}，如（{年}）{村}人调字第{n}号", width=300),
+    Field(LOCAL_TYPES_SETTING, "本镇纠纷类型", Kind.MEMO, width=300,
+          hint="每行一个：类型名称=全国统计类别，如 土地承包经营=山林土地；统计时归入所对应的全国类别"),
     ),
+    checks=(lambda record: _case_pattern_errors(record), lambda record: _local_type_errors(record)),
 )
 
 SETTING_DEFAULTS: dict[str, object] = {
@@ -538,4 +714,45 @@ SETTING_DEFAULTS: dict[str, object] = {
     "font_body": "仿宋_GB2312",
     "font_heading1": "黑体",
     "font_heading2": "楷体_GB2312",
+    "town_short": "",
+    "case_no_pattern": "（{年}）{简称}人调字第{n}号",
+    "case_no_pattern_village": "（{年}）{村}人调字第{n}号",
+    LOCAL_TYPES_SETTING: "土地承包经营=山林土地\n村务管理=其他",
 }
+
+
+def local_types(text: str | None) -> dict[str, str]:
+    """The local dispute types of the 本镇纠纷类型 setting: name → national category (lines not
+    of the form 名称=类别 are left out; ``_local_type_errors`` names them)."""
+    found = {}
+    for line in (text or "").splitlines():
+        name, _, category = line.replace("＝", "=").partition("=")
+        if name.strip() and category.strip():
+            found[name.strip()] = category.strip()
+    return found
+
+
+def _local_type_errors(record: dict) -> dict[str, str]:
+    categories = [category for category, _ in NATIONAL_CATEGORIES]
+    for number, line in enumerate((record.get(LOCAL_TYPES_SETTING) or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _, category = line.replace("＝", "=").partition("=")
+        if not name.strip() or not category.strip():
+            return {LOCAL_TYPES_SETTING: f"第{number}行“{line.strip()}”应写成 名称=全国类别，如 土地承包经营=山林土地"}
+        if category.strip() not in categories:
+            return {LOCAL_TYPES_SETTING: f"第{number}行的“{category.strip()}”不是全国统计类别；可选：{'、'.join(categories)}"}
+        if name.strip() in DISPUTE_TYPES:
+            return {LOCAL_TYPES_SETTING: f"第{number}行的“{name.strip()}”已是全国类型，不必重复添加"}
+    return {}
+
+
+def _case_pattern_errors(record: dict) -> dict[str, str]:
+    from zhaocun_desktop.mediation import pattern_problem  # the one place that knows the placeholders
+
+    errors = {}
+    for key in ("case_no_pattern", "case_no_pattern_village"):
+        problem = pattern_problem(record.get(key) or "") if record.get(key) else None
+        if problem:
+            errors[key] = problem
+    return errors

@@ -315,10 +315,20 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
     if without:
         findings.append(Finding(NOTICE, ENFORCEMENT_STAFF.title, f"{len(without)}名执法岗位人员未持证，持证率为{draft.figures['cert_rate'] or '—'}", register=ENFORCEMENT_STAFF.key, record_ids=without))
 
+    findings += mediation_findings(db, year, certificates_as_of or dt.date(year, 12, 31))
+
     joined, cases = draft.figures["advisor_disputes"], draft.figures["cases"]
     if cases and joined >= 0.8 * cases:
         findings.append(Finding(NOTICE, "法律顾问工作", f"村法律顾问参与调处纠纷{joined}件，与全年调解案件{cases}件接近：同一纠纷是否在两本台账中重复统计？", register="advisor_work"))
     return findings
+
+
+def mediation_findings(db: Database, year: int, today: dt.date) -> list[Finding]:
+    """Case numbers of ``year`` (gaps, out of pattern) and what is due on the cases as of ``today``."""
+    from zhaocun_desktop import mediation
+
+    found = mediation.number_problems(db, year) + mediation.case_reminders(db, today)
+    return [Finding(item.level, MEDIATION_CASE.title, item.message, register=MEDIATION_CASE.key, record_ids=item.record_ids) for item in found]
 
 
 def certificate_findings(

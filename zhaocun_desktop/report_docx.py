@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -25,6 +25,8 @@ from zhaocun_desktop.files import save_file
 from zhaocun_desktop.report import ReportDraft
 
 BODY_PT = 16  # 3号
+TABLE_PT = 12  # 小四: ruled forms (登记表) hold more per line
+TABLE_WIDTH_MM = 156  # the type area
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
 LINE_PITCH_PT = 28.95
@@ -58,6 +60,10 @@ STYLE_NAMES = {
     "date": "成文日期",
     "recipient": "主送机关",
     "blank": "公文正文",
+    "plain": "顶格正文",
+    "number": "文书编号",
+    "right": "签名日期",
+    "table": "表格文字",
 }
 
 
@@ -92,7 +98,7 @@ def signature_indents(draft: ReportDraft, width: Callable[[str], float] = text_w
     signer = next((b.text for b in draft.blocks if b.kind == "signer"), "")
     date = next((b.text for b in draft.blocks if b.kind == "date"), "")
     signer_width, date_width = width(signer), width(date)
-    if draft.sealed:
+    if getattr(draft, "sealed", True):  # a case document has no choice: its lines are laid out by its template
         date_right = 4 * CHAR_PT
         return max(0.0, date_right + (date_width - signer_width) / 2), date_right
     if date_width > signer_width:
@@ -191,6 +197,57 @@ def _paragraph_style(document, name: str, font: str, size: float, *, bold=False,
     return style
 
 
+def _table_style(document, font: str):
+    """Cell text: 小四, single spacing off the page's line grid, a little air above and below."""
+    style = document.styles.add_style(STYLE_NAMES["table"], WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    _set_fonts(style.element, font)
+    style.font.size = Pt(TABLE_PT)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(TABLE_PT * 1.5)
+    fmt.space_before = fmt.space_after = Pt(3)
+    ppr = style.element.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    ppr.append(snap)
+    return style
+
+
+def column_widths(count: int) -> list[float]:
+    """Millimetres per column: label columns narrower than value columns in 2- and 4-column forms."""
+    if count == 2:
+        return [36, TABLE_WIDTH_MM - 36]
+    if count == 4:
+        return [30, 48, 30, 48]
+    return [TABLE_WIDTH_MM / count] * count
+
+
+def _add_table(document, rows, style, widths=()) -> None:
+    """A ruled table; a row with fewer cells than the widest one merges its last cell to the right."""
+    count = max(len(row) for row in rows)
+    widths = list(widths) if len(widths) == count else column_widths(count)
+    table = document.add_table(rows=len(rows), cols=count)
+    table.style = document.styles["Table Grid"]
+    table.autofit = False
+    for row, texts in zip(table.rows, rows):
+        cells = row.cells  # once per row: table.cell() rebuilds the grid on every call
+        for index, cell in enumerate(cells):
+            cell.width = Mm(widths[index])
+        if len(texts) < count:
+            cells[len(texts) - 1].merge(cells[-1])
+        for index, text in enumerate(texts):
+            cell = row.cells[index]
+            lines = str(text).split("\n")
+            paragraph = cell.paragraphs[0]
+            paragraph.style = style
+            paragraph.add_run(lines[0])
+            for more in lines[1:]:
+                cell.add_paragraph(more, style=style)
+    # a short paragraph after the table keeps two tables in a row apart
+    document.add_paragraph(style=style)
+
+
 def _page_number_footer(footer, align, indent_side: str, font: str = "宋体") -> None:
     """A footer "— n —" with a PAGE field, in 4号 宋体, one character in from ``indent_side``."""
     paragraph = footer.paragraphs[0]
@@ -222,7 +279,8 @@ def _page_number_footer(footer, align, indent_side: str, font: str = "宋体") -
 
 
 def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = None):
-    """A python-docx Document of the draft."""
+    """A python-docx Document of the draft (a ReportDraft, or any model with ``title``,
+    ``settings`` and ``blocks``, such as the case documents of ``documents.CaseDocument``)."""
     fonts = choose_fonts(draft.settings, installed_fonts)
     document = Document()
     section = document.sections[0]
@@ -251,23 +309,50 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
         "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
         "recipient": _paragraph_style(document, STYLE_NAMES["recipient"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT),
     }
+    styles["plain"] = _paragraph_style(document, STYLE_NAMES["plain"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    styles["number"] = _paragraph_style(document, STYLE_NAMES["number"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    styles["right"] = _paragraph_style(document, STYLE_NAMES["right"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2)
+    styles["table"] = _table_style(document, fonts["font_body"])
     _outline_level(styles["heading1"], 0)
     _outline_level(styles["heading2"], 1)
 
     signer_right, date_right = signature_indents(draft)
     keep = keep_with_next(draft)
+    first = True
+    last = before_last = None  # the paragraphs written last
+    break_before = False
     for index, block in enumerate(draft.blocks):
+        if block.kind == "table":
+            if break_before:  # a table cannot start a page by itself: an empty line carries the break
+                document.add_paragraph(style=styles["plain"]).paragraph_format.page_break_before = True
+                break_before = False
+            _add_table(document, block.rows, styles["table"], getattr(block, "widths", ()))
+            first, last, before_last = False, None, None
+            continue
+        if block.kind == "pagebreak":
+            break_before = True
+            continue
         style = styles.get(block.kind, styles["body"])
-        if index == 0:
+        if first:
             paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
             paragraph.style = style
             paragraph.add_run(breakable(block.text))
+            first = False
         else:
             paragraph = document.add_paragraph(breakable(block.text), style=style)
         if keep[index]:
             paragraph.paragraph_format.keep_with_next = True
         if block.kind in ("signer", "date"):
             paragraph.paragraph_format.right_indent = Pt(signer_right if block.kind == "signer" else date_right)
+        if break_before:
+            paragraph.paragraph_format.page_break_before = True
+            break_before = False
+        if block.kind == "right":
+            # signature, seal and date lines stay on the page of the text before them (and a blank line between)
+            for earlier in (last, before_last if last is not None and not last.text else None):
+                if earlier is not None:
+                    earlier.paragraph_format.keep_with_next = True
+        before_last, last = last, paragraph
 
     document.settings.odd_and_even_pages_header_footer = True
     _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right", fonts["font_page_number"])

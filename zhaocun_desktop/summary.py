@@ -20,7 +20,6 @@ from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
-    DISPUTE_TYPES,
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     MEDIATION_CASE,
@@ -174,7 +173,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
     tables.append(Table("调解-按类型", f"{name}矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(DISPUTE_TYPES), "result", MEDIATION_RESULTS), chart="bar"))
+                        _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(records.field_choices(db, MEDIATION_CASE)["dispute_type"]), "result", MEDIATION_RESULTS), chart="bar"))
     orgs = MEDIATION_CASE.field("org").choices
     by_org = _crosstab(db, MEDIATION_CASE, period, "org", list(orgs), "result", MEDIATION_RESULTS)
     tables.append(Table("调解-按组织", f"{name}矛盾纠纷调解案件统计表（按调解组织）", ["调解组织", *MEDIATION_RESULTS, "合计", "成功率"],

@@ -9,8 +9,10 @@ from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import Field, Kind, Register
 
 
-def parse_field(register: Register, field: Field, raw: object) -> object:
-    """The clean value of one field (None when empty); raises ValueError with a Chinese message."""
+def parse_field(register: Register, field: Field, raw: object, choices: dict[str, tuple[str, ...]] | None = None) -> object:
+    """The clean value of one field (None when empty); raises ValueError with a Chinese message.
+
+    ``choices`` gives fields with local choices (``Field.choices_setting``) their full list."""
     kind = field.kind
     if kind is Kind.DATE:
         return values.format_date(values.parse_date(raw)) or None
@@ -21,7 +23,7 @@ def parse_field(register: Register, field: Field, raw: object) -> object:
     if kind is Kind.BOOL:
         return values.parse_bool(raw)
     if kind is Kind.CHOICE:
-        return values.match_choice(raw, field.choices, register.choice_synonyms.get(field.key))
+        return values.match_choice(raw, (choices or {}).get(field.key, field.choices), register.choice_synonyms.get(field.key))
     if kind is Kind.ID_NUMBER:
         return values.parse_id_number(raw)
     if kind is Kind.PHONE:
@@ -38,7 +40,7 @@ def parse_field(register: Register, field: Field, raw: object) -> object:
     return text or None
 
 
-def check_record(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
+def check_record(register: Register, raw: dict, choices: dict[str, tuple[str, ...]] | None = None) -> tuple[dict, dict[str, str]]:
     """Clean values for every field of ``raw`` and the problems found, by field key."""
     clean: dict = {}
     errors: dict[str, str] = {}
@@ -50,7 +52,7 @@ def check_record(register: Register, raw: dict) -> tuple[dict, dict[str, str]]:
             clean[field.key] = None
             continue
         try:
-            clean[field.key] = parse_field(register, field, value)
+            clean[field.key] = parse_field(register, field, value, choices)
         except ValueError as error:
             errors[field.key] = str(error)
     for field in register.fields:
@@ -67,6 +69,83 @@ def validate(register: Register, raw: dict) -> dict:
     clean, errors = check_record(register, raw)
     if errors:
         raise InvalidRecord(errors, register.labels)
+    return clean
+
+
+def child_rows_given(register: Register, raw: dict) -> dict[str, list[dict]]:
+    """The raw child rows for each child register: given under the child's key, or else split
+    from the one-line form (the summary text and the first child's flat columns), as old
+    sheets and old databases hold them."""
+    found: dict[str, list[dict]] = {}
+    for child in register.children:
+        if child.key in raw:
+            found[child.key] = [dict(row) for row in raw[child.key] or ()]
+            continue
+        text = values.clean_text(raw.get(child.parent_summary))
+        flat = {key: raw.get(key) for key in child.flat_fields if raw.get(key) not in (None, "")}
+        if not text and not flat:
+            continue
+        names = values.split_names(text) or ([text] if text else [""])
+        first, rest = (child.split_defaults + ({}, {}))[:2]
+        rows = [dict(first if index == 0 else rest, **{child.name_field: name}) for index, name in enumerate(names)]
+        rows[0].update(flat)
+        found[child.key] = rows
+    return found
+
+
+def check_children(register: Register, raw: dict) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """Clean child rows by child key (an ``id`` in a row is kept) and the problems, keyed by child key."""
+    clean: dict[str, list[dict]] = {}
+    errors: dict[str, str] = {}
+    given = child_rows_given(register, raw)
+    for child in register.children:
+        if child.key not in given:
+            continue
+        rows, problems = [], []
+        for number, row in enumerate(given[child.key], start=1):
+            if all(value in (None, "") for key, value in row.items() if key != "id"):
+                continue  # a row the clerk added and left empty
+            row_clean, row_errors = check_record(child, {f.key: row.get(f.key) for f in child.fields})
+            if row.get("id") is not None:
+                row_clean["id"] = row["id"]
+            rows.append(row_clean)
+            problems += [f"第{number}位{child.title}的“{child.field(key).label}”{message}" for key, message in row_errors.items()]
+        if len(rows) < child.min_rows and not problems:
+            problems.append(f"请至少填写{child.min_rows}位{child.title}")
+        if problems:
+            errors[child.key] = "；".join(problems)
+        clean[child.key] = rows
+    return clean, errors
+
+
+def check_with_children(register: Register, raw: dict, choices: dict[str, tuple[str, ...]] | None = None) -> tuple[dict, dict[str, str]]:
+    """Like ``check_record``, with each child register's clean rows under its key in the result.
+
+    Child rows given explicitly also write the parent's summary field (their names), so lists,
+    search and statistics that read the summary stay true.
+    """
+    children, child_errors = check_children(register, raw)
+    raw = dict(raw)
+    for child in register.children:
+        if child.key in raw and child.key in children and child.parent_summary:
+            names = [row.get(child.name_field) for row in children[child.key] if row.get(child.name_field)]
+            if values.split_names(raw.get(child.parent_summary)) != names:  # else keep the clerk's wording
+                raw[child.parent_summary] = "、".join(names)
+    clean, errors = check_record(register, raw, choices)
+    for child in register.children:
+        if child.key in child_errors:
+            errors.pop(child.parent_summary, None)  # said better by the child's own message
+    errors.update(child_errors)
+    clean.update(children)
+    return clean, errors
+
+
+def validate_with_children(register: Register, raw: dict, choices: dict[str, tuple[str, ...]] | None = None) -> dict:
+    """Clean values of a record and its child rows; raises InvalidRecord listing every problem."""
+    clean, errors = check_with_children(register, raw, choices)
+    if errors:
+        labels = dict(register.labels, **{child.key: child.title for child in register.children})
+        raise InvalidRecord(errors, labels)
     return clean
 
 

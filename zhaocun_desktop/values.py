@@ -221,6 +221,9 @@ def id_number_problem(text: str) -> str | None:
     return None
 
 
+_MASKED = "号码已被遮盖（含*），无法导入完整号码；请填写完整号码或清空此格"
+
+
 def parse_id_number(raw: object) -> str | None:
     """A resident ID number as text; numbers (digits already lost in Excel) are refused."""
     if raw is None or raw == "":
@@ -233,6 +236,8 @@ def parse_id_number(raw: object) -> str | None:
     text = fold(str(raw)).upper()
     if not text:
         return None
+    if "*" in text:
+        raise ValueError(_MASKED)
     problem = id_number_problem(text)
     if problem:
         raise ValueError(problem)
@@ -250,6 +255,8 @@ def parse_phone(raw: object) -> str | None:
     text = fold(str(raw)).replace("—", "-").replace("（", "(").replace("）", ")")
     if not text:
         return None
+    if "*" in text:
+        raise ValueError(_MASKED)
     digits = re.sub(r"[-()\s]", "", text)
     if re.fullmatch(r"1[3-9]\d{9}", digits):
         return digits
@@ -303,3 +310,36 @@ def format_date(value: dt.date | None) -> str:
 def chinese_date(value: dt.date) -> str:
     """2024年1月5日 (GB/T 9704: Arabic digits, no zero padding)."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+_STRONG_SEPARATORS = re.compile(r"\s*[、，,；;/]\s*|\s+")
+_WEAK_SEPARATORS = ("与", "和", "及", "同")
+_PLAIN_NAME = re.compile(r"[\u3400-\u9fff·]{2,12}|[A-Za-z][A-Za-z .·-]{0,30}")
+
+
+def _split_weak(piece: str) -> list[str]:
+    for separator in _WEAK_SEPARATORS:
+        parts = piece.split(separator)
+        if len(parts) > 1 and all(len(part) >= 2 for part in parts):
+            return [name for part in parts for name in _split_weak(part)]
+    return [piece]
+
+
+def split_names(text: object) -> list[str] | None:
+    """The names in a one-line 当事人 text ("甲与乙", "甲、乙", "甲和乙"); None when it cannot be split.
+
+    与/和/及/同 separate only where every part is at least two characters ("李和平与张三" is two
+    people). A text is split only when every piece reads as a name: "张三等5户与李四" or
+    "某公司（法定代表人王五）" stay as they were.
+    """
+    cleaned = clean_text(text)
+    if not cleaned:
+        return None
+    pieces = []
+    for piece in _STRONG_SEPARATORS.split(cleaned):
+        if not piece:
+            continue
+        pieces += _split_weak(piece)
+    if not pieces or not all(_PLAIN_NAME.fullmatch(piece) for piece in pieces):
+        return None
+    return pieces

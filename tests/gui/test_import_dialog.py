@@ -32,7 +32,7 @@ def test_preview_marks_problem_cells_and_imports_the_valid_rows(qtbot, open_wind
     qtbot.addWidget(dialog)
     headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
     bad_type = dialog.table.item(1, headers.index("纠纷类型"))
-    bad_phone = dialog.table.item(1, headers.index("联系电话"))
+    bad_phone = dialog.table.item(1, headers.index("联系方式"))  # the old 联系电话 column: the first party's
     good = dialog.table.item(0, headers.index("纠纷类型"))
     assert bad_type.background().color() == PROBLEM and "不在可选项中" in bad_type.toolTip()
     assert bad_phone.background().color() == PROBLEM and "手机号" in bad_phone.toolTip()

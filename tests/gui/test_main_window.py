@@ -16,8 +16,20 @@ def fill_case(dialog, parties="张三与李四"):
     editors["village"].set_value("中汤村")
     editors["org"].set_value("村调委会")
     editors["dispute_type"].set_value("邻里")
-    editors["parties"].widget.setText(parties)  # keyClicks with Chinese aborts Qt (pitfalls.md)
+    set_parties(dialog, [name for name in parties.split("与") if name])
     editors["result"].set_value("调解中")
+
+
+def set_parties(dialog, names, **more):
+    """Type the parties into the dialog's 当事人 table (setText: keyClicks with Chinese aborts Qt)."""
+    table = dialog.child_tables["mediation_party"]
+    table.set_rows([])
+    columns = [f.key for f in table.fields]
+    for name in names:
+        row = table.add_row()
+        table.table.item(row, columns.index("name")).setText(name)
+        for key, value in more.get(name, {}).items():
+            table.table.item(row, columns.index(key)).setText(value)
 
 
 def test_every_tab_opens_with_its_records(open_window):
@@ -31,7 +43,7 @@ def test_every_tab_opens_with_its_records(open_window):
         assert tabs.currentWidget().isVisible()
     mediation = tabs.widget(4)
     assert isinstance(mediation, QTabWidget)
-    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访"]
+    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访", "人民调解员"]
     assert set(window.views) < {r.key for r in REGISTERS}, "tabs not yet opened are not built"
     for view in map(window.view, (r.key for r in REGISTERS)):
         assert view.model.rowCount() == records.count(view.db, view.register) > 0
@@ -54,20 +66,21 @@ def test_add_edit_delete_through_the_real_dialog(qtbot, open_window, monkeypatch
     view.add_action.trigger()
     assert state["done"]
     assert view.model.rowCount() == 1
-    assert view.model.data(view.model.index(0, MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties")))) == "张三与李四"
+    assert view.model.data(view.model.index(0, MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties")))) == "张三、李四"
     assert view.count_label.text() == "共 1 条"
     assert view.selected_ids() == [view.model.record_id(0)]
 
     def edit(dialog):
-        assert dialog.form.editors["parties"].value() == "张三与李四"
-        dialog.form.editors["parties"].widget.setText("张三与王五")
+        table = dialog.child_tables["mediation_party"]
+        assert [row["name"] for row in table.rows()] == ["张三", "李四"]
+        table.table.item(1, [f.key for f in table.fields].index("name")).setText("王五")
         dialog.accept()
 
     state = when_modal(edit)
     view.edit_action.trigger()
     assert state["done"]
     record_id = view.model.record_id(0)
-    assert records.get(view.db, MEDIATION_CASE, record_id)["parties"] == "张三与王五"
+    assert records.get(view.db, MEDIATION_CASE, record_id)["parties"] == "张三、王五"
 
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
@@ -95,19 +108,47 @@ def test_invalid_input_keeps_the_dialog_open_with_messages(qtbot, open_window):
     qtbot.addWidget(dialog)
     dialog.show()
     fill_case(dialog, parties="")
-    dialog.form.editors["phone"].widget.setText("12345")
+    dialog.form.editors["amount"].widget.setText("很多")
     dialog.accept()
     assert dialog.isVisible() and dialog.result() == 0
     errors = dialog.form.error_labels
-    assert errors["parties"].isVisible() and errors["parties"].text() == "必填，请填写"
-    assert "11位手机号" in errors["phone"].text()
+    party_error = dialog.child_tables["mediation_party"].error
+    assert party_error.isVisible() and party_error.text() == "请至少填写1位当事人"
+    assert "金额" in errors["amount"].text()
     assert not errors["village"].isVisible()
     assert records.count(window.db, MEDIATION_CASE) == 0
+    set_parties(dialog, ["甲某", "乙某"], 甲某={"phone": "12345"})
+    dialog.form.editors["amount"].widget.setText("1200")
+    dialog.accept()
+    assert "第1位当事人的“联系方式”" in party_error.text() and "11位手机号" in party_error.text()
     # mending the fields clears the messages and saves
-    dialog.form.editors["parties"].widget.setText("甲与乙")
-    dialog.form.editors["phone"].widget.setText("13800138000")
+    set_parties(dialog, ["甲某", "乙某"], 甲某={"phone": "13800138000"})
     dialog.accept()
     assert dialog.result() == 1 and records.count(window.db, MEDIATION_CASE) == 1
+
+
+def test_add_a_case_with_three_parties_through_the_real_dialog(qtbot, open_window, when_modal):
+    window = open_window()
+    view = window.view(MEDIATION_CASE.key)
+
+    def add(dialog):
+        table = dialog.child_tables["mediation_party"]
+        assert table.table.rowCount() == 2  # a new case starts with an applicant and a respondent row
+        fill_case(dialog)
+        qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+        columns = [f.key for f in table.fields]
+        table.table.item(0, columns.index("id_number")).setText("410423199003081234")
+        table.table.item(2, columns.index("name")).setText("王五")
+        table.table.item(2, columns.index("role")).setText("第三人")
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    state = when_modal(add)
+    view.add_action.trigger()
+    assert state["done"] and view.model.rowCount() == 1
+    parties = records.children(view.db, MEDIATION_CASE.children[0], view.model.record_id(0))
+    assert [(p["role"], p["name"]) for p in parties] == [("申请人", "张三"), ("被申请人", "李四"), ("第三人", "王五")]
+    assert parties[0]["id_number"] == "410423199003081234"
+    assert view.model.data(view.model.index(0, MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties")))) == "张三、李四、王五"
 
 
 def test_search_and_filters_narrow_the_table(qtbot, open_window):
@@ -236,3 +277,37 @@ def test_unexpected_errors_are_logged_and_shown_briefly(qapp, monkeypatch, data_
     log = gui_app.log_file().read_text(encoding="utf-8")
     assert "Traceback" in log and "内部错误的细节" in log
     assert "已记录在" in shown[0] and "Traceback" not in shown[0] and str(gui_app.log_file()) in shown[0]
+
+
+def test_new_case_form_proposes_the_next_number(qtbot, open_window):
+    window = open_window()
+    records.save_settings(window.db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    records.insert(window.db, MEDIATION_CASE, dict(accepted="2023-02-01", village="赵村村", org="镇调委会", dispute_type="邻里",
+                                                   parties="甲某与乙某", result="调解中", case_no="（2023）赵人调字第3号"))  # fmt: skip
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    number = dialog.form.editors["case_no"]
+    fill_case(dialog)  # 2023-05-04, 中汤村, 村调委会
+    assert number.value() == "（2023）中汤人调字第1号"
+    dialog.form.editors["org"].set_value("镇调委会")
+    assert number.value() == "（2023）赵人调字第4号"  # follows the committee while untouched
+    number.widget.setText("（2023）赵人调字第9号")
+    dialog.form.editors["accepted"].set_value("2023-05-05")
+    assert number.value() == "（2023）赵人调字第9号"  # the clerk's own number is kept
+    dialog.accept()
+    assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["case_no"] == "（2023）赵人调字第9号"
+
+
+def test_case_form_offers_mediators_from_the_roster(qtbot, open_window):
+    from zhaocun_desktop.registers import MEDIATOR
+
+    window = open_window()
+    records.insert(window.db, MEDIATOR, dict(name="王调解", committee="镇调委会"))
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    combo = dialog.form.editors["mediator"].widget
+    assert [combo.itemText(i) for i in range(combo.count())] == ["", "王调解"] and combo.isEditable()
+    combo.setCurrentText("临时调解员")  # a name not in the roster is still accepted
+    fill_case(dialog)
+    dialog.accept()
+    assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["mediator"] == "临时调解员"

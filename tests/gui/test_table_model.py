@@ -4,9 +4,10 @@ from PySide6.QtCore import Qt
 
 from zhaocun_desktop import records
 from zhaocun_desktop.gui.table_model import RecordTableModel
-from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE
 
-CASE = dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", result="调解中", id_number="11010519491231002X")
+CASE = dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", result="调解中")
+STAFF = dict(name="王五", unit="执法中队", in_post="是", phone="13800138000")
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, db):
@@ -32,23 +33,23 @@ def test_pages_are_read_on_demand_and_bounded(db):
 
 
 def test_sensitive_columns_are_masked_unless_revealed(db):
-    records.insert(db, MEDIATION_CASE, dict(CASE, parties="甲与乙"))
-    model = RecordTableModel(db, MEDIATION_CASE)
-    column = MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("id_number"))
-    assert model.data(model.index(0, column)) == "110105********002X"
+    records.insert(db, ENFORCEMENT_STAFF, STAFF)
+    model = RecordTableModel(db, ENFORCEMENT_STAFF)
+    column = ENFORCEMENT_STAFF.list_fields.index(ENFORCEMENT_STAFF.field("phone"))
+    assert model.data(model.index(0, column)) == "138****8000"
     model.reveal = True
     model.refresh()
-    assert model.data(model.index(0, column)) == "11010519491231002X"
+    assert model.data(model.index(0, column)) == "13800138000"
 
 
 def test_the_clerk_can_show_full_numbers_in_a_list(qtbot, open_window):
     window = open_window()
-    view = window.view(MEDIATION_CASE.key)
-    records.insert(view.db, MEDIATION_CASE, dict(CASE, village="赵村村", parties="甲与乙"))
+    view = window.view(ENFORCEMENT_STAFF.key)
+    records.insert(view.db, ENFORCEMENT_STAFF, STAFF)
     view.refresh()
-    column = MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("id_number"))
+    column = ENFORCEMENT_STAFF.list_fields.index(ENFORCEMENT_STAFF.field("phone"))
     assert view.reveal_box.isVisibleTo(view)
-    assert view.model.data(view.model.index(0, column)) == "110105********002X"
+    assert view.model.data(view.model.index(0, column)) == "138****8000"
     view.reveal_box.setChecked(True)
-    assert view.model.data(view.model.index(0, column)) == "11010519491231002X"
+    assert view.model.data(view.model.index(0, column)) == "13800138000"
     assert not window.view("joint_meeting").reveal_box.isVisibleTo(window.view("joint_meeting"))

@@ -84,13 +84,13 @@ def test_close_with_an_open_edit_dialog(qtbot, open_window, when_modal, answer):
     window = open_window(demo=True)
     view = window.view(MEDIATION_CASE.key)
     record_id = view.model.record_id(0)
-    original = records.get(window.db, MEDIATION_CASE, record_id)["parties"]
+    original = records.get(window.db, MEDIATION_CASE, record_id)["summary"]
     view.table.selectRow(0)
     outcome = {}
 
     def edit_then_close(dialog):
         assert isinstance(dialog, RecordDialog)
-        dialog.form.editors["parties"].widget.setText("张三与王五")
+        dialog.form.editors["summary"].widget.setPlainText("双方已和解。")
         seen = []
 
         def click(box):
@@ -107,9 +107,9 @@ def test_close_with_an_open_edit_dialog(qtbot, open_window, when_modal, answer):
     state = when_modal(edit_then_close)
     view.edit_record()
     assert state["done"] and "编辑" in outcome["seen"][0]
-    stored = records.get(window.db, MEDIATION_CASE, record_id)["parties"]
+    stored = records.get(window.db, MEDIATION_CASE, record_id)["summary"]
     if answer == "取消":
         assert not outcome["closed"] and outcome["dialog_visible"] and stored == original
     else:
         assert outcome["closed"] and not outcome["dialog_visible"]
-        assert stored == ("张三与王五" if answer == "保存" else original)
+        assert stored == ("双方已和解。" if answer == "保存" else original)

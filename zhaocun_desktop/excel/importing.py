@@ -21,7 +21,7 @@ from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, OWN_HIDDEN_SHEETS, Book, Sheet, _column, open_book
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import BY_KEY, REGISTERS, VILLAGE, Field, Kind, Register
-from zhaocun_desktop.validation import check_record
+from zhaocun_desktop.validation import check_record, check_with_children
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -84,7 +84,7 @@ def match_headers(register: Register, sheet: Sheet) -> HeaderMatch | None:
             key = header_key(value)
             if not key:
                 continue
-            for candidate in register.fields:
+            for candidate in register.import_fields:
                 if candidate not in columns.values() and key in _names(candidate):
                     columns[column] = candidate
                     break
@@ -339,6 +339,10 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
     columns = {f.key: c for c, f in match.columns.items()}
     letters = {c: _column(c) for c in match.columns}
     id_columns = [c for c, f in match.columns.items() if f.kind is Kind.ID_NUMBER]
+    child_sheets = {child.key: _read_child_sheet(child, register, sheets, sheet) for child in register.children}
+    used_keys: set[str] = set()
+    choices = records.field_choices(db, register)
+    labels = dict(register.labels, **{f.key: f.label for f in register.import_fields}, **{child.key: child.title for child in register.children})
     for excel_row, values_ in enumerate(sheet.iter_rows(), start=1):
         if excel_row <= match.row_index + 1:
             continue
@@ -358,20 +362,33 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
                     raw[key] = text
                     cleaned.append(f"{_column(columns[key])}{excel_row}")
         row = PreviewRow(excel_row, raw, {}, hidden=excel_row in sheet.hidden_rows)
+        for child in register.children:  # rows of a child sheet keyed by this row's number (or 第N行)
+            found = child_sheets[child.key]
+            key = str(raw.get(child.parent_key_field) or "").strip() or f"第{excel_row}行"
+            if found is not None and key in found[1]:
+                raw[child.key] = found[1][key]
+                used_keys.add(key)
         for key, code in errors.items():
-            f = register.field(key)
+            f = match.columns[columns[key]]
             row.problems.append(Problem(excel_row, _column(columns[key]), f.label, f"单元格是 Excel 错误值 {code}（公式出错或引用失效），不能当作空白导入；请改正公式或直接填写内容"))
             raw[key] = None
-        for f_key, value in raw.items():
-            if isinstance(value, str) and "*" in value and register.field(f_key).sensitive:
-                row.problems.append(Problem(excel_row, _column(columns[f_key]), register.field(f_key).label,
+        for f_key, column in columns.items():
+            value, column_field = raw.get(f_key), match.columns[column]
+            if isinstance(value, str) and "*" in value and column_field.sensitive:
+                row.problems.append(Problem(excel_row, _column(column), column_field.label,
                                             "号码已被遮盖（含*），无法导入完整号码；请填写完整号码或清空此格"))  # fmt: skip
-        clean, problems = check_record(register, raw)
+        clean, problems = check_with_children(register, raw, choices)
+        for child in register.children:  # the one-line form: a bad ID or phone is named by its column
+            flat = {key: raw[key] for key in child.flat_fields if child.key not in raw and raw.get(key) not in (None, "")}
+            for key, message in (check_record(child, flat)[1] if flat else {}).items():
+                if key in flat and key not in errors:
+                    row.problems.append(Problem(excel_row, _column(columns[key]), child.field(key).label, message))
+                    problems.pop(child.key, None)
         for key, message in problems.items():
             if key in errors:
                 continue  # already named as an error value
             column = columns.get(key)
-            row.problems.append(Problem(excel_row, _column(column) if column is not None else "", register.field(key).label, message))
+            row.problems.append(Problem(excel_row, _column(column) if column is not None else "", labels[key], message))
         for f in register.fields:
             value = clean.get(f.key)
             if f.kind is Kind.VILLAGE and f.required and value and villages and value not in villages:
@@ -399,6 +416,26 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             f"这个文件已于 {earlier[1].replace('T', ' ')} 导入过（当时文件名“{earlier[0]}”）：只导入上次没有导入的行，"
             "已经导入的行不会再导入。"
         )
+    for f in register.fields:  # names not in their roster: imported, but the clerk sees them
+        names = set(records.roster_names(db, f))
+        strangers: dict[str, list[int]] = {}
+        for row in preview_rows:
+            name = row.clean.get(f.key) if row.valid else None
+            if names and name and name not in names:
+                strangers.setdefault(name, []).append(row.excel_row)
+        for name, rows in strangers.items():
+            title = BY_KEY[f.roster].title
+            preview.notes.append(f"{f.label}“{name}”不在{title}中（{_shown([f'第{n}行' for n in rows])}），仍会导入；如是新人员请在“{title}”页补充。")
+    child_sheet_names = set()
+    for child in register.children:
+        found = child_sheets[child.key]
+        if found is None:
+            continue
+        sheet_name, by_key, rows_at = found
+        child_sheet_names.add(sheet_name)
+        preview.notes.append(f"工作表“{sheet_name}”：{sum(len(v) for v in by_key.values())}行{child.title}，按“{register.field(child.parent_key_field).label}”归入各条记录。")
+        for key in by_key.keys() - used_keys:
+            preview.notes.append(f"工作表“{sheet_name}”第{rows_at[key]}行：“{key}”在“{sheet.name}”中找不到，这些{child.title}不会导入，请核对{register.field(child.parent_key_field).label}。")
     town = book.marker.get("镇")
     if town and town != (records.settings(db).get("town") or town):
         preview.notes.append(f"这份模板是为“{town}”生成的，与本程序设置的镇名不同，请核对是否发错了文件。")
@@ -417,12 +454,38 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         preview.notes.append(
             f"工作簿中有隐藏的工作表：{_shown([s.name for s in book.hidden])}，没有读取；如需从中导入，请勾选“包括隐藏的行和工作表”（命令行加 --include-hidden）。"
         )
-    others = [s.name for s in sheets if s is not sheet and s.name not in OWN_HIDDEN_SHEETS and s.rows and _has_data(s)]
+    others = [s.name for s in sheets if s is not sheet and s.name not in (*OWN_HIDDEN_SHEETS, *child_sheet_names) and s.rows and _has_data(s)]
     if others:
         preview.notes.append(f"只导入工作表“{sheet.name}”；工作表 {_shown(others)} 没有导入（每个工作表请单独导入，或分别保存为文件）。")
     if not preview_rows:
         preview.notes.append("表头下面没有数据行。")
     return preview
+
+
+def _read_child_sheet(child: Register, parent: Register, sheets: list[Sheet], parent_sheet: Sheet) -> tuple[str, dict[str, list[dict]], dict[str, int]] | None:
+    """The child rows of a child sheet (such as 当事人) by the parent's key (such as 案件编号):
+    (sheet name, rows by key, the first Excel row of each key). None when the file has no such sheet."""
+    import dataclasses
+
+    key_field = parent.field(child.parent_key_field)
+    keyed = dataclasses.replace(child, fields=(key_field, *child.fields), children=())
+    found = [m for s in sheets if s is not parent_sheet and (m := match_headers(keyed, s)) and key_field in m.columns.values()]
+    found = [m for m in found if all(f in m.columns.values() for f in child.fields if f.required)]
+    if not found:
+        return None
+    match = max(found, key=lambda m: len(m.columns))
+    by_key: dict[str, list[dict]] = {}
+    first_row: dict[str, int] = {}
+    for excel_row, values_ in enumerate(match.sheet.iter_rows(), start=1):
+        if excel_row <= match.row_index + 1:
+            continue
+        raw = {f.key: values_[c] if c < len(values_) else None for c, f in match.columns.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+            continue
+        key = str(raw.pop(key_field.key) or "").strip()
+        by_key.setdefault(key, []).append(raw)
+        first_row.setdefault(key, excel_row)
+    return match.sheet.name, by_key, first_row
 
 
 def _has_data(sheet: Sheet) -> bool:

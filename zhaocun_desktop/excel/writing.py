@@ -154,6 +154,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     path = Path(path)
     settings = records.settings(db)
     villages = records.village_names(db)
+    choices = records.field_choices(db, register)
     if village is not None and register.village_field is None:
         raise UserError(f"{register.title}不按村(居)填报，不能指定村(居)。")
     if village is not None and villages and village not in villages:
@@ -187,6 +188,12 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     ]
     if village:
         lines.append(f"7. “{register.field(register.village_field).label}”一列已填好“{village}”，不需要修改。")
+    for child in register.children:  # its sheet follows the register's own; the guide says how the two go together
+        key_label = register.field(child.parent_key_field).label
+        text = f"{len(lines) + 1}. “{child.title}”工作表：每条{child.title}一行，第一列填所属记录的“{key_label}”（没有编号时填该记录在“{register.title}”表中的行号，如“第5行”）。"
+        if child.parent_summary:
+            text += f"不填此表时，“{register.field(child.parent_summary).label}”一列写成“张三与李四”即可。"
+        lines.append(text)
     for row, text in enumerate(lines, start=3):
         put(guide.cell(row, 1), text)
     start = len(lines) + 5
@@ -194,7 +201,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         cell = put(guide.cell(start, column), header)
         cell.font = Font(bold=True)
     for offset, field in enumerate(register.fields, start=1):
-        options = "、".join(field.choices) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
+        options = "、".join(choices.get(field.key, field.choices)) if field.kind is Kind.CHOICE else ("是、否" if field.kind is Kind.BOOL else "")
         for column, value in enumerate((field.label, "必填" if field.required else "", _requirement(field), options), start=1):
             put(guide.cell(start + offset, column), value)
     for column, width in zip("ABCD", (18, 10, 40, 50)):  # the same as guide_widths below
@@ -231,7 +238,7 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         if fixed:
             for row in range(2, last_row + 1):
                 put(sheet.cell(row, index), village).protection = Protection(locked=True)
-        options = field.choices if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
+        options = choices.get(field.key, field.choices) if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
         if options and not fixed:
             list_column += 1
             list_letter = get_column_letter(list_column)
@@ -269,8 +276,35 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         setattr(sheet.protection, permission, False)
     _print_setup(sheet, register.fields, 1, 1 + TEMPLATE_PRINT_ROWS)
     sheet.oddHeader.center.text = header_text(f"{who}{register.title}")
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for child in register.children:
+        _child_template_sheet(book, child, register, last_row)
     book.active = 1
     return save_workbook(book, path)
+
+
+def _child_template_sheet(book, child: Register, parent: Register, last_row: int) -> None:
+    """A fill-in sheet for a child register (such as 当事人), keyed by the parent's number."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = book.create_sheet(child.title)
+    columns = (parent.field(child.parent_key_field), *child.fields)
+    for index, field in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(1, index, f"{field.label}*" if field.required or index == 1 else field.label)
+        cell.font = Font(name="宋体", bold=True, color="B00020" if field.required or index == 1 else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        sheet.column_dimensions[letter].width = _width(field)
+        sheet.column_dimensions[letter].number_format = _NUMBER_FORMATS.get(field.kind, "General")
+        if field.kind is Kind.CHOICE and index > 1:
+            validation = DataValidation(type="list", formula1='"' + ",".join(field.choices) + '"', allow_blank=True, showErrorMessage=True)
+            validation.error = f"请从下拉列表中选择{field.label}"
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+    sheet.freeze_panes = "A2"
+    _print_setup(sheet, columns, 1, last_row)
 
 
 def template_registers() -> tuple[Register, ...]:
@@ -334,7 +368,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     _print_setup(sheet, fields, 3, 3 + max(listing.count, 1))
     title = listing_title(db, register, query)
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
-    sensitive = any(f.sensitive for f in fields)
+    sensitive = any(f.sensitive for r in (register, *register.children) for f in r.fields)
     if sensitive and reveal:
         note = f"{PERSONAL_NOTE}导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
     elif sensitive:
@@ -352,19 +386,60 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.append(header)
     formatters = [(index + 1, field) for index, field in enumerate(fields)]
     page = 2000
+    parent_keys: dict[int, str] = {}  # record id → what names it in a child sheet
     try:
         for offset in range(0, listing.count, page):
             step(progress, offset, listing.count, "")
-            for row in listing.rows(offset, page):
+            for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
                 sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
+                for child in register.children:
+                    key = row[1 + register.keys.index(child.parent_key_field)]
+                    parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
+        for child in register.children:
+            _write_child_sheet(db, book, child, register, parent_keys, reveal)
         step(progress, listing.count, listing.count, "正在保存…")
     except Cancelled:
-        sheet.close()  # ends the sheet's half-written stream (openpyxl removes its temporary file at exit)
+        for written in book.worksheets:  # ends each sheet's half-written stream (child sheets too; openpyxl removes its temporary files at exit)
+            written.close()
         raise
     save_workbook(book, path)
     if reveal and sensitive:
         records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
     return listing.count
+
+
+def _write_child_sheet(db: Database, book, child: Register, parent: Register, parent_keys: dict[int, str], reveal: bool) -> None:
+    """A sheet of ``child``'s rows, each led by its parent's key (the importer reads it back)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(child.title)
+    key_field = parent.field(child.parent_key_field)
+    columns = (key_field, *child.fields)
+    for index, field in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _width(field)
+    sheet.freeze_panes = "A2"
+    header = []
+    for field in columns:
+        cell = put(WriteOnlyCell(sheet), field.label)
+        cell.font, cell.fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDE4EE")
+        header.append(cell)
+    sheet.append(header)
+    ids, written = list(parent_keys), 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.execute(
+            f"SELECT {child.parent_column}, {', '.join(child.keys)} FROM {child.key} "
+            f"WHERE {child.parent_column} IN ({', '.join('?' * len(chunk))}) ORDER BY {child.parent_column}, id",
+            chunk,
+        ).fetchall()
+        order = {record_id: index for index, record_id in enumerate(chunk)}
+        for row in sorted(rows, key=lambda r: order[r[0]]):
+            values_ = [parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))]
+            sheet.append(row_for(sheet, values_, not reveal))
+            written += 1
+    _print_setup(sheet, columns, 1, 1 + max(written, 1))  # like the first sheet: A4, >= 9 pt, header and key repeated
 
 
 def _export_value(field: Field, value, reveal: bool):

@@ -56,9 +56,12 @@ class YearBox(QSpinBox):
 class FieldEditor:
     """The widget for one field, and how to read and write its value as text."""
 
-    def __init__(self, field: Field, villages: list[str]):
+    def __init__(self, field: Field, villages: list[str], choices: tuple[str, ...] | None = None, names: list[str] | None = None):
         self.field = field
         kind = field.kind
+        if field.roster:  # a name from the roster, or typed: the roster offers, it does not restrict
+            kind = Kind.VILLAGE
+            villages = names or []
         if kind is Kind.MEMO:
             widget = QPlainTextEdit()
             widget.setTabChangesFocus(True)
@@ -67,7 +70,7 @@ class FieldEditor:
             widget = DateEdit()
         elif kind in (Kind.CHOICE, Kind.BOOL):
             widget = QComboBox()
-            options = field.choices if kind is Kind.CHOICE else ("是", "否")
+            options = (choices or field.choices) if kind is Kind.CHOICE else ("是", "否")
             if not field.required:
                 widget.addItem("")
             widget.addItems(list(options))
@@ -80,7 +83,7 @@ class FieldEditor:
             widget.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             widget.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             widget.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-            widget.lineEdit().setPlaceholderText(field.hint or "选择或输入村(居)")
+            widget.lineEdit().setPlaceholderText(field.hint or ("从名册选择或直接输入姓名" if field.roster else "选择或输入村(居)"))
         else:
             widget = QLineEdit()
             if kind is Kind.INT:
@@ -116,6 +119,18 @@ class FieldEditor:
             return widget.currentText()
         return widget.text()
 
+    def on_change(self, callback) -> None:
+        """Call ``callback()`` whenever the value changes (typed or chosen)."""
+        widget = self.widget
+        if isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(callback)
+        elif isinstance(widget, QDateEdit):
+            widget.dateChanged.connect(lambda _date: callback())
+        elif isinstance(widget, QComboBox):
+            widget.currentTextChanged.connect(lambda _text: callback())
+        else:
+            widget.textChanged.connect(lambda _text: callback())
+
     def set_value(self, value: object) -> None:
         widget, kind = self.widget, self.field.kind
         if value is None:
@@ -141,7 +156,8 @@ class FieldEditor:
 class FieldForm(QWidget):
     """Labels, editors and error lines for ``fields``, in one or two columns."""
 
-    def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None):
+    def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None,
+                 choices: dict[str, tuple[str, ...]] | None = None, names: dict[str, list[str]] | None = None):
         super().__init__(parent)
         self.editors: dict[str, FieldEditor] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -151,7 +167,7 @@ class FieldForm(QWidget):
         grid.setVerticalSpacing(2)
         row = col = 0
         for field in fields:
-            editor = FieldEditor(field, villages or [])
+            editor = FieldEditor(field, villages or [], (choices or {}).get(field.key), (names or {}).get(field.key))
             mark = '<span style="color:#b00020">*</span>' if field.required else ""
             label = QLabel(f"{field.label}{mark}")
             label.setBuddy(editor.widget)

@@ -149,7 +149,7 @@ class ImportDialog(QDialog):
         self.again.setVisible(bool(preview.already_imported))
         self.notes.setText("\n".join(preview.notes))
 
-        fields = [f for f in register.fields if f in preview.match.columns.values()]
+        fields = [f for f in register.import_fields if f in preview.match.columns.values()]
         self.fields = fields
         table = self.table
         table.clear()
@@ -175,6 +175,8 @@ class ImportDialog(QDialog):
             table.setItem(index, 0, state)
             for column, field in enumerate(fields, start=1):
                 value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
+                if row.valid and field not in register.fields:  # a first party's number from the one-line form
+                    value = next((c[0].get(field.key) for child in register.children if (c := row.clean.get(child.key))), None)
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)  # calamine reads every number as float: 3.0 was typed 3
                 text = display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord, UserError
+from zhaocun_desktop.gui.child_table import ChildTable
 from zhaocun_desktop.gui.field_form import FieldForm
 from zhaocun_desktop.registers import Register
 
@@ -26,15 +27,34 @@ class RecordDialog(QDialog):
         self.db, self.register, self.record_id = db, register, record_id
         self.saved_id: int | None = None
         self.setWindowTitle(f"{'编辑' if record_id else '新增'}{register.title}")
-        self.form = FieldForm(register.fields, records.village_names(db))
+        rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
+        self.form = FieldForm(register.form_fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)
+        self.child_tables = {child.key: ChildTable(child) for child in register.children}
         if record_id is not None:
             self.form.set_values(records.get(db, register, record_id))
-        self._opened_with = self.form.values()
+            for child in register.children:
+                self.child_tables[child.key].set_rows(records.children(db, child, record_id))
+        else:
+            for table in self.child_tables.values():
+                for _ in range(max(table.child.min_rows, 2 if table.child.split_defaults else 0)):
+                    table.add_row()
+            self._proposed: dict[str, str] = {}
+            for key in register.proposer_inputs:
+                self.form.editors[key].on_change(self.propose)
+        self._opened_with = self._current()
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        body = self.form
+        if self.child_tables:
+            body = QWidget()
+            column = QVBoxLayout(body)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(self.form)
+            for table in self.child_tables.values():
+                column.addWidget(table)
+        scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -43,16 +63,37 @@ class RecordDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
-        hint = self.form.sizeHint()
-        self.resize(min(max(hint.width() + 60, 480), 1000), min(hint.height() + 150, 800))
+        hint = body.sizeHint()
+        self.resize(min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
+
+    def propose(self) -> None:
+        """Fill in what the core proposes (the next case number), unless the clerk has typed over it."""
+        try:
+            proposals = records.proposed_values(self.db, self.register, self.form.values())
+        except UserError:
+            return
+        for key, value in proposals.items():
+            editor = self.form.editors[key]
+            if editor.value() in ("", self._proposed.get(key)):
+                editor.set_value(value)
+                self._proposed[key] = value
 
     def changed(self) -> bool:
         """Whether anything was typed or chosen since the dialog opened."""
-        return self.form.values() != self._opened_with
+        return self._current() != self._opened_with
+
+    def _current(self) -> dict:
+        """What the dialog holds now: the fields and each child table's rows."""
+        values = self.form.values()
+        for key, table in self.child_tables.items():
+            values[key] = table.rows()
+        return values
 
     def accept(self) -> None:
         """Save; on invalid input show the messages beside the fields and stay open."""
         values = self.form.values()
+        for key, table in self.child_tables.items():
+            values[key] = table.rows()
         try:
             if self.record_id is None:
                 self.saved_id = records.insert(self.db, self.register, values)
@@ -61,6 +102,8 @@ class RecordDialog(QDialog):
                 self.saved_id = self.record_id
         except InvalidRecord as error:
             self.form.show_errors(error.errors)
+            for key, table in self.child_tables.items():
+                table.show_error(error.errors.get(key) or error.errors.get(table.child.parent_summary))
             return
         except UserError as error:
             QMessageBox.warning(self, "无法保存", str(error))

@@ -89,6 +89,8 @@ class RegisterView(QWidget):
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_records, "删除选中的记录（Delete）")
         self.refresh_action = self._action("刷新", "F5", self.refresh, "重新读取（F5）")
         self.export_action = self._action("导出 Excel…", "Ctrl+E", self.export, "把当前列表（含筛选条件）导出为 Excel（Ctrl+E）")
+        self.documents_action = self._action("打印文书…", "Ctrl+Shift+P", self.print_documents, "打印选中记录的文书：预览后打印，或导出 Word、PDF（Ctrl+Shift+P）")
+        self.documents_action.setVisible(register.printable)
         self.print_action = self._action("打印…", "Ctrl+P", lambda: self.print_list(), "打印当前列表（含筛选条件），先显示打印预览（Ctrl+P）")
         self.history_action = QAction("操作记录…", self)  # context menu only: who changed what, old and new values
         self.history_action.triggered.connect(lambda: self.show_history())
@@ -206,6 +208,7 @@ class RegisterView(QWidget):
         selected = len(self.table.selectionModel().selectedRows())
         self.edit_action.setEnabled(selected == 1)
         self.delete_action.setEnabled(selected > 0)
+        self.documents_action.setEnabled(selected == 1)
 
     # -- actions --------------------------------------------------------------
 
@@ -309,7 +312,7 @@ class RegisterView(QWidget):
 
         if reveal is None:
             reveal = False
-            if any(f.sensitive for f in self.register.fields):
+            if any(f.sensitive for r in (self.register, *self.register.children) for f in r.fields):
                 answer = QMessageBox.question(
                     self, "导出个人信息？", "是否导出完整的身份证号和电话？\n选“否”则遮盖为 410423********1234、138****8000（推荐）。\n导出完整信息会记入操作日志。",
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
@@ -361,10 +364,22 @@ class RegisterView(QWidget):
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(message, 15000)
 
+    def print_documents(self) -> None:
+        """打印文书 for the selected record (the first, when several are selected)."""
+        ids = self.selected_ids()
+        if not self.register.printable or not ids:
+            return
+        from zhaocun_desktop.gui.document_dialog import DocumentDialog
+
+        DocumentDialog(self.db, ids[0], self).exec()
+
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action, self.history_action):
             menu.addAction(action)
+        if self.register.printable:
+            menu.addSeparator()
+            menu.addAction(self.documents_action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     # -- remembered layout ----------------------------------------------------

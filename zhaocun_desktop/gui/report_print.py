@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QFont,
     QFontDatabase,
     QFontMetricsF,
@@ -14,6 +15,10 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextFrameFormat,
+    QTextLength,
+    QTextTableFormat,
 )
 from PySide6.QtPrintSupport import QPrinter
 
@@ -23,9 +28,11 @@ from zhaocun_desktop.report_docx import (
     CHAR_SPACING_TWIPS,
     LINE_PITCH_PT,
     PAGE_NUMBER_PT,
+    TABLE_PT,
     TITLE_PT,
     breakable,
     choose_fonts,
+    column_widths,
     keep_with_next,
     signature_indents,
     title_bold,
@@ -33,6 +40,7 @@ from zhaocun_desktop.report_docx import (
 
 MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
 FOOTER_GAP_MM = 7
+KEEP_WITH_NEXT = QTextFormat.Property.UserProperty + 1  # a block that starts no page without the next one
 
 
 def setup_printer(printer: QPrinter) -> None:
@@ -62,70 +70,130 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         "recipient": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
         "signer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 0),
         "date": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 0),
+        "plain": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
+        "number": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignHCenter, 0, 0),
+        "right": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
     }
     body_font = QFont(fonts["font_body"])
     body_font.setPointSizeF(BODY_PT)
     body_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / BODY_PT)
     metrics = QFontMetricsF(body_font)  # at the screen's 96 dpi (Qt's default for a detached font)
     signature_right = dict(zip(("signer", "date"), signature_indents(draft, lambda text: metrics.horizontalAdvance(text) * 72 / metrics.fontDpi())))
+    keep = keep_with_next(draft)
+    break_next, first = False, True
     for index, block in enumerate(draft.blocks):
+        if block.kind == "pagebreak":
+            break_next = True
+            continue
+        if block.kind == "table":
+            _insert_table(cursor, block, fonts["font_body"], dpi, px)
+            first = False
+            continue
         family, size, align, first_indent, right_indent = roles.get(block.kind, roles["body"])
         block_format = QTextBlockFormat()
         block_format.setAlignment(align)
         block_format.setLineHeight(LINE_PITCH_PT * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
         block_format.setTextIndent(first_indent * BODY_PT * device)
         block_format.setRightMargin(signature_right.get(block.kind, right_indent * BODY_PT) * device)
+        if break_next:
+            block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            break_next = False
+        following = [b.kind for b in draft.blocks[index + 1 : index + 3]]
+        # headings and the 署名 (keep_with_next), and the text a document's signature lines follow
+        if keep[index] or following[:1] == ["right"] or following == ["blank", "right"]:
+            block_format.setProperty(KEEP_WITH_NEXT, True)
         char_format = QTextCharFormat()
         font = QFont(family)
         font.setPointSizeF(size)
         font.setBold(block.kind == "title" and title_bold(family))
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / size)
         char_format.setFont(font)
-        if index:
+        if not first:
             cursor.insertBlock(block_format, char_format)
         else:
             cursor.setBlockFormat(block_format)
             cursor.setBlockCharFormat(char_format)
+            first = False
         cursor.insertText(breakable(block.text), char_format)
     return document
 
 
-def page_breaks(document: QTextDocument, height: float, keep: list[bool] | None = None) -> list[float]:
+def _insert_table(cursor: QTextCursor, block, family: str, dpi: float, px: float) -> None:
+    """A ruled table (documents' 登记表 forms): widths in mm as the .docx has them, 小四 text."""
+    rows = block.rows
+    count = max(len(row) for row in rows)
+    widths = list(getattr(block, "widths", ())) if len(getattr(block, "widths", ())) == count else column_widths(count)
+    table_format = QTextTableFormat()
+    table_format.setBorder(1)
+    table_format.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+    table_format.setBorderCollapse(True)
+    table_format.setCellPadding(3 * px)  # like fixed line heights: 96-dpi pixels the layout scales (measured)
+    table_format.setCellSpacing(0)
+    table_format.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, 100 * w / sum(widths)) for w in widths])
+    table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+    table = cursor.insertTable(len(rows), count, table_format)
+    char_format = QTextCharFormat()
+    font = QFont(family)
+    font.setPointSizeF(TABLE_PT)
+    char_format.setFont(font)
+    for row_index, texts in enumerate(rows):
+        if len(texts) < count:
+            table.mergeCells(row_index, len(texts) - 1, 1, count - len(texts) + 1)
+        for column, text in enumerate(texts):
+            cell_cursor = table.cellAt(row_index, column).firstCursorPosition()
+            block_format = QTextBlockFormat()
+            block_format.setLineHeight(TABLE_PT * 1.5 * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+            cell_cursor.setBlockFormat(block_format)
+            cell_cursor.insertText(str(text), char_format)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def page_breaks(document: QTextDocument, height: float) -> list[float]:
     """The document y at which each page starts: a page holds the lines that fit whole.
 
     Qt's own pagination lets a fixed-height line straddle two pages, so lines are placed here,
     as Word does: a paragraph's last line never starts a page alone, nor its first line ends
-    one, and a block marked in ``keep`` (headings, the 署名) stays with the next block.
+    one; a block marked KEEP_WITH_NEXT (headings, the 署名, the text before a document's
+    signature lines) stays with the next block; a block marked PageBreak_AlwaysBefore starts
+    a page. Lines in table cells keep their natural height and are not subject to the
+    widow rules.
     """
     document.documentLayout().documentSize()  # lays out every block (layout is otherwise lazy)
-    lines = []  # (top, block number, line index, line count)
+    layout_of = document.documentLayout()
+    lines = []  # (top, natural height or None, line index, line count, forced, keep)
     block = document.begin()
     while block.isValid():
         layout = block.layout()
-        origin = layout.position().y()
+        origin = layout_of.blockBoundingRect(block).top()  # document coordinates, table cells included
+        forced = bool(block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        in_table = QTextCursor(block).currentTable() is not None
+        keep = bool(block.blockFormat().property(KEEP_WITH_NEXT))
         for index in range(layout.lineCount()):
-            lines.append((origin + layout.lineAt(index).y(), block.blockNumber(), index, layout.lineCount()))
+            line = layout.lineAt(index)
+            lines.append((origin + line.y(), line.height() if in_table else None, index, layout.lineCount(), forced and index == 0, keep))
         block = block.next()
     if not lines:
         return [0.0]
-    keep = keep or []
-    pitch = min((b[0] - a[0] for a, b in zip(lines, lines[1:]) if b[0] > a[0]), default=height)
+    lines.sort(key=lambda item: item[0])
+    body = [item[0] for item in lines if item[1] is None]
+    pitch = min((b - a for a, b in zip(body, body[1:]) if b > a), default=height)
     starts, first = [0.0], 0  # first: index of the first line on the current page
     index = 0
     while index < len(lines):
-        if lines[index][0] + pitch <= starts[-1] + height + 0.5:
+        top, natural, line, count, forced, _ = lines[index]
+        if index == first or (not forced and top + (natural or pitch) <= starts[-1] + height + 0.5):
             index += 1
             continue
-        cut = index  # the line that no longer fits starts the next page
-        _, number, line, count = lines[cut]
-        if line == count - 1 and count > 1:
-            cut -= 1  # no last line alone at the top
-        elif line == 1 and count > 2:
-            cut -= 1  # no first line alone at the bottom
-        while cut - 1 > first and lines[cut - 1][1] < len(keep) and keep[lines[cut - 1][1]]:
-            cut -= lines[cut - 1][2] + 1  # the whole kept block moves with what follows
-        if cut <= first:
-            cut = index  # a page of nothing but kept blocks: break where it must
+        cut = index  # the line that no longer fits (or must start a page) starts the next page
+        if not forced:
+            if natural is None and line == count - 1 and count > 1:
+                cut -= 1  # no last line alone at the top
+            elif natural is None and line == 1 and count > 2:
+                cut -= 1  # no first line alone at the bottom
+            while cut - 1 > first and lines[cut - 1][5]:
+                cut -= lines[cut - 1][2] + 1  # the whole kept block moves with what follows
+            if cut <= first:
+                cut = index  # a page of nothing but kept blocks: break where it must
         starts.append(lines[cut][0])
         first = index = cut
     return starts
@@ -153,7 +221,8 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
     area = printer.pageLayout().paintRectPixels(dpi)
     width, height = float(area.width()), float(area.height())
     document.setTextWidth(width)
-    starts = page_breaks(document, height, keep_with_next(draft))
+    starts = page_breaks(document, height)
+    has_tables = any(block.kind == "table" for block in draft.blocks)
     painter = QPainter(printer)
     footer_font = QFont(choose_fonts(draft.settings, QFontDatabase.families())["font_page_number"])
     footer_font.setPointSizeF(PAGE_NUMBER_PT)
@@ -166,7 +235,14 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
             bottom = starts[page + 1] if page + 1 < len(starts) else top + height
             painter.save()
             painter.translate(0, -top)
-            _draw_lines(document, painter, top, bottom)
+            if has_tables:  # ruled forms: the layout draws cell borders too, clipped to the page
+                view = QRectF(0, top, width, bottom - top)
+                painter.setClipRect(view)
+                context = QAbstractTextDocumentLayout.PaintContext()
+                context.clip = view
+                document.documentLayout().draw(painter, context)
+            else:
+                _draw_lines(document, painter, top, bottom)
             painter.restore()
             painter.setFont(footer_font)
             odd = page % 2 == 0
