@@ -230,6 +230,8 @@ def _add_table(document, rows, style, widths=()) -> None:
     table = document.add_table(rows=len(rows), cols=count)
     table.style = document.styles["Table Grid"]
     table.autofit = False
+    for index, column in enumerate(table.columns):  # the grid (w:gridCol): LibreOffice and WPS lay the table out by it
+        column.width = Mm(widths[index])
     for row, texts in zip(table.rows, rows):
         cells = row.cells  # once per row: table.cell() rebuilds the grid on every call
         for index, cell in enumerate(cells):
