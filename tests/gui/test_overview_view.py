@@ -115,3 +115,20 @@ def test_a_click_on_a_month_lists_that_months_records(qtbot, open_window, when_m
     assert seen["rows"] == view.picture.months_before[month] > 0
     rows = overview.month_records(window.db, MEDIATION_CASE, view.picture.year - 1, month + 1)
     assert len(rows) == seen["rows"] and all(row["accepted"][5:7] == f"{month + 1:02d}" for row in rows)
+
+
+def test_a_narrow_outcome_ring_leaves_the_legend_whole(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from zhaocun_desktop.gui.charts import ShareChart
+
+    chart = ShareChart("2023年调解结果")
+    qtbot.addWidget(chart)
+    chart.set_items([("调解成功", 161), ("调解不成功", 17), ("调解中止", 0), ("调解中", 4)])
+    chart.resize(300, 260)  # the 总览 cell of a 1200-pixel window without a window manager
+    chart.grab()  # paints, which lays out the legend rows
+    metrics = QFontMetrics(chart.font())
+    assert chart._rows
+    for rect, label in chart._rows:
+        assert rect.right() <= chart.width() + 0.5
+        assert metrics.horizontalAdvance(f"{label}  161 件  88.5%") <= rect.width()  # the widest line fits its row

@@ -236,7 +236,10 @@ class ShareChart(BarChart):
         metrics = QFontMetrics(self.font())
         line = metrics.height()
         total = sum(count for _, count in self.items)
-        side = min(area.height(), area.width() * 0.45)
+        legend = [f"{label}  {count} {self.unit}  {100 * count / total:.1f}%" if total else f"{label}  {count} {self.unit}" for label, count in self.items]
+        legend_width = max((metrics.horizontalAdvance(text) for text in legend), default=0) + 18 + 18 + 8
+        # the ring gives way to the legend: a narrow window shrinks the ring, never cuts the percentages
+        side = max(min(area.height(), area.width() * 0.45, area.width() - legend_width - 4), min(area.height(), 40))
         ring = QRectF(area.left() + 4, area.top() + (area.height() - side) / 2, side, side)
         start = 90 * 16
         for index, (label, count) in enumerate(self.items):
@@ -268,7 +271,5 @@ class ShareChart(BarChart):
             y = top + index * row
             painter.fillRect(QRectF(left, y + (row - 12) / 2, 12, 12), SHARE_COLORS[index % len(SHARE_COLORS)])
             painter.setPen(TEXT if count else MUTED)
-            percent = f"{100 * count / total:.1f}%" if total else ""
-            painter.drawText(QRectF(left + 18, y, area.right() - left - 18, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"{label}  {count} {self.unit}  {percent}")  # fmt: skip
+            painter.drawText(QRectF(left + 18, y, area.right() - left - 18, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, legend[index])
             self._rows.append((QRectF(left, y, area.right() - left, row), label))
