@@ -1,6 +1,6 @@
 """Hostile stored values through every masked export, counted (issue 8, item 5).
 
-    PYTHONPATH=. .venv/bin/python tools/hostile_exports.py /tmp/hostile
+    PYTHONPATH=. .venv/bin/python tools/hostile_exports.py OUT_DIR
 
 Fills the sample year, stores formula-like text, a control character and over-long text straight
 into the mediation table, exports every register masked and re-opens each file with openpyxl:

@@ -59,8 +59,8 @@ def audit(
     )
 
 
-def audit_rows(db: Database, table: str | None = None, record_id: int | None = None) -> list[dict]:
-    """The audit log, oldest first, optionally for one table or record."""
+def _audit_filter(table: str | None, record_id: int | None) -> tuple[str, list]:
+    """The audit-log query narrowed to one table and/or record (both readers of the log use it)."""
     sql, params = "SELECT * FROM audit_log WHERE 1", []
     if table:
         sql += " AND table_name = ?"
@@ -68,6 +68,12 @@ def audit_rows(db: Database, table: str | None = None, record_id: int | None = N
     if record_id is not None:
         sql += " AND record_id = ?"
         params.append(record_id)
+    return sql, params
+
+
+def audit_rows(db: Database, table: str | None = None, record_id: int | None = None) -> list[dict]:
+    """The audit log, oldest first, optionally for one table or record."""
+    sql, params = _audit_filter(table, record_id)
     rows = list(db.query(sql + " ORDER BY id", params))
     for row in rows:
         for key in ("old_values", "new_values"):
@@ -127,13 +133,7 @@ def audit_entries(
     """The audit log, newest first, filtered by table, record and date range (both ends included)."""
     from zhaocun_desktop.registers import BY_KEY, SETTINGS
 
-    sql, params = "SELECT * FROM audit_log WHERE 1", []
-    if table:
-        sql += " AND table_name = ?"
-        params.append(table)
-    if record_id is not None:
-        sql += " AND record_id = ?"
-        params.append(record_id)
+    sql, params = _audit_filter(table, record_id)
     if date_from:
         sql += " AND at >= ?"
         params.append(date_from.isoformat())
