@@ -1,7 +1,7 @@
 """文件 → 导出上报数据包 and 文件 → 县级汇总 through the real window (dialogs answered by monkeypatch)."""
 
 import openpyxl
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.package import read_package
@@ -22,7 +22,8 @@ def test_export_package_asks_year_personal_data_and_file(open_window, monkeypatc
     assert "遮盖" in records.audit_rows(window.db, "package")[-1]["note"]
 
 
-def test_roll_up_from_the_menu_writes_the_county_workbook(open_window, monkeypatch, tmp_path):
+def test_county_database_from_the_menu_takes_the_package(open_window, monkeypatch, tmp_path):
+    """文件 → 打开或新建县级汇总数据库 opens a county window; its 文件 → 导入乡镇数据包 takes the package."""
     window = open_window(demo=True)
     package = tmp_path / "赵村镇.zip"
     window.export_package(2023, str(package), reveal=False)
@@ -32,15 +33,18 @@ def test_roll_up_from_the_menu_writes_the_county_workbook(open_window, monkeypat
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
     window.form.actionRollup.trigger()
+    county_window = next(w for w in QApplication.topLevelWidgets() if getattr(w, "county", None) is not None and w.db_path == county_db.resolve())
+    county_window.county.import_action.trigger()
     assert "已导入赵村镇2023年数据包" in shown[0]
+    assert rollup.townships(county_window.db, 2023) == ["赵村镇"]
     workbook = tmp_path / "2023年全县汇总表.xlsx"
-    assert workbook.is_file() and "1个乡镇" in window.statusBar().currentMessage()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("2023年", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(workbook), ""))
+    county_window.county.summary_action.trigger()
     assert openpyxl.load_workbook(workbook).active.cell(2, 3).value == "赵村镇"
-    db = rollup.open_county(county_db)
-    assert rollup.townships(db, 2023) == ["赵村镇"]
-    db.close()
     # a foreign file: refused with the reason, nothing more written
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
-    assert window.roll_up_packages(str(county_db), [str(workbook)]) is None
+    assert county_window.county.import_packages([str(workbook)]) is None
     assert "不是本程序导出的上报数据包" in warnings[0]
+    county_window.close()

@@ -124,7 +124,7 @@ def open_checked(path: Path, parent=None):
             parent.statusBar().showMessage(message)
         QApplication.processEvents()
 
-    db = open_db(path, on_busy=tell)
+    db = open_db(path, on_busy=tell, allow_county=True)  # a county database opens in county mode (gui/county_mode.py)
     if not backup.backed_up_today(backup.backup_dir(path)):
         backup.safety_backup(db.conn, "daily")
     return db
@@ -183,9 +183,10 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 app.exit(1)
                 return
         if not demo and not benchmark:
+            from zhaocun_desktop.gui.county_mode import is_county
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
 
-            if needs_first_run(db):
+            if needs_first_run(db) and not is_county(db):  # a county database has no township to set up
                 wizard = FirstRunWizard(db, window)
                 accepted = wizard.exec()
                 if wizard.wants_demo:

@@ -87,7 +87,8 @@ class ChildTable(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel(f"<b>{child.title}</b>（双击格子填写；带 * 的必填）"))
+        self.heading = QLabel(f"<b>{child.title}</b>（双击格子填写；带 * 的必填）")
+        buttons.addWidget(self.heading)
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -115,6 +116,13 @@ class ChildTable(QWidget):
         for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):
             self.table.removeRow(row)
             del self.row_ids[row]
+
+    def set_read_only(self) -> None:
+        """Show the rows only: no editing, no 添加 / 删除."""
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.heading.setText(f"<b>{self.child.title}</b>")
+        self.add_button.hide()
+        self.remove_button.hide()
 
     def set_rows(self, rows: list[dict]) -> None:
         self.table.setRowCount(0)

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self._settings_view: SettingsView | None = None
         self._overview_view = None  # OverviewView, built when its tab is first opened
         self._report_view = None  # ReportView, likewise
+        self.county = None  # CountyMode when the database is a county's (gui/county_mode.py)
         self._slots: dict[str, QWidget] = {}
         self.form.tabs.addTab(self._slot(OVERVIEW_KEY), "总览")
         for tab_title, registers in TABS:
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.due_button)
         self.form.actionAllTemplates.triggered.connect(self.write_every_template)
         self.form.actionPackage.triggered.connect(lambda: self.export_package())
-        self.form.actionRollup.triggered.connect(lambda: self.roll_up_packages())
+        self.form.actionRollup.triggered.connect(lambda: self.open_county_database())
         self.form.actionAbout.triggered.connect(self.show_about)
         self.county_action = self.form.menuFile.addAction("统计报表（报县司法局）…")
         self.county_action.setObjectName("actionCountyTables")
@@ -129,8 +130,16 @@ class MainWindow(QMainWindow):
 
         self.idle_lock = IdleLock(self, db)
         QApplication.instance().installEventFilter(self.idle_lock)
+        self._enter_county_mode()
         self.show_due_count()
         self._build_current()
+
+    def _enter_county_mode(self) -> None:
+        """A county database: the 乡镇 chooser, read-only lists, the county's own menu entries."""
+        from zhaocun_desktop.gui.county_mode import CountyMode, is_county
+
+        if is_county(self.db):
+            self.county = CountyMode(self)
 
     def show_due_count(self) -> None:
         """The status-bar badge and the 总览 tab title: how many items are due (none: hidden)."""
@@ -374,38 +383,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         return message
 
-    def roll_up_packages(self, county_path: str | None = None, paths: list[str] | None = None) -> str | None:
-        """文件 → 县级汇总: packages into a county database, then the county summary workbook beside it."""
-        from zhaocun_desktop import rollup
+    def open_county_database(self, path: str | None = None):
+        """文件 → 打开或新建县级汇总数据库: the county database in its own window (see gui/county_mode.py)."""
+        from zhaocun_desktop.gui.county_mode import open_county_window
 
-        if county_path is None:
-            county_path, _ = QFileDialog.getSaveFileName(
-                self, "选择或新建县级汇总数据库", str(self._exports_folder() / "县级汇总.db"), "县级汇总数据库 (*.db)",
-                options=QFileDialog.Option.DontConfirmOverwrite,
-            )  # fmt: skip
-            if not county_path:
-                return None
-        if paths is None:
-            paths, _ = QFileDialog.getOpenFileNames(self, "选择各乡镇的上报数据包", str(Path.home()), "上报数据包 (*.zip);;所有文件 (*)")
-            if not paths:
-                return None
-        try:
-            db = rollup.open_county(county_path)
-            try:
-                lines = [outcome.message for outcome in rollup.roll_up(db, paths)]
-                year = next(iter(rollup.years(db)), None)
-                if year is not None:
-                    out = rollup.write_county_summary(db, year, Path(county_path).with_name(f"{year}年全县汇总表.xlsx"))
-                    lines.append(f"{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇）：{out}")
-            finally:
-                db.close()
-        except UserError as error:
-            QMessageBox.warning(self, "没有导入", str(error))
-            return None
-        message = "\n".join(lines)
-        self.statusBar().showMessage(lines[-1], 15000)
-        QMessageBox.information(self, "县级汇总", message)  # each package: added, replaced or why it was skipped
-        return message
+        return open_county_window(self, path)
 
     def write_one_template(self) -> None:
         from zhaocun_desktop.excel.writing import safe_file_name, template_registers, write_template

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord, UserError
@@ -20,13 +20,17 @@ class RecordDialog(QDialog):
     """Collects one record and saves it through ``records``; stays open while anything is invalid.
 
     ``record_id`` is None for a new record. After ``accept()``, ``saved_id`` is the id written.
+    On a county database (rolled up from the townships' packages) it only shows the record.
     """
 
     def __init__(self, db: Database, register: Register, record_id: int | None = None, parent=None):
+        from zhaocun_desktop.gui.county_mode import is_county
+
         super().__init__(parent)
         self.db, self.register, self.record_id = db, register, record_id
         self.saved_id: int | None = None
-        self.setWindowTitle(f"{'编辑' if record_id else '新增'}{register.title}")
+        self.read_only = is_county(db)
+        self.setWindowTitle(f"{'查看' if self.read_only else '编辑' if record_id else '新增'}{register.title}" + ("（县级汇总，只读）" if self.read_only else ""))
         rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
         self.form = FieldForm(register.form_fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)
         self.child_tables = {child.key: ChildTable(child) for child in register.children}
@@ -65,6 +69,28 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         hint = body.sizeHint()
         self.resize(min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
+        if self.read_only:
+            self._show_only(note)
+
+    def _show_only(self, note: QLabel) -> None:
+        """Nothing can be typed or saved: the county sees what the township sent."""
+        for editor in self.form.editors.values():
+            widget = editor.widget
+            if hasattr(widget, "setReadOnly"):  # line, text, date and number boxes stay legible
+                widget.setReadOnly(True)
+                if hasattr(widget, "setPlaceholderText"):
+                    widget.setPlaceholderText("")
+            else:  # a list to choose from: nothing to choose here, and no 请选择
+                widget.setEnabled(False)
+                widget.setPlaceholderText("")
+                if widget.lineEdit() is not None:
+                    widget.lineEdit().setPlaceholderText("")
+            for button in editor.container.findChildren(QToolButton):  # 清空 beside a date
+                button.hide()
+        for table in self.child_tables.values():
+            table.set_read_only()
+        note.setText("县级汇总数据库中的记录由乡镇上报，只能查看，不能修改。")
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
 
     def propose(self) -> None:
         """Fill in what the core proposes (the next case number), unless the clerk has typed over it."""
@@ -80,7 +106,7 @@ class RecordDialog(QDialog):
 
     def changed(self) -> bool:
         """Whether anything was typed or chosen since the dialog opened."""
-        return self._current() != self._opened_with
+        return not self.read_only and self._current() != self._opened_with
 
     def _current(self) -> dict:
         """What the dialog holds now: the fields and each child table's rows."""
@@ -91,6 +117,9 @@ class RecordDialog(QDialog):
 
     def accept(self) -> None:
         """Save; on invalid input show the messages beside the fields and stay open."""
+        if self.read_only:
+            self.reject()
+            return
         values = self.form.values()
         for key, table in self.child_tables.items():
             values[key] = table.rows()

@@ -54,15 +54,22 @@ class RecordTable(QTableView):
 
 
 class RegisterView(QWidget):
-    """A register's records with 新增 / 编辑 / 删除. Emits ``records_changed`` after any write."""
+    """A register's records with 新增 / 编辑 / 删除. Emits ``records_changed`` after any write.
+
+    On a county database (``county``) the list is read-only (查看 instead of 编辑) and has a
+    乡镇 column, shown while the whole county is in scope.
+    """
 
     records_changed = Signal(str)  # the register key
 
     def __init__(self, db: Database, register: Register, ui_state: QSettings, parent=None):
+        from zhaocun_desktop.gui import county_mode
+
         super().__init__(parent)
         self.db, self.register, self.ui_state = db, register, ui_state
+        self.county = county_mode.is_county(db)
         self.setObjectName(f"view_{register.key}")
-        self.model = RecordTableModel(db, register, self)
+        self.model = RecordTableModel(db, register, self, leading=county_mode.township_columns(register) if self.county else ())
 
         self.table = RecordTable()
         self.table.setObjectName(f"table_{register.key}")
@@ -79,8 +86,9 @@ class RegisterView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        for column, field in enumerate(self.model.fields):
-            header.resizeSection(column, max(field.width, header.fontMetrics().horizontalAdvance(field.label) + 28))
+        for column in range(self.model.columnCount()):
+            field, label = self.model.field_at(column), self.model.headerData(column, Qt.Orientation.Horizontal)
+            header.resizeSection(column, max(field.width if field else 90, header.fontMetrics().horizontalAdvance(label) + 28))
         self._restore_header()
         self.table.setSortingEnabled(True)
 
@@ -102,6 +110,13 @@ class RegisterView(QWidget):
         if register is VILLAGE:  # 撤并: the only way a village with records goes away
             self.merge_action = self._action("撤并到…", None, lambda: self.merge_village(), "把选中村(居)的全部记录移到另一个村(居)，并删除选中的村(居)")
             toolbar.addAction(self.merge_action)
+        if self.county:  # the townships' records: look, export and print, never change
+            for action in (self.add_action, self.delete_action, self.merge_action, self.history_action):
+                if action is not None:
+                    action.setVisible(False)
+                    action.setEnabled(False)
+            self.edit_action.setText("查看")
+            self.edit_action.setToolTip("查看选中的记录（回车或双击）；县级汇总数据库只能查看，不能修改")
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("search")
@@ -123,6 +138,7 @@ class RegisterView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         self._fill_filters()
+        self._show_scope()
 
         bar = QHBoxLayout()
         bar.addWidget(toolbar)
@@ -193,7 +209,22 @@ class RegisterView(QWidget):
 
     def refresh(self) -> None:
         self._fill_filters()
+        self._show_scope()
         self.apply_filters()
+
+    def _show_scope(self) -> None:
+        """County: the 乡镇 column while the whole county is shown; the village filter only within
+        one township (village names are unique within a township, not across the county)."""
+        if not self.county:
+            return
+        from zhaocun_desktop import rollup
+
+        whole_county = rollup.current_scope(self.db) is None
+        for column in range(len(self.model.leading)):
+            self.table.setColumnHidden(column, not whole_county)
+        if whole_county:
+            self.village_box.setCurrentIndex(0)
+        self.village_box.setVisible(bool(self.register.village_field) and not whole_county)
 
     def _reveal(self, on: bool) -> None:
         self.model.reveal = on
@@ -207,7 +238,7 @@ class RegisterView(QWidget):
     def _update_actions(self) -> None:
         selected = len(self.table.selectionModel().selectedRows())
         self.edit_action.setEnabled(selected == 1)
-        self.delete_action.setEnabled(selected > 0)
+        self.delete_action.setEnabled(selected > 0 and not self.county)
         self.documents_action.setEnabled(selected == 1)
 
     # -- actions --------------------------------------------------------------
@@ -224,6 +255,8 @@ class RegisterView(QWidget):
         AuditLogDialog(self.db, self, self.register.key, ids[0] if len(ids) == 1 else None).exec()
 
     def add_record(self) -> None:
+        if self.county:
+            return
         dialog = RecordDialog(self.db, self.register, parent=self)
         if dialog.exec():
             self._after_write(dialog.saved_id)
@@ -243,7 +276,7 @@ class RegisterView(QWidget):
 
     def delete_records(self) -> None:
         ids = self.selected_ids()
-        if not ids:
+        if not ids or self.county:
             return
         answer = QMessageBox.question(
             self,
@@ -376,7 +409,8 @@ class RegisterView(QWidget):
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action, self.history_action):
-            menu.addAction(action)
+            if action.isVisible():
+                menu.addAction(action)
         if self.register.printable:
             menu.addSeparator()
             menu.addAction(self.documents_action)
@@ -384,15 +418,19 @@ class RegisterView(QWidget):
 
     # -- remembered layout ----------------------------------------------------
 
+    def _header_key(self) -> str:
+        # a county list has one more column: its widths and order are remembered apart
+        return f"{self.register.key}/{'county_header' if self.county else 'header'}"
+
     def _save_header(self) -> None:
-        self.ui_state.setValue(f"{self.register.key}/header", self.table.horizontalHeader().saveState())
+        self.ui_state.setValue(self._header_key(), self.table.horizontalHeader().saveState())
 
     def _restore_header(self) -> None:
-        state = self.ui_state.value(f"{self.register.key}/header")
+        state = self.ui_state.value(self._header_key())
         header = self.table.horizontalHeader()
         if state is not None and header.restoreState(state):
             section = header.sortIndicatorSection()
-            if 0 <= section < self.model.columnCount():
+            if self.model.field_at(section) is not None:
                 self.model.sort(section, header.sortIndicatorOrder())
         else:
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -26,18 +26,20 @@ class RecordTableModel(QAbstractTableModel):
     State: ``_list`` reads the matching rows by position (see ``records.RecordList``);
     ``_pages`` caches up to ``MAX_PAGES`` pages of ``PAGE`` rows, each row a tuple
     ``(id, *list field values)``. Search, filters and sort change the query and reset
-    the model; nothing holds all rows in Python.
+    the model; nothing holds all rows in Python. ``leading`` holds extra read-only columns
+    shown before the fields, as ``(label, SQL)`` (a county database's 乡镇).
     """
 
     PAGE = 256
     MAX_PAGES = 64
 
-    def __init__(self, db: Database, register: Register, parent=None):
+    def __init__(self, db: Database, register: Register, parent=None, leading: tuple[tuple[str, str], ...] = ()):
         super().__init__(parent)
         self.db = db
         self.register = register
         self.fields = register.list_fields
-        self._columns = [field.key for field in self.fields]
+        self.leading = leading
+        self._columns = [sql for _, sql in leading] + [field.key for field in self.fields]
         self.reveal = False  # show ID and phone numbers in full
         self._list = RecordList(db, register, RecordQuery(), self._columns)
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
@@ -92,12 +94,22 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._list.count
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.fields)
+        return 0 if parent.isValid() else len(self.leading) + len(self.fields)
+
+    def field_at(self, column: int):
+        """The field shown in ``column`` (None for a leading column)."""
+        column -= len(self.leading)
+        return self.fields[column] if 0 <= column < len(self.fields) else None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        field = self.fields[index.column()]
+        field = self.field_at(index.column())
+        if field is None:  # a leading column: plain text
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            values = self._row(index.row())
+            return None if values is None else str(values[index.column() + 1] or "")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = self._row(index.row())
             if values is None:
@@ -114,11 +126,15 @@ class RecordTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self.fields[section].label if 0 <= section < len(self.fields) else None
+            if 0 <= section < len(self.leading):
+                return self.leading[section][0]
+            field = self.field_at(section)
+            return field.label if field is not None else None
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.fields):
+        field = self.field_at(column)
+        if field is None:  # a leading column is not a field: the query cannot sort by it
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_query(replace(self.query, sort_key=self.fields[column].key, descending=descending))
+        self.set_query(replace(self.query, sort_key=field.key, descending=descending))

@@ -109,7 +109,7 @@ class Ui_MainWindow(object):
         self.actionTemplate.setText(QCoreApplication.translate("MainWindow", u"\u751f\u6210\u586b\u62a5\u6a21\u677f\u2026(&T)", None))
         self.actionAllTemplates.setText(QCoreApplication.translate("MainWindow", u"\u4e3a\u5168\u90e8\u6751(\u5c45)\u751f\u6210\u6a21\u677f\u2026(&A)", None))
         self.actionPackage.setText(QCoreApplication.translate("MainWindow", u"\u5bfc\u51fa\u4e0a\u62a5\u6570\u636e\u5305\u2026(&P)", None))
-        self.actionRollup.setText(QCoreApplication.translate("MainWindow", u"\u53bf\u7ea7\u6c47\u603b\uff1a\u5bfc\u5165\u5404\u4e61\u9547\u6570\u636e\u5305\u2026(&C)", None))
+        self.actionRollup.setText(QCoreApplication.translate("MainWindow", u"\u6253\u5f00\u6216\u65b0\u5efa\u53bf\u7ea7\u6c47\u603b\u6570\u636e\u5e93\u2026(&C)", None))
         self.actionBackupTo.setText(QCoreApplication.translate("MainWindow", u"\u5907\u4efd\u5230\u2026(&B)", None))
         self.actionRestore.setText(QCoreApplication.translate("MainWindow", u"\u4ece\u5907\u4efd\u6062\u590d\u2026(&R)", None))
         self.actionAbout.setText(QCoreApplication.translate("MainWindow", u"\u5173\u4e8e\u672c\u7a0b\u5e8f(&A)", None))

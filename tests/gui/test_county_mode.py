@@ -1,0 +1,245 @@
+"""County mode of the main window, on a county database built the real way: three demo townships,
+their data packages, the roll-up. Every figure is compared with the township's own database."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from zhaocun_desktop import figures as fig
+from zhaocun_desktop import records, rollup
+from zhaocun_desktop.db import open_db
+from zhaocun_desktop.demo import build_demo
+from zhaocun_desktop.gui.app import open_checked, ui_state_file
+from zhaocun_desktop.gui.county_mode import WHOLE_COUNTY
+from zhaocun_desktop.gui.main_window import MainWindow
+from zhaocun_desktop.gui.overview_view import KEY_FIGURES
+from zhaocun_desktop.package import write_package
+from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
+
+YEAR = 2023
+TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))
+
+
+@pytest.fixture(scope="module")
+def towns(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Each township's own database and its data package of YEAR."""
+    folder = tmp_path_factory.mktemp("county_towns")
+    made = {}
+    for town, seed in TOWNS:
+        path = folder / f"{town}.db"
+        build_demo(path, year=YEAR, seed=seed, town=None if town == "赵村镇" else town)
+        db = open_db(path)
+        made[town] = (path, write_package(db, YEAR, folder / f"{town}.zip"))
+        db.close()
+    return made
+
+
+@pytest.fixture
+def open_county(qtbot, tmp_path):
+    """``open_county(packages)``: a county database (rolled up from ``packages``) opened the way the
+    program starts (``open_checked``), in a main window."""
+    opened = []
+
+    def opener(packages=()) -> MainWindow:
+        path = tmp_path / "县级汇总.db"
+        db = rollup.open_county(path)
+        if packages:
+            rollup.roll_up(db, [str(p) for p in packages])
+        db.close()
+        db = open_checked(path)
+        window = MainWindow(path, ui_state_file(), db=db)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append((window, db))
+        return window
+
+    yield opener
+    for window, db in opened:
+        window.close()
+        window.deleteLater()
+        db.close()
+
+
+def _town_figures(path: Path) -> dict:
+    db = open_db(path)
+    try:
+        values = fig.period_figures(db, fig.Period.year(YEAR))
+        return {key: values[key] for key in KEY_FIGURES}
+    finally:
+        db.close()
+
+
+def _town_cases(path: Path) -> int:
+    db = open_db(path)
+    try:
+        return records.count(db, MEDIATION_CASE, RecordQuery(year=YEAR))
+    finally:
+        db.close()
+
+
+def _choose(window: MainWindow, name: str) -> None:
+    box = window.county.township_box
+    index = box.findText(name)
+    assert index >= 0, name
+    box.setCurrentIndex(index)
+
+
+def _overview_year(window: MainWindow) -> dict:
+    overview = window.overview_view
+    overview.period_picker.set_period(fig.Period.year(YEAR))
+    overview.refresh()
+    return {key: overview.figures[key] for key in KEY_FIGURES}
+
+
+def test_chooser_scopes_lists_and_overview_to_each_township(open_county, towns):
+    window = open_county([package for _, package in towns.values()])
+    box = window.county.township_box
+    assert box.itemText(0) == WHOLE_COUNTY and sorted(box.itemText(i) for i in range(1, box.count())) == sorted(towns)
+    cases = window.view(MEDIATION_CASE.key)
+    window.form.tabs.setCurrentWidget(window._slots["overview"])
+    county_total = {key: fig.RateValue(0, 0) if isinstance(fig.BY_KEY[key], fig.Rate) else 0 for key in KEY_FIGURES}
+    for town, (path, _) in towns.items():
+        _choose(window, town)
+        assert town in window.windowTitle()
+        assert cases.model.rowCount() == _town_cases(path)
+        assert cases.table.isColumnHidden(0)  # one township: no 乡镇 column
+        villages = [cases.village_box.itemText(i) for i in range(1, cases.village_box.count())]
+        own = open_db(path)
+        assert villages == records.village_names(own)
+        own.close()
+        expected = _town_figures(path)
+        assert _overview_year(window) == expected
+        for key, value in expected.items():  # a count adds up; a rate is the summed numerators over the summed denominators
+            total = county_total[key]
+            county_total[key] = fig.RateValue(total.numerator + value.numerator, total.denominator + value.denominator) if isinstance(value, fig.RateValue) else total + value
+    _choose(window, WHOLE_COUNTY)
+    assert cases.model.rowCount() == sum(_town_cases(path) for path, _ in towns.values())
+    assert not cases.table.isColumnHidden(0) and cases.model.headerData(0, Qt.Orientation.Horizontal) == "乡镇"
+    assert {cases.model.data(cases.model.index(row, 0)) for row in range(cases.model.rowCount())} == set(towns)
+    assert not cases.village_box.isVisible()  # village names repeat across townships
+    whole = _overview_year(window)
+    assert whole == county_total
+
+
+def test_county_data_is_read_only(open_county, towns, when_modal):
+    window = open_county([package for _, package in towns.values()])
+    tabs = [window.form.tabs.tabText(i) for i in range(window.form.tabs.count())]
+    assert "年度报告" not in tabs and "设置" not in tabs
+    for name in ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup"):
+        assert not getattr(window.form, name).isVisible(), name
+    assert window.county.import_action.isVisible() and window.county.summary_action.isVisible()
+    view = window.view(MEDIATION_CASE.key)
+    assert not view.add_action.isVisible() and not view.delete_action.isVisible()
+    assert view.export_action.isVisible() and view.print_action.isVisible()
+    before = records.count(window.db, MEDIATION_CASE)
+    view.table.selectRow(0)
+    record_id = view.selected_ids()[0]
+    seen = {}
+
+    def look(dialog) -> None:
+        seen["title"] = dialog.windowTitle()
+        seen["buttons"] = dialog.buttons.standardButtons()
+        seen["read_only"] = all(e.widget.isReadOnly() if hasattr(e.widget, "isReadOnly") else not e.widget.isEnabled() for e in dialog.form.editors.values())
+        dialog.accept()  # even "accepting" writes nothing
+
+    when_modal(look)
+    view.edit_record()  # a double click
+    assert "只读" in seen["title"] and seen["read_only"]
+    assert seen["buttons"] == QDialogButtonBox.StandardButton.Close
+    view.table.selectRow(0)
+    view.delete_records()  # the Delete key: nothing asked, nothing deleted
+    assert records.count(window.db, MEDIATION_CASE) == before
+    assert records.get(window.db, MEDIATION_CASE, record_id)["id"] == record_id
+
+
+def test_import_packages_from_the_menu(open_county, towns, monkeypatch, tmp_path):
+    window = open_county()
+    box = window.county.township_box
+    assert box.count() == 1 and "还没有乡镇数据" in window.county.note.text()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
+    packages = [str(package) for _, package in towns.values()]
+    message = window.county.import_packages(packages[:2])
+    assert message.startswith("新导入 2 个") and shown[-1] == message
+    assert sorted(box.itemText(i) for i in range(1, box.count())) == sorted(list(towns)[:2])
+    cases = window.view(MEDIATION_CASE.key)
+    assert cases.model.rowCount() == sum(_town_cases(path) for path, _ in list(towns.values())[:2])
+    # the same packages again add nothing; the third is added
+    message = window.county.import_packages(packages)
+    assert message.startswith("新导入 1 个、替换 0 个、未导入 2 个") and "已经导入过" in message
+    assert box.count() == 4
+    assert cases.model.rowCount() == sum(_town_cases(path) for path, _ in towns.values())
+    # a damaged package among good ones: refused with the reason, nothing written
+    damaged = tmp_path / "损坏.zip"
+    data = bytearray(Path(packages[0]).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    foreign = tmp_path / "别的.zip"
+    with zipfile.ZipFile(foreign, "w") as archive:
+        archive.writestr("readme.txt", "不是数据包")
+    counts = {register: records.count(window.db, register) for register in (MEDIATION_CASE, VILLAGE)}
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    assert window.county.import_packages([packages[0], str(damaged), str(foreign)]) is None
+    assert "没有写入任何内容" in warnings[0] and "损坏.zip" in warnings[0] and "别的.zip" in warnings[0]
+    assert {register: records.count(window.db, register) for register in counts} == counts
+    assert box.count() == 4
+
+
+def test_export_county_summary(open_county, towns, tmp_path):
+    window = open_county([package for _, package in towns.values()])
+    _choose(window, "中汤镇")  # the workbook is the whole county whatever the window shows
+    out = window.county.export_summary(YEAR, str(tmp_path / "全县汇总表.xlsx"))
+    assert out.is_file()
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    header = [cell.value for cell in sheet[2]]
+    assert set(towns) <= set(header)
+
+
+def test_township_window_opens_a_new_county_database(open_window, tmp_path, monkeypatch):
+    window = open_window(demo=True)
+    assert window.county is None and window.form.actionRollup.isVisible()
+    county_path = tmp_path / "新县级汇总.db"
+    county_window = window.open_county_database(str(county_path))
+    assert county_window is not None and county_window.county is not None
+    assert rollup.is_county(county_window.db)
+    assert county_window.county.township_box.count() == 1  # new: only 全县, and the note says what to do
+    # the township's own file is refused as a county database
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
+    assert window.open_county_database(str(window.db_path)) is None
+    assert "乡镇数据库" in shown[0]
+    county_window.close()
+    QApplication.processEvents()
+    # closed: its lock is released, so it opens again
+    again = window.open_county_database(str(county_path))
+    assert again is not None
+    again.close()
+    QApplication.processEvents()
+
+
+def test_exports_and_printouts_follow_the_chosen_township(open_county, towns, tmp_path):
+    window = open_county([package for _, package in towns.values()])
+    path, _ = towns["瓦屋镇"]
+    _choose(window, "瓦屋镇")
+    view = window.view(MEDIATION_CASE.key)
+    out = tmp_path / "瓦屋镇调解案件.xlsx"
+    assert view.export(str(out), reveal=False) == _town_cases(path)  # the export job runs on its own connection
+    sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    cells = {str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell}
+    own = open_db(path)
+    assert set(records.village_names(own)) & cells and not ({"赵村村"} & cells)  # 赵村村 is a village of 赵村镇 only
+    own.close()
+    assert len(view.print_list(open_dialog=False).document.rows) == _town_cases(path)
+    # 全县: the 总览 has no township's report checks (they follow one township's settings)
+    window.form.tabs.setCurrentWidget(window._slots["overview"])
+    assert window.overview_view.findings
+    _choose(window, WHOLE_COUNTY)
+    assert not window.overview_view.findings and "选择一个乡镇" in window.overview_view.attention.item(0).text()

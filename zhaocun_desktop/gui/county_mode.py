@@ -1,0 +1,281 @@
+"""County mode of the main window: a county database (the townships' packages rolled up) is shown
+read-only, one township or the whole county at a time.
+
+The window's connection carries the scope (``rollup.set_scope``): every list, 总览 and 统计报表
+read through it sees only the chosen township, and so do the jobs started from them (``gui.jobs``
+scopes the job's own connection alike). Taking in packages and the county summary workbook run
+on the whole county (``whole_county=True``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLockFile, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QWidget
+
+from zhaocun_desktop import APP_NAME, __version__, records
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.registers import Register
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from zhaocun_desktop.gui.main_window import MainWindow
+
+WHOLE_COUNTY = "全县"
+_county_windows: set = set()  # county windows opened from a township window: no Python parent keeps them
+ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup")
+
+
+def is_county(db: Database) -> bool:
+    """Whether ``db`` is a county database (read-only in the window)."""
+    from zhaocun_desktop import rollup
+
+    return rollup.is_county(db)
+
+
+def township_columns(register: Register) -> tuple[tuple[str, str], ...]:
+    """The list's leading 乡镇 column of a county database: the township's name, read through
+    the record's ``township_id`` (rollup.py: every register table of a county database has it)."""
+    return (("乡镇", f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
+
+
+def unit_name(db: Database) -> str:
+    """Who the figures read through a county database belong to: the chosen township, or 全县."""
+    from zhaocun_desktop import rollup
+
+    scope = rollup.current_scope(db)
+    return WHOLE_COUNTY if scope is None else dict(rollup.township_choices(db)).get(scope, "")
+
+
+def whole_county(db: Database) -> bool:
+    """True when ``db`` is a county database showing the whole county (False for a township's)."""
+    from zhaocun_desktop import rollup
+
+    return rollup.current_scope(db) is None and rollup.is_county(db)
+
+
+def county_name(db: Database) -> str:
+    """The county the database rolls up (its settings, or the chosen township's), "" when not known yet."""
+    return records.settings(db).get("county") or ""
+
+
+class CountyMode(QObject):
+    """The county side of one main window.
+
+    State: ``township_box`` lists 全县 and every township (item data: the township id, None for
+    全县); the window's database connection is scoped to the chosen one.
+    """
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        form = window.form
+        self.township_box = QComboBox()
+        self.township_box.setObjectName("township_scope")
+        self.township_box.setMinimumContentsLength(8)
+        self.township_box.setToolTip("选择要查看的乡镇；“全县”显示全部乡镇的合计，列表中多一列“乡镇”")
+        self.note = QLabel()
+        self.note.setObjectName("county_note")
+        bar = QWidget()
+        bar.setObjectName("county_bar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(6, 4, 6, 0)
+        label = QLabel("乡镇：")
+        label.setBuddy(self.township_box)
+        row.addWidget(label)
+        row.addWidget(self.township_box)
+        row.addSpacing(16)
+        row.addWidget(self.note)
+        row.addStretch(1)
+        form.centralLayout.insertWidget(0, bar)
+        self.bar = bar
+
+        from zhaocun_desktop.gui.main_window import REPORT_KEY, SETTINGS_KEY
+
+        for key in (REPORT_KEY, SETTINGS_KEY):  # the townships' report texts and settings are theirs
+            slot = window._slots[key]
+            form.tabs.removeTab(form.tabs.indexOf(slot))
+            slot.hide()
+        for name in ACTIONS_NOT_FOR_COUNTY:
+            action = getattr(form, name)
+            action.setVisible(False)
+            action.setEnabled(False)
+        self.import_action = QAction("导入乡镇数据包…", window)
+        self.import_action.setObjectName("actionImportPackages")
+        self.import_action.setToolTip("选择各乡镇的上报数据包（可多选）导入本县级汇总数据库")
+        self.import_action.triggered.connect(lambda: self.import_packages())
+        self.summary_action = QAction("导出全县汇总表…", window)
+        self.summary_action.setObjectName("actionCountySummary")
+        self.summary_action.triggered.connect(lambda: self.export_summary())
+        first = form.menuFile.actions()[0]
+        form.menuFile.insertAction(first, self.import_action)
+        form.menuFile.insertAction(first, self.summary_action)
+        form.menuFile.insertSeparator(first)
+
+        self.fill_choices()
+        self.township_box.currentIndexChanged.connect(lambda index: self.choose(self.township_box.itemData(index)))
+        self._show_scope()
+
+    @property
+    def db(self) -> Database:
+        return self.window.db
+
+    # -- scope -------------------------------------------------------------------
+
+    def fill_choices(self) -> None:
+        """(Re)fill the chooser: 全县, then every township; the current choice stays when it still exists."""
+        from zhaocun_desktop import rollup
+
+        current = rollup.current_scope(self.db)
+        box = self.township_box
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(WHOLE_COUNTY, None)
+        for township_id, name in rollup.township_choices(self.db):
+            box.addItem(name, township_id)
+        index = box.findData(current) if current is not None else 0
+        box.setCurrentIndex(max(index, 0))
+        box.blockSignals(False)
+        if index < 0:  # the township went away (a restored backup): back to the whole county
+            self.choose(None)
+
+    def choose(self, township_id: int | None) -> None:
+        """Show ``township_id`` (None: the whole county) in every view of the window."""
+        from zhaocun_desktop import rollup
+
+        rollup.set_scope(self.db, township_id)
+        index = self.township_box.findData(township_id) if township_id is not None else 0
+        if index >= 0 and index != self.township_box.currentIndex():
+            self.township_box.blockSignals(True)
+            self.township_box.setCurrentIndex(index)
+            self.township_box.blockSignals(False)
+        self._show_scope()
+        self.refresh_views()
+
+    def _show_scope(self) -> None:
+        name = unit_name(self.db)
+        county = county_name(self.db)
+        towns = self.township_box.count() - 1
+        self.note.setText(f"{county}县级汇总数据库，共 {towns} 个乡镇；正在查看：{name}（只读，不能修改）" if towns else
+                          "县级汇总数据库中还没有乡镇数据：请用“文件 → 导入乡镇数据包…”导入各乡镇的上报数据包。")  # fmt: skip
+        self.window.setWindowTitle(f"{county}县级汇总 · {name} — {APP_NAME} {__version__}")
+
+    def refresh_views(self) -> None:
+        """Re-read every view built so far (the others read the new scope when first opened)."""
+        window = self.window
+        for view in window.views.values():
+            view.refresh()
+        if window._overview_view is not None:
+            window._overview_view.refresh()
+        window.show_due_count()
+
+    # -- packages and the county workbook -----------------------------------------------
+
+    def import_packages(self, paths: list[str] | None = None) -> str | None:
+        """文件 → 导入乡镇数据包: take in the chosen packages; returns what happened (None: nothing)."""
+        from zhaocun_desktop import rollup
+        from zhaocun_desktop.gui.jobs import run_job
+
+        window = self.window
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(window, "选择各乡镇的上报数据包（可多选）", str(Path.home()), "上报数据包 (*.zip);;所有文件 (*)")
+            if not paths:
+                return None
+        try:
+            outcomes = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
+                               lambda db, progress: rollup.roll_up(db, paths), cancellable=False, whole_county=True)  # fmt: skip
+        except UserError as error:
+            QMessageBox.warning(window, "没有导入", str(error))
+            return None
+        message = describe_outcomes(outcomes)
+        self.fill_choices()
+        self._show_scope()
+        self.refresh_views()
+        window.statusBar().showMessage(message.splitlines()[0], 15000)
+        QMessageBox.information(window, "导入乡镇数据包", message)
+        return message
+
+    def export_summary(self, year: int | None = None, path: str | None = None) -> Path | None:
+        """文件 → 导出全县汇总表: every township's figures and the county total for one year."""
+        from zhaocun_desktop import rollup
+        from zhaocun_desktop.gui.jobs import run_job
+
+        window = self.window
+        if year is None:
+            years = rollup.years(self.db)
+            if not years:
+                QMessageBox.information(window, "导出全县汇总表", "还没有导入任何乡镇数据包。请先用“文件 → 导入乡镇数据包…”导入。")
+                return None
+            choice, ok = QInputDialog.getItem(window, "导出全县汇总表", "年度：", [f"{y}年" for y in years], 0, False)
+            if not ok:
+                return None
+            year = int(choice.removesuffix("年"))
+        if path is None:
+            folder = window._exports_folder()
+            path, _ = QFileDialog.getSaveFileName(window, "导出全县汇总表", str(folder / f"{county_name(self.db)}{year}年全县汇总表.xlsx"), "Excel 工作簿 (*.xlsx)")
+            if not path:
+                return None
+        target = Path(path) if str(path).lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+        try:
+            written = run_job(window, "导出全县汇总表", f"正在生成{year}年全县汇总表…", self.db,
+                              lambda db, progress: rollup.write_county_summary(db, year, target), cancellable=False, whole_county=True)  # fmt: skip
+        except UserError as error:
+            QMessageBox.warning(window, "无法导出", str(error))
+            return None
+        window.statusBar().showMessage(f"已导出{year}年全县汇总表：{written}", 15000)
+        return written
+
+
+def describe_outcomes(outcomes) -> str:
+    """What a roll-up did, for the clerk: the counts first, then one line per package."""
+    counts = {action: sum(o.action == action for o in outcomes) for action in ("added", "replaced", "skipped")}
+    head = f"新导入 {counts['added']} 个、替换 {counts['replaced']} 个、未导入 {counts['skipped']} 个数据包。"
+    marks = {"added": "✔ ", "replaced": "↻ ", "skipped": "— "}
+    return "\n".join([head, *(marks.get(o.action, "") + o.message for o in outcomes)])
+
+
+def open_county_window(window: MainWindow, path: str | None = None) -> MainWindow | None:
+    """文件 → 打开或新建县级汇总数据库: the county database in a window of its own (created when the
+    name is new); a township's own database is refused untouched. Returns the new window."""
+    from zhaocun_desktop import rollup
+    from zhaocun_desktop.gui.main_window import MainWindow
+
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(
+            window, "打开或新建县级汇总数据库", str(window._exports_folder() / "县级汇总.db"), "县级汇总数据库 (*.db)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if not path:
+            return None
+    path = Path(path).resolve()
+    if path == window.db_path.resolve():
+        QMessageBox.information(window, APP_NAME, "这是当前打开的乡镇数据库，不能作为县级汇总数据库。请另选一个文件名。")
+        return None
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(200):
+        QMessageBox.information(window, APP_NAME, f"这个县级汇总数据库已经打开：\n{path}\n\n请在任务栏中切换到已打开的窗口。")
+        return None
+    try:
+        db = rollup.open_county(path)
+    except UserError as error:
+        lock.unlock()
+        QMessageBox.warning(window, "无法打开县级汇总数据库", str(error))
+        return None
+    county_window = MainWindow(path, window.ui_state, db=db)
+    county_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def closed() -> None:  # the window owns its connection and its lock
+        _county_windows.discard(county_window)
+        db.close()
+        lock.unlock()
+
+    _county_windows.add(county_window)
+    county_window.destroyed.connect(closed)
+    county_window.show()
+    county_window.raise_()
+    return county_window
