@@ -3,6 +3,9 @@ their data packages, the roll-up. Every figure is compared with the township's o
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
-from zhaocun_desktop.gui.app import open_checked, ui_state_file
+from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER, open_checked, ui_state_file
 from zhaocun_desktop.gui.county_mode import WHOLE_COUNTY
 from zhaocun_desktop.gui.main_window import MainWindow
 from zhaocun_desktop.gui.overview_view import KEY_FIGURES
@@ -243,3 +246,15 @@ def test_exports_and_printouts_follow_the_chosen_township(open_county, towns, tm
     assert window.overview_view.findings
     _choose(window, WHOLE_COUNTY)
     assert not window.overview_view.findings and "选择一个乡镇" in window.overview_view.attention.item(0).text()
+
+
+def test_the_program_starts_on_a_county_database(towns, tmp_path):
+    """``--db county.db``: the normal start opens a county file (a township's start path refuses one)."""
+    path = tmp_path / "县级汇总.db"
+    db = rollup.open_county(path)
+    rollup.roll_up(db, [str(package) for _, package in towns.values()])
+    db.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ZHAOCUN_DATA_DIR=str(tmp_path), **{QUIT_AFTER_SHOW: "1"})
+    result = subprocess.run([sys.executable, "-m", "zhaocun_desktop", "--db", str(path)], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert RECORDS_MARKER in result.stdout
