@@ -171,6 +171,7 @@ def test_import_packages_from_the_menu(open_county, towns, monkeypatch, tmp_path
     packages = [str(package) for _, package in towns.values()]
     message = window.county.import_packages(packages[:2])
     assert message.startswith("新导入 2 个") and shown[-1] == message
+    assert "请注意" not in message  # the figures recomputed from the rolled-up records equal the townships' own
     assert sorted(box.itemText(i) for i in range(1, box.count())) == sorted(list(towns)[:2])
     cases = window.view(MEDIATION_CASE.key)
     assert cases.model.rowCount() == sum(_town_cases(path) for path, _ in list(towns.values())[:2])
@@ -258,3 +259,19 @@ def test_the_program_starts_on_a_county_database(towns, tmp_path):
     result = subprocess.run([sys.executable, "-m", "zhaocun_desktop", "--db", str(path)], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert RECORDS_MARKER in result.stdout
+
+
+def test_outcomes_say_what_happened_and_which_figures_differ(towns):
+    from zhaocun_desktop.gui.county_mode import describe_outcomes
+    from zhaocun_desktop.package import read_package
+    from zhaocun_desktop.rollup import Outcome
+
+    package = read_package(towns["中汤镇"][1])
+    outcomes = [Outcome(package, "added", "已导入甲。"), Outcome(package, "skipped", "乙已经导入过。")]
+    text = describe_outcomes(outcomes, [(YEAR, "中汤镇", "cases", 178, 177), (YEAR, "中汤镇", "cert_rate", (25, 30), (24, 30))])
+    lines = text.splitlines()
+    assert lines[0] == "新导入 1 个、替换 0 个、未导入 1 个数据包。"
+    assert lines[1].endswith("已导入甲。") and lines[2].endswith("乙已经导入过。")
+    assert f"中汤镇{YEAR}年 {fig.BY_KEY['cases'].label}：上报 178，按记录计算 177" in text
+    assert "上报 25/30，按记录计算 24/30" in text
+    assert "请注意" not in describe_outcomes(outcomes)

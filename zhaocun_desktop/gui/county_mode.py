@@ -186,12 +186,12 @@ class CountyMode(QObject):
             if not paths:
                 return None
         try:
-            outcomes = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
-                               lambda db, progress: rollup.roll_up(db, paths), cancellable=False, whole_county=True)  # fmt: skip
+            outcomes, differences = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
+                                            lambda db, progress: take_in(db, paths), cancellable=False, whole_county=True)  # fmt: skip
         except UserError as error:
             QMessageBox.warning(window, "没有导入", str(error))
             return None
-        message = describe_outcomes(outcomes)
+        message = describe_outcomes(outcomes, differences)
         self.fill_choices()
         self._show_scope()
         self.refresh_views()
@@ -230,12 +230,37 @@ class CountyMode(QObject):
         return written
 
 
-def describe_outcomes(outcomes) -> str:
-    """What a roll-up did, for the clerk: the counts first, then one line per package."""
+def take_in(db: Database, paths: list[str]) -> tuple[list, list[tuple]]:
+    """Roll up ``paths``; then, for each year that changed, the figures recomputed from the records
+    that differ from what the township reported, as ``(year, township, key, reported, computed)``."""
+    from zhaocun_desktop import rollup
+
+    outcomes = rollup.roll_up(db, paths)
+    years = sorted({o.package.year for o in outcomes if o.action != "skipped"})
+    return outcomes, [(year, *found) for year in years for found in rollup.figure_differences(db, year)]
+
+
+def _figure_text(value) -> str:
+    if isinstance(value, tuple):  # a rate: numerator / denominator
+        return "—" if None in value else f"{value[0]}/{value[1]}"
+    return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def describe_outcomes(outcomes, differences: list[tuple] = ()) -> str:
+    """What a roll-up did, for the clerk: the counts first, then one line per package, then any
+    figure the records give differently from the township's own report."""
+    from zhaocun_desktop.figures import BY_KEY
+
     counts = {action: sum(o.action == action for o in outcomes) for action in ("added", "replaced", "skipped")}
     head = f"新导入 {counts['added']} 个、替换 {counts['replaced']} 个、未导入 {counts['skipped']} 个数据包。"
     marks = {"added": "✔ ", "replaced": "↻ ", "skipped": "— "}
-    return "\n".join([head, *(marks.get(o.action, "") + o.message for o in outcomes)])
+    lines = [head, *(marks.get(o.action, "") + o.message for o in outcomes)]
+    if differences:
+        lines.append("\n请注意：以下数字按导入的记录重新计算，与乡镇上报的不一致（请该乡镇核对后重新导出数据包）：")
+        for year, township, key, reported, computed in differences:
+            label = BY_KEY[key].label if key in BY_KEY else key
+            lines.append(f"· {township}{year}年 {label}：上报 {_figure_text(reported)}，按记录计算 {_figure_text(computed)}")
+    return "\n".join(lines)
 
 
 def open_county_window(window: MainWindow, path: str | None = None) -> MainWindow | None:
