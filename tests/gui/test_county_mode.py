@@ -135,7 +135,7 @@ def test_county_data_is_read_only(open_county, towns, when_modal):
     window = open_county([package for _, package in towns.values()])
     tabs = [window.form.tabs.tabText(i) for i in range(window.form.tabs.count())]
     assert "年度报告" not in tabs and "设置" not in tabs
-    for name in ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup"):
+    for name in ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup", "actionRestore"):
         assert not getattr(window.form, name).isVisible(), name
     assert window.county.import_action.isVisible() and window.county.summary_action.isVisible()
     view = window.view(MEDIATION_CASE.key)
@@ -275,3 +275,29 @@ def test_outcomes_say_what_happened_and_which_figures_differ(towns):
     assert f"中汤镇{YEAR}年 {fig.BY_KEY['cases'].label}：上报 178，按记录计算 177" in text
     assert "上报 25/30，按记录计算 24/30" in text
     assert "请注意" not in describe_outcomes(outcomes)
+
+
+def test_county_tables_dialog_follows_the_chosen_township(open_county, towns, when_modal):
+    from zhaocun_desktop.county import build_county_tables
+
+    window = open_county([package for _, package in towns.values()])
+    period = fig.Period.year(YEAR)
+    expected = {}
+    for town, (path, _) in towns.items():
+        own = open_db(path)
+        expected[town] = build_county_tables(own, period)[0].totals()[1]
+        own.close()
+    seen = {}
+
+    def read(dialog) -> None:
+        dialog.picker.set_period(period)
+        dialog.show_contents(period)
+        seen[window.county.township_box.currentText()] = dialog.contents.text()
+        dialog.reject()
+
+    for name in ("中汤镇", WHOLE_COUNTY):
+        _choose(window, name)
+        when_modal(read)
+        window.county_action.trigger()
+    assert f"本期受理调解案件 {expected['中汤镇']} 件" in seen["中汤镇"]
+    assert f"本期受理调解案件 {sum(expected.values())} 件" in seen[WHOLE_COUNTY]

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 WHOLE_COUNTY = "全县"
 _county_windows: set = set()  # county windows opened from a township window: no Python parent keeps them
-ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup")
+# a township's writes, and 从备份恢复 (backup.restore takes a township's backups only; a county
+# database is rebuilt from the packages instead)
+ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup", "actionRestore")
 
 
 def is_county(db: Database) -> bool:
