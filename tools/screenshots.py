@@ -122,11 +122,54 @@ def main() -> int:
             wizard.next()
     wizard.close()
     empty.close()
+    shots += county_shots(out, work, path)
     window.close()
     db.close()
     print("\n".join(map(str, shots)))
     print(f"{len(shots)} 张截图，记录 {records.count(open_db(path), MEDIATION_CASE)} 条调解案件")
     return 0
+
+
+def county_shots(out: Path, work: Path, town_path: Path) -> list[Path]:
+    """The county window (three townships rolled up): 总览 and the case list, for 全县 and one township."""
+    from PySide6.QtWidgets import QApplication
+
+    from zhaocun_desktop import figures, rollup
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.demo import build_demo
+    from zhaocun_desktop.gui.app import ui_state_file
+    from zhaocun_desktop.gui.main_window import MainWindow
+    from zhaocun_desktop.package import write_package
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    packages = []
+    for town, seed, source in (("赵村镇", 0, town_path), ("中汤镇", 7, work / "中汤镇.db"), ("瓦屋镇", 11, work / "瓦屋镇.db")):
+        if seed:
+            build_demo(source, seed=seed, town=town)
+        db = open_db(source)
+        packages.append(write_package(db, 2023, work / f"{town}.zip"))
+        db.close()
+    county = rollup.open_county(work / "县级汇总.db")
+    rollup.roll_up(county, packages)
+    window = MainWindow(work / "县级汇总.db", ui_state_file(), db=county)
+    window.resize(1280, 800)
+    window.show()
+    cases = window.view(MEDIATION_CASE.key)
+    shots = []
+    for scope in ("全县", "中汤镇"):
+        window.county.township_box.setCurrentText(scope)
+        window.form.tabs.setCurrentWidget(window._slots["overview"])
+        window.overview_view.period_picker.set_period(figures.Period.year(2023))
+        window.overview_view.refresh()
+        for name, page in (("总览", window._slots["overview"]), ("调解案件", cases.parentWidget().parentWidget().parentWidget())):
+            window.form.tabs.setCurrentWidget(page)
+            QApplication.processEvents()
+            shot = out / f"county_{scope}_{name}.png"
+            window.grab().save(str(shot))
+            shots.append(shot)
+    window.close()
+    county.close()
+    return shots
 
 
 if __name__ == "__main__":
