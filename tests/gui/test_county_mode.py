@@ -301,3 +301,15 @@ def test_county_tables_dialog_follows_the_chosen_township(open_county, towns, wh
         window.county_action.trigger()
     assert f"本期受理调解案件 {expected['中汤镇']} 件" in seen["中汤镇"]
     assert f"本期受理调解案件 {sum(expected.values())} 件" in seen[WHOLE_COUNTY]
+
+
+def test_the_township_column_does_not_pretend_to_sort(open_county, towns):
+    window = open_county([package for _, package in towns.values()])
+    view = window.view(MEDIATION_CASE.key)
+    header = view.table.horizontalHeader()
+    view.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # 受理日期 (after 乡镇 and 案件编号)
+    first = view.model.record_id(0)
+    assert view.model.query.sort_key == view.model.field_at(2).key
+    view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # a click on 乡镇
+    assert header.sortIndicatorSection() == 2 and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert view.model.record_id(0) == first

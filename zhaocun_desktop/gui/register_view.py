@@ -166,7 +166,7 @@ class RegisterView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_count)
         header.sectionResized.connect(lambda *args: self._save_header())
-        header.sortIndicatorChanged.connect(lambda *args: self._save_header())
+        header.sortIndicatorChanged.connect(self._sorted)
         self._update_count()
         self._update_actions()
 
@@ -417,6 +417,17 @@ class RegisterView(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     # -- remembered layout ----------------------------------------------------
+
+    def _sorted(self, section: int, order) -> None:
+        if self.model.leading and self.model.field_at(section) is None:
+            # 乡镇 is read through township_id, not a field the query can sort by: the arrow goes back
+            shown = next((c for c in range(self.model.columnCount()) if (f := self.model.field_at(c)) and f.key == self.model.query.sort_key), -1)
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(shown, Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self._save_header()
 
     def _header_key(self) -> str:
         # a county list has one more column: its widths and order are remembered apart
