@@ -183,8 +183,8 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 app.exit(1)
                 return
         if not demo and not benchmark:
-            from zhaocun_desktop.gui.county_mode import is_county
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
+            from zhaocun_desktop.rollup import is_county
 
             if needs_first_run(db) and not is_county(db):  # a county database has no township to set up
                 wizard = FirstRunWizard(db, window)

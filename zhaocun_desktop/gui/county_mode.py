@@ -32,13 +32,6 @@ _county_windows: set = set()  # county windows opened from a township window: no
 ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup", "actionRestore")
 
 
-def is_county(db: Database) -> bool:
-    """Whether ``db`` is a county database (read-only in the window)."""
-    from zhaocun_desktop import rollup
-
-    return rollup.is_county(db)
-
-
 def township_columns(register: Register) -> tuple[tuple[str, str], ...]:
     """The list's leading 乡镇 column of a county database: the township's name, read through
     the record's ``township_id`` (rollup.py: every register table of a county database has it)."""

@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
 
     def _enter_county_mode(self) -> None:
         """A county database: the 乡镇 chooser, read-only lists, the county's own menu entries."""
-        from zhaocun_desktop.gui.county_mode import CountyMode, is_county
+        from zhaocun_desktop.gui.county_mode import CountyMode
+        from zhaocun_desktop.rollup import is_county
 
         if is_county(self.db):
             self.county = CountyMode(self)

@@ -24,7 +24,7 @@ class RecordDialog(QDialog):
     """
 
     def __init__(self, db: Database, register: Register, record_id: int | None = None, parent=None):
-        from zhaocun_desktop.gui.county_mode import is_county
+        from zhaocun_desktop.rollup import is_county
 
         super().__init__(parent)
         self.db, self.register, self.record_id = db, register, record_id

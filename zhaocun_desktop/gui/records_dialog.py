@@ -40,7 +40,11 @@ class RecordsDialog(QDialog):
             self._fill_row(row)
         for column, field in enumerate(self.fields):
             self.table.setColumnWidth(column, field.width)
-        label = QLabel(heading + ("\n双击一行可打开该记录修改。" if db is not None else ""))
+        if db is not None:
+            from zhaocun_desktop.rollup import is_county
+
+            heading += "\n双击一行可查看该记录（县级汇总数据库只能查看）。" if is_county(db) else "\n双击一行可打开该记录修改。"
+        label = QLabel(heading)
         label.setWordWrap(True)
         if db is not None:
             self.table.activated.connect(lambda index: self.open_row(index.row()))

@@ -64,10 +64,11 @@ class RegisterView(QWidget):
 
     def __init__(self, db: Database, register: Register, ui_state: QSettings, parent=None):
         from zhaocun_desktop.gui import county_mode
+        from zhaocun_desktop.rollup import is_county
 
         super().__init__(parent)
         self.db, self.register, self.ui_state = db, register, ui_state
-        self.county = county_mode.is_county(db)
+        self.county = is_county(db)
         self.setObjectName(f"view_{register.key}")
         self.model = RecordTableModel(db, register, self, leading=county_mode.township_columns(register) if self.county else ())
 
