@@ -390,33 +390,58 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
             refused.append(str(error))
     if refused:
         raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    outcomes = []
     with db.atomic():
+        # First every decision and every removal of a replaced package's rows, then the inserts: a
+        # record that a township moved from one year to another (a newer package of each) is then
+        # never in two packages at once, whatever the order of the files.
+        decided: list[tuple[Package, str, tuple | None]] = []
+        chosen: dict[tuple[str, int], Package] = {}
+        outcomes: dict[int, Outcome] = {}
         for package in packages:
-            label = f"{package.township}{package.year}年数据包“{package.path.name}”"
-            if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone():
-                outcomes.append(Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。"))
+            label = _label(package)
+            key = (package.township, package.year)
+            if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone() or any(
+                other.sha256 == package.sha256 for other in chosen.values()
+            ):
+                outcomes[id(package)] = Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。")
                 continue
+            rival = chosen.get(key)
+            if rival is not None:  # two packages of one township and year in this run: the newer is taken
+                older, package = (rival, package) if made_at(package) > made_at(rival) else (package, rival)
+                outcomes[id(older)] = Outcome(older, "skipped", f"{_label(older)}不比同时导入的“{package.path.name}”新，没有导入。")
+                decided = [item for item in decided if item[0] is not older]
+                if package is rival:
+                    continue
             current = db.execute(
-                "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [package.township, package.year]
+                "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [*key]
             ).fetchone()
             if current and made_at(package) <= _made(current[1]):
-                outcomes.append(Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。"))
+                outcomes[id(package)] = Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。")
                 continue
+            chosen[key] = package
+            decided.append((package, "replaced" if current else "added", tuple(current) if current else None))
+        for package, action, current in decided:
             if current:
                 db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
+        for package, action, current in decided:
+            label = _label(package)
             package_id = _insert(db, package, _township_id(db, package.township, package.manifest.get("county")))
             if current:
                 note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
                 records.audit(db, "package", package_id, "replace", None, None, note)
-                outcomes.append(Outcome(package, "replaced", note + "。"))
+                outcomes[id(package)] = Outcome(package, "replaced", note + "。")
             else:
                 records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
-                outcomes.append(Outcome(package, "added", f"已导入{label}。"))
-        _county_settings(db)
-    return outcomes
+                outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
+        if decided:
+            _county_settings(db)
+    return [outcomes[id(package)] for package in packages]
+
+
+def _label(package: Package) -> str:
+    return f"{package.township}{package.year}年数据包“{package.path.name}”"
 
 
 def _made(text: str):
