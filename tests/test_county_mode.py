@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.county import build_county_tables
@@ -396,3 +397,34 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
     assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()))] == ["skipped"] * 3  # the same packages are known
     assert list((tmp_path / "备份").glob("*migration*")) or list(tmp_path.rglob("*migration*.db"))
     db.close()
+
+
+@pytest.mark.skipif(not CAN_RENDER, reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_the_summary_prints_one_page_wide_nothing_below_9_pt(county, tmp_path):
+    path = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    pdf = render(path, tmp_path)
+    printed = pages(pdf)
+    tables = build_county_tables(county, YEAR)
+    assert len(printed) == 2 + len(tables)  # the figures take two pages down, each table one
+    assert all("项目" in text and rollup.COUNTY_TOTAL in text for text in printed[:2])  # one page wide: the total column on both
+    for table, text in zip(tables, printed[2:]):
+        assert table.title in "".join(text.split())
+    size = smallest_pt(pdf, points_per_height(tmp_path))
+    assert size >= 9, size
+
+
+def test_a_worker_connection_sees_the_township_the_window_shows(county):
+    from zhaocun_desktop.db import open_again
+
+    township_id = _ids(county)["中汤镇"]
+    rollup.set_scope(county, township_id)
+    worker = open_again(county)
+    try:
+        assert rollup.current_scope(worker) == township_id
+        assert records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
+    finally:
+        worker.close()
+    rollup.set_scope(county, None)
+    worker = open_again(county)
+    assert rollup.current_scope(worker) is None and records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
+    worker.close()

@@ -620,6 +620,10 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
             cell.font = Font(name=FONT, size=BODY_PT, bold=cell.row == 2 or cell.column == len(names) + 3)
             if cell.row == 2:
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif cell.column > 2:  # numbers and rates line up on the right
+                cell.alignment = Alignment(horizontal="right")
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.00"
     widths = [30, 6, *[11] * (len(names) + 1)]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
