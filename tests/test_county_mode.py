@@ -428,3 +428,29 @@ def test_a_worker_connection_sees_the_township_the_window_shows(county):
     worker = open_again(county)
     assert rollup.current_scope(worker) is None and records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
     worker.close()
+
+
+def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, monkeypatch):
+    copy = tmp_path / "镇.db"
+    shutil.copy(townships["赵村镇"], copy)
+    town = open_db(copy)
+    first = [write_package(town, year, tmp_path / f"first-{year}.zip") for year in (YEAR - 1, YEAR)]
+    used = town.execute(
+        "SELECT v.id, v.name FROM village v WHERE EXISTS (SELECT 1 FROM mediation_case c WHERE c.village_id = v.id AND c.accepted < '2023-01-01') "
+        "AND EXISTS (SELECT 1 FROM mediation_case c WHERE c.village_id = v.id AND c.accepted >= '2023-01-01') ORDER BY v.id"
+    ).fetchall()
+    (source, name), (target, _) = used[0], used[1]
+    records.merge_villages(town, source, target)  # 撤并: the township's records move to the other village
+    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    newer = {year: write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)}
+    town.close()
+    monkeypatch.undo()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, first)
+    rollup.roll_up(db, [newer[YEAR]])  # the 2022 records still name the old village: it stays
+    assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 1
+    assert rollup.figure_differences(db, YEAR) == [] and rollup.figure_differences(db, YEAR - 1) == []
+    rollup.roll_up(db, [newer[YEAR - 1]])  # nothing refers to it any more, and the newest package lacks it
+    assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 0
+    assert rollup.figure_differences(db, YEAR - 1) == []
+    db.close()

@@ -305,18 +305,16 @@ def _take_villages(db: Database, township_id: int, package_id: int, rows: list[d
     return by_name
 
 
-def _village_references() -> str:
-    """SQL listing every village id a record refers to."""
-    parts = [f"SELECT {field.id_column} FROM main.{register.key} WHERE {field.id_column} IS NOT NULL"
-             for register in county_registers() for field in register.village_fields]  # fmt: skip
-    return " UNION ".join(parts) or "SELECT NULL WHERE 0"
-
-
 def _prune_villages(db: Database, township_id: int) -> None:
-    """Villages neither in the township's newest package nor referred to by any record go."""
+    """Villages neither in the township's newest package nor referred to by any record go (each
+    candidate looked up through the village-id indexes: a county holds millions of records)."""
+    referred = " ".join(
+        f"AND NOT EXISTS (SELECT 1 FROM main.{register.key} AS r WHERE r.{field.id_column} = v.id)"
+        for register in county_registers() for field in register.village_fields
+    )  # fmt: skip
     db.execute(
-        "DELETE FROM main.village WHERE township_id = ? AND package_id IS NOT (SELECT package_id FROM main.township WHERE id = ?) "
-        f"AND id NOT IN ({_village_references()})",
+        f"DELETE FROM main.village WHERE id IN (SELECT v.id FROM main.village AS v WHERE v.township_id = ? "
+        f"AND v.package_id IS NOT (SELECT package_id FROM main.township WHERE id = ?) {referred})",
         [township_id, township_id],
     )
 
