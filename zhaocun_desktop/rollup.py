@@ -128,6 +128,19 @@ def _county_tables(db: Database) -> None:
                 db.execute(f"CREATE UNIQUE INDEX main.{name} ON {register.key}(township_id, {field.key}) WHERE {field.key} IS NOT NULL")
 
 
+def _county_statistics_indexes(db: Database) -> None:
+    """Each statistics covering index (db.STATISTICS_INDEXES and the ones migrations widened) again
+    with ``township_id`` first, so the figures of one township read only its index entries."""
+    stats = db.execute("SELECT name, tbl_name FROM main.sqlite_master WHERE type = 'index' AND name LIKE 'stats\\_%' ESCAPE '\\'").fetchall()
+    for name, table in stats:
+        columns = ["township_id", *(row[2] for row in db.execute(f"PRAGMA main.index_info({name})"))]
+        county_name = f"county_{name}"
+        present = [row[2] for row in db.execute(f"PRAGMA main.index_info({county_name})")]
+        if present != columns:  # missing, or the township index was widened since
+            db.execute(f"DROP INDEX IF EXISTS main.{county_name}")
+            db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
+
+
 def open_county(path: str | Path) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched.
 
@@ -154,6 +167,7 @@ def open_county(path: str | Path) -> Database:
     try:
         with db.atomic():
             _county_tables(db)
+            _county_statistics_indexes(db)
             _rebuild_first_format(db)
     except BaseException:
         db.close()
