@@ -454,3 +454,30 @@ def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, m
     assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 0
     assert rollup.figure_differences(db, YEAR - 1) == []
     db.close()
+
+
+def test_a_write_to_a_county_record_is_refused_whatever_the_path(county, packages):
+    from zhaocun_desktop.db import open_again
+    from zhaocun_desktop.errors import COUNTY_READ_ONLY, explain
+
+    case_id = county.execute("SELECT id FROM main.mediation_case LIMIT 1").fetchone()[0]
+    before = county.execute("SELECT count(*), total(amount) FROM main.mediation_case").fetchone()
+    worker = open_again(county)
+    writes = (
+        lambda db: records.update(db, MEDIATION_CASE, case_id, {"amount": 1}),
+        lambda db: records.delete(db, MEDIATION_CASE, [case_id]),
+        lambda db: records.save_settings(db, {"town": "某镇"}),
+        lambda db: db.execute("INSERT INTO village (name) VALUES ('新村')"),
+    )
+    for scope in (None, _ids(county)["中汤镇"]):
+        rollup.set_scope(county, scope)
+        if scope is not None:
+            case_id = county.execute("SELECT id FROM mediation_case LIMIT 1").fetchone()[0]
+        for db in (county, worker):
+            for write in writes:
+                with pytest.raises(sqlite3.DatabaseError) as refused:
+                    write(db)
+                assert explain(refused.value) == COUNTY_READ_ONLY
+    assert county.execute("SELECT count(*), total(amount) FROM main.mediation_case").fetchone() == before
+    assert [outcome.action for outcome in rollup.roll_up(county, list(packages.values()))] == ["skipped"] * 3
+    worker.close()

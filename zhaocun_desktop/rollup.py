@@ -26,6 +26,7 @@ and the township paths (``open_db``) refuse a county file.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from zhaocun_desktop import records
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
 
@@ -169,6 +170,7 @@ def open_county(path: str | Path) -> Database:
             _county_tables(db)
             _county_statistics_indexes(db)
             _rebuild_first_format(db)
+        guard_connection(db)
     except BaseException:
         db.close()
         raise
@@ -402,7 +404,7 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
             refused.append(str(error))
     if refused:
         raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    with db.atomic():
+    with db.atomic(), _writing(db):
         # First every decision and every removal of a replaced package's rows, then the inserts: a
         # record that a township moved from one year to another (a newer package of each) is then
         # never in two packages at once, whatever the order of the files.
@@ -467,6 +469,38 @@ def _made(text: str):
 
 
 SCOPE_TABLE = "county_scope"  # TEMP: the township the views show
+WRITING_TABLE = "county_writing"  # TEMP: has a row while the roll-up writes records
+
+
+def _guarded_tables(db: Database) -> list[str]:
+    return [register.key for register in county_registers() if _columns(db, register.key)] + ["setting"]
+
+
+def _refusal(table: str, action: str, when: str = "") -> str:
+    message = COUNTY_READ_ONLY.replace("'", "''")
+    return f"CREATE TEMP TRIGGER IF NOT EXISTS county_{action.split()[-1].lower()}_{table} {action} ON {table} {when} BEGIN SELECT RAISE(ABORT, '{message}'); END"
+
+
+def guard_connection(db: Database) -> None:
+    """Refuse, inside SQLite, every write to the records and settings of a county database except the
+    roll-up's: whatever path a write comes by (a form, an import, a script), the county's records stay
+    what the townships sent, and the clerk reads errors.COUNTY_READ_ONLY. TEMP triggers: this connection's own."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
+    when = f"WHEN NOT EXISTS (SELECT 1 FROM temp.{WRITING_TABLE})"
+    for table in _guarded_tables(db):
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(_refusal(table, f"BEFORE {action}", when).replace(f" ON {table} ", f" ON main.{table} "))
+
+
+@contextlib.contextmanager
+def _writing(db: Database):
+    """The roll-up's own writes pass the guard (inside its transaction)."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
+    db.execute(f"INSERT INTO temp.{WRITING_TABLE} VALUES (?)", [records.now()])
+    try:
+        yield
+    finally:
+        db.execute(f"DELETE FROM temp.{WRITING_TABLE}")
 
 
 def set_scope(db: Database, township_id: int | None) -> None:
@@ -484,6 +518,9 @@ def set_scope(db: Database, township_id: int | None) -> None:
             db.execute(f"CREATE TEMP VIEW {register.key} AS SELECT * FROM main.{register.key} WHERE township_id = {township_id}")
     # the township's own settings (its name as 填报单位, its local dispute types) as the setting table reads
     db.execute(f"CREATE TEMP VIEW setting AS SELECT key, value FROM json_each((SELECT settings FROM main.township WHERE id = {township_id}))")
+    for table in _guarded_tables(db):  # a write to a view says why, not "cannot modify … because it is a view"
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(_refusal(table, f"INSTEAD OF {action}").replace("county_", "county_view_", 1))
     db.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT {township_id} AS township_id")
 
 
