@@ -481,3 +481,31 @@ def test_a_write_to_a_county_record_is_refused_whatever_the_path(county, package
     assert county.execute("SELECT count(*), total(amount) FROM main.mediation_case").fetchone() == before
     assert [outcome.action for outcome in rollup.roll_up(county, list(packages.values()))] == ["skipped"] * 3
     worker.close()
+
+
+def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(townships, tmp_path):
+    from zhaocun_desktop.figures import BY_KEY, compute, records_behind
+
+    made = []
+    for source, town_name, certified in (("赵村镇", "赵村镇", False), ("中汤镇", "尧山镇", True)):
+        copy = tmp_path / f"{town_name}.db"
+        shutil.copy(townships[source], copy)
+        town = open_db(copy)
+        records.save_settings(town, {"town": town_name, "office": f"{town_name}司法所", "signer": f"{town_name}人民政府"})
+        staff = records_behind(town, BY_KEY["certified" if certified else "posts"], YEAR)[0]
+        certificates = [row[0] for row in town.execute("SELECT id FROM enforcement_certificate WHERE holder = ?", [staff["name"]])]
+        if certified:
+            for certificate in certificates:
+                records.update(town, ENFORCEMENT_CERTIFICATE, certificate, {"holder": "欧阳同名"})
+        elif certificates:
+            records.delete(town, ENFORCEMENT_CERTIFICATE, certificates)  # 赵村镇's 欧阳同名 holds none
+        records.update(town, ENFORCEMENT_STAFF, staff["id"], {"name": "欧阳同名"})
+        made.append((copy, write_package(town, YEAR, tmp_path / f"{town_name}.zip")))
+        town.close()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, [package for _, package in made])
+    own = sum(_own(path)["certified"] for path, _ in made)
+    assert yearly_figures(db, YEAR)["certified"] == own
+    assert compute(db, BY_KEY["certified"], YEAR) == own + 1  # what one query over the whole county would say
+    assert rollup.figure_differences(db, YEAR) == []
+    db.close()

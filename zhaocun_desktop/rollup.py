@@ -531,6 +531,14 @@ def current_scope(db: Database) -> int | None:
     return db.execute(f"SELECT township_id FROM temp.{SCOPE_TABLE}").fetchone()[0]
 
 
+def whole_county_townships(db: Database) -> list[int]:
+    """The township ids whose figures make the county's when ``db`` is a county database showing the
+    whole county; empty otherwise (a township's database, or one township shown)."""
+    if not is_county(db) or current_scope(db) is not None:
+        return []
+    return [township_id for township_id, _ in township_choices(db)]
+
+
 def township_choices(db: Database) -> list[tuple[int, str]]:
     """Every township of the county as ``(id, name)``, in name order."""
     return [(row[0], row[1]) for row in db.execute("SELECT id, name FROM main.township ORDER BY name")]
