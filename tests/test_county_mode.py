@@ -509,3 +509,17 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
     assert compute(db, BY_KEY["certified"], YEAR) == own + 1  # what one query over the whole county would say
     assert rollup.figure_differences(db, YEAR) == []
     db.close()
+
+
+def test_the_overview_of_one_township_is_its_own(county, townships):
+    from zhaocun_desktop.due import due_items
+    from zhaocun_desktop.overview import year_picture
+
+    town = open_db(townships["瓦屋镇"])
+    own = year_picture(town, YEAR)
+    town.close()
+    rollup.set_scope(county, _ids(county)["瓦屋镇"])
+    scoped = year_picture(county, YEAR)
+    assert (scoped.months, scoped.types, scoped.outcomes, scoped.villages) == (own.months, own.types, own.outcomes, own.villages)
+    assert own.cases > 0
+    due_items(county)  # reads the township's rows through the same views
