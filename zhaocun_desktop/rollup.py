@@ -348,9 +348,10 @@ def _insert_rows(db: Database, register: Register, rows: list[dict], by_name: di
     )
     township_id, package_id, stamp = owner
     new_ids, values = {}, []
+    villages = bool(register.village_fields)  # a property: read once, not per row
     for offset, row in enumerate(rows):
         new_ids[row.get("id")] = first + offset
-        stored = records.stored_values(register, row, by_name) if register.village_fields else row
+        stored = records.stored_values(register, row, by_name) if villages else row
         values.append([first + offset, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
     try:
         db.conn.executemany(sql, values)
