@@ -278,10 +278,15 @@ def test_township_paths_refuse_a_county_file(rolled_up, tmp_path):
         return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
 
     for args in (("settings", "--db", path, "--set", "镇名=某镇"), ("package", "--db", path, "--year", YEAR, "--out", tmp_path / "x.zip"),
-                 ("init", "--db", path, "--town", "某镇", "--county", "某县"), ("backup", "--db", path)):  # fmt: skip
+                 ("init", "--db", path, "--town", "某镇", "--county", "某县"), ("import", "--db", path, tmp_path / "x.xlsx")):  # fmt: skip
         result = run(*args)
         assert result.returncode == 2 and "县级汇总数据库" in result.stderr, args
     assert path.read_bytes() == data
+    result = run("backup", "--db", path, "--to", tmp_path / "备份")  # a county database is backed up and checked like a township's
+    assert result.returncode == 0, result.stderr
+    assert [rollup.is_county_file(made) for made in (tmp_path / "备份").iterdir()] == [True]
+    result = run("check", "--db", path)
+    assert result.returncode == 0 and "完好" in result.stdout, result.stdout
 
 
 def test_cli_stats_of_one_township_and_of_the_county(rolled_up, townships, tmp_path):
