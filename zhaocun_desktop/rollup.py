@@ -13,8 +13,11 @@ A package's records are real rows, so every query of the program works on a coun
 ``set_scope(db, township_id)`` shadows each register table and the settings with a TEMP VIEW of
 that township's rows (SQLite resolves an unqualified name in ``temp`` first), and lists, 总览,
 figures, 统计报表 and search see one township; ``set_scope(db, None)`` shows the whole county.
-The views belong to one connection (a worker's ``open_again`` connection sees the whole county).
-Writes here name ``main.`` tables, so a roll-up works while a scope is active.
+The views belong to one connection (``db.open_again`` gives a worker the same scope). Writes here
+name ``main.`` tables, so a roll-up works while a scope is active. A whole county's figures are its
+townships' added up (``figures.period_figures``), so a name shared by two townships never links a
+record of one to a record of the other. Every other write to the records or settings is refused
+inside SQLite (``guard_connection``): the county's records stay what the townships sent.
 
 Rules: the same package twice adds nothing; a newer package of the same township and year
 replaces the older one (audited), its rows removed; a damaged or foreign package is refused with
