@@ -528,3 +528,26 @@ def test_the_overview_of_one_township_is_its_own(county, townships):
     assert (scoped.months, scoped.types, scoped.outcomes, scoped.villages) == (own.months, own.types, own.outcomes, own.villages)
     assert own.cases > 0
     due_items(county)  # reads the township's rows through the same views
+
+
+def test_a_package_changed_during_the_roll_up_is_refused(packages, tmp_path, monkeypatch):
+    from zhaocun_desktop import package as package_module
+
+    copies = [shutil.copy(path, tmp_path / path.name) for path in packages.values()]
+    db = rollup.open_county(tmp_path / "县.db")
+    real = package_module.read_package
+    seen = []
+
+    def read_then_replace(path):  # the second file is overwritten by another township's after it was checked
+        found = real(path)
+        seen.append(Path(path).name)
+        if len(seen) == len(copies):
+            shutil.copy(copies[0], copies[1])
+        return found
+
+    monkeypatch.setattr(rollup, "read_package", read_then_replace)
+    with pytest.raises(UserError, match="被改动"):
+        rollup.roll_up(db, copies)
+    assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == 0
+    db.close()

@@ -30,6 +30,7 @@ and the township paths (``open_db``) refuse a county file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -403,7 +404,9 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
     packages, refused = [], []
     for path in paths:
         try:
-            packages.append(read_package(path))
+            # checked now, read again when its turn comes: a county's packages (millions of
+            # records) are never all in memory at once
+            packages.append(dataclasses.replace(read_package(path), records={}))
         except UserError as error:
             refused.append(str(error))
     if refused:
@@ -445,7 +448,7 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
         for package, action, current in decided:
             label = _label(package)
-            package_id = _insert(db, package, _township_id(db, package.township, package.manifest.get("county")))
+            package_id = _insert(db, _read_again(package), _township_id(db, package.township, package.manifest.get("county")))
             if current:
                 note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
                 records.audit(db, "package", package_id, "replace", None, None, note)
@@ -456,6 +459,14 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
         if decided:
             _county_settings(db)
     return [outcomes[id(package)] for package in packages]
+
+
+def _read_again(checked: Package) -> Package:
+    """The package checked before anything was written, read whole; UserError if it changed meanwhile."""
+    package = read_package(checked.path)
+    if package.sha256 != checked.sha256:
+        raise UserError(f"“{checked.path.name}”在导入过程中被改动了（可能正在复制），本次没有写入任何内容。请等文件复制完成后再导入。")
+    return package
 
 
 def _label(package: Package) -> str:
