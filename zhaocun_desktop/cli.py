@@ -274,7 +274,7 @@ def _run_due(args: argparse.Namespace) -> int:
 def _run_backup(args: argparse.Namespace) -> int:
     from zhaocun_desktop.backup import make_backup, rotate
 
-    db = _existing_db(args.db)
+    db = _existing_db(args.db, allow_county=True)  # a county database is backed up like a township's
     try:
         made = make_backup(db.conn, args.db, "manual", folder=args.to)
         if args.to is None:
@@ -312,7 +312,9 @@ def _run_check(args: argparse.Namespace) -> int:
         foreign = identity_problem(args.db)
     except sqlite3.DatabaseError:
         foreign = None  # unreadable: quick_check below names the damage
-    if foreign:
+    from zhaocun_desktop.rollup import is_county_file
+
+    if foreign and not is_county_file(args.db):  # a county database is checked like a township's
         print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
         return 1
     problems = check_database(args.db)

@@ -593,14 +593,21 @@ def open_again(db: Database) -> Database:
 
     Each thread keeps its own connection, so a job's transaction never mixes with what the
     window reads or writes meanwhile (WAL lets both read at once). No migration runs: ``db``
-    is already up to date.
+    is already up to date. In a county database the new connection shows the same township
+    (``rollup.set_scope``: the views are the connection's own).
     """
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     conn = connect(path)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
-    return Database(conn)
+    again = Database(conn)
+    if conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID:  # a job sees the township the window shows
+        from zhaocun_desktop import rollup
+
+        rollup.guard_connection(again)
+        rollup.set_scope(again, rollup.current_scope(db))
+    return again
 
 
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:

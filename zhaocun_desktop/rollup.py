@@ -13,8 +13,11 @@ A package's records are real rows, so every query of the program works on a coun
 ``set_scope(db, township_id)`` shadows each register table and the settings with a TEMP VIEW of
 that township's rows (SQLite resolves an unqualified name in ``temp`` first), and lists, 总览,
 figures, 统计报表 and search see one township; ``set_scope(db, None)`` shows the whole county.
-The views belong to one connection (a worker's ``open_again`` connection sees the whole county).
-Writes here name ``main.`` tables, so a roll-up works while a scope is active.
+The views belong to one connection (``db.open_again`` gives a worker the same scope). Writes here
+name ``main.`` tables, so a roll-up works while a scope is active. A whole county's figures are its
+townships' added up (``figures.period_figures``), so a name shared by two townships never links a
+record of one to a record of the other. Every other write to the records or settings is refused
+inside SQLite (``guard_connection``): the county's records stay what the townships sent.
 
 Rules: the same package twice adds nothing; a newer package of the same township and year
 replaces the older one (audited), its rows removed; a damaged or foreign package is refused with
@@ -26,6 +29,8 @@ and the township paths (``open_db``) refuse a county file.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -34,7 +39,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from zhaocun_desktop import records
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
 
@@ -128,6 +133,19 @@ def _county_tables(db: Database) -> None:
                 db.execute(f"CREATE UNIQUE INDEX main.{name} ON {register.key}(township_id, {field.key}) WHERE {field.key} IS NOT NULL")
 
 
+def _county_statistics_indexes(db: Database) -> None:
+    """Each statistics covering index (db.STATISTICS_INDEXES and the ones migrations widened) again
+    with ``township_id`` first, so the figures of one township read only its index entries."""
+    stats = db.execute("SELECT name, tbl_name FROM main.sqlite_master WHERE type = 'index' AND name LIKE 'stats\\_%' ESCAPE '\\'").fetchall()
+    for name, table in stats:
+        columns = ["township_id", *(row[2] for row in db.execute(f"PRAGMA main.index_info({name})"))]
+        county_name = f"county_{name}"
+        present = [row[2] for row in db.execute(f"PRAGMA main.index_info({county_name})")]
+        if present != columns:  # missing, or the township index was widened since
+            db.execute(f"DROP INDEX IF EXISTS main.{county_name}")
+            db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
+
+
 def open_county(path: str | Path) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched.
 
@@ -154,7 +172,9 @@ def open_county(path: str | Path) -> Database:
     try:
         with db.atomic():
             _county_tables(db)
+            _county_statistics_indexes(db)
             _rebuild_first_format(db)
+        guard_connection(db)
     except BaseException:
         db.close()
         raise
@@ -305,18 +325,16 @@ def _take_villages(db: Database, township_id: int, package_id: int, rows: list[d
     return by_name
 
 
-def _village_references() -> str:
-    """SQL listing every village id a record refers to."""
-    parts = [f"SELECT {field.id_column} FROM main.{register.key} WHERE {field.id_column} IS NOT NULL"
-             for register in county_registers() for field in register.village_fields]  # fmt: skip
-    return " UNION ".join(parts) or "SELECT NULL WHERE 0"
-
-
 def _prune_villages(db: Database, township_id: int) -> None:
-    """Villages neither in the township's newest package nor referred to by any record go."""
+    """Villages neither in the township's newest package nor referred to by any record go (each
+    candidate looked up through the village-id indexes: a county holds millions of records)."""
+    referred = " ".join(
+        f"AND NOT EXISTS (SELECT 1 FROM main.{register.key} AS r WHERE r.{field.id_column} = v.id)"
+        for register in county_registers() for field in register.village_fields
+    )  # fmt: skip
     db.execute(
-        "DELETE FROM main.village WHERE township_id = ? AND package_id IS NOT (SELECT package_id FROM main.township WHERE id = ?) "
-        f"AND id NOT IN ({_village_references()})",
+        f"DELETE FROM main.village WHERE id IN (SELECT v.id FROM main.village AS v WHERE v.township_id = ? "
+        f"AND v.package_id IS NOT (SELECT package_id FROM main.township WHERE id = ?) {referred})",
         [township_id, township_id],
     )
 
@@ -334,9 +352,10 @@ def _insert_rows(db: Database, register: Register, rows: list[dict], by_name: di
     )
     township_id, package_id, stamp = owner
     new_ids, values = {}, []
+    villages = bool(register.village_fields)  # a property: read once, not per row
     for offset, row in enumerate(rows):
         new_ids[row.get("id")] = first + offset
-        stored = records.stored_values(register, row, by_name) if register.village_fields else row
+        stored = records.stored_values(register, row, by_name) if villages else row
         values.append([first + offset, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
     try:
         db.conn.executemany(sql, values)
@@ -385,38 +404,73 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
     packages, refused = [], []
     for path in paths:
         try:
-            packages.append(read_package(path))
+            # checked now, read again when its turn comes: a county's packages (millions of
+            # records) are never all in memory at once
+            packages.append(dataclasses.replace(read_package(path), records={}))
         except UserError as error:
             refused.append(str(error))
     if refused:
         raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    outcomes = []
-    with db.atomic():
+    with db.atomic(), _writing(db):
+        # First every decision and every removal of a replaced package's rows, then the inserts: a
+        # record that a township moved from one year to another (a newer package of each) is then
+        # never in two packages at once, whatever the order of the files.
+        decided: list[tuple[Package, str, tuple | None]] = []
+        chosen: dict[tuple[str, int], Package] = {}
+        outcomes: dict[int, Outcome] = {}
         for package in packages:
-            label = f"{package.township}{package.year}年数据包“{package.path.name}”"
-            if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone():
-                outcomes.append(Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。"))
+            label = _label(package)
+            key = (package.township, package.year)
+            if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone() or any(
+                other.sha256 == package.sha256 for other in chosen.values()
+            ):
+                outcomes[id(package)] = Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。")
                 continue
+            rival = chosen.get(key)
+            if rival is not None:  # two packages of one township and year in this run: the newer is taken
+                older, package = (rival, package) if made_at(package) > made_at(rival) else (package, rival)
+                outcomes[id(older)] = Outcome(older, "skipped", f"{_label(older)}不比同时导入的“{package.path.name}”新，没有导入。")
+                decided = [item for item in decided if item[0] is not older]
+                if package is rival:
+                    continue
             current = db.execute(
-                "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [package.township, package.year]
+                "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [*key]
             ).fetchone()
             if current and made_at(package) <= _made(current[1]):
-                outcomes.append(Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。"))
+                outcomes[id(package)] = Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。")
                 continue
+            chosen[key] = package
+            decided.append((package, "replaced" if current else "added", tuple(current) if current else None))
+        for package, action, current in decided:
             if current:
                 db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
-            package_id = _insert(db, package, _township_id(db, package.township, package.manifest.get("county")))
+        for package, action, current in decided:
+            label = _label(package)
+            package_id = _insert(db, _read_again(package), _township_id(db, package.township, package.manifest.get("county")))
             if current:
                 note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
                 records.audit(db, "package", package_id, "replace", None, None, note)
-                outcomes.append(Outcome(package, "replaced", note + "。"))
+                outcomes[id(package)] = Outcome(package, "replaced", note + "。")
             else:
                 records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
-                outcomes.append(Outcome(package, "added", f"已导入{label}。"))
-        _county_settings(db)
-    return outcomes
+                outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
+        if decided:
+            _county_settings(db)
+    return [outcomes[id(package)] for package in packages]
+
+
+def _read_again(checked: Package) -> Package:
+    """The package checked before anything was written, read whole; UserError if it changed meanwhile."""
+    package = read_package(checked.path)
+    if package.sha256 != checked.sha256:
+        raise UserError(f"“{checked.path.name}”在导入过程中被改动了（可能正在复制），本次没有写入任何内容。请等文件复制完成后再导入。")
+    return package
+
+
+def _label(package: Package) -> str:
+    return f"{package.township}{package.year}年数据包“{package.path.name}”"
 
 
 def _made(text: str):
@@ -430,6 +484,38 @@ def _made(text: str):
 
 
 SCOPE_TABLE = "county_scope"  # TEMP: the township the views show
+WRITING_TABLE = "county_writing"  # TEMP: has a row while the roll-up writes records
+
+
+def _guarded_tables(db: Database) -> list[str]:
+    return [register.key for register in county_registers() if _columns(db, register.key)] + ["setting"]
+
+
+def _refusal(table: str, action: str, when: str = "") -> str:
+    message = COUNTY_READ_ONLY.replace("'", "''")
+    return f"CREATE TEMP TRIGGER IF NOT EXISTS county_{action.split()[-1].lower()}_{table} {action} ON {table} {when} BEGIN SELECT RAISE(ABORT, '{message}'); END"
+
+
+def guard_connection(db: Database) -> None:
+    """Refuse, inside SQLite, every write to the records and settings of a county database except the
+    roll-up's: whatever path a write comes by (a form, an import, a script), the county's records stay
+    what the townships sent, and the clerk reads errors.COUNTY_READ_ONLY. TEMP triggers: this connection's own."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
+    when = f"WHEN NOT EXISTS (SELECT 1 FROM temp.{WRITING_TABLE})"
+    for table in _guarded_tables(db):
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(_refusal(table, f"BEFORE {action}", when).replace(f" ON {table} ", f" ON main.{table} "))
+
+
+@contextlib.contextmanager
+def _writing(db: Database):
+    """The roll-up's own writes pass the guard (inside its transaction)."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
+    db.execute(f"INSERT INTO temp.{WRITING_TABLE} VALUES (?)", [records.now()])
+    try:
+        yield
+    finally:
+        db.execute(f"DELETE FROM temp.{WRITING_TABLE}")
 
 
 def set_scope(db: Database, township_id: int | None) -> None:
@@ -447,6 +533,9 @@ def set_scope(db: Database, township_id: int | None) -> None:
             db.execute(f"CREATE TEMP VIEW {register.key} AS SELECT * FROM main.{register.key} WHERE township_id = {township_id}")
     # the township's own settings (its name as 填报单位, its local dispute types) as the setting table reads
     db.execute(f"CREATE TEMP VIEW setting AS SELECT key, value FROM json_each((SELECT settings FROM main.township WHERE id = {township_id}))")
+    for table in _guarded_tables(db):  # a write to a view says why, not "cannot modify … because it is a view"
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(_refusal(table, f"INSTEAD OF {action}").replace("county_", "county_view_", 1))
     db.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT {township_id} AS township_id")
 
 
@@ -455,6 +544,14 @@ def current_scope(db: Database) -> int | None:
     if not db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = ?", [SCOPE_TABLE]).fetchone():
         return None
     return db.execute(f"SELECT township_id FROM temp.{SCOPE_TABLE}").fetchone()[0]
+
+
+def whole_county_townships(db: Database) -> list[int]:
+    """The township ids whose figures make the county's when ``db`` is a county database showing the
+    whole county; empty otherwise (a township's database, or one township shown)."""
+    if not is_county(db) or current_scope(db) is not None:
+        return []
+    return [township_id for township_id, _ in township_choices(db)]
 
 
 def township_choices(db: Database) -> list[tuple[int, str]]:
@@ -595,6 +692,10 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
             cell.font = Font(name=FONT, size=BODY_PT, bold=cell.row == 2 or cell.column == len(names) + 3)
             if cell.row == 2:
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif cell.column > 2:  # numbers and rates line up on the right
+                cell.alignment = Alignment(horizontal="right")
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.00"
     widths = [30, 6, *[11] * (len(names) + 1)]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
