@@ -2,9 +2,9 @@
 read-only, one township or the whole county at a time.
 
 The window's connection carries the scope (``rollup.set_scope``): every list, 总览 and 统计报表
-read through it sees only the chosen township, and so do the jobs started from them (``gui.jobs``
-scopes the job's own connection alike). Taking in packages and the county summary workbook run
-on the whole county (``whole_county=True``).
+read through it sees only the chosen township, and so do the jobs started from them (``gui.jobs``:
+``db.open_again`` carries the scope). Taking in packages and the county summary workbook work on
+the whole county whatever the scope (rollup.py sees to that).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class CountyMode(QObject):
                 return None
         try:
             outcomes, differences = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
-                                            lambda db, progress: take_in(db, paths), cancellable=False, whole_county=True)  # fmt: skip
+                                            lambda db, progress: take_in(db, paths), cancellable=False)  # fmt: skip
         except UserError as error:
             QMessageBox.warning(window, "没有导入", str(error))
             return None
@@ -217,7 +217,7 @@ class CountyMode(QObject):
         target = Path(path) if str(path).lower().endswith(".xlsx") else Path(f"{path}.xlsx")
         try:
             written = run_job(window, "导出全县汇总表", f"正在生成{year}年全县汇总表…", self.db,
-                              lambda db, progress: rollup.write_county_summary(db, year, target), cancellable=False, whole_county=True)  # fmt: skip
+                              lambda db, progress: rollup.write_county_summary(db, year, target), cancellable=False)  # fmt: skip
         except UserError as error:
             QMessageBox.warning(window, "无法导出", str(error))
             return None

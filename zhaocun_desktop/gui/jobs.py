@@ -2,8 +2,7 @@
 
 The window keeps painting while a job runs; the progress dialog is modal, so the clerk cannot
 start anything else meanwhile. The worker gets its own SQLite connection (``db.open_again``):
-a job's transaction never mixes with what the window reads. On a county database it shows the
-township the window shows (``rollup.set_scope``), unless the job asks for the whole county. Cancelling asks the job to stop
+a job's transaction never mixes with what the window reads. Cancelling asks the job to stop
 at its next safe point (``progress.Cancelled`` raised from its progress callback) and waits
 for it; ``run_job`` then raises ``Cancelled``.
 """
@@ -36,9 +35,9 @@ class _Worker(QThread):
 
     progressed = Signal(int, int, str)
 
-    def __init__(self, db: Database, work: Callable, parent: QObject | None = None, scope: int | None = None):
+    def __init__(self, db: Database, work: Callable, parent: QObject | None = None):
         super().__init__(parent)
-        self.db, self.work, self.scope = db, work, scope
+        self.db, self.work = db, work
         self.result = None
         self.error: BaseException | None = None
         self.cancel_requested = threading.Event()
@@ -54,10 +53,6 @@ class _Worker(QThread):
         try:
             own = open_again(self.db)
             try:
-                if self.scope is not None:  # an export of one township's list is that township's rows
-                    from zhaocun_desktop.rollup import set_scope
-
-                    set_scope(own, self.scope)
                 self.result = self.work(own, self.progress)
             finally:
                 own.close()
@@ -65,17 +60,13 @@ class _Worker(QThread):
             self.error = error
 
 
-def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callable[[Database, Callable], T], cancellable: bool = True,
-            whole_county: bool = False) -> T:  # fmt: skip
+def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callable[[Database, Callable], T], cancellable: bool = True) -> T:
     """Run ``work(db, progress)`` in a worker thread under a progress dialog; return its result.
 
     Raises what ``work`` raised, ``Cancelled`` when the clerk cancelled in time. ``cancellable``
-    False hides the 取消 button (for jobs with no safe point to stop at). On a county database the
-    job sees the township ``db`` is scoped to, or the whole county with ``whole_county``.
+    False hides the 取消 button (for jobs with no safe point to stop at).
     """
-    from zhaocun_desktop.rollup import current_scope
-
-    worker = _Worker(db, work, scope=None if whole_county else current_scope(db))
+    worker = _Worker(db, work)
     dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
     dialog.setObjectName("job_progress")
     dialog.setWindowTitle(title)
