@@ -55,3 +55,29 @@ def test_numbers_typed_into_free_text_are_masked_too_and_empty_columns_left_out(
 def test_export_and_print_share_the_title(db):
     query = RecordQuery(year=2023, search="邻里")
     assert listing_title(db, MEDIATION_CASE, query).endswith("调解案件（2023年，含“邻里”）")
+
+
+def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
+    from zhaocun_desktop import rollup
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.demo import build_demo
+    from zhaocun_desktop.package import write_package
+
+    packages = {}
+    for town, seed in (("中汤镇", 7), ("瓦屋镇", 11)):
+        build_demo(tmp_path / f"{town}.db", seed=seed, town=town)
+        own = open_db(tmp_path / f"{town}.db")
+        packages[town] = (write_package(own, 2023, tmp_path / f"{town}.zip"), records.count(own, MEDIATION_CASE, RecordQuery(year=2023)))
+        own.close()
+    county = rollup.open_county(tmp_path / "县.db")
+    try:
+        rollup.roll_up(county, [package for package, _ in packages.values()])
+        whole = printed_list(county, MEDIATION_CASE)
+        assert whole.headers[:2] == ["乡镇", MEDIATION_CASE.list_fields[0].label]
+        assert {town: sum(row[0] == town for row in whole.rows) for town in packages} == {town: count for town, (_, count) in packages.items()}
+        rollup.set_scope(county, rollup.township_id(county, "中汤镇"))
+        one = printed_list(county, MEDIATION_CASE)
+        assert "乡镇" not in one.headers and len(one.rows) == packages["中汤镇"][1]
+    finally:
+        county.close()
+    assert "乡镇" not in printed_list(db, MEDIATION_CASE).headers  # a township's own list

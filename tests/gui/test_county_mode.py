@@ -241,7 +241,18 @@ def test_exports_and_printouts_follow_the_chosen_township(open_county, towns, tm
     own = open_db(path)
     assert set(records.village_names(own)) & cells and not ({"赵村村"} & cells)  # 赵村村 is a village of 赵村镇 only
     own.close()
-    assert len(view.print_list(open_dialog=False).document.rows) == _town_cases(path)
+    printed = view.print_list(open_dialog=False).document
+    assert len(printed.rows) == _town_cases(path) and "乡镇" not in printed.headers and printed.title.startswith("瓦屋镇")
+    # 全县: the export and the printout say which township each row is from
+    _choose(window, WHOLE_COUNTY)
+    out = tmp_path / "全县调解案件.xlsx"
+    assert view.export(str(out), reveal=False) == sum(_town_cases(p) for p, _ in towns.values())
+    rows = list(openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[2][0] == "乡镇" and rows[2][1] == MEDIATION_CASE.list_fields[0].label
+    assert {row[0] for row in rows[3:]} == set(towns)
+    printed = view.print_list(open_dialog=False).document
+    assert printed.headers[0] == "乡镇" and {row[0] for row in printed.rows} == set(towns)
+    _choose(window, "瓦屋镇")
     # 全县: the 总览 has no township's report checks (they follow one township's settings)
     window.form.tabs.setCurrentWidget(window._slots["overview"])
     assert window.overview_view.findings

@@ -347,10 +347,13 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from zhaocun_desktop.listing import listing_title, township_column  # listing reads this module
+
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
-    fields = register.fields
+    lead = township_column(db, register)  # a whole county's list: which township each row is from
+    fields = tuple(field for field, _ in lead) + register.fields
     for index, field in enumerate(fields, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _width(field)
     sheet.freeze_panes = "A4"
@@ -362,9 +365,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         cell.font = font
         return cell
 
-    from zhaocun_desktop.listing import listing_title  # listing reads this module
-
-    listing = RecordList(db, register, query, register.keys)
+    listing = RecordList(db, register, query, [sql for _, sql in lead] + list(register.keys))
     _print_setup(sheet, fields, 3, 3 + max(listing.count, 1))
     title = listing_title(db, register, query)
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
@@ -393,7 +394,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
             for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
                 sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
                 for child in register.children:
-                    key = row[1 + register.keys.index(child.parent_key_field)]
+                    key = row[1 + len(lead) + register.keys.index(child.parent_key_field)]
                     parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
         for child in register.children:
             _write_child_sheet(db, book, child, register, parent_keys, reveal)

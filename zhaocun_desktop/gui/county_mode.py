@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.registers import Register
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -30,12 +29,6 @@ _county_windows: set = set()  # county windows opened from a township window: no
 # a township's writes, and 从备份恢复 (backup.restore takes a township's backups only; a county
 # database is rebuilt from the packages instead)
 ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup", "actionRestore")
-
-
-def township_columns(register: Register) -> tuple[tuple[str, str], ...]:
-    """The list's leading 乡镇 column of a county database: the township's name, read through
-    the record's ``township_id`` (rollup.py: every register table of a county database has it)."""
-    return (("乡镇", f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
 
 
 def unit_name(db: Database) -> str:

@@ -63,14 +63,18 @@ class RegisterView(QWidget):
     records_changed = Signal(str)  # the register key
 
     def __init__(self, db: Database, register: Register, ui_state: QSettings, parent=None):
-        from zhaocun_desktop.gui import county_mode
         from zhaocun_desktop.rollup import is_county
 
         super().__init__(parent)
         self.db, self.register, self.ui_state = db, register, ui_state
         self.county = is_county(db)
         self.setObjectName(f"view_{register.key}")
-        self.model = RecordTableModel(db, register, self, leading=county_mode.township_columns(register) if self.county else ())
+        leading = ()
+        if self.county:  # 乡镇 first; hidden while one township is shown
+            from zhaocun_desktop.listing import township_column
+
+            leading = township_column(db, register, always=True)
+        self.model = RecordTableModel(db, register, self, leading=leading)
 
         self.table = RecordTable()
         self.table.setObjectName(f"table_{register.key}")
@@ -87,9 +91,8 @@ class RegisterView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        for column in range(self.model.columnCount()):
-            field, label = self.model.field_at(column), self.model.headerData(column, Qt.Orientation.Horizontal)
-            header.resizeSection(column, max(field.width if field else 90, header.fontMetrics().horizontalAdvance(label) + 28))
+        for column, field in enumerate((*(f for f, _ in self.model.leading), *self.model.fields)):
+            header.resizeSection(column, max(field.width, header.fontMetrics().horizontalAdvance(field.label) + 28))
         self._restore_header()
         self.table.setSortingEnabled(True)
 

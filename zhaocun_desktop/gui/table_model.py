@@ -10,7 +10,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from zhaocun_desktop.records import RecordList, RecordQuery
-from zhaocun_desktop.registers import Kind, Register
+from zhaocun_desktop.registers import Field, Kind, Register
 from zhaocun_desktop.validation import display_value
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
@@ -26,14 +26,14 @@ class RecordTableModel(QAbstractTableModel):
     State: ``_list`` reads the matching rows by position (see ``records.RecordList``);
     ``_pages`` caches up to ``MAX_PAGES`` pages of ``PAGE`` rows, each row a tuple
     ``(id, *list field values)``. Search, filters and sort change the query and reset
-    the model; nothing holds all rows in Python. ``leading`` holds extra read-only columns
-    shown before the fields, as ``(label, SQL)`` (a county database's 乡镇).
+    the model; nothing holds all rows in Python. ``leading`` holds columns shown before the
+    register's, as ``(field, SQL)``, that the query cannot sort by (a county's 乡镇: listing.township_column).
     """
 
     PAGE = 256
     MAX_PAGES = 64
 
-    def __init__(self, db: Database, register: Register, parent=None, leading: tuple[tuple[str, str], ...] = ()):
+    def __init__(self, db: Database, register: Register, parent=None, leading: tuple[tuple[Field, str], ...] = ()):
         super().__init__(parent)
         self.db = db
         self.register = register
@@ -104,12 +104,7 @@ class RecordTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        field = self.field_at(index.column())
-        if field is None:  # a leading column: plain text
-            if role != Qt.ItemDataRole.DisplayRole:
-                return None
-            values = self._row(index.row())
-            return None if values is None else str(values[index.column() + 1] or "")
+        field = self.field_at(index.column()) or self.leading[index.column()][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = self._row(index.row())
             if values is None:
@@ -127,7 +122,7 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.leading):
-                return self.leading[section][0]
+                return self.leading[section][0].label
             field = self.field_at(section)
             return field.label if field is not None else None
         return str(section + 1)
