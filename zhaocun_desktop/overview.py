@@ -72,8 +72,21 @@ def year_picture(db: Database, period: Period | int, trend: Register = MEDIATION
         months_before=month_counts(db, trend, year - 1),
         types=ranked(_grouped(db, MEDIATION_CASE, period, "dispute_type")),
         outcomes=split,
-        villages=ranked(_grouped(db, MEDIATION_CASE, period, records.column_sql(MEDIATION_CASE, "village")), TOP_VILLAGES),  # stored as ids
+        villages=ranked(_grouped(db, MEDIATION_CASE, period, _village_label_sql(db)), TOP_VILLAGES),
     )
+
+
+COUNTY_VILLAGE_MARK = "·"  # 中汤镇·邱店村: a whole county's village bar names its township
+
+
+def _village_label_sql(db: Database) -> str:
+    """SQL naming a case's village as its bar does: the village's name (stored as an id), led by
+    its township's in a whole county (village names are unique within a township only)."""
+    from zhaocun_desktop.listing import township_column
+
+    village = records.column_sql(MEDIATION_CASE, "village")
+    lead = township_column(db, MEDIATION_CASE)
+    return f"{lead[0][1]} || '{COUNTY_VILLAGE_MARK}' || {village}" if lead else village
 
 
 def cases_of(db: Database, period: Period | int, field: str, label: str) -> list[dict]:
@@ -81,6 +94,13 @@ def cases_of(db: Database, period: Period | int, field: str, label: str) -> list
     from zhaocun_desktop import figures as fig
 
     rows = fig.records_behind(db, fig.BY_KEY["cases"], period)
+    from zhaocun_desktop.listing import township_column
+
+    if field == "village" and COUNTY_VILLAGE_MARK in label and township_column(db, MEDIATION_CASE):  # a whole county's bar
+        from zhaocun_desktop import rollup
+
+        township, _, label = label.partition(COUNTY_VILLAGE_MARK)
+        rows = [row for row in rows if row.get("township_id") == rollup.township_id(db, township)]
     if label == NOT_FILLED:
         return [row for row in rows if row.get(field) in (None, "") or (field == "result" and row[field] not in MEDIATION_RESULTS)]
     return [row for row in rows if row.get(field) == label]

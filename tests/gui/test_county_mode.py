@@ -324,3 +324,27 @@ def test_the_township_column_does_not_pretend_to_sort(open_county, towns):
     view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # a click on 乡镇
     assert header.sortIndicatorSection() == 2 and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
     assert view.model.record_id(0) == first
+
+
+def test_whole_county_village_bars_name_their_township(open_county, towns, when_modal):
+    from zhaocun_desktop import overview
+
+    window = open_county([package for _, package in towns.values()])
+    window.form.tabs.setCurrentWidget(window._slots["overview"])
+    view = window.overview_view
+    view.period_picker.set_period(fig.Period.year(YEAR))
+    view.refresh()
+    bars = view.picture.villages
+    assert bars and all(overview.COUNTY_VILLAGE_MARK in label for label, _ in bars)
+    for label, count in bars:  # each bar is one township's village: its count is that township's own
+        town, _, village = label.partition(overview.COUNTY_VILLAGE_MARK)
+        own = open_db(towns[town][0])
+        assert count == records.count(own, MEDIATION_CASE, RecordQuery(year=YEAR, village=village))
+        own.close()
+    label, count = bars[0]
+    listed = {}
+    when_modal(lambda dialog: (listed.update(rows=dialog.table.rowCount()), dialog.reject()))
+    view.show_cases("village", label)  # a click on the bar lists that township's village's cases only
+    assert listed["rows"] == count
+    _choose(window, label.partition(overview.COUNTY_VILLAGE_MARK)[0])
+    assert overview.COUNTY_VILLAGE_MARK not in view.picture.villages[0][0]  # one township: plain village names
