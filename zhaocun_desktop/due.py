@@ -10,7 +10,7 @@ The rules themselves live in ``deadlines``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import deadlines
@@ -108,7 +108,23 @@ def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
     """Everything due as of ``today`` (default: the computer's date), most urgent first."""
     today = today or dt.date.today()
     items = petitions_due(db, today) + cases_due(db, today) + certificates_due(db, today) + visits_due(db, today)
-    return sorted(items, key=lambda item: (item.due, item.kind, item.record_id))
+    return _named_by_township(db, sorted(items, key=lambda item: (item.due, item.kind, item.record_id)))
+
+
+def _named_by_township(db: Database, items: list[DueItem]) -> list[DueItem]:
+    """A whole county's items start with their township's name: each township acts on its own."""
+    from zhaocun_desktop.listing import township_column
+    from zhaocun_desktop.registers import BY_KEY
+
+    towns: dict[tuple[str, int], str] = {}
+    for key in {item.register for item in items}:
+        lead = township_column(db, BY_KEY[key])
+        if not lead:
+            return items  # a township's database, or one township of a county
+        ids = [item.record_id for item in items if item.register == key]
+        for record_id, town in db.execute(f"SELECT id, {lead[0][1]} FROM {key} WHERE id IN ({', '.join('?' * len(ids))})", ids):
+            towns[key, record_id] = town
+    return [replace(item, text=f"{towns[item.register, item.record_id]}：{item.text}") if (item.register, item.record_id) in towns else item for item in items]
 
 
 def overdue_count(items: list[DueItem], today: dt.date) -> int:

@@ -348,3 +348,23 @@ def test_whole_county_village_bars_name_their_township(open_county, towns, when_
     assert listed["rows"] == count
     _choose(window, label.partition(overview.COUNTY_VILLAGE_MARK)[0])
     assert overview.COUNTY_VILLAGE_MARK not in view.picture.villages[0][0]  # one township: plain village names
+
+
+def test_whole_county_due_items_name_their_township(open_county, towns):
+    import datetime as dt
+
+    from zhaocun_desktop.due import due_items
+
+    window = open_county([package for _, package in towns.values()])
+    today = dt.date(YEAR + 1, 1, 15)
+    whole = due_items(window.db, today)
+    assert whole
+    named = 0
+    for town in towns:  # 全县 lists each township's items, named, exactly as that township's scope lists them
+        _choose(window, town)
+        scoped = due_items(window.db, today)
+        assert not any(item.text.startswith(f"{town}：") for item in scoped)
+        mine = [item for item in whole if item.text.startswith(f"{town}：")]
+        assert sorted(item.text.removeprefix(f"{town}：") for item in mine) == sorted(item.text for item in scoped)
+        named += len(mine)
+    assert named == len(whole)
