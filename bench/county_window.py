@@ -1,0 +1,80 @@
+"""The county window: how long changing the 乡镇 chooser takes with the lists and 总览 built.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/county_window.py [TOWNSHIPS]
+
+Builds TOWNSHIPS demo townships (default 5; `demo --town --seed`), their 2023 packages and the
+county database, opens the main window on it with every register list and the 总览 built, then
+times switching to each township and back to 全县 (set_scope plus every view re-read).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    work = Path(tempfile.mkdtemp())
+    os.environ["ZHAOCUN_DATA_DIR"] = str(work)
+
+    from PySide6.QtWidgets import QApplication
+
+    from zhaocun_desktop import records, rollup
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.demo import build_demo
+    from zhaocun_desktop.gui.app import create_app, open_checked, ui_state_file
+    from zhaocun_desktop.gui.main_window import MainWindow
+    from zhaocun_desktop.package import write_package
+    from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
+
+    packages, seed = [], 1
+    while len(packages) < count:
+        seed += 1
+        town = f"第{len(packages) + 1}镇"
+        try:
+            build_demo(work / f"{town}.db", seed=seed, town=town)
+        except Exception:  # noqa: BLE001 (some seeds make a sample demo.py cannot fill: too few villages, a repeated case number)
+            for leftover in work.glob(f"{town}.db*"):
+                leftover.unlink()
+            continue
+        db = open_db(work / f"{town}.db")
+        packages.append(write_package(db, 2023, work / f"{town}.zip"))
+        db.close()
+    county = rollup.open_county(work / "县.db")
+    started = time.perf_counter()
+    rollup.roll_up(county, packages)
+    rolled = time.perf_counter() - started
+    cases = records.count(county, MEDIATION_CASE)
+    county.close()
+
+    app = create_app()
+    db = open_checked(work / "县.db")
+    window = MainWindow(work / "县.db", ui_state_file(), db=db)
+    window.resize(1280, 800)
+    window.show()
+    for register in REGISTERS:
+        window.view(register.key)
+    window.form.tabs.setCurrentWidget(window._slots["overview"])
+    app.processEvents()
+    box = window.county.township_box
+    times = []
+    for index in [*range(1, box.count()), 0]:
+        started = time.perf_counter()
+        box.setCurrentIndex(index)
+        QApplication.processEvents()
+        times.append(time.perf_counter() - started)
+    print(f"{count} 个乡镇，{cases} 件调解案件；roll_up {rolled:.2f} s")
+    print(f"切换乡镇（{len(REGISTERS)} 个列表 + 总览重读）：中位数 {sorted(times)[len(times) // 2]:.2f} s，最长 {max(times):.2f} s，回到全县 {times[-1]:.2f} s")
+    window.close()
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
