@@ -613,9 +613,10 @@ def _run_rollup(args: argparse.Namespace) -> int:
             if year is None:
                 raise UserError("县级汇总数据库中还没有任何数据包，无法生成汇总表。")
             rollup.write_county_summary(db, year, args.out)
-            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇）：{args.out}")
+            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇，含全县统计报表）：{args.out}")
     finally:
         db.close()
+    return 0
 
 
 def _run_document(args: argparse.Namespace) -> int:

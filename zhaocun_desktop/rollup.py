@@ -385,8 +385,8 @@ def _county_settings(db: Database) -> None:
     county = max(set(counties), key=counties.count) if counties else ""
     stored = dict(db.execute("SELECT key, value FROM main.setting").fetchall())
     wanted = {}
-    if county and not stored.get("town"):
-        wanted.update(town=county, county=county, office=f"{county}司法局", signer=f"{county}司法局")
+    if not stored.get("town"):  # the county's name heads its tables; packages without one: 全县
+        wanted.update(town=county or "全县", county=county, office=f"{county or '县'}司法局", signer=f"{county or '县'}司法局")
     newest = db.execute("SELECT max(year) FROM main.package WHERE replaced_at IS NULL").fetchone()[0]
     if newest:
         wanted["report_year"] = str(newest)
