@@ -113,7 +113,7 @@ def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
 
 def _named_by_township(db: Database, items: list[DueItem]) -> list[DueItem]:
     """A whole county's items start with their township's name: each township acts on its own."""
-    from zhaocun_desktop.listing import township_column
+    from zhaocun_desktop.records import township_column
     from zhaocun_desktop.registers import BY_KEY
 
     towns: dict[tuple[str, int], str] = {}

@@ -11,25 +11,13 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import records
 from zhaocun_desktop.excel.writing import PERSONAL_NOTE, mask_numbers
 from zhaocun_desktop.records import RecordList, RecordQuery
-from zhaocun_desktop.registers import Field, Kind, Register
+from zhaocun_desktop.registers import Kind, Register
 from zhaocun_desktop.validation import display_value
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _RIGHT = (Kind.INT, Kind.MONEY)
-TOWNSHIP = Field("township", "乡镇", width=90)  # a county list's first column; no register's field
-
-
-def township_column(db: Database, register: Register, always: bool = False) -> tuple[tuple[Field, str], ...]:
-    """The 乡镇 column a county database's list leads with, as ``((field, SQL),)``: the township's
-    name read through the record's ``township_id`` (rollup.py). Only while the whole county is
-    shown (one township's list needs none), or ``always``; none for a township's database."""
-    from zhaocun_desktop import rollup
-
-    if not rollup.is_county(db) or (not always and rollup.current_scope(db) is not None):
-        return ()
-    return ((TOWNSHIP, f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
 
 
 @dataclass(frozen=True)
@@ -61,7 +49,7 @@ def printed_list(db: Database, register: Register, query: RecordQuery = RecordQu
     """The list's columns and the rows ``query`` selects, in its order; ID and phone numbers
     (also inside free text) masked unless ``reveal``. Columns empty in every row are left out.
     A whole county's list leads with 乡镇."""
-    lead = township_column(db, register)
+    lead = records.township_column(db, register)
     fields = tuple(field for field, _ in lead) + register.list_fields
     listing = RecordList(db, register, query, [sql for _, sql in lead] + [f.key for f in register.list_fields])
     rows = []

@@ -82,10 +82,8 @@ COUNTY_VILLAGE_MARK = "·"  # 中汤镇·邱店村: a whole county's village bar
 def _village_label_sql(db: Database) -> str:
     """SQL naming a case's village as its bar does: the village's name (stored as an id), led by
     its township's in a whole county (village names are unique within a township only)."""
-    from zhaocun_desktop.listing import township_column
-
     village = records.column_sql(MEDIATION_CASE, "village")
-    lead = township_column(db, MEDIATION_CASE)
+    lead = records.township_column(db, MEDIATION_CASE)
     return f"{lead[0][1]} || '{COUNTY_VILLAGE_MARK}' || {village}" if lead else village
 
 
@@ -94,9 +92,7 @@ def cases_of(db: Database, period: Period | int, field: str, label: str) -> list
     from zhaocun_desktop import figures as fig
 
     rows = fig.records_behind(db, fig.BY_KEY["cases"], period)
-    from zhaocun_desktop.listing import township_column
-
-    if field == "village" and COUNTY_VILLAGE_MARK in label and township_column(db, MEDIATION_CASE):  # a whole county's bar
+    if field == "village" and COUNTY_VILLAGE_MARK in label and records.township_column(db, MEDIATION_CASE):  # a whole county's bar
         from zhaocun_desktop import rollup
 
         township, _, label = label.partition(COUNTY_VILLAGE_MARK)

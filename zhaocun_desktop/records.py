@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 
 from zhaocun_desktop import search, values
 from zhaocun_desktop.errors import InvalidRecord, UserError
-from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Kind, Register
+from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Field, Kind, Register
 from zhaocun_desktop.validation import check_record, validate_with_children
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
@@ -585,6 +585,30 @@ def village_group_sql(register: Register, key: str) -> str:
     name, or 镇直及其他地点 for any other place (so the rows add up to every record)."""
     field = register.field(key)
     return f"coalesce((SELECT name FROM {VILLAGE.key} WHERE {VILLAGE.key}.id = {register.key}.{field.id_column}), '{OTHER_PLACES}')"
+
+
+def in_county(db: Database) -> bool:
+    """True for a county database (rollup.py), told by its application id: the window asks on every
+    start, and importing rollup for it would cost a township's start-up."""
+    from zhaocun_desktop.db import COUNTY_APPLICATION_ID
+
+    return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
+
+
+TOWNSHIP = Field("township", "乡镇", width=90)  # a county list's first column; no register's field
+
+
+def township_column(db: Database, register: Register, always: bool = False) -> tuple[tuple[Field, str], ...]:
+    """The 乡镇 column a county database's list leads with, as ``((field, SQL),)``: the township's
+    name read through the record's ``township_id`` (rollup.py). Only while the whole county is
+    shown (one township's list needs none), or ``always``; none for a township's database."""
+    if not in_county(db):
+        return ()
+    from zhaocun_desktop.rollup import current_scope
+
+    if not always and current_scope(db) is not None:
+        return ()
+    return ((TOWNSHIP, f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
 
 
 def select_list(db: Database, register: Register) -> str:

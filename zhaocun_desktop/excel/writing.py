@@ -347,12 +347,12 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from zhaocun_desktop.listing import listing_title, township_column  # listing reads this module
+    from zhaocun_desktop.listing import listing_title  # listing reads this module
 
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
-    lead = township_column(db, register)  # a whole county's list: which township each row is from
+    lead = records.township_column(db, register)  # a whole county's list: which township each row is from
     fields = tuple(field for field, _ in lead) + register.fields
     for index, field in enumerate(fields, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _width(field)

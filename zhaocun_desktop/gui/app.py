@@ -184,9 +184,9 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 return
         if not demo and not benchmark:
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
-            from zhaocun_desktop.rollup import is_county
+            from zhaocun_desktop.records import in_county
 
-            if needs_first_run(db) and not is_county(db):  # a county database has no township to set up
+            if needs_first_run(db) and not in_county(db):  # a county database has no township to set up
                 wizard = FirstRunWizard(db, window)
                 accepted = wizard.exec()
                 if wizard.wants_demo:

@@ -41,9 +41,11 @@ def unit_name(db: Database) -> str:
 
 def whole_county(db: Database) -> bool:
     """True when ``db`` is a county database showing the whole county (False for a township's)."""
+    if not records.in_county(db):  # a township's 总览 asks too: no rollup import for it
+        return False
     from zhaocun_desktop import rollup
 
-    return rollup.current_scope(db) is None and rollup.is_county(db)
+    return rollup.current_scope(db) is None
 
 
 def county_name(db: Database) -> str:

@@ -24,12 +24,10 @@ class RecordDialog(QDialog):
     """
 
     def __init__(self, db: Database, register: Register, record_id: int | None = None, parent=None):
-        from zhaocun_desktop.rollup import is_county
-
         super().__init__(parent)
         self.db, self.register, self.record_id = db, register, record_id
         self.saved_id: int | None = None
-        self.read_only = is_county(db)
+        self.read_only = records.in_county(db)
         self.setWindowTitle(f"{'查看' if self.read_only else '编辑' if record_id else '新增'}{register.title}" + ("（县级汇总，只读）" if self.read_only else ""))
         rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
         self.form = FieldForm(register.form_fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)

@@ -41,9 +41,7 @@ class RecordsDialog(QDialog):
         for column, field in enumerate(self.fields):
             self.table.setColumnWidth(column, field.width)
         if db is not None:
-            from zhaocun_desktop.rollup import is_county
-
-            heading += "\n双击一行可查看该记录（县级汇总数据库只能查看）。" if is_county(db) else "\n双击一行可打开该记录修改。"
+            heading += "\n双击一行可查看该记录（县级汇总数据库只能查看）。" if records.in_county(db) else "\n双击一行可打开该记录修改。"
         label = QLabel(heading)
         label.setWordWrap(True)
         if db is not None:

@@ -63,18 +63,12 @@ class RegisterView(QWidget):
     records_changed = Signal(str)  # the register key
 
     def __init__(self, db: Database, register: Register, ui_state: QSettings, parent=None):
-        from zhaocun_desktop.rollup import is_county
-
         super().__init__(parent)
         self.db, self.register, self.ui_state = db, register, ui_state
-        self.county = is_county(db)
+        self.county = records.in_county(db)
         self.setObjectName(f"view_{register.key}")
-        leading = ()
-        if self.county:  # 乡镇 first; hidden while one township is shown
-            from zhaocun_desktop.listing import township_column
-
-            leading = township_column(db, register, always=True)
-        self.model = RecordTableModel(db, register, self, leading=leading)
+        # a county's 乡镇 first; hidden while one township is shown
+        self.model = RecordTableModel(db, register, self, leading=records.township_column(db, register, always=True))
 
         self.table = RecordTable()
         self.table.setObjectName(f"table_{register.key}")
