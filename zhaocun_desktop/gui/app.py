@@ -87,6 +87,11 @@ class _FirstPaint(QObject):
         return False
 
 
+def after_first_paint(widget, then) -> None:
+    """Run ``then`` once ``widget`` has painted for the first time (after that paint has finished)."""
+    widget.installEventFilter(_FirstPaint(then, widget))
+
+
 def open_checked(path: Path, parent=None):
     """Open the database after the start-up checks; None when it cannot (the clerk was told why).
 
@@ -196,17 +201,13 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                     QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
         if benchmark:  # records shown: the first screen's own widget has painted with them, not just the window
-            shown = window.first_screen()
-            if shown is None:
-                records_painted()
-            else:
-                shown.installEventFilter(_FirstPaint(records_painted, shown))
+            window.after_first_screen(records_painted)
 
     def records_painted() -> None:
         print(RECORDS_MARKER, flush=True)
         QTimer.singleShot(int(float(os.environ.get(STAY_OPEN) or 0) * 1000), app.quit)
 
-    window.installEventFilter(_FirstPaint(open_database, window))
+    after_first_paint(window, open_database)
     sys.excepthook = _report_unexpected
     window.show()
     try:

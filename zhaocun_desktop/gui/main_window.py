@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QM
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.gui.app import after_first_paint
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE
@@ -125,15 +126,29 @@ class MainWindow(QMainWindow):
         note = "（示例数据，与正式数据分开）" if self.demo else ""
         self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
         self.show_last_backup()
-        from PySide6.QtWidgets import QApplication
-
         from zhaocun_desktop.gui.lock import IdleLock
 
         self.idle_lock = IdleLock(self, db)
-        QApplication.instance().installEventFilter(self.idle_lock)
         self._build_current()
         # the due list of a 总览 just built serves the badge too: one query, not two
         self.show_due_count(self._overview_view.due if self._overview_view is not None else None)
+        # An application-wide Python event filter makes PySide wrap every object that gets an event
+        # (and build its enums): watched from the first screen on, it costs the start nothing.
+        self.after_first_screen(self._watch_input)
+
+    def _watch_input(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if self.isVisible():  # not for a window closed meanwhile
+            QApplication.instance().installEventFilter(self.idle_lock)
+
+    def after_first_screen(self, then) -> None:
+        """Run ``then`` once the current page's records (``first_screen``) have painted."""
+        shown = self.first_screen()
+        if shown is None:
+            QTimer.singleShot(0, then)
+        else:
+            after_first_paint(shown, then)
 
     def show_due_count(self, items=None) -> None:
         """The status-bar badge and the 总览 tab title: how many items are due (none: hidden).
