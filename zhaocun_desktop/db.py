@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -62,7 +61,7 @@ class Database:
     def atomic(self) -> Iterator["Database"]:
         """One transaction (a savepoint when nested): everything inside is written, or nothing."""
         if self.conn.in_transaction:
-            savepoint = f"atomic_{secrets.token_hex(8)}"
+            savepoint = f"atomic_{os.urandom(8).hex()}"  # not secrets: it loads OpenSSL (start-up time)
             self.conn.execute(f"SAVEPOINT {savepoint}")
             try:
                 yield self
