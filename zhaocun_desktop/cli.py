@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--year", type=int, required=True, help="年度，如 2023")
     package.add_argument("--out", type=Path, required=True, help="输出的数据包文件（.zip）")
     package.add_argument("--full", action="store_true", help="包含完整身份证号和电话（会记入操作日志）")
+    package.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
 
     rollup = _new_parser(verbs, "rollup", help="县级汇总：把各乡镇的上报数据包导入县级汇总数据库，可同时生成全县汇总表", description="同一个数据包导入两次不会重复；同一乡镇同一年度的较新数据包替换较旧的（记入操作日志）；损坏或不是本程序的数据包会说明原因，整批不写入。")
     rollup.add_argument("--db", type=Path, required=True, help="县级汇总数据库文件（不存在时新建；不能是乡镇的台账数据库）")
@@ -570,6 +571,8 @@ def _run_package(args: argparse.Namespace) -> int:
 
     db = _existing_db(args.db)
     try:
+        if args.full:
+            _ask_password(db, args)
         write_package(db, args.year, args.out, reveal=args.full)
     finally:
         db.close()
