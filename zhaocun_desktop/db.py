@@ -598,9 +598,26 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version + 1}")
         version += 1
-    if target == SCHEMA_VERSION:
+    if target == SCHEMA_VERSION and schema_out_of_step(db):  # on most starts nothing is: one read, no transaction
         with db.atomic():
             sync_columns(db)
             search.sync_search_indexes(db)  # new registers or searchable fields, or triggers a migration dropped
     return version
+
+
+def schema_out_of_step(db: Database) -> bool:
+    """True when ``sync_columns`` or ``search.sync_search_indexes`` would change something, judged
+    from the schema read in two queries (instead of a query per table on every start)."""
+    from zhaocun_desktop import search
+
+    columns: dict[str, list[str]] = {}
+    for table, column in db.execute(
+        "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' ORDER BY m.name, p.cid"
+    ):
+        columns.setdefault(table, []).append(column)
+    for register in REGISTERS + CHILD_REGISTERS:
+        if not set(register_columns(register)) <= set(columns.get(register.key, ())):
+            return True
+    triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return search.indexes_out_of_step(columns, triggers)
 
