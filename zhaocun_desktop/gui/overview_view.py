@@ -55,6 +55,10 @@ def _year_earlier(day: dt.date) -> dt.date:
     return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
+def _same_period_a_year_before(period: fig.Period) -> fig.Period:
+    return fig.Period(_year_earlier(period.start), _year_earlier(period.end))
+
+
 class OverviewView(QWidget):
     """Shows ``picture`` (overview.YearPicture), ``figures`` (this period) and ``previous`` side by
     side, ``due`` (as of ``today``, the computer's date unless a test sets it) and ``findings``;
@@ -186,6 +190,8 @@ class OverviewView(QWidget):
         self.refresh_due()
         self._pending = period
         self.findings = []
+        before = _same_period_a_year_before(period)
+        self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
         self.table.clearContents()
         self.table.setItem(0, 0, QTableWidgetItem(CALCULATING))
         self.attention.clear()
@@ -199,12 +205,11 @@ class OverviewView(QWidget):
         from zhaocun_desktop.report_checks import check_records
 
         period, self._pending = self._pending, None
-        before = fig.Period(_year_earlier(period.start), _year_earlier(period.end))  # the same period a year before
+        before = _same_period_a_year_before(period)
         self.figures = fig.period_figures(self.db, period)
         self.previous = fig.period_figures(self.db, before)
         # the year's report: its checks below (a year's figures are the report's own)
         draft = report.build_draft(self.db, period.end.year, figures=self.figures if period.is_year else None)
-        self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
         for row, key in enumerate(KEY_FIGURES):
             item = fig.BY_KEY[key]
             now, before = self.figures[key], self.previous[key]
