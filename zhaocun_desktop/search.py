@@ -60,10 +60,11 @@ def indexed_registers(db: Database) -> list[Register]:
     Read from the ``registers`` module rather than a fixed list so child registers and
     registers added later are indexed too; the key/value settings table is not a register table.
     """
-    return [register for register in _described_registers() if _indexable(register, _table_columns(db, register.key))]
+    return [register for register in described_registers() if _indexable(register, _table_columns(db, register.key))]
 
 
-def _described_registers() -> list[Register]:
+def described_registers() -> list[Register]:
+    """Every register the ``registers`` module describes (child registers too), once each."""
     found, seen = [], set()
     for value in vars(registers).values():
         candidates: Iterable = value if isinstance(value, (tuple, list)) else (value,)
@@ -82,7 +83,7 @@ def _indexable(register: Register, columns: Iterable[str]) -> bool:
 def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str]) -> bool:
     """True when ``sync_search_indexes`` would rebuild something, judged from the schema read once:
     ``columns`` of every table (in order) and the names of every trigger."""
-    for register in _described_registers():
+    for register in described_registers():
         if not _indexable(register, columns.get(register.key, ())):
             continue
         if columns.get(index_table(register), []) != search_columns(register):
