@@ -114,3 +114,15 @@ def test_the_first_screen_is_painted_with_its_records_before_records_shown(qtbot
     assert told[1] and told[2] == picture.months
     window.close()
     db.close()
+
+
+def test_what_follows_the_first_screen_runs_once_even_when_it_never_paints(qtbot, open_window):
+    window = open_window(demo=True)
+    window.overview_view.left_tabs.setCurrentIndex(1)  # the charts hidden behind 数字对比: they will not paint
+    calls = []
+    window.after_first_screen(lambda: calls.append("late"), at_latest_ms=50)
+    qtbot.waitUntil(lambda: calls == ["late"], timeout=5000)
+    window.overview_view.left_tabs.setCurrentIndex(0)  # now they paint: nothing runs twice
+    window.overview_view.month_chart.repaint()
+    qtbot.wait(100)
+    assert calls == ["late"]

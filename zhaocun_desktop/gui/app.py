@@ -242,7 +242,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 if not accepted:
                     QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
-        window.after_first_screen(back_up_today)  # the clerk sees the records first; nothing is typed meanwhile
+        window.after_first_screen(back_up_today, at_latest_ms=2000)  # the clerk sees the records first; nothing is typed meanwhile
         if benchmark:  # records shown: the first screen's own widget has painted with them, not just the window
             window.after_first_screen(records_painted)  # watched last, told first (Qt asks the newest filter first)
 

@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.show_due_count(self._overview_view.due if self._overview_view is not None else None)
         # An application-wide Python event filter makes PySide wrap every object that gets an event
         # (and build its enums): watched from the first screen on, it costs the start nothing.
-        self.after_first_screen(self._watch_input)
+        self.after_first_screen(self._watch_input, at_latest_ms=2000)
 
     def _watch_input(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -142,13 +142,23 @@ class MainWindow(QMainWindow):
         if self.isVisible():  # not for a window closed meanwhile
             QApplication.instance().installEventFilter(self.idle_lock)
 
-    def after_first_screen(self, then) -> None:
-        """Run ``then`` once the current page's records (``first_screen``) have painted."""
+    def after_first_screen(self, then, at_latest_ms: int | None = None) -> None:
+        """Run ``then`` once the current page's records (``first_screen``) have painted, or after
+        ``at_latest_ms`` when they have not by then (the clerk switched tabs before they did)."""
+        done = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                then()
+
         shown = self.first_screen()
         if shown is None:
-            QTimer.singleShot(0, then)
+            QTimer.singleShot(0, once)
         else:
-            after_first_paint(shown, then)
+            after_first_paint(shown, once)
+        if at_latest_ms is not None:
+            QTimer.singleShot(at_latest_ms, self, once)  # not for a window deleted meanwhile
 
     def show_due_count(self, items=None) -> None:
         """The status-bar badge and the 总览 tab title: how many items are due (none: hidden).
