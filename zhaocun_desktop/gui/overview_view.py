@@ -66,7 +66,7 @@ class OverviewView(QWidget):
 
     With ``first_screen_only`` the constructor fills what the clerk sees first (the charts and
     what is due) and leaves the figures table and the checks showing 正在计算… until ``complete``
-    (the main window calls it once the window has painted; it is a no-op when nothing is pending).
+    (called once the charts have first painted, and by ``window.overview_view``; a no-op when nothing is pending).
     """
 
     records_changed = Signal(str)  # a record opened from the due list, a finding or a chart was saved
