@@ -46,7 +46,9 @@ def packages(townships, tmp_path) -> dict[str, Path]:
 
 
 def _counts(db) -> tuple:
-    return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("package", "package_figure", "package_record", "audit_log"))
+    """Rows of the county's own tables and of every register table (a roll-up's records are register rows)."""
+    tables = ("package", "package_figure", "township", "audit_log", *(register.key for register in rollup.county_registers()))
+    return tuple(db.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] for table in tables)
 
 
 def test_demo_townships_differ(townships):
@@ -151,6 +153,8 @@ def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, 
     assert rollup.county_figures(db, YEAR)["cases"] == old_cases + 1
     assert db.execute("SELECT count(*) FROM package WHERE township = '赵村镇' AND replaced_at IS NULL").fetchone()[0] == 1
     assert records.audit_rows(db, "package")[-1]["action"] == "replace"
+    entry = records.audit_entries(db, "package")[0]  # as 操作记录 shows it: newest first, in Chinese
+    assert (entry.title, entry.action) == ("上报数据包", "替换") and "替换了较旧的" in entry.note
     # the older one again: not newer, nothing changes
     before = _counts(db)
     assert rollup.roll_up(db, [packages["赵村镇"]])[0].action == "skipped"

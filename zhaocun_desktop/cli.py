@@ -121,7 +121,8 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     rollup.add_argument("--out", type=Path, help="全县汇总表（.xlsx）：各乡镇 × 各项数字，含全县合计")
 
     stats = _new_parser(verbs, "stats", help="生成县司法局统计报表（Excel；季度、年度或任意期间）", description="人民调解（15类×结果）、排查预防、普法、法律顾问、行政执法，每张表一页，注明填报单位、统计期间和截止日期。")
-    stats.add_argument("--db", type=Path, required=True, help="数据库文件")
+    stats.add_argument("--db", type=Path, required=True, help="数据库文件（乡镇台账或县级汇总数据库）")
+    stats.add_argument("--township", help="县级汇总数据库：只统计这个乡镇（默认全县）")
     _period_arguments(stats)
     stats.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
@@ -256,8 +257,9 @@ def _date_argument(text: str):
 def _run_stats(args: argparse.Namespace) -> int:
     from zhaocun_desktop.county import build_county_tables, write_county_workbook
 
-    db = _existing_db(args.db)
+    db = _existing_db(args.db, allow_county=True)
     try:
+        _choose_township(db, args.township)
         period = _period(args, db)
         write_county_workbook(db, period, args.out)
         tables = build_county_tables(db, period)
@@ -292,7 +294,7 @@ def _run_due(args: argparse.Namespace) -> int:
 def _run_backup(args: argparse.Namespace) -> int:
     from zhaocun_desktop.backup import make_backup, rotate
 
-    db = _existing_db(args.db)
+    db = _existing_db(args.db, allow_county=True)  # a county database is backed up like a township's
     try:
         made = make_backup(db.conn, args.db, "manual", folder=args.to)
         if args.to is None:
@@ -330,7 +332,9 @@ def _run_check(args: argparse.Namespace) -> int:
         foreign = identity_problem(args.db)
     except sqlite3.DatabaseError:
         foreign = None  # unreadable: quick_check below names the damage
-    if foreign:
+    from zhaocun_desktop.rollup import is_county_file
+
+    if foreign and not is_county_file(args.db):  # a county database is checked like a township's
         print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
         return 1
     problems = check_database(args.db)
@@ -548,13 +552,30 @@ def _run_undo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _existing_db(path: Path):
-    """Open a database that must already exist (a typo must not create an empty one)."""
+def _existing_db(path: Path, allow_county: bool = False):
+    """Open a database that must already exist (a typo must not create an empty one); a county
+    database only for the verbs that read one (``allow_county``), refused by every other."""
     from zhaocun_desktop.db import open_db
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    if allow_county:
+        from zhaocun_desktop import rollup
+
+        if rollup.is_county_file(path):
+            return rollup.open_county(path)
     return open_db(path, on_busy=_tell)
+
+
+def _choose_township(db, name: str | None) -> None:
+    """--township: in a county database, every query then sees that township only."""
+    from zhaocun_desktop import rollup
+
+    if not rollup.is_county(db):
+        if name:
+            raise UserError("--township 只用于县级汇总数据库；乡镇的台账数据库本身就是一个乡镇，请去掉 --township。")
+        return
+    rollup.set_scope(db, rollup.township_id(db, name) if name else None)
 
 
 def _tell(message: str) -> None:
@@ -612,9 +633,10 @@ def _run_rollup(args: argparse.Namespace) -> int:
             if year is None:
                 raise UserError("县级汇总数据库中还没有任何数据包，无法生成汇总表。")
             rollup.write_county_summary(db, year, args.out)
-            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇）：{args.out}")
+            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇，含全县统计报表）：{args.out}")
     finally:
         db.close()
+    return 0
 
 
 def _run_document(args: argparse.Namespace) -> int:
