@@ -59,7 +59,7 @@ def build(path: Path, rows: int) -> None:
                 agreement="书面", closed=accepted, confirmed=0, note=None,
             )  # fmt: skip
             values = records.stored_values(MEDIATION_CASE, values, ids)
-            batch.append([values[key] for key in keys] + ["2024-01-01T00:00:00"] * 2)
+            batch.append([values.get(key) for key in keys] + ["2024-01-01T00:00:00"] * 2)
             if len(batch) == 10000:
                 conn.executemany(sql, batch)
                 batch.clear()
@@ -138,7 +138,10 @@ def main() -> None:
     path = Path(tempfile.gettempdir()) / f"zhaocun_bench_{rows}_v{SCHEMA_VERSION}.db"
     if not path.exists():
         started = time.perf_counter()
-        build(path, rows)
+        partial = path.with_name(path.name + ".part")  # a build stopped halfway must not be reused as the cache
+        partial.unlink(missing_ok=True)
+        build(partial, rows)
+        partial.rename(path)
         print(f"built {rows:,} cases in {time.perf_counter() - started:.1f} s: {path}")
 
     os.environ["ZHAOCUN_DATA_DIR"] = tempfile.mkdtemp()
