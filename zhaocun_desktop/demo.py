@@ -216,7 +216,7 @@ class SampleMaker:
             rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=rng.choice(village_advisors),
                              village=rng.choice(self.villages), work_type="代理诉讼", quantity=1,
                              result=rng.choice(("胜诉", "胜诉", "胜诉", "调解")), summary="代理村集体民事诉讼"))
-        for village in rng.sample(self.villages, rng.randint(15, 22)):
+        for village in rng.sample(self.villages, min(rng.randint(15, 22), len(self.villages))):  # a small township has fewer than 22
             rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[self.villages.index(village) % 5],
                              village=village, work_type="村规民约审查修订", quantity=1))
         add("参与纠纷调处", rng.randint(150, 190), 40)
@@ -349,7 +349,7 @@ def town_villages(seed: int) -> tuple[str, ...]:
     wanted = rng.randint(18, 32)
     while len(names) < wanted:
         name = rng.choice(stems) + rng.choice(places) + ("社区" if rng.random() < 0.08 else "村")
-        if name not in names:
+        if village_short(name) not in {village_short(n) for n in names}:  # 邓营村 and 邓营社区 would number their cases alike
             names.append(name)
     return tuple(names)
 

@@ -1,0 +1,193 @@
+"""A county at scale: 20 townships x 10 years built with ``demo``, one data package per township per
+year, all rolled up into one county database; then the roll-up, search, list, statistics and
+summary-workbook times, each beside the raw library doing the same work where that makes sense.
+
+    PYTHONPATH=. QT_QPA_PLATFORM=offscreen .venv/bin/python bench/county_scale.py [--towns 20] [--years 2015-2024]
+
+The township databases and packages are built once in a temporary folder
+(``zhaocun_county_<towns>x<years>_v<schema>``) and reused by later runs; the county database
+is rebuilt every run (the roll-up is what is measured). Times are the best of 3 unless said.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TOWNS = (
+    "赵村镇", "瓦屋镇", "下汤镇", "尧山镇", "梁洼镇", "张良镇", "张官营镇", "四棵树乡", "团城乡", "熊背乡",
+    "董周乡", "背孜乡", "仓头乡", "让河乡", "观音寺乡", "磙子营乡", "辛集乡", "马楼乡", "库区乡", "土门街道",
+)  # fmt: skip
+
+
+def best(function, repeat: int = 3) -> tuple[float, object]:
+    """The best time of ``repeat`` runs (seconds) and the last result."""
+    fastest, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest, result
+
+
+def line(label: str, seconds: float, note: str = "") -> None:
+    print(f"  {label:<52}{seconds:>9.3f} s  {note}")
+
+
+def build_townships(folder: Path, towns: list[str], first: int, last: int) -> dict[str, Path]:
+    """One township database per town (cached): ``demo --town T --seed N --years first-last``."""
+    from zhaocun_desktop.demo import build_demo
+
+    paths = {}
+    for index, town in enumerate(towns):
+        path = folder / f"{town}.db"
+        if not path.exists():
+            partial = path.with_name(path.name + ".part")  # never reuse a half-built file
+            partial.unlink(missing_ok=True)
+            started = time.perf_counter()
+            written = build_demo(partial, year=last, seed=1000 + index, town=town, first_year=first)
+            partial.rename(path)
+            print(f"  built {town} {first}-{last}: {sum(written.values()):,} records in {time.perf_counter() - started:.1f} s")
+        paths[town] = path
+    return paths
+
+
+def write_packages(folder: Path, townships: dict[str, Path], first: int, last: int) -> list[Path]:
+    """One package per township per year (cached), written by the ``package`` verb's function."""
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.package import write_package
+
+    made, started, written = [], time.perf_counter(), 0
+    for town, path in townships.items():
+        db = None
+        for year in range(first, last + 1):
+            out = folder / f"{town}{year}.zip"
+            if not out.exists():
+                db = db or open_db(path)
+                write_package(db, year, out.with_name(out.name + ".part"))
+                out.with_name(out.name + ".part").rename(out)
+                written += 1
+            made.append(out)
+        if db:
+            db.close()
+    if written:
+        print(f"  wrote {written} packages in {time.perf_counter() - started:.1f} s ({(time.perf_counter() - started) / written:.3f} s each)")
+    return made
+
+
+def raw_load(packages: list[Path], path: Path) -> int:
+    """The raw libraries doing a roll-up's bare work: unzip, parse the JSON, insert every row (one transaction)."""
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE record (package INTEGER, register TEXT, data TEXT)")
+    rows = 0
+    with conn:
+        for number, package in enumerate(packages):
+            with zipfile.ZipFile(package) as archive:
+                for name in archive.namelist():
+                    if name.startswith("records/"):
+                        data = json.loads(archive.read(name))
+                        conn.executemany("INSERT INTO record VALUES (?, ?, ?)", ((number, name, json.dumps(row, ensure_ascii=False)) for row in data))
+                        rows += len(data)
+    conn.close()
+    return rows
+
+
+def county_records(db) -> tuple[int, dict[str, int]]:
+    """How many records the county database holds (per register table when records have their own tables)."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "package_record" in tables:  # the first county design: each record as JSON in one table
+        per = dict(db.execute("SELECT register, count(*) FROM package_record GROUP BY register").fetchall())
+    else:
+        from zhaocun_desktop.package import package_registers
+
+        per = {r.key: db.execute(f"SELECT count(*) FROM {r.key}").fetchone()[0] for r in package_registers(db)}
+    return sum(per.values()), per
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--towns", type=int, default=20)
+    parser.add_argument("--years", default="2015-2024")
+    args = parser.parse_args()
+    first, last = (int(part) for part in args.years.split("-"))
+    towns = list(TOWNS[: args.towns])
+
+    from zhaocun_desktop import rollup
+    from zhaocun_desktop.db import SCHEMA_VERSION
+
+    cache = Path(tempfile.gettempdir()) / f"zhaocun_county_{len(towns)}x{first}-{last}_v{SCHEMA_VERSION}"
+    cache.mkdir(exist_ok=True)
+    print(f"county of {len(towns)} townships x {last - first + 1} years ({first}-{last}); cache: {cache}")
+    townships = build_townships(cache, towns, first, last)
+    packages = write_packages(cache, townships, first, last)
+    size = sum(p.stat().st_size for p in packages)
+    print(f"  {len(packages)} packages, {size / 2**20:.1f} MB")
+
+    work = Path(tempfile.mkdtemp(prefix="zhaocun_county_run_"))
+    county_path = work / "county.db"
+
+    print("\nroll-up (rollup.roll_up; once, not best of 3)")
+    db = rollup.open_county(county_path)
+    started = time.perf_counter()
+    outcomes = rollup.roll_up(db, packages)
+    total = time.perf_counter() - started
+    added = sum(o.action == "added" for o in outcomes)
+    started = time.perf_counter()
+    again = rollup.roll_up(db, packages)
+    skipped_time = time.perf_counter() - started
+    skipped = sum(o.action == "skipped" for o in again)
+    raw, raw_rows = best(lambda: raw_load(packages, work / "raw.db"), repeat=1)
+    line(f"all {len(packages)} packages into an empty county db ({added} added)", total, f"{total / len(packages) * 1000:.0f} ms a package")
+    line(f"raw: unzip + json + executemany of {raw_rows:,} rows", raw, f"ratio {total / raw:.2f}x")
+    line(f"the same {len(packages)} again ({skipped} skipped)", skipped_time, f"{skipped_time / len(packages) * 1000:.0f} ms a package")
+    count, per = county_records(db)
+    print(f"  county db: {count:,} records, {county_path.stat().st_size / 2**20:.0f} MB  ({', '.join(f'{k} {v:,}' for k, v in sorted(per.items(), key=lambda kv: -kv[1])[:4])} …)")
+
+    if hasattr(rollup, "set_scope"):
+        scoped_measures(db, county_path, townships, last)
+    else:
+        print("\nsearch / list / statistics over the county: need the county database with township tables (rollup.set_scope); not measured")
+
+    print("\ncounty summary workbook (rollup.write_county_summary)")
+    summary, _ = best(lambda: rollup.write_county_summary(db, last, work / "summary.xlsx"))
+    raw_book = min(raw_workbook(work / "summary.xlsx", work / "raw.xlsx") for _ in range(3))
+    line(f"{last} summary, {len(towns)} townships", summary)
+    line("raw: openpyxl writing the same cells", raw_book, f"ratio {summary / raw_book:.2f}x")
+    db.close()
+
+
+def raw_workbook(ours: Path, out: Path) -> float:
+    """Seconds openpyxl takes to write the cells of our workbook's sheets, with no styles."""
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(ours, read_only=True)
+    cells = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in source.worksheets}
+    source.close()
+    started = time.perf_counter()
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in cells.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(out)
+    return time.perf_counter() - started
+
+
+def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int) -> None:
+    """Search, list first paint and statistics on the county database (whole county and one township)."""
+    print("\n(after the countycore merge)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
