@@ -184,9 +184,70 @@ def raw_workbook(ours: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
+def first_paint(db, register) -> float:
+    """Seconds from creating the register's tab to its first paint (offscreen), as bench/large_table.py measures it."""
+    from zhaocun_desktop.gui.app import ui_state_file
+    from zhaocun_desktop.gui.register_view import RegisterView
+
+    started = time.perf_counter()
+    view = RegisterView(db, register, ui_state_file())
+    view.resize(1280, 760)
+    view.show()
+    view.repaint()
+    seconds = time.perf_counter() - started
+    view.close()
+    view.deleteLater()
+    return seconds
+
+
 def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int) -> None:
-    """Search, list first paint and statistics on the county database (whole county and one township)."""
-    print("\n(after the countycore merge)")
+    """Search, list first paint and statistics on the county database (whole county and one township),
+    beside the same on one township's own database."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from large_table import search_times
+
+    from zhaocun_desktop import county, rollup
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.figures import yearly_figures
+    from zhaocun_desktop.gui.app import create_app
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    choices = rollup.township_choices(db)
+    town_id, town = choices[0]
+    own = open_db(townships[town])
+    rollup.set_scope(db, None)
+    middle = db.execute("SELECT parties, case_no FROM mediation_case WHERE id = (SELECT max(id) / 2 FROM mediation_case)").fetchone()
+    name = max(middle[0].split("、"), key=len)
+    short = db.execute("SELECT mediator FROM mediation_case WHERE length(mediator) = 2 LIMIT 1").fetchone()[0]
+    print()
+    search_times(db, MEDIATION_CASE, [name, middle[1], "耐心疏导", "调解成功", "镇调委会", short, "调解"])
+
+    os.environ.setdefault("ZHAOCUN_DATA_DIR", tempfile.mkdtemp())
+    app = create_app()  # noqa: F841 (kept alive while views are painted)
+    print("
+list first paint of the 调解案件 tab (offscreen; best of 3)")
+    county_paint, _ = best(lambda: first_paint(db, MEDIATION_CASE))
+    rollup.set_scope(db, town_id)
+    scoped_paint, _ = best(lambda: first_paint(db, MEDIATION_CASE))
+    own_paint, _ = best(lambda: first_paint(own, MEDIATION_CASE))
+    rollup.set_scope(db, None)
+    line(f"whole county ({db.execute('SELECT count(*) FROM mediation_case').fetchone()[0]:,} cases)", county_paint, f"ratio {county_paint / own_paint:.2f}x the township's own db")
+    line(f"one township in the county db ({town})", scoped_paint, f"ratio {scoped_paint / own_paint:.2f}x")
+    line(f"{town}'s own database ({own.execute('SELECT count(*) FROM mediation_case').fetchone()[0]:,} cases)", own_paint)
+
+    print(f"
+yearly statistics for {year} (best of 3)")
+    for label, function in (("figures.yearly_figures", yearly_figures), ("county.build_county_tables", county.build_county_tables)):
+        rollup.set_scope(db, None)
+        whole, _ = best(lambda: function(db, year))
+        rollup.set_scope(db, town_id)
+        scoped, _ = best(lambda: function(db, year))
+        rollup.set_scope(db, None)
+        alone, _ = best(lambda: function(own, year))
+        line(f"{label}: whole county", whole, f"ratio {whole / alone:.2f}x one township's own db ({len(choices)} townships)")
+        line(f"{label}: one township in the county db", scoped, f"ratio {scoped / alone:.2f}x")
+        line(f"{label}: the township's own db", alone)
+    own.close()
 
 
 if __name__ == "__main__":

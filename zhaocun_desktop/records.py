@@ -540,7 +540,7 @@ class RecordList:
             self.count = count(db, register, query)
             return
         if lazy and query.sort_key in (None, register.date_field) and not self._rare():
-            self._walked, self._total = 0, count(db, register, replace(query, search=""))
+            self._walked, self._walked_all = 0, False
             first = self.more(self.FIRST, budget=self.WALK_BUDGET)
             if len(first) >= self.FIRST or self.complete:
                 self._ids = array("q", first)
@@ -568,16 +568,19 @@ class RecordList:
         filters, params = replace(self.query, search="").where(register)
         words, word_params = RecordQuery(search=self.query.search).where(register)  # instr: checked on the walked records only
         order = self.query.order_by(register)  # the date index, walked in order
-        sql = (
-            f"SELECT id FROM (SELECT * FROM {table} WHERE {filters} ORDER BY {order} LIMIT ? OFFSET ?) AS {table} "
-            f"WHERE {words} ORDER BY {order}"
-        )
+        walk = f"SELECT * FROM {table} WHERE {filters} ORDER BY {order} LIMIT ? OFFSET ?"
+        matching = f"SELECT id FROM ({walk}) AS {table} WHERE {words} ORDER BY {order}"
+        walked = f"SELECT count(*) FROM ({walk.replace('SELECT *', 'SELECT 1', 1)})"  # the slice's length: the end is where it is short
         found, start = [], self._walked
-        while len(found) < wanted and self._walked < self._total and (budget is None or self._walked - start < budget):
+        while len(found) < wanted and not self._walked_all and (budget is None or self._walked - start < budget):
             step = max(self.WALK_STEP, self._walked)
-            found += [row[0] for row in self.db.execute(sql, [*params, step, self._walked, *word_params])]
-            self._walked += step
-        self.complete = self._walked >= self._total
+            if budget is not None:
+                step = min(step, start + budget - self._walked)
+            found += [row[0] for row in self.db.execute(matching, [*params, step, self._walked, *word_params])]
+            length = self.db.execute(walked, [*params, step, self._walked]).fetchone()[0]
+            self._walked += length
+            self._walked_all = length < step
+        self.complete = self._walked_all
         return found
 
     def extend(self, ids: Sequence[int]) -> None:
