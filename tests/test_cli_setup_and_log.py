@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import zipfile
 
 import openpyxl
 import pytest
@@ -115,6 +116,25 @@ def test_a_full_export_asks_for_the_program_password(db, db_path, tmp_path, caps
     # a masked export reveals nothing and needs no password
     code, _, _ = _run(capsys, "export", "--db", db_path, "--register", "mediation_case", "--out", tmp_path / "遮盖.xlsx")
     assert code == 0
+
+
+def test_a_package_with_full_personal_data_asks_for_the_program_password(db, db_path, tmp_path, capsys, monkeypatch):
+    records.insert(db, MEDIATION_CASE, dict(accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中", id_number=FULL_ID))
+    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    security.set_password(db, "正确密码1")
+    db.close()
+    out = tmp_path / "上报.zip"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("错的\n"))
+    code, _, err = _run(capsys, "package", "--db", db_path, "--year", "2023", "--full", "--password-stdin", "--out", out)
+    assert code == 2 and "密码不正确" in err and not out.exists()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
+    code, _, err = _run(capsys, "package", "--db", db_path, "--year", "2023", "--full", "--password-stdin", "--out", out)
+    assert code == 0, err
+    assert FULL_ID in zipfile.ZipFile(out).read("records/mediation_party.json").decode()
+    # a masked package reveals nothing and needs no password
+    masked = tmp_path / "遮盖.zip"
+    code, _, _ = _run(capsys, "package", "--db", db_path, "--year", "2023", "--out", masked)
+    assert code == 0 and FULL_ID not in zipfile.ZipFile(masked).read("records/mediation_party.json").decode()
 
 
 @pytest.mark.parametrize("verb", ["log", "init", "settings"])

@@ -46,7 +46,9 @@ def packages(townships, tmp_path) -> dict[str, Path]:
 
 
 def _counts(db) -> tuple:
-    return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("package", "package_figure", "package_record", "audit_log"))
+    """Rows of the county's own tables and of every register table (a roll-up's records are register rows)."""
+    tables = ("package", "package_figure", "township", "audit_log", *(register.key for register in rollup.county_registers()))
+    return tuple(db.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] for table in tables)
 
 
 def test_demo_townships_differ(townships):

@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--year", type=int, required=True, help="年度，如 2023")
     package.add_argument("--out", type=Path, required=True, help="输出的数据包文件（.zip）")
     package.add_argument("--full", action="store_true", help="包含完整身份证号和电话（会记入操作日志）")
+    package.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
 
     rollup = _new_parser(verbs, "rollup", help="县级汇总：把各乡镇的上报数据包导入县级汇总数据库，可同时生成全县汇总表", description="同一个数据包导入两次不会重复；同一乡镇同一年度的较新数据包替换较旧的（记入操作日志）；损坏或不是本程序的数据包会说明原因，整批不写入。")
     rollup.add_argument("--db", type=Path, required=True, help="县级汇总数据库文件（不存在时新建；不能是乡镇的台账数据库）")
@@ -101,7 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     rollup.add_argument("--out", type=Path, help="全县汇总表（.xlsx）：各乡镇 × 各项数字，含全县合计")
 
     stats = _new_parser(verbs, "stats", help="生成县司法局统计报表（Excel；季度、年度或任意期间）", description="人民调解（15类×结果）、排查预防、普法、法律顾问、行政执法，每张表一页，注明填报单位、统计期间和截止日期。")
-    stats.add_argument("--db", type=Path, required=True, help="数据库文件")
+    stats.add_argument("--db", type=Path, required=True, help="数据库文件（乡镇台账或县级汇总数据库）")
+    stats.add_argument("--township", help="县级汇总数据库：只统计这个乡镇（默认全县）")
     _period_arguments(stats)
     stats.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
 
@@ -236,8 +238,9 @@ def _date_argument(text: str):
 def _run_stats(args: argparse.Namespace) -> int:
     from zhaocun_desktop.county import build_county_tables, write_county_workbook
 
-    db = _existing_db(args.db)
+    db = _existing_db(args.db, allow_county=True)
     try:
+        _choose_township(db, args.township)
         period = _period(args, db)
         write_county_workbook(db, period, args.out)
         tables = build_county_tables(db, period)
@@ -528,13 +531,30 @@ def _run_undo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _existing_db(path: Path):
-    """Open a database that must already exist (a typo must not create an empty one)."""
+def _existing_db(path: Path, allow_county: bool = False):
+    """Open a database that must already exist (a typo must not create an empty one); a county
+    database only for the verbs that read one (``allow_county``), refused by every other."""
     from zhaocun_desktop.db import open_db
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    if allow_county:
+        from zhaocun_desktop import rollup
+
+        if rollup.is_county_file(path):
+            return rollup.open_county(path)
     return open_db(path, on_busy=_tell)
+
+
+def _choose_township(db, name: str | None) -> None:
+    """--township: in a county database, every query then sees that township only."""
+    from zhaocun_desktop import rollup
+
+    if not rollup.is_county(db):
+        if name:
+            raise UserError("--township 只用于县级汇总数据库；乡镇的台账数据库本身就是一个乡镇，请去掉 --township。")
+        return
+    rollup.set_scope(db, rollup.township_id(db, name) if name else None)
 
 
 def _tell(message: str) -> None:
@@ -571,6 +591,8 @@ def _run_package(args: argparse.Namespace) -> int:
 
     db = _existing_db(args.db)
     try:
+        if args.full:
+            _ask_password(db, args)
         write_package(db, args.year, args.out, reveal=args.full)
     finally:
         db.close()

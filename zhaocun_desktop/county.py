@@ -163,71 +163,91 @@ def build_county_tables(db: Database, period: fig.Period | int) -> list[CountyTa
             advisor_table(db, period), enforcement_table(figures)]  # fmt: skip
 
 
-def write_county_workbook(db: Database, period: fig.Period | int, path: str | Path, today: dt.date | None = None) -> Path:
-    """Write the county workbook: one sheet per table, each printing on one A4 page."""
-    from openpyxl import Workbook
+def period_heading(unit: str, period: fig.Period) -> str:
+    """The line under every table's title: 填报单位, the period and its cut-off date."""
+    span = f"{period.start.year}年{period.start.month}月{period.start.day}日至{period.end.year}年{period.end.month}月{period.end.day}日"
+    return (f"填报单位：{unit}    统计期间：{period.label}"
+            + ("" if "至" in period.label else f"（{span}）") + f"    截止日期：{period.end.year}年{period.end.month}月{period.end.day}日")  # fmt: skip
+
+
+def write_table_sheet(book, table: CountyTable, title: str, heading: str, today: dt.date):
+    """One table as a sheet of ``book`` headed by ``title`` and ``heading``, printing on one A4 page."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    period = fig.Period.of(period)
-    path = check_output_path(path)
-    today = today or dt.date.today()
-    settings = records.settings(db)
-    book = Workbook()
-    book.remove(book.active)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    span = f"{period.start.year}年{period.start.month}月{period.start.day}日至{period.end.year}年{period.end.month}月{period.end.day}日"
-    heading = (f"填报单位：{settings.get('office') or settings.get('town') or ''}    统计期间：{period.label}"
-               + ("" if "至" in period.label else f"（{span}）") + f"    截止日期：{period.end.year}年{period.end.month}月{period.end.day}日")  # fmt: skip
-    for number, table in enumerate(build_county_tables(db, period), start=1):
-        sheet = book.create_sheet(table.sheet)
-        columns = len(table.headers)
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-        put(sheet.cell(1, 1), f"表{number}  {settings.get('town') or ''}{table.title}").font = Font(name=FONT, size=TITLE_PT, bold=True)
-        sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-        sheet.row_dimensions[1].height = 30
-        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
-        put(sheet.cell(2, 1), heading).font = Font(name=FONT, size=BODY_PT)
-        sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.row_dimensions[2].height = 32
-        for col, header in enumerate(table.headers, start=1):
-            cell = put(sheet.cell(3, col), header)
-            cell.font = Font(name=FONT, size=BODY_PT, bold=True)
-            cell.fill, cell.border = PatternFill("solid", fgColor="E7ECF3"), border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.row_dimensions[3].height = 34
-        body = table.rows + ([table.totals()] if table.total else [])
-        for offset, row in enumerate(body):
-            bold = table.total and offset == len(body) - 1
-            sheet.row_dimensions[4 + offset].height = 20
-            for col, value in enumerate(row, start=1):
-                cell = put(sheet.cell(4 + offset, col), value)
-                cell.border, cell.font = border, Font(name=FONT, size=BODY_PT, bold=bold)
-                if isinstance(value, (int, float)):
-                    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
-                    cell.alignment = Alignment(horizontal="right", vertical="center")
-                else:
-                    cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="center" if value == "—" else "general")
-        last = 3 + len(body)
-        if table.note:
-            sheet.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=columns)
-            put(sheet.cell(last + 1, 1), f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
-            sheet.cell(last + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.row_dimensions[last + 1].height = 30
-            last += 1
-        sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
-        put(sheet.cell(last + 2, 1), f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)
-        for col in range(1, columns + 1):
-            sheet.column_dimensions[get_column_letter(col)].width = table.widths[col - 1] if col <= len(table.widths) else 12
-        sheet.print_title_rows = "3:3"
-        sheet.print_area = f"A1:{get_column_letter(columns)}{last + 2}"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 1
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        sheet.page_margins.left = sheet.page_margins.right = 0.5
-        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-    book.properties.creator = settings.get("office") or "司法所台账"
+    sheet = book.create_sheet(table.sheet)
+    columns = len(table.headers)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    put(sheet.cell(1, 1), title).font = Font(name=FONT, size=TITLE_PT, bold=True)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 30
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
+    put(sheet.cell(2, 1), heading).font = Font(name=FONT, size=BODY_PT)
+    sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.row_dimensions[2].height = 32
+    for col, header in enumerate(table.headers, start=1):
+        cell = put(sheet.cell(3, col), header)
+        cell.font = Font(name=FONT, size=BODY_PT, bold=True)
+        cell.fill, cell.border = PatternFill("solid", fgColor="E7ECF3"), border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[3].height = 34
+    body = table.rows + ([table.totals()] if table.total else [])
+    for offset, row in enumerate(body):
+        bold = table.total and offset == len(body) - 1
+        sheet.row_dimensions[4 + offset].height = 20
+        for col, value in enumerate(row, start=1):
+            cell = put(sheet.cell(4 + offset, col), value)
+            cell.border, cell.font = border, Font(name=FONT, size=BODY_PT, bold=bold)
+            if isinstance(value, (int, float)):
+                cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+            else:
+                cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="center" if value == "—" else "general")
+    last = 3 + len(body)
+    if table.note:
+        sheet.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=columns)
+        put(sheet.cell(last + 1, 1), f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
+        sheet.cell(last + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[last + 1].height = 30
+        last += 1
+    sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
+    put(sheet.cell(last + 2, 1), f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)
+    for col in range(1, columns + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = table.widths[col - 1] if col <= len(table.widths) else 12
+    sheet.print_title_rows = "3:3"
+    sheet.print_area = f"A1:{get_column_letter(columns)}{last + 2}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    return sheet
+
+
+def write_county_tables(db: Database, book, period: fig.Period | int, today: dt.date | None = None, first_number: int = 1) -> list[CountyTable]:
+    """Every table of the period as sheets of ``book`` (numbered 表1, 表2 … from ``first_number``),
+    headed with the settings' office and town; returns the tables."""
+    period = fig.Period.of(period)
+    today = today or dt.date.today()
+    settings = records.settings(db)
+    heading = period_heading(settings.get("office") or settings.get("town") or "", period)
+    tables = build_county_tables(db, period)
+    for number, table in enumerate(tables, start=first_number):
+        write_table_sheet(book, table, f"表{number}  {settings.get('town') or ''}{table.title}", heading, today)
+    return tables
+
+
+def write_county_workbook(db: Database, period: fig.Period | int, path: str | Path, today: dt.date | None = None) -> Path:
+    """Write the county workbook: one sheet per table, each printing on one A4 page."""
+    from openpyxl import Workbook
+
+    path = check_output_path(path)
+    book = Workbook()
+    book.remove(book.active)
+    write_county_tables(db, book, period, today)
+    book.properties.creator = records.settings(db).get("office") or "司法所台账"
     return save_workbook(book, path)

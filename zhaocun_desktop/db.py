@@ -22,6 +22,9 @@ STAMP_COLUMNS = ("created_at", "updated_at")
 # PRAGMA application_id of every database this program makes ("ZCDS"): a foreign SQLite file is
 # recognised before anything is written to it, and a restore takes only our own backups.
 APPLICATION_ID = 0x5A434453
+# A county database (rollup.py: the township schema holding many townships) carries its own id
+# ("ZCOU"), so a township path never writes to it and the county never takes a township file.
+COUNTY_APPLICATION_ID = 0x5A434F55
 # Tables every version of our database has had since data version 1.
 OUR_TABLES = ("setting", "audit_log", "village")
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program before "database is locked"
@@ -223,8 +226,9 @@ def _add_import_batches(db: Database) -> None:
 
 
 def _set_application_id(db: Database) -> None:
-    """Mark the file as ours (databases made before this version carry application_id 0)."""
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    """Mark the file as ours (databases made before this version carry application_id 0); a county database keeps its own mark."""
+    if db.execute("PRAGMA application_id").fetchone()[0] != COUNTY_APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 PETITION_STATISTICS_INDEX = ("reg_date", "level", "status", "done_date", "extended", "satisfied", "visitors")
@@ -476,6 +480,8 @@ def foreign_reason(conn: sqlite3.Connection) -> str | None:
     application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if application_id == APPLICATION_ID:
         return None
+    if application_id == COUNTY_APPLICATION_ID:
+        return "它是县级汇总数据库，不是乡镇的台账数据库"
     if application_id != 0:
         return "它是其他软件的数据库文件"
     tables = table_names(conn)
@@ -521,11 +527,15 @@ def wait_for_writers(conn: sqlite3.Connection, on_busy: Callable[[str], None] | 
     conn.execute("ROLLBACK")
 
 
-def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> Database:
+def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
 
     A database from a newer program, or another program's SQLite file, is refused before anything
     is written to it. ``on_busy`` is told when another program is writing and the open waits for it.
+    A county database (rollup.py) is refused with a Chinese message unless ``allow_county``: every
+    township path (CLI verbs, the window, restores) opens through here, so none of them writes
+    to one. Allowed, it is upgraded by the same migrations as a township's (``rollup.is_county``
+    tells the two apart; ``rollup.open_county`` adds the county's own tables).
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -537,7 +547,14 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None) -> D
         if problem:
             raise UserError(problem)
     conn = connect(path)
-    foreign = foreign_reason(conn)
+    is_county = conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID
+    if is_county and not allow_county:
+        conn.close()
+        raise UserError(
+            f"“{path.name}”是县级汇总数据库，只能导入乡镇上报数据包（rollup）和生成统计报表（stats），"
+            "不能在这里录入、导入或修改台账。请打开乡镇的台账数据库；此文件未被改动。"
+        )
+    foreign = None if is_county else foreign_reason(conn)
     if foreign:
         conn.close()
         raise UserError(f"“{path.name}”不是本程序的数据库（{foreign}），程序没有改动它。请选择本程序的数据库文件（如“台账.db”）。")
@@ -576,14 +593,20 @@ def open_again(db: Database) -> Database:
 
     Each thread keeps its own connection, so a job's transaction never mixes with what the
     window reads or writes meanwhile (WAL lets both read at once). No migration runs: ``db``
-    is already up to date.
+    is already up to date. In a county database the new connection shows the same township
+    (``rollup.set_scope``: the views are the connection's own).
     """
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     conn = connect(path)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
-    return Database(conn)
+    again = Database(conn)
+    if conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID:  # a job sees the township the window shows
+        from zhaocun_desktop import rollup
+
+        rollup.set_scope(again, rollup.current_scope(db))
+    return again
 
 
 def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:

@@ -3,8 +3,8 @@
 Inside: ``manifest.json`` (what the package is: township, county, year, program and schema
 version, when it was made, whether personal data is masked, and the SHA-256 of every other
 member), ``settings.json``, ``figures.json`` (the year's figures as the township computed them)
-and ``records/<register>.json`` for every register table (the year's records; registers without
-a date field, such as the villages and the staff, in full). Everything is read from the register
+and ``records/<register>.json`` for every register table (the year's records; the registers that
+``travels_whole`` names, such as the villages, the staff and the certificates, in full). Everything is read from the register
 descriptions, so a new register or field travels without an edit here.
 """
 
@@ -45,19 +45,34 @@ def package_registers(db: Database) -> list[Register]:
     return found
 
 
+def travels_whole(register: Register) -> bool:
+    """True when every package carries all of the register's rows, not only the year's: a register
+    without a date field (villages, staff, rosters), or one a state figure counts at the year's end
+    (certificates valid that day were mostly issued in earlier years). A child goes with its parent."""
+    from zhaocun_desktop.figures import FIGURES
+    from zhaocun_desktop.registers import parent_of
+
+    if register.parent_column:
+        return travels_whole(parent_of(register))
+    return not register.date_field or any(figure.register is register and not figure.per_year for figure in FIGURES)
+
+
 def _year_rows(db: Database, register: Register, year: int, reveal: bool) -> list[dict]:
     columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
     keys = [key for key in register.keys if key in columns]
     lead = ["id"]
     where, params = "", [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
-    if register.date_field and register.date_field in columns:
+    if register.parent_column and register.parent_column in columns:  # a child names its parent's id
+        lead.append(register.parent_column)
+    if travels_whole(register):
+        params = []
+    elif register.date_field and register.date_field in columns:
         where = f" WHERE {register.date_field} >= ? AND {register.date_field} < ?"
     elif register.parent_column and register.parent_column in columns:
-        # a child (当事人, 回访) travels with its parent: the year's parents only, each row naming its parent's id
+        # a child (当事人, 回访) travels with its parent: the year's parents only
         from zhaocun_desktop.registers import parent_of
 
         parent = parent_of(register)
-        lead.append(register.parent_column)
         where = f" WHERE {register.parent_column} IN (SELECT id FROM {parent.key} WHERE {parent.date_field} >= ? AND {parent.date_field} < ?)"
     else:
         params = []

@@ -457,7 +457,8 @@ class RecordQuery:
             params += [f"{self.year:04d}-01-01", f"{self.year + 1:04d}-01-01"]
         if self.village and register.village_field:
             key, id_column = register.village_field, register.field(register.village_field).id_column
-            clauses.append(f"({id_column} = (SELECT id FROM village WHERE name = ?) OR ({id_column} IS NULL AND {key} = ?))")
+            # IN: in a county database's whole-county view two townships may each have a village of that name
+            clauses.append(f"({id_column} IN (SELECT id FROM village WHERE name = ?) OR ({id_column} IS NULL AND {key} = ?))")
             params += [self.village, self.village]
         for word in self.words():
             if indexed and search.uses_index(word):

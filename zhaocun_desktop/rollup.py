@@ -1,40 +1,89 @@
-"""County mode (roll-up): a separate county database built from the townships' data packages.
+"""County mode (roll-up): one county database holding many townships, built from their data packages.
 
-A county database is its own kind of file (``PRAGMA application_id`` = COUNTY_APPLICATION_ID)
-with four tables: ``package`` (one row per package taken in: township, year, SHA-256, when it
-was made; a replaced package keeps its row with ``replaced_at``), ``package_figure`` (the
-figures the township computed), ``package_record`` (each record as JSON, with its register), and
-the same ``audit_log`` as a township. The township tables are not touched: township is part of
-every county row's identity through its package, and every query filters by it.
+A county database is the township schema itself, opened through ``db.open_db`` (the same
+migrations, register tables and search indexes, so a future migration upgrades it too) and
+marked with ``PRAGMA application_id`` = COUNTY_APPLICATION_ID, plus: ``township`` (one row per
+township: name, county, the settings of its newest package), ``package`` (one row per package
+taken in: township, year, SHA-256, when it was made; a replaced package keeps its row with
+``replaced_at``), ``package_figure`` (the figures the township computed itself), and on every
+register table (children and villages too) ``township_id`` and ``package_id``. Unique fields
+(村(居)名称, 案件编号, 执法证号) are unique within a township.
+
+A package's records are real rows, so every query of the program works on a county file:
+``set_scope(db, township_id)`` shadows each register table and the settings with a TEMP VIEW of
+that township's rows (SQLite resolves an unqualified name in ``temp`` first), and lists, 总览,
+figures, 统计报表 and search see one township; ``set_scope(db, None)`` shows the whole county.
+The views belong to one connection (a worker's ``open_again`` connection sees the whole county).
+Writes here name ``main.`` tables, so a roll-up works while a scope is active.
 
 Rules: the same package twice adds nothing; a newer package of the same township and year
-replaces the older one (audited); a damaged or foreign package is refused with a reason and
-nothing of the whole roll-up is written.
+replaces the older one (audited), its rows removed; a damaged or foreign package is refused with
+a reason and nothing of the whole roll-up is written. The registers that travel whole
+(``package.travels_whole``: villages, staff, rosters, certificates) are kept from the township's
+newest package only (ten yearly packages must not count the roster ten times); a village that
+records still refer to is never removed. A township database is never opened as a county one,
+and the township paths (``open_db``) refuse a county file.
 """
-
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from zhaocun_desktop import records
+from zhaocun_desktop.db import COUNTY_APPLICATION_ID
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.package import Package, made_at, read_package
+from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
+from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-COUNTY_APPLICATION_ID = 0x5A43_4F55  # "ZCOU"
 COUNTY_TOTAL = "全县合计"
 
 
-def _create(db: Database) -> None:
-    db.execute(f"PRAGMA application_id = {COUNTY_APPLICATION_ID}")
+def county_registers() -> tuple[Register, ...]:
+    """Every register table of a county database, parents before their children."""
+    return REGISTERS + CHILD_REGISTERS
+
+
+def is_county(db: Database) -> bool:
+    """True when ``db`` is a county database (False for a township's)."""
+    return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
+
+
+def is_county_file(path: str | Path) -> bool:
+    """True when the file at ``path`` is a county database (read from its header, nothing opened for writing)."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[68:72], "big") == COUNTY_APPLICATION_ID
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA main.table_info({table})")]
+
+
+def _county_tables(db: Database) -> None:
+    """The county's own tables and columns over the township schema; safe to run at every open
+    (a register added by a later version gets its columns and indexes here)."""
     db.execute(
-        """CREATE TABLE package (
+        """CREATE TABLE IF NOT EXISTS main.township (
             id INTEGER PRIMARY KEY,
+            name TEXT UNIQUE NOT NULL,
+            county TEXT,
+            settings TEXT,  -- JSON: the settings in the township's newest package
+            package_id INTEGER  -- that package: the source of the settings and of the registers that travel whole
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS main.package (
+            id INTEGER PRIMARY KEY,
+            township_id INTEGER REFERENCES township(id),
             township TEXT NOT NULL,
             county TEXT,
             year INTEGER NOT NULL,
@@ -48,9 +97,9 @@ def _create(db: Database) -> None:
             replaced_at TEXT
         )"""
     )
-    db.execute("CREATE UNIQUE INDEX ux_package_current ON package(township, year) WHERE replaced_at IS NULL")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS main.ux_package_current ON package(township, year) WHERE replaced_at IS NULL")
     db.execute(
-        """CREATE TABLE package_figure (
+        """CREATE TABLE IF NOT EXISTS main.package_figure (
             package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE,
             key TEXT NOT NULL,
             value REAL,
@@ -59,42 +108,122 @@ def _create(db: Database) -> None:
             PRIMARY KEY (package_id, key)
         )"""
     )
-    db.execute(
-        """CREATE TABLE package_record (
-            id INTEGER PRIMARY KEY,
-            package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE,
-            register TEXT NOT NULL,
-            data TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX ix_package_record ON package_record(package_id, register)")
-    db.execute(
-        """CREATE TABLE audit_log (
-            id INTEGER PRIMARY KEY, at TEXT NOT NULL, table_name TEXT NOT NULL, record_id INTEGER,
-            action TEXT NOT NULL, old_values TEXT, new_values TEXT, note TEXT
-        )"""
-    )
+    for register in county_registers():
+        columns = _columns(db, register.key)
+        if not columns:
+            continue
+        for column in ("township_id", "package_id"):
+            if column not in columns:
+                db.execute(f"ALTER TABLE main.{register.key} ADD COLUMN {column} INTEGER")
+        lead = register.date_field or register.parent_column
+        db.execute(f"CREATE INDEX IF NOT EXISTS main.ix_{register.key}_township ON {register.key}(township_id{', ' + lead if lead else ''})")
+        db.execute(f"CREATE INDEX IF NOT EXISTS main.ix_{register.key}_package ON {register.key}(package_id)")
+        for field in register.fields:
+            if not field.unique:
+                continue
+            name = f"ux_{register.key}_{field.key}"
+            found = db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?", [name]).fetchone()
+            if found is None or "township_id" not in found[0]:  # unique within a township, not across the county
+                db.execute(f"DROP INDEX IF EXISTS main.{name}")
+                db.execute(f"CREATE UNIQUE INDEX main.{name} ON {register.key}(township_id, {field.key}) WHERE {field.key} IS NOT NULL")
+
+
+def _county_statistics_indexes(db: Database) -> None:
+    """Each statistics covering index (db.STATISTICS_INDEXES and the ones migrations widened) again
+    with ``township_id`` first, so the figures of one township read only its index entries."""
+    stats = db.execute("SELECT name, tbl_name FROM main.sqlite_master WHERE type = 'index' AND name LIKE 'stats\\_%' ESCAPE '\\'").fetchall()
+    for name, table in stats:
+        columns = ["township_id", *(row[2] for row in db.execute(f"PRAGMA main.index_info({name})"))]
+        county_name = f"county_{name}"
+        present = [row[2] for row in db.execute(f"PRAGMA main.index_info({county_name})")]
+        if present != columns:  # missing, or the township index was widened since
+            db.execute(f"DROP INDEX IF EXISTS main.{county_name}")
+            db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
 
 
 def open_county(path: str | Path) -> Database:
-    """Open (creating if needed) a county database; a township database is refused untouched."""
-    from zhaocun_desktop.db import Database, connect
+    """Open (creating if needed) a county database; a township database is refused untouched.
+
+    A county database of the first format (records kept as JSON in ``package_record``) is
+    upgraded: its records become rows, nothing is lost (a safety backup is made first).
+    """
+    from zhaocun_desktop.db import connect, open_db, table_names
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
-    kind = conn.execute("PRAGMA application_id").fetchone()[0]
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if kind != COUNTY_APPLICATION_ID and tables:
+    try:
+        kind = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = table_names(conn)
+        if kind != COUNTY_APPLICATION_ID and tables:
+            raise UserError(f"“{path.name}”不是县级汇总数据库（可能是乡镇的台账数据库）。请另选一个文件名新建县级汇总数据库，此文件未被改动。")
+        if kind != COUNTY_APPLICATION_ID:  # a new file: marked before the township schema is written into it
+            conn.execute(f"PRAGMA application_id = {COUNTY_APPLICATION_ID}")
+        elif "package_record" in tables:
+            _set_aside_first_format(conn)
+    finally:
         conn.close()
-        raise UserError(f"“{path.name}”不是县级汇总数据库（可能是乡镇的台账数据库）。请另选一个文件名新建县级汇总数据库，此文件未被改动。")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    db = Database(conn)
-    if not tables:
+    db = open_db(path, allow_county=True)
+    try:
         with db.atomic():
-            _create(db)
+            _county_tables(db)
+            _county_statistics_indexes(db)
+            _rebuild_first_format(db)
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+FIRST_FORMAT = ("package", "package_figure", "package_record", "audit_log")
+
+
+def _set_aside_first_format(conn) -> None:
+    """A county file of the first format: its four tables renamed ``first_*`` (after a safety backup),
+    so the township schema can be created beside them and ``_rebuild_first_format`` moves their data."""
+    from zhaocun_desktop.backup import safety_backup
+
+    safety_backup(conn, "migration")
+    conn.execute("BEGIN")
+    try:
+        conn.execute("DROP INDEX IF EXISTS ux_package_current")
+        conn.execute("DROP INDEX IF EXISTS ix_package_record")
+        for table in FIRST_FORMAT:
+            conn.execute(f"ALTER TABLE {table} RENAME TO first_{table}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _rebuild_first_format(db: Database) -> None:
+    """The first format's packages, figures, audit log and records, as rows of this format."""
+    if not _columns(db, "first_package"):
+        return
+    db.execute(
+        "INSERT INTO main.audit_log (at, table_name, record_id, action, old_values, new_values, note) "
+        "SELECT at, table_name, record_id, action, old_values, new_values, note FROM main.first_audit_log ORDER BY id"
+    )
+    names = ("id", "township", "county", "year", "sha256", "file_name", "made_at", "program_version", "schema_version", "personal_data", "imported_at", "replaced_at")
+    for row in db.execute(f"SELECT {', '.join(names)} FROM main.first_package ORDER BY id").fetchall():
+        old = dict(zip(names, row))
+        township_id = _township_id(db, old["township"], old["county"])
+        db.execute(
+            f"INSERT INTO main.package (township_id, {', '.join(names)}) VALUES (?, {', '.join('?' * len(names))})", [township_id, *row]
+        )
+        db.execute("INSERT INTO main.package_figure SELECT * FROM main.first_package_figure WHERE package_id = ?", [old["id"]])
+        if old["replaced_at"]:
+            continue
+        rows: dict[str, list[dict]] = {}
+        for register, data in db.execute("SELECT register, data FROM main.first_package_record WHERE package_id = ? ORDER BY id", [old["id"]]):
+            rows.setdefault(register, []).append(json.loads(data))
+        manifest = {"township": old["township"], "county": old["county"], "year": old["year"], "made_at": old["made_at"]}
+        package = Package(Path(old["file_name"]), old["sha256"], manifest, {}, {}, rows)
+        _take_records(db, township_id, old["id"], package)
+    for table in FIRST_FORMAT:
+        db.execute(f"DROP TABLE main.first_{table}")
+    _county_settings(db)
+    records.audit(db, "package", None, "upgrade", None, None, "县级汇总数据库升级：各数据包的记录由旧格式转为台账记录")
 
 
 @dataclass
@@ -106,25 +235,161 @@ class Outcome:
     message: str
 
 
-def _insert(db: Database, package: Package) -> int:
+def _township_id(db: Database, name: str, county: str | None) -> int:
+    found = db.execute("SELECT id FROM main.township WHERE name = ?", [name]).fetchone()
+    if found:
+        return found[0]
+    settings = json.dumps({"town": name, "county": county}, ensure_ascii=False)
+    return db.execute("INSERT INTO main.township (name, county, settings) VALUES (?, ?, ?)", [name, county, settings]).lastrowid
+
+
+def _insert(db: Database, package: Package, township_id: int) -> int:
     manifest = package.manifest
     package_id = db.execute(
-        "INSERT INTO package (township, county, year, sha256, file_name, made_at, program_version, schema_version, personal_data, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [package.township, manifest.get("county"), package.year, package.sha256, package.path.name, manifest["made_at"],
+        "INSERT INTO main.package (township_id, township, county, year, sha256, file_name, made_at, program_version, schema_version, personal_data, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [township_id, package.township, manifest.get("county"), package.year, package.sha256, package.path.name, manifest["made_at"],
          manifest.get("program_version"), manifest.get("schema_version"), manifest.get("personal_data"), records.now()],
     ).lastrowid  # fmt: skip
     for key, value in package.figures.items():
         if isinstance(value, dict):
-            db.execute("INSERT INTO package_figure (package_id, key, numerator, denominator) VALUES (?, ?, ?, ?)",
+            db.execute("INSERT INTO main.package_figure (package_id, key, numerator, denominator) VALUES (?, ?, ?, ?)",
                        [package_id, key, value.get("numerator"), value.get("denominator")])  # fmt: skip
         else:
-            db.execute("INSERT INTO package_figure (package_id, key, value) VALUES (?, ?, ?)", [package_id, key, value])
-    db.conn.executemany(
-        "INSERT INTO package_record (package_id, register, data) VALUES (?, ?, ?)",
-        ((package_id, register, json.dumps(row, ensure_ascii=False)) for register, rows in package.records.items() for row in rows),
-    )
+            db.execute("INSERT INTO main.package_figure (package_id, key, value) VALUES (?, ?, ?)", [package_id, key, value])
+    _take_records(db, township_id, package_id, package)
     return package_id
+
+
+def _is_newest(db: Database, township_id: int, package: Package) -> bool:
+    """True when ``package`` was made after the one the township's whole registers come from."""
+    found = db.execute(
+        "SELECT p.made_at FROM main.township t JOIN main.package p ON p.id = t.package_id WHERE t.id = ?", [township_id]
+    ).fetchone()
+    return found is None or made_at(package) > _made(found[0])
+
+
+def _take_records(db: Database, township_id: int, package_id: int, package: Package) -> None:
+    """The package's records as rows of the township: villages by name (missing ones added), child
+    rows re-pointed to their parent's new id; the whole registers only from the newest package."""
+    whole = _is_newest(db, township_id, package)
+    stamp = package.manifest["made_at"]
+    if whole:
+        settings = dict(package.settings or {}, town=package.township)
+        db.execute(
+            "UPDATE main.township SET settings = ?, county = coalesce(?, county), package_id = ? WHERE id = ?",
+            [json.dumps(settings, ensure_ascii=False), package.manifest.get("county"), package_id, township_id],
+        )
+    by_name = _take_villages(db, township_id, package_id, package.records.get(VILLAGE.key, []), whole, stamp)
+    for register in REGISTERS:
+        if register is VILLAGE:
+            continue
+        if travels_whole(register):
+            if not whole:
+                continue
+            for table in (*register.children, register):
+                db.execute(f"DELETE FROM main.{table.key} WHERE township_id = ?", [township_id])
+        new_ids = _insert_rows(db, register, package.records.get(register.key, []), by_name, (township_id, package_id, stamp), package)
+        for child in register.children:
+            column = child.parent_column
+            rows = [dict(row, **{column: new_ids[row.get(column)]}) for row in package.records.get(child.key, []) if row.get(column) in new_ids]
+            _insert_rows(db, child, rows, by_name, (township_id, package_id, stamp), package)
+    _prune_villages(db, township_id)
+
+
+def _take_villages(db: Database, township_id: int, package_id: int, rows: list[dict], whole: bool, stamp: str) -> dict[str, int]:
+    """The package's villages into the township's (matched by name); returns the township's ids by name.
+    From the newest package a village's fields are updated; from an older one only missing villages are added."""
+    by_name = {name: id_ for id_, name in db.execute("SELECT id, name FROM main.village WHERE township_id = ?", [township_id])}
+    keys = [key for key in records.stored_columns(VILLAGE) if key in _columns(db, VILLAGE.key)]
+    for row in rows:
+        name = row.get("name")
+        if not name:
+            continue
+        values = [row.get(key) for key in keys]
+        if name in by_name:
+            if whole:
+                assignments = ", ".join(f"{key} = ?" for key in keys)
+                db.execute(f"UPDATE main.village SET {assignments}, package_id = ?, updated_at = ? WHERE id = ?", [*values, package_id, stamp, by_name[name]])
+            continue
+        by_name[name] = db.execute(
+            f"INSERT INTO main.village ({', '.join(keys)}, township_id, package_id, created_at, updated_at) VALUES ({', '.join('?' * len(keys))}, ?, ?, ?, ?)",
+            [*values, township_id, package_id, stamp, stamp],
+        ).lastrowid
+    return by_name
+
+
+def _prune_villages(db: Database, township_id: int) -> None:
+    """Villages neither in the township's newest package nor referred to by any record go (each
+    candidate looked up through the village-id indexes: a county holds millions of records)."""
+    referred = " ".join(
+        f"AND NOT EXISTS (SELECT 1 FROM main.{register.key} AS r WHERE r.{field.id_column} = v.id)"
+        for register in county_registers() for field in register.village_fields
+    )  # fmt: skip
+    db.execute(
+        f"DELETE FROM main.village WHERE id IN (SELECT v.id FROM main.village AS v WHERE v.township_id = ? "
+        f"AND v.package_id IS NOT (SELECT package_id FROM main.township WHERE id = ?) {referred})",
+        [township_id, township_id],
+    )
+
+
+def _insert_rows(db: Database, register: Register, rows: list[dict], by_name: dict[str, int], owner: tuple, package: Package) -> dict:
+    """Add ``rows`` (as the package holds them) to ``register``'s table; returns new id by the package's id."""
+    if not rows:
+        return {}
+    present = set(_columns(db, register.key))
+    columns = [column for column in ([register.parent_column] if register.parent_column else []) + records.stored_columns(register) if column in present]
+    first = db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM main.{register.key}").fetchone()[0]
+    sql = (
+        f"INSERT INTO main.{register.key} (id, {', '.join(columns)}, township_id, package_id, created_at, updated_at) "
+        f"VALUES (?, {', '.join('?' * len(columns))}, ?, ?, ?, ?)"
+    )
+    township_id, package_id, stamp = owner
+    new_ids, values = {}, []
+    for offset, row in enumerate(rows):
+        new_ids[row.get("id")] = first + offset
+        stored = records.stored_values(register, row, by_name) if register.village_fields else row
+        values.append([first + offset, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
+    try:
+        db.conn.executemany(sql, values)
+    except sqlite3.IntegrityError:
+        unique = "、".join(field.label for field in register.fields if field.unique) or "编号"
+        raise UserError(
+            f"{package.township}{package.year}年数据包“{package.path.name}”中的{register.title}，与该乡镇已导入的其他年度数据包中的记录{unique}重复"
+            f"（同一乡镇内不能重复，可能是乡镇把记录改到了另一年度）。请让{package.township}把有关年度重新导出后一起导入；本次没有写入任何内容。"
+        ) from None
+    return new_ids
+
+
+def _remove_package_rows(db: Database, package_id: int) -> None:
+    """Every row a package brought (children first); its villages go later, if nothing refers to them."""
+    for register in reversed(county_registers()):
+        if register is not VILLAGE and _columns(db, register.key):
+            db.execute(f"DELETE FROM main.{register.key} WHERE package_id = ?", [package_id])
+
+
+def _county_settings(db: Database) -> None:
+    """The county's own settings (whole-county tables): its name as 填报单位, the newest year as 报告年度,
+    and every township's local dispute types (the first township naming a type decides its class)."""
+    from zhaocun_desktop.registers import LOCAL_TYPES_SETTING, local_types
+
+    townships_ = db.execute("SELECT county, settings FROM main.township ORDER BY name").fetchall()
+    counties = [county for county, _ in townships_ if county]
+    county = max(set(counties), key=counties.count) if counties else ""
+    stored = dict(db.execute("SELECT key, value FROM main.setting").fetchall())
+    wanted = {}
+    if county and not stored.get("town"):
+        wanted.update(town=county, county=county, office=f"{county}司法局", signer=f"{county}司法局")
+    newest = db.execute("SELECT max(year) FROM main.package WHERE replaced_at IS NULL").fetchone()[0]
+    if newest:
+        wanted["report_year"] = str(newest)
+    merged: dict[str, str] = {}
+    for _, settings in townships_:
+        for name, category in local_types((json.loads(settings or "{}") or {}).get(LOCAL_TYPES_SETTING)).items():
+            merged.setdefault(name, category)
+    wanted[LOCAL_TYPES_SETTING] = "\n".join(f"{name}={category}" for name, category in merged.items())
+    for key, value in wanted.items():
+        db.execute("INSERT INTO main.setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
 
 def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
@@ -137,38 +402,110 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
             refused.append(str(error))
     if refused:
         raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    outcomes = []
     with db.atomic():
+        # First every decision and every removal of a replaced package's rows, then the inserts: a
+        # record that a township moved from one year to another (a newer package of each) is then
+        # never in two packages at once, whatever the order of the files.
+        decided: list[tuple[Package, str, tuple | None]] = []
+        chosen: dict[tuple[str, int], Package] = {}
+        outcomes: dict[int, Outcome] = {}
         for package in packages:
-            label = f"{package.township}{package.year}年数据包“{package.path.name}”"
-            if db.execute("SELECT 1 FROM package WHERE sha256 = ?", [package.sha256]).fetchone():
-                outcomes.append(Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。"))
+            label = _label(package)
+            key = (package.township, package.year)
+            if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone() or any(
+                other.sha256 == package.sha256 for other in chosen.values()
+            ):
+                outcomes[id(package)] = Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。")
                 continue
+            rival = chosen.get(key)
+            if rival is not None:  # two packages of one township and year in this run: the newer is taken
+                older, package = (rival, package) if made_at(package) > made_at(rival) else (package, rival)
+                outcomes[id(older)] = Outcome(older, "skipped", f"{_label(older)}不比同时导入的“{package.path.name}”新，没有导入。")
+                decided = [item for item in decided if item[0] is not older]
+                if package is rival:
+                    continue
             current = db.execute(
-                "SELECT id, made_at, file_name FROM package WHERE township = ? AND year = ? AND replaced_at IS NULL", [package.township, package.year]
+                "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [*key]
             ).fetchone()
             if current and made_at(package) <= _made(current[1]):
-                outcomes.append(Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。"))
+                outcomes[id(package)] = Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。")
                 continue
+            chosen[key] = package
+            decided.append((package, "replaced" if current else "added", tuple(current) if current else None))
+        for package, action, current in decided:
             if current:
-                db.execute("UPDATE package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
-                db.execute("DELETE FROM package_record WHERE package_id = ?", [current[0]])
-                db.execute("DELETE FROM package_figure WHERE package_id = ?", [current[0]])
-            package_id = _insert(db, package)
+                db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
+                _remove_package_rows(db, current[0])
+                db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
+        for package, action, current in decided:
+            label = _label(package)
+            package_id = _insert(db, package, _township_id(db, package.township, package.manifest.get("county")))
             if current:
                 note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
                 records.audit(db, "package", package_id, "replace", None, None, note)
-                outcomes.append(Outcome(package, "replaced", note + "。"))
+                outcomes[id(package)] = Outcome(package, "replaced", note + "。")
             else:
                 records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
-                outcomes.append(Outcome(package, "added", f"已导入{label}。"))
-    return outcomes
+                outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
+        if decided:
+            _county_settings(db)
+    return [outcomes[id(package)] for package in packages]
+
+
+def _label(package: Package) -> str:
+    return f"{package.township}{package.year}年数据包“{package.path.name}”"
 
 
 def _made(text: str):
     import datetime as dt
 
     return dt.datetime.fromisoformat(text)
+
+
+# ---------------------------------------------------------------------------
+# Township as a filter
+
+
+SCOPE_TABLE = "county_scope"  # TEMP: the township the views show
+
+
+def set_scope(db: Database, township_id: int | None) -> None:
+    """Show one township (its id) or, with None, the whole county, to every query on this connection."""
+    for (name,) in db.execute("SELECT name FROM sqlite_temp_master WHERE type = 'view'").fetchall():
+        db.execute(f"DROP VIEW temp.{name}")
+    db.execute(f"DROP TABLE IF EXISTS temp.{SCOPE_TABLE}")
+    if township_id is None:
+        return
+    township_id = int(township_id)
+    if not db.execute("SELECT 1 FROM main.township WHERE id = ?", [township_id]).fetchone():
+        raise UserError(f"县级汇总数据库中没有编号为 {township_id} 的乡镇。请重新选择乡镇。")
+    for register in county_registers():
+        if _columns(db, register.key):
+            db.execute(f"CREATE TEMP VIEW {register.key} AS SELECT * FROM main.{register.key} WHERE township_id = {township_id}")
+    # the township's own settings (its name as 填报单位, its local dispute types) as the setting table reads
+    db.execute(f"CREATE TEMP VIEW setting AS SELECT key, value FROM json_each((SELECT settings FROM main.township WHERE id = {township_id}))")
+    db.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT {township_id} AS township_id")
+
+
+def current_scope(db: Database) -> int | None:
+    """The township id ``set_scope`` shows on this connection; None for the whole county."""
+    if not db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = ?", [SCOPE_TABLE]).fetchone():
+        return None
+    return db.execute(f"SELECT township_id FROM temp.{SCOPE_TABLE}").fetchone()[0]
+
+
+def township_choices(db: Database) -> list[tuple[int, str]]:
+    """Every township of the county as ``(id, name)``, in name order."""
+    return [(row[0], row[1]) for row in db.execute("SELECT id, name FROM main.township ORDER BY name")]
+
+
+def township_id(db: Database, name: str) -> int:
+    """The id of the township called ``name``; UserError naming the townships there are."""
+    for found, town in township_choices(db):
+        if town == name.strip():
+            return found
+    names = "、".join(town for _, town in township_choices(db)) or "（还没有导入任何数据包）"
+    raise UserError(f"县级汇总数据库中没有“{name}”。已有的乡镇：{names}")
 
 
 def years(db: Database) -> list[int]:
@@ -211,23 +548,61 @@ def county_figures(db: Database, year: int) -> dict:
 
 
 def township_records(db: Database, year: int, register: str, township: str | None = None) -> list[dict]:
-    """The records of one register in the year's current packages, each with its ``township``."""
+    """The rows of one register that the year's current packages brought, each with its ``township``
+    (a register that travels whole: the township's rows when that year's package is its newest)."""
+    from zhaocun_desktop.registers import BY_KEY
+
+    described = BY_KEY[register]
+    columns = ", ".join(f"{records.column_sql(described, key)} AS {key}" for key in described.keys)
     sql = (
-        "SELECT p.township, r.data FROM package_record r JOIN package p ON p.id = r.package_id "
-        "WHERE p.year = ? AND p.replaced_at IS NULL AND r.register = ?"
+        f"SELECT t.name AS township, {register}.id AS id, {columns} FROM main.{register} AS {register} "
+        f"JOIN main.package p ON p.id = {register}.package_id JOIN main.township t ON t.id = {register}.township_id "
+        "WHERE p.year = ? AND p.replaced_at IS NULL"
     )
-    params: list = [year, register]
+    params: list = [year]
     if township:
-        sql += " AND p.township = ?"
+        sql += " AND t.name = ?"
         params.append(township)
-    return [{"township": row[0], **json.loads(row[1])} for row in db.execute(sql + " ORDER BY p.township, r.id", params)]
+    return list(db.query(sql + f" ORDER BY t.name, {register}.id", params))
+
+
+def _number(value):
+    if isinstance(value, tuple):
+        return value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def figure_differences(db: Database, year: int) -> list[tuple[str, str, object, object]]:
+    """``(township, figure key, reported, computed)`` wherever the figures computed from the rolled-up
+    records (under the township's scope) differ from those its package reported; expected: none."""
+    from zhaocun_desktop.figures import RateValue, yearly_figures
+
+    reported = township_figures(db, year)
+    before = current_scope(db)
+    found = []
+    try:
+        for township_id_, name in township_choices(db):
+            if name not in reported:
+                continue
+            set_scope(db, township_id_)
+            for key, value in yearly_figures(db, year).values.items():
+                computed = (value.numerator, value.denominator) if isinstance(value, RateValue) else _number(value)
+                if key in reported[name] and reported[name][key] != computed:
+                    found.append((name, key, reported[name][key], computed))
+    finally:
+        set_scope(db, before)
+    return found
 
 
 def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
-    """The county summary workbook: one row per figure, one column per township, and the county total."""
+    """The county summary workbook: townships × figures with the county total (as the townships
+    reported them), then the county statistics tables of the whole county in the townships' layout."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
 
+    from zhaocun_desktop.county import BODY_PT, FONT, TITLE_PT, write_county_tables
+    from zhaocun_desktop.excel import printing
     from zhaocun_desktop.excel.writing import save_workbook
     from zhaocun_desktop.figures import FIGURES, RATES, RateValue
 
@@ -249,23 +624,28 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
             cells.append(str(RateValue(*value)) if isinstance(value, tuple) and None not in value else None)
         sheet.append([rate.label, "%", *cells])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names) + 3)
-    sheet["A1"].font = Font(size=14, bold=True)
+    sheet["A1"].font = Font(name=FONT, size=TITLE_PT, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row == 2 or cell.column == len(names) + 3:
-                cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 30
-    from openpyxl.utils import get_column_letter
-
-    for column in range(3, len(names) + 4):
-        sheet.column_dimensions[get_column_letter(column)].width = 11
+            cell.font = Font(name=FONT, size=BODY_PT, bold=cell.row == 2 or cell.column == len(names) + 3)
+            if cell.row == 2:
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif cell.column > 2:  # numbers and rates line up on the right
+                cell.alignment = Alignment(horizontal="right")
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.00"
+    widths = [30, 6, *[11] * (len(names) + 1)]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "C3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
+    # one page wide while the font stays >= 9 pt printed; with many townships, pages across with 项目/单位 repeated
+    printing.apply(sheet, printing.plan(widths, BODY_PT, "landscape", key_columns=2), "2:2", len(widths), sheet.max_row)
+    before = current_scope(db)
+    set_scope(db, None)  # the statistics tables of the whole county
+    try:
+        write_county_tables(db, book, year)
+    finally:
+        set_scope(db, before)
     return save_workbook(book, Path(path))

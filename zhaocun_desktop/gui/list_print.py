@@ -12,6 +12,7 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPrintSupport import QPrinter
 
+from zhaocun_desktop.gui.report_print import pdf_printer
 from zhaocun_desktop.listing import PrintedList
 
 MARGINS_MM = QMarginsF(12, 12, 12, 12)  # left, top, right, bottom
@@ -146,9 +147,6 @@ def paint_list(printer: QPrinter, document: PrintedList) -> int:
 
 def write_list_pdf(document: PrintedList, path: str) -> int:
     """The list as a PDF file (for tests and for saving instead of printing); returns the page count."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(path)
-    printer.setDocName(document.title)
+    printer = pdf_printer(path, document.title)
     setup_list_printer(printer)
     return paint_list(printer, document)

@@ -253,11 +253,17 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
     return len(starts)
 
 
-def write_pdf(draft: ReportDraft, path: str) -> int:
-    """Save the draft as a PDF (no Word needed); returns the page count."""
+def pdf_printer(path: str, title: str) -> QPrinter:
+    """A high-resolution printer that writes a PDF file at ``path`` (page setup left to the caller)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(path)
-    printer.setDocName(draft.title)
+    printer.setDocName(title)
+    return printer
+
+
+def write_pdf(draft: ReportDraft, path: str) -> int:
+    """Save the draft as a PDF (no Word needed); returns the page count."""
+    printer = pdf_printer(path, draft.title)
     setup_printer(printer)
     return paint_report(printer, draft)

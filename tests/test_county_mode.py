@@ -1,0 +1,456 @@
+"""County mode on real files: three demo townships packaged, rolled up into one county database,
+and every query of the program run on it with township as a filter (rollup.set_scope)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
+
+from zhaocun_desktop import records, rollup
+from zhaocun_desktop.county import build_county_tables
+from zhaocun_desktop.db import SCHEMA_VERSION, open_db
+from zhaocun_desktop.demo import build_demo
+from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.figures import FIGURES, RateValue, yearly_figures
+from zhaocun_desktop.package import read_package, travels_whole, write_package
+from zhaocun_desktop.registers import (
+    ENFORCEMENT_CERTIFICATE,
+    ENFORCEMENT_STAFF,
+    MEDIATION_CASE,
+    PARTY,
+    REGISTERS,
+    VILLAGE,
+    VISIT,
+    Kind,
+)
+
+YEAR = 2023
+TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))
+
+
+@pytest.fixture(scope="module")
+def townships(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("towns")
+    paths = {}
+    for town, seed in TOWNS:
+        paths[town] = folder / f"{town}.db"
+        build_demo(paths[town], year=YEAR, seed=seed, town=None if town == "赵村镇" else town)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def packages(townships, tmp_path_factory) -> dict[str, Path]:
+    """Each township's 2023 package, personal data masked (the default)."""
+    folder = tmp_path_factory.mktemp("packages")
+    made = {}
+    for town, path in townships.items():
+        db = open_db(path)
+        made[town] = write_package(db, YEAR, folder / f"{town}.zip")
+        db.close()
+    return made
+
+
+@pytest.fixture(scope="module")
+def rolled_up(packages, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("county") / "县.db"
+    db = rollup.open_county(path)
+    assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()))] == ["added"] * 3
+    db.close()
+    return path
+
+
+@pytest.fixture
+def county(rolled_up, tmp_path):
+    """A fresh copy of the rolled-up county database, open."""
+    path = tmp_path / "县.db"
+    shutil.copy(rolled_up, path)
+    db = rollup.open_county(path)
+    yield db
+    db.close()
+
+
+def _plain(values: dict) -> dict:
+    return {key: (value.numerator, value.denominator) if isinstance(value, RateValue) else value for key, value in values.items()}
+
+
+def _own(path: Path, year: int = YEAR) -> dict:
+    db = open_db(path)
+    try:
+        return _plain(yearly_figures(db, year).values)
+    finally:
+        db.close()
+
+
+def _ids(db) -> dict[str, int]:
+    return {name: township_id for township_id, name in rollup.township_choices(db)}
+
+
+def test_a_county_database_is_the_township_schema_with_townships(county):
+    assert rollup.is_county(county)
+    assert county.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [name for _, name in rollup.township_choices(county)] == sorted(name for name, _ in TOWNS)
+    for register in rollup.county_registers():
+        columns = [row[1] for row in county.execute(f"PRAGMA main.table_info({register.key})")]
+        assert {"township_id", "package_id"} <= set(columns), register.key
+        assert county.execute(f"SELECT count(*) FROM main.{register.key} WHERE township_id IS NULL OR package_id IS NULL").fetchone()[0] == 0
+    indexes = {row[0]: row[1] for row in county.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ux_%'")}
+    for register in REGISTERS:
+        for field in register.fields:
+            if field.unique:
+                assert f"(township_id, {field.key})" in indexes[f"ux_{register.key}_{field.key}"]
+
+
+def test_scoped_figures_equal_what_each_township_computed_itself(county, townships):
+    assert rollup.figure_differences(county, YEAR) == []  # the packages were masked: no figure moved
+    for name, township_id in _ids(county).items():
+        rollup.set_scope(county, township_id)
+        assert rollup.current_scope(county) == township_id
+        assert _plain(yearly_figures(county, YEAR).values) == _own(townships[name])
+        assert records.settings(county)["town"] == name
+    rollup.set_scope(county, None)
+    assert rollup.current_scope(county) is None
+
+
+def test_the_whole_county_is_the_sum_of_the_townships(county, townships):
+    whole = _plain(yearly_figures(county, YEAR).values)
+    for figure in FIGURES:
+        assert whole[figure.key] == pytest.approx(sum(_own(path)[figure.key] for path in townships.values())), figure.key
+    assert rollup.county_figures(county, YEAR) == {key: value for key, value in whole.items()}
+
+
+def test_lists_search_and_table_info_under_a_scope(county, townships):
+    ids = _ids(county)
+    town = open_db(townships["中汤镇"])
+    village = records.village_names(town)[0]  # a name of three characters: looked up in the search index
+    words = (village, village[:2])  # and two characters: the instr fallback
+    expected = {word: records.RecordList(town, MEDIATION_CASE, records.RecordQuery(search=word, year=YEAR)).count for word in words}
+    by_village = records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=village))
+    staff = records.count(town, ENFORCEMENT_STAFF)
+    town.close()
+    assert len(village) >= 3 and expected[village] > 0
+    rollup.set_scope(county, ids["中汤镇"])
+    for word in words:
+        listed = records.RecordList(county, MEDIATION_CASE, records.RecordQuery(search=word, year=YEAR))
+        assert listed.count == expected[word]
+        found = {row[0] for row in listed.rows(0, listed.count)}
+        owners = {row[0] for row in county.execute(f"SELECT DISTINCT township_id FROM main.mediation_case WHERE id IN ({','.join(map(str, found))})")}
+        assert owners == {ids["中汤镇"]}
+    assert records.count(county, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=village)) == by_village
+    assert records.count(county, ENFORCEMENT_STAFF) == staff
+    columns = [row[1] for row in county.execute("PRAGMA table_info(mediation_case)")]
+    assert columns[0] == "id" and "township_id" in columns
+    one = records.get(county, MEDIATION_CASE, next(iter(found)))
+    assert one["township_id"] == ids["中汤镇"] and one["village"]
+    rollup.set_scope(county, ids["瓦屋镇"])  # another township: none of 中汤镇's rows
+    assert records.RecordList(county, MEDIATION_CASE, records.RecordQuery(search=village)).count == 0
+    with pytest.raises(UserError, match="没有编号"):
+        rollup.set_scope(county, 999)
+
+
+def test_children_follow_their_parents_and_whole_registers_come_once(county, townships):
+    town = open_db(townships["赵村镇"])
+    own_parties = town.execute(
+        "SELECT c.case_no, p.name FROM mediation_party p JOIN mediation_case c ON c.id = p.case_id "
+        "WHERE c.accepted >= '2023-01-01' AND c.accepted < '2024-01-01' ORDER BY 1, 2"
+    ).fetchall()
+    own_counts = {register.key: town.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in REGISTERS if travels_whole(register)}
+    town.close()
+    rollup.set_scope(county, _ids(county)["赵村镇"])
+    parties = county.execute(
+        "SELECT c.case_no, p.name FROM mediation_party p JOIN mediation_case c ON c.id = p.case_id ORDER BY 1, 2"
+    ).fetchall()  # fmt: skip
+    assert parties == own_parties and len(parties) > 0
+    assert county.execute("SELECT count(*) FROM mediation_visit v WHERE NOT EXISTS (SELECT 1 FROM mediation_case c WHERE c.id = v.case_id)").fetchone()[0] == 0
+    for key, number in own_counts.items():
+        assert county.execute(f"SELECT count(*) FROM {key}").fetchone()[0] == number, key
+    assert ENFORCEMENT_CERTIFICATE.key in own_counts and VILLAGE.key in own_counts
+
+
+def test_two_years_keep_the_whole_registers_once(townships, tmp_path):
+    town = open_db(townships["瓦屋镇"])
+    made = [write_package(town, year, tmp_path / f"{year}.zip") for year in (YEAR, YEAR - 1)]  # 2022 made last: the newest
+    staff, villages = records.count(town, ENFORCEMENT_STAFF), len(records.village_names(town))
+    town.close()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, made)
+    rollup.set_scope(db, _ids(db)["瓦屋镇"])
+    assert records.count(db, ENFORCEMENT_STAFF) == staff and len(records.village_names(db)) == villages
+    for year in (YEAR, YEAR - 1):
+        assert _plain(yearly_figures(db, year).values) == _own(townships["瓦屋镇"], year)
+        assert rollup.figure_differences(db, year) == []
+    db.close()
+
+
+def test_same_village_names_in_two_townships_stay_two_villages(townships, packages, tmp_path):
+    copy = tmp_path / "另一个镇.db"
+    shutil.copy(townships["中汤镇"], copy)
+    town = open_db(copy)
+    records.save_settings(town, {"town": "尧山镇", "office": "尧山镇司法所", "signer": "尧山镇人民政府"})
+    first = town.execute("SELECT id, name FROM village ORDER BY id").fetchone()
+    zhao = open_db(townships["赵村镇"])
+    shared = records.village_names(zhao)[0]
+    zhao.close()
+    records.update(town, VILLAGE, first[0], {"name": shared})  # 尧山镇 also has a village called 赵村村
+    other = write_package(town, YEAR, tmp_path / "尧山镇.zip")
+    cases = records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=shared))
+    town.close()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, [packages["赵村镇"], other])
+    rows = db.execute("SELECT township_id FROM main.village WHERE name = ?", [shared]).fetchall()
+    assert len(rows) == 2 and len({row[0] for row in rows}) == 2
+    rollup.set_scope(db, _ids(db)["尧山镇"])
+    assert records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=shared)) == cases
+    assert rollup.figure_differences(db, YEAR) == []
+    db.close()
+
+
+def test_a_replaced_package_leaves_no_rows_behind(townships, packages, tmp_path, monkeypatch):
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, list(packages.values()))
+    old = db.execute("SELECT id FROM main.package WHERE township = '赵村镇'").fetchone()[0]
+    copy = tmp_path / "赵村镇.db"
+    shutil.copy(townships["赵村镇"], copy)
+    town = open_db(copy)
+    doomed = town.execute("SELECT id FROM mediation_case WHERE accepted >= '2023-01-01' ORDER BY id LIMIT 3").fetchall()
+    records.delete(town, MEDIATION_CASE, [row[0] for row in doomed])
+    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
+    town.close()
+    monkeypatch.undo()
+    rollup.set_scope(db, _ids(db)["中汤镇"])  # a scope is active: the roll-up writes the main tables all the same
+    assert [outcome.action for outcome in rollup.roll_up(db, [newer])] == ["replaced"]
+    rollup.set_scope(db, None)
+    for register in rollup.county_registers():
+        assert db.execute(f"SELECT count(*) FROM main.{register.key} WHERE package_id = ?", [old]).fetchone()[0] == 0, register.key
+    rollup.set_scope(db, _ids(db)["赵村镇"])
+    assert _plain(yearly_figures(db, YEAR).values) == _own(copy)
+    assert records.count(db, MEDIATION_CASE) == len(read_package(newer).records[MEDIATION_CASE.key])
+    assert db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == len(read_package(newer).records[PARTY.key])
+    assert db.execute("SELECT count(*) FROM mediation_visit").fetchone()[0] == len(read_package(newer).records[VISIT.key])
+    assert rollup.figure_differences(db, YEAR) == []
+    db.close()
+
+
+def test_a_record_moved_to_another_year_rolls_up_in_either_order(townships, tmp_path, monkeypatch):
+    copy = tmp_path / "镇.db"
+    shutil.copy(townships["赵村镇"], copy)
+    town = open_db(copy)
+    first = [write_package(town, year, tmp_path / f"first-{year}.zip") for year in (YEAR - 1, YEAR)]
+    moved = town.execute("SELECT id FROM mediation_case WHERE accepted LIKE '2022-12-%' AND case_no IS NOT NULL").fetchone()[0]
+    dates = {f.key: "2023-01-02" for f in MEDIATION_CASE.fields if f.kind is Kind.DATE and records.get(town, MEDIATION_CASE, moved)[f.key]}
+    records.update(town, MEDIATION_CASE, moved, dates)  # the clerk corrects the dates into 2023
+    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    second = [write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)]
+    town.close()
+    monkeypatch.undo()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, first)
+    before = db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0]
+    with pytest.raises(UserError, match="重复") as refused:  # only the 2023 one: its case is still in the 2022 package
+        rollup.roll_up(db, second[:1])
+    assert "没有写入任何内容" in str(refused.value)
+    assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == before
+    assert [outcome.action for outcome in rollup.roll_up(db, second)] == ["replaced", "replaced"]  # 2023 first: fine
+    assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == before
+    for year in (YEAR, YEAR - 1):
+        assert rollup.figure_differences(db, year) == []
+    db.close()
+
+
+def test_township_paths_refuse_a_county_file(rolled_up, tmp_path):
+    path = tmp_path / "县.db"
+    shutil.copy(rolled_up, path)
+    data = path.read_bytes()
+    with pytest.raises(UserError, match="县级汇总数据库"):
+        open_db(path)
+    assert path.read_bytes() == data
+    assert rollup.is_county_file(path) and not rollup.is_county_file(tmp_path / "不存在.db")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
+
+    for args in (("settings", "--db", path, "--set", "镇名=某镇"), ("package", "--db", path, "--year", YEAR, "--out", tmp_path / "x.zip"),
+                 ("init", "--db", path, "--town", "某镇", "--county", "某县"), ("backup", "--db", path)):  # fmt: skip
+        result = run(*args)
+        assert result.returncode == 2 and "县级汇总数据库" in result.stderr, args
+    assert path.read_bytes() == data
+
+
+def test_cli_stats_of_one_township_and_of_the_county(rolled_up, townships, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
+
+    for name, db_path, extra in (("镇", townships["中汤镇"], ()), ("县中汤", rolled_up, ("--township", "中汤镇"))):
+        result = run("stats", "--db", db_path, "--year", YEAR, "--out", tmp_path / f"{name}.xlsx", *extra)
+        assert result.returncode == 0, result.stderr
+    own, scoped = (openpyxl.load_workbook(tmp_path / f"{name}.xlsx") for name in ("镇", "县中汤"))
+    for sheet in own.sheetnames:
+        rows = lambda book: [row for row in book[sheet].iter_rows(min_row=3, values_only=True) if row[0] and "填表人" not in str(row[0])]  # noqa: E731
+        assert rows(own) == rows(scoped), sheet
+    result = run("stats", "--db", rolled_up, "--year", YEAR, "--out", tmp_path / "县.xlsx", "--township", "没有这个镇")
+    assert result.returncode == 2 and "没有“没有这个镇”" in result.stderr
+
+
+def _table_numbers(table) -> list:
+    """The numbers a table adds up: its 合计 row, or each row's numbers when it has none (rates left out)."""
+    if table.total:
+        return table.totals()[1:]
+    return [cell for row in table.rows for cell in row[1:] if isinstance(cell, (int, float))]
+
+
+def test_summary_workbook_has_the_county_statistics_tables(county, townships, tmp_path):
+    path = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    own = []
+    for town_path in townships.values():
+        town = open_db(town_path)
+        own.append([_table_numbers(table) for table in build_county_tables(town, YEAR)])
+        town.close()
+    book = openpyxl.load_workbook(path)
+    tables = build_county_tables(county, YEAR)
+    assert book.sheetnames == [f"{YEAR}年全县汇总", *(table.sheet for table in tables)]
+    for index, table in enumerate(tables):
+        expected = [sum(numbers[index][i] for numbers in own) for i in range(len(own[0][index]))]
+        assert _table_numbers(table) == pytest.approx(expected), table.sheet
+        sheet = book[table.sheet]
+        assert table.title in sheet["A1"].value and "鲁山县" in sheet["A1"].value
+        assert "填报单位：鲁山县司法局" in sheet["A2"].value
+        if table.total:
+            total = next(row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] == "合计")
+            assert [cell if cell != "" else None for cell in total[1:]] == [value if value != "" else None for value in expected] or list(total[1:]) == pytest.approx(expected)
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert rollup.current_scope(county) is None
+
+
+def test_the_summary_keeps_the_scope_it_found(county, tmp_path):
+    township_id = _ids(county)["瓦屋镇"]
+    rollup.set_scope(county, township_id)
+    rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    assert rollup.current_scope(county) == township_id
+
+
+def test_a_future_migration_runs_on_a_county_file(rolled_up, tmp_path):
+    path = tmp_path / "县.db"
+    shutil.copy(rolled_up, path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")  # as if made by the previous version
+    conn.close()
+    db = rollup.open_county(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION and rollup.is_county(db)
+    assert rollup.figure_differences(db, YEAR) == []
+    db.close()
+
+
+# The county database of the first format: records as JSON rows (frozen here, as it was written).
+FIRST_FORMAT_SQL = """
+PRAGMA application_id = 1514360661;
+CREATE TABLE package (id INTEGER PRIMARY KEY, township TEXT NOT NULL, county TEXT, year INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL, made_at TEXT NOT NULL, program_version TEXT, schema_version INTEGER, personal_data TEXT,
+    imported_at TEXT NOT NULL, replaced_at TEXT);
+CREATE UNIQUE INDEX ux_package_current ON package(township, year) WHERE replaced_at IS NULL;
+CREATE TABLE package_figure (package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE, key TEXT NOT NULL, value REAL,
+    numerator INTEGER, denominator INTEGER, PRIMARY KEY (package_id, key));
+CREATE TABLE package_record (id INTEGER PRIMARY KEY, package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE,
+    register TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX ix_package_record ON package_record(package_id, register);
+CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, table_name TEXT NOT NULL, record_id INTEGER, action TEXT NOT NULL,
+    old_values TEXT, new_values TEXT, note TEXT);
+"""
+
+
+def test_a_first_format_county_database_is_upgraded_without_loss(packages, townships, tmp_path):
+    path = tmp_path / "旧县.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(FIRST_FORMAT_SQL)
+    for number, package_path in enumerate(packages.values(), start=1):
+        package = read_package(package_path)
+        m = package.manifest
+        conn.execute("INSERT INTO package VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                     [number, package.township, m.get("county"), package.year, package.sha256, package_path.name, m["made_at"],
+                      m.get("program_version"), m.get("schema_version"), m.get("personal_data"), "2024-01-05T09:00:00"])  # fmt: skip
+        for key, value in package.figures.items():
+            pair = value if isinstance(value, dict) else {}
+            conn.execute("INSERT INTO package_figure VALUES (?, ?, ?, ?, ?)", [number, key, None if pair else value, pair.get("numerator"), pair.get("denominator")])
+        for register, rows in package.records.items():
+            conn.executemany("INSERT INTO package_record (package_id, register, data) VALUES (?, ?, ?)",
+                             [(number, register, json.dumps(row, ensure_ascii=False)) for row in rows])  # fmt: skip
+        conn.execute("INSERT INTO audit_log (at, table_name, record_id, action, note) VALUES ('2024-01-05T09:00:00', 'package', ?, 'import', ?)", [number, f"导入{package.township}"])
+    conn.commit()
+    conn.close()
+    db = rollup.open_county(path)
+    assert db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'first_%' OR name = 'package_record'").fetchall() == []
+    assert rollup.figure_differences(db, YEAR) == []
+    for name, township_id in _ids(db).items():
+        rollup.set_scope(db, township_id)
+        assert _plain(yearly_figures(db, YEAR).values) == _own(townships[name])
+    rollup.set_scope(db, None)
+    notes = [row["note"] for row in records.audit_rows(db, "package")]
+    assert [note for note in notes if note.startswith("导入")] == [f"导入{town}" for town in packages]
+    assert any("升级" in note for note in notes)
+    assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()))] == ["skipped"] * 3  # the same packages are known
+    assert list((tmp_path / "备份").glob("*migration*")) or list(tmp_path.rglob("*migration*.db"))
+    db.close()
+
+
+@pytest.mark.skipif(not CAN_RENDER, reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_the_summary_prints_one_page_wide_nothing_below_9_pt(county, tmp_path):
+    path = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    pdf = render(path, tmp_path)
+    printed = pages(pdf)
+    tables = build_county_tables(county, YEAR)
+    assert len(printed) == 2 + len(tables)  # the figures take two pages down, each table one
+    assert all("项目" in text and rollup.COUNTY_TOTAL in text for text in printed[:2])  # one page wide: the total column on both
+    for table, text in zip(tables, printed[2:]):
+        assert table.title in "".join(text.split())
+    size = smallest_pt(pdf, points_per_height(tmp_path))
+    assert size >= 9, size
+
+
+def test_a_worker_connection_sees_the_township_the_window_shows(county):
+    from zhaocun_desktop.db import open_again
+
+    township_id = _ids(county)["中汤镇"]
+    rollup.set_scope(county, township_id)
+    worker = open_again(county)
+    try:
+        assert rollup.current_scope(worker) == township_id
+        assert records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
+    finally:
+        worker.close()
+    rollup.set_scope(county, None)
+    worker = open_again(county)
+    assert rollup.current_scope(worker) is None and records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
+    worker.close()
+
+
+def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, monkeypatch):
+    copy = tmp_path / "镇.db"
+    shutil.copy(townships["赵村镇"], copy)
+    town = open_db(copy)
+    first = [write_package(town, year, tmp_path / f"first-{year}.zip") for year in (YEAR - 1, YEAR)]
+    used = town.execute(
+        "SELECT v.id, v.name FROM village v WHERE EXISTS (SELECT 1 FROM mediation_case c WHERE c.village_id = v.id AND c.accepted < '2023-01-01') "
+        "AND EXISTS (SELECT 1 FROM mediation_case c WHERE c.village_id = v.id AND c.accepted >= '2023-01-01') ORDER BY v.id"
+    ).fetchall()
+    (source, name), (target, _) = used[0], used[1]
+    records.merge_villages(town, source, target)  # 撤并: the township's records move to the other village
+    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    newer = {year: write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)}
+    town.close()
+    monkeypatch.undo()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, first)
+    rollup.roll_up(db, [newer[YEAR]])  # the 2022 records still name the old village: it stays
+    assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 1
+    assert rollup.figure_differences(db, YEAR) == [] and rollup.figure_differences(db, YEAR - 1) == []
+    rollup.roll_up(db, [newer[YEAR - 1]])  # nothing refers to it any more, and the newest package lacks it
+    assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 0
+    assert rollup.figure_differences(db, YEAR - 1) == []
+    db.close()
