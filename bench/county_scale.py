@@ -5,8 +5,9 @@ summary-workbook times, each beside the raw library doing the same work where th
     PYTHONPATH=. QT_QPA_PLATFORM=offscreen .venv/bin/python bench/county_scale.py [--towns 20] [--years 2015-2024]
 
 The township databases and packages are built once in a temporary folder
-(``zhaocun_county_<towns>x<years>_v<schema>``) and reused by later runs; the county database
-is rebuilt every run (the roll-up is what is measured). Times are the best of 3 unless said.
+(``zhaocun_county_<towns>x<years>_v<schema>``) and reused by later runs (delete it after changing
+demo.py or package.py); the county database is rebuilt every run (the roll-up is what is
+measured). Times are the best of 3 unless said.
 """
 
 from __future__ import annotations
@@ -216,16 +217,16 @@ def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int
     town_id, town = choices[0]
     own = open_db(townships[town])
     rollup.set_scope(db, None)
-    middle = db.execute("SELECT parties, case_no FROM mediation_case WHERE id = (SELECT max(id) / 2 FROM mediation_case)").fetchone()
+    middle = db.execute("SELECT parties, case_no FROM mediation_case WHERE id >= (SELECT max(id) / 2 FROM mediation_case) AND case_no IS NOT NULL LIMIT 1").fetchone()
     name = max(middle[0].split("、"), key=len)
-    short = db.execute("SELECT mediator FROM mediation_case WHERE length(mediator) = 2 LIMIT 1").fetchone()[0]
+    parties = [row[0] for row in db.execute("SELECT parties FROM mediation_case WHERE parties IS NOT NULL LIMIT 200")]
+    short = next(part for text in parties for part in text.split("、") if len(part) == 2)  # a two-character name: no index
     print()
     search_times(db, MEDIATION_CASE, [name, middle[1], "耐心疏导", "调解成功", "镇调委会", short, "调解"])
 
     os.environ.setdefault("ZHAOCUN_DATA_DIR", tempfile.mkdtemp())
     app = create_app()  # noqa: F841 (kept alive while views are painted)
-    print("
-list first paint of the 调解案件 tab (offscreen; best of 3)")
+    print("\nlist first paint of the 调解案件 tab (offscreen; best of 3)")
     county_paint, _ = best(lambda: first_paint(db, MEDIATION_CASE))
     rollup.set_scope(db, town_id)
     scoped_paint, _ = best(lambda: first_paint(db, MEDIATION_CASE))
@@ -235,8 +236,7 @@ list first paint of the 调解案件 tab (offscreen; best of 3)")
     line(f"one township in the county db ({town})", scoped_paint, f"ratio {scoped_paint / own_paint:.2f}x")
     line(f"{town}'s own database ({own.execute('SELECT count(*) FROM mediation_case').fetchone()[0]:,} cases)", own_paint)
 
-    print(f"
-yearly statistics for {year} (best of 3)")
+    print(f"\nyearly statistics for {year} (best of 3)")
     for label, function in (("figures.yearly_figures", yearly_figures), ("county.build_county_tables", county.build_county_tables)):
         rollup.set_scope(db, None)
         whole, _ = best(lambda: function(db, year))

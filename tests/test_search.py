@@ -170,7 +170,7 @@ def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations
 class SmallSteps(records.RecordList):
     """A lazy list with thresholds scaled down to a demo year, so its walk takes many slices."""
 
-    RARE, FIRST, WALK_BUDGET, WALK_STEP = 40, 5, 60, 7
+    RARE, FIRST, WALK_BUDGET, WALK_STEP, LARGE = 40, 5, 60, 7, 0
 
 
 def read_whole(listing: records.RecordList) -> list[int]:
@@ -213,3 +213,11 @@ def test_lazy_lists_equal_eager_lists(demo_file, data):
         assert read_whole(SmallSteps(db, register, query, ["id"], lazy=True)) == [row[0] for row in eager.rows(0, eager.count)], query
     finally:
         db.close()
+
+
+def test_a_small_table_is_read_at_once(demo_file):
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(demo_file)
+    assert records.RecordList(db, MEDIATION_CASE, RecordQuery(search="调解"), ["id"], lazy=True).complete  # a few hundred cases: a scan is instant
+    db.close()
