@@ -170,7 +170,7 @@ def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations
 class SmallSteps(records.RecordList):
     """A lazy list with thresholds scaled down to a demo year, so its walk takes many slices."""
 
-    RARE, FIRST, WALK_BUDGET, WALK_STEP, LARGE = 40, 5, 60, 7, 0
+    RARE, FIRST, WALK_BUDGET, WALK_SHARE, WALK_STEP = 40, 5, 60, 1, 7
 
 
 def read_whole(listing: records.RecordList) -> list[int]:

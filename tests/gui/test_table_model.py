@@ -57,7 +57,7 @@ def test_the_clerk_can_show_full_numbers_in_a_list(qtbot, open_window):
 
 def _small_steps(monkeypatch):
     """Lazy-list thresholds scaled down to a few hundred rows (records.RecordList)."""
-    for name, value in dict(RARE=40, FIRST=5, WALK_BUDGET=60, WALK_STEP=30, LARGE=0).items():
+    for name, value in dict(RARE=40, FIRST=5, WALK_BUDGET=60, WALK_SHARE=1, WALK_STEP=30).items():
         monkeypatch.setattr(records.RecordList, name, value)
 
 
