@@ -551,7 +551,7 @@ class RecordList:
                 self._ids = array("q", first)
                 self.count = len(self._ids)
                 return
-            self.complete = True  # rare after all (a short word, or a village name): read it whole below
+            self.complete = True  # rare after all (a short word, or words common alone but rare together): read it whole below
         where, params = _where(db, register, query)
         sql = f"SELECT id FROM {register.key} WHERE {where} ORDER BY {query.order_by(register, use_index=False)}"
         self._ids = array("q", (row[0] for row in db.execute(sql, params)))
