@@ -278,10 +278,15 @@ def test_township_paths_refuse_a_county_file(rolled_up, tmp_path):
         return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
 
     for args in (("settings", "--db", path, "--set", "镇名=某镇"), ("package", "--db", path, "--year", YEAR, "--out", tmp_path / "x.zip"),
-                 ("init", "--db", path, "--town", "某镇", "--county", "某县"), ("backup", "--db", path)):  # fmt: skip
+                 ("init", "--db", path, "--town", "某镇", "--county", "某县"), ("import", "--db", path, tmp_path / "x.xlsx")):  # fmt: skip
         result = run(*args)
         assert result.returncode == 2 and "县级汇总数据库" in result.stderr, args
     assert path.read_bytes() == data
+    result = run("backup", "--db", path, "--to", tmp_path / "备份")  # a county database is backed up and checked like a township's
+    assert result.returncode == 0, result.stderr
+    assert [rollup.is_county_file(made) for made in (tmp_path / "备份").iterdir()] == [True]
+    result = run("check", "--db", path)
+    assert result.returncode == 0 and "完好" in result.stdout, result.stdout
 
 
 def test_cli_stats_of_one_township_and_of_the_county(rolled_up, townships, tmp_path):
@@ -453,4 +458,96 @@ def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, m
     rollup.roll_up(db, [newer[YEAR - 1]])  # nothing refers to it any more, and the newest package lacks it
     assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 0
     assert rollup.figure_differences(db, YEAR - 1) == []
+    db.close()
+
+
+def test_a_write_to_a_county_record_is_refused_whatever_the_path(county, packages):
+    from zhaocun_desktop.db import open_again
+    from zhaocun_desktop.errors import COUNTY_READ_ONLY, explain
+
+    case_id = county.execute("SELECT id FROM main.mediation_case LIMIT 1").fetchone()[0]
+    before = county.execute("SELECT count(*), total(amount) FROM main.mediation_case").fetchone()
+    worker = open_again(county)
+    writes = (
+        lambda db: records.update(db, MEDIATION_CASE, case_id, {"amount": 1}),
+        lambda db: records.delete(db, MEDIATION_CASE, [case_id]),
+        lambda db: records.save_settings(db, {"town": "某镇"}),
+        lambda db: db.execute("INSERT INTO village (name) VALUES ('新村')"),
+    )
+    for scope in (None, _ids(county)["中汤镇"]):
+        rollup.set_scope(county, scope)
+        if scope is not None:
+            case_id = county.execute("SELECT id FROM mediation_case LIMIT 1").fetchone()[0]
+        for db in (county, worker):
+            for write in writes:
+                with pytest.raises(sqlite3.DatabaseError) as refused:
+                    write(db)
+                assert explain(refused.value) == COUNTY_READ_ONLY
+    assert county.execute("SELECT count(*), total(amount) FROM main.mediation_case").fetchone() == before
+    assert [outcome.action for outcome in rollup.roll_up(county, list(packages.values()))] == ["skipped"] * 3
+    worker.close()
+
+
+def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(townships, tmp_path):
+    from zhaocun_desktop.figures import BY_KEY, compute, records_behind
+
+    made = []
+    for source, town_name, certified in (("赵村镇", "赵村镇", False), ("中汤镇", "尧山镇", True)):
+        copy = tmp_path / f"{town_name}.db"
+        shutil.copy(townships[source], copy)
+        town = open_db(copy)
+        records.save_settings(town, {"town": town_name, "office": f"{town_name}司法所", "signer": f"{town_name}人民政府"})
+        staff = records_behind(town, BY_KEY["certified" if certified else "posts"], YEAR)[0]
+        certificates = [row[0] for row in town.execute("SELECT id FROM enforcement_certificate WHERE holder = ?", [staff["name"]])]
+        if certified:
+            for certificate in certificates:
+                records.update(town, ENFORCEMENT_CERTIFICATE, certificate, {"holder": "欧阳同名"})
+        elif certificates:
+            records.delete(town, ENFORCEMENT_CERTIFICATE, certificates)  # 赵村镇's 欧阳同名 holds none
+        records.update(town, ENFORCEMENT_STAFF, staff["id"], {"name": "欧阳同名"})
+        made.append((copy, write_package(town, YEAR, tmp_path / f"{town_name}.zip")))
+        town.close()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, [package for _, package in made])
+    own = sum(_own(path)["certified"] for path, _ in made)
+    assert yearly_figures(db, YEAR)["certified"] == own
+    assert compute(db, BY_KEY["certified"], YEAR) == own + 1  # what one query over the whole county would say
+    assert rollup.figure_differences(db, YEAR) == []
+    db.close()
+
+
+def test_the_overview_of_one_township_is_its_own(county, townships):
+    from zhaocun_desktop.due import due_items
+    from zhaocun_desktop.overview import year_picture
+
+    town = open_db(townships["瓦屋镇"])
+    own = year_picture(town, YEAR)
+    town.close()
+    rollup.set_scope(county, _ids(county)["瓦屋镇"])
+    scoped = year_picture(county, YEAR)
+    assert (scoped.months, scoped.types, scoped.outcomes, scoped.villages) == (own.months, own.types, own.outcomes, own.villages)
+    assert own.cases > 0
+    due_items(county)  # reads the township's rows through the same views
+
+
+def test_a_package_changed_during_the_roll_up_is_refused(packages, tmp_path, monkeypatch):
+    from zhaocun_desktop import package as package_module
+
+    copies = [shutil.copy(path, tmp_path / path.name) for path in packages.values()]
+    db = rollup.open_county(tmp_path / "县.db")
+    real = package_module.read_package
+    seen = []
+
+    def read_then_replace(path):  # the second file is overwritten by another township's after it was checked
+        found = real(path)
+        seen.append(Path(path).name)
+        if len(seen) == len(copies):
+            shutil.copy(copies[0], copies[1])
+        return found
+
+    monkeypatch.setattr(rollup, "read_package", read_then_replace)
+    with pytest.raises(UserError, match="被改动"):
+        rollup.roll_up(db, copies)
+    assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == 0
     db.close()

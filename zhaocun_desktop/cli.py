@@ -275,7 +275,7 @@ def _run_due(args: argparse.Namespace) -> int:
 def _run_backup(args: argparse.Namespace) -> int:
     from zhaocun_desktop.backup import make_backup, rotate
 
-    db = _existing_db(args.db)
+    db = _existing_db(args.db, allow_county=True)  # a county database is backed up like a township's
     try:
         made = make_backup(db.conn, args.db, "manual", folder=args.to)
         if args.to is None:
@@ -313,7 +313,9 @@ def _run_check(args: argparse.Namespace) -> int:
         foreign = identity_problem(args.db)
     except sqlite3.DatabaseError:
         foreign = None  # unreadable: quick_check below names the damage
-    if foreign:
+    from zhaocun_desktop.rollup import is_county_file
+
+    if foreign and not is_county_file(args.db):  # a county database is checked like a township's
         print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
         return 1
     problems = check_database(args.db)
@@ -612,9 +614,10 @@ def _run_rollup(args: argparse.Namespace) -> int:
             if year is None:
                 raise UserError("县级汇总数据库中还没有任何数据包，无法生成汇总表。")
             rollup.write_county_summary(db, year, args.out)
-            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇）：{args.out}")
+            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇，含全县统计报表）：{args.out}")
     finally:
         db.close()
+    return 0
 
 
 def _run_document(args: argparse.Namespace) -> int:

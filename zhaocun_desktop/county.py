@@ -152,7 +152,7 @@ def enforcement_table(figures: fig.PeriodFigures) -> CountyTable:
             rows.append([item.label, fig.display(item, value) or "—", "", fig.describe(item)])
         else:
             rows.append([item.label, value, item.unit, "截止日期的状态" if not item.per_year else "本期合计"])
-    return CountyTable("行政执法", "行政执法人员及培训统计表", ["项目", "数值", "单位", "说明"], rows, total=False, widths=[22, 12, 6, 30])
+    return CountyTable("行政执法", "行政执法人员及培训统计表", ["项目", "数值", "单位", "说明"], rows, total=False, widths=[22, 17, 6, 30])  # a county rate, 84.5%（845/1000）, on one line
 
 
 def build_county_tables(db: Database, period: fig.Period | int) -> list[CountyTable]:

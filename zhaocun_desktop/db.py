@@ -605,6 +605,7 @@ def open_again(db: Database) -> Database:
     if conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID:  # a job sees the township the window shows
         from zhaocun_desktop import rollup
 
+        rollup.guard_connection(again)
         rollup.set_scope(again, rollup.current_scope(db))
     return again
 

@@ -28,7 +28,16 @@ class DatabaseInUse(UserError):
 
 
 
+# What a write to a county database's records says (rollup.guard_connection raises it inside SQLite).
+COUNTY_READ_ONLY = (
+    "县级汇总数据库中的记录来自乡镇上报的数据包，不能在这里录入、导入、修改或删除。"
+    "请让乡镇在自己的台账中改正后重新导出数据包，再导入县级汇总数据库。"
+)
+
+
 def _sqlite_message(text: str) -> str | None:
+    if COUNTY_READ_ONLY in text or "upsert a view" in text.lower():  # only a county's township views are views
+        return COUNTY_READ_ONLY
     text = text.lower()
     if "disk is full" in text:
         return "磁盘空间已满，刚才的操作没有保存（数据库仍是操作前的状态）。请清理磁盘（如删除不用的文件、清空回收站）后再试。"

@@ -13,8 +13,11 @@ A package's records are real rows, so every query of the program works on a coun
 ``set_scope(db, township_id)`` shadows each register table and the settings with a TEMP VIEW of
 that township's rows (SQLite resolves an unqualified name in ``temp`` first), and lists, 总览,
 figures, 统计报表 and search see one township; ``set_scope(db, None)`` shows the whole county.
-The views belong to one connection (a worker's ``open_again`` connection sees the whole county).
-Writes here name ``main.`` tables, so a roll-up works while a scope is active.
+The views belong to one connection (``db.open_again`` gives a worker the same scope). Writes here
+name ``main.`` tables, so a roll-up works while a scope is active. A whole county's figures are its
+townships' added up (``figures.period_figures``), so a name shared by two townships never links a
+record of one to a record of the other. Every other write to the records or settings is refused
+inside SQLite (``guard_connection``): the county's records stay what the townships sent.
 
 Rules: the same package twice adds nothing; a newer package of the same township and year
 replaces the older one (audited), its rows removed; a damaged or foreign package is refused with
@@ -26,6 +29,8 @@ and the township paths (``open_db``) refuse a county file.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -34,7 +39,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from zhaocun_desktop import records
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID
-from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
 
@@ -169,6 +174,7 @@ def open_county(path: str | Path) -> Database:
             _county_tables(db)
             _county_statistics_indexes(db)
             _rebuild_first_format(db)
+        guard_connection(db)
     except BaseException:
         db.close()
         raise
@@ -346,9 +352,10 @@ def _insert_rows(db: Database, register: Register, rows: list[dict], by_name: di
     )
     township_id, package_id, stamp = owner
     new_ids, values = {}, []
+    villages = bool(register.village_fields)  # a property: read once, not per row
     for offset, row in enumerate(rows):
         new_ids[row.get("id")] = first + offset
-        stored = records.stored_values(register, row, by_name) if register.village_fields else row
+        stored = records.stored_values(register, row, by_name) if villages else row
         values.append([first + offset, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
     try:
         db.conn.executemany(sql, values)
@@ -378,8 +385,8 @@ def _county_settings(db: Database) -> None:
     county = max(set(counties), key=counties.count) if counties else ""
     stored = dict(db.execute("SELECT key, value FROM main.setting").fetchall())
     wanted = {}
-    if county and not stored.get("town"):
-        wanted.update(town=county, county=county, office=f"{county}司法局", signer=f"{county}司法局")
+    if not stored.get("town"):  # the county's name heads its tables; packages without one: 全县
+        wanted.update(town=county or "全县", county=county, office=f"{county or '县'}司法局", signer=f"{county or '县'}司法局")
     newest = db.execute("SELECT max(year) FROM main.package WHERE replaced_at IS NULL").fetchone()[0]
     if newest:
         wanted["report_year"] = str(newest)
@@ -397,12 +404,14 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
     packages, refused = [], []
     for path in paths:
         try:
-            packages.append(read_package(path))
+            # checked now, read again when its turn comes: a county's packages (millions of
+            # records) are never all in memory at once
+            packages.append(dataclasses.replace(read_package(path), records={}))
         except UserError as error:
             refused.append(str(error))
     if refused:
         raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    with db.atomic():
+    with db.atomic(), _writing(db):
         # First every decision and every removal of a replaced package's rows, then the inserts: a
         # record that a township moved from one year to another (a newer package of each) is then
         # never in two packages at once, whatever the order of the files.
@@ -439,7 +448,7 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
         for package, action, current in decided:
             label = _label(package)
-            package_id = _insert(db, package, _township_id(db, package.township, package.manifest.get("county")))
+            package_id = _insert(db, _read_again(package), _township_id(db, package.township, package.manifest.get("county")))
             if current:
                 note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
                 records.audit(db, "package", package_id, "replace", None, None, note)
@@ -450,6 +459,14 @@ def roll_up(db: Database, paths: Sequence[str | Path]) -> list[Outcome]:
         if decided:
             _county_settings(db)
     return [outcomes[id(package)] for package in packages]
+
+
+def _read_again(checked: Package) -> Package:
+    """The package checked before anything was written, read whole; UserError if it changed meanwhile."""
+    package = read_package(checked.path)
+    if package.sha256 != checked.sha256:
+        raise UserError(f"“{checked.path.name}”在导入过程中被改动了（可能正在复制），本次没有写入任何内容。请等文件复制完成后再导入。")
+    return package
 
 
 def _label(package: Package) -> str:
@@ -467,6 +484,38 @@ def _made(text: str):
 
 
 SCOPE_TABLE = "county_scope"  # TEMP: the township the views show
+WRITING_TABLE = "county_writing"  # TEMP: has a row while the roll-up writes records
+
+
+def _guarded_tables(db: Database) -> list[str]:
+    return [register.key for register in county_registers() if _columns(db, register.key)] + ["setting"]
+
+
+def _refusal(table: str, action: str, when: str = "") -> str:
+    message = COUNTY_READ_ONLY.replace("'", "''")
+    return f"CREATE TEMP TRIGGER IF NOT EXISTS county_{action.split()[-1].lower()}_{table} {action} ON {table} {when} BEGIN SELECT RAISE(ABORT, '{message}'); END"
+
+
+def guard_connection(db: Database) -> None:
+    """Refuse, inside SQLite, every write to the records and settings of a county database except the
+    roll-up's: whatever path a write comes by (a form, an import, a script), the county's records stay
+    what the townships sent, and the clerk reads errors.COUNTY_READ_ONLY. TEMP triggers: this connection's own."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
+    when = f"WHEN NOT EXISTS (SELECT 1 FROM temp.{WRITING_TABLE})"
+    for table in _guarded_tables(db):
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(_refusal(table, f"BEFORE {action}", when).replace(f" ON {table} ", f" ON main.{table} "))
+
+
+@contextlib.contextmanager
+def _writing(db: Database):
+    """The roll-up's own writes pass the guard (inside its transaction)."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
+    db.execute(f"INSERT INTO temp.{WRITING_TABLE} VALUES (?)", [records.now()])
+    try:
+        yield
+    finally:
+        db.execute(f"DELETE FROM temp.{WRITING_TABLE}")
 
 
 def set_scope(db: Database, township_id: int | None) -> None:
@@ -484,6 +533,9 @@ def set_scope(db: Database, township_id: int | None) -> None:
             db.execute(f"CREATE TEMP VIEW {register.key} AS SELECT * FROM main.{register.key} WHERE township_id = {township_id}")
     # the township's own settings (its name as 填报单位, its local dispute types) as the setting table reads
     db.execute(f"CREATE TEMP VIEW setting AS SELECT key, value FROM json_each((SELECT settings FROM main.township WHERE id = {township_id}))")
+    for table in _guarded_tables(db):  # a write to a view says why, not "cannot modify … because it is a view"
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(_refusal(table, f"INSTEAD OF {action}").replace("county_", "county_view_", 1))
     db.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT {township_id} AS township_id")
 
 
@@ -492,6 +544,14 @@ def current_scope(db: Database) -> int | None:
     if not db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = ?", [SCOPE_TABLE]).fetchone():
         return None
     return db.execute(f"SELECT township_id FROM temp.{SCOPE_TABLE}").fetchone()[0]
+
+
+def whole_county_townships(db: Database) -> list[int]:
+    """The township ids whose figures make the county's when ``db`` is a county database showing the
+    whole county; empty otherwise (a township's database, or one township shown)."""
+    if not is_county(db) or current_scope(db) is not None:
+        return []
+    return [township_id for township_id, _ in township_choices(db)]
 
 
 def township_choices(db: Database) -> list[tuple[int, str]]:
