@@ -153,6 +153,8 @@ def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, 
     assert rollup.county_figures(db, YEAR)["cases"] == old_cases + 1
     assert db.execute("SELECT count(*) FROM package WHERE township = '赵村镇' AND replaced_at IS NULL").fetchone()[0] == 1
     assert records.audit_rows(db, "package")[-1]["action"] == "replace"
+    entry = records.audit_entries(db, "package")[0]  # as 操作记录 shows it: newest first, in Chinese
+    assert (entry.title, entry.action) == ("上报数据包", "替换") and "替换了较旧的" in entry.note
     # the older one again: not newer, nothing changes
     before = _counts(db)
     assert rollup.roll_up(db, [packages["赵村镇"]])[0].action == "skipped"
