@@ -196,3 +196,12 @@ def test_sigkill_during_import_leaves_all_or_nothing(tmp_path):
         assert (count, batches) in ((0, 0), (rows, 1)), (count, batches)
         outcomes.append(count)
     assert 0 in outcomes, "never killed mid-import: the test proves nothing"
+
+
+def test_a_backup_name_with_an_impossible_date_is_not_ours(tmp_path):
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    (folder / "台账备份_20231399_120000_daily.db").write_bytes(b"")
+    (folder / "台账备份_20231231_235959_daily.db").write_bytes(b"")
+    found = backup.list_backups(folder, with_counts=False)
+    assert [(b.made_at, b.reason) for b in found] == [(dt.datetime(2023, 12, 31, 23, 59, 59), "daily")]

@@ -76,3 +76,13 @@ def test_core_never_imports_qt():
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run([sys.executable, "-c", code, os.path.join(folder, "d.db")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_window_options_alone_skip_the_verbs_parsers_and_mean_the_same():
+    from zhaocun_desktop.cli import _opens_window, _parser
+
+    for argv in ([], ["--demo"], ["--db", "台账.db"], ["--db=台账.db", "--demo"], ["--self-test"]):
+        assert _opens_window(argv)
+        assert vars(_parser(verbs=False).parse_args(argv)) == vars(_parser().parse_args(argv))
+    for argv in (["--help"], ["demo", "--db", "x.db"], ["--db"], ["--version"], ["check", "--db", "x.db"], ["--dbx"]):
+        assert not _opens_window(argv)

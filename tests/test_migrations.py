@@ -147,3 +147,28 @@ def test_old_dispute_types_map_to_the_national_categories(tmp_path, version):
     case_id = db.execute("SELECT id FROM mediation_case WHERE dispute_type = '土地承包经营'").fetchone()[0]
     records.update(db, MEDIATION_CASE, case_id, {"note": "升级后仍可保存"})  # the local type is a valid choice
     db.close()
+
+
+def test_an_unchanged_schema_is_not_synced_again_and_a_changed_one_is(db_path):
+    """Opening reads the schema once; it syncs (columns, search indexes, triggers) only when something is missing."""
+    from zhaocun_desktop import search
+
+    db = open_db(db_path)
+    assert not db_module.schema_out_of_step(db)
+    assert db_module.sync_columns(db) == [] and search.sync_search_indexes(db) == [], "in step means there was nothing to do"
+    register = MEDIATION_CASE
+    field = next(f for f in register.fields if not (f.searchable or f.unique or f.id_column or f.key in (register.date_field, register.village_field)))
+    changes = (
+        f"DROP TRIGGER search_{register.key}_update",
+        f"DROP TABLE search_{register.key}",
+        f"ALTER TABLE {register.key} DROP COLUMN {field.key}",
+    )
+    for change in changes:
+        db.execute(change)
+        assert db_module.schema_out_of_step(db), change
+        db.close()
+        db = open_db(db_path)  # puts it back
+        assert not db_module.schema_out_of_step(db), change
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
+    assert field.key in columns and search.has_index(db, register)
+    db.close()

@@ -41,6 +41,7 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
+    window.overview_view  # noqa: B018 (complete: its figures table and checks otherwise follow the first paint)
     tabs = window.form.tabs
     shots = []
     for index in range(tabs.count()):

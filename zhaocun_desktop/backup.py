@@ -122,7 +122,11 @@ def list_backups(folder: Path, with_counts: bool = True) -> list[BackupInfo]:
         match = NAME.match(path.name)
         if not match:
             continue
-        made_at = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+        day, time_of_day = match.group(1), match.group(2)  # digits by the pattern; not strptime, which loads locale tables at start-up
+        try:
+            made_at = dt.datetime(int(day[:4]), int(day[4:6]), int(day[6:]), int(time_of_day[:2]), int(time_of_day[2:4]), int(time_of_day[4:]))
+        except ValueError:  # 台账备份_20231399_… is not one of ours
+            continue
         found.append(BackupInfo(path, made_at, match.group(4), record_counts(path) if with_counts else None))
     return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
 

@@ -57,7 +57,24 @@ def _new_parser(verbs=None, name: str | None = None, **kwargs) -> argparse.Argum
     return parser
 
 
-def _parser() -> argparse.ArgumentParser:
+_WINDOW_FLAGS = ("--demo", "--self-test")
+
+
+def _opens_window(argv: list[str]) -> bool:
+    """True when ``argv`` holds only the window's own options (no verb, no --help): then the verbs'
+    parsers need not be built, which is a noticeable part of the window's start-up time."""
+    rest = list(argv)
+    while rest:
+        token = rest.pop(0)
+        if token == "--db" and rest:
+            rest.pop(0)
+        elif not (token.startswith("--db=") or token in _WINDOW_FLAGS):
+            return False
+    return True
+
+
+def _parser(verbs: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without ``verbs`` only the window's options (``verb`` is None)."""
     parser = _new_parser(
         prog="zhaocun-desktop",
         description=f"{APP_NAME}：乡镇司法所四本台账与法治政府建设年度报告。不带子命令时打开程序窗口。",
@@ -68,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 台账.db）")
     parser.add_argument("--demo", action="store_true", help="打开示例数据库（不存在时自动生成，与正式数据分开）")
     parser.add_argument("--self-test", action="store_true", help="自检：在临时文件夹中建库、写入、备份、恢复、生成文档，成功则退出码为0")
+    if not verbs:
+        parser.set_defaults(verb=None)
+        return parser
     verbs = parser.add_subparsers(dest="verb", title="子命令", metavar="子命令", parser_class=_Parser)
 
     demo = _new_parser(verbs, "demo", help="生成示例数据库并列出写入的记录数", description="生成一个示例年度的数据库（由随机种子确定，可重复）。")
@@ -666,7 +686,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of both the GUI and the command-line verbs; returns the exit code."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(verbs=not _opens_window(argv)).parse_args(argv)
     try:
         if args.self_test:
             from zhaocun_desktop.selftest import run_self_test

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -65,7 +64,7 @@ class Database:
     def atomic(self) -> Iterator["Database"]:
         """One transaction (a savepoint when nested): everything inside is written, or nothing."""
         if self.conn.in_transaction:
-            savepoint = f"atomic_{secrets.token_hex(8)}"
+            savepoint = f"atomic_{os.urandom(8).hex()}"  # not secrets: it loads OpenSSL (start-up time)
             self.conn.execute(f"SAVEPOINT {savepoint}")
             try:
                 yield self
@@ -623,9 +622,29 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version + 1}")
         version += 1
-    if target == SCHEMA_VERSION:
+    if target == SCHEMA_VERSION and schema_out_of_step(db):  # on most starts nothing is: one read, no transaction
         with db.atomic():
             sync_columns(db)
             search.sync_search_indexes(db)  # new registers or searchable fields, or triggers a migration dropped
     return version
+
+
+def schema_out_of_step(db: Database) -> bool:
+    """True when ``sync_columns`` or ``search.sync_search_indexes`` would change something, judged
+    from the schema read in two queries (instead of a query per table on every start)."""
+    from zhaocun_desktop import search
+
+    wanted = [r.key for r in REGISTERS + CHILD_REGISTERS] + [search.index_table(r) for r in search.described_registers()]
+    columns: dict[str, list[str]] = {}
+    for table, column in db.execute(  # only these tables: the search indexes' own shadow tables need not be opened
+        "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p "
+        f"WHERE m.type = 'table' AND m.name IN ({', '.join('?' * len(wanted))}) ORDER BY m.name, p.cid",
+        wanted,
+    ):
+        columns.setdefault(table, []).append(column)
+    for register in REGISTERS + CHILD_REGISTERS:
+        if not set(register_columns(register)) <= set(columns.get(register.key, ())):
+            return True
+    triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return search.indexes_out_of_step(columns, triggers)
 

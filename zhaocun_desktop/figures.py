@@ -251,6 +251,14 @@ def _condition(figure: Figure, period: Period | int) -> tuple[str, dict]:
     return clause, params
 
 
+def grouped(db: Database, register: Register, period: Period | int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
+    """``{group value: measure}`` for the period's records of ``register`` matching ``where``."""
+    figure = Figure("_", "_", "", register, where=where, measure=measure)
+    clause, params = _condition(figure, period)
+    sql = f"SELECT {group} AS g, {measure} FROM {register.key} WHERE {clause} GROUP BY g"
+    return {key: value or 0 for key, value in db.execute(sql, params)}
+
+
 def compute(db: Database, figure: Figure, period: Period | int) -> int | float:
     """One figure for a period (or a calendar year); 0 when nothing is counted."""
     clause, params = _condition(figure, period)

@@ -1,8 +1,7 @@
 """A period at a glance for the 总览 tab: month trend of its year against the previous year,
 the dispute type mix, the outcome split and the villages with most cases.
 
-Every count uses the same year condition as the report figures (``summary._grouped`` over
-``figures``), so the pictures add up to the report's numbers.
+Every count uses the same year condition as the report figures (``figures.grouped``), so the pictures add up to the report's numbers.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.figures import Period
+from zhaocun_desktop.figures import grouped as _grouped
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
-from zhaocun_desktop.summary import _grouped
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -326,10 +326,11 @@ def report_title(settings: dict, year: int) -> str:
     return f"{settings.get('county') or ''}{settings.get('town') or ''}人民政府关于{year}年法治政府建设情况的报告"
 
 
-def build_draft(db: Database, year: int, texts: dict[str, str] | None = None) -> ReportDraft:
-    """The report for ``year`` from the registers and the clerk's texts (saved ones by default)."""
+def build_draft(db: Database, year: int, texts: dict[str, str] | None = None, figures: fig.PeriodFigures | None = None) -> ReportDraft:
+    """The report for ``year`` from the registers and the clerk's texts (saved ones by default);
+    ``figures``: the year's figures when the caller has just computed them."""
     settings = records.settings(db)
-    figures = fig.yearly_figures(db, year)
+    figures = fig.yearly_figures(db, year) if figures is None else figures
     texts = dict(texts or load_texts(db, year))
     context = context_values(figures, settings)
     blocks = [Block("title", report_title(settings, year)), Block("blank")]

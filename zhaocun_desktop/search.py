@@ -60,18 +60,37 @@ def indexed_registers(db: Database) -> list[Register]:
     Read from the ``registers`` module rather than a fixed list so child registers and
     registers added later are indexed too; the key/value settings table is not a register table.
     """
+    return [register for register in described_registers() if _indexable(register, _table_columns(db, register.key))]
+
+
+def described_registers() -> list[Register]:
+    """Every register the ``registers`` module describes (child registers too), once each."""
     found, seen = [], set()
     for value in vars(registers).values():
         candidates: Iterable = value if isinstance(value, (tuple, list)) else (value,)
         for register in candidates:
-            if not isinstance(register, Register) or register.key in seen:
-                continue
-            seen.add(register.key)
-            columns = set(_table_columns(db, register.key))
-            wanted = search_columns(register)
-            if wanted and "id" in columns and set(wanted) <= columns:
+            if isinstance(register, Register) and register.key not in seen:
+                seen.add(register.key)
                 found.append(register)
     return found
+
+
+def _indexable(register: Register, columns: Iterable[str]) -> bool:
+    wanted, columns = search_columns(register), set(columns)
+    return bool(wanted) and "id" in columns and set(wanted) <= columns
+
+
+def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str]) -> bool:
+    """True when ``sync_search_indexes`` would rebuild something, judged from the schema read once:
+    ``columns`` of every table (in order) and the names of every trigger."""
+    for register in described_registers():
+        if not _indexable(register, columns.get(register.key, ())):
+            continue
+        if columns.get(index_table(register), []) != search_columns(register):
+            return True
+        if not all(_trigger(register, action) in triggers for action in _TRIGGERS):
+            return True
+    return False
 
 
 def has_index(db: Database, register: Register) -> bool:

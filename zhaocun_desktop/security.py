@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from typing import TYPE_CHECKING
 
@@ -19,12 +17,17 @@ DEFAULT_LOCK_MINUTES = 10
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    import hashlib  # here, not at the top: OpenSSL loads only when a password is set or typed (start-up time)
+
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=N, r=R, p=P, dklen=32)
     return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
 
 
 def verify_password(password: str, stored: str) -> bool:
+    import hashlib
+    import hmac
+
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
     except ValueError:

@@ -58,12 +58,7 @@ class Table:
         return sums
 
 
-def _grouped(db: Database, register: Register, period: fig.Period | int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
-    """``{group value: measure}`` for the period's records of ``register`` matching ``where``."""
-    figure = fig.Figure("_", "_", "", register, where=where, measure=measure)
-    clause, params = fig._condition(figure, period)
-    sql = f"SELECT {group} AS g, {measure} FROM {register.key} WHERE {clause} GROUP BY g"
-    return {key: value or 0 for key, value in db.execute(sql, params)}
+_grouped = fig.grouped  # figures.py holds it: the 总览 pictures use it without loading the workbook writer
 
 
 OTHER_PLACES = records.OTHER_PLACES  # records of no listed village: the by-village tables still add up to the report

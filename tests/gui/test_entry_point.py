@@ -9,7 +9,7 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QMessageBox
 
 from zhaocun_desktop.gui import app as gui_app
-from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, SHOWN_MARKER
+from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER, SHOWN_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +19,7 @@ def test_entry_point_reaches_the_main_window_and_quits(tmp_path):
     result = subprocess.run([sys.executable, "-m", "zhaocun_desktop", "--demo"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert SHOWN_MARKER in result.stdout
+    assert result.stdout.index(RECORDS_MARKER) > result.stdout.index(SHOWN_MARKER), "the window first, then its records"
     assert (tmp_path / "示例数据.db").is_file()
     assert not (tmp_path / "示例数据.db.lock").exists(), "the lock is released on exit"
 

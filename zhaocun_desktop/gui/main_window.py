@@ -14,14 +14,17 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QM
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.gui.app import after_first_paint
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
-from zhaocun_desktop.gui.register_view import RegisterView
-from zhaocun_desktop.gui.settings_view import SettingsView
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the views' modules are imported when their tabs are first opened (start-up time)
     from sqlite_utils import Database
+
+    from zhaocun_desktop.gui.overview_view import OverviewView
+    from zhaocun_desktop.gui.register_view import RegisterView
+    from zhaocun_desktop.gui.settings_view import SettingsView
 
 SETTINGS_KEY = "settings"
 OVERVIEW_KEY = "overview"
@@ -44,7 +47,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title}（示例数据）" if demo else title)
         self.views: dict[str, RegisterView] = {}
         self._settings_view: SettingsView | None = None
-        self._overview_view = None  # OverviewView, built when its tab is first opened
+        self._overview_view: OverviewView | None = None  # built when its tab is first opened
         self._report_view = None  # ReportView, likewise
         self._slots: dict[str, QWidget] = {}
         self.form.tabs.addTab(self._slot(OVERVIEW_KEY), "总览")
@@ -123,22 +126,50 @@ class MainWindow(QMainWindow):
         note = "（示例数据，与正式数据分开）" if self.demo else ""
         self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
         self.show_last_backup()
-        from PySide6.QtWidgets import QApplication
-
         from zhaocun_desktop.gui.lock import IdleLock
 
         self.idle_lock = IdleLock(self, db)
-        QApplication.instance().installEventFilter(self.idle_lock)
-        self.show_due_count()
         self._build_current()
+        # the due list of a 总览 just built serves the badge too: one query, not two
+        self.show_due_count(self._overview_view.due if self._overview_view is not None else None)
+        # An application-wide Python event filter makes PySide wrap every object that gets an event
+        # (and build its enums): watched from the first screen on, it costs the start nothing.
+        self.after_first_screen(self._watch_input, at_latest_ms=2000)
 
-    def show_due_count(self) -> None:
-        """The status-bar badge and the 总览 tab title: how many items are due (none: hidden)."""
+    def _watch_input(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if self.isVisible():  # not for a window closed meanwhile
+            QApplication.instance().installEventFilter(self.idle_lock)
+
+    def after_first_screen(self, then, at_latest_ms: int | None = None) -> None:
+        """Run ``then`` once the current page's records (``first_screen``) have painted, or after
+        ``at_latest_ms`` when they have not by then (the clerk switched tabs before they did)."""
+        done = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                then()
+
+        shown = self.first_screen()
+        if shown is None:
+            QTimer.singleShot(0, once)
+        else:
+            after_first_paint(shown, once)
+        if at_latest_ms is not None:
+            QTimer.singleShot(at_latest_ms, self, once)  # not for a window deleted meanwhile
+
+    def show_due_count(self, items=None) -> None:
+        """The status-bar badge and the 总览 tab title: how many items are due (none: hidden).
+
+        ``items``: the due list as of today when the caller has just read it.
+        """
         from zhaocun_desktop.due import due_items, overdue_count
         import datetime as dt
 
         today = dt.date.today()
-        items = due_items(self.db, today)
+        items = due_items(self.db, today) if items is None else items
         overdue = overdue_count(items, today)
         index = self.form.tabs.indexOf(self._slots[OVERVIEW_KEY])
         self.form.tabs.setTabText(index, f"总览（{len(items)}）" if items else "总览")
@@ -157,21 +188,39 @@ class MainWindow(QMainWindow):
         self.form.tabs.setCurrentWidget(self._slots[OVERVIEW_KEY])
         self.overview_view.due_list.setFocus()
 
-    def _build_current(self, *args) -> None:
-        if self.db is None:
-            return
+    def current_key(self) -> str:
+        """The key of the page the clerk sees: a register key, "overview", "report" or "settings"."""
         page = self.form.tabs.currentWidget()
         if isinstance(page, QTabWidget):
             page = page.currentWidget()
-        key = page.objectName().removeprefix("slot_") if page is not None else ""
+        return page.objectName().removeprefix("slot_") if page is not None else ""
+
+    def _build_current(self, *args) -> None:
+        if self.db is None:
+            return
+        key = self.current_key()
         if key == SETTINGS_KEY:
             self.settings_view  # noqa: B018 (builds it)
         elif key == OVERVIEW_KEY:
-            self.overview_view.refresh() if self._overview_view else self.overview_view  # figures may have changed
+            if self._overview_view is None:
+                self._build_overview()
+            else:
+                self._overview_view.refresh()  # figures may have changed
         elif key == REPORT_KEY:
             self.report_view.refresh() if self._report_view else self.report_view
         elif key in BY_KEY:
             self.view(key)
+
+    def first_screen(self) -> QWidget | None:
+        """The widget whose painting shows the current page's records: a list's rows, 总览's charts
+        (None before ``attach``). The start-up benchmark waits for it to paint."""
+        key = self.current_key()
+        if key == OVERVIEW_KEY and self._overview_view is not None:
+            return self._overview_view.month_chart
+        if key in self.views:
+            return self.views[key].table.viewport()
+        page = {SETTINGS_KEY: self._settings_view, REPORT_KEY: self._report_view}.get(key)
+        return page
 
     def _autosave_report(self, *args) -> None:
         """Leaving the 年度报告 tab saves its texts: nothing typed there is lost by looking elsewhere."""
@@ -181,6 +230,8 @@ class MainWindow(QMainWindow):
     def view(self, key: str) -> RegisterView:
         """The view of register ``key``, built on first use."""
         if key not in self.views:
+            from zhaocun_desktop.gui.register_view import RegisterView
+
             view = RegisterView(self.db, BY_KEY[key], self.ui_state)
             view.records_changed.connect(self._records_changed)
             self.views[key] = view
@@ -190,20 +241,28 @@ class MainWindow(QMainWindow):
     @property
     def settings_view(self) -> SettingsView:
         if self._settings_view is None:
+            from zhaocun_desktop.gui.settings_view import SettingsView
+
             self._settings_view = SettingsView(self.db)
             self._fill_slot(SETTINGS_KEY, self._settings_view)
         return self._settings_view
 
-    @property
-    def overview_view(self):
-        """The 总览 tab (its module, like the report's, is imported when the tab is first opened)."""
+    def _build_overview(self) -> OverviewView:
+        """The 总览 tab with its first screen (charts, what is due) filled; the rest (the figures
+        table, the report's checks) follows once the window has painted."""
         from zhaocun_desktop.gui.overview_view import OverviewView
 
-        if self._overview_view is None:
-            self._overview_view = OverviewView(self.db)
-            self._overview_view.records_changed.connect(self._saved_from_overview)
-            self._fill_slot(OVERVIEW_KEY, self._overview_view)
+        self._overview_view = OverviewView(self.db, first_screen_only=True)
+        self._overview_view.records_changed.connect(self._saved_from_overview)
+        self._fill_slot(OVERVIEW_KEY, self._overview_view)
         return self._overview_view
+
+    @property
+    def overview_view(self) -> OverviewView:
+        """The 总览 tab, built (and completed) on first use."""
+        view = self._overview_view or self._build_overview()
+        view.complete()
+        return view
 
     @property
     def report_view(self):

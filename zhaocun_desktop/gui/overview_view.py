@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,16 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from zhaocun_desktop import figures as fig
-from zhaocun_desktop import overview, records, report
+from zhaocun_desktop import overview, records
 from zhaocun_desktop.due import DueItem, due_items, overdue_count
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.registers import MEDIATION_CASE
-from zhaocun_desktop.report_checks import Finding, check_records
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from zhaocun_desktop.report_checks import Finding
 
 KEY_FIGURES = (
     "publicity_events", "node_events", "school_police_events", "exams", "posts", "certified", "cert_rate", "trainings",
@@ -47,24 +48,35 @@ KEY_FIGURES = (
     "town_cases", "cases_open", "petitions", "petition_on_time_rate", "petition_satisfaction_rate", "to_beijing", "to_province", "to_city",
 )  # fmt: skip
 UNITS = {"mediation_case": "件", "publicity_event": "场次", "advisor_work": "条", "petition": "件"}
+CALCULATING = "正在计算…"  # where the figures table and the checks stand until they are filled
 
 
 def _year_earlier(day: dt.date) -> dt.date:
     return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
+def _same_period_a_year_before(period: fig.Period) -> fig.Period:
+    return fig.Period(_year_earlier(period.start), _year_earlier(period.end))
+
+
 class OverviewView(QWidget):
     """Shows ``picture`` (overview.YearPicture), ``figures`` (this period) and ``previous`` side by
     side, ``due`` (as of ``today``, the computer's date unless a test sets it) and ``findings``;
-    refreshed by ``refresh``."""
+    refreshed by ``refresh``.
+
+    With ``first_screen_only`` the constructor fills what the clerk sees first (the charts and
+    what is due) and leaves the figures table and the checks showing 正在计算… until ``complete``
+    (called once the charts have first painted, and by ``window.overview_view``; a no-op when nothing is pending).
+    """
 
     records_changed = Signal(str)  # a record opened from the due list, a finding or a chart was saved
 
-    def __init__(self, db: Database, parent=None, today: dt.date | None = None):
+    def __init__(self, db: Database, parent=None, today: dt.date | None = None, first_screen_only: bool = False):
         super().__init__(parent)
         self.db = db
         self.today = today
         self.due: list[DueItem] = []
+        self._pending: fig.Period | None = None  # the period whose figures and checks are still to fill
         self.setObjectName("view_overview")
         self.period_picker = PeriodPicker(records.settings(db)["report_year"])
         self.period_picker.setObjectName("overview_period")
@@ -149,16 +161,55 @@ class OverviewView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        self.refresh()
+        if first_screen_only:
+            self._fill_first_screen(self.period_picker.period())
+            self._complete_timer = QTimer(self, singleShot=True, interval=0)  # a child: a closing window stops it
+            self._complete_timer.timeout.connect(self.complete)
+            self.month_chart.installEventFilter(self)  # its first paint starts the rest
+        else:
+            self.refresh()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.month_chart and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._complete_soon)  # after this paint, and after what else waited for it
+        return False
+
+    def _complete_soon(self) -> None:
+        if self.isVisible():  # a window closed meanwhile (its database with it) is left alone
+            self._complete_timer.start()
 
     def refresh(self, *args) -> None:
         period = self.period_picker.period()
-        before = fig.Period(_year_earlier(period.start), _year_earlier(period.end))  # the same period a year before
-        draft = report.build_draft(self.db, period.end.year)  # the year's report: its checks below
-        self.figures = draft.figures if period.is_year else fig.period_figures(self.db, period)
-        self.previous = fig.period_figures(self.db, before)
+        self._fill_first_screen(period)
+        self.complete()
+
+    def _fill_first_screen(self, period: fig.Period) -> None:
+        """The charts and what is due; the figures table and the checks say 正在计算… until ``complete``."""
         self._fill_pictures(period)
+        self.refresh_due()
+        self._pending = period
+        self.findings = []
+        before = _same_period_a_year_before(period)
         self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
+        self.table.clearContents()
+        self.table.setItem(0, 0, QTableWidgetItem(CALCULATING))
+        self.attention.clear()
+        self.attention.addItem(CALCULATING)
+
+    def complete(self) -> None:
+        """Fill the figures table and the checks of the period shown (nothing when they are filled)."""
+        if self._pending is None:
+            return
+        from zhaocun_desktop import report
+        from zhaocun_desktop.report_checks import check_records
+
+        period, self._pending = self._pending, None
+        before = _same_period_a_year_before(period)
+        self.figures = fig.period_figures(self.db, period)
+        self.previous = fig.period_figures(self.db, before)
+        # the year's report: its checks below (a year's figures are the report's own)
+        draft = report.build_draft(self.db, period.end.year, figures=self.figures if period.is_year else None)
         for row, key in enumerate(KEY_FIGURES):
             item = fig.BY_KEY[key]
             now, before = self.figures[key], self.previous[key]
@@ -182,7 +233,6 @@ class OverviewView(QWidget):
             self.attention.addItem(item)
         if not self.findings:
             self.attention.addItem("暂无需要处理的事项。")
-        self.refresh_due()
 
     @property
     def period(self) -> fig.Period:
