@@ -551,3 +551,23 @@ def test_a_package_changed_during_the_roll_up_is_refused(packages, tmp_path, mon
     assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == 0
     db.close()
+
+
+def test_the_lazy_search_list_equals_the_eager_one_in_a_county(county):
+    """The list on screen walks the date index through the township views as it does in a township's own file."""
+
+    class SmallSteps(records.RecordList):
+        RARE, FIRST, WALK_BUDGET, WALK_SHARE, WALK_STEP = 40, 5, 60, 1, 7
+
+    walked = 0
+    for township_id in [None, *(found for found, _ in rollup.township_choices(county))]:
+        rollup.set_scope(county, township_id)
+        for query in (records.RecordQuery(search="调解"), records.RecordQuery(search="耐心疏导", year=YEAR), records.RecordQuery(search="村 镇调委会", descending=True, sort_key="accepted")):
+            eager = records.RecordList(county, MEDIATION_CASE, query, ["id"])
+            lazy = SmallSteps(county, MEDIATION_CASE, query, ["id"], lazy=True)
+            walked += not lazy.complete
+            while not lazy.complete:
+                lazy.extend(lazy.more(13))
+            assert [row[0] for row in lazy.rows(0, lazy.count)] == [row[0] for row in eager.rows(0, eager.count)], (township_id, query)
+    assert walked  # the lazy walk was taken, not only the eager fallback
+    rollup.set_scope(county, None)

@@ -161,3 +161,63 @@ def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations
         db.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# The list on screen reads a common search lazily, walking the date index: the same rows, in the same order.
+
+
+class SmallSteps(records.RecordList):
+    """A lazy list with thresholds scaled down to a demo year, so its walk takes many slices."""
+
+    RARE, FIRST, WALK_BUDGET, WALK_SHARE, WALK_STEP = 40, 5, 60, 1, 7
+
+
+def read_whole(listing: records.RecordList) -> list[int]:
+    """Every id of a list, reading a lazy one to its end the way the view does."""
+    while not listing.complete:
+        listing.extend(listing.more(11))
+    return [row[0] for row in listing.rows(0, listing.count)]
+
+
+def test_a_common_word_is_listed_lazily_in_the_same_order(demo_file):
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(demo_file)
+    query = RecordQuery(search="调解")  # in nearly every case
+    eager = records.RecordList(db, MEDIATION_CASE, query, ["id"])
+    lazy = SmallSteps(db, MEDIATION_CASE, query, ["id"], lazy=True)
+    assert not lazy.complete and SmallSteps.FIRST <= lazy.count < eager.count
+    assert read_whole(lazy) == [row[0] for row in eager.rows(0, eager.count)]
+    rare = SmallSteps(db, MEDIATION_CASE, RecordQuery(search=records.rows_by_id(db, MEDIATION_CASE)[5]["case_no"]), ["id"], lazy=True)
+    assert rare.complete and rare.count == 1  # a rare word: read at once, as before
+    db.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_lazy_lists_equal_eager_lists(demo_file, data):
+    db = open_db(demo_file)
+    try:
+        register = data.draw(st.sampled_from([r for r in search.indexed_registers(db) if r.date_field]))
+        words = data.draw(st.lists(st.sampled_from(words_from(db, register, limit=4) + ["调解", "村", "赵村", "2023", "镇调委会", "与"]), max_size=3))
+        villages = [None, *records.village_names(db)[:3]]
+        query = RecordQuery(
+            search=" ".join(words),
+            year=data.draw(st.sampled_from([None, 2022, 2023])),
+            village=data.draw(st.sampled_from(villages)) if register.village_field else None,
+            sort_key=data.draw(st.sampled_from([None, register.date_field])),
+            descending=data.draw(st.booleans()),
+        )
+        eager = records.RecordList(db, register, query, ["id"])
+        assert read_whole(SmallSteps(db, register, query, ["id"], lazy=True)) == [row[0] for row in eager.rows(0, eager.count)], query
+    finally:
+        db.close()
+
+
+def test_a_small_table_is_read_at_once(demo_file):
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(demo_file)
+    assert records.RecordList(db, MEDIATION_CASE, RecordQuery(search="调解"), ["id"], lazy=True).complete  # a few hundred cases: a scan is instant
+    db.close()

@@ -95,6 +95,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     demo.add_argument("--year", type=int, default=2023, help="示例年度（默认 2023）")
     demo.add_argument("--seed", type=int, default=20231231, help="随机种子（默认 20231231）")
     demo.add_argument("--town", help="另一个乡镇的名称（村(居)名单和数字由随机种子决定；默认 赵村镇）")
+    demo.add_argument("--years", metavar="起-止", help="连续多个年度，例如 2015-2024（同一批村(居)、调解员、执法人员，案件逐年编号；给出时不用 --year）")
 
     report = _new_parser(verbs, "report", help="生成年度报告（Word 文档）并列出报告自查结果", description="按 GB/T 9704 格式生成《法治政府建设情况的报告》草稿。")
     report.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -669,7 +670,13 @@ def _run_summary(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     from zhaocun_desktop.demo import build_demo
 
-    written = build_demo(args.db, year=args.year, seed=args.seed, town=args.town)
+    first, year = None, args.year
+    if args.years:
+        match = re.fullmatch(r"\s*(\d{4})\s*(?:[-－—~至到]\s*(\d{4}))?\s*", args.years)
+        if not match:
+            raise UserError(f"--years “{args.years}”不是年度范围：请写成 起始年度-结束年度，例如 2015-2024。")
+        first, year = int(match[1]), int(match[2] or match[1])
+    written = build_demo(args.db, year=year, seed=args.seed, town=args.town, first_year=first)
     print(f"已生成示例数据库：{args.db}")
     for title, number in written.items():
         print(f"  {title}：{number} 条")

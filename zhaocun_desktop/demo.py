@@ -48,11 +48,12 @@ AREA_CODE = "410423"  # 鲁山县
 class SampleMaker:
     """Draws the records of one sample year from a seeded random generator."""
 
-    def __init__(self, year: int, seed: int, villages: tuple[str, ...] = VILLAGES, case_prefix: str = "赵"):
+    def __init__(self, year: int, seed: int, villages: tuple[str, ...] = VILLAGES, case_prefix: str = "赵", town: str = ""):
         self.year = year
         self.case_prefix = case_prefix  # 案件编号 （2023）赵人调字第N号: the township's first character
         self.rng = random.Random(seed)
         self.villages = villages
+        self.town = town  # names the town committee's mediators ("" for the default 赵村镇 sample)
 
     def name(self) -> str:
         rng = self.rng
@@ -143,6 +144,44 @@ class SampleMaker:
             rows.append(row)
         return rows, certificates
 
+    def staff_over(self, last: int) -> tuple[list[dict], list[dict]]:
+        """Staff and certificates from this year to ``last``: the same people, a few leaving and a few
+        joining each year, and every certificate renewed when it runs out while its holder is in post."""
+        rng = self.rng
+        rows, certificates = self.staff()
+        numbers = iter(range(41_0423_00 + 100, 41_0423_00 + 10_000))  # after the first certificates' numbers
+
+        def certificate(holder: str, issued: dt.date) -> dict:
+            issued = issued.replace(day=min(issued.day, 28))  # no 29 February three years on
+            return dict(holder=holder, cert_no=f"豫{next(numbers):08d}{rng.randrange(100):02d}", cert_type="省政府行政执法证",
+                        issuer="鲁山县人民政府", valid_from=issued, valid_until=issued.replace(year=issued.year + 3))
+
+        def day(year: int) -> dt.date:
+            return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+
+        for year in range(self.year + 1, last + 1):
+            for row in rows:  # leaving: transferred or retired (the record stays, with 离岗日期)
+                came = row.get("post_from")
+                if row["in_post"] and not row.get("post_until") and (came is None or came.year < year) and rng.random() < 0.04:
+                    row["post_until"] = day(year)
+            for _ in range(rng.choice((0, 1, 1, 2))):  # joining
+                name, came = self.name(), day(year)
+                rows.append(dict(name=name, unit=rng.choice(("综合行政执法大队", "自然资源所", "应急管理办", "市场监管所")), position="科员",
+                                 in_post=True, post_from=came, staff_type="在编人员", phone=self.phone(), training_hours=rng.randint(12, 60),
+                                 domain=rng.choice(("综合执法", "自然资源", "安全生产")), review="合格"))  # fmt: skip
+                if came.month < 11:
+                    certificates.append(certificate(name, came + dt.timedelta(days=rng.randint(20, 50))))
+        left = {row["name"]: row.get("post_until") for row in rows}
+        end = dt.date(last, 12, 31)
+        index = 0
+        while index < len(certificates):  # the list grows while it is walked: renewals are renewed too
+            held = certificates[index]
+            index += 1
+            gone = left.get(held["holder"])
+            if held["valid_until"] <= end and (gone is None or gone > held["valid_until"]):
+                certificates.append(certificate(held["holder"], held["valid_until"] - dt.timedelta(days=rng.randint(0, 30))))
+        return rows, certificates
+
     def training(self) -> list[dict]:
         rng, rows = self.rng, []
         for month in sorted(rng.sample(range(1, 13), 6)):
@@ -154,10 +193,10 @@ class SampleMaker:
         rows.append(dict(train_date=self.date(rng.randint(8, 11)), content="行政执法资格考试", train_type="考试", participants=sat, passed=sat - rng.randint(0, 2)))
         return rows
 
-    def advisor(self) -> list[dict]:
+    def advisor(self, advisors: tuple[str, list[str]] | None = None) -> list[dict]:
+        """The advisors' work; ``advisors`` (the government's advisor, five village advisors) keeps the same people over years."""
         rng, rows = self.rng, []
-        gov = self.name()
-        village_advisors = [self.name() for _ in range(5)]
+        gov, village_advisors = advisors or (self.name(), [self.name() for _ in range(5)])
 
         def add(work_type: str, total: int, parts: int, government: bool = False, **extra) -> None:
             cuts = sorted(rng.sample(range(1, total), parts - 1)) if parts > 1 else []
@@ -177,7 +216,7 @@ class SampleMaker:
             rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=rng.choice(village_advisors),
                              village=rng.choice(self.villages), work_type="代理诉讼", quantity=1,
                              result=rng.choice(("胜诉", "胜诉", "胜诉", "调解")), summary="代理村集体民事诉讼"))
-        for village in rng.sample(self.villages, rng.randint(15, 22)):
+        for village in rng.sample(self.villages, min(rng.randint(15, 22), len(self.villages))):  # a small township has fewer than 22
             rows.append(dict(work_date=self.date(), advisor_type="村(居)法律顾问", advisor=village_advisors[self.villages.index(village) % 5],
                              village=village, work_type="村规民约审查修订", quantity=1))
         add("参与纠纷调处", rng.randint(150, 190), 40)
@@ -191,7 +230,9 @@ class SampleMaker:
         add("引导申请法律援助", rng.randint(8, 12), 6)
         return rows
 
-    def cases(self, number_from: int = 1) -> list[dict]:
+    def cases(self, number_from: int = 1, settle: bool = False) -> list[dict]:
+        """The year's cases; with ``settle`` (a past year of a history) a case still open at the year's end
+        was taken in during December and closes in the next year."""
         rng, rows = self.rng, []
         weights = (14, 18, 12, 6, 10, 6, 4, 7, 5, 3, 1, 1, 1, 1, 1, 1, 1, 4, 8)  # the last: 土地承包经营, a local type
         numbers: dict[str, int] = {}  # each committee numbers its own cases (mediation.committee)
@@ -199,6 +240,9 @@ class SampleMaker:
             village = rng.choice(self.villages)
             accepted = self.date()
             result = rng.choices(("调解成功", "调解不成功", "调解中止", "调解中"), (88, 6, 2, 4))[0]
+            carried_over = settle and result == "调解中"
+            if carried_over:
+                accepted, result = dt.date(self.year, 12, rng.randint(1, 31)), rng.choice(("调解成功", "调解成功", "调解不成功"))
             org = rng.choices(("村调委会", "镇调委会", "其他"), (55, 35, 10))[0]
             series = {"村调委会": village, "镇调委会": "镇"}.get(org)
             case_no = None
@@ -214,7 +258,9 @@ class SampleMaker:
                 summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.mediator(village if org == "村调委会" else None), result=result,
             )  # fmt: skip
             row["mediation_party"] = self._parties(random.Random(f"{self.year}-{number}"), village, self.id_number(), self.phone())
-            if result != "调解中":
+            if carried_over:
+                row["closed"] = dt.date(self.year + 1, 1, 1) + dt.timedelta(days=rng.randint(0, 25))
+            elif result != "调解中":
                 row["closed"] = accepted + dt.timedelta(days=rng.randint(1, 30))
             if result == "调解成功":
                 row["agreement"] = rng.choice(("书面", "书面", "口头"))
@@ -225,7 +271,7 @@ class SampleMaker:
 
     def mediator(self, village: str | None) -> str:
         """One of the town committee's mediators, or one of the village's (the same people every year)."""
-        pool = random.Random(f"mediators-{village}")
+        pool = random.Random(f"mediators-{self.town}{village}")
         names = [pool.choice(SURNAMES) + "".join(pool.choice(GIVEN) for _ in range(2)) for _ in range(6 if village is None else 2)]
         return self.rng.choice(names)
 
@@ -303,21 +349,28 @@ def town_villages(seed: int) -> tuple[str, ...]:
     wanted = rng.randint(18, 32)
     while len(names) < wanted:
         name = rng.choice(stems) + rng.choice(places) + ("社区" if rng.random() < 0.08 else "村")
-        if name not in names:
+        if village_short(name) not in {village_short(n) for n in names}:  # 邓营村 and 邓营社区 would number their cases alike
             names.append(name)
     return tuple(names)
 
 
-def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231, town: str | None = None) -> dict[str, int]:
-    """Create the sample database at ``path`` (which must not exist); returns rows written per register."""
+def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231, town: str | None = None, first_year: int | None = None) -> dict[str, int]:
+    """Create the sample database at ``path`` (which must not exist); returns rows written per register.
+
+    ``first_year``: a history from ``first_year`` to ``year`` (``fill_years``) instead of the sample year
+    and a lighter previous year (``fill_demo``)."""
     path = Path(path)
     if path.exists():
         from zhaocun_desktop.errors import UserError
 
         raise UserError(f"“{path}”已存在。示例数据只写入新文件，请换一个文件名或先删除它。")
+    if first_year is not None and not 1990 <= first_year <= year <= 2100:
+        from zhaocun_desktop.errors import UserError
+
+        raise UserError(f"示例年度范围 {first_year}-{year} 不对：起始年度不能晚于结束年度，年度在 1990 至 2100 之间，例如 --years 2015-2024。")
     db = open_db(path)
     try:
-        return fill_demo(db, year, seed, town)
+        return fill_demo(db, year, seed, town) if first_year is None else fill_years(db, first_year, year, seed, town)
     finally:
         db.close()
 
@@ -330,17 +383,9 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | 
     """
     villages = VILLAGES if town is None else town_villages(seed)
     town = town or "赵村镇"
-    written: dict[str, int] = {}
-
-    def put(register, rows) -> None:
-        records.insert_many(db, register, rows, note="示例数据")
-        written[register.title] = written.get(register.title, 0) + len(rows)
-
+    written, put = _writer(db)
     with db.atomic():
-        rng = random.Random(seed)
-        demo_villages = set(rng.sample(villages, 6))
-        put(VILLAGE, [dict(name=v, demo_village=v in demo_villages, demo_level=rng.choice(("省级", "市级", "县级")) if v in demo_villages else None,
-                           demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in villages])
+        put(VILLAGE, _village_rows(random.Random(seed), villages, year))
         previous, current = (SampleMaker(year - 1, seed + 1, villages, town[0]), SampleMaker(year, seed, villages, town[0]))
         staff, certificates = current.staff()
         put(ENFORCEMENT_STAFF, staff)
@@ -352,15 +397,70 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | 
             put(MEDIATION_CASE, maker.cases())
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
-        # the rosters: everyone who mediated a case or advised, as the office would have listed them
-        village = records.column_sql(MEDIATION_CASE, "village")
-        mediators = db.execute(f"SELECT mediator, min(org), min({village}), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
-        put(MEDIATOR, [dict(name=name, committee="镇调委会" if org == "镇调委会" else "村调委会", village=None if org == "镇调委会" else village,
-                            kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
-                       for index, (name, org, village, first) in enumerate(mediators)])  # fmt: skip
-        places = records.column_sql(ADVISOR_WORK, "village")
-        advisors = db.execute(f"SELECT advisor, min(advisor_type), group_concat(DISTINCT {places}) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
-        put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,
-                                 term_start=f"{year - 1}-01-01", term_end=f"{year + 1}-12-31") for name, kind, places in advisors])  # fmt: skip
+        _put_rosters(db, put, year - 1, year + 1)
         records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=year))
     return written
+
+
+def fill_years(db: Database, first: int, last: int, seed: int = 20231231, town: str | None = None) -> dict[str, int]:
+    """Write a township's history from ``first`` to ``last`` into an empty database; returns rows per register.
+
+    One continuous office: the same villages, mediators, advisors and staff every year (a few staff
+    leave or join, certificates are renewed); case numbers restart each year; a case or petition open
+    at the end of a past year closes in the next. The last year is like the sample year (some cases
+    and petitions still open). ``town`` and ``seed`` as in ``fill_demo``.
+    """
+    villages = VILLAGES if town is None else town_villages(seed)
+    town = town or "赵村镇"
+    written, put = _writer(db)
+    with db.atomic():
+        put(VILLAGE, _village_rows(random.Random(seed), villages, last))
+        # the last year has the sample year's seed, the one before it the lighter previous year's, and so on back
+        makers = [SampleMaker(year, seed + last - year, villages, town[0], town) for year in range(first, last + 1)]
+        staff, certificates = makers[0].staff_over(last)
+        put(ENFORCEMENT_STAFF, staff)
+        put(ENFORCEMENT_CERTIFICATE, certificates)
+        people = SampleMaker(first, seed - 1, villages)
+        advisors = (people.name(), [people.name() for _ in range(5)])
+        for maker in makers:
+            final = maker.year == last
+            put(PUBLICITY_EVENT, maker.publicity())
+            put(ENFORCEMENT_TRAINING, maker.training())
+            put(ADVISOR_WORK, maker.advisor(advisors))
+            put(MEDIATION_CASE, maker.cases(settle=not final))
+            put(JOINT_MEETING, maker.meetings())
+            put(PETITION, maker.petitions(still_open=final))
+        _put_rosters(db, put, first - 1, last + 1)
+        records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=last))
+    return written
+
+
+def _writer(db: Database):
+    """The rows written per register title, and the function that writes a register's rows and counts them."""
+    written: dict[str, int] = {}
+
+    def put(register, rows) -> None:
+        records.insert_many(db, register, rows, note="示例数据")
+        written[register.title] = written.get(register.title, 0) + len(rows)
+
+    return written, put
+
+
+def _village_rows(rng: random.Random, villages: tuple[str, ...], year: int) -> list[dict]:
+    """The villages, six of them 民主法治示范村 named before ``year``."""
+    demo_villages = set(rng.sample(villages, 6))
+    return [dict(name=v, demo_village=v in demo_villages, demo_level=rng.choice(("省级", "市级", "县级")) if v in demo_villages else None,
+                 demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in villages]  # fmt: skip
+
+
+def _put_rosters(db: Database, put, term_start: int, term_end: int) -> None:
+    """The rosters: everyone who mediated a case or advised, as the office would have listed them."""
+    village = records.column_sql(MEDIATION_CASE, "village")
+    mediators = db.execute(f"SELECT mediator, min(org), min({village}), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
+    put(MEDIATOR, [dict(name=name, committee="镇调委会" if org == "镇调委会" else "村调委会", village=None if org == "镇调委会" else village,
+                        kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
+                   for index, (name, org, village, first) in enumerate(mediators)])  # fmt: skip
+    places = records.column_sql(ADVISOR_WORK, "village")
+    advisors = db.execute(f"SELECT advisor, min(advisor_type), group_concat(DISTINCT {places}) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
+    put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,
+                             term_start=f"{term_start}-01-01", term_end=f"{term_end}-12-31") for name, kind, places in advisors])  # fmt: skip

@@ -53,3 +53,45 @@ def test_the_clerk_can_show_full_numbers_in_a_list(qtbot, open_window):
     view.reveal_box.setChecked(True)
     assert view.model.data(view.model.index(0, column)) == "13800138000"
     assert not window.view("joint_meeting").reveal_box.isVisibleTo(window.view("joint_meeting"))
+
+
+def _small_steps(monkeypatch):
+    """Lazy-list thresholds scaled down to a few hundred rows (records.RecordList)."""
+    for name, value in dict(RARE=40, FIRST=5, WALK_BUDGET=60, WALK_SHARE=1, WALK_STEP=30).items():
+        monkeypatch.setattr(records.RecordList, name, value)
+
+
+def test_a_common_word_is_read_as_the_view_scrolls(qtmodeltester, db, monkeypatch):
+    _small_steps(monkeypatch)
+    records.insert_many(db, MEDIATION_CASE, [dict(CASE, accepted=f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}", parties=f"甲{i:04d}与乙") for i in range(600)])
+    model = RecordTableModel(db, MEDIATION_CASE)
+    query = records.RecordQuery(search="与")  # in every case
+    model.set_query(query)
+    assert 0 < model.rowCount() < 600 and model.canFetchMore() and model.has_more()
+    qtmodeltester.check(model, force_py=True)
+    while model.canFetchMore():
+        model.fetchMore()
+    eager = records.RecordList(db, MEDIATION_CASE, query, ["id"])
+    assert [model.record_id(row) for row in range(model.rowCount())] == [row[0] for row in eager.rows(0, eager.count)]
+    column = MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties"))
+    parties = records.RecordList(db, MEDIATION_CASE, query, ["parties"])
+    assert [model.data(model.index(row, column)) for row in (0, 299, 599)] == [parties.rows(row, 1)[0][1] for row in (0, 299, 599)]
+
+
+def test_the_list_says_more_rows_follow_and_reads_them_when_scrolled(qtbot, open_window, monkeypatch):
+    _small_steps(monkeypatch)
+    window = open_window()
+    view = window.view(MEDIATION_CASE.key)
+    records.insert_many(view.db, MEDIATION_CASE, [dict(CASE, parties=f"甲{i:04d}与乙") for i in range(300)])
+    view.refresh()
+    view.search_box.setText("与")
+    view.apply_filters()
+    first = view.model.rowCount()
+    assert first < 300 and "向下滚动" in view.count_label.text()
+    for _ in range(50):  # the view asks the model for more rows each time it reaches the last one
+        view.table.scrollToBottom()
+        qtbot.wait(1)
+        if not view.model.has_more():
+            break
+    assert view.model.rowCount() == 300 and not view.model.has_more()
+    assert view.count_label.text() == "共 300 条"

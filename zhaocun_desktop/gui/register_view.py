@@ -163,6 +163,7 @@ class RegisterView(QWidget):
         self.table.delete_requested.connect(self.delete_records)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
         header.sectionResized.connect(lambda *args: self._save_header())
         header.sortIndicatorChanged.connect(self._sorted)
         self._update_count()
@@ -231,7 +232,10 @@ class RegisterView(QWidget):
     def _update_count(self) -> None:
         total = records.count(self.db, self.register)
         shown = self.model.rowCount()
-        self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} 条 / 共 {total} 条")
+        if self.model.has_more():  # a common word: the list is read on as it is scrolled
+            self.count_label.setText(f"已列出 {shown} 条（向下滚动列出更多）/ 共 {total} 条")
+        else:
+            self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} 条 / 共 {total} 条")
 
     def _update_actions(self) -> None:
         selected = len(self.table.selectionModel().selectedRows())

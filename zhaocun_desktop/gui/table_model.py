@@ -53,9 +53,13 @@ class RecordTableModel(QAbstractTableModel):
     def set_query(self, query: RecordQuery) -> None:
         """Show the records matching ``query``."""
         self.beginResetModel()
-        self._list = RecordList(self.db, self.register, query, self._columns)
+        self._list = RecordList(self.db, self.register, query, self._columns, lazy=True)
         self._pages.clear()
         self.endResetModel()
+
+    def has_more(self) -> bool:
+        """True while a search's list is still being read (the view reads on as it is scrolled)."""
+        return not self._list.complete
 
     def refresh(self) -> None:
         """Re-read after the records changed."""
@@ -92,6 +96,21 @@ class RecordTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else self._list.count
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802 (Qt override)
+        return not parent.isValid() and not self._list.complete
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802
+        """Read the next rows of a lazy search list (Qt calls this when the view reaches the last row)."""
+        if parent.isValid() or self._list.complete:
+            return
+        before = self._list.count
+        found = self._list.more(self.PAGE * 4)
+        if found:
+            self.beginInsertRows(QModelIndex(), before, before + len(found) - 1)
+            self._list.extend(found)
+            self._pages.pop(before // self.PAGE, None)  # the last page read may have been short (read again, even during the signal above)
+            self.endInsertRows()
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.leading) + len(self.fields)
