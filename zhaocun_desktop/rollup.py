@@ -56,7 +56,7 @@ def county_registers() -> tuple[Register, ...]:
 
 def is_county(db: Database) -> bool:
     """True when ``db`` is a county database (False for a township's)."""
-    return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
+    return records.in_county(db)
 
 
 def is_county_file(path: str | Path) -> bool:
