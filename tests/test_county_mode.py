@@ -571,3 +571,34 @@ def test_the_lazy_search_list_equals_the_eager_one_in_a_county(county):
             assert [row[0] for row in lazy.rows(0, lazy.count)] == [row[0] for row in eager.rows(0, eager.count)], (township_id, query)
     assert walked  # the lazy walk was taken, not only the eager fallback
     rollup.set_scope(county, None)
+
+
+def test_roll_up_reports_progress_and_a_cancel_writes_nothing(packages, tmp_path):
+    from zhaocun_desktop.progress import Cancelled
+
+    db = rollup.open_county(tmp_path / "县.db")
+    paths = list(packages.values())
+    heard = []
+
+    def cancel_at_second_package(done, total, text):
+        heard.append((done, total, text))
+        if text.startswith("正在导入") and "（2/" in text:
+            raise Cancelled
+
+    def row_counts():
+        return {register.key: db.execute(f"SELECT count(*) FROM main.{register.key}").fetchone()[0] for register in (*REGISTERS, VILLAGE)}
+
+    before = row_counts()
+    with pytest.raises(Cancelled):
+        rollup.roll_up(db, paths, cancel_at_second_package)
+    # every file was checked first, then the first package written before the cancel: all rolled back
+    assert [text[:4] for _, _, text in heard] == ["正在检查"] * len(paths) + ["正在导入"] * 2
+    assert [done for done, _, _ in heard] == list(range(len(paths) + 2))
+    assert row_counts() == before and rollup.township_choices(db) == []
+    assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
+    # the same packages again, to the end: the steps reach their total
+    heard.clear()
+    outcomes = rollup.roll_up(db, paths, lambda *step: heard.append(step))
+    assert [outcome.action for outcome in outcomes] == ["added"] * len(paths)
+    assert heard[-1][:2] == (2 * len(paths), 2 * len(paths)) and heard[-1][2] == "正在保存…"
+    db.close()

@@ -368,3 +368,40 @@ def test_whole_county_due_items_name_their_township(open_county, towns):
         assert sorted(item.text.removeprefix(f"{town}：") for item in mine) == sorted(item.text for item in scoped)
         named += len(mine)
     assert named == len(whole)
+
+
+def test_importing_packages_shows_progress_and_a_cancel_writes_nothing(open_county, towns, monkeypatch):
+    import time
+
+    from modal import click, when_shown
+    from PySide6.QtWidgets import QProgressDialog
+
+    from zhaocun_desktop.gui import jobs
+
+    window = open_county()
+    packages = [str(package) for _, package in towns.values()]
+    seen = {}
+
+    def cancel(dialog):
+        seen.update(title=dialog.windowTitle(), label=dialog.labelText(), maximum=dialog.maximum())
+        click(dialog, "取消")
+
+    progress_seen = when_shown(QProgressDialog, lambda d: "正在导入" in d.labelText(), cancel)
+    original = jobs._Worker.progress
+
+    def wait_for_the_click(self, done, total, text):
+        """The roll-up's safe points (before each package is written) wait until 取消 was clicked."""
+        original(self, done, total, text)
+        while text.startswith("正在导入") and not progress_seen["done"]:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(jobs._Worker, "progress", wait_for_the_click)
+    monkeypatch.setattr(jobs, "SHOW_AFTER_MS", 0)
+    message = window.county.import_packages(packages)
+    assert progress_seen["done"] and seen["title"] == "导入乡镇数据包" and seen["maximum"] == 2 * len(packages)
+    assert "已取消" in message and "没有任何改动" in window.statusBar().currentMessage()
+    assert window.county.township_box.count() == 1 and records.count(window.db, MEDIATION_CASE) == 0
+    monkeypatch.setattr(jobs._Worker, "progress", original)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    assert window.county.import_packages(packages).startswith(f"新导入 {len(packages)} 个")  # tried again: it imports
+

@@ -7,8 +7,7 @@ import time
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from zhaocun_desktop import records
 from zhaocun_desktop.excel.writing import template_registers, write_export
@@ -19,25 +18,7 @@ from zhaocun_desktop.progress import Cancelled
 from zhaocun_desktop.registers import MEDIATION_CASE
 from zhaocun_desktop.summary import write_summary
 
-
-def when_shown(kind, ready, handle):
-    """Run ``handle(widget)`` once the active modal widget is a ``kind`` and ``ready(widget)`` holds."""
-    state = {"done": False}
-
-    def poll():
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible() and ready(widget):
-            handle(widget)
-            state["done"] = True
-        else:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
-    return state
-
-
-def click(box, text):
-    next(b for b in box.findChildren(QPushButton) if b.text() == text).click()
+from modal import click, when_shown
 
 
 def test_templates_for_every_village_show_progress_and_cancel(qtbot, open_window, tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.progress import Cancelled, Progress
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -177,10 +178,14 @@ class CountyMode(QObject):
                 return None
         try:
             outcomes, differences = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
-                                            lambda db, progress: take_in(db, paths), cancellable=False)  # fmt: skip
+                                            lambda db, progress: take_in(db, paths, progress))  # fmt: skip
         except UserError as error:
             QMessageBox.warning(window, "没有导入", str(error))
             return None
+        except Cancelled:
+            message = "已取消导入乡镇数据包，县级汇总数据库没有任何改动。"
+            window.statusBar().showMessage(message, 15000)
+            return message
         message = describe_outcomes(outcomes, differences)
         self.fill_choices()
         self._show_scope()
@@ -220,12 +225,12 @@ class CountyMode(QObject):
         return written
 
 
-def take_in(db: Database, paths: list[str]) -> tuple[list, list[tuple]]:
+def take_in(db: Database, paths: list[str], progress: Progress = None) -> tuple[list, list[tuple]]:
     """Roll up ``paths``; then, for each year that changed, the figures recomputed from the records
     that differ from what the township reported, as ``(year, township, key, reported, computed)``."""
     from zhaocun_desktop import rollup
 
-    outcomes = rollup.roll_up(db, paths)
+    outcomes = rollup.roll_up(db, paths, progress)
     years = sorted({o.package.year for o in outcomes if o.action != "skipped"})
     return outcomes, [(year, *found) for year in years for found in rollup.figure_differences(db, year)]
 
