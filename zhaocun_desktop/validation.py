@@ -28,11 +28,9 @@ def parse_field(register: Register, field: Field, raw: object, choices: dict[str
         return values.parse_id_number(raw)
     if kind is Kind.PHONE:
         return values.parse_phone(raw)
-    if isinstance(raw, float) and values.whole_number(raw) is not None:
-        raw = int(raw)  # a number typed into a text column: 12.0 means "12"
-    elif isinstance(raw, float) and not math.isfinite(raw):
+    if isinstance(raw, float) and not math.isfinite(raw):
         raise ValueError("数字过大或无效（超出 Excel 能表示的范围），请核对后重填")
-    text = values.clean_text(raw)
+    text = values.cell_text(raw)  # a number typed into a text column: 12.0 means "12"
     if kind is not Kind.MEMO:
         text = " ".join(text.split())
     if len(text) > field.length_limit:
@@ -81,7 +79,7 @@ def child_rows_given(register: Register, raw: dict) -> dict[str, list[dict]]:
         if child.key in raw:
             found[child.key] = [dict(row) for row in raw[child.key] or ()]
             continue
-        text = values.clean_text(raw.get(child.parent_summary))
+        text = values.cell_text(raw.get(child.parent_summary))  # the same text as the summary field keeps
         flat = {key: raw.get(key) for key in child.flat_fields if raw.get(key) not in (None, "")}
         if not text and not flat:
             continue

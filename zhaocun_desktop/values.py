@@ -99,6 +99,13 @@ def whole_number(value: float) -> int | None:
     return int(value) if math.isfinite(value) and value.is_integer() else None
 
 
+def cell_text(raw: object) -> str:
+    """A cell's value as text: a whole number typed into a text column reads without ".0" (12.0 is "12")."""
+    if isinstance(raw, float) and whole_number(raw) is not None:
+        raw = int(raw)
+    return clean_text(raw)
+
+
 def _check_bounds(value: float, minimum: float | None, maximum: float | None) -> None:
     if minimum is not None and value < minimum:
         raise ValueError(f"不能小于 {minimum:g}")

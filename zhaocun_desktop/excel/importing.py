@@ -387,8 +387,12 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         for key, message in problems.items():
             if key in errors:
                 continue  # already named as an error value
-            column = columns.get(key)
-            row.problems.append(Problem(excel_row, _column(column) if column is not None else "", labels[key], message))
+            column, label = columns.get(key), labels[key]
+            child = next((c for c in register.children if c.key == key), None)
+            if column is None and child is not None and child.key not in raw and child.parent_summary in columns:
+                # child rows split from the one-line column (当事人): the clerk fixes them in that column
+                column, label = columns[child.parent_summary], labels[child.parent_summary]
+            row.problems.append(Problem(excel_row, _column(column) if column is not None else "", label, message))
         for f in register.fields:
             value = clean.get(f.key)
             if f.kind is Kind.VILLAGE and f.required and value and villages and value not in villages:
