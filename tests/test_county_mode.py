@@ -12,12 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from county_towns import TOWNS, YEAR, build_townships
 from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.county import build_county_tables
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db
-from zhaocun_desktop.demo import build_demo
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import FIGURES, RateValue, yearly_figures
 from zhaocun_desktop.package import read_package, travels_whole, write_package
@@ -32,18 +32,9 @@ from zhaocun_desktop.registers import (
     Kind,
 )
 
-YEAR = 2023
-TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))
-
-
 @pytest.fixture(scope="module")
 def townships(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("towns")
-    paths = {}
-    for town, seed in TOWNS:
-        paths[town] = folder / f"{town}.db"
-        build_demo(paths[town], year=YEAR, seed=seed, town=None if town == "赵村镇" else town)
-    return paths
+    return build_townships(tmp_path_factory.mktemp("towns"))
 
 
 @pytest.fixture(scope="module")
