@@ -3,11 +3,13 @@ and every query of the program run on it with township as a filter (rollup.set_s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -18,9 +20,12 @@ from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.county import build_county_tables
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db
+from zhaocun_desktop.due import due_items
+from zhaocun_desktop.excel.writing import write_export
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import FIGURES, RateValue, yearly_figures
 from zhaocun_desktop.package import read_package, travels_whole, write_package
+from zhaocun_desktop.summary import build_tables
 from zhaocun_desktop.registers import (
     ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
@@ -180,17 +185,22 @@ def test_two_years_keep_the_whole_registers_once(townships, tmp_path):
     db.close()
 
 
-def test_same_village_names_in_two_townships_stay_two_villages(townships, packages, tmp_path):
-    copy = tmp_path / "另一个镇.db"
+def _yaoshan_sharing_a_village_name(townships, tmp_path) -> tuple:
+    """尧山镇 (a copy of 中汤镇) whose first village is renamed to 赵村镇's first: the open database,
+    that name, and its 2023 package."""
+    copy = tmp_path / "尧山镇.db"
     shutil.copy(townships["中汤镇"], copy)
     town = open_db(copy)
     records.save_settings(town, {"town": "尧山镇", "office": "尧山镇司法所", "signer": "尧山镇人民政府"})
-    first = town.execute("SELECT id, name FROM village ORDER BY id").fetchone()
     zhao = open_db(townships["赵村镇"])
     shared = records.village_names(zhao)[0]
     zhao.close()
-    records.update(town, VILLAGE, first[0], {"name": shared})  # 尧山镇 also has a village called 赵村村
-    other = write_package(town, YEAR, tmp_path / "尧山镇.zip")
+    records.update(town, VILLAGE, town.execute("SELECT id FROM village ORDER BY id").fetchone()[0], {"name": shared})
+    return town, shared, write_package(town, YEAR, tmp_path / "尧山镇.zip")
+
+
+def test_same_village_names_in_two_townships_stay_two_villages(townships, packages, tmp_path):
+    town, shared, other = _yaoshan_sharing_a_village_name(townships, tmp_path)
     cases = records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=shared))
     town.close()
     db = rollup.open_county(tmp_path / "县.db")
@@ -504,6 +514,90 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
     assert yearly_figures(db, YEAR)["certified"] == own
     assert compute(db, BY_KEY["certified"], YEAR) == own + 1  # what one query over the whole county would say
     assert rollup.figure_differences(db, YEAR) == []
+    # the records behind the figure, the summary's 持证 table and what is due read township by township too
+    behind = records_behind(db, BY_KEY["certified"], YEAR)
+    assert len(behind) == own and [row["id"] for row in behind] == sorted(row["id"] for row in behind)
+    assert rollup.current_scope(db) is None
+    certified_table = next(table for table in build_tables(db, YEAR) if table.sheet == "执法-持证")
+    assert certified_table.totals()[2] == own
+    for path, _ in made:
+        town = open_db(path)
+        assert sum(1 for row in records_behind(town, BY_KEY["certified"], YEAR) if row["name"] == "欧阳同名") == (path.stem == "尧山镇")
+        town.close()
+    assert [row["name"] for row in behind].count("欧阳同名") == 1, "赵村镇's 欧阳同名 holds no certificate"
+    today = dt.date(YEAR, 12, 31)
+    each = []
+    for township_id, name in rollup.township_choices(db):
+        rollup.set_scope(db, township_id)
+        each += [(item.register, item.record_id, f"{name}：{item.text}") for item in due_items(db, today)]
+    rollup.set_scope(db, None)
+    assert sorted((item.register, item.record_id, item.text) for item in due_items(db, today)) == sorted(each)
+    db.close()
+
+
+def test_the_county_summary_names_each_village_with_its_township(townships, packages, tmp_path):
+    """导出本期汇总表 over the whole county: two townships' 赵村村 are two rows, each its own township's."""
+    town, shared, other = _yaoshan_sharing_a_village_name(townships, tmp_path)
+    zhao = open_db(townships["赵村镇"])
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, [packages["赵村镇"], other])
+    county_tables = {table.sheet: table for table in build_tables(db, YEAR)}
+    by_town = {"赵村镇": {t.sheet: t for t in build_tables(zhao, YEAR)}, "尧山镇": {t.sheet: t for t in build_tables(town, YEAR)}}
+    for sheet in ("宣传-按村", "顾问-按村", "调解-按村"):
+        table = county_tables[sheet]
+        labels = [row[0] for row in table.rows]
+        assert len(labels) == len(set(labels)), f"{sheet}: a village twice"
+        assert f"赵村镇{records.COUNTY_VILLAGE_MARK}{shared}" in labels and f"尧山镇{records.COUNTY_VILLAGE_MARK}{shared}" in labels
+        for row in table.rows[:-1]:  # each village's row is its township's own row for it
+            township, _, village = row[0].partition(records.COUNTY_VILLAGE_MARK)
+            own_row = next(r for r in by_town[township][sheet].rows if r[0] == village)
+            assert row[1:] == own_row[1:], (sheet, row[0])
+        others = [sum(by_town[t][sheet].rows[-1][i] for t in by_town) for i in range(1, len(table.headers))]
+        assert table.rows[-1] == [records.OTHER_PLACES, *others]
+        assert table.totals()[1:] == [sum(by_town[t][sheet].totals()[i] for t in by_town) for i in range(1, len(table.headers))]
+    rollup.set_scope(db, _ids(db)["尧山镇"])  # one township: plain village names, as in its own workbook
+    assert [row[0] for row in next(t for t in build_tables(db, YEAR) if t.sheet == "调解-按村").rows] == [row[0] for row in by_town["尧山镇"]["调解-按村"].rows]
+    for handle in (db, town, zhao):
+        handle.close()
+
+
+def test_a_county_export_names_the_township_of_each_party(townships, packages, tmp_path):
+    """Case numbers repeat across townships: the 当事人 sheet of a whole county's export leads with 乡镇."""
+    with_parties = (
+        "SELECT c.id, c.case_no FROM mediation_case AS c WHERE c.case_no IS NOT NULL AND c.accepted LIKE ? "
+        "AND EXISTS (SELECT 1 FROM mediation_party AS p WHERE p.case_id = c.id) ORDER BY c.id"
+    )
+    zhao = open_db(townships["赵村镇"])
+    number = zhao.execute(with_parties, [f"{YEAR}-%"]).fetchone()[1]
+    zhao.close()
+    copy = tmp_path / "中汤镇.db"
+    shutil.copy(townships["中汤镇"], copy)
+    town = open_db(copy)
+    records.update(town, MEDIATION_CASE, town.execute(with_parties, [f"{YEAR}-%"]).fetchone()[0], {"case_no": number})  # the same number in two townships
+    same_number = write_package(town, YEAR, tmp_path / "中汤镇.zip")
+    town.close()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, [packages["赵村镇"], same_number, packages["瓦屋镇"]])
+    assert {row[0] for row in db.execute("SELECT township_id FROM main.mediation_case WHERE case_no = ?", [number])} == set(_ids(db).values()) - {_ids(db)["瓦屋镇"]}
+    path = tmp_path / "全县调解.xlsx"
+    assert write_export(db, MEDIATION_CASE, path, records.RecordQuery(year=YEAR)) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
+    book = openpyxl.load_workbook(path)
+    cases, parties = book[MEDIATION_CASE.title], book[PARTY.title]
+    header = [cell.value for cell in parties[1]]
+    assert header[:2] == ["乡镇", MEDIATION_CASE.field("case_no").label]
+    case_header = [cell.value for cell in cases[3]]
+    town_at, number_at = case_header.index("乡镇"), case_header.index(MEDIATION_CASE.field("case_no").label)
+    keys = {(row[town_at], row[number_at] or f"第{line}行") for line, row in enumerate(cases.iter_rows(min_row=4, values_only=True), start=4)}
+    written = [(row[0], row[1]) for row in parties.iter_rows(min_row=2, values_only=True)]
+    assert written and set(written) <= keys, "every party names a case of its own township"
+    expected = db.execute(
+        "SELECT t.name, count(*) FROM mediation_party AS p JOIN mediation_case AS c ON c.id = p.case_id JOIN township AS t ON t.id = c.township_id "
+        "WHERE c.accepted >= ? AND c.accepted <= ? GROUP BY t.name", [f"{YEAR}-01-01", f"{YEAR}-12-31"]).fetchall()
+    assert sorted(Counter(town for town, _ in written).items()) == sorted(expected)
+    for name in ("赵村镇", "中汤镇"):  # the parties of each township's case with that number, under its township
+        own = db.execute("SELECT count(*) FROM mediation_party AS p JOIN mediation_case AS c ON c.id = p.case_id WHERE c.case_no = ? AND c.township_id = ?",
+                         [number, _ids(db)[name]]).fetchone()[0]  # fmt: skip
+        assert written.count((name, number)) == own > 0
     db.close()
 
 

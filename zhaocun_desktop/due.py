@@ -107,8 +107,21 @@ def visits_due(db: Database, today: dt.date) -> list[DueItem]:
 def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
     """Everything due as of ``today`` (default: the computer's date), most urgent first."""
     today = today or dt.date.today()
-    items = petitions_due(db, today) + cases_due(db, today) + certificates_due(db, today) + visits_due(db, today)
+    items = petitions_due(db, today) + cases_due(db, today) + _certificates_due_in_each_township(db, today) + visits_due(db, today)
     return _named_by_township(db, sorted(items, key=lambda item: (item.due, item.kind, item.record_id)))
+
+
+def _certificates_due_in_each_township(db: Database, today: dt.date) -> list[DueItem]:
+    """``certificates_due``; over a whole county, township by township: a certificate is found by
+    its holder's name, which must not match a namesake in post in another township."""
+    from zhaocun_desktop.records import in_county
+
+    if in_county(db):  # asked first: a township's start does not load rollup
+        from zhaocun_desktop import rollup
+
+        if rollup.whole_county_townships(db):
+            return [item for part in rollup.in_each_township(db, lambda: certificates_due(db, today)) for item in part]
+    return certificates_due(db, today)
 
 
 def _named_by_township(db: Database, items: list[DueItem]) -> list[DueItem]:

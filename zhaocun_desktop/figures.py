@@ -251,8 +251,31 @@ def _condition(figure: Figure, period: Period | int) -> tuple[str, dict]:
     return clause, params
 
 
+# Registers whose conditions match a record of another register by a person's name (持证人数: a
+# staff member's certificate is found by its holder's name). Over a whole county they are read
+# township by township (``rollup.in_each_township``): one query would match a namesake's certificate.
+MATCHED_BY_NAME = (ENFORCEMENT_STAFF.key,)
+
+
+def _township_by_township(db: Database, register: Register) -> bool:
+    """True when ``register``'s records must be read township by township (``MATCHED_BY_NAME``)."""
+    if register.key not in MATCHED_BY_NAME:
+        return False
+    from zhaocun_desktop import rollup
+
+    return bool(rollup.whole_county_townships(db))
+
+
 def grouped(db: Database, register: Register, period: Period | int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
     """``{group value: measure}`` for the period's records of ``register`` matching ``where``."""
+    if _township_by_township(db, register):
+        from zhaocun_desktop import rollup
+
+        total: dict = {}
+        for part in rollup.in_each_township(db, lambda: grouped(db, register, period, group, measure, where)):
+            for key, value in part.items():
+                total[key] = total.get(key, 0) + value
+        return total
     figure = Figure("_", "_", "", register, where=where, measure=measure)
     clause, params = _condition(figure, period)
     sql = f"SELECT {group} AS g, {measure} FROM {register.key} WHERE {clause} GROUP BY g"
@@ -304,6 +327,11 @@ def records_behind(db: Database, figure: Figure | Rate, period: Period | int) ->
     """The records a figure counts (for a rate: those of its denominator)."""
     if isinstance(figure, Rate):
         figure = BY_KEY[figure.denominator]
+    if _township_by_township(db, figure.register):
+        from zhaocun_desktop import rollup
+
+        parts = rollup.in_each_township(db, lambda: records_behind(db, figure, period))
+        return sorted((row for part in parts for row in part), key=lambda row: row["id"])
     clause, params = _condition(figure, period)
     from zhaocun_desktop.records import select_list
 

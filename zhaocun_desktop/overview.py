@@ -75,7 +75,7 @@ def year_picture(db: Database, period: Period | int, trend: Register = MEDIATION
     )
 
 
-COUNTY_VILLAGE_MARK = "·"  # 中汤镇·邱店村: a whole county's village bar names its township
+COUNTY_VILLAGE_MARK = records.COUNTY_VILLAGE_MARK  # 中汤镇·邱店村: a whole county's village bar names its township
 
 
 def _village_label_sql(db: Database) -> str:

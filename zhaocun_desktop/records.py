@@ -641,11 +641,27 @@ def column_sql(register: Register, key: str) -> str:
     return f"coalesce((SELECT name FROM {VILLAGE.key} WHERE {VILLAGE.key}.id = {register.key}.{field.id_column}), {register.key}.{key})"
 
 
-def village_group_sql(register: Register, key: str) -> str:
-    """SQL naming the village a record belongs to for a by-village table: the village's current
-    name, or 镇直及其他地点 for any other place (so the rows add up to every record)."""
+COUNTY_VILLAGE_MARK = "·"  # 中汤镇·邱店村: a whole county names a village with its township
+
+
+def village_labels(db: Database) -> list[str]:
+    """The rows of a by-village table, in the order the villages were entered: their names, or in a
+    whole county (village names are unique within a township only) 乡镇·村 for each township's."""
+    if not township_column(db, VILLAGE):
+        return village_names(db)
+    return [row[0] for row in db.execute(
+        f"SELECT t.name || '{COUNTY_VILLAGE_MARK}' || v.name FROM {VILLAGE.key} AS v JOIN main.township AS t ON t.id = v.township_id ORDER BY t.id, v.id"
+    )]  # fmt: skip
+
+
+def village_group_sql(db: Database, register: Register, key: str) -> str:
+    """SQL naming the village a record belongs to for a by-village table, as ``village_labels``
+    names it, or 镇直及其他地点 for any other place (so the rows add up to every record)."""
     field = register.field(key)
-    return f"coalesce((SELECT name FROM {VILLAGE.key} WHERE {VILLAGE.key}.id = {register.key}.{field.id_column}), '{OTHER_PLACES}')"
+    name = "v.name"
+    if township_column(db, VILLAGE):
+        name = f"(SELECT t.name FROM main.township AS t WHERE t.id = v.township_id) || '{COUNTY_VILLAGE_MARK}' || v.name"
+    return f"coalesce((SELECT {name} FROM {VILLAGE.key} AS v WHERE v.id = {register.key}.{field.id_column}), '{OTHER_PLACES}')"
 
 
 def in_county(db: Database) -> bool:

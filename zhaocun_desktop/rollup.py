@@ -35,7 +35,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from zhaocun_desktop import records
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID
@@ -43,6 +43,8 @@ from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -559,6 +561,20 @@ def whole_county_townships(db: Database) -> list[int]:
     if not is_county(db) or current_scope(db) is not None:
         return []
     return [township_id for township_id, _ in township_choices(db)]
+
+
+def in_each_township(db: Database, read: Callable[[], T]) -> list[T]:
+    """``read()`` under each township's scope in turn, then the whole county again: for what a
+    single query over the whole county would get wrong (a record matched to another by a person's
+    name, such as a certificate to its holder, must not match a namesake in another township)."""
+    results = []
+    try:
+        for township, _ in township_choices(db):
+            set_scope(db, township)
+            results.append(read())
+    finally:
+        set_scope(db, None)
+    return results
 
 
 def township_choices(db: Database) -> list[tuple[int, str]]:

@@ -123,7 +123,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     period = fig.Period.of(period)
     name = period_name(period)
     figures = fig.period_figures(db, period)
-    villages = records.village_names(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
+    villages = records.village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
     tables = []
 
     tables.append(Table(
@@ -139,7 +139,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("宣传-按月", f"{name}法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
                         chart="bar"))
-    per_place = [_grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
+    per_place = [_grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
     tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", ["村(居)或地点", "活动场次", "参加人数", "发放资料(份)"],
                         _by_village(per_place, villages)))
 
@@ -158,7 +158,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _crosstab(db, ADVISOR_WORK, period, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
     vil = "advisor_type = '村(居)法律顾问'"
-    per_village = [_grouped(db, ADVISOR_WORK, period, records.village_group_sql(ADVISOR_WORK, "village"), m, f"{vil} AND {w}") for m, w in (
+    per_village = [_grouped(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), m, f"{vil} AND {w}") for m, w in (
         ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
         ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
         ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
@@ -166,7 +166,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _by_village(per_village, villages)))
 
     tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
+                        _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(db, MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
     tables.append(Table("调解-按类型", f"{name}矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(records.field_choices(db, MEDIATION_CASE)["dispute_type"]), "result", MEDIATION_RESULTS), chart="bar"))
     orgs = MEDIATION_CASE.field("org").choices

@@ -387,7 +387,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.append(header)
     formatters = [(index + 1, field) for index, field in enumerate(fields)]
     page = 2000
-    parent_keys: dict[int, str] = {}  # record id → what names it in a child sheet
+    parent_keys: dict[int, tuple] = {}  # record id → what names it in a child sheet (乡镇 first in a whole county: numbers repeat across townships)
     try:
         for offset in range(0, listing.count, page):
             step(progress, offset, listing.count, "")
@@ -395,9 +395,9 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
                 sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
                 for child in register.children:
                     key = row[1 + len(lead) + register.keys.index(child.parent_key_field)]
-                    parent_keys[row[0]] = key or f"第{position}行"  # no number: the row in the first sheet
+                    parent_keys[row[0]] = (*row[1 : 1 + len(lead)], key or f"第{position}行")  # no number: the row in the first sheet
         for child in register.children:
-            _write_child_sheet(db, book, child, register, parent_keys, reveal)
+            _write_child_sheet(db, book, child, register, parent_keys, reveal, tuple(field for field, _ in lead))
         step(progress, listing.count, listing.count, "正在保存…")
     except Cancelled:
         for written in book.worksheets:  # ends each sheet's half-written stream (child sheets too; openpyxl removes its temporary files at exit)
@@ -409,15 +409,16 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     return listing.count
 
 
-def _write_child_sheet(db: Database, book, child: Register, parent: Register, parent_keys: dict[int, str], reveal: bool) -> None:
-    """A sheet of ``child``'s rows, each led by its parent's key (the importer reads it back)."""
+def _write_child_sheet(db: Database, book, child: Register, parent: Register, parent_keys: dict[int, tuple], reveal: bool, lead: tuple[Field, ...] = ()) -> None:
+    """A sheet of ``child``'s rows, each led by its parent's key (the importer reads it back), after
+    the ``lead`` columns (a whole county's 乡镇) that ``parent_keys`` give first."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(child.title)
     key_field = parent.field(child.parent_key_field)
-    columns = (key_field, *child.fields)
+    columns = (*lead, key_field, *child.fields)
     for index, field in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _width(field)
     sheet.freeze_panes = "A2"
@@ -437,7 +438,7 @@ def _write_child_sheet(db: Database, book, child: Register, parent: Register, pa
         ).fetchall()
         order = {record_id: index for index, record_id in enumerate(chunk)}
         for row in sorted(rows, key=lambda r: order[r[0]]):
-            values_ = [parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))]
+            values_ = [*parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))]
             sheet.append(row_for(sheet, values_, not reveal))
             written += 1
     _print_setup(sheet, columns, 1, 1 + max(written, 1))  # like the first sheet: A4, >= 9 pt, header and key repeated
