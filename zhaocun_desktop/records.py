@@ -479,12 +479,13 @@ class RecordQuery:
         """The ORDER BY terms; ``use_index=False`` keeps SQLite from walking an index in order
         (right when a search matches few rows: scanning and sorting them is far faster)."""
         plus = "" if use_index else "+"
+        direction = "DESC" if self.descending else "ASC"
         if self.sort_key in register.keys:
-            direction = "DESC" if self.descending else "ASC"
             return f"{plus}{column_sql(register, self.sort_key)} {direction}, id {direction}"
-        if register.date_field:
-            return f"{plus}{register.date_field} DESC, id DESC"
-        return "id ASC"
+        default = f"{plus}{register.date_field} DESC, id DESC" if register.date_field else "id ASC"
+        if self.sort_key == TOWNSHIP.key:  # a whole county's list by 乡镇 (township_column), each township's rows as usual
+            return f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id) {direction}, {default}"
+        return default
 
     def follows_index(self, register: Register) -> bool:
         """True when rows come in index order with no search: paging by OFFSET is then cheap."""

@@ -314,16 +314,20 @@ def test_county_tables_dialog_follows_the_chosen_township(open_county, towns, wh
     assert f"本期受理调解案件 {sum(expected.values())} 件" in seen[WHOLE_COUNTY]
 
 
-def test_the_township_column_does_not_pretend_to_sort(open_county, towns):
+def test_the_township_column_sorts_the_whole_county(open_county, towns):
     window = open_county([package for _, package in towns.values()])
     view = window.view(MEDIATION_CASE.key)
     header = view.table.horizontalHeader()
-    view.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # 受理日期 (after 乡镇 and 案件编号)
-    first = view.model.record_id(0)
-    assert view.model.query.sort_key == view.model.field_at(2).key
-    view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # a click on 乡镇
-    assert header.sortIndicatorSection() == 2 and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
-    assert view.model.record_id(0) == first
+    assert view.model.headerData(0, Qt.Orientation.Horizontal) == "乡镇"
+    for order, names in ((Qt.SortOrder.AscendingOrder, sorted(towns)), (Qt.SortOrder.DescendingOrder, sorted(towns, reverse=True))):
+        view.table.sortByColumn(0, order)  # a click on 乡镇
+        assert view.model.query.sort_key == "township" and header.sortIndicatorSection() == 0
+        shown = [view.model.index(row, 0).data() for row in range(view.model.rowCount())]
+        assert [name for index, name in enumerate(shown) if index == 0 or shown[index - 1] != name] == names, "each township's rows together, in name order"
+        first = [view.model.index(row, 2).data() for row in range(shown.count(names[0]))]  # 受理日期 within the first township
+        assert first == sorted(first, reverse=True), "within a township, newest first as usual"
+    window.view(MEDIATION_CASE.key).refresh()
+    assert view.model.query.sort_key == "township"
 
 
 def test_whole_county_village_bars_name_their_township(open_county, towns, when_modal):

@@ -421,14 +421,6 @@ class RegisterView(QWidget):
     # -- remembered layout ----------------------------------------------------
 
     def _sorted(self, section: int, order) -> None:
-        if self.model.leading and self.model.field_at(section) is None:
-            # 乡镇 is read through township_id, not a field the query can sort by: the arrow goes back
-            shown = next((c for c in range(self.model.columnCount()) if (f := self.model.field_at(c)) and f.key == self.model.query.sort_key), -1)
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(shown, Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder)
-            header.blockSignals(False)
-            return
         self._save_header()
 
     def _header_key(self) -> str:
@@ -443,7 +435,7 @@ class RegisterView(QWidget):
         header = self.table.horizontalHeader()
         if state is not None and header.restoreState(state):
             section = header.sortIndicatorSection()
-            if self.model.field_at(section) is not None:
+            if self.model.sort_field(section) is not None:
                 self.model.sort(section, header.sortIndicatorOrder())
         else:
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -120,6 +120,10 @@ class RecordTableModel(QAbstractTableModel):
         column -= len(self.leading)
         return self.fields[column] if 0 <= column < len(self.fields) else None
 
+    def sort_field(self, column: int):
+        """The field ``column`` sorts by: its field, or a leading column's (乡镇 in a whole county)."""
+        return self.field_at(column) or (self.leading[column][0] if 0 <= column < len(self.leading) else None)
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -147,8 +151,8 @@ class RecordTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        field = self.field_at(column)
-        if field is None:  # a leading column is not a field: the query cannot sort by it
+        field = self.sort_field(column)
+        if field is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
         self.set_query(replace(self.query, sort_key=field.key, descending=descending))
