@@ -91,8 +91,10 @@ def search_times(db, register, words: list[str]) -> None:
     for word in words:
         query = RecordQuery(search=word)
 
+        served = records._indexed_words(db, register, query)  # the words the index serves (2+ characters, unless common)
+
         def run(indexed: bool):
-            where, params = query.where(register, indexed)
+            where, params = query.where(register, served if indexed else None)
             return db.execute(f"SELECT id FROM {register.key} WHERE {where} ORDER BY {query.order_by(register, use_index=False)}", params).fetchall()
 
         with_index, found = _timed(lambda: run(True))
@@ -106,8 +108,8 @@ def search_times(db, register, words: list[str]) -> None:
         listed, (listing, rows) = _timed(first_page)
         assert [row[0] for row in rows] == [row[0] for row in found[: len(rows)]], word  # the same first rows, in the same order
         assert len(rows) >= min(len(found), records.RecordList.FIRST), word
-        uses = any(search.uses_index(w) for w in query.words())
-        note = ("" if listing.complete else f"  lazy: {listing.count:,} read so far") + ("" if uses else "  (1-2 characters: no index)")
+        unserved = [w for w in query.words() if w not in served]
+        note = ("" if listing.complete else f"  lazy: {listing.count:,} read so far") + (f"  (not in the index: {' '.join(unserved)})" if unserved else "")
         print(f"  {word!r:<24}{len(found):>9,}{with_index:>9.3f}s{without:>11.3f}s{listed:>9.3f}s{note}")
 
 
@@ -119,7 +121,7 @@ def search_side_by_side(db, register) -> None:
     middle = db.execute(f"SELECT parties, case_no FROM {register.key} WHERE id = (SELECT max(id) / 2 FROM {register.key})").fetchone()
     name = middle[0].split("与")[0]
     short = db.execute(f"SELECT mediator FROM {register.key} WHERE length(mediator) = 2 LIMIT 1").fetchone()[0]  # a two-character name
-    search_times(db, register, [name, name + "与", middle[0], middle[1], "耐心疏导", "调解成功", "调解", short, "赵村 调解成功"])
+    search_times(db, register, [name, name + "与", middle[0], middle[1], "耐心疏导", "调解成功", "调解", short, name[-2:], "秦国", "赵村 调解成功"])
     try:
         size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE ?", [search.index_table(register) + "%"]).fetchone()[0]
         table = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", [register.key]).fetchone()[0]

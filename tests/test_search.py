@@ -88,6 +88,67 @@ def test_indexed_search_equals_instr_search_on_every_register(demo_file):
     db.close()
 
 
+def _integrity_checked(db, register) -> None:
+    """FTS5's own check of an external-content index against the text it reads (the padded view)."""
+    fts = search.index_table(register)
+    db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_two_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
+    """A two-character name at a value's end, or as the whole value, is found through the trigrams that
+    start with it (the indexed text ends with a space); the rows are those instr() finds."""
+    from zhaocun_desktop.registers import MEDIATION_CASE, PARTY
+
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_file, path)
+    db = open_db(path)
+    case = records.rows_by_id(db, MEDIATION_CASE)[3]
+    records.update(db, MEDIATION_CASE, case["id"], {"summary": "双方因宅基地界址发生争执，经调解由秦岭"})  # at the end
+    other = records.rows_by_id(db, MEDIATION_CASE)[7]
+    records.update(db, MEDIATION_CASE, other["id"], {"mediator": "秦岭"})  # the whole value
+    for register, word, ids in ((MEDIATION_CASE, "秦岭", {case["id"], other["id"]}), (MEDIATION_CASE, "由秦", {case["id"]})):
+        query = RecordQuery(search=word)
+        assert word in records._indexed_words(db, register, query), "served by the index, not by a scan"
+        assert listed_ids(db, register, query) == expected_ids(db, register, query) == ids
+        assert records.RecordList(db, register, query, ["id"], lazy=True).complete, "a rare word: read at once"
+    for register in (MEDIATION_CASE, PARTY):
+        _integrity_checked(db, register)
+    records.delete(db, MEDIATION_CASE, [case["id"]])
+    assert listed_ids(db, MEDIATION_CASE, RecordQuery(search="秦岭")) == {other["id"]}
+    _integrity_checked(db, MEDIATION_CASE)
+    assert records._indexed_words(db, MEDIATION_CASE, RecordQuery(search="秦")) == {}, "one character: instr()"
+    db.close()
+
+
+def test_a_common_two_character_word_is_walked_not_looked_up(demo_file, monkeypatch):
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(demo_file)
+    query = RecordQuery(search="调解")
+    assert "调解" in records._indexed_words(db, MEDIATION_CASE, query)
+    expected = listed_ids(db, MEDIATION_CASE, query)
+    monkeypatch.setattr(search, "MAX_SHORT_TERMS", 1)  # more trigrams than that start with 调解: a common word
+    assert records._indexed_words(db, MEDIATION_CASE, query) == {}
+    assert listed_ids(db, MEDIATION_CASE, query) == expected == expected_ids(db, MEDIATION_CASE, query)
+    db.close()
+
+
+def test_an_index_of_before_the_padding_is_rebuilt_on_open(demo_file, tmp_path):
+    from zhaocun_desktop.db import schema_out_of_step
+
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_file, path)
+    db = open_db(path)
+    register = search.indexed_registers(db)[0]
+    db.execute(f"DROP VIEW {search.content_view(register)}")  # as an index built by the previous version has none
+    assert not search.has_index(db, register) and schema_out_of_step(db)
+    db.close()
+    db = open_db(path)
+    assert search.has_index(db, register) and not schema_out_of_step(db)
+    _integrity_checked(db, register)
+    db.close()
+
+
 def test_a_stale_index_is_rebuilt_and_not_used_meanwhile(demo_file, tmp_path):
     path = tmp_path / "copy.db"
     shutil.copy(demo_file, path)

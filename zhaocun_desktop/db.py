@@ -634,11 +634,12 @@ def schema_out_of_step(db: Database) -> bool:
     from the schema read in two queries (instead of a query per table on every start)."""
     from zhaocun_desktop import search
 
-    wanted = [r.key for r in REGISTERS + CHILD_REGISTERS] + [search.index_table(r) for r in search.described_registers()]
+    indexes = search.described_registers()
+    wanted = [r.key for r in REGISTERS + CHILD_REGISTERS] + [search.index_table(r) for r in indexes] + [search.content_view(r) for r in indexes]
     columns: dict[str, list[str]] = {}
     for table, column in db.execute(  # only these tables: the search indexes' own shadow tables need not be opened
         "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p "
-        f"WHERE m.type = 'table' AND m.name IN ({', '.join('?' * len(wanted))}) ORDER BY m.name, p.cid",
+        f"WHERE m.type IN ('table', 'view') AND m.name IN ({', '.join('?' * len(wanted))}) ORDER BY m.name, p.cid",
         wanted,
     ):
         columns.setdefault(table, []).append(column)

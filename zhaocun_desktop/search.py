@@ -2,10 +2,17 @@
 
 A list's search finds records whose searchable columns contain every typed word (case-sensitive
 substring, the same as ``instr``). Words of three or more characters are looked up in the index
-(milliseconds at a million rows); shorter words cannot use a trigram index and fall back to
-``instr`` over the columns. The index is an external-content FTS5 table (it stores only the
+(milliseconds at a million rows). The index is an external-content FTS5 table (it stores only the
 index, not a second copy of the text) kept in step by triggers, so every write path — forms,
 imports, undo, restores, raw SQL in migrations — updates it without Python code.
+
+Two-character words (a name such as 秦国, a village such as 赵村) are looked up too. Each value is
+indexed with one space after it (``PAD``; the index reads its text through the view
+``search_<register>_text``), so every place a two-character word occurs starts a trigram: the word
+followed by the next character, or by the space at the value's end. The trigrams that start with the
+word are read from the index's vocabulary (``fts5vocab``, a range of terms) and looked up together.
+When there are more than ``MAX_SHORT_TERMS`` of them the word is common, and the list walks the
+records instead (records.RecordList). A single character still falls back to ``instr``.
 
 ``sync_search_indexes`` makes the indexes match the descriptions: it (re)builds an index whose
 columns differ from the register's searchable fields or whose triggers are missing (a migration
@@ -23,7 +30,10 @@ from zhaocun_desktop.registers import Register
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-MIN_INDEXED_LENGTH = 3  # a trigram index cannot find anything shorter
+MIN_INDEXED_LENGTH = 3  # a trigram index finds these directly
+SHORT_LENGTH = 2  # ... and these through the trigrams that start with them (PAD)
+PAD = " "  # after every indexed value: a two-character word at a value's end still starts a trigram
+MAX_SHORT_TERMS = 200  # more trigrams start with a two-character word: it is common, the list walks the records
 _TRIGGERS = ("insert", "delete", "update")
 
 
@@ -36,13 +46,19 @@ def index_table(register: Register) -> str:
     return f"search_{register.key}"
 
 
+def content_view(register: Register) -> str:
+    """The view the index reads its text from: each searchable value followed by ``PAD``."""
+    return f"search_{register.key}_text"
+
+
 def _trigger(register: Register, action: str) -> str:
     return f"search_{register.key}_{action}"
 
 
 def uses_index(word: str) -> bool:
-    """True when ``word`` is long enough to be looked up in the trigram index."""
-    return len(word) >= MIN_INDEXED_LENGTH
+    """True when ``word`` is long enough to be looked up in the trigram index (two characters through
+    the index's vocabulary: ``match_expression``)."""
+    return len(word) >= SHORT_LENGTH
 
 
 def match_phrase(word: str) -> str:
@@ -88,6 +104,8 @@ def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str]) -> bo
             continue
         if columns.get(index_table(register), []) != search_columns(register):
             return True
+        if columns.get(content_view(register), []) != ["id", *search_columns(register)]:  # an index of before PAD
+            return True
         if not all(_trigger(register, action) in triggers for action in _TRIGGERS):
             return True
     return False
@@ -97,6 +115,8 @@ def has_index(db: Database, register: Register) -> bool:
     """True when ``register`` has a search index in step with its description and kept by its triggers."""
     if _table_columns(db, index_table(register)) != search_columns(register):
         return False
+    if _table_columns(db, content_view(register)) != ["id", *search_columns(register)]:
+        return False
     names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [register.key])}
     return all(_trigger(register, action) in names for action in _TRIGGERS)
 
@@ -104,38 +124,42 @@ def has_index(db: Database, register: Register) -> bool:
 def drop_index(db: Database, register: Register) -> None:
     """Remove a register's search index and its triggers (a list search then uses instr only)."""
     for action in _TRIGGERS:
-        db.execute(f"DROP TRIGGER IF EXISTS {_trigger(register, action)}")
-    db.execute(f"DROP TABLE IF EXISTS {index_table(register)}")
+        db.execute(f"DROP TRIGGER IF EXISTS main.{_trigger(register, action)}")
+    db.execute(f"DROP TABLE IF EXISTS main.{index_table(register)}")
+    db.execute(f"DROP VIEW IF EXISTS main.{content_view(register)}")
 
 
 def drop_triggers(db: Database) -> None:
     """Drop every search trigger, so a migration may rebuild or alter a table; ``sync_search_indexes`` restores them."""
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_%' ESCAPE '\\'").fetchall():
-        db.execute(f"DROP TRIGGER {name}")
+        db.execute(f"DROP TRIGGER main.{name}")
 
 
 def build_index(db: Database, register: Register) -> None:
     """Create (or re-create) a register's search index, its triggers, and fill it from the table."""
     drop_index(db, register)
-    table, fts, columns = register.key, index_table(register), search_columns(register)
+    table, fts, view, columns = register.key, index_table(register), content_view(register), search_columns(register)
     names = ", ".join(columns)
-    new = ", ".join(f"new.{column}" for column in columns)
-    old = ", ".join(f"old.{column}" for column in columns)
+    padded = lambda row: ", ".join(f"{row}{column} || '{PAD}'" for column in columns)  # noqa: E731 (NULL stays NULL)
+    new, old = padded("new."), padded("old.")
+    # the text as indexed: what 'rebuild' reads, and what the triggers add and remove (they must agree)
+    db.execute(f"CREATE VIEW main.{view} AS SELECT id, {', '.join(f'{column} || {PAD!r} AS {column}' for column in columns)} FROM {table}")
     # case_sensitive 1: the same matches as instr(), which compares characters exactly
     db.execute(
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', "
+        f"CREATE VIRTUAL TABLE main.{fts} USING fts5({names}, content='{view}', content_rowid='id', "
         "tokenize='trigram case_sensitive 1')"
     )
     # merge index segments 16 at a time instead of 4: fewer, larger merges, less work per insert (at a
     # million rows, 20,000 records took 16 s with 4 and 10-12 s with 16; 1.1-2 s without any index);
     # queries stay in milliseconds
-    db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 16)")
+    db.execute(f"INSERT INTO main.{fts}({fts}, rank) VALUES ('automerge', 16)")
     remove = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
     add = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
-    db.execute(f"CREATE TRIGGER {_trigger(register, 'insert')} AFTER INSERT ON {table} BEGIN {add} END")
-    db.execute(f"CREATE TRIGGER {_trigger(register, 'delete')} AFTER DELETE ON {table} BEGIN {remove} END")
-    db.execute(f"CREATE TRIGGER {_trigger(register, 'update')} AFTER UPDATE OF id, {names} ON {table} BEGIN {remove} {add} END")
-    db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    # main.: a county connection may show one township through TEMP views of the same names (rollup.set_scope)
+    db.execute(f"CREATE TRIGGER main.{_trigger(register, 'insert')} AFTER INSERT ON {table} BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER main.{_trigger(register, 'delete')} AFTER DELETE ON {table} BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER main.{_trigger(register, 'update')} AFTER UPDATE OF id, {names} ON {table} BEGIN {remove} {add} END")
+    db.execute(f"INSERT INTO main.{fts}({fts}) VALUES ('rebuild')")
 
 
 def sync_search_indexes(db: Database) -> list[str]:
@@ -148,12 +172,46 @@ def sync_search_indexes(db: Database) -> list[str]:
     return rebuilt
 
 
-def indexed_condition(register: Register, word: str) -> tuple[str, list]:
-    """The SQL condition (and parameters) for rows whose searchable columns contain ``word`` (3+ characters),
-    through the index. A village field is read as the clerk sees it (records.column_sql): the village's
-    name through its id (the small village table is searched), or the place typed when it is not a village."""
+def match_expression(db: Database, register: Register, word: str) -> str | None:
+    """The FTS5 query finding the rows that contain ``word``; "" when no indexed row does; None when
+    the index cannot serve it (one character, or a two-character word that starts more than
+    ``MAX_SHORT_TERMS`` trigrams: a common word)."""
+    if len(word) >= MIN_INDEXED_LENGTH:
+        return match_phrase(word)
+    if len(word) < SHORT_LENGTH:
+        return None
+    terms = _terms_starting(db, register, word)
+    if len(terms) > MAX_SHORT_TERMS:
+        return None
+    return " OR ".join(match_phrase(term) for term in terms)
+
+
+def _terms_starting(db: Database, register: Register, word: str) -> dict[str, int]:
+    """The index's trigrams that start with ``word`` (at most ``MAX_SHORT_TERMS`` + 1), each with the
+    number of rows holding it."""
+    vocabulary = f"{index_table(register)}_vocabulary"
+    # per connection (temp): the index's terms, read by range (the word, then anything after it)
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {index_table(register)}, row)")
+    rows = db.execute(f"SELECT term, doc FROM temp.{vocabulary} WHERE term >= ? AND term < ? LIMIT ?", [word, word + chr(0x10FFFF), MAX_SHORT_TERMS + 1])
+    return {term: doc for term, doc in rows if term.startswith(word)}
+
+
+def rows_between(db: Database, register: Register, word: str) -> tuple[int, int] | None:
+    """For a two-character word: at least and at most how many rows of the index hold it, read from
+    the vocabulary alone (its most frequent trigram, and all of them added); None for other words."""
+    if len(word) != SHORT_LENGTH:
+        return None
+    docs = _terms_starting(db, register, word).values()
+    return (max(docs, default=0), sum(docs))
+
+
+def indexed_condition(register: Register, word: str, expression: str) -> tuple[str, list]:
+    """The SQL condition (and parameters) for rows whose searchable columns contain ``word``, through the
+    index (``expression``: what ``match_expression`` gave for it). A village field is read as the clerk
+    sees it (records.column_sql): the village's name through its id (the small village table is
+    searched), or the place typed when it is not a village."""
     fts = index_table(register)
-    terms, params = [f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"], [match_phrase(word)]
+    terms, params = ([f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"], [expression]) if expression else (["0"], [])
     for field in register.fields:
         if field.searchable and field.id_column:
             terms.append(f"{field.id_column} IN (SELECT id FROM village WHERE instr(name, ?) > 0)")
