@@ -548,6 +548,7 @@ def test_the_county_summary_names_each_village_with_its_township(townships, pack
         labels = [row[0] for row in table.rows]
         assert len(labels) == len(set(labels)), f"{sheet}: a village twice"
         assert f"赵村镇{records.COUNTY_VILLAGE_MARK}{shared}" in labels and f"尧山镇{records.COUNTY_VILLAGE_MARK}{shared}" in labels
+        assert table.headers[0].startswith("乡镇·村(居)") and by_town["赵村镇"][sheet].headers[0].startswith("村(居)")
         for row in table.rows[:-1]:  # each village's row is its township's own row for it
             township, _, village = row[0].partition(records.COUNTY_VILLAGE_MARK)
             own_row = next(r for r in by_town[township][sheet].rows if r[0] == village)
@@ -681,9 +682,36 @@ def test_roll_up_reports_progress_and_a_cancel_writes_nothing(packages, tmp_path
     assert [done for done, _, _ in heard] == list(range(len(paths) + 2))
     assert row_counts() == before and rollup.township_choices(db) == []
     assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
+    from zhaocun_desktop import search
+
+    assert all(search.has_index(db, register) for register in search.indexed_registers(db)), "the search triggers it dropped are back"
     # the same packages again, to the end: the steps reach their total
     heard.clear()
     outcomes = rollup.roll_up(db, paths, lambda *step: heard.append(step))
     assert [outcome.action for outcome in outcomes] == ["added"] * len(paths)
     assert heard[-1][:2] == (2 * len(paths), 2 * len(paths)) and heard[-1][2] == "正在保存…"
     db.close()
+
+
+def test_a_large_roll_up_rebuilds_the_search_indexes_a_small_one_keeps_them(packages, tmp_path, monkeypatch):
+    """Whether the indexes are kept row by row or rebuilt at the end, searches find the same rows."""
+    from zhaocun_desktop import search
+
+    rebuilt = []
+    build = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda db, register: rebuilt.append(register.key) or build(db, register))
+    found = {}
+    for share in (rollup.REBUILD_SHARE, 2.0):  # the first three packages of an empty county: rebuilt; never: kept
+        monkeypatch.setattr(rollup, "REBUILD_SHARE", share)
+        db = rollup.open_county(tmp_path / f"县{share}.db")
+        rebuilt.clear()  # a new county database builds its (empty) indexes when it is made
+        rollup.roll_up(db, list(packages.values()))
+        assert bool(rebuilt) == (share < 1), share
+        for register in search.indexed_registers(db):
+            assert search.has_index(db, register)
+            fts = search.index_table(register)
+            db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+        found[share] = {word: [row[0] for row in records.page(db, MEDIATION_CASE, records.RecordQuery(search=word), 0, 10_000, ["id"])]
+                        for word in ("调解成功", "赵村", "邱店", "宅基地", "纠纷")}  # fmt: skip
+        db.close()
+    assert found[rollup.REBUILD_SHARE] == found[2.0] and all(found[2.0].values())

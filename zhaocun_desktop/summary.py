@@ -27,6 +27,7 @@ from zhaocun_desktop.registers import (
     PETITION,
     PETITION_LEVELS,
     PUBLICITY_EVENT,
+    VILLAGE,
     Register,
 )
 
@@ -124,6 +125,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     name = period_name(period)
     figures = fig.period_figures(db, period)
     villages = records.village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
+    village = "乡镇·村(居)" if records.township_column(db, VILLAGE) else "村(居)"  # a whole county's rows name their township
     tables = []
 
     tables.append(Table(
@@ -140,7 +142,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
                         chart="bar"))
     per_place = [_grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
-    tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", ["村(居)或地点", "活动场次", "参加人数", "发放资料(份)"],
+    tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", [f"{village}或地点", "活动场次", "参加人数", "发放资料(份)"],
                         _by_village(per_place, villages)))
 
     per_type = [_grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
@@ -162,10 +164,10 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
         ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
         ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
         ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
-    tables.append(Table("顾问-按村", f"{name}村(居)法律顾问工作统计表（按村居）", ["村(居)", "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
+    tables.append(Table("顾问-按村", f"{name}村(居)法律顾问工作统计表（按村居）", [village, "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
                         _by_village(per_village, villages)))
 
-    tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", ["村(居)", *MEDIATION_RESULTS, "合计"],
+    tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", [village, *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(db, MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
     tables.append(Table("调解-按类型", f"{name}矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(records.field_choices(db, MEDIATION_CASE)["dispute_type"]), "result", MEDIATION_RESULTS), chart="bar"))
