@@ -394,9 +394,11 @@ def test_importing_packages_shows_progress_and_a_cancel_writes_nothing(open_coun
     original = jobs._Worker.progress
 
     def wait_for_the_click(self, done, total, text):
-        """The roll-up's safe points (before each package is written) wait until 取消 was clicked."""
+        """The roll-up's safe points (before each package is written) wait until 取消 was clicked (at most
+        30 s: a dialog that never says 正在导入 fails the test instead of hanging it)."""
         original(self, done, total, text)
-        while text.startswith("正在导入") and not progress_seen["done"]:
+        deadline = time.monotonic() + 30
+        while text.startswith("正在导入") and not progress_seen["done"] and time.monotonic() < deadline:
             time.sleep(0.01)
 
     monkeypatch.setattr(jobs._Worker, "progress", wait_for_the_click)

@@ -141,3 +141,29 @@ def test_the_window_does_not_close_under_a_running_job(qtbot, open_window):
     assert state["done"] and seen["closed"] is False and window.isVisible()
     assert "取消" in seen["message"] and not jobs.job_running()
     assert window.close()
+
+
+def test_the_dialog_shows_the_newest_step_when_steps_arrive_together(qtbot, open_window, monkeypatch):
+    """A modal QProgressDialog's setValue processes events: steps queued meanwhile arrive inside it, and
+    the older step must not write its text over theirs (the label then stayed at an early step and a
+    test waiting for a later one hung)."""
+    window = open_window(demo=True)
+    monkeypatch.setattr(jobs, "SHOW_AFTER_MS", 0)
+    last = 40
+    up = when_shown(QProgressDialog, lambda d: "第0步" in d.labelText(), lambda d: None)
+    shown = when_shown(QProgressDialog, lambda d: f"第{last}步" in d.labelText(), lambda d: None)
+
+    def wait_for(state) -> bool:
+        deadline = time.monotonic() + 10
+        while not state["done"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return state["done"]
+
+    def work(db, progress):
+        progress(0, last, "第0步")
+        wait_for(up)  # the dialog is up (and modal): the next steps arrive while it handles the first of them
+        for number in range(1, last + 1):
+            progress(number, last, f"第{number}步")
+        return wait_for(shown)
+
+    assert run_job(window, "测试", "正在处理…", window.db, work), "the dialog never showed the last step"

@@ -87,12 +87,17 @@ def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callabl
         for button in dialog.findChildren(QPushButton):
             button.setEnabled(False)
 
+    latest = [-1]
+
     def progressed(done: int, total: int, text: str) -> None:
-        if worker.cancel_requested.is_set():
+        # a modal QProgressDialog's setValue processes events, so the next steps may arrive inside it:
+        # the text goes first, and a step older than one shown is dropped (else it would overwrite it)
+        if worker.cancel_requested.is_set() or done < latest[0]:
             return
+        latest[0] = done
+        dialog.setLabelText(f"{label}（{done}/{total}）\n{text}" if text else label)
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, max(total, 1)))
-        dialog.setLabelText(f"{label}（{done}/{total}）\n{text}" if text else label)
 
     dialog.canceled.connect(cancel)
     worker.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
