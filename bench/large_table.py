@@ -94,7 +94,7 @@ def search_times(db, register, words: list[str]) -> None:
         served = records._indexed_words(db, register, query)  # the words the index serves (2+ characters, unless common)
 
         def run(indexed: bool):
-            where, params = query.where(register, served if indexed else None)
+            where, params = query.where(register, {word: how.expression for word, how in served.items()} if indexed else None)
             return db.execute(f"SELECT id FROM {register.key} WHERE {where} ORDER BY {query.order_by(register, use_index=False)}", params).fetchall()
 
         with_index, found = _timed(lambda: run(True))

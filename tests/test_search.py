@@ -45,6 +45,13 @@ def expected_ids(db, register, query: RecordQuery) -> set[int]:
     return found
 
 
+def _copy(demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the module's demo database that a test may change."""
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_file, path)
+    return path
+
+
 def listed_ids(db, register, query: RecordQuery) -> set[int]:
     result = records.RecordList(db, register, query, ["id"])
     ids = [row[0] for row in result.rows(0, result.count)]
@@ -99,8 +106,7 @@ def test_two_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
     start with it (the indexed text ends with a space); the rows are those instr() finds."""
     from zhaocun_desktop.registers import MEDIATION_CASE, PARTY
 
-    path = tmp_path / "copy.db"
-    shutil.copy(demo_file, path)
+    path = _copy(demo_file, tmp_path)
     db = open_db(path)
     case = records.rows_by_id(db, MEDIATION_CASE)[3]
     records.update(db, MEDIATION_CASE, case["id"], {"summary": "双方因宅基地界址发生争执，经调解由秦岭"})  # at the end
@@ -135,23 +141,51 @@ def test_a_common_two_character_word_is_walked_not_looked_up(demo_file, monkeypa
 
 def test_an_index_of_before_the_padding_is_rebuilt_on_open(demo_file, tmp_path):
     from zhaocun_desktop.db import schema_out_of_step
+    from zhaocun_desktop.registers import MEDIATION_CASE
 
-    path = tmp_path / "copy.db"
-    shutil.copy(demo_file, path)
+    path = _copy(demo_file, tmp_path)
     db = open_db(path)
     register = search.indexed_registers(db)[0]
     db.execute(f"DROP VIEW {search.content_view(register)}")  # as an index built by the previous version has none
     assert not search.has_index(db, register) and schema_out_of_step(db)
+    # the previous version rebuilding its own kind of index next to this version's view: read from the table, no padding
+    fts, names = search.index_table(MEDIATION_CASE), ", ".join(search.search_columns(MEDIATION_CASE))
+    db.execute(f"DROP TABLE {fts}")
+    db.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{MEDIATION_CASE.key}', content_rowid='id', tokenize='trigram case_sensitive 1')")
+    db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    assert not search.has_index(db, MEDIATION_CASE)
     db.close()
     db = open_db(path)
-    assert search.has_index(db, register) and not schema_out_of_step(db)
+    assert search.has_index(db, register) and search.has_index(db, MEDIATION_CASE) and not schema_out_of_step(db)
     _integrity_checked(db, register)
+    _integrity_checked(db, MEDIATION_CASE)
+    db.close()
+
+
+def test_a_migration_may_rebuild_a_table_once_the_search_objects_are_dropped(demo_file, tmp_path):
+    """SQLite checks every view on ALTER TABLE: the views the indexes read go with the triggers."""
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    path = _copy(demo_file, tmp_path)
+    db = open_db(path)
+    search.drop_triggers(db)
+    table = MEDIATION_CASE.key
+    columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+    db.execute("PRAGMA foreign_keys = OFF")
+    with db.atomic():  # the usual rebuild: copy, drop, rename
+        db.execute(f"CREATE TABLE {table}_new AS SELECT {columns} FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    db.close()
+    db = open_db(path)
+    assert search.has_index(db, MEDIATION_CASE)
+    query = RecordQuery(search="调解")
+    assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query)
     db.close()
 
 
 def test_a_stale_index_is_rebuilt_and_not_used_meanwhile(demo_file, tmp_path):
-    path = tmp_path / "copy.db"
-    shutil.copy(demo_file, path)
+    path = _copy(demo_file, tmp_path)
     db = open_db(path)
     register = search.indexed_registers(db)[0]
     db.execute(f"DROP TRIGGER search_{register.key}_insert")

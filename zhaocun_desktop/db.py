@@ -646,6 +646,11 @@ def schema_out_of_step(db: Database) -> bool:
     for register in REGISTERS + CHILD_REGISTERS:
         if not set(register_columns(register)) <= set(columns.get(register.key, ())):
             return True
-    triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return search.indexes_out_of_step(columns, triggers)
+    triggers, index_sql = set(), {}
+    for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'table') AND name LIKE 'search\\_%' ESCAPE '\\'"):
+        if kind == "trigger":
+            triggers.add(name)
+        else:
+            index_sql[name] = sql
+    return search.indexes_out_of_step(columns, triggers, index_sql)
 

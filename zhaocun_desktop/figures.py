@@ -383,9 +383,8 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
     period = Period.of(period)
     from zhaocun_desktop import rollup
 
-    townships = rollup.whole_county_townships(db)
-    if townships:
-        return _sum_of_townships(db, period, townships)
+    if rollup.whole_county_townships(db):
+        return _sum_of_townships(db, period)
     values: dict = {figure.key: compute(db, figure, period) for figure in FIGURES}
     missing = {figure.key: ids for figure in FIGURES if (ids := records_missing(db, figure, period))}
     for rate in RATES:
@@ -400,7 +399,7 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
     return PeriodFigures(period, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"], missing)
 
 
-def _sum_of_townships(db: Database, period: Period, townships: list[int]) -> PeriodFigures:
+def _sum_of_townships(db: Database, period: Period) -> PeriodFigures:
     """A county's figures: each township's (under its scope) added up, a rate from the summed counts.
     Computed over the whole county at once, 持证人数 would match a staff member of one township with
     a certificate of a namesake in another (a certificate names its holder, not the township)."""
@@ -409,17 +408,12 @@ def _sum_of_townships(db: Database, period: Period, townships: list[int]) -> Per
     values: dict = {figure.key: 0 for figure in FIGURES}
     missing: dict[str, set] = {}
     used: set[str] = set()
-    try:
-        for township_id in townships:
-            rollup.set_scope(db, township_id)
-            part = period_figures(db, period)
-            for figure in FIGURES:
-                values[figure.key] += part.values[figure.key]
-            for key, ids in part.missing.items():
-                missing.setdefault(key, set()).update(ids)
-            used.update(part.occasions)
-    finally:
-        rollup.set_scope(db, None)
+    for part in rollup.in_each_township(db, lambda: period_figures(db, period)):
+        for figure in FIGURES:
+            values[figure.key] += part.values[figure.key]
+        for key, ids in part.missing.items():
+            missing.setdefault(key, set()).update(ids)
+        used.update(part.occasions)
     for rate in RATES:
         values[rate.key] = RateValue(int(values[rate.numerator]), int(values[rate.denominator]))
     occasions = [occasion for occasion in OCCASIONS if occasion in used]

@@ -453,7 +453,7 @@ class RecordQuery:
         """The WHERE clause (without the keyword) and its parameters.
 
         ``indexed``: the words to look up in the register's search index, each with its FTS5 query
-        (``search.match_expression``); the others are compared with instr() over the columns.
+        (``search.lookup``); the others are compared with instr() over the columns.
         """
         indexed = indexed or {}
         clauses, params = [], []
@@ -494,18 +494,20 @@ class RecordQuery:
         return not self.search.strip() and self.sort_key in (None, register.date_field)
 
 
-def _where(db: Database, register: Register, query: RecordQuery) -> tuple[str, list]:
-    """The query's WHERE clause, using the search index when one is in step and it can serve a word."""
-    return query.where(register, _indexed_words(db, register, query))
+def _where(db: Database, register: Register, query: RecordQuery, looked_up: dict[str, search.Lookup] | None = None) -> tuple[str, list]:
+    """The query's WHERE clause, using the search index when one is in step and it can serve a word
+    (``looked_up``: the words' lookups when the caller has them already)."""
+    looked_up = _indexed_words(db, register, query) if looked_up is None else looked_up
+    return query.where(register, {word: found.expression for word, found in looked_up.items()})
 
 
-def _indexed_words(db: Database, register: Register, query: RecordQuery) -> dict[str, str]:
-    """The query's words the search index serves, each with its FTS5 query (``search.match_expression``)."""
+def _indexed_words(db: Database, register: Register, query: RecordQuery) -> dict[str, search.Lookup]:
+    """The query's words the search index serves, each with its ``search.lookup``."""
     words = [word for word in query.words() if search.uses_index(word)]
     if not words or not search.has_index(db, register):
         return {}
-    found = {word: search.match_expression(db, register, word) for word in words}
-    return {word: expression for word, expression in found.items() if expression is not None}
+    found = {word: search.lookup(db, register, word) for word in words}
+    return {word: how for word, how in found.items() if how is not None}
 
 
 def count(db: Database, register: Register, query: RecordQuery = RecordQuery()) -> int:
@@ -545,8 +547,9 @@ class RecordList:
     FIRST = 64  # rows wanted before a lazy list is shown (a screenful and more)
     WALK_BUDGET = 20_000  # records walked looking for them; fewer found: the search is rare, read it whole
     WALK_SHARE = 20  # ... and at most 1/20 of the table: a record read in date order costs about five read in table order,
-    # so a rare search pays at most a quarter of a scan more (a rare two-character name: 0.2-0.3 s walked against 0.1 s scanned
-    # at 36,512 cases when the budget was 20,000)
+    # so a search that is rare but not found so in the index (a one-character word; words common alone but rare together)
+    # pays at most a quarter of a scan more (measured before two-character words used the index: a rare two-character
+    # name took 0.2-0.3 s walked against 0.1 s scanned at 36,512 cases when the budget was 20,000)
     WALK_STEP = 1_000  # the first slice walked; each later slice is as long as all before it
 
     def __init__(self, db: Database, register: Register, query: RecordQuery, columns: Sequence[str] | None = None, lazy: bool = False):
@@ -557,7 +560,8 @@ class RecordList:
         if query.follows_index(register):
             self.count = count(db, register, query)
             return
-        if lazy and query.sort_key in (None, register.date_field) and not self._rare():
+        looked_up = _indexed_words(db, register, query)  # once: a two-character word reads the index's vocabulary
+        if lazy and query.sort_key in (None, register.date_field) and not self._rare(looked_up):
             self._walked, self._walked_all = 0, False
             highest = db.execute(f"SELECT max(id) FROM {register.key}").fetchone()[0] or 0  # the table's size, from the end of its b-tree
             first = self.more(self.FIRST, budget=max(self.WALK_STEP, min(self.WALK_BUDGET, highest // self.WALK_SHARE)))
@@ -566,30 +570,28 @@ class RecordList:
                 self.count = len(self._ids)
                 return
             self.complete = True  # rare after all (a short word, or words common alone but rare together): read it whole below
-        where, params = _where(db, register, query)
+        where, params = _where(db, register, query, looked_up)
         sql = f"SELECT id FROM {register.key} WHERE {where} ORDER BY {query.order_by(register, use_index=False)}"
         self._ids = array("q", (row[0] for row in db.execute(sql, params)))
         self.count = len(self._ids)
 
-    def _rare(self) -> bool:
+    def _rare(self, looked_up: dict[str, search.Lookup]) -> bool:
         """True when some word is found fewer than RARE times in the search index (the list is then read at once)."""
-        indexed = _indexed_words(self.db, self.register, self.query)
         fts = search.index_table(self.register)
         probe = f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT {self.RARE})"  # FTS5 stops at the limit
         if any(field.searchable and field.id_column for field in self.register.fields):
             # a word in a village's name also matches every record of that village (not through the index):
             # the index cannot say it is rare (赵村 调解成功: 34,597 of a million, read whole took 0.6-0.8 s)
             names = village_names(self.db)
-            indexed = {word: expression for word, expression in indexed.items() if not any(word in name for name in names)}
-        for word, expression in sorted(indexed.items(), key=lambda item: len(item[1])):  # a short expression is quick to count
+            looked_up = {word: how for word, how in looked_up.items() if not any(word in name for name in names)}
+        for how in sorted(looked_up.values(), key=lambda how: len(how.expression)):  # a short expression is quick to count
             # a two-character word: the vocabulary's row counts usually decide (counting through an OR of
             # many trigrams took 0.5 s at a million rows)
-            fewest, most = search.rows_between(self.db, self.register, word) or (None, None)
-            if most is not None and most < self.RARE:
+            if how.most is not None and how.most < self.RARE:
                 return True
-            if fewest is not None and fewest >= self.RARE:
+            if how.fewest is not None and how.fewest >= self.RARE:
                 continue
-            if not expression or self.db.execute(probe, [expression]).fetchone()[0] < self.RARE:
+            if not how.expression or self.db.execute(probe, [how.expression]).fetchone()[0] < self.RARE:
                 return True
         return False
 
@@ -670,11 +672,12 @@ COUNTY_VILLAGE_MARK = "·"  # 中汤镇·邱店村: a whole county names a villa
 
 def village_labels(db: Database) -> list[str]:
     """The rows of a by-village table, in the order the villages were entered: their names, or in a
-    whole county (village names are unique within a township only) 乡镇·村 for each township's."""
+    whole county (village names are unique within a township only) 乡镇·村, townships in the order the
+    乡镇 chooser lists them (rollup.township_choices)."""
     if not township_column(db, VILLAGE):
         return village_names(db)
     return [row[0] for row in db.execute(
-        f"SELECT t.name || '{COUNTY_VILLAGE_MARK}' || v.name FROM {VILLAGE.key} AS v JOIN main.township AS t ON t.id = v.township_id ORDER BY t.id, v.id"
+        f"SELECT t.name || '{COUNTY_VILLAGE_MARK}' || v.name FROM {VILLAGE.key} AS v JOIN main.township AS t ON t.id = v.township_id ORDER BY t.name, v.id"
     )]  # fmt: skip
 
 

@@ -448,14 +448,14 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
                 continue
             chosen[key] = package
             decided.append((package, "replaced" if current else "added", tuple(current) if current else None))
+        bulk = _rebuild_indexes_after(db, [package for package, _, _ in decided])
+        if bulk:  # before the removals too: each index rebuilt once at the end, not kept row by row (rolled back with the rest)
+            search.drop_triggers(db)
         for package, action, current in decided:
             if current:
                 db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
-        bulk = _rebuild_indexes_after(db, [package for package, _, _ in decided])
-        if bulk:
-            search.drop_triggers(db)  # each index rebuilt once at the end, not kept row by row (rolled back with the rest)
         for number, (package, action, current) in enumerate(decided):
             label = _label(package)
             step(progress, len(paths) + number, len(paths) + len(decided), f"正在导入{label}（{number + 1}/{len(decided)}）")
@@ -587,9 +587,10 @@ def whole_county_townships(db: Database) -> list[int]:
 
 
 def in_each_township(db: Database, read: Callable[[], T]) -> list[T]:
-    """``read()`` under each township's scope in turn, then the whole county again: for what a
-    single query over the whole county would get wrong (a record matched to another by a person's
-    name, such as a certificate to its holder, must not match a namesake in another township)."""
+    """``read()`` under each township's scope in turn, for what a single query over the whole county
+    would get wrong (a record matched to another by a person's name, such as a certificate to its
+    holder, must not match a namesake in another township). Called while the whole county is shown,
+    which it shows again at the end."""
     results = []
     try:
         for township, _ in township_choices(db):

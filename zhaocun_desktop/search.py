@@ -6,7 +6,7 @@ substring, the same as ``instr``). Words of three or more characters are looked 
 index, not a second copy of the text) kept in step by triggers, so every write path — forms,
 imports, undo, restores, raw SQL in migrations — updates it without Python code.
 
-Two-character words (a name such as 秦国, a village such as 赵村) are looked up too. Each value is
+Two-character words (a name such as 秦国, a village such as 赵村) are looked up too (``lookup``). Each value is
 indexed with one space after it (``PAD``; the index reads its text through the view
 ``search_<register>_text``), so every place a two-character word occurs starts a trigram: the word
 followed by the next character, or by the space at the value's end. The trigrams that start with the
@@ -15,13 +15,15 @@ When there are more than ``MAX_SHORT_TERMS`` of them the word is common, and the
 records instead (records.RecordList). A single character still falls back to ``instr``.
 
 ``sync_search_indexes`` makes the indexes match the descriptions: it (re)builds an index whose
-columns differ from the register's searchable fields or whose triggers are missing (a migration
-that rebuilt a table drops its triggers). It runs after every migration, so a new register or a
+columns differ from the register's searchable fields, whose triggers or view are missing (a
+migration drops them before it rebuilds a table), or that does not read its view (an index made
+before the padding). It runs after every migration, so a new register or a
 new searchable field is indexed with no edit here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from zhaocun_desktop import registers
@@ -56,8 +58,8 @@ def _trigger(register: Register, action: str) -> str:
 
 
 def uses_index(word: str) -> bool:
-    """True when ``word`` is long enough to be looked up in the trigram index (two characters through
-    the index's vocabulary: ``match_expression``)."""
+    """True when ``word`` is long enough to ask the index for (``lookup`` may still refuse a
+    two-character word that is too common)."""
     return len(word) >= SHORT_LENGTH
 
 
@@ -96,9 +98,9 @@ def _indexable(register: Register, columns: Iterable[str]) -> bool:
     return bool(wanted) and "id" in columns and set(wanted) <= columns
 
 
-def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str]) -> bool:
+def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str], index_sql: dict[str, str]) -> bool:
     """True when ``sync_search_indexes`` would rebuild something, judged from the schema read once:
-    ``columns`` of every table (in order) and the names of every trigger."""
+    ``columns`` of every table and view (in order), the names of every trigger and the indexes' statements."""
     for register in described_registers():
         if not _indexable(register, columns.get(register.key, ())):
             continue
@@ -106,9 +108,17 @@ def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str]) -> bo
             return True
         if columns.get(content_view(register), []) != ["id", *search_columns(register)]:  # an index of before PAD
             return True
+        if not reads_its_view(register, index_sql.get(index_table(register))):
+            return True
         if not all(_trigger(register, action) in triggers for action in _TRIGGERS):
             return True
     return False
+
+
+def reads_its_view(register: Register, index_sql: str | None) -> bool:
+    """True when the index's ``CREATE VIRTUAL TABLE`` statement reads the padded view (an index made by an
+    earlier version, even next to a view made by this one, reads the table and has no padded text)."""
+    return f"content='{content_view(register)}'" in (index_sql or "")
 
 
 def has_index(db: Database, register: Register) -> bool:
@@ -116,6 +126,9 @@ def has_index(db: Database, register: Register) -> bool:
     if _table_columns(db, index_table(register)) != search_columns(register):
         return False
     if _table_columns(db, content_view(register)) != ["id", *search_columns(register)]:
+        return False
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [index_table(register)]).fetchone()
+    if not reads_its_view(register, sql[0] if sql else None):
         return False
     names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [register.key])}
     return all(_trigger(register, action) in names for action in _TRIGGERS)
@@ -130,9 +143,17 @@ def drop_index(db: Database, register: Register) -> None:
 
 
 def drop_triggers(db: Database) -> None:
-    """Drop every search trigger, so a migration may rebuild or alter a table; ``sync_search_indexes`` restores them."""
-    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_%' ESCAPE '\\'").fetchall():
-        db.execute(f"DROP TRIGGER main.{name}")
+    """Drop every search trigger and the views the indexes read, so a migration may rebuild, alter or drop a
+    table (SQLite checks every view on ALTER TABLE); ``sync_search_indexes`` restores them."""
+    for kind, name in db.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') AND name LIKE 'search\\_%' ESCAPE '\\'"
+    ).fetchall():
+        db.execute(f"DROP {kind.upper()} main.{name}")
+
+
+def _padded(column: str) -> str:
+    """SQL: the text the index holds for ``column``, the value followed by ``PAD`` (NULL stays NULL)."""
+    return f"{column} || '{PAD}'"
 
 
 def build_index(db: Database, register: Register) -> None:
@@ -140,10 +161,9 @@ def build_index(db: Database, register: Register) -> None:
     drop_index(db, register)
     table, fts, view, columns = register.key, index_table(register), content_view(register), search_columns(register)
     names = ", ".join(columns)
-    padded = lambda row: ", ".join(f"{row}{column} || '{PAD}'" for column in columns)  # noqa: E731 (NULL stays NULL)
-    new, old = padded("new."), padded("old.")
+    new, old = (", ".join(_padded(f"{row}.{column}") for column in columns) for row in ("new", "old"))
     # the text as indexed: what 'rebuild' reads, and what the triggers add and remove (they must agree)
-    db.execute(f"CREATE VIEW main.{view} AS SELECT id, {', '.join(f'{column} || {PAD!r} AS {column}' for column in columns)} FROM {table}")
+    db.execute(f"CREATE VIEW main.{view} AS SELECT id, {', '.join(f'{_padded(column)} AS {column}' for column in columns)} FROM {table}")
     # case_sensitive 1: the same matches as instr(), which compares characters exactly
     db.execute(
         f"CREATE VIRTUAL TABLE main.{fts} USING fts5({names}, content='{view}', content_rowid='id', "
@@ -172,42 +192,39 @@ def sync_search_indexes(db: Database) -> list[str]:
     return rebuilt
 
 
-def match_expression(db: Database, register: Register, word: str) -> str | None:
-    """The FTS5 query finding the rows that contain ``word``; "" when no indexed row does; None when
-    the index cannot serve it (one character, or a two-character word that starts more than
-    ``MAX_SHORT_TERMS`` trigrams: a common word)."""
+@dataclass(frozen=True)
+class Lookup:
+    """How the index finds a word: ``expression``, the FTS5 query ("" when no indexed row holds the
+    word); for a two-character word, ``fewest`` and ``most`` rows that can hold it, from the vocabulary
+    alone (its most frequent trigram, and all of its trigrams added)."""
+
+    expression: str
+    fewest: int | None = None
+    most: int | None = None
+
+
+def lookup(db: Database, register: Register, word: str) -> Lookup | None:
+    """How the index finds the rows containing ``word``; None when it cannot (one character, or a
+    two-character word that starts more than ``MAX_SHORT_TERMS`` trigrams: a common word)."""
     if len(word) >= MIN_INDEXED_LENGTH:
-        return match_phrase(word)
+        return Lookup(match_phrase(word))
     if len(word) < SHORT_LENGTH:
         return None
-    terms = _terms_starting(db, register, word)
+    vocabulary = f"{index_table(register)}_vocabulary"
+    # per connection (temp): the index's terms, read by range (the word, then anything after it). Each
+    # term's row count is counted through its rows: 50-130 ms for a word in every one of a million rows
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {index_table(register)}, row)")
+    terms = {term: rows for term, rows in db.execute(
+        f"SELECT term, doc FROM temp.{vocabulary} WHERE term >= ? AND term < ? LIMIT ?", [word, word + chr(0x10FFFF), MAX_SHORT_TERMS + 1]
+    ) if term.startswith(word)}  # fmt: skip
     if len(terms) > MAX_SHORT_TERMS:
         return None
-    return " OR ".join(match_phrase(term) for term in terms)
-
-
-def _terms_starting(db: Database, register: Register, word: str) -> dict[str, int]:
-    """The index's trigrams that start with ``word`` (at most ``MAX_SHORT_TERMS`` + 1), each with the
-    number of rows holding it."""
-    vocabulary = f"{index_table(register)}_vocabulary"
-    # per connection (temp): the index's terms, read by range (the word, then anything after it)
-    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {index_table(register)}, row)")
-    rows = db.execute(f"SELECT term, doc FROM temp.{vocabulary} WHERE term >= ? AND term < ? LIMIT ?", [word, word + chr(0x10FFFF), MAX_SHORT_TERMS + 1])
-    return {term: doc for term, doc in rows if term.startswith(word)}
-
-
-def rows_between(db: Database, register: Register, word: str) -> tuple[int, int] | None:
-    """For a two-character word: at least and at most how many rows of the index hold it, read from
-    the vocabulary alone (its most frequent trigram, and all of them added); None for other words."""
-    if len(word) != SHORT_LENGTH:
-        return None
-    docs = _terms_starting(db, register, word).values()
-    return (max(docs, default=0), sum(docs))
+    return Lookup(" OR ".join(match_phrase(term) for term in terms), max(terms.values(), default=0), sum(terms.values()))
 
 
 def indexed_condition(register: Register, word: str, expression: str) -> tuple[str, list]:
     """The SQL condition (and parameters) for rows whose searchable columns contain ``word``, through the
-    index (``expression``: what ``match_expression`` gave for it). A village field is read as the clerk
+    index (``expression``: its ``lookup``'s). A village field is read as the clerk
     sees it (records.column_sql): the village's name through its id (the small village table is
     searched), or the place typed when it is not a village."""
     fts = index_table(register)

@@ -125,7 +125,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     name = period_name(period)
     figures = fig.period_figures(db, period)
     villages = records.village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
-    village = "乡镇·村(居)" if records.township_column(db, VILLAGE) else "村(居)"  # a whole county's rows name their township
+    village = f"乡镇{records.COUNTY_VILLAGE_MARK}村(居)" if records.township_column(db, VILLAGE) else "村(居)"  # a whole county's rows name their township
     tables = []
 
     tables.append(Table(
