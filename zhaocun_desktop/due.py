@@ -114,13 +114,12 @@ def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
 def _certificates_due_in_each_township(db: Database, today: dt.date) -> list[DueItem]:
     """``certificates_due``; over a whole county, township by township: a certificate is found by
     its holder's name, which must not match a namesake in post in another township."""
-    from zhaocun_desktop.records import in_county
+    from zhaocun_desktop.records import whole_county
 
-    if in_county(db):  # asked first: a township's start does not load rollup
+    if whole_county(db):
         from zhaocun_desktop import rollup
 
-        if rollup.whole_county_townships(db):
-            return [item for part in rollup.in_each_township(db, lambda: certificates_due(db, today)) for item in part]
+        return [item for part in rollup.in_each_township(db, lambda: certificates_due(db, today)) for item in part]
     return certificates_due(db, today)
 
 

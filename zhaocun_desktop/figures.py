@@ -259,11 +259,9 @@ MATCHED_BY_NAME = (ENFORCEMENT_STAFF.key,)
 
 def _township_by_township(db: Database, register: Register) -> bool:
     """True when ``register``'s records must be read township by township (``MATCHED_BY_NAME``)."""
-    if register.key not in MATCHED_BY_NAME:
-        return False
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.records import whole_county
 
-    return bool(rollup.whole_county_townships(db))
+    return register.key in MATCHED_BY_NAME and whole_county(db)
 
 
 def grouped(db: Database, register: Register, period: Period | int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
@@ -381,9 +379,9 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
     """Every figure and rate for a period (or a calendar year); for a whole county database, the
     sum of its townships' figures (``_sum_of_townships``)."""
     period = Period.of(period)
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.records import whole_county
 
-    if rollup.whole_county_townships(db):
+    if whole_county(db):
         return _sum_of_townships(db, period)
     values: dict = {figure.key: compute(db, figure, period) for figure in FIGURES}
     missing = {figure.key: ids for figure in FIGURES if (ids := records_missing(db, figure, period))}

@@ -674,7 +674,7 @@ def village_labels(db: Database) -> list[str]:
     """The rows of a by-village table, in the order the villages were entered: their names, or in a
     whole county (village names are unique within a township only) 乡镇·村, townships in the order the
     乡镇 chooser lists them (rollup.township_choices)."""
-    if not township_column(db, VILLAGE):
+    if not whole_county(db):
         return village_names(db)
     return [row[0] for row in db.execute(
         f"SELECT t.name || '{COUNTY_VILLAGE_MARK}' || v.name FROM {VILLAGE.key} AS v JOIN main.township AS t ON t.id = v.township_id ORDER BY t.name, v.id"
@@ -686,7 +686,7 @@ def village_group_sql(db: Database, register: Register, key: str) -> str:
     names it, or 镇直及其他地点 for any other place (so the rows add up to every record)."""
     field = register.field(key)
     name = "v.name"
-    if township_column(db, VILLAGE):
+    if whole_county(db):
         name = f"(SELECT t.name FROM main.township AS t WHERE t.id = v.township_id) || '{COUNTY_VILLAGE_MARK}' || v.name"
     return f"coalesce((SELECT {name} FROM {VILLAGE.key} AS v WHERE v.id = {register.key}.{field.id_column}), '{OTHER_PLACES}')"
 
@@ -699,6 +699,16 @@ def in_county(db: Database) -> bool:
     return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
 
 
+def whole_county(db: Database) -> bool:
+    """True when ``db`` is a county database showing the whole county (False for a township's, or
+    while one township is chosen: rollup.set_scope)."""
+    if not in_county(db):  # a township's database asks too: no rollup import for it
+        return False
+    from zhaocun_desktop.rollup import current_scope
+
+    return current_scope(db) is None
+
+
 TOWNSHIP = Field("township", "乡镇", width=90)  # a county list's first column; no register's field
 
 
@@ -706,11 +716,7 @@ def township_column(db: Database, register: Register, always: bool = False) -> t
     """The 乡镇 column a county database's list leads with, as ``((field, SQL),)``: the township's
     name read through the record's ``township_id`` (rollup.py). Only while the whole county is
     shown (one township's list needs none), or ``always``; none for a township's database."""
-    if not in_county(db):
-        return ()
-    from zhaocun_desktop.rollup import current_scope
-
-    if not always and current_scope(db) is not None:
+    if not (in_county(db) if always else whole_county(db)):
         return ()
     return ((TOWNSHIP, f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
 

@@ -578,14 +578,6 @@ def current_scope(db: Database) -> int | None:
     return db.execute(f"SELECT township_id FROM temp.{SCOPE_TABLE}").fetchone()[0]
 
 
-def whole_county_townships(db: Database) -> list[int]:
-    """The township ids whose figures make the county's when ``db`` is a county database showing the
-    whole county; empty otherwise (a township's database, or one township shown)."""
-    if not is_county(db) or current_scope(db) is not None:
-        return []
-    return [township_id for township_id, _ in township_choices(db)]
-
-
 def in_each_township(db: Database, read: Callable[[], T]) -> list[T]:
     """``read()`` under each township's scope in turn, for what a single query over the whole county
     would get wrong (a record matched to another by a person's name, such as a certificate to its

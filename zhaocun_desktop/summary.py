@@ -27,7 +27,6 @@ from zhaocun_desktop.registers import (
     PETITION,
     PETITION_LEVELS,
     PUBLICITY_EVENT,
-    VILLAGE,
     Register,
 )
 
@@ -125,7 +124,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     name = period_name(period)
     figures = fig.period_figures(db, period)
     villages = records.village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
-    village = f"乡镇{records.COUNTY_VILLAGE_MARK}村(居)" if records.township_column(db, VILLAGE) else "村(居)"  # a whole county's rows name their township
+    village = f"乡镇{records.COUNTY_VILLAGE_MARK}村(居)" if records.whole_county(db) else "村(居)"  # a whole county's rows name their township
     tables = []
 
     tables.append(Table(

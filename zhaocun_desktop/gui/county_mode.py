@@ -40,15 +40,6 @@ def unit_name(db: Database) -> str:
     return WHOLE_COUNTY if scope is None else dict(rollup.township_choices(db)).get(scope, "")
 
 
-def whole_county(db: Database) -> bool:
-    """True when ``db`` is a county database showing the whole county (False for a township's)."""
-    if not records.in_county(db):  # a township's 总览 asks too: no rollup import for it
-        return False
-    from zhaocun_desktop import rollup
-
-    return rollup.current_scope(db) is None
-
-
 def county_name(db: Database) -> str:
     """The county the database rolls up (its settings, or the chosen township's), "" when not known yet."""
     return records.settings(db).get("county") or ""

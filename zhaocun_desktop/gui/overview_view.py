@@ -226,10 +226,8 @@ class OverviewView(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.attention.clear()
-        from zhaocun_desktop.gui.county_mode import whole_county
-
         # the checks are a township's (its settings, its case-number pattern): not for a county's sum
-        county = whole_county(self.db)
+        county = records.whole_county(self.db)
         self.findings = [] if county else check_records(self.db, draft, certificates_as_of=dt.date.today())
         for finding in self.findings:
             item = QListWidgetItem(str(finding))
