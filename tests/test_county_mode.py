@@ -699,7 +699,7 @@ def test_a_large_roll_up_rebuilds_the_search_indexes_a_small_one_keeps_them(pack
 
     rebuilt = []
     build = search.build_index
-    monkeypatch.setattr(search, "build_index", lambda db, register: rebuilt.append(register.key) or build(db, register))
+    monkeypatch.setattr(search, "build_index", lambda db, register, progress=None: rebuilt.append(register.key) or build(db, register, progress))
     found = {}
     for share in (rollup.REBUILD_SHARE, 2.0):  # the first three packages of an empty county: rebuilt; never: kept
         monkeypatch.setattr(rollup, "REBUILD_SHARE", share)

@@ -172,3 +172,72 @@ def test_an_unchanged_schema_is_not_synced_again_and_a_changed_one_is(db_path):
     columns = [row[1] for row in db.execute(f"PRAGMA table_info({register.key})")]
     assert field.key in columns and search.has_index(db, register)
     db.close()
+
+
+def test_an_open_that_upgrades_is_said_beforehand_and_reports_its_steps(tmp_path, monkeypatch):
+    from zhaocun_desktop import search
+    from zhaocun_desktop.db import upgrade_needed
+
+    path = tmp_path / "old.db"
+    make_old_database(path, SCHEMA_VERSION - 2)
+    before = path.read_bytes()
+    said = upgrade_needed(path)
+    assert path.read_bytes() == before, "asking writes nothing"
+    assert said and f"数据版本 {SCHEMA_VERSION - 2} → {SCHEMA_VERSION}" in said and "重建 5 条记录的检索索引" in said  # the case and the four of OLD_PARTIES
+    heard = []
+    monkeypatch.setattr(search, "FILL_ROWS", 2)  # a slice of two records at a time: several steps per index
+    db = open_db(path, progress=lambda done, total, text: heard.append((done, total, text)))
+    indexed = search.indexed_registers(db)
+    rows = {register.title: db.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in indexed}
+    total = sum(rows.values())
+    assert total >= 5 and {t for _, t, _ in heard} == {1, total}
+    dones = [done for done, _, _ in heard]
+    assert dones == sorted(dones) and dones[0] == 0 and total - 2 <= dones[-1] < total, "said before each slice, forward only"
+    first = SCHEMA_VERSION - 2
+    assert [text for _, _, text in heard[:4]] == ["正在备份升级前的数据库", f"正在升级数据版本 {first} → {first + 1}", f"正在升级数据版本 {first + 1} → {first + 2}", "正在重建检索索引"]
+    heard = [(done, t, text) for done, t, text in heard if t == total]
+    assert {text for _, _, text in heard[1:]} == {f"正在重建“{title}”的检索索引" for title, count in rows.items() if count}
+    assert len([1 for _, _, text in heard if "调解案件" in text]) == -(-rows["调解案件"] // 2)
+    for register in indexed:  # filled slice by slice, the same index as one 'rebuild' gives
+        assert search.has_index(db, register)
+        fts = search.index_table(register)
+        assert db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)") is not None
+    party = db.execute("SELECT id, name FROM mediation_party WHERE name = '王五'").fetchone()
+    party_register = next(register for register in indexed if register.key == "mediation_party")
+    found = search.lookup(db, party_register, "王五").expression  # a two-character word: through the index's vocabulary
+    assert [r[0] for r in db.execute("SELECT rowid FROM search_mediation_party WHERE search_mediation_party MATCH ?", [found])] == [party[0]]
+    db.close()
+    assert upgrade_needed(path) is None, "once upgraded, the next open is quick"
+
+    db = open_db(path)  # an index of an earlier kind alone (the schema version unchanged): rebuilt, and said so
+    db.execute(f"DROP VIEW {search.content_view(MEDIATION_CASE)}")
+    db.close()
+    said = upgrade_needed(path)
+    assert said and "数据版本" not in said and f"重建 {rows['调解案件']} 条记录的检索索引" in said  # that register's alone
+
+
+def test_no_upgrade_is_said_for_a_new_a_current_or_a_foreign_file(tmp_path, db_path):
+    from zhaocun_desktop.db import upgrade_needed
+
+    assert upgrade_needed(tmp_path / "没有.db") is None
+    open_db(db_path).close()
+    assert upgrade_needed(db_path) is None
+    foreign = tmp_path / "其他.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE other (x)")
+    conn.close()
+    assert upgrade_needed(foreign) is None  # open_db refuses it with its own message
+    (tmp_path / "文本.db").write_text("不是数据库", encoding="utf-8")
+    assert upgrade_needed(tmp_path / "文本.db") is None
+
+
+def test_a_verb_says_before_an_open_that_upgrades(tmp_path, capsys):
+    from zhaocun_desktop.cli import main
+
+    path = tmp_path / "old.db"
+    make_old_database(path, SCHEMA_VERSION - 1)
+    assert main(["due", "--db", str(path)]) == 0
+    first = capsys.readouterr().err
+    assert "正在升级数据库" in first and "检索索引" in first
+    assert main(["due", "--db", str(path)]) == 0
+    assert "正在升级数据库" not in capsys.readouterr().err

@@ -560,6 +560,7 @@ def _existing_db(path: Path, allow_county: bool = False):
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    _say_upgrade(path)
     if allow_county:
         from zhaocun_desktop import rollup
 
@@ -581,6 +582,15 @@ def _choose_township(db, name: str | None) -> None:
 
 def _tell(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _say_upgrade(path: Path) -> None:
+    """Before an open that upgrades the database (it can take a while): say so."""
+    from zhaocun_desktop.db import upgrade_needed
+
+    upgrade = upgrade_needed(path)
+    if upgrade:
+        _tell(upgrade.replace("\n", ""))
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -625,6 +635,7 @@ def _run_package(args: argparse.Namespace) -> int:
 def _run_rollup(args: argparse.Namespace) -> int:
     from zhaocun_desktop import rollup
 
+    _say_upgrade(args.db)
     db = rollup.open_county(args.db)
     try:
         for outcome in rollup.roll_up(db, args.packages):

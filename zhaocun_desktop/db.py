@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Register, parent_of
 
 STAMP_COLUMNS = ("created_at", "updated_at")
@@ -526,7 +527,46 @@ def wait_for_writers(conn: sqlite3.Connection, on_busy: Callable[[str], None] | 
     conn.execute("ROLLBACK")
 
 
-def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False) -> Database:
+def upgrade_needed(path: str | Path) -> str | None:
+    """What opening ``path`` will upgrade, said for the clerk (shown while the open runs); None when the
+    open is quick: the file is new, up to date, or one that ``open_db`` refuses (it says why itself).
+
+    An upgrade runs once, on the first open by a newer program: migrations, then the search indexes
+    rebuilt (``search.sync_search_indexes``), in time proportional to the records. A county database
+    of a million records takes tens of seconds, which must not look like a hang.
+    """
+    from zhaocun_desktop import search
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        conn = connect(path)
+    except (UserError, sqlite3.Error):
+        return None
+    try:
+        kind = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = schema_version(conn)
+        if kind not in (APPLICATION_ID, COUNTY_APPLICATION_ID, 0) or version == 0 or version > SCHEMA_VERSION:
+            return None
+        database = Database(conn)
+        if version == SCHEMA_VERSION and not schema_out_of_step(database):
+            return None
+        if version < SCHEMA_VERSION:  # a migration drops the search triggers: every index is rebuilt
+            rebuilt = [r for r in search.described_registers() if r.key in table_names(conn)]
+        else:
+            rebuilt = [r for r in search.indexed_registers(database) if not search.has_index(database, r)]
+        rows = sum(conn.execute(f"SELECT count(*) FROM {r.key}").fetchone()[0] for r in rebuilt)
+    except sqlite3.Error:
+        return None  # damaged or busy: open_db and the start-up checks report it
+    finally:
+        conn.close()
+    work = [f"数据版本 {version} → {SCHEMA_VERSION}"] if version < SCHEMA_VERSION else []
+    work += [f"重建 {rows:,} 条记录的检索索引"] if rebuilt else []
+    return f"正在升级数据库（{'，'.join(work or ['补充新的数据列'])}）。\n换用新版本后第一次打开时进行一次，请稍候，不要关闭程序。"
+
+
+def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False, progress: Progress = None) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
 
     A database from a newer program, or another program's SQLite file, is refused before anything
@@ -534,7 +574,8 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
     A county database (rollup.py) is refused with a Chinese message unless ``allow_county``: every
     township path (CLI verbs, the window, restores) opens through here, so none of them writes
     to one. Allowed, it is upgraded by the same migrations as a township's (``rollup.is_county``
-    tells the two apart; ``rollup.open_county`` adds the county's own tables).
+    tells the two apart; ``rollup.open_county`` adds the county's own tables). ``progress`` hears the
+    upgrade's steps (``upgrade_needed`` says beforehand whether there will be any).
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -577,9 +618,10 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
     if 0 < version < SCHEMA_VERSION:  # existing data about to be upgraded: keep the old state
         from zhaocun_desktop.backup import safety_backup
 
+        step(progress, 0, 1, "正在备份升级前的数据库")
         safety_backup(conn, "migration")
     db = Database(conn)
-    migrate(db)
+    migrate(db, progress=progress)
     if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
         from zhaocun_desktop.backup import backup_dir, remove_partial_backups
 
@@ -609,8 +651,9 @@ def open_again(db: Database) -> Database:
     return again
 
 
-def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
-    """Run the migrations up to ``target``; each in its own transaction. Returns the new version."""
+def migrate(db: Database, target: int = SCHEMA_VERSION, progress: Progress = None) -> int:
+    """Run the migrations up to ``target``; each in its own transaction. Returns the new version.
+    ``progress`` hears each migration, then the search indexes' rebuilding (records indexed so far)."""
     from zhaocun_desktop import search
 
     version = schema_version(db.conn)
@@ -618,6 +661,7 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
         with db.atomic():
             search.drop_triggers(db)
     while version < target:
+        step(progress, 0, 1, f"正在升级数据版本 {version} → {version + 1}")
         with db.atomic():
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version + 1}")
@@ -625,7 +669,7 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
     if target == SCHEMA_VERSION and schema_out_of_step(db):  # on most starts nothing is: one read, no transaction
         with db.atomic():
             sync_columns(db)
-            search.sync_search_indexes(db)  # new registers or searchable fields, or triggers a migration dropped
+            search.sync_search_indexes(db, progress)  # new registers or searchable fields, or triggers a migration dropped
     return version
 
 

@@ -149,11 +149,12 @@ def _county_statistics_indexes(db: Database) -> None:
             db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
 
 
-def open_county(path: str | Path) -> Database:
+def open_county(path: str | Path, progress: Progress = None) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched.
 
     A county database of the first format (records kept as JSON in ``package_record``) is
     upgraded: its records become rows, nothing is lost (a safety backup is made first).
+    ``progress`` hears the upgrade's steps (``db.open_db``).
     """
     from zhaocun_desktop.db import connect, open_db, table_names
 
@@ -171,7 +172,7 @@ def open_county(path: str | Path) -> Database:
             _set_aside_first_format(conn)
     finally:
         conn.close()
-    db = open_db(path, allow_county=True)
+    db = open_db(path, allow_county=True, progress=progress)
     try:
         with db.atomic():
             _county_tables(db)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from zhaocun_desktop import registers
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import Register
 
 if TYPE_CHECKING:
@@ -151,13 +152,17 @@ def drop_triggers(db: Database) -> None:
         db.execute(f"DROP {kind.upper()} main.{name}")
 
 
+FILL_ROWS = 100_000  # records indexed per statement when an index is built (as fast as one statement at 367,000 records: 11-12.5 s against 10.9-11.8 s)
+
+
 def _padded(column: str) -> str:
     """SQL: the text the index holds for ``column``, the value followed by ``PAD`` (NULL stays NULL)."""
     return f"{column} || '{PAD}'"
 
 
-def build_index(db: Database, register: Register) -> None:
-    """Create (or re-create) a register's search index, its triggers, and fill it from the table."""
+def build_index(db: Database, register: Register, progress: Progress = None) -> None:
+    """Create (or re-create) a register's search index, its triggers, and fill it from the table.
+    ``progress`` hears the records indexed so far, before each slice of ``FILL_ROWS``."""
     drop_index(db, register)
     table, fts, view, columns = register.key, index_table(register), content_view(register), search_columns(register)
     names = ", ".join(columns)
@@ -179,17 +184,32 @@ def build_index(db: Database, register: Register) -> None:
     db.execute(f"CREATE TRIGGER main.{_trigger(register, 'insert')} AFTER INSERT ON {table} BEGIN {add} END")
     db.execute(f"CREATE TRIGGER main.{_trigger(register, 'delete')} AFTER DELETE ON {table} BEGIN {remove} END")
     db.execute(f"CREATE TRIGGER main.{_trigger(register, 'update')} AFTER UPDATE OF id, {names} ON {table} BEGIN {remove} {add} END")
-    db.execute(f"INSERT INTO main.{fts}({fts}) VALUES ('rebuild')")
+    # filled a slice of ids at a time (what 'rebuild' does in one statement, as fast), so a long build can
+    # say how far it is: a county's million records take tens of seconds
+    total, done, last = db.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0], 0, None
+    while done < total:
+        step(progress, done, total, f"正在重建“{register.title}”的检索索引")
+        upto, rows = db.execute(
+            f"SELECT max(id), count(*) FROM (SELECT id FROM main.{table} WHERE ? IS NULL OR id > ? ORDER BY id LIMIT {FILL_ROWS})", [last, last]
+        ).fetchone()
+        if not rows:
+            break
+        db.execute(f"INSERT INTO main.{fts}(rowid, {names}) SELECT id, {names} FROM main.{view} WHERE (? IS NULL OR id > ?) AND id <= ?", [last, last, upto])
+        done, last = done + rows, upto
 
 
-def sync_search_indexes(db: Database) -> list[str]:
-    """(Re)build every search index that is missing or out of step; returns the registers rebuilt."""
-    rebuilt = []
-    for register in indexed_registers(db):
-        if not has_index(db, register):
-            build_index(db, register)
-            rebuilt.append(register.key)
-    return rebuilt
+def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
+    """(Re)build every search index that is missing or out of step; returns the registers rebuilt.
+    ``progress`` hears the records indexed so far, of all the indexes rebuilt (before each slice)."""
+    stale = [register for register in indexed_registers(db) if not has_index(db, register)]
+    total = sum(db.execute(f"SELECT count(*) FROM main.{register.key}").fetchone()[0] for register in stale)
+    done = 0
+    if stale:  # at once: dropping a large old index takes seconds before the first slice
+        step(progress, 0, total, "正在重建检索索引")
+    for register in stale:
+        build_index(db, register, progress and (lambda rows, _, text: progress(done + rows, total, text)))
+        done += db.execute(f"SELECT count(*) FROM main.{register.key}").fetchone()[0]
+    return [register.key for register in stale]
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,47 @@ def test_backup_to_a_folder_and_restore_from_the_menu(qtbot, open_window, tmp_pa
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     window.restore_backup()
     assert view.model.rowCount() == total
+
+
+def test_an_open_that_upgrades_runs_off_the_window_thread_under_a_dialog_that_says_so(qapp, db_path, monkeypatch):
+    """The first open by a newer program rebuilds the search indexes (tens of seconds for a county):
+    the window stays painted, and a dialog says what is happening instead of a frozen window."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from zhaocun_desktop import db as db_module
+    from zhaocun_desktop import search
+    from zhaocun_desktop.gui import jobs
+
+    db = open_db(db_path)
+    fill_demo(db)
+    db.execute(f"DROP VIEW {search.content_view(search.indexed_registers(db)[0])}")  # an index of an earlier kind
+    db.close()
+    monkeypatch.setattr(jobs, "SHOW_AFTER_MS", 0)
+    seen, threads = threading.Event(), []
+    labels: list[str] = []
+    real_open = db_module.open_db
+
+    def slow_open(*args, **kwargs):  # waits until the dialog has been seen, so the test does not race it
+        threads.append(threading.current_thread())
+        assert seen.wait(10), "no progress dialog appeared"
+        return real_open(*args, **kwargs)
+
+    def look() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        if dialogs:
+            labels.append(dialogs[0].labelText())
+            seen.set()
+        elif not seen.is_set():
+            QTimer.singleShot(5, look)
+
+    monkeypatch.setattr(db_module, "open_db", slow_open)
+    QTimer.singleShot(0, look)
+    opened = open_checked(db_path)
+    assert threads and threads[0] is not threading.main_thread()
+    assert "正在升级数据库" in labels[0] and "检索索引" in labels[0]
+    assert search.has_index(opened, search.indexed_registers(opened)[0])
+    assert records.count(opened, MEDIATION_CASE) > 0  # the connection made in the worker serves the window
+    opened.close()

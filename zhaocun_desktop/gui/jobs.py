@@ -31,7 +31,8 @@ def job_running() -> bool:
 
 
 class _Worker(QThread):
-    """Runs ``work(db, progress)`` on its own connection; keeps the result or the exception."""
+    """Runs ``work(db, progress)`` on its own connection (``work(None, progress)`` without a database);
+    keeps the result or the exception."""
 
     progressed = Signal(int, int, str)
 
@@ -51,6 +52,9 @@ class _Worker(QThread):
         from zhaocun_desktop.db import open_again
 
         try:
+            if self.db is None:  # work that opens its database itself (the open that upgrades it)
+                self.result = self.work(None, self.progress)
+                return
             own = open_again(self.db)
             try:
                 self.result = self.work(own, self.progress)
@@ -60,8 +64,9 @@ class _Worker(QThread):
             self.error = error
 
 
-def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callable[[Database, Callable], T], cancellable: bool = True) -> T:
+def run_job(parent: QWidget, title: str, label: str, db: Database | None, work: Callable[[Database, Callable], T], cancellable: bool = True) -> T:
     """Run ``work(db, progress)`` in a worker thread under a progress dialog; return its result.
+    ``db`` None: ``work(None, progress)``, for work that opens a database itself.
 
     Raises what ``work`` raised, ``Cancelled`` when the clerk cancelled in time. ``cancellable``
     False hides the 取消 button (for jobs with no safe point to stop at).
@@ -95,7 +100,7 @@ def run_job(parent: QWidget, title: str, label: str, db: Database, work: Callabl
         if worker.cancel_requested.is_set() or done < latest[0]:
             return
         latest[0] = done
-        dialog.setLabelText(f"{label}（{done}/{total}）\n{text}" if text else label)
+        dialog.setLabelText(f"{label}（{done:,}/{total:,}）\n{text}" if text else label)
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, max(total, 1)))
 
