@@ -1,14 +1,16 @@
 """Process start to first painted window: the program on the sample database vs a bare
 PySide6 window with four table views, side by side in the same run.
 
-    .venv/bin/python bench/startup.py [RUNS] [--as-is]
+    .venv/bin/python bench/startup.py [RUNS] [--as-is] [--also DIR ...]
 
 "records shown" is the moment the program prints RECORDS_PAINTED: after the first screen's own
 widget (a list's rows, or 总览's charts with the figures in them) has painted, not the window's
 frame. Both programs run with compiled byte-code, as an installed or frozen program does: when
 PYTHONDONTWRITEBYTECODE is set (every start would then compile the program's sources again),
 both get a private byte-code folder and one unmeasured start first. ``--as-is`` keeps the
-environment as it is.
+environment as it is. ``--also DIR`` times the program of another checkout (DIR is its root: an
+older commit made with ``git worktree add``) in the same rounds, so that a change is measured
+against what it changes, under the same machine load, and not against last week's figure.
 """
 
 from __future__ import annotations
@@ -52,10 +54,10 @@ BARE = textwrap.dedent(
 BARE_WITH_QT = BARE.replace("import sys\n", "import sys\nfrom PySide6.QtCore import Qt\n", 1)
 
 
-def time_to_paint(command: list[str], env: dict) -> tuple[float, float]:
+def time_to_paint(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
     """Seconds from process start to the first paint, and to the records painted (if printed)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=cwd)
     painted = records = None
     for line in process.stdout:
         if "MAIN_WINDOW_PAINTED" in line:
@@ -69,7 +71,9 @@ def time_to_paint(command: list[str], env: dict) -> tuple[float, float]:
 
 
 def main() -> None:
-    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    arguments = sys.argv[1:]
+    others = [Path(arguments[i + 1]).resolve() for i, a in enumerate(arguments[:-1]) if a == "--also"]
+    numbers = [a for i, a in enumerate(arguments) if a.isdigit() and (i == 0 or arguments[i - 1] != "--also")]
     runs = int(numbers[0]) if numbers else 7
     folder = Path(tempfile.mkdtemp())
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), ZHAOCUN_DATA_DIR=str(folder), ZHAOCUN_QUIT_AFTER_SHOW="1")
@@ -78,20 +82,31 @@ def main() -> None:
         env["PYTHONPYCACHEPREFIX"] = str(folder / "byte-code")
         byte_code = f"compiled once into {env['PYTHONPYCACHEPREFIX']} (PYTHONDONTWRITEBYTECODE was set)"
     subprocess.run([sys.executable, "-m", "zhaocun_desktop", "demo", "--db", str(folder / "示例数据.db")], check=True, stdout=subprocess.DEVNULL, env=env)
-    time_to_paint([sys.executable, "-c", BARE], env)  # unmeasured: byte-code written, files in the page cache, for both
-    time_to_paint([sys.executable, "-m", "zhaocun_desktop", "--demo"], env)
-    app_times, data_times, bare_times, qt_times = [], [], [], []
+    here = Path(__file__).resolve().parent.parent
+    programs = {str(root): dict(env, PYTHONPATH=str(root)) for root in [here, *others]}  # ``-m`` also looks in the working folder
+    time_to_paint([sys.executable, "-c", BARE], env)  # unmeasured: byte-code written, files in the page cache, for all
+    for root, program_env in programs.items():
+        time_to_paint([sys.executable, "-m", "zhaocun_desktop", "--demo"], program_env, Path(root))
+    painted_times: dict[str, list[float]] = {name: [] for name in programs}
+    shown_times: dict[str, list[float]] = {name: [] for name in programs}
+    bare_times, qt_times = [], []
     for _ in range(runs):  # interleaved so all see the same machine load
         bare_times.append(time_to_paint([sys.executable, "-c", BARE], env)[0])
         qt_times.append(time_to_paint([sys.executable, "-c", BARE_WITH_QT], env)[0])
-        painted, records = time_to_paint([sys.executable, "-m", "zhaocun_desktop", "--demo"], env)
-        app_times.append(painted)
-        data_times.append(records)
-    app, data, bare, with_qt = (statistics.median(t) for t in (app_times, data_times, bare_times, qt_times))
+        for name, program_env in programs.items():
+            painted, records = time_to_paint([sys.executable, "-m", "zhaocun_desktop", "--demo"], program_env, Path(name))
+            painted_times[name].append(painted)
+            shown_times[name].append(records)
+    bare, with_qt = statistics.median(bare_times), statistics.median(qt_times)
     print(f"runs: {runs} each (median), QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}, byte-code {byte_code}")
     print(f"bare PySide6, 4 table views          : {bare:.3f} s")
-    print(f"zhaocun_desktop --demo, window painted: {app:.3f} s  ratio {app / bare:.2f}x (goal <= 2x)")
-    print(f"zhaocun_desktop --demo, records shown : {data:.3f} s  ratio {data / bare:.2f}x (goal <= 1.5x)")
+    for name in programs:
+        app, data = statistics.median(painted_times[name]), statistics.median(shown_times[name])
+        if others:
+            print(f"-- {name}")
+        print(f"zhaocun_desktop --demo, window painted: {app:.3f} s  ratio {app / bare:.2f}x (goal <= 2x)")
+        print(f"zhaocun_desktop --demo, records shown : {data:.3f} s  ratio {data / bare:.2f}x (goal <= 1.5x)")
+    data = statistics.median(shown_times[str(here)])
     print(f"for comparison only, the bare window importing PySide6.QtCore.Qt: {with_qt:.3f} s ({with_qt / bare:.2f}x the bare window); "
           f"records shown against it: {data / with_qt:.2f}x")
 
