@@ -132,3 +132,43 @@ def test_a_narrow_outcome_ring_leaves_the_legend_whole(qtbot):
     for rect, label in chart._rows:
         assert rect.right() <= chart.width() + 0.5
         assert metrics.horizontalAdvance(f"{label}  161 件  88.5%") <= rect.width()  # the widest line fits its row
+
+
+def test_a_countys_numbers_are_not_cut_or_run_into_each_other(qtbot):
+    """Whole-county figures run to five and six digits: the ring's total shrinks to fit its hole, and the
+    month chart writes its numbers only when each fits its month (the tooltip has them)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from zhaocun_desktop.gui.charts import MonthChart, ShareChart
+
+    ring = ShareChart("2023年调解结果")
+    qtbot.addWidget(ring)
+    ring.set_items([("调解成功", 164864), ("调解不成功", 17408), ("调解中止", 0), ("调解中", 4096)])
+    ring.resize(300, 260)
+    ring.grab()
+    # the legend leaves the ring too small for six digits: the total is written under it, whole, clear of the legend
+    assert QFontMetrics(ring._total_font).horizontalAdvance("共186368件") <= ring._total_rect.width()
+    assert ring._total_font.pointSizeF() == ring.font().pointSizeF()
+    assert not any(ring._total_rect.intersects(rect) for rect, _ in ring._rows)
+    ring.resize(560, 260)  # a wider cell: the ring grows and the total fits inside it, in a larger size
+    ring.grab()
+    assert QFontMetrics(ring._total_font).horizontalAdvance("186368") <= ring._total_rect.width() - 4
+    assert ring._total_font.pointSizeF() > ring.font().pointSizeF()
+    ring.set_items([("调解成功", 161), ("调解不成功", 17)])
+    ring.resize(300, 260)
+    ring.grab()
+    assert ring._total_font.pointSizeF() == ring.font().pointSizeF() + 4  # a township's total keeps the large size
+
+    months = MonthChart("调解案件月度走势")
+    qtbot.addWidget(months)
+    county = [19456, 10240, 18432, 12288, 21504, 10240, 18432, 16384, 12288, 15360, 21504, 10240]
+    months.set_series([("2023年", county), ("2022年", [v - 900 for v in county])])
+    months.resize(420, 260)
+    months.grab()
+    assert months._value_labels == []
+    township = [3, 5, 0, 8, 6, 4, 7, 9, 3, 2, 5, 6]
+    months.set_series([("2023年", township), ("2022年", township)])
+    months.grab()
+    labels = months._value_labels
+    assert len(labels) == 11  # every month with a case
+    assert all(a.right() <= b.left() + 0.5 for a, b in zip(labels, labels[1:]))

@@ -119,6 +119,7 @@ class MonthChart(Chart):
         for month, x in enumerate(self._points):
             painter.setPen(MUTED)
             painter.drawText(QRectF(x - slot / 2, plot.bottom() + 4, slot, line), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"{month + 1}月")
+        self._value_labels: list[QRectF] = []  # where this year's numbers were written (none when they do not fit)
         for index, (name, values, color) in reversed(list(enumerate(self.series))):
             points = [QPointF(x, plot.bottom() - plot.height() * value / top) for x, value in zip(self._points, values)]
             self._heights[index] = [point.y() for point in points]
@@ -132,10 +133,13 @@ class MonthChart(Chart):
             painter.setPen(QPen(QColor("white"), 1))
             for point in points:
                 painter.drawEllipse(point, 3.5, 3.5)
-            if index == 0:  # this year's numbers above its points, on white so last year's line does not cross them
+            # this year's numbers above its points, on white so last year's line does not cross them; only when
+            # each fits its month (a county's numbers in a narrow window would run into each other: the tooltip has them)
+            if index == 0 and max(metrics.horizontalAdvance(str(value)) for value in values) + 4 <= slot:
                 for point, value in zip(points, values):
                     if value:
                         label = QRectF(point.x() - slot / 2, point.y() - line - 4, slot, line)
+                        self._value_labels.append(label)
                         width = metrics.horizontalAdvance(str(value)) + 4
                         painter.fillRect(QRectF(point.x() - width / 2, label.top() + 1, width, line - 2), QColor(255, 255, 255, 220))
                         painter.setPen(color.darker(130))
@@ -256,13 +260,24 @@ class ShareChart(BarChart):
         painter.drawEllipse(hole)
         painter.setPen(TEXT)
         big = QFont(self.font())
-        big.setPointSizeF(self.font().pointSizeF() + 4)
         big.setBold(True)
-        painter.setFont(big)
-        painter.drawText(hole.adjusted(0, 0, 0, -line * 0.6), Qt.AlignmentFlag.AlignCenter, str(total))
-        painter.setFont(self.font())
-        painter.setPen(MUTED)
-        painter.drawText(hole.adjusted(0, line * 1.4, 0, 0), Qt.AlignmentFlag.AlignCenter, f"{self.unit}")
+        size = self.font().pointSizeF() + 4
+        big.setPointSizeF(size)
+        while size > self.font().pointSizeF() and QFontMetrics(big).horizontalAdvance(str(total)) > hole.width() - 4:
+            size -= 1  # a county's total: smaller, down to the chart's own size, rather than cut by the ring
+            big.setPointSizeF(size)
+        if QFontMetrics(big).horizontalAdvance(str(total)) <= hole.width() - 4:
+            self._total_font, self._total_rect = QFont(big), hole.adjusted(0, 0, 0, -line * 0.6)
+            painter.setFont(big)
+            painter.drawText(self._total_rect, Qt.AlignmentFlag.AlignCenter, str(total))
+            painter.setFont(self.font())
+            painter.setPen(MUTED)
+            painter.drawText(hole.adjusted(0, line * 1.4, 0, 0), Qt.AlignmentFlag.AlignCenter, f"{self.unit}")
+        else:  # a ring made small by a wide legend: the total goes under it, in the chart's own size
+            self._total_font = QFont(self.font())
+            self._total_rect = QRectF(area.left(), ring.bottom() + 4, ring.right() + 14 - area.left(), line)
+            painter.setFont(self.font())
+            painter.drawText(self._total_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"共{total}{self.unit}")
         left = ring.right() + 18
         row = line * 1.6
         top = area.top() + max((area.height() - row * len(self.items)) / 2, 0)
