@@ -174,19 +174,26 @@ def test_an_unchanged_schema_is_not_synced_again_and_a_changed_one_is(db_path):
     db.close()
 
 
-def test_an_open_that_upgrades_is_said_beforehand_and_reports_its_steps(tmp_path, monkeypatch):
+def _upgrading(said: list[str], heard: list[tuple[int, int, str]]):
+    """An ``upgrade_with`` that keeps what it was told and what the work reported, and runs the work."""
+
+    def upgrade(text, work):
+        said.append(text)
+        work(lambda done, total, step: heard.append((done, total, step)))
+
+    return upgrade
+
+
+def test_an_open_that_upgrades_says_what_it_does_and_reports_its_steps(tmp_path, monkeypatch):
     from zhaocun_desktop import search
-    from zhaocun_desktop.db import upgrade_needed
 
     path = tmp_path / "old.db"
     make_old_database(path, SCHEMA_VERSION - 2)
-    before = path.read_bytes()
-    said = upgrade_needed(path)
-    assert path.read_bytes() == before, "asking writes nothing"
-    assert said and f"数据版本 {SCHEMA_VERSION - 2} → {SCHEMA_VERSION}" in said and "重建 5 条记录的检索索引" in said  # the case and the four of OLD_PARTIES
-    heard = []
+    said, heard = [], []
     monkeypatch.setattr(search, "FILL_ROWS", 2)  # a slice of two records at a time: several steps per index
-    db = open_db(path, progress=lambda done, total, text: heard.append((done, total, text)))
+    db = open_db(path, upgrade_with=_upgrading(said, heard))
+    assert len(said) == 1 and f"数据版本 {SCHEMA_VERSION - 2} → {SCHEMA_VERSION}" in said[0] and "重建 5 条记录的检索索引" in said[0]  # the case and the four of OLD_PARTIES
+    assert schema_version(db.conn) == SCHEMA_VERSION
     indexed = search.indexed_registers(db)
     rows = {register.title: db.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in indexed}
     total = sum(rows.values())
@@ -206,29 +213,37 @@ def test_an_open_that_upgrades_is_said_beforehand_and_reports_its_steps(tmp_path
     party_register = next(register for register in indexed if register.key == "mediation_party")
     found = search.lookup(db, party_register, "王五").expression  # a two-character word: through the index's vocabulary
     assert [r[0] for r in db.execute("SELECT rowid FROM search_mediation_party WHERE search_mediation_party MATCH ?", [found])] == [party[0]]
+    db.execute(f"DROP VIEW {search.content_view(MEDIATION_CASE)}")  # an index of an earlier kind alone (the version unchanged)
     db.close()
-    assert upgrade_needed(path) is None, "once upgraded, the next open is quick"
 
-    db = open_db(path)  # an index of an earlier kind alone (the schema version unchanged): rebuilt, and said so
-    db.execute(f"DROP VIEW {search.content_view(MEDIATION_CASE)}")
+    said.clear()
+    open_db(path, upgrade_with=_upgrading(said, heard)).close()
+    assert len(said) == 1 and "数据版本" not in said[0] and f"重建 {rows['调解案件']} 条记录的检索索引" in said[0]  # that register's alone
+    said.clear()
+    open_db(path, upgrade_with=_upgrading(said, heard)).close()
+    assert said == [], "once upgraded, the next open says nothing"
+
+
+def test_a_new_database_is_made_without_an_upgrade(tmp_path):
+    said = []
+    db = open_db(tmp_path / "新.db", upgrade_with=_upgrading(said, []))
+    assert said == [] and schema_version(db.conn) == SCHEMA_VERSION
     db.close()
-    said = upgrade_needed(path)
-    assert said and "数据版本" not in said and f"重建 {rows['调解案件']} 条记录的检索索引" in said  # that register's alone
 
 
-def test_no_upgrade_is_said_for_a_new_a_current_or_a_foreign_file(tmp_path, db_path):
-    from zhaocun_desktop.db import upgrade_needed
+def test_an_upgrade_that_fails_leaves_the_previous_version_and_closes_the_file(tmp_path):
+    path = tmp_path / "old.db"
+    make_old_database(path, SCHEMA_VERSION - 1)
 
-    assert upgrade_needed(tmp_path / "没有.db") is None
-    open_db(db_path).close()
-    assert upgrade_needed(db_path) is None
-    foreign = tmp_path / "其他.db"
-    conn = sqlite3.connect(foreign)
-    conn.execute("CREATE TABLE other (x)")
+    def refuse(text, work):
+        raise RuntimeError("磁盘已满")
+
+    with pytest.raises(RuntimeError):
+        open_db(path, upgrade_with=refuse)
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == SCHEMA_VERSION - 1
     conn.close()
-    assert upgrade_needed(foreign) is None  # open_db refuses it with its own message
-    (tmp_path / "文本.db").write_text("不是数据库", encoding="utf-8")
-    assert upgrade_needed(tmp_path / "文本.db") is None
+    path.rename(tmp_path / "moved.db")  # nothing holds it open (on Windows an open file cannot be renamed)
 
 
 def test_a_verb_says_before_an_open_that_upgrades(tmp_path, capsys):

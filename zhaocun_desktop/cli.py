@@ -492,7 +492,7 @@ def _run_init(args: argparse.Namespace) -> int:
     values = with_default_names(dict(town=args.town, county=args.county, office=args.office, signer=args.signer))
     if args.year:
         values["report_year"] = args.year
-    db = open_db(args.db, on_busy=_tell)
+    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade)
     try:
         if not needs_first_run(db):
             raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
@@ -560,13 +560,12 @@ def _existing_db(path: Path, allow_county: bool = False):
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
-    _say_upgrade(path)
     if allow_county:
         from zhaocun_desktop import rollup
 
         if rollup.is_county_file(path):
-            return rollup.open_county(path)
-    return open_db(path, on_busy=_tell)
+            return rollup.open_county(path, upgrade_with=_say_then_upgrade)
+    return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade)
 
 
 def _choose_township(db, name: str | None) -> None:
@@ -584,13 +583,10 @@ def _tell(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _say_upgrade(path: Path) -> None:
-    """Before an open that upgrades the database (it can take a while): say so."""
-    from zhaocun_desktop.db import upgrade_needed
-
-    upgrade = upgrade_needed(path)
-    if upgrade:
-        _tell(upgrade.replace("\n", ""))
+def _say_then_upgrade(text: str, work) -> None:
+    """The first open by a newer program (``db.open_db(upgrade_with=...)``): it can take a while, so say so."""
+    _tell(text.replace("\n", ""))
+    work(None)
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -635,8 +631,7 @@ def _run_package(args: argparse.Namespace) -> int:
 def _run_rollup(args: argparse.Namespace) -> int:
     from zhaocun_desktop import rollup
 
-    _say_upgrade(args.db)
-    db = rollup.open_county(args.db)
+    db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade)
     try:
         for outcome in rollup.roll_up(db, args.packages):
             print(outcome.message)

@@ -527,46 +527,25 @@ def wait_for_writers(conn: sqlite3.Connection, on_busy: Callable[[str], None] | 
     conn.execute("ROLLBACK")
 
 
-def upgrade_needed(path: str | Path) -> str | None:
-    """What opening ``path`` will upgrade, said for the clerk (shown while the open runs); None when the
-    open is quick: the file is new, up to date, or one that ``open_db`` refuses (it says why itself).
+Upgrade = Callable[[str, Callable[[Progress], None]], None]  # (what it does, said for the clerk; the work)
 
-    An upgrade runs once, on the first open by a newer program: migrations, then the search indexes
-    rebuilt (``search.sync_search_indexes``), in time proportional to the records. A county database
-    of a million records takes tens of seconds, which must not look like a hang.
-    """
+
+def _upgrade_text(db: Database, version: int) -> str:
+    """What upgrading ``db`` from data version ``version`` does, said for the clerk (shown while it runs)."""
     from zhaocun_desktop import search
 
-    path = Path(path)
-    if not path.is_file():
-        return None
-    try:
-        conn = connect(path)
-    except (UserError, sqlite3.Error):
-        return None
-    try:
-        kind = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = schema_version(conn)
-        if kind not in (APPLICATION_ID, COUNTY_APPLICATION_ID, 0) or version == 0 or version > SCHEMA_VERSION:
-            return None
-        database = Database(conn)
-        if version == SCHEMA_VERSION and not schema_out_of_step(database):
-            return None
-        if version < SCHEMA_VERSION:  # a migration drops the search triggers: every index is rebuilt
-            rebuilt = [r for r in search.described_registers() if r.key in table_names(conn)]
-        else:
-            rebuilt = [r for r in search.indexed_registers(database) if not search.has_index(database, r)]
-        rows = sum(conn.execute(f"SELECT count(*) FROM {r.key}").fetchone()[0] for r in rebuilt)
-    except sqlite3.Error:
-        return None  # damaged or busy: open_db and the start-up checks report it
-    finally:
-        conn.close()
+    if version < SCHEMA_VERSION:  # a migration drops the search triggers: every index is rebuilt
+        tables = table_names(db.conn)
+        rebuilt = [register for register in search.described_registers() if register.key in tables]
+    else:
+        rebuilt = [register for register in search.indexed_registers(db) if not search.has_index(db, register)]
+    rows = sum(db.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in rebuilt)
     work = [f"数据版本 {version} → {SCHEMA_VERSION}"] if version < SCHEMA_VERSION else []
     work += [f"重建 {rows:,} 条记录的检索索引"] if rebuilt else []
     return f"正在升级数据库（{'，'.join(work or ['补充新的数据列'])}）。\n换用新版本后第一次打开时进行一次，请稍候，不要关闭程序。"
 
 
-def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False, progress: Progress = None) -> Database:
+def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False, upgrade_with: Upgrade | None = None) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
 
     A database from a newer program, or another program's SQLite file, is refused before anything
@@ -574,8 +553,13 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
     A county database (rollup.py) is refused with a Chinese message unless ``allow_county``: every
     township path (CLI verbs, the window, restores) opens through here, so none of them writes
     to one. Allowed, it is upgraded by the same migrations as a township's (``rollup.is_county``
-    tells the two apart; ``rollup.open_county`` adds the county's own tables). ``progress`` hears the
-    upgrade's steps (``upgrade_needed`` says beforehand whether there will be any).
+    tells the two apart; ``rollup.open_county`` adds the county's own tables).
+
+    The first open by a newer program upgrades the file: a safety backup, the migrations, the search
+    indexes rebuilt; tens of seconds for a county of a million records. ``upgrade_with(text, work)``
+    is then called and must call ``work(progress)`` (the window runs it in a worker thread under a
+    dialog that shows ``text``; a verb prints ``text`` first); without it the work runs here, unseen.
+    A new database is made directly, and an up-to-date one costs a single read of its schema.
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -615,13 +599,24 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    if 0 < version < SCHEMA_VERSION:  # existing data about to be upgraded: keep the old state
-        from zhaocun_desktop.backup import safety_backup
-
-        step(progress, 0, 1, "正在备份升级前的数据库")
-        safety_backup(conn, "migration")
     db = Database(conn)
-    migrate(db, progress=progress)
+    if version == 0:  # a new (empty) database: its tables
+        migrate(db)
+    elif version < SCHEMA_VERSION or schema_out_of_step(db):  # on most starts neither: one read, no transaction
+
+        def upgrade(progress: Progress) -> None:
+            if version < SCHEMA_VERSION:  # existing data about to be upgraded: keep the old state
+                from zhaocun_desktop.backup import safety_backup
+
+                step(progress, 0, 1, "正在备份升级前的数据库")
+                safety_backup(conn, "migration")
+            migrate(db, progress=progress)
+
+        try:
+            (upgrade_with or (lambda _text, work: work(None)))(_upgrade_text(db, version), upgrade)
+        except BaseException:
+            conn.close()
+            raise
     if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
         from zhaocun_desktop.backup import backup_dir, remove_partial_backups
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from zhaocun_desktop import records, search
-from zhaocun_desktop.db import COUNTY_APPLICATION_ID
+from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
 from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
@@ -149,12 +149,12 @@ def _county_statistics_indexes(db: Database) -> None:
             db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
 
 
-def open_county(path: str | Path, progress: Progress = None) -> Database:
+def open_county(path: str | Path, upgrade_with: Upgrade | None = None) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched.
 
     A county database of the first format (records kept as JSON in ``package_record``) is
     upgraded: its records become rows, nothing is lost (a safety backup is made first).
-    ``progress`` hears the upgrade's steps (``db.open_db``).
+    ``upgrade_with``: as for ``db.open_db`` (the first open by a newer program).
     """
     from zhaocun_desktop.db import connect, open_db, table_names
 
@@ -172,7 +172,7 @@ def open_county(path: str | Path, progress: Progress = None) -> Database:
             _set_aside_first_format(conn)
     finally:
         conn.close()
-    db = open_db(path, allow_county=True, progress=progress)
+    db = open_db(path, allow_county=True, upgrade_with=upgrade_with)
     try:
         with db.atomic():
             _county_tables(db)

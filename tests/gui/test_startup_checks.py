@@ -101,12 +101,12 @@ def test_an_open_that_upgrades_runs_off_the_window_thread_under_a_dialog_that_sa
     monkeypatch.setattr(jobs, "SHOW_AFTER_MS", 0)
     seen, threads = threading.Event(), []
     labels: list[str] = []
-    real_open = db_module.open_db
+    real_migrate = db_module.migrate
 
-    def slow_open(*args, **kwargs):  # waits until the dialog has been seen, so the test does not race it
+    def slow_migrate(*args, **kwargs):  # waits until the dialog has been seen, so the test does not race it
         threads.append(threading.current_thread())
         assert seen.wait(10), "no progress dialog appeared"
-        return real_open(*args, **kwargs)
+        return real_migrate(*args, **kwargs)
 
     def look() -> None:
         dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
@@ -116,7 +116,7 @@ def test_an_open_that_upgrades_runs_off_the_window_thread_under_a_dialog_that_sa
         elif not seen.is_set():
             QTimer.singleShot(5, look)
 
-    monkeypatch.setattr(db_module, "open_db", slow_open)
+    monkeypatch.setattr(db_module, "migrate", slow_migrate)
     QTimer.singleShot(0, look)
     opened = open_checked(db_path)
     assert threads and threads[0] is not threading.main_thread()

@@ -95,12 +95,10 @@ def after_first_paint(widget, then) -> None:
 def start_checks(path: Path):
     """Start the start-up checks of the database file ``path`` (where it lives, whether it is damaged)
     in a worker thread, so they run while the window is built (SQLite lets go of Python's lock while
-    it reads); returns a function that waits for them and gives (storage problem, damage found, the
-    upgrade the open will make: ``db.upgrade_needed``)."""
+    it reads); returns a function that waits for them and gives (storage problem, damage found)."""
     import threading
 
     from zhaocun_desktop import backup
-    from zhaocun_desktop.db import upgrade_needed
 
     result: dict = {}
 
@@ -109,20 +107,19 @@ def start_checks(path: Path):
             result["place"] = backup.storage_problem(path)
             result["checked"] = path.exists()
             result["problems"] = backup.check_database(path) if result["checked"] and not result["place"] else []
-            result["upgrade"] = upgrade_needed(path) if result["checked"] and not result["place"] and not result["problems"] else None
         except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
             result["error"] = error
 
     worker = threading.Thread(target=run, name="start-up checks", daemon=True)
     worker.start()
 
-    def wait() -> tuple[str | None, list[str], str | None]:
+    def wait() -> tuple[str | None, list[str]]:
         worker.join()
         if "error" in result:
             raise result["error"]
         if not result["checked"] and path.exists() and not result["place"]:  # made since (the sample database)
-            return None, backup.check_database(path), upgrade_needed(path)
-        return result["place"], result["problems"], result["upgrade"]
+            return None, backup.check_database(path)
+        return result["place"], result["problems"]
 
     return wait
 
@@ -135,9 +132,9 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     make the first backup of the day now (the window makes it once its first screen is shown).
     """
     from zhaocun_desktop import backup
-    from zhaocun_desktop.db import open_db, upgrade_needed
+    from zhaocun_desktop.db import open_db
 
-    place, problems, upgrade = (checks or start_checks(path))()
+    place, problems = (checks or start_checks(path))()
     if place:
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
@@ -159,22 +156,29 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         aside = backup.set_aside(path)
         backup.restore_file(good.path, path)
         QMessageBox.information(parent, "已恢复", f"已从 {good.made_at:%Y-%m-%d %H:%M} 的备份恢复。\n损坏的文件保留为：{aside}")
-        upgrade = upgrade_needed(path)  # a backup made by an earlier version
 
     def tell(message: str) -> None:  # another program is writing: the clerk sees why the window waits
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(message)
         QApplication.processEvents()
 
-    if upgrade:  # the first open by a newer program: off the window's thread, saying what it does
-        from zhaocun_desktop.gui.jobs import run_job
-
-        db = run_job(parent, "升级数据库", upgrade, None, lambda _none, progress: open_db(path, allow_county=True, progress=progress), cancellable=False)
-    else:
-        db = open_db(path, on_busy=tell, allow_county=True)  # a county database opens in county mode (gui/county_mode.py)
+    # a county database opens in county mode (gui/county_mode.py)
+    db = open_db(path, on_busy=tell, allow_county=True, upgrade_with=upgrade_in_dialog(parent))
     if daily_backup:
         backup_daily(db, path)
     return db
+
+
+def upgrade_in_dialog(parent):
+    """For ``db.open_db(upgrade_with=...)``: the first open by a newer program upgrades the file (tens of
+    seconds for a county's database) in a worker thread, under a dialog that says what it does."""
+
+    def upgrade(text: str, work) -> None:
+        from zhaocun_desktop.gui.jobs import run_job
+
+        run_job(parent, "升级数据库", text, None, lambda _none, progress: work(progress), cancellable=False)
+
+    return upgrade
 
 
 def backup_daily(db, path: Path) -> None:

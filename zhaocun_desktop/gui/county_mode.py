@@ -253,8 +253,7 @@ def open_county_window(window: MainWindow, path: str | None = None) -> MainWindo
     """文件 → 打开或新建县级汇总数据库: the county database in a window of its own (created when the
     name is new); a township's own database is refused untouched. Returns the new window."""
     from zhaocun_desktop import rollup
-    from zhaocun_desktop.db import upgrade_needed
-    from zhaocun_desktop.gui.jobs import run_job
+    from zhaocun_desktop.gui.app import upgrade_in_dialog
     from zhaocun_desktop.gui.main_window import MainWindow
 
     if path is None:
@@ -274,11 +273,7 @@ def open_county_window(window: MainWindow, path: str | None = None) -> MainWindo
         QMessageBox.information(window, APP_NAME, f"这个县级汇总数据库已经打开：\n{path}\n\n请在任务栏中切换到已打开的窗口。")
         return None
     try:
-        upgrade = upgrade_needed(path)
-        if upgrade:  # the first open by a newer program: off the window's thread, saying what it does
-            db = run_job(window, "升级数据库", upgrade, None, lambda _none, progress: rollup.open_county(path, progress), cancellable=False)
-        else:
-            db = rollup.open_county(path)
+        db = rollup.open_county(path, upgrade_with=upgrade_in_dialog(window))
     except UserError as error:
         lock.unlock()
         QMessageBox.warning(window, "无法打开县级汇总数据库", str(error))
