@@ -316,3 +316,25 @@ def test_a_small_table_is_read_at_once(demo_file):
     db = open_db(demo_file)
     assert records.RecordList(db, MEDIATION_CASE, RecordQuery(search="调解"), ["id"], lazy=True).complete  # a few hundred cases: a scan is instant
     db.close()
+
+
+def test_an_index_is_filled_slice_by_slice_each_slice_seeking_to_its_first_record(demo_file, tmp_path, monkeypatch):
+    """Each slice of ``build_index`` starts where the last one ended (a bound SQLite seeks to), not at
+    the table's start: else a million records would be read again for every slice."""
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(_copy(demo_file, tmp_path))
+    monkeypatch.setattr(search, "FILL_ROWS", 50)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    with db.atomic():
+        filled = search.build_index(db, MEDIATION_CASE)
+    db.conn.set_trace_callback(None)
+    assert filled == records.count(db, MEDIATION_CASE) > 100
+    slices = [sql for sql in statements if sql.startswith("SELECT max(id), count(*)")]
+    assert len(slices) == -(-filled // 50) + (filled % 50 == 0)  # and one that finds nothing, after an exact fill
+    for sql in slices[1:]:
+        plan = " ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "SEARCH" in plan and "rowid>" in plan.replace(" ", ""), plan
+    _integrity_checked(db, MEDIATION_CASE)
+    db.close()

@@ -534,14 +534,15 @@ def _upgrade_text(db: Database, version: int) -> str:
     """What upgrading ``db`` from data version ``version`` does, said for the clerk (shown while it runs)."""
     from zhaocun_desktop import search
 
-    if version < SCHEMA_VERSION:  # a migration drops the search triggers: every index is rebuilt
-        tables = table_names(db.conn)
-        rebuilt = [register for register in search.described_registers() if register.key in tables]
-    else:
-        rebuilt = [register for register in search.indexed_registers(db) if not search.has_index(db, register)]
+    tables = table_names(db.conn)
+    rebuilt = [  # a migration drops the search triggers: every index is rebuilt; else the stale ones
+        register for register in search.described_registers()
+        if register.key in tables and search.search_columns(register) and (version < SCHEMA_VERSION or not search.has_index(db, register))
+    ]  # fmt: skip
     rows = sum(db.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in rebuilt)
     work = [f"数据版本 {version} → {SCHEMA_VERSION}"] if version < SCHEMA_VERSION else []
-    work += [f"重建 {rows:,} 条记录的检索索引"] if rebuilt else []
+    # before a migration the count is the records as they are (a migration may add some: 当事人 split from a case)
+    work += [f"重建{'约 ' if version < SCHEMA_VERSION else ' '}{rows:,} 条记录的检索索引"] if rebuilt else []
     return f"正在升级数据库（{'，'.join(work or ['补充新的数据列'])}）。\n换用新版本后第一次打开时进行一次，请稍候，不要关闭程序。"
 
 

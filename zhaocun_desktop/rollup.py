@@ -471,7 +471,7 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
         if decided:
             _county_settings(db)
         if bulk:
-            step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在重建搜索索引…")
+            step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在重建检索索引…")
             search.sync_search_indexes(db)
         step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在保存…")
     return [outcomes[id(package)] for package in packages]

@@ -160,9 +160,10 @@ def _padded(column: str) -> str:
     return f"{column} || '{PAD}'"
 
 
-def build_index(db: Database, register: Register, progress: Progress = None) -> None:
-    """Create (or re-create) a register's search index, its triggers, and fill it from the table.
-    ``progress`` hears the records indexed so far, before each slice of ``FILL_ROWS``."""
+def build_index(db: Database, register: Register, progress: Progress = None) -> int:
+    """Create (or re-create) a register's search index, its triggers, and fill it from the table;
+    returns the records indexed. ``progress`` hears the records indexed so far, before each slice of
+    ``FILL_ROWS``."""
     drop_index(db, register)
     table, fts, view, columns = register.key, index_table(register), content_view(register), search_columns(register)
     names = ", ".join(columns)
@@ -189,13 +190,15 @@ def build_index(db: Database, register: Register, progress: Progress = None) -> 
     total, done, last = db.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0], 0, None
     while done < total:
         step(progress, done, total, f"正在重建“{register.title}”的检索索引")
-        upto, rows = db.execute(
-            f"SELECT max(id), count(*) FROM (SELECT id FROM main.{table} WHERE ? IS NULL OR id > ? ORDER BY id LIMIT {FILL_ROWS})", [last, last]
-        ).fetchone()
+        # a plain lower bound, so SQLite seeks to it (``? IS NULL OR id > ?`` made every slice read from the start)
+        after, bound = ("", []) if last is None else ("WHERE id > ?", [last])
+        upto, rows = db.execute(f"SELECT max(id), count(*) FROM (SELECT id FROM main.{table} {after} ORDER BY id LIMIT {FILL_ROWS})", bound).fetchone()
         if not rows:
             break
-        db.execute(f"INSERT INTO main.{fts}(rowid, {names}) SELECT id, {names} FROM main.{view} WHERE (? IS NULL OR id > ?) AND id <= ?", [last, last, upto])
+        upper = "WHERE id <= ?" if last is None else "AND id <= ?"
+        db.execute(f"INSERT INTO main.{fts}(rowid, {names}) SELECT id, {names} FROM main.{view} {after} {upper}", [*bound, upto])
         done, last = done + rows, upto
+    return done
 
 
 def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
@@ -207,8 +210,7 @@ def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
     if stale:  # at once: dropping a large old index takes seconds before the first slice
         step(progress, 0, total, "正在重建检索索引")
     for register in stale:
-        build_index(db, register, progress and (lambda rows, _, text: progress(done + rows, total, text)))
-        done += db.execute(f"SELECT count(*) FROM main.{register.key}").fetchone()[0]
+        done += build_index(db, register, progress and (lambda rows, _, text: progress(done + rows, total, text)))
     return [register.key for register in stale]
 
 

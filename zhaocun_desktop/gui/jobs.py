@@ -100,7 +100,7 @@ def run_job(parent: QWidget, title: str, label: str, db: Database | None, work: 
         if worker.cancel_requested.is_set() or done < latest[0]:
             return
         latest[0] = done
-        dialog.setLabelText(f"{label}（{done:,}/{total:,}）\n{text}" if text else label)
+        dialog.setLabelText(f"{label}\n{text}" + (f"（{done:,}/{total:,}）" if total > 1 else "") if text else label)
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, max(total, 1)))
 
