@@ -388,9 +388,18 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
             conn.executemany("INSERT INTO package_record (package_id, register, data) VALUES (?, ?, ?)",
                              [(number, register, json.dumps(row, ensure_ascii=False)) for row in rows])  # fmt: skip
         conn.execute("INSERT INTO audit_log (at, table_name, record_id, action, note) VALUES ('2024-01-05T09:00:00', 'package', ?, 'import', ?)", [number, f"导入{package.township}"])
+    kept = conn.execute("SELECT count(*) FROM package_record").fetchone()[0]
     conn.commit()
     conn.close()
-    db = rollup.open_county(path)
+    said, heard = [], []
+
+    def upgrade(text, work):  # as the window does it: the sentence in a dialog, the work in a worker thread
+        said.append(text)
+        work(lambda done, total, step: heard.append(step))
+
+    db = rollup.open_county(path, upgrade_with=upgrade)
+    assert len(said) == 1 and f"{kept:,} 条旧格式的记录转为台账记录" in said[0]
+    assert heard[:2] == ["正在备份升级前的数据库", "正在把旧格式的记录转为台账记录"]
     assert db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'first_%' OR name = 'package_record'").fetchall() == []
     assert rollup.figure_differences(db, YEAR) == []
     for name, township_id in _ids(db).items():
@@ -403,6 +412,9 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
     assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()))] == ["skipped"] * 3  # the same packages are known
     assert list((tmp_path / "备份").glob("*migration*")) or list(tmp_path.rglob("*migration*.db"))
     db.close()
+    said.clear()
+    rollup.open_county(path, upgrade_with=upgrade).close()
+    assert said == [], "upgraded once"
 
 
 @pytest.mark.skipif(not CAN_RENDER, reason="LibreOffice and poppler-utils are installed by .ci/run")

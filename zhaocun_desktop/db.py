@@ -471,6 +471,16 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def is_county_file(path: str | Path) -> bool:
+    """True when the file at ``path`` is a county database (read from its header, nothing opened for writing)."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[68:72], "big") == COUNTY_APPLICATION_ID
+
+
 def table_names(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from zhaocun_desktop import records, search
-from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
+from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade, is_county_file  # noqa: F401 (is_county_file: part of this module's interface)
 from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
@@ -60,16 +60,6 @@ def county_registers() -> tuple[Register, ...]:
 def is_county(db: Database) -> bool:
     """True when ``db`` is a county database (False for a township's)."""
     return records.in_county(db)
-
-
-def is_county_file(path: str | Path) -> bool:
-    """True when the file at ``path`` is a county database (read from its header, nothing opened for writing)."""
-    try:
-        with open(path, "rb") as file:
-            header = file.read(100)
-    except OSError:
-        return False
-    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[68:72], "big") == COUNTY_APPLICATION_ID
 
 
 def _columns(db: Database, table: str) -> list[str]:
@@ -149,12 +139,12 @@ def _county_statistics_indexes(db: Database) -> None:
             db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
 
 
-def open_county(path: str | Path, upgrade_with: Upgrade | None = None) -> Database:
+def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: Callable[[str], None] | None = None) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched.
 
     A county database of the first format (records kept as JSON in ``package_record``) is
     upgraded: its records become rows, nothing is lost (a safety backup is made first).
-    ``upgrade_with``: as for ``db.open_db`` (the first open by a newer program).
+    ``upgrade_with``, ``on_busy``: as for ``db.open_db``.
     """
     from zhaocun_desktop.db import connect, open_db, table_names
 
@@ -168,21 +158,38 @@ def open_county(path: str | Path, upgrade_with: Upgrade | None = None) -> Databa
             raise UserError(f"“{path.name}”不是县级汇总数据库（可能是乡镇的台账数据库）。请另选一个文件名新建县级汇总数据库，此文件未被改动。")
         if kind != COUNTY_APPLICATION_ID:  # a new file: marked before the township schema is written into it
             conn.execute(f"PRAGMA application_id = {COUNTY_APPLICATION_ID}")
-        elif "package_record" in tables:
-            _set_aside_first_format(conn)
+        first_format = "package_record" in tables
+        records_kept = conn.execute("SELECT count(*) FROM package_record").fetchone()[0] if first_format else 0
     finally:
         conn.close()
-    db = open_db(path, allow_county=True, upgrade_with=upgrade_with)
-    try:
-        with db.atomic():
-            _county_tables(db)
-            _county_statistics_indexes(db)
-            _rebuild_first_format(db)
-        guard_connection(db)
-    except BaseException:
-        db.close()
-        raise
-    return db
+    opened: list[Database] = []
+
+    def open_it(progress: Progress = None) -> None:
+        if first_format:
+            step(progress, 0, 1, "正在备份升级前的数据库")
+            again = connect(path)
+            try:
+                _set_aside_first_format(again)
+            finally:
+                again.close()
+            step(progress, 0, 1, "正在把旧格式的记录转为台账记录")
+        db = open_db(path, on_busy, allow_county=True, upgrade_with=None if first_format else upgrade_with)
+        try:
+            with db.atomic():
+                _county_tables(db)
+                _county_statistics_indexes(db)
+                _rebuild_first_format(db)
+            guard_connection(db)
+        except BaseException:
+            db.close()
+            raise
+        opened.append(db)
+
+    if first_format and upgrade_with is not None:  # the first format's records become rows: a long upgrade, said so
+        upgrade_with(f"正在升级县级汇总数据库（{records_kept:,} 条旧格式的记录转为台账记录，并建立检索索引）。\n只进行一次，请稍候，不要关闭程序。", open_it)
+    else:
+        open_it()
+    return opened[0]
 
 
 FIRST_FORMAT = ("package", "package_figure", "package_record", "audit_log")

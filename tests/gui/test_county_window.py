@@ -4,6 +4,7 @@ their data packages, the roll-up. Every figure is compared with the township's o
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -411,3 +412,17 @@ def test_importing_packages_shows_progress_and_a_cancel_writes_nothing(open_coun
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     assert window.county.import_packages(packages).startswith(f"新导入 {len(packages)} 个")  # tried again: it imports
 
+
+
+def test_the_program_started_on_a_county_database_guards_its_records(open_county, towns):
+    """Started on a county database (``open_checked``, as ``--db 县.db`` does), the window's connection
+    has the county's write guard, as one opened from 文件 → 打开或新建县级汇总数据库 has."""
+    from zhaocun_desktop.errors import explain
+
+    window = open_county([package for _, package in towns.values()])
+    before = window.db.execute("SELECT count(*) FROM mediation_case").fetchone()[0]
+    assert before > 0
+    with pytest.raises(sqlite3.DatabaseError) as refused:
+        window.db.execute("DELETE FROM mediation_case WHERE id = (SELECT min(id) FROM mediation_case)")
+    assert "县级汇总" in explain(refused.value)
+    assert window.db.execute("SELECT count(*) FROM mediation_case").fetchone()[0] == before

@@ -132,7 +132,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     make the first backup of the day now (the window makes it once its first screen is shown).
     """
     from zhaocun_desktop import backup
-    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.db import is_county_file, open_db
 
     place, problems = (checks or start_checks(path))()
     if place:
@@ -162,8 +162,12 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
             parent.statusBar().showMessage(message)
         QApplication.processEvents()
 
-    # a county database opens in county mode (gui/county_mode.py)
-    db = open_db(path, on_busy=tell, allow_county=True, upgrade_with=upgrade_in_dialog(parent))
+    if is_county_file(path):  # county mode (gui/county_mode.py): its own tables, its first format upgraded, the write guard
+        from zhaocun_desktop import rollup
+
+        db = rollup.open_county(path, upgrade_in_dialog(parent), on_busy=tell)
+    else:
+        db = open_db(path, on_busy=tell, upgrade_with=upgrade_in_dialog(parent))
     if daily_backup:
         backup_daily(db, path)
     return db
