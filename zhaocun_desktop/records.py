@@ -83,7 +83,7 @@ def audit_rows(db: Database, table: str | None = None, record_id: int | None = N
 
 ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除", "export": "导出", "import": "导入", "undo": "撤销导入",
-    "replace": "替换", "upgrade": "升级",  # a county database: a newer package replaced an older one; a first-format file upgraded
+    "replace": "替换", "upgrade": "升级", "print": "打印",  # a county database: a newer package replaced an older one; a first-format file upgraded
 }  # fmt: skip
 # What the audit log's table names read as, beyond the registers and the settings.
 OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批次", "package": "上报数据包"}

@@ -79,3 +79,19 @@ def test_revealed_numbers_print_only_when_asked(qtbot, open_window, tmp_path):
     column = document.headers.index("联系电话")
     assert phones and {row[column] for row in document.rows if row[column]} == phones
     assert "含个人信息" in document.note
+
+
+def test_a_list_printed_with_full_numbers_is_in_the_audit_log(qtbot, open_window):
+    """Full numbers on paper leave the office as an export with them does: 操作记录 says so; a preview
+    closed without printing, or a masked printout, says nothing."""
+    window = open_window(demo=True)
+    view = window.view(ENFORCEMENT_STAFF.key)
+    printed = lambda: [row for row in records.audit_rows(window.db, ENFORCEMENT_STAFF.key) if row["action"] == "print"]  # noqa: E731
+    view.print_list(open_dialog=False).accept()  # masked
+    view.reveal_box.setChecked(True)
+    view.print_list(open_dialog=False).reject()  # looked at, not printed
+    assert printed() == []
+    dialog = view.print_list(open_dialog=False)
+    dialog.accept()  # what the preview does once it has printed (or saved the PDF)
+    rows = printed()
+    assert len(rows) == 1 and f"打印含完整身份证号/电话的{ENFORCEMENT_STAFF.title} {len(dialog.document.rows)} 条" == rows[0]["note"]
