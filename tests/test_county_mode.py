@@ -727,3 +727,40 @@ def test_a_large_roll_up_rebuilds_the_search_indexes_a_small_one_keeps_them(pack
                         for word in ("调解成功", "赵村", "邱店", "宅基地", "纠纷")}  # fmt: skip
         db.close()
     assert found[rollup.REBUILD_SHARE] == found[2.0] and all(found[2.0].values())
+
+
+def test_a_whole_countys_list_finds_a_townships_records_by_its_name(county):
+    """A whole county's lists show 乡镇: a word of a township's name finds its records there, through the
+    index or not, read at once or walked lazily; a chosen township's list has no 乡镇 and finds by text alone."""
+    ids = _ids(county)
+    names = {township_id: name for name, township_id in ids.items()}
+
+    def by_definition(register, words: list[str], townships: bool) -> set[int]:
+        """Every word in the record's shown text, or (whole county) in its township's name; of the rows
+        the scope shows (the unqualified table name: rollup.set_scope's view)."""
+        fields = [field.key for field in register.fields if field.searchable]
+        cursor = county.execute(f"SELECT id, township_id, {records.select_list(county, register)} FROM {register.key}")
+        columns = [column[0] for column in cursor.description]
+        found = set()
+        for row in cursor:
+            values = dict(zip(columns, row))
+            text = [str(values[key]) for key in fields if values[key] is not None]
+            if all(any(word in t for t in text) or (townships and word in names[values["township_id"]]) for word in words):
+                found.add(values["id"])
+        return found
+
+    rollup.set_scope(county, None)
+    for register in (MEDIATION_CASE, ENFORCEMENT_STAFF):
+        for search in ("中汤镇", "中汤", "汤", "中汤 调解成功", "瓦屋 中汤"):  # 3 characters (the index), 2 (its vocabulary), 1 (instr)
+            expected = by_definition(register, search.split(), townships=True)
+            for lazy in (False, True):
+                listed = records.RecordList(county, register, records.RecordQuery(search=search), ["id"], lazy=lazy)
+                assert {row[0] for row in listed.rows(0, listed.count)} == expected, (register.key, search, lazy)
+        own = {row[0] for row in county.execute(f"SELECT id FROM main.{register.key} WHERE township_id = ?", [ids["中汤镇"]])}
+        assert own and own <= by_definition(register, ["中汤"], townships=True)
+    rollup.set_scope(county, ids["瓦屋镇"])  # one township: no 乡镇 column, so a township's name is text like any other
+    listed = records.RecordList(county, MEDIATION_CASE, records.RecordQuery(search="瓦屋"), ["id"])
+    found = {row[0] for row in listed.rows(0, listed.count)}
+    assert found == by_definition(MEDIATION_CASE, ["瓦屋"], townships=False)
+    assert len(found) < records.count(county, MEDIATION_CASE), "not every record of 瓦屋镇"
+    rollup.set_scope(county, None)

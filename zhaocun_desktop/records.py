@@ -449,11 +449,13 @@ class RecordQuery:
         """The search words: a record matches when it contains every one."""
         return values.clean_text(self.search).split()
 
-    def where(self, register: Register, indexed: dict[str, str] | None = None) -> tuple[str, list]:
+    def where(self, register: Register, indexed: dict[str, str] | None = None, townships: bool = False) -> tuple[str, list]:
         """The WHERE clause (without the keyword) and its parameters.
 
         ``indexed``: the words to look up in the register's search index, each with its FTS5 query
-        (``search.lookup``); the others are compared with instr() over the columns.
+        (``search.lookup``); the others are compared with instr() over the columns. ``townships``: a
+        whole county's list, which shows 乡镇 (township_column): a word also finds the records of every
+        township whose name holds it (中汤 lists 中汤镇's).
         """
         indexed = indexed or {}
         clauses, params = [], []
@@ -468,13 +470,13 @@ class RecordQuery:
         for word in self.words():
             if word in indexed:
                 clause, word_params = search.indexed_condition(register, word, indexed[word])
-                clauses.append(clause)
-                params += word_params
-                continue
-            # one instr() per column: several times faster than instr() over a concatenation
-            columns = [column_sql(register, f.key) for f in register.fields if f.searchable]
-            clauses.append("(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")")
-            params += [word] * len(columns)
+            else:  # one instr() per column: several times faster than instr() over a concatenation
+                columns = [column_sql(register, f.key) for f in register.fields if f.searchable]
+                clause, word_params = "(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")", [word] * len(columns)
+            if townships:
+                clause, word_params = f"({clause} OR township_id IN (SELECT id FROM main.township WHERE instr(name, ?) > 0))", [*word_params, word]
+            clauses.append(clause)
+            params += word_params
         return (" AND ".join(clauses) or "1"), params
 
     def order_by(self, register: Register, use_index: bool = True) -> str:
@@ -498,7 +500,7 @@ def _where(db: Database, register: Register, query: RecordQuery, looked_up: dict
     """The query's WHERE clause, using the search index when one is in step and it can serve a word
     (``looked_up``: the words' lookups when the caller has them already)."""
     looked_up = _indexed_words(db, register, query) if looked_up is None else looked_up
-    return query.where(register, {word: found.expression for word, found in looked_up.items()})
+    return query.where(register, {word: found.expression for word, found in looked_up.items()}, townships=whole_county(db))
 
 
 def _indexed_words(db: Database, register: Register, query: RecordQuery) -> dict[str, search.Lookup]:
@@ -584,6 +586,9 @@ class RecordList:
             # the index cannot say it is rare (赵村 调解成功: 34,597 of a million, read whole took 0.6-0.8 s)
             names = village_names(self.db)
             looked_up = {word: how for word, how in looked_up.items() if not any(word in name for name in names)}
+        if whole_county(self.db):  # likewise a word in a township's name (the 乡镇 column of a whole county's list)
+            names = [row[0] for row in self.db.execute("SELECT name FROM main.township")]
+            looked_up = {word: how for word, how in looked_up.items() if not any(word in name for name in names)}
         for how in sorted(looked_up.values(), key=lambda how: len(how.expression)):  # a short expression is quick to count
             # a two-character word: the vocabulary's row counts usually decide (counting through an OR of
             # many trigrams took 0.5 s at a million rows)
@@ -600,7 +605,7 @@ class RecordList:
         (``extend`` adds them); walks at most ``budget`` more records when given."""
         register, table = self.register, self.register.key
         filters, params = replace(self.query, search="").where(register)
-        words, word_params = RecordQuery(search=self.query.search).where(register)  # instr: checked on the walked records only
+        words, word_params = RecordQuery(search=self.query.search).where(register, townships=whole_county(self.db))  # instr: checked on the walked records only
         order = self.query.order_by(register)  # the date index, walked in order
         walk = f"SELECT * FROM {table} WHERE {filters} ORDER BY {order} LIMIT ? OFFSET ?"
         matching = f"SELECT id FROM ({walk}) AS {table} WHERE {words} ORDER BY {order}"
