@@ -19,7 +19,7 @@ from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.county import build_county_tables
-from zhaocun_desktop.db import SCHEMA_VERSION, open_db
+from zhaocun_desktop.db import SCHEMA_VERSION, is_county_file, open_db
 from zhaocun_desktop.due import due_items
 from zhaocun_desktop.excel.writing import write_export
 from zhaocun_desktop.errors import UserError
@@ -273,7 +273,7 @@ def test_township_paths_refuse_a_county_file(rolled_up, tmp_path):
     with pytest.raises(UserError, match="县级汇总数据库"):
         open_db(path)
     assert path.read_bytes() == data
-    assert rollup.is_county_file(path) and not rollup.is_county_file(tmp_path / "不存在.db")
+    assert is_county_file(path) and not is_county_file(tmp_path / "不存在.db")
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "zhaocun_desktop", *map(str, args)], capture_output=True, text=True, timeout=300)
@@ -285,7 +285,7 @@ def test_township_paths_refuse_a_county_file(rolled_up, tmp_path):
     assert path.read_bytes() == data
     result = run("backup", "--db", path, "--to", tmp_path / "备份")  # a county database is backed up and checked like a township's
     assert result.returncode == 0, result.stderr
-    assert [rollup.is_county_file(made) for made in (tmp_path / "备份").iterdir()] == [True]
+    assert [is_county_file(made) for made in (tmp_path / "备份").iterdir()] == [True]
     result = run("check", "--db", path)
     assert result.returncode == 0 and "完好" in result.stdout, result.stdout
 
@@ -371,8 +371,8 @@ CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, table_name TEX
 """
 
 
-def test_a_first_format_county_database_is_upgraded_without_loss(packages, townships, tmp_path):
-    path = tmp_path / "旧县.db"
+def _first_format_file(path: Path, packages: dict[str, Path]) -> int:
+    """A county database of the first format holding ``packages``; returns its records kept as JSON."""
     conn = sqlite3.connect(path)
     conn.executescript(FIRST_FORMAT_SQL)
     for number, package_path in enumerate(packages.values(), start=1):
@@ -391,6 +391,12 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
     kept = conn.execute("SELECT count(*) FROM package_record").fetchone()[0]
     conn.commit()
     conn.close()
+    return kept
+
+
+def test_a_first_format_county_database_is_upgraded_without_loss(packages, townships, tmp_path):
+    path = tmp_path / "旧县.db"
+    kept = _first_format_file(path, packages)
     said, heard = [], []
 
     def upgrade(text, work):  # as the window does it: the sentence in a dialog, the work in a worker thread
@@ -764,3 +770,23 @@ def test_a_whole_countys_list_finds_a_townships_records_by_its_name(county):
     assert found == by_definition(MEDIATION_CASE, ["瓦屋"], townships=False)
     assert len(found) < records.count(county, MEDIATION_CASE), "not every record of 瓦屋镇"
     rollup.set_scope(county, None)
+
+
+def test_a_first_format_conversion_stopped_half_way_is_taken_up_again_in_the_dialog(packages, townships, tmp_path):
+    """Stopped after its tables were set aside (the program killed meanwhile), the conversion is taken up
+    at the next open, again through ``upgrade_with`` (the dialog), and loses nothing."""
+    from zhaocun_desktop.db import connect
+
+    path = tmp_path / "旧县.db"
+    kept = _first_format_file(path, packages)
+    conn = connect(path)
+    rollup._set_aside_first_format(conn)  # what the first open had done when it was stopped
+    conn.close()
+    said = []
+    db = rollup.open_county(path, upgrade_with=lambda text, work: said.append(text) or work(None))
+    assert len(said) == 1 and f"{kept:,} 条旧格式的记录" in said[0]
+    assert rollup.figure_differences(db, YEAR) == []
+    for name, township_id in _ids(db).items():
+        rollup.set_scope(db, township_id)
+        assert _plain(yearly_figures(db, YEAR).values) == _own(townships[name])
+    db.close()

@@ -333,7 +333,7 @@ def _run_check(args: argparse.Namespace) -> int:
         foreign = identity_problem(args.db)
     except sqlite3.DatabaseError:
         foreign = None  # unreadable: quick_check below names the damage
-    from zhaocun_desktop.rollup import is_county_file
+    from zhaocun_desktop.db import is_county_file
 
     if foreign and not is_county_file(args.db):  # a county database is checked like a township's
         print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
@@ -556,15 +556,14 @@ def _run_undo(args: argparse.Namespace) -> int:
 def _existing_db(path: Path, allow_county: bool = False):
     """Open a database that must already exist (a typo must not create an empty one); a county
     database only for the verbs that read one (``allow_county``), refused by every other."""
-    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.db import is_county_file, open_db
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
-    if allow_county:
+    if allow_county and is_county_file(path):
         from zhaocun_desktop import rollup
 
-        if rollup.is_county_file(path):
-            return rollup.open_county(path, upgrade_with=_say_then_upgrade)
+        return rollup.open_county(path, upgrade_with=_say_then_upgrade)
     return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade)
 
 

@@ -581,14 +581,13 @@ class RecordList:
         """True when some word is found fewer than RARE times in the search index (the list is then read at once)."""
         fts = search.index_table(self.register)
         probe = f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT {self.RARE})"  # FTS5 stops at the limit
-        if any(field.searchable and field.id_column for field in self.register.fields):
-            # a word in a village's name also matches every record of that village (not through the index):
-            # the index cannot say it is rare (赵村 调解成功: 34,597 of a million, read whole took 0.6-0.8 s)
-            names = village_names(self.db)
-            looked_up = {word: how for word, how in looked_up.items() if not any(word in name for name in names)}
-        if whole_county(self.db):  # likewise a word in a township's name (the 乡镇 column of a whole county's list)
-            names = [row[0] for row in self.db.execute("SELECT name FROM main.township")]
-            looked_up = {word: how for word, how in looked_up.items() if not any(word in name for name in names)}
+        # a word in a village's name also matches every record of that village (not through the index): the
+        # index cannot say it is rare (赵村 调解成功: 34,597 of a million, read whole took 0.6-0.8 s); likewise
+        # a word in a township's name, in a whole county's list (the 乡镇 column)
+        names = village_names(self.db) if any(field.searchable and field.id_column for field in self.register.fields) else []
+        if whole_county(self.db):
+            names += [row[0] for row in self.db.execute("SELECT name FROM main.township")]
+        looked_up = {word: how for word, how in looked_up.items() if not any(word in name for name in names)}
         for how in sorted(looked_up.values(), key=lambda how: len(how.expression)):  # a short expression is quick to count
             # a two-character word: the vocabulary's row counts usually decide (counting through an OR of
             # many trigrams took 0.5 s at a million rows)

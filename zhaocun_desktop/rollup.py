@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from zhaocun_desktop import records, search
-from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade, is_county_file  # noqa: F401 (is_county_file: part of this module's interface)
+from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
 from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
@@ -158,22 +158,25 @@ def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: 
             raise UserError(f"“{path.name}”不是县级汇总数据库（可能是乡镇的台账数据库）。请另选一个文件名新建县级汇总数据库，此文件未被改动。")
         if kind != COUNTY_APPLICATION_ID:  # a new file: marked before the township schema is written into it
             conn.execute(f"PRAGMA application_id = {COUNTY_APPLICATION_ID}")
-        first_format = "package_record" in tables
-        records_kept = conn.execute("SELECT count(*) FROM package_record").fetchone()[0] if first_format else 0
+        set_aside = "first_package_record" in tables  # a conversion stopped half-way: it is taken up again
+        first_format = "package_record" in tables or set_aside
+        records_kept = conn.execute(f"SELECT count(*) FROM {'first_' if set_aside else ''}package_record").fetchone()[0] if first_format else 0
     finally:
         conn.close()
     opened: list[Database] = []
 
     def open_it(progress: Progress = None) -> None:
-        if first_format:
+        if first_format and not set_aside:
             step(progress, 0, 1, "正在备份升级前的数据库")
             again = connect(path)
             try:
                 _set_aside_first_format(again)
             finally:
                 again.close()
+        if first_format:
             step(progress, 0, 1, "正在把旧格式的记录转为台账记录")
-        db = open_db(path, on_busy, allow_county=True, upgrade_with=None if first_format else upgrade_with)
+        in_worker = first_format and upgrade_with is not None  # on_busy speaks to the window: its thread only
+        db = open_db(path, None if in_worker else on_busy, allow_county=True, upgrade_with=None if first_format else upgrade_with)
         try:
             with db.atomic():
                 _county_tables(db)
@@ -186,7 +189,7 @@ def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: 
         opened.append(db)
 
     if first_format and upgrade_with is not None:  # the first format's records become rows: a long upgrade, said so
-        upgrade_with(f"正在升级县级汇总数据库（{records_kept:,} 条旧格式的记录转为台账记录，并建立检索索引）。\n只进行一次，请稍候，不要关闭程序。", open_it)
+        upgrade_with(f"正在升级县级汇总数据库（{records_kept:,} 条旧格式的记录转为台账记录）。\n只进行一次，请稍候，不要关闭程序。", open_it)
     else:
         open_it()
     return opened[0]

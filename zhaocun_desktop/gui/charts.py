@@ -266,21 +266,24 @@ class ShareChart(BarChart):
         while size > self.font().pointSizeF() and QFontMetrics(big).horizontalAdvance(str(total)) > hole.width() - 4:
             size -= 1  # a county's total: smaller, down to the chart's own size, rather than cut by the ring
             big.setPointSizeF(size)
-        if QFontMetrics(big).horizontalAdvance(str(total)) <= hole.width() - 4:
+        in_hole = QFontMetrics(big).horizontalAdvance(str(total)) <= hole.width() - 4
+        if in_hole:
             self._total_font, self._total_rect = QFont(big), hole.adjusted(0, 0, 0, -line * 0.6)
             painter.setFont(big)
             painter.drawText(self._total_rect, Qt.AlignmentFlag.AlignCenter, str(total))
             painter.setFont(self.font())
             painter.setPen(MUTED)
             painter.drawText(hole.adjusted(0, line * 1.4, 0, 0), Qt.AlignmentFlag.AlignCenter, f"{self.unit}")
-        else:  # a ring made small by a wide legend: the total goes under it, in the chart's own size
-            self._total_font = QFont(self.font())
-            self._total_rect = QRectF(area.left(), ring.bottom() + 4, ring.right() + 14 - area.left(), line)
-            painter.setFont(self.font())
-            painter.drawText(self._total_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"共{total}{self.unit}")
         left = ring.right() + 18
-        row = line * 1.6
-        top = area.top() + max((area.height() - row * len(self.items)) / 2, 0)
+        lines = len(self.items) + (0 if in_hole else 1)  # a ring made small by a wide legend: the total ends the legend
+        row = max(line, min(line * 1.6, area.height() / max(lines, 1)))  # closer rows in a low chart
+        top = area.top() + max((area.height() - row * lines) / 2, 0)
+        if not in_hole:
+            self._total_font = QFont(self.font())
+            self._total_rect = QRectF(left + 18, top + len(self.items) * row, area.right() - left - 18, row)
+            painter.setFont(self.font())
+            painter.setPen(TEXT)
+            painter.drawText(self._total_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"合计  {total} {self.unit}")
         self._rows = []
         for index, (label, count) in enumerate(self.items):
             y = top + index * row

@@ -390,7 +390,7 @@ class RegisterView(QWidget):
         dialog.paintRequested.connect(lambda target: paint_list(target, document))
         dialog.resize(1100, 760)
         dialog.document = document  # what is being printed (tests and the status line read it)
-        if self.reveal_box.isChecked() and any(field.sensitive for field in self.register.list_fields):
+        if self.reveal_box.isChecked() and not self.reveal_box.isHidden():  # shown where the list has numbers to mask
             # printed (or saved as PDF: the preview accepts after either) with full numbers: in 操作记录, as such an export is
             dialog.accepted.connect(lambda: records.audit(
                 self.db, self.register.key, None, "print", None, None, f"打印含完整身份证号/电话的{self.register.title} {len(document.rows)} 条"
