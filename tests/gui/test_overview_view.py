@@ -177,3 +177,27 @@ def test_a_countys_numbers_are_not_cut_or_run_into_each_other(qtbot):
     assert len(labels) == 11  # every month with a case
     metrics = QFontMetrics(months.font())
     assert all(metrics.horizontalAdvance(str(value)) + 4 <= label.width() for value, label in zip([v for v in township if v], labels))
+
+
+def test_the_month_axis_names_every_month_that_fits(qtbot):
+    """A narrow month chart names every second (or third) month instead of running 10月11月12月 together."""
+    from PySide6.QtGui import QFontMetrics
+
+    from zhaocun_desktop.gui.charts import MONTH_STEPS, MonthChart
+
+    chart = MonthChart("调解案件月度走势")
+    qtbot.addWidget(chart)
+    chart.set_series([("2023年", [3, 5, 0, 8, 6, 4, 7, 9, 3, 2, 5, 6]), ("2022年", [2] * 12)])
+    wide = QFontMetrics(chart.font()).horizontalAdvance("12月") + 2  # two pixels between names at least
+    for width in (900, 420, 300, 200, 120):
+        chart.resize(width, 260)
+        chart.grab()
+        named, slot = chart._month_labels, chart._points[1] - chart._points[0]
+        assert named[0] == 1 and len(named) >= 2, width
+        step = named[1] - named[0]
+        assert wide <= slot * step, (width, step)  # each name fits the room between two named months
+        closer = [n for n in MONTH_STEPS if n < step]
+        assert not closer or wide > slot * closer[-1], (width, step)  # and no more months are skipped than needed
+    chart.resize(900, 260)
+    chart.grab()
+    assert chart._month_labels == list(range(1, 13))

@@ -70,6 +70,9 @@ class Chart(QWidget):
         painter.end()
 
 
+MONTH_STEPS = (1, 2, 3, 4, 6)  # how many months apart the month axis names them (divisors of 12)
+
+
 class MonthChart(Chart):
     """Twelve monthly counts of this year (a bold line) against last year (a grey line).
     A click emits ``month_clicked`` (series index, month 1–12) for the point nearest to it."""
@@ -116,9 +119,13 @@ class MonthChart(Chart):
             painter.drawText(QRectF(area.left(), y - line / 2, label_width - 6, line), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(tick))
         slot = plot.width() / 12
         self._points = [plot.left() + slot * (month + 0.5) for month in range(12)]
-        for month, x in enumerate(self._points):
-            painter.setPen(MUTED)
-            painter.drawText(QRectF(x - slot / 2, plot.bottom() + 4, slot, line), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"{month + 1}月")
+        # every month named when "12月" fits a month's width, else every second (third, …) one, from 1月
+        every = next((n for n in MONTH_STEPS if metrics.horizontalAdvance("12月") + 2 <= slot * n), 12)
+        self._month_labels = [month + 1 for month in range(0, 12, every)]
+        painter.setPen(MUTED)
+        for month in range(0, 12, every):
+            x = self._points[month]
+            painter.drawText(QRectF(x - slot * every / 2, plot.bottom() + 4, slot * every, line), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"{month + 1}月")
         self._value_labels: list[QRectF] = []  # where this year's numbers were written (none when they do not fit)
         for index, (name, values, color) in reversed(list(enumerate(self.series))):
             points = [QPointF(x, plot.bottom() - plot.height() * value / top) for x, value in zip(self._points, values)]
