@@ -154,6 +154,12 @@ def test_a_countys_numbers_are_not_cut_or_run_into_each_other(qtbot):
         assert ring._total_font.pointSizeF() == ring.font().pointSizeF()
         assert ring.rect().contains(ring._total_rect.toRect()), (width, height)
         assert not any(ring._total_rect.intersects(rect) for rect, _ in ring._rows)
+        metrics = QFontMetrics(ring.font())
+        assert all(metrics.horizontalAdvance(text) <= rect.width() - 18 for text, (rect, _) in zip(ring._legend, ring._rows)), (width, height)
+        if width >= 300:
+            assert ring._legend[0] == "调解成功  164864 件  88.5%"
+        else:  # the ring at its smallest leaves no room: the line ends in … rather than a glyph cut in half
+            assert ring._legend[0].startswith("调解成功") and ring._legend[0].endswith("…")
     ring.resize(560, 260)  # a wider cell: the ring grows and the total fits inside it, in a larger size
     ring.grab()
     assert QFontMetrics(ring._total_font).horizontalAdvance("186368") <= ring._total_rect.width() - 4

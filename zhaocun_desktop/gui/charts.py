@@ -291,10 +291,12 @@ class ShareChart(BarChart):
             painter.setFont(self.font())
             painter.setPen(TEXT)
             painter.drawText(self._total_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"合计  {total} {self.unit}")
-        self._rows = []
+        self._rows, self._legend = [], []
         for index, (label, count) in enumerate(self.items):
             y = top + index * row
             painter.fillRect(QRectF(left, y + (row - 12) / 2, 12, 12), SHARE_COLORS[index % len(SHARE_COLORS)])
             painter.setPen(TEXT if count else MUTED)
-            painter.drawText(QRectF(left + 18, y, area.right() - left - 18, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, legend[index])
+            room = area.right() - left - 18  # a very narrow chart (the ring at its smallest): the line ends in …, not a cut glyph
+            self._legend.append(metrics.elidedText(legend[index], Qt.TextElideMode.ElideRight, int(room)))
+            painter.drawText(QRectF(left + 18, y, room, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._legend[-1])
             self._rows.append((QRectF(left, y, area.right() - left, row), label))
