@@ -624,7 +624,10 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
             migrate(db, progress=progress)
 
         try:
-            (upgrade_with or (lambda _text, work: work(None)))(_upgrade_text(db, version), upgrade)
+            if upgrade_with is None:
+                upgrade(None)
+            else:  # the sentence counts the records: only when someone shows it
+                upgrade_with(_upgrade_text(db, version), upgrade)
         except BaseException:
             conn.close()
             raise

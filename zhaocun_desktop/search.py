@@ -152,7 +152,7 @@ def drop_triggers(db: Database) -> None:
         db.execute(f"DROP {kind.upper()} main.{name}")
 
 
-FILL_ROWS = 100_000  # records indexed per statement when an index is built (as fast as one statement at 367,000 records: 11-12.5 s against 10.9-11.8 s)
+FILL_ROWS = 100_000  # records indexed per statement when an index is built (bench/index_build.py times it against one 'rebuild')
 
 
 def _padded(column: str) -> str:
