@@ -29,6 +29,7 @@ def test_idle_lock_hides_the_data_until_the_password(qtbot, open_window, monkeyp
         return self.result()
 
     monkeypatch.setattr(PasswordDialog, "exec", answer)
+    qtbot.waitUntil(lambda: window.idle_lock is not None)  # made once the first screen has painted
     window.idle_lock.lock()
     assert seen == [False]  # the lists were hidden while locked
     assert window.centralWidget().isVisible() and not window.idle_lock.locked

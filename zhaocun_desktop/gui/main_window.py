@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self._overview_view: OverviewView | None = None  # built when its tab is first opened
         self._report_view = None  # ReportView, likewise
         self.county = None  # CountyMode when the database is a county's (gui/county_mode.py)
+        self.idle_lock = None  # IdleLock, once the first screen has painted
         self._slots: dict[str, QWidget] = {}
         self.form.tabs.addTab(self._slot(OVERVIEW_KEY), "总览")
         for tab_title, registers in TABS:
@@ -127,15 +128,13 @@ class MainWindow(QMainWindow):
         note = "（示例数据，与正式数据分开）" if self.demo else ""
         self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
         self.show_last_backup()
-        from zhaocun_desktop.gui.lock import IdleLock
-
-        self.idle_lock = IdleLock(self, db)
         self._enter_county_mode()
         self._build_current()
         # the due list of a 总览 just built serves the badge too: one query, not two
         self.show_due_count(self._overview_view.due if self._overview_view is not None else None)
-        # An application-wide Python event filter makes PySide wrap every object that gets an event
-        # (and build its enums): watched from the first screen on, it costs the start nothing.
+        # The idle lock (its module builds the password dialog's classes) and its application-wide Python
+        # event filter (PySide wraps every object that gets an event, and builds its enums) come after the
+        # first screen: they cost the start nothing.
         self.after_first_screen(self._watch_input, at_latest_ms=2000)
 
     def _enter_county_mode(self) -> None:
@@ -148,7 +147,10 @@ class MainWindow(QMainWindow):
     def _watch_input(self) -> None:
         from PySide6.QtWidgets import QApplication
 
-        if self.isVisible():  # not for a window closed meanwhile
+        from zhaocun_desktop.gui.lock import IdleLock
+
+        if self.isVisible() and self.db is not None:  # not for a window closed meanwhile
+            self.idle_lock = IdleLock(self, self.db)
             QApplication.instance().installEventFilter(self.idle_lock)
 
     def after_first_screen(self, then, at_latest_ms: int | None = None) -> None:
@@ -581,7 +583,7 @@ class MainWindow(QMainWindow):
         self.ui_state.sync()
         for timer in self.findChildren(QTimer):  # no delayed refresh may reach a closed database
             timer.stop()
-        if getattr(self, "idle_lock", None) is not None:
+        if self.idle_lock is not None:
             from PySide6.QtWidgets import QApplication
 
             QApplication.instance().removeEventFilter(self.idle_lock)
