@@ -124,3 +124,27 @@ def test_hidden_rows_are_shown_and_imported_only_when_ticked(qtbot, open_window,
     dialog.register_box.setCurrentIndex(dialog.register_box.findText("调解案件"))
     ok.click()
     assert records.count(window.db, MEDIATION_CASE) == 2
+
+
+def test_previewing_again_reads_the_file_off_the_window_thread(qtbot, open_window, tmp_path, monkeypatch):
+    """Another register or the hidden rows ticked reads the file again: like the first reading, in a
+    worker (a large file takes seconds), with the window painting meanwhile."""
+    import threading
+
+    from zhaocun_desktop.gui import import_dialog
+
+    window = open_window()
+    path = village_file(tmp_path / "赵村村.xlsx")
+    dialog = ImportDialog(window.db, preview_import(window.db, path), window)
+    qtbot.addWidget(dialog)
+    threads = []
+
+    def preview_and_note(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return preview_import(*args, **kwargs)
+
+    monkeypatch.setattr(import_dialog, "preview_import", preview_and_note)
+    dialog.register_box.setCurrentIndex(dialog.register_box.findText("信访"))
+    dialog.register_box.setCurrentIndex(dialog.register_box.findText("调解案件"))
+    assert len(threads) == 2 and threading.main_thread() not in threads
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "导入 1 条记录"

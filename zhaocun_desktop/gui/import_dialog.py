@@ -196,9 +196,13 @@ class ImportDialog(QDialog):
 
     def _reload(self, *args) -> None:
         """Preview the file again with the chosen register and hidden-row choice."""
+        from zhaocun_desktop.gui.jobs import run_job
+
         register = next(r for r in REGISTERS if r.key == self.register_box.currentData())
-        try:
-            preview = preview_import(self.db, self.preview.path, register, include_hidden=self.include_hidden.isChecked())
+        path, include_hidden = self.preview.path, self.include_hidden.isChecked()
+        try:  # as the first reading: a large file takes a while, and the dialog keeps painting meanwhile
+            preview = run_job(self, "导入", f"正在重新读取“{path.name}”…", self.db,
+                              lambda own, progress: preview_import(own, path, register, include_hidden=include_hidden), cancellable=False)  # fmt: skip
         except UserError as error:
             self.summary.setText(str(error))
             self.table.setRowCount(0)
