@@ -323,3 +323,28 @@ def test_template_filled_by_a_village_imports(db_file, tmp_path):
     batch = db.execute("SELECT village, rows_imported FROM import_batch").fetchone()
     assert tuple(batch) == ("赵村村", 2)
     db.close()
+
+
+def test_a_month_typed_as_a_number_is_refused_not_filed_in_1905(db_file, tmp_path):
+    """受理日期 2023.3 in a date cell is Excel's day 2023 (1905-07-15): the row is named with its
+    problem and nothing is imported; the template's own date rule allows the same range as the import."""
+    db = open_db(db_file)
+    path = write_template(db, MEDIATION_CASE, tmp_path / "赵村村_调解案件.xlsx", village="赵村村")
+    book = openpyxl.load_workbook(path)
+    sheet = book["调解案件"]
+    column = {cell.value.rstrip("*"): cell.column for cell in sheet[1]}
+    rule = next(v for v in sheet.data_validations.dataValidation if v.type == "date" and openpyxl.utils.get_column_letter(column["受理日期"]) in str(v.sqref))
+    assert (rule.operator, rule.formula1, rule.formula2) == ("between", "18264", "73050")  # 1950-01-01 .. 2099-12-31
+    for row, day in ((2, 2023.3), (3, 20230409)):
+        sheet.cell(row, column["受理日期"], day)
+        sheet.cell(row, column["调解组织"], "村调委会")
+        sheet.cell(row, column["纠纷类型"], "邻里")
+        sheet.cell(row, column["当事人"], f"甲{row}与乙")
+        sheet.cell(row, column["调解结果"], "调解中")
+    book.save(path)
+    preview = preview_import(db, path)
+    bad, good = preview.rows
+    # the template's date cell shows 2023.3 as 1905/7/15 in Excel too, and the message says so
+    assert not bad.valid and "第2行" in str(preview.problems[0]) and "“1905-07-15”不在 1950—2099 年之间" in str(preview.problems[0])
+    assert good.valid and good.clean["accepted"] == "2023-04-09"  # 20230409 typed as a number
+    db.close()

@@ -109,3 +109,19 @@ def test_text_longer_than_the_field_allows_is_refused():
     assert not check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_000})[1]
     errors = check_record(MEDIATION_CASE, {**base, "summary": "长" * 10_001, "parties": "当" * 256, "people": float("inf")})[1]
     assert "10,000" in errors["summary"] and "255" in errors["parties"] and "过大" in errors["people"]
+
+
+def test_a_date_field_accepts_its_register_range_only():
+    """Work dates from 1950; a party's 出生日期 from 1900 (an elderly party of a village dispute)."""
+    from zhaocun_desktop.registers import BY_KEY, PARTY
+    from zhaocun_desktop.validation import parse_field
+
+    petition = BY_KEY["petition"]
+    received = next(field for field in petition.fields if field.kind.value == "date" and field.required)
+    birth = next(field for field in PARTY.fields if field.key == "birth_date")
+    assert parse_field(petition, received, 44993) == "2023-03-08"
+    with pytest.raises(ValueError, match="读作 1905-07-15"):
+        parse_field(petition, received, 2023.3)
+    assert parse_field(PARTY, birth, "1936-05-01") == "1936-05-01"
+    with pytest.raises(ValueError, match="1900—2099"):
+        parse_field(PARTY, birth, "1899-01-01")

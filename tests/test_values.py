@@ -26,6 +26,8 @@ D = dt.date(2023, 3, 8)
         44993,  # the Excel serial number of 2023-03-08
         "44993",
         44993.0,
+        20230308,  # yyyymmdd typed into a number cell
+        20230308.0,
     ],
 )
 def test_parse_date_accepts_every_form_a_clerk_types(raw):
@@ -41,6 +43,20 @@ def test_parse_date_empty_is_none(raw):
 def test_parse_date_explains_what_is_wrong(raw, fragment):
     with pytest.raises(ValueError, match=fragment):
         values.parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, read_as",
+    [(2023.3, "1905-07-15"), (1, "1899-12-31"), (100000, "2173-10-14"), ("1905-07-15", None), (dt.date(2100, 1, 1), None)],
+)
+def test_a_date_outside_the_range_is_refused_saying_how_it_was_read(raw, read_as):
+    """A number in a date column is an Excel day number: 2023.3 (a month typed as a number) would be
+    1905-07-15, and 1 would be 1899-12-31. Within a range nothing of the kind is filed."""
+    assert values.parse_date(raw) is not None  # no range given: read as before (stored values are read so)
+    with pytest.raises(ValueError, match="不在 1950—2099 年之间") as refused:
+        values.parse_date(raw, dt.date(1950, 1, 1), dt.date(2099, 12, 31))
+    assert read_as is None or f"读作 {read_as}" in str(refused.value)
+    assert values.parse_date(D, dt.date(1950, 1, 1), dt.date(2099, 12, 31)) == D
 
 
 def test_parse_int_forms_and_limits():

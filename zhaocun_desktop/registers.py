@@ -36,6 +36,9 @@ EXCEL_CELL_LIMIT = 32_767  # characters an Excel cell holds; every export must f
 # Bounds of a kind unless a field sets its own: a number beyond them is a typo (or inf/1e400).
 KIND_MAXIMUM: dict[Kind, float] = {Kind.INT: 1_000_000, Kind.MONEY: 10_000_000_000}
 KIND_MAX_LENGTH: dict[Kind, int] = {Kind.TEXT: 255, Kind.VILLAGE: 50, Kind.MEMO: 10_000}
+# The dates a register accepts (Field.earliest widens the first for a field such as 出生日期): a ledger's
+# work begins after 1950, and a certificate's 有效期至 lies a few years ahead at most
+FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
 PEOPLE_MAX = 100_000  # people or person-times in one record (a township has a few 10,000 people)
 COUNT_MAX = 10_000  # pieces, sessions, disputes in one record
 HOURS_MAX = 1_000  # training hours in one record or one year
@@ -61,6 +64,7 @@ class Field:
     in_list: bool = True  # shown as a table column
     choices_setting: str = ""  # a setting whose lines add local choices ("名称=全国类别"), e.g. 本镇纠纷类型
     roster: str = ""  # a register whose names the form offers (人民调解员, 法律顾问); other names are accepted, and flagged on import
+    earliest: dt.date = FIRST_DATE  # for DATE: earlier dates are refused (a number such as 2023.3 read as 1905-07-15)
 
     @property
     def upper_bound(self) -> float | None:
@@ -458,7 +462,7 @@ PARTY = Register(
         Field("name", "姓名", required=True, width=80, synonyms=("当事人", "当事人姓名", "名称")),
         Field("gender", "性别", Kind.CHOICE, choices=("男", "女"), width=50),
         Field("ethnicity", "民族", width=60, hint="如 汉族"),
-        Field("birth_date", "出生日期", Kind.DATE, width=100, hint="出生日期或年龄填一项即可"),
+        Field("birth_date", "出生日期", Kind.DATE, width=100, hint="出生日期或年龄填一项即可", earliest=dt.date(1900, 1, 1)),
         Field("age", "年龄", Kind.INT, width=50, synonyms=("年龄(岁)",)),
         Field("occupation", "职业或职务", width=100, synonyms=("职业", "职务")),
         Field("phone", "联系方式", Kind.PHONE, width=110, synonyms=("联系电话", "电话", "手机", "手机号")),

@@ -6,7 +6,7 @@ import math
 
 from zhaocun_desktop import values
 from zhaocun_desktop.errors import InvalidRecord
-from zhaocun_desktop.registers import Field, Kind, Register
+from zhaocun_desktop.registers import LAST_DATE, Field, Kind, Register
 
 
 def parse_field(register: Register, field: Field, raw: object, choices: dict[str, tuple[str, ...]] | None = None) -> object:
@@ -15,7 +15,7 @@ def parse_field(register: Register, field: Field, raw: object, choices: dict[str
     ``choices`` gives fields with local choices (``Field.choices_setting``) their full list."""
     kind = field.kind
     if kind is Kind.DATE:
-        return values.format_date(values.parse_date(raw)) or None
+        return values.format_date(values.parse_date(raw, field.earliest, LAST_DATE)) or None
     if kind is Kind.INT:
         return values.parse_int(raw, minimum=field.minimum, maximum=field.upper_bound)
     if kind is Kind.MONEY:

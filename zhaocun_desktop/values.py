@@ -49,19 +49,35 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(text)))
 
 
-def parse_date(raw: object) -> dt.date | None:
-    """A date from a date object or any of the forms clerks type; None when empty."""
+def parse_date(raw: object, earliest: dt.date | None = None, latest: dt.date | None = None) -> dt.date | None:
+    """A date from a date object or any of the forms clerks type; None when empty.
+
+    With ``earliest``/``latest``, a date outside them is refused, saying how it was read: a number such
+    as 2023.3 or 1 is an Excel day number (1905-07-15, 1899-12-31), never what the clerk meant."""
+    day, serial = _parse_date(raw)
+    if day is not None and not (earliest or day) <= day <= (latest or day):
+        if serial is not None:
+            raise ValueError(f"“{serial:g}”按 Excel 日期序号读作 {day:%Y-%m-%d}，不在 {earliest:%Y}—{latest:%Y} 年之间，不是有效日期。"
+                             "请写成 2023-03-08 或 2023年3月8日")  # fmt: skip
+        raise ValueError(f"“{day:%Y-%m-%d}”不在 {earliest:%Y}—{latest:%Y} 年之间，不是有效日期，请核对年份后重填")
+    return day
+
+
+def _parse_date(raw: object) -> tuple[dt.date | None, float | None]:
+    """The date (None when empty), and the Excel day number it was read from (None when it was not)."""
     if raw is None:
-        return None
+        return None, None
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return raw.date(), None
     if isinstance(raw, dt.date):
-        return raw
+        return raw, None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return _from_serial(float(raw))
+        if whole_number(float(raw)) is not None and 19000101 <= raw <= 29991231:  # 20230308 typed as a number
+            return _parse_date(str(int(raw)))
+        return _from_serial(float(raw)), float(raw)
     text = clean_text(raw).translate(_FULLWIDTH)
     if not text:
-        return None
+        return None, None
     text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)  # "2023-03-08 00:00:00"
     match = (
         re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
@@ -70,11 +86,11 @@ def parse_date(raw: object) -> dt.date | None:
     if match:
         year, month, day = (int(part) for part in match.groups())
         try:
-            return dt.date(year, month, day)
+            return dt.date(year, month, day), None
         except ValueError:
             raise ValueError(f"“{text}”不是有效日期（{month}月没有{day}日或月份有误），请核对后重填") from None
     if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return _from_serial(float(text))
+        return _from_serial(float(text)), float(text)
     raise ValueError(f"“{text}”不是可识别的日期，请写成 2023-03-08 或 2023年3月8日")
 
 

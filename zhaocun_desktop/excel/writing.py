@@ -17,9 +17,9 @@ from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.progress import Cancelled, Progress, step
 from zhaocun_desktop.records import RecordList, RecordQuery
-from zhaocun_desktop.registers import REGISTERS, Field, Kind, Register
+from zhaocun_desktop.registers import LAST_DATE, REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
-from zhaocun_desktop.values import mask_numbers
+from zhaocun_desktop.values import EXCEL_EPOCH, mask_numbers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -257,8 +257,9 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last_row}")
         elif field.kind is Kind.DATE:
-            validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True)
-            validation.error = "请填写日期，如 2023-03-08"
+            first, last = ((day - EXCEL_EPOCH).days for day in (field.earliest, LAST_DATE))  # as the import accepts them
+            validation = DataValidation(type="date", operator="between", formula1=str(first), formula2=str(last), allow_blank=True, showErrorMessage=True)
+            validation.error = f"请填写 {field.earliest:%Y}—{LAST_DATE:%Y} 年之间的日期，如 2023-03-08"
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last_row}")
     sheet.row_dimensions[1].height = 30
