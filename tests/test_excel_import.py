@@ -348,3 +348,28 @@ def test_a_month_typed_as_a_number_is_refused_not_filed_in_1905(db_file, tmp_pat
     assert not bad.valid and "第2行" in str(preview.problems[0]) and "“1905-07-15”不在 1950—2099 年之间" in str(preview.problems[0])
     assert good.valid and good.clean["accepted"] == "2023-04-09"  # 20230409 typed as a number
     db.close()
+
+
+def test_a_chosen_register_cannot_override_what_the_file_plainly_is(db_file, tmp_path):
+    """An advisor-work sheet chosen as 联席例会 (only 日期 is required there) filed one meeting and
+    raised the report's 例会次数; a case template chosen as 村(居) filed three villages. Both are
+    refused, naming the register the file is, and nothing is written."""
+    from zhaocun_desktop.registers import BY_KEY
+
+    db = open_db(db_file)
+    advisor, meeting = BY_KEY["advisor_work"], BY_KEY["joint_meeting"]
+    template = write_template(db, advisor, tmp_path / "赵村村_法律顾问工作.xlsx", village="赵村村")
+    with pytest.raises(UserError, match="这是程序生成的法律顾问工作填报模板。请选择“法律顾问工作”"):
+        preview_import(db, template, meeting)
+    case_template = write_template(db, MEDIATION_CASE, tmp_path / "赵村村_调解案件.xlsx", village="赵村村")
+    with pytest.raises(UserError, match="调解案件填报模板"):
+        preview_import(db, case_template, VILLAGE)
+
+    plain = write_xlsx(tmp_path / "顾问.xlsx", [["日期", "顾问类别", "顾问姓名", "工作类型", "数量"], ["2023-03-08", "政府法律顾问", "王平", "走访", 1]])
+    with pytest.raises(UserError, match="这些列是“法律顾问工作”的") as refused:
+        preview_import(db, plain, meeting)
+    assert "顾问姓名" in str(refused.value)
+    assert preview_import(db, plain, advisor).rows[0].valid  # chosen rightly, it imports
+    assert db.execute("SELECT count(*) FROM joint_meeting").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM village").fetchone()[0] == 2
+    db.close()

@@ -194,6 +194,12 @@ def _auto_registers() -> list[Register]:
     return [r for r in REGISTERS if r is not VILLAGE]
 
 
+def _fits_better(chosen: Register, sheets: list[Sheet]) -> Register | None:
+    """Another register whose columns the sheets' headers mostly are, each required one included."""
+    fitting = [m for r in REGISTERS if r is not chosen for s in sheets if (m := match_headers(r, s)) and not m.missing_required and m.mostly_ours]
+    return max(fitting, key=lambda m: len(m.columns)).register if fitting else None
+
+
 def _register_named(sheet_name: str) -> Register | None:
     """The register a sheet's title names (调解案件, 2023年信访登记, mediation_case), if exactly one."""
     title = header_key(sheet_name)
@@ -222,7 +228,11 @@ def _choose(book: Book, register: Register | None, sheets: list[Sheet]) -> tuple
     Otherwise ``RegisterUnclear`` with the likeliest register.
     """
     path = book.path
+    marked = BY_KEY.get(book.marker.get("台账", ""))
     if register is not None:
+        if marked is not None and marked is not register:  # the program's own template says otherwise
+            raise UserError(f"无法按“{register.title}”导入“{path.name}”：这是程序生成的{marked.title}填报模板。"
+                            f"请选择“{marked.title}”，或不选台账，让程序按模板识别。")  # fmt: skip
         matches = [m for s in sheets if (m := match_headers(register, s))]
         if not matches:
             expected = "、".join(f.label for f in register.fields if f.required)
@@ -233,9 +243,14 @@ def _choose(book: Book, register: Register | None, sheets: list[Sheet]) -> tuple
         best = _best(matches)
         if best.missing_required:
             raise _refuse_missing(path, best, "按所选台账")
+        other = None if best.mostly_ours else _fits_better(register, sheets)
+        if other is not None:  # most of its columns are another register's, every required one among them
+            raise UserError(
+                f"无法按“{register.title}”导入“{path.name}”：表头中只有 {'、'.join(f.label for f in best.columns.values())} 是{register.title}的列，"
+                f"{'、'.join(best.foreign)} 都不是；这些列是“{other.title}”的。请选择“{other.title}”，或不选台账，让程序识别。"
+            )
         return best, f"按所选台账导入为“{register.title}”"
 
-    marked = BY_KEY.get(book.marker.get("台账", ""))
     if marked is not None and marked is not VILLAGE:
         named = [s for s in sheets if s.name == book.marker.get("工作表")] or sheets
         matches = [m for s in named if (m := match_headers(marked, s))]
