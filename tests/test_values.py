@@ -118,8 +118,23 @@ def test_phone_numbers():
     assert values.parse_phone(13800138000.0) == "13800138000"
     assert values.parse_phone("0375-1234567") == "0375-1234567"
     assert values.parse_phone("03751234567") == "0375-1234567"
+    assert values.parse_phone("01012345678") == "010-12345678"
+    assert values.parse_phone("02087654321") == "020-87654321"
     with pytest.raises(ValueError, match="11位手机号"):
         values.parse_phone("12345")
+
+
+@pytest.mark.parametrize("raw", ["013800138000", "0138-0013-8000", 13800138000])
+def test_a_mobile_dialled_with_a_trunk_zero_is_the_mobile(raw):
+    """013800138000 became 0138-00138000, a landline with an area code that does not exist (none but
+    010 starts 01)."""
+    assert values.parse_phone(raw) == "13800138000"
+
+
+@pytest.mark.parametrize("raw", ["01234567890", "0123-4567890"])
+def test_a_landline_needs_an_area_code_that_exists(raw):
+    with pytest.raises(ValueError, match="带区号的固定电话"):
+        values.parse_phone(raw)
 
 
 def test_masks():

@@ -281,10 +281,11 @@ def parse_phone(raw: object) -> str | None:
     if "*" in text:
         raise ValueError(_MASKED)
     digits = re.sub(r"[-()\s]", "", text)
-    if re.fullmatch(r"1[3-9]\d{9}", digits):
-        return digits
-    if re.fullmatch(r"0\d{2,3}\d{7,8}", digits):
-        area = 3 if digits[:3] in {"010", "020", "021", "022", "023", "024", "025", "027", "028", "029"} else 4
+    if re.fullmatch(r"0?1[3-9]\d{9}", digits):  # a mobile, also as dialled from a landline (013800138000)
+        return digits[-11:]
+    # a landline: 010 and 02X have three digits, every other area code four (03XX-09XX); no code starts 01X but 010
+    area = 3 if digits[:2] == "02" or digits[:3] == "010" else 4
+    if re.fullmatch(r"0(10|2\d|[3-9]\d\d)\d{7,8}", digits):
         return f"{digits[:area]}-{digits[area:]}"
     raise ValueError("电话号码有误，请填写11位手机号（如 13800138000）或带区号的固定电话（如 0375-1234567）")
 
