@@ -42,6 +42,28 @@ def test_insert_get_update_delete_with_audit(db):
     assert db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == 0  # gone with the case
 
 
+def test_a_deleted_records_number_is_never_given_to_another(db):
+    """SQLite gives a deleted newest row's id to the next insert: 操作记录 of 第358号 then showed two
+    cases (王大山's and 赵小军's) as one record's history. A new record, and a new party, gets a number
+    above every one the audit log names, also after an undone import or a party removed in an edit."""
+    first = add_case(db, parties="王大山与李二妮")
+    first_parties = [row["id"] for row in records.children(db, PARTY, first)]
+    records.delete(db, MEDIATION_CASE, [first])
+    second = add_case(db, parties="赵小军与孙丽")
+    assert second == first + 1
+    assert [row["id"] for row in records.children(db, PARTY, second)] == [first_parties[-1] + 1, first_parties[-1] + 2]
+    assert {row["new_values"]["parties"] for row in records.audit_rows(db, MEDIATION_CASE.key, first) if row["new_values"]} == {"王大山与李二妮"}
+    # a party removed in an edit, then one added: a new number too
+    kept, dropped = records.children(db, PARTY, second)
+    records.update(db, MEDIATION_CASE, second, {PARTY.key: [kept]})
+    records.update(db, MEDIATION_CASE, second, {PARTY.key: [kept, dict(role="被申请人", name="孙丽")]})
+    added = records.children(db, PARTY, second)[-1]
+    assert added["name"] == "孙丽" and added["id"] == dropped["id"] + 1
+    # many at once (an import) count on from there
+    many = records.insert_many(db, MEDIATION_CASE, [dict(CASE, parties=f"甲{n}与乙{n}") for n in range(3)])
+    assert many == [second + 1, second + 2, second + 3]
+
+
 def test_invalid_record_writes_nothing(db):
     with pytest.raises(InvalidRecord):
         add_case(db, parties="")

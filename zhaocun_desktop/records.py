@@ -59,6 +59,16 @@ def audit(
     )
 
 
+def first_unused_id(db: Database, table: str) -> int:
+    """The id the next new row of ``table`` gets: above every id the table holds and every id the audit
+    log names for it. SQLite would give a deleted newest record's number to the next one, and 操作记录
+    would then show two records' histories as one."""
+    return db.conn.execute(
+        f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), coalesce((SELECT max(record_id) FROM audit_log WHERE table_name = ?), 0)) + 1",
+        [table],
+    ).fetchone()[0]
+
+
 def _audit_filter(table: str | None, record_id: int | None) -> tuple[str, list]:
     """The audit-log query narrowed to one table and/or record (both readers of the log use it)."""
     sql, params = "SELECT * FROM audit_log WHERE 1", []
@@ -241,21 +251,23 @@ def insert_clean(
     stamp = now()
     keys = stored_columns(register)
     sql = (
-        f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at, batch_id) "
-        f"VALUES ({', '.join('?' * len(keys))}, ?, ?, ?)"
+        f"INSERT INTO {register.key} (id, {', '.join(keys)}, created_at, updated_at, batch_id) "
+        f"VALUES (?, {', '.join('?' * len(keys))}, ?, ?, ?)"
     )
     unique = [f for f in register.fields if f.unique]
     by_name = village_ids(db) if register.village_fields else {}
     known = set(by_name) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
     ids: list[int] = []
     with db.atomic():
+        next_id = first_unused_id(db, register.key)
         for record in cleaned:
             errors = _check_unique(db, register, record) if unique else {}
             errors.update(_check_villages(register, record, known))
             if errors:
                 raise InvalidRecord(errors, register.labels)
             row = stored_values(register, record, by_name)
-            record_id = db.conn.execute(sql, [row.get(key) for key in keys] + [stamp, stamp, batch_id]).lastrowid
+            record_id, next_id = next_id, next_id + 1
+            db.conn.execute(sql, [record_id] + [row.get(key) for key in keys] + [stamp, stamp, batch_id])
             ids.append(record_id)
             audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
             for child in register.children:
@@ -401,10 +413,11 @@ def _write_children(db: Database, child: Register, parent_id: int, rows: Sequenc
                 audit(db, child.key, row["id"], "update", _audit_values(child, {k: old.get(k) for k in changed}), _audit_values(child, changed), note, at=stamp)
             continue
         sql = (
-            f"INSERT INTO {child.key} ({child.parent_column}, {', '.join(keys)}, created_at, updated_at) "
-            f"VALUES (?, {', '.join('?' * len(keys))}, ?, ?)"
+            f"INSERT INTO {child.key} (id, {child.parent_column}, {', '.join(keys)}, created_at, updated_at) "
+            f"VALUES (?, ?, {', '.join('?' * len(keys))}, ?, ?)"
         )
-        row_id = db.conn.execute(sql, [parent_id, *values_, stamp, stamp]).lastrowid
+        row_id = first_unused_id(db, child.key)
+        db.conn.execute(sql, [row_id, parent_id, *values_, stamp, stamp])
         audit(db, child.key, row_id, "insert", None, _audit_values(child, row), note, at=stamp)
 
 
