@@ -62,16 +62,19 @@ def make_workbook(path: Path, rows: int) -> None:
     rng = random.Random(3)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(MEDIATION_CASE.title)
-    sheet.append([f.label for f in MEDIATION_CASE.fields])
+    keys = ("case_no", "accepted", "village", "org", "dispute_type", "source", "parties", "people", "amount", "summary", "mediator",
+            "result", "agreement", "closed", "confirmed")  # fmt: skip
+    sheet.append([MEDIATION_CASE.field(key).label for key in keys])  # by key: the columns follow the register's description
     for number in range(rows):
         accepted = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365))
         result = rng.choice(("调解成功", "调解中"))
-        sheet.append([
-            f"（2023）赵人调字第{number}号", accepted, rng.choice(VILLAGES), rng.choice(("村调委会", "镇调委会")), rng.choice(DISPUTE_TYPES),
-            "当事人申请", f"{maker.name()}与{maker.name()}", maker.id_number(), maker.phone(), 2, rng.choice((None, 5000)),
-            "双方因琐事产生矛盾，经调解员耐心疏导达成一致。", maker.name(), result, "书面" if result == "调解成功" else None,
-            accepted + dt.timedelta(days=3) if result == "调解成功" else None, "否", None,
-        ])  # fmt: skip
+        row = dict(
+            case_no=f"（2023）赵人调字第{number}号", accepted=accepted, village=rng.choice(VILLAGES), org=rng.choice(("村调委会", "镇调委会")),
+            dispute_type=rng.choice(DISPUTE_TYPES), source="当事人申请", parties=f"{maker.name()}与{maker.name()}", people=2,
+            amount=rng.choice((None, 5000)), summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=maker.name(), result=result,
+            agreement="书面" if result == "调解成功" else None, closed=accepted + dt.timedelta(days=3) if result == "调解成功" else None, confirmed="否",
+        )  # fmt: skip
+        sheet.append([row[key] for key in keys])
     book.save(path)
 
 
