@@ -197,6 +197,50 @@ def test_qt_buttons_are_chinese(qtbot, open_window):
     assert {box.button(QMessageBox.StandardButton.Yes).text(), box.button(QMessageBox.StandardButton.No).text()} <= {"是", "否", "是(&Y)", "否(&N)"}
 
 
+def _latin_texts(widget) -> list[str]:
+    """Every visible label, button, tooltip and group title of ``widget`` that holds a Latin word."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    texts = [label.text() for label in widget.findChildren(QLabel)] + [group.title() for group in widget.findChildren(QGroupBox)]
+    texts += [text for button in widget.findChildren(QAbstractButton) for text in (button.text(), button.toolTip())]
+    return sorted({text for text in texts if re.search("[A-Za-z]{2,}", text.replace("PDF", ""))})
+
+
+def test_qt_file_and_print_dialogs_are_chinese(qtbot):
+    """Qt 6.11 added accelerators to three texts (&Look in:, Files of &type:, Page &Set:) after its
+    Chinese translation was made: Qt's own file dialog (Linux desktops without a native one) and the
+    print dialog showed them in English. resources/translations/zhaocun_qt_zh_CN.ts gives them."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+    from PySide6.QtWidgets import QFileDialog
+
+    files = QFileDialog(None, "保存")
+    files.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    printer = QPrinter()
+    dialogs = [files, QPrintDialog(printer), QPrintPreviewDialog(printer)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert _latin_texts(dialog) == [], type(dialog).__name__
+        dialog.close()
+
+
+def test_our_translation_file_is_compiled_from_its_source():
+    """resources/translations/*.qm must be compiled again (tools/compile_translations.py) whenever its .ts changes."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("compile_translations", root / "tools" / "compile_translations.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    sources = sorted((root / "resources" / "translations").glob("*.ts"))
+    assert sources
+    for ts in sources:
+        assert ts.with_suffix(".qm").read_bytes() == tool.compile_ts(ts), "run: .venv/bin/python tools/compile_translations.py"
+
+
 def test_column_widths_sort_and_geometry_are_remembered(qtbot, open_window):
     window = open_window(demo=True)
     view = window.view(MEDIATION_CASE.key)

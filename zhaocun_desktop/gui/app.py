@@ -25,15 +25,21 @@ log = logging.getLogger(__name__)
 
 
 def install_chinese(app: QApplication) -> bool:
-    """Load Qt's own Chinese translations so standard buttons read 确定 / 取消. Returns success."""
+    """Load Qt's own Chinese translations so standard buttons read 确定 / 取消, and ours for the few
+    texts Qt's translation misses (resources/translations/zhaocun_qt_zh_CN.ts). Returns success."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QTranslator(app)
     for folder in (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), str(resource("translations"))):
         if translator.load("qtbase_zh_CN", folder):
             app.installTranslator(translator)
-            app._zh_translator = translator  # keep it alive as long as the app
-            return True
-    return False
+            break
+    else:
+        return False
+    missing = QTranslator(app)  # installed last, asked first: only its own few texts
+    if missing.load("zhaocun_qt_zh_CN", str(resource("translations"))):
+        app.installTranslator(missing)
+    app._zh_translators = (translator, missing)  # keep them alive as long as the app
+    return True
 
 
 def create_app() -> QApplication:
