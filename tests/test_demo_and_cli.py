@@ -61,6 +61,27 @@ def test_cli_entry_point_help_and_version():
     assert wrong.returncode == 2 and "无法识别的参数" in wrong.stderr
 
 
+def test_a_year_or_an_output_name_that_cannot_be_meant_is_refused(tmp_path, capsys):
+    """``report --year 0`` made the settings' year's report without a word, 1900 and 3000 were taken,
+    and ``report --out x.txt`` wrote a Word document under a name no program opens."""
+    import pytest
+
+    path = tmp_path / "x.db"
+    assert main(["demo", "--db", str(path)]) == 0
+    capsys.readouterr()
+    for argv, said in (
+        (["report", "--db", str(path), "--year", "0", "--out", str(tmp_path / "r.docx")], "参数 --year：“0”不是有效的年度，请写 1950—2099 之间的年份"),
+        (["stats", "--db", str(path), "--year", "3000", "--out", str(tmp_path / "s.xlsx")], "“3000”不是有效的年度"),
+        (["report", "--db", str(path), "--out", str(tmp_path / "r.txt")], "应以 .docx 结尾（写出的是 Word 文档）"),
+        (["export", "--db", str(path), "--register", "petition", "--out", str(tmp_path / "e.docx")], "应以 .xlsx 结尾"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2 and said in capsys.readouterr().err, argv
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("x.db")) == []
+    assert main(["report", "--db", str(path), "--year", "2023", "--out", str(tmp_path / "r.docx")]) == 0
+
+
 def test_core_never_imports_qt():
     code = (
         "import sys, pkgutil, importlib, zhaocun_desktop\n"

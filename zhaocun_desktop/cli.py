@@ -14,7 +14,7 @@ from pathlib import Path
 from zhaocun_desktop import APP_NAME, __version__
 from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
 from zhaocun_desktop.records import audit_tables
-from zhaocun_desktop.registers import REGISTERS, SETTINGS
+from zhaocun_desktop.registers import FIRST_DATE, LAST_DATE, REGISTERS, SETTINGS
 
 
 class _ChineseHelp(argparse.HelpFormatter):
@@ -42,6 +42,28 @@ class _Parser(argparse.ArgumentParser):
             message = re.sub(pattern, chinese, message)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
+def _year(text: str) -> int:
+    """A --year: 1950-2099, the years a register's dates may have (``report --year 0`` made the
+    settings' year's report without a word; 1900 and 3000 were taken)."""
+    if not (text.strip().isdigit() and FIRST_DATE.year <= int(text) <= LAST_DATE.year):
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的年度，请写 {FIRST_DATE.year}—{LAST_DATE.year} 之间的年份，如 2023")
+    return int(text)
+
+
+_WRITTEN_AS = {".docx": "Word 文档", ".xlsx": "Excel 工作簿"}
+
+
+def _output(suffix: str):
+    """An --out of one kind: ``report --out x.txt`` wrote a Word document under a name no program opens."""
+
+    def output(text: str) -> Path:
+        if Path(text).suffix.lower() != suffix:
+            raise argparse.ArgumentTypeError(f"“{text}”应以 {suffix} 结尾（写出的是 {_WRITTEN_AS[suffix]}）")
+        return Path(text)
+
+    return output
 
 
 def _new_parser(verbs=None, name: str | None = None, **kwargs) -> argparse.ArgumentParser:
@@ -92,25 +114,25 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
 
     demo = _new_parser(verbs, "demo", help="生成示例数据库并列出写入的记录数", description="生成一个示例年度的数据库（由随机种子确定，可重复）。")
     demo.add_argument("--db", type=Path, required=True, help="要新建的数据库文件（不能已存在）")
-    demo.add_argument("--year", type=int, default=2023, help="示例年度（默认 2023）")
+    demo.add_argument("--year", type=_year, default=2023, help="示例年度（默认 2023）")
     demo.add_argument("--seed", type=int, default=20231231, help="随机种子（默认 20231231）")
     demo.add_argument("--town", help="另一个乡镇的名称（村(居)名单和数字由随机种子决定；默认 赵村镇）")
     demo.add_argument("--years", metavar="起-止", help="连续多个年度，例如 2015-2024（同一批村(居)、调解员、执法人员，案件逐年编号；给出时不用 --year）")
 
     report = _new_parser(verbs, "report", help="生成年度报告（Word 文档）并列出报告自查结果", description="按 GB/T 9704 格式生成《法治政府建设情况的报告》草稿。")
     report.add_argument("--db", type=Path, required=True, help="数据库文件")
-    report.add_argument("--year", type=int, help="报告年度（默认：设置中的报告年度）")
-    report.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+    report.add_argument("--year", type=_year, help="报告年度（默认：设置中的报告年度）")
+    report.add_argument("--out", type=_output(".docx"), required=True, help="输出的 .docx 文件")
     report.add_argument("--seal", choices=("盖章", "不盖章"), help="落款格式：盖章（正式件，默认沿用报告页的选择）或不盖章（草稿、电子件）")
 
     summary = _new_parser(verbs, "summary", help="生成汇总表（Excel；年度、季度、月份或任意期间）", description="生成与报告数字一致的汇总表，每张表一页，可直接打印。")
     summary.add_argument("--db", type=Path, required=True, help="数据库文件")
     _period_arguments(summary)
-    summary.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    summary.add_argument("--out", type=_output(".xlsx"), required=True, help="输出的 .xlsx 文件")
 
     package = _new_parser(verbs, "package", help="导出上报数据包（一年的记录、设置、统计数字，供县司法局汇总）", description="导出一个 .zip 数据包：该年度的记录、设置和统计数字，附版本号和 SHA-256 校验清单。默认遮盖身份证号和电话。")
     package.add_argument("--db", type=Path, required=True, help="数据库文件")
-    package.add_argument("--year", type=int, required=True, help="年度，如 2023")
+    package.add_argument("--year", type=_year, required=True, help="年度，如 2023")
     package.add_argument("--out", type=Path, required=True, help="输出的数据包文件（.zip）")
     package.add_argument("--full", action="store_true", help="包含完整身份证号和电话（会记入操作日志）")
     package.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
@@ -118,14 +140,14 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     rollup = _new_parser(verbs, "rollup", help="县级汇总：把各乡镇的上报数据包导入县级汇总数据库，可同时生成全县汇总表", description="同一个数据包导入两次不会重复；同一乡镇同一年度的较新数据包替换较旧的（记入操作日志）；损坏或不是本程序的数据包会说明原因，整批不写入。")
     rollup.add_argument("--db", type=Path, required=True, help="县级汇总数据库文件（不存在时新建；不能是乡镇的台账数据库）")
     rollup.add_argument("packages", nargs="*", type=Path, metavar="数据包", help="乡镇导出的上报数据包（.zip），可以多个")
-    rollup.add_argument("--year", type=int, help="生成汇总表的年度（默认：最新年度）")
-    rollup.add_argument("--out", type=Path, help="全县汇总表（.xlsx）：各乡镇 × 各项数字，含全县合计")
+    rollup.add_argument("--year", type=_year, help="生成汇总表的年度（默认：最新年度）")
+    rollup.add_argument("--out", type=_output(".xlsx"), help="全县汇总表（.xlsx）：各乡镇 × 各项数字，含全县合计")
 
     stats = _new_parser(verbs, "stats", help="生成县司法局统计报表（Excel；季度、年度或任意期间）", description="人民调解（15类×结果）、排查预防、普法、法律顾问、行政执法，每张表一页，注明填报单位、统计期间和截止日期。")
     stats.add_argument("--db", type=Path, required=True, help="数据库文件（乡镇台账或县级汇总数据库）")
     stats.add_argument("--township", help="县级汇总数据库：只统计这个乡镇（默认全县）")
     _period_arguments(stats)
-    stats.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    stats.add_argument("--out", type=_output(".xlsx"), required=True, help="输出的 .xlsx 文件")
 
     due = _new_parser(verbs, "due", help="列出到期和逾期事项（信访、调解、司法确认、执法证）", description="每行一项，最紧急的在前；没有事项时说明。有无到期事项，退出码都是0。")
     due.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -135,7 +157,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     document.add_argument("--db", type=Path, required=True, help="数据库文件")
     document.add_argument("--case", required=True, help="案件编号（如（2023）赵人调字第12号）或内部编号")
     document.add_argument("--kind", action="append", required=True, help="文书：卷宗封面、申请书、受理登记表、告知书、调解记录、协议书、口头协议登记表、回访记录、结案报告表；“卷宗”= 本案全部文书。可重复")
-    document.add_argument("--out", type=Path, required=True, help="输出的 .docx 文件")
+    document.add_argument("--out", type=_output(".docx"), required=True, help="输出的 .docx 文件")
 
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
     template = _new_parser(verbs, "template", help="生成村(居)填报用的 Excel 模板", description="按台账说明生成填报模板（含下拉选项、格式、填写说明）。")
@@ -166,11 +188,11 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     export = _new_parser(verbs, "export", help="把一本台账导出为 Excel", description="导出的表格可直接打印，也可重新导入。身份证号、电话默认遮盖。")
     export.add_argument("--db", type=Path, required=True, help="数据库文件")
     export.add_argument("--register", required=True, help=f"台账：{names}")
-    export.add_argument("--year", type=int, help="只导出该年度")
+    export.add_argument("--year", type=_year, help="只导出该年度")
     export.add_argument("--village", help="只导出该村(居)")
     export.add_argument("--search", default="", help="只导出含这些文字的记录")
     export.add_argument("--full", action="store_true", help="导出完整身份证号和电话（会记入操作日志）")
-    export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    export.add_argument("--out", type=_output(".xlsx"), required=True, help="输出的 .xlsx 文件")
     export.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
 
     undo = _new_parser(verbs, "undo-import", help="撤销一次导入（删除该批次的全部记录）", description="不带批次号时列出全部导入批次。")
@@ -200,7 +222,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     init.add_argument("--county", required=True, help="县名，如 鲁山县")
     init.add_argument("--office", help="司法所名称（默认：镇名+司法所）")
     init.add_argument("--signer", help="落款单位（默认：镇名+人民政府）")
-    init.add_argument("--year", type=int, help="报告年度（默认：上一年）")
+    init.add_argument("--year", type=_year, help="报告年度（默认：上一年）")
     init.add_argument("--villages", type=Path, help="村(居)名单：文本文件每行一个，或 Excel 文件的第一列（可省略，以后在“村(居)”页添加）")
 
     setting = _new_parser(verbs, "settings", help="查看或修改设置（与“设置”页相同的检查）", description="不带 --set 时列出全部设置。KEY 可以是英文键名或中文名称，如 --set 镇名=赵村镇。")
@@ -214,7 +236,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
 
 def _period_arguments(parser: argparse.ArgumentParser) -> None:
     """--year, --quarter, --month, --from/--to: the period a statistics verb covers."""
-    parser.add_argument("--year", type=int, help="年度（默认：设置中的报告年度）")
+    parser.add_argument("--year", type=_year, help="年度（默认：设置中的报告年度）")
     parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="该年度的第几季度")
     parser.add_argument("--month", type=int, choices=range(1, 13), metavar="{1-12}", help="该年度的月份")
     parser.add_argument("--from", dest="start", type=_date_argument, metavar="日期", help="期间开始日期（与 --to 一起用），如 2023-12-26")
