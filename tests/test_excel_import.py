@@ -373,3 +373,22 @@ def test_a_chosen_register_cannot_override_what_the_file_plainly_is(db_file, tmp
     assert db.execute("SELECT count(*) FROM joint_meeting").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM village").fetchone()[0] == 2
     db.close()
+
+
+def test_an_import_committed_after_the_preview_stops_the_second_one(db_file, tmp_path):
+    """Two imports of one file started together (two command lines, or the window and a command line)
+    both went in: each preview found nothing imported. The commit now looks again, holding the write
+    lock, and refuses when another import has been committed since its preview."""
+    first, second = open_db(db_file), open_db(db_file)
+    path = write_xlsx(tmp_path / "调解.xlsx", [HEADERS, GOOD])
+    early, late = preview_import(first, path), preview_import(second, path)
+    assert early.rows[0].valid and not early.rows[0].duplicate_of and not late.rows[0].duplicate_of
+    assert commit_import(first, early)["imported"] == 1
+    with pytest.raises(UserError, match="预览之后.*又从“调解.xlsx”导入了调解案件.*请重新导入这个文件"):
+        commit_import(second, late)
+    assert records.count(second, MEDIATION_CASE) == 1
+    assert second.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 1
+    again = preview_import(second, path)  # previewed again: the clerk sees it was imported
+    assert again.already_imported and commit_import(second, again)["imported"] == 0
+    first.close()
+    second.close()

@@ -134,6 +134,7 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)
     include_hidden: bool = False  # hidden rows (and sheets) are imported
     hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets of the file
+    last_batch: int = 0  # the newest import batch when the rows were checked: one made since may hold them
 
     @property
     def register(self) -> Register:
@@ -346,6 +347,7 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         cells = "、".join(sheet.formulas_without_values[:5])
         raise UserError(f"无法导入“{path.name}”：{cells} 等单元格是公式，但文件里没有保存计算结果。请用 Excel 或 WPS 打开该文件，保存一次后重新导入。")
 
+    last_batch = db.execute("SELECT coalesce(max(id), 0) FROM import_batch").fetchone()[0]  # before the rows are checked
     checker = _RowChecker(db, register, include_hidden)
     villages = set(records.village_names(db))
     preview_rows = []
@@ -424,7 +426,7 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
             "请把该列设为“文本”格式，重新录入完整号码后再导入（程序生成的模板已设好文本格式）。"
         )
     sha = file_sha256(path)
-    preview = ImportPreview(path, sha, match, preview_rows, include_hidden=include_hidden, hidden_sheets=[s.name for s in book.hidden])
+    preview = ImportPreview(path, sha, match, preview_rows, include_hidden=include_hidden, hidden_sheets=[s.name for s in book.hidden], last_batch=last_batch)
     preview.notes.append(how + "。")
     earlier = db.execute(
         "SELECT file_name, imported_at FROM import_batch WHERE sha256 = ? AND register = ? AND undone_at IS NULL ORDER BY id LIMIT 1",
@@ -621,6 +623,17 @@ def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool
                 [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
             )
             batch_id = cursor.lastrowid
+            # written now, so no other import can commit until this one has: one committed since the
+            # preview (another window, the command line) may hold these very rows
+            since = db.execute(
+                "SELECT file_name, imported_at FROM import_batch WHERE id > ? AND id != ? AND register = ? AND undone_at IS NULL ORDER BY id LIMIT 1",
+                [preview.last_batch, batch_id, register.key],
+            ).fetchone()
+            if since is not None:
+                raise UserError(
+                    f"没有导入“{preview.path.name}”：预览之后，{since[1][:16].replace('T', ' ')} 又从“{since[0]}”导入了{register.title}"
+                    "（可能在另一个窗口或命令行中）。请重新导入这个文件，再看一次预览，以免重复。"
+                )
             ids = records.insert_clean(db, register, [row.clean for row in chosen], note=f"导入：{preview.path.name}", batch_id=batch_id,
                                        progress=lambda done: step(progress, done, len(chosen), ""))  # fmt: skip
             db.conn.executemany(
