@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from zhaocun_desktop import records
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.values import parse_date
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class AuditLogDialog(QDialog):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
-        self.resize(1180, 620)
+        fit_to_screen(self, 1180, 620)
 
         if table:
             self.register.blockSignals(True)
