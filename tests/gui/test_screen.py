@@ -99,3 +99,28 @@ def test_a_dialog_keeps_its_wanted_size_where_the_screen_has_room(open_window, m
     dialog = AuditLogDialog(window.db, window)
     assert (dialog.width(), dialog.height()) == (1180, 620)
     dialog.deleteLater()
+
+
+def test_the_window_shrinks_to_1024x600_after_every_tab_was_opened(open_window):
+    from PySide6.QtWidgets import QTabWidget
+
+    window = open_window(demo=True)
+    tabs = window.form.tabs
+    for index in range(tabs.count()):  # a tab is built when first opened: each may widen or heighten the window
+        tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        inner = tabs.currentWidget()
+        if isinstance(inner, QTabWidget):
+            for sub in range(inner.count()):
+                inner.setCurrentIndex(sub)
+                QApplication.processEvents()
+    assert window._settings_view is not None and window._report_view is not None
+    # room to spare for a desktop's wider fonts (the 年度报告 tab asked 930 px here, more there)
+    assert window._report_view.minimumSizeHint().width() <= 800
+    window.resize(1024, 600)
+    QApplication.processEvents()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 600
+    assert window.width() <= 1024 and window.height() <= 600
+    bar = window.statusBar()
+    assert bar.isVisible() and bar.geometry().bottom() < window.height()
