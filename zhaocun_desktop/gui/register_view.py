@@ -104,6 +104,8 @@ class RegisterView(QWidget):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             toolbar.addAction(action)
+        if register.printable:  # a case's 调解申请书, 协议书 …: on the list, not only in its right-click menu
+            toolbar.addAction(self.documents_action)
         self.merge_action = None
         if register is VILLAGE:  # 撤并: the only way a village with records goes away
             self.merge_action = self._action("撤并到…", None, lambda: self.merge_village(), "把选中村(居)的全部记录移到另一个村(居)，并删除选中的村(居)")
