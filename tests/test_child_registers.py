@@ -1,6 +1,7 @@
 """Child registers (a case's 当事人) as part of the declarative mechanism: schema, validation,
 writes with audit, import (one-line column and a keyed sheet), export and masking."""
 
+import datetime as dt
 import sqlite3
 
 import openpyxl
@@ -90,6 +91,29 @@ def test_update_edits_adds_and_removes_parties_with_masked_audit(db):
     records.delete(db, MEDIATION_CASE, [case_id])
     assert db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == 0
     assert [row["action"] for row in records.audit_rows(db, PARTY.key)][-2:] == ["delete", "delete"]
+
+
+def test_the_audit_log_names_child_rows_in_chinese(db):
+    from zhaocun_desktop.registers import VISIT
+
+    case_id = records.insert(db, MEDIATION_CASE, dict(CASE, mediation_party=[ZHANG, LI]))
+    titles = records.audit_tables()
+    assert titles[PARTY.key] == "调解案件·当事人" and titles[VISIT.key] == "调解案件·回访"
+    assert list(titles).index(PARTY.key) == list(titles).index(MEDIATION_CASE.key) + 1  # in the menu after its parent
+    assert records.audit_table_key("调解案件·当事人") == PARTY.key
+    entries = records.audit_entries(db, PARTY.key)
+    assert [(e.title, e.note) for e in entries] == [("调解案件·当事人", f"当事人（属于第{case_id}号调解案件）")] * 2
+    # a note written by an older version, with the parent's column name, reads the same
+    db.execute("UPDATE audit_log SET note = ? WHERE table_name = ?", [f"当事人（case_id = {case_id}）", PARTY.key])
+    assert {e.note for e in records.audit_entries(db, PARTY.key)} == {f"当事人（属于第{case_id}号调解案件）"}
+
+
+def test_audit_count_counts_what_the_filters_match_beyond_the_limit(db):
+    records.insert(db, MEDIATION_CASE, dict(CASE, mediation_party=[ZHANG, LI, WANG]))
+    everything = len(records.audit_rows(db))
+    assert len(records.audit_entries(db, limit=2)) == 2
+    assert records.audit_count(db) == everything and records.audit_count(db, PARTY.key) == 3
+    assert records.audit_count(db, PARTY.key, date_from=dt.date(2100, 1, 1)) == 0
 
 
 def write_book(path, sheets):

@@ -93,6 +93,8 @@ def test_log_lists_changes_with_chinese_labels_masked_and_filtered(db, db_path, 
     assert code == 0
     assert "当事人：甲与乙 → 甲与戊" in out and FULL_ID not in out  # the number went to the first party (当事人 register)
     assert f"第{second}号" not in out and "共 2 条操作记录" in out
+    code, out, _ = _run(capsys, "log", "--db", db_path, "--register", "调解案件", "--limit", "1")
+    assert code == 0 and "共 3 条操作记录，列出最近 1 条。" in out  # the count is of all that match, not of those listed
     code, out, _ = _run(capsys, "log", "--db", db_path, "--register", "mediation_case", "--to", "2022-12-31")
     assert code == 0 and f"第{second}号  新增" in out and "共 1 条" in out
     code, out, _ = _run(capsys, "log", "--db", db_path, "--from", "2030-01-01")

@@ -487,13 +487,14 @@ def _date_option(text: str | None, name: str):
 
 
 def _run_log(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.records import audit_entries, audit_table_key
+    from zhaocun_desktop.records import audit_count, audit_entries, audit_table_key
 
     table = audit_table_key(args.register) if args.register else None
     date_from, date_to = _date_option(args.date_from, "--from"), _date_option(args.date_to, "--to")
     db = _existing_db(args.db)
     try:
         entries = audit_entries(db, table, args.id, date_from, date_to, args.limit)
+        total = audit_count(db, table, args.id, date_from, date_to)
     finally:
         db.close()
     if not entries:
@@ -501,7 +502,7 @@ def _run_log(args: argparse.Namespace) -> int:
         return 0
     for entry in entries:
         print("\n".join(entry.lines()))
-    print(f"共 {len(entries)} 条操作记录。")
+    print(f"共 {total} 条操作记录" + (f"，列出最近 {len(entries)} 条。" if total > len(entries) else "。"))
     return 0
 
 

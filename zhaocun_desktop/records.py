@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from array import array
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence, TYPE_CHECKING
@@ -16,7 +17,7 @@ from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 
 from zhaocun_desktop import search, values
 from zhaocun_desktop.errors import InvalidRecord, UserError
-from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Field, Kind, Register
+from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Field, Kind, Register, parent_of
 from zhaocun_desktop.validation import check_record, validate_with_children
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
@@ -69,22 +70,31 @@ def first_unused_id(db: Database, table: str) -> int:
     ).fetchone()[0]
 
 
-def _audit_filter(table: str | None, record_id: int | None) -> tuple[str, list]:
-    """The audit-log query narrowed to one table and/or record (both readers of the log use it)."""
-    sql, params = "SELECT * FROM audit_log WHERE 1", []
+def _audit_filter(
+    table: str | None, record_id: int | None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> tuple[str, list]:
+    """The audit-log query's FROM and WHERE, narrowed to one table, record and/or date range
+    (both ends included); every reader and counter of the log uses it."""
+    sql, params = "FROM audit_log WHERE 1", []
     if table:
         sql += " AND table_name = ?"
         params.append(table)
     if record_id is not None:
         sql += " AND record_id = ?"
         params.append(record_id)
+    if date_from:
+        sql += " AND at >= ?"
+        params.append(date_from.isoformat())
+    if date_to:
+        sql += " AND at < ?"
+        params.append((date_to + dt.timedelta(days=1)).isoformat())
     return sql, params
 
 
 def audit_rows(db: Database, table: str | None = None, record_id: int | None = None) -> list[dict]:
     """The audit log, oldest first, optionally for one table or record."""
     sql, params = _audit_filter(table, record_id)
-    rows = list(db.query(sql + " ORDER BY id", params))
+    rows = list(db.query(f"SELECT * {sql} ORDER BY id", params))
     for row in rows:
         for key in ("old_values", "new_values"):
             row[key] = json.loads(row[key]) if row[key] else None
@@ -100,10 +110,30 @@ OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批�
 
 
 def audit_tables() -> dict[str, str]:
-    """Every table name the audit log uses, with its Chinese title, in menu order."""
+    """Every table name the audit log uses, with its Chinese title, in menu order: a child register
+    (当事人, 回访) follows its parent, named with it (调解案件·当事人)."""
     from zhaocun_desktop.registers import REGISTERS, SETTINGS
 
-    return {**{r.key: r.title for r in REGISTERS}, SETTINGS.key: SETTINGS.title, **OTHER_TABLES}
+    titles = {}
+    for register in REGISTERS:
+        titles[register.key] = register.title
+        titles.update({child.key: f"{register.title}·{child.title}" for child in register.children})
+    return {**titles, SETTINGS.key: SETTINGS.title, **OTHER_TABLES}
+
+
+def _child_note(child: Register, parent_id: int) -> str:
+    """The audit note of a child row's change: whose row it is (当事人（属于第358号调解案件）)."""
+    return f"{child.title}（属于第{parent_id}号{parent_of(child).title}）"
+
+
+def _note_text(register: Register | None, note: str) -> str:
+    """An audit note as the clerk reads it. Older versions wrote a child row's note with the
+    parent's column name, ``当事人（case_id = 358）``: it reads as _child_note says it now."""
+    if register is not None and register.is_child:
+        old = re.fullmatch(re.escape(f"{register.title}（{register.parent_column} = ") + r"(\d+)）", note)
+        if old:
+            return _child_note(register, int(old.group(1)))
+    return note
 
 
 @dataclass(frozen=True)
@@ -143,17 +173,12 @@ def audit_entries(
     date_to: dt.date | None = None,
     limit: int | None = None,
 ) -> list[AuditEntry]:
-    """The audit log, newest first, filtered by table, record and date range (both ends included)."""
+    """The audit log, newest first, filtered by table, record and date range (both ends included);
+    at most ``limit`` entries (audit_count tells how many there are)."""
     from zhaocun_desktop.registers import BY_KEY, SETTINGS
 
-    sql, params = _audit_filter(table, record_id)
-    if date_from:
-        sql += " AND at >= ?"
-        params.append(date_from.isoformat())
-    if date_to:
-        sql += " AND at < ?"
-        params.append((date_to + dt.timedelta(days=1)).isoformat())
-    sql += " ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    sql, params = _audit_filter(table, record_id, date_from, date_to)
+    sql = f"SELECT * {sql} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
     titles = audit_tables()
     entries = []
     for row in db.query(sql, params):
@@ -172,9 +197,17 @@ def audit_entries(
                 changes.append((label, before, after))
         entries.append(AuditEntry(
             row["id"], row["at"], row["table_name"], titles.get(row["table_name"], row["table_name"]), row["record_id"],
-            ACTIONS.get(row["action"], row["action"]), tuple(changes), values.mask_numbers(row["note"] or ""),
+            ACTIONS.get(row["action"], row["action"]), tuple(changes), values.mask_numbers(_note_text(register, row["note"] or "")),
         ))  # fmt: skip
     return entries
+
+
+def audit_count(
+    db: Database, table: str | None = None, record_id: int | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> int:
+    """How many audit entries the filters of ``audit_entries`` match (all of them, whatever is shown)."""
+    sql, params = _audit_filter(table, record_id, date_from, date_to)
+    return db.execute(f"SELECT count(*) {sql}", params).fetchone()[0]
 
 
 def audit_table_key(name: str) -> str:
@@ -397,7 +430,7 @@ def _write_children(db: Database, child: Register, parent_id: int, rows: Sequenc
     keys = child.keys
     existing = {row["id"]: row for row in children(db, child, parent_id)}
     kept = {row["id"] for row in rows if row.get("id") in existing}
-    note = f"{child.title}（{child.parent_column} = {parent_id}）"
+    note = _child_note(child, parent_id)
     for row_id, old in existing.items():
         if row_id not in kept:
             db.execute(f"DELETE FROM {child.key} WHERE id = ?", [row_id])

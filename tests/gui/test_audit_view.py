@@ -129,3 +129,31 @@ def test_a_records_history_opens_on_that_record(open_window, when_modal, qtbot):
     qtbot.waitUntil(lambda: "entries" in seen)
     assert seen["filters"] == (MEDIATION_CASE.key, str(first))
     assert seen["entries"] == [("修改", first), ("新增", first)]
+
+
+def test_child_rows_read_in_chinese_and_the_status_counts_every_entry(open_window, when_modal, qtbot, monkeypatch):
+    from zhaocun_desktop.gui import audit_view
+
+    window = open_window()
+    case_id = records.insert(window.db, MEDIATION_CASE, dict(
+        accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", result="调解中",
+        mediation_party=[dict(role="申请人", name="甲"), dict(role="被申请人", name="乙")],
+    ))  # fmt: skip
+    total = window.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]  # 2 villages, the case, 2 parties
+    monkeypatch.setattr(audit_view, "SHOWN_AT_MOST", 3)
+    seen = {}
+
+    def inspect(dialog):
+        seen["status"] = dialog.status.text()
+        dialog.register.setCurrentIndex(dialog.register.findText("调解案件·当事人"))
+        seen["titles"], seen["notes"] = _column(dialog.table, 1), _column(dialog.table, 7)
+        seen["filtered"] = dialog.status.text()
+        dialog.reject()
+
+    when_modal(inspect)
+    window.form.actionAuditLog.trigger()
+    qtbot.waitUntil(lambda: "filtered" in seen)
+    assert total == 5 and seen["status"] == "共 5 条操作记录，显示最近 3 条；请用上面的条件缩小范围。"
+    assert [t for t in seen["titles"] if t] == ["调解案件·当事人"] * 2
+    assert [n for n in seen["notes"] if n] == [f"当事人（属于第{case_id}号调解案件）"] * 2
+    assert seen["filtered"] == "共 2 条操作记录。"

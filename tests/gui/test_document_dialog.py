@@ -72,3 +72,29 @@ def test_a_broken_template_is_shown_in_the_dialog_not_raised(qtbot, open_window,
         if item.data(Qt.ItemDataRole.UserRole) == "协议书":
             item.setCheckState(Qt.CheckState.Unchecked)
     assert dialog.message.text() == "" and dialog.word_button.isEnabled() and dialog.preview.pageCount() >= 4
+
+
+def test_the_case_list_has_a_documents_button_for_the_selected_case(qtbot, open_window, monkeypatch):
+    from PySide6.QtWidgets import QToolBar
+
+    from zhaocun_desktop.registers import REGISTERS
+
+    window = open_window()
+    for register in REGISTERS:  # the button only where documents can be printed: the mediation cases
+        view = window.view(register.key)
+        button = view.findChild(QToolBar).widgetForAction(view.documents_action)
+        assert (button is not None) == (register is MEDIATION_CASE), register.title
+    view = window.view(MEDIATION_CASE.key)
+    tabs = window.form.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "矛盾纠纷调解"))
+    button = view.findChild(QToolBar).widgetForAction(view.documents_action)
+    case_id = agreement_case(view.db)
+    view.refresh()
+    assert button.defaultAction() is view.documents_action and button.text().startswith("打印文书")
+    assert button.isVisible() and not button.isEnabled()  # nothing selected
+    opened = []
+    monkeypatch.setattr(DocumentDialog, "exec", lambda dialog: opened.append(dialog.case_id) or 0)
+    view.table.selectRow(0)
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [case_id]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from zhaocun_desktop import records
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.values import parse_date
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class AuditLogDialog(QDialog):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
-        self.resize(1180, 620)
+        fit_to_screen(self, 1180, 620)
 
         if table:
             self.register.blockSignals(True)
@@ -126,9 +127,8 @@ class AuditLogDialog(QDialog):
             self.status.setStyleSheet("color: #b00020")
             return
         self.status.setStyleSheet("")
-        self.entries = records.audit_entries(self.db, *filters, limit=SHOWN_AT_MOST + 1)
-        more = len(self.entries) > SHOWN_AT_MOST
-        self.entries = self.entries[:SHOWN_AT_MOST]
+        self.entries = records.audit_entries(self.db, *filters, limit=SHOWN_AT_MOST)
+        total = records.audit_count(self.db, *filters)
         rows = []
         for entry in self.entries:
             head = [entry.at.replace("T", " "), entry.title, "" if entry.record_id is None else str(entry.record_id), entry.action]
@@ -142,5 +142,9 @@ class AuditLogDialog(QDialog):
                 if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        shown = f"共 {len(self.entries)} 条操作记录。" if self.entries else "没有符合条件的操作记录。"
-        self.status.setText(shown + (f"只显示最近的 {SHOWN_AT_MOST} 条，请用上面的条件缩小范围。" if more else ""))
+        if not self.entries:
+            self.status.setText("没有符合条件的操作记录。")
+        elif total > len(self.entries):
+            self.status.setText(f"共 {total} 条操作记录，显示最近 {len(self.entries)} 条；请用上面的条件缩小范围。")
+        else:
+            self.status.setText(f"共 {total} 条操作记录。")

@@ -12,6 +12,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.county import build_county_tables, write_county_workbook
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.period_picker import PeriodPicker
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.paths import data_dir
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class CountyDialog(QDialog):
         layout.addWidget(buttons)
         self.picker.changed.connect(self.show_contents)
         self.show_contents(self.picker.period())
-        self.resize(720, 320)
+        fit_to_screen(self, 720, 320)
 
     def show_contents(self, period: fig.Period) -> None:
         """Which tables the workbook holds and the period they cover."""

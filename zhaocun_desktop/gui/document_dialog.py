@@ -25,6 +25,7 @@ from zhaocun_desktop import documents
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
 from zhaocun_desktop.gui.report_print import paint_report, setup_printer, write_pdf
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.report_docx import write_docx
 
@@ -92,7 +93,7 @@ class DocumentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
-        self.resize(1000, 760)
+        fit_to_screen(self, 1000, 760)
         self.document: documents.CaseDocument | None = None
         self.refresh()
 

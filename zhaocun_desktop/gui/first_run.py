@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.field_form import FieldForm
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.township import FIRST_SETTINGS, check_settings, needs_first_run, parse_village_names, set_up_township, village_names_from_file
 
 __all__ = ["FirstRunWizard", "needs_first_run", "parse_village_names"]
@@ -118,7 +119,7 @@ class FirstRunWizard(QWizard):
         self.villages_page = VillagesPage(db)
         for page in (self.welcome, self.settings_page, self.villages_page):
             self.addPage(page)
-        self.resize(640, 520)
+        fit_to_screen(self, 640, 520)
 
     @property
     def wants_demo(self) -> bool:

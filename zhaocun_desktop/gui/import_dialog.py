@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import ImportPreview, RegisterUnclear, commit_import, preview_import
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.registers import REGISTERS, Register
 from zhaocun_desktop.validation import display_value
 
@@ -131,7 +132,7 @@ class ImportDialog(QDialog):
         self._show(preview)
         self.register_box.currentIndexChanged.connect(self._reload)
         self.include_hidden.toggled.connect(self._reload)
-        self.resize(1100, 680)
+        fit_to_screen(self, 1100, 680)
 
     def _show(self, preview: ImportPreview) -> None:
         """Fill every widget from ``preview``."""

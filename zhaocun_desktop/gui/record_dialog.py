@@ -10,6 +10,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.gui.child_table import ChildTable
 from zhaocun_desktop.gui.field_form import FieldForm
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.registers import Register
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
@@ -66,7 +67,7 @@ class RecordDialog(QDialog):
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
         hint = body.sizeHint()
-        self.resize(min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
+        fit_to_screen(self, min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
         if self.read_only:
             self._show_only(note)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QLab
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.registers import Register
 from zhaocun_desktop.validation import display_value
 
@@ -52,7 +53,7 @@ class RecordsDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(1000, 560)
+        fit_to_screen(self, 1000, 560)
 
     def _fill_row(self, row: int) -> None:
         record = self.rows[row]

@@ -104,6 +104,8 @@ class RegisterView(QWidget):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.delete_action, self.refresh_action, self.export_action, self.print_action):
             toolbar.addAction(action)
+        if register.printable:  # a case's 调解申请书, 协议书 …: on the list, not only in its right-click menu
+            toolbar.addAction(self.documents_action)
         self.merge_action = None
         if register is VILLAGE:  # 撤并: the only way a village with records goes away
             self.merge_action = self._action("撤并到…", None, lambda: self.merge_village(), "把选中村(居)的全部记录移到另一个村(居)，并删除选中的村(居)")
@@ -378,6 +380,7 @@ class RegisterView(QWidget):
         from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
         from zhaocun_desktop.gui.list_print import paint_list, setup_list_printer
+        from zhaocun_desktop.gui.screen import fit_to_screen
         from zhaocun_desktop.listing import printed_list
 
         document = printed_list(self.db, self.register, self.model.query, reveal=self.reveal_box.isChecked())
@@ -388,7 +391,7 @@ class RegisterView(QWidget):
         dialog.setObjectName("list_print_preview")
         dialog.setWindowTitle(f"打印预览：{document.title}（{len(document.rows)} 条）")
         dialog.paintRequested.connect(lambda target: paint_list(target, document))
-        dialog.resize(1100, 760)
+        fit_to_screen(dialog, 1100, 760)
         dialog.document = document  # what is being printed (tests and the status line read it)
         if self.reveal_box.isChecked() and not self.reveal_box.isHidden():  # shown where the list has numbers to mask
             # printed (or saved as PDF: the preview accepts after either) with full numbers: in 操作记录, as such an export is

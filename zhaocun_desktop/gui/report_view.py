@@ -111,17 +111,20 @@ class ReportView(QWidget):
         self.about_box.setToolTip("插入 {名称:余}：按“10余”“300余”“1000余”的写法填写（10以下仍写确数）")
         insert = QPushButton("插入")
         insert.clicked.connect(self.insert_placeholder)
+        # two rows: in one the texts' side would not shrink below ~780 px, too wide beside the
+        # preview in a 1024 px window
         tools = QHBoxLayout()
         tools.addWidget(QLabel("成文日期"))
         tools.addWidget(self.date_edit)
         tools.addWidget(QLabel("落款"))
         tools.addWidget(self.seal_box)
-        tools.addWidget(self.reviewed_box)
         tools.addStretch(1)
-        tools.addWidget(QLabel("插入数字"))
-        tools.addWidget(self.placeholder_box)
-        tools.addWidget(self.about_box)
-        tools.addWidget(insert)
+        tools.addWidget(self.reviewed_box)
+        inserting = QHBoxLayout()
+        inserting.addWidget(QLabel("插入数字"))
+        inserting.addWidget(self.placeholder_box, 1)
+        inserting.addWidget(self.about_box)
+        inserting.addWidget(insert)
         hint = QLabel("“一”部分的四段是模板：{数字名称} 由程序从台账统计填写（{数字名称:余} 写成“300余”），数字为0或记录缺项的分句自动省略。其余各部分是本年度的文字，保存后下一年度自动沿用。")
         hint.setWordWrap(True)
         left = QWidget()
@@ -131,6 +134,7 @@ class ReportView(QWidget):
         left_layout.addWidget(self.recipient_edit)
         left_layout.addWidget(self.text_tabs)
         left_layout.addLayout(tools)
+        left_layout.addLayout(inserting)
 
         # right: preview, self-check, figures
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)

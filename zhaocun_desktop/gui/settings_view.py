@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from zhaocun_desktop import records, security
 from zhaocun_desktop.errors import InvalidRecord
@@ -68,10 +68,18 @@ class SettingsView(QWidget):
         lock_layout.addLayout(row)
         self._show_password_state()
 
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(group)
         layout.addWidget(lock_group)
         layout.addStretch(1)
+        scroll = QScrollArea()  # the form is taller than a 1024x600 screen leaves the tab: it scrolls
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _show_password_state(self) -> None:
         on = security.has_password(self.db)
