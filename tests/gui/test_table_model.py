@@ -87,7 +87,19 @@ def test_the_list_says_more_rows_follow_and_reads_them_when_scrolled(qtbot, open
     view.search_box.setText("与")
     view.apply_filters()
     first = view.model.rowCount()
-    assert first < 300 and "向下滚动" in view.count_label.text()
+    assert first < 300 and view.count_label.text() == f"已列出 {first} / 共 300 条" and "向下滚动" in view.count_label.toolTip()
+    # short enough that a 1024 px window keeps every toolbar button out of the » menu (打印, 打印文书)
+    from PySide6.QtWidgets import QToolBar
+
+    case_page = window._slots[MEDIATION_CASE.key]
+    inner = case_page.parentWidget().parentWidget()  # the 矛盾纠纷调解 tab's own tab widget
+    window.form.tabs.setCurrentWidget(inner)
+    inner.setCurrentWidget(case_page)
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.width() <= 1024 and view.isVisible())
+    toolbar = view.findChild(QToolBar)
+    hidden = [a.text() for a in toolbar.actions() if a.isVisible() and not toolbar.widgetForAction(a).isVisible()]
+    assert hidden == []
     for _ in range(50):  # the view asks the model for more rows each time it reaches the last one
         view.table.scrollToBottom()
         qtbot.wait(1)

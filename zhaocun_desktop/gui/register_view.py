@@ -234,10 +234,12 @@ class RegisterView(QWidget):
     def _update_count(self) -> None:
         total = records.count(self.db, self.register)
         shown = self.model.rowCount()
-        if self.model.has_more():  # a common word: the list is read on as it is scrolled
-            self.count_label.setText(f"已列出 {shown} 条（向下滚动列出更多）/ 共 {total} 条")
+        more = self.model.has_more()  # a common word: the list is read on as it is scrolled
+        if more:  # short: at 1024 px a longer text pushed 打印 and 打印文书 behind the toolbar's » menu
+            self.count_label.setText(f"已列出 {shown} / 共 {total} 条")
         else:
             self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} 条 / 共 {total} 条")
+        self.count_label.setToolTip("向下滚动列出更多" if more else "")
 
     def _update_actions(self) -> None:
         selected = len(self.table.selectionModel().selectedRows())
