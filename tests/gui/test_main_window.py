@@ -284,6 +284,24 @@ def test_settings_tab_validates_and_saves(qtbot, open_window):
     assert records.settings(window.db)["signer"] == "赵村镇人民政府"
 
 
+def test_settings_say_what_their_filled_in_values_mean(qtbot, open_window):
+    """The case-number formats and 本镇纠纷类型 come filled in: a placeholder never shows, so each
+    field's hint stands under it (once: no placeholder repeats it)."""
+    from PySide6.QtWidgets import QLabel
+
+    from zhaocun_desktop.registers import SETTINGS
+
+    window = open_window()
+    window.form.tabs.setCurrentWidget(window._slots["settings"])
+    view = window.settings_view
+    for key in ("case_no_pattern", "case_no_pattern_village", "local_dispute_types", "town_short"):
+        caption = view.findChild(QLabel, f"hint_{key}")
+        assert caption is not None and caption.text() == SETTINGS.field(key).hint
+        assert caption.isVisibleTo(view)
+    assert view.form.editors["town_short"].widget.placeholderText() == ""
+    assert view.findChild(QLabel, "hint_font_heading1") is None  # no hint, no caption
+
+
 def test_keyboard_enter_edits_and_delete_asks(qtbot, open_window, when_modal, monkeypatch):
     window = open_window()
     view = window.view(MEDIATION_CASE.key)

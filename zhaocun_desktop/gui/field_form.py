@@ -24,6 +24,7 @@ from zhaocun_desktop.registers import Field, Kind
 EMPTY_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be blank: its minimum stands for "not filled in"
 _ERROR_STYLE = "color: #b00020;"
 _INVALID_STYLE = "border: 1px solid #b00020;"
+_CAPTION_STYLE = "color: #5f6368;"  # a field's hint under its editor: grey, at the normal size
 
 
 class DateEdit(QDateEdit):
@@ -157,7 +158,10 @@ class FieldForm(QWidget):
     """Labels, editors and error lines for ``fields``, in one or two columns."""
 
     def __init__(self, fields: tuple[Field, ...], villages: list[str] | None = None, columns: int | None = None, parent=None,
-                 choices: dict[str, tuple[str, ...]] | None = None, names: dict[str, list[str]] | None = None):
+                 choices: dict[str, tuple[str, ...]] | None = None, names: dict[str, list[str]] | None = None, captions: bool = False):
+        """``captions``: each field's hint also stands under its editor, not only as its placeholder (gone
+        once a value is there) and tooltip: the settings, whose values (案件编号格式 {年}{简称}{n}, 本镇纠纷类型
+        土地承包经营=山林土地) are filled in from the start and mean nothing without it."""
         super().__init__(parent)
         self.editors: dict[str, FieldEditor] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -181,6 +185,14 @@ class FieldForm(QWidget):
             cell = QVBoxLayout()
             cell.setSpacing(1)
             cell.addWidget(editor.container)
+            if captions and field.hint:
+                caption = QLabel(field.hint)
+                caption.setObjectName(f"hint_{field.key}")
+                caption.setStyleSheet(_CAPTION_STYLE)
+                caption.setWordWrap(True)
+                cell.addWidget(caption)
+                if hasattr(editor.widget, "setPlaceholderText"):  # said once, under it
+                    editor.widget.setPlaceholderText("")
             cell.addWidget(error)
             wide = field.kind is Kind.MEMO and columns > 1
             if wide and col:

@@ -26,7 +26,7 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self.db = db
         self.setObjectName("view_settings")
-        self.form = FieldForm(SETTINGS.fields, columns=1)
+        self.form = FieldForm(SETTINGS.fields, columns=1, captions=True)
         self.form.set_values(records.settings(db))
         self.save_button = QPushButton("保存设置")
         self.save_button.setObjectName("save_settings")
