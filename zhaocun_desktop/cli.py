@@ -183,7 +183,8 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
 
     restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新），不合格则拒绝且不改动数据库；再把当前数据另做一份备份，用 SQLite 备份接口恢复。")
     restore.add_argument("--db", type=Path, required=True, help="数据库文件")
-    restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出可用备份")
+    restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出这个数据库的备份")
+    restore.add_argument("--force", action="store_true", help="备份看起来是另一个数据库的（文件名、乡镇或示例数据不符）时，仍然恢复")
 
     tables = "、".join(f"{key}（{title}）" for key, title in audit_tables().items())
     log = _new_parser(verbs, "log", help="查看操作记录（新增、修改、删除、导入、导出）", description="按时间从新到旧列出操作记录；每个改动的字段显示原值和新值（身份证号、电话已遮盖）。")
@@ -299,7 +300,7 @@ def _run_backup(args: argparse.Namespace) -> int:
     try:
         made = make_backup(db.conn, args.db, "manual", folder=args.to)
         if args.to is None:
-            rotate(made.parent)
+            rotate(args.db)
     finally:
         db.close()
     print(f"已备份（已校验）：{made}")
@@ -307,20 +308,35 @@ def _run_backup(args: argparse.Namespace) -> int:
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import backup_dir, list_backups, restore
+    from zhaocun_desktop.backup import OtherDatabaseBackup, restore
 
+    if args.backup is None:
+        return _list_backups(args.db)
     db = _existing_db(args.db)
     try:
-        if args.backup is None:
-            backups = list_backups(backup_dir(args.db))
-            print("可用的备份（最新的在前）：" if backups else "还没有备份。")
-            for item in backups:
-                print(f"  {item.describe()}  {item.path}")
-            return 0
-        safety = restore(db.conn, args.db, args.backup)
+        safety = restore(db.conn, args.db, args.backup, force=args.force)
+    except OtherDatabaseBackup as error:
+        raise UserError(f"{error}如果确实要用它替换，请加 --force 再运行一次（恢复前会把当前数据另存一份）。") from None
     finally:
         db.close()
     print(f"已从“{args.backup.name}”恢复。恢复前的数据已另存为：{safety}")
+    return 0
+
+
+def _list_backups(path: Path) -> int:
+    """``restore`` without a backup: the database's own backups, and how many of others lie beside them."""
+    from zhaocun_desktop.backup import list_backups, other_backups
+
+    if not path.is_file():
+        raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    backups = list_backups(path)
+    print(f"“{path.name}”的备份（最新的在前）：" if backups else f"“{path.name}”还没有备份。")
+    for item in backups:
+        print(f"  {item.describe()}  {item.path}")
+    others = other_backups(path)
+    if others:
+        names = "、".join(sorted({f"{b.database}.db" for b in others}))
+        print(f"（同一文件夹中另有 {len(others)} 个其他数据库（{names}）的备份，未列出。）")
     return 0
 
 

@@ -139,7 +139,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
     if problems:
-        good = backup.newest_good_backup(backup.backup_dir(path))
+        good = backup.newest_good_backup(path)
         if good is None:
             QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n请不要删除该文件，联系技术支持人员处理。")
             return None
@@ -153,8 +153,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        aside = backup.set_aside(path)
-        backup.restore_file(good.path, path)
+        aside = backup.recover(path, good.path)
         QMessageBox.information(parent, "已恢复", f"已从 {good.made_at:%Y-%m-%d %H:%M} 的备份恢复。\n损坏的文件保留为：{aside}")
 
     def tell(message: str) -> None:  # another program is writing: the clerk sees why the window waits
@@ -189,7 +188,7 @@ def backup_daily(db, path: Path) -> None:
     """The first backup of the day (verified), unless one was made today."""
     from zhaocun_desktop import backup
 
-    if not backup.backed_up_today(backup.backup_dir(path)):
+    if not backup.backed_up_today(path):
         backup.safety_backup(db.conn, "daily")
 
 
