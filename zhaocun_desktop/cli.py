@@ -181,7 +181,8 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     backup.add_argument("--db", type=Path, required=True, help="数据库文件")
     backup.add_argument("--to", type=Path, help="备份到这个文件夹（如U盘）")
 
-    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新），不合格则拒绝且不改动数据库；再把当前数据另做一份备份，用 SQLite 备份接口恢复。")
+    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新，并且是这个数据库的备份），不合格则拒绝且不改动数据库；"
+                               "再把当前数据另做一份备份，用 SQLite 备份接口恢复。数据库已损坏时（无法再备份），把损坏的文件改名保留，再复制备份。")
     restore.add_argument("--db", type=Path, required=True, help="数据库文件")
     restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出这个数据库的备份")
     restore.add_argument("--force", action="store_true", help="备份看起来是另一个数据库的（文件名、乡镇或示例数据不符）时，仍然恢复")
@@ -312,6 +313,8 @@ def _run_restore(args: argparse.Namespace) -> int:
 
     if args.backup is None:
         return _list_backups(args.db)
+    if _restore_damaged(args):
+        return 0
     db = _existing_db(args.db)
     try:
         safety = restore(db.conn, args.db, args.backup, force=args.force)
@@ -321,6 +324,30 @@ def _run_restore(args: argparse.Namespace) -> int:
         db.close()
     print(f"已从“{args.backup.name}”恢复。恢复前的数据已另存为：{safety}")
     return 0
+
+
+def _restore_damaged(args: argparse.Namespace) -> bool:
+    """``restore`` over a damaged database (the case ``check`` sends the clerk here for): it cannot be
+    opened nor backed up, so it is set aside (kept) and the backup copied in, as the window does.
+    False when the database is sound (then it is restored in place)."""
+    from zhaocun_desktop.backup import OtherDatabaseBackup, check_database, recover
+    from zhaocun_desktop.files import is_sqlite_file
+
+    if not args.db.is_file():
+        raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    problems = check_database(args.db)
+    if not problems:
+        return False
+    if args.db.stat().st_size and not is_sqlite_file(args.db) and not args.force:
+        raise UserError(f"“{args.db}”不是数据库文件（文件开头没有数据库的标志）：可能 --db 写错了文件，也可能数据库开头已损坏。"
+                        "为防止误操作，未做任何改动。请检查 --db；如果确定它就是损坏的台账数据库，请加 --force 再运行一次（它会改名保留，不会删除）。")  # fmt: skip
+    try:
+        aside = recover(args.db, args.backup, force=args.force)
+    except OtherDatabaseBackup as error:
+        raise UserError(f"{error}如果确实要用它替换，请加 --force 再运行一次（损坏的数据库会改名保留）。") from None
+    print(f"数据库“{args.db.name}”已损坏（{problems[0]}），已从“{args.backup.name}”恢复。")
+    print(f"损坏的文件没有删除，已改名保留为：{aside}")
+    return True
 
 
 def _list_backups(path: Path) -> int:
