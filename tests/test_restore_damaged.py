@@ -84,3 +84,50 @@ def test_a_file_that_is_no_database_at_all_is_not_set_aside_unasked(tmp_path, ba
     err = capsys.readouterr().err
     assert "不是数据库文件" in err and "--force" in err and "未做任何改动" in err
     assert wrong.read_bytes() == b"PK\x03\x04 a Word file"
+
+
+VERBS_ON_A_DATABASE = [
+    ["stats", "--year", "2023", "--out", "s.xlsx"],
+    ["summary", "--year", "2023", "--out", "s.xlsx"],
+    ["export", "--register", "mediation_case", "--out", "e.xlsx"],
+    ["settings", "--set", "镇名=赵村镇"],
+    ["due"],
+    ["log"],
+    ["undo-import"],
+    ["backup"],
+    ["init", "--town", "赵村镇", "--county", "鲁山县"],
+]
+
+
+@pytest.mark.parametrize("verb", VERBS_ON_A_DATABASE, ids=lambda v: v[0])
+def test_an_empty_file_is_not_made_a_new_database(tmp_path, verb, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "台账.db"
+    path.write_bytes(b"")
+    assert main([verb[0], "--db", str(path), *verb[1:]]) == 2
+    err = capsys.readouterr().err
+    assert "空文件（0 字节）" in err and "未做任何改动" in err and "restore" in err
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.db"]  # no -wal, no 备份, no output
+
+
+def test_import_and_rollup_refuse_an_empty_file_too(tmp_path, capsys):
+    path = tmp_path / "台账.db"
+    path.write_bytes(b"")
+    assert main(["import", "--db", str(path), str(tmp_path / "村.xlsx")]) == 2
+    assert main(["rollup", "--db", str(path)]) == 2
+    assert capsys.readouterr().err.count("空文件（0 字节）") == 2
+    assert path.read_bytes() == b""
+
+
+def test_an_empty_database_file_is_restored_from_its_backup(db_path, backed_up, capsys):
+    made, cases = backed_up
+    db_path.write_bytes(b"")
+    assert backup.check_database(db_path) == [backup.EMPTY_FILE]
+    assert main(["restore", "--db", str(db_path), str(made)]) == 0
+    assert "空文件" in capsys.readouterr().out
+    (aside,) = db_path.parent.glob("台账_损坏_*.db")
+    assert aside.read_bytes() == b""
+    db = open_db(db_path)
+    assert records.count(db, MEDIATION_CASE) == cases
+    db.close()

@@ -34,6 +34,7 @@ KEEP_DAYS = 31
 PARTIAL = ".部分写入"  # suffix of a backup being written; renamed into place once verified
 PARTIAL_AGE_SECONDS = 600  # older than this, nobody is writing it any more (a running backup keeps it fresh)
 NAME = re.compile(r"^(.+)备份_(\d{8})_(\d{6})(?:_(\d+))?_(.+)\.db$")  # database's file stem, date, time, counter, reason
+EMPTY_FILE = "空文件（0 字节），可能是复制或保存时中断了"  # a database file with nothing in it
 SAMPLE_NOTE = "示例数据"  # demo.fill_demo's note on every record it writes (the first entry of a sample's audit log)
 REASONS = {
     "manual": "手动备份",
@@ -269,7 +270,7 @@ def identity_problem(path: Path) -> str | None:
     from zhaocun_desktop.db import foreign_reason, table_names
 
     if Path(path).stat().st_size == 0:
-        return "它是空文件（0 字节），可能是复制时中断了"
+        return f"它是{EMPTY_FILE}"
     if not is_sqlite_file(path):
         return "它不是数据库文件"
     source = _connect_readonly(Path(path))
@@ -381,6 +382,8 @@ def recover(db_path: Path, backup_path: Path, force: bool = False) -> Path | Non
 
 def check_database(path: Path) -> list[str]:
     """Problems found by quick_check and foreign_key_check (empty when the file is sound)."""
+    if Path(path).is_file() and Path(path).stat().st_size == 0:  # SQLite would take it for a new, empty database
+        return [EMPTY_FILE]
     problems = []
     try:
         conn = _connect_readonly(path)

@@ -535,6 +535,7 @@ def _run_init(args: argparse.Namespace) -> int:
     values = with_default_names(dict(town=args.town, county=args.county, office=args.office, signer=args.signer))
     if args.year:
         values["report_year"] = args.year
+    _refuse_empty(args.db)
     db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade)
     try:
         if not needs_first_run(db):
@@ -603,11 +604,22 @@ def _existing_db(path: Path, allow_county: bool = False):
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    _refuse_empty(path)
     if allow_county and is_county_file(path):
         from zhaocun_desktop import rollup
 
         return rollup.open_county(path, upgrade_with=_say_then_upgrade)
     return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade)
+
+
+def _refuse_empty(path: Path) -> None:
+    """A 0-byte file is not taken for a new database (SQLite would quietly make it one): it is usually
+    a ledger whose copy was interrupted, and its backups are what the clerk needs."""
+    from zhaocun_desktop.backup import EMPTY_FILE
+
+    if path.is_file() and path.stat().st_size == 0:
+        raise UserError(f"数据库文件“{path}”是{EMPTY_FILE}，里面没有任何数据。为防止把它当成新的空台账，未做任何改动。"
+                        f"请用 restore --db “{path}” 列出这个数据库的备份并恢复；如果它确实是刚建的空文件，请删除它后再运行。")  # fmt: skip
 
 
 def _choose_township(db, name: str | None) -> None:
@@ -673,6 +685,7 @@ def _run_package(args: argparse.Namespace) -> int:
 def _run_rollup(args: argparse.Namespace) -> int:
     from zhaocun_desktop import rollup
 
+    _refuse_empty(args.db)
     db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade)
     try:
         for outcome in rollup.roll_up(db, args.packages):

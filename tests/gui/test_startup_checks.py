@@ -152,3 +152,30 @@ def test_restoring_another_towns_backup_from_the_menu_asks_first(qtbot, open_win
     answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes])
     window.restore_backup()
     assert records.count(window.db, MEDIATION_CASE) == 0
+
+
+def test_an_empty_database_file_is_offered_its_backup_not_made_a_new_ledger(qapp, db_path, monkeypatch):
+    db = open_db(db_path)
+    fill_demo(db)
+    cases = records.count(db, MEDIATION_CASE)
+    backup.make_backup(db.conn, db_path, "daily")
+    db.close()
+    db_path.write_bytes(b"")  # a copy cut short
+    for name in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + name).unlink(missing_ok=True)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    restored = open_checked(db_path)
+    assert "空文件" in asked[0] and "每日自动备份" in asked[0]
+    assert records.count(restored, MEDIATION_CASE) == cases
+    restored.close()
+
+
+def test_an_empty_database_file_without_backups_is_left_as_it_is(qapp, db_path, monkeypatch):
+    db_path.write_bytes(b"")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
+    assert open_checked(db_path) is None
+    assert "空文件" in shown[0] and "备份" in shown[0]
+    assert db_path.read_bytes() == b"" and sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]

@@ -141,7 +141,11 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     if problems:
         good = backup.newest_good_backup(path)
         if good is None:
-            QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n请不要删除该文件，联系技术支持人员处理。")
+            advice = "请不要删除该文件，联系技术支持人员处理。"
+            if problems == [backup.EMPTY_FILE]:  # nothing in it to keep; maybe a first start that was cut short
+                advice = (f"如果U盘等处有这个数据库的备份，请把它复制到“备份”文件夹（{backup.backup_dir(path)}）后重新启动；"
+                          "如果这是刚安装、还没有录入过任何数据，可以删除这个空文件后重新启动程序。")  # fmt: skip
+            QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n{advice}")
             return None
         answer = QMessageBox.question(
             parent,
