@@ -146,10 +146,12 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
     """Write a verified backup of the open database ``conn``; returns its path."""
     folder = Path(folder) if folder else backup_dir(db_path)
     now = now or dt.datetime.now()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"“{folder}”是一个文件，不是文件夹，备份无法存到那里。请选择一个文件夹（如U盘的根目录）。")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"无法创建备份文件夹“{folder}”：{error.strerror or error}。") from None
+        raise UserError(f"无法创建备份文件夹“{folder}”：{_folder_problem(error)}") from None
     stem = f"{backup_stem(db_path)}_{now:%Y%m%d_%H%M%S}"
     target = folder / f"{stem}_{reason}.db"
     counter = 1
@@ -195,6 +197,15 @@ def _all_backups(folder: Path, with_counts: bool) -> list[BackupInfo]:
         counts, whose = _summary(path) if with_counts else (None, None)
         found.append(BackupInfo(path, made_at, match.group(5), counts, match.group(1), whose))
     return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def _folder_problem(error: OSError) -> str:
+    """Why a folder could not be made, in Chinese."""
+    import errno
+
+    if error.errno == errno.ENOENT:  # a parent missing, or a place where no folder can be made (/proc, a drive not there)
+        return "上一级文件夹不存在，或那里不能新建文件夹（如U盘没有插好、盘符写错）。请检查路径，或换一个文件夹。"
+    return explain(error) or f"系统拒绝新建文件夹（错误代码 {error.errno}）。请换一个文件夹。"
 
 
 def list_backups(db_path: Path, folder: Path | None = None, with_counts: bool = True) -> list[BackupInfo]:
@@ -310,7 +321,7 @@ def backup_problem(backup_path: Path) -> str | None:
         finally:
             source.close()
     except sqlite3.DatabaseError as error:
-        return f"无法读取备份“{name}”（{error}），请选择另一个备份。"
+        return f"无法读取备份“{name}”（{damage_text(str(error))}），请选择另一个备份。"
     return None
 
 
@@ -380,6 +391,31 @@ def recover(db_path: Path, backup_path: Path, force: bool = False) -> Path | Non
     return aside
 
 
+def damage_text(text: str) -> str:
+    """SQLite's English words about a damaged file (an error, a quick_check line) in Chinese."""
+    lowered = text.lower()
+    if "malformed" in lowered or "corrupt" in lowered:
+        return "文件内容已损坏，程序无法读取其中的数据"
+    if "not a database" in lowered or "encrypted" in lowered:
+        return "文件开头已损坏，或者它不是数据库文件"
+    index = re.search(r"index (\w+)", text)
+    if index and any(words in lowered for words in ("missing from index", "wrong # of entries", "non-unique entry")):
+        return f"检索用的索引（{index.group(1)}）与记录不一致"
+    page = re.search(r"page (\d+)", lowered)
+    if page:
+        return f"数据库文件的第 {page.group(1)} 页已损坏"
+    return "数据库文件的内部结构已损坏"
+
+
+def _table_title(table: str) -> str:
+    """The Chinese title of a register's table (its key when it is none of ours)."""
+    for register in REGISTERS:
+        for described in (register, *register.children):
+            if described.key == table:
+                return described.title
+    return table
+
+
 def check_database(path: Path) -> list[str]:
     """Problems found by quick_check and foreign_key_check (empty when the file is sound)."""
     if Path(path).is_file() and Path(path).stat().st_size == 0:  # SQLite would take it for a new, empty database
@@ -388,12 +424,13 @@ def check_database(path: Path) -> list[str]:
     try:
         conn = _connect_readonly(path)
         try:
-            problems += [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
-            problems += [f"外键不一致：{row[0]} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
+            found = [damage_text(row[0]) for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+            problems += list(dict.fromkeys(found))  # the same words for many pages once
+            problems += [f"记录之间的关联不一致：{_table_title(row[0])} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        problems.append(str(error))
+        problems.append(damage_text(str(error)))
     except UnicodeDecodeError:  # SQLite's own message quotes bytes of a damaged schema page
         problems.append("数据库结构（表定义）已损坏")
     return problems
