@@ -466,10 +466,11 @@ def newest_good_backup(db_path: Path) -> BackupInfo | None:
     unknown = _file_identity(db_path) is None
     sample = None
     for backup in list_backups(db_path):
-        if backup.counts is None or ownership_problem(db_path, backup.path) or backup_problem(backup.path):
-            continue
-        if unknown and backup.identity and backup.identity.sample:
-            sample = sample or backup
+        later = bool(unknown and backup.identity and backup.identity.sample)
+        if backup.counts is None or (later and sample) or ownership_problem(db_path, backup.path) or backup_problem(backup.path):
+            continue  # (a sample's backup is checked only until one is found sound)
+        if later:
+            sample = backup
             continue
         return backup
     return sample
