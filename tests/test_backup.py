@@ -30,7 +30,7 @@ def test_backup_and_restore_round_trip_with_counts(db, db_path):
     assert made.parent == backup.backup_dir(db_path) and made.name.endswith("_manual.db")
     counts = backup.record_counts(made)
     assert counts["调解案件"] == records.count(db, MEDIATION_CASE) and counts["村(居)"] == 29
-    (info,) = backup.list_backups(made.parent)
+    (info,) = backup.list_backups(db_path)
     assert info.total == sum(counts.values()) and "手动备份" in info.describe()
 
     db.execute("DELETE FROM mediation_case")
@@ -67,8 +67,8 @@ def test_rotation_keeps_recent_daily_and_monthly(tmp_path):
             path = folder / f"台账备份_{when:%Y%m%d_%H%M%S}_exit.db"
             path.write_bytes(b"")
             made.append(when)
-    backup.rotate(folder, now=now)
-    kept = sorted(b.made_at for b in backup.list_backups(folder, with_counts=False))
+    backup.rotate(tmp_path / "台账.db", now=now)
+    kept = sorted(b.made_at for b in backup.list_backups(tmp_path / "台账.db", with_counts=False))
     newest = sorted(made)[-backup.KEEP_RECENT:]
     assert set(newest) <= set(kept)
     recent_days = {w.date() for w in kept if (now.date() - w.date()).days < backup.KEEP_DAYS}
@@ -80,8 +80,8 @@ def test_rotation_keeps_recent_daily_and_monthly(tmp_path):
         assert newest_of_month in kept
     assert len(kept) < len(made) / 5
     # a second run on the next day keeps what it kept and adds nothing odd
-    backup.rotate(folder, now=now + dt.timedelta(days=1))
-    assert len(backup.list_backups(folder, with_counts=False)) <= len(kept)
+    backup.rotate(tmp_path / "台账.db", now=now + dt.timedelta(days=1))
+    assert len(backup.list_backups(tmp_path / "台账.db", with_counts=False)) <= len(kept)
 
 
 def test_damaged_file_is_detected_and_set_aside(db, db_path):
@@ -94,7 +94,7 @@ def test_damaged_file_is_detected_and_set_aside(db, db_path):
         data[offset + 100 : offset + 400] = os.urandom(300)
     db_path.write_bytes(bytes(data))
     assert backup.check_database(db_path)
-    good = backup.newest_good_backup(backup.backup_dir(db_path))
+    good = backup.newest_good_backup(db_path)
     assert good.path == made
     aside = backup.set_aside(db_path)
     backup.restore_file(good.path, db_path)
@@ -107,7 +107,7 @@ def test_risky_changes_make_a_backup_first(db, db_path, tmp_path):
     records.insert_many(db, VILLAGE, [dict(name="赵村村")])
     ids = records.insert_many(db, MEDIATION_CASE, [CASE, CASE])
     records.delete(db, MEDIATION_CASE, ids)
-    reasons = [b.reason for b in backup.list_backups(backup.backup_dir(db_path), with_counts=False)]
+    reasons = [b.reason for b in backup.list_backups(db_path, with_counts=False)]
     assert reasons == ["delete"]
 
 
@@ -117,7 +117,7 @@ def test_a_migration_keeps_the_old_database(tmp_path):
     conn.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text(encoding="utf-8"))
     conn.close()
     open_db(path).close()
-    (only,) = backup.list_backups(backup.backup_dir(path))
+    (only,) = backup.list_backups(path)
     assert only.reason == "migration"
     assert sqlite3.connect(only.path).execute("PRAGMA user_version").fetchone()[0] == 1
 
@@ -203,5 +203,5 @@ def test_a_backup_name_with_an_impossible_date_is_not_ours(tmp_path):
     folder.mkdir()
     (folder / "台账备份_20231399_120000_daily.db").write_bytes(b"")
     (folder / "台账备份_20231231_235959_daily.db").write_bytes(b"")
-    found = backup.list_backups(folder, with_counts=False)
+    found = backup.list_backups(tmp_path / "台账.db", with_counts=False)
     assert [(b.made_at, b.reason) for b in found] == [(dt.datetime(2023, 12, 31, 23, 59, 59), "daily")]

@@ -78,14 +78,14 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path, capsys, applicatio
 def _restore_refused(db, db_path, source: Path, reason: str, capsys) -> None:
     """The restore of ``source`` is refused with ``reason``, in the core and through the CLI; nothing changes."""
     before = records.count(db, MEDIATION_CASE)
-    made_before = len(backup.list_backups(backup.backup_dir(db_path), with_counts=False))
+    made_before = len(backup.list_backups(db_path, with_counts=False))
     with pytest.raises(UserError, match=reason):
         backup.restore(db.conn, db_path, source)
     assert main(["restore", "--db", str(db_path), str(source)]) == 2
     err = capsys.readouterr().err
     assert reason in err and "当前数据库未被改动" in err
     assert records.count(db, MEDIATION_CASE) == before
-    assert len(backup.list_backups(backup.backup_dir(db_path), with_counts=False)) == made_before
+    assert len(backup.list_backups(db_path, with_counts=False)) == made_before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

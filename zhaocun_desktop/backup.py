@@ -5,6 +5,13 @@ then renamed into place: never a plain copy of a live (WAL) database. A restore 
 up the current state, then copies the backup in through SQLite's backup API, so a leftover
 ``-wal`` file cannot silently undo it. Rotation keeps the recent backups, one a day for a
 month and one a month for ever.
+
+Several databases may share one data folder (the sample 示例数据.db lives beside 台账.db), so
+each backup's name starts with its database's file name: 台账备份_20261129_104948_manual.db is a
+backup of 台账.db, 示例数据备份_… of 示例数据.db (names made before this rule all start with 台账备份_
+and so stay with 台账.db). Listing, rotation and the newest good backup only look at the
+database's own backups, and a restore also compares what is inside (the town, sample data or
+not) before it replaces anything.
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ KEEP_RECENT = 10
 KEEP_DAYS = 31
 PARTIAL = ".部分写入"  # suffix of a backup being written; renamed into place once verified
 PARTIAL_AGE_SECONDS = 600  # older than this, nobody is writing it any more (a running backup keeps it fresh)
-NAME = re.compile(r"^台账备份_(\d{8})_(\d{6})(?:_(\d+))?_(.+)\.db$")
+NAME = re.compile(r"^(.+)备份_(\d{8})_(\d{6})(?:_(\d+))?_(.+)\.db$")  # database's file stem, date, time, counter, reason
+EMPTY_FILE = "空文件（0 字节），可能是复制或保存时中断了"  # a database file with nothing in it
+SAMPLE_NOTE = "示例数据"  # demo.fill_demo's note on every record it writes (the first entry of a sample's audit log)
 REASONS = {
     "manual": "手动备份",
     "daily": "每日自动备份",
@@ -44,12 +53,30 @@ def backup_dir(db_path: Path) -> Path:
     return Path(db_path).resolve().parent / "备份"
 
 
+def backup_stem(db_path: Path) -> str:
+    """How the names of ``db_path``'s backups begin: 台账.db → 台账备份."""
+    return f"{Path(db_path).stem}备份"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose records a database file holds, as far as its content says."""
+
+    town: str  # county and town from the settings (鲁山县赵村镇), "" when not set up
+    sample: bool  # written by the sample generator (demo.py), not a clerk
+
+    def describe(self) -> str:
+        return "示例数据" if self.sample else (self.town or "")
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
     made_at: dt.datetime
     reason: str
     counts: dict[str, int] | None = None  # records per register title (None when unreadable)
+    database: str = "台账"  # the stem of the database file the backup was made of (from its name)
+    identity: Identity | None = None  # read with the counts
 
     @property
     def total(self) -> int:
@@ -57,7 +84,13 @@ class BackupInfo:
 
     def describe(self) -> str:
         state = f"{self.total} 条记录" if self.counts is not None else "无法读取"
-        return f"{self.made_at:%Y-%m-%d %H:%M:%S}  {REASONS.get(self.reason, self.reason)}  {state}"
+        whose = f"  {self.identity.describe()}" if self.identity and self.identity.describe() else ""
+        return f"{self.made_at:%Y-%m-%d %H:%M:%S}  {REASONS.get(self.reason, self.reason)}{whose}  {state}"
+
+
+class OtherDatabaseBackup(UserError):
+    """The backup seems to be another database's (another file name, town, or sample data):
+    restored only when the clerk confirms (``force``)."""
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
@@ -66,26 +99,60 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 
 def record_counts(path: Path) -> dict[str, int] | None:
     """Records per register in a database file, or None when it cannot be read."""
+    return _summary(Path(path))[0]
+
+
+def identity(path: Path) -> Identity | None:
+    """The town and sample mark stored in a database file; None when it cannot be read."""
+    try:
+        conn = _connect_readonly(Path(path))
+        try:
+            return _identity(conn)
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # SQLite quotes bytes of a damaged schema page
+        return None
+
+
+def _file_identity(db_path: Path) -> Identity | None:
+    """``identity`` of the database at ``db_path``; None when it is missing, empty or unreadable."""
+    path = Path(db_path)
+    return identity(path) if path.is_file() and path.stat().st_size else None
+
+
+def _identity(conn: sqlite3.Connection) -> Identity:
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    settings = dict(conn.execute("SELECT key, value FROM setting WHERE key IN ('county', 'town')").fetchall()) if "setting" in names else {}
+    first = conn.execute("SELECT note FROM audit_log ORDER BY id LIMIT 1").fetchone() if "audit_log" in names else None
+    town = settings.get("town") or ""
+    return Identity(f"{settings.get('county') or ''}{town}" if town else "", bool(first) and first[0] == SAMPLE_NOTE)
+
+
+def _summary(path: Path) -> tuple[dict[str, int] | None, Identity | None]:
+    """Records per register and the identity of a backup, in one reading; (None, None) when unreadable."""
     try:
         conn = _connect_readonly(path)
         try:
             names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            return {r.title: conn.execute(f"SELECT count(*) FROM {r.key}").fetchone()[0] for r in REGISTERS if r.key in names}
+            counts = {r.title: conn.execute(f"SELECT count(*) FROM {r.key}").fetchone()[0] for r in REGISTERS if r.key in names}
+            return counts, _identity(conn)
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        return None
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        return None, None
 
 
 def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual", folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     """Write a verified backup of the open database ``conn``; returns its path."""
     folder = Path(folder) if folder else backup_dir(db_path)
     now = now or dt.datetime.now()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"“{folder}”是一个文件，不是文件夹，备份无法存到那里。请选择一个文件夹（如U盘的根目录）。")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"无法创建备份文件夹“{folder}”：{error.strerror or error}。") from None
-    stem = f"台账备份_{now:%Y%m%d_%H%M%S}"
+        raise UserError(f"无法创建备份文件夹“{folder}”：{_folder_problem(error)}") from None
+    stem = f"{backup_stem(db_path)}_{now:%Y%m%d_%H%M%S}"
     target = folder / f"{stem}_{reason}.db"
     counter = 1
     while target.exists():
@@ -113,8 +180,8 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
     return target
 
 
-def list_backups(folder: Path, with_counts: bool = True) -> list[BackupInfo]:
-    """The backups in ``folder``, newest first."""
+def _all_backups(folder: Path, with_counts: bool) -> list[BackupInfo]:
+    """Every backup in ``folder``, of whichever database, newest first."""
     found = []
     if not Path(folder).is_dir():
         return found
@@ -122,23 +189,48 @@ def list_backups(folder: Path, with_counts: bool = True) -> list[BackupInfo]:
         match = NAME.match(path.name)
         if not match:
             continue
-        day, time_of_day = match.group(1), match.group(2)  # digits by the pattern; not strptime, which loads locale tables at start-up
+        day, time_of_day = match.group(2), match.group(3)  # digits by the pattern; not strptime, which loads locale tables at start-up
         try:
             made_at = dt.datetime(int(day[:4]), int(day[4:6]), int(day[6:]), int(time_of_day[:2]), int(time_of_day[2:4]), int(time_of_day[4:]))
         except ValueError:  # 台账备份_20231399_… is not one of ours
             continue
-        found.append(BackupInfo(path, made_at, match.group(4), record_counts(path) if with_counts else None))
+        counts, whose = _summary(path) if with_counts else (None, None)
+        found.append(BackupInfo(path, made_at, match.group(5), counts, match.group(1), whose))
     return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
 
 
-def rotate(folder: Path, now: dt.datetime | None = None) -> list[Path]:
-    """Delete backups beyond the policy; returns the deleted paths.
+def _folder_problem(error: OSError) -> str:
+    """Why a folder could not be made, in Chinese."""
+    import errno
+
+    if error.errno == errno.ENOENT:  # a parent missing, or a place where no folder can be made (/proc, a drive not there)
+        return "上一级文件夹不存在，或那里不能新建文件夹（如U盘没有插好、盘符写错）。请检查路径，或换一个文件夹。"
+    return explain(error) or f"系统拒绝新建文件夹（错误代码 {error.errno}）。请换一个文件夹。"
+
+
+def list_backups(db_path: Path, folder: Path | None = None, with_counts: bool = True) -> list[BackupInfo]:
+    """The backups of the database ``db_path`` (in ``folder``, by default its 备份 folder), newest first.
+
+    Other databases' backups in the same folder are left out (see ``other_backups``).
+    """
+    stem = Path(db_path).stem
+    return [b for b in _all_backups(folder or backup_dir(db_path), with_counts) if b.database == stem]
+
+
+def other_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
+    """The backups of other databases in ``db_path``'s backup folder (the sample's, a renamed file's)."""
+    stem = Path(db_path).stem
+    return [b for b in _all_backups(folder or backup_dir(db_path), False) if b.database != stem]
+
+
+def rotate(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete backups of ``db_path`` beyond the policy; returns the deleted paths.
 
     Kept: the newest KEEP_RECENT; the newest of each day for KEEP_DAYS days; the newest of
-    each month for ever.
+    each month for ever. Other databases' backups in the folder are not touched.
     """
     now = now or dt.datetime.now()
-    backups = list_backups(folder, with_counts=False)
+    backups = list_backups(db_path, with_counts=False)
     keep = {b.path for b in backups[:KEEP_RECENT]}
     days, months = set(), set()
     for backup in backups:  # newest first: the first seen of a day or month is its newest
@@ -157,13 +249,13 @@ def rotate(folder: Path, now: dt.datetime | None = None) -> list[Path]:
     return deleted
 
 
-def backed_up_today(folder: Path, now: dt.datetime | None = None) -> bool:
+def backed_up_today(db_path: Path, now: dt.datetime | None = None) -> bool:
     today = (now or dt.datetime.now()).date()
-    return any(b.made_at.date() == today for b in list_backups(folder, with_counts=False))
+    return any(b.made_at.date() == today for b in list_backups(db_path, with_counts=False))
 
 
-def last_backup(folder: Path) -> BackupInfo | None:
-    backups = list_backups(folder, with_counts=False)
+def last_backup(db_path: Path) -> BackupInfo | None:
+    backups = list_backups(db_path, with_counts=False)
     return backups[0] if backups else None
 
 
@@ -189,7 +281,7 @@ def identity_problem(path: Path) -> str | None:
     from zhaocun_desktop.db import foreign_reason, table_names
 
     if Path(path).stat().st_size == 0:
-        return "它是空文件（0 字节），可能是复制时中断了"
+        return f"它是{EMPTY_FILE}"
     if not is_sqlite_file(path):
         return "它不是数据库文件"
     source = _connect_readonly(Path(path))
@@ -229,19 +321,51 @@ def backup_problem(backup_path: Path) -> str | None:
         finally:
             source.close()
     except sqlite3.DatabaseError as error:
-        return f"无法读取备份“{name}”（{error}），请选择另一个备份。"
+        return f"无法读取备份“{name}”（{damage_text(str(error))}），请选择另一个备份。"
     return None
 
 
-def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path) -> Path:
-    """Replace the open database's content with ``backup_path``; returns the safety backup made first.
+def ownership_problem(db_path: Path, backup_path: Path) -> str | None:
+    """Why ``backup_path`` looks like a backup of another database than ``db_path``, in Chinese;
+    None when nothing says so.
 
-    A file that is not one of our sound backups is refused before anything changes.
+    Its name gives the database file it was made of; its content the town and whether it is
+    sample data, compared with ``db_path``'s own when that can be read (a damaged file's often cannot).
     """
-    backup_path = Path(backup_path)
+    name, db_name = Path(backup_path).name, Path(db_path).name
+    match = NAME.match(name)
+    if match and match.group(1) != Path(db_path).stem:
+        return f"备份“{name}”是数据库“{match.group(1)}.db”的备份，不是“{db_name}”的备份。"
+    theirs, ours = identity(backup_path), _file_identity(db_path)
+    if theirs is None or ours is None:
+        return None
+    if theirs.sample != ours.sample:
+        return (f"备份“{name}”中是示例数据，而“{db_name}”是正式台账。" if theirs.sample
+                else f"“{db_name}”是示例数据库，而备份“{name}”中是正式台账{('（' + theirs.town + '）') if theirs.town else ''}。")  # fmt: skip
+    if theirs.town and ours.town and theirs.town != ours.town:
+        return f"备份“{name}”中是{theirs.town}的台账，而“{db_name}”是{ours.town}的台账。"
+    return None
+
+
+def _check_restorable(db_path: Path, backup_path: Path, force: bool) -> None:
+    """UserError when ``backup_path`` cannot replace ``db_path``; OtherDatabaseBackup when it seems
+    another database's and ``force`` was not given. Nothing is changed."""
     problem = backup_problem(backup_path)
     if problem:
         raise UserError(problem + "当前数据库未被改动。")
+    other = None if force else ownership_problem(db_path, backup_path)
+    if other:
+        raise OtherDatabaseBackup(other + "恢复会用它替换当前的全部数据，当前数据库未被改动。")
+
+
+def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path, force: bool = False) -> Path:
+    """Replace the open database's content with ``backup_path``; returns the safety backup made first.
+
+    A file that is not one of our sound backups is refused before anything changes; so is, unless
+    ``force``, a backup that seems another database's (``ownership_problem``).
+    """
+    backup_path = Path(backup_path)
+    _check_restorable(db_path, backup_path, force)
     source = _connect_readonly(backup_path)
     try:
         safety = make_backup(conn, db_path, "restore")
@@ -254,18 +378,59 @@ def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path) -> Path:
     return safety
 
 
+def recover(db_path: Path, backup_path: Path, force: bool = False) -> Path | None:
+    """Replace a damaged database file (not open) with ``backup_path``: the damaged file is set aside,
+    not deleted, and the backup copied in. Returns where the damaged file was kept (None if there was none).
+
+    The same checks as ``restore`` come first; a damaged file cannot be backed up, hence the setting aside.
+    """
+    db_path, backup_path = Path(db_path), Path(backup_path)
+    _check_restorable(db_path, backup_path, force)
+    aside = set_aside(db_path) if db_path.exists() else None
+    restore_file(backup_path, db_path)
+    return aside
+
+
+def damage_text(text: str) -> str:
+    """SQLite's English words about a damaged file (an error, a quick_check line) in Chinese."""
+    lowered = text.lower()
+    if "malformed" in lowered or "corrupt" in lowered:
+        return "文件内容已损坏，程序无法读取其中的数据"
+    if "not a database" in lowered or "encrypted" in lowered:
+        return "文件开头已损坏，或者它不是数据库文件"
+    index = re.search(r"index (\w+)", text)
+    if index and any(words in lowered for words in ("missing from index", "wrong # of entries", "non-unique entry")):
+        return f"检索用的索引（{index.group(1)}）与记录不一致"
+    page = re.search(r"page (\d+)", lowered)
+    if page:
+        return f"数据库文件的第 {page.group(1)} 页已损坏"
+    return "数据库文件的内部结构已损坏"
+
+
+def _table_title(table: str) -> str:
+    """The Chinese title of a register's table (its key when it is none of ours)."""
+    for register in REGISTERS:
+        for described in (register, *register.children):
+            if described.key == table:
+                return described.title
+    return table
+
+
 def check_database(path: Path) -> list[str]:
     """Problems found by quick_check and foreign_key_check (empty when the file is sound)."""
+    if Path(path).is_file() and Path(path).stat().st_size == 0:  # SQLite would take it for a new, empty database
+        return [EMPTY_FILE]
     problems = []
     try:
         conn = _connect_readonly(path)
         try:
-            problems += [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
-            problems += [f"外键不一致：{row[0]} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
+            found = [damage_text(row[0]) for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+            problems += list(dict.fromkeys(found))  # the same words for many pages once
+            problems += [f"记录之间的关联不一致：{_table_title(row[0])} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        problems.append(str(error))
+        problems.append(damage_text(str(error)))
     except UnicodeDecodeError:  # SQLite's own message quotes bytes of a damaged schema page
         problems.append("数据库结构（表定义）已损坏")
     return problems
@@ -294,11 +459,21 @@ def restore_file(backup_path: Path, db_path: Path) -> None:
         source.close()
 
 
-def newest_good_backup(folder: Path) -> BackupInfo | None:
-    for backup in list_backups(folder):
-        if backup.counts is not None and backup_problem(backup.path) is None:
-            return backup
-    return None
+def newest_good_backup(db_path: Path) -> BackupInfo | None:
+    """The newest of ``db_path``'s own backups that is sound and not another database's (town and sample
+    mark compared while the file can still be read). When it cannot, a clerk's backup comes before
+    sample data: names made before backups carried their database's name do not tell them apart."""
+    unknown = _file_identity(db_path) is None
+    sample = None
+    for backup in list_backups(db_path):
+        later = bool(unknown and backup.identity and backup.identity.sample)
+        if backup.counts is None or (later and sample) or ownership_problem(db_path, backup.path) or backup_problem(backup.path):
+            continue  # (a sample's backup is checked only until one is found sound)
+        if later:
+            sample = backup
+            continue
+        return backup
+    return sample
 
 
 # ---------------------------------------------------------------------------
@@ -376,5 +551,5 @@ def safety_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
     if path is None or conn.in_transaction:
         return None
     made = make_backup(conn, path, reason)
-    rotate(made.parent)
+    rotate(path)
     return made

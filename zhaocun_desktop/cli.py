@@ -203,9 +203,11 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     backup.add_argument("--db", type=Path, required=True, help="数据库文件")
     backup.add_argument("--to", type=Path, help="备份到这个文件夹（如U盘）")
 
-    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新），不合格则拒绝且不改动数据库；再把当前数据另做一份备份，用 SQLite 备份接口恢复。")
+    restore = _new_parser(verbs, "restore", help="从备份恢复数据库", description="先检查备份（是本程序的备份、数据表齐全、完好、版本不比本程序新，并且是这个数据库的备份），不合格则拒绝且不改动数据库；"
+                               "再把当前数据另做一份备份，用 SQLite 备份接口恢复。数据库已损坏时（无法再备份），把损坏的文件改名保留，再复制备份。")
     restore.add_argument("--db", type=Path, required=True, help="数据库文件")
-    restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出可用备份")
+    restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出这个数据库的备份")
+    restore.add_argument("--force", action="store_true", help="备份看起来是另一个数据库的（文件名、乡镇或示例数据不符）时，仍然恢复")
 
     tables = "、".join(f"{key}（{title}）" for key, title in audit_tables().items())
     log = _new_parser(verbs, "log", help="查看操作记录（新增、修改、删除、导入、导出）", description="按时间从新到旧列出操作记录；每个改动的字段显示原值和新值（身份证号、电话已遮盖）。")
@@ -321,7 +323,7 @@ def _run_backup(args: argparse.Namespace) -> int:
     try:
         made = make_backup(db.conn, args.db, "manual", folder=args.to)
         if args.to is None:
-            rotate(made.parent)
+            rotate(args.db)
     finally:
         db.close()
     print(f"已备份（已校验）：{made}")
@@ -329,20 +331,61 @@ def _run_backup(args: argparse.Namespace) -> int:
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import backup_dir, list_backups, restore
+    from zhaocun_desktop.backup import OtherDatabaseBackup, restore
 
+    if args.backup is None:
+        return _list_backups(args.db)
+    if _restore_damaged(args):
+        return 0
     db = _existing_db(args.db)
     try:
-        if args.backup is None:
-            backups = list_backups(backup_dir(args.db))
-            print("可用的备份（最新的在前）：" if backups else "还没有备份。")
-            for item in backups:
-                print(f"  {item.describe()}  {item.path}")
-            return 0
-        safety = restore(db.conn, args.db, args.backup)
+        safety = restore(db.conn, args.db, args.backup, force=args.force)
+    except OtherDatabaseBackup as error:
+        raise UserError(f"{error}如果确实要用它替换，请加 --force 再运行一次（恢复前会把当前数据另存一份）。") from None
     finally:
         db.close()
     print(f"已从“{args.backup.name}”恢复。恢复前的数据已另存为：{safety}")
+    return 0
+
+
+def _restore_damaged(args: argparse.Namespace) -> bool:
+    """``restore`` over a damaged database (the case ``check`` sends the clerk here for): it cannot be
+    opened nor backed up, so it is set aside (kept) and the backup copied in, as the window does.
+    False when the database is sound (then it is restored in place)."""
+    from zhaocun_desktop.backup import OtherDatabaseBackup, check_database, recover
+    from zhaocun_desktop.files import is_sqlite_file
+
+    if not args.db.is_file():
+        raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    problems = check_database(args.db)
+    if not problems:
+        return False
+    if args.db.stat().st_size and not is_sqlite_file(args.db) and not args.force:
+        raise UserError(f"“{args.db}”不是数据库文件（文件开头没有数据库的标志）：可能 --db 写错了文件，也可能数据库开头已损坏。"
+                        "为防止误操作，未做任何改动。请检查 --db；如果确定它就是损坏的台账数据库，请加 --force 再运行一次（它会改名保留，不会删除）。")  # fmt: skip
+    try:
+        aside = recover(args.db, args.backup, force=args.force)
+    except OtherDatabaseBackup as error:
+        raise UserError(f"{error}如果确实要用它替换，请加 --force 再运行一次（损坏的数据库会改名保留）。") from None
+    print(f"数据库“{args.db.name}”已损坏（{problems[0]}），已从“{args.backup.name}”恢复。")
+    print(f"损坏的文件没有删除，已改名保留为：{aside}")
+    return True
+
+
+def _list_backups(path: Path) -> int:
+    """``restore`` without a backup: the database's own backups, and how many of others lie beside them."""
+    from zhaocun_desktop.backup import list_backups, other_backups
+
+    if not path.is_file():
+        raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    backups = list_backups(path)
+    print(f"“{path.name}”的备份（最新的在前）：" if backups else f"“{path.name}”还没有备份。")
+    for item in backups:
+        print(f"  {item.describe()}  {item.path}")
+    others = other_backups(path)
+    if others:
+        names = "、".join(sorted({f"{b.database}.db" for b in others}))
+        print(f"（同一文件夹中另有 {len(others)} 个其他数据库（{names}）的备份，未列出。）")
     return 0
 
 
@@ -515,6 +558,7 @@ def _run_init(args: argparse.Namespace) -> int:
     values = with_default_names(dict(town=args.town, county=args.county, office=args.office, signer=args.signer))
     if args.year:
         values["report_year"] = args.year
+    _refuse_empty(args.db)
     db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade)
     try:
         if not needs_first_run(db):
@@ -583,11 +627,22 @@ def _existing_db(path: Path, allow_county: bool = False):
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    _refuse_empty(path)
     if allow_county and is_county_file(path):
         from zhaocun_desktop import rollup
 
         return rollup.open_county(path, upgrade_with=_say_then_upgrade)
     return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade)
+
+
+def _refuse_empty(path: Path) -> None:
+    """A 0-byte file is not taken for a new database (SQLite would quietly make it one): it is usually
+    a ledger whose copy was interrupted, and its backups are what the clerk needs."""
+    from zhaocun_desktop.backup import EMPTY_FILE
+
+    if path.is_file() and path.stat().st_size == 0:
+        raise UserError(f"数据库文件“{path}”是{EMPTY_FILE}，里面没有任何数据。为防止把它当成新的空台账，未做任何改动。"
+                        f"请用 restore --db “{path}” 列出这个数据库的备份并恢复；如果它确实是刚建的空文件，请删除它后再运行。")  # fmt: skip
 
 
 def _choose_township(db, name: str | None) -> None:
@@ -653,6 +708,7 @@ def _run_package(args: argparse.Namespace) -> int:
 def _run_rollup(args: argparse.Namespace) -> int:
     from zhaocun_desktop import rollup
 
+    _refuse_empty(args.db)
     db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade)
     try:
         for outcome in rollup.roll_up(db, args.packages):

@@ -79,6 +79,12 @@ def explain(error: BaseException) -> str | None:
             return f"文件名或路径太长，无法保存{name}。请换一个短一些的文件名或文件夹。"
         if error.errno == errno.ENOENT:
             return f"找不到{name}：文件或文件夹不存在。请检查路径。"
+        if error.errno == errno.EEXIST:
+            return f"{name}已经存在（是一个同名的文件或文件夹），无法新建。请换一个名称或位置。"
+        if error.errno == errno.ENOTDIR:
+            return f"路径{name}中有一部分是文件而不是文件夹。请检查路径。"
+        if error.errno == errno.EISDIR:
+            return f"{name}是一个文件夹，不是文件。请在文件夹中选择或输入文件名。"
     return None
 
 

@@ -48,7 +48,7 @@ def run_self_test() -> int:
         step("备份并校验", lambda: backup_path.setdefault("path", make_backup(db.conn, path, "manual")).name)
         step("删除后从备份恢复", lambda: _delete_and_restore(db, path, backup_path["path"], restore, records, MEDIATION_CASE))
         step("数据库检查", lambda: "完好" if not check_database(path) else 1 / 0)
-        step("备份列表", lambda: f"{len(list_backups(path.parent / '备份'))} 个")
+        step("备份列表", lambda: f"{len(list_backups(path))} 个")
         step("年度报告 Word", lambda: write_docx(build_draft(db, 2023), folder / "报告.docx").stat().st_size)
         step("汇总表 Excel", lambda: write_summary(db, 2023, folder / "汇总表.xlsx").stat().st_size)
         step("填报模板", lambda: write_template(db, MEDIATION_CASE, folder / "模板.xlsx", "赵村村").stat().st_size)

@@ -59,7 +59,7 @@ def test_first_open_of_the_day_makes_a_backup(qapp, db_path):
     db.close()
     db = open_checked(db_path)
     db.close()
-    assert [b.reason for b in backup.list_backups(backup.backup_dir(db_path))] == ["daily"]
+    assert [b.reason for b in backup.list_backups(db_path)] == ["daily"]
 
 
 def test_backup_to_a_folder_and_restore_from_the_menu(qtbot, open_window, tmp_path, monkeypatch):
@@ -124,3 +124,58 @@ def test_an_open_that_upgrades_runs_off_the_window_thread_under_a_dialog_that_sa
     assert search.has_index(opened, search.indexed_registers(opened)[0])
     assert records.count(opened, MEDIATION_CASE) > 0  # the connection made in the worker serves the window
     opened.close()
+
+
+def test_restoring_another_towns_backup_from_the_menu_asks_first(qtbot, open_window, tmp_path, monkeypatch):
+    import shutil
+
+    from zhaocun_desktop.township import set_up_township, with_default_names
+
+    window = open_window(demo=True)  # sample data of 赵村镇
+    elsewhere = open_db(tmp_path / "中汤镇.db")
+    set_up_township(elsewhere, with_default_names(dict(town="中汤镇", county="鲁山县")), ["中汤村"])
+    made = backup.make_backup(elsewhere.conn, tmp_path / "中汤镇.db", "manual")
+    elsewhere.close()
+    backup.backup_dir(window.db_path).mkdir(exist_ok=True)
+    shutil.copy(made, backup.backup_dir(window.db_path) / "台账备份_20990101_090000_manual.db")  # an old-style name: listed
+    cases = records.count(window.db, MEDIATION_CASE)
+
+    asked = []
+    answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No])
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a, **k: asked.append(text) or next(answers))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    window.restore_backup()
+    assert "示例数据库" in asked[1] and "中汤镇" in asked[1] and "仍要" in asked[1]
+    assert records.count(window.db, MEDIATION_CASE) == cases  # the clerk said no: nothing changed
+
+    answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes])
+    window.restore_backup()
+    assert records.count(window.db, MEDIATION_CASE) == 0
+
+
+def test_an_empty_database_file_is_offered_its_backup_not_made_a_new_ledger(qapp, db_path, monkeypatch):
+    db = open_db(db_path)
+    fill_demo(db)
+    cases = records.count(db, MEDIATION_CASE)
+    backup.make_backup(db.conn, db_path, "daily")
+    db.close()
+    db_path.write_bytes(b"")  # a copy cut short
+    for name in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + name).unlink(missing_ok=True)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    restored = open_checked(db_path)
+    assert "空文件" in asked[0] and "每日自动备份" in asked[0]
+    assert records.count(restored, MEDIATION_CASE) == cases
+    restored.close()
+
+
+def test_an_empty_database_file_without_backups_is_left_as_it_is(qapp, db_path, monkeypatch):
+    db_path.write_bytes(b"")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
+    assert open_checked(db_path) is None
+    assert "空文件" in shown[0] and "备份" in shown[0]
+    assert db_path.read_bytes() == b"" and sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]

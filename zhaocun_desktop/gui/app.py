@@ -145,9 +145,13 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
     if problems:
-        good = backup.newest_good_backup(backup.backup_dir(path))
+        good = backup.newest_good_backup(path)
         if good is None:
-            QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n请不要删除该文件，联系技术支持人员处理。")
+            advice = "请不要删除该文件，联系技术支持人员处理。"
+            if problems == [backup.EMPTY_FILE]:  # nothing in it to keep; maybe a first start that was cut short
+                advice = (f"如果U盘等处有这个数据库的备份，请把它复制到“备份”文件夹（{backup.backup_dir(path)}）后重新启动；"
+                          "如果这是刚安装、还没有录入过任何数据，可以删除这个空文件后重新启动程序。")  # fmt: skip
+            QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n{advice}")
             return None
         answer = QMessageBox.question(
             parent,
@@ -159,8 +163,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        aside = backup.set_aside(path)
-        backup.restore_file(good.path, path)
+        aside = backup.recover(path, good.path)
         QMessageBox.information(parent, "已恢复", f"已从 {good.made_at:%Y-%m-%d %H:%M} 的备份恢复。\n损坏的文件保留为：{aside}")
 
     def tell(message: str) -> None:  # another program is writing: the clerk sees why the window waits
@@ -195,7 +198,7 @@ def backup_daily(db, path: Path) -> None:
     """The first backup of the day (verified), unless one was made today."""
     from zhaocun_desktop import backup
 
-    if not backup.backed_up_today(backup.backup_dir(path)):
+    if not backup.backed_up_today(path):
         backup.safety_backup(db.conn, "daily")
 
 

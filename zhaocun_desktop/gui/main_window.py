@@ -300,9 +300,9 @@ class MainWindow(QMainWindow):
     # -- backups ----------------------------------------------------------------
 
     def show_last_backup(self) -> None:
-        from zhaocun_desktop.backup import backup_dir, last_backup
+        from zhaocun_desktop.backup import last_backup
 
-        latest = last_backup(backup_dir(self.db_path))
+        latest = last_backup(self.db_path)
         self.backup_label.setText(f"上次备份：{latest.made_at:%Y-%m-%d %H:%M}" if latest else "尚未备份")
 
     def backup_to(self, folder: str | None = None) -> Path | None:
@@ -325,9 +325,9 @@ class MainWindow(QMainWindow):
         return made
 
     def restore_backup(self) -> None:
-        from zhaocun_desktop.backup import backup_dir, list_backups, restore
+        from zhaocun_desktop.backup import OtherDatabaseBackup, list_backups, restore
 
-        backups = [b for b in list_backups(backup_dir(self.db_path)) if b.counts is not None]
+        backups = [b for b in list_backups(self.db_path) if b.counts is not None]
         if not backups:
             QMessageBox.information(self, "从备份恢复", "还没有可用的备份。")
             return
@@ -339,7 +339,14 @@ class MainWindow(QMainWindow):
         if QMessageBox.question(self, "确认恢复", f"确定用这个备份替换当前全部数据吗？\n{chosen.describe()}") != QMessageBox.StandardButton.Yes:
             return
         try:
-            safety = restore(self.db.conn, self.db_path, chosen.path)
+            try:
+                safety = restore(self.db.conn, self.db_path, chosen.path)
+            except OtherDatabaseBackup as error:  # another town's, or sample data: only if the clerk insists
+                if QMessageBox.question(self, "这个备份不像是当前数据库的", f"{error}\n\n仍要用它替换当前全部数据吗？（恢复前会把当前数据另存一份）",
+                                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                        QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:  # fmt: skip
+                    return
+                safety = restore(self.db.conn, self.db_path, chosen.path, force=True)
         except UserError as error:
             QMessageBox.warning(self, "无法恢复", str(error))
             return
