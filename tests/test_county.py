@@ -13,7 +13,7 @@ from report_data import case, fill_known_ledger
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.cli import main
-from zhaocun_desktop.county import BODY_PT, build_county_tables, write_county_workbook
+from zhaocun_desktop.county import BODY_PT, PREVENTED, build_county_tables, write_county_workbook
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import DISPUTE_TYPE_NATIONAL, DISPUTE_TYPES, MEDIATION_CASE, NATIONAL_DISPUTE_TYPES
@@ -115,3 +115,32 @@ def test_libreoffice_prints_one_page_per_table_nothing_below_9_pt(db, tmp_path):
         assert table.title in text and "填报单位" in text
     assert min(height for _, height, _ in words) >= nine_pt * 0.99
     assert BODY_PT >= 9
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(db, tmp_path):
+    from zhaocun_desktop.excel.printing import wrapped_height
+
+    fill_demo(db)
+    book = openpyxl.load_workbook(write_county_workbook(db, 2023, tmp_path / "县局.xlsx"))
+    checked = 0
+    for sheet in book.worksheets:
+        widths = [sheet.column_dimensions[column].width for column in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: sheet.max_column]]
+        for row in sheet.iter_rows(min_row=4):
+            if any(cell.coordinate in merged for cell in row for merged in sheet.merged_cells.ranges):
+                continue
+            for cell, width in zip(row, widths):
+                if isinstance(cell.value, str):
+                    needed = wrapped_height(cell.value, width, BODY_PT)
+                    assert sheet.row_dimensions[cell.row].height >= needed, (sheet.title, cell.coordinate, cell.value)
+                    checked += needed > 20
+    assert checked >= 4  # 排查预防's 防止… rows wrap their 统计口径
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_libreoffice_prints_every_line_of_the_wrapped_text(db, tmp_path):
+    fill_demo(db)
+    path = write_county_workbook(db, 2023, tmp_path / "县局.xlsx")
+    render([path], tmp_path)
+    prevention = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(tmp_path / "县局.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    wrapped = "调解案件中该项为“是”；人数为该项所填人数（未填时为涉及人数）"
+    assert "".join(prevention.split()).count(wrapped) == len(PREVENTED)

@@ -167,3 +167,70 @@ def test_libreoffice_renders_the_case_file_on_a4_with_nothing_cut(demo, tmp_path
         assert max(right, default=0) <= 595.3 - 20, f"page {page}: text runs into the right edge"
     for party in records.children(demo, PARTY, case_id):
         assert party["name"] in text
+
+
+def render_case(db, case_id: int, kinds: list[str], folder) -> list[str]:
+    """The case's documents written as .docx, printed by LibreOffice: the text of each page."""
+    pdf = render_pdf(write_case_docx(db, case_id, kinds, folder / "文书.docx"), folder)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def long_agreement_case(db) -> int:
+    """A written agreement whose 协议书 takes two pages: the most parties, then the longest terms."""
+    return db.execute(
+        f"SELECT c.id FROM mediation_case c WHERE {OUTCOMES['书面协议']} AND case_no IS NOT NULL ORDER BY "
+        f"(SELECT count(*) FROM {PARTY.key} p WHERE p.case_id = c.id) DESC, length(agreement_text) DESC, id LIMIT 1"
+    ).fetchone()[0]
+
+
+def test_signature_lines_take_the_last_terms_along(demo):
+    from zhaocun_desktop.report_docx import keep_with_next
+
+    document = build_case_documents(demo, long_agreement_case(demo), ["协议书"])
+    keep = keep_with_next(document)
+    texts = [(b.text, k) for b, k in zip(document.blocks, keep) if b.kind != "blank"]
+    first_right = next(i for i, b in enumerate(document.blocks) if b.kind == "right")
+    assert all(keep[first_right:-1]) and not keep[-1]  # the signature lines stay together
+    kept = [text for text, k in texts if k]
+    assert any(text.startswith("本协议一式") for text in kept) and any("履行完毕" in text for text in kept)
+    assert any(text == "履行方式、地点、期限：" for text in kept)  # a lead-in never ends a page alone
+
+
+def _page_with(pages: list[str], text: str) -> str:
+    return next(page for page in pages if text in page.replace(" ", ""))
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_libreoffice_prints_the_agreements_signatures_with_its_terms(demo, tmp_path):
+    pages = [page.replace(" ", "") for page in render_case(demo, long_agreement_case(demo), ["协议书"], tmp_path)]
+    assert len(pages) == 2  # the demo's longest agreement: otherwise the test proves nothing
+    signatures = _page_with(pages, "人民调解员（签名）")
+    assert "当事人（签名、盖章或按指印）" in signatures and "（盖章）" in signatures
+    assert "履行完毕" in signatures  # the signature page carries agreed text, not only the closing clause
+    assert "经调解，自愿达成如下协议" in pages[0]
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_libreoffice_keeps_blanks_for_hand_filling_on_their_line(demo, tmp_path):
+    case_id = case_of(demo, "书面协议")
+    pages = render_case(demo, case_id, ["卷宗"], tmp_path)
+    lines = [line.replace(" ", "") for page in pages for line in page.splitlines() if line.strip()]
+    recorder = next(line for line in lines if "记录人（签名）" in line)
+    assert recorder.endswith("记录人（签名）：＿＿＿＿＿"), recorder  # the underline is not wrapped to a line of its own
+    assert not any(set(line) <= {"＿"} for line in lines), "a line of nothing but underline"
+    cover = next(line for line in lines if "立卷日期" in line)
+    assert cover.endswith("＿＿＿＿年＿＿月＿＿日"), cover
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+@pytest.mark.parametrize("outcome", ["书面协议", "不成功"])
+def test_the_contents_page_numbers_are_where_libreoffice_prints_each_document(demo, tmp_path, outcome):
+    case_id = case_of(demo, outcome)
+    document = build_case_documents(demo, case_id, [CASE_FILE])
+    contents = next(block for block in document.blocks if block.kind == "table" and block.rows[0][:3] == ("序号", "文书名称", "页号"))
+    listed = {row[1]: int(row[2]) for row in contents.rows[1:]}
+    assert len(listed) == len(document.kinds) - 1 and all(listed.values())
+    firsts = [next((line.replace(" ", "") for line in page.splitlines() if line.strip()), "") for page in render_case(demo, case_id, [CASE_FILE], tmp_path)]
+    headings = {"当事人权利义务告知书": "人民调解当事人权利义务告知书", "回访记录": "人民调解回访记录", "口头协议登记表": "人民调解口头协议登记表"}
+    assert [firsts.index(headings.get(title, title)) + 1 for title in listed] == list(listed.values()), firsts

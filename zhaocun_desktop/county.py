@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.mediation import category_of
+from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
 from zhaocun_desktop.registers import (
@@ -196,7 +197,11 @@ def write_table_sheet(book, table: CountyTable, title: str, heading: str, today:
     body = table.rows + ([table.totals()] if table.total else [])
     for offset, row in enumerate(body):
         bold = table.total and offset == len(body) - 1
-        sheet.row_dimensions[4 + offset].height = 20
+        # at least 20 pt, and what the longest wrapped text needs (统计口径 runs to two or three lines)
+        widths = [table.widths[col] if col < len(table.widths) else 12 for col in range(columns)]
+        sheet.row_dimensions[4 + offset].height = max(
+            [20.0] + [printing.wrapped_height(value, width, BODY_PT) for value, width in zip(row, widths) if isinstance(value, str)]
+        )
         for col, value in enumerate(row, start=1):
             cell = put(sheet.cell(4 + offset, col), value)
             cell.border, cell.font = border, Font(name=FONT, size=BODY_PT, bold=bold)
@@ -210,7 +215,7 @@ def write_table_sheet(book, table: CountyTable, title: str, heading: str, today:
         sheet.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=columns)
         put(sheet.cell(last + 1, 1), f"说明：{table.note}").font = Font(name=FONT, size=BODY_PT)
         sheet.cell(last + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[last + 1].height = 30
+        sheet.row_dimensions[last + 1].height = max(30.0, printing.wrapped_height(f"说明：{table.note}", sum(table.widths[:columns]), BODY_PT))
         last += 1
     sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
     put(sheet.cell(last + 2, 1), f"填表人：              审核人：              填报日期：{today.year}年{today.month}月{today.day}日").font = Font(name=FONT, size=BODY_PT)

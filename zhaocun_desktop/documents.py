@@ -75,6 +75,7 @@ class CaseDocument:
     settings: dict
     blocks: list[DocBlock] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # index in ``blocks`` where each of ``kinds`` begins
 
     def plain_text(self) -> str:
         lines = []
@@ -102,7 +103,7 @@ def _row_names(prefix: str) -> dict[str, str]:
 ROW_FIELDS = {
     "当事人": ("身份", "姓名", "性别", "民族", "出生日期", "年龄", "职业或职务", "联系方式", "单位或住址", "身份证号"),
     "回访": ("日期", "回访人", "情况", "是否履行", "是否满意"),
-    "目录": ("序号", "名称", "备注"),
+    "目录": ("序号", "名称", "页号", "备注"),
 }
 VALUE_NAMES = (
     "案件编号", "受理日期", "调解委员会", "纠纷类型", "案件来源", "村居", "涉及人数", "涉及金额", "简要案情", "请求事项",
@@ -348,22 +349,46 @@ def build_case_documents(db: Database, case_id: int, kinds: list[str] | tuple[st
         "被申请人信息": [info for info, p in zip(infos, parties) if p.get("role") != "申请人"] or [("plain", f"被申请人：{BLANK}")],
         "当事人签名行": [("right", f"{p['name']}：{BLANK}") for p in parties],
     })  # fmt: skip
-    contents = [k for k in applicable_kinds(case, visits) if k != "卷宗封面"]
+    file_kinds = applicable_kinds(case, visits)
+    contents = [k for k in file_kinds if k != "卷宗封面"]
     rows = {
         "当事人": [_party_values(p) for p in parties],
         "回访": [{"日期": _date(v.get("visit_date")), "回访人": v.get("visitor") or "", "情况": v.get("situation") or "",
                  "是否履行": display_value(VISIT.field("carried_out"), v.get("carried_out")),
                  "是否满意": display_value(VISIT.field("satisfied"), v.get("satisfied"))} for v in visits],
-        "目录": [{"序号": str(n), "名称": BY_KIND[k].title, "备注": ""} for n, k in enumerate(contents, start=1)],
+        "目录": [{"序号": str(n), "名称": BY_KIND[k].title, "页号": "", "备注": ""} for n, k in enumerate(contents, start=1)],
     }  # fmt: skip
     settings = records.settings(db)
-    document = CaseDocument(f"{values['案件编号'] or values['当事人']}调解文书", settings, kinds=chosen)
-    for index, kind in enumerate(chosen):
+    title = f"{values['案件编号'] or values['当事人']}调解文书"
+    if "卷宗封面" in chosen:  # 卷内目录 页号: where each document starts in the whole case file, as its footers number it
+        try:
+            whole = _assemble(CaseDocument(title, settings, kinds=file_kinds), paragraphs, rows)
+        except UserError:
+            whole = None  # a broken template of a document not chosen: the 页号 stay blank, the rest prints
+        for entry, page in zip(rows["目录"], document_first_pages(whole)[1:] if whole else []):
+            entry["页号"] = str(page)
+    return _assemble(CaseDocument(title, settings, kinds=chosen), paragraphs, rows)
+
+
+def _assemble(document: CaseDocument, paragraphs: dict, rows: dict) -> CaseDocument:
+    """Fill ``document.kinds`` one after another, each starting a page."""
+    starts = []
+    for index, kind in enumerate(document.kinds):
         text, _ = load_template(kind)
         if index:
             document.blocks.append(DocBlock("pagebreak"))
+        starts.append(len(document.blocks))
         document.blocks += fill_template(text, paragraphs, rows)
+    document.starts = starts
     return document
+
+
+def document_first_pages(document: CaseDocument) -> list[int]:
+    """The page (1-based, as the footers number them) each of ``document.kinds`` starts on."""
+    from zhaocun_desktop.report_docx import first_pages
+
+    pages = first_pages(document)
+    return [pages[start] if start < len(pages) else pages[-1] for start in document.starts]
 
 
 def find_case(db: Database, text: str) -> int:

@@ -106,18 +106,124 @@ def signature_indents(draft: ReportDraft, width: Callable[[str], float] = text_w
     return 2 * CHAR_PT, signer_width - date_width
 
 
+SIGNATURE_TEXT_PARAGRAPHS = 2  # text paragraphs a document's signature lines take along to their page
+LINE_WIDTH_PT = TABLE_WIDTH_MM / 25.4 * 72  # the type area's width, in points
+
+
+def is_label(block) -> bool:
+    """A document's lead-in line such as "履行方式、地点、期限：": it never ends a page alone."""
+    return block.kind == "plain" and block.text.endswith("：")
+
+
 def keep_with_next(draft: ReportDraft) -> list[bool]:
-    """Per block: stays on the page of the block after it (headings, 署名, the blank lines before
-    the 署名, and the body paragraph the signature follows, so the signature never stands alone)."""
+    """Per block: stays on the page of the block after it (the .docx and the preview both follow it).
+
+    Headings, the 署名 and the blank lines before it, and a document's lead-in labels ("…：")
+    keep with what follows. A document's signature lines (a run of "right" blocks) stay together
+    and take along the blank lines and the last ``SIGNATURE_TEXT_PARAGRAPHS`` text paragraphs
+    before them (in a 协议书: the 履行 terms and the closing clause), so the signatures never
+    stand on a page that carries none of the agreed text.
+    """
     blocks = draft.blocks
-    keep = [block.kind in KEEP_WITH_NEXT for block in blocks]
+    keep = [block.kind in KEEP_WITH_NEXT or is_label(block) for block in blocks]
     signer = next((i for i, b in enumerate(blocks) if b.kind == "signer"), None)
     if signer is not None:
         index = signer - 1
         while index >= 0 and blocks[index].kind == "blank":
             keep[index] = True
             index -= 1
+    for start, block in enumerate(blocks):
+        if block.kind != "right" or (start and blocks[start - 1].kind == "right"):
+            continue
+        end = start
+        while end + 1 < len(blocks) and blocks[end + 1].kind == "right":
+            keep[end] = True  # every signature line but the last keeps with the next
+            end += 1
+        index, texts = start - 1, 0
+        while index >= 0 and texts < SIGNATURE_TEXT_PARAGRAPHS and blocks[index].kind in ("blank", "body", "plain"):
+            keep[index] = True
+            texts += blocks[index].kind != "blank" and not is_label(blocks[index])
+            index -= 1
     return keep
+
+
+def right_line_indent(text: str, width: Callable[[str], float] = text_width, line_width: float = LINE_WIDTH_PT) -> float:
+    """Right indent (points) of a document's right-aligned line ("记录人（签名）：＿＿＿"): two 字,
+    less when the line would otherwise not fit and wrap its signature underline onto a line of its own."""
+    room = line_width - width(text) - 4  # 4 pt of slack: renderers round differently
+    return max(0.0, min(2 * CHAR_PT, room))
+
+
+PAGE_HEIGHT_PT = LINE_PITCH_PT * 22  # the type area: 22 lines
+CELL_PADDING_PT = 5.7  # LibreOffice's and Word's default left and right cell margin (0.19 cm); the preview's is less
+
+
+def _lines(width: float, line_width: float) -> int:
+    return max(1, -(-int(width + 0.5) // max(1, int(line_width))))
+
+
+def block_heights(block) -> list[float]:
+    """The heights (points) of a block's lines on the page, as the .docx and the preview lay it out:
+    text on the 28.95 pt grid, a table row by row at 小四 (each row as one unsplittable line)."""
+    if block.kind == "pagebreak":
+        return []
+    if block.kind == "table":
+        count = max(len(row) for row in block.rows)
+        widths = list(block.widths) if len(block.widths) == count else column_widths(count)
+        heights = []
+        for row in block.rows:
+            spans = widths[: len(row) - 1] + [sum(widths[len(row) - 1 :])]
+            lines = max(
+                sum(_lines(text_width(part) * TABLE_PT / BODY_PT, span / 25.4 * 72 - 2 * CELL_PADDING_PT) for part in str(text).split("\n"))
+                for text, span in zip(row, spans)
+            )
+            heights.append(lines * (TABLE_PT * 1.5 + 6) + 1)  # 3 pt above and below each cell paragraph, the rule
+        return heights + [TABLE_PT * 1.5 + 6]  # the short paragraph after the table
+    size = TITLE_PT if block.kind == "title" else BODY_PT
+    indent = 2 * CHAR_PT if block.kind in ("body", "heading1", "heading2") else 0
+    right = right_line_indent(block.text) if block.kind == "right" else 0
+    width = text_width(block.text) * size / BODY_PT + indent + right
+    return [LINE_PITCH_PT] * _lines(width, 28 * CHAR_PT)
+
+
+def first_pages(draft) -> list[int]:
+    """The page (1-based) each block starts on, estimated from ``block_heights`` with the rules both
+    outputs follow: a page break starts a page, kept blocks move with the next one, a paragraph
+    leaves no single line alone at either end of a page. For the 卷内目录's 页号."""
+    keep = keep_with_next(draft)
+    page, used, chain_start = 1, 0.0, None  # chain_start: (index, used) where kept blocks began
+    placed: list[tuple[int, float]] = []  # per block: page, height used on that page before it
+    for index, block in enumerate(draft.blocks):
+        heights = block_heights(block)
+        if block.kind == "pagebreak":
+            page, used, chain_start = page + (1 if used else 0), 0.0, None
+            placed.append((page, used))
+            continue
+        if used + sum(heights) > PAGE_HEIGHT_PT + 0.5 and used:
+            if chain_start is not None and chain_start[1] > 0:  # the kept blocks before it go along
+                start = chain_start[0]
+                moved = used - chain_start[1]
+                for earlier in range(start, index):
+                    placed[earlier] = (page + 1, placed[earlier][1] - chain_start[1])
+                page, used = page + 1, moved
+            elif block.kind == "table" or len(heights) < 4 or keep[index]:
+                fits = 0
+                while block.kind == "table" and fits < len(heights) and used + sum(heights[: fits + 1]) <= PAGE_HEIGHT_PT + 0.5:
+                    fits += 1
+                if fits:  # a table splits between rows
+                    placed.append((page, used))
+                    page, used, chain_start = page + 1, sum(heights[fits:]), None
+                    continue
+                page, used = page + 1, 0.0
+            else:  # a long paragraph splits, two lines at least on each page
+                room = max(2, int((PAGE_HEIGHT_PT + 0.5 - used) // LINE_PITCH_PT))
+                placed.append((page, used))
+                page, used, chain_start = page + 1, sum(heights[room:]), None
+                continue
+        placed.append((page, used))
+        used += sum(heights)
+        chain_start = (chain_start or (index, placed[index][1])) if keep[index] else None
+    return [where for where, _ in placed]
 
 
 def choose_fonts(settings: dict, installed: Iterable[str] | None = None) -> dict[str, str]:
@@ -321,7 +427,6 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
     signer_right, date_right = signature_indents(draft)
     keep = keep_with_next(draft)
     first = True
-    last = before_last = None  # the paragraphs written last
     break_before = False
     for index, block in enumerate(draft.blocks):
         if block.kind == "table":
@@ -329,7 +434,7 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
                 document.add_paragraph(style=styles["plain"]).paragraph_format.page_break_before = True
                 break_before = False
             _add_table(document, block.rows, styles["table"], getattr(block, "widths", ()))
-            first, last, before_last = False, None, None
+            first = False
             continue
         if block.kind == "pagebreak":
             break_before = True
@@ -344,17 +449,16 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             paragraph = document.add_paragraph(breakable(block.text), style=style)
         if keep[index]:
             paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True  # a kept paragraph moves whole, as in the preview
         if block.kind in ("signer", "date"):
             paragraph.paragraph_format.right_indent = Pt(signer_right if block.kind == "signer" else date_right)
         if break_before:
             paragraph.paragraph_format.page_break_before = True
             break_before = False
         if block.kind == "right":
-            # signature, seal and date lines stay on the page of the text before them (and a blank line between)
-            for earlier in (last, before_last if last is not None and not last.text else None):
-                if earlier is not None:
-                    earlier.paragraph_format.keep_with_next = True
-        before_last, last = last, paragraph
+            paragraph.paragraph_format.right_indent = Pt(right_line_indent(block.text))
+            # the style's rightChars (two 字) would win over a length: the paragraph's own is 0
+            paragraph._p.get_or_add_pPr().find(qn("w:ind")).set(qn("w:rightChars"), "0")
 
     document.settings.odd_and_even_pages_header_footer = True
     _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right", fonts["font_page_number"])

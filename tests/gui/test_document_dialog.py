@@ -98,3 +98,35 @@ def test_the_case_list_has_a_documents_button_for_the_selected_case(qtbot, open_
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert opened == [case_id]
+
+
+def _pdf_pages(path) -> list[str]:
+    """The text of each page of a PDF the preview painted (spaces dropped)."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [page.replace(" ", "") for page in text.split("\f")[:-1]]
+
+
+def test_printed_agreement_keeps_its_signatures_with_the_terms_and_the_contents_numbers_its_pages(qtbot, db, tmp_path):
+    from zhaocun_desktop import documents
+    from zhaocun_desktop.demo import fill_demo
+    from zhaocun_desktop.gui.report_print import write_pdf
+    from tests.test_documents import long_agreement_case
+
+    fill_demo(db)
+    case_id = long_agreement_case(db)
+    agreement = documents.build_case_documents(db, case_id, ["协议书"])
+    assert write_pdf(agreement, str(tmp_path / "协议书.pdf")) == 2
+    pages = _pdf_pages(tmp_path / "协议书.pdf")
+    signatures = next(page for page in pages if "人民调解员（签名）" in page)
+    assert "当事人（签名、盖章或按指印）" in signatures and "履行完毕" in signatures  # not the signatures alone
+
+    whole = documents.build_case_documents(db, case_id, [documents.CASE_FILE])
+    write_pdf(whole, str(tmp_path / "卷宗.pdf"))
+    pages = _pdf_pages(tmp_path / "卷宗.pdf")
+    lines = [line for page in pages for line in page.splitlines() if line.strip()]
+    assert next(line for line in lines if "记录人（签名）" in line).endswith("记录人（签名）：＿＿＿＿＿")
+    assert next(line for line in lines if "立卷日期" in line).endswith("＿＿＿＿年＿＿月＿＿日")
+    firsts = [next((line for line in page.splitlines() if line.strip()), "") for page in pages]
+    contents = next(block for block in whole.blocks if block.kind == "table" and block.rows[0][:3] == ("序号", "文书名称", "页号"))
+    for _, title, page, _ in contents.rows[1:]:
+        assert title.replace("当事人权利", "") in firsts[int(page) - 1], (title, page, firsts)

@@ -34,7 +34,9 @@ from zhaocun_desktop.report_docx import (
     choose_fonts,
     column_widths,
     keep_with_next,
+    right_line_indent,
     signature_indents,
+    text_width,
     title_bold,
 )
 
@@ -78,7 +80,11 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
     body_font.setPointSizeF(BODY_PT)
     body_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / BODY_PT)
     metrics = QFontMetricsF(body_font)  # at the screen's 96 dpi (Qt's default for a detached font)
-    signature_right = dict(zip(("signer", "date"), signature_indents(draft, lambda text: metrics.horizontalAdvance(text) * 72 / metrics.fontDpi())))
+    measure = lambda text: metrics.horizontalAdvance(text) * 72 / metrics.fontDpi()  # noqa: E731
+    signature_right = dict(zip(("signer", "date"), signature_indents(draft, measure)))
+    # a right-aligned line is measured on the grid when that is wider: at printer resolution glyphs
+    # come out a little wider than at 96 dpi, and a line that just fits would wrap its underline
+    grid_or_font = lambda text: max(measure(text), text_width(text))  # noqa: E731
     keep = keep_with_next(draft)
     break_next, first = False, True
     for index, block in enumerate(draft.blocks):
@@ -94,13 +100,12 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         block_format.setAlignment(align)
         block_format.setLineHeight(LINE_PITCH_PT * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
         block_format.setTextIndent(first_indent * BODY_PT * device)
-        block_format.setRightMargin(signature_right.get(block.kind, right_indent * BODY_PT) * device)
+        right = right_line_indent(block.text, grid_or_font) if block.kind == "right" else right_indent * BODY_PT
+        block_format.setRightMargin(signature_right.get(block.kind, right) * device)
         if break_next:
             block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             break_next = False
-        following = [b.kind for b in draft.blocks[index + 1 : index + 3]]
-        # headings and the 署名 (keep_with_next), and the text a document's signature lines follow
-        if keep[index] or following[:1] == ["right"] or following == ["blank", "right"]:
+        if keep[index]:  # headings, the 署名, a document's signature lines and the text they take along
             block_format.setProperty(KEEP_WITH_NEXT, True)
         char_format = QTextCharFormat()
         font = QFont(family)
