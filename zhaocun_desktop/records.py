@@ -60,6 +60,19 @@ def audit(
     )
 
 
+class NewIds:
+    """The ids of the rows one transaction adds, table by table: ``first_unused_id`` once per table,
+    then counted on (an import adds thousands of child rows)."""
+
+    def __init__(self, db: Database):
+        self.db, self.next = db, {}
+
+    def take(self, table: str) -> int:
+        taken = self.next.get(table) or first_unused_id(self.db, table)
+        self.next[table] = taken + 1
+        return taken
+
+
 def first_unused_id(db: Database, table: str) -> int:
     """The id the next new row of ``table`` gets: above every id the table holds and every id the audit
     log names for it. SQLite would give a deleted newest record's number to the next one, and 操作记录
@@ -292,20 +305,20 @@ def insert_clean(
     known = set(by_name) if any(f.kind is Kind.VILLAGE and f.required for f in register.fields) else set()
     ids: list[int] = []
     with db.atomic():
-        next_id = first_unused_id(db, register.key)
+        new_ids = NewIds(db)
         for record in cleaned:
             errors = _check_unique(db, register, record) if unique else {}
             errors.update(_check_villages(register, record, known))
             if errors:
                 raise InvalidRecord(errors, register.labels)
             row = stored_values(register, record, by_name)
-            record_id, next_id = next_id, next_id + 1
+            record_id = new_ids.take(register.key)
             db.conn.execute(sql, [record_id] + [row.get(key) for key in keys] + [stamp, stamp, batch_id])
             ids.append(record_id)
             audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
             for child in register.children:
                 if child.key in record:
-                    _write_children(db, child, record_id, record[child.key], stamp)
+                    _write_children(db, child, record_id, record[child.key], stamp, new_ids)
             if progress and len(ids) % 1000 == 0:
                 progress(len(ids))
         if register is VILLAGE:
@@ -424,7 +437,7 @@ def children(db: Database, child: Register, parent_id: int) -> list[dict]:
     return rows
 
 
-def _write_children(db: Database, child: Register, parent_id: int, rows: Sequence[dict], stamp: str) -> None:
+def _write_children(db: Database, child: Register, parent_id: int, rows: Sequence[dict], stamp: str, new_ids: NewIds | None = None) -> None:
     """Make the parent's child rows equal ``rows`` (checked already): rows with an ``id`` are
     updated, rows without are added, stored rows not named are deleted; each change audited."""
     keys = child.keys
@@ -449,7 +462,7 @@ def _write_children(db: Database, child: Register, parent_id: int, rows: Sequenc
             f"INSERT INTO {child.key} (id, {child.parent_column}, {', '.join(keys)}, created_at, updated_at) "
             f"VALUES (?, ?, {', '.join('?' * len(keys))}, ?, ?)"
         )
-        row_id = first_unused_id(db, child.key)
+        row_id = (new_ids or NewIds(db)).take(child.key)
         db.conn.execute(sql, [row_id, parent_id, *values_, stamp, stamp])
         audit(db, child.key, row_id, "insert", None, _audit_values(child, row), note, at=stamp)
 
