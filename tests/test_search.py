@@ -338,3 +338,33 @@ def test_an_index_is_filled_slice_by_slice_each_slice_seeking_to_its_first_recor
         assert "SEARCH" in plan and "rowid>" in plan.replace(" ", ""), plan
     _integrity_checked(db, MEDIATION_CASE)
     db.close()
+
+
+def test_many_records_added_at_once_are_indexed_in_one_statement_and_found(demo_file, tmp_path):
+    """An import of search.BULK_ROWS records or more sets the insert triggers aside and indexes the
+    added rows (cases and their parties) at the end: the index agrees with the table, the search
+    with its definition, the triggers are back; a failed one leaves the index as it was."""
+    from zhaocun_desktop.registers import MEDIATION_CASE, PARTY
+
+    db = open_db(_copy(demo_file, tmp_path))
+    village = db.execute("SELECT name FROM village ORDER BY id LIMIT 1").fetchone()[0]
+    case = dict(accepted="2023-05-04", village=village, org="村调委会", dispute_type="邻里", result="调解中")
+    many = [dict(case, parties=f"欧阳{n:03d}与司马{n:03d}") for n in range(search.BULK_ROWS + 20)]
+    ids = records.insert_many(db, MEDIATION_CASE, many)
+    assert search.has_index(db, MEDIATION_CASE) and search.has_index(db, PARTY)
+    for register in (MEDIATION_CASE, PARTY):
+        _integrity_checked(db, register)
+    for word in ("欧阳007", "司马119", "欧阳", "阳0"):
+        query = RecordQuery(search=word)
+        assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query), word
+    assert set(ids) <= listed_ids(db, MEDIATION_CASE, RecordQuery(search="欧阳"))
+    records.insert(db, MEDIATION_CASE, dict(case, parties="诸葛亮与周瑜"))  # one at a time again: the trigger indexes it
+    assert len(listed_ids(db, MEDIATION_CASE, RecordQuery(search="诸葛亮"))) == 1
+    # a failure (the 121st record's 案件编号 already used) writes nothing, the triggers stay
+    used = db.execute("SELECT case_no FROM mediation_case WHERE case_no IS NOT NULL LIMIT 1").fetchone()[0]
+    failing = [dict(case, parties=f"上官{n:03d}与令狐") for n in range(search.BULK_ROWS + 20)] + [dict(case, parties="甲与乙", case_no=used)]
+    with pytest.raises(InvalidRecord):
+        records.insert_many(db, MEDIATION_CASE, failing)
+    assert not listed_ids(db, MEDIATION_CASE, RecordQuery(search="上官")) and search.has_index(db, MEDIATION_CASE)
+    _integrity_checked(db, MEDIATION_CASE)
+    db.close()

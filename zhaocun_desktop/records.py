@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from array import array
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 
@@ -306,21 +307,24 @@ def insert_clean(
     ids: list[int] = []
     with db.atomic():
         new_ids = NewIds(db)
-        for record in cleaned:
-            errors = _check_unique(db, register, record) if unique else {}
-            errors.update(_check_villages(register, record, known))
-            if errors:
-                raise InvalidRecord(errors, register.labels)
-            row = stored_values(register, record, by_name)
-            record_id = new_ids.take(register.key)
-            db.conn.execute(sql, [record_id] + [row.get(key) for key in keys] + [stamp, stamp, batch_id])
-            ids.append(record_id)
-            audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
-            for child in register.children:
-                if child.key in record:
-                    _write_children(db, child, record_id, record[child.key], stamp, new_ids)
-            if progress and len(ids) % 1000 == 0:
-                progress(len(ids))
+        # many at once (an import): indexed for search in one statement at the end, not row by row
+        many = search.adding_many(db, (register, *register.children)) if len(cleaned) >= search.BULK_ROWS else nullcontext()
+        with many:
+            for record in cleaned:
+                errors = _check_unique(db, register, record) if unique else {}
+                errors.update(_check_villages(register, record, known))
+                if errors:
+                    raise InvalidRecord(errors, register.labels)
+                row = stored_values(register, record, by_name)
+                record_id = new_ids.take(register.key)
+                db.conn.execute(sql, [record_id] + [row.get(key) for key in keys] + [stamp, stamp, batch_id])
+                ids.append(record_id)
+                audit(db, register.key, record_id, "insert", None, _audit_values(register, record), note, at=stamp)
+                for child in register.children:
+                    if child.key in record:
+                        _write_children(db, child, record_id, record[child.key], stamp, new_ids)
+                if progress and len(ids) % 1000 == 0:
+                    progress(len(ids))
         if register is VILLAGE:
             for record in cleaned:
                 _link_place_names(db, record.get("name"))
