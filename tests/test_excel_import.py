@@ -392,3 +392,28 @@ def test_an_import_committed_after_the_preview_stops_the_second_one(db_file, tmp
     assert again.already_imported and commit_import(second, again)["imported"] == 0
     first.close()
     second.close()
+
+
+def test_a_sheet_sent_again_with_a_petition_closed_is_not_filed_twice(db_file, tmp_path):
+    """A village sent its petition sheet again after 周某's petition was closed (在办 → 已办结, with
+    办结日期): it was filed as a second petition, the count doubled and the open one stayed overdue.
+    The row is 疑似重复 now, naming the record and what changed; a genuinely different petition of the
+    same day (another 事由) is new, and a repeat can still be taken when the clerk chooses."""
+    db = open_db(db_file)
+    headers = ["受理日期", "信访人", "村(居)", "层级", "事由", "状态", "办结日期"]
+    titled = lambda sheet: setattr(sheet, "title", "信访")  # noqa: E731
+    first = write_xlsx(tmp_path / "信访.xlsx", [headers, ["2024-06-01", "周某", "赵村村", "本镇", "宅基地界址", "在办", None]], titled)
+    assert commit_import(db, preview_import(db, first))["imported"] == 1
+    again = write_xlsx(tmp_path / "信访（更新）.xlsx", [
+        headers,
+        ["2024-06-01", "周某", "赵村村", "本镇", "宅基地界址", "已办结", "2024-06-20"],
+        ["2024-06-01", "周某", "赵村村", "本镇", "灌溉用水", "在办", None],
+    ], titled)
+    preview = preview_import(db, again)
+    update, other = preview.rows
+    assert update.valid and "像是已有记录（信访第" in update.duplicate_of and "只有状态、办结日期不同" in update.duplicate_of
+    assert other.valid and not other.duplicate_of
+    assert commit_import(db, preview)["imported"] == 1
+    assert db.execute("SELECT count(*) FROM petition WHERE petitioner = '周某'").fetchone()[0] == 2
+    assert db.execute("SELECT status FROM petition WHERE matter = '宅基地界址'").fetchall() == [("在办",)]
+    db.close()

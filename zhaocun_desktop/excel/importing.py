@@ -524,7 +524,10 @@ class _RowChecker:
     """Duplicates and unique values, against the stored records and the rows before in the file.
 
     A row is 疑似重复 only when every column it fills equals a stored record (or an earlier row):
-    two different village advisors' log lines on the same day stay two records.
+    two different village advisors' log lines on the same day stay two records. It is also 疑似重复
+    when it equals a stored record in every column it fills but the fields of how the matter went on
+    (``Field.outcome``: 状态, 办结日期, 调解结果…): a village's sheet sent again after a petition was
+    closed filed it twice, and the count of petitions doubled.
     """
 
     def __init__(self, db: Database, register: Register, include_hidden: bool):
@@ -535,10 +538,15 @@ class _RowChecker:
         keys = register.keys
         bools = {f.key for f in register.fields if f.kind is Kind.BOOL}
         self.stored: dict[tuple, list[tuple[int, dict]]] = {}
+        self.outcome = {f.key for f in register.fields if f.outcome}
+        self.lasting = [key for key in self.required if key not in self.outcome]  # required, and never changed by the outcome
+        self.by_lasting: dict[tuple, list[tuple[int, dict]]] = {}
         self.stored_unique: dict[str, dict] = {f.key: {} for f in self.unique}
         for row in db.execute(f"SELECT id, {', '.join(records.column_sql(register, key) for key in keys)} FROM {register.key}"):  # village names, not ids
             record = {key: (bool(value) if key in bools and value is not None else value) for key, value in zip(keys, row[1:])}
             self.stored.setdefault(self._key(record), []).append((row[0], record))
+            if self.outcome:
+                self.by_lasting.setdefault(tuple(record.get(key) for key in self.lasting), []).append((row[0], record))
             for f in self.unique:
                 if record.get(f.key) is not None:
                     self.stored_unique[f.key][record[f.key]] = row[0]
@@ -556,6 +564,16 @@ class _RowChecker:
 
     def _key(self, record: dict) -> tuple:
         return tuple(record.get(key) for key in self.required)
+
+    def _update_of(self, filled: dict) -> str:
+        """Why a row is a stored record again with its outcome changed (nothing else), or ""."""
+        lasting = {key: value for key, value in filled.items() if key not in self.outcome}
+        for record_id, record in self.by_lasting.get(tuple(filled.get(key) for key in self.lasting), ()):
+            if all(record.get(key) == value for key, value in lasting.items()):
+                changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and f.key in filled and record.get(f.key) != filled[f.key])
+                return (f"像是已有记录（{self.register.title}第{record_id}号）的新情况：只有{changed}不同。"
+                        f"请在台账中修改第{record_id}号；确是另一件时可选择同时导入疑似重复的行")  # fmt: skip
+        return ""
 
     def check(self, row: PreviewRow, clean: dict, columns: dict[str, int]) -> None:
         """Mark ``row`` (valid so far) as a duplicate, or add its unique-value problems, or note it as new."""
@@ -576,6 +594,8 @@ class _RowChecker:
             row.duplicate_of = f"与已有记录（{self.register.title}第{same}号）相同"
         elif earlier is not None:
             row.duplicate_of = f"与本文件第{earlier}行相同"
+        elif self.outcome:
+            row.duplicate_of = self._update_of(filled)
         if row.duplicate_of:
             if unique_filled:  # the repeat would carry the same 案件编号 twice
                 row.repeatable = False
