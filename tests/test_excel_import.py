@@ -417,3 +417,14 @@ def test_a_sheet_sent_again_with_a_petition_closed_is_not_filed_twice(db_file, t
     assert db.execute("SELECT count(*) FROM petition WHERE petitioner = '周某'").fetchone()[0] == 2
     assert db.execute("SELECT status FROM petition WHERE matter = '宅基地界址'").fetchall() == [("在办",)]
     db.close()
+
+
+def test_with_no_village_list_the_preview_says_the_names_were_not_checked(tmp_path):
+    """Without the township's 村(居) list any name went in without a word (赵村村委会, 不存在村): typos
+    stay unlinked and uncounted by village. The preview says so; with the list it does not."""
+    db = open_db(tmp_path / "空.db")
+    path = write_xlsx(tmp_path / "调解.xlsx", [HEADERS, GOOD])
+    assert any("本镇还没有村(居)名单" in note for note in preview_import(db, path).notes)
+    records.insert_many(db, VILLAGE, [dict(name="赵村村")])
+    assert not any("村(居)名单" in note for note in preview_import(db, path).notes)
+    db.close()

@@ -457,6 +457,9 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
         preview.notes.append(f"工作表“{sheet_name}”：{sum(len(v) for v in by_key.values())}行{child.title}，按“{register.field(child.parent_key_field).label}”归入各条记录。")
         for key in by_key.keys() - used_keys:
             preview.notes.append(f"工作表“{sheet_name}”第{rows_at[key]}行：“{key}”在“{sheet.name}”中找不到，这些{child.title}不会导入，请核对{register.field(child.parent_key_field).label}。")
+    if not villages and register is not VILLAGE and any(f.kind is Kind.VILLAGE and f in match.columns.values() for f in register.fields):
+        preview.notes.append(f"本镇还没有村(居)名单，文件中的村(居)名称没有核对，会照原样导入（写错的名称不会计入任何村）。"
+                             f"请先在“{VILLAGE.title}”页添加本镇的村(居)，再导入。")  # fmt: skip
     town = book.marker.get("镇")
     if town and town != (records.settings(db).get("town") or town):
         preview.notes.append(f"这份模板是为“{town}”生成的，与本程序设置的镇名不同，请核对是否发错了文件。")
