@@ -81,3 +81,18 @@ def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
     finally:
         county.close()
     assert "乡镇" not in printed_list(db, MEDIATION_CASE).headers  # a township's own list
+
+
+def test_identifiers_dates_and_numbers_print_whole_free_text_wraps(db):
+    from zhaocun_desktop.listing import prints_whole
+    from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF
+
+    fill_demo(db)
+    cases = printed_list(db, MEDIATION_CASE)
+    whole = dict(zip(cases.headers, cases.whole))
+    assert whole["案件编号"] and whole["受理日期"] and whole["结案日期"] and whole["涉及金额(元)"]
+    assert not whole["简要案情"] and not whole["当事人"] and not whole["调解结果"]
+    staff = printed_list(db, ENFORCEMENT_STAFF)
+    whole = dict(zip(staff.headers, staff.whole))
+    assert whole["联系电话"] and not whole["姓名"]
+    assert prints_whole(next(f for f in ENFORCEMENT_CERTIFICATE.fields if f.label == "执法证号"))  # an identifier

@@ -11,11 +11,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from report_data import fill_known_ledger
-from zhaocun_desktop import report
+from report_data import SETTINGS, fill_known_ledger
+from zhaocun_desktop import records, report
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.report_docx import STYLE_NAMES, choose_fonts, text_width, write_docx
+from zhaocun_desktop.report_docx import STYLE_NAMES, choose_fonts, text_width, title_lines, title_width, write_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -190,3 +190,66 @@ def test_cli_chooses_the_unsealed_layout(db_path, db, tmp_path):
     assert main(["report", "--db", str(db_path), "--year", "2023", "--seal", "不盖章", "--out", str(tmp_path / "r.docx")]) == 0
     signer = [p for p in Document(str(tmp_path / "r.docx")).paragraphs if p.style.name == STYLE_NAMES["signer"]][0]
     assert signer.paragraph_format.right_indent == Pt(31.5)
+
+
+# --- the title broken between words (GB/T 9704 7.3.3), the same lines in the .docx and the preview
+
+TOWN = "赵村镇"
+LONG_TOWN = "东西南北中发白红旗岭镇"
+
+
+def test_title_lines_break_between_words_and_balance_them():
+    assert title_lines("鲁山县赵村镇人民政府关于2023年法治政府建设情况的报告", ("鲁山县", TOWN)) == ["鲁山县赵村镇人民政府关于", "2023年法治政府建设情况的报告"]
+    assert title_lines("赵村镇人民政府关于2023年法治政府建设情况的报告", ("", TOWN)) == ["赵村镇人民政府关于2023年", "法治政府建设情况的报告"]
+    assert title_lines("人民政府关于2023年法治政府建设情况的报告") == ["人民政府关于2023年法治政府建设情况的报告"]  # fits: one line
+    assert title_lines("人民调解协议书") == ["人民调解协议书"]
+    # a long town name keeps its 人民政府 and breaks at a phrase boundary
+    lines = title_lines(f"鲁山县{LONG_TOWN}人民政府关于2023年法治政府建设情况的报告", ("鲁山县", LONG_TOWN))
+    assert lines == [f"鲁山县{LONG_TOWN}人民政府", "关于2023年法治政府建设情况的报告"]
+    # a name longer than a whole line has to break inside itself, and only there
+    huge = "东西南北中发白" * 3 + "镇"
+    lines = title_lines(f"鲁山县{huge}人民政府关于2023年法治政府建设情况的报告", ("鲁山县", huge))
+    assert all(title_width(line) <= 28 * 15.75 for line in lines)
+    assert lines[0].startswith("鲁山县东西") and all(any(word in line for line in lines) for word in ("人民政府", "关于", "2023年", "法治政府建设", "情况的报告"))
+
+
+def _title_paragraph_lines(path) -> list[str]:
+    title = Document(str(path)).paragraphs[0]
+    assert title.style.name == STYLE_NAMES["title"]
+    lines, current = [], ""
+    for child in title._p.iter(qn("w:t"), qn("w:br")):
+        if child.tag == qn("w:br"):
+            lines.append(current)
+            current = ""
+        else:
+            current += child.text
+    return lines + [current]
+
+
+@pytest.mark.parametrize(
+    "county, town, expected",
+    [
+        ("鲁山县", TOWN, ["鲁山县赵村镇人民政府关于", "2023年法治政府建设情况的报告"]),
+        ("鲁山县", LONG_TOWN, [f"鲁山县{LONG_TOWN}人民政府", "关于2023年法治政府建设情况的报告"]),
+    ],
+)
+def test_docx_title_has_its_line_break_between_words(db, tmp_path, county, town, expected):
+    records.save_settings(db, dict(SETTINGS, county=county, town=town))
+    draft = report.build_draft(db, 2023)
+    assert draft.title == "".join(expected)  # the model keeps the plain title (checks, file properties)
+    assert _title_paragraph_lines(write_docx(draft, tmp_path / "报告.docx")) == expected
+
+
+def test_docx_short_title_stays_one_line(db, tmp_path):
+    records.save_settings(db, SETTINGS)
+    draft = report.build_draft(db, 2023)
+    draft.blocks[0] = report.Block("title", "人民政府关于2023年法治政府建设情况的报告")  # 20 字: fits the line
+    assert _title_paragraph_lines(write_docx(draft, tmp_path / "报告.docx")) == [draft.title]
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
+def test_docx_title_renders_as_the_chosen_lines(db, tmp_path):
+    records.save_settings(db, SETTINGS)
+    pdf = render_pdf(write_docx(report.build_draft(db, 2023), tmp_path / "报告.docx"), tmp_path)
+    lines = [text.replace(" ", "") for _, _, text in page_lines(pdf, 1)]
+    assert lines[:2] == ["鲁山县赵村镇人民政府关于", "2023年法治政府建设情况的报告"]

@@ -18,11 +18,20 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _RIGHT = (Kind.INT, Kind.MONEY)
+# values printed on one line, never broken: dates, numbers, amounts, phone and ID numbers, 是/否
+_WHOLE = (Kind.DATE, Kind.INT, Kind.MONEY, Kind.PHONE, Kind.ID_NUMBER, Kind.BOOL)
+
+
+def prints_whole(field) -> bool:
+    """Whether a column's values stay on one line in a printed list: the kinds of ``_WHOLE`` and
+    identifiers (a unique text: 案件编号 "（2023）孙岭人调字第2号", 执法证号); text and choices wrap."""
+    return field.kind in _WHOLE or field.unique
 
 
 @dataclass(frozen=True)
 class PrintedList:
-    """The rows of a list as they print: ``widths`` are relative (the list's column widths)."""
+    """The rows of a list as they print: ``widths`` are relative (the list's column widths);
+    ``whole``: per column, its values are not to be broken across lines (``prints_whole``)."""
 
     title: str
     note: str
@@ -30,6 +39,7 @@ class PrintedList:
     widths: list[int]
     right_aligned: list[bool]
     rows: list[list[str]]
+    whole: list[bool] | None = None
 
 
 def listing_title(db: Database, register: Register, query: RecordQuery) -> str:
@@ -72,4 +82,5 @@ def printed_list(db: Database, register: Register, query: RecordQuery = RecordQu
         widths=[f.width for f in fields],
         right_aligned=[f.kind in _RIGHT for f in fields],
         rows=rows,
+        whole=[prints_whole(f) for f in fields],
     )

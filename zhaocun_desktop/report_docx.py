@@ -87,6 +87,94 @@ def text_width(text: str) -> float:
     return sum((BODY_PT if ord(char) > 0x2E7F else BODY_PT / 2) + CHAR_SPACING_TWIPS / 20 for char in text)
 
 
+# Words a title line never breaks inside (GB/T 9704 7.3.3: 回行时要做到词意完整); a name from the
+# settings (county, town) stays whole too, and so does any run of text between two known words.
+TITLE_WORDS = ("法治政府建设", "人民政府", "情况的报告", "关于")
+_TITLE_YEAR = re.compile(r"\d{4}(?:[—-]\d{4})?年度?")
+TITLE_SLACK_PT = 4  # renderers round glyph advances differently: a line that just fits must not wrap
+
+
+def title_width(text: str) -> float:
+    """Width in points of ``text`` in the title (2号) on the grid: the .docx and the preview break
+    the title by this one measure, so both show the same lines."""
+    return text_width(text) * TITLE_PT / BODY_PT
+
+
+def _title_phrases(text: str, names: Iterable[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into phrases: (phrase, is a name). Known words and the year are phrases of their
+    own; the text between them (a county or town name not given in ``names``) is one phrase."""
+    words = sorted({w for w in (*TITLE_WORDS, *names) if w}, key=len, reverse=True)
+    phrases: list[tuple[str, bool]] = []
+    loose = ""
+    index = 0
+    while index < len(text):
+        year = _TITLE_YEAR.match(text, index)
+        word = year.group() if year else next((w for w in words if text.startswith(w, index)), None)
+        if word is None:
+            loose += text[index]
+            index += 1
+            continue
+        if loose:
+            phrases.append((loose, True))
+            loose = ""
+        phrases.append((word, word not in TITLE_WORDS and not year))
+        index += len(word)
+    if loose:
+        phrases.append((loose, True))
+    return phrases
+
+
+def title_lines(text: str, names: Iterable[str] = (), width: Callable[[str], float] = title_width, line_width: float = 28 * CHAR_PT) -> list[str]:
+    """The lines of a title, broken between phrases (GB/T 9704 7.3.3): never inside a word of
+    ``TITLE_WORDS`` or of ``names`` (the county, the town), in as few lines as fit ``line_width``,
+    and of those the most balanced (the least difference between the longest and the shortest
+    line; on a tie the longer line below: 梯形). An organ's name stays with its 人民政府 when it can
+    ("赵村镇人民政府"); only a phrase longer than a whole line is broken inside."""
+    room = line_width - TITLE_SLACK_PT
+    if not text or width(text) <= room:
+        return [text]
+    phrases = _title_phrases(text, names)
+    # every place a line may end, with how strong a boundary it is: 1 between phrases, 2 inside an
+    # organ's name (between the county and the town, before 人民政府), 3 inside a phrase wider than a line
+    cuts: dict[int, int] = {}
+    at = 0
+    for index, (phrase, name) in enumerate(phrases):
+        if width(phrase) > room:  # a phrase longer than a line: it has to break somewhere inside
+            cuts.update({at + i: 3 for i in range(1, len(phrase))})
+        at += len(phrase)
+        if index + 1 < len(phrases):
+            following, next_name = phrases[index + 1]
+            cuts[at] = 2 if (name and (next_name or following == "人民政府")) else 1
+    for level in (1, 2, 3):
+        allowed = sorted(i for i, strength in cuts.items() if strength <= level)
+        best = _balanced(text, allowed, width, room)
+        if best:
+            return best
+    return [text]
+
+
+def _balanced(text: str, cuts: list[int], width: Callable[[str], float], room: float) -> list[str] | None:
+    """The fewest lines, cut at some of ``cuts``, that each fit ``room``; the most balanced of them."""
+    from itertools import combinations
+
+    for count in range(1, min(len(cuts), 6) + 1):
+        options = []
+        for chosen in combinations(cuts, count):
+            bounds = (0, *chosen, len(text))
+            lines = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            widths = [width(line) for line in lines]
+            if max(widths) <= room:
+                options.append((max(widths) - min(widths), -widths[-1], lines))
+        if options:
+            return min(options, key=lambda option: option[:2])[2]
+    return None
+
+
+def title_names(settings: dict) -> tuple[str, ...]:
+    """The names a title keeps whole: the county's and the town's, as the settings spell them."""
+    return tuple(settings.get(key) or "" for key in ("county", "town"))
+
+
 def signature_indents(draft: ReportDraft, width: Callable[[str], float] = text_width) -> tuple[float, float]:
     """Right indents (points) of the 署名 and the 成文日期 per GB/T 9704-2012 7.3.5.
 
@@ -179,7 +267,9 @@ def block_heights(block) -> list[float]:
             )
             heights.append(lines * (TABLE_PT * 1.5 + 6) + 1)  # 3 pt above and below each cell paragraph, the rule
         return heights + [TABLE_PT * 1.5 + 6]  # the short paragraph after the table
-    size = TITLE_PT if block.kind == "title" else BODY_PT
+    if block.kind == "title":
+        return [LINE_PITCH_PT] * len(title_lines(block.text))
+    size = BODY_PT
     indent = 2 * CHAR_PT if block.kind in ("body", "heading1", "heading2") else 0
     right = right_line_indent(block.text) if block.kind == "right" else 0
     width = text_width(block.text) * size / BODY_PT + indent + right
@@ -443,10 +533,16 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
         if first:
             paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
             paragraph.style = style
-            paragraph.add_run(breakable(block.text))
             first = False
         else:
-            paragraph = document.add_paragraph(breakable(block.text), style=style)
+            paragraph = document.add_paragraph(style=style)
+        if block.kind == "title":  # broken between words, as the preview paints it: an explicit line break
+            for number, line in enumerate(title_lines(block.text, title_names(draft.settings))):
+                if number:
+                    run.add_break()
+                run = paragraph.add_run(line)
+        else:
+            paragraph.add_run(breakable(block.text))
         if keep[index]:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.keep_together = True  # a kept paragraph moves whole, as in the preview

@@ -95,3 +95,40 @@ def test_a_list_printed_with_full_numbers_is_in_the_audit_log(qtbot, open_window
     dialog.accept()  # what the preview does once it has printed (or saved the PDF)
     rows = printed()
     assert len(rows) == 1 and f"打印含完整身份证号/电话的{ENFORCEMENT_STAFF.title} {len(dialog.document.rows)} 条" == rows[0]["note"]
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
+def test_case_numbers_and_dates_never_break_and_rows_stay_low(qtbot, open_window, tmp_path):
+    from PySide6.QtGui import QFontMetricsF
+
+    from pdf_layout import pdf_lines
+    from zhaocun_desktop.gui import list_print
+
+    window = open_window(demo=True)
+    document = window.view(MEDIATION_CASE.key).print_list(open_dialog=False).document
+    pdf = tmp_path / "list.pdf"
+    count = write_list_pdf(document, str(pdf))
+    lines = [line.text for line in pdf_lines(pdf)]
+    # each case number and date on one printed line (was "（2023）孙岭 / 人调字第2号")
+    for column in ("案件编号", "受理日期", "结案日期"):
+        index = document.headers.index(column)
+        values = {row[index] for row in document.rows if row[index]}
+        assert values and [value for value in values if not any(value in line for line in lines)] == []
+    # the layout itself: a whole column is as wide as its longest value and its padding
+    printer = list_print.pdf_printer(str(tmp_path / "unused.pdf"), document.title)
+    list_print.setup_list_printer(printer)
+    body = list_print._font(list_print.WIDE_BODY_PT if len(document.headers) > list_print.WIDE_COLUMNS else list_print.BODY_PT)
+    metrics = QFontMetricsF(body, printer)
+    width = printer.pageLayout().paintRectPixels(printer.resolution()).width()
+    pad = 0.6 * printer.resolution() / 25.4
+    widths, squeezed = list_print.column_widths(document, metrics, QFontMetricsF(list_print._font(9, True), printer), width, pad)
+    assert not squeezed and abs(sum(widths) - width) < 1
+    for index, keep in enumerate(document.whole):
+        if keep:
+            assert widths[index] >= max(metrics.horizontalAdvance(row[index]) for row in document.rows) + 2 * pad
+    # lower rows: the demo's 357 cases took 28 pages (12.75 a page); now at least 17 a page
+    assert len(document.rows) / count >= 17, count
+    # and no font below 9 pt on any page (glyph boxes about 1.15 × the size, see above)
+    bbox = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    heights = [float(y2) - float(y1) for y1, y2 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', bbox)]
+    assert heights and min(heights) >= 9.0 * 1.15

@@ -38,3 +38,36 @@ def test_pdf_with_recipient_and_other_section(qtbot, db, tmp_path):
     lines = [line.text for line in pdf_lines(pdf)]
     assert lines[lines.index("鲁山县司法局：") - 1].endswith("报告") or "鲁山县司法局：" in lines
     assert "五、其他需要报告的情况" in lines
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils is installed by .ci/run")
+@pytest.mark.parametrize(
+    "town, expected",
+    [
+        ("赵村镇", ["鲁山县赵村镇人民政府关于", "2023年法治政府建设情况的报告"]),  # was "…法治政府建 / 设情况的报告"
+        ("东西南北中发白红旗岭镇", ["鲁山县东西南北中发白红旗岭镇人民政府", "关于2023年法治政府建设情况的报告"]),
+    ],
+)
+def test_pdf_title_breaks_between_words_as_the_docx_does(qtbot, db, tmp_path, town, expected):
+    from report_data import SETTINGS
+
+    from zhaocun_desktop import records
+    from zhaocun_desktop.report_docx import title_lines, title_names
+
+    records.save_settings(db, dict(SETTINGS, town=town))
+    draft = report.build_draft(db, 2023)
+    assert title_lines(draft.title, title_names(draft.settings)) == expected  # the lines the .docx has
+    pdf = tmp_path / "报告.pdf"
+    write_pdf(draft, str(pdf))
+    lines = [line.text for line in pdf_lines(pdf)]
+    assert lines[:2] == expected
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils is installed by .ci/run")
+def test_pdf_short_title_stays_one_line(qtbot, db, tmp_path):
+    fill_demo(db)
+    draft = report.build_draft(db, 2023)
+    draft.blocks[0] = report.Block("title", "人民政府关于2023年法治政府建设情况的报告")
+    pdf = tmp_path / "报告.pdf"
+    write_pdf(draft, str(pdf))
+    assert pdf_lines(pdf)[0].text == draft.title

@@ -6,6 +6,7 @@ The document comes from ``listing.printed_list`` (Qt-free); this module only lay
 
 from __future__ import annotations
 
+import math
 import re
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
@@ -47,29 +48,83 @@ def _tokens(text: str) -> list[str]:
 
 
 def column_widths(document: PrintedList, metrics: QFontMetricsF, header_metrics: QFontMetricsF, width: float, pad: float) -> tuple[list[float], bool]:
-    """Column widths that fill ``width``, as a browser lays out a table: each column between its
-    minimum and its one-line width. The minimum keeps names of up to three characters, dates and
-    numbers whole (and a header on at most two lines); where that is too wide, only the numbers
-    stay whole. The flag says that even they did not fit (pieces then break anywhere)."""
+    """Column widths that fill ``width``. A column whose values stay whole (``document.whole``: case
+    numbers, dates, phone numbers, amounts) gets the width its longest value needs on one line (its
+    header may take two lines); a text column at least keeps names of up to three characters and
+    numbers whole, and the width left is shared so that the text columns wrap to as few lines as
+    they can, all about alike (a row is as tall as its tallest cell). Where even the minimums are
+    too wide, only the numbers stay whole; the flag says that even they did not fit (pieces then
+    break anywhere)."""
     sample = document.rows[:500]  # enough to know a column's shape
-    whole, pieces, natural = [], [], []
+    flags = list(document.whole or [False] * len(document.headers))
+    whole, pieces, natural, advances = [], [], [], []
     short_words = metrics.horizontalAdvance("村" * 3)
     for column, header in enumerate(document.headers):
         cells = [row[column] for row in sample]
         header_min = header_metrics.horizontalAdvance(header[: (len(header) + 1) // 2])
         longest_piece = max((metrics.horizontalAdvance(t) for text in cells for t in _tokens(text)), default=0.0)
-        one_line = max((metrics.horizontalAdvance(text) for text in cells), default=0.0)
+        advances.append(sorted(metrics.horizontalAdvance(text) for text in cells))
+        one_line = advances[-1][-1] if cells else 0.0
         pieces.append(max(header_min, longest_piece) + 2 * pad + 1)
-        whole.append(max(pieces[-1], min(one_line, short_words) + 2 * pad + 1))
+        kept = one_line if flags[column] else min(one_line, short_words)
+        whole.append(max(pieces[-1], max(header_min, kept) + 2 * pad + 1))
         natural.append(max(whole[-1], one_line + 2 * pad + 1, header_metrics.horizontalAdvance(header) + 2 * pad + 1))
     if sum(natural) <= width:  # everything on one line: spread what is left evenly
         extra = (width - sum(natural)) / len(natural)
         return [w + extra for w in natural], False
-    for minimum in (whole, pieces):
-        if sum(minimum) <= width:  # each column its minimum, the rest by how much more it wants
-            room, wanted = width - sum(minimum), sum(n - m for n, m in zip(natural, minimum))
-            return [m + room * (n - m) / wanted for n, m in zip(natural, minimum)], False
+    if sum(whole) <= width:
+        return _share(whole, natural, advances, flags, width, metrics.horizontalAdvance("村"), pad), False
+    if sum(pieces) <= width:  # each column its minimum, the rest by how much more it wants
+        room, wanted = width - sum(pieces), sum(n - m for n, m in zip(natural, pieces))
+        return [m + room * (n - m) / wanted for n, m in zip(natural, pieces)], False
     return [m * width / sum(pieces) for m in pieces], True
+
+
+def _share(minimum: list[float], natural: list[float], advances: list[list[float]], whole: list[bool], width: float, char: float, pad: float) -> list[float]:
+    """``minimum`` widened to fill ``width``, a few characters' width at a time, each time to the text
+    column where it saves the most lines per character: lines of the rows first (a row is as tall
+    as its tallest cell), else lines of the cells (a choice such as 调解成功 back on one line); none
+    beyond its one-line ``natural`` width. Room still left goes to headers that would wrap, then
+    evenly."""
+    widths = list(minimum)
+    rows = len(advances[0]) if advances else 0
+    text_columns = [i for i, keep in enumerate(whole) if not keep and advances[i]]
+
+    def lines(column: int, column_width: float) -> list[int]:
+        usable = max(char, (column_width - 2 * pad - 1) // char * char)  # Chinese wraps at any character
+        return [max(1, math.ceil(a / usable - 0.02)) for a in advances[column]]
+
+    current = {i: lines(i, widths[i]) for i in text_columns}
+    while width - sum(widths) >= char and text_columns:
+        steps = int((width - sum(widths)) // char)
+        # per row the tallest text cell and the tallest but that column's
+        top = [sorted(((current[i][r], i) for i in text_columns), reverse=True)[:2] for r in range(rows)]
+        tallest = sum(t[0][0] for t in top)
+        best, best_rate, best_step = None, (0.0, 0.0), 0
+        for i in text_columns:
+            others = [(t[1][0] if len(t) > 1 else 1) if t[0][1] == i else t[0][0] for t in top]
+            for step in range(1, steps + 1):
+                target = min(widths[i] + step * char, natural[i])
+                wider = lines(i, target)
+                gain = (tallest - sum(max(o, n) for o, n in zip(others, wider)), sum(current[i]) - sum(wider))
+                rate = (gain[0] / step, gain[1] / step)
+                if rate > best_rate:
+                    best, best_rate, best_step = i, rate, step
+                if target >= natural[i]:
+                    break
+        if best is None:
+            break
+        widths[best] = min(widths[best] + best_step * char, natural[best])
+        current[best] = lines(best, widths[best])
+    room = width - sum(widths)
+    wanted = [n - w for n, w in zip(natural, widths)]
+    if room > 0.01 and sum(wanted) > 0.01:  # a header on one line, a cell a little less full
+        used = min(room, sum(wanted))
+        widths = [w + used * more / sum(wanted) for w, more in zip(widths, wanted)]
+        room -= used
+    if room > 0.01:
+        widths = [w + room / len(widths) for w in widths]
+    return widths
 
 
 def paint_list(printer: QPrinter, document: PrintedList) -> int:
@@ -78,7 +133,7 @@ def paint_list(printer: QPrinter, document: PrintedList) -> int:
     area = printer.pageLayout().paintRectPixels(dpi)
     width, height = float(area.width()), float(area.height())
     mm = dpi / 25.4
-    pad = 0.7 * mm
+    pad, pad_y = 0.6 * mm, 0.3 * mm  # inside a cell: left and right, above and below (low rows: more per page)
     painter = QPainter(printer)
     try:
         points = WIDE_BODY_PT if len(document.headers) > WIDE_COLUMNS else BODY_PT
@@ -91,7 +146,7 @@ def paint_list(printer: QPrinter, document: PrintedList) -> int:
             return painter.boundingRect(QRectF(0, 0, column_width - 2 * pad, 1e7), wrap, text or " ").height()
 
         def row_height(font: QFont, cells: list[str]) -> float:
-            return max(text_height(font, text, columns[i]) for i, text in enumerate(cells)) + 2 * pad
+            return max(text_height(font, text, columns[i]) for i, text in enumerate(cells)) + 2 * pad_y
 
         title_height = text_height(title_font, document.title, width) + 1.5 * mm
         note_height = text_height(body, document.note, width) + 2 * mm
@@ -135,7 +190,7 @@ def paint_list(printer: QPrinter, document: PrintedList) -> int:
                     painter.drawRect(cell)
                     painter.setPen(QColor("black"))
                     align = Qt.AlignmentFlag.AlignHCenter if is_header else (Qt.AlignmentFlag.AlignRight if document.right_aligned[column] else Qt.AlignmentFlag.AlignLeft)
-                    painter.drawText(cell.adjusted(pad, pad, -pad, -pad), align | Qt.AlignmentFlag.AlignVCenter | wrap, text)
+                    painter.drawText(cell.adjusted(pad, pad_y, -pad, -pad_y), align | Qt.AlignmentFlag.AlignVCenter | wrap, text)
                     x += columns[column]
                 y += h
             painter.setFont(body)

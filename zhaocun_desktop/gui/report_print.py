@@ -38,6 +38,8 @@ from zhaocun_desktop.report_docx import (
     signature_indents,
     text_width,
     title_bold,
+    title_lines,
+    title_names,
 )
 
 MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
@@ -119,7 +121,10 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
             cursor.setBlockFormat(block_format)
             cursor.setBlockCharFormat(char_format)
             first = False
-        cursor.insertText(breakable(block.text), char_format)
+        if block.kind == "title":  # the lines the .docx has: broken between words, never inside one
+            cursor.insertText("\u2028".join(title_lines(block.text, title_names(draft.settings))), char_format)
+        else:
+            cursor.insertText(breakable(block.text), char_format)
     return document
 
 
