@@ -428,3 +428,20 @@ def test_with_no_village_list_the_preview_says_the_names_were_not_checked(tmp_pa
     records.insert_many(db, VILLAGE, [dict(name="赵村村")])
     assert not any("村(居)名单" in note for note in preview_import(db, path).notes)
     db.close()
+
+
+def test_same_day_petitions_told_apart_only_by_their_state_or_note_stay_two(db_file, tmp_path):
+    """Without 信访人 or 事由 (names withheld), two petitions of one day, village and level that differ
+    only in 状态 or 备注 are two petitions: the rule for a record's news needs a field that tells
+    matters apart, and 备注 is not how a matter went on."""
+    db = open_db(db_file)
+    headers = ["受理日期", "村(居)", "层级", "人次", "状态", "办结日期", "备注"]
+    titled = lambda sheet: setattr(sheet, "title", "信访")  # noqa: E731
+    first = write_xlsx(tmp_path / "信访.xlsx", [headers, ["2024-03-05", "赵村村", "本镇", 1, "在办", None, "王家"]], titled)
+    assert commit_import(db, preview_import(db, first))["imported"] == 1
+    second = write_xlsx(tmp_path / "信访2.xlsx", [headers, ["2024-03-05", "赵村村", "本镇", 1, "在办", None, "李家"],
+                                                  ["2024-03-05", "赵村村", "本镇", 1, "已办结", "2024-03-20", "王家"]], titled)  # fmt: skip
+    preview = preview_import(db, second)
+    assert [(row.valid, row.duplicate_of) for row in preview.rows] == [(True, ""), (True, "")]
+    assert commit_import(db, preview)["imported"] == 2
+    db.close()

@@ -368,3 +368,15 @@ def test_many_records_added_at_once_are_indexed_in_one_statement_and_found(demo_
     assert not listed_ids(db, MEDIATION_CASE, RecordQuery(search="上官")) and search.has_index(db, MEDIATION_CASE)
     _integrity_checked(db, MEDIATION_CASE)
     db.close()
+
+
+def test_adding_many_needs_a_transaction(demo_file, tmp_path):
+    """Outside a transaction DROP TRIGGER commits by itself, and a failure would leave it dropped."""
+    from zhaocun_desktop.registers import PETITION
+
+    db = open_db(_copy(demo_file, tmp_path))
+    with pytest.raises(RuntimeError, match="transaction"):
+        with search.adding_many(db, [PETITION]):
+            pass
+    assert search.has_index(db, PETITION)
+    db.close()

@@ -79,7 +79,7 @@ def first_unused_id(db: Database, table: str) -> int:
     log names for it. SQLite would give a deleted newest record's number to the next one, and 操作记录
     would then show two records' histories as one."""
     return db.conn.execute(
-        f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), coalesce((SELECT max(record_id) FROM audit_log WHERE table_name = ?), 0)) + 1",
+        f"SELECT max(coalesce((SELECT max(id) FROM main.{table}), 0), coalesce((SELECT max(record_id) FROM main.audit_log WHERE table_name = ?), 0)) + 1",
         [table],
     ).fetchone()[0]
 

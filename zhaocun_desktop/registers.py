@@ -106,6 +106,10 @@ class Register:
     village_field: str | None = None
     checks: tuple[Check, ...] = ()  # rules across fields, run after each field parses
     choice_synonyms: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
+    # Fields that tell one matter from another beyond the required ones (信访人, 事由): a row that equals a
+    # stored record but in its outcome fields (Field.outcome) is taken for that record's news only when
+    # one of these is filled in and the same; two same-day petitions without them stay two
+    same_matter: tuple[str, ...] = ()
     # Child registers (rows that belong to one record of this register, e.g. a case's parties):
     # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
     # place, its export adds one sheet per child, its import reads that sheet too.
@@ -528,9 +532,10 @@ MEDIATION_CASE = Register(
             Field(f"prevented_{key}", f"防止{label}", Kind.BOOL, width=90, in_list=False, outcome=True),
             Field(f"prevented_{key}_people", f"防止{label}(人)", Kind.INT, width=90, in_list=False, outcome=True),
         )),
-        Field("note", "备注", Kind.MEMO, width=160, outcome=True),
+        Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="accepted",
+    same_matter=("case_no", "summary"),
     village_field="village",
     checks=(
         _not_before("closed", "accepted", "结案日期不能早于受理日期"),
@@ -602,9 +607,10 @@ PETITION = Register(
         Field("extension_reason", "延期理由", width=140, synonyms=("延期原因",), outcome=True),
         Field("done_date", "办结日期", Kind.DATE, width=100, synonyms=("办结时间",), outcome=True),
         Field("satisfied", "是否满意", Kind.BOOL, width=70, synonyms=("满意", "满意度"), outcome=True),
-        Field("note", "备注", Kind.MEMO, width=160, outcome=True),
+        Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="reg_date",
+    same_matter=("petitioner", "matter"),
     village_field="village",
     checks=(_not_before("done_date", "reg_date", "办结日期不能早于受理日期"), _petition_rules),
     choice_synonyms={

@@ -184,7 +184,13 @@ def adding_many(db: Database, tables: Iterable[Register]) -> Iterator[None]:
     """For one transaction (``db.atomic``) that only adds rows to ``tables`` (an import): their insert
     triggers are set aside, and the rows added are indexed in one statement at the end. Row by row,
     the trigram index took more than half of an import's writing (3,000 cases with their parties:
-    1.0-1.6 s without the triggers, 2.8 s with them). A failure rolls the triggers back with the rows."""
+    1.0-1.6 s without the triggers, 2.8 s with them). A failure rolls the triggers back with the rows.
+
+    Only adds: a row added here and then updated or deleted before the end would have its (missing)
+    index entry removed by the other triggers, which breaks the index. records.insert_clean is the
+    only caller."""
+    if not db.conn.in_transaction:  # DROP TRIGGER would commit on its own, and a failure leave it dropped
+        raise RuntimeError("search.adding_many needs a transaction (db.atomic)")
     indexed = [register for register in tables if db.execute(
         "SELECT 1 FROM main.sqlite_master WHERE type = 'trigger' AND name = ?", [_trigger(register, "insert")]).fetchone()]  # fmt: skip
     before = {register.key: db.execute(f"SELECT coalesce(max(id), 0) FROM main.{register.key}").fetchone()[0] for register in indexed}

@@ -529,8 +529,9 @@ class _RowChecker:
     A row is 疑似重复 only when every column it fills equals a stored record (or an earlier row):
     two different village advisors' log lines on the same day stay two records. It is also 疑似重复
     when it equals a stored record in every column it fills but the fields of how the matter went on
-    (``Field.outcome``: 状态, 办结日期, 调解结果…): a village's sheet sent again after a petition was
-    closed filed it twice, and the count of petitions doubled.
+    (``Field.outcome``: 状态, 办结日期, 调解结果…), one of the fields that tell matters apart
+    (``Register.same_matter``: 信访人, 事由; 简要案情) filled in: a village's sheet sent again after a
+    petition was closed filed it twice, and the count of petitions doubled.
     """
 
     def __init__(self, db: Database, register: Register, include_hidden: bool):
@@ -541,7 +542,7 @@ class _RowChecker:
         keys = register.keys
         bools = {f.key for f in register.fields if f.kind is Kind.BOOL}
         self.stored: dict[tuple, list[tuple[int, dict]]] = {}
-        self.outcome = {f.key for f in register.fields if f.outcome}
+        self.outcome = {f.key for f in register.fields if f.outcome} if register.same_matter else set()
         self.lasting = [key for key in self.required if key not in self.outcome]  # required, and never changed by the outcome
         self.by_lasting: dict[tuple, list[tuple[int, dict]]] = {}
         self.stored_unique: dict[str, dict] = {f.key: {} for f in self.unique}
@@ -571,6 +572,8 @@ class _RowChecker:
     def _update_of(self, filled: dict) -> str:
         """Why a row is a stored record again with its outcome changed (nothing else), or ""."""
         lasting = {key: value for key, value in filled.items() if key not in self.outcome}
+        if not any(key in filled for key in self.register.same_matter):  # 受理日期 and 层级 alone tell no petition from another
+            return ""
         for record_id, record in self.by_lasting.get(tuple(filled.get(key) for key in self.lasting), ()):
             if all(record.get(key) == value for key, value in lasting.items()):
                 changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and f.key in filled and record.get(f.key) != filled[f.key])
