@@ -131,3 +131,20 @@ def test_an_empty_database_file_is_restored_from_its_backup(db_path, backed_up, 
     db = open_db(db_path)
     assert records.count(db, MEDIATION_CASE) == cases
     db.close()
+
+
+def test_a_record_pointing_nowhere_is_no_damage_the_restore_makes_its_safety_backup(db_path, backed_up, capsys):
+    """check reports a party whose case is gone (foreign_key_check), but the file is sound: restore
+    goes the usual way, with a safety backup of what was there, and sets nothing aside."""
+    made, cases = backed_up
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE mediation_party SET case_id = 999999 WHERE id = (SELECT min(id) FROM mediation_party)")
+    conn.commit()
+    conn.close()
+    assert main(["check", "--db", str(db_path)]) == 1 and "关联不一致" in capsys.readouterr().out
+    assert main(["restore", "--db", str(db_path), str(made)]) == 0
+    out = capsys.readouterr().out
+    assert "恢复前的数据已另存为" in out and "改名保留" not in out
+    assert not list(db_path.parent.glob("台账_损坏_*.db"))
+    assert main(["check", "--db", str(db_path)]) == 0

@@ -416,8 +416,9 @@ def _table_title(table: str) -> str:
     return table
 
 
-def check_database(path: Path) -> list[str]:
-    """Problems found by quick_check and foreign_key_check (empty when the file is sound)."""
+def check_database(path: Path, foreign_keys: bool = True) -> list[str]:
+    """Problems found by quick_check and foreign_key_check (empty when the file is sound).
+    ``foreign_keys=False``: damage only (a file that cannot be opened or backed up as it is)."""
     if Path(path).is_file() and Path(path).stat().st_size == 0:  # SQLite would take it for a new, empty database
         return [EMPTY_FILE]
     problems = []
@@ -426,7 +427,8 @@ def check_database(path: Path) -> list[str]:
         try:
             found = [damage_text(row[0]) for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
             problems += list(dict.fromkeys(found))  # the same words for many pages once
-            problems += [f"记录之间的关联不一致：{_table_title(row[0])} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
+            if foreign_keys:
+                problems += [f"记录之间的关联不一致：{_table_title(row[0])} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:

@@ -357,7 +357,8 @@ def _restore_damaged(args: argparse.Namespace) -> bool:
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
-    problems = check_database(args.db)
+    # damage only: a sound file with a record pointing nowhere is restored in place, after a safety backup
+    problems = check_database(args.db, foreign_keys=False)
     if not problems:
         return False
     if args.db.stat().st_size and not is_sqlite_file(args.db) and not args.force:
