@@ -217,10 +217,10 @@ def list_backups(db_path: Path, folder: Path | None = None, with_counts: bool = 
     return [b for b in _all_backups(folder or backup_dir(db_path), with_counts) if b.database == stem]
 
 
-def other_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
+def other_backups(db_path: Path, folder: Path | None = None, with_counts: bool = False) -> list[BackupInfo]:
     """The backups of other databases in ``db_path``'s backup folder (the sample's, a renamed file's)."""
     stem = Path(db_path).stem
-    return [b for b in _all_backups(folder or backup_dir(db_path), False) if b.database != stem]
+    return [b for b in _all_backups(folder or backup_dir(db_path), with_counts) if b.database != stem]
 
 
 def rotate(db_path: Path, now: dt.datetime | None = None) -> list[Path]:

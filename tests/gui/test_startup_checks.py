@@ -179,3 +179,25 @@ def test_an_empty_database_file_without_backups_is_left_as_it_is(qapp, db_path, 
     assert open_checked(db_path) is None
     assert "空文件" in shown[0] and "备份" in shown[0]
     assert db_path.read_bytes() == b"" and sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
+
+
+def test_a_renamed_databases_backups_are_offered_marked_and_asked_for(qtbot, open_window, monkeypatch):
+    """Backups are named after their database (台账备份_…): a ledger opened under another name found
+    「还没有可用的备份」. They are listed after its own, marked with whose they are, and restoring one asks."""
+    import shutil
+
+    window = open_window(demo=True)
+    cases = records.count(window.db, MEDIATION_CASE)
+    made = backup.make_backup(window.db.conn, window.db_path, "manual")
+    renamed = made.with_name(made.name.replace(backup.backup_stem(window.db_path), "旧台账备份"))
+    shutil.move(made, renamed)
+    assert backup.list_backups(window.db_path) == []
+    offered, asked = [], []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (offered.extend(a[3]) or a[3][-1], True))
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a, **k: asked.append(title) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    records.delete(window.db, MEDIATION_CASE, [records.RecordList(window.db, MEDIATION_CASE, records.RecordQuery(), ["id"]).rows(0, 1)[0][0]])
+    window.restore_backup()
+    assert offered and offered[-1].endswith("（旧台账.db 的备份）")
+    assert asked == ["确认恢复", "这个备份不像是当前数据库的"]
+    assert records.count(window.db, MEDIATION_CASE) == cases

@@ -325,13 +325,17 @@ class MainWindow(QMainWindow):
         return made
 
     def restore_backup(self) -> None:
-        from zhaocun_desktop.backup import OtherDatabaseBackup, list_backups, restore
+        from zhaocun_desktop.backup import OtherDatabaseBackup, list_backups, other_backups, restore
 
-        backups = [b for b in list_backups(self.db_path) if b.counts is not None]
+        # its own first; then, marked, other databases' in the same folder (the database was renamed, or
+        # is a copy): restoring one of them asks once more (OtherDatabaseBackup)
+        own = [b for b in list_backups(self.db_path) if b.counts is not None]
+        others = [b for b in other_backups(self.db_path, with_counts=True) if b.counts is not None]
+        backups = own + others
         if not backups:
             QMessageBox.information(self, "从备份恢复", "还没有可用的备份。")
             return
-        labels = [b.describe() for b in backups]
+        labels = [b.describe() for b in own] + [f"{b.describe()}  （{b.database}.db 的备份）" for b in others]
         choice, ok = QInputDialog.getItem(self, "从备份恢复", "选择要恢复的备份（恢复前会自动把当前数据另存一份）：", labels, 0, False)
         if not ok:
             return
