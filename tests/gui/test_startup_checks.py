@@ -54,6 +54,31 @@ def test_damaged_database_left_alone_when_the_clerk_says_no(qapp, db_path, monke
     assert db_path.read_bytes() == before
 
 
+def test_a_record_pointing_nowhere_opens_the_file_and_says_so_without_offering_a_backup(qapp, db_path, monkeypatch):
+    """foreign_key_check finds a party whose case is gone: the file is sound, and replacing it with the
+    newest backup (as offered for damage before) would lose the work since. It opens, with a warning."""
+    import sqlite3
+
+    db = open_db(db_path)
+    fill_demo(db)
+    backup.make_backup(db.conn, db_path, "daily")
+    cases = records.count(db, MEDIATION_CASE)
+    db.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE mediation_party SET case_id = 999999 WHERE id = (SELECT min(id) FROM mediation_party)")
+    conn.commit()
+    conn.close()
+    asked, warned = [], []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+    opened = open_checked(db_path)
+    assert opened is not None and asked == [] and records.count(opened, MEDIATION_CASE) == cases
+    assert "记录之间的关联不一致" in warned[0] and "请不要为此从备份恢复" in warned[0]
+    opened.close()
+    assert not list(db_path.parent.glob("台账_损坏_*.db"))
+
+
 def test_first_open_of_the_day_makes_a_backup(qapp, db_path):
     db = open_checked(db_path)
     db.close()

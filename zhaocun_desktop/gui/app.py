@@ -101,7 +101,8 @@ def after_first_paint(widget, then) -> None:
 def start_checks(path: Path):
     """Start the start-up checks of the database file ``path`` (where it lives, whether it is damaged)
     in a worker thread, so they run while the window is built (SQLite lets go of Python's lock while
-    it reads); returns a function that waits for them and gives (storage problem, damage found)."""
+    it reads); returns a function that waits for them and gives (storage problem, damage found, records
+    pointing nowhere in a sound file)."""
     import threading
 
     from zhaocun_desktop import backup
@@ -112,20 +113,21 @@ def start_checks(path: Path):
         try:
             result["place"] = backup.storage_problem(path)
             result["checked"] = path.exists()
-            result["problems"] = backup.check_database(path) if result["checked"] and not result["place"] else []
+            result["problems"] = backup.check_database(path, foreign_keys=False) if result["checked"] and not result["place"] else []
+            result["links"] = backup.link_problems(path) if result["checked"] and not result["place"] and not result["problems"] else []
         except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
             result["error"] = error
 
     worker = threading.Thread(target=run, name="start-up checks", daemon=True)
     worker.start()
 
-    def wait() -> tuple[str | None, list[str]]:
+    def wait() -> tuple[str | None, list[str], list[str]]:
         worker.join()
         if "error" in result:
             raise result["error"]
         if not result["checked"] and path.exists() and not result["place"]:  # made since (the sample database)
-            return None, backup.check_database(path)
-        return result["place"], result["problems"]
+            return None, backup.check_database(path, foreign_keys=False), []
+        return result["place"], result["problems"], result["links"]
 
     return wait
 
@@ -140,7 +142,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     from zhaocun_desktop import backup
     from zhaocun_desktop.db import is_county_file, open_db
 
-    place, problems = (checks or start_checks(path))()
+    place, problems, links = (checks or start_checks(path))()
     if place:
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
@@ -177,6 +179,10 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         db = rollup.open_county(path, upgrade_in_dialog(parent), on_busy=tell)
     else:
         db = open_db(path, on_busy=tell, upgrade_with=upgrade_in_dialog(parent))
+    if links:  # not damage: replacing the file with a backup would lose the work since, so it opens
+        more = f"等 {len(links)} 处" if len(links) > 1 else ""
+        QMessageBox.warning(parent, "数据需要核对", f"数据库中有记录指向已不存在的记录（{links[0]}{more}）。\n\n"
+                            "数据可以照常使用，请不要为此从备份恢复（会丢失之后录入的数据）；请把情况告诉技术支持人员。")  # fmt: skip
     if daily_backup:
         backup_daily(db, path)
     return db
