@@ -445,6 +445,7 @@ def _write_children(db: Database, child: Register, parent_id: int, rows: Sequenc
     """Make the parent's child rows equal ``rows`` (checked already): rows with an ``id`` are
     updated, rows without are added, stored rows not named are deleted; each change audited."""
     keys = child.keys
+    new_ids = new_ids or NewIds(db)
     existing = {row["id"]: row for row in children(db, child, parent_id)}
     kept = {row["id"] for row in rows if row.get("id") in existing}
     note = _child_note(child, parent_id)
@@ -466,7 +467,7 @@ def _write_children(db: Database, child: Register, parent_id: int, rows: Sequenc
             f"INSERT INTO {child.key} (id, {child.parent_column}, {', '.join(keys)}, created_at, updated_at) "
             f"VALUES (?, ?, {', '.join('?' * len(keys))}, ?, ?)"
         )
-        row_id = (new_ids or NewIds(db)).take(child.key)
+        row_id = new_ids.take(child.key)
         db.conn.execute(sql, [row_id, parent_id, *values_, stamp, stamp])
         audit(db, child.key, row_id, "insert", None, _audit_values(child, row), note, at=stamp)
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from zhaocun_desktop import records, values
 from zhaocun_desktop.backup import safety_backup
@@ -195,10 +195,10 @@ def _auto_registers() -> list[Register]:
     return [r for r in REGISTERS if r is not VILLAGE]
 
 
-def _fits_better(chosen: Register, sheets: list[Sheet]) -> Register | None:
-    """Another register whose columns the sheets' headers mostly are, each required one included."""
-    fitting = [m for r in REGISTERS if r is not chosen for s in sheets if (m := match_headers(r, s)) and not m.missing_required and m.mostly_ours]
-    return max(fitting, key=lambda m: len(m.columns)).register if fitting else None
+def _fitting(matches: Iterable[HeaderMatch]) -> list[HeaderMatch]:
+    """The matches whose sheet has every required column of their register and mostly its columns,
+    most columns first: a register the headers plainly are."""
+    return sorted((m for m in matches if not m.missing_required and m.mostly_ours), key=lambda m: len(m.columns), reverse=True)
 
 
 def _register_named(sheet_name: str) -> Register | None:
@@ -244,8 +244,9 @@ def _choose(book: Book, register: Register | None, sheets: list[Sheet]) -> tuple
         best = _best(matches)
         if best.missing_required:
             raise _refuse_missing(path, best, "按所选台账")
-        other = None if best.mostly_ours else _fits_better(register, sheets)
-        if other is not None:  # most of its columns are another register's, every required one among them
+        elsewhere = [] if best.mostly_ours else _fitting(m for r in REGISTERS if r is not register for s in sheets if (m := match_headers(r, s)))
+        if elsewhere:  # most of its columns are another register's, every required one among them
+            other = elsewhere[0].register
             raise UserError(
                 f"无法按“{register.title}”导入“{path.name}”：表头中只有 {'、'.join(f.label for f in best.columns.values())} 是{register.title}的列，"
                 f"{'、'.join(best.foreign)} 都不是；这些列是“{other.title}”的。请选择“{other.title}”，或不选台账，让程序识别。"
@@ -278,7 +279,7 @@ def _choose(book: Book, register: Register | None, sheets: list[Sheet]) -> tuple
         return match, f"按工作表名称“{sheet.name}”识别为“{named_register.title}”"
 
     candidates = [m for r in _auto_registers() for s in sheets if (m := match_headers(r, s))]
-    fitting = sorted((m for m in candidates if not m.missing_required and m.mostly_ours), key=lambda m: len(m.columns), reverse=True)
+    fitting = _fitting(candidates)
     if fitting:
         best = fitting[0]
         runner = next((m for m in fitting[1:] if m.register is not best.register), None)
@@ -571,9 +572,9 @@ class _RowChecker:
 
     def _update_of(self, filled: dict) -> str:
         """Why a row is a stored record again with its outcome changed (nothing else), or ""."""
-        lasting = {key: value for key, value in filled.items() if key not in self.outcome}
         if not any(key in filled for key in self.register.same_matter):  # 受理日期 and 层级 alone tell no petition from another
             return ""
+        lasting = {key: value for key, value in filled.items() if key not in self.outcome}
         for record_id, record in self.by_lasting.get(tuple(filled.get(key) for key in self.lasting), ()):
             if all(record.get(key) == value for key, value in lasting.items()):
                 changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and f.key in filled and record.get(f.key) != filled[f.key])
