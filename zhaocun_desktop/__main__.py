@@ -1,3 +1,7 @@
-from zhaocun_desktop.cli import main
+import gc
+
+gc.disable()  # for the start only: see zhaocun_desktop.resume_collector
+
+from zhaocun_desktop.cli import main  # noqa: E402 (after the line above)
 
 raise SystemExit(main())

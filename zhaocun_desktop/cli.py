@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from zhaocun_desktop import APP_NAME, __version__
+from zhaocun_desktop import APP_NAME, __version__, resume_collector
 from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
 from zhaocun_desktop.records import audit_tables
 from zhaocun_desktop.registers import FIRST_DATE, LAST_DATE, REGISTERS, SETTINGS
@@ -772,10 +772,15 @@ def _run_demo(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of both the GUI and the command-line verbs; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    args = _parser(verbs=not _opens_window(argv)).parse_args(argv)
+    window = _opens_window(argv)
+    if not window:
+        resume_collector()  # the window turns it on after its first screen
+    args = _parser(verbs=not window).parse_args(argv)
     try:
         if args.self_test:
             from zhaocun_desktop.selftest import run_self_test
+
+            resume_collector()
 
             return run_self_test()
         verbs = {

@@ -16,6 +16,7 @@ def test_badge_and_due_list_open_the_record(qtbot, open_window, db_path, monkeyp
     db.close()
     window = open_window()
     badge = window.due_button
+    qtbot.waitUntil(lambda: badge.isVisibleTo(window))  # read after 总览's charts have painted
     assert badge.isVisibleTo(window) and badge.text() == "到期事项 1 项，逾期 1 项"
     assert window.form.tabs.tabText(0) == "总览（1）"
     badge.click()

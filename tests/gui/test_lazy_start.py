@@ -30,18 +30,19 @@ def test_overview_first_screen_then_complete_equals_a_full_build(qtbot, db):
     qtbot.addWidget(full)
     lazy = OverviewView(db, first_screen_only=True)
     qtbot.addWidget(lazy)
-    # the first screen: the charts and the due list, already as in the full build
+    # the first screen: the charts, already as in the full build
     assert lazy.month_chart.series == full.month_chart.series and lazy.type_chart.items == full.type_chart.items
     assert lazy.outcome_chart.items == full.outcome_chart.items and lazy.village_chart.items == full.village_chart.items
-    assert _texts(lazy.due_list) == _texts(full.due_list) and lazy.due_label.text() == full.due_label.text()
-    # the rest says it is being computed: no figure and no finding shown before it is right
+    # the rest says it is being computed: no figure, no finding and no due item shown before it is right
     assert _texts(lazy.attention) == [CALCULATING] and lazy.findings == []
+    assert _texts(lazy.due_list) == [CALCULATING] and lazy.due == [] and len(full.due) > 1
     assert lazy.table.item(0, 0).text() == CALCULATING
     assert all(lazy.table.item(row, column) is None for row in range(len(KEY_FIGURES)) for column in range(1, 5))
     lazy.complete()
     assert lazy.figures == full.figures and lazy.previous == full.previous
     assert _table(lazy) == _table(full)
     assert [str(f) for f in lazy.findings] == [str(f) for f in full.findings] and _texts(lazy.attention) == _texts(full.attention)
+    assert _texts(lazy.due_list) == _texts(full.due_list) and lazy.due_label.text() == full.due_label.text()
     assert any(_table(full)[row][1] not in ("", "0", "—") for row in range(len(KEY_FIGURES))), "the demo year has figures to compare"
     table = _table(lazy)
     lazy.complete()  # once complete, again is nothing

@@ -207,3 +207,27 @@ def test_the_month_axis_names_every_month_that_fits(qtbot):
     chart.resize(900, 260)
     chart.grab()
     assert chart._month_labels == list(range(1, 13))
+
+
+def test_the_charts_alignment_numbers_and_elision_are_qts(qapp):
+    """The charts paint with plain numbers for Qt's alignment flags and their own elision (to leave the ``Qt``
+    namespace unbuilt until the records show): the same values and the same cut as Qt's."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from zhaocun_desktop.gui import charts
+
+    flag = Qt.AlignmentFlag
+    assert (charts.LEFT, charts.RIGHT, charts.HCENTER, charts.TOP, charts.VCENTER, charts.CENTER) == tuple(
+        f.value for f in (flag.AlignLeft, flag.AlignRight, flag.AlignHCenter, flag.AlignTop, flag.AlignVCenter, flag.AlignCenter)
+    )
+    metrics = QFontMetrics(QFont())
+    for text in ("调解成功  30 件  81.1%", "山林土地纠纷很长很长的名字", "赵村村"):
+        for width in (0, 10, 40, 80, 400):
+            ours = charts.elided(metrics, text, width)
+            assert metrics.horizontalAdvance(ours) <= width or ours in ("", "…")
+            assert ours == text or ours.endswith("…") or ours == ""
+            if metrics.horizontalAdvance(text) <= width:
+                assert ours == text
+            qts = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            assert abs(len(ours) - len(qts)) <= 1, (text, width, ours, qts)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QS
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from zhaocun_desktop import APP_NAME
+from zhaocun_desktop import APP_NAME, resume_collector
 from zhaocun_desktop.errors import UserError, error_log_path, explain, log_error, unexpected_message
 from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resource
 
@@ -231,6 +231,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         )
         return 1
     checks = start_checks(path)  # while the window is built
+    QTimer.singleShot(2000, resume_collector)  # at the latest: a first-run wizard or a password comes first
     from zhaocun_desktop.gui.main_window import MainWindow
 
     window = MainWindow(path, ui_state_file(), demo=demo)
@@ -275,6 +276,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 if not accepted:
                     QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
+        window.after_first_screen(resume_collector)
         window.after_first_screen(back_up_today, at_latest_ms=2000)  # the clerk sees the records first; nothing is typed meanwhile
         if benchmark:  # records shown: the first screen's own widget has painted with them, not just the window
             window.after_first_screen(records_painted)  # watched last, told first (Qt asks the newest filter first)

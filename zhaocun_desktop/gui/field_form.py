@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,6 +58,8 @@ class FieldEditor:
     """The widget for one field, and how to read and write its value as text."""
 
     def __init__(self, field: Field, villages: list[str], choices: tuple[str, ...] | None = None, names: list[str] | None = None):
+        from PySide6.QtCore import Qt  # here, not at the top: the period picker on the first screen imports this module (gui/charts.py says why)
+
         self.field = field
         kind = field.kind
         if field.roster:  # a name from the roster, or typed: the roster offers, it does not restrict
@@ -162,6 +164,8 @@ class FieldForm(QWidget):
         """``captions``: each field's hint also stands under its editor, not only as its placeholder (gone
         once a value is there) and tooltip: the settings, whose values (案件编号格式 {年}{简称}{n}, 本镇纠纷类型
         土地承包经营=山林土地) are filled in from the start and mean nothing without it."""
+        from PySide6.QtCore import Qt  # as in FieldEditor
+
         super().__init__(parent)
         self.editors: dict[str, FieldEditor] = {}
         self.error_labels: dict[str, QLabel] = {}

@@ -8,7 +8,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import overview, records
 from zhaocun_desktop.due import DueItem, due_items, overdue_count
-from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart
+from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.registers import MEDIATION_CASE
@@ -49,6 +50,7 @@ KEY_FIGURES = (
 )  # fmt: skip
 UNITS = {"mediation_case": "件", "publicity_event": "场次", "advisor_work": "条", "petition": "件"}
 CALCULATING = "正在计算…"  # where the figures table and the checks stand until they are filled
+OVERDUE = QColor("#800000")  # Qt.GlobalColor.darkRed; this module's first screen leaves PySide's Qt namespace unbuilt (see charts)
 
 
 def _year_earlier(day: dt.date) -> dt.date:
@@ -64,12 +66,14 @@ class OverviewView(QWidget):
     side, ``due`` (as of ``today``, the computer's date unless a test sets it) and ``findings``;
     refreshed by ``refresh``.
 
-    With ``first_screen_only`` the constructor fills what the clerk sees first (the charts and
-    what is due) and leaves the figures table and the checks showing 正在计算… until ``complete``
-    (called once the charts have first painted, and by ``window.overview_view``; a no-op when nothing is pending).
+    With ``first_screen_only`` the constructor fills what the clerk sees first (the charts) and leaves
+    what is due, the figures table and the checks showing 正在计算… until ``complete`` (called once the
+    charts have first painted, and by ``window.overview_view``; a no-op when nothing is pending). The due
+    list costs the first screen some 20 ms on the sample database (its query, and the layout of its rows).
     """
 
     records_changed = Signal(str)  # a record opened from the due list, a finding or a chart was saved
+    due_read = Signal(list)  # the due list as of today has just been read (the window's badge shows its count)
 
     def __init__(self, db: Database, parent=None, today: dt.date | None = None, first_screen_only: bool = False):
         super().__init__(parent)
@@ -185,9 +189,10 @@ class OverviewView(QWidget):
         self.complete()
 
     def _fill_first_screen(self, period: fig.Period) -> None:
-        """The charts and what is due; the figures table and the checks say 正在计算… until ``complete``."""
+        """The charts; what is due, the figures table and the checks say 正在计算… until ``complete``."""
         self._fill_pictures(period)
-        self.refresh_due()
+        if self._pending is None and not self.due:  # the first time only: a refresh keeps the list it replaces
+            self.due_list.addItem(CALCULATING)
         self._pending = period
         self.findings = []
         before = _same_period_a_year_before(period)
@@ -201,10 +206,13 @@ class OverviewView(QWidget):
         """Fill the figures table and the checks of the period shown (nothing when they are filled)."""
         if self._pending is None:
             return
+        from PySide6.QtCore import Qt  # after the first screen, as report and its checks
+
         from zhaocun_desktop import report
         from zhaocun_desktop.report_checks import check_records
 
         period, self._pending = self._pending, None
+        self.refresh_due()
         before = _same_period_a_year_before(period)
         self.figures = fig.period_figures(self.db, period)
         self.previous = fig.period_figures(self.db, before)
@@ -260,14 +268,15 @@ class OverviewView(QWidget):
         self.due_list.clear()
         overdue = overdue_count(self.due, today)
         self.due_label.setText(f"到期事项（截至{today.year}年{today.month}月{today.day}日，共{len(self.due)}项，已逾期{overdue}项；双击打开记录）")
-        for item in self.due:
+        overdue_brush = pen(OVERDUE).brush()
+        for item in self.due:  # row i is self.due[i] (open_due_item)
             row = QListWidgetItem(item.line(today))
-            row.setData(Qt.ItemDataRole.UserRole, item)
             if item.due < today:
-                row.setForeground(Qt.GlobalColor.darkRed)
+                row.setForeground(overdue_brush)
             self.due_list.addItem(row)
         if not self.due:
             self.due_list.addItem("没有到期或逾期的事项。")
+        self.due_read.emit(self.due)
 
     def export_summary(self, path: str | None = None) -> Path | None:
         """Write the summary workbook of the chosen period (asks where unless ``path`` is given)."""
@@ -301,9 +310,10 @@ class OverviewView(QWidget):
         from zhaocun_desktop.gui.record_dialog import RecordDialog
         from zhaocun_desktop.registers import BY_KEY
 
-        item: DueItem | None = row.data(Qt.ItemDataRole.UserRole)
-        if item is None:
+        index = self.due_list.row(row)
+        if not 0 <= index < len(self.due):  # the line saying nothing is due
             return
+        item = self.due[index]
         dialog = RecordDialog(self.db, BY_KEY[item.register], item.record_id, self)
         if dialog.exec():
             self.refresh_due()
@@ -311,6 +321,8 @@ class OverviewView(QWidget):
 
     def open_item(self, item: QListWidgetItem) -> None:
         """Open the records a finding points at: one record in its edit dialog, several in a list."""
+        from PySide6.QtCore import Qt
+
         finding: Finding | None = item.data(Qt.ItemDataRole.UserRole)
         if finding is None or not finding.register or not finding.record_ids:
             return

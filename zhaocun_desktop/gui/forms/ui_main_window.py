@@ -89,13 +89,7 @@ class Ui_MainWindow(object):
     def retranslateUi(self, MainWindow):
         MainWindow.setWindowTitle(QCoreApplication.translate("MainWindow", u"\u53f8\u6cd5\u6240\u53f0\u8d26", None))
         self.actionQuit.setText(QCoreApplication.translate("MainWindow", u"\u9000\u51fa(&X)", None))
-#if QT_CONFIG(shortcut)
-        self.actionQuit.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+Q", None))
-#endif // QT_CONFIG(shortcut)
         self.actionImport.setText(QCoreApplication.translate("MainWindow", u"\u5bfc\u5165 Excel\u2026(&I)", None))
-#if QT_CONFIG(shortcut)
-        self.actionImport.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+I", None))
-#endif // QT_CONFIG(shortcut)
         self.actionAuditLog.setText(QCoreApplication.translate("MainWindow", u"\u64cd\u4f5c\u8bb0\u5f55\u2026(&L)", None))
         self.actionUndoImport.setText(QCoreApplication.translate("MainWindow", u"\u64a4\u9500\u4e00\u6b21\u5bfc\u5165\u2026(&U)", None))
         self.actionTemplate.setText(QCoreApplication.translate("MainWindow", u"\u751f\u6210\u586b\u62a5\u6a21\u677f\u2026(&T)", None))
