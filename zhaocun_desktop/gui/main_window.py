@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
@@ -29,21 +29,6 @@ if TYPE_CHECKING:  # the views' modules are imported when their tabs are first o
 SETTINGS_KEY = "settings"
 OVERVIEW_KEY = "overview"
 REPORT_KEY = "report"
-
-
-def _centered(text: str) -> QWidget:
-    """``text`` in the middle of a page, centered by stretches: ``QLabel.setAlignment`` would build PySide's
-    ``Qt`` namespace before the first screen (see gui/charts.py)."""
-    page = QWidget()
-    column = QVBoxLayout(page)
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(QLabel(text))
-    row.addStretch(1)
-    column.addStretch(1)
-    column.addLayout(row)
-    column.addStretch(1)
-    return page
 
 
 class MainWindow(QMainWindow):
@@ -121,7 +106,9 @@ class MainWindow(QMainWindow):
         slot.setObjectName(f"slot_{key}")
         layout = QVBoxLayout(slot)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_centered("正在读取…"))
+        # centered by its markup (vertically by QLabel's default): setAlignment would build PySide's Qt namespace
+        # before the first screen (see gui/charts.py)
+        layout.addWidget(QLabel("<center>正在读取…</center>"))
         self._slots[key] = slot
         return slot
 
