@@ -23,7 +23,11 @@ def test_picker_gives_each_kind_of_period(qtbot):
     picker.month.setCurrentIndex(1)
     picker.year.setValue(2024)
     assert seen[-1] == Period.month(2024, 2) and seen[-1].end == dt.date(2024, 2, 29)
+    assert picker.start is None and picker.end is None  # made when 自定义期间 is first chosen (start-up time)
     picker.kind.setCurrentText("自定义期间")
+    layout = picker.layout()
+    assert layout.indexOf(picker.start) + 1 == layout.indexOf(picker.to_label) == layout.indexOf(picker.end) - 1
+    assert picker.start.date() == QDate(2024, 1, 1) and picker.end.date() == QDate(2024, 12, 31)  # the year shown
     picker.start.setDate(QDate(2023, 12, 26))
     picker.end.setDate(QDate(2024, 3, 25))
     assert seen[-1] == Period(dt.date(2023, 12, 26), dt.date(2024, 3, 25))
@@ -32,6 +36,11 @@ def test_picker_gives_each_kind_of_period(qtbot):
     assert len(seen) == count and "早于开始日期" in picker.problem.text()
     picker.set_period(Period.quarter(2022, 2))
     assert picker.kind.currentText() == "季度" and picker.quarter.currentIndex() == 1 and seen[-1] == Period.quarter(2022, 2)
+    assert not picker.start.isVisibleTo(picker) and not picker.to_label.isVisibleTo(picker)
+    fresh = PeriodPicker(2023)  # a from–to set before the boxes were ever shown
+    qtbot.addWidget(fresh)
+    fresh.set_period(Period(dt.date(2023, 3, 5), dt.date(2023, 6, 7)))
+    assert fresh.period() == Period(dt.date(2023, 3, 5), dt.date(2023, 6, 7)) and fresh.start.isVisibleTo(fresh)
 
 
 def test_overview_shows_the_chosen_quarter_and_exports_its_summary(qtbot, open_window, tmp_path):

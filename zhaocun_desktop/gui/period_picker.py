@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import Period
-from zhaocun_desktop.gui.field_form import DateEdit
 
 KINDS = ("年度", "季度", "月份", "自定义期间")
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -36,34 +35,50 @@ class PeriodPicker(QWidget):
         self.month = QComboBox()
         self.month.setObjectName("period_month")
         self.month.addItems([f"{m}月" for m in range(1, 13)])
-        self.start, self.end = DateEdit(), DateEdit()
-        self.start.setObjectName("period_from")
-        self.end.setObjectName("period_to")
-        self.start.setDate(QDate(int(year), 1, 1))
-        self.end.setDate(QDate(int(year), 12, 31))
+        # the 自定义期间 date boxes: made when that kind is first chosen (``_date_boxes``); on 总览's first screen
+        # their module and two calendar boxes would cost some 6 ms
+        self.start = self.end = None
         self.to_label = QLabel("至")
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020;")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (QLabel("统计期间"), self.kind, self.year, self.quarter, self.month, self.start, self.to_label, self.end, self.problem):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("统计期间"), self.kind, self.year, self.quarter, self.month, self.to_label, self.problem):
+            self._layout.addWidget(widget)
+        self._layout.addStretch(1)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.year.valueChanged.connect(self._changed)
         self.quarter.currentIndexChanged.connect(self._changed)
         self.month.currentIndexChanged.connect(self._changed)
-        self.start.dateChanged.connect(self._changed)
-        self.end.dateChanged.connect(self._changed)
         self._kind_changed()
+
+    def _date_boxes(self) -> tuple:
+        """The from and to boxes of 自定义期间 (made the first time, on either side of 至, showing the year)."""
+        if self.start is None:
+            from zhaocun_desktop.gui.field_form import DateEdit
+
+            year = self.year.value()
+            self.start, self.end = DateEdit(), DateEdit()
+            self.start.setObjectName("period_from")
+            self.end.setObjectName("period_to")
+            self.start.setDate(QDate(year, 1, 1))
+            self.end.setDate(QDate(year, 12, 31))
+            at = self._layout.indexOf(self.to_label)
+            self._layout.insertWidget(at + 1, self.end)
+            self._layout.insertWidget(at, self.start)
+            self.start.dateChanged.connect(self._changed)
+            self.end.dateChanged.connect(self._changed)
+        return self.start, self.end
 
     def _kind_changed(self, *args) -> None:
         kind = self.kind.currentText()
         self.year.setVisible(kind != "自定义期间")
         self.quarter.setVisible(kind == "季度")
         self.month.setVisible(kind == "月份")
-        for widget in (self.start, self.to_label, self.end):
-            widget.setVisible(kind == "自定义期间")
+        custom = kind == "自定义期间"
+        for widget in (*(self._date_boxes() if custom else (self.start, self.end)), self.to_label):
+            if widget is not None:
+                widget.setVisible(custom)
         self._changed()
 
     def period(self) -> Period:
@@ -74,7 +89,7 @@ class PeriodPicker(QWidget):
         if kind == "月份":
             return Period.month(year, self.month.currentIndex() + 1)
         if kind == "自定义期间":
-            start, end = self.start.date(), self.end.date()
+            start, end = (box.date() for box in self._date_boxes())
             if start == self.start.minimumDate() or end == self.end.minimumDate():
                 raise UserError("请填写期间的开始和结束日期")
             return Period(dt.date(start.year(), start.month(), start.day()), dt.date(end.year(), end.month(), end.day()))
@@ -95,8 +110,9 @@ class PeriodPicker(QWidget):
             self.month.setCurrentIndex(period.start.month - 1)
         else:
             self.kind.setCurrentText("自定义期间")
-            self.start.setDate(QDate(period.start.year, period.start.month, period.start.day))
-            self.end.setDate(QDate(period.end.year, period.end.month, period.end.day))
+            start, end = self._date_boxes()
+            start.setDate(QDate(period.start.year, period.start.month, period.start.day))
+            end.setDate(QDate(period.end.year, period.end.month, period.end.day))
         self.blockSignals(False)
         self._changed()
 
