@@ -9,11 +9,11 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QSettings, QTimer, QTranslator
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from zhaocun_desktop import APP_NAME, resume_collector
 from zhaocun_desktop.errors import UserError, error_log_path, explain, log_error, unexpected_message
+from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resource
 
 QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
@@ -42,16 +42,26 @@ def install_chinese(app: QApplication) -> bool:
     return True
 
 
-def create_app() -> QApplication:
-    """The application object, created once, with the Chinese translation installed."""
+def create_app(icon: bool = True) -> QApplication:
+    """The application object, created once, with the Chinese translation installed.
+
+    ``icon=False``: the caller sets the program's icon later (``set_icon``): the window's start sets it once
+    its first screen has painted, as building QIcon's class costs some 3 ms."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName(APP_NAME)
         app.setOrganizationName("zhaocun-desktop")
-        app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
+        if icon:
+            set_icon(app)
         install_chinese(app)
     return app
+
+
+def set_icon(app: QApplication) -> None:
+    """The program's icon on every window (title bar, task bar)."""
+    
+    app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
 
 
 def ui_state_file() -> QSettings:
@@ -119,10 +129,16 @@ def start_checks(path: Path):
             result["error"] = error
 
     worker = threading.Thread(target=run, name="start-up checks", daemon=True)
+    # The worker needs Python's lock back each time SQLite hands it a result, while the window's thread holds it
+    # building the window: by default it waits up to 5 ms each time, and the window then waited some 10 ms for
+    # checks that take 10 ms alone (the sample database). Until the checks are done it waits at most 0.5 ms.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, 0.0005))
     worker.start()
 
     def wait() -> tuple[str | None, list[str], list[str]]:
         worker.join()
+        sys.setswitchinterval(interval)
         if "error" in result:
             raise result["error"]
         if not result["checked"] and path.exists() and not result["place"]:  # made since (the sample database)
@@ -213,7 +229,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
 
     The window paints first; the database opens right after, its checks having run meanwhile.
     """
-    app = create_app()
+    app = create_app(icon=False)
     path = Path(demo_db_path() if demo else (db_path or default_db_path())).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(path) + ".lock")
@@ -231,7 +247,15 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         )
         return 1
     checks = start_checks(path)  # while the window is built
-    QTimer.singleShot(2000, resume_collector)  # at the latest: a first-run wizard or a password comes first
+    started = []
+
+    def finish_start() -> None:  # what the first screen need not wait for: once, after its paint or 2 s at the latest
+        if not started:
+            started.append(True)
+            resume_collector()
+            set_icon(app)
+
+    QTimer.singleShot(2000, finish_start)  # at the latest: a first-run wizard or a password comes before the records
     from zhaocun_desktop.gui.main_window import MainWindow
 
     window = MainWindow(path, ui_state_file(), demo=demo)
@@ -276,7 +300,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 if not accepted:
                     QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
-        window.after_first_screen(resume_collector)
+        window.after_first_screen(finish_start)
         window.after_first_screen(back_up_today, at_latest_ms=2000)  # the clerk sees the records first; nothing is typed meanwhile
         if benchmark:  # records shown: the first screen's own widget has painted with them, not just the window
             window.after_first_screen(records_painted)  # watched last, told first (Qt asks the newest filter first)

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.app import after_first_paint
+from zhaocun_desktop.gui.deferred import QFileDialog, QInputDialog, QMessageBox
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -33,6 +32,7 @@ from zhaocun_desktop import figures as fig
 from zhaocun_desktop import overview, records
 from zhaocun_desktop.due import DueItem, due_items, overdue_count
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
+from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.registers import MEDIATION_CASE
