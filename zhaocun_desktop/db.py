@@ -632,7 +632,7 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
             conn.close()
             raise
     if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
-        from zhaocun_desktop.backup import backup_dir, remove_partial_backups
+        from zhaocun_desktop.dbcheck import backup_dir, remove_partial_backups
 
         remove_partial_backups(backup_dir(path))
     return db

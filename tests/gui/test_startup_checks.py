@@ -89,6 +89,7 @@ def test_first_open_of_the_day_makes_a_backup(qapp, db_path):
 
 def test_backup_to_a_folder_and_restore_from_the_menu(qtbot, open_window, tmp_path, monkeypatch):
     window = open_window(demo=True)
+    qtbot.waitUntil(lambda: window.backup_label.text() != "")  # read once the first screen has painted
     assert window.backup_label.text() == "尚未备份"
     made = window.backup_to(str(tmp_path / "U盘"))
     assert made.parent == tmp_path / "U盘" and backup.check_database(made) == []
@@ -226,3 +227,17 @@ def test_a_renamed_databases_backups_are_offered_marked_and_asked_for(qtbot, ope
     assert offered and offered[-1].endswith("（旧台账.db 的备份）")
     assert asked == ["确认恢复", "这个备份不像是当前数据库的"]
     assert records.count(window.db, MEDIATION_CASE) == cases
+
+
+def test_the_days_first_backup_shows_in_the_status_bar(qtbot, open_window):
+    """The window's daily backup (made once its records are shown) is what 上次备份 then says; it used to keep
+    saying 尚未备份 (or yesterday's time) until the window was opened again."""
+    import datetime as dt
+
+    from zhaocun_desktop.gui.app import back_up_today
+
+    window = open_window()
+    qtbot.waitUntil(lambda: window.backup_label.text() == "尚未备份")
+    back_up_today(window, window.db_path)
+    assert [b.reason for b in backup.list_backups(window.db_path)] == ["daily"]
+    assert window.backup_label.text().startswith(f"上次备份：{dt.date.today():%Y-%m-%d}")

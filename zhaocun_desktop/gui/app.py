@@ -60,7 +60,8 @@ def create_app(icon: bool = True) -> QApplication:
 
 def set_icon(app: QApplication) -> None:
     """The program's icon on every window (title bar, task bar)."""
-    
+    from PySide6.QtGui import QIcon
+
     app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
 
 
@@ -115,16 +116,16 @@ def start_checks(path: Path):
     pointing nowhere in a sound file)."""
     import threading
 
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import dbcheck
 
     result: dict = {}
 
     def run() -> None:
         try:
-            result["place"] = backup.storage_problem(path)
+            result["place"] = dbcheck.storage_problem(path)
             result["checked"] = path.exists()
-            result["problems"] = backup.check_database(path, foreign_keys=False) if result["checked"] and not result["place"] else []
-            result["links"] = backup.link_problems(path) if result["checked"] and not result["place"] and not result["problems"] else []
+            result["problems"] = dbcheck.check_database(path, foreign_keys=False) if result["checked"] and not result["place"] else []
+            result["links"] = dbcheck.link_problems(path) if result["checked"] and not result["place"] and not result["problems"] else []
         except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
             result["error"] = error
 
@@ -142,7 +143,7 @@ def start_checks(path: Path):
         if "error" in result:
             raise result["error"]
         if not result["checked"] and path.exists() and not result["place"]:  # made since (the sample database)
-            return None, backup.check_database(path, foreign_keys=False), []
+            return None, dbcheck.check_database(path, foreign_keys=False), []
         return result["place"], result["problems"], result["links"]
 
     return wait
@@ -155,7 +156,6 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     ``checks``: what ``start_checks(path)`` returned, when they were started earlier. ``daily_backup``:
     make the first backup of the day now (the window makes it once its first screen is shown).
     """
-    from zhaocun_desktop import backup
     from zhaocun_desktop.db import is_county_file, open_db
 
     place, problems, links = (checks or start_checks(path))()
@@ -163,6 +163,8 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
     if problems:
+        from zhaocun_desktop import backup
+
         good = backup.newest_good_backup(path)
         if good is None:
             advice = "请不要删除该文件，联系技术支持人员处理。"
@@ -222,6 +224,17 @@ def backup_daily(db, path: Path) -> None:
 
     if not backup.backed_up_today(path):
         backup.safety_backup(db.conn, "daily")
+
+
+def back_up_today(window, path: Path) -> None:
+    """The window's first backup of the day, then its status bar's 上次备份 (a failure is said, the records stay open)."""
+    if window.db is None:
+        return
+    try:
+        backup_daily(window.db, path)
+        window.show_last_backup()
+    except UserError as error:  # the records stay open: say why today's backup is missing
+        QMessageBox.warning(window, "每日备份失败", f"今天的自动备份没有完成：{error}\n\n请检查磁盘空间后用“文件 → 备份到…”手动备份。")
 
 
 def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
@@ -301,17 +314,9 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                     QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
         window.after_first_screen(finish_start)
-        window.after_first_screen(back_up_today, at_latest_ms=2000)  # the clerk sees the records first; nothing is typed meanwhile
+        window.after_first_screen(lambda: back_up_today(window, path), at_latest_ms=2000)  # the clerk sees the records first; nothing is typed meanwhile
         if benchmark:  # records shown: the first screen's own widget has painted with them, not just the window
             window.after_first_screen(records_painted)  # watched last, told first (Qt asks the newest filter first)
-
-    def back_up_today() -> None:
-        if window.db is None:
-            return
-        try:
-            backup_daily(window.db, path)
-        except UserError as error:  # the records stay open: say why today's backup is missing
-            QMessageBox.warning(window, "每日备份失败", f"今天的自动备份没有完成：{error}\n\n请检查磁盘空间后用“文件 → 备份到…”手动备份。")
 
     def records_painted() -> None:
         print(RECORDS_MARKER, flush=True)

@@ -128,9 +128,9 @@ class MainWindow(QMainWindow):
         self.db = db
         note = "（示例数据，与正式数据分开）" if self.demo else ""
         self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
-        self.show_last_backup()
         self._enter_county_mode()
         self._build_current()
+        self.after_first_screen(self.show_last_backup, at_latest_ms=2000)  # reads the backup folder: not before the records
         if self._overview_view is None:  # a 总览 just built reads the due list after its charts: its due_read shows the count
             self.show_due_count()
         # The idle lock (its module builds the password dialog's classes) and its application-wide Python
