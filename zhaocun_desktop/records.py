@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence, TYPE_CHECKING
 
 
-from zhaocun_desktop import search, values
+from zhaocun_desktop import search
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Field, Kind, Register, parent_of
-from zhaocun_desktop.validation import check_record, validate_with_children
 
+# values and validation (their patterns and checks, ~4 ms) are imported in the functions that write, mask or search
+# records: the window's first screen only reads
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
 
@@ -36,6 +37,8 @@ def now() -> str:
 
 def _audit_values(register: Register, record: dict | None) -> str | None:
     """A record as JSON for the audit log, with ID and phone numbers masked."""
+    from zhaocun_desktop import values
+
     if record is None:
         return None
     shown = {}
@@ -173,6 +176,7 @@ class AuditEntry:
 
 
 def _audit_text(field, value) -> str:
+    from zhaocun_desktop import values
     from zhaocun_desktop.validation import display_value
 
     text = display_value(field, value) if field is not None else ("" if value is None else str(value))
@@ -189,6 +193,7 @@ def audit_entries(
 ) -> list[AuditEntry]:
     """The audit log, newest first, filtered by table, record and date range (both ends included);
     at most ``limit`` entries (audit_count tells how many there are)."""
+    from zhaocun_desktop import values
     from zhaocun_desktop.registers import BY_KEY, SETTINGS
 
     sql, params = _audit_filter(table, record_id, date_from, date_to)
@@ -271,6 +276,8 @@ def insert_many(
     Raises InvalidRecord naming the first bad record (1-based) and its problems.
     ``progress`` is called with the number written so far, every 1,000 records.
     """
+    from zhaocun_desktop.validation import validate_with_children
+
     cleaned = []
     labels = dict(register.labels, **{child.key: child.title for child in register.children})
     choices = field_choices(db, register)
@@ -343,6 +350,8 @@ def _check_villages(register: Register, record: dict, known: set[str]) -> dict[s
 
 def update(db: Database, register: Register, record_id: int, raw: dict) -> dict:
     """Change the given fields of one record; returns the stored record. Raises InvalidRecord."""
+    from zhaocun_desktop.validation import validate_with_children
+
     with db.atomic():
         old = get(db, register, record_id)
         merged = {key: old.get(key) for key in register.keys}
@@ -511,6 +520,8 @@ class RecordQuery:
 
     def words(self) -> list[str]:
         """The search words: a record matches when it contains every one."""
+        from zhaocun_desktop import values
+
         return values.clean_text(self.search).split()
 
     def where(self, register: Register, indexed: dict[str, str] | None = None, townships: bool = False) -> tuple[str, list]:
@@ -884,6 +895,8 @@ def settings(db: Database) -> dict:
 
 def save_settings(db: Database, raw: dict) -> dict:
     """Validate and store settings (all or none); returns the stored settings."""
+    from zhaocun_desktop.validation import check_record
+
     described = SETTINGS
     current = settings(db)
     merged = {key: current.get(key) for key in described.keys}

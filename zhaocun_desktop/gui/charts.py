@@ -17,7 +17,7 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 BLUE, GREY = QColor("#2F6DB5"), QColor("#A3ABB7")
 SHARE_COLORS = (QColor("#3E9B5F"), QColor("#C8553D"), QColor("#8E6CB8"), QColor("#E0A030"), QColor("#7F8C8D"), QColor("#2F6DB5"))
@@ -100,8 +100,9 @@ class Chart(QWidget):
         super().__init__(parent)
         self.title = title
         self.empty_text = "本年度暂无记录"
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(110, 100)  # the window must still shrink to a small screen
+        # no setSizePolicy(Expanding): 总览's grid gives the charts all its room with the default (Preferred) too, pixel
+        # for pixel at 900, 1200 and 1600 px, and QSizePolicy's class would cost the first screen ~1.5 ms
         self.setMouseTracking(True)
         palette = self.palette()  # the painter's pen starts in this color: Ink's text needs no setPen
         palette.setColor(QPalette.ColorRole.WindowText, TEXT)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import overview, records
-from zhaocun_desktop.due import DueItem, due_items, overdue_count
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
 from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.gui.period_picker import PeriodPicker
@@ -39,6 +38,8 @@ from zhaocun_desktop.registers import MEDIATION_CASE
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from zhaocun_desktop.due import DueItem
 
     from zhaocun_desktop.report_checks import Finding
 
@@ -263,6 +264,8 @@ class OverviewView(QWidget):
 
     def refresh_due(self) -> None:
         """The list of what is due as of today, most urgent first; each row opens its record."""
+        from zhaocun_desktop.due import due_items, overdue_count  # read after the first screen (``complete``)
+
         today = self.today or dt.date.today()
         self.due = due_items(self.db, today)
         self.due_list.clear()
