@@ -419,6 +419,56 @@ def test_a_sheet_sent_again_with_a_petition_closed_is_not_filed_twice(db_file, t
     db.close()
 
 
+def test_a_sheet_with_both_the_open_and_the_closed_line_of_a_petition_files_it_once(db_file, tmp_path):
+    """A village's sheet kept 周某's petition twice, as it was (在办) and as it ended (已办结, 办结日期): both went in
+    and the petition was counted twice, the open one overdue. The later line is the news: it is imported, the
+    earlier one is 疑似重复 naming it; another petition of that day stays, and the clerk can still take both."""
+    db = open_db(db_file)
+    headers = ["受理日期", "信访人", "村(居)", "层级", "事由", "状态", "办结日期"]
+    titled = lambda sheet: setattr(sheet, "title", "信访")  # noqa: E731
+    path = write_xlsx(tmp_path / "信访.xlsx", [
+        headers,
+        ["2024-06-01", "周某", "赵村村", "本镇", "宅基地界址", "在办", None],
+        ["2024-06-01", "吴某", "赵村村", "本镇", "宅基地界址", "在办", None],
+        ["2024-06-01", "周某", "赵村村", "本镇", "宅基地界址", "已办结", "2024-06-20"],
+    ], titled)  # fmt: skip
+    preview = preview_import(db, path)
+    opened, other, closed = preview.rows
+    assert opened.valid and opened.duplicate_of.startswith("本文件第4行像是同一件事的新情况：只有状态、办结日期不同")
+    assert other.valid and not other.duplicate_of and closed.valid and not closed.duplicate_of
+    assert "疑似重复 1 行" in preview.summary()
+    assert commit_import(db, preview)["imported"] == 2
+    assert db.execute("SELECT petitioner, status, done_date FROM petition ORDER BY id").fetchall() == [
+        ("吴某", "在办", None), ("周某", "已办结", "2024-06-20")]  # fmt: skip
+    db.close()
+    both = open_db(tmp_path / "另一个.db")
+    records.insert_many(both, VILLAGE, [dict(name="赵村村")])
+    assert commit_import(both, preview_import(both, path), include_duplicates=True)["imported"] == 3
+    both.close()
+
+
+def test_a_case_whose_sheet_holds_it_twice_with_one_number_is_filed_once_as_it_ended(db_file, tmp_path):
+    """The same case (one 案件编号) as 调解中 and, further down, 调解成功 with its 结案日期: the later line was refused
+    (案件编号 repeated) and the earlier one went in as still open. Now the later line is imported and the earlier
+    one is 疑似重复; a different case with another number is not touched."""
+    db = open_db(db_file)
+    headers = ["案件编号", "受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "简要案情", "调解结果", "协议形式", "结案日期"]
+    path = write_xlsx(tmp_path / "调解.xlsx", [
+        headers,
+        ["（2023）赵村人调字第7号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "排水沟争议", "调解中", None, None],
+        ["（2023）赵村人调字第8号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "王五与赵六", "排水沟争议", "调解中", None, None],
+        ["（2023）赵村人调字第7号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "排水沟争议", "调解成功", "口头", dt.date(2023, 3, 20)],
+    ])  # fmt: skip
+    preview = preview_import(db, path)
+    assert [row.valid for row in preview.rows] == [True, True, True]
+    assert "本文件第4行像是同一件事的新情况：只有调解结果、协议形式、结案日期不同" in preview.rows[0].duplicate_of
+    assert not preview.rows[1].duplicate_of and not preview.rows[2].duplicate_of
+    assert commit_import(db, preview)["imported"] == 2
+    assert db.execute("SELECT case_no, result FROM mediation_case ORDER BY case_no").fetchall() == [
+        ("（2023）赵村人调字第7号", "调解成功"), ("（2023）赵村人调字第8号", "调解中")]  # fmt: skip
+    db.close()
+
+
 def test_with_no_village_list_the_preview_says_the_names_were_not_checked(tmp_path):
     """Without the township's 村(居) list any name went in without a word (赵村村委会, 不存在村): typos
     stay unlinked and uncounted by village. The preview says so; with the list it does not."""

@@ -532,7 +532,9 @@ class _RowChecker:
     when it equals a stored record in every column it fills but the fields of how the matter went on
     (``Field.outcome``: 状态, 办结日期, 调解结果…), one of the fields that tell matters apart
     (``Register.same_matter``: 信访人, 事由; 简要案情) filled in: a village's sheet sent again after a
-    petition was closed filed it twice, and the count of petitions doubled.
+    petition was closed filed it twice, and the count of petitions doubled. Within one file the same
+    holds between rows, and the later row is taken as the news: a sheet that kept both the 在办 and the
+    已办结 line of one petition imports the 已办结 one, the 在办 line is 疑似重复.
     """
 
     def __init__(self, db: Database, register: Register, include_hidden: bool):
@@ -566,6 +568,7 @@ class _RowChecker:
         self.seen: dict[tuple, list[tuple[int, dict]]] = {}
         self.seen_unique: dict[str, dict] = {f.key: {} for f in self.unique}
         self.shared: dict[str, str] = {}
+        self.file_matters: dict[tuple, list[PreviewRow]] = {}  # this file's new rows, by the fields no outcome changes
 
     def _key(self, record: dict) -> tuple:
         return tuple(record.get(key) for key in self.required)
@@ -581,6 +584,18 @@ class _RowChecker:
                 return (f"像是已有记录（{self.register.title}第{record_id}号）的新情况：只有{changed}不同。"
                         f"请在台账中修改第{record_id}号；确是另一件时可选择同时导入疑似重复的行")  # fmt: skip
         return ""
+
+    def _earlier_state(self, filled: dict) -> tuple[PreviewRow, str] | None:
+        """A new row before in this file that ``filled`` is the news of (only fields of how the matter went on
+        differ), with the labels of those fields; None when there is none."""
+        if not any(key in filled for key in self.register.same_matter):
+            return None
+        lasting = {key: value for key, value in filled.items() if key not in self.outcome}
+        for earlier in self.file_matters.get(tuple(filled.get(key) for key in self.lasting), ()):
+            changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and earlier.clean.get(f.key) != filled.get(f.key))
+            if not earlier.duplicate_of and changed and all(earlier.clean.get(key) == value for key, value in lasting.items()):
+                return earlier, changed
+        return None
 
     def check(self, row: PreviewRow, clean: dict, columns: dict[str, int]) -> None:
         """Mark ``row`` (valid so far) as a duplicate, or add its unique-value problems, or note it as new."""
@@ -603,6 +618,7 @@ class _RowChecker:
             row.duplicate_of = f"与本文件第{earlier}行相同"
         elif self.outcome:
             row.duplicate_of = self._update_of(filled)
+        news_of = self._earlier_state(filled) if self.outcome and not row.duplicate_of else None
         if row.duplicate_of:
             if unique_filled:  # the repeat would carry the same 案件编号 twice
                 row.repeatable = False
@@ -612,19 +628,25 @@ class _RowChecker:
                 value = filled[f.key]
                 if value in self.stored_unique[f.key]:
                     message = f"{f.label}“{value}”已被已有记录（第{self.stored_unique[f.key][value]}号）使用，不能重复；请核对{f.label}"
-                elif value in self.seen_unique[f.key]:
+                elif value in self.seen_unique[f.key] and not (news_of and self.seen_unique[f.key][value] == news_of[0].excel_row):
                     message = f"{f.label}“{value}”与本文件第{self.seen_unique[f.key][value]}行重复，不能重复；请核对{f.label}"
                 else:
                     continue
                 row.problems.append(Problem(row.excel_row, _column(columns[f.key]), f.label, message))
             if row.problems:
                 return
+            if news_of:  # the later row is the news: it is imported, the earlier one is 疑似重复 (its 案件编号 is this row's now)
+                earlier, changed = news_of
+                earlier.duplicate_of = (f"本文件第{row.excel_row}行像是同一件事的新情况：只有{changed}不同，将导入那一行；"
+                                        "确是另一件时可选择同时导入疑似重复的行")  # fmt: skip
             for f in unique_filled:
                 self.seen_unique[f.key][filled[f.key]] = row.excel_row
         # the same text in many rows (villages, types, dates) is kept once
         row.clean = {k: self.shared.setdefault(v, v) if isinstance(v, str) else v for k, v in clean.items()}
         row.raw = {}  # raw values are kept only where the clerk must see what was wrong
         self.seen.setdefault(key, []).append((row.excel_row, row.clean))
+        if self.outcome and not row.duplicate_of:
+            self.file_matters.setdefault(tuple(filled.get(k) for k in self.lasting), []).append(row)
 
 
 def commit_import(db: Database, preview: ImportPreview, include_duplicates: bool = False, progress: Progress = None) -> dict:
