@@ -58,8 +58,8 @@ BARE = textwrap.dedent(
 # beside the goal's baseline (never instead of it) to show how much of the gap that one import is.
 BARE_WITH_QT = BARE.replace("import sys\n", "import sys\nfrom PySide6.QtCore import Qt\n", 1)
 # The floor of a 总览 first screen: the bare window whose first tab holds 总览's four charts (the program's
-# own chart widgets, which need the ``Qt`` namespace to paint) with fixed numbers, timed to the last
-# chart's paint. No database, no core module, no menus, no translation. Printed for comparison only:
+# own chart widgets, which paint without building the ``Qt`` namespace: gui/charts.py) with fixed numbers,
+# timed to the last chart's paint. No database, no core module, no menus, no translation. Printed for comparison only:
 # what the program does beyond it is what the goal leaves room for.
 CHARTS_ONLY = BARE.replace(
     'for name in ("一", "二", "三", "四"):\n    tabs.addTab(QTableView(), name)\n',

@@ -8,7 +8,6 @@ paged in SQL (see ``RecordQuery``), never in Python.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from array import array
 from contextlib import nullcontext
@@ -20,8 +19,8 @@ from zhaocun_desktop import search
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Field, Kind, Register, parent_of
 
-# values and validation (their patterns and checks, ~4 ms) are imported in the functions that write, mask or search
-# records: the window's first screen only reads
+# json, values and validation (their patterns and checks, ~5 ms) are imported in the functions that write, mask or
+# search records, or read the audit log: the window's first screen only reads
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
 
@@ -37,6 +36,8 @@ def now() -> str:
 
 def _audit_values(register: Register, record: dict | None) -> str | None:
     """A record as JSON for the audit log, with ID and phone numbers masked."""
+    import json
+
     from zhaocun_desktop import values
 
     if record is None:
@@ -110,6 +111,8 @@ def _audit_filter(
 
 def audit_rows(db: Database, table: str | None = None, record_id: int | None = None) -> list[dict]:
     """The audit log, oldest first, optionally for one table or record."""
+    import json
+
     sql, params = _audit_filter(table, record_id)
     rows = list(db.query(f"SELECT * {sql} ORDER BY id", params))
     for row in rows:
@@ -193,6 +196,8 @@ def audit_entries(
 ) -> list[AuditEntry]:
     """The audit log, newest first, filtered by table, record and date range (both ends included);
     at most ``limit`` entries (audit_count tells how many there are)."""
+    import json
+
     from zhaocun_desktop import values
     from zhaocun_desktop.registers import BY_KEY, SETTINGS
 
@@ -895,6 +900,8 @@ def settings(db: Database) -> dict:
 
 def save_settings(db: Database, raw: dict) -> dict:
     """Validate and store settings (all or none); returns the stored settings."""
+    import json
+
     from zhaocun_desktop.validation import check_record
 
     described = SETTINGS
