@@ -6,8 +6,7 @@ Every count uses the same year condition as the report figures (``figures.groupe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaocun_desktop import records
 from zhaocun_desktop.figures import Period
@@ -22,8 +21,7 @@ NOT_FILLED = "未填写"
 TOP_VILLAGES = 10
 
 
-@dataclass(frozen=True)
-class YearPicture:
+class YearPicture(NamedTuple):  # not a dataclass: 0.25 ms to create against ~1 ms, on the way to the first screen
     """What the 总览 pictures show: lists of (label, count) in display order. The months are of
     ``year`` (the period's year); the mix, outcomes and villages are of the period itself."""
 

@@ -12,7 +12,7 @@ import re
 from array import array
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Sequence, TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 
 from zhaocun_desktop import search
@@ -156,8 +156,7 @@ def _note_text(register: Register | None, note: str) -> str:
     return note
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):  # not a dataclass: 0.25 ms to create against ~1 ms, on the way to the first screen
     """One audit row as the clerk reads it: Chinese names, and each changed field's old and new value."""
 
     id: int

@@ -26,8 +26,7 @@ new searchable field is indexed with no edit here.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from zhaocun_desktop import registers
 from zhaocun_desktop.progress import Progress, step
@@ -253,8 +252,7 @@ def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
     return [register.key for register in stale]
 
 
-@dataclass(frozen=True)
-class Lookup:
+class Lookup(NamedTuple):  # not a dataclass: 0.25 ms to create against ~1 ms, on the way to the first screen
     """How the index finds a word: ``expression``, the FTS5 query ("" when no indexed row holds the
     word); for a two-character word, ``fewest`` and ``most`` rows that can hold it, from the vocabulary
     alone (its most frequent trigram, and all of its trigrams added)."""
