@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from zhaocun_desktop import records
-from zhaocun_desktop.figures import Period
-from zhaocun_desktop.figures import grouped as _grouped
+from zhaocun_desktop.periods import Period
+from zhaocun_desktop.periods import grouped as _grouped
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
 
 if TYPE_CHECKING:

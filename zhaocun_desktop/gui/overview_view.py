@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zhaocun_desktop import figures as fig
 from zhaocun_desktop import overview, records
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
 from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.gui.period_picker import PeriodPicker
+from zhaocun_desktop.periods import Period
 from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.registers import MEDIATION_CASE
 
@@ -58,8 +58,8 @@ def _year_earlier(day: dt.date) -> dt.date:
     return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
-def _same_period_a_year_before(period: fig.Period) -> fig.Period:
-    return fig.Period(_year_earlier(period.start), _year_earlier(period.end))
+def _same_period_a_year_before(period: Period) -> Period:
+    return Period(_year_earlier(period.start), _year_earlier(period.end))
 
 
 class OverviewView(QWidget):
@@ -81,7 +81,7 @@ class OverviewView(QWidget):
         self.db = db
         self.today = today
         self.due: list[DueItem] = []
-        self._pending: fig.Period | None = None  # the period whose figures and checks are still to fill
+        self._pending: Period | None = None  # the period whose figures and checks are still to fill
         self.setObjectName("view_overview")
         self.period_picker = PeriodPicker(records.settings(db)["report_year"])
         self.period_picker.setObjectName("overview_period")
@@ -189,7 +189,7 @@ class OverviewView(QWidget):
         self._fill_first_screen(period)
         self.complete()
 
-    def _fill_first_screen(self, period: fig.Period) -> None:
+    def _fill_first_screen(self, period: Period) -> None:
         """The charts; what is due, the figures table and the checks say 正在计算… until ``complete``."""
         self._fill_pictures(period)
         if self._pending is None and not self.due:  # the first time only: a refresh keeps the list it replaces
@@ -207,8 +207,9 @@ class OverviewView(QWidget):
         """Fill the figures table and the checks of the period shown (nothing when they are filled)."""
         if self._pending is None:
             return
-        from PySide6.QtCore import Qt  # after the first screen, as report and its checks
+        from PySide6.QtCore import Qt  # after the first screen, as the figures, the report and its checks
 
+        from zhaocun_desktop import figures as fig
         from zhaocun_desktop import report
         from zhaocun_desktop.report_checks import check_records
 
@@ -246,10 +247,10 @@ class OverviewView(QWidget):
             self.attention.addItem("选择一个乡镇后，这里列出该乡镇需要处理的事项。" if county else "暂无需要处理的事项。")
 
     @property
-    def period(self) -> fig.Period:
+    def period(self) -> Period:
         return self.period_picker.period()
 
-    def _fill_pictures(self, period: fig.Period) -> None:
+    def _fill_pictures(self, period: Period) -> None:
         trend = REGISTERS_BY_KEY[self.trend_box.currentData()]
         self.picture = overview.year_picture(self.db, period, trend)
         year = self.picture.year

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.figures import Period
+from zhaocun_desktop.periods import Period
 
 KINDS = ("年度", "季度", "月份", "自定义期间")
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
