@@ -469,6 +469,56 @@ def test_a_case_whose_sheet_holds_it_twice_with_one_number_is_filed_once_as_it_e
     db.close()
 
 
+def test_a_sheet_listing_the_newest_line_first_keeps_the_finished_one(db_file, tmp_path):
+    """The same two lines in the other order (the newest first, as many village sheets keep them): the finished line
+    is still the one imported, the earlier state is 疑似重复. With one 案件编号 the earlier state cannot be taken as
+    well (the number would be there twice): choosing the repeats imports the others, not it. A line whose other
+    fields differ (a 备注 only the first has) is not taken for the same matter: both stay, the clerk decides."""
+    db = open_db(db_file)
+    headers = ["案件编号", "受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "简要案情", "调解结果", "协议形式", "结案日期"]
+    path = write_xlsx(tmp_path / "调解.xlsx", [
+        headers,
+        ["（2023）赵村人调字第7号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "排水沟争议", "调解成功", "口头", dt.date(2023, 3, 20)],
+        ["（2023）赵村人调字第7号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "排水沟争议", "调解中", None, None],
+    ])  # fmt: skip
+    preview = preview_import(db, path)
+    finished, older = preview.rows
+    assert finished.valid and not finished.duplicate_of
+    assert older.valid and older.duplicate_of.startswith("像是本文件第2行那件事较早的情况：只有调解结果、协议形式、结案日期不同")
+    assert "案件编号相同，不能再导入一次" in older.duplicate_of and not older.repeatable
+    assert commit_import(db, preview, include_duplicates=True)["imported"] == 1
+    assert db.execute("SELECT result FROM mediation_case").fetchall() == [("调解成功",)]
+    db.close()
+    headers = ["受理日期", "信访人", "村(居)", "层级", "事由", "状态", "办结日期", "备注"]
+    titled = lambda sheet: setattr(sheet, "title", "信访")  # noqa: E731
+    noted = write_xlsx(tmp_path / "信访.xlsx", [
+        headers,
+        ["2024-06-01", "周某", "赵村村", "本镇", "宅基地界址", "在办", None, "申请人腿脚不便，上门回访"],
+        ["2024-06-01", "周某", "赵村村", "本镇", "宅基地界址", "已办结", "2024-06-20", None],
+    ], titled)  # fmt: skip
+    other = open_db(tmp_path / "另一个.db")
+    records.insert_many(other, VILLAGE, [dict(name="赵村村")])
+    assert [row.duplicate_of for row in preview_import(other, noted).rows] == ["", ""]
+    other.close()
+
+
+def test_a_shared_case_number_is_never_taken_twice_when_the_clerk_takes_the_repeats(db_file, tmp_path):
+    """The earlier state of a case superseded by a later line of the file carries the same 案件编号: taking the
+    repeats (同时导入疑似重复的行, ``--include-duplicates``) made the whole import fail with 预览之后台账有了变化."""
+    db = open_db(db_file)
+    headers = ["案件编号", "受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "简要案情", "调解结果", "协议形式", "结案日期"]
+    path = write_xlsx(tmp_path / "调解.xlsx", [
+        headers,
+        ["（2023）赵村人调字第7号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "排水沟争议", "调解中", None, None],
+        ["（2023）赵村人调字第7号", dt.date(2023, 3, 8), "赵村村", "村调委会", "邻里纠纷", "张三与李四", "排水沟争议", "调解成功", "口头", dt.date(2023, 3, 20)],
+    ])  # fmt: skip
+    preview = preview_import(db, path)
+    assert not preview.rows[0].repeatable and "案件编号相同，不能再导入一次" in preview.rows[0].duplicate_of
+    assert commit_import(db, preview, include_duplicates=True)["imported"] == 1
+    assert db.execute("SELECT result FROM mediation_case").fetchall() == [("调解成功",)]
+    db.close()
+
+
 def test_with_no_village_list_the_preview_says_the_names_were_not_checked(tmp_path):
     """Without the township's 村(居) list any name went in without a word (赵村村委会, 不存在村): typos
     stay unlinked and uncounted by village. The preview says so; with the list it does not."""

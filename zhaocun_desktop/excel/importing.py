@@ -533,8 +533,9 @@ class _RowChecker:
     (``Field.outcome``: 状态, 办结日期, 调解结果…), one of the fields that tell matters apart
     (``Register.same_matter``: 信访人, 事由; 简要案情) filled in: a village's sheet sent again after a
     petition was closed filed it twice, and the count of petitions doubled. Within one file the same
-    holds between rows, and the later row is taken as the news: a sheet that kept both the 在办 and the
-    已办结 line of one petition imports the 已办结 one, the 在办 line is 疑似重复.
+    holds between two rows when one of them is clearly further along (``_same_matter_in_file``): a sheet
+    that kept both the 在办 and the 已办结 line of one petition, in either order, imports the 已办结 one and
+    marks the 在办 line 疑似重复.
     """
 
     def __init__(self, db: Database, register: Register, include_hidden: bool):
@@ -585,16 +586,26 @@ class _RowChecker:
                         f"请在台账中修改第{record_id}号；确是另一件时可选择同时导入疑似重复的行")  # fmt: skip
         return ""
 
-    def _earlier_state(self, filled: dict) -> tuple[PreviewRow, str] | None:
-        """A new row before in this file that ``filled`` is the news of (only fields of how the matter went on
-        differ), with the labels of those fields; None when there is none."""
+    def _same_matter_in_file(self, filled: dict) -> tuple[PreviewRow, str, bool] | None:
+        """A new row before in this file holding the same matter as ``filled``: every other field the same (a
+        ``same_matter`` field among them), and one of the two further along: it fills every field of how the matter
+        went on that the other fills, and more (已办结 with its 办结日期 after 在办). Returns that row, the labels of
+        the fields that differ, and True when ``filled`` is the further along; None when there is none (when neither
+        is clearly further along, both stay: the clerk decides)."""
         if not any(key in filled for key in self.register.same_matter):
             return None
         lasting = {key: value for key, value in filled.items() if key not in self.outcome}
+        outcome = {key for key in filled if key in self.outcome}
         for earlier in self.file_matters.get(tuple(filled.get(key) for key in self.lasting), ()):
-            changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and earlier.clean.get(f.key) != filled.get(f.key))
-            if not earlier.duplicate_of and changed and all(earlier.clean.get(key) == value for key, value in lasting.items()):
-                return earlier, changed
+            before = {key: value for key, value in earlier.clean.items() if value is not None}
+            if earlier.duplicate_of or {key: value for key, value in before.items() if key not in self.outcome} != lasting:
+                continue
+            changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and before.get(f.key) != filled.get(f.key))
+            before_outcome = {key for key in before if key in self.outcome}
+            if changed and outcome != before_outcome and outcome >= before_outcome:
+                return earlier, changed, True
+            if changed and outcome != before_outcome and before_outcome >= outcome:
+                return earlier, changed, False
         return None
 
     def check(self, row: PreviewRow, clean: dict, columns: dict[str, int]) -> None:
@@ -618,7 +629,11 @@ class _RowChecker:
             row.duplicate_of = f"与本文件第{earlier}行相同"
         elif self.outcome:
             row.duplicate_of = self._update_of(filled)
-        news_of = self._earlier_state(filled) if self.outcome and not row.duplicate_of else None
+        match = self._same_matter_in_file(filled) if self.outcome and not row.duplicate_of else None
+        news_of = match if match and match[2] else None  # this row is an earlier row's news: it is imported instead
+        if match and not match[2]:  # an earlier row is this one's news (a sheet listing the newest line first)
+            row.duplicate_of = (f"像是本文件第{match[0].excel_row}行那件事较早的情况：只有{match[1]}不同，导入那一行；"
+                                "确是另一件时可选择同时导入疑似重复的行")  # fmt: skip
         if row.duplicate_of:
             if unique_filled:  # the repeat would carry the same 案件编号 twice
                 row.repeatable = False
@@ -636,9 +651,12 @@ class _RowChecker:
             if row.problems:
                 return
             if news_of:  # the later row is the news: it is imported, the earlier one is 疑似重复 (its 案件编号 is this row's now)
-                earlier, changed = news_of
+                earlier, changed, _ = news_of
                 earlier.duplicate_of = (f"本文件第{row.excel_row}行像是同一件事的新情况：只有{changed}不同，将导入那一行；"
                                         "确是另一件时可选择同时导入疑似重复的行")  # fmt: skip
+                if unique_filled:  # both would carry the same 案件编号
+                    earlier.repeatable = False
+                    earlier.duplicate_of += f"（{unique_filled[0].label}相同，不能再导入一次）"
             for f in unique_filled:
                 self.seen_unique[f.key][filled[f.key]] = row.excel_row
         # the same text in many rows (villages, types, dates) is kept once

@@ -200,11 +200,11 @@ class MonthChart(Chart):
             for point in points[1:]:
                 path.lineTo(point)
             ink.stroke(path, color, 2.5 if index == 0 else 1.8, dashed=index != 0)
-            dots = QPainterPath()
-            for point in points:
-                dots.addEllipse(point, 3.5, 3.5)
-            ink.fill(dots, color)
-            ink.stroke(dots, WHITE)
+            for point in points:  # one path each: in one path overlapping dots (a narrow chart) would cancel out
+                dot = QPainterPath()
+                dot.addEllipse(point, 3.5, 3.5)
+                ink.fill(dot, color)
+                ink.stroke(dot, WHITE)
             # this year's numbers above its points, on white so last year's line does not cross them; only when
             # each fits its month (a county's numbers in a narrow window would run into each other: the tooltip has them)
             if index == 0 and max(metrics.horizontalAdvance(str(value)) for value in values) + 4 <= slot:
