@@ -20,12 +20,10 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhaocun_desktop.errors import UserError, explain
 from zhaocun_desktop.dbcheck import (  # the start-up checks, re-exported: backup.check_database etc.
     EMPTY_FILE,
     PARTIAL,
@@ -34,10 +32,9 @@ from zhaocun_desktop.dbcheck import (  # the start-up checks, re-exported: backu
     backup_dir,
     check_database,
     damage_text,
-    link_problems,
-    remove_partial_backups,
     storage_problem,
 )
+from zhaocun_desktop.errors import UserError, explain
 from zhaocun_desktop.files import is_sqlite_file
 from zhaocun_desktop.registers import REGISTERS
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop.deadlines import PETITION_DEADLINE_SQL, PETITION_ON_TIME_SQL, in_post_on
-from zhaocun_desktop.periods import MATCHED_BY_NAME, Period, grouped, in_period, township_by_township  # noqa: F401 (re-exported)
+from zhaocun_desktop.periods import Period, in_period, township_by_township  # Period re-exported: fig.Period
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ENFORCEMENT_CERTIFICATE,

@@ -1,7 +1,7 @@
 """A period at a glance for the 总览 tab: month trend of its year against the previous year,
 the dispute type mix, the outcome split and the villages with most cases.
 
-Every count uses the same year condition as the report figures (``figures.grouped``), so the pictures add up to the report's numbers.
+Every count uses the same year condition as the report figures (``periods.grouped``, which the figures build on), so the pictures add up to the report's numbers.
 """
 
 from __future__ import annotations

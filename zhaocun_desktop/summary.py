@@ -16,6 +16,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
+from zhaocun_desktop.periods import grouped
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
@@ -58,7 +59,6 @@ class Table:
         return sums
 
 
-_grouped = fig.grouped  # figures.py holds it: the 总览 pictures use it without loading the workbook writer
 
 
 OTHER_PLACES = records.OTHER_PLACES  # records of no listed village: the by-village tables still add up to the report
@@ -78,7 +78,7 @@ def _crosstab(db, register, period, row_expr, row_keys, col_field, col_keys, mea
     cells: dict = {}
     for column in col_keys:
         condition = f"({where}) AND {col_field} = '{column}'"
-        for key, value in _grouped(db, register, period, row_expr, measure, condition).items():
+        for key, value in grouped(db, register, period, row_expr, measure, condition).items():
             if others is not None and key not in row_keys:
                 key = others
             cells[(key, column)] = cells.get((key, column), 0) + value
@@ -140,15 +140,15 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("宣传-按月", f"{name}法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
                         chart="bar"))
-    per_place = [_grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
+    per_place = [grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
     tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", [f"{village}或地点", "活动场次", "参加人数", "发放资料(份)"],
                         _by_village(per_place, villages)))
 
-    per_type = [_grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
+    per_type = [grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
     tables.append(Table("执法-培训", f"{name}行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
                         [[t, *(column.get(t, 0) for column in per_type)] for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
     # as of the period's last day, with the figures' own conditions (so the totals are the figures)
-    posts, certified = (_grouped(db, ENFORCEMENT_STAFF, period, "unit", "count(*)", fig.BY_KEY[key].where) for key in ("posts", "certified"))
+    posts, certified = (grouped(db, ENFORCEMENT_STAFF, period, "unit", "count(*)", fig.BY_KEY[key].where) for key in ("posts", "certified"))
     units = sorted(posts)
     tables.append(Table("执法-持证", f"{name}行政执法人员持证情况统计表（截至{period.end.year}年{period.end.month}月{period.end.day}日）", ["单位/科室", "执法岗位人数", "持证人数", "持证率"],
                         [[u, posts.get(u, 0), certified.get(u, 0), str(fig.RateValue(certified.get(u, 0), posts.get(u, 0)))] for u in units],
@@ -159,7 +159,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _crosstab(db, ADVISOR_WORK, period, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
     vil = "advisor_type = '村(居)法律顾问'"
-    per_village = [_grouped(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), m, f"{vil} AND {w}") for m, w in (
+    per_village = [grouped(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), m, f"{vil} AND {w}") for m, w in (
         ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
         ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
         ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
@@ -177,7 +177,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("调解-按月", f"{name}矛盾纠纷调解案件统计表（按受理月份）", ["月份", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, _month_expr(MEDIATION_CASE, period), _months(period), "result", MEDIATION_RESULTS)))
 
-    by_level = [_grouped(db, PETITION, period, "level", measure, where) for measure, where in (
+    by_level = [grouped(db, PETITION, period, "level", measure, where) for measure, where in (
         ("count(*)", "1"), (fig.BY_KEY["to_county"].measure, "1"),  # 人次 as the 越级 figures count them
         ("count(*)", fig.BY_KEY["petitions_done"].where), ("count(*)", fig.BY_KEY["petitions_on_time"].where))]
     tables.append(Table("信访-按层级", f"{name}信访统计表（按层级）", ["层级", "件数", "人次", "已办结", "按期办结", "按期办结率"],

@@ -600,12 +600,10 @@ class _RowChecker:
             before = {key: value for key, value in earlier.clean.items() if value is not None}
             if earlier.duplicate_of or {key: value for key, value in before.items() if key not in self.outcome} != lasting:
                 continue
-            changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and before.get(f.key) != filled.get(f.key))
             before_outcome = {key for key in before if key in self.outcome}
-            if changed and outcome != before_outcome and outcome >= before_outcome:
-                return earlier, changed, True
-            if changed and outcome != before_outcome and before_outcome >= outcome:
-                return earlier, changed, False
+            if outcome > before_outcome or outcome < before_outcome:  # one fills the other's outcome fields, and more
+                changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and before.get(f.key) != filled.get(f.key))
+                return earlier, changed, outcome > before_outcome
         return None
 
     def check(self, row: PreviewRow, clean: dict, columns: dict[str, int]) -> None:

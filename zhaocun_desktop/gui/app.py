@@ -260,13 +260,10 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         )
         return 1
     checks = start_checks(path)  # while the window is built
-    started = []
 
-    def finish_start() -> None:  # what the first screen need not wait for: once, after its paint or 2 s at the latest
-        if not started:
-            started.append(True)
-            resume_collector()
-            set_icon(app)
+    def finish_start() -> None:  # what the first screen need not wait for: after its paint, or 2 s at the latest
+        resume_collector()  # (both harmless when called twice)
+        set_icon(app)
 
     QTimer.singleShot(2000, finish_start)  # at the latest: a first-run wizard or a password comes before the records
     from zhaocun_desktop.gui.main_window import MainWindow

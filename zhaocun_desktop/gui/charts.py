@@ -59,10 +59,10 @@ class Ink:
         key = color.rgba()
         if key not in self._brushes:
             self._brushes[key] = pen(color).brush()
-        self.painter.fillPath(shape if isinstance(shape, QPainterPath) else rectangle(shape), self._brushes[key])
+        self.painter.fillPath(as_path(shape), self._brushes[key])
 
     def stroke(self, shape: QRectF | QPainterPath, color: QColor, width: float = 1.0, dashed: bool = False) -> None:
-        self.painter.strokePath(shape if isinstance(shape, QPainterPath) else rectangle(shape), pen(color, width, dashed))
+        self.painter.strokePath(as_path(shape), pen(color, width, dashed))
 
     def text(self, where: QRectF | QPointF, text: str, flags: int = LEFT | VCENTER, muted: bool = False) -> None:
         """``text`` in the widget's text color (TEXT), or muted; at a baseline point or aligned in a rect."""
@@ -76,9 +76,12 @@ class Ink:
             self.painter.setOpacity(1.0)
 
 
-def rectangle(rect: QRectF) -> QPainterPath:
+def as_path(shape: QRectF | QPainterPath) -> QPainterPath:
+    """``shape`` as a path (fillPath and strokePath take only paths)."""
+    if isinstance(shape, QPainterPath):
+        return shape
     path = QPainterPath()
-    path.addRect(rect)
+    path.addRect(shape)
     return path
 
 

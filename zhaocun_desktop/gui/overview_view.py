@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from zhaocun_desktop.due import DueItem
-
     from zhaocun_desktop.report_checks import Finding
 
 KEY_FIGURES = (
@@ -168,6 +167,7 @@ class OverviewView(QWidget):
         layout.addWidget(splitter, 1)
         if first_screen_only:
             self._fill_first_screen(self.period_picker.period())
+            self.due_list.addItem(CALCULATING)
             self._complete_timer = QTimer(self, singleShot=True, interval=0)  # a child: a closing window stops it
             self._complete_timer.timeout.connect(self.complete)
             self.month_chart.installEventFilter(self)  # its first paint starts the rest
@@ -192,8 +192,6 @@ class OverviewView(QWidget):
     def _fill_first_screen(self, period: Period) -> None:
         """The charts; what is due, the figures table and the checks say 正在计算… until ``complete``."""
         self._fill_pictures(period)
-        if self._pending is None and not self.due:  # the first time only: a refresh keeps the list it replaces
-            self.due_list.addItem(CALCULATING)
         self._pending = period
         self.findings = []
         before = _same_period_a_year_before(period)

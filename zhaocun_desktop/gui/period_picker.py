@@ -76,8 +76,10 @@ class PeriodPicker(QWidget):
         self.quarter.setVisible(kind == "季度")
         self.month.setVisible(kind == "月份")
         custom = kind == "自定义期间"
-        for widget in (*(self._date_boxes() if custom else (self.start, self.end)), self.to_label):
-            if widget is not None:
+        if custom:
+            self._date_boxes()
+        for widget in (self.start, self.to_label, self.end):
+            if widget is not None:  # the date boxes before they are first needed
                 widget.setVisible(custom)
         self._changed()
 
