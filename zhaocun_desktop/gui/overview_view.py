@@ -8,25 +8,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import overview, records
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
@@ -37,6 +21,7 @@ from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
 from zhaocun_desktop.registers import MEDIATION_CASE
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTableWidget  # built after the first screen
     from sqlite_utils import Database
 
     from zhaocun_desktop.due import DueItem
@@ -61,15 +46,28 @@ def _same_period_a_year_before(period: Period) -> Period:
     return Period(_year_earlier(period.start), _year_earlier(period.end))
 
 
+class _Waiting(QLabel):
+    """正在计算… where a list or the table goes until ``OverviewView.complete`` builds it. Its size hint is the one
+    Qt gives a list or a table whatever its rows (QAbstractScrollArea's, 256 × 192), so the layout is the same
+    with the lists, and the charts do not move when the lists take their places (tested)."""
+
+    def __init__(self):
+        super().__init__(CALCULATING)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(256, 192)
+
+
 class OverviewView(QWidget):
     """Shows ``picture`` (overview.YearPicture), ``figures`` (this period) and ``previous`` side by
     side, ``due`` (as of ``today``, the computer's date unless a test sets it) and ``findings``;
     refreshed by ``refresh``.
 
     With ``first_screen_only`` the constructor fills what the clerk sees first (the charts) and leaves
-    what is due, the figures table and the checks showing 正在计算… until ``complete`` (called once the
-    charts have first painted, and by ``window.overview_view``; a no-op when nothing is pending). The due
-    list costs the first screen some 20 ms on the sample database (its query, and the layout of its rows).
+    placeholders saying 正在计算… where what is due, the figures table and the checks go: ``complete`` (called
+    once the charts have first painted, and by ``window.overview_view``; a no-op when nothing is pending) builds
+    ``table``, ``due_list`` and ``attention`` in their places and fills them. The due list cost the first screen
+    some 20 ms on the sample database (its query, and the layout of its rows).
     """
 
     records_changed = Signal(str)  # a record opened from the due list, a finding or a chart was saved
@@ -121,21 +119,20 @@ class OverviewView(QWidget):
         grid.addWidget(self.village_chart, 2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        self.table = QTableWidget(len(KEY_FIGURES), 5)
-        self.table.setObjectName("overview_table")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.attention = QListWidget()
-        self.attention.setWordWrap(True)
-        self.attention.setObjectName("attention")
-        self.attention.setToolTip("双击打开相关记录")
-        self.attention.itemActivated.connect(self.open_item)
+        # the figures table and the two lists on the right: placeholders saying 正在计算… until ``complete`` builds them
+        # (on the first screen their classes alone, with the eleven Python enums PySide makes for them, cost ~2 ms)
+        self.table: QTableWidget | None = None
+        self.due_list: QListWidget | None = None
+        self.attention: QListWidget | None = None
+        self._waiting = {name: _Waiting() for name in ("table", "due_list", "attention")}
+        table_page = QWidget()
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self._waiting["table"], 1)
         self.left_tabs = QTabWidget()
         self.left_tabs.setObjectName("overview_tabs")
         self.left_tabs.addTab(pictures, "图表")
-        self.left_tabs.addTab(self.table, "数字对比")
+        self.left_tabs.addTab(table_page, "数字对比")
         top = QHBoxLayout()
         top.addWidget(self.period_picker)
         top.addStretch(1)
@@ -147,32 +144,56 @@ class OverviewView(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.due_label = QLabel("到期事项")
-        self.due_list = QListWidget()
-        self.due_list.setWordWrap(True)
-        self.due_list.setObjectName("due_list")
-        self.due_list.setToolTip("双击打开对应记录")
-        self.due_list.itemActivated.connect(self.open_due_item)
+        self.due_label.setWordWrap(True)  # its count (filled by ``complete``) must not widen the pane and move the charts
         right_layout.addWidget(self.due_label)
-        right_layout.addWidget(self.due_list, 3)
+        right_layout.addWidget(self._waiting["due_list"], 3)
         right_layout.addWidget(QLabel("需要处理的事项（双击打开相关记录）"))
-        right_layout.addWidget(self.attention, 2)
+        right_layout.addWidget(self._waiting["attention"], 2)
         splitter = QSplitter()
         splitter.addWidget(self.left_tabs)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # the charts seven tenths of the width, the lists three (their lines are long sentences): set, not left to what the
+        # lists hold, so the charts keep their places when the lists are filled after the first screen
+        splitter.setSizes([700, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         if first_screen_only:
             self._fill_first_screen(self.period_picker.period())
-            self.due_list.addItem(CALCULATING)
             self._complete_timer = QTimer(self, singleShot=True, interval=0)  # a child: a closing window stops it
             self._complete_timer.timeout.connect(self.complete)
             self.month_chart.installEventFilter(self)  # its first paint starts the rest
         else:
             self.refresh()
+
+    def _build_the_rest(self) -> None:
+        """The figures table and the lists of what is due and what needs attention, in their placeholders' places."""
+        from PySide6.QtWidgets import QAbstractItemView, QListWidget, QTableWidget
+
+        self.table = QTableWidget(len(KEY_FIGURES), 5)
+        self.table.setObjectName("overview_table")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.due_list = QListWidget()
+        self.due_list.setWordWrap(True)
+        self.due_list.setObjectName("due_list")
+        self.due_list.setToolTip("双击打开对应记录")
+        self.due_list.itemActivated.connect(self.open_due_item)
+        self.attention = QListWidget()
+        self.attention.setWordWrap(True)
+        self.attention.setObjectName("attention")
+        self.attention.setToolTip("双击打开相关记录")
+        self.attention.itemActivated.connect(self.open_item)
+        for name, widget in (("table", self.table), ("due_list", self.due_list), ("attention", self.attention)):
+            placeholder = self._waiting.pop(name)
+            placeholder.parentWidget().layout().replaceWidget(placeholder, widget)
+            placeholder.hide()  # deleteLater waits for the event loop; it must not show meanwhile
+            placeholder.deleteLater()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.month_chart and event.type() == QEvent.Type.Paint:
@@ -190,30 +211,29 @@ class OverviewView(QWidget):
         self.complete()
 
     def _fill_first_screen(self, period: Period) -> None:
-        """The charts; what is due, the figures table and the checks say 正在计算… until ``complete``."""
+        """The charts; what is due, the figures table and the checks wait for ``complete``."""
         self._fill_pictures(period)
         self._pending = period
         self.findings = []
-        before = _same_period_a_year_before(period)
-        self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
-        self.table.clearContents()
-        self.table.setItem(0, 0, QTableWidgetItem(CALCULATING))
-        self.attention.clear()
-        self.attention.addItem(CALCULATING)
 
     def complete(self) -> None:
         """Fill the figures table and the checks of the period shown (nothing when they are filled)."""
         if self._pending is None:
             return
         from PySide6.QtCore import Qt  # after the first screen, as the figures, the report and its checks
+        from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QTableWidgetItem
 
         from zhaocun_desktop import figures as fig
         from zhaocun_desktop import report
         from zhaocun_desktop.report_checks import check_records
 
         period, self._pending = self._pending, None
+        if self.table is None:
+            self._build_the_rest()
         self.refresh_due()
         before = _same_period_a_year_before(period)
+        self.table.setHorizontalHeaderLabels(["项目", period.label.replace("至", "至\n"), before.label.replace("至", "至\n"), "增减", "所属工作"])
+        self.table.clearContents()
         self.figures = fig.period_figures(self.db, period)
         self.previous = fig.period_figures(self.db, before)
         # the year's report: its checks below (a year's figures are the report's own)
@@ -263,6 +283,8 @@ class OverviewView(QWidget):
 
     def refresh_due(self) -> None:
         """The list of what is due as of today, most urgent first; each row opens its record."""
+        from PySide6.QtWidgets import QListWidgetItem
+
         from zhaocun_desktop.due import due_items, overdue_count  # read after the first screen (``complete``)
 
         today = self.today or dt.date.today()
