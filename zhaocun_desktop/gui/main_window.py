@@ -99,6 +99,12 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.form.tabs.setCurrentIndex(int(ui_state.value("window/tab", 0)))
+        # 正在读取… on the page shown until its records are read, centered by its markup (vertically by QLabel's default:
+        # setAlignment would build PySide's Qt namespace before the first screen, see gui/charts.py). The other pages stay
+        # empty until they are first opened, which builds their views at once: a label on each cost the start ~4 ms.
+        current = self._slots.get(self.current_key())
+        if current is not None:
+            current.layout().addWidget(QLabel("<center>正在读取…</center>"))
         if db is not None:
             self.attach(db)
 
@@ -107,9 +113,6 @@ class MainWindow(QMainWindow):
         slot.setObjectName(f"slot_{key}")
         layout = QVBoxLayout(slot)
         layout.setContentsMargins(0, 0, 0, 0)
-        # centered by its markup (vertically by QLabel's default): setAlignment would build PySide's Qt namespace
-        # before the first screen (see gui/charts.py)
-        layout.addWidget(QLabel("<center>正在读取…</center>"))
         self._slots[key] = slot
         return slot
 
@@ -176,8 +179,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, once)
         else:
             after_first_paint(shown, once)
-        if at_latest_ms is not None:
-            QTimer.singleShot(at_latest_ms, self, once)  # not for a window deleted meanwhile
+        if at_latest_ms is not None:  # a child of the window, so not for a window deleted meanwhile (QTimer.singleShot
+            # with a context object would do the same, but its overload builds QMetaMethod's class and enums: ~1 ms)
+            later = QTimer(self, singleShot=True, interval=at_latest_ms)
+            later.timeout.connect(once)
+            later.timeout.connect(later.deleteLater)
+            later.start()
 
     def show_due_count(self, items=None) -> None:
         """The status-bar badge and the 总览 tab title: how many items are due (none: hidden).
