@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from array import array
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 
@@ -512,9 +511,9 @@ def rows_by_id(db: Database, register: Register, record_ids: Sequence[int] = ())
 # Lists
 
 
-@dataclass(frozen=True)
-class RecordQuery:
-    """What a list shows: search text, year and village filters, sort order."""
+class RecordQuery(NamedTuple):
+    """What a list shows: search text, year and village filters, sort order (changed with ``_replace``). A NamedTuple,
+    not a frozen dataclass: defining that class cost every start ~1 ms."""
 
     search: str = ""
     year: int | None = None
@@ -682,7 +681,7 @@ class RecordList:
         """The ids of the next ``wanted`` rows (or all that are left) of a lazy list, not yet counted in it
         (``extend`` adds them); walks at most ``budget`` more records when given."""
         register, table = self.register, self.register.key
-        filters, params = replace(self.query, search="").where(register)
+        filters, params = self.query._replace(search="").where(register)
         words, word_params = RecordQuery(search=self.query.search).where(register, townships=whole_county(self.db))  # instr: checked on the walked records only
         order = self.query.order_by(register)  # the date index, walked in order
         walk = f"SELECT * FROM {table} WHERE {filters} ORDER BY {order} LIMIT ? OFFSET ?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field as dataclass_field
 from enum import Enum
-from typing import Callable
+from typing import Callable, NamedTuple
 
 
 class Kind(str, Enum):
@@ -45,9 +45,9 @@ HOURS_MAX = 1_000  # training hours in one record or one year
 YEAR_MAX = 2100
 
 
-@dataclass(frozen=True)
-class Field:
-    """One column of a register."""
+class Field(NamedTuple):
+    """One column of a register: immutable, compared by value. A NamedTuple, not a frozen dataclass: defining that
+    class cost every start ~2 ms (dataclasses compiles its methods from source), and a field is made in 4 µs, not 0.4."""
 
     key: str
     label: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -200,8 +199,7 @@ class RegisterView(QWidget):
     def apply_filters(self) -> None:
         year_text = self.year_box.currentText()
         village = self.village_box.currentText()
-        query = replace(
-            self.model.query,
+        query = self.model.query._replace(
             search=self.search_box.text(),
             year=int(year_text[:-1]) if year_text and year_text != ALL_YEARS else None,
             village=village if village and village != ALL_VILLAGES else None,

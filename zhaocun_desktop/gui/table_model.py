@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from collections import OrderedDict
-from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
@@ -155,4 +154,4 @@ class RecordTableModel(QAbstractTableModel):
         if field is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_query(replace(self.query, sort_key=field.key, descending=descending))
+        self.set_query(self.query._replace(sort_key=field.key, descending=descending))
