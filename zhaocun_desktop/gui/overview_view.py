@@ -120,7 +120,8 @@ class OverviewView(QWidget):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         # the figures table and the two lists on the right: placeholders saying 正在计算… until ``complete`` builds them
-        # (on the first screen their classes alone, with the eleven Python enums PySide makes for them, cost ~2 ms)
+        # (on the first screen their classes, with the Python enums PySide makes for them, cost ~18 of the start's 101 enums,
+        # ~17 M instructions: bench/startup_enums.py, bench/startup_instructions.py)
         self.table: QTableWidget | None = None
         self.due_list: QListWidget | None = None
         self.attention: QListWidget | None = None
