@@ -12,7 +12,7 @@ runs at the same time (the database checks' thread, counted in the total, runs b
 Each program runs once under callgrind (~20 s each; valgrind must be installed: ``apt-get install valgrind``), with
 ``PYTHONHASHSEED=0``, the garbage collector off as ``__main__`` turns it off, and timers of a second or more left out (the
 program's "at the latest after 2 s" timers would otherwise fire during a start slowed fifty times). ``--also DIR`` counts
-the program of another checkout too (e.g. ``git worktree add /tmp/before HEAD~3``).
+the program of another checkout too (e.g. ``git worktree add ../before HEAD~3``).
 """
 
 from __future__ import annotations

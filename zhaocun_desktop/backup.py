@@ -20,7 +20,6 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import time
 from dataclasses import dataclass
 from pathlib import Path
 

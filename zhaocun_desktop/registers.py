@@ -47,7 +47,7 @@ YEAR_MAX = 2100
 
 class Field(NamedTuple):
     """One column of a register: immutable, compared by value. A NamedTuple, not a frozen dataclass: defining that
-    class cost every start ~2 ms (dataclasses compiles its methods from source), and a field is made in 4 µs, not 0.4."""
+    class cost every start ~2 ms (dataclasses compiles its methods from source), and a field is made in ~1.3 µs, not ~4."""
 
     key: str
     label: str

@@ -59,8 +59,6 @@ class Table:
         return sums
 
 
-
-
 OTHER_PLACES = records.OTHER_PLACES  # records of no listed village: the by-village tables still add up to the report
 
 

@@ -180,7 +180,8 @@ class MainWindow(QMainWindow):
         else:
             after_first_paint(shown, once)
         if at_latest_ms is not None:  # a child of the window, so not for a window deleted meanwhile (QTimer.singleShot
-            # with a context object would do the same, but its overload builds QMetaMethod's class and enums: ~1 ms)
+            # with a context object would do the same, but its overload builds QMetaMethod's class and two enums: 0.8 M
+            # instructions, ~0.3 ms)
             later = QTimer(self, singleShot=True, interval=at_latest_ms)
             later.timeout.connect(once)
             later.timeout.connect(later.deleteLater)
