@@ -65,8 +65,7 @@ def printed_list(db: Database, register: Register, query: RecordQuery = RecordQu
     rows = []
     for offset in range(0, listing.count, 2000):
         for row in listing.rows(offset, 2000):
-            texts = [display_value(field, value, reveal) for field, value in zip(fields, row[1:])]
-            rows.append(texts if reveal else [mask_numbers(text) for text in texts])
+            rows.append([display_value(field, value, reveal) for field, value in zip(fields, row[1:])])  # free text masked too
     if rows:  # a column no row fills (备注 often) only takes room from the others
         used = [any(row[i] for row in rows) for i in range(len(fields))]
         fields = tuple(f for f, keep in zip(fields, used) if keep)

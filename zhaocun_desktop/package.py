@@ -85,7 +85,7 @@ def _year_rows(db: Database, register: Register, year: int, reveal: bool) -> lis
         record = dict(zip(["id", *keys], row))
         for field in register.fields:
             value = record.get(field.key)
-            if value is not None and field.sensitive and not reveal:
+            if value is not None and (field.sensitive or (field.kind in (Kind.TEXT, Kind.MEMO) and not field.unique)) and not reveal:  # free text too
                 from zhaocun_desktop.validation import display_value
 
                 record[field.key] = display_value(field, value, reveal=False)

@@ -150,7 +150,8 @@ def validate_with_children(register: Register, raw: dict, choices: dict[str, tup
 def display_value(field: Field, value: object, reveal: bool = False) -> str:
     """How a stored value reads in a list, an export or a printout.
 
-    ID numbers and phone numbers are masked unless ``reveal`` is set.
+    ID numbers and phone numbers are masked unless ``reveal`` is set, also where free text holds one
+    (``values.mask_numbers``); an identifier (a unique field: 案件编号, 执法证号) is never masked.
     """
     if value is None or value == "":
         return ""
@@ -163,4 +164,6 @@ def display_value(field: Field, value: object, reveal: bool = False) -> str:
         return values.mask_id_number(str(value))
     if kind is Kind.PHONE and not reveal:
         return values.mask_phone(str(value))
+    if kind in (Kind.TEXT, Kind.MEMO) and not reveal and not field.unique:  # a number typed into free text; an identifier (案件编号) stays
+        return values.mask_numbers(str(value))
     return str(value)

@@ -311,19 +311,90 @@ def mask_phone(text: str | None) -> str:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
-# ID numbers (18 or 15 digits), mobile numbers and landlines with an area code, standing alone in
-# free text (a 备注 or 简要案情 may hold one): masked exports and the 操作记录 hide them too.
-PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
+# The one recogniser of personal numbers in free text (a 备注, 事由 or 简要案情 may hold one, in any form a clerk
+# types): ID numbers of 18 digits (last X or x) or 15, phones (mobiles, +86, landlines with their area code), with
+# spaces or dashes between any digits and full-width digits. Masked exports, printouts, the 操作记录, the default
+# package and the preview all go through ``mask_numbers``.
+_D = "[0-9\uff10-\uff19]"  # a digit, half- or full-width
+_S = "[ \u3000\\-\u2010-\u2015\uff0d]?"  # at most one space or dash between two digits
+_EDGE_BEFORE = r"(?<![0-9\uff10-\uff19A-Za-z\uff21-\uff3a\uff41-\uff5a])"
+_EDGE_AFTER = r"(?![0-9\uff10-\uff19A-Za-z\uff21-\uff3a\uff41-\uff5a])"
+_PLUS86 = f"(?:[+\uff0b](?:8|\uff18)(?:6|\uff16){_S}|[(\uff08][+\uff0b]?(?:8|\uff18)(?:6|\uff16)[)\uff09]{_S})"
+PERSONAL_NUMBER = re.compile(
+    _EDGE_BEFORE + "(?:"
+    f"(?P<id18>{_D}(?:{_S}{_D}){{16}}{_S}[0-9\uff10-\uff19XxＸｘ])"
+    f"|(?P<id15>{_D}(?:{_S}{_D}){{14}})"
+    f"|(?P<mobile>{_PLUS86}?(?:1|\uff11){_S}[3-9\uff13-\uff19](?:{_S}{_D}){{9}})"
+    f"|(?P<landline>(?:[(\uff08](?:0|\uff10){_D}{{2,3}}[)\uff09]|(?:0|\uff10){_D}{{2,3}}){_S}{_D}(?:{_S}{_D}){{6,7}})"
+    ")" + _EDGE_AFTER
+)
+# Words after which a number is a case number (案件编号) or an amount, never a person's.
+_NOT_PERSONAL_BEFORE = re.compile(r"(?:案件编号|案号|卷号|编号|字第|No\.?|NO\.?|№)[\s:：]*$")
+_NOT_PERSONAL_AFTER = re.compile(r"^\s*(?:元|万|亿|块|%|％)")
+
+
+def _plausible_birth(digits: str, century: bool) -> bool:
+    """An ID number's birth date is a date (a case number or a sum rarely holds one where an ID has it)."""
+    year, rest = (int(digits[6:10]), digits[10:14]) if century else (1900 + int(digits[6:8]), digits[8:12])
+    month, day = int(rest[:2]), int(rest[2:])
+    return 1900 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _landline_code(digits: str) -> bool:
+    """A Chinese area code: 010, 02X, or four digits 03XX-09XX."""
+    return digits[:3] == "010" or digits[:2] == "02" or digits[1] in "3456789"
+
+
+def personal_numbers(text: str) -> list[tuple[int, int, str]]:
+    """Where personal numbers stand in ``text``: (start, end, kind) with kind id, mobile or landline."""
+    found = []
+    for match in PERSONAL_NUMBER.finditer(text):
+        kind = match.lastgroup
+        digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", match.group(0)).upper())
+        if _NOT_PERSONAL_BEFORE.search(text[max(0, match.start() - 8):match.start()]) or _NOT_PERSONAL_AFTER.match(text[match.end():match.end() + 3]):
+            continue
+        if kind == "id18" and not _plausible_birth(digits, True):
+            continue
+        if kind == "id15" and not _plausible_birth(digits, False):
+            continue
+        if kind == "landline" and not _landline_code(digits):
+            continue
+        found.append((match.start(), match.end(), "id" if kind.startswith("id") else kind))
+    return found
+
+
+def _mask_span(written: str, kind: str) -> str:
+    """``written`` (one number as typed) with its middle digits turned into *, separators kept."""
+    positions = [i for i, char in enumerate(written) if char.isdigit() or char in "XxＸｘ"]
+    if kind == "mobile" and len(positions) > 11:
+        positions = positions[len(positions) - 11:]  # +86 stays as typed
+    if kind == "landline":
+        leading = unicodedata.normalize("NFKC", "".join(written[i] for i in positions[:3]))
+        code = 3 if leading == "010" or leading[1] == "2" else 4
+        hidden = positions[code:-4]
+    elif kind == "mobile":
+        hidden = positions[3:-4]
+    else:
+        hidden = positions[6:-4]
+    chars = list(written)
+    for i in hidden:
+        chars[i] = "*"
+    return "".join(chars)
 
 
 def mask_numbers(text: str) -> str:
-    """Free text with every ID or phone number in it masked (410423********1234, 138****8000)."""
-
-    def masked(match: re.Match) -> str:
-        number = match.group(0)
-        return mask_id_number(number) if len(number) >= 15 and "-" not in number else mask_phone(number)
-
-    return PERSONAL_NUMBER.sub(masked, text)
+    """Free text with every ID or phone number in it masked, in whatever form it was written
+    (410423********1234, 410423 ******** 1234, 138****8000, 138-****-8000, 0375-***4567)."""
+    if not text or not any(char.isdigit() for char in text):  # most text has no digit: no regex
+        return text
+    spans = personal_numbers(text)
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end, kind in spans:
+        parts += [text[last:start], _mask_span(text[start:end], kind)]
+        last = end
+    return "".join(parts) + text[last:]
 
 
 def format_date(value: dt.date | None) -> str:

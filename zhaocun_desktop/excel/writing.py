@@ -359,7 +359,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         sheet.column_dimensions[get_column_letter(index)].width = _width(field)
     sheet.freeze_panes = "A4"
 
-    masked = not reveal  # every text cell, title and filter line included, has its numbers masked
+    masked = not reveal  # title and filter line masked as text; the records field by field (display_value)
 
     def styled(value, font):
         cell = put(WriteOnlyCell(sheet), value, masked)
@@ -393,7 +393,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         for offset in range(0, listing.count, page):
             step(progress, offset, listing.count, "")
             for position, row in enumerate(listing.rows(offset, page), start=offset + 4):
-                sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters], masked))
+                sheet.append(row_for(sheet, [_export_value(field, row[index], reveal) for index, field in formatters]))  # masked field by field
                 for child in register.children:
                     key = row[1 + len(lead) + register.keys.index(child.parent_key_field)]
                     parent_keys[row[0]] = (*row[1 : 1 + len(lead)], key or f"第{position}行")  # no number: the row in the first sheet
@@ -440,7 +440,7 @@ def _write_child_sheet(db: Database, book, child: Register, parent: Register, pa
         order = {record_id: index for index, record_id in enumerate(chunk)}
         for row in sorted(rows, key=lambda r: order[r[0]]):
             values_ = [*parent_keys[row[0]], *(_export_value(field, value, reveal) for field, value in zip(child.fields, row[1:]))]
-            sheet.append(row_for(sheet, values_, not reveal))
+            sheet.append(row_for(sheet, values_))  # masked field by field; the parent's 案件编号 is not personal
             written += 1
     _print_setup(sheet, columns, 1, 1 + max(written, 1))  # like the first sheet: A4, >= 9 pt, header and key repeated
 
