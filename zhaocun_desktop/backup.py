@@ -50,6 +50,7 @@ REASONS = {
     "migration": "升级前备份",
     "delete": "批量删除前备份",
     "merge": "村(居)撤并前备份",
+    "password": "设置或取消密码前备份",
 }
 
 
@@ -83,9 +84,15 @@ class BackupInfo:
         return sum(self.counts.values()) if self.counts else 0
 
     def describe(self) -> str:
-        state = f"{self.total} 条记录" if self.counts is not None else "无法读取"
+        state = f"{self.total} 条记录" if self.counts is not None else ("已加密（恢复时需要备份时的程序密码）" if _encrypted(self.path) else "无法读取")
         whose = f"  {self.identity.describe()}" if self.identity and self.identity.describe() else ""
         return f"{self.made_at:%Y-%m-%d %H:%M:%S}  {REASONS.get(self.reason, self.reason)}{whose}  {state}"
+
+
+def _encrypted(path: Path) -> bool:
+    from zhaocun_desktop import crypto
+
+    return crypto.is_encrypted(path)
 
 
 class OtherDatabaseBackup(UserError):
@@ -138,8 +145,13 @@ def _summary(path: Path) -> tuple[dict[str, int] | None, Identity | None]:
         return None, None
 
 
-def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual", folder: Path | None = None, now: dt.datetime | None = None) -> Path:
-    """Write a verified backup of the open database ``conn``; returns its path."""
+def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual", folder: Path | None = None, now: dt.datetime | None = None, key=None) -> Path:
+    """Write a verified backup of the open database ``conn``; returns its path.
+
+    An encrypted database's backup is encrypted with its key (VACUUM INTO keeps it); ``key`` (a ``crypto.Key``)
+    writes it encrypted with another, the password about to be set: no plaintext copy is made on the way."""
+    from zhaocun_desktop import crypto
+
     folder = Path(folder) if folder else backup_dir(db_path)
     now = now or dt.datetime.now()
     if folder.exists() and not folder.is_dir():
@@ -158,8 +170,12 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
     try:
         if temporary.exists():
             temporary.unlink()
-        conn.execute("VACUUM INTO ?", [str(temporary)])
-        check = sqlite3.connect(temporary)
+        if key is not None and key != crypto.key_of(conn):
+            crypto.copy(database_path(conn), crypto.key_of(conn), temporary, key)
+        else:
+            conn.execute("VACUUM INTO ?", [str(temporary)])
+        key = key or crypto.key_of(conn)
+        check = crypto.connect(temporary, key, readonly=True) if key else sqlite3.connect(temporary)
         try:
             verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -263,7 +279,10 @@ def identity_problem(path: Path) -> str | None:
     if Path(path).stat().st_size == 0:
         return f"它是{EMPTY_FILE}"
     if not is_sqlite_file(path):
-        return "它不是数据库文件"
+        from zhaocun_desktop import crypto
+
+        if not crypto.is_encrypted(path) or crypto.known_key(path) is None:
+            return "它不是数据库文件，或者是用另一个程序密码加密的（需要备份时的密码）"
     source = _connect_readonly(Path(path))
     try:
         foreign = foreign_reason(source)
@@ -344,18 +363,44 @@ def restore(conn: sqlite3.Connection, db_path: Path, backup_path: Path, force: b
     A file that is not one of our sound backups is refused before anything changes; so is, unless
     ``force``, a backup that seems another database's (``ownership_problem``).
     """
+    from zhaocun_desktop import crypto
+
     backup_path = Path(backup_path)
     _check_restorable(db_path, backup_path, force)
-    source = _connect_readonly(backup_path)
-    try:
-        safety = make_backup(conn, db_path, "restore")
-        source.backup(conn)  # page by page into the live database, WAL and all
-    finally:
-        source.close()
+    live_key, backup_key = crypto.key_of(conn), crypto.known_key(backup_path) if crypto.is_encrypted(backup_path) else None
+    # The database keeps its own password: the backup's data is written in the database's encryption (or none),
+    # and an older version's password hash is kept as it was (a backup from before the password removed it).
+    kept_hash = conn.execute("SELECT value FROM setting WHERE key = 'password_hash'").fetchone() if _has_table(conn, "setting") else None
+    safety = make_backup(conn, db_path, "restore")
+    if (live_key is None) == (backup_key is None):
+        source = _connect_readonly(backup_path)
+        try:
+            source.backup(conn)  # page by page into the live database, WAL and all (SQLCipher: each keeps its key)
+        finally:
+            source.close()
+    else:  # a plain backup into an encrypted database or the other way: through a copy in the database's form
+        between = Path(db_path).with_name(f".{Path(db_path).name}.恢复{PARTIAL}")
+        try:
+            crypto.copy(backup_path, backup_key, between, live_key)
+            source = crypto.connect(between, live_key) if live_key else sqlite3.connect(between)
+            try:
+                source.backup(conn)
+            finally:
+                source.close()
+        finally:
+            crypto.wipe(between)  # it may be a plaintext copy
     from zhaocun_desktop.db import Database, migrate
 
     migrate(Database(conn))  # a backup from an earlier version is brought up to date
+    with Database(conn).atomic():
+        conn.execute("DELETE FROM setting WHERE key = 'password_hash'")
+        if kept_hash and live_key is None:
+            conn.execute("INSERT INTO setting (key, value) VALUES ('password_hash', ?)", [kept_hash[0]])
     return safety
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone())
 
 
 def recover(db_path: Path, backup_path: Path, force: bool = False) -> Path | None:
@@ -385,8 +430,11 @@ def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
 
 def restore_file(backup_path: Path, db_path: Path) -> None:
     """Make ``db_path`` (which must not be open) a copy of a backup, through the backup API."""
+    from zhaocun_desktop import crypto
+
     source = _connect_readonly(Path(backup_path))
-    target = sqlite3.connect(db_path)
+    key = crypto.key_of(source)  # an encrypted backup stays encrypted with its key: the same password opens it
+    target = crypto.connect(db_path, key) if key else sqlite3.connect(db_path)
     try:
         source.backup(target)
     finally:

@@ -135,7 +135,6 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     package.add_argument("--year", type=_year, required=True, help="年度，如 2023")
     package.add_argument("--out", type=Path, required=True, help="输出的数据包文件（.zip）")
     package.add_argument("--full", action="store_true", help="包含完整身份证号和电话（会记入操作日志）")
-    package.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
 
     rollup = _new_parser(verbs, "rollup", help="县级汇总：把各乡镇的上报数据包导入县级汇总数据库，可同时生成全县汇总表", description="同一个数据包导入两次不会重复；同一乡镇同一年度的较新数据包替换较旧的（记入操作日志）；损坏或不是本程序的数据包会说明原因，整批不写入。")
     rollup.add_argument("--db", type=Path, required=True, help="县级汇总数据库文件（不存在时新建；不能是乡镇的台账数据库）")
@@ -193,7 +192,6 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     export.add_argument("--search", default="", help="只导出含这些文字的记录")
     export.add_argument("--full", action="store_true", help="导出完整身份证号和电话（会记入操作日志）")
     export.add_argument("--out", type=_output(".xlsx"), required=True, help="输出的 .xlsx 文件")
-    export.add_argument("--password-stdin", action="store_true", help="设置了程序密码时，从标准输入读取密码（供脚本使用；否则会提示输入）")
 
     undo = _new_parser(verbs, "undo-import", help="撤销一次导入（删除该批次的全部记录）", description="不带批次号时列出全部导入批次。")
     undo.add_argument("--db", type=Path, required=True, help="数据库文件")
@@ -208,6 +206,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     restore.add_argument("--db", type=Path, required=True, help="数据库文件")
     restore.add_argument("backup", nargs="?", type=Path, metavar="备份文件", help="要恢复的备份；省略时列出这个数据库的备份")
     restore.add_argument("--force", action="store_true", help="备份看起来是另一个数据库的（文件名、乡镇或示例数据不符）时，仍然恢复")
+    restore.epilog = "数据库保持自己的程序密码（恢复不会去掉密码）。备份是用另一个密码加密的时，--password-stdin 的下一行是备份时的密码（或那时的恢复密钥）。"
 
     tables = "、".join(f"{key}（{title}）" for key, title in audit_tables().items())
     log = _new_parser(verbs, "log", help="查看操作记录（新增、修改、删除、导入、导出）", description="按时间从新到旧列出操作记录；每个改动的字段显示原值和新值（身份证号、电话已遮盖）。")
@@ -233,7 +232,21 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
 
     check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
     check.add_argument("--db", type=Path, required=True, help="数据库文件")
+
+    password = _new_parser(verbs, "password", help="设置、修改或取消程序密码（数据库随之加密或解密）", description="设置密码后数据库文件、备份和完整数据包都加密保存，并显示一次恢复密钥（请打印后锁好）：忘记密码时，在要求输入密码的地方输入恢复密钥即可。"
+                           "用 --password-stdin 时，从标准输入依次读取：当前密码（或恢复密钥；未设置密码时没有这一行）、新密码。")
+    password.add_argument("--db", type=Path, required=True, help="数据库文件（乡镇台账或县级汇总数据库）")
+    what = password.add_mutually_exclusive_group(required=True)
+    what.add_argument("--set", action="store_true", help="设置或修改密码（数据库重新加密，旧的未加密备份一并加密）")
+    what.add_argument("--remove", action="store_true", help="取消密码（数据库解密；已有的备份保持加密）")
+    log.add_argument("--full", action="store_true", help="显示完整的身份证号和电话（需要程序密码，会记入操作记录）")
+    for verb in verbs.choices.values():  # every verb that opens a database takes the password the same way
+        if "--db" in verb._option_string_actions and "--password-stdin" not in verb._option_string_actions:
+            verb.add_argument("--password-stdin", action="store_true", help=PASSWORD_STDIN_HELP)
     return parser
+
+
+PASSWORD_STDIN_HELP = "设置了程序密码时，从标准输入读取密码或恢复密钥（每行一个；供脚本使用；否则在终端提示输入）"
 
 
 def _period_arguments(parser: argparse.ArgumentParser) -> None:
@@ -321,6 +334,8 @@ def _run_backup(args: argparse.Namespace) -> int:
 
     db = _existing_db(args.db, allow_county=True)  # a county database is backed up like a township's
     try:
+        if args.to is not None:  # a whole copy leaves the office (a USB stick): through the door
+            _door(db, f"备份到“{args.to}”（完整数据{'，已加密' if _key_known(db) else ''}）")
         made = make_backup(db.conn, args.db, "manual", folder=args.to)
         if args.to is None:
             rotate(args.db)
@@ -339,6 +354,7 @@ def _run_restore(args: argparse.Namespace) -> int:
         return 0
     db = _existing_db(args.db)
     try:
+        _unlock_backup(args.backup, args.db)
         safety = restore(db.conn, args.db, args.backup, force=args.force)
     except OtherDatabaseBackup as error:
         raise UserError(f"{error}如果确实要用它替换，请加 --force 再运行一次（恢复前会把当前数据另存一份）。") from None
@@ -346,6 +362,22 @@ def _run_restore(args: argparse.Namespace) -> int:
         db.close()
     print(f"已从“{args.backup.name}”恢复。恢复前的数据已另存为：{safety}")
     return 0
+
+
+def _unlock_backup(path: Path, db_path: Path) -> None:
+    """A backup encrypted under another password than its database's now: that password is asked (the database's
+    own is tried first: often the same words, only the salt changed)."""
+    from zhaocun_desktop import crypto
+
+    if not path.is_file() or not crypto.is_encrypted(path) or crypto.known_key(path) is not None:
+        return
+    if "password" in _session:
+        try:
+            crypto.unlock(path, _session["password"], attempts_of=db_path)
+            return
+        except crypto.WrongPassword:
+            pass
+    crypto.unlock(path, _secret("这个备份是用另一个密码加密的，请输入备份时的程序密码（或那时的恢复密钥）："), attempts_of=db_path)
 
 
 def _restore_damaged(args: argparse.Namespace) -> bool:
@@ -357,6 +389,8 @@ def _restore_damaged(args: argparse.Namespace) -> bool:
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    _key(args.db)  # an encrypted database: its checks read it through its key
+    _unlock_backup(args.backup, args.db)
     # damage only: a sound file with a record pointing nowhere is restored in place, after a safety backup
     problems = check_database(args.db, foreign_keys=False)
     if not problems:
@@ -379,6 +413,7 @@ def _list_backups(path: Path) -> int:
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
+    _key(path)  # an encrypted database's backups are read (counted) through its key
     backups = list_backups(path)
     print(f"“{path.name}”的备份（最新的在前）：" if backups else f"“{path.name}”还没有备份。")
     for item in backups:
@@ -395,6 +430,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
+    _key(args.db)  # an encrypted database is checked through its key
     try:
         foreign = identity_problem(args.db)
     except sqlite3.DatabaseError:
@@ -491,8 +527,8 @@ def _run_export(args: argparse.Namespace) -> int:
     db = _existing_db(args.db)
     try:
         register = _register(args.register)
-        if args.full and any(f.sensitive for r in (register, *register.children) for f in r.fields):
-            _ask_password(db, args)
+        if args.full:  # every register: a 事由 or 备注 may hold an ID number even where no field is one
+            _door(db, f"导出{register.title}完整信息（含身份证号、电话）：{args.out.name}", register.key)
         count = write_export(db, register, args.out, RecordQuery(search=args.search, year=args.year, village=args.village), reveal=args.full)
     finally:
         db.close()
@@ -500,20 +536,46 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask_password(db, args: argparse.Namespace) -> None:
-    """When a program password is set, a verb that reveals full personal data asks for it first."""
-    from zhaocun_desktop import security
+_session: dict = {}  # this run's arguments and the lines read from standard input (a password is read once)
 
-    if not security.has_password(db):
-        return
-    if getattr(args, "password_stdin", False):
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        import getpass
 
-        password = getpass.getpass("已设置程序密码，请输入密码：")
-    if not security.check_password(db, password):
-        raise UserError("密码不正确，未导出。完整身份证号和电话只有输入程序密码后才能导出。")
+def _secret(prompt: str = "请输入程序密码（或恢复密钥）：") -> str:
+    """The next password line: from standard input with --password-stdin, else typed at a terminal; a script
+    without either is refused (getpass would read its input, or fail)."""
+    args = _session.get("args")
+    if args is not None and getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin：标准输入中没有（更多）密码。请每行给出一个密码。未做任何操作。")
+        return line.rstrip("\r\n")
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UserError("已设置程序密码：请在终端中运行并输入密码，或加 --password-stdin 从标准输入给出密码。未做任何操作。")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def _password() -> str:
+    """The program password (or recovery key) of this run, read once."""
+    if "password" not in _session:
+        _session["password"] = _secret()
+    return _session["password"]
+
+
+def _key(path: Path):
+    """The key of an encrypted database file (the password asked once); None for a plain file."""
+    from zhaocun_desktop import crypto
+
+    if not crypto.is_encrypted(path):
+        return None
+    return crypto.unlock(path, _password())
+
+
+def _door(db, what: str, table: str = "setting") -> None:
+    """Full personal data only through the one door (privacy.reveal): the password when one is set, an 操作记录 entry."""
+    from zhaocun_desktop import privacy, security
+
+    privacy.reveal(db, what, _password() if security.has_password(db) else None, table)
 
 
 def _date_option(text: str | None, name: str):
@@ -537,7 +599,9 @@ def _run_log(args: argparse.Namespace) -> int:
     date_from, date_to = _date_option(args.date_from, "--from"), _date_option(args.date_to, "--to")
     db = _existing_db(args.db)
     try:
-        entries = audit_entries(db, table, args.id, date_from, date_to, args.limit)
+        if args.full:
+            _door(db, "查看完整的操作记录（含身份证号、电话）")
+        entries = audit_entries(db, table, args.id, date_from, date_to, args.limit, reveal=args.full)
         total = audit_count(db, table, args.id, date_from, date_to)
     finally:
         db.close()
@@ -560,7 +624,7 @@ def _run_init(args: argparse.Namespace) -> int:
     if args.year:
         values["report_year"] = args.year
     _refuse_empty(args.db)
-    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade)
+    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
     try:
         if not needs_first_run(db):
             raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
@@ -626,14 +690,24 @@ def _existing_db(path: Path, allow_county: bool = False):
     database only for the verbs that read one (``allow_county``), refused by every other."""
     from zhaocun_desktop.db import is_county_file, open_db
 
+    from zhaocun_desktop import crypto
+
+    crypto.finish_interrupted(path)  # a password change a power cut stopped
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
     _refuse_empty(path)
-    if allow_county and is_county_file(path):
+    key = _key(path)
+    if allow_county and is_county_file(path, key):
         from zhaocun_desktop import rollup
 
-        return rollup.open_county(path, upgrade_with=_say_then_upgrade)
-    return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade)
+        return rollup.open_county(path, upgrade_with=_say_then_upgrade, key=key)
+    return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade, key=key)
+
+
+def _key_known(db) -> bool:
+    from zhaocun_desktop.db import key_of
+
+    return key_of(db) is not None
 
 
 def _refuse_empty(path: Path) -> None:
@@ -698,7 +772,7 @@ def _run_package(args: argparse.Namespace) -> int:
     db = _existing_db(args.db)
     try:
         if args.full:
-            _ask_password(db, args)
+            _door(db, f"导出{args.year}年上报数据包（含完整身份证号、电话）：{args.out.name}", "package")
         write_package(db, args.year, args.out, reveal=args.full)
     finally:
         db.close()
@@ -710,7 +784,7 @@ def _run_rollup(args: argparse.Namespace) -> int:
     from zhaocun_desktop import rollup
 
     _refuse_empty(args.db)
-    db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade)
+    db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
     try:
         for outcome in rollup.roll_up(db, args.packages):
             print(outcome.message)
@@ -731,7 +805,9 @@ def _run_document(args: argparse.Namespace) -> int:
 
     db = _existing_db(args.db)
     try:
-        document = build_case_documents(db, find_case(db, args.case), args.kind)
+        case = find_case(db, args.case)
+        _door(db, f"生成调解文书（{'、'.join(args.kind)}，含完整身份证号、电话）：{args.case}", "mediation_case")
+        document = build_case_documents(db, case, args.kind)
         write_docx(document, args.out)
     finally:
         db.close()
@@ -749,6 +825,29 @@ def _run_summary(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"已生成{period_name(period)}汇总表：{args.out}")
+    return 0
+
+
+def _run_password(args: argparse.Namespace) -> int:
+    """Set, change or remove the program password: the file is re-encrypted; the recovery key is shown once."""
+    from zhaocun_desktop import encryption, security
+
+    db = _existing_db(args.db, allow_county=True)  # a county database has its own password too
+    try:
+        if security.has_password(db) and not security.check_password(db, _password()):
+            raise UserError("当前密码（或恢复密钥）不对，密码未改动。")
+        if args.remove:
+            encryption.remove_password(db)
+            print("已取消程序密码，数据库已解密。以前的备份仍用原来的密码加密，恢复时需要那时的密码或恢复密钥。")
+            return 0
+        new = _secret("请输入新密码：")
+        if not getattr(args, "password_stdin", False) and _secret("请再输入一遍新密码：") != new:
+            raise UserError("两次输入的新密码不一样，密码未改动。")
+        recovery = encryption.set_password(db, new)
+    finally:
+        db.close()
+    print("已设置程序密码：数据库文件、它的备份和完整数据包都已加密。")
+    print(f"恢复密钥（只显示这一次，请打印或抄写后锁好；忘记密码时在要求输入密码的地方输入它）：\n  {recovery}")
     return 0
 
 
@@ -776,6 +875,8 @@ def main(argv: list[str] | None = None) -> int:
     if not window:
         resume_collector()  # the window turns it on after its first screen
     args = _parser(verbs=not window).parse_args(argv)
+    _session.clear()
+    _session["args"] = args
     try:
         if args.self_test:
             from zhaocun_desktop.selftest import run_self_test
@@ -802,6 +903,7 @@ def main(argv: list[str] | None = None) -> int:
             "log": _run_log,
             "init": _run_init,
             "settings": _run_settings,
+            "password": _run_password,
         }
         if args.verb in verbs:
             return verbs[args.verb](args)

@@ -447,16 +447,32 @@ def sync_columns(db: Database) -> list[str]:
     return added
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
+def connect(path: str | Path, key=None) -> sqlite3.Connection:
     """A connection with the settings every part of the program relies on.
 
+    The one place that knows about keys: a plain file opens through the standard library; an encrypted one
+    (a program password is set: ``crypto``) through SQLCipher with ``key`` (a ``crypto.Key``), and without
+    one it is refused (``crypto.KeyNeeded``, a UserError the front ends answer by asking for the password).
     ``foreign_keys`` must be set before any transaction starts (it is ignored inside one);
     ``secure_delete`` overwrites deleted rows so removed ID numbers do not linger in the file.
     """
-    try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    except sqlite3.OperationalError:
-        raise UserError(f"无法打开数据库“{path}”：文件夹不存在或没有访问权限。请检查路径和权限。") from None
+    from zhaocun_desktop import crypto
+
+    if key is not None or crypto.is_encrypted(path):
+        if key is None:
+            raise crypto.KeyNeeded(
+                f"数据库“{Path(path).name}”已加密（设置了程序密码），需要输入程序密码（或恢复密钥）才能打开；"
+                "命令行请加 --password-stdin 从标准输入给出密码。如果没有设置过密码，这个文件可能已损坏或不是数据库文件。"
+            )
+        try:
+            conn = crypto.connect(path, key)
+        except sqlite3.OperationalError:
+            raise UserError(f"无法打开数据库“{path}”：文件夹不存在或没有访问权限。请检查路径和权限。") from None
+    else:
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        except sqlite3.OperationalError:
+            raise UserError(f"无法打开数据库“{path}”：文件夹不存在或没有访问权限。请检查路径和权限。") from None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         conn.execute("PRAGMA schema_version").fetchone()
@@ -471,13 +487,35 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def is_county_file(path: str | Path) -> bool:
-    """True when the file at ``path`` is a county database (read from its header, nothing opened for writing)."""
+def key_of(db: "Database | sqlite3.Connection"):
+    """The key the database was opened with (a ``crypto.Key``); None for a plain file."""
+    from zhaocun_desktop import crypto
+
+    return crypto.key_of(getattr(db, "conn", db))
+
+
+def is_county_file(path: str | Path, key=None) -> bool:
+    """True when the file at ``path`` is a county database (read from its header, nothing opened for writing;
+    an encrypted file's header is read through its ``key``, and without one it is not taken for a county's)."""
     try:
         with open(path, "rb") as file:
             header = file.read(100)
     except OSError:
         return False
+    if header[:16] != b"SQLite format 3\x00" and len(header) == 100:
+        from zhaocun_desktop import crypto
+
+        key = key or crypto.known_key(path)
+        if key is None:
+            return False
+        try:
+            conn = crypto.connect(path, key, readonly=True)
+        except (UserError, sqlite3.DatabaseError):
+            return False
+        try:
+            return conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID
+        finally:
+            conn.close()
     return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[68:72], "big") == COUNTY_APPLICATION_ID
 
 
@@ -556,7 +594,7 @@ def _upgrade_text(db: Database, version: int) -> str:
     return f"正在升级数据库（{'，'.join(work or ['补充新的数据列'])}）。\n换用新版本后第一次打开时进行一次，请稍候，不要关闭程序。"
 
 
-def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False, upgrade_with: Upgrade | None = None) -> Database:
+def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allow_county: bool = False, upgrade_with: Upgrade | None = None, key=None) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
 
     A database from a newer program, or another program's SQLite file, is refused before anything
@@ -571,6 +609,8 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
     is then called and must call ``work(progress)`` (the window runs it in a worker thread under a
     dialog that shows ``text``; a verb prints ``text`` first); without it the work runs here, unseen.
     A new database is made directly, and an up-to-date one costs a single read of its schema.
+    An encrypted file (a program password is set) needs its ``key`` (``crypto.unlock``); wrong guesses made
+    before it opened are written to its 操作记录 then.
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -581,7 +621,11 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
         problem = write_problem(path)
         if problem:
             raise UserError(problem)
-    conn = connect(path)
+    if str(path) != ":memory:":
+        from zhaocun_desktop import crypto
+
+        crypto.finish_interrupted(path)
+    conn = connect(path, key)
     is_county = conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID
     if is_county and not allow_county:
         conn.close()
@@ -606,10 +650,7 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
     except sqlite3.OperationalError:
         conn.close()
         raise
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA secure_delete = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
+    set_pragmas(conn)
     db = Database(conn)
     if version == 0:  # a new (empty) database: its tables
         migrate(db)
@@ -631,11 +672,60 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
         except BaseException:
             conn.close()
             raise
+    if key is not None:
+        note_wrong_guesses(db, path)
     if str(path) != ":memory:":  # start-up check: backups a crash or a full disk left half-written
         from zhaocun_desktop.dbcheck import backup_dir, remove_partial_backups
 
         remove_partial_backups(backup_dir(path))
     return db
+
+
+def set_pragmas(conn: sqlite3.Connection) -> None:
+    """The settings of a connection the program writes through (after ``connect``, before any transaction)."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def note_wrong_guesses(db: Database, path: str | Path) -> None:
+    """Wrong passwords typed for ``path`` before it opened (kept beside it: ``crypto.Attempts``) go to its 操作记录."""
+    from zhaocun_desktop import crypto
+
+    attempts = crypto.Attempts(path)
+    times = attempts.wrong()
+    if not times or "audit_log" not in table_names(db.conn):
+        return
+    import datetime as dt
+
+    when = "、".join(dt.datetime.fromtimestamp(t).isoformat(sep=" ", timespec="seconds") for t in times[-5:])
+    db.execute(
+        "INSERT INTO audit_log (at, table_name, record_id, action, old_values, new_values, note) VALUES (?, 'setting', NULL, 'password', NULL, NULL, ?)",
+        [dt.datetime.now().isoformat(timespec="seconds"), f"打开数据库前程序密码输错 {len(times)} 次（{when}{'等' if len(times) > 5 else ''}）"],
+    )
+    attempts.succeeded()
+
+
+def temp_schema(conn: sqlite3.Connection) -> list[tuple[str, str, list]]:
+    """The connection's own TEMP tables (with their rows), views and triggers (a county's scope and write guard)."""
+    kept = []
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_temp_master WHERE sql IS NOT NULL ORDER BY type = 'trigger', type = 'view'").fetchall():
+        rows = conn.execute(f'SELECT * FROM temp."{name}"').fetchall() if kind == "table" else []
+        kept.append((name, "CREATE TEMP " + sql.split(" ", 1)[1], rows))
+    return kept
+
+
+def reconnect(db: Database, path: str | Path, key=None, temp: list | None = None) -> None:
+    """Point ``db`` (every view holds it) at a new connection to ``path`` with ``key``, after the file was
+    re-encrypted (``encryption.py``); ``temp`` (``temp_schema`` of the old connection) is made again on it."""
+    conn = connect(path, key)
+    set_pragmas(conn)
+    for name, sql, rows in temp or []:
+        conn.execute(sql)
+        if rows:
+            conn.executemany(f'INSERT INTO temp."{name}" VALUES ({", ".join("?" * len(rows[0]))})', rows)
+    db.conn, db._utils = conn, None
 
 
 def open_again(db: Database) -> Database:
@@ -647,7 +737,7 @@ def open_again(db: Database) -> Database:
     (``rollup.set_scope``: the views are the connection's own).
     """
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
-    conn = connect(path)
+    conn = connect(path, key_of(db))
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")

@@ -22,6 +22,15 @@ PARTIAL_AGE_SECONDS = 600  # older than this, nobody is writing it any more (a r
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; an encrypted file (a database with a program password, its backups) through
+    the key that opened its database in this process (``crypto.known_key``); without it, DatabaseError."""
+    from zhaocun_desktop import crypto
+
+    if crypto.is_encrypted(path):
+        key = crypto.known_key(path)
+        if key is None:
+            raise crypto.EncryptedFile("file is encrypted or is not a database")
+        return crypto.connect(path, key, readonly=True)
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 

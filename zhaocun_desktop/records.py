@@ -123,6 +123,7 @@ def audit_rows(db: Database, table: str | None = None, record_id: int | None = N
 ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除", "export": "导出", "import": "导入", "undo": "撤销导入",
     "replace": "替换", "upgrade": "升级", "print": "打印",  # a county database: a newer package replaced an older one; a first-format file upgraded
+    "reveal": "查看完整个人信息", "password": "程序密码",  # the door to full ID numbers and phones (privacy.py); wrong guesses, set/removed
 }  # fmt: skip
 # What the audit log's table names read as, beyond the registers and the settings.
 OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批次", "package": "上报数据包"}
@@ -176,11 +177,13 @@ class AuditEntry(NamedTuple):  # not a dataclass: 0.25 ms to create against ~1 m
         return [head] + [f"    {label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in self.changes]
 
 
-def _audit_text(field, value) -> str:
+def _audit_text(field, value, reveal: bool = False) -> str:
     from zhaocun_desktop import values
     from zhaocun_desktop.validation import display_value
 
-    text = display_value(field, value) if field is not None else ("" if value is None else str(value))
+    text = display_value(field, value, reveal) if field is not None else ("" if value is None else str(value))
+    if reveal or (field is not None and field.unique):  # an identifier (案件编号) is no personal number
+        return text
     return values.mask_numbers(text)  # an ID or phone number typed into free text is masked too
 
 
@@ -191,9 +194,11 @@ def audit_entries(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     limit: int | None = None,
+    reveal: bool = False,
 ) -> list[AuditEntry]:
     """The audit log, newest first, filtered by table, record and date range (both ends included);
-    at most ``limit`` entries (audit_count tells how many there are)."""
+    at most ``limit`` entries (audit_count tells how many there are). ID and phone numbers masked unless
+    ``reveal`` (after ``privacy.reveal``: the password and an entry of its own)."""
     import json
 
     from zhaocun_desktop import values
@@ -214,12 +219,12 @@ def audit_entries(
         for key in keys:
             field = register.field(key) if register is not None and key in register.keys else None
             label = field.label if field is not None else key
-            before, after = _audit_text(field, old.get(key)), _audit_text(field, new.get(key))
+            before, after = _audit_text(field, old.get(key), reveal), _audit_text(field, new.get(key), reveal)
             if before or after:  # a new record's empty fields are not changes
                 changes.append((label, before, after))
         entries.append(AuditEntry(
             row["id"], row["at"], row["table_name"], titles.get(row["table_name"], row["table_name"]), row["record_id"],
-            ACTIONS.get(row["action"], row["action"]), tuple(changes), values.mask_numbers(_note_text(register, row["note"] or "")),
+            ACTIONS.get(row["action"], row["action"]), tuple(changes), (lambda note: note if reveal else values.mask_numbers(note))(_note_text(register, row["note"] or "")),
         ))  # fmt: skip
     return entries
 

@@ -139,18 +139,18 @@ def _county_statistics_indexes(db: Database) -> None:
             db.execute(f"CREATE INDEX main.{county_name} ON {table}({', '.join(columns)})")
 
 
-def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: Callable[[str], None] | None = None) -> Database:
+def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: Callable[[str], None] | None = None, key=None) -> Database:
     """Open (creating if needed) a county database; a township database is refused untouched.
 
     A county database of the first format (records kept as JSON in ``package_record``) is
     upgraded: its records become rows, nothing is lost (a safety backup is made first).
-    ``upgrade_with``, ``on_busy``: as for ``db.open_db``.
+    ``upgrade_with``, ``on_busy``, ``key`` (an encrypted county database): as for ``db.open_db``.
     """
     from zhaocun_desktop.db import connect, open_db, table_names
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = connect(path)
+    conn = connect(path, key)
     try:
         kind = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = table_names(conn)
@@ -168,7 +168,7 @@ def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: 
     def open_it(progress: Progress = None) -> None:
         if first_format and not set_aside:
             step(progress, 0, 1, "正在备份升级前的数据库")
-            again = connect(path)
+            again = connect(path, key)
             try:
                 _set_aside_first_format(again)
             finally:
@@ -176,7 +176,7 @@ def open_county(path: str | Path, upgrade_with: Upgrade | None = None, on_busy: 
         if first_format:
             step(progress, 0, 1, "正在把旧格式的记录转为台账记录")
         in_worker = first_format and upgrade_with is not None  # on_busy speaks to the window: its thread only
-        db = open_db(path, None if in_worker else on_busy, allow_county=True, upgrade_with=None if first_format else upgrade_with)
+        db = open_db(path, None if in_worker else on_busy, allow_county=True, upgrade_with=None if first_format else upgrade_with, key=key)
         try:
             with db.atomic():
                 _county_tables(db)
