@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records, security
+from zhaocun_desktop import encryption, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.registers import MEDIATION_CASE
@@ -107,36 +107,38 @@ def test_log_lists_changes_with_chinese_labels_masked_and_filtered(db, db_path, 
 
 def test_a_full_export_asks_for_the_program_password(db, db_path, tmp_path, capsys, monkeypatch):
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中", id_number=FULL_ID))
-    security.set_password(db, "正确密码1")
+    encryption.set_password(db, "正确密码1")
     db.close()
     out = tmp_path / "完整.xlsx"
     monkeypatch.setattr(sys, "stdin", io.StringIO("错的\n"))
     code, _, err = _run(capsys, "export", "--db", db_path, "--register", "mediation_case", "--full", "--password-stdin", "--out", out)
-    assert code == 2 and "密码不正确" in err and not out.exists()
+    assert code == 2 and "不对" in err and not out.exists()
     monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
     code, _, _ = _run(capsys, "export", "--db", db_path, "--register", "mediation_case", "--full", "--password-stdin", "--out", out)
     assert code == 0 and FULL_ID in [c.value for sheet in openpyxl.load_workbook(out) for row in sheet.iter_rows() for c in row]  # on the 当事人 sheet
-    # a masked export reveals nothing and needs no password
-    code, _, _ = _run(capsys, "export", "--db", db_path, "--register", "mediation_case", "--out", tmp_path / "遮盖.xlsx")
-    assert code == 0
+    # the file is encrypted: even a masked export needs the password to open it; it reveals nothing
+    monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
+    code, _, _ = _run(capsys, "export", "--db", db_path, "--register", "mediation_case", "--password-stdin", "--out", tmp_path / "遮盖.xlsx")
+    assert code == 0 and FULL_ID not in [c.value for sheet in openpyxl.load_workbook(tmp_path / "遮盖.xlsx") for row in sheet.iter_rows() for c in row]
 
 
 def test_a_package_with_full_personal_data_asks_for_the_program_password(db, db_path, tmp_path, capsys, monkeypatch):
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中", id_number=FULL_ID))
     records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
-    security.set_password(db, "正确密码1")
+    encryption.set_password(db, "正确密码1")
     db.close()
     out = tmp_path / "上报.zip"
     monkeypatch.setattr(sys, "stdin", io.StringIO("错的\n"))
     code, _, err = _run(capsys, "package", "--db", db_path, "--year", "2023", "--full", "--password-stdin", "--out", out)
-    assert code == 2 and "密码不正确" in err and not out.exists()
+    assert code == 2 and "不对" in err and not out.exists()
     monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
     code, _, err = _run(capsys, "package", "--db", db_path, "--year", "2023", "--full", "--password-stdin", "--out", out)
     assert code == 0, err
     assert FULL_ID in zipfile.ZipFile(out).read("records/mediation_party.json").decode()
     # a masked package reveals nothing and needs no password
     masked = tmp_path / "遮盖.zip"
-    code, _, _ = _run(capsys, "package", "--db", db_path, "--year", "2023", "--out", masked)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
+    code, _, _ = _run(capsys, "package", "--db", db_path, "--year", "2023", "--password-stdin", "--out", masked)
     assert code == 0 and FULL_ID not in zipfile.ZipFile(masked).read("records/mediation_party.json").decode()
 
 

@@ -107,13 +107,15 @@ def new_key(password: str) -> Key:
 
 
 def is_encrypted(path: str | Path) -> bool:
-    """True when the file at ``path`` is not plain SQLite (an encrypted database, or a damaged one), and not empty."""
+    """True when the file at ``path`` looks like an encrypted database: not plain SQLite, and whole pages
+    (a Word file or a truncated copy rarely is; a damaged header on whole pages cannot be told apart)."""
     try:
         with open(path, "rb") as file:
             head = file.read(len(PLAIN_HEADER))
+            size = os.fstat(file.fileno()).st_size
     except OSError:
         return False
-    return len(head) == len(PLAIN_HEADER) and head != PLAIN_HEADER
+    return len(head) == len(PLAIN_HEADER) and head != PLAIN_HEADER and size >= 1024 and size % 512 == 0
 
 
 def file_salt(path: str | Path) -> bytes:

@@ -1,29 +1,40 @@
-"""The password dialog and the idle lock."""
+"""The password in the window: the dialog, the idle lock over every window, the door to full numbers,
+setting the password (the recovery key shown once) and the county database's own password."""
 
-from zhaocun_desktop import security
-from zhaocun_desktop.gui.lock import PasswordDialog
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from zhaocun_desktop import crypto, encryption, records, security
+from zhaocun_desktop.gui.lock import NewPasswordDialog, PasswordDialog, RecoveryKeyDialog
+from zhaocun_desktop.registers import MEDIATION_CASE
 
 
-def test_password_dialog_accepts_only_the_password(qtbot, db):
-    security.set_password(db, "2024司法")
+def test_password_dialog_accepts_only_the_password_and_makes_the_next_guess_wait(qtbot, db):
+    encryption.set_password(db, "2024司法")
     dialog = PasswordDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.password.setText("wrong")
     dialog.accept()
     assert dialog.isVisible() and "密码不对" in dialog.message.text()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "请等" in dialog.message.text()  # the next guess waits; the window does not block
+    qtbot.waitUntil(ok.isEnabled, timeout=3000)
     dialog.password.setText("2024司法")
     dialog.accept()
     assert dialog.result() == 1
+    assert any("程序密码输入错误" in (r["note"] or "") for r in records.audit_rows(db, "setting"))
 
 
-def test_idle_lock_hides_the_data_until_the_password(qtbot, open_window, monkeypatch):
-    window = open_window()
-    security.set_password(window.db, "1234")
+def test_idle_lock_hides_every_window_until_the_password(qtbot, open_window, monkeypatch, tmp_path):
+    window = open_window(demo=True)
+    county_window = window.open_county_database(str(tmp_path / "县级汇总.db"))  # opened from the township window
+    encryption.set_password(window.db, "1234")
     seen = []
 
     def answer(self):
-        seen.append(window.centralWidget().isVisible())
+        seen.append((window.centralWidget().isVisible(), county_window.centralWidget().isVisible()))
         self.password.setText("1234")
         PasswordDialog.accept(self)
         return self.result()
@@ -31,5 +42,69 @@ def test_idle_lock_hides_the_data_until_the_password(qtbot, open_window, monkeyp
     monkeypatch.setattr(PasswordDialog, "exec", answer)
     qtbot.waitUntil(lambda: window.idle_lock is not None)  # made once the first screen has painted
     window.idle_lock.lock()
-    assert seen == [False]  # the lists were hidden while locked
-    assert window.centralWidget().isVisible() and not window.idle_lock.locked
+    assert seen == [(False, False)]  # both windows hid their records while locked
+    assert window.centralWidget().isVisible() and county_window.centralWidget().isVisible() and not window.idle_lock.locked
+    county_window.close()
+    QApplication.processEvents()
+
+
+def test_showing_full_numbers_in_the_list_goes_through_the_door(qtbot, open_window, monkeypatch):
+    window = open_window(demo=True)
+    encryption.set_password(window.db, "1234")
+    view = window.view(MEDIATION_CASE.key)
+    monkeypatch.setattr(PasswordDialog, "exec", lambda self: 0)  # the clerk cancels
+    view.reveal_box.setChecked(True)
+    assert not view.reveal_box.isChecked() and not view.model.reveal
+
+    def right(self):
+        self.password.setText("1234")
+        PasswordDialog.accept(self)
+        return self.result()
+
+    monkeypatch.setattr(PasswordDialog, "exec", right)
+    view.reveal_box.setChecked(True)
+    assert view.model.reveal
+    assert any(r["action"] == "reveal" for r in records.audit_rows(window.db, MEDIATION_CASE.key))
+
+
+def test_setting_the_password_encrypts_and_shows_the_recovery_key_once(qtbot, open_window, monkeypatch):
+    window = open_window()
+    shown = []
+
+    def new_password(self):
+        self.first.setText("新的密码1")
+        self.second.setText("新的密码1")
+        NewPasswordDialog.accept(self)
+        return self.result()
+
+    monkeypatch.setattr(NewPasswordDialog, "exec", new_password)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: shown.append(self.recovery) or 1)
+    from zhaocun_desktop.gui import lock
+
+    assert lock.change_password(window, window.db)
+    assert security.is_encrypted(window.db) and crypto.is_encrypted(window.db_path)
+    assert len(shown) == 1 and crypto.recovery_key(shown[0]) == crypto.key_of(window.db.conn).key
+    assert records.count(window.db, MEDIATION_CASE) >= 0  # the window's connection points at the new file
+
+
+def test_a_county_database_has_its_own_password(qtbot, open_window, monkeypatch, tmp_path):
+    window = open_window(demo=True)
+    county_window = window.open_county_database(str(tmp_path / "县级汇总.db"))
+    monkeypatch.setattr(NewPasswordDialog, "exec", lambda self: (self.first.setText("县里密码"), self.second.setText("县里密码"), NewPasswordDialog.accept(self), self.result())[-1])
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: 1)
+    assert county_window.county.change_password()
+    assert crypto.is_encrypted(tmp_path / "县级汇总.db") and not crypto.is_encrypted(window.db_path)
+    county_window.close()
+    QApplication.processEvents()
+    crypto.forget_keys()
+
+    def right(self):
+        self.password.setText("县里密码")
+        PasswordDialog.accept(self)
+        return self.result()
+
+    monkeypatch.setattr(PasswordDialog, "exec", right)
+    again = window.open_county_database(str(tmp_path / "县级汇总.db"))
+    assert again is not None and again.county is not None
+    again.close()
+    QApplication.processEvents()

@@ -149,12 +149,13 @@ def start_checks(path: Path):
     return wait
 
 
-def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True):
+def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True, key=None):
     """Open the database after the start-up checks; None when it cannot (the clerk was told why).
 
     A damaged file is set aside and, if the clerk agrees, replaced by the newest sound backup.
     ``checks``: what ``start_checks(path)`` returned, when they were started earlier. ``daily_backup``:
-    make the first backup of the day now (the window makes it once its first screen is shown).
+    make the first backup of the day now (the window makes it once its first screen is shown). ``key``: an
+    encrypted file's (``gui.lock.unlock_file``), asked before the checks, which read the file through it.
     """
     from zhaocun_desktop.db import is_county_file, open_db
 
@@ -191,12 +192,12 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
             parent.statusBar().showMessage(message)
         QApplication.processEvents()
 
-    if is_county_file(path):  # county mode (gui/county_mode.py): its own tables, its first format upgraded, the write guard
+    if is_county_file(path, key):  # county mode (gui/county_mode.py): its own tables, its first format upgraded, the write guard
         from zhaocun_desktop import rollup
 
-        db = rollup.open_county(path, upgrade_in_dialog(parent), on_busy=tell)
+        db = rollup.open_county(path, upgrade_in_dialog(parent), on_busy=tell, key=key)
     else:
-        db = open_db(path, on_busy=tell, upgrade_with=upgrade_in_dialog(parent))
+        db = open_db(path, on_busy=tell, upgrade_with=upgrade_in_dialog(parent), key=key)
     if links:  # not damage: replacing the file with a backup would lose the work since, so it opens
         more = f"等 {len(links)} 处" if len(links) > 1 else ""
         QMessageBox.warning(parent, "数据需要核对", f"数据库中有记录指向已不存在的记录（{links[0]}{more}）。\n\n"
@@ -259,7 +260,11 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
             f"本程序已经打开了这个数据库：\n{path}\n\n请在任务栏中切换到已打开的窗口。同一个数据库不能同时打开两次，以免数据互相覆盖。",
         )
         return 1
-    checks = start_checks(path)  # while the window is built
+    from zhaocun_desktop import crypto
+
+    crypto.finish_interrupted(path)  # a password change a power cut stopped
+    encrypted = crypto.is_encrypted(path)  # its checks read it through its key: after the password
+    checks = None if encrypted else start_checks(path)  # while the window is built
 
     def finish_start() -> None:  # what the first screen need not wait for: after its paint, or 2 s at the latest
         resume_collector()  # (both harmless when called twice)
@@ -279,7 +284,17 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 from zhaocun_desktop.demo import build_demo
 
                 build_demo(path)
-            db = open_checked(path, window, checks, daily_backup=False)
+            key = None
+            if encrypted:
+                key = _bench_key(path) if benchmark else None
+                if key is None:
+                    from zhaocun_desktop.gui.lock import unlock_file
+
+                    key = unlock_file(path, window)
+                    if key is None:
+                        app.exit(1)
+                        return
+            db = open_checked(path, window, checks, daily_backup=False, key=key)
         except Exception as error:  # read-only folder, full disk, another program writing, a foreign file
             message = explain(error) or unexpected_message(log_error(error))
             QMessageBox.critical(window, "无法打开数据库", message)
@@ -289,13 +304,19 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
             return
         from zhaocun_desktop import security
 
-        if security.has_password(db):
-            from zhaocun_desktop.gui.lock import PasswordDialog
+        if security.has_password(db) and not security.is_encrypted(db):  # an older version's password: the file is encrypted now
+            from zhaocun_desktop.gui.lock import PasswordDialog, RecoveryKeyDialog
 
-            if not PasswordDialog(db, "请输入程序密码", window).exec():
+            dialog = PasswordDialog(db, "请输入程序密码", window)
+            if not dialog.exec():
                 db.close()
                 app.exit(1)
                 return
+            if not benchmark:
+                from zhaocun_desktop import encryption
+
+                QMessageBox.information(window, "加密数据库", "为保护个人信息，程序现在用您的密码把数据库和它的备份加密保存（只进行一次）。")
+                RecoveryKeyDialog(encryption.set_password(db, dialog.secret), window).exec()
         if not demo and not benchmark:
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
             from zhaocun_desktop.records import in_county
@@ -336,6 +357,16 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
             _backup_on_exit(window.db)
             window.db.close()
         lock.unlock()
+
+
+BENCH_PASSWORD = "ZHAOCUN_BENCH_PASSWORD"  # bench/startup.py only (with QUIT_AFTER_SHOW): an encrypted file's start, unasked
+
+
+def _bench_key(path: Path):
+    from zhaocun_desktop import crypto
+
+    password = os.environ.get(BENCH_PASSWORD)
+    return crypto.unlock(path, password) if password else None
 
 
 def _backup_on_exit(db) -> None:

@@ -93,14 +93,24 @@ class CountyMode(QObject):
         self.summary_action = QAction("导出全县汇总表…", window)
         self.summary_action.setObjectName("actionCountySummary")
         self.summary_action.triggered.connect(lambda: self.export_summary())
+        self.password_action = QAction("设置或修改程序密码…", window)  # the county's own password and encryption
+        self.password_action.setObjectName("actionCountyPassword")
+        self.password_action.triggered.connect(lambda: self.change_password())
         first = form.menuFile.actions()[0]
         form.menuFile.insertAction(first, self.import_action)
         form.menuFile.insertAction(first, self.summary_action)
+        form.menuFile.insertAction(first, self.password_action)
         form.menuFile.insertSeparator(first)
 
         self.fill_choices()
         self.township_box.currentIndexChanged.connect(lambda index: self.choose(self.township_box.itemData(index)))
         self._show_scope()
+
+    def change_password(self) -> bool:
+        """The county database's own password: the file re-encrypted like a township's (gui.lock.change_password)."""
+        from zhaocun_desktop.gui.lock import change_password
+
+        return change_password(self.window, self.window.db)
 
     @property
     def db(self) -> Database:
@@ -272,8 +282,18 @@ def open_county_window(window: MainWindow, path: str | None = None) -> MainWindo
     if not lock.tryLock(200):
         QMessageBox.information(window, APP_NAME, f"这个县级汇总数据库已经打开：\n{path}\n\n请在任务栏中切换到已打开的窗口。")
         return None
+    from zhaocun_desktop import crypto
+
+    key = None
+    if crypto.is_encrypted(path):  # a county database with its own password
+        from zhaocun_desktop.gui.lock import unlock_file
+
+        key = unlock_file(path, window, "县级汇总数据库已加密，请输入它的程序密码（或恢复密钥）")
+        if key is None:
+            lock.unlock()
+            return None
     try:
-        db = rollup.open_county(path, upgrade_with=upgrade_in_dialog(window))
+        db = rollup.open_county(path, upgrade_with=upgrade_in_dialog(window), key=key)
     except UserError as error:
         lock.unlock()
         QMessageBox.warning(window, "无法打开县级汇总数据库", str(error))

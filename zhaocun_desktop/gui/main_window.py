@@ -331,6 +331,10 @@ class MainWindow(QMainWindow):
             folder = QFileDialog.getExistingDirectory(self, "备份到（可选U盘）", str(Path.home()))
             if not folder:
                 return None
+        from zhaocun_desktop.gui.lock import through_door
+
+        if not through_door(self, self.db, f"备份到“{folder}”（完整数据）"):
+            return None
         try:
             made = run_job(self, "备份", "正在备份并校验…", self.db,
                            lambda db, progress: make_backup(db.conn, self.db_path, "manual", folder=Path(folder)), cancellable=False)  # fmt: skip
@@ -463,6 +467,10 @@ class MainWindow(QMainWindow):
             path, _ = QFileDialog.getSaveFileName(self, "保存上报数据包", str(suggested), "上报数据包 (*.zip)")
             if not path:
                 return None
+        from zhaocun_desktop.gui.lock import through_door
+
+        if reveal and not through_door(self, self.db, f"导出{year}年上报数据包（含完整身份证号、电话）：{path}", "package"):
+            return None
         try:
             write_package(self.db, year, Path(path), reveal=reveal)
         except UserError as error:

@@ -226,6 +226,13 @@ class RegisterView(QWidget):
         self.village_box.setVisible(bool(self.register.village_field) and not whole_county)
 
     def _reveal(self, on: bool) -> None:
+        from zhaocun_desktop.gui.lock import through_door
+
+        if on and not through_door(self, self.db, f"在列表中显示{self.register.title}的完整身份证号、电话", self.register.key):
+            self.reveal_box.blockSignals(True)
+            self.reveal_box.setChecked(False)
+            self.reveal_box.blockSignals(False)
+            return
         self.model.reveal = on
         self.model.refresh()
 
@@ -348,19 +355,23 @@ class RegisterView(QWidget):
         from zhaocun_desktop.paths import data_dir
 
         if reveal is None:
-            reveal = False
-            if any(f.sensitive for r in (self.register, *self.register.children) for f in r.fields):
-                answer = QMessageBox.question(
-                    self, "导出个人信息？", "是否导出完整的身份证号和电话？\n选“否”则遮盖为 410423********1234、138****8000（推荐）。\n导出完整信息会记入操作日志。",
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-                )  # fmt: skip
-                reveal = answer == QMessageBox.StandardButton.Yes
+            # every register: a 事由 or 备注 may hold an ID number where no field is one
+            answer = QMessageBox.question(
+                self, "导出个人信息？", "是否导出完整的身份证号和电话（包括写在事由、备注等文字中的）？\n选“否”则遮盖为 410423********1234、138****8000（推荐）。\n"
+                "导出完整信息需要程序密码（如已设置），并记入操作记录。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )  # fmt: skip
+            reveal = answer == QMessageBox.StandardButton.Yes
         if path is None:
             folder = data_dir() / "导出"
             folder.mkdir(parents=True, exist_ok=True)
             path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", str(folder / f"{safe_file_name(self.register.title)}.xlsx"), "Excel 工作簿 (*.xlsx)")
             if not path:
                 return None
+        from zhaocun_desktop.gui.lock import through_door
+
+        if reveal and not through_door(self, self.db, f"导出{self.register.title}完整信息（含身份证号、电话）：{path}", self.register.key):
+            return None
         query = self.model.query
         try:
             count = run_job(self, "导出 Excel", f"正在导出{self.register.title}…", self.db,
@@ -413,8 +424,10 @@ class RegisterView(QWidget):
         if not self.register.printable or not ids:
             return
         from zhaocun_desktop.gui.document_dialog import DocumentDialog
+        from zhaocun_desktop.gui.lock import through_door
 
-        DocumentDialog(self.db, ids[0], self).exec()
+        if through_door(self, self.db, f"打印调解文书（含完整身份证号、电话）：第{ids[0]}号{self.register.title}", self.register.key):
+            DocumentDialog(self.db, ids[0], self).exec()
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)

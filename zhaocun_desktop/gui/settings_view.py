@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScro
 from zhaocun_desktop import records, security
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.gui.field_form import FieldForm
-from zhaocun_desktop.gui.lock import NewPasswordDialog, PasswordDialog
+from zhaocun_desktop.gui import lock
 from zhaocun_desktop.registers import SETTINGS
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
@@ -58,7 +58,10 @@ class SettingsView(QWidget):
         self.lock_minutes.setValue(security.lock_minutes(db))
         self.lock_minutes.valueChanged.connect(lambda value: security.set_lock_minutes(self.db, value))
         lock_layout = QVBoxLayout(lock_group)
-        lock_layout.addWidget(QLabel("台账含当事人身份证号、电话等个人信息。设置密码后，打开程序和离开电脑一段时间后都需要输入密码。"))
+        explain = QLabel("台账含当事人身份证号、电话等个人信息。设置密码后，数据库文件、备份和完整数据包都加密保存（拷走的文件、U盘上的备份不泄露任何内容），"
+                         "打开程序、离开电脑一段时间后、导出或打印完整号码时都需要输入密码。")  # fmt: skip
+        explain.setWordWrap(True)
+        lock_layout.addWidget(explain)
         row = QHBoxLayout()
         row.addWidget(self.password_state)
         row.addWidget(self.password_button)
@@ -88,20 +91,12 @@ class SettingsView(QWidget):
         self.remove_password_button.setEnabled(on)
         self.lock_minutes.setEnabled(on)
 
-    def _confirm_current(self) -> bool:
-        return not security.has_password(self.db) or bool(PasswordDialog(self.db, "请先输入当前密码", self).exec())
-
     def change_password(self) -> None:
-        if not self._confirm_current():
-            return
-        dialog = NewPasswordDialog(self)
-        if dialog.exec():
-            security.set_password(self.db, dialog.first.text())
+        if lock.change_password(self, self.db):
             self._show_password_state()
 
     def remove_password(self) -> None:
-        if self._confirm_current():
-            security.set_password(self.db, None)
+        if lock.remove_password(self, self.db):
             self._show_password_state()
 
     def save(self) -> None:
