@@ -549,7 +549,7 @@ def _secret(prompt: str = "请输入程序密码（或恢复密钥）：") -> st
             raise UserError("--password-stdin：标准输入中没有（更多）密码。请每行给出一个密码。未做任何操作。")
         return line.rstrip("\r\n")
     if not sys.stdin or not sys.stdin.isatty():
-        raise UserError("已设置程序密码：请在终端中运行并输入密码，或加 --password-stdin 从标准输入给出密码。未做任何操作。")
+        raise UserError("已设置程序密码，需要输入密码：请在终端中运行并输入密码，或加 --password-stdin 从标准输入给出密码。未做任何操作。")
     import getpass
 
     return getpass.getpass(prompt)
