@@ -131,10 +131,15 @@ def test_a_package_with_full_personal_data_asks_for_the_program_password(db, db_
     monkeypatch.setattr(sys, "stdin", io.StringIO("错的\n"))
     code, _, err = _run(capsys, "package", "--db", db_path, "--year", "2023", "--full", "--password-stdin", "--out", out)
     assert code == 2 and "不对" in err and not out.exists()
-    monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n数据包密码1\n"))  # the database's password, then the package's own
     code, _, err = _run(capsys, "package", "--db", db_path, "--year", "2023", "--full", "--password-stdin", "--out", out)
     assert code == 0, err
-    assert FULL_ID in zipfile.ZipFile(out).read("records/mediation_party.json").decode()
+    from zhaocun_desktop import crypto
+    from zhaocun_desktop.package import read_package
+
+    assert crypto.is_encrypted(out) and FULL_ID.encode() not in out.read_bytes()  # sealed: it leaves the office encrypted
+    crypto.unlock(out, "数据包密码1")
+    assert FULL_ID in str(read_package(out).records["mediation_party"])
     # a masked package reveals nothing and needs no password
     masked = tmp_path / "遮盖.zip"
     monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))

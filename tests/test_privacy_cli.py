@@ -5,6 +5,7 @@ full numbers and an 操作记录 entry. The database, a backup and a full packag
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 import sys
 import zipfile
@@ -20,6 +21,7 @@ from zhaocun_desktop.registers import MEDIATION_CASE, PETITION
 
 FULL_ID, MOBILE = "410423199003081234", "13800138000"
 PASSWORD = "正确密码1"
+PACKAGE_PASSWORD = "数据包密码9"  # a full package's own, told to the county apart
 NEEDLES = (FULL_ID, MOBILE, "19900308", "0013 8000", "0013-8000")
 
 
@@ -53,6 +55,11 @@ def _text(path) -> str:
     if path.suffix == ".docx":
         document = Document(path)
         return " ".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    if path.suffix == ".zip" and crypto.is_encrypted(path):  # a sealed full package: read with its own password
+        crypto.unlock(path, PACKAGE_PASSWORD, sleep=lambda s: None)
+        from zhaocun_desktop.package import read_package
+
+        return json.dumps(read_package(path).records, ensure_ascii=False)
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as package:
             return " ".join(package.read(name).decode("utf-8", "replace") for name in package.namelist())
@@ -87,8 +94,10 @@ def test_each_verb_refuses_without_the_password_and_reveals_with_it(verb, protec
     for stdin in (None, "错误的密码\n"):  # none given (no terminal: refused), then a wrong one
         code, said = _run(capsys, monkeypatch, stdin, *argv, "--db", db_path, "--out", out)
         assert code == 2 and ("需要" in said or "不对" in said) and not out.exists() and not _discloses(said), said
-    code, said = _run(capsys, monkeypatch, PASSWORD + "\n", *argv, "--db", db_path, "--out", out)
+    code, said = _run(capsys, monkeypatch, f"{PASSWORD}\n{PACKAGE_PASSWORD}\n", *argv, "--db", db_path, "--out", out)
     assert code == 0, said
+    if verb == "package":  # a full package leaves the office encrypted
+        assert crypto.is_encrypted(out) and not _discloses(out.read_bytes().decode("latin-1"))
     assert any(full in _text(out) for full in (FULL_ID, MOBILE, f"{FULL_ID[:6]}-{FULL_ID[6:14]}-{FULL_ID[14:]}"))  # 卷宗: the phone
     assert len(_reveals(db_path)) == 1
 
@@ -163,3 +172,34 @@ def test_removing_the_password(protected, db_path, capsys, monkeypatch):
     code, said = _run(capsys, monkeypatch, PASSWORD + "\n", "password", "--db", db_path, "--remove")
     assert code == 0 and not crypto.is_encrypted(db_path)
     assert _run(capsys, monkeypatch, None, "export", "--register", "petition", "--db", db_path, "--out", db_path.with_name("x.xlsx"))[0] == 0
+
+
+def test_the_county_takes_in_a_sealed_package_with_its_password(protected, db_path, tmp_path, capsys, monkeypatch):
+    package = tmp_path / "赵村镇2023.zip"
+    assert _run(capsys, monkeypatch, f"{PASSWORD}\n{PACKAGE_PASSWORD}\n", "package", "--year", "2023", "--full", "--db", db_path, "--out", package)[0] == 0
+    crypto.forget_keys()
+    county = tmp_path / "县级汇总.db"
+    code, said = _run(capsys, monkeypatch, "错的密码\n", "rollup", "--db", county, package)
+    assert code == 2 and "不对" in said
+    crypto.forget_keys()
+    code, said = _run(capsys, monkeypatch, f"{PACKAGE_PASSWORD}\n", "rollup", "--db", county, package)
+    assert code == 0, said
+    conn = sqlite3.connect(county)
+    assert conn.execute("SELECT id_number FROM mediation_party").fetchone()[0] == FULL_ID
+    conn.close()
+
+
+def test_a_county_database_with_its_own_password(protected, db_path, tmp_path, capsys, monkeypatch):
+    package = tmp_path / "赵村镇2023.zip"
+    assert _run(capsys, monkeypatch, f"{PASSWORD}\n", "package", "--year", "2023", "--db", db_path, "--out", package)[0] == 0  # masked
+    county = tmp_path / "县级汇总.db"
+    assert _run(capsys, monkeypatch, None, "rollup", "--db", county, package)[0] == 0
+    code, said = _run(capsys, monkeypatch, "县里的密码\n", "password", "--db", county, "--set")  # the write guard does not stand in the way
+    assert code == 0 and "恢复密钥" in said and crypto.is_encrypted(county)
+    assert not _discloses(county.read_bytes().decode("latin-1"))
+    crypto.forget_keys()
+    assert _run(capsys, monkeypatch, None, "stats", "--db", county, "--year", "2023", "--out", tmp_path / "s.xlsx")[0] == 2
+    code, said = _run(capsys, monkeypatch, "县里的密码\n", "stats", "--db", county, "--year", "2023", "--out", tmp_path / "s.xlsx")
+    assert code == 0, said
+    code, said = _run(capsys, monkeypatch, "县里的密码\n", "rollup", "--db", county, package)
+    assert code == 0, said

@@ -771,9 +771,15 @@ def _run_package(args: argparse.Namespace) -> int:
 
     db = _existing_db(args.db)
     try:
+        seal = None
         if args.full:
             _door(db, f"导出{args.year}年上报数据包（含完整身份证号、电话）：{args.out.name}", "package")
-        write_package(db, args.year, args.out, reveal=args.full)
+            if _key_known(db):  # a full package of an encrypted database leaves the office encrypted
+                from zhaocun_desktop.security import check_new_password
+
+                seal = _secret("请输入数据包密码（另行告诉县司法局，导入时需要）：")
+                check_new_password(seal)
+        write_package(db, args.year, args.out, reveal=args.full, seal_with=seal)
     finally:
         db.close()
     print(f"已导出{args.year}年上报数据包：{args.out}（{'含完整个人信息，请妥善保管' if args.full else '身份证号、电话已遮盖'}）")
@@ -785,6 +791,11 @@ def _run_rollup(args: argparse.Namespace) -> int:
 
     _refuse_empty(args.db)
     db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
+    from zhaocun_desktop import crypto
+
+    for path in args.packages:  # a sealed full package: the password its township gave, one line each
+        if path.is_file() and crypto.is_encrypted(path) and crypto.known_key(path) is None:
+            crypto.unlock(path, _secret(f"“{path.name}”是加密的数据包，请输入它的数据包密码："))
     try:
         for outcome in rollup.roll_up(db, args.packages):
             print(outcome.message)

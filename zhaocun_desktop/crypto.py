@@ -262,6 +262,38 @@ def copy(source: Path, source_key: Key | None, target: Path, target_key: Key | N
         conn.close()
 
 
+SEALED_APPLICATION_ID = 0x5A43504B  # "ZCPK": a sealed (encrypted) package, not a database
+
+
+def seal(data: bytes, target: Path, password: str) -> None:
+    """Write ``data`` (a full package's zip) to ``target`` encrypted with ``password`` (a SQLCipher file holding it:
+    the same vetted cipher as the database, no home-made one); ``unseal`` reads it back."""
+    key = new_key(password)
+    conn = connect(target, key)
+    try:
+        conn.execute(f"PRAGMA application_id = {SEALED_APPLICATION_ID}")
+        conn.execute("CREATE TABLE sealed (data BLOB NOT NULL)")
+        conn.execute("INSERT INTO sealed (data) VALUES (?)", [data])
+    finally:
+        conn.close()
+
+
+def unseal(path: str | Path) -> bytes | None:
+    """What ``seal`` wrote at ``path``, through a key that opened it in this process (``unlock``); None when the
+    key is not known, or the file is not a sealed package."""
+    key = known_key(path)
+    if key is None:
+        return None
+    conn = connect(path, key, readonly=True)
+    try:
+        if conn.execute("PRAGMA application_id").fetchone()[0] != SEALED_APPLICATION_ID:
+            return None
+        row = conn.execute("SELECT data FROM sealed").fetchone()
+        return bytes(row[0]) if row else None
+    finally:
+        conn.close()
+
+
 def fresh_file(path: Path) -> Path:
     """Where a re-encrypted copy of the database at ``path`` is written before it replaces it."""
     return path.with_name(f".{path.name}.新.部分写入")

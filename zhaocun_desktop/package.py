@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import zipfile
 from dataclasses import dataclass
@@ -110,14 +111,20 @@ def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def write_package(db: Database, year: int, out: str | Path, reveal: bool = False) -> Path:
-    """Write the year's package to ``out``; personal data masked unless ``reveal`` (audited either way)."""
+def write_package(db: Database, year: int, out: str | Path, reveal: bool = False, seal_with: str | None = None) -> Path:
+    """Write the year's package to ``out``; personal data masked unless ``reveal`` (audited either way).
+    ``seal_with``: a password the whole package is encrypted with (``crypto.seal``), told to the county apart;
+    a full package of an encrypted database must have one (it may not leave the office readable)."""
     import io
 
     from zhaocun_desktop.db import SCHEMA_VERSION
     from zhaocun_desktop.files import save_file
 
+    from zhaocun_desktop import crypto
+
     out = Path(out)
+    if reveal and crypto.key_of(db.conn) is not None and not seal_with:
+        raise UserError("数据库设置了程序密码：含完整个人信息的数据包必须加密，请给出一个数据包密码（另行告诉县司法局）。未导出。")
     settings = records.settings(db)
     if not settings.get("town"):
         raise UserError("还没有填写镇名：请先在“设置”页填写镇名、县名，再导出上报数据包。")
@@ -146,8 +153,11 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
         archive.writestr(MANIFEST, _dump(manifest))
         for name, data in members.items():
             archive.writestr(name, data)
-    save_file(lambda target: target.write_bytes(buffer.getbuffer()), out, opened_in="其他程序")
-    how = "含完整身份证号/电话" if reveal else "个人信息已遮盖"
+    if seal_with:
+        save_file(lambda target: crypto.seal(bytes(buffer.getbuffer()), target, seal_with), out, opened_in="其他程序")
+    else:
+        save_file(lambda target: target.write_bytes(buffer.getbuffer()), out, opened_in="其他程序")
+    how = ("含完整身份证号/电话" + ("，已加密" if seal_with else "")) if reveal else "个人信息已遮盖"
     records.audit(db, "package", None, "export", None, None, f"导出{year}年上报数据包（{how}，{sum(counts.values())}条记录）：{out.name}")
     return out
 
@@ -172,6 +182,10 @@ class Package:
         return int(self.manifest["year"])
 
 
+class PackagePasswordNeeded(UserError):
+    """A sealed (encrypted) package whose password was not given."""
+
+
 def read_package(path: str | Path) -> Package:
     """Open and check a package; UserError saying why when it is damaged, foreign or from a newer program."""
     from zhaocun_desktop.db import SCHEMA_VERSION
@@ -183,8 +197,15 @@ def read_package(path: str | Path) -> Package:
     except OSError as error:
         raise UserError(f"无法读取“{name}”：{error.strerror or error}。请确认文件存在且没有被其他程序占用。") from None
     foreign = f"“{name}”不是本程序导出的上报数据包（请让乡镇在“文件 → 导出上报数据包”中重新导出）。"
+    from zhaocun_desktop import crypto
+
+    if crypto.is_encrypted(path):  # a sealed full package: opened through the password the township gave (crypto.unlock first)
+        opened = crypto.unseal(path)
+        if opened is None:
+            raise PackagePasswordNeeded(f"“{name}”是加密的数据包（含完整个人信息），需要乡镇另行告诉您的数据包密码才能导入。")
+        whole = opened
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(whole))
     except (zipfile.BadZipFile, OSError):
         raise UserError(foreign + "文件不是数据包格式，或已经损坏。") from None
     with archive:

@@ -177,6 +177,13 @@ class CountyMode(QObject):
             paths, _ = QFileDialog.getOpenFileNames(window, "选择各乡镇的上报数据包（可多选）", str(Path.home()), "上报数据包 (*.zip);;所有文件 (*)")
             if not paths:
                 return None
+        from zhaocun_desktop import crypto
+        from zhaocun_desktop.gui.lock import unlock_file
+
+        for path in paths:  # a sealed full package: the password its township gave (asked here, before the job)
+            if crypto.is_encrypted(path) and crypto.known_key(path) is None:
+                if unlock_file(Path(path), window, f"“{Path(path).name}”是加密的数据包，请输入乡镇告诉您的数据包密码") is None:
+                    return None
         try:
             outcomes, differences = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
                                             lambda db, progress: take_in(db, paths, progress))  # fmt: skip

@@ -31,6 +31,7 @@ class PasswordDialog(QDialog):
         self.check = check or (lambda text: security.check_password(db, text, sleep=lambda _s: None))
         self.path = path or (security.database_file(db) if db is not None else None)
         self.setWindowTitle("已锁定")
+        self.setMinimumWidth(460)  # the messages wrap in two lines, not in five
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -91,9 +92,9 @@ class PasswordDialog(QDialog):
 class NewPasswordDialog(QDialog):
     """Two entries of a new password."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, title: str = "设置程序密码", explanation: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle("设置程序密码")
+        self.setWindowTitle(title)
         self.first, self.second = QLineEdit(), QLineEdit()
         for edit in (self.first, self.second):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -106,7 +107,7 @@ class NewPasswordDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        explain = QLabel("设置密码后，数据库文件、它的备份和完整数据包都加密保存：拷走的文件、U盘上的备份不泄露任何个人信息。\n"
+        explain = QLabel(explanation or "设置密码后，数据库文件、它的备份和完整数据包都加密保存：拷走的文件、U盘上的备份不泄露任何个人信息。\n"
                          "程序会先备份，再把数据库重新加密，然后显示一次“恢复密钥”，请打印后锁好。")  # fmt: skip
         explain.setWordWrap(True)
         layout.addWidget(explain)

@@ -471,8 +471,18 @@ class MainWindow(QMainWindow):
 
         if reveal and not through_door(self, self.db, f"导出{year}年上报数据包（含完整身份证号、电话）：{path}", "package"):
             return None
+        seal = None
+        from zhaocun_desktop import security
+
+        if reveal and security.is_encrypted(self.db):  # it leaves the office encrypted: a password told to the county apart
+            from zhaocun_desktop.gui.lock import NewPasswordDialog
+
+            dialog = NewPasswordDialog(self, "数据包密码", "含完整个人信息的数据包将加密保存。请设置一个数据包密码，另行（如电话）告诉县司法局，导入时需要。")
+            if not dialog.exec():
+                return None
+            seal = dialog.first.text()
         try:
-            write_package(self.db, year, Path(path), reveal=reveal)
+            write_package(self.db, year, Path(path), reveal=reveal, seal_with=seal)
         except UserError as error:
             QMessageBox.warning(self, "无法导出数据包", str(error))
             return None
