@@ -54,6 +54,7 @@ def run_self_test() -> int:
         step("填报模板", lambda: write_template(db, MEDIATION_CASE, folder / "模板.xlsx", "赵村村").stat().st_size)
         step("导出", lambda: f"{write_export(db, MEDIATION_CASE, folder / '导出.xlsx', reveal=True)} 条")
         step("导入导出的文件", lambda: _reimport(folder, preview_import, commit_import, open_db, records))
+        step("加密数据库（SQLCipher：设置密码、检索、备份、用密码和恢复密钥打开、取消密码）", lambda: _encryption(db, path))
         step("Qt 中文翻译", _qt_translation)
         db.close()
     elapsed = time.perf_counter() - started
@@ -69,6 +70,28 @@ def _delete_and_restore(db, path, backup_path, restore, records, register) -> st
     if after != before:
         raise AssertionError(f"恢复后 {after} 条，应为 {before} 条")
     return f"{after} 条"
+
+
+def _encryption(db, path) -> str:
+    """The frozen build carries SQLCipher: the file encrypted, FTS5 trigram search, a backup, reopened by password
+    and by recovery key, decrypted again."""
+    from zhaocun_desktop import crypto, encryption, records
+    from zhaocun_desktop.backup import check_database, make_backup
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.records import RecordQuery
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    recovery = encryption.set_password(db, "自检密码2024")
+    found = records.count(db, MEDIATION_CASE, RecordQuery(search="调解成功"))
+    version = db.execute("PRAGMA cipher_version").fetchone()[0]
+    made = make_backup(db.conn, path, "manual")
+    if not crypto.is_encrypted(path) or not crypto.is_encrypted(made) or not found or check_database(path):
+        raise AssertionError("数据库或备份没有加密，或检索、检查失败")
+    crypto.forget_keys()
+    for secret in ("自检密码2024", recovery):
+        open_db(path, key=crypto.unlock(path, secret)).close()
+    encryption.remove_password(db)
+    return f"SQLCipher {version}，检索到 {found} 条"
 
 
 def _reimport(folder, preview_import, commit_import, open_db, records) -> str:

@@ -108,3 +108,27 @@ def test_a_county_database_has_its_own_password(qtbot, open_window, monkeypatch,
     assert again is not None and again.county is not None
     again.close()
     QApplication.processEvents()
+
+
+def test_the_full_audit_log_goes_through_the_door(qtbot, db, monkeypatch):
+    from zhaocun_desktop.gui.audit_view import AuditLogDialog
+    from zhaocun_desktop.registers import PETITION
+
+    records.insert(db, PETITION, dict(reg_date="2023-05-06", level="本镇", status="在办", matter="信访人电话138 0013 8000"))
+    encryption.set_password(db, "1234")
+    view = AuditLogDialog(db)
+    qtbot.addWidget(view)
+    shown = lambda: " ".join(view.table.item(r, c).text() for r in range(view.table.rowCount()) for c in range(view.table.columnCount()) if view.table.item(r, c))  # noqa: E731
+    assert "138 **** 8000" in shown() and "0013" not in shown()
+    monkeypatch.setattr(PasswordDialog, "exec", lambda self: 0)
+    view.reveal_box.setChecked(True)
+    assert not view.reveal_box.isChecked() and "0013" not in shown()
+
+    def right(self):
+        self.password.setText("1234")
+        PasswordDialog.accept(self)
+        return self.result()
+
+    monkeypatch.setattr(PasswordDialog, "exec", right)
+    view.reveal_box.setChecked(True)
+    assert "138 0013 8000" in shown()

@@ -67,6 +67,12 @@ class AuditLogDialog(QDialog):
             filters.addWidget(widget)
         filters.addWidget(search)
         filters.addStretch(1)
+        from PySide6.QtWidgets import QCheckBox
+
+        self.reveal_box = QCheckBox("显示完整号码")  # through the door: the password and an entry of its own
+        self.reveal_box.setObjectName("audit_reveal")
+        self.reveal_box.toggled.connect(self._reveal)
+        filters.addWidget(self.reveal_box)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("audit_table")
@@ -103,6 +109,16 @@ class AuditLogDialog(QDialog):
             self.record_id.setText(str(record_id))
         self.refresh()
 
+    def _reveal(self, on: bool) -> None:
+        from zhaocun_desktop.gui.lock import through_door
+
+        if on and not through_door(self, self.db, "查看完整的操作记录（含身份证号、电话）"):
+            self.reveal_box.blockSignals(True)
+            self.reveal_box.setChecked(False)
+            self.reveal_box.blockSignals(False)
+            return
+        self.refresh()
+
     def _filters(self):
         """The filters as typed; a wrong one is named in the status line and None is returned."""
         text = self.record_id.text().strip()
@@ -127,7 +143,7 @@ class AuditLogDialog(QDialog):
             self.status.setStyleSheet("color: #b00020")
             return
         self.status.setStyleSheet("")
-        self.entries = records.audit_entries(self.db, *filters, limit=SHOWN_AT_MOST)
+        self.entries = records.audit_entries(self.db, *filters, limit=SHOWN_AT_MOST, reveal=self.reveal_box.isChecked())
         total = records.audit_count(self.db, *filters)
         rows = []
         for entry in self.entries:

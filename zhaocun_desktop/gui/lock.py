@@ -234,7 +234,7 @@ def through_door(parent, db: Database, what: str, table: str = "setting") -> boo
     return bool(PasswordDialog(db, f"{what}：需要输入程序密码", parent, check=check).exec())
 
 
-def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请输入程序密码（或恢复密钥）"):
+def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请输入程序密码（或恢复密钥）", attempts_of: Path | None = None):
     """The key of the encrypted database file at ``path``, asked for in a dialog; None when the clerk cancelled.
     Opened with the recovery key, the clerk is asked to set a new password."""
     from zhaocun_desktop import crypto
@@ -244,12 +244,12 @@ def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请
 
     def check(text: str) -> bool:
         try:
-            found.append(crypto.unlock(path, text, sleep=lambda _s: None))
+            found.append(crypto.unlock(path, text, sleep=lambda _s: None, attempts_of=attempts_of))
         except crypto.WrongPassword:
             return False
         return True
 
-    dialog = PasswordDialog(None, reason, parent, check=check, path=path)
+    dialog = PasswordDialog(None, reason, parent, check=check, path=attempts_of or path)
     if not dialog.exec():
         return None
     if crypto.recovery_key(dialog.secret) == found[0].key:

@@ -350,8 +350,11 @@ class MainWindow(QMainWindow):
 
         # its own first; then, marked, other databases' in the same folder (the database was renamed, or
         # is a copy): restoring one of them asks once more (OtherDatabaseBackup)
-        own = [b for b in list_backups(self.db_path) if b.counts is not None]
-        others = [b for b in other_backups(self.db_path, with_counts=True) if b.counts is not None]
+        from zhaocun_desktop import crypto
+
+        readable = lambda b: b.counts is not None or crypto.is_encrypted(b.path)  # noqa: E731 (under another password: asked when chosen)
+        own = [b for b in list_backups(self.db_path) if readable(b)]
+        others = [b for b in other_backups(self.db_path, with_counts=True) if readable(b)]
         backups = own + others
         if not backups:
             QMessageBox.information(self, "从备份恢复", "还没有可用的备份。")
@@ -363,6 +366,11 @@ class MainWindow(QMainWindow):
         chosen = backups[labels.index(choice)]
         if QMessageBox.question(self, "确认恢复", f"确定用这个备份替换当前全部数据吗？\n{chosen.describe()}") != QMessageBox.StandardButton.Yes:
             return
+        if crypto.is_encrypted(chosen.path) and crypto.known_key(chosen.path) is None:  # made under an earlier password
+            from zhaocun_desktop.gui.lock import unlock_file
+
+            if unlock_file(chosen.path, self, "这个备份是用以前的密码加密的，请输入备份时的程序密码（或那时的恢复密钥）", self.db_path) is None:
+                return
         try:
             try:
                 safety = restore(self.db.conn, self.db_path, chosen.path)
