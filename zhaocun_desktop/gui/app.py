@@ -316,7 +316,10 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                 from zhaocun_desktop import encryption
 
                 QMessageBox.information(window, "加密数据库", "为保护个人信息，程序现在用您的密码把数据库和它的备份加密保存（只进行一次）。")
-                RecoveryKeyDialog(encryption.set_password(db, dialog.secret), window).exec()
+                try:
+                    RecoveryKeyDialog(encryption.set_password(db, dialog.secret), window).exec()
+                except UserError as error:  # another program has it open: the next start tries again
+                    QMessageBox.warning(window, "加密数据库", f"这次没有加密：{error}")
         if not demo and not benchmark:
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
             from zhaocun_desktop.records import in_county
