@@ -203,3 +203,14 @@ def test_a_county_database_with_its_own_password(protected, db_path, tmp_path, c
     assert code == 0, said
     code, said = _run(capsys, monkeypatch, "县里的密码\n", "rollup", "--db", county, package)
     assert code == 0, said
+
+
+def test_an_older_versions_malformed_or_weakened_hash_is_a_refusal_not_a_bug(db_path, tmp_path, capsys, monkeypatch):
+    db = open_db(db_path)
+    records.insert(db, PETITION, dict(reg_date="2023-05-06", level="本镇", status="在办", matter=f"电话{MOBILE}"))
+    for stored in ("scrypt$2$1$1$" + "00" * 16 + "$" + "00" * 32, "scrypt$16384$8$1$zz$00", "乱码"):
+        db.execute("INSERT INTO setting (key, value) VALUES ('password_hash', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [stored])
+        out = tmp_path / "信访.xlsx"
+        code, said = _run(capsys, monkeypatch, "1234\n", "export", "--register", "petition", "--full", "--db", db_path, "--out", out)
+        assert code == 2 and "格式不对或强度不够" in said and not out.exists()
+    db.close()
