@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from zhaocun_desktop import crypto, encryption, records, security
+from zhaocun_desktop.db import open_db
 from zhaocun_desktop.gui.lock import NewPasswordDialog, PasswordDialog, RecoveryKeyDialog
 from zhaocun_desktop.registers import MEDIATION_CASE
 
@@ -132,3 +133,28 @@ def test_the_full_audit_log_goes_through_the_door(qtbot, db, monkeypatch):
     monkeypatch.setattr(PasswordDialog, "exec", right)
     view.reveal_box.setChecked(True)
     assert "138 0013 8000" in shown()
+
+
+def test_an_encrypted_database_opens_after_its_password_and_its_checks(qapp, tmp_path, monkeypatch, data_dir):
+    from zhaocun_desktop.demo import build_demo
+    from zhaocun_desktop.gui import app as gui_app
+    from zhaocun_desktop.paths import demo_db_path
+
+    path = demo_db_path()
+    build_demo(path)
+    db = open_db(path)
+    encryption.set_password(db, "示例密码1")
+    db.close()
+    crypto.forget_keys()
+    asked = []
+
+    def type_it(self):
+        asked.append(self.windowTitle())
+        self.password.setText("示例密码1")
+        PasswordDialog.accept(self)
+        return self.result()
+
+    monkeypatch.setattr(PasswordDialog, "exec", type_it)
+    monkeypatch.setenv(gui_app.QUIT_AFTER_SHOW, "1")
+    assert gui_app.run_gui(demo=True) == 0
+    assert len(asked) == 1 and crypto.is_encrypted(path)  # once, before the checks read the file through its key
