@@ -98,6 +98,7 @@ def test_the_encrypted_file_backups_and_the_recovery_key(db, db_path):
         with pytest.raises(sqlite3.DatabaseError):
             sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master").fetchone()
     assert not [p for p in db_path.parent.iterdir() if p.name.startswith(".")]  # no copy left beside it
+    assert not [p for p in old.parent.iterdir() if p.name.startswith(".")]  # nor beside the backups
     with pytest.raises(crypto.KeyNeeded):
         open_db(db_path)
     crypto.forget_keys()

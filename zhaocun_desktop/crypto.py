@@ -317,6 +317,22 @@ def finish_interrupted(path: str | Path) -> None:
         wipe(aside)
 
 
+def replace_and_wipe(fresh: Path, target: Path) -> None:
+    """Put ``fresh`` in place of ``target`` atomically (``target`` never missing), then overwrite the old content:
+    a second name (hard link) keeps the old file reachable until it is overwritten. Where the file system has no
+    hard links (FAT), the old file is moved aside first, then overwritten."""
+    aside = target.with_name(f".{target.name}.旧")
+    if aside.exists():
+        wipe(aside)
+    try:
+        os.link(target, aside)
+        os.replace(fresh, target)
+    except OSError:
+        os.replace(target, aside)
+        os.replace(fresh, target)
+    wipe(aside)
+
+
 def wipe(path: Path) -> None:
     """Overwrite a file's bytes with zeros, then delete it (a plaintext copy must not stay behind; a
     journaling file system or an SSD may still keep old blocks, see the README)."""

@@ -95,8 +95,7 @@ def _encrypt_old_backups(db_path: Path, key: crypto.Key) -> int:
             plain.close()
         crypto.copy(backup.path, None, fresh, key)
         _verify(fresh, key, expected)
-        crypto.wipe(backup.path)
-        os.replace(fresh, backup.path)
+        crypto.replace_and_wipe(fresh, backup.path)
         done += 1
     return done
 
