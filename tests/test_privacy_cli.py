@@ -214,3 +214,22 @@ def test_an_older_versions_malformed_or_weakened_hash_is_a_refusal_not_a_bug(db_
         code, said = _run(capsys, monkeypatch, "1234\n", "export", "--register", "petition", "--full", "--db", db_path, "--out", out)
         assert code == 2 and "格式不对或强度不够" in said and not out.exists()
     db.close()
+
+
+def test_a_damaged_encrypted_database_is_restored_from_its_backup(db_path, tmp_path, capsys, monkeypatch):
+    db = open_db(db_path)
+    records.insert(db, PETITION, dict(reg_date="2023-05-06", level="本镇", status="在办", matter="一"))
+    db.close()
+    assert _run(capsys, monkeypatch, "密码甲乙1\n", "password", "--db", db_path, "--set")[0] == 0
+    assert _run(capsys, monkeypatch, "密码甲乙1\n", "backup", "--db", db_path)[0] == 0
+    made = next((tmp_path / "备份").glob("*manual.db"))
+    with open(db_path, "r+b") as file:  # the first page damaged: it reads as a wrong password
+        file.seek(100)
+        file.write(b"\xff" * 200)
+    crypto.forget_keys()
+    code, said = _run(capsys, monkeypatch, "密码甲乙1\n", "restore", "--db", db_path, made, "--force")
+    assert code == 0, said
+    assert list(tmp_path.glob("台账_损坏_*.db"))  # the damaged file kept
+    again = open_db(db_path, key=crypto.unlock(db_path, "密码甲乙1", sleep=lambda s: None))
+    assert records.count(again, PETITION) == 1
+    again.close()

@@ -389,7 +389,12 @@ def _restore_damaged(args: argparse.Namespace) -> bool:
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
-    _key(args.db)  # an encrypted database: its checks read it through its key
+    from zhaocun_desktop import crypto
+
+    try:
+        _key(args.db)  # an encrypted database: its checks read it through its key
+    except crypto.WrongPassword:  # a damaged first page reads as a wrong password: the checks below find it unreadable
+        pass
     _unlock_backup(args.backup, args.db)
     # damage only: a sound file with a record pointing nowhere is restored in place, after a safety backup
     problems = check_database(args.db, foreign_keys=False)

@@ -30,7 +30,10 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         key = crypto.known_key(path)
         if key is None:
             raise crypto.EncryptedFile("file is encrypted or is not a database")
-        return crypto.connect(path, key, readonly=True)
+        try:
+            return crypto.connect(path, key, readonly=True)
+        except crypto.WrongPassword:  # its database's key does not open it: its first page is damaged
+            raise crypto.EncryptedFile("file is not a database (its first page does not decrypt)") from None
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 

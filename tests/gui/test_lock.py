@@ -158,3 +158,35 @@ def test_an_encrypted_database_opens_after_its_password_and_its_checks(qapp, tmp
     monkeypatch.setenv(gui_app.QUIT_AFTER_SHOW, "1")
     assert gui_app.run_gui(demo=True) == 0
     assert len(asked) == 1 and crypto.is_encrypted(path)  # once, before the checks read the file through its key
+
+
+def test_a_damaged_encrypted_database_is_offered_its_newest_backup(qapp, tmp_path, monkeypatch, data_dir):
+    from zhaocun_desktop import backup
+    from zhaocun_desktop.demo import build_demo
+    from zhaocun_desktop.gui import app as gui_app
+    from zhaocun_desktop.gui.deferred import QMessageBox
+    from zhaocun_desktop.paths import demo_db_path
+
+    path = demo_db_path()
+    build_demo(path)
+    db = open_db(path)
+    encryption.set_password(db, "示例密码1")
+    backup.make_backup(db.conn, path, "manual")
+    db.close()
+    with open(path, "r+b") as file:  # the first page damaged: no password opens it
+        file.seek(100)
+        file.write(b"\xff" * 200)
+    crypto.forget_keys()
+
+    def type_it(self):
+        self.password.setText("示例密码1")
+        PasswordDialog.accept(self)
+        return self.result()
+
+    asked = []
+    monkeypatch.setattr(PasswordDialog, "exec", type_it)
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(title) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    monkeypatch.setenv(gui_app.QUIT_AFTER_SHOW, "1")
+    assert gui_app.run_gui(demo=True) == 0
+    assert asked == ["数据库已损坏"] and list(path.parent.glob("示例数据_损坏_*.db"))

@@ -246,7 +246,10 @@ def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请
         try:
             found.append(crypto.unlock(path, text, sleep=lambda _s: None, attempts_of=attempts_of))
         except crypto.WrongPassword:
-            return False
+            damaged = _key_of_a_damaged_file(path, text)
+            if damaged is None:
+                return False
+            found.append(damaged)  # the start-up checks find the damage and offer the newest sound backup
         return True
 
     dialog = PasswordDialog(None, reason, parent, check=check, path=attempts_of or path)
@@ -255,6 +258,21 @@ def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请
     if crypto.recovery_key(dialog.secret) == found[0].key:
         QMessageBox.information(parent, "已用恢复密钥打开", "您用恢复密钥打开了数据库。请到“设置”页设置一个新密码（会显示新的恢复密钥）。")
     return found[0]
+
+
+def _key_of_a_damaged_file(path: Path, text: str):
+    """A database whose first page is damaged does not open with any password: when ``text`` opens its newest backup
+    made with the same key (the same salt: no password change since), that is its key, and the file is damaged."""
+    from zhaocun_desktop import backup, crypto
+
+    salt = crypto.file_salt(path)
+    same_key = [b.path for b in backup.list_backups(path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
+    if not same_key:
+        return None
+    try:
+        return crypto.unlock(same_key[0], text, sleep=lambda _s: None, attempts_of=path)
+    except crypto.WrongPassword:
+        return None
 
 
 _locked: dict = {"by": None}  # the one lock of the whole program: which IdleLock holds it
