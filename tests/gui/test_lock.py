@@ -135,39 +135,59 @@ def test_the_full_audit_log_goes_through_the_door(qtbot, db, monkeypatch):
     assert "138 0013 8000" in shown()
 
 
-def test_an_encrypted_database_opens_after_its_password_and_its_checks(qapp, tmp_path, monkeypatch, data_dir):
-    from zhaocun_desktop.demo import build_demo
-    from zhaocun_desktop.gui import app as gui_app
-    from zhaocun_desktop.paths import demo_db_path
+START = """
+import sys
+from zhaocun_desktop.gui import app as gui_app
+from zhaocun_desktop.gui.deferred import QMessageBox
+from zhaocun_desktop.gui.lock import PasswordDialog
 
-    path = demo_db_path()
+asked = []
+
+def type_it(self):
+    asked.append("password")
+    self.password.setText(sys.argv[1])
+    PasswordDialog.accept(self)
+    return self.result()
+
+PasswordDialog.exec = type_it
+QMessageBox.question = lambda parent, title, text, *a: asked.append(title) or QMessageBox.StandardButton.Yes
+QMessageBox.information = lambda *a: None
+status = gui_app.run_gui(demo=True)
+print("ASKED", "|".join(asked), "STATUS", status, flush=True)
+"""
+
+
+def _start(data_dir, password: str) -> str:
+    """The window's real start on the sample database of ``data_dir``, in a process of its own, the password typed."""
+    import os
+    import subprocess
+    import sys
+
+    from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ZHAOCUN_DATA_DIR=str(data_dir), **{QUIT_AFTER_SHOW: "1"})
+    result = subprocess.run([sys.executable, "-c", START, password], env=env, capture_output=True, text=True, timeout=120)
+    assert RECORDS_MARKER in result.stdout, result.stdout + result.stderr
+    return result.stdout.split("ASKED ", 1)[1].strip()
+
+
+def test_an_encrypted_database_opens_after_its_password_and_its_checks(tmp_path, data_dir):
+    from zhaocun_desktop.demo import build_demo
+
+    path = data_dir / "示例数据.db"
     build_demo(path)
     db = open_db(path)
     encryption.set_password(db, "示例密码1")
     db.close()
-    crypto.forget_keys()
-    asked = []
-
-    def type_it(self):
-        asked.append(self.windowTitle())
-        self.password.setText("示例密码1")
-        PasswordDialog.accept(self)
-        return self.result()
-
-    monkeypatch.setattr(PasswordDialog, "exec", type_it)
-    monkeypatch.setenv(gui_app.QUIT_AFTER_SHOW, "1")
-    assert gui_app.run_gui(demo=True) == 0
-    assert len(asked) == 1 and crypto.is_encrypted(path)  # once, before the checks read the file through its key
+    assert _start(data_dir, "示例密码1") == "password STATUS 0"  # asked once, before the checks read the file through its key
+    assert crypto.is_encrypted(path)
 
 
-def test_a_damaged_encrypted_database_is_offered_its_newest_backup(qapp, tmp_path, monkeypatch, data_dir):
+def test_a_damaged_encrypted_database_is_offered_its_newest_backup(tmp_path, data_dir):
     from zhaocun_desktop import backup
     from zhaocun_desktop.demo import build_demo
-    from zhaocun_desktop.gui import app as gui_app
-    from zhaocun_desktop.gui.deferred import QMessageBox
-    from zhaocun_desktop.paths import demo_db_path
 
-    path = demo_db_path()
+    path = data_dir / "示例数据.db"
     build_demo(path)
     db = open_db(path)
     encryption.set_password(db, "示例密码1")
@@ -176,17 +196,5 @@ def test_a_damaged_encrypted_database_is_offered_its_newest_backup(qapp, tmp_pat
     with open(path, "r+b") as file:  # the first page damaged: no password opens it
         file.seek(100)
         file.write(b"\xff" * 200)
-    crypto.forget_keys()
-
-    def type_it(self):
-        self.password.setText("示例密码1")
-        PasswordDialog.accept(self)
-        return self.result()
-
-    asked = []
-    monkeypatch.setattr(PasswordDialog, "exec", type_it)
-    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(title) or QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
-    monkeypatch.setenv(gui_app.QUIT_AFTER_SHOW, "1")
-    assert gui_app.run_gui(demo=True) == 0
-    assert asked == ["数据库已损坏"] and list(path.parent.glob("示例数据_损坏_*.db"))
+    assert _start(data_dir, "示例密码1") == "password|数据库已损坏 STATUS 0"
+    assert list(path.parent.glob("示例数据_损坏_*.db"))
