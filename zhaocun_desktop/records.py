@@ -532,13 +532,13 @@ class RecordQuery(NamedTuple):
 
         return values.clean_text(self.search).split()
 
-    def where(self, register: Register, indexed: dict[str, str] | None = None, townships: bool = False) -> tuple[str, list]:
+    def where(self, register: Register, indexed: dict[str, search.Lookup] | None = None, townships: bool | dict[str, tuple[int, ...]] = False) -> tuple[str, list]:
         """The WHERE clause (without the keyword) and its parameters.
 
-        ``indexed``: the words to look up in the register's search index, each with its FTS5 query
-        (``search.lookup``); the others are compared with instr() over the columns. ``townships``: a
-        whole county's list, which shows 乡镇 (township_column): a word also finds the records of every
-        township whose name holds it (中汤 lists 中汤镇's).
+        ``indexed``: the words to look up in the register's search index, each with its ``search.lookup``;
+        the others are compared with instr() over the columns. ``townships``: a whole county's list, which
+        shows 乡镇 (township_column): a word also finds the records of every township whose name holds it
+        (中汤 lists 中汤镇's); given as ``{word: township ids}``, those ids (read before, from the small table).
         """
         indexed = indexed or {}
         clauses, params = [], []
@@ -556,7 +556,10 @@ class RecordQuery(NamedTuple):
             else:  # one instr() per column: several times faster than instr() over a concatenation
                 columns = [column_sql(register, f.key) for f in register.fields if f.searchable]
                 clause, word_params = "(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")", [word] * len(columns)
-            if townships:
+            named = townships.get(word) if isinstance(townships, dict) else None
+            if named:
+                clause = f"({clause} OR township_id IN ({', '.join(str(int(township)) for township in named)}))"
+            elif townships and named is None:
                 clause, word_params = f"({clause} OR township_id IN (SELECT id FROM main.township WHERE instr(name, ?) > 0))", [*word_params, word]
             clauses.append(clause)
             params += word_params
@@ -583,12 +586,16 @@ def _where(db: Database, register: Register, query: RecordQuery, looked_up: dict
     """The query's WHERE clause, using the search index when one is in step and it can serve a word
     (``looked_up``: the words' lookups when the caller has them already)."""
     looked_up = _indexed_words(db, register, query) if looked_up is None else looked_up
-    return query.where(register, {word: found.expression for word, found in looked_up.items()}, townships=whole_county(db))
+    townships: bool | dict = whole_county(db)
+    if townships:  # the small township table read first: a subquery beside the index made SQLite read every record
+        townships = {word: tuple(row[0] for row in db.execute("SELECT id FROM main.township WHERE instr(name, ?) > 0", [word])) for word in query.words()}
+    return query.where(register, looked_up, townships=townships)
 
 
-def _indexed_words(db: Database, register: Register, query: RecordQuery) -> dict[str, search.Lookup]:
-    """The query's words the search index serves, each with its ``search.lookup``."""
-    words = [word for word in query.words() if search.uses_index(word)]
+def _indexed_words(db: Database, register: Register, query: RecordQuery, short: bool = True) -> dict[str, search.Lookup]:
+    """The query's words the search index serves, each with its ``search.lookup``; ``short=False``: only the
+    words the index finds directly (a short word reads the index's vocabulary, as costly as its rows)."""
+    words = [word for word in query.words() if search.uses_index(word) and (short or not search.is_short(word))]
     if not words or not search.has_index(db, register):
         return {}
     found = {word: search.lookup(db, register, word) for word in words}
@@ -621,20 +628,22 @@ class RecordList:
     costs one scan, and every later jump is instant.
 
     ``lazy`` (the list on screen): a search in the list's date order whose words are all common
-    (no word is RARE in the search index, or the words are too short for it) is read by walking
-    the date index with the search condition, a slice at a time: the first rows are found after a
-    few hundred records instead of a million ids being found and sorted. ``count`` is then the
-    rows read so far and ``complete`` is False until ``more`` has walked every record. The rows
-    and their order are the same as reading them at once.
+    (no word is RARE in the search index) is read by walking the date index with the search condition,
+    a slice at a time: the first rows are found after a few hundred records instead of a million ids
+    being found and sorted. ``count`` is then the rows read so far and ``complete`` is False until
+    ``more`` has walked every record. The rows and their order are the same as reading them at once.
+    A short word (one or two characters, ``search.is_short``) is asked of the index only when the first
+    slice walked did not fill a screen: its vocabulary costs as much as its rows (60-80 ms for 调解, in
+    every case of a million), the slice a few milliseconds.
     """
 
     RARE = 10_000  # fewer matches than this in the index: finding and sorting them all takes milliseconds
     FIRST = 64  # rows wanted before a lazy list is shown (a screenful and more)
     WALK_BUDGET = 20_000  # records walked looking for them; fewer found: the search is rare, read it whole
     WALK_SHARE = 20  # ... and at most 1/20 of the table: a record read in date order costs about five read in table order,
-    # so a search that is rare but not found so in the index (a one-character word; words common alone but rare together)
-    # pays at most a quarter of a scan more (measured before two-character words used the index: a rare two-character
-    # name took 0.2-0.3 s walked against 0.1 s scanned at 36,512 cases when the budget was 20,000)
+    # so a search that is rare but not found so in the index (words common alone but rare together; a short word
+    # too common for its vocabulary) pays at most a quarter of a scan more (measured before two-character words used
+    # the index: a rare two-character name took 0.2-0.3 s walked against 0.1 s scanned at 36,512 cases when the budget was 20,000)
     WALK_STEP = 1_000  # the first slice walked; each later slice is as long as all before it
 
     def __init__(self, db: Database, register: Register, query: RecordQuery, columns: Sequence[str] | None = None, lazy: bool = False):
@@ -645,20 +654,52 @@ class RecordList:
         if query.follows_index(register):
             self.count = count(db, register, query)
             return
-        looked_up = _indexed_words(db, register, query)  # once: a two-character word reads the index's vocabulary
-        if lazy and query.sort_key in (None, register.date_field) and not self._rare(looked_up):
+        walks = lazy and query.sort_key in (None, register.date_field)
+        looked_up = _indexed_words(db, register, query, short=not walks)  # once: a short word reads the index's vocabulary
+        if walks and not self._rare(looked_up):
             self._walked, self._walked_all = 0, False
             highest = db.execute(f"SELECT max(id) FROM {register.key}").fetchone()[0] or 0  # the table's size, from the end of its b-tree
-            first = self.more(self.FIRST, budget=max(self.WALK_STEP, min(self.WALK_BUDGET, highest // self.WALK_SHARE)))
-            if len(first) >= self.FIRST or self.complete:
+            budget = max(self.WALK_STEP, min(self.WALK_BUDGET, highest // self.WALK_SHARE))
+            first = self.more(self.FIRST, budget=self.WALK_STEP)
+            if len(first) < self.FIRST and not self.complete and self._short_word_rare(looked_up):
+                first = None  # a short word the index finds few records of: read it whole below
+            if first is not None and len(first) < self.FIRST and not self.complete:
+                first += self.more(self.FIRST - len(first), budget=budget - self._walked)
+            if first is not None and (len(first) >= self.FIRST or self.complete):
                 self._ids = array("q", first)
                 self.count = len(self._ids)
                 return
-            self.complete = True  # rare after all (a short word, or words common alone but rare together): read it whole below
+            self.complete = True  # rare after all (words common alone but rare together, a short word): read it whole below
+        elif walks:
+            looked_up = _indexed_words(db, register, query)
         where, params = _where(db, register, query, looked_up)
         sql = f"SELECT id FROM {register.key} WHERE {where} ORDER BY {query.order_by(register, use_index=False)}"
         self._ids = array("q", (row[0] for row in db.execute(sql, params)))
         self.count = len(self._ids)
+
+    def _short_word_rare(self, looked_up: dict[str, search.Lookup]) -> bool:
+        """After a first slice walked that did not fill a screen: ask the vocabulary for the
+        short words, the one found least in the slice first, and stop at the first that is rare (adding the
+        lookups to ``looked_up``); a word found in a screenful of the slice is common and not asked. The
+        others stay unread: 调 in every record costs ~100 ms to read, and ``调 龘`` needs only 龘's, which is nowhere."""
+        words = [word for word in dict.fromkeys(self.query.words()) if search.is_short(word) and word not in looked_up]
+        if len(words) > 1:  # how often each was found in the slice (one read of it)
+            conditions = [RecordQuery(search=word).where(self.register, townships=whole_county(self.db)) for word in words]
+            filters, params = self.query._replace(search="").where(self.register)
+            hits = self.db.execute(
+                f"SELECT {', '.join(f'sum({clause})' for clause, _ in conditions)} FROM (SELECT * FROM {self.register.key} WHERE {filters} "
+                f"ORDER BY {self.query.order_by(self.register)} LIMIT {self.WALK_STEP}) AS {self.register.key}",
+                [value for _, word_params in conditions for value in word_params] + params,
+            ).fetchone()  # fmt: skip
+            # a word in a screenful of the slice's records is common: no vocabulary read for it (与 in every case: ~100 ms)
+            words = [word for hit, word in sorted(zip([hit or 0 for hit in hits], words), key=lambda pair: pair[0]) if hit < self.FIRST]
+        for word in words:
+            how = _indexed_words(self.db, self.register, RecordQuery(search=word)).get(word)
+            if how is not None:
+                looked_up[word] = how
+                if self._rare({word: how}):
+                    return True
+        return False
 
     def _rare(self, looked_up: dict[str, search.Lookup]) -> bool:
         """True when some word is found fewer than RARE times in the search index (the list is then read at once)."""

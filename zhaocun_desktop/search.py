@@ -8,13 +8,16 @@ imports, undo, restores, raw SQL in migrations — updates it without Python cod
 speed: a transaction adding ``BULK_ROWS`` records or more (an import) sets the insert triggers aside
 and indexes the added rows in one statement at its end (``adding_many``).
 
-Two-character words (a name such as 秦国, a village such as 赵村) are looked up too (``lookup``). Each value is
-indexed with one space after it (``PAD``; the index reads its text through the view
-``search_<register>_text``), so every place a two-character word occurs starts a trigram: the word
-followed by the next character, or by the space at the value's end. The trigrams that start with the
-word are read from the index's vocabulary (``fts5vocab``, a range of terms) and looked up together.
-When there are more than ``MAX_SHORT_TERMS`` of them the word is common, and the list walks the
-records instead (records.RecordList). A single character still falls back to ``instr``.
+Shorter words are looked up too (``lookup``): a name such as 秦国, a village such as 赵村, a single
+character such as 梁 or 号. Each value is indexed with two spaces after it (``PAD``; the index reads its
+text through the view ``search_<register>_text``), so every character of a value starts a trigram:
+the character and the next two, or the spaces at the value's end (a one-character value is a trigram
+too). The trigrams that start with the word are read from the index's vocabulary (``fts5vocab``, a
+range of terms) and looked up together; none at all: no record holds the word, known without a scan.
+Reading them costs as much as the rows they hold (60-80 ms for 调解, in every one of a million cases),
+so the list on screen first walks its newest records (records.RecordList) and asks the vocabulary only
+when they did not already fill a screen. When more than ``MAX_SHORT_TERMS`` trigrams start with the
+word it is common, and the list walks the records instead.
 
 ``sync_search_indexes`` makes the indexes match the descriptions: it (re)builds an index whose
 columns differ from the register's searchable fields, whose triggers or view are missing (a
@@ -36,9 +39,11 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 MIN_INDEXED_LENGTH = 3  # a trigram index finds these directly
-SHORT_LENGTH = 2  # ... and these through the trigrams that start with them (PAD)
-PAD = " "  # after every indexed value: a two-character word at a value's end still starts a trigram
-MAX_SHORT_TERMS = 200  # more trigrams start with a two-character word: it is common, the list walks the records
+SHORT_LENGTH = 1  # ... and these through the trigrams that start with them (PAD)
+PAD = "  "  # after every indexed value: every character, the last one too, starts a trigram
+# more trigrams start with a short word: it is common, the list walks the records (an OR of 176 trigrams
+# found 64,205 of a million cases in 62 ms; of 3,011, every case in 11 s)
+MAX_SHORT_TERMS = 200
 _TRIGGERS = ("insert", "delete", "update")
 
 
@@ -61,9 +66,13 @@ def _trigger(register: Register, action: str) -> str:
 
 
 def uses_index(word: str) -> bool:
-    """True when ``word`` is long enough to ask the index for (``lookup`` may still refuse a
-    two-character word that is too common)."""
+    """True when the index can be asked for ``word`` (``lookup`` may still refuse a short word that is too common)."""
     return len(word) >= SHORT_LENGTH
+
+
+def is_short(word: str) -> bool:
+    """True for a word found through the index's vocabulary (a read that costs as much as the rows it holds)."""
+    return SHORT_LENGTH <= len(word) < MIN_INDEXED_LENGTH
 
 
 def match_phrase(word: str) -> str:
@@ -111,11 +120,17 @@ def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str], index
             return True
         if columns.get(content_view(register), []) != ["id", *search_columns(register)]:  # an index of before PAD
             return True
-        if not reads_its_view(register, index_sql.get(index_table(register))):
+        if not reads_its_view(register, index_sql.get(index_table(register))) or not pads(index_sql.get(content_view(register))):
             return True
         if not all(_trigger(register, action) in triggers for action in _TRIGGERS):
             return True
     return False
+
+
+def pads(view_sql: str | None) -> bool:
+    """True when the view an index reads pads each value with ``PAD`` (an index made before single
+    characters were looked up padded with one space: its last characters start no trigram)."""
+    return f"|| '{PAD}'" in (view_sql or "")
 
 
 def reads_its_view(register: Register, index_sql: str | None) -> bool:
@@ -130,8 +145,8 @@ def has_index(db: Database, register: Register) -> bool:
         return False
     if _table_columns(db, content_view(register)) != ["id", *search_columns(register)]:
         return False
-    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [index_table(register)]).fetchone()
-    if not reads_its_view(register, sql[0] if sql else None):
+    sql = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE name IN (?, ?)", [index_table(register), content_view(register)]).fetchall())
+    if not reads_its_view(register, sql.get(index_table(register))) or not pads(sql.get(content_view(register))):
         return False
     names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [register.key])}
     return all(_trigger(register, action) in names for action in _TRIGGERS)
@@ -254,42 +269,51 @@ def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
 
 class Lookup(NamedTuple):  # not a dataclass: 0.25 ms to create against ~1 ms, on the way to the first screen
     """How the index finds a word: ``expression``, the FTS5 query ("" when no indexed row holds the
-    word); for a two-character word, ``fewest`` and ``most`` rows that can hold it, from the vocabulary
-    alone (its most frequent trigram, and all of its trigrams added)."""
+    word); for a short word, ``fewest`` and ``most`` rows that can hold it, from the vocabulary
+    alone (its most frequent trigram, and all of its trigrams added); ``villages``: the ids of the
+    villages whose names hold it (their records match too), None when the register has no village field."""
 
     expression: str
     fewest: int | None = None
     most: int | None = None
+    villages: tuple[int, ...] | None = None
 
 
 def lookup(db: Database, register: Register, word: str) -> Lookup | None:
-    """How the index finds the rows containing ``word``; None when it cannot (one character, or a
-    two-character word that starts more than ``MAX_SHORT_TERMS`` trigrams: a common word)."""
+    """How the index finds the rows containing ``word``; None when it cannot (a short word that
+    starts more than ``MAX_SHORT_TERMS`` trigrams: a common word)."""
+    villages = None
+    if any(field.searchable and field.id_column for field in register.fields):  # the small village table, read first:
+        # an empty list leaves the condition to the index (a subquery beside it made SQLite read every record)
+        villages = tuple(row[0] for row in db.execute("SELECT id FROM village WHERE instr(name, ?) > 0", [word]))
     if len(word) >= MIN_INDEXED_LENGTH:
-        return Lookup(match_phrase(word))
+        return Lookup(match_phrase(word), villages=villages)
     if len(word) < SHORT_LENGTH:
         return None
     vocabulary = f"{index_table(register)}_vocabulary"
     # per connection (temp): the index's terms, read by range (the word, then anything after it). Each
-    # term's row count is counted through its rows: 50-130 ms for a word in every one of a million rows
+    # term's row count is counted through its rows: 40-130 ms for a word in every one of a million rows
     db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {index_table(register)}, row)")
     terms = {term: rows for term, rows in db.execute(
         f"SELECT term, doc FROM temp.{vocabulary} WHERE term >= ? AND term < ? LIMIT ?", [word, word + chr(0x10FFFF), MAX_SHORT_TERMS + 1]
     ) if term.startswith(word)}  # fmt: skip
     if len(terms) > MAX_SHORT_TERMS:
         return None
-    return Lookup(" OR ".join(match_phrase(term) for term in terms), max(terms.values(), default=0), sum(terms.values()))
+    return Lookup(" OR ".join(match_phrase(term) for term in terms), max(terms.values(), default=0), sum(terms.values()), villages)
 
 
-def indexed_condition(register: Register, word: str, expression: str) -> tuple[str, list]:
+def indexed_condition(register: Register, word: str, how: Lookup) -> tuple[str, list]:
     """The SQL condition (and parameters) for rows whose searchable columns contain ``word``, through the
-    index (``expression``: its ``lookup``'s). A village field is read as the clerk
-    sees it (records.column_sql): the village's name through its id (the small village table is
-    searched), or the place typed when it is not a village."""
+    index (``how``: its ``lookup``). A village field is read as the clerk sees it (records.column_sql):
+    the village's name through its id (the villages ``how`` found), or the place typed when it is not a village."""
     fts = index_table(register)
-    terms, params = ([f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"], [expression]) if expression else (["0"], [])
+    terms, params = ([f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"], [how.expression]) if how.expression else ([], [])
     for field in register.fields:
-        if field.searchable and field.id_column:
+        if not (field.searchable and field.id_column):
+            continue
+        if how.villages is None:
             terms.append(f"{field.id_column} IN (SELECT id FROM village WHERE instr(name, ?) > 0)")
             params.append(word)
-    return "(" + " OR ".join(terms) + ")", params
+        elif how.villages:  # ids read from the database: integers, written out as such
+            terms.append(f"{field.id_column} IN ({', '.join(str(int(village)) for village in how.villages)})")
+    return "(" + (" OR ".join(terms) or "0") + ")", params
