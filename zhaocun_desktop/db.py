@@ -734,7 +734,7 @@ def open_again(db: Database) -> Database:
     Each thread keeps its own connection, so a job's transaction never mixes with what the
     window reads or writes meanwhile (WAL lets both read at once). No migration runs: ``db``
     is already up to date. In a county database the new connection shows the same township
-    (``rollup.set_scope``: the views are the connection's own).
+    (``county_scope.set_scope``: the views are the connection's own).
     """
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     conn = connect(path, key_of(db))
@@ -743,10 +743,10 @@ def open_again(db: Database) -> Database:
     conn.execute("PRAGMA synchronous = FULL")
     again = Database(conn)
     if conn.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID:  # a job sees the township the window shows
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop import county_scope
 
-        rollup.guard_connection(again)
-        rollup.set_scope(again, rollup.current_scope(db))
+        county_scope.guard_connection(again)
+        county_scope.set_scope(again, county_scope.current_scope(db))
     return again
 
 

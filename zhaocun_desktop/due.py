@@ -117,9 +117,9 @@ def _certificates_due_in_each_township(db: Database, today: dt.date) -> list[Due
     from zhaocun_desktop.records import whole_county
 
     if whole_county(db):
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county_scope import in_each_township
 
-        return [item for part in rollup.in_each_township(db, lambda: certificates_due(db, today)) for item in part]
+        return [item for part in in_each_township(db, lambda: certificates_due(db, today)) for item in part]
     return certificates_due(db, today)
 
 

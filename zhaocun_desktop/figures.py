@@ -225,9 +225,9 @@ def records_behind(db: Database, figure: Figure | Rate, period: Period | int) ->
     if isinstance(figure, Rate):
         figure = BY_KEY[figure.denominator]
     if township_by_township(db, figure.register):
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county_scope import in_each_township
 
-        parts = rollup.in_each_township(db, lambda: records_behind(db, figure, period))
+        parts = in_each_township(db, lambda: records_behind(db, figure, period))
         return sorted((row for part in parts for row in part), key=lambda row: row["id"])
     clause, params = _condition(figure, period)
     from zhaocun_desktop.records import select_list
@@ -300,12 +300,12 @@ def _sum_of_townships(db: Database, period: Period) -> PeriodFigures:
     """A county's figures: each township's (under its scope) added up, a rate from the summed counts.
     Computed over the whole county at once, 持证人数 would match a staff member of one township with
     a certificate of a namesake in another (a certificate names its holder, not the township)."""
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county_scope import in_each_township
 
     values: dict = {figure.key: 0 for figure in FIGURES}
     missing: dict[str, set] = {}
     used: set[str] = set()
-    for part in rollup.in_each_township(db, lambda: period_figures(db, period)):
+    for part in in_each_township(db, lambda: period_figures(db, period)):
         for figure in FIGURES:
             values[figure.key] += part.values[figure.key]
         for key, ids in part.missing.items():

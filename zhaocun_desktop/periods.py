@@ -104,7 +104,7 @@ def in_period(register: Register, period: Period | int, where: str = "1", per_ye
 
 # Registers whose conditions match a record of another register by a person's name (持证人数: a
 # staff member's certificate is found by its holder's name). Over a whole county they are read
-# township by township (``rollup.in_each_township``): one query would match a namesake's certificate.
+# township by township (``county_scope.in_each_township``): one query would match a namesake's certificate.
 MATCHED_BY_NAME = (ENFORCEMENT_STAFF.key,)
 
 
@@ -118,10 +118,10 @@ def township_by_township(db: Database, register: Register) -> bool:
 def grouped(db: Database, register: Register, period: Period | int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
     """``{group value: measure}`` for the period's records of ``register`` matching ``where``."""
     if township_by_township(db, register):
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county_scope import in_each_township
 
         total: dict = {}
-        for part in rollup.in_each_township(db, lambda: grouped(db, register, period, group, measure, where)):
+        for part in in_each_township(db, lambda: grouped(db, register, period, group, measure, where)):
             for key, value in part.items():
                 total[key] = total.get(key, 0) + value
         return total

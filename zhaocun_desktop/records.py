@@ -836,7 +836,7 @@ def whole_county(db: Database) -> bool:
     while one township is chosen: rollup.set_scope)."""
     if not in_county(db):  # a township's database asks too: no rollup import for it
         return False
-    from zhaocun_desktop.rollup import current_scope
+    from zhaocun_desktop.county_scope import current_scope
 
     return current_scope(db) is None
 

@@ -10,7 +10,7 @@ register table (children and villages too) ``township_id`` and ``package_id``. U
 (村(居)名称, 案件编号, 执法证号) are unique within a township.
 
 A package's records are real rows, so every query of the program works on a county file:
-``set_scope(db, township_id)`` shadows each register table and the settings with a TEMP VIEW of
+``set_scope(db, township_id)`` (county_scope.py, re-exported here) shadows each register table and the settings with a TEMP VIEW of
 that township's rows (SQLite resolves an unqualified name in ``temp`` first), and lists, 总览,
 figures, 统计报表 and search see one township; ``set_scope(db, None)`` shows the whole county.
 The views belong to one connection (``db.open_again`` gives a worker the same scope). Writes here
@@ -35,16 +35,23 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from zhaocun_desktop import records, search
+from zhaocun_desktop.county_scope import (  # the scope lives below the figures and records; re-exported: rollup.set_scope etc.
+    SCOPE_TABLE,
+    WRITING_TABLE,
+    current_scope,
+    guard_connection,
+    in_each_township,
+    set_scope,
+    township_choices,
+)
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
-from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
+from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
-
-T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -526,30 +533,6 @@ def _made(text: str):
 # Township as a filter
 
 
-SCOPE_TABLE = "county_scope"  # TEMP: the township the views show
-WRITING_TABLE = "county_writing"  # TEMP: has a row while the roll-up writes records
-
-
-def _guarded_tables(db: Database) -> list[str]:
-    return [register.key for register in county_registers() if _columns(db, register.key)] + ["setting"]
-
-
-def _refusal(table: str, action: str, when: str = "") -> str:
-    message = COUNTY_READ_ONLY.replace("'", "''")
-    return f"CREATE TEMP TRIGGER IF NOT EXISTS county_{action.split()[-1].lower()}_{table} {action} ON {table} {when} BEGIN SELECT RAISE(ABORT, '{message}'); END"
-
-
-def guard_connection(db: Database) -> None:
-    """Refuse, inside SQLite, every write to the records and settings of a county database except the
-    roll-up's: whatever path a write comes by (a form, an import, a script), the county's records stay
-    what the townships sent, and the clerk reads errors.COUNTY_READ_ONLY. TEMP triggers: this connection's own."""
-    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
-    when = f"WHEN NOT EXISTS (SELECT 1 FROM temp.{WRITING_TABLE})"
-    for table in _guarded_tables(db):
-        for action in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(_refusal(table, f"BEFORE {action}", when).replace(f" ON {table} ", f" ON main.{table} "))
-
-
 @contextlib.contextmanager
 def _writing(db: Database):
     """The roll-up's own writes pass the guard (inside its transaction)."""
@@ -559,54 +542,6 @@ def _writing(db: Database):
         yield
     finally:
         db.execute(f"DELETE FROM temp.{WRITING_TABLE}")
-
-
-def set_scope(db: Database, township_id: int | None) -> None:
-    """Show one township (its id) or, with None, the whole county, to every query on this connection."""
-    for (name,) in db.execute("SELECT name FROM sqlite_temp_master WHERE type = 'view'").fetchall():
-        db.execute(f"DROP VIEW temp.{name}")
-    db.execute(f"DROP TABLE IF EXISTS temp.{SCOPE_TABLE}")
-    if township_id is None:
-        return
-    township_id = int(township_id)
-    if not db.execute("SELECT 1 FROM main.township WHERE id = ?", [township_id]).fetchone():
-        raise UserError(f"县级汇总数据库中没有编号为 {township_id} 的乡镇。请重新选择乡镇。")
-    for register in county_registers():
-        if _columns(db, register.key):
-            db.execute(f"CREATE TEMP VIEW {register.key} AS SELECT * FROM main.{register.key} WHERE township_id = {township_id}")
-    # the township's own settings (its name as 填报单位, its local dispute types) as the setting table reads
-    db.execute(f"CREATE TEMP VIEW setting AS SELECT key, value FROM json_each((SELECT settings FROM main.township WHERE id = {township_id}))")
-    for table in _guarded_tables(db):  # a write to a view says why, not "cannot modify … because it is a view"
-        for action in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(_refusal(table, f"INSTEAD OF {action}").replace("county_", "county_view_", 1))
-    db.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT {township_id} AS township_id")
-
-
-def current_scope(db: Database) -> int | None:
-    """The township id ``set_scope`` shows on this connection; None for the whole county."""
-    if not db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = ?", [SCOPE_TABLE]).fetchone():
-        return None
-    return db.execute(f"SELECT township_id FROM temp.{SCOPE_TABLE}").fetchone()[0]
-
-
-def in_each_township(db: Database, read: Callable[[], T]) -> list[T]:
-    """``read()`` under each township's scope in turn, for what a single query over the whole county
-    would get wrong (a record matched to another by a person's name, such as a certificate to its
-    holder, must not match a namesake in another township). Called while the whole county is shown,
-    which it shows again at the end."""
-    results = []
-    try:
-        for township, _ in township_choices(db):
-            set_scope(db, township)
-            results.append(read())
-    finally:
-        set_scope(db, None)
-    return results
-
-
-def township_choices(db: Database) -> list[tuple[int, str]]:
-    """Every township of the county as ``(id, name)``, in name order."""
-    return [(row[0], row[1]) for row in db.execute("SELECT id, name FROM main.township ORDER BY name")]
 
 
 def township_id(db: Database, name: str) -> int:
