@@ -18,20 +18,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    work = Path(tempfile.mkdtemp())
-    os.environ["ZHAOCUN_DATA_DIR"] = str(work)
-
-    from PySide6.QtWidgets import QApplication
-
-    from zhaocun_desktop import records, rollup
+def build(work: Path, count: int) -> None:
+    """TOWNSHIPS demo townships, their 2023 packages and the county database rolled up from them, in ``work``."""
+    from zhaocun_desktop import rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import build_demo
-    from zhaocun_desktop.gui.app import create_app, open_checked, ui_state_file
-    from zhaocun_desktop.gui.main_window import MainWindow
     from zhaocun_desktop.package import write_package
-    from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
 
     packages, seed = [], 1
     while len(packages) < count:
@@ -46,10 +38,32 @@ def main() -> int:
         db = open_db(work / f"{town}.db")
         packages.append(write_package(db, 2023, work / f"{town}.zip"))
         db.close()
-    county = rollup.open_county(work / "县.db")
+    county = rollup.open_county(work / "县.db.part")
     started = time.perf_counter()
     rollup.roll_up(county, packages)
-    rolled = time.perf_counter() - started
+    print(f"roll_up {time.perf_counter() - started:.2f} s")
+    county.close()
+    (work / "县.db.part").rename(work / "县.db")
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    from zhaocun_desktop.db import SCHEMA_VERSION
+
+    work = Path(tempfile.gettempdir()) / f"zhaocun_county_window_{count}_v{SCHEMA_VERSION}"  # built once, reused (delete it after changing demo.py)
+    work.mkdir(exist_ok=True)
+    os.environ["ZHAOCUN_DATA_DIR"] = str(work)
+    if not (work / "县.db").exists():
+        build(work, count)
+
+    from PySide6.QtWidgets import QApplication
+
+    from zhaocun_desktop import records, rollup
+    from zhaocun_desktop.gui.app import create_app, open_checked, ui_state_file
+    from zhaocun_desktop.gui.main_window import MainWindow
+    from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
+
+    county = rollup.open_county(work / "县.db")
     cases = records.count(county, MEDIATION_CASE)
     county.close()
 
@@ -69,7 +83,19 @@ def main() -> int:
         box.setCurrentIndex(index)
         QApplication.processEvents()
         times.append(time.perf_counter() - started)
-    print(f"{count} 个乡镇，{cases} 件调解案件；roll_up {rolled:.2f} s")
+    if os.environ.get("PROFILE"):  # PROFILE=1: where one more switch to a township and back to 全县 goes
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        box.setCurrentIndex(1)
+        QApplication.processEvents()
+        box.setCurrentIndex(0)
+        QApplication.processEvents()
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    print(f"{count} 个乡镇，{cases} 件调解案件")
     print(f"切换乡镇（{len(REGISTERS)} 个列表 + 总览重读）：中位数 {sorted(times)[len(times) // 2]:.2f} s，最长 {max(times):.2f} s，回到全县 {times[-1]:.2f} s")
     window.close()
     db.close()

@@ -297,23 +297,43 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
 
 
 def _sum_of_townships(db: Database, period: Period) -> PeriodFigures:
-    """A county's figures: each township's (under its scope) added up, a rate from the summed counts.
-    Computed over the whole county at once, 持证人数 would match a staff member of one township with
-    a certificate of a namesake in another (a certificate names its holder, not the township)."""
-    from zhaocun_desktop.county_scope import in_each_township
+    """A county's figures: each township's added up, a rate from the summed counts. Each figure is read
+    once for every township (GROUP BY township_id, the county's statistics indexes lead with it) and the
+    townships' values are added in township order, as computing each township under its scope and
+    adding would. The figures of a register matched by a person's name (``MATCHED_BY_NAME``) are computed
+    township by township: over the whole county at once, 持证人数 would match a staff member of one
+    township with a certificate of a namesake in another (a certificate names its holder, not the township)."""
+    from zhaocun_desktop.county_scope import in_each_township, township_choices
+    from zhaocun_desktop.periods import MATCHED_BY_NAME
 
+    townships = [township for township, _ in township_choices(db)]
+    by_name = [figure for figure in FIGURES if figure.register.key in MATCHED_BY_NAME]
     values: dict = {figure.key: 0 for figure in FIGURES}
     missing: dict[str, set] = {}
-    used: set[str] = set()
-    for part in in_each_township(db, lambda: period_figures(db, period)):
-        for figure in FIGURES:
-            values[figure.key] += part.values[figure.key]
-        for key, ids in part.missing.items():
-            missing.setdefault(key, set()).update(ids)
-        used.update(part.occasions)
+    for figure in FIGURES:
+        if figure in by_name:
+            continue
+        clause, params = _condition(figure, period)
+        each = dict(db.execute(f"SELECT township_id, {figure.measure} FROM {figure.register.key} WHERE {clause} GROUP BY township_id", params).fetchall())
+        for township in townships:
+            values[figure.key] += each.get(township) or 0
+        if ids := records_missing(db, figure, period):  # ids are the county's own: the townships' lists together
+            missing[figure.key] = set(ids)
+    for part in in_each_township(db, lambda: [(compute(db, figure, period), records_missing(db, figure, period)) for figure in by_name]):
+        for figure, (value, ids) in zip(by_name, part):
+            values[figure.key] += value
+            if ids:
+                missing.setdefault(figure.key, set()).update(ids)
     for rate in RATES:
         values[rate.key] = RateValue(int(values[rate.numerator]), int(values[rate.denominator]))
-    occasions = [occasion for occasion in OCCASIONS if occasion in used]
+        ids = missing.get(rate.numerator, set()) | missing.get(rate.denominator, set())
+        if ids:
+            missing[rate.key] = ids
+    used = {row[0] for row in db.execute(
+        "SELECT DISTINCT occasion FROM publicity_event WHERE event_date >= ? AND event_date <= ? AND occasion IS NOT NULL",
+        [period.start.isoformat(), period.end.isoformat()],
+    )}  # fmt: skip
+    occasions = [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"]
     return PeriodFigures(period, values, occasions, {key: tuple(sorted(ids)) for key, ids in missing.items()})
 
 

@@ -132,6 +132,33 @@ def test_chooser_scopes_lists_and_overview_to_each_township(open_county, towns):
     assert whole == county_total
 
 
+def test_a_switch_reads_each_figure_and_the_due_list_once(open_county, towns, monkeypatch):
+    """Changing the 乡镇 chooser with 总览 shown reads the due list once (总览 and the badge share it), the
+    figures of each period shown once (this one and the year before), and a whole county's figures of
+    a register not matched by name with one query for all townships, not one per township."""
+    from zhaocun_desktop import due
+
+    window = open_county([package for _, package in towns.values()])
+    window.form.tabs.setCurrentWidget(window._slots["overview"])
+    window.overview_view.complete()
+    calls: dict[str, list] = {"due": [], "figures": []}
+    due_items, period_figures = due.due_items, fig.period_figures
+    monkeypatch.setattr(due, "due_items", lambda *args, **kw: calls["due"].append(args) or due_items(*args, **kw))
+    monkeypatch.setattr(fig, "period_figures", lambda db, period: calls["figures"].append(fig.Period.of(period)) or period_figures(db, period))
+    statements: list[str] = []
+    for name in [*towns, WHOLE_COUNTY]:
+        calls["due"].clear(), calls["figures"].clear(), statements.clear()
+        window.db.conn.set_trace_callback(statements.append)
+        _choose(window, name)
+        window.db.conn.set_trace_callback(None)
+        assert len(calls["due"]) == 1, name
+        shown = window.overview_view.period
+        assert sorted(calls["figures"]) == sorted([shown, fig.Period(shown.start.replace(year=shown.start.year - 1), shown.end.replace(year=shown.end.year - 1))]), name
+        cases = [sql for sql in statements if "FROM mediation_case WHERE" in sql and "org = '村调委会' AND result = '调解成功'" in sql]
+        assert len(cases) == 2, (name, cases)  # 村级调委会调处成功件数, this period and the year before: once each, whatever the townships
+    assert window.overview_view.figures.values == period_figures(window.db, window.overview_view.period).values
+
+
 def test_county_data_is_read_only(open_county, towns, when_modal):
     window = open_county([package for _, package in towns.values()])
     tabs = [window.form.tabs.tabText(i) for i in range(window.form.tabs.count())]

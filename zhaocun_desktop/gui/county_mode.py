@@ -162,8 +162,9 @@ class CountyMode(QObject):
         for view in window.views.values():
             view.refresh()
         if window._overview_view is not None:
-            window._overview_view.refresh()
-        window.show_due_count()
+            window._overview_view.refresh()  # its due list serves the badge too (due_read): read once, not twice
+        else:
+            window.show_due_count()
 
     # -- packages and the county workbook -----------------------------------------------
 
