@@ -205,3 +205,42 @@ def test_a_backup_name_with_an_impossible_date_is_not_ours(tmp_path):
     (folder / "台账备份_20231231_235959_daily.db").write_bytes(b"")
     found = backup.list_backups(tmp_path / "台账.db", with_counts=False)
     assert [(b.made_at, b.reason) for b in found] == [(dt.datetime(2023, 12, 31, 23, 59, 59), "daily")]
+
+
+def _grow(db, megabytes: int) -> None:
+    """Make the database about ``megabytes`` larger: cases with a long 简要案情 (real rows, indexed and searched)."""
+    rows = [dict(CASE, summary=f"第{n}件：" + "双方因宅基地界址发生争执，经调解员耐心疏导达成一致。" * 40) for n in range(megabytes * 250)]
+    records.insert_many(db, MEDIATION_CASE, rows)
+
+
+def test_a_backup_reports_how_far_it_is_then_its_check(db, db_path, monkeypatch):
+    """``progress`` hears the copy grow in hundredths, never backwards, then the check of the copy."""
+    monkeypatch.setattr(backup, "REPORT_EVERY", 1_000)  # a look every 1,000 instructions: a small file reports often too
+    records.insert(db, VILLAGE, dict(name="赵村村"))
+    _grow(db, 8)
+    heard = []
+    made = backup.make_backup(db.conn, db_path, "daily", progress=lambda done, total, text: heard.append((done, total, text)))
+    copying = [done for done, total, text in heard if text == "正在复制数据库"]
+    assert len(copying) >= 3 and copying == sorted(copying) and all(0 <= done <= 100 for done in copying)
+    assert heard[-1] == (100, 100, "正在校验备份")
+    assert backup.record_counts(made)["调解案件"] == records.count(db, MEDIATION_CASE)
+
+
+def test_a_copy_damaged_before_its_check_is_refused_and_not_kept(db, db_path):
+    """The copy's check (quick_check) reads every page: a page overwritten between the copy and the check
+    (as a failing disk would) is found, no backup is kept and the clerk is told."""
+    records.insert(db, VILLAGE, dict(name="赵村村"))
+    _grow(db, 2)
+    folder = backup.backup_dir(db_path)
+
+    def damage(done: int, total: int, text: str) -> None:
+        if text == "正在校验备份":
+            (partial,) = folder.glob(f".*{backup.PARTIAL}")
+            size = partial.stat().st_size
+            with open(partial, "r+b") as file:  # a page in the middle, of the cases' table or its indexes
+                file.seek(size // 2 // 4096 * 4096)
+                file.write(b"\xa5" * 4096)
+
+    with pytest.raises(backup.UserError, match="备份"):
+        backup.make_backup(db.conn, db_path, "daily", progress=damage)
+    assert list(folder.iterdir()) == [] and backup.list_backups(db_path) == []

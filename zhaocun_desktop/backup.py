@@ -1,7 +1,7 @@
 """Backups, restore and the health check of the database file.
 
-A backup is made with ``VACUUM INTO`` a temporary file, checked with ``integrity_check``,
-then renamed into place: never a plain copy of a live (WAL) database. A restore first backs
+A backup is made with ``VACUUM INTO`` a temporary file, checked with ``quick_check`` (make_backup
+says why that is enough), then renamed into place: never a plain copy of a live (WAL) database. A restore first backs
 up the current state, then copies the backup in through SQLite's backup API, so a leftover
 ``-wal`` file cannot silently undo it. Rotation keeps the recent backups, one a day for a
 month and one a month for ever.
@@ -16,6 +16,7 @@ not) before it replaces anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -35,6 +36,7 @@ from zhaocun_desktop.dbcheck import (  # the start-up checks, re-exported: backu
 )
 from zhaocun_desktop.errors import UserError, explain
 from zhaocun_desktop.files import is_sqlite_file
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import REGISTERS
 
 KEEP_RECENT = 10
@@ -145,11 +147,18 @@ def _summary(path: Path) -> tuple[dict[str, int] | None, Identity | None]:
         return None, None
 
 
-def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual", folder: Path | None = None, now: dt.datetime | None = None, key=None) -> Path:
-    """Write a verified backup of the open database ``conn``; returns its path.
+def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual", folder: Path | None = None, now: dt.datetime | None = None, key=None,
+                progress: Progress = None) -> Path:  # fmt: skip
+    """Write a verified backup of the open database ``conn``; returns its path. ``progress`` hears how much
+    is written in hundredths (of about as much as the database holds), then the check.
 
     An encrypted database's backup is encrypted with its key (VACUUM INTO keeps it); ``key`` (a ``crypto.Key``)
-    writes it encrypted with another, the password about to be set: no plaintext copy is made on the way."""
+    writes it encrypted with another, the password about to be set: no plaintext copy is made on the way.
+
+    The copy is checked with ``quick_check`` (``COPY_CHECK``): it reads every page of the copy once and checks
+    each b-tree's structure and every record's format, which a short or failed write or a damaged page breaks.
+    ``integrity_check`` adds a comparison of every index entry with its row (8.2 of the 8.9 s at 868 MB); VACUUM
+    INTO builds each index of the copy from the rows it writes, in the same statement, so they cannot differ."""
     from zhaocun_desktop import crypto
 
     folder = Path(folder) if folder else backup_dir(db_path)
@@ -173,15 +182,19 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
         if key is not None and key != crypto.key_of(conn):
             crypto.copy(database_path(conn), crypto.key_of(conn), temporary, key)
         else:
-            conn.execute("VACUUM INTO ?", [str(temporary)])
+            with _reporting(conn, temporary, progress):
+                conn.execute("VACUUM INTO ?", [str(temporary)])
         key = key or crypto.key_of(conn)
+        step(progress, 100, 100, "正在校验备份")
         check = crypto.connect(temporary, key, readonly=True) if key else sqlite3.connect(temporary)
         try:
-            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+            verdict = check.execute(f"PRAGMA {COPY_CHECK}").fetchone()[0]
+        except sqlite3.DatabaseError as error:  # damaged where the check starts reading
+            verdict = str(error)
         finally:
             check.close()
         if verdict != "ok":
-            raise UserError(f"备份校验未通过（{verdict}），备份未保存。数据库本身可能有问题，请运行“检查数据库”。")
+            raise UserError(f"备份校验未通过（{damage_text(verdict)}），备份未保存。数据库本身可能有问题，请运行“检查数据库”。")
         os.replace(temporary, target)
     except (sqlite3.OperationalError, OSError) as error:
         reason = explain(error) or str(error)
@@ -190,6 +203,37 @@ def make_backup(conn: sqlite3.Connection, db_path: Path, reason: str = "manual",
         if temporary.exists():
             temporary.unlink()
     return target
+
+
+COPY_CHECK = "quick_check"  # what make_backup checks its copy with (see there why not integrity_check)
+REPORT_EVERY = 100_000  # SQLite instructions between two looks at the copy's size (VACUUM INTO of 868 MB: ~34M in 2.2 s)
+
+
+@contextlib.contextmanager
+def _reporting(conn: sqlite3.Connection, temporary: Path, progress: Progress):
+    """While VACUUM INTO writes ``temporary``: ``progress`` hears its size in hundredths of the database's (in
+    use, without its free pages), when that has grown."""
+    if progress is None:
+        yield
+        return
+    size, free, pages = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_size", "freelist_count", "page_count"))
+    total, told = max(size * (pages - free), 1), [-1]
+
+    def look() -> int:
+        try:
+            done = min(temporary.stat().st_size, total)
+        except OSError:  # not made yet
+            done = 0
+        if done * 100 // total > told[0]:
+            told[0] = done * 100 // total
+            progress(told[0], 100, "正在复制数据库")
+        return 0  # go on
+
+    conn.set_progress_handler(look, REPORT_EVERY)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def _all_backups(folder: Path, with_counts: bool) -> list[BackupInfo]:
@@ -256,7 +300,7 @@ def rotate(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
     deleted = []
     for backup in backups:
         if backup.path not in keep:
-            backup.path.unlink()
+            backup.path.unlink(missing_ok=True)  # a backup running meanwhile (the day's, in the background) may have rotated it
             deleted.append(backup.path)
     return deleted
 
@@ -470,7 +514,7 @@ def database_path(conn: sqlite3.Connection) -> Path | None:
     return None
 
 
-def safety_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
+def safety_backup(conn: sqlite3.Connection, reason: str, progress: Progress = None) -> Path | None:
     """A verified backup before a risky change (import, restore, migration, bulk delete), then rotation.
 
     Must run outside a transaction (VACUUM cannot run inside one); inside one it is skipped,
@@ -479,6 +523,6 @@ def safety_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
     path = database_path(conn)
     if path is None or conn.in_transaction:
         return None
-    made = make_backup(conn, path, reason)
+    made = make_backup(conn, path, reason, progress=progress)
     rotate(path)
     return made
