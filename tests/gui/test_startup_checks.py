@@ -238,6 +238,184 @@ def test_the_days_first_backup_shows_in_the_status_bar(qtbot, open_window):
 
     window = open_window()
     qtbot.waitUntil(lambda: window.backup_label.text() == "尚未备份")
-    back_up_today(window, window.db_path)
+    back_up_today(window, window.db_path)  # in the background
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("上次备份"), timeout=20_000)
     assert [b.reason for b in backup.list_backups(window.db_path)] == ["daily"]
     assert window.backup_label.text().startswith(f"上次备份：{dt.date.today():%Y-%m-%d}")
+    assert window.statusBar().currentMessage() == "今天的自动备份已完成（已校验）"
+    back_up_today(window, window.db_path)  # made today already: none more
+    assert [b.reason for b in backup.list_backups(window.db_path)] == ["daily"]
+
+
+# ---------------------------------------------------------------------------
+# Backups of a large file run off the window's thread; closing waits for them.
+
+
+def _grow(db, megabytes: int) -> None:
+    """Make the database about ``megabytes`` larger with real cases (a long 简要案情), in one transaction."""
+    rows = [dict(accepted="2023-05-04", village="赵村村", org="村调委会", dispute_type="邻里", parties=f"甲{n}与乙", result="调解中",
+                 summary=f"第{n}件：" + "双方因宅基地界址发生争执，经调解员耐心疏导达成一致。" * 40) for n in range(megabytes * 250)]  # fmt: skip
+    records.insert_many(db, MEDIATION_CASE, rows)
+
+
+class _HeldBackup:
+    """``backup.make_backup`` held at its start until ``release`` is set (from the window's thread), noting
+    the thread each backup ran on and the order in which they started and ended."""
+
+    def __init__(self, monkeypatch):
+        import threading
+
+        self.release, self.threads, self.events = threading.Event(), [], []
+        real = backup.make_backup
+
+        def held(conn, db_path, reason="manual", *args, **kwargs):
+            self.threads.append(threading.get_ident())
+            self.events.append(("start", reason))
+            assert self.release.wait(60), "never released: the window's event loop stopped turning"
+            made = real(conn, db_path, reason, *args, **kwargs)
+            self.events.append(("end", reason))
+            return made
+
+        monkeypatch.setattr(backup, "make_backup", held)
+
+
+def test_the_days_first_backup_runs_off_the_window_thread(qtbot, open_window, monkeypatch):
+    """On a file made large for the test, the day's first backup runs in a worker thread: it is held at its
+    start until the window's event loop has turned five times more (a QTimer counting ticks releases it), which
+    it could not if it ran on the window's thread; the status bar says how far it is, then 上次备份."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from zhaocun_desktop.gui.app import back_up_today
+
+    window = open_window()
+    _grow(window.db, 24)
+    held = _HeldBackup(monkeypatch)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    ticks = []
+
+    def tick() -> None:
+        ticks.append(1)
+        if len(ticks) >= 5 and held.threads:  # the backup has started, and the loop went on turning
+            held.release.set()
+
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(tick)
+    timer.start()
+    back_up_today(window, window.db_path)
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("上次备份"), timeout=60_000)
+    timer.stop()
+    assert held.threads and held.threads[0] != threading.get_ident(), "made on a worker thread"
+    assert len(ticks) >= 5 and held.events == [("start", "daily"), ("end", "daily")]
+    (made,) = backup.list_backups(window.db_path)
+    assert made.reason == "daily" and made.counts["调解案件"] == records.count(window.db, MEDIATION_CASE)
+    assert any(message.startswith("正在进行今天的自动备份：正在复制数据库（") for message in messages), messages
+    assert "正在进行今天的自动备份：正在校验备份…" in messages and messages[-1] == "今天的自动备份已完成（已校验）"
+
+
+def test_closing_waits_for_a_running_backup_under_a_progress_dialog(qtbot, open_window, monkeypatch):
+    """Closing while the day's first backup runs: a progress dialog says so and waits until it has ended (it is
+    released only once the dialog shows), then the closing backup is made, on a worker thread too."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from zhaocun_desktop.gui.app import back_up_today, finish_on_exit
+
+    window = open_window()
+    _grow(window.db, 4)
+    held = _HeldBackup(monkeypatch)
+    back_up_today(window, window.db_path)
+    qtbot.waitUntil(lambda: bool(held.threads))  # the day's backup is under way
+    shown: list[str] = []
+
+    def look() -> None:
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, QProgressDialog) and dialog.isVisible():
+                shown.append(dialog.labelText())
+                held.release.set()
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(look)
+    timer.start()
+    finish_on_exit(window.db)
+    timer.stop()
+    assert shown and shown[0].startswith("正在完成今天的自动备份")
+    assert held.events == [("start", "daily"), ("end", "daily"), ("start", "exit"), ("end", "exit")]
+    assert all(thread != threading.get_ident() for thread in held.threads)
+    assert sorted(b.reason for b in backup.list_backups(window.db_path)) == ["daily", "exit"]
+    qtbot.waitUntil(lambda: not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()])
+
+
+def _held_check(monkeypatch):
+    """dbcheck.check_database held at its start until the returned event is set (the real check then runs)."""
+    import threading
+
+    from zhaocun_desktop import dbcheck
+
+    release, real = threading.Event(), dbcheck.check_database
+
+    def held(*args, **kwargs):
+        assert release.wait(60), "never released"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dbcheck, "check_database", held)
+    return release
+
+
+def test_a_large_files_check_does_not_delay_its_records_and_damage_is_said_after(qtbot, open_window, monkeypatch):
+    """A file of BACKGROUND_CHECK_BYTES or more opens while its damage check is still running (here held until
+    the records are read); when the check then finds damage, the clerk is told plainly, the day's backup is not
+    made (its copy would rotate good backups away) and the program opens the file again, checked first."""
+    from PySide6.QtWidgets import QApplication
+
+    from zhaocun_desktop.gui import app
+    from zhaocun_desktop.gui.app import RESTART_CHECKED, open_checked, start_checks, watch_deferred_checks
+
+    window = open_window()
+    _grow(window.db, 2)
+    path = window.db_path
+    window.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())  # the last pages (the cases' long texts): the schema still reads
+    data[-3 * 4096 + 100 : -4096] = os.urandom(2 * 4096 - 100)
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(app, "BACKGROUND_CHECK_BYTES", 1)
+    release = _held_check(monkeypatch)
+    checks = start_checks(path)
+    db = open_checked(path, window, checks, daily_backup=False, defer_large=True)
+    assert db is not None and checks.deferred and not checks.done()
+    assert records.count(db, MEDIATION_CASE) > 0  # the records are there while the check runs
+    told, exits, backed_up = [], [], []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: told.append(text))
+    monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
+    watch_deferred_checks(window, checks, lambda: backed_up.append(1))
+    release.set()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert "数据库文件已损坏" in told[0] and "请不要继续录入" in told[0] and "从最近的完好备份恢复" in told[0]
+    assert exits == [RESTART_CHECKED] and backed_up == []
+    db.close()
+
+
+def test_a_large_sound_files_check_ends_after_its_records_and_then_the_days_backup_starts(qtbot, open_window, monkeypatch):
+    from zhaocun_desktop.gui import app
+    from zhaocun_desktop.gui.app import open_checked, start_checks, watch_deferred_checks
+
+    window = open_window()
+    monkeypatch.setattr(app, "BACKGROUND_CHECK_BYTES", 1)
+    release = _held_check(monkeypatch)
+    checks = start_checks(window.db_path)
+    db = open_checked(window.db_path, window, checks, daily_backup=False, defer_large=True)
+    assert checks.deferred and not checks.done()
+    then = []
+    watch_deferred_checks(window, checks, lambda: then.append(1))
+    qtbot.wait(300)
+    assert then == []  # not before the check has ended
+    release.set()
+    qtbot.waitUntil(lambda: then == [1], timeout=20_000)
+    assert not checks.found_damage()
+    db.close()

@@ -21,6 +21,7 @@ STAY_OPEN = "ZHAOCUN_STAY_OPEN_SECONDS"  # with QUIT_AFTER_SHOW: stay this long 
 SHOWN_MARKER = "MAIN_WINDOW_PAINTED"
 RECORDS_MARKER = "RECORDS_PAINTED"
 RESTART_WITH_DEMO = 17
+RESTART_CHECKED = 18  # a large file's check, finished after its records opened, found damage: open it again, checked first
 log = logging.getLogger(__name__)
 
 
@@ -109,57 +110,99 @@ def after_first_paint(widget, then) -> None:
     widget.installEventFilter(_FirstPaint(then, widget))
 
 
-def start_checks(path: Path):
-    """Start the start-up checks of the database file ``path`` (where it lives, whether it is damaged)
-    in a worker thread, so they run while the window is built (SQLite lets go of Python's lock while
-    it reads); returns a function that waits for them and gives (storage problem, damage found, records
-    pointing nowhere in a sound file)."""
-    import threading
+BACKGROUND_CHECK_BYTES = 64 * 2**20  # larger: the records open without waiting for the damage check (868 MB: ~1 s; 108 MB: 0.17 s)
 
-    from zhaocun_desktop import dbcheck
 
-    result: dict = {}
+class StartChecks:
+    """The start-up checks of a database file (where it lives, whether it is damaged, records pointing nowhere),
+    running in a worker thread from ``start_checks``. Calling the object waits for them all and gives
+    ``(storage problem, damage found, links)``; ``place()`` waits only for where the file lives; ``done()``
+    says whether all are finished. ``deferred``: the records were opened before the damage check ended
+    (``open_checked``), and the window hears its outcome later (``watch_deferred_checks``)."""
 
-    def run() -> None:
+    def __init__(self, path: Path):
+        import threading
+
+        self.path, self.result, self.deferred = path, {}, False
+        self._placed = threading.Event()
+        self._worker = threading.Thread(target=self._run, name="start-up checks", daemon=True)
+        # The worker needs Python's lock back each time SQLite hands it a result, while the window's thread holds it
+        # building the window: by default it waits up to 5 ms each time, and the window then waited some 10 ms for
+        # checks that take 10 ms alone (the sample database). Until the checks are done it waits at most 0.5 ms.
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, 0.0005))
+        self._worker.start()
+
+    def _run(self) -> None:
+        from zhaocun_desktop import dbcheck
+
+        path, result = self.path, self.result
         try:
             result["place"] = dbcheck.storage_problem(path)
             result["checked"] = path.exists()
+            self._placed.set()
             result["problems"] = dbcheck.check_database(path, foreign_keys=False) if result["checked"] and not result["place"] else []
             result["links"] = dbcheck.link_problems(path) if result["checked"] and not result["place"] and not result["problems"] else []
         except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
             result["error"] = error
+        finally:
+            self._placed.set()
+            sys.setswitchinterval(self._interval)  # (the window's build is over by the time a large file's check is)
 
-    worker = threading.Thread(target=run, name="start-up checks", daemon=True)
-    # The worker needs Python's lock back each time SQLite hands it a result, while the window's thread holds it
-    # building the window: by default it waits up to 5 ms each time, and the window then waited some 10 ms for
-    # checks that take 10 ms alone (the sample database). Until the checks are done it waits at most 0.5 ms.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, 0.0005))
-    worker.start()
+    def done(self) -> bool:
+        return not self._worker.is_alive()
 
-    def wait() -> tuple[str | None, list[str], list[str]]:
-        worker.join()
-        sys.setswitchinterval(interval)
+    def join(self) -> None:
+        self._worker.join()
+
+    def found_damage(self) -> bool:
+        """True when the finished checks found the file damaged, or could not read it."""
+        return bool(self.result.get("problems")) or "error" in self.result
+
+    def place(self) -> str | None:
+        """Where the file lives is a problem (a storage problem), once that is known; raises what the checks raised."""
+        self._placed.wait()
+        if "error" in self.result and "place" not in self.result:
+            raise self.result["error"]
+        return self.result.get("place")
+
+    def __call__(self) -> tuple[str | None, list[str], list[str]]:
+        from zhaocun_desktop import dbcheck
+
+        self._worker.join()
+        result = self.result
         if "error" in result:
             raise result["error"]
-        if not result["checked"] and path.exists() and not result["place"]:  # made since (the sample database)
-            return None, dbcheck.check_database(path, foreign_keys=False), []
+        if not result["checked"] and self.path.exists() and not result["place"]:  # made since (the sample database)
+            return None, dbcheck.check_database(self.path, foreign_keys=False), []
         return result["place"], result["problems"], result["links"]
 
-    return wait
+
+def start_checks(path: Path) -> StartChecks:
+    """Start the start-up checks of the database file ``path`` (where it lives, whether it is damaged) in a
+    worker thread, so they run while the window is built (SQLite lets go of Python's lock while it reads);
+    the object returned waits for them when called (see ``StartChecks``)."""
+    return StartChecks(path)
 
 
-def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True, key=None):
+def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True, key=None, defer_large: bool = False):
     """Open the database after the start-up checks; None when it cannot (the clerk was told why).
 
     A damaged file is set aside and, if the clerk agrees, replaced by the newest sound backup.
     ``checks``: what ``start_checks(path)`` returned, when they were started earlier. ``daily_backup``:
-    make the first backup of the day now (the window makes it once its first screen is shown). ``key``: an
-    encrypted file's (``gui.lock.unlock_file``), asked before the checks, which read the file through it.
+    make the first backup of the day now (the window makes it in the background once its records are
+    shown). ``key``: an encrypted file's (``gui.lock.unlock_file``), asked before the checks, which read the file
+    through it. ``defer_large``: a file of BACKGROUND_CHECK_BYTES or more whose damage check is still running
+    opens without waiting for it (``checks.deferred``; the window tells its outcome later, ``watch_deferred_checks``).
     """
     from zhaocun_desktop.db import is_county_file, open_db
 
-    place, problems, links = (checks or start_checks(path))()
+    checks = checks or start_checks(path)
+    if defer_large and not checks.done() and path.is_file() and path.stat().st_size >= BACKGROUND_CHECK_BYTES:
+        place, problems, links = checks.place(), [], []
+        checks.deferred = not place
+    else:
+        place, problems, links = checks()
     if place:
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
@@ -199,9 +242,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     else:
         db = open_db(path, on_busy=tell, upgrade_with=upgrade_in_dialog(parent), key=key)
     if links:  # not damage: replacing the file with a backup would lose the work since, so it opens
-        more = f"等 {len(links)} 处" if len(links) > 1 else ""
-        QMessageBox.warning(parent, "数据需要核对", f"数据库中有记录指向已不存在的记录（{links[0]}{more}）。\n\n"
-                            "数据可以照常使用，请不要为此从备份恢复（会丢失之后录入的数据）；请把情况告诉技术支持人员。")  # fmt: skip
+        _warn_links(parent, links)
     if daily_backup:
         backup_daily(db, path)
     return db
@@ -228,20 +269,94 @@ def backup_daily(db, path: Path) -> None:
 
 
 def back_up_today(window, path: Path) -> None:
-    """The window's first backup of the day, then its status bar's 上次备份 (a failure is said, the records stay open)."""
-    if window.db is None:
+    """The window's first backup of the day, in the background (the clerk works on meanwhile; an 868 MB file takes
+    seconds): the status bar says how far it is, then 上次备份; a failure is said, the records stay open."""
+    from zhaocun_desktop import backup
+    from zhaocun_desktop.gui.background import start_in_background
+
+    if window.db is None or backup.backed_up_today(path):
         return
+    bar = window.statusBar()
+
+    def progressed(done: int, total: int, text: str) -> None:
+        bar.showMessage(f"正在进行今天的自动备份：{text}（{done}%）" if text == "正在复制数据库" else f"正在进行今天的自动备份：{text}…")
+
+    def ended(made, error: BaseException | None) -> None:
+        if isinstance(error, UserError):  # the records stay open: say why today's backup is missing
+            bar.clearMessage()
+            QMessageBox.warning(window, "每日备份失败", f"今天的自动备份没有完成：{error}\n\n请检查磁盘空间后用“文件 → 备份到…”手动备份。")
+        elif error is not None:
+            raise error  # a bug: the window's report of the unexpected
+        else:
+            bar.showMessage("今天的自动备份已完成（已校验）", 10000)
+            window.show_last_backup()
+
+    bar.showMessage("正在进行今天的自动备份…")
+    start_in_background(window.db, lambda own, progress: backup.safety_backup(own.conn, "daily", progress), ended, progressed)
+
+
+def watch_deferred_checks(window, checks: StartChecks, then) -> None:
+    """For a large file opened before its damage check ended (``checks.deferred``): when the check ends, say what it
+    found, or call ``then()`` (the day's first backup waits for it: a damaged file's copy must not rotate good
+    backups away). Damage: the clerk is told plainly and the program opens the file again, checking it first, so
+    the newest sound backup is offered (``RESTART_CHECKED``)."""
+    timer = QTimer(window)
+    timer.setInterval(200)
+
+    def look() -> None:
+        if not checks.done():
+            return
+        timer.stop()
+        timer.deleteLater()
+        try:
+            _, problems, links = checks()
+        except Exception as error:  # noqa: BLE001 (the file could not be read for the check: as damage)
+            problems, links = [explain(error) or str(error)], []
+        if problems:
+            QMessageBox.critical(window, "数据库已损坏",
+                                 f"打开后完成的检查发现数据库文件已损坏（{problems[0]}）。\n\n为免损坏扩大，请不要继续录入。"
+                                 "点“确定”后程序重新打开这个数据库：先检查，再提示从最近的完好备份恢复（损坏的文件改名保留，不会删除）。")  # fmt: skip
+            QApplication.exit(RESTART_CHECKED)
+            return
+        if links:
+            _warn_links(window, links)
+        then()
+
+    timer.timeout.connect(look)
+    timer.start()
+
+
+def _warn_links(parent, links: list[str]) -> None:
+    more = f"等 {len(links)} 处" if len(links) > 1 else ""
+    QMessageBox.warning(parent, "数据需要核对", f"数据库中有记录指向已不存在的记录（{links[0]}{more}）。\n\n"
+                        "数据可以照常使用，请不要为此从备份恢复（会丢失之后录入的数据）；请把情况告诉技术支持人员。")  # fmt: skip
+
+
+def finish_on_exit(db, checks: StartChecks | None = None) -> None:
+    """Closing: wait for a backup running in the background, then make the closing backup, each in a worker thread
+    under a progress dialog (shown when it takes a moment). No closing backup of a file whose start-up check
+    found damage (its copy would rotate good backups away)."""
+    from zhaocun_desktop import backup
+    from zhaocun_desktop.gui.background import wait_for_background
+    from zhaocun_desktop.gui.jobs import run_job
+
+    wait_for_background(None, APP_NAME, "正在完成今天的自动备份，请稍候…")
+    if checks is not None and checks.deferred:
+        if not checks.done():  # closed within moments of opening a large file: its check first
+            run_job(None, APP_NAME, "正在检查数据库，请稍候…", None, lambda _none, _progress: checks.join(), cancellable=False)
+        if checks.found_damage():
+            return
     try:
-        backup_daily(window.db, path)
-        window.show_last_backup()
-    except UserError as error:  # the records stay open: say why today's backup is missing
-        QMessageBox.warning(window, "每日备份失败", f"今天的自动备份没有完成：{error}\n\n请检查磁盘空间后用“文件 → 备份到…”手动备份。")
+        run_job(None, APP_NAME, "正在备份数据库，请稍候…", db, lambda own, progress: backup.safety_backup(own.conn, "exit", progress), cancellable=False)
+    except UserError as error:  # the program is closing: log it, do not stop the exit
+        log.warning("退出时备份失败：%s", error)
 
 
-def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
+def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool = False) -> int:
     """Open the main window on ``db_path`` (or the sample database) and run until it closes.
 
-    The window paints first; the database opens right after, its checks having run meanwhile.
+    The window paints first; the database opens right after, its checks having run meanwhile (a large file's
+    damage check may end after its records show; ``check_first``: wait for it, after it found damage).
     """
     app = create_app(icon=False)
     path = Path(demo_db_path() if demo else (db_path or default_db_path())).resolve()
@@ -277,6 +392,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
     benchmark = bool(os.environ.get(QUIT_AFTER_SHOW))
 
     def open_database() -> None:
+        nonlocal checks
         if benchmark:
             print(SHOWN_MARKER, flush=True)
         try:
@@ -294,7 +410,9 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                     if key is None:
                         app.exit(1)
                         return
-            db = open_checked(path, window, checks, daily_backup=False, key=key)
+            if checks is None:  # an encrypted file's, read through its key (known now)
+                checks = start_checks(path)
+            db = open_checked(path, window, checks, daily_backup=False, key=key, defer_large=not check_first)
         except Exception as error:  # read-only folder, full disk, another program writing, a foreign file
             message = explain(error) or unexpected_message(log_error(error))
             QMessageBox.critical(window, "无法打开数据库", message)
@@ -335,7 +453,10 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
                     QMessageBox.information(window, APP_NAME, "可以随时在“设置”页填写本镇信息，在“村(居)”页添加村(居)。")
         window.attach(db)
         window.after_first_screen(finish_start)
-        window.after_first_screen(lambda: back_up_today(window, path), at_latest_ms=2000)  # the clerk sees the records first; nothing is typed meanwhile
+        if checks.deferred:  # the day's backup after the check: a damaged file's copy must not rotate good backups away
+            window.after_first_screen(lambda: watch_deferred_checks(window, checks, lambda: back_up_today(window, path)), at_latest_ms=2000)
+        else:
+            window.after_first_screen(lambda: back_up_today(window, path), at_latest_ms=2000)  # the clerk sees the records first
         if benchmark:  # records shown: the first screen's own widget has painted with them, not just the window
             window.after_first_screen(records_painted)  # watched last, told first (Qt asks the newest filter first)
 
@@ -353,11 +474,18 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
             window.close()
             lock.unlock()
             return run_gui(demo=True)
+        if status == RESTART_CHECKED:  # damage found after the records opened: no closing backup of it, open it checked
+            if window.db is not None:
+                window.db.close()
+            window.db = None
+            window.close()
+            lock.unlock()
+            return run_gui(db_path=path, demo=demo, check_first=True)
         return status
     finally:
         sys.excepthook = sys.__excepthook__
         if window.db is not None:
-            _backup_on_exit(window.db)
+            finish_on_exit(window.db, checks)
             window.db.close()
         lock.unlock()
 
@@ -370,12 +498,3 @@ def _bench_key(path: Path):
 
     password = os.environ.get(BENCH_PASSWORD)
     return crypto.unlock(path, password) if password else None
-
-
-def _backup_on_exit(db) -> None:
-    from zhaocun_desktop import backup
-
-    try:
-        backup.safety_backup(db.conn, "exit")
-    except UserError as error:  # the program is closing: log it, do not stop the exit
-        log.warning("退出时备份失败：%s", error)
