@@ -64,3 +64,95 @@ def test_statistics_use_covering_indexes(db):
         clause, params = fig._condition(figure, 2023)
         plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN SELECT {figure.measure} FROM {figure.register.key} WHERE {clause}", params))
         assert "COVERING INDEX" in plan, (figure.key, plan)
+
+
+@pytest.fixture(scope="module")
+def sample_with_gaps(tmp_path_factory):
+    """The sample database, with some records lacking the values their figures add up (合格人数, 数量, 人次)."""
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.demo import build_demo
+
+    path = tmp_path_factory.mktemp("gaps") / "demo.db"
+    build_demo(path)
+    db = open_db(path)
+    with db.atomic():
+        db.execute("UPDATE publicity_event SET passed = NULL WHERE id % 3 = 0")
+        db.execute("UPDATE enforcement_training SET passed = NULL WHERE id % 2 = 0")
+        db.execute("UPDATE advisor_work SET people = NULL WHERE id % 4 = 0")
+    db.close()
+    return path
+
+
+def _periods():
+    from hypothesis import strategies as st
+
+    years = st.integers(2019, 2025)
+    return st.one_of(
+        years.map(fig.Period.year),
+        st.tuples(years, st.integers(1, 4)).map(lambda pair: fig.Period.quarter(*pair)),
+        st.tuples(years, st.integers(1, 12)).map(lambda pair: fig.Period.month(*pair)),
+        st.tuples(st.dates(fig.dt.date(2019, 1, 1), fig.dt.date(2025, 12, 31)), st.integers(0, 800)).map(
+            lambda pair: fig.Period(pair[0], pair[0] + fig.dt.timedelta(days=pair[1]))),
+    )
+
+
+def test_figures_read_per_register_equal_each_figure_read_alone(sample_with_gaps):
+    """period_figures reads each register once (conditional aggregates, ``_computed``): every value and every list
+    of records lacking a value is what one query per figure (``compute``, ``records_missing``) gives, for any period."""
+    from hypothesis import HealthCheck, given, settings
+
+    from zhaocun_desktop.db import open_db
+
+    db = open_db(sample_with_gaps)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(period=_periods())
+    def check(period):
+        figures = fig.period_figures(db, period)
+        for figure in fig.FIGURES:
+            assert figures[figure.key] == fig.compute(db, figure, period), (period, figure.key)
+            assert figures.missing.get(figure.key, ()) == fig.records_missing(db, figure, period), (period, figure.key)
+
+    try:
+        assert fig.period_figures(db, 2023).missing, "some figures lack values: the lists are compared too"
+        check()
+    finally:
+        db.close()
+
+
+def test_grouped_in_one_reading_equals_one_query_per_measure_and_column(sample_with_gaps):
+    """The summary's tables read a register once per table (``grouped_many``, ``grouped_by_two``): the same
+    groups and values as one ``grouped`` query per measure, and per column, for any period."""
+    from hypothesis import HealthCheck, given, settings
+
+    from zhaocun_desktop import records
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.periods import grouped, grouped_by_two, grouped_many
+    from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PETITION_LEVELS, PUBLICITY_EVENT
+
+    db = open_db(sample_with_gaps)
+    village = records.village_group_sql(db, ADVISOR_WORK, "village")
+    many = [
+        (PUBLICITY_EVENT, "event_type", [("count(*)", "1"), ("sum(participants)", "1"), ("sum(passed)", "occasion != '无'")]),
+        (ADVISOR_WORK, village, [("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"), ("sum(quantity)", "work_type = '参与纠纷调处'")]),
+        (PETITION, "level", [("count(*)", "1"), (fig.BY_KEY["to_county"].measure, "1"), ("count(*)", fig.BY_KEY["petitions_on_time"].where)]),
+    ]
+    two = [
+        (MEDIATION_CASE, "dispute_type", "result", MEDIATION_RESULTS, "count(*)"),
+        (ADVISOR_WORK, "work_type", "advisor_type", ADVISOR_WORK.field("advisor_type").choices, "sum(quantity)"),
+        (PETITION, "CAST(substr(reg_date, 6, 2) AS INTEGER)", "level", PETITION_LEVELS, "count(*)"),
+    ]
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(period=_periods())
+    def check(period):
+        for register, group, measures in many:
+            assert grouped_many(db, register, period, group, measures) == [grouped(db, register, period, group, m, w) for m, w in measures]
+        for register, rows, columns, keys, measure in two:
+            alone = {(row, key): value for key in keys for row, value in grouped(db, register, period, rows, measure, f"{columns} = '{key}'").items()}
+            assert grouped_by_two(db, register, period, rows, columns, keys, measure) == alone
+
+    try:
+        check()
+    finally:
+        db.close()

@@ -7,6 +7,7 @@ year (the annual summary), a quarter, a month or any from–to range.
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
-from zhaocun_desktop.periods import grouped
+from zhaocun_desktop.periods import grouped, grouped_by_two, grouped_many
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
@@ -72,14 +73,13 @@ def _by_village(columns: list[dict], villages: list[str]) -> list[list]:
 
 def _crosstab(db, register, period, row_expr, row_keys, col_field, col_keys, measure="count(*)", where="1", others: str | None = None) -> list[list]:
     """Rows ``row_keys`` × columns ``col_keys`` (+ 小计), each cell ``measure``; with ``others``, a
-    last row of that name sums the records whose row key is not among ``row_keys``."""
+    last row of that name sums the records whose row key is not among ``row_keys`` (by village: ``others``)."""
     cells: dict = {}
-    for column in col_keys:
-        condition = f"({where}) AND {col_field} = '{column}'"
-        for key, value in grouped(db, register, period, row_expr, measure, condition).items():
-            if others is not None and key not in row_keys:
-                key = others
-            cells[(key, column)] = cells.get((key, column), 0) + value
+    found = grouped_by_two(db, register, period, row_expr, col_field, col_keys, measure, where, whole_rows=others is not None)  # one query, not one per column
+    for (key, column), value in found.items():
+        if others is not None and key not in row_keys:
+            key = others
+        cells[(key, column)] = cells.get((key, column), 0) + value
     rows = []
     for key in [*row_keys, *([others] if others is not None else [])]:
         values = [cells.get((key, column), 0) for column in col_keys]
@@ -138,11 +138,11 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("宣传-按月", f"{name}法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
                         chart="bar"))
-    per_place = [grouped(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), m) for m in ("count(*)", "sum(participants)", "sum(materials)")]
+    per_place = grouped_many(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), [(m, "1") for m in ("count(*)", "sum(participants)", "sum(materials)")], whole_rows=True)
     tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", [f"{village}或地点", "活动场次", "参加人数", "发放资料(份)"],
                         _by_village(per_place, villages)))
 
-    per_type = [grouped(db, ENFORCEMENT_TRAINING, period, "train_type", m) for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")]
+    per_type = grouped_many(db, ENFORCEMENT_TRAINING, period, "train_type", [(m, "1") for m in ("count(*)", "sum(hours)", "sum(participants)", "sum(passed)")])
     tables.append(Table("执法-培训", f"{name}行政执法培训考试统计表", ["类型", "次数", "学时", "参加人数", "通过人数"],
                         [[t, *(column.get(t, 0) for column in per_type)] for t in ENFORCEMENT_TRAINING.field("train_type").choices]))
     # as of the period's last day, with the figures' own conditions (so the totals are the figures)
@@ -157,10 +157,10 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _crosstab(db, ADVISOR_WORK, period, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
     vil = "advisor_type = '村(居)法律顾问'"
-    per_village = [grouped(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), m, f"{vil} AND {w}") for m, w in (
+    per_village = grouped_many(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), [(m, f"{vil} AND {w}") for m, w in (
         ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
         ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
-        ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))]  # fmt: skip
+        ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))], whole_rows=True)  # fmt: skip
     tables.append(Table("顾问-按村", f"{name}村(居)法律顾问工作统计表（按村居）", [village, "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
                         _by_village(per_village, villages)))
 
@@ -175,9 +175,9 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("调解-按月", f"{name}矛盾纠纷调解案件统计表（按受理月份）", ["月份", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, _month_expr(MEDIATION_CASE, period), _months(period), "result", MEDIATION_RESULTS)))
 
-    by_level = [grouped(db, PETITION, period, "level", measure, where) for measure, where in (
+    by_level = grouped_many(db, PETITION, period, "level", [
         ("count(*)", "1"), (fig.BY_KEY["to_county"].measure, "1"),  # 人次 as the 越级 figures count them
-        ("count(*)", fig.BY_KEY["petitions_done"].where), ("count(*)", fig.BY_KEY["petitions_on_time"].where))]
+        ("count(*)", fig.BY_KEY["petitions_done"].where), ("count(*)", fig.BY_KEY["petitions_on_time"].where)])
     tables.append(Table("信访-按层级", f"{name}信访统计表（按层级）", ["层级", "件数", "人次", "已办结", "按期办结", "按期办结率"],
                         [[lv, *(column.get(lv, 0) for column in by_level), str(fig.RateValue(by_level[3].get(lv, 0), by_level[2].get(lv, 0)))] for lv in PETITION_LEVELS],
                         note=f"按期办结率 = 按期办结件数 ÷ 已办结件数（在办的不计入）；全年：{figures['petition_on_time_rate'] or '—'}；满意率：{figures['petition_satisfaction_rate'] or '—'}（满意件数 ÷ 评价满意度的已办结件数）"))
@@ -230,6 +230,35 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
+    body_font, bold_font = Font(name="宋体", size=BODY_PT), Font(name="宋体", size=BODY_PT, bold=True)
+    numbers, texts, wrapped = Alignment(horizontal="right", vertical="center"), Alignment(vertical="center"), Alignment(vertical="center", wrap_text=True)
+    percent = Alignment(horizontal="right", vertical="center")
+    made: dict = {}  # each combination of font, fill, border, alignment and format, styled once; its style copied to every cell like it
+
+    def styled(cell, key, style) -> None:
+        """Give ``cell`` the style ``style(cell)`` gives, made once per ``key`` (openpyxl looks each style object up
+        in the workbook's lists on every assignment: a third of the workbook's time went there)."""
+        if key in made:
+            cell._style = copy(made[key])
+        else:
+            style(cell)
+            made[key] = copy(cell._style)
+
+    def header(cell) -> None:
+        cell.font, cell.fill, cell.border = bold_font, header_fill, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def body_style(total: bool, number_format: str | None, alignment, wrap: bool):
+        def style(cell) -> None:
+            cell.border, cell.font = border, bold_font if total else body_font
+            if number_format:
+                cell.number_format = number_format
+            cell.alignment = wrapped if wrap else alignment
+            if total:
+                cell.fill = total_fill
+
+        return style
+
     tables = build_tables(db, period)
     for index, table in enumerate(tables):
         step(progress, index, len(tables), table.sheet)
@@ -240,24 +269,20 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
         sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
         sheet.row_dimensions[1].height = 28
         put(sheet.cell(2, 1), f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=BODY_PT)
-        for col, header in enumerate(table.headers, start=1):
-            cell = put(sheet.cell(3, col), header)
-            cell.font = Font(name="宋体", size=BODY_PT, bold=True)
-            cell.fill, cell.border = header_fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for col, heading in enumerate(table.headers, start=1):
+            styled(put(sheet.cell(3, col), heading), "header", header)
         body = table.rows + ([table.totals()] if table.total else [])
         for offset, row in enumerate(body):
+            total = table.total and offset == len(body) - 1
             for col, value in enumerate(row, start=1):
                 cell = put(sheet.cell(4 + offset, col), value)
-                cell.border = border
-                cell.font = Font(name="宋体", size=BODY_PT, bold=table.total and offset == len(body) - 1)
+                wrap = col - 1 in table.wrap
                 if isinstance(cell.value, (int, float)):
-                    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
-                    cell.alignment = Alignment(horizontal="right", vertical="center")
+                    number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
+                    styled(cell, (total, number_format, wrap), body_style(total, number_format, numbers, wrap))
                 else:  # a rate ("88.6%") lines up with the numbers
-                    cell.alignment = Alignment(horizontal="right" if str(cell.value or "").endswith("%") else None, vertical="center")
-                if table.total and offset == len(body) - 1:
-                    cell.fill = total_fill
+                    rate = str(cell.value or "").endswith("%")
+                    styled(cell, (total, rate, wrap), body_style(total, None, percent if rate else texts, wrap))
         last = 3 + len(body)
         widths = _widths(table, body)
         if table.note:  # wrapped across the table's width: overflowing text would widen the printed range
@@ -267,10 +292,9 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
             sheet.row_dimensions[last + 2].height = printing.wrapped_height(table.note, sum(widths), BODY_PT)
         for col, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(col)].width = width
-            if col - 1 in table.wrap:
+            if col - 1 in table.wrap:  # (their cells' alignment wraps: body_style)
                 for row in range(4, last + 1):
                     cell = sheet.cell(row, col)
-                    cell.alignment = Alignment(vertical="center", wrap_text=True)
                     current = sheet.row_dimensions[row].height or LINE_PT
                     sheet.row_dimensions[row].height = max(current, printing.wrapped_height(cell.value or "", width, BODY_PT))
         print_plan = _table_plan(table, widths)
