@@ -574,6 +574,42 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
     db.close()
 
 
+def test_a_whole_countys_due_certificates_match_each_holder_in_their_own_township(townships, tmp_path):
+    """The due list of a whole county reads the certificates in one query, each holder matched by name in their own
+    township only: a namesake's newer certificate in another township does not hide one expiring here, and a
+    certificate whose holder is in post only in another township is not due. The list is each township's own."""
+    today = dt.date(YEAR, 12, 1)
+    soon, later = (today + dt.timedelta(days=30)).isoformat(), (today + dt.timedelta(days=900)).isoformat()
+    made = []
+    # 赵村镇: 欧阳同名 in post, certificate expiring soon; 中汤镇: a namesake in post with a newer certificate;
+    # 瓦屋镇: a certificate of 欧阳同名 expiring soon, nobody of that name in post there
+    for source, holds_post, valid_until in (("赵村镇", True, soon), ("中汤镇", True, later), ("瓦屋镇", False, soon)):
+        copy = tmp_path / f"{source}.db"
+        shutil.copy(townships[source], copy)
+        town = open_db(copy)
+        if holds_post:
+            records.insert(town, ENFORCEMENT_STAFF, dict(name="欧阳同名", unit="综合执法", in_post=True))
+        records.insert(town, ENFORCEMENT_CERTIFICATE, dict(holder="欧阳同名", cert_no=f"豫{source}0001", valid_from="2021-01-01", valid_until=valid_until))
+        made.append((source, write_package(town, YEAR, tmp_path / f"{source}.zip")))
+        town.close()
+    db = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(db, [package for _, package in made])
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    whole = due_items(db, today)
+    db.conn.set_trace_callback(None)
+    assert not any("CREATE TEMP VIEW" in sql for sql in statements), "no township-by-township scope changes"
+    namesakes = [item.text for item in whole if "欧阳同名" in item.text]
+    assert namesakes == ["赵村镇：欧阳同名的执法证（豫赵村镇0001）即将到期，请安排换证（新证另录一条）"], namesakes
+    each = []
+    for township_id, name in rollup.township_choices(db):
+        rollup.set_scope(db, township_id)
+        each += [(item.register, item.record_id, f"{name}：{item.text}") for item in due_items(db, today)]
+    rollup.set_scope(db, None)
+    assert sorted((item.register, item.record_id, item.text) for item in whole) == sorted(each)
+    db.close()
+
+
 def test_the_county_summary_names_each_village_with_its_township(townships, packages, tmp_path):
     """导出本期汇总表 over the whole county: two townships' 赵村村 are two rows, each its own township's."""
     town, shared, other = _yaoshan_sharing_a_village_name(townships, tmp_path)

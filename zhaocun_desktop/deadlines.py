@@ -51,19 +51,21 @@ def in_post_on(table: str, day: str) -> str:
 
 # no later certificate of the same holder issued by the day in question (a renewal after it does not count)
 _LATEST = (
-    "NOT EXISTS (SELECT 1 FROM enforcement_certificate AS later WHERE later.holder = c.holder "
+    "NOT EXISTS (SELECT 1 FROM enforcement_certificate AS later WHERE later.holder = c.holder{same_township} "
     "AND later.valid_until > c.valid_until AND later.valid_from <= :in_post_day)"
 )
-_HOLDER_IN_POST = "EXISTS (SELECT 1 FROM enforcement_staff AS s WHERE s.name = c.holder AND {in_post})"
+_HOLDER_IN_POST = "EXISTS (SELECT 1 FROM enforcement_staff AS s WHERE s.name = c.holder{same_township} AND {in_post})"
 
 
-def certificates_ending(db, first: dt.date, last: dt.date, in_post_day: dt.date) -> list[tuple]:
+def certificates_ending(db, first: dt.date, last: dt.date, in_post_day: dt.date, same_township: bool = False) -> list[tuple]:
     """Latest certificates of staff in a post on ``in_post_day`` whose validity ends between
-    ``first`` and ``last``: rows of (id, holder, cert_no, valid_until), soonest first."""
-    holder = _HOLDER_IN_POST.format(in_post=in_post_on("s", ":in_post_day"))
+    ``first`` and ``last``: rows of (id, holder, cert_no, valid_until), soonest first. ``same_township``: a whole
+    county database (records carry ``township_id``), where a holder is matched by name in their own township only."""
+    latest = _LATEST.format(same_township=" AND later.township_id = c.township_id" if same_township else "")
+    holder = _HOLDER_IN_POST.format(in_post=in_post_on("s", ":in_post_day"), same_township=" AND s.township_id = c.township_id" if same_township else "")
     return db.execute(
         f"SELECT c.id, c.holder, c.cert_no, c.valid_until FROM enforcement_certificate AS c "
-        f"WHERE c.valid_until >= :first AND c.valid_until <= :last AND {_LATEST} AND {holder} ORDER BY c.valid_until, c.id",
+        f"WHERE c.valid_until >= :first AND c.valid_until <= :last AND {latest} AND {holder} ORDER BY c.valid_until, c.id",
         {"first": first.isoformat(), "last": last.isoformat(), "in_post_day": in_post_day.isoformat()},
     ).fetchall()
 

@@ -295,23 +295,32 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
     return PeriodFigures(period, values, [occasion for occasion in OCCASIONS if occasion in used and occasion != "无"], missing)
 
 
-def _computed(db: Database, period: Period) -> tuple[dict, dict[str, tuple[int, ...]]]:
-    """Every figure's value (as ``compute``) and the records lacking its value (as ``records_missing``): one query
+def _computed(db: Database, period: Period, figures: tuple[Figure, ...] | list[Figure] = FIGURES, townships: list[int] | None = None) -> tuple[dict, dict[str, tuple[int, ...]]]:
+    """Each figure's value (as ``compute``) and the records lacking its value (as ``records_missing``): one query
     per register (and per kind: dated in the period, or a state at its end), each figure a conditional aggregate
     over the register's records of the period (``only_where``), with a count of the records lacking a value; their
-    ids are read only where there are some. One query per figure read the same records again for each (55 + 20 queries)."""
+    ids are read only where there are some. One query per figure read the same records again for each (55 + 20 queries).
+
+    ``townships`` (a whole county's, in the order they are added up): each query is grouped by township and the
+    townships' values are added in that order, as computing each under its scope and adding would."""
     from zhaocun_desktop.periods import only_where
 
     kinds: dict[tuple[str, bool], list[Figure]] = {}
     values: dict = {}
     missing: dict[str, tuple[int, ...]] = {}
-    for figure in FIGURES:
-        if only_where(figure.measure, figure.where) is None:  # not one aggregate: by itself
-            values[figure.key] = compute(db, figure, period)
-            if ids := records_missing(db, figure, period):
-                missing[figure.key] = ids
-        else:
+    by_township = "township_id, " if townships is not None else ""
+    for figure in figures:
+        if only_where(figure.measure, figure.where) is not None:
             kinds.setdefault((figure.register.key, figure.per_year), []).append(figure)
+            continue
+        clause, params = _condition(figure, period)  # not one aggregate: by itself
+        if townships is None:
+            values[figure.key] = compute(db, figure, period)
+        else:
+            each = dict(db.execute(f"SELECT township_id, {figure.measure} FROM {figure.register.key} WHERE {clause} GROUP BY township_id", params).fetchall())
+            values[figure.key] = sum((each.get(township) or 0 for township in townships), 0)
+        if ids := records_missing(db, figure, period):
+            missing[figure.key] = ids
     for (_, per_year), group in kinds.items():
         register = group[0].register
         columns = []
@@ -319,37 +328,34 @@ def _computed(db: Database, period: Period) -> tuple[dict, dict[str, tuple[int, 
             lacking = missing_condition(figure)
             columns += [only_where(figure.measure, figure.where), only_where("count(*)", f"({figure.where}) AND ({lacking})") if lacking else "0"]
         clause, params = in_period(register, period, "1", per_year)
-        cells = db.execute(f"SELECT {', '.join(columns)} FROM {register.key} WHERE {clause}", params).fetchone()
+        sql = f"SELECT {by_township}{', '.join(columns)} FROM {register.key} WHERE {clause}"
+        if townships is None:
+            rows = [db.execute(sql, params).fetchone()]
+        else:
+            found = {row[0]: row[1:] for row in db.execute(sql + " GROUP BY township_id", params)}
+            rows = [found[township] for township in townships if township in found]
         for index, figure in enumerate(group):
-            values[figure.key] = cells[2 * index] or 0
-            if cells[2 * index + 1]:
+            values[figure.key] = sum((cells[2 * index] or 0 for cells in rows), 0)  # one row, or each township's in order
+            if any(cells[2 * index + 1] for cells in rows):
                 missing[figure.key] = records_missing(db, figure, period)
-    return {figure.key: values[figure.key] for figure in FIGURES}, {figure.key: missing[figure.key] for figure in FIGURES if figure.key in missing}
+    return {figure.key: values[figure.key] for figure in figures}, {figure.key: missing[figure.key] for figure in figures if figure.key in missing}
 
 
 def _sum_of_townships(db: Database, period: Period) -> PeriodFigures:
-    """A county's figures: each township's added up, a rate from the summed counts. Each figure is read
-    once for every township (GROUP BY township_id, the county's statistics indexes lead with it) and the
-    townships' values are added in township order, as computing each township under its scope and
-    adding would. The figures of a register matched by a person's name (``MATCHED_BY_NAME``) are computed
-    township by township: over the whole county at once, 持证人数 would match a staff member of one
-    township with a certificate of a namesake in another (a certificate names its holder, not the township)."""
+    """A county's figures: each township's added up, a rate from the summed counts. Each register is read once
+    for every township (``_computed``, grouped by township_id; the county's statistics indexes lead with it) and
+    the townships' values are added in township order, as computing each township under its scope and adding
+    would. The figures of a register matched by a person's name (``MATCHED_BY_NAME``) are computed township by
+    township: over the whole county at once, 持证人数 would match a staff member of one township with a
+    certificate of a namesake in another (a certificate names its holder, not the township)."""
     from zhaocun_desktop.county_scope import in_each_township, township_choices
     from zhaocun_desktop.periods import MATCHED_BY_NAME
 
     townships = [township for township, _ in township_choices(db)]
     by_name = [figure for figure in FIGURES if figure.register.key in MATCHED_BY_NAME]
-    values: dict = {figure.key: 0 for figure in FIGURES}
-    missing: dict[str, set] = {}
-    for figure in FIGURES:
-        if figure in by_name:
-            continue
-        clause, params = _condition(figure, period)
-        each = dict(db.execute(f"SELECT township_id, {figure.measure} FROM {figure.register.key} WHERE {clause} GROUP BY township_id", params).fetchall())
-        for township in townships:
-            values[figure.key] += each.get(township) or 0
-        if ids := records_missing(db, figure, period):  # ids are the county's own: the townships' lists together
-            missing[figure.key] = set(ids)
+    read, lacking = _computed(db, period, [figure for figure in FIGURES if figure not in by_name], townships)
+    values: dict = {figure.key: read.get(figure.key, 0) for figure in FIGURES}
+    missing: dict[str, set] = {key: set(ids) for key, ids in lacking.items()}  # ids are the county's own: the townships' lists together
     for part in in_each_township(db, lambda: [(compute(db, figure, period), records_missing(db, figure, period)) for figure in by_name]):
         for figure, (value, ids) in zip(by_name, part):
             values[figure.key] += value
