@@ -1,6 +1,6 @@
 """The county window: how long changing the 乡镇 chooser takes with the lists and 总览 built.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/county_window.py [TOWNSHIPS]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/county_window.py [TOWNSHIPS | --packages FOLDER]
 
 Builds TOWNSHIPS demo townships (default 5; `demo --town --seed`), their 2023 packages and the
 county database, opens the main window on it with every register list and the 总览 built, then
@@ -51,14 +51,27 @@ def build(work: Path, count: int) -> None:
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     from zhaocun_desktop.db import SCHEMA_VERSION
 
-    work = Path(tempfile.gettempdir()) / f"zhaocun_county_window_{count}_v{SCHEMA_VERSION}"  # built once, reused (delete it after changing demo.py)
-    work.mkdir(exist_ok=True)
+    if len(sys.argv) > 2 and sys.argv[1] == "--packages":  # a folder of packages, e.g. bench/county_scale.py's 20 x 10 years
+        folder = Path(sys.argv[2])
+        count = len({path.name.rstrip("0123456789.zip") for path in folder.glob("*.zip")})
+        work = folder / "county_window"
+        work.mkdir(exist_ok=True)
+        if not (work / "县.db").exists():
+            from zhaocun_desktop import rollup
+
+            county = rollup.open_county(work / "县.db.part")
+            rollup.roll_up(county, sorted(folder.glob("*.zip")))
+            county.close()
+            (work / "县.db.part").rename(work / "县.db")
+    else:
+        count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+        work = Path(tempfile.gettempdir()) / f"zhaocun_county_window_{count}_v{SCHEMA_VERSION}"  # built once, reused (delete it after changing demo.py)
+        work.mkdir(exist_ok=True)
+        if not (work / "县.db").exists():
+            build(work, count)
     os.environ["ZHAOCUN_DATA_DIR"] = str(work)
-    if not (work / "县.db").exists():
-        build(work, count)
 
     from PySide6.QtWidgets import QApplication
 
@@ -72,7 +85,7 @@ def main() -> int:
     county.close()
 
     app = create_app()
-    db = open_checked(work / "县.db")
+    db = open_checked(work / "县.db", daily_backup=False)
     window = MainWindow(work / "县.db", ui_state_file(), db=db)
     window.resize(1280, 800)
     window.show()
