@@ -216,7 +216,8 @@ def _reporting(conn: sqlite3.Connection, temporary: Path, progress: Progress):
     if progress is None:
         yield
         return
-    size, free, pages = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_size", "freelist_count", "page_count"))
+    # int(): SQLCipher's connection gives some pragmas' numbers as text
+    size, free, pages = (int(conn.execute(f"PRAGMA {name}").fetchone()[0]) for name in ("page_size", "freelist_count", "page_count"))
     total, told = max(size * (pages - free), 1), [-1]
 
     def look() -> int:

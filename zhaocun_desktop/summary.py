@@ -237,12 +237,16 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
 
     def styled(cell, key, style) -> None:
         """Give ``cell`` the style ``style(cell)`` gives, made once per ``key`` (openpyxl looks each style object up
-        in the workbook's lists on every assignment: a third of the workbook's time went there)."""
-        if key in made:
-            cell._style = copy(made[key])
-        else:
+        in the workbook's lists on every assignment: a third of the workbook's time went there). A text that would
+        read as a formula keeps its quote prefix (``put``; part of the style)."""
+        quoted = cell.quotePrefix
+        if key not in made:
+            cell.quotePrefix = False
             style(cell)
             made[key] = copy(cell._style)
+        cell._style = copy(made[key])
+        if quoted:
+            cell.quotePrefix = True
 
     def header(cell) -> None:
         cell.font, cell.fill, cell.border = bold_font, header_fill, border
