@@ -228,6 +228,29 @@ def test_a_stale_index_is_rebuilt_and_not_used_meanwhile(demo_file, tmp_path):
     db.close()
 
 
+def test_words_in_no_village_name_are_one_match_and_find_what_a_scan_finds(demo_file):
+    """Several words the index serves alone are asked in one MATCH (FTS5 intersects their lists); a word in a
+    village's name keeps its own condition (its village's records match too)."""
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(demo_file)
+    case = records.rows_by_id(db, MEDIATION_CASE)[2]
+    village, merged = records.village_names(db)[0], []
+    for text in (f"{case['parties'][:3]} {case['case_no'][-4:]}", "调解成功 调委会", f"调解 {village}", f"{village} 调解成功 耐心"):
+        query = RecordQuery(search=text)
+        where, params = records._where(db, MEDIATION_CASE, query)
+        looked_up = records._indexed_words(db, MEDIATION_CASE, query)
+        alone = [word for word, how in looked_up.items() if how.expression and not how.villages]
+        named = [word for word, how in looked_up.items() if how.expression and how.villages]
+        assert where.count("MATCH ?") == min(len(alone), 1) + len(named), (text, where)
+        if len(alone) > 1:
+            assert " AND ".join(f"({looked_up[word].expression})" for word in alone) in params
+            merged.append(text)
+        assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query), text
+    assert "调解成功 调委会" in merged and f"调解 {village}" not in merged
+    db.close()
+
+
 def test_an_index_padded_by_one_space_is_rebuilt_on_open(demo_file, tmp_path):
     """An index made before single characters were looked up pads each value with one space: a value's
     last character starts no trigram there, so a one-character search would miss it. Opening rebuilds it."""

@@ -550,7 +550,17 @@ class RecordQuery(NamedTuple):
             # IN: in a county database's whole-county view two townships may each have a village of that name
             clauses.append(f"({id_column} IN (SELECT id FROM village WHERE name = ?) OR ({id_column} IS NULL AND {key} = ?))")
             params += [self.village, self.village]
-        for word in self.words():
+        words = list(dict.fromkeys(self.words()))
+        # words found through the index alone (in no village's or township's name): one MATCH of them all, which FTS5
+        # answers by intersecting their lists (镇调委会 2020 at a million cases: 0.07 s against 0.5 s, one MATCH each)
+        alone = [word for word in words if word in indexed and indexed[word].expression and not indexed[word].villages
+                 and not (townships and (not isinstance(townships, dict) or townships.get(word)))]  # fmt: skip
+        if len(alone) > 1:
+            clause, word_params = search.every_word_condition(register, [indexed[word] for word in alone])
+            clauses.append(clause)
+            params += word_params
+            words = [word for word in words if word not in alone]
+        for word in words:
             if word in indexed:
                 clause, word_params = search.indexed_condition(register, word, indexed[word])
             else:  # one instr() per column: several times faster than instr() over a concatenation

@@ -317,3 +317,11 @@ def indexed_condition(register: Register, word: str, how: Lookup) -> tuple[str, 
         elif how.villages:  # ids read from the database: integers, written out as such
             terms.append(f"{field.id_column} IN ({', '.join(str(int(village)) for village in how.villages)})")
     return "(" + (" OR ".join(terms) or "0") + ")", params
+
+
+def every_word_condition(register: Register, found: list[Lookup]) -> tuple[str, list]:
+    """The SQL condition (and parameters) for rows holding every word of ``found`` (their lookups, none of them in a
+    village's name): one MATCH of them all, which FTS5 answers by intersecting their lists."""
+    fts = index_table(register)
+    return f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [" AND ".join(f"({how.expression})" for how in found)]
+
