@@ -24,6 +24,8 @@ def test_pdf_follows_gbt9704(qtbot, db, tmp_path, seal):
     # every line printed once (no line of the next page hidden under a clip), digits not spaced apart
     body = "".join(b.text for b in draft.blocks)
     assert text.count("（一）加强法治宣传") == 1
+    # a searchable text layer: no Kangxi radicals where the page shows 人, 页 (Noto CJK shares their glyphs)
+    assert [c for c in text if 0x2E80 <= ord(c) < 0x2FE0] == [] and "人民政府" in text
     for rate in ("88.9%（168/189）", "持证率"):
         assert rate in text if rate in body else True
     spaced = [line.text for line in pdf_lines(pdf) if not line.text.startswith("—") and line.widest_gap() > 1.0]
