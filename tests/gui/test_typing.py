@@ -122,3 +122,21 @@ def test_year_and_minute_boxes_take_typed_numbers(qtbot, open_window):
         type_into(qtbot, box, str(typed), None, True)
         box.clearFocus()
         assert box.value() == typed, box.text()
+
+
+def test_the_case_number_hint_follows_the_settings_and_the_committee(qtbot, open_window):
+    import datetime as dt
+
+    from zhaocun_desktop import records
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    window = open_window()
+    records.save_settings(window.db, dict(records.settings(window.db), town="瓦屋镇", county="鲁山县", office="瓦屋镇司法所", signer="瓦屋镇人民政府"))
+    dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
+    qtbot.addWidget(dialog)
+    hint = dialog.form.editors["case_no"].widget
+    assert hint.placeholderText() == f"如（{dt.date.today().year}）瓦人调字第1号"  # was 如（2023）赵人调字第12号
+    dialog.form.editors["org"].set_value("村调委会")
+    dialog.form.editors["village"].set_value("中汤村")
+    dialog.form.editors["accepted"].set_value("2025-03-08")
+    assert hint.placeholderText() == "如（2025）中汤人调字第1号"
