@@ -314,7 +314,10 @@ class MainWindow(QMainWindow):
         self._records_changed(key)
 
     def _records_changed(self, key: str) -> None:
-        self.show_due_count()
+        if self._overview_view is not None:  # its due list and the badge from one reading (due_read): they agree
+            self._overview_view.refresh_due()
+        else:
+            self.show_due_count()
         if key == VILLAGE.key:  # the village filters of every list follow the 村(居) register
             for view in self.views.values():
                 if view.register.village_field:
