@@ -140,3 +140,23 @@ def test_the_case_number_hint_follows_the_settings_and_the_committee(qtbot, open
     dialog.form.editors["village"].set_value("中汤村")
     dialog.form.editors["accepted"].set_value("2025-03-08")
     assert hint.placeholderText() == "如（2025）中汤人调字第1号"
+
+
+def test_the_case_form_at_1366_shows_the_parties_with_their_id_numbers(qtbot, open_window):
+    """The form scrolls, not the parties' table: every row shown, and the table as wide as its columns
+    (身份证号 was cut off and only the header row showed at 1366x768)."""
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    window = open_window(demo=True)
+    case_id = window.db.execute("SELECT case_id FROM mediation_party GROUP BY case_id HAVING count(*) >= 3 LIMIT 1").fetchone()[0]
+    dialog = RecordDialog(window.db, MEDIATION_CASE, case_id, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.resize(1340, 700)  # what fits on a 1366x768 screen with the title bar and frame
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.child_tables["mediation_party"].table
+    columns = sum(table.columnWidth(c) for c in range(table.columnCount())) + table.verticalHeader().width()
+    assert table.rowCount() >= 3
+    assert table.height() >= table.horizontalHeader().height() + table.rowCount() * table.rowHeight(0)
+    assert not table.verticalScrollBar().isVisible()
+    assert table.viewport().width() + table.verticalHeader().width() >= columns - 2, (table.viewport().width(), columns)

@@ -68,7 +68,8 @@ class RecordDialog(QDialog):
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
         hint = body.sizeHint()
-        fit_to_screen(self, min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
+        # as wide as the form and the parties' columns (身份证号 last among them), within the screen
+        fit_to_screen(self, min(max(hint.width() + 60, 480), 1360), min(hint.height() + 150, 860))
         if self.read_only:
             self._show_only(note)
 
