@@ -314,8 +314,8 @@ class MainWindow(QMainWindow):
         self._records_changed(key)
 
     def _records_changed(self, key: str) -> None:
-        if self._overview_view is not None:  # its due list and the badge from one reading (due_read): they agree
-            self._overview_view.refresh_due()
+        if self._overview_view is not None and self._overview_view.due_list is not None:
+            self._overview_view.refresh_due()  # its due list and the badge from one reading (due_read): they agree
         else:
             self.show_due_count()
         if key == VILLAGE.key:  # the village filters of every list follow the 村(居) register
