@@ -15,7 +15,12 @@ out=${2:-dist}
 [ -x "$folder/$name" ] || { echo "no one-folder build at $folder: run build_spec/build.sh first" >&2; exit 1; }
 version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' zhaocun_desktop/__init__.py)
 arch=$(dpkg --print-architecture)
-glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')  # the bundle runs on this glibc or newer
+# the glibc the bundle needs: the newest GLIBC_x.y symbol version any of its binaries asks for (PyInstaller
+# bundles against the build machine's glibc, and the PySide6 wheel has its own floor: 6.11 2.34, 6.9.3 2.28);
+# without objdump (binutils), the build machine's glibc, which is never less than that
+glibc=$(find "$folder" -type f \( -name '*.so*' -o -perm -u+x \) -print0 2>/dev/null | xargs -0 objdump -T 2>/dev/null \
+        | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1 | cut -d_ -f2 || true)
+[ -n "$glibc" ] || glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications" \
@@ -42,7 +47,8 @@ DESKTOP
 depends="libc6 (>= $glibc), libegl1, libgl1, libfontconfig1, libdbus-1-3, libglib2.0-0, libx11-6, libx11-xcb1, libxcb1,
  libxcb-cursor0, libxcb-glx0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0,
  libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1,
- libxkbcommon0, libxkbcommon-x11-0"
+ libxkbcommon0, libxkbcommon-x11-0,
+ fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei"  # a Chinese font, or every character is a box
 cat >"$root/DEBIAN/control" <<CONTROL
 Package: zhaocun-desktop
 Version: $version
@@ -50,7 +56,6 @@ Architecture: $arch
 Maintainer: zhaocun-desktop <noreply@localhost>
 Installed-Size: $(du -sk "$root" | cut -f1)
 Depends: $(echo $depends)
-Recommends: fonts-wqy-microhei | fonts-noto-cjk
 Section: misc
 Priority: optional
 Description: 司法所台账 — township judicial office ledgers and annual report (offline)

@@ -3,6 +3,8 @@ and every query of the program run on it with township as a filter (rollup.set_s
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import json
 import shutil
@@ -343,6 +345,10 @@ def test_summary_workbook_has_the_county_statistics_tables(county, townships, tm
     book = openpyxl.load_workbook(path)
     tables = build_county_tables(county, YEAR)
     assert book.sheetnames == [f"{YEAR}年全县汇总", *(table.sheet for table in tables)]
+    summary = book[f"{YEAR}年全县汇总"]
+    assert summary["A1"].value.startswith(f"鲁山县{YEAR}年度")  # the county named
+    rates = [cell for row in summary.iter_rows(min_row=3, values_only=True) if row[1] == "%" for cell in row[2:] if cell]
+    assert rates and all(re.fullmatch(r"\d+\.\d%", cell) for cell in rates), rates  # one format: 87.0% beside 86.5%
     for index, table in enumerate(tables):
         expected = [sum(numbers[index][i] for numbers in own) for i in range(len(own[0][index]))]
         assert _table_numbers(table) == pytest.approx(expected), table.sheet

@@ -214,3 +214,20 @@ def test_the_office_can_extend_the_wording_list(db, reference, data_dir):
     (data_dir / OFFICE_WORDING_FILE).write_text("# 本所补充\n综治中心\t综治中心（网格化服务管理中心）\t本县统一称呼\n", encoding="utf-8")
     found = reference_findings(db, duties="（一）思想高度重视\n综治中心统一调度。")
     assert any("“综治中心”宜写作" in m for m in messages(found))
+
+
+def test_the_date_defaults_into_the_next_year_and_a_date_in_another_year_is_named(db):
+    import datetime as dt
+
+    from zhaocun_desktop import report
+    from zhaocun_desktop.demo import fill_demo
+    from zhaocun_desktop.report_checks import check_settings
+
+    assert report.default_date(2025, dt.date(2026, 12, 7)) == dt.date(2026, 1, 25)  # was 2026-12-07 for a 2025 report
+    assert report.default_date(2025, dt.date(2026, 2, 10)) == dt.date(2026, 2, 10)
+    assert report.default_date(2026, dt.date(2026, 12, 7)) == dt.date(2027, 1, 25)
+    fill_demo(db)
+    draft = report.build_draft(db, 2023, dict(report.load_texts(db, 2023), date="2025-12-07"))
+    assert [f.message for f in check_settings(draft) if f.where == "成文日期"][0].startswith("成文日期2025年12月7日不在2024年")
+    draft = report.build_draft(db, 2023, dict(report.load_texts(db, 2023), date="2024-01-25"))
+    assert not [f for f in check_settings(draft) if f.where == "成文日期"]

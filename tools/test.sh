@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Set up (first time) and run the whole test suite offscreen. Arguments go to pytest.
+# ZHAOCUN_VENV / ZHAOCUN_QT: another venv and PySide6 version (tools/venv.sh); FONTCONFIG_FILE: a font set
+# (tools/fonts/*.conf), as .ci/run uses them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/system-deps.sh || exit 1
 bash tools/venv.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
 log=$(mktemp)
-.venv/bin/python -m pytest "$@" 2>&1 | tee "$log"
+"${ZHAOCUN_VENV:-.venv}/bin/python" -m pytest "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests (exit 5): nothing was checked, so this run fails." >&2

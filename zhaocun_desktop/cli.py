@@ -117,6 +117,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     demo.add_argument("--year", type=_year, default=2023, help="示例年度（默认 2023）")
     demo.add_argument("--seed", type=int, default=20231231, help="随机种子（默认 20231231）")
     demo.add_argument("--town", help="另一个乡镇的名称（村(居)名单和数字由随机种子决定；默认 赵村镇）")
+    demo.add_argument("--today", type=_day, metavar="日期", help="生成到这一天为止的示例（前两个年度和本年度至今，如程序打开的示例），例如 2026-12-07；给出时不用 --year/--years")
     demo.add_argument("--years", metavar="起-止", help="连续多个年度，例如 2015-2024（同一批村(居)、调解员、执法人员，案件逐年编号；给出时不用 --year）")
 
     report = _new_parser(verbs, "report", help="生成年度报告（Word 文档）并列出报告自查结果", description="按 GB/T 9704 格式生成《法治政府建设情况的报告》草稿。")
@@ -867,6 +868,19 @@ def _run_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str):
+    """A --today date in any form a clerk types (2026-12-07, 20261207, 2026年12月7日)."""
+    from zhaocun_desktop.values import parse_date
+
+    try:
+        day = parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("请写一个日期，例如 2026-12-07")
+    return day
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     from zhaocun_desktop.demo import build_demo
 
@@ -876,7 +890,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         if not match:
             raise UserError(f"--years “{args.years}”不是年度范围：请写成 起始年度-结束年度，例如 2015-2024。")
         first, year = int(match[1]), int(match[2] or match[1])
-    written = build_demo(args.db, year=year, seed=args.seed, town=args.town, first_year=first)
+    written = build_demo(args.db, year=year, seed=args.seed, town=args.town, first_year=first, today=args.today)
     print(f"已生成示例数据库：{args.db}")
     for title, number in written.items():
         print(f"  {title}：{number} 条")

@@ -54,6 +54,7 @@ class SampleMaker:
         self.rng = random.Random(seed)
         self.villages = villages
         self.town = town  # names the town committee's mediators ("" for the default 赵村镇 sample)
+        self.until: dt.date | None = None  # a demo of today: nothing after this day (fill_recent)
 
     def name(self) -> str:
         rng = self.rng
@@ -144,7 +145,7 @@ class SampleMaker:
             rows.append(row)
         return rows, certificates
 
-    def staff_over(self, last: int) -> tuple[list[dict], list[dict]]:
+    def staff_over(self, last: int, until: dt.date | None = None) -> tuple[list[dict], list[dict]]:
         """Staff and certificates from this year to ``last``: the same people, a few leaving and a few
         joining each year, and every certificate renewed when it runs out while its holder is in post."""
         rng = self.rng
@@ -172,7 +173,7 @@ class SampleMaker:
                 if came.month < 11:
                     certificates.append(certificate(name, came + dt.timedelta(days=rng.randint(20, 50))))
         left = {row["name"]: row.get("post_until") for row in rows}
-        end = dt.date(last, 12, 31)
+        end = until or dt.date(last, 12, 31)  # renewed by then: a demo of today has none expired, a few about to
         index = 0
         while index < len(certificates):  # the list grows while it is walked: renewals are renewed too
             held = certificates[index]
@@ -240,6 +241,8 @@ class SampleMaker:
             village = rng.choice(self.villages)
             accepted = self.date()
             result = rng.choices(("调解成功", "调解不成功", "调解中止", "调解中"), (88, 6, 2, 4))[0]
+            if self.until and result == "调解中" and (self.until - accepted).days > 25:
+                result = rng.choice(("调解成功", "调解成功", "调解不成功"))  # an office of today has few long-open cases
             carried_over = settle and result == "调解中"
             if carried_over:
                 accepted, result = dt.date(self.year, 12, rng.randint(1, 31)), rng.choice(("调解成功", "调解成功", "调解不成功"))
@@ -262,6 +265,9 @@ class SampleMaker:
                 row["closed"] = dt.date(self.year + 1, 1, 1) + dt.timedelta(days=rng.randint(0, 25))
             elif result != "调解中":
                 row["closed"] = accepted + dt.timedelta(days=rng.randint(1, 30))
+            if self.until and row.get("closed") and row["closed"] > self.until:  # closes after today: still in mediation
+                del row["closed"]
+                row["result"] = result = "调解中"
             if result == "调解成功":
                 row["agreement"] = rng.choice(("书面", "书面", "口头"))
                 row["confirmed"] = rng.random() < 0.05
@@ -301,7 +307,9 @@ class SampleMaker:
             row["performance_way"] = rng.choice(("即时履行", "分期履行", "一次性给付"))
             row["performance_due"] = closed + dt.timedelta(days=rng.choice((0, 10, 30)))
             visited = closed + dt.timedelta(days=rng.randint(15, 45))
-            if rng.random() < 0.85 and visited < dt.date(self.year + 1, 3, 1):
+            if self.until and visited > self.until and (self.until - closed).days >= 20:  # a demo of today: visited on time
+                visited = closed + dt.timedelta(days=rng.randint(15, (self.until - closed).days))
+            if rng.random() < 0.85 and visited < min(dt.date(self.year + 1, 3, 1), self.until or dt.date.max):
                 carried = rng.random() < 0.95
                 row["performance"] = "已履行" if carried else "部分履行"
                 row["mediation_visit"] = [dict(visit_date=visited, visitor=self.name(), carried_out=carried, satisfied=carried or rng.random() < 0.5,
@@ -334,7 +342,7 @@ class SampleMaker:
             if rng.random() < 0.08:
                 row.update(extended=True, extension_reason="涉及多个部门，经批准延期")
             done = registered + dt.timedelta(days=75 if late and not row.get("extended") else rng.randint(5, 58))
-            if not still_open or done <= dt.date(self.year, 12, 20):
+            if done <= (self.until or (dt.date(self.year, 12, 20) if still_open else dt.date.max)):
                 row.update(status="已办结", done_date=done, satisfied=rng.random() < 0.9)
             rows.append(row)
         return rows
@@ -354,11 +362,13 @@ def town_villages(seed: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231, town: str | None = None, first_year: int | None = None) -> dict[str, int]:
+def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231, town: str | None = None, first_year: int | None = None,
+               today: dt.date | None = None) -> dict[str, int]:
     """Create the sample database at ``path`` (which must not exist); returns rows written per register.
 
     ``first_year``: a history from ``first_year`` to ``year`` (``fill_years``) instead of the sample year
-    and a lighter previous year (``fill_demo``)."""
+    and a lighter previous year (``fill_demo``); ``today``: the two years before it and this year so far
+    (``fill_recent``; ``year`` and ``first_year`` are then not used)."""
     path = Path(path)
     if path.exists():
         from zhaocun_desktop.errors import UserError
@@ -370,6 +380,8 @@ def build_demo(path: str | Path, year: int = 2023, seed: int = 20231231, town: s
         raise UserError(f"示例年度范围 {first_year}-{year} 不对：起始年度不能晚于结束年度，年度在 1990 至 2100 之间，例如 --years 2015-2024。")
     db = open_db(path)
     try:
+        if today is not None:  # the demo the program opens: up to today (``fill_recent``)
+            return fill_recent(db, today, seed, town)
         return fill_demo(db, year, seed, town) if first_year is None else fill_years(db, first_year, year, seed, town)
     finally:
         db.close()
@@ -402,7 +414,42 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | 
     return written
 
 
-def fill_years(db: Database, first: int, last: int, seed: int = 20231231, town: str | None = None) -> dict[str, int]:
+def fill_recent(db: Database, today: dt.date, seed: int = 20231231, town: str | None = None) -> dict[str, int]:
+    """A demo of ``today``: the two years before it and this year up to ``today`` (``fill_years``), with
+    what an office has open on such a day (cases taken in over the last weeks, petitions within their
+    60 days, certificates renewed when they ran out) and nothing dated after it; 报告年度 is the last
+    whole year. The first screen of 总览 is believable on any date (a demo of 2022-2023 opened
+    years later showed 48 overdue items and 27 expired certificates)."""
+    return fill_years(db, today.year - 2, today.year, seed, town, until=today)
+
+
+_HAPPENS_WITH = {"confirm_applied": ("confirm_result",), "mediation_date": ("mediation_place",)}  # gone with the date
+_FUTURE_BY_NATURE = frozenset({"performance_due", "valid_until", "term_end"})  # due dates: after today is what they are
+
+
+def _up_to(rows: list[dict], until: dt.date | None) -> list[dict]:
+    """``rows`` without those whose first date is after ``until``, and without later dates of what has not
+    happened yet (a 回访 next week, a 司法确认 applied for tomorrow)."""
+    if until is None:
+        return rows
+    kept = []
+    for row in rows:
+        dates = [key for key, value in row.items() if isinstance(value, dt.date)]
+        if dates and row[dates[0]] > until:
+            continue
+        for key in dates[1:]:
+            if key not in _FUTURE_BY_NATURE and row[key] > until:
+                del row[key]
+                for dependent in _HAPPENS_WITH.get(key, ()):
+                    row.pop(dependent, None)
+        for key, value in row.items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                row[key] = _up_to(value, until)
+        kept.append(row)
+    return kept
+
+
+def fill_years(db: Database, first: int, last: int, seed: int = 20231231, town: str | None = None, until: dt.date | None = None) -> dict[str, int]:
     """Write a township's history from ``first`` to ``last`` into an empty database; returns rows per register.
 
     One continuous office: the same villages, mediators, advisors and staff every year (a few staff
@@ -417,21 +464,26 @@ def fill_years(db: Database, first: int, last: int, seed: int = 20231231, town: 
         put(VILLAGE, _village_rows(random.Random(seed), villages, last))
         # the last year has the sample year's seed, the one before it the lighter previous year's, and so on back
         makers = [SampleMaker(year, seed + last - year, villages, town[0], town) for year in range(first, last + 1)]
-        staff, certificates = makers[0].staff_over(last)
+        for maker in makers:
+            maker.until = until
+        staff, certificates = makers[0].staff_over(last, until)
+        staff = _up_to(staff, until)
+        present = {row["name"] for row in staff}
         put(ENFORCEMENT_STAFF, staff)
-        put(ENFORCEMENT_CERTIFICATE, certificates)
+        put(ENFORCEMENT_CERTIFICATE, [c for c in _up_to(certificates, until) if c["holder"] in present])
         people = SampleMaker(first, seed - 1, villages)
         advisors = (people.name(), [people.name() for _ in range(5)])
         for maker in makers:
             final = maker.year == last
-            put(PUBLICITY_EVENT, maker.publicity())
-            put(ENFORCEMENT_TRAINING, maker.training())
-            put(ADVISOR_WORK, maker.advisor(advisors))
-            put(MEDIATION_CASE, maker.cases(settle=not final))
-            put(JOINT_MEETING, maker.meetings())
-            put(PETITION, maker.petitions(still_open=final))
+            put(PUBLICITY_EVENT, _up_to(maker.publicity(), until))
+            put(ENFORCEMENT_TRAINING, _up_to(maker.training(), until))
+            put(ADVISOR_WORK, _up_to(maker.advisor(advisors), until))
+            put(MEDIATION_CASE, _up_to(maker.cases(settle=not final), until))
+            put(JOINT_MEETING, _up_to(maker.meetings(), until))
+            put(PETITION, _up_to(maker.petitions(still_open=final), until))
         _put_rosters(db, put, first - 1, last + 1)
-        records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=last))
+        report_year = last if until is None else last - 1  # a demo of today reports on the last whole year
+        records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=report_year))
     return written
 
 

@@ -140,10 +140,10 @@ def number_problems(db: Database, year: int) -> list[Reminder]:
             [VILLAGE_COMMITTEE, f"{year:04d}-01-01", f"{year + 1:04d}-01-01"],
         )
     ]
-    odd: list[tuple[int, str]] = []
+    odd: list[tuple[int, str, tuple[str, str]]] = []
     for series in series_list:
         found = _series_numbers(db, settings, series, year)
-        odd += [(record_id, case_no) for record_id, number, case_no in found if number is None]
+        odd += [(record_id, case_no, series) for record_id, number, case_no in found if number is None]
         numbers = sorted({number for _, number, _ in found if number})
         missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
         if missing:
@@ -151,9 +151,9 @@ def number_problems(db: Database, year: int) -> list[Reminder]:
             shown = "、".join(f"第{n}号" for n in missing[:10]) + ("等" if len(missing) > 10 else "")
             problems.append(Reminder("编号缺号", f"{name}{year}年案件编号不连续，缺{shown}（共{len(missing)}个）；请核对是否漏登", tuple(r for r, n, _ in found if n)))
     if odd:
-        shown = "、".join(case_no for _, case_no in odd[:3]) + ("等" if len(odd) > 3 else "")
-        example = format_case_no(settings, (TOWN_COMMITTEE, ""), year, 1)
-        problems.append(Reminder("编号格式", f"{len(odd)}件案件的编号不合设置中的格式（{shown}），应如“{example}”；请改正或修改“设置”中的编号格式", tuple(r for r, _ in odd)))
+        shown = "、".join(case_no for _, case_no, _ in odd[:3]) + ("等" if len(odd) > 3 else "")
+        example = format_case_no(settings, odd[0][2], year, 1)  # in the first odd case's own series (a village's pattern for its cases)
+        problems.append(Reminder("编号格式", f"{len(odd)}件案件的编号不合设置中的格式（{shown}），应如“{example}”；请改正或修改“设置”中的编号格式", tuple(r for r, _, _ in odd)))
     unnumbered = tuple(row[0] for row in db.execute(
         "SELECT id FROM mediation_case WHERE case_no IS NULL AND org IN (?, ?) AND accepted >= ? AND accepted < ?",
         [TOWN_COMMITTEE, VILLAGE_COMMITTEE, f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]))  # fmt: skip

@@ -150,10 +150,14 @@ def reviewed_parts(texts: dict[str, str]) -> set[str]:
     return {key for key in (texts.get(REVIEWED_KEY) or "").split(",") if key}
 
 
+DATE_LATEST_MONTH = 3  # a year's report is written by the end of March of the next year
+
+
 def default_date(year: int, today: dt.date | None = None) -> dt.date:
-    """成文日期: today when writing early in the next year, else 25 January of the next year."""
+    """成文日期, always in the year after ``year``: today when writing in its first quarter, else 25 January
+    (a 2025 report opened on 2026-12-07 was dated 2026年12月7日)."""
     today = today or dt.date.today()
-    return today if today.year == year + 1 else dt.date(year + 1, 1, 25)
+    return today if today.year == year + 1 and today.month <= DATE_LATEST_MONTH else dt.date(year + 1, 1, 25)
 
 
 def save_texts(db: Database, year: int, texts: dict[str, str]) -> None:

@@ -75,12 +75,20 @@ def load_wording(extra: Path | None = None) -> list[Wording]:
 
 
 def check_settings(draft: ReportDraft) -> list[Finding]:
-    """镇名, 县名 and 落款 must be set: the title and the signature are made of them."""
+    """镇名, 县名 and 落款 must be set: the title and the signature are made of them; the 成文日期
+    falls in the year after the 报告年度."""
     needed = {"town": "镇名", "county": "县名", "signer": "落款单位"}
-    return [
+    findings = [
         Finding(ERROR, "设置", f"{label}未填写，报告的{'落款' if key == 'signer' else '标题'}会缺字；请在“设置”页填写")
         for key, label in needed.items() if not (draft.settings.get(key) or "").strip()
     ]  # fmt: skip
+    try:
+        written = parse_date(draft.texts.get("date"))
+    except ValueError:
+        written = None
+    if written and written.year != draft.year + 1:
+        findings.append(Finding(NOTICE, "成文日期", f"成文日期{written.year}年{written.month}月{written.day}日不在{draft.year + 1}年：{draft.year}年度的报告通常在{draft.year + 1}年初成文，请核对报告年度和成文日期"))
+    return findings
 
 
 def check_texts(draft: ReportDraft, wording: list[Wording] | None = None) -> list[Finding]:

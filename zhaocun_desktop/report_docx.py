@@ -206,7 +206,7 @@ def is_label(block) -> bool:
 def keep_with_next(draft: ReportDraft) -> list[bool]:
     """Per block: stays on the page of the block after it (the .docx and the preview both follow it).
 
-    Headings, the 署名 and the blank lines before it, and a document's lead-in labels ("…：")
+    Headings, the 署名 with the blank lines and the last text paragraph before it, and a document's lead-in labels ("…：")
     keep with what follows. A document's signature lines (a run of "right" blocks) stay together
     and take along the blank lines and the last ``SIGNATURE_TEXT_PARAGRAPHS`` text paragraphs
     before them (in a 协议书: the 履行 terms and the closing clause), so the signatures never
@@ -220,6 +220,8 @@ def keep_with_next(draft: ReportDraft) -> list[bool]:
         while index >= 0 and blocks[index].kind == "blank":
             keep[index] = True
             index -= 1
+        if index >= 0 and blocks[index].kind in ("body", "plain"):
+            keep[index] = True  # the last paragraph travels with the 署名: no page of the signature alone
     for start, block in enumerate(blocks):
         if block.kind != "right" or (start and blocks[start - 1].kind == "right"):
             continue

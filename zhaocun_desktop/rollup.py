@@ -658,7 +658,8 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}年全县汇总"
-    sheet.append([f"{year}年度各乡镇法治政府建设数字汇总表"])
+    county = (records.settings(db).get("county") or "").strip()  # the title names the county (鲁山县2023年度…)
+    sheet.append([f"{county}{year}年度各乡镇法治政府建设数字汇总表"])
     sheet.append(["项目", "单位", *names, COUNTY_TOTAL])
     thin = Side(style="thin")
     for figure in FIGURES:
@@ -666,7 +667,9 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
     for rate in RATES:
         cells = []
         for value in [*(by_town.get(name, {}).get(rate.key) for name in names), total.get(rate.key)]:
-            cells.append(str(RateValue(*value)) if isinstance(value, tuple) and None not in value else None)
+            rate_value = RateValue(*value) if isinstance(value, tuple) and None not in value else None
+            # one format down the column: 87.0% beside 86.5% (str(RateValue) writes 87% and 86.5%)
+            cells.append(f"{rate_value.percent:.1f}%" if rate_value is not None and rate_value.percent is not None else None)
         sheet.append([rate.label, "%", *cells])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names) + 3)
     sheet["A1"].font = Font(name=FONT, size=TITLE_PT, bold=True)

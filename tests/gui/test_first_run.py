@@ -44,3 +44,24 @@ def test_choosing_the_sample_ends_the_wizard(qtbot, db):
     qtbot.addWidget(wizard)
     wizard.welcome.demo.setChecked(True)
     assert wizard.wants_demo and wizard.welcome.nextId() == -1
+
+
+def test_the_wizard_fills_the_office_and_signer_from_the_town_as_init_does(qtbot, db):
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    editors = wizard.settings_page.form.editors
+    editors["town"].widget.setFocus()
+    editors["town"].widget.insert("瓦屋镇")  # Chinese typed with insert (pitfalls.md)
+    assert editors["office"].value() == "瓦屋镇司法所" and editors["signer"].value() == "瓦屋镇人民政府"
+    editors["signer"].widget.setText("鲁山县瓦屋镇人民政府")  # the clerk's own wording stays
+    editors["town"].widget.setText("赵村镇")
+    assert editors["office"].value() == "赵村镇司法所" and editors["signer"].value() == "鲁山县瓦屋镇人民政府"
+    editors["county"].widget.setText("鲁山县")
+    editors["report_year"].widget.selectAll()
+    qtbot.keyClicks(editors["report_year"].widget, "2025")
+    editors["office"].widget.setText("")  # emptied: saved as init would
+    wizard.next()
+    assert wizard.currentPage() is wizard.villages_page
+    assert wizard.settings_page.values()["office"] == "赵村镇司法所"

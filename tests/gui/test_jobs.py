@@ -167,3 +167,75 @@ def test_the_dialog_shows_the_newest_step_when_steps_arrive_together(qtbot, open
         return wait_for(shown)
 
     assert run_job(window, "测试", "正在处理…", window.db, work), "the dialog never showed the last step"
+
+
+def _visible_progress_dialogs() -> list:
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+
+
+@pytest.mark.parametrize("seconds, cancel_at", [(0.05, None), (1.0, None), (4.5, None), (0.05, "start"), (1.0, "middle"), (4.5, "end")])
+def test_a_job_of_any_length_leaves_no_dialog_timer_or_modal_state(qtbot, open_window, seconds, cancel_at):
+    """The next dialog after a job is on top and answers: a job shorter than QProgressDialog's delay
+    left its show timer armed (and closing it emitted 取消), and "正在取消，请稍候…" came up over the
+    import's preview; the clerk's clicks did nothing until Escape. As in the program, the job and
+    the next dialog run inside a slot of the event loop (a deleteLater posted there waits until
+    the slot returns, so the next dialog's own loop never deletes the progress dialog)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window()
+    steps = 10
+    seen, outcome = {}, {}
+
+    def work(db, progress):
+        for step in range(steps + 1):
+            progress(step, steps, f"第{step}步")
+            time.sleep(seconds / steps)
+        return "done"
+
+    def look(box):
+        # past every delay the progress dialog had (SHOW_AFTER_MS, and Qt's own 4 s default)
+        deadline = time.monotonic() + max(jobs.SHOW_AFTER_MS / 1000, 4.0) + 0.3
+        while time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.02)
+        seen.update(modal=QApplication.activeModalWidget() is box, progress=_visible_progress_dialogs(), visible=box.isVisible())
+        box.accept()  # answers: the click reaches the box
+
+    def slot():
+        try:
+            outcome["result"] = run_job(window, "测试", "正在计算…", window.db, work)
+        except Cancelled:
+            outcome["result"] = "cancelled"
+        state = when_shown(QMessageBox, lambda box: True, look)
+        box = QMessageBox(QMessageBox.Icon.Information, "导入", "下一个对话框", QMessageBox.StandardButton.Ok, window)
+        QTimer.singleShot(15000, box.reject)  # a hung test fails instead of waiting for ever
+        outcome["answer"] = box.exec()
+        outcome["shown"] = state["done"]
+        loop.quit()
+
+    original = jobs._Worker.progress
+    if cancel_at is not None:
+        at = {"start": 0, "middle": steps // 2, "end": steps}[cancel_at]
+
+        def progress(self, done, total, text):
+            """The clerk's 取消 reaches the worker at the chosen step, as a click would."""
+            if done >= at:
+                self.cancel_requested.set()
+            original(self, done, total, text)
+
+        jobs._Worker.progress = progress
+    loop = QEventLoop()
+    try:
+        QTimer.singleShot(0, slot)
+        loop.exec()
+    finally:
+        jobs._Worker.progress = original
+    assert outcome["result"] == ("done" if cancel_at is None else "cancelled")
+    assert outcome["shown"] and outcome["answer"] == QMessageBox.DialogCode.Accepted
+    assert seen == dict(modal=True, progress=[], visible=True)
+    qtbot.wait(50)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+    assert QApplication.activeModalWidget() is None and not jobs.job_running()

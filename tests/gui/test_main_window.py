@@ -374,3 +374,21 @@ def test_case_form_offers_mediators_from_the_roster(qtbot, open_window):
     fill_case(dialog)
     dialog.accept()
     assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["mediator"] == "临时调解员"
+
+
+def test_the_database_line_stays_after_the_file_menu_opens(qtbot, open_window):
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    window = open_window()
+    line = window.statusBar().findChild(QLabel, "database_status")
+    assert line.text().startswith("数据库：") and line.isVisible()
+    menu = window.form.menuFile if hasattr(window.form, "menuFile") else window.menuBar().actions()[0].menu()
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(menu)
+    for action in menu.actions():  # hovering the items shows their status tips, then clears them
+        QApplication.sendEvent(window, QStatusTipEvent(action.statusTip() or "提示"))
+        QApplication.sendEvent(window, QStatusTipEvent(""))
+    menu.close()
+    qtbot.wait(10)
+    assert line.isVisible() and line.text().startswith("数据库：") and window.statusBar().currentMessage() == ""

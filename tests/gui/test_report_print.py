@@ -24,6 +24,8 @@ def test_pdf_follows_gbt9704(qtbot, db, tmp_path, seal):
     # every line printed once (no line of the next page hidden under a clip), digits not spaced apart
     body = "".join(b.text for b in draft.blocks)
     assert text.count("（一）加强法治宣传") == 1
+    # a searchable text layer: no Kangxi radicals where the page shows 人, 页 (Noto CJK shares their glyphs)
+    assert [c for c in text if 0x2E80 <= ord(c) < 0x2FE0] == [] and "人民政府" in text
     for rate in ("88.9%（168/189）", "持证率"):
         assert rate in text if rate in body else True
     spaced = [line.text for line in pdf_lines(pdf) if not line.text.startswith("—") and line.widest_gap() > 1.0]
@@ -71,3 +73,34 @@ def test_pdf_short_title_stays_one_line(qtbot, db, tmp_path):
     pdf = tmp_path / "报告.pdf"
     write_pdf(draft, str(pdf))
     assert pdf_lines(pdf)[0].text == draft.title
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils is installed by .ci/run")
+def test_the_signature_never_stands_on_a_page_alone_and_the_pages_match_the_docx(qtbot, db, tmp_path):
+    """Whatever the length of the last section, the 署名 page carries the last paragraph too (the
+    first report of a new township had a page of nothing but 署名 and date), in the PDF and in the
+    .docx as LibreOffice lays it out, and both have the same number of pages."""
+    import shutil
+
+    from test_report_docx import render_pdf
+    from zhaocun_desktop.report_docx import write_docx
+
+    fill_demo(db)
+    base = report.load_texts(db, 2023)
+    for count in range(0, 26):  # every length for the PDF, every fifth through LibreOffice (~2 s each)
+        other = "（一）其他\n" + "\n".join(f"第{n + 1}项情况已按要求报告。" for n in range(count))
+        draft = report.build_draft(db, 2023, dict(base, other=other) if count else base)
+        pdf = tmp_path / f"报告{count}.pdf"
+        pages = write_pdf(draft, str(pdf))
+        lines = pdf_lines(pdf)
+        last = [line.text for line in lines if line.page == pages and not line.text.startswith("—")]
+        signer = draft.blocks[-2].text
+        assert signer in last and last.index(signer) > 0, (count, last)  # a text line above the 署名
+        if shutil.which("soffice") and count % 5 == 0:
+            docx = write_docx(draft, tmp_path / f"报告{count}.docx")
+            rendered = render_pdf(docx, tmp_path)
+            docx_lines = pdf_lines(rendered)
+            docx_pages = max(line.page for line in docx_lines)
+            docx_last = [line.text for line in docx_lines if line.page == docx_pages and not line.text.startswith("—")]
+            assert docx_last.index(signer) > 0, (count, docx_last)
+            assert docx_pages == pages, (count, docx_pages, pages)

@@ -399,7 +399,9 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
             if demo and not path.exists():
                 from zhaocun_desktop.demo import build_demo
 
-                build_demo(path)
+                import datetime as dt
+
+                build_demo(path, today=dt.date.today())  # the last two years and this year so far
             key = None
             if encrypted:
                 key = _bench_key(path) if benchmark else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -73,7 +74,14 @@ class ChildTable(QWidget):
             self.table.setColumnWidth(column, field.width)
             if field.hint:
                 self.table.horizontalHeaderItem(column).setToolTip(field.hint)
-        self.table.setMinimumHeight(140)
+        # the table is as tall and as wide as its rows and columns and the form around it scrolls: at
+        # 1366x768 a table of its own scrolling showed only its header row and cut the 身份证号 column
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        model = self.table.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._fit_height)
+        self._fit_height()
         # the stored id of each row (None for a new one), kept here rather than in item data:
         # reading an empty item role returns None through PySide, which leaks None references
         self.row_ids: list[int | None] = []
@@ -97,6 +105,17 @@ class ChildTable(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         layout.addWidget(self.error)
+
+    def _fit_height(self, *_) -> None:
+        """Room for every row (three at least, so an empty table still reads as one) and a horizontal scroll bar."""
+        from shiboken6 import isValid
+
+        if not isValid(self) or not isValid(self.table):  # rows removed while the dialog is being deleted
+            return
+        rows = max(3, self.table.rowCount())
+        header = self.table.horizontalHeader().sizeHint().height()
+        bar = self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setFixedHeight(header + rows * self.table.verticalHeader().defaultSectionSize() + bar + 2 * self.table.frameWidth() + 2)
 
     def add_row(self, values: dict | None = None) -> int:
         """Append a row (empty, or holding a stored child's values); returns its index."""

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -21,27 +21,103 @@ from PySide6.QtWidgets import (
 
 from zhaocun_desktop.registers import Field, Kind
 
-EMPTY_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be blank: its minimum stands for "not filled in"
+EMPTY_DATE = QDate(1900, 1, 1)  # what an empty DateEdit returns as its date() ("not filled in")
 _ERROR_STYLE = "color: #b00020;"
 _INVALID_STYLE = "border: 1px solid #b00020;"
 _CAPTION_STYLE = "color: #5f6368;"  # a field's hint under its editor: grey, at the normal size
 
 
-class DateEdit(QDateEdit):
-    """A date box that can be empty (shown as （未填）) and whose calendar opens on today."""
+class DateEdit(QLineEdit):
+    """A date box the clerk types into or picks from a calendar (▼ or Alt+↓); it can be empty.
+
+    Typed as 2025-12-01, 20251201, 2025.12.1, 2025/12/1 or 2025年12月1日 (full-width digits too),
+    from empty or over a date: it is read with the core's ``values.parse_date`` and shown as
+    2025-12-01 once focus leaves. A QDateEdit could not do this: typing into its empty state
+    gave "（未填）20251201", which it dropped when focus left. Text that is no date stays as typed,
+    so the form's check says what is wrong; ``date()`` is then an invalid QDate.
+    """
+
+    dateChanged = Signal(QDate)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setMinimumDate(EMPTY_DATE)
-        self.setSpecialValueText("（未填）")
-        self.setDate(EMPTY_DATE)
+        self.setPlaceholderText("（未填）")
+        self.setToolTip("可输入 2025-12-01、20251201、2025.12.1 或 2025年12月1日，或点 ▼ 从日历选择")
+        self._last = EMPTY_DATE
+        action = self.addAction(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown), QLineEdit.ActionPosition.TrailingPosition)
+        action.setToolTip("从日历选择（Alt+↓）")
+        action.triggered.connect(self.show_calendar)
+        self.textChanged.connect(self._text_changed)
+        self.editingFinished.connect(self._normalise)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        if self.date() == EMPTY_DATE:
-            self.setDate(QDate.currentDate())
-        super().mousePressEvent(event)
+    def date(self) -> QDate:
+        """The date shown: EMPTY_DATE when empty, an invalid QDate when the text is no date."""
+        day = _typed_date(self.text())
+        if day is None:
+            return EMPTY_DATE
+        return QDate(day.year, day.month, day.day) if day else QDate()
+
+    def setDate(self, date: QDate) -> None:  # noqa: N802 (the QDateEdit name the callers use)
+        self.setText("" if not date.isValid() or date == EMPTY_DATE else date.toString("yyyy-MM-dd"))
+
+    def minimumDate(self) -> QDate:  # noqa: N802 (the QDateEdit name: the empty date)
+        return EMPTY_DATE
+
+    def is_empty(self) -> bool:
+        return not self.text().strip()
+
+    def _text_changed(self, _text: str) -> None:
+        date = self.date()
+        if date != self._last:
+            self._last = date
+            self.dateChanged.emit(date)
+
+    def _normalise(self) -> None:
+        date = self.date()
+        if date.isValid() and date != EMPTY_DATE and self.text() != date.toString("yyyy-MM-dd"):
+            self.setText(date.toString("yyyy-MM-dd"))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        from PySide6.QtCore import Qt
+
+        if (event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier) or event.key() == Qt.Key.Key_F4:
+            self.show_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def show_calendar(self) -> None:
+        """The calendar under the box, on the date shown (today when empty); a click picks the day."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QCalendarWidget
+
+        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
+        calendar.setObjectName("date_calendar")
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        date = self.date()
+        calendar.setSelectedDate(date if date.isValid() and date != EMPTY_DATE else QDate.currentDate())
+
+        def picked(day: QDate) -> None:
+            self.setDate(day)
+            calendar.close()
+
+        calendar.clicked.connect(picked)
+        calendar.activated.connect(picked)
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        self._calendar = calendar
+
+
+def _typed_date(text: str):
+    """None for an empty box, False for text that is no date, else the date."""
+    from zhaocun_desktop.values import parse_date
+
+    if not text.strip():
+        return None
+    try:
+        day = parse_date(text.strip())
+    except (ValueError, OverflowError):
+        return False
+    return day or False
 
 
 class YearBox(QSpinBox):
@@ -99,7 +175,7 @@ class FieldEditor:
         widget.setObjectName(f"field_{field.key}")
         self.widget = widget
         self.container = widget
-        if kind is Kind.DATE:  # a 清空 button beside it: a QDateEdit cannot be emptied by typing
+        if kind is Kind.DATE:  # a 清空 button beside it (deleting the text empties it too)
             self.container = QWidget()
             row = QHBoxLayout(self.container)
             row.setContentsMargins(0, 0, 0, 0)
@@ -116,8 +192,9 @@ class FieldEditor:
         widget = self.widget
         if isinstance(widget, QPlainTextEdit):
             return widget.toPlainText()
-        if isinstance(widget, QDateEdit):
-            return "" if widget.date() == EMPTY_DATE else widget.date().toString("yyyy-MM-dd")
+        if isinstance(widget, DateEdit):  # text that is no date goes to the check as typed
+            date = widget.date()
+            return "" if date == EMPTY_DATE else date.toString("yyyy-MM-dd") if date.isValid() else widget.text().strip()
         if isinstance(widget, QComboBox):
             return widget.currentText()
         return widget.text()
@@ -127,8 +204,8 @@ class FieldEditor:
         widget = self.widget
         if isinstance(widget, QPlainTextEdit):
             widget.textChanged.connect(callback)
-        elif isinstance(widget, QDateEdit):
-            widget.dateChanged.connect(lambda _date: callback())
+        elif isinstance(widget, DateEdit):  # a date, or emptied; not each keystroke of one being typed
+            widget.dateChanged.connect(lambda date: callback() if date.isValid() else None)
         elif isinstance(widget, QComboBox):
             widget.currentTextChanged.connect(lambda _text: callback())
         else:
@@ -142,9 +219,9 @@ class FieldEditor:
             value = "是" if value else "否"
         if isinstance(widget, QPlainTextEdit):
             widget.setPlainText(str(value))
-        elif isinstance(widget, QDateEdit):
-            date = QDate.fromString(str(value), "yyyy-MM-dd") if value else EMPTY_DATE
-            widget.setDate(date if date.isValid() else EMPTY_DATE)
+        elif isinstance(widget, DateEdit):
+            date = QDate.fromString(str(value)[:10], "yyyy-MM-dd") if value else EMPTY_DATE
+            widget.setDate(date) if date.isValid() else widget.setText(str(value))
         elif isinstance(widget, QComboBox):
             if widget.isEditable():
                 widget.setCurrentText(str(value))

@@ -57,9 +57,31 @@ class SettingsPage(QWizardPage):
         self.form.set_values(records.settings(db))
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
+        self._derived: dict[str, str] = {}
+        if "town" in self.form.editors:
+            self.form.editors["town"].on_change(self._fill_names)
+            self._fill_names()
+
+    def _fill_names(self) -> None:
+        """司法所名称 and 落款单位 follow the town's name as `init` derives them (赵村镇司法所,
+        赵村镇人民政府), until the clerk types something else into them."""
+        from zhaocun_desktop.township import with_default_names
+
+        values = self.form.values()
+        blank = {key: "" for key in ("office", "signer") if key in self.form.editors and values.get(key) in ("", self._derived.get(key))}
+        derived = with_default_names(dict(values, **blank))
+        for key in blank:
+            self.form.editors[key].set_value(derived.get(key, ""))
+            self._derived[key] = derived.get(key, "")
+
+    def values(self) -> dict:
+        """The settings to save: what the form shows, the names derived from the town where left empty."""
+        from zhaocun_desktop.township import with_default_names
+
+        return with_default_names(self.form.values())
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
-        errors = check_settings(self.form.values())  # saved with the villages, by the same function as `init`
+        errors = check_settings(self.values())  # saved with the villages, by the same function as `init`
         self.form.show_errors(errors)
         return not errors
 
@@ -100,7 +122,7 @@ class VillagesPage(QWizardPage):
             QMessageBox.warning(self, "请填写村(居)", "请至少填写一个村(居)名称，每行一个。")
             return False
         try:
-            set_up_township(self.db, self.wizard().settings_page.form.values(), names)
+            set_up_township(self.db, self.wizard().settings_page.values(), names)
         except UserError as error:
             QMessageBox.warning(self, "无法保存", str(error))
             return False

@@ -64,6 +64,23 @@ class _Worker(QThread):
             self.error = error
 
 
+def _dispose(dialog: QProgressDialog) -> None:
+    """Take the progress dialog away for good, whatever the job's length.
+
+    QProgressDialog arms a timer that shows it after ``minimumDuration``; a job that ends first
+    leaves it armed, and ``close()`` emits ``canceled`` (its closeEvent does). The deleteLater of
+    a dialog closed inside a slot waits until that slot returns, so the dialog outlived the job
+    across the next modal dialog (the import preview) and popped up there saying 正在取消，请稍候…
+    (pitfalls.md). Here: no more signals, the timer stopped (``reset``), hidden without a close
+    event, no longer a child of the window, deleted once the event loop runs again."""
+    dialog.blockSignals(True)
+    dialog.reset()  # stops the show timer
+    dialog.hide()
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.setParent(None)
+    dialog.deleteLater()
+
+
 def run_job(parent: QWidget, title: str, label: str, db: Database | None, work: Callable[[Database, Callable], T], cancellable: bool = True) -> T:
     """Run ``work(db, progress)`` in a worker thread under a progress dialog; return its result.
     ``db`` None: ``work(None, progress)``, for work that opens a database itself.
@@ -116,8 +133,7 @@ def run_job(parent: QWidget, title: str, label: str, db: Database | None, work: 
         worker.wait()
     finally:
         _running.discard(worker)
-    dialog.close()
-    dialog.deleteLater()
+        _dispose(dialog)
     worker.deleteLater()
     if worker.error is not None:
         raise worker.error  # Cancelled too; a job that finished before its next safe point counts as done

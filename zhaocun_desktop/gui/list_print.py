@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPen, QTextLayout, QTextOption
 from PySide6.QtPrintSupport import QPrinter
 
+from zhaocun_desktop.gui.pdf_text import mend_printed_pdf
 from zhaocun_desktop.gui.report_print import pdf_printer
 from zhaocun_desktop.listing import PrintedList
 
@@ -127,6 +128,47 @@ def _share(minimum: list[float], natural: list[float], advances: list[list[float
     return widths
 
 
+LINE_PITCH_EM = 1.15  # a cell's lines, whatever the font: WenQuanYi's own is 1.14 em, Noto CJK's 1.40, 宋体's 1.0
+
+
+def _pitch(font: QFont, dpi: float) -> float:
+    return font.pointSizeF() * LINE_PITCH_EM * dpi / 72
+
+
+def _pitched_layout(font: QFont, text: str, width: float, device, squeezed: bool) -> QTextLayout:
+    """``text`` broken into lines of ``width`` as QPainter.drawText breaks it (words; anywhere when
+    squeezed); positioned by ``_draw_cell``. The lines are set at a fixed pitch and not at the font's
+    own height: under Noto CJK (1.40 em) the demo's 357 cases took 23 pages, under WenQuanYi 19; now 19 under both."""
+    layout = QTextLayout(text or " ", font, device)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if squeezed else QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+    layout.endLayout()
+    return layout
+
+
+def _draw_cell(painter: QPainter, layout: QTextLayout, box: QRectF, align: Qt.AlignmentFlag, pitch: float) -> None:
+    """Draw ``layout``'s lines in ``box``, one per ``pitch``, centred vertically, each aligned in the box."""
+    top = box.top() + (box.height() - layout.lineCount() * pitch) / 2
+    for index in range(layout.lineCount()):
+        line = layout.lineAt(index)
+        if align & Qt.AlignmentFlag.AlignRight:
+            x = box.right() - line.naturalTextWidth()
+        elif align & Qt.AlignmentFlag.AlignHCenter:
+            x = box.left() + (box.width() - line.naturalTextWidth()) / 2
+        else:
+            x = box.left()
+        # the line's own box (ascent + descent) centred on its slot of the pitch
+        y = top + index * pitch + (pitch - line.height()) / 2
+        line.draw(painter, QPointF(x - line.x(), y - line.y()))
+
+
 def paint_list(printer: QPrinter, document: PrintedList) -> int:
     """Paint ``document`` on ``printer`` page by page; returns the number of pages."""
     dpi = printer.resolution()
@@ -145,8 +187,14 @@ def paint_list(printer: QPrinter, document: PrintedList) -> int:
             painter.setFont(font)
             return painter.boundingRect(QRectF(0, 0, column_width - 2 * pad, 1e7), wrap, text or " ").height()
 
+        def cell_lines(font: QFont, text: str, column_width: float) -> QTextLayout:
+            return _pitched_layout(font, text, column_width - 2 * pad, printer, squeezed)
+
+        def cell_height(font: QFont, text: str, column_width: float) -> float:
+            return cell_lines(font, text, column_width).lineCount() * _pitch(font, dpi)
+
         def row_height(font: QFont, cells: list[str]) -> float:
-            return max(text_height(font, text, columns[i]) for i, text in enumerate(cells)) + 2 * pad_y
+            return max(cell_height(font, text, columns[i]) for i, text in enumerate(cells)) + 2 * pad_y
 
         title_height = text_height(title_font, document.title, width) + 1.5 * mm
         note_height = text_height(body, document.note, width) + 2 * mm
@@ -190,13 +238,14 @@ def paint_list(printer: QPrinter, document: PrintedList) -> int:
                     painter.drawRect(cell)
                     painter.setPen(QColor("black"))
                     align = Qt.AlignmentFlag.AlignHCenter if is_header else (Qt.AlignmentFlag.AlignRight if document.right_aligned[column] else Qt.AlignmentFlag.AlignLeft)
-                    painter.drawText(cell.adjusted(pad, pad_y, -pad, -pad_y), align | Qt.AlignmentFlag.AlignVCenter | wrap, text)
+                    _draw_cell(painter, cell_lines(font, text, columns[column]), cell.adjusted(pad, pad_y, -pad, -pad_y), align, _pitch(font, dpi))
                     x += columns[column]
                 y += h
             painter.setFont(body)
             painter.drawText(QRectF(0, bottom + mm, width, footer_height), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"第 {number} 页，共 {len(pages)} 页")
     finally:
         painter.end()
+    mend_printed_pdf(printer)
     return len(pages)
 
 

@@ -74,6 +74,11 @@ class MainWindow(QMainWindow):
         self.form.actionTemplate.triggered.connect(self.write_one_template)
         self.form.actionBackupTo.triggered.connect(lambda: self.backup_to())
         self.form.actionRestore.triggered.connect(self.restore_backup)
+        # the database line is a widget, not a message: a menu item's status tip replaces the message and
+        # clears it when the pointer leaves, and the line was gone once the 文件 menu had been opened
+        self.database_label = QLabel()
+        self.database_label.setObjectName("database_status")
+        self.statusBar().addWidget(self.database_label, 1)
         self.backup_label = QLabel()
         self.backup_label.setObjectName("backup_status")
         self.statusBar().addPermanentWidget(self.backup_label)
@@ -130,7 +135,8 @@ class MainWindow(QMainWindow):
         """Show ``db``: builds the visible tab now, the others when they are first opened."""
         self.db = db
         note = "（示例数据，与正式数据分开）" if self.demo else ""
-        self.statusBar().showMessage(f"数据库：{self.db_path}{note}")
+        self.statusBar().clearMessage()
+        self.database_label.setText(f"数据库：{self.db_path}{note}")
         self._enter_county_mode()
         self._build_current()
         self.after_first_screen(self.show_last_backup, at_latest_ms=2000)  # reads the backup folder: not before the records
@@ -308,7 +314,10 @@ class MainWindow(QMainWindow):
         self._records_changed(key)
 
     def _records_changed(self, key: str) -> None:
-        self.show_due_count()
+        if self._overview_view is not None and self._overview_view.due_list is not None:
+            self._overview_view.refresh_due()  # its due list and the badge from one reading (due_read): they agree
+        else:
+            self.show_due_count()
         if key == VILLAGE.key:  # the village filters of every list follow the 村(居) register
             for view in self.views.values():
                 if view.register.village_field:

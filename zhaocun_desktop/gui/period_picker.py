@@ -94,6 +94,8 @@ class PeriodPicker(QWidget):
             start, end = (box.date() for box in self._date_boxes())
             if start == self.start.minimumDate() or end == self.end.minimumDate():
                 raise UserError("请填写期间的开始和结束日期")
+            if not start.isValid() or not end.isValid():
+                raise UserError("期间的日期写法不对：请写成 2025-12-01、20251201 或 2025年12月1日")
             return Period(dt.date(start.year(), start.month(), start.day()), dt.date(end.year(), end.month(), end.day()))
         return Period.year(year)
 

@@ -44,6 +44,7 @@ class RecordDialog(QDialog):
             self._proposed: dict[str, str] = {}
             for key in register.proposer_inputs:
                 self.form.editors[key].on_change(self.propose)
+            self._case_number_hint()
         self._opened_with = self._current()
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
@@ -67,7 +68,8 @@ class RecordDialog(QDialog):
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
         hint = body.sizeHint()
-        fit_to_screen(self, min(max(hint.width() + 60, 480), 1100), min(hint.height() + 150, 860))
+        # as wide as the form and the parties' columns (身份证号 last among them), within the screen
+        fit_to_screen(self, min(max(hint.width() + 60, 480), 1360), min(hint.height() + 150, 860))
         if self.read_only:
             self._show_only(note)
 
@@ -93,6 +95,7 @@ class RecordDialog(QDialog):
 
     def propose(self) -> None:
         """Fill in what the core proposes (the next case number), unless the clerk has typed over it."""
+        self._case_number_hint()
         try:
             proposals = records.proposed_values(self.db, self.register, self.form.values())
         except UserError:
@@ -102,6 +105,25 @@ class RecordDialog(QDialog):
             if editor.value() in ("", self._proposed.get(key)):
                 editor.set_value(value)
                 self._proposed[key] = value
+
+    def _case_number_hint(self) -> None:
+        """The case number's grey example in this office's format, for the committee and year chosen
+        (the description's own example, （2023）赵人调字第12号, was shown in a 瓦屋镇 file of 2025)."""
+        editor = self.form.editors.get("case_no")
+        if editor is None or not hasattr(editor.widget, "setPlaceholderText") or self.register.key != "mediation_case":
+            return
+        import datetime as dt
+
+        from zhaocun_desktop.mediation import TOWN_COMMITTEE, committee, format_case_no
+        from zhaocun_desktop.values import parse_date
+
+        values = self.form.values()
+        try:
+            day = parse_date(values.get("accepted")) or dt.date.today()
+        except ValueError:
+            day = dt.date.today()
+        series = committee(values.get("org"), values.get("village")) or (TOWN_COMMITTEE, "")
+        editor.widget.setPlaceholderText("如" + format_case_no(records.settings(self.db), series, day.year, 1))
 
     def changed(self) -> bool:
         """Whether anything was typed or chosen since the dialog opened."""

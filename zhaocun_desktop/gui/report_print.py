@@ -22,14 +22,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
+from zhaocun_desktop.gui.pdf_text import mend_printed_pdf
 from zhaocun_desktop.report import ReportDraft
 from zhaocun_desktop.report_docx import (
     BODY_PT,
+    CHAR_PT,
     CHAR_SPACING_TWIPS,
     LINE_PITCH_PT,
+    LINE_WIDTH_PT,
     PAGE_NUMBER_PT,
     TABLE_PT,
     TITLE_PT,
+    TITLE_SLACK_PT,
     breakable,
     choose_fonts,
     column_widths,
@@ -114,6 +118,8 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         font.setPointSizeF(size)
         font.setBold(block.kind == "title" and title_bold(family))
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100 + 100 * CHAR_SPACING_TWIPS / 20 / size)
+        if block.kind == "title":
+            _fit_title(font, title_lines(block.text, title_names(draft.settings)), dpi)
         char_format.setFont(font)
         if not first:
             cursor.insertBlock(block_format, char_format)
@@ -126,6 +132,19 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         else:
             cursor.insertText(breakable(block.text), char_format)
     return document
+
+
+def _fit_title(font: QFont, lines: list[str], dpi: float) -> None:
+    """Tighten the title's letter spacing when its widest line (as ``title_lines`` broke it, by the
+    .docx's estimate) is wider in this font than the type area: else the renderer wraps it once
+    more ("…情况的报 / 告" under Noto Serif CJK, whose digits are wider than the estimate's)."""
+    probe = QFont(font)  # measured at the device's resolution: at 96 dpi advances round smaller
+    probe.setPointSizeF(font.pointSizeF() * dpi / 96)
+    metrics = QFontMetricsF(probe)
+    widest = max(metrics.horizontalAdvance(line) for line in lines) * 96 / metrics.fontDpi() * 72 / dpi
+    room = LINE_WIDTH_PT - TITLE_SLACK_PT
+    if widest > room:
+        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, font.letterSpacing() * room / widest)
 
 
 def _insert_table(cursor: QTextCursor, block, family: str, dpi: float, px: float) -> None:
@@ -209,16 +228,46 @@ def page_breaks(document: QTextDocument, height: float) -> list[float]:
     return starts
 
 
+def unstretch_loose_lines(document: QTextDocument, width: float, most: float) -> int:
+    """End with a line separator (which Qt does not justify) every justified line that would be
+    stretched by more than ``most`` (device pixels): a line followed by a piece that must not be
+    broken ("（143/162）。") otherwise had its few justification points, the digits among them,
+    pulled apart ("（5 0 /5 6）"). Under Noto CJK the demo report had one such line, under
+    WenQuanYi none. Returns how many lines were ended so."""
+    document.documentLayout().documentSize()
+    cuts = []
+    block = document.begin()
+    while block.isValid():
+        layout = block.layout()
+        if block.blockFormat().alignment() & Qt.AlignmentFlag.AlignJustify and QTextCursor(block).currentTable() is None:
+            for index in range(layout.lineCount() - 1):
+                line = layout.lineAt(index)
+                end = line.textStart() + line.textLength()
+                if width - line.naturalTextWidth() > most and block.text()[end - 1 : end] != "\u2028":
+                    cuts.append(block.position() + end)
+        block = block.next()
+    for position in reversed(cuts):
+        cursor = QTextCursor(document)
+        cursor.setPosition(position)
+        cursor.insertText("\u2028")
+    return len(cuts)
+
+
 def _draw_lines(document: QTextDocument, painter: QPainter, top: float, bottom: float) -> None:
-    """Draw the lines whose tops lie in [top, bottom): each line on exactly one page
-    (clipping would still put the neighbours' text, invisible, into the PDF)."""
+    """Draw the lines whose middles lie in [top, bottom): each line on exactly one page
+    (clipping would still put the neighbours' text, invisible, into the PDF).
+
+    The middle, not the top: a font whose natural line is taller than the fixed 28.95 pt pitch
+    (Noto/Source Han: ascent + descent 1.44 em, so the 22 pt title) gets a line that starts
+    above its slot, at a negative y on the first page, and the title's first line was dropped.
+    """
     block = document.begin()
     while block.isValid():
         layout = block.layout()
         origin = layout.position()
         for index in range(layout.lineCount()):
             line = layout.lineAt(index)
-            if top - 0.5 <= origin.y() + line.y() < bottom - 0.5:
+            if top - 0.5 <= origin.y() + line.y() + line.height() / 2 < bottom - 0.5:
                 line.draw(painter, origin)
         block = block.next()
 
@@ -231,6 +280,7 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
     area = printer.pageLayout().paintRectPixels(dpi)
     width, height = float(area.width()), float(area.height())
     document.setTextWidth(width)
+    unstretch_loose_lines(document, width, CHAR_PT / 2 * dpi / 72)
     starts = page_breaks(document, height)
     has_tables = any(block.kind == "table" for block in draft.blocks)
     painter = QPainter(printer)
@@ -246,10 +296,14 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
             painter.save()
             painter.translate(0, -top)
             if has_tables:  # ruled forms: the layout draws cell borders too, clipped to the page
-                view = QRectF(0, top, width, bottom - top)
+                # (the first page from the top margin: a tall first line starts above y 0)
+                view = QRectF(0, top - (MARGINS_MM.top() / 25.4 * dpi if not page else 0), width, bottom - top + (MARGINS_MM.top() / 25.4 * dpi if not page else 0))
                 painter.setClipRect(view)
                 context = QAbstractTextDocumentLayout.PaintContext()
-                context.clip = view
+                # blocks that only reach into the page (a tall font's descent: Noto's line box is
+                # 1.44 em) are not drawn, else their clipped text lands in the PDF's text layer
+                inset = LINE_PITCH_PT / 4 * dpi / 72
+                context.clip = view.adjusted(0, inset, 0, -inset)
                 document.documentLayout().draw(painter, context)
             else:
                 _draw_lines(document, painter, top, bottom)
@@ -260,6 +314,7 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
             painter.drawText(box, (Qt.AlignmentFlag.AlignRight if odd else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignTop, f"— {page + 1} —")
     finally:
         painter.end()
+    mend_printed_pdf(printer)
     return len(starts)
 
 
