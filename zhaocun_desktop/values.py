@@ -23,6 +23,7 @@ _FULLWIDTH = str.maketrans(
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)  # a workbook that counts dates from 1904 (date1904): day 0 is 1904-01-01
 
 
 def strip_controls(text: str) -> tuple[str, int]:
@@ -49,12 +50,13 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(text)))
 
 
-def parse_date(raw: object, earliest: dt.date | None = None, latest: dt.date | None = None) -> dt.date | None:
+def parse_date(raw: object, earliest: dt.date | None = None, latest: dt.date | None = None, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None:
     """A date from a date object or any of the forms clerks type; None when empty.
 
     With ``earliest``/``latest``, a date outside them is refused, saying how it was read: a number such
-    as 2023.3 or 1 is an Excel day number (1905-07-15, 1899-12-31), never what the clerk meant."""
-    day, serial = _parse_date(raw)
+    as 2023.3 or 1 is an Excel day number (1905-07-15, 1899-12-31), never what the clerk meant.
+    ``epoch``: day 0 of the workbook's day numbers (``EXCEL_EPOCH_1904`` in a 1904 workbook)."""
+    day, serial = _parse_date(raw, epoch)
     if day is not None and not (earliest or day) <= day <= (latest or day):
         if serial is not None:
             raise ValueError(f"“{serial:g}”按 Excel 日期序号读作 {day:%Y-%m-%d}，不在 {earliest:%Y}—{latest:%Y} 年之间，不是有效日期。"
@@ -63,7 +65,7 @@ def parse_date(raw: object, earliest: dt.date | None = None, latest: dt.date | N
     return day
 
 
-def _parse_date(raw: object) -> tuple[dt.date | None, float | None]:
+def _parse_date(raw: object, epoch: dt.date = EXCEL_EPOCH) -> tuple[dt.date | None, float | None]:
     """The date (None when empty), and the Excel day number it was read from (None when it was not)."""
     if raw is None:
         return None, None
@@ -74,7 +76,7 @@ def _parse_date(raw: object) -> tuple[dt.date | None, float | None]:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if whole_number(float(raw)) is not None and 19000101 <= raw <= 29991231:  # 20230308 typed as a number
             return _parse_date(str(int(raw)))
-        return _from_serial(float(raw)), float(raw)
+        return _from_serial(float(raw), epoch), float(raw)
     text = clean_text(raw).translate(_FULLWIDTH)
     if not text:
         return None, None
@@ -90,15 +92,15 @@ def _parse_date(raw: object) -> tuple[dt.date | None, float | None]:
         except ValueError:
             raise ValueError(f"“{text}”不是有效日期（{month}月没有{day}日或月份有误），请核对后重填") from None
     if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return _from_serial(float(text)), float(text)
+        return _from_serial(float(text), epoch), float(text)
     raise ValueError(f"“{text}”不是可识别的日期，请写成 2023-03-08 或 2023年3月8日")
 
 
-def _from_serial(serial: float) -> dt.date:
+def _from_serial(serial: float, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
     """An Excel serial day number (as Excel stores dates) as a date."""
     if not 1 <= serial < 2958466:  # also false for NaN
         raise ValueError(f"“{serial:g}”不是有效日期，请写成 2023-03-08 或 2023年3月8日")
-    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return epoch + dt.timedelta(days=int(serial))
 
 
 def _finite(value: float) -> float:
