@@ -182,6 +182,8 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     importing.add_argument("--check", action="store_true", help="只检查，不导入")
     importing.add_argument("--include-duplicates", action="store_true", help="疑似重复的行也导入")
     importing.add_argument("--include-hidden", action="store_true", help="隐藏的行和隐藏的工作表也导入（默认只列出，不导入）")
+    importing.add_argument("--other-place", action="append", default=[], metavar="名称",
+                           help="村(居)一列中不在本镇村(居)名单上的这个名称确是镇直单位或其他地点：记为“镇直及其他地点”导入（可重复；不加时这些行列为有问题，不导入）")  # fmt: skip
     importing.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的 Excel 文件")
 
     export = _new_parser(verbs, "export", help="把一本台账导出为 Excel", description="导出的表格可直接打印，也可重新导入。身份证号、电话默认遮盖。")
@@ -497,7 +499,7 @@ def _run_import(args: argparse.Namespace) -> int:
         register = _register(args.register)
         for path in args.files:
             try:
-                preview = preview_import(db, path, register, include_hidden=args.include_hidden)
+                preview = preview_import(db, path, register, include_hidden=args.include_hidden, other_places=args.other_place)
                 print(preview.summary())
                 for note in preview.notes:
                     print(f"  说明：{note}")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QSplitter,
     QTableWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import ImportPreview, RegisterUnclear, commit_import, preview_import
 from zhaocun_desktop.gui.screen import fit_to_screen
+from zhaocun_desktop.records import OTHER_PLACES
 from zhaocun_desktop.registers import REGISTERS, Register
 from zhaocun_desktop.validation import display_value
 
@@ -86,6 +88,13 @@ class ImportDialog(QDialog):
         self.notes = QLabel()
         self.notes.setObjectName("import_notes")
         self.notes.setWordWrap(True)
+        # names in a village column that are not on the 村(居) list: the clerk keeps each as a place, or not
+        self.places_label = QLabel(f"以下名称不在本镇的村(居)名单中。确是镇直单位或其他地点的，请勾选，记为“{OTHER_PLACES}”后导入；"
+                                   "村名写错的不要勾选，请让村里改正后再导入：")  # fmt: skip
+        self.places_label.setWordWrap(True)
+        self.places = QListWidget()
+        self.places.setObjectName("import_places")
+        self.places.itemChanged.connect(self._reload)
 
         self.register_box = QComboBox()
         self.register_box.setObjectName("import_register")
@@ -105,6 +114,8 @@ class ImportDialog(QDialog):
         layout.addLayout(choice)
         layout.addWidget(self.again)
         layout.addWidget(self.notes)
+        layout.addWidget(self.places_label)
+        layout.addWidget(self.places)
 
         self.table = QTableWidget()
         self.table.setObjectName("import_rows")
@@ -149,6 +160,7 @@ class ImportDialog(QDialog):
         self.again.setText(preview.already_imported)
         self.again.setVisible(bool(preview.already_imported))
         self.notes.setText("\n".join(preview.notes))
+        self._show_places(preview)
 
         fields = [f for f in register.import_fields if f in preview.match.columns.values()]
         self.fields = fields
@@ -195,15 +207,38 @@ class ImportDialog(QDialog):
         self.include_duplicates.setVisible(bool(repeatable) and not preview.already_imported)
         self._update_button()
 
+    def _show_places(self, preview: ImportPreview) -> None:
+        """One line per place not on the 村(居) list, ticked when the clerk keeps it as another place."""
+        names = sorted(set(preview.unknown_places) | set(preview.other_places))
+        self.places.blockSignals(True)
+        self.places.clear()
+        for name in names:
+            rows = preview.unknown_places.get(name)
+            item = QListWidgetItem(f"{name}" + (f"（第{'、'.join(str(n) for n in rows[:8])}{'等' if len(rows) > 8 else ''}行）" if rows else ""))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in preview.other_places else Qt.CheckState.Unchecked)
+            self.places.addItem(item)
+        self.places.blockSignals(False)
+        self.places.setMaximumHeight(self.places.sizeHintForRow(0) * min(len(names), 5) + 2 * self.places.frameWidth() + 2 if names else 0)
+        self.places.setVisible(bool(names))
+        self.places_label.setVisible(bool(names))
+
+    def other_places(self) -> list[str]:
+        """The places the clerk ticked as 镇直及其他地点."""
+        items = (self.places.item(index) for index in range(self.places.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+
     def _reload(self, *args) -> None:
-        """Preview the file again with the chosen register and hidden-row choice."""
+        """Preview the file again with the chosen register, hidden-row choice and other places."""
         from zhaocun_desktop.gui.jobs import run_job
 
         register = next(r for r in REGISTERS if r.key == self.register_box.currentData())
-        path, include_hidden = self.preview.path, self.include_hidden.isChecked()
+        path, include_hidden, places = self.preview.path, self.include_hidden.isChecked(), self.other_places()
         try:  # as the first reading: a large file takes a while, and the dialog keeps painting meanwhile
             preview = run_job(self, "导入", f"正在重新读取“{path.name}”…", self.db,
-                              lambda own, progress: preview_import(own, path, register, include_hidden=include_hidden), cancellable=False)  # fmt: skip
+                              lambda own, progress: preview_import(own, path, register, include_hidden=include_hidden, other_places=places),
+                              cancellable=False)  # fmt: skip
         except UserError as error:
             self.summary.setText(str(error))
             self.table.setRowCount(0)
@@ -226,6 +261,8 @@ class ImportDialog(QDialog):
         if not 0 <= index < len(problems):
             return
         problem = problems[index]
+        if problem.sheet:  # a row of a child sheet: no row of the table shows it
+            return
         row = next(i for i, r in enumerate(self.preview.rows) if r.excel_row == problem.row)
         column = next((c for c, f in enumerate(self.fields, start=1) if f.label == problem.label), 0)
         self.table.setCurrentCell(row, column)
