@@ -440,7 +440,7 @@ def _run_check(args: argparse.Namespace) -> int:
     _key(args.db)  # an encrypted database is checked through its key
     try:
         foreign = identity_problem(args.db)
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # SQLite's message may quote bytes of a damaged page
         foreign = None  # unreadable: quick_check below names the damage
     from zhaocun_desktop.db import is_county_file
 
@@ -631,7 +631,9 @@ def _run_init(args: argparse.Namespace) -> int:
     if args.year:
         values["report_year"] = args.year
     _refuse_empty(args.db)
-    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
+    key = _key(args.db) if args.db.is_file() else None
+    _refuse_damaged(args.db)
+    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade, key=key)
     try:
         if not needs_first_run(db):
             raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
@@ -704,6 +706,7 @@ def _existing_db(path: Path, allow_county: bool = False):
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
     _refuse_empty(path)
     key = _key(path)
+    _refuse_damaged(path)  # (an encrypted file through the key just given)
     if allow_county and is_county_file(path, key):
         from zhaocun_desktop import rollup
 
@@ -725,6 +728,32 @@ def _refuse_empty(path: Path) -> None:
     if path.is_file() and path.stat().st_size == 0:
         raise UserError(f"数据库文件“{path}”是{EMPTY_FILE}，里面没有任何数据。为防止把它当成新的空台账，未做任何改动。"
                         f"请用 restore --db “{path}” 列出这个数据库的备份并恢复；如果它确实是刚建的空文件，请删除它后再运行。")  # fmt: skip
+
+
+def _refuse_damaged(path: Path) -> None:
+    """A damaged database is named before a verb touches it, with the way back (the check the window
+    makes when it starts). A file that is no SQLite file at all is left to ``open_db`` to name."""
+    from zhaocun_desktop import crypto
+    from zhaocun_desktop.dbcheck import check_database, damaged_message
+    from zhaocun_desktop.files import is_sqlite_file
+
+    problems = check_database(path, foreign_keys=False) if path.is_file() and (is_sqlite_file(path) or crypto.is_encrypted(path)) else []
+    if problems:
+        raise UserError(damaged_message(path, problems))
+
+
+def _damage_named(args: argparse.Namespace, error: BaseException) -> str | None:
+    """For an error SQLite raised while a verb ran (or its message, quoting bytes of a damaged page, could
+    not be decoded): the damage named, when the database is damaged; else None."""
+    path = getattr(args, "db", None)
+    if not isinstance(error, (sqlite3.DatabaseError, UnicodeDecodeError)) or not isinstance(path, Path) or not path.is_file():
+        return None
+    from zhaocun_desktop.dbcheck import check_database, damaged_message
+
+    problems = check_database(path, foreign_keys=False)
+    if not problems and isinstance(error, sqlite3.DatabaseError) and "decode" in str(error).lower():
+        problems = ["有记录的文字已损坏，无法读取"]  # a record's text whose bytes are no longer UTF-8
+    return damaged_message(path, problems) if problems else None
 
 
 def _choose_township(db, name: str | None) -> None:
@@ -936,7 +965,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # the one error boundary of the command line: no traceback for the clerk
         log = log_error(error)
-        message = explain(error)
+        message = _damage_named(args, error) or explain(error)
         if message:
             print(f"错误：{message}", file=sys.stderr)
             return 2

@@ -84,6 +84,12 @@ def check_database(path: Path, foreign_keys: bool = True) -> list[str]:
     return problems
 
 
+def damaged_message(path: Path, problems: list[str]) -> str:
+    """What a verb says about a damaged database it did not touch, with the way back (``restore``)."""
+    return (f"数据库“{path}”已损坏（{problems[0]}），程序没有对它做任何操作。请用 restore --db “{path}” 列出它的备份，"
+            f"再用 restore --db “{path}” 备份文件 恢复最近的完好备份（损坏的文件会改名保留，不会删除）。")  # fmt: skip
+
+
 def _links(conn: sqlite3.Connection) -> list[str]:
     return [f"记录之间的关联不一致：{_table_title(row[0])} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
 
