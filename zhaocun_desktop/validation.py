@@ -30,18 +30,24 @@ def parse_field(register: Register, field: Field, raw: object, choices: dict[str
         return values.parse_id_number(raw)
     if kind is Kind.PHONE:
         return values.parse_phone(raw)
+    return parse_text(raw, field.length_limit, kind is not Kind.MEMO)
+
+
+def parse_text(raw: object, limit: int, one_line: bool = True) -> str | None:
+    """The clean text of a text field (at most ``limit`` characters; spaces and line breaks made single spaces
+    when ``one_line``); None when empty. Raises ValueError."""
     if isinstance(raw, float) and not math.isfinite(raw):
         raise ValueError("数字过大或无效（超出 Excel 能表示的范围），请核对后重填")
     text = values.cell_text(raw)  # a number typed into a text column: 12.0 means "12"
-    if kind is not Kind.MEMO:
+    if one_line:
         text = " ".join(text.split())
-    if len(text) > field.length_limit:
-        raise ValueError(f"内容有 {len(text):,} 个字，超过本栏上限 {field.length_limit:,} 字，请精简或分成几条")
+    if len(text) > limit:
+        raise ValueError(f"内容有 {len(text):,} 个字，超过本栏上限 {limit:,} 字，请精简或分成几条")
     return text or None
 
 
 _UNIQUE_KINDS = (Kind.MEMO, Kind.ID_NUMBER, Kind.PHONE)  # values that rarely repeat: not remembered
-_MEMO_LIMIT = 20_000  # values remembered per field
+_MEMO_LIMIT = 5_000  # values remembered per field (the few that repeat come early; unique ones would only fill it)
 
 
 class Checking:
@@ -54,18 +60,27 @@ class Checking:
     def __init__(self, register: Register, choices: dict[str, tuple[str, ...]] | None = None, date1904: bool = False):
         self.register, self.choices, self.date1904 = register, choices, date1904
         self.memo: dict[str, dict] = {field.key: {} for field in register.fields if field.kind not in _UNIQUE_KINDS}
+        self.required = [field for field in register.fields if field.required]
         self.children = {child.key: Checking(child, None, date1904) for child in register.children}
+        # each field's parser chosen once: text fields (the values that rarely repeat) skip parse_field's dispatch
+        self.parsers = {field.key: self._parser(field) for field in register.fields}
+
+    def _parser(self, field: Field):
+        if field.kind in (Kind.TEXT, Kind.MEMO):
+            limit, one_line = field.length_limit, field.kind is Kind.TEXT
+            return lambda value: parse_text(value, limit, one_line)
+        return lambda value: parse_field(self.register, field, value, self.choices, self.date1904)
 
     def parse(self, field: Field, value: object) -> object:
         """``parse_field`` for this register; raises ValueError."""
         memo = self.memo.get(field.key)
         if memo is None:
-            return parse_field(self.register, field, value, self.choices, self.date1904)
+            return self.parsers[field.key](value)
         key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
         found = memo.get(key)
         if found is None:
             try:
-                found = (parse_field(self.register, field, value, self.choices, self.date1904), None)
+                found = (self.parsers[field.key](value), None)
             except ValueError as error:
                 found = (None, str(error))
             if len(memo) < _MEMO_LIMIT:
@@ -78,19 +93,28 @@ class Checking:
         """Clean values for every field of ``raw`` and the problems found, by field key."""
         clean: dict = {}
         errors: dict[str, str] = {}
+        memos = self.memo
         for field in self.register.fields:
-            if field.key not in raw:
+            key = field.key
+            if key not in raw:
                 continue
-            value = raw[field.key]
+            value = raw[key]
             if value is None or value == "":  # every parser maps "empty" to None
-                clean[field.key] = None
+                clean[key] = None
                 continue
-            try:
-                clean[field.key] = self.parse(field, value)
-            except ValueError as error:
-                errors[field.key] = str(error)
-        for field in self.register.fields:
-            if field.required and field.key not in errors and clean.get(field.key) is None:
+            memo = memos.get(key)
+            found = memo.get((type(value), value)) if memo is not None else None
+            if found is None:  # (``parse``, written out: a method call per cell was a tenth of an import's checking)
+                try:
+                    clean[key] = self.parse(field, value)
+                except ValueError as error:
+                    errors[key] = str(error)
+            elif found[1] is None:
+                clean[key] = found[0]
+            else:
+                errors[key] = found[1]
+        for field in self.required:
+            if field.key not in errors and clean.get(field.key) is None:
                 errors[field.key] = "必填，请填写" if field.kind is not Kind.CHOICE else "必填，请选择"
         if not errors:
             for check in self.register.checks:

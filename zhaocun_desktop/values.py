@@ -36,12 +36,19 @@ def is_excel_error(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS
 
 
+# clean_text's work: invisible and control characters dropped, NBSP and the ideographic space made spaces; most
+# text has none of them, and a search finds that ten times faster than the translation it saves
+_CLEAN = {**_INVISIBLE, **dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F], None), 0xA0: " ", 0x3000: " "}
+_UNCLEAN = re.compile("[" + "".join(re.escape(chr(code)) for code in _CLEAN) + "]")
+
+
 def clean_text(raw: object) -> str:
     """Text with invisible and control characters removed, NBSP/ideographic spaces folded, ends trimmed."""
     if raw is None:
         return ""
-    text = _CONTROLS.sub("", str(raw).translate(_INVISIBLE))
-    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    text = str(raw)
+    if _UNCLEAN.search(text):
+        text = text.translate(_CLEAN)
     return text.strip()
 
 
@@ -415,6 +422,8 @@ _PLAIN_NAME = re.compile(r"[\u3400-\u9fff·]{2,12}|[A-Za-z][A-Za-z .·-]{0,30}")
 
 
 def _split_weak(piece: str) -> list[str]:
+    if len(piece) < 5:  # two names of two characters and a separator at least
+        return [piece]
     for separator in _WEAK_SEPARATORS:
         parts = piece.split(separator)
         if len(parts) > 1 and all(len(part) >= 2 for part in parts):

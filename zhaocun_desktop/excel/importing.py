@@ -92,6 +92,8 @@ def preview_import(db: Database, path: str | Path, register: Register | None = N
                             other_places=checks.other_places)  # fmt: skip
     preview.already_imported = imported_before(db, preview)
     write_notes(db, preview, book, how, sheets, child_sheets, reader.cleaned)  # 7. notes
+    for sheet in book.sheets:  # the rows are checked: the reader's copy of the values can go before the commit
+        sheet.release()
     return preview
 
 
@@ -122,8 +124,8 @@ def merged_in_data(match: HeaderMatch) -> list[str]:
 
 def data_rows(match: HeaderMatch, reader: CellReader) -> Iterator[tuple[int, object]]:
     """Step 3: every non-empty row below the header, as (Excel row, its cleaned cells), whatever the blank
-    rows between."""
-    for excel_row, row in enumerate(match.sheet.iter_rows(), start=1):
+    rows between (the reader's rows as they come: an empty cell is '', the same as None to every check)."""
+    for excel_row, row in enumerate(match.sheet.source(), start=1):
         if excel_row > match.header_row:
             cells = reader.read(excel_row, row)
             if cells is not None:

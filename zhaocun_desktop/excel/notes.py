@@ -47,7 +47,9 @@ def roster_notes(db: Database, preview: ImportPreview) -> list[str]:
     """Names not in their roster (人民调解员, 法律顾问): imported, but the clerk sees them."""
     notes = []
     for f in preview.register.fields:
-        names = set(records.roster_names(db, f))
+        names = set(records.roster_names(db, f)) if f.roster else set()
+        if not names:
+            continue
         strangers: dict[str, list[int]] = {}
         for row in preview.rows:
             name = row.clean.get(f.key) if row.valid else None

@@ -65,6 +65,12 @@ class Sheet:
             else:
                 empty += 1
 
+    def release(self) -> None:
+        """Let the reader free the sheet's values (read again if asked for)."""
+        release = getattr(self.source, "release", None)
+        if release is not None:
+            release()
+
     @property
     def head(self) -> list[list]:
         """The first rows, where the headers are."""
@@ -279,7 +285,7 @@ def _read_with_calamine(path: Path, kind: str, surveys: dict[str, SheetSurvey], 
         for index, meta in enumerate(worksheets):
             hidden = "hidden" in str(getattr(meta, "visible", "")).lower()
             survey = surveys.get(meta.name) or (by_position[index] if by_position else None)
-            sheet = Sheet(meta.name, _rows_from_a1(_Loader(book, meta.name, survey, path)), hidden=hidden)
+            sheet = Sheet(meta.name, _Rows(_Loader(book, meta.name, survey, path)), hidden=hidden)
             if survey is not None:
                 sheet.merged, sheet.formulas_without_values = survey.merged, survey.formulas_without_values
                 sheet.hidden_rows, sheet.errors = survey.hidden_rows, survey.errors
@@ -315,6 +321,19 @@ class _Loader:
             except Exception as error:  # noqa: BLE001 - calamine's own errors: the sheet is damaged
                 raise _refuse(self.path, f"工作表“{self.name}”无法读取（{type(error).__name__}）", "请让村里用 Excel 或 WPS 打开后重新保存，再发送") from None
         return self.sheet
+
+
+class _Rows:
+    """A sheet's ``source``: its rows from A1 (``_rows_from_a1``), and ``release`` to free the loaded values."""
+
+    def __init__(self, load: _Loader):
+        self.load, self.rows = load, _rows_from_a1(load)
+
+    def __call__(self) -> Iterator[list]:
+        return self.rows()
+
+    def release(self) -> None:
+        self.load.sheet = None
 
 
 def _rows_from_a1(load: _Loader) -> Callable[[], Iterator[list]]:

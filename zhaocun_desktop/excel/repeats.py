@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 _AGAIN = "确是另一件时可选择同时导入疑似重复的行"
 
 
+_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)  # json.dumps with these makes one per call
+
+
 def fingerprint(filled: dict) -> str:
     """The identity of a row's checked values (the filled ones), as stored in ``import_row``."""
-    text = json.dumps(filled, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_JSON.encode(filled).encode("utf-8")).hexdigest()[:32]
 
 
 class Repeats:
@@ -63,7 +65,7 @@ class Repeats:
             [register.key],
         ):
             self.imported[print_] = (file_name, imported_at, record_id)
-        self.seen: dict[tuple, list[tuple[int, dict]]] = {}
+        self.seen: dict[tuple, PreviewRow | list[PreviewRow]] = {}  # earlier rows by their required fields (a list when several)
         self.seen_unique: dict[str, dict] = {f.key: {} for f in self.unique}
         self.shared: dict[str, str] = {}
         self.file_matters: dict[tuple, list[PreviewRow]] = {}  # this file's new rows, by the fields no outcome changes
@@ -85,7 +87,7 @@ class Repeats:
 
     def _news_of_stored(self, filled: dict) -> str:
         """Why a row is a stored record's news (the same matter, other fields changed), or ""."""
-        if not self.identity or (self.register.same_matter and not any(key in filled for key in self.register.same_matter)):
+        if not self.by_identity or (self.register.same_matter and not any(key in filled for key in self.register.same_matter)):
             return ""
         for record_id, record in self.by_identity.get(tuple(filled.get(key) for key in self.identity), ()):
             changed = [f.label for f in self.register.fields if f.key in filled and f.key not in self.identity and record.get(f.key) != filled[f.key]]
@@ -101,9 +103,12 @@ class Repeats:
         is clearly further along, both stay: the clerk decides)."""
         if not self.outcome or not any(key in filled for key in self.register.same_matter):
             return None
+        earlier_rows = self.file_matters.get(tuple(filled.get(key) for key in self.lasting), ())
+        if not earlier_rows:
+            return None
         lasting = {key: value for key, value in filled.items() if key not in self.outcome}
         outcome = {key for key in filled if key in self.outcome}
-        for earlier in self.file_matters.get(tuple(filled.get(key) for key in self.lasting), ()):
+        for earlier in earlier_rows:
             before = {key: value for key, value in earlier.clean.items() if value is not None and key in self.fields}
             if earlier.duplicate_of or {key: value for key, value in before.items() if key not in self.outcome} != lasting:
                 continue
@@ -115,8 +120,9 @@ class Repeats:
 
     def _repeat_of(self, row: PreviewRow, filled: dict, key: tuple) -> None:
         """Mark ``row`` when it was imported before, equals a stored record or an earlier row, or is news."""
-        same = next((record_id for record_id, record in self.stored.get(key, ()) if all(record.get(k) == v for k, v in filled.items())), None)
-        earlier = next((number for number, record in self.seen.get(key, ()) if all(record.get(k) == v for k, v in filled.items())), None)
+        stored, before = self.stored.get(key, ()), self.seen.get(key, ())
+        same = next((record_id for record_id, record in stored if all(record.get(k) == v for k, v in filled.items())), None) if stored else None
+        earlier = next((row.excel_row for row in ((before,) if isinstance(before, PreviewRow) else before) if all(row.clean.get(k) == v for k, v in filled.items())), None) if before else None
         if row.fingerprint in self.imported:  # never twice, even when the clerk takes the repeats
             file_name, imported_at, record_id = self.imported[row.fingerprint]
             row.duplicate_of = f"已于 {imported_at[:10]} 从“{file_name}”导入（{self.register.title}第{record_id}号）"
@@ -134,8 +140,9 @@ class Repeats:
         if row.hidden and not self.include_hidden:
             row.clean = clean
             return  # not imported: it neither repeats nor is repeated
-        row.fingerprint = fingerprint({k: v for k, v in clean.items() if v is not None})
-        filled = {k: v for k, v in clean.items() if v is not None and k in self.fields}
+        given = {k: v for k, v in clean.items() if v is not None}
+        row.fingerprint = fingerprint(given)
+        filled = {k: v for k, v in given.items() if k in self.fields} if len(given) > len(self.fields & given.keys()) else given
         key = self._key(clean)
         self._repeat_of(row, filled, key)
         unique_filled = [f for f in self.unique if f.key in filled]
@@ -152,12 +159,24 @@ class Repeats:
                 _not_twice(earlier, unique_filled)
             for f in unique_filled:
                 self.seen_unique[f.key][filled[f.key]] = row.excel_row
-        # the same text in many rows (villages, types, dates) is kept once
-        row.clean = {k: self.shared.setdefault(v, v) if isinstance(v, str) else v for k, v in clean.items()}
+        row.clean = self._kept(clean)
         row.raw = {}  # raw values are kept only where the clerk must see what was wrong
-        self.seen.setdefault(key, []).append((row.excel_row, row.clean))
+        before = self.seen.get(key)
+        self.seen[key] = row if before is None else ([before, row] if isinstance(before, PreviewRow) else [*before, row])
         if self.outcome and not row.duplicate_of:
             self.file_matters.setdefault(tuple(filled.get(k) for k in self.lasting), []).append(row)
+
+    def _kept(self, clean: dict) -> dict:
+        """``clean`` as the preview keeps it for 100,000 rows: the same text in many rows (summaries a village copies)
+        once, and child rows without their empty fields (their fingerprint, taken before, has them)."""
+        kept = {}
+        for key, value in clean.items():
+            if isinstance(value, str):
+                value = self.shared.setdefault(value, value)
+            elif isinstance(value, list):
+                value = [{k: v for k, v in child.items() if v is not None} for child in value]
+            kept[key] = value
+        return kept
 
     def _older_in_file(self, row: PreviewRow, filled: dict) -> tuple[PreviewRow, str, bool] | None:
         """The earlier row of this file that ``row`` is the news of (it is imported instead of that one); or
