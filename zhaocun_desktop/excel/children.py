@@ -8,7 +8,8 @@ Decided here, so that nothing of a record is written from half its rows:
 - a child sheet without the key column or without a required column is refused, naming the column;
   so is a header written twice;
 - a child row whose key names no row of the register's sheet is a problem of the child sheet, named
-  by sheet, row and column; the register's row whose key is nearest (a typo) is held back with it;
+  by sheet, row and column; the register's row whose key is nearest (a typo) is held back with it, and
+  when no key is near, every row without child rows there (the child row may be any of theirs);
 - a row whose 当事人 text names someone the child sheet does not list for it is held back: the child
   sheet would replace "王五、赵六" by "赵六". Names the child sheet adds to the text are written into it.
 """
@@ -141,6 +142,7 @@ class Attachment:
         self.key_field = parent.register.children[0].parent_key_field if parent.register.children else ""
         self.sheet_problems: list[Problem] = []
         self.held: dict[int, list[str]] = {}  # Excel row of the register's sheet → why it is held back
+        self.unplaced: dict[str, int] = {}  # child sheet → the first of its rows near no row: it may be any row's without rows there
         known = set(parent_keys.values())
         by_key = {}
         for row, key in parent_keys.items():
@@ -158,7 +160,9 @@ class Attachment:
                                                        f"{child_sheet.key_label}{what}，这一行{child_sheet.child.title}不会导入。"
                                                        f"请核对{child_sheet.key_label}：两处要写得完全一样（括号、空格、数字），没有编号的记录填它在“{parent.sheet.name}”表中的行号（如“第5行”）",
                                                        child_sheet.sheet.name))  # fmt: skip
-                if guess:
+                if not guess:
+                    self.unplaced.setdefault(child_sheet.sheet.name, rows[0].excel_row)
+                else:
                     first = rows[0].excel_row
                     self.held.setdefault(by_key[guess[0]], []).append(
                         f"工作表“{child_sheet.sheet.name}”第{first}行的{child_sheet.key_label}“{key}”与本行相近但不相同：如果那是本行的{child_sheet.child.title}，"
@@ -168,12 +172,17 @@ class Attachment:
     def attach(self, excel_row: int, raw: dict, key: str) -> list[Problem]:
         """Put the child rows of the row at ``excel_row`` into ``raw`` (under each child's key); the
         problems that hold the row back."""
-        problems = [Problem(excel_row, self._letter(self.key_field), self._label(self.key_field), message) for message in self.held.get(excel_row, ())]
+        letter, label = self._where()
+        problems = [Problem(excel_row, letter, label, message) for message in self.held.get(excel_row, ())]
         for child_sheet in self.sheets:
             rows = child_sheet.by_key.get(key)
+            child = child_sheet.child
+            if not rows and child_sheet.sheet.name in self.unplaced:
+                problems.append(Problem(excel_row, letter, label,
+                                        f"工作表“{child_sheet.sheet.name}”中没有本行的{child.title}，而那里第{self.unplaced[child_sheet.sheet.name]}行起有找不到所属记录的"
+                                        f"{child.title}：也许是本行的，只是{child_sheet.key_label}写得不一致。为免只导入一部分{child.title}，本行暂不导入，请核对两处的{child_sheet.key_label}"))  # fmt: skip
             if not rows:
                 continue
-            child = child_sheet.child
             raw[child.key] = [row.raw for row in rows]
             for row in rows:
                 for name, code in row.errors.items():
@@ -219,5 +228,12 @@ class Attachment:
     def _letter(self, key: str) -> str:
         return next((column_name(column) for column, f in self.parent.columns.items() if f.key == key), "")
 
-    def _label(self, key: str) -> str:
-        return self.parent.register.field(key).label if key else ""
+    def _where(self) -> tuple[str, str]:
+        """The cell a row held back for its child rows is named by: its key (案件编号), or, in a sheet without
+        that column, its 当事人, or its first column."""
+        summaries = [child.parent_summary for child in self.parent.register.children if child.parent_summary]
+        for key in (self.key_field, *summaries):
+            if self._letter(key):
+                return self._letter(key), self.parent.register.field(key).label
+        column, first = min(self.parent.columns.items())
+        return column_name(column), first.label

@@ -74,8 +74,9 @@ _MERGE = re.compile(rb'mergeCell ref="([A-Z0-9:]+)"')
 # the plain form every common writer uses: <row r="5" ...> and <c r="B5" ...>, r first, no prefix
 _ROW = re.compile(rb'<row r="(\d+)"')
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z])[A-Z]\d')
-# what the fast bound cannot take: a cell without r first (or none), beyond column ZZ, a row without r first, a prefix
-_ODD_CELL, _ODD_ROW, _PREFIXED = re.compile(rb'<c(?: (?!r=")| r="[A-Z]{3}\d|>)'), re.compile(rb'<row(?: (?!r=")|>)'), re.compile(rb':(?:c|row) ')
+# what the fast bound cannot take: a cell without r first (or none), beyond column IV, a row without r first, a prefix
+_ODD_CELL = re.compile(rb'<c(?: (?!r=")| r="(?:[A-Z]{3}|I[W-Z]|[J-Z][A-Z])\d|>)')
+_ODD_ROW, _PREFIXED = re.compile(rb'<row(?: (?!r=")|>)'), re.compile(rb':(?:c|row) ')
 # any form: a prefix (x:c), r anywhere or absent; read tag by tag
 _TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>')
 _REF = re.compile(rb'\br="([A-Z]{0,3})(\d{0,7})"')
@@ -110,7 +111,7 @@ def _plain(body: bytes) -> bool:
 
 def _estimate(body: bytes) -> tuple[int, int]:
     """An upper bound of the rows and columns with a value in a plainly written ``body`` (no cell beyond column
-    ZZ: ``_plain``), by two fast scans (no Python work per cell)."""
+    IV: ``_plain``), by two fast scans (no Python work per cell)."""
     rows = max(map(int, _ROW.findall(body)), default=0)
     firsts = set(_TWO_LETTERS.findall(body))
     columns = (max(firsts)[0] - 64 + 1) * 26 if firsts else (26 if b"<c " in body else 0)
@@ -161,7 +162,7 @@ def survey_xlsx_sheet(archive: zipfile.ZipFile, member: str) -> SheetSurvey:
     rows = columns = 0
     plain = True
     for body in _bodies(archive, member):
-        bound = _estimate(body) if plain and _plain(body) else None  # (only cells up to ZZ are plain)
+        bound = _estimate(body) if plain and _plain(body) else None  # (only cells up to IV are plain)
         if bound is None:
             plain = False
         else:
