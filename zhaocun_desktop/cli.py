@@ -734,10 +734,10 @@ def _refuse_damaged(path: Path) -> None:
     """A damaged database is named before a verb touches it, with the way back (the check the window
     makes when it starts). A file that is no SQLite file at all is left to ``open_db`` to name."""
     from zhaocun_desktop import crypto
-    from zhaocun_desktop.dbcheck import check_database, damaged_message
+    from zhaocun_desktop.dbcheck import damage_found, damaged_message
     from zhaocun_desktop.files import is_sqlite_file
 
-    problems = check_database(path, foreign_keys=False) if path.is_file() and (is_sqlite_file(path) or crypto.is_encrypted(path)) else []
+    problems = damage_found(path) if path.is_file() and (is_sqlite_file(path) or crypto.is_encrypted(path)) else []
     if problems:
         raise UserError(damaged_message(path, problems))
 
@@ -748,9 +748,9 @@ def _damage_named(args: argparse.Namespace, error: BaseException) -> str | None:
     path = getattr(args, "db", None)
     if not isinstance(error, (sqlite3.DatabaseError, UnicodeDecodeError)) or not isinstance(path, Path) or not path.is_file():
         return None
-    from zhaocun_desktop.dbcheck import check_database, damaged_message
+    from zhaocun_desktop.dbcheck import damage_found, damaged_message
 
-    problems = check_database(path, foreign_keys=False)
+    problems = damage_found(path)
     if not problems and isinstance(error, sqlite3.DatabaseError) and "decode" in str(error).lower():
         problems = ["有记录的文字已损坏，无法读取"]  # a record's text whose bytes are no longer UTF-8
     return damaged_message(path, problems) if problems else None
