@@ -61,6 +61,7 @@ class Checking:
         self.register, self.choices, self.date1904 = register, choices, date1904
         self.memo: dict[str, dict] = {field.key: {} for field in register.fields if field.kind not in _UNIQUE_KINDS}
         self.required = [field for field in register.fields if field.required]
+        self.hits: dict[str, int] = {}  # memo lookups that found a value, by field: a field whose values do not repeat stops looking
         self.children = {child.key: Checking(child, None, date1904) for child in register.children}
         # each field's parser chosen once: text fields (the values that rarely repeat) skip parse_field's dispatch
         self.parsers = {field.key: self._parser(field) for field in register.fields}
@@ -85,6 +86,8 @@ class Checking:
                 found = (None, str(error))
             if len(memo) < _MEMO_LIMIT:
                 memo[key] = found
+                if len(memo) == _MEMO_LIMIT and self.hits.get(field.key, 0) < _MEMO_LIMIT:  # values seen once (names, numbers): no more lookups
+                    del self.memo[field.key]
         if found[1] is not None:
             raise ValueError(found[1])
         return found[0]
@@ -93,7 +96,7 @@ class Checking:
         """Clean values for every field of ``raw`` and the problems found, by field key."""
         clean: dict = {}
         errors: dict[str, str] = {}
-        memos = self.memo
+        memos, hits = self.memo, self.hits
         for field in self.register.fields:
             key = field.key
             if key not in raw:
@@ -109,7 +112,9 @@ class Checking:
                     clean[key] = self.parse(field, value)
                 except ValueError as error:
                     errors[key] = str(error)
-            elif found[1] is None:
+                continue
+            hits[key] = hits.get(key, 0) + 1
+            if found[1] is None:
                 clean[key] = found[0]
             else:
                 errors[key] = found[1]
