@@ -114,9 +114,12 @@ class Repeats:
                 continue
             before_outcome = {key for key in before if key in self.outcome}
             if outcome > before_outcome or outcome < before_outcome:  # one fills the other's outcome fields, and more
-                changed = "、".join(f.label for f in self.register.fields if f.key in self.outcome and before.get(f.key) != filled.get(f.key))
-                return earlier, changed, outcome > before_outcome
+                return earlier, self._changed(before, filled), outcome > before_outcome
         return None
+
+    def _changed(self, before: dict, after: dict) -> str:
+        """The labels of the outcome fields two rows of one matter fill differently."""
+        return "、".join(f.label for f in self.register.fields if f.key in self.outcome and before.get(f.key) != after.get(f.key))
 
     def _repeat_of(self, row: PreviewRow, filled: dict, key: tuple) -> None:
         """Mark ``row`` when it was imported before, equals a stored record or an earlier row, or is news."""

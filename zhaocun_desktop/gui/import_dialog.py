@@ -171,29 +171,15 @@ class ImportDialog(QDialog):
         table.setHorizontalHeaderLabels(["状态", *(f.label for f in fields)])
         table.setVerticalHeaderLabels([str(row.excel_row) for row in preview.rows])
         for index, row in enumerate(preview.rows):
-            by_label = {problem.label: problem.message for problem in row.problems}
-            if row.problems:
-                status, colour, tip = "有问题", PROBLEM, "\n".join(str(p) for p in row.problems)
-            elif row.hidden and not preview.include_hidden:
-                status, colour, tip = "隐藏（不导入）", HIDDEN, "这一行在文件中被隐藏；勾选“包括隐藏的行和工作表”才会导入"
-            elif row.duplicate_of:
-                status = "疑似重复" if row.repeatable else "重复（不导入）"
-                colour, tip = DUPLICATE, row.duplicate_of
-            else:
-                status, colour, tip = "可导入", None, ""
+            status, colour, tip = self._state(row)
             state = QTableWidgetItem(status)
             if colour is not None:
                 state.setBackground(QBrush(colour))
                 state.setToolTip(tip)
             table.setItem(index, 0, state)
+            by_label = {problem.label: problem.message for problem in row.problems}
             for column, field in enumerate(fields, start=1):
-                value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
-                if row.valid and field not in register.fields:  # a first party's number from the one-line form
-                    value = next((c[0].get(field.key) for child in register.children if (c := row.clean.get(child.key))), None)
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)  # calamine reads every number as float: 3.0 was typed 3
-                text = display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))
-                cell = QTableWidgetItem(text)
+                cell = QTableWidgetItem(self._cell_text(row, field))
                 if field.label in by_label:
                     cell.setBackground(QBrush(PROBLEM))
                     cell.setToolTip(by_label[field.label])
@@ -206,6 +192,26 @@ class ImportDialog(QDialog):
         self.include_duplicates.setText(f"同时导入疑似重复的 {repeatable} 行")
         self.include_duplicates.setVisible(bool(repeatable) and not preview.already_imported)
         self._update_button()
+
+    def _state(self, row) -> tuple[str, QColor | None, str]:
+        """A row's status in the first column: its words, colour and tooltip."""
+        if row.problems:
+            return "有问题", PROBLEM, "\n".join(str(p) for p in row.problems)
+        if row.hidden and not self.preview.include_hidden:
+            return "隐藏（不导入）", HIDDEN, "这一行在文件中被隐藏；勾选“包括隐藏的行和工作表”才会导入"
+        if row.duplicate_of:
+            return ("疑似重复" if row.repeatable else "重复（不导入）"), DUPLICATE, row.duplicate_of
+        return "可导入", None, ""
+
+    def _cell_text(self, row, field) -> str:
+        """A cell as the table shows it: the checked value of a valid row, else what the file holds."""
+        register = self.preview.register
+        value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
+        if row.valid and field not in register.fields:  # a first party's number from the one-line form
+            value = next((c[0].get(field.key) for child in register.children if (c := row.clean.get(child.key))), None)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # calamine reads every number as float: 3.0 was typed 3
+        return display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))
 
     def _show_places(self, preview: ImportPreview) -> None:
         """One line per place not on the 村(居) list, ticked when the clerk keeps it as another place."""
