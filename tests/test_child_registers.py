@@ -157,8 +157,10 @@ def test_import_reads_a_party_sheet_keyed_by_case_number(db, tmp_path):
                 ["B-9", "申请人", "无主", "", "", ""]],
     })  # fmt: skip
     preview = preview_import(db, path)
-    assert not preview.problems
-    assert any("“B-9”" in note and "找不到" in note for note in preview.notes)
+    (orphan,) = preview.problems  # a party of no case: named by sheet, row and column, never dropped unsaid
+    assert (orphan.sheet, orphan.row, orphan.column) == ("当事人", 6, "A") and "“B-9”" in orphan.message and "找不到" in orphan.message
+    assert str(orphan).startswith("工作表“当事人”第6行，A列“案件编号”") and "另有 1 行找不到所属的记录" in preview.summary()
+    assert all(row.valid for row in preview.rows)  # no case is near "B-9": both cases import
     commit_import(db, preview)
     first, second = records.rows_by_id(db, MEDIATION_CASE)
     assert [p["name"] for p in party_rows(db, first["id"])] == ["张三", "李四", "王五"]

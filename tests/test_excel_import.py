@@ -241,7 +241,7 @@ def test_values_are_normalised_and_problems_named_by_row_and_column(db_file, tmp
     first = preview.rows[0]
     assert first.valid and first.clean["accepted"] == "2023-03-08" and first.clean["dispute_type"] == "邻里"
     assert first.clean["parties"] == "张三与李四"  # the old one-line form: two parties, the number to the first
-    assert [(p["role"], p["name"], p["id_number"]) for p in first.clean["mediation_party"]] == [("申请人", "张三", "11010519491231002X"), ("被申请人", "李四", None)]
+    assert [(p["role"], p["name"], p.get("id_number")) for p in first.clean["mediation_party"]] == [("申请人", "张三", "11010519491231002X"), ("被申请人", "李四", None)]
     assert preview.rows[2].clean["accepted"] == "2023-03-10"  # an Excel serial number
     problems = [str(p) for p in preview.rows[1].problems]
     assert any(p.startswith("第4行，C列“村(居)”") and "不是本镇的村(居)" in p for p in problems)

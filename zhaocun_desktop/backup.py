@@ -449,24 +449,42 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def recover(db_path: Path, backup_path: Path, force: bool = False) -> Path | None:
-    """Replace a damaged database file (not open) with ``backup_path``: the damaged file is set aside,
+    """Replace a damaged database file (not open) with ``backup_path``: the damaged file is kept aside,
     not deleted, and the backup copied in. Returns where the damaged file was kept (None if there was none).
 
-    The same checks as ``restore`` come first; a damaged file cannot be backed up, hence the setting aside.
+    The same checks as ``restore`` come first; a damaged file cannot be backed up, hence the keeping aside.
+    The copy is made whole beside the file first and then renamed over it, so a crash or a kill at any
+    moment leaves the damaged file or the restored one at ``db_path``, never a half-written one.
     """
     db_path, backup_path = Path(db_path), Path(backup_path)
     _check_restorable(db_path, backup_path, force)
+    copy = _restored_copy(backup_path, db_path)
     aside = set_aside(db_path) if db_path.exists() else None
-    restore_file(backup_path, db_path)
+    _replace(copy, db_path)
     return aside
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database: they belong to that file only
+RESTORING = ".恢复中"  # suffix of a restored copy being written beside the database it is to replace
+
+
 def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
-    """Move a damaged database (and its -wal/-shm) aside, keeping it for inspection."""
+    """Keep a damaged database (and its -wal, -shm, -journal) aside for inspection: the file itself is linked
+    (or copied) under the new name and stays in place until a restored copy is renamed over it; its side files
+    move, since a -wal or hot -journal left beside the restored copy would be played into it."""
     now = now or dt.datetime.now()
     aside = path.with_name(f"{path.stem}_损坏_{now:%Y%m%d_%H%M%S}{path.suffix}")
-    os.replace(path, aside)
-    for suffix in ("-wal", "-shm"):
+    counter = 1
+    while aside.exists():  # set aside twice in one second: the first one stays
+        aside = path.with_name(f"{path.stem}_损坏_{now:%Y%m%d_%H%M%S}_{counter}{path.suffix}")
+        counter += 1
+    try:
+        os.link(path, aside)
+    except OSError:  # a file system without hard links (FAT32, some network drives)
+        import shutil
+
+        shutil.copy2(path, aside)
+    for suffix in SIDE_FILES:
         extra = Path(str(path) + suffix)
         if extra.exists():
             os.replace(extra, Path(str(aside) + suffix))
@@ -474,17 +492,45 @@ def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
 
 
 def restore_file(backup_path: Path, db_path: Path) -> None:
-    """Make ``db_path`` (which must not be open) a copy of a backup, through the backup API."""
+    """Make ``db_path`` (which must not be open, its side files set aside) a copy of a backup, through the
+    backup API; written beside it and renamed over it, so a crash leaves the old file or the new one."""
+    _replace(_restored_copy(Path(backup_path), Path(db_path)), Path(db_path))
+
+
+def _restored_copy(backup_path: Path, db_path: Path) -> Path:
+    """A whole, synced copy of ``backup_path`` beside ``db_path`` (same folder, so a rename replaces)."""
+    copy = db_path.with_name(f".{db_path.name}{RESTORING}")
+    for leftover in (copy, Path(str(copy) + "-journal")):  # a restore killed before it renamed its copy
+        leftover.unlink(missing_ok=True)
     from zhaocun_desktop import crypto
 
-    source = _connect_readonly(Path(backup_path))
+    source = _connect_readonly(backup_path)
     key = crypto.key_of(source)  # an encrypted backup stays encrypted with its key: the same password opens it
-    target = crypto.connect(db_path, key) if key else sqlite3.connect(db_path)
+    target = crypto.connect(copy, key) if key else sqlite3.connect(copy)
     try:
+        target.execute("PRAGMA journal_mode = OFF")  # a copy cut short is thrown away: no journal to leave behind
         source.backup(target)
     finally:
         target.close()
         source.close()
+    with open(copy, "rb+") as handle:
+        os.fsync(handle.fileno())
+    return copy
+
+
+def _replace(copy: Path, db_path: Path) -> None:
+    """Rename ``copy`` over ``db_path`` in one step, and make the rename itself survive a power cut."""
+    for suffix in SIDE_FILES:  # only a killed earlier run leaves any now: they are the old file's, never the copy's
+        extra = Path(str(db_path) + suffix)
+        if extra.exists():
+            os.replace(extra, Path(str(copy) + ".旧" + suffix))
+    os.replace(copy, db_path)
+    if hasattr(os, "O_DIRECTORY"):  # POSIX: the folder's entry; Windows' rename is durable by itself
+        folder = os.open(db_path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def newest_good_backup(db_path: Path) -> BackupInfo | None:

@@ -183,6 +183,8 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     importing.add_argument("--check", action="store_true", help="只检查，不导入")
     importing.add_argument("--include-duplicates", action="store_true", help="疑似重复的行也导入")
     importing.add_argument("--include-hidden", action="store_true", help="隐藏的行和隐藏的工作表也导入（默认只列出，不导入）")
+    importing.add_argument("--other-place", action="append", default=[], metavar="名称",
+                           help="村(居)一列中不在本镇村(居)名单上的这个名称确是镇直单位或其他地点：记为“镇直及其他地点”导入（可重复；不加时这些行列为有问题，不导入）")  # fmt: skip
     importing.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的 Excel 文件")
 
     export = _new_parser(verbs, "export", help="把一本台账导出为 Excel", description="导出的表格可直接打印，也可重新导入。身份证号、电话默认遮盖。")
@@ -439,7 +441,7 @@ def _run_check(args: argparse.Namespace) -> int:
     _key(args.db)  # an encrypted database is checked through its key
     try:
         foreign = identity_problem(args.db)
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # SQLite's message may quote bytes of a damaged page
         foreign = None  # unreadable: quick_check below names the damage
     from zhaocun_desktop.db import is_county_file
 
@@ -498,7 +500,7 @@ def _run_import(args: argparse.Namespace) -> int:
         register = _register(args.register)
         for path in args.files:
             try:
-                preview = preview_import(db, path, register, include_hidden=args.include_hidden)
+                preview = preview_import(db, path, register, include_hidden=args.include_hidden, other_places=args.other_place)
                 print(preview.summary())
                 for note in preview.notes:
                     print(f"  说明：{note}")
@@ -630,7 +632,9 @@ def _run_init(args: argparse.Namespace) -> int:
     if args.year:
         values["report_year"] = args.year
     _refuse_empty(args.db)
-    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
+    key = _key(args.db) if args.db.is_file() else None
+    _refuse_damaged(args.db)
+    db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade, key=key)
     try:
         if not needs_first_run(db):
             raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
@@ -703,6 +707,7 @@ def _existing_db(path: Path, allow_county: bool = False):
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
     _refuse_empty(path)
     key = _key(path)
+    _refuse_damaged(path)  # (an encrypted file through the key just given)
     if allow_county and is_county_file(path, key):
         from zhaocun_desktop import rollup
 
@@ -724,6 +729,32 @@ def _refuse_empty(path: Path) -> None:
     if path.is_file() and path.stat().st_size == 0:
         raise UserError(f"数据库文件“{path}”是{EMPTY_FILE}，里面没有任何数据。为防止把它当成新的空台账，未做任何改动。"
                         f"请用 restore --db “{path}” 列出这个数据库的备份并恢复；如果它确实是刚建的空文件，请删除它后再运行。")  # fmt: skip
+
+
+def _refuse_damaged(path: Path) -> None:
+    """A damaged database is named before a verb touches it, with the way back (the check the window
+    makes when it starts). A file that is no SQLite file at all is left to ``open_db`` to name."""
+    from zhaocun_desktop import crypto
+    from zhaocun_desktop.dbcheck import damage_found, damaged_message
+    from zhaocun_desktop.files import is_sqlite_file
+
+    problems = damage_found(path) if path.is_file() and (is_sqlite_file(path) or crypto.is_encrypted(path)) else []
+    if problems:
+        raise UserError(damaged_message(path, problems))
+
+
+def _damage_named(args: argparse.Namespace, error: BaseException) -> str | None:
+    """For an error SQLite raised while a verb ran (or its message, quoting bytes of a damaged page, could
+    not be decoded): the damage named, when the database is damaged; else None."""
+    path = getattr(args, "db", None)
+    if not isinstance(error, (sqlite3.DatabaseError, UnicodeDecodeError)) or not isinstance(path, Path) or not path.is_file():
+        return None
+    from zhaocun_desktop.dbcheck import damage_found, damaged_message
+
+    problems = damage_found(path)
+    if not problems and isinstance(error, sqlite3.DatabaseError) and "decode" in str(error).lower():
+        problems = ["有记录的文字已损坏，无法读取"]  # a record's text whose bytes are no longer UTF-8
+    return damaged_message(path, problems) if problems else None
 
 
 def _choose_township(db, name: str | None) -> None:
@@ -948,7 +979,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # the one error boundary of the command line: no traceback for the clerk
         log = log_error(error)
-        message = explain(error)
+        message = _damage_named(args, error) or explain(error)
         if message:
             print(f"错误：{message}", file=sys.stderr)
             return 2

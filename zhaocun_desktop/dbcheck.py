@@ -84,6 +84,32 @@ def check_database(path: Path, foreign_keys: bool = True) -> list[str]:
     return problems
 
 
+# SQLite's errors that say the file cannot be opened or read here, not that it is damaged: a WAL file in a
+# read-only folder (no -shm can be made), another program's lock, a disk that fails or is full
+_SURROUNDINGS = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_NOMEM")
+
+
+def damage_found(path: Path) -> list[str]:
+    """The damage ``check_database`` finds, for a verb about to open the file: a file SQLite cannot open or read
+    here is no damage (the opening names that: a read-only folder, a lock), so nothing is found then."""
+    try:
+        conn = _connect_readonly(path)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.close()
+    except sqlite3.DatabaseError as error:
+        if any(getattr(error, "sqlite_errorname", "").startswith(name) for name in _SURROUNDINGS):
+            return []
+    except UnicodeDecodeError:
+        pass  # SQLite's message quotes bytes of a damaged schema page: check_database names it
+    return check_database(path, foreign_keys=False)
+
+
+def damaged_message(path: Path, problems: list[str]) -> str:
+    """What a verb says about a damaged database it did not touch, with the way back (``restore``)."""
+    return (f"数据库“{path}”已损坏（{problems[0]}），程序没有对它做任何操作。请用 restore --db “{path}” 列出它的备份，"
+            f"再用 restore --db “{path}” 备份文件 恢复最近的完好备份（损坏的文件会改名保留，不会删除）。")  # fmt: skip
+
+
 def _links(conn: sqlite3.Connection) -> list[str]:
     return [f"记录之间的关联不一致：{_table_title(row[0])} 第{row[1]}条" for row in conn.execute("PRAGMA foreign_key_check")]
 

@@ -65,7 +65,7 @@ class Field(NamedTuple):
     choices_setting: str = ""  # a setting whose lines add local choices ("名称=全国类别"), e.g. 本镇纠纷类型
     roster: str = ""  # a register whose names the form offers (人民调解员, 法律顾问); other names are accepted, and flagged on import
     earliest: dt.date = FIRST_DATE  # for DATE: earlier dates are refused (a number such as 2023.3 read as 1905-07-15)
-    outcome: bool = False  # how the matter went on (状态, 办结日期, 调解结果…): a sheet sent again may carry it changed
+    outcome: bool = False  # how the matter went on (状态, 办结日期, 调解结果…): of two rows of one matter in one file, the one filling more of these is the newer
 
     @property
     def upper_bound(self) -> float | None:
@@ -106,10 +106,15 @@ class Register:
     village_field: str | None = None
     checks: tuple[Check, ...] = ()  # rules across fields, run after each field parses
     choice_synonyms: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
-    # Fields that tell one matter from another beyond the required ones (信访人, 事由): a row that equals a
-    # stored record but in its outcome fields (Field.outcome) is taken for that record's news only when
-    # one of these is filled in and the same; two same-day petitions without them stay two
+    # Fields that tell one matter from another beyond the required ones (信访人, 事由): a row is taken for a
+    # stored record's news (``identity``), or for an earlier row's (Field.outcome), only when one of these
+    # is filled in and the same; two same-day petitions without them stay two
     same_matter: tuple[str, ...] = ()
+    # Fields that name one matter (the day, the people, the place, what it is about); a row that equals a
+    # stored record in these and differs in another field it fills (人次 1 → 5, 状态 在办 → 已办结, a count
+    # corrected) is that record's news, not a second record. Rows that differ in any of these are
+    # different records: same-day entries in two villages, two advisors' lines of the same day.
+    identity: tuple[str, ...] = ()
     # Child registers (rows that belong to one record of this register, e.g. a case's parties):
     # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
     # place, its export adds one sheet per child, its import reads that sheet too.
@@ -195,6 +200,7 @@ def _not_more(part: str, whole: str, message: str) -> Check:
 
 VILLAGE = Register(
     key="village",
+    identity=("name",),
     title="村(居)",
     fields=(
         Field("name", "村(居)名称", required=True, unique=True, width=140, synonyms=("村名", "村(居)", "村居", "名称")),
@@ -231,6 +237,7 @@ OCCASIONS = (
 
 PUBLICITY_EVENT = Register(
     key="publicity_event",
+    identity=("event_date", "title", "event_type", "place"),
     title="法治宣传活动",
     fields=(
         Field("event_date", "活动日期", Kind.DATE, required=True, width=100, synonyms=("日期", "时间", "活动时间")),
@@ -289,6 +296,7 @@ STAFF_TYPES = ("在编人员", "工勤人员", "劳务派遣", "临时聘用")
 
 ENFORCEMENT_STAFF = Register(
     key="enforcement_staff",
+    identity=("name", "unit", "post_from"),
     title="执法人员",
     fields=(
         Field("name", "姓名", required=True, width=80),
@@ -311,6 +319,7 @@ ENFORCEMENT_STAFF = Register(
 # One row per certificate: a renewal is a new row, so what was valid on any past day stays known.
 ENFORCEMENT_CERTIFICATE = Register(
     key="enforcement_certificate",
+    identity=("cert_no",),
     title="执法证",
     fields=(
         Field("holder", "持证人", required=True, width=80, synonyms=("姓名", "持证人姓名"), hint="与“执法人员”中的姓名一致"),
@@ -327,6 +336,7 @@ ENFORCEMENT_CERTIFICATE = Register(
 
 ENFORCEMENT_TRAINING = Register(
     key="enforcement_training",
+    identity=("train_date", "content", "train_type"),
     title="培训考试",
     fields=(
         Field("train_date", "日期", Kind.DATE, required=True, width=100, synonyms=("培训日期", "考试日期", "时间")),
@@ -371,6 +381,7 @@ def _advisor_rules(record: dict) -> dict[str, str]:
 
 ADVISOR_WORK = Register(
     key="advisor_work",
+    identity=("work_date", "advisor_type", "advisor", "village", "work_type", "summary"),
     title="法律顾问工作",
     fields=(
         Field("work_date", "日期", Kind.DATE, required=True, width=100, synonyms=("工作日期", "时间")),
@@ -501,6 +512,7 @@ VISIT = Register(
 
 MEDIATION_CASE = Register(
     key="mediation_case",
+    identity=("case_no", "accepted", "village", "parties", "summary"),
     title="调解案件",
     fields=(
         Field("case_no", "案件编号", unique=True, width=190, hint="如（2023）赵人调字第12号", synonyms=("编号", "卷号", "案号")),
@@ -557,6 +569,7 @@ MEDIATION_CASE = Register(
 
 JOINT_MEETING = Register(
     key="joint_meeting",
+    identity=("meet_date", "topic"),
     title="联席例会",
     fields=(
         Field("meet_date", "日期", Kind.DATE, required=True, width=100, synonyms=("会议日期", "时间")),
@@ -593,6 +606,7 @@ def _petition_rules(record: dict) -> dict[str, str]:
 
 PETITION = Register(
     key="petition",
+    identity=("reg_date", "petitioner", "village", "method", "level", "matter"),
     title="信访",
     fields=(
         Field("reg_date", "受理日期", Kind.DATE, required=True, width=100, synonyms=("登记日期", "日期", "信访日期", "受理时间")),
@@ -624,6 +638,7 @@ PETITION = Register(
 
 MEDIATOR = Register(
     key="mediator",
+    identity=("name", "committee", "village"),
     title="人民调解员",
     fields=(
         Field("name", "姓名", required=True, width=80, synonyms=("调解员", "调解员姓名")),
@@ -646,6 +661,7 @@ MEDIATOR = Register(
 
 LEGAL_ADVISOR = Register(
     key="legal_advisor",
+    identity=("name", "advisor_type"),
     title="法律顾问名册",
     fields=(
         Field("name", "姓名", required=True, width=80, synonyms=("顾问姓名", "法律顾问")),

@@ -148,3 +148,38 @@ def test_previewing_again_reads_the_file_off_the_window_thread(qtbot, open_windo
     dialog.register_box.setCurrentIndex(dialog.register_box.findText("调解案件"))
     assert len(threads) == 2 and threading.main_thread() not in threads
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "导入 1 条记录"
+
+
+def test_a_place_that_is_no_village_is_the_clerks_choice_in_the_preview(qtbot, open_window, tmp_path):
+    """信访's 村(居) is optional: a name not on the 村(居) list is not imported until the clerk ticks it as
+    镇直及其他地点 (a mistyped village stays unticked and stays out); ticking reads the file again."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from zhaocun_desktop.registers import PETITION
+
+    window = open_window()
+    path = tmp_path / "信访.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "信访"
+    book.active.append(["受理日期", "信访人", "村(居)", "层级", "事由", "状态"])
+    book.active.append(["2023-03-08", "张三", "赵村村", "本镇", "宅基地", "在办"])
+    book.active.append(["2023-03-09", "李四", "镇政府", "到县", "补贴", "在办"])
+    book.active.append(["2023-03-10", "王五", "赵村", "本镇", "土地", "在办"])
+    book.save(path)
+    dialog = ImportDialog(window.db, preview_import(window.db, path), window)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.places.isVisibleTo(dialog) and dialog.places.count() == 2
+    assert [dialog.places.item(i).text() for i in range(2)] == ["赵村（第4行）", "镇政府（第3行）"]
+    assert ok.text() == "导入 1 条记录" and "是不是“赵村村”" in dialog.table.item(2, 3).toolTip()
+    dialog.places.setFocus()
+    dialog.places.setCurrentRow(1)
+    QTest.keyClick(dialog.places, Qt.Key.Key_Space)  # tick 镇政府: previewed again with it as another place
+    assert dialog.other_places() == ["镇政府"] and dialog.preview.other_places == {"镇政府"}
+    assert ok.text() == "导入 2 条记录" and dialog.table.item(2, 0).text() == "有问题"
+    assert any("按您的选择记为“镇直及其他地点”" in line for line in dialog.notes.text().splitlines())
+    ok.click()
+    stored = {row["petitioner"]: row["village"] for row in records.rows_by_id(window.db, PETITION)}
+    assert stored == {"张三": "赵村村", "李四": "镇政府"}
+    assert window.db.execute("SELECT village_id FROM petition WHERE petitioner = '李四'").fetchone() == (None,)

@@ -419,3 +419,41 @@ def test_a_large_sound_files_check_ends_after_its_records_and_then_the_days_back
     qtbot.waitUntil(lambda: then == [1], timeout=20_000)
     assert not checks.found_damage()
     db.close()
+
+
+def test_a_database_with_random_blocks_overwritten_is_named_damaged_at_the_start(qapp, db_path, monkeypatch):
+    """40 random 16-byte blocks overwritten: the start names the damage and offers the newest sound backup;
+    without one it says so; never an error dialog of its own (the CLI's exit 3, UnicodeDecodeError, before)."""
+    import random
+    import shutil
+
+    db = open_db(db_path)
+    fill_demo(db)
+    cases = records.count(db, MEDIATION_CASE)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    sound = db_path.read_bytes()
+    spare = db_path.with_name("spare.db")
+    shutil.copy(db_path, spare)
+    for seed in (0, 4):  # seeds whose damage hits the schema: SQLite's own message could not be decoded
+        rng = random.Random(seed)
+        data = bytearray(sound)
+        for _ in range(40):
+            offset = rng.randrange(0, len(data) - 16)
+            data[offset : offset + 16] = rng.randbytes(16)
+        db_path.write_bytes(bytes(data))
+        shutil.rmtree(backup.backup_dir(db_path), ignore_errors=True)
+        critical = []
+        monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: critical.append((title, text)))
+        assert open_checked(db_path) is None  # no backup to offer
+        assert critical[0][0] == "数据库已损坏" and "没有找到可用的备份" in critical[0][1]
+        assert db_path.read_bytes() == bytes(data)
+
+        backup.backup_dir(db_path).mkdir()
+        shutil.copy(spare, backup.backup_dir(db_path) / "台账备份_20240101_080000_daily.db")
+        asked = []
+        monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
+        monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+        restored = open_checked(db_path, daily_backup=False)
+        assert "数据库文件已损坏" in asked[0] and records.count(restored, MEDIATION_CASE) == cases
+        restored.close()

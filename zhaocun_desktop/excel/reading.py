@@ -6,6 +6,7 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import zipfile
@@ -14,10 +15,19 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel.survey import (
+    MAX_CELLS,
+    MAX_COLUMN,
+    SheetSurvey,
+    column_name,
+    survey_xls,
+    survey_xlsx_sheet,
+    without_far_cells,
+    workbook_date1904,
+)
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a village sheet is a few MB; more is a zip bomb
 MAX_RATIO = 200  # deflate rarely exceeds 100:1 on real sheets
-EMPTY_ROWS_END = 500  # this many empty rows in a row end the data (columns formatted to row 1,048,576)
 HEADER_ROWS = 10  # headers are looked for in the first rows
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The program's templates carry a hidden sheet saying which register they are for. A hidden
@@ -29,9 +39,11 @@ OWN_HIDDEN_SHEETS = (MARKER_SHEET, "选项")  # the templates' own hidden sheets
 
 @dataclass
 class Sheet:
-    """One worksheet. ``iter_rows()`` yields its rows from Excel row 1, column A, one list per
-    row ('' read as None), until the data ends; the values stay in the reader until asked for,
-    so a 100,000-row sheet is never held as Python objects all at once."""
+    """One worksheet. ``iter_rows()`` yields its rows from Excel row 1, column A, one list per row
+    ('' read as None), every row up to the last one with a value, whatever the blank rows between; the
+    values stay in the reader until asked for, so a 100,000-row sheet is never held as Python objects
+    all at once. The reader loads the sheet when it is first read (``source``), after its survey
+    said the sheet fits (``survey.py``)."""
 
     name: str
     source: Callable[[], Iterator[list]]
@@ -42,20 +54,22 @@ class Sheet:
     errors: dict[str, str] = field(default_factory=dict)  # cell like "D7" → error value like "#DIV/0!"
 
     def iter_rows(self) -> Iterator[list]:
-        empty = 0
-        pending = []  # empty rows are passed on only when data follows them
+        empty = 0  # empty rows are passed on only when data follows them
         for row in self.source():
             values = [None if value == "" else value for value in row]
             if any(value is not None for value in values):
-                yield from pending
-                pending.clear()
+                for _ in range(empty):
+                    yield []
                 empty = 0
                 yield values
             else:
                 empty += 1
-                if empty >= EMPTY_ROWS_END:
-                    return
-                pending.append(values)
+
+    def release(self) -> None:
+        """Let the reader free the sheet's values (read again if asked for)."""
+        release = getattr(self.source, "release", None)
+        if release is not None:
+            release()
 
     @property
     def head(self) -> list[list]:
@@ -142,11 +156,14 @@ def _sniff_zip(path: Path) -> str:
 
 @dataclass
 class Book:
-    """A workbook as read: every worksheet (hidden ones flagged) and a template's marker."""
+    """A workbook as read: every worksheet (hidden ones flagged), a template's marker, its date system,
+    and what the reading left out (``notes``: cells far beyond the columns)."""
 
     path: Path
     sheets: list[Sheet]
     marker: dict[str, str]  # from a template's marker sheet: 台账, 工作表, 模板版本, 镇, 村(居); {} without
+    date1904: bool = False  # dates counted from 1904-01-01 (a serial number typed in a date column too)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def visible(self) -> list[Sheet]:
@@ -160,20 +177,20 @@ class Book:
 
 def open_book(path: str | Path) -> Book:
     """Every sheet of a .xlsx or .xls file, each up to the end of its data, and the template marker."""
-    # both formats are read by python-calamine, chosen by the file's first bytes, not its name;
-    # openpyxl is used to write workbooks
+    # both formats are read by python-calamine, chosen by the file's first bytes, not its name, each
+    # sheet only after its survey (survey.py) found its used range small enough; openpyxl writes workbooks
     path = Path(path)
     kind = sniff(path)
-    sheets = _read_xlsx(path) if kind == "xlsx" else _read_xls(path)
-    marker: dict[str, str] = {}
-    for sheet in sheets:
+    book = _open_xlsx(path) if kind == "xlsx" else _open_xls(path)
+    for sheet in book.sheets:
         if sheet.name == MARKER_SHEET:
             rows = sheet.rows
             if rows and rows[0] and rows[0][0] == MARKER_TITLE:
-                marker = {str(row[0]).strip(): str(row[1]).strip() for row in rows[1:] if len(row) > 1 and row[0] and row[1] is not None}
-    if not any(not sheet.hidden for sheet in sheets):
+                book.marker = {str(row[0]).strip(): str(row[1]).strip() for row in rows[1:] if len(row) > 1 and row[0] and row[1] is not None}
+    if not any(not sheet.hidden for sheet in book.sheets):
         raise _refuse(path, "工作簿里没有可见的工作表", "请在 Excel 中取消隐藏要导入的工作表后重新保存")
-    return Book(path, [sheet for sheet in sheets if sheet.name != MARKER_SHEET], marker)
+    book.sheets = [sheet for sheet in book.sheets if sheet.name != MARKER_SHEET]
+    return book
 
 
 def read_workbook(path: str | Path) -> list[Sheet]:
@@ -181,52 +198,9 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     return open_book(path).visible
 
 
-@dataclass
-class _SheetScan:
-    """What python-calamine does not tell: found in the sheet's XML."""
-
-    merged: tuple[str, ...] = ()
-    formulas_without_values: tuple[str, ...] = ()
-    hidden_rows: frozenset[int] = frozenset()
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
-_HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\bhidden="(?:1|true)"')
-
-
-def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> _SheetScan:
-    """Merged ranges, formula cells without a saved value, error cells (calamine reads them as
-    empty) and hidden rows, found in the sheet's XML."""
-    merged, formulas, hidden, errors = [], [], set(), {}
-    cell = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>', re.S)
-    merge = re.compile(rb'<mergeCell ref="([A-Z0-9:]+)"')
-    tail = b""
-    with archive.open(member) as handle:
-        while True:
-            chunk = handle.read(4 * 1024 * 1024)
-            if not chunk:
-                break
-            text = tail + chunk
-            cut = text.rfind(b"</c>")
-            cut = len(text) if cut < 0 else cut + 4
-            body, tail = text[:cut], text[cut:]
-            if b"<f" in body:
-                for match in cell.finditer(body):
-                    if not re.search(rb"<v(?: [^>]*)?>[^<]", match.group(0)):  # no <v>, or an empty one
-                        formulas.append(match.group(1).decode())
-            if b't="e"' in body:
-                errors.update((ref.decode(), value.decode("utf-8", "replace")) for ref, value in _ERROR_CELL.findall(body))
-            if b"hidden=" in body:
-                hidden.update(int(number) for number in _HIDDEN_ROW.findall(body))
-            merged += [m.decode() for m in merge.findall(body)]
-        merged += [m.decode() for m in merge.findall(tail)]
-    return _SheetScan(tuple(merged), tuple(formulas[:20]), frozenset(hidden), errors)
-
-
-def _read_xlsx(path: Path) -> list[Sheet]:
-    """Values through python-calamine (several times faster than openpyxl, and its XML reader
-    expands no entities); merged ranges and formulas without values from the sheet XML."""
+def _open_xlsx(path: Path) -> Book:
+    """Values through python-calamine (several times faster than openpyxl, and its XML reader expands
+    no entities); what it does not tell, and each sheet's used range, from the sheet XML first."""
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.endswith((".xml", ".rels")):
@@ -234,16 +208,21 @@ def _read_xlsx(path: Path) -> list[Sheet]:
                     head = handle.read(2048)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise _refuse(path, "文件中含有 XML 实体定义（正常表格没有，可能是恶意构造的文件）", "已拒绝读取。请核实文件来源，或让村里用 Excel 重新保存后发送")
-        sheet_files = _sheet_files(archive)
-        scans = {name: _scan_sheet_xml(archive, member) for name, member in sheet_files.items() if member in archive.namelist()}
-    sheets = _read_with_calamine(path, "工作簿")
-    for sheet in sheets:
-        scan = scans.get(sheet.name, _SheetScan())
-        sheet.merged, sheet.formulas_without_values = scan.merged, scan.formulas_without_values
-        sheet.hidden_rows, sheet.errors = scan.hidden_rows, scan.errors
-    if not sheets:
+        members = set(archive.namelist())
+        sheet_files = {name: member for name, member in _sheet_files(archive).items() if member in members}
+        surveys = {name: survey_xlsx_sheet(archive, member) for name, member in sheet_files.items()}
+        date1904 = workbook_date1904(archive)
+        far = {sheet_files[name] for name, survey in surveys.items() if survey.far_count}
+        data = without_far_cells(archive, far) if far else None  # the reader never sees those cells
+    notes = [
+        f"工作表“{name}”的 {'、'.join(survey.far)}{'等' if survey.far_count > len(survey.far) else ''} {survey.far_count} 个单元格"
+        f"在第 {MAX_COLUMN} 列（IV 列）以外，不在任何一列之下，已忽略（多是按 Ctrl+End 后误输入的）。"
+        for name, survey in surveys.items() if survey.far_count
+    ]  # fmt: skip
+    book = Book(path, _read_with_calamine(path, "工作簿", surveys, data), {}, date1904, notes)
+    if not book.sheets:
         raise _refuse(path, "工作簿里没有可读的工作表", "请在 Excel 中“另存为”普通的“Excel 工作簿(*.xlsx)”后导入")
-    return sheets
+    return book
 
 
 def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -261,7 +240,7 @@ def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
             member = target.group(1).lstrip("/")
             targets[rid.group(1)] = member if member.startswith("xl/") else f"xl/{member}"
     found = {}
-    for sheet in re.finditer(r"<sheet\b[^>]*>", workbook):
+    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
         tag = sheet.group(0)
         name, rid = re.search(r'name="([^"]+)"', tag), re.search(r'r:id="([^"]+)"', tag)
         if name and rid and rid.group(1) in targets:
@@ -270,80 +249,30 @@ def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _unescape(text: str) -> str:
+    text = re.sub(r"&#(x[0-9a-fA-F]+|\d+);", lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
-def _read_xls(path: Path) -> list[Sheet]:
-    sheets = _read_with_calamine(path, "旧版 Excel（.xls）文件")
-    scans = _scan_xls(path)
-    for sheet in sheets:
-        scan = scans.get(sheet.name)
-        if scan:
-            sheet.hidden_rows, sheet.errors = scan.hidden_rows, scan.errors
-    return sheets
+def _open_xls(path: Path) -> Book:
+    found = survey_xls(path)
+    if not found.readable:
+        raise _refuse(path, "这是更早版本（Excel 95 或更早）的 .xls 文件，程序无法先检查其中的内容范围", "请让村里用 Excel 或 WPS 打开后“另存为”.xlsx 再发送")
+    return Book(path, _read_with_calamine(path, "旧版 Excel（.xls）文件", found.sheets), {}, found.date1904)
 
 
-_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
-
-
-def _scan_xls(path: Path) -> dict[str, _SheetScan]:
-    """Error cells and hidden rows of a BIFF8 .xls (calamine reads error cells as empty and does
-    not tell hidden rows): the sheets' ROW, BOOLERR and FORMULA records. Best effort: {} when the
-    file is not plain BIFF8."""
-    import struct
-
-    import olefile
-
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            if not ole.exists("Workbook"):
-                return {}
-            stream = ole.openstream("Workbook").read()
-    except (OSError, ValueError, struct.error):
-        return {}
-
-    def records(offset: int):
-        while offset + 4 <= len(stream):
-            kind, size = struct.unpack_from("<HH", stream, offset)
-            yield kind, stream[offset + 4 : offset + 4 + size]
-            offset += 4 + size
-            if kind == 0x000A:  # EOF of this substream
-                return
-
-    scans: dict[str, _SheetScan] = {}
-    try:
-        sheets = []
-        for kind, data in records(0):
-            if kind == 0x0085 and len(data) >= 8:  # BOUNDSHEET8: where a sheet's records start, its name
-                position, sheet_type, length, wide = struct.unpack_from("<I", data)[0], data[5], data[6], data[7]
-                name = data[8 : 8 + length * 2].decode("utf-16-le") if wide else data[8 : 8 + length].decode("latin-1")
-                if sheet_type == 0:
-                    sheets.append((name, position))
-        for name, position in sheets:
-            hidden, errors = set(), {}
-            for kind, data in records(position):
-                if kind == 0x0208 and len(data) >= 14 and struct.unpack_from("<H", data, 12)[0] & 0x20:  # ROW, fDyZero
-                    hidden.add(struct.unpack_from("<H", data)[0] + 1)
-                elif kind == 0x0205 and len(data) >= 8 and data[7]:  # BOOLERR holding an error
-                    row, column = struct.unpack_from("<HH", data)
-                    errors[f"{_column(column)}{row + 1}"] = _XLS_ERRORS.get(data[6], "#VALUE!")
-                elif kind == 0x0006 and len(data) >= 14 and data[6] == 0x02 and data[12:14] == b"\xff\xff":  # FORMULA with an error result
-                    row, column = struct.unpack_from("<HH", data)
-                    errors[f"{_column(column)}{row + 1}"] = _XLS_ERRORS.get(data[8], "#VALUE!")
-            scans[name] = _SheetScan(hidden_rows=frozenset(hidden), errors=errors)
-    except (struct.error, UnicodeDecodeError):
-        return scans
-    return scans
-
-
-def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
-    """Every worksheet's values, each from A1 (calamine gives dates as dates, numbers as floats)."""
+def _read_with_calamine(path: Path, kind: str, surveys: dict[str, SheetSurvey], data: bytes | None = None) -> list[Sheet]:
+    """Every worksheet, each read from A1 when first asked for (calamine gives dates as dates, numbers as
+    floats). A worksheet the survey did not see, or found too large, is refused when it is read."""
     from python_calamine import CalamineWorkbook
 
     try:
-        # from a file object calamine tells the format by content: a .xls named .xlsx reads
-        with path.open("rb") as handle:
-            book = CalamineWorkbook.from_filelike(handle)
+        # from a file object calamine tells the format by content: a .xls named .xlsx reads; it copies the
+        # file into memory, so no handle stays open
+        if data is not None:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        else:
+            with path.open("rb") as handle:
+                book = CalamineWorkbook.from_filelike(handle)
     except Exception as error:
         text = str(error).lower()
         if "password" in text or "encrypt" in text:
@@ -351,36 +280,74 @@ def _read_with_calamine(path: Path, kind: str) -> list[Sheet]:
         raise _refuse(path, f"{kind}已损坏或无法识别", "请让村里用 Excel 或 WPS 打开后“另存为”.xlsx 再发送") from None
     sheets = []
     try:
-        for meta in book.sheets_metadata:
-            if "worksheet" not in str(getattr(meta, "typ", "worksheet")).lower():
-                continue  # chart sheets hold no cells
+        worksheets = [meta for meta in book.sheets_metadata if "worksheet" in str(getattr(meta, "typ", "worksheet")).lower()]  # chart sheets hold no cells
+        by_position = list(surveys.values()) if len(surveys) == len(worksheets) else []  # names the two spell differently
+        for index, meta in enumerate(worksheets):
             hidden = "hidden" in str(getattr(meta, "visible", "")).lower()
-            sheet = book.get_sheet_by_name(meta.name)  # the values are now held by the reader
-            merged = tuple(
-                f"{_column(first[1])}{first[0] + 1}:{_column(last[1])}{last[0] + 1}" for first, last in (sheet.merged_cell_ranges or ())
-            )
-            sheets.append(Sheet(meta.name, _rows_from_a1(sheet, path, meta.name), merged, hidden=hidden))
-    except UserError:
-        raise
+            survey = surveys.get(meta.name) or (by_position[index] if by_position else None)
+            sheet = Sheet(meta.name, _Rows(_Loader(book, meta.name, survey, path)), hidden=hidden)
+            if survey is not None:
+                sheet.merged, sheet.formulas_without_values = survey.merged, survey.formulas_without_values
+                sheet.hidden_rows, sheet.errors = survey.hidden_rows, survey.errors
+            sheets.append(sheet)
     except Exception as error:
         raise _refuse(path, f"{kind}无法读取（{type(error).__name__}）", "请让村里用 Excel 或 WPS 打开后重新保存，再发送") from None
-    finally:
-        book.close()
     return sheets
 
 
-def _rows_from_a1(sheet, path: Path, name: str) -> Callable[[], Iterator[list]]:
+class _Loader:
+    """One worksheet's values in python-calamine, loaded once, and only when its survey says the box fits."""
+
+    def __init__(self, book, name: str, survey: SheetSurvey | None, path: Path):
+        self.book, self.name, self.survey, self.path = book, name, survey, path
+        self.sheet = None
+
+    def __call__(self):
+        if self.sheet is None:
+            survey = self.survey
+            if survey is None:  # nothing counted its cells: reading it could ask for any amount of memory
+                raise _refuse(self.path, f"工作表“{self.name}”的内容范围无法预先检查", "请让村里用 Excel 或 WPS 打开后“另存为”.xlsx 再发送")
+            if survey.too_large:
+                cells = "、".join(survey.last_cells)
+                raise _refuse(
+                    self.path,
+                    f"工作表“{self.name}”的 {cells} 有内容，与其他数据相距太远：从第1行到第{survey.rows:,}行、共{survey.columns}列，"
+                    f"超过程序一次能读取的 {MAX_CELLS:,} 个单元格",
+                    "如果是误输入，请在 Excel 或 WPS 中按 Ctrl+End 跳到最后一个单元格，删除多余的内容（整行删除）后保存，再导入；"
+                    "如果数据确实这么多，请分成几个文件导入",
+                )
+            try:
+                self.sheet = self.book.get_sheet_by_name(self.name)
+            except Exception as error:  # noqa: BLE001 - calamine's own errors: the sheet is damaged
+                raise _refuse(self.path, f"工作表“{self.name}”无法读取（{type(error).__name__}）", "请让村里用 Excel 或 WPS 打开后重新保存，再发送") from None
+        return self.sheet
+
+
+class _Rows:
+    """A sheet's ``source``: its rows from A1 (``_rows_from_a1``), and ``release`` to free the loaded values."""
+
+    def __init__(self, load: _Loader):
+        self.load, self.rows = load, _rows_from_a1(load)
+
+    def __call__(self) -> Iterator[list]:
+        return self.rows()
+
+    def release(self) -> None:
+        self.load.sheet = None
+
+
+def _rows_from_a1(load: _Loader) -> Callable[[], Iterator[list]]:
     """calamine's rows start at row 1 but at the first used column: pad them back to column A.
 
     calamine converts a date- or time-formatted cell while it builds the row; a value far outside
     any calendar (1e300 formatted as a date) raises there (OverflowError, or a Rust panic, which
     is a BaseException), so the row it was building is refused with its number, not a traceback.
     """
-    pad = [None] * ((sheet.start or (0, 0))[1])
-    first_row = (sheet.start or (0, 0))[0] + 1
 
     def rows() -> Iterator[list]:
-        number = first_row
+        sheet = load()
+        pad = [None] * (sheet.start or (0, 0))[1]
+        number = 1
         iterator = iter(sheet.iter_rows())
         while True:
             try:
@@ -391,8 +358,8 @@ def _rows_from_a1(sheet, path: Path, name: str) -> Callable[[], Iterator[list]]:
                 raise
             except BaseException:  # noqa: BLE001 - see the docstring: pyo3 panics are BaseException
                 raise _refuse(
-                    path,
-                    f"工作表“{name}”第{number}行有设置成日期或时间格式、但数值超出任何日期范围的单元格",
+                    load.path,
+                    f"工作表“{load.name}”第{number}行有设置成日期或时间格式、但数值超出任何日期范围的单元格",
                     "请在该行找到显示为“#####”或异常日期的单元格，改为正确日期或清空后重新导入",
                 ) from None
             number += 1
@@ -401,11 +368,4 @@ def _rows_from_a1(sheet, path: Path, name: str) -> Callable[[], Iterator[list]]:
     return rows
 
 
-def _column(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+_column = column_name

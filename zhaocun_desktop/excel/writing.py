@@ -15,7 +15,7 @@ from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
-from zhaocun_desktop.progress import Cancelled, Progress, step
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import LAST_DATE, REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -400,7 +400,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         for child in register.children:
             _write_child_sheet(db, book, child, register, parent_keys, reveal, tuple(field for field, _ in lead))
         step(progress, listing.count, listing.count, "正在保存…")
-    except Cancelled:
+    except BaseException:  # cancelled, or the database failed while it was read (a damaged record)
         for written in book.worksheets:  # ends each sheet's half-written stream (child sheets too; openpyxl removes its temporary files at exit)
             written.close()
         raise

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QSplitter,
     QTableWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import ImportPreview, RegisterUnclear, commit_import, preview_import
 from zhaocun_desktop.gui.screen import fit_to_screen
+from zhaocun_desktop.records import OTHER_PLACES
 from zhaocun_desktop.registers import REGISTERS, Register
 from zhaocun_desktop.validation import display_value
 
@@ -86,6 +88,13 @@ class ImportDialog(QDialog):
         self.notes = QLabel()
         self.notes.setObjectName("import_notes")
         self.notes.setWordWrap(True)
+        # names in a village column that are not on the 村(居) list: the clerk keeps each as a place, or not
+        self.places_label = QLabel(f"以下名称不在本镇的村(居)名单中。确是镇直单位或其他地点的，请勾选，记为“{OTHER_PLACES}”后导入；"
+                                   "村名写错的不要勾选，请让村里改正后再导入：")  # fmt: skip
+        self.places_label.setWordWrap(True)
+        self.places = QListWidget()
+        self.places.setObjectName("import_places")
+        self.places.itemChanged.connect(self._reload)
 
         self.register_box = QComboBox()
         self.register_box.setObjectName("import_register")
@@ -105,6 +114,8 @@ class ImportDialog(QDialog):
         layout.addLayout(choice)
         layout.addWidget(self.again)
         layout.addWidget(self.notes)
+        layout.addWidget(self.places_label)
+        layout.addWidget(self.places)
 
         self.table = QTableWidget()
         self.table.setObjectName("import_rows")
@@ -149,6 +160,7 @@ class ImportDialog(QDialog):
         self.again.setText(preview.already_imported)
         self.again.setVisible(bool(preview.already_imported))
         self.notes.setText("\n".join(preview.notes))
+        self._show_places(preview)
 
         fields = [f for f in register.import_fields if f in preview.match.columns.values()]
         self.fields = fields
@@ -159,29 +171,15 @@ class ImportDialog(QDialog):
         table.setHorizontalHeaderLabels(["状态", *(f.label for f in fields)])
         table.setVerticalHeaderLabels([str(row.excel_row) for row in preview.rows])
         for index, row in enumerate(preview.rows):
-            by_label = {problem.label: problem.message for problem in row.problems}
-            if row.problems:
-                status, colour, tip = "有问题", PROBLEM, "\n".join(str(p) for p in row.problems)
-            elif row.hidden and not preview.include_hidden:
-                status, colour, tip = "隐藏（不导入）", HIDDEN, "这一行在文件中被隐藏；勾选“包括隐藏的行和工作表”才会导入"
-            elif row.duplicate_of:
-                status = "疑似重复" if row.repeatable else "重复（不导入）"
-                colour, tip = DUPLICATE, row.duplicate_of
-            else:
-                status, colour, tip = "可导入", None, ""
+            status, colour, tip = self._state(row)
             state = QTableWidgetItem(status)
             if colour is not None:
                 state.setBackground(QBrush(colour))
                 state.setToolTip(tip)
             table.setItem(index, 0, state)
+            by_label = {problem.label: problem.message for problem in row.problems}
             for column, field in enumerate(fields, start=1):
-                value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
-                if row.valid and field not in register.fields:  # a first party's number from the one-line form
-                    value = next((c[0].get(field.key) for child in register.children if (c := row.clean.get(child.key))), None)
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)  # calamine reads every number as float: 3.0 was typed 3
-                text = display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))
-                cell = QTableWidgetItem(text)
+                cell = QTableWidgetItem(self._cell_text(row, field))
                 if field.label in by_label:
                     cell.setBackground(QBrush(PROBLEM))
                     cell.setToolTip(by_label[field.label])
@@ -195,15 +193,58 @@ class ImportDialog(QDialog):
         self.include_duplicates.setVisible(bool(repeatable) and not preview.already_imported)
         self._update_button()
 
+    def _state(self, row) -> tuple[str, QColor | None, str]:
+        """A row's status in the first column: its words, colour and tooltip."""
+        if row.problems:
+            return "有问题", PROBLEM, "\n".join(str(p) for p in row.problems)
+        if row.hidden and not self.preview.include_hidden:
+            return "隐藏（不导入）", HIDDEN, "这一行在文件中被隐藏；勾选“包括隐藏的行和工作表”才会导入"
+        if row.duplicate_of:
+            return ("疑似重复" if row.repeatable else "重复（不导入）"), DUPLICATE, row.duplicate_of
+        return "可导入", None, ""
+
+    def _cell_text(self, row, field) -> str:
+        """A cell as the table shows it: the checked value of a valid row, else what the file holds."""
+        register = self.preview.register
+        value = row.clean.get(field.key) if row.valid else row.raw.get(field.key)
+        if row.valid and field not in register.fields:  # a first party's number from the one-line form
+            value = next((c[0].get(field.key) for child in register.children if (c := row.clean.get(child.key))), None)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # calamine reads every number as float: 3.0 was typed 3
+        return display_value(field, value, reveal=True) if row.valid else ("" if value is None else str(value))
+
+    def _show_places(self, preview: ImportPreview) -> None:
+        """One line per place not on the 村(居) list, ticked when the clerk keeps it as another place."""
+        names = sorted(set(preview.unknown_places) | set(preview.other_places))
+        self.places.blockSignals(True)
+        self.places.clear()
+        for name in names:
+            rows = preview.unknown_places.get(name)
+            item = QListWidgetItem(f"{name}" + (f"（第{'、'.join(str(n) for n in rows[:8])}{'等' if len(rows) > 8 else ''}行）" if rows else ""))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in preview.other_places else Qt.CheckState.Unchecked)
+            self.places.addItem(item)
+        self.places.blockSignals(False)
+        self.places.setMaximumHeight(self.places.sizeHintForRow(0) * min(len(names), 5) + 2 * self.places.frameWidth() + 2 if names else 0)
+        self.places.setVisible(bool(names))
+        self.places_label.setVisible(bool(names))
+
+    def other_places(self) -> list[str]:
+        """The places the clerk ticked as 镇直及其他地点."""
+        items = (self.places.item(index) for index in range(self.places.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+
     def _reload(self, *args) -> None:
-        """Preview the file again with the chosen register and hidden-row choice."""
+        """Preview the file again with the chosen register, hidden-row choice and other places."""
         from zhaocun_desktop.gui.jobs import run_job
 
         register = next(r for r in REGISTERS if r.key == self.register_box.currentData())
-        path, include_hidden = self.preview.path, self.include_hidden.isChecked()
+        path, include_hidden, places = self.preview.path, self.include_hidden.isChecked(), self.other_places()
         try:  # as the first reading: a large file takes a while, and the dialog keeps painting meanwhile
             preview = run_job(self, "导入", f"正在重新读取“{path.name}”…", self.db,
-                              lambda own, progress: preview_import(own, path, register, include_hidden=include_hidden), cancellable=False)  # fmt: skip
+                              lambda own, progress: preview_import(own, path, register, include_hidden=include_hidden, other_places=places),
+                              cancellable=False)  # fmt: skip
         except UserError as error:
             self.summary.setText(str(error))
             self.table.setRowCount(0)
@@ -226,6 +267,8 @@ class ImportDialog(QDialog):
         if not 0 <= index < len(problems):
             return
         problem = problems[index]
+        if problem.sheet:  # a row of a child sheet: no row of the table shows it
+            return
         row = next(i for i, r in enumerate(self.preview.rows) if r.excel_row == problem.row)
         column = next((c for c, f in enumerate(self.fields, start=1) if f.label == problem.label), 0)
         self.table.setCurrentCell(row, column)
