@@ -170,3 +170,14 @@ def test_the_lock_time(db):
     assert [r["note"] for r in records.audit_rows(db, "setting")][-1] == "自动锁定时间改为5分钟"
     with pytest.raises(UserError, match="至少"):
         encryption.set_password(db, "12")
+
+
+@pytest.mark.parametrize("head", [b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0", b"%PDF-1.7"])
+def test_a_package_workbook_or_pdf_of_whole_pages_is_not_taken_for_an_encrypted_file(tmp_path, head):
+    """A zip (a data package, an .xlsx), an OLE file (.xls) or a PDF whose size happens to be a multiple of 512
+    was read as a sealed file: a plain package then asked for a package password (a random failure in the suite)."""
+    path = tmp_path / "数据包.zip"
+    path.write_bytes(head + bytes(range(256)) * 8 + b"\x00" * (2048 - len(head)))
+    assert path.stat().st_size % 512 == 0 and not crypto.is_encrypted(path)
+    path.write_bytes(b"\x17" * 16 + path.read_bytes()[16:])  # random salt bytes in front: encrypted-looking again
+    assert crypto.is_encrypted(path)

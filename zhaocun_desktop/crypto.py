@@ -28,6 +28,9 @@ SALT_BYTES, KEY_BYTES = 16, 32
 # These are the floor: a stored password hash with lower parameters is refused (security.verify_password).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PLAIN_HEADER = b"SQLite format 3\x00"
+# The first bytes of the files that travel beside databases. An encrypted file starts with 16 random salt
+# bytes, so one starting like these is one of them (a chance of 2**-32 per signature otherwise).
+OTHER_FORMATS = (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0", b"%PDF")
 RECOVERY_GROUPS = 13  # 52 base32 characters = 260 bits, in groups of four: 32 bytes of key
 
 
@@ -114,6 +117,8 @@ def is_encrypted(path: str | Path) -> bool:
             head = file.read(len(PLAIN_HEADER))
             size = os.fstat(file.fileno()).st_size
     except OSError:
+        return False
+    if head.startswith(OTHER_FORMATS):  # a zip (package, .xlsx), an OLE (.xls/.doc) or a PDF of a lucky size
         return False
     return len(head) == len(PLAIN_HEADER) and head != PLAIN_HEADER and size >= 1024 and size % 512 == 0
 
