@@ -32,8 +32,10 @@ def test_mediation_table_agrees_with_the_figures(db):
     for period in (Period.year(2023), Period.quarter(2023, 4), Period(dt.date(2023, 9, 26), dt.date(2023, 12, 25))):
         figures = fig.period_figures(db, period)
         table = build_county_tables(db, period)[0]
-        assert [row[0] for row in table.rows] == list(NATIONAL_DISPUTE_TYPES)
+        classes = [row for number, row in enumerate(table.rows) if number not in table.parts]
+        assert [row[0] for row in classes] == list(NATIONAL_DISPUTE_TYPES)
         total = table.totals()
+        assert total[1:] == pytest.approx([sum(row[i] for row in classes) for i in range(1, 10)])  # the "其中" rows are not added
         assert total[1:5] == [figures["cases"], figures["cases_success"], figures["cases"] - figures["cases_success"] - figures["cases_open"], figures["cases_open"]]
         assert total[7] == figures["judicial_confirmations"] and total[9] == pytest.approx(figures["case_amount"])
         for row in table.rows:
@@ -43,22 +45,40 @@ def test_mediation_table_agrees_with_the_figures(db):
     assert land[4] >= 1  # the 土地承包 case is counted as 山林土地
 
 
+def test_sub_classes_stand_under_their_class_and_are_not_counted_twice(db):
+    """The county's newer lists split 劳动争议 (拖欠农民工工资 / 其他) and 消费 (旅游 / 电子商务 / 其他); a township's
+    own types (土地承包经营) count under one of the 15 classes: each is shown as "其中" under its class."""
+    fill_demo(db)
+    table = build_county_tables(db, 2023)[0]
+    names = [row[0] for row in table.rows]
+    for category, parts in (("劳动争议", ["拖欠农民工工资", "其他劳动争议"]), ("消费", ["旅游", "电子商务", "其他消费"]), ("山林土地", ["土地承包经营"])):
+        at = names.index(category)
+        assert names[at + 1 : at + 1 + len(parts)] == [f"其中：{part}" for part in parts]
+        assert set(range(at + 1, at + 1 + len(parts))) <= table.parts
+        class_row, part_rows = table.rows[at], table.rows[at + 1 : at + 1 + len(parts)]
+        counted = db.execute(f"SELECT count(*) FROM mediation_case WHERE accepted LIKE '2023%' AND dispute_type IN ({', '.join('?' * len(parts))})", parts).fetchone()[0]
+        assert sum(row[1] for row in part_rows) == counted
+        if category != "山林土地":  # the splits are the whole class
+            assert [sum(row[i] for row in part_rows) for i in range(1, 9)] == class_row[1:9]
+    assert table.totals()[1] == fig.period_figures(db, Period.year(2023))["cases"]  # the parts are not added again
+
+
 def test_quarters_add_up_to_the_year_in_every_table(db):
     fill_demo(db)
     year = [t.totals() if t.total else [r[1] for r in t.rows] for t in build_county_tables(db, 2023)]
     quarters = [[t.totals() if t.total else [r[1] for r in t.rows] for t in build_county_tables(db, p)] for p in Period.year(2023).quarters()]
-    for index in (0, 2, 3):  # 人民调解, 普法, 法律顾问: every column is a count or a sum
+    for index in (0, 1, 4, 5):  # 人民调解, 案件来源, 普法, 法律顾问: every column is a count or a sum
         for column in range(1, len(year[index])):
             assert sum(q[index][column] for q in quarters) == pytest.approx(year[index][column]), (index, column)
-    for row in range(3):  # 排查: counts of the period
-        assert sum(q[1][row] for q in quarters) == year[1][row]
+    for row in range(4):  # 排查, 预防: counts of the period
+        assert sum(q[2][row] for q in quarters) == year[2][row]
 
 
 def test_workbook_heading_and_print_setup(db, tmp_path):
     fill_known_ledger(db)
     path = write_county_workbook(db, Period.quarter(2023, 4), tmp_path / "县局.xlsx", today=dt.date(2024, 1, 3))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["人民调解", "排查预防", "普法", "法律顾问", "行政执法"]
+    assert book.sheetnames == ["人民调解", "案件来源", "排查预防", "组织队伍", "普法", "法律顾问", "行政执法"]
     for sheet in book.worksheets:
         heading = sheet["A2"].value
         assert "填报单位：赵村镇司法所" in heading and "2023年第四季度" in heading and "截止日期：2023年12月31日" in heading
@@ -141,7 +161,8 @@ def test_libreoffice_prints_every_line_of_the_wrapped_text(db, tmp_path):
     fill_demo(db)
     path = write_county_workbook(db, 2023, tmp_path / "县局.xlsx")
     render([path], tmp_path)
-    bbox = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", str(tmp_path / "县局.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    page = 1 + [table.sheet for table in build_county_tables(db, 2023)].index("排查预防")
+    bbox = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(tmp_path / "县局.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     words = [(float(x0), float(y0), text) for x0, y0, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)]
     # the 统计口径 column read top to bottom (a number centred in a taller font's row sits between
     # the two lines of its neighbour in reading order: under Noto CJK the lines are 1.4 em apart)
@@ -149,3 +170,39 @@ def test_libreoffice_prints_every_line_of_the_wrapped_text(db, tmp_path):
     prevention = "".join(text for x0, _, text in sorted((w for w in words if abs(w[0] - column) < 1), key=lambda w: w[1]))
     wrapped = "调解案件中该项为“是”；人数为该项所填人数（未填时为涉及人数）"
     assert prevention.count(wrapped) == len(PREVENTED)
+
+
+def test_the_organisation_sources_and_prevention_tables_add_up_with_the_registers(db):
+    """The bureau's tables of 人民调解委员会 by kind and 人民调解员 (专职/兼职), of cases by 来源 (申请/主动/移送委托)
+    and of 预防纠纷 count exactly the registers behind them (domain.md: the county's statistics)."""
+    from zhaocun_desktop.registers import COMMITTEE, COMMITTEE_KINDS, JOINT_MEETING, MEDIATOR
+
+    fill_demo(db)
+    end = "2023-12-31"
+    tables = {table.sheet: table for table in build_county_tables(db, 2023)}
+    organisation = tables["组织队伍"]
+    committees = db.execute("SELECT kind, count(*) FROM mediation_committee WHERE (established IS NULL OR established <= ?) AND (dissolved IS NULL OR dissolved > ?) GROUP BY kind", [end, end]).fetchall()
+    assert [row[1] for row in organisation.rows] == [dict(committees).get(kind, 0) for kind in COMMITTEE_KINDS]
+    people = records.count(db, MEDIATOR)
+    assert organisation.totals()[1:5] == [records.count(db, COMMITTEE), people, *(db.execute("SELECT count(*) FROM mediator WHERE kind = ?", [k]).fetchone()[0] for k in ("专职", "兼职"))]
+    assert all(row[2] == row[3] + row[4] for row in organisation.rows) and people > 60
+    by_kind = dict(db.execute("SELECT committee, count(*) FROM mediator GROUP BY committee").fetchall())
+    assert [row[2] for row in organisation.rows] == [by_kind.get(kind, 0) for kind in COMMITTEE_KINDS]
+    # state at the cut-off: a committee dissolved and a mediator who left in 2023 count at 2022's end, not at 2023's
+    committee_id = db.execute("SELECT id FROM mediation_committee WHERE kind = '行业性专业性调委会'").fetchone()[0]
+    records.update(db, COMMITTEE, committee_id, {"dissolved": "2023-06-30", "established": "2020-01-01"})
+    mediator_id = db.execute("SELECT id FROM mediator WHERE committee = '镇调委会' ORDER BY id LIMIT 1").fetchone()[0]
+    records.update(db, MEDIATOR, mediator_id, {"end": "2023-05-31"})
+    now, before = (next(t for t in build_county_tables(db, year) if t.sheet == "组织队伍") for year in (2023, 2022))
+    assert now.totals()[1] == records.count(db, COMMITTEE) - 1 and now.totals()[2] == people - 1
+    assert before.totals()[1] == records.count(db, COMMITTEE) and before.totals()[2] == people
+
+    sources = tables["案件来源"]
+    cases = fig.period_figures(db, Period.year(2023))["cases"]
+    assert sources.totals()[1] == cases == tables["人民调解"].totals()[1]
+    applied = db.execute("SELECT count(*) FROM mediation_case WHERE accepted LIKE '2023%' AND source = '当事人申请'").fetchone()[0]
+    assert next(row for row in sources.rows if row[0] == "当事人申请")[1] == applied
+    assert [row[0] for row in sources.rows][:3] == ["排查发现", "当事人申请", "移交委托"] or {"当事人申请", "调委会主动调解（排查发现）", "有关部门移送、委托"} <= {row[0] for row in sources.rows}
+
+    prevention = {row[0]: row for row in tables["排查预防"].rows}
+    assert prevention["预防纠纷"][1] == db.execute(f"SELECT sum(disputes_prevented) FROM {JOINT_MEETING.key} WHERE meet_date LIKE '2023%'").fetchone()[0] > 0

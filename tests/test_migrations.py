@@ -128,7 +128,7 @@ def test_connection_settings(db):
     assert pragma("busy_timeout") == 5000
 
 
-@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+@pytest.mark.parametrize("version", range(1, 12))  # the versions that held the old fixed types (12 made them data)
 def test_old_dispute_types_map_to_the_national_categories(tmp_path, version):
     from zhaocun_desktop import mediation
 
@@ -188,11 +188,12 @@ def test_an_open_that_upgrades_says_what_it_does_and_reports_its_steps(tmp_path,
     from zhaocun_desktop import search
 
     path = tmp_path / "old.db"
-    make_old_database(path, SCHEMA_VERSION - 2)
+    first = PARTIES_VERSION - 1  # the five cases as stored before the migration made their 当事人
+    make_old_database(path, first)
     said, heard = [], []
     monkeypatch.setattr(search, "FILL_ROWS", 2)  # a slice of two records at a time: several steps per index
     db = open_db(path, upgrade_with=_upgrading(said, heard))
-    assert len(said) == 1 and f"数据版本 {SCHEMA_VERSION - 2} → {SCHEMA_VERSION}" in said[0] and "重建约 5 条记录的检索索引" in said[0]  # the five cases as stored before the migration made their 当事人
+    assert len(said) == 1 and f"数据版本 {first} → {SCHEMA_VERSION}" in said[0] and "重建约 5 条记录的检索索引" in said[0]  # the five cases as stored before the migration made their 当事人
     assert schema_version(db.conn) == SCHEMA_VERSION
     indexed = search.indexed_registers(db)
     rows = {register.title: db.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in indexed}
@@ -200,8 +201,8 @@ def test_an_open_that_upgrades_says_what_it_does_and_reports_its_steps(tmp_path,
     assert total >= 5 and {t for _, t, _ in heard} == {1, total}
     dones = [done for done, _, _ in heard]
     assert dones == sorted(dones) and dones[0] == 0 and total - 2 <= dones[-1] < total, "said before each slice, forward only"
-    first = SCHEMA_VERSION - 2
-    assert [text for _, _, text in heard[:4]] == ["正在备份升级前的数据库", f"正在升级数据版本 {first} → {first + 1}", f"正在升级数据版本 {first + 1} → {first + 2}", "正在重建检索索引"]
+    steps = [f"正在升级数据版本 {version} → {version + 1}" for version in range(first, SCHEMA_VERSION)]
+    assert [text for _, _, text in heard[: len(steps) + 2]] == ["正在备份升级前的数据库", *steps, "正在重建检索索引"]
     heard = [(done, t, text) for done, t, text in heard if t == total]
     assert {text for _, _, text in heard[1:]} == {f"正在重建“{title}”的检索索引" for title, count in rows.items() if count}
     assert len([1 for _, _, text in heard if "调解案件" in text]) == -(-rows["调解案件"] // 2)

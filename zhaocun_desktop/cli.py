@@ -156,7 +156,7 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     document = _new_parser(verbs, "document", help="打印一件调解案件的文书（Word 文档）", description="由案件记录生成调解文书（A4，可签名盖章）；可选多种，依次排在一个文件中。")
     document.add_argument("--db", type=Path, required=True, help="数据库文件")
     document.add_argument("--case", required=True, help="案件编号（如（2023）赵人调字第12号）或内部编号")
-    document.add_argument("--kind", action="append", required=True, help="文书：卷宗封面、申请书、受理登记表、告知书、调解记录、协议书、口头协议登记表、回访记录、结案报告表；“卷宗”= 本案全部文书。可重复")
+    document.add_argument("--kind", action="append", required=True, help="文书：卷宗封面、申请书、受理登记表、告知书、调查记录、调解记录、协议书、口头协议登记表、回访记录、结案报告表；“卷宗”= 本案全部文书。可重复；不适用于本案的文书不打印并说明原因（退出码 2）")
     document.add_argument("--out", type=_output(".docx"), required=True, help="输出的 .docx 文件")
 
     names = "、".join(f"{r.key}（{r.title}）" for r in REGISTERS)
@@ -859,7 +859,9 @@ def _run_document(args: argparse.Namespace) -> int:
         write_docx(document, args.out)
     finally:
         db.close()
-    print(f"已生成：{args.out}（{'、'.join(BY_KIND[kind].title for kind in document.kinds)}）")
+    print(f"已生成：{args.out}（{'、'.join(BY_KIND[kind].title for kind in dict.fromkeys(document.kinds))}）")
+    for problem in document.problems:  # what a reviewer would send back: the file is written, the clerk told
+        print(f"请注意：{problem}", file=sys.stderr)
     return 0
 
 

@@ -399,6 +399,47 @@ def _dispute_types_as_data(db: Database) -> None:
         db.execute("INSERT INTO setting (key, value) VALUES ('local_dispute_types', '土地承包经营=山林土地')")
 
 
+def _case_file_records(db: Database) -> None:
+    """A case holds what its documents need: each 调解 session is a row of mediation_session.
+
+    A case's one 调解日期 and 调解地点 become its first session (dated, as the old 调解记录 was
+    printed, with the 受理日期 when the 调解日期 was blank), whose 本次结果 follows the case's
+    result; the two case columns are then emptied (kept, unused, as migration 11 kept the case's
+    ID and phone). A settled case's 协议日期 is its 结案日期, the date its 协议书 was printed with
+    until now. The 简要案情 stays the case's summary. The table is written out as it was at this
+    version; its later fields and the other new child tables come from ``sync_columns``.
+    """
+    db.execute(
+        """CREATE TABLE mediation_session (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES mediation_case(id) ON DELETE CASCADE,
+            session_date TEXT, session_time TEXT, session_place TEXT, mediators TEXT, attendees TEXT, recorder TEXT,
+            notice TEXT, applicant_says TEXT, respondent_says TEXT, verified TEXT, proposal TEXT, outcome TEXT,
+            created_at TEXT, updated_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX ix_mediation_session_parent ON mediation_session(case_id)")
+    present = {row[1] for row in db.execute("PRAGMA table_info(mediation_case)").fetchall()}
+    if not {"mediation_date", "mediation_place"} <= present:  # a database made at an earlier version had no such fields yet
+        return
+    from zhaocun_desktop.registers import AGREED, ENDED, FAILED, PAUSED, SUCCESS, SUSPENDED
+
+    outcome = {SUCCESS: AGREED, FAILED: ENDED, SUSPENDED: PAUSED}
+    cases = db.execute(
+        "SELECT id, accepted, mediation_date, mediation_place, result, created_at, updated_at FROM mediation_case "
+        "WHERE mediation_date IS NOT NULL OR mediation_place IS NOT NULL ORDER BY id"
+    ).fetchall()
+    for case_id, accepted, day, place, result, created, updated in cases:
+        db.execute(
+            "INSERT INTO mediation_session (case_id, session_date, session_place, outcome, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [case_id, day or accepted, place, outcome.get(result), created, updated],
+        )
+    db.execute("UPDATE mediation_case SET mediation_date = NULL, mediation_place = NULL WHERE mediation_date IS NOT NULL OR mediation_place IS NOT NULL")
+    if "agreement_date" not in present:
+        db.execute("ALTER TABLE mediation_case ADD COLUMN agreement_date TEXT")
+    db.execute("UPDATE mediation_case SET agreement_date = closed WHERE result = ? AND agreement_date IS NULL", [SUCCESS])
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -413,6 +454,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_search_indexes,  # 10: FTS5 trigram search index per register, kept by triggers
     _add_parties,  # 11: 当事人 as people (mediation_party), split from the case's 当事人 text
     _dispute_types_as_data,  # 12: 纠纷类型 by the national categories; 土地承包 a local type under 山林土地
+    _case_file_records,  # 13: 调解 sessions (mediation_session) from the case's 调解日期/地点; 协议日期 of settled cases
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

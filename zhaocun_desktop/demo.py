@@ -17,6 +17,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.mediation import village_short
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.registers import (
+    COMMITTEE,
     LEGAL_ADVISOR,
     MEDIATOR,
     ADVISOR_WORK,
@@ -258,7 +259,7 @@ class SampleMaker:
                 dispute_type=rng.choices(DISPUTE_TYPES + ("土地承包经营",), weights)[0],
                 source=rng.choices(("排查发现", "当事人申请", "移交委托", "其他"), (45, 40, 10, 5))[0],
                 people=rng.choice((2, 2, 2, 3, 4, 6)), amount=rng.choice((None, None, rng.randint(5, 500) * 100)),
-                summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=self.mediator(village if org == "村调委会" else None), result=result,
+                mediator=self.mediator(village if org == "村调委会" else None), result=result,
             )  # fmt: skip
             row["mediation_party"] = self._parties(random.Random(f"{self.year}-{number}"), village, self.id_number(), self.phone())
             if carried_over:
@@ -270,8 +271,9 @@ class SampleMaker:
                 row["result"] = result = "调解中"
             if result == "调解成功":
                 row["agreement"] = rng.choice(("书面", "书面", "口头"))
-                row["confirmed"] = rng.random() < 0.05
+                row["confirmed"] = rng.random() < 0.05 and row["agreement"] == "书面"  # a court confirms a written agreement only
             self._case_life(random.Random(f"{self.year}-{number}-life"), row)
+            case_content(random.Random(f"{self.year}-{number}-content"), row)
             rows.append(row)
         return rows
 
@@ -295,17 +297,16 @@ class SampleMaker:
         return parties
 
     def _case_life(self, rng: random.Random, row: dict) -> None:
-        """Mediation date and place, the agreement and its performance, 回访, 司法确认, for the outcome."""
+        """The first 调解 (its day and place), the agreement and its performance, 回访, 司法确认, for the outcome;
+        ``case_content`` then writes what was said and agreed."""
         accepted, closed = row["accepted"], row.get("closed")
-        row["mediation_date"] = accepted + dt.timedelta(days=rng.randint(0, 3)) if not closed else min(closed, accepted + dt.timedelta(days=rng.randint(0, 3)))
-        row["mediation_place"] = rng.choice((f"{row['village']}村委会调解室", "镇人民调解委员会调解室", "当事人家中"))
+        first = accepted + dt.timedelta(days=rng.randint(0, 3)) if not closed else min(closed, accepted + dt.timedelta(days=rng.randint(0, 3)))
+        place = rng.choice((f"{row['village']}村委会调解室", "镇人民调解委员会调解室", "当事人家中"))
+        row["mediation_session"] = [dict(session_date=first, session_place=place)]
         row["difficult"] = rng.random() < 0.05
         if row["result"] == "调解成功":
-            money = row.get("amount")
-            terms = f"一、被申请人于协议签订之日起十日内一次性给付申请人{money:.0f}元；" if money else "一、双方互相谅解，今后和睦相处，不再因此事发生争执；"
-            row["agreement_text"] = terms + "\n二、双方就本纠纷再无其他争议。"
             row["performance_way"] = rng.choice(("即时履行", "分期履行", "一次性给付"))
-            row["performance_due"] = closed + dt.timedelta(days=rng.choice((0, 10, 30)))
+            rng.choice((0, 10, 30))  # drawn as before; the 履行期限 follows the 履行方式 (case_content)
             visited = closed + dt.timedelta(days=rng.randint(15, 45))
             if self.until and visited > self.until and (self.until - closed).days >= 20:  # a demo of today: visited on time
                 visited = closed + dt.timedelta(days=rng.randint(15, (self.until - closed).days))
@@ -315,18 +316,20 @@ class SampleMaker:
                 row["mediation_visit"] = [dict(visit_date=visited, visitor=self.name(), carried_out=carried, satisfied=carried or rng.random() < 0.5,
                                                situation="协议已履行完毕，双方满意，未发现新的矛盾。" if carried else "部分款项尚未给付，已督促履行。")]  # fmt: skip
             if row.get("confirmed"):
-                row["confirm_applied"] = closed + dt.timedelta(days=rng.randint(1, 20))
+                row["confirm_applied"] = rng.randint(1, 20)  # days after the agreement (case_content dates it)
                 row["confirm_result"] = "确认有效"
             if rng.random() < 0.03:
                 row["prevented_crime"], row["prevented_crime_people"] = True, rng.randint(2, 5)
-        elif row["result"] in ("调解不成功", "调解中止"):
-            row["note"] = "已告知当事人可依法通过仲裁、行政、司法等途径解决。"
 
     def meetings(self) -> list[dict]:
         rng = self.rng
         months = sorted(rng.sample(range(1, 13), rng.randint(9, 12)))
-        return [dict(meet_date=self.date(month), units="综治办、派出所、法庭、司法所", topic="矛盾纠纷排查化解联席例会",
+        rows = [dict(meet_date=self.date(month), units="综治办、派出所、法庭、司法所", topic="矛盾纠纷排查化解联席例会",
                      disputes_found=rng.randint(8, 25)) for month in months]
+        prevented = random.Random(f"{self.year}-prevented")  # its own draws: the rest of the sample stays as it was
+        for row in rows:
+            row["disputes_prevented"] = prevented.randint(0, row["disputes_found"] // 3)
+        return rows
 
     def petitions(self, still_open: bool = False) -> list[dict]:
         """The year's petitions; with ``still_open`` those accepted late in the year are still being handled."""
@@ -346,6 +349,106 @@ class SampleMaker:
                 row.update(status="已办结", done_date=done, satisfied=rng.random() < 0.9)
             rows.append(row)
         return rows
+
+
+# What each kind of dispute is about, for the sample's case files: (what happened, as said at 受理; what the
+# applicant asks; the matter in dispute; each side's share, as agreed; what the respondent undertakes).
+SCENES: dict[str, tuple[str, str, str, str, str]] = {
+    "婚姻家庭": ("因母亲的赡养费用分担问题产生矛盾", "按月承担母亲的赡养费用", "赡养费用的分担", "被申请人作为子女负有赡养义务，应与申请人共同承担母亲的生活费用", "按月承担母亲的生活费用"),
+    "邻里": ("因房前排水沟堵塞、雨水流入申请人院内发生争执", "疏通排水沟并赔偿损失", "排水沟的疏通和损失的赔偿", "被申请人堆放杂物堵塞排水沟，对申请人院内积水负主要责任", "清除堆放的杂物，疏通排水沟"),
+    "房屋宅基地": ("因两家宅基地之间的界墙位置发生争执", "拆除越界部分的墙体", "界墙的位置", "被申请人新建围墙超出原界址约0.3米，应予退让", "拆除越界部分的墙体，按原界址重建"),
+    "合同": ("因农资买卖货款结算发生纠纷", "支付所欠货款", "所欠货款的数额和支付时间", "被申请人购买农资后未按约付清货款，应承担付款责任", "付清所欠货款"),
+    "生产经营": ("因合伙经营养殖场的收益分配发生纠纷", "按约定分配养殖收益", "养殖收益的分配", "双方均未按约定记账，对账目不清各负责任", "按约定分配养殖收益"),
+    "损害赔偿": ("因被申请人饲养的羊只啃食申请人的麦苗发生纠纷", "赔偿麦苗损失", "损失的数额", "被申请人未看管好牲畜，应赔偿申请人的损失", "赔偿麦苗损失"),
+    "山林土地": ("因两家山林地界发生争执", "停止在争议林地砍伐", "林地的四至界限", "双方对地界均有误认，以林权证记载的四至为准", "停止在争议林地砍伐，按林权证记载的四至管护"),
+    "征地拆迁": ("因征地补偿款在家庭成员之间的分配发生纠纷", "分给申请人应得的补偿款", "补偿款的分配", "被申请人未经协商独自领取补偿款，应按人口分配", "按人口分给申请人应得的补偿款"),
+    "环境污染": ("因被申请人养殖场的粪污排放影响申请人生活发生纠纷", "停止排放并赔偿损失", "排污的处理和损失的赔偿", "被申请人未建设粪污处理设施，应负主要责任", "建设粪污处理设施，停止向沟渠排放"),
+    "拖欠农民工工资": ("因被申请人拖欠申请人的务工工资发生纠纷", "支付所欠工资", "所欠工资的数额和支付时间", "被申请人拖欠工资，应及时足额支付", "付清所欠工资"),
+    "其他劳动争议": ("因申请人务工期间受伤的误工费用发生纠纷", "支付误工费用", "误工费用的数额", "被申请人作为雇主应承担相应的赔偿责任", "支付误工费用"),
+    "旅游": ("因农家乐住宿服务与约定不符发生纠纷", "退还部分住宿费", "退费的数额", "被申请人提供的服务与约定不符，应退还部分费用", "退还部分住宿费"),
+    "电子商务": ("因网上购买的农产品质量问题发生纠纷", "退货退款", "退货退款的方式", "被申请人所售货物与描述不符，应予退款", "办理退货退款"),
+    "其他消费": ("因购买的电动车质量问题发生纠纷", "更换或退货", "更换还是退货", "被申请人应按约定承担“三包”责任", "为申请人更换电动车"),
+    "医疗": ("因在村卫生室输液后出现不良反应发生纠纷", "赔偿医疗费用", "医疗费用的承担", "双方对责任认识不一，经说明后共同承担部分费用", "承担部分医疗费用"),
+    "道路交通事故": ("因两车在村道相撞造成车辆损坏发生纠纷", "赔偿车辆维修费用", "维修费用的承担", "被申请人会车时未减速让行，负事故主要责任", "赔偿车辆维修费用"),
+    "物业": ("因小区物业费收取和服务质量发生纠纷", "改进服务并减免部分物业费", "物业费的减免", "被申请人服务不到位、申请人欠缴物业费，双方各有责任", "改进保洁服务并减免部分物业费"),
+    "其他": ("因村内道路通行问题发生争执", "清除路上堆放的建材", "道路的通行", "被申请人在道路上堆放建材影响通行，应予清除", "清除路上堆放的建材"),
+    "土地承包经营": ("因承包地的地界和耕种发生争执", "退还多耕种的承包地", "承包地的地界", "被申请人耕种超出自己承包地的地界，应予退还", "退还多耕种的承包地"),
+}
+_WAYS = {"即时履行": (0, "当场"), "一次性给付": (10, "于协议签订之日起十日内一次性"), "分期履行": (30, "于协议签订之日起三十日内分两期")}  # 履行期限 after the 协议日期
+
+
+def case_content(rng: random.Random, row: dict) -> None:
+    """What a case's documents say, drawn from ``rng``: the 受理 summary, the application (when a
+    party applied), 调查, each 调解 session's account ending in the case's result, the agreement
+    (dated with its last session) and its performance, and the papers filed by hand. Nothing said
+    before the mediation states its outcome. Only ``rng`` is drawn from: the sample's figures stay as they were."""
+
+    def name() -> str:
+        return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+    applicant = next(p["name"] for p in row["mediation_party"] if p["role"] == "申请人")
+    respondent = next(p["name"] for p in row["mediation_party"] if p["role"] == "被申请人")
+    happened, asks, disputed, liability, undertakes = SCENES.get(row["dispute_type"], SCENES["其他"])
+    row["summary"] = f"{applicant}与{respondent}{happened}，{applicant}到调委会反映，请求调解。"
+    row["registrar"] = name()
+    if row["source"] == "当事人申请":
+        row["request"] = f"请求调解委员会调解，要求被申请人{asks}。"
+        row["facts"] = f"申请人与被申请人系同村村民。双方{happened}，申请人多次与被申请人协商未果，特申请调解。"
+    accepted, closed, result = row["accepted"], row.get("closed"), row["result"]
+    first = row["mediation_session"][0]
+    recorder = name()
+    if rng.random() < 0.4:
+        row["mediation_inquiry"] = [dict(inquiry_date=accepted, inquiry_place=f"{row['village']}村委会", persons=f"{name()}（村民小组长）",
+                                         investigator=row.get("mediator"), recorder=recorder,
+                                         content=f"问：你是否了解{applicant}与{respondent}之间的事？\n答：知道，两家{happened}，村里也协调过。")]  # fmt: skip
+    first.update(mediators=row.get("mediator"), attendees=rng.choice((f"村委会委员{name()}", "无", f"村民小组长{name()}")), recorder=recorder,
+                 notice="告知双方当事人人民调解的性质、原则和当事人的权利义务，双方表示清楚，同意调解。",
+                 applicant_says=f"{applicant}称：双方{happened}，要求{respondent}{asks}。",
+                 respondent_says=f"{respondent}称：对{applicant}所说的情况基本认可，但对其要求有异议。",
+                 verified="调解员查看了现场，向村干部和邻居了解，上述情况属实。")  # fmt: skip
+    sessions = [first]
+    second = first["session_date"] + dt.timedelta(days=rng.randint(2, 6))
+    if result in ("调解不成功", "调解成功") and closed and second <= closed and rng.random() < 0.5:
+        sessions.append(dict(session_date=second, session_place=first["session_place"], mediators=row.get("mediator"), attendees=first["attendees"], recorder=recorder,
+                             applicant_says=f"{applicant}称：坚持要求{respondent}{asks}。", respondent_says=f"{respondent}称：愿意协商解决。"))  # fmt: skip
+    last = sessions[-1]
+    if len(sessions) > 1:
+        first.update(proposal="建议双方冷静考虑，另行安排调解。", outcome="未达成协议，继续调解")
+    if result == "调解成功":
+        last.update(proposal=f"调解员依据有关法律规定，建议{respondent}{undertakes}，{applicant}作出适当让步，双方同意。", outcome="达成协议")
+        agreed = last["session_date"]
+        days, when = _WAYS[row["performance_way"]]
+        money = row.get("amount")
+        pay = f"{when}给付申请人{money:.0f}元" if money else f"{when.replace('分两期', '').replace('一次性', '')}{undertakes}"
+        row.update(agreement_date=agreed, agreement_place=last["session_place"], performance_due=agreed + dt.timedelta(days=days),
+                   performance_place=f"{row['village']}村委会", main_facts=f"申请人{applicant}与被申请人{respondent}{happened}。",
+                   disputed=disputed, liability=liability,
+                   agreement_text=f"一、被申请人{pay}；\n二、双方就本纠纷再无其他争议。")  # fmt: skip
+        if row.get("confirm_applied") is not None:
+            row["confirm_applied"] = agreed + dt.timedelta(days=row["confirm_applied"])
+        if row.get("performance"):
+            paid = min(row["performance_due"], row["mediation_visit"][0]["visit_date"])
+            if money:
+                how = f"被申请人给付申请人{money:.0f}元" if row["performance"] == "已履行" else "被申请人给付申请人部分款项，余款未付"
+            else:
+                how = f"被申请人已{undertakes}" if row["performance"] == "已履行" else f"被申请人尚未完全{undertakes}"
+            row["mediation_performance"] = [dict(performed_on=paid, how=how, proof="收条1张" if money else "回访时现场查看")]
+    elif result == "调解不成功":
+        last.update(proposal=f"调解员建议{respondent}{undertakes}，{respondent}不同意，双方分歧较大。", outcome="调解不成功，终止调解",
+                    notice="双方不能达成协议，终止调解。已告知双方当事人可以依法通过仲裁、行政、司法等途径维护自己的权利。")  # fmt: skip
+    elif result == "调解中止":
+        last.update(proposal="被申请人外出务工，暂无法到场，调解中止，待其返回后再行调解。", outcome="中止调解")
+    else:
+        last.update(proposal="建议双方冷静考虑，另行安排调解。", outcome="未达成协议，继续调解")
+    row["mediation_session"] = sessions
+    papers = [dict(paper="当事人身份证明", pages=len(row["mediation_party"]), description="、".join(p["name"] for p in row["mediation_party"]) + "身份证复印件")]
+    if rng.random() < 0.5:
+        papers.append(dict(paper="证据材料", pages=rng.randint(1, 3), description="照片、票据"))
+    if any(step.get("proof") == "收条1张" for step in row.get("mediation_performance", ())):
+        papers.append(dict(paper="履行凭证", pages=1, description="收条"))
+    if row.get("confirm_applied"):
+        papers += [dict(paper="司法确认申请书", pages=2), dict(paper="司法确认决定书", pages=2, description="人民法院确认调解协议有效")]
+    row["mediation_paper"] = papers
 
 
 def town_villages(seed: int) -> tuple[str, ...]:
@@ -409,7 +512,7 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | 
             put(MEDIATION_CASE, maker.cases())
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
-        _put_rosters(db, put, year - 1, year + 1)
+        _put_rosters(db, put, year - 1, year + 1, town)
         records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=year))
     return written
 
@@ -423,7 +526,7 @@ def fill_recent(db: Database, today: dt.date, seed: int = 20231231, town: str | 
     return fill_years(db, today.year - 2, today.year, seed, town, until=today)
 
 
-_HAPPENS_WITH = {"confirm_applied": ("confirm_result",), "mediation_date": ("mediation_place",)}  # gone with the date
+_HAPPENS_WITH = {"confirm_applied": ("confirm_result",)}  # gone with the date
 _FUTURE_BY_NATURE = frozenset({"performance_due", "valid_until", "term_end"})  # due dates: after today is what they are
 
 
@@ -481,7 +584,7 @@ def fill_years(db: Database, first: int, last: int, seed: int = 20231231, town: 
             put(MEDIATION_CASE, _up_to(maker.cases(settle=not final), until))
             put(JOINT_MEETING, _up_to(maker.meetings(), until))
             put(PETITION, _up_to(maker.petitions(still_open=final), until))
-        _put_rosters(db, put, first - 1, last + 1)
+        _put_rosters(db, put, first - 1, last + 1, town)
         report_year = last if until is None else last - 1  # a demo of today reports on the last whole year
         records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=report_year))
     return written
@@ -505,13 +608,25 @@ def _village_rows(rng: random.Random, villages: tuple[str, ...], year: int) -> l
                  demo_year=rng.randint(2016, year) if v in demo_villages else None) for v in villages]  # fmt: skip
 
 
-def _put_rosters(db: Database, put, term_start: int, term_end: int) -> None:
-    """The rosters: everyone who mediated a case or advised, as the office would have listed them."""
+def _put_rosters(db: Database, put, term_start: int, term_end: int, town: str = "赵村镇") -> None:
+    """The rosters: every 调委会 (one per village, the town's, one for road accidents), everyone who mediated
+    a case or advised, as the office would have listed them."""
+    villages = [row[0] for row in db.execute("SELECT name FROM village ORDER BY id")]
+    industry = f"{town}道路交通事故纠纷人民调解委员会"
+    put(COMMITTEE, [dict(name=f"{v}人民调解委员会", kind="居调委会" if v.endswith("社区") else "村调委会", village=v, established=f"{term_start - 5}-01-01")
+                    for v in villages] + [dict(name=f"{town}人民调解委员会", kind="镇调委会", established=f"{term_start - 8}-03-01"),
+                                          dict(name=industry, kind="行业性专业性调委会", established=f"{term_start}-06-01")])  # fmt: skip
     village = records.column_sql(MEDIATION_CASE, "village")
-    mediators = db.execute(f"SELECT mediator, min(org), min({village}), min(accepted) FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()
-    put(MEDIATOR, [dict(name=name, committee="镇调委会" if org == "镇调委会" else "村调委会", village=None if org == "镇调委会" else village,
-                        kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
-                   for index, (name, org, village, first) in enumerate(mediators)])  # fmt: skip
+    # a village's mediators take its 村调委会 cases; the town's take the 镇调委会 and 其他 ones (SampleMaker.mediator)
+    mediators = db.execute(f"SELECT mediator, max(org = '村调委会'), min(CASE WHEN org = '村调委会' THEN {village} END), min(accepted) "
+                           "FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()  # fmt: skip
+    rows = [dict(name=name, committee=("居调委会" if village.endswith("社区") else "村调委会") if in_village else "镇调委会",
+                 village=village if in_village else None, kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
+            for index, (name, in_village, village, first) in enumerate(mediators)]  # fmt: skip
+    pool = random.Random(f"mediators-{industry}")
+    rows += [dict(name=pool.choice(SURNAMES) + "".join(pool.choice(GIVEN) for _ in range(2)), committee="行业性专业性调委会", kind=kind,
+                  start=f"{term_start}-06-01", note=industry) for kind in ("专职", "兼职")]  # fmt: skip
+    put(MEDIATOR, rows)
     places = records.column_sql(ADVISOR_WORK, "village")
     advisors = db.execute(f"SELECT advisor, min(advisor_type), group_concat(DISTINCT {places}) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
     put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,

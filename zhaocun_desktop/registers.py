@@ -131,6 +131,9 @@ class Register:
     flat_fields: tuple[str, ...] = ()  # set on a child: fields an old one-line parent row carries for its first child
     min_rows: int = 0  # set on a child: how many rows each parent needs
     split_defaults: tuple[dict, ...] = ()  # set on a child: values for the first / the other rows split from the summary
+    # The form's pages (tabs) in the order the work happens: (title, keys of fields and child registers);
+    # whatever no page names goes on the first. Empty: one page.
+    form_pages: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def field(self, key: str) -> Field:
         for item in self.fields:
@@ -431,28 +434,45 @@ NATIONAL_DISPUTE_TYPES = tuple(category for category, _ in NATIONAL_CATEGORIES)
 DISPUTE_TYPE_NATIONAL = {leaf: category for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,))}
 
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
+SUCCESS, FAILED, SUSPENDED, ONGOING = MEDIATION_RESULTS  # code names the states through these, never by typed text
+AGREEMENT_FORMS = ("书面", "口头")
+WRITTEN, ORAL = AGREEMENT_FORMS
+CASE_SOURCES = ("排查发现", "当事人申请", "移交委托", "其他")
+FOUND, APPLIED, REFERRED, OTHER_SOURCE = CASE_SOURCES
 PERFORMANCE = ("已履行", "部分履行", "履行中", "未履行")
 CONFIRM_RESULTS = ("确认有效", "驳回申请", "审查中")
+CONFIRM_VALID, CONFIRM_REFUSED, CONFIRM_PENDING = CONFIRM_RESULTS
 # The county's "prevented" counts, each kept per case as 件 (yes/no) and 人.
 PREVENTED = (("suicide", "民间纠纷引起自杀"), ("crime", "民间纠纷转化为刑事案件"), ("petition", "群体性上访"), ("fight", "群体性械斗"))
+# 人民调解法 art. 33: a court confirms a written agreement, applied for jointly within 30 days of its taking effect;
+# 法释〔2011〕5号 art. 3 (the application brings the agreement itself): an oral agreement is first written down.
+CONFIRM_NEEDS_WRITTEN = "司法确认须以书面调解协议申请（人民调解法第三十三条、法释〔2011〕5号第三条）；口头协议请先制作书面协议书，把协议形式改为“书面”"
 
 
 def _case_rules(record: dict) -> dict[str, str]:
     errors = {}
     result = record.get("result")
-    if result == "调解中" and record.get("closed"):
+    if result == ONGOING and record.get("closed"):
         errors["closed"] = "“调解中”的案件还没有结案日期；已结案请改调解结果"
-    if result in ("调解成功", "调解不成功") and not record.get("closed"):
+    if result in (SUCCESS, FAILED) and not record.get("closed"):
         errors["closed"] = "已结案件请填写结案日期"
-    if result == "调解成功" and not record.get("agreement"):
+    if result == SUCCESS and not record.get("agreement"):
         errors["agreement"] = "调解成功的案件请填写协议形式（书面或口头）"
-    if record.get("confirmed") and result != "调解成功":
+    if record.get("agreement") and result != SUCCESS:
+        errors["agreement"] = "只有调解成功（达成协议）的案件才填写协议形式"
+    for key, label in (("agreement_date", "协议日期"), ("agreement_place", "协议地点")):
+        if record.get(key) and result != SUCCESS:
+            errors[key] = f"只有调解成功（达成协议）的案件才填写{label}"
+    if record.get("confirmed") and result != SUCCESS:
         errors["confirmed"] = "只有调解成功的案件才能申请司法确认"
-    if record.get("confirm_applied") and result != "调解成功":
+    if record.get("confirm_applied") and result != SUCCESS:
         errors["confirm_applied"] = "只有调解成功的案件才能申请司法确认"
+    for key in ("confirmed", "confirm_applied"):
+        if record.get(key) and result == SUCCESS and record.get("agreement") != WRITTEN and key not in errors:
+            errors[key] = CONFIRM_NEEDS_WRITTEN
     if record.get("confirm_result") and not record.get("confirm_applied"):
         errors["confirm_result"] = "请先填写司法确认申请日期"
-    if record.get("performance") and result != "调解成功":
+    if record.get("performance") and result != SUCCESS:
         errors["performance"] = "只有调解成功（达成协议）的案件才填写履行情况"
     for key, label in PREVENTED:
         if record.get(f"prevented_{key}_people") and not record.get(f"prevented_{key}"):
@@ -510,6 +530,77 @@ VISIT = Register(
     parent_key_field="case_no",
 )
 
+# What one mediation session ended in (one 调解记录 each); the last session's outcome is the case's.
+SESSION_OUTCOMES = ("达成协议", "未达成协议，继续调解", "调解不成功，终止调解", "中止调解")
+AGREED, CONTINUED, ENDED, PAUSED = SESSION_OUTCOMES
+# 人民调解法 art. 26: a mediation that fails is ended and the parties are told of the other ways open to them.
+OTHER_WAYS_NOTICE = "告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利（人民调解法第二十六条）"
+
+SESSION = Register(
+    key="mediation_session",
+    title="调解",
+    fields=(
+        Field("session_date", "调解日期", Kind.DATE, required=True, width=100, synonyms=("调解时间",)),
+        Field("session_time", "起止时间", width=110, hint="如 9时至11时30分"),
+        Field("session_place", "调解地点", width=150, synonyms=("地点",)),
+        Field("mediators", "调解员", width=100, hint="主持本次调解的调解员；不填即案件的调解员"),
+        Field("attendees", "参加人", width=150, hint="当事人和调解员以外的在场人员（村干部、亲属、证人…）；没有请写“无”"),
+        Field("recorder", "记录人", width=80),
+        Field("notice", "告知事项", Kind.MEMO, width=200, hint=f"本次告知当事人的事项；调解不成功终止调解时须{OTHER_WAYS_NOTICE}"),
+        Field("applicant_says", "申请人陈述", Kind.MEMO, width=200, hint="申请人（或一方当事人）在本次调解中所说"),
+        Field("respondent_says", "被申请人陈述", Kind.MEMO, width=200, hint="被申请人（或另一方当事人）在本次调解中所说"),
+        Field("verified", "核实情况", Kind.MEMO, width=200, hint="调解员核实的事实、证据"),
+        Field("proposal", "调解意见", Kind.MEMO, width=200, hint="调解员提出的意见、方案"),
+        Field("outcome", "本次结果", Kind.CHOICE, choices=SESSION_OUTCOMES, width=150,
+              synonyms=("调解结果", "结果"), hint="最后一次调解的结果应与案件的调解结果一致"),
+    ),
+    parent_column="case_id",
+    parent_key_field="case_no",
+    flat_fields=("session_date", "session_place"),  # an older sheet's 调解日期 and 调解地点 columns: the case's first session
+)
+
+INQUIRY = Register(
+    key="mediation_inquiry",
+    title="调查",
+    fields=(
+        Field("inquiry_date", "调查日期", Kind.DATE, required=True, width=100, synonyms=("调查时间", "日期")),
+        Field("inquiry_place", "调查地点", width=140, synonyms=("地点",)),
+        Field("persons", "被调查人", required=True, width=140, hint="被询问的人及其与当事人的关系，如 王某（邻居）"),
+        Field("investigator", "调查人", width=100, hint="进行调查的调解员"),
+        Field("recorder", "记录人", width=80),
+        Field("content", "调查内容", Kind.MEMO, required=True, width=260, hint="询问的问题和被调查人的回答、查看的现场和材料"),
+    ),
+    parent_column="case_id",
+    parent_key_field="case_no",
+)
+
+PERFORMANCE_STEP = Register(
+    key="mediation_performance",
+    title="履行",
+    fields=(
+        Field("performed_on", "履行日期", Kind.DATE, required=True, width=100, synonyms=("日期",)),
+        Field("how", "履行情况", required=True, width=220, hint="如 被申请人当面给付申请人3000元", synonyms=("履行内容", "履行方式")),
+        Field("proof", "履行凭证", width=160, hint="如 收条1张、转账记录；归档时在“归档材料”中登记页数"),
+    ),
+    parent_column="case_id",
+    parent_key_field="case_no",
+)
+
+# Papers the office files by hand in the 卷宗 (they are not printed by the program): the 卷内目录 lists them
+# in their place with their page numbers.
+FILED_PAPERS = ("当事人身份证明", "授权委托书", "证据材料", "履行凭证", "司法确认申请书", "司法确认决定书", "其他材料")
+FILED_PAPER = Register(
+    key="mediation_paper",
+    title="归档材料",
+    fields=(
+        Field("paper", "材料", Kind.CHOICE, required=True, choices=FILED_PAPERS, width=130, synonyms=("材料名称", "名称")),
+        Field("pages", "页数", Kind.INT, required=True, width=60, minimum=1, maximum=1000),
+        Field("description", "说明", width=220, hint="如 张三、李四身份证复印件", synonyms=("备注",)),
+    ),
+    parent_column="case_id",
+    parent_key_field="case_no",
+)
+
 MEDIATION_CASE = Register(
     key="mediation_case",
     identity=("case_no", "accepted", "village", "parties", "summary"),
@@ -521,18 +612,26 @@ MEDIATION_CASE = Register(
         Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),
         Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别"),
               choices_setting=LOCAL_TYPES_SETTING),
-        Field("source", "纠纷来源", Kind.CHOICE, choices=("排查发现", "当事人申请", "移交委托", "其他"), width=90, synonyms=("来源",)),
+        Field("source", "纠纷来源", Kind.CHOICE, choices=CASE_SOURCES, width=90, synonyms=("来源",)),
         Field("parties", "当事人", required=True, width=140, synonyms=("当事人姓名", "双方当事人"), hint="各当事人的详细信息见“当事人”表"),
         Field("people", "涉及人数", Kind.INT, width=70, maximum=PEOPLE_MAX),
         Field("amount", "涉及金额(元)", Kind.MONEY, width=100, maximum=1_000_000_000, synonyms=("涉及金额", "金额", "标的额")),
-        Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介")),
+        Field("summary", "简要案情", Kind.MEMO, width=220, synonyms=("案情", "纠纷简要情况", "案情简介"),
+              hint="受理时了解的纠纷简要情况（登记表、结案报告表用）；调解经过写在“调解”中"),
+        Field("registrar", "登记人", width=80, in_list=False, synonyms=("受理人",)),
+        Field("request", "请求事项", Kind.MEMO, width=220, in_list=False, hint="申请人申请调解时的请求（申请书用，当事人申请的案件填写）"),
+        Field("facts", "事实和理由", Kind.MEMO, width=220, in_list=False, hint="申请人陈述的事实和理由（申请书用），调解之前的说法"),
         Field("mediator", "调解员", width=80, synonyms=("调解人",), roster="mediator", outcome=True),
-        Field("mediation_date", "调解日期", Kind.DATE, width=100, in_list=False, synonyms=("调解时间",), outcome=True),
-        Field("mediation_place", "调解地点", width=120, in_list=False, outcome=True),
         Field("result", "调解结果", Kind.CHOICE, required=True, choices=MEDIATION_RESULTS, width=90, synonyms=("结果", "调解情况"), outcome=True),
-        Field("agreement", "协议形式", Kind.CHOICE, choices=("书面", "口头"), width=70, outcome=True),
+        Field("agreement", "协议形式", Kind.CHOICE, choices=AGREEMENT_FORMS, width=70, outcome=True),
+        Field("agreement_date", "协议日期", Kind.DATE, width=100, in_list=False, outcome=True, hint="各方签订（口头协议：达成）协议的日期；协议书落款用"),
+        Field("agreement_place", "协议地点", width=140, in_list=False, outcome=True, hint="签订协议的地点，如 赵村镇人民调解委员会调解室"),
+        Field("main_facts", "纠纷主要事实", Kind.MEMO, width=220, in_list=False, outcome=True, hint="协议书写明的、各方认可的纠纷主要事实（人民调解法第二十九条）"),
+        Field("disputed", "争议事项", Kind.MEMO, width=220, in_list=False, outcome=True, hint="协议书写明的争议事项"),
+        Field("liability", "各方责任", Kind.MEMO, width=220, in_list=False, outcome=True, hint="协议书写明的、各方认可的责任"),
         Field("agreement_text", "协议内容", Kind.MEMO, width=220, in_list=False, hint="达成的协议条款，打印协议书时使用", synonyms=("协议条款",), outcome=True),
         Field("performance_way", "履行方式", width=100, in_list=False, hint="如 即时履行、分期给付", synonyms=("履行方式、地点",), outcome=True),
+        Field("performance_place", "履行地点", width=120, in_list=False, outcome=True),
         Field("performance_due", "履行期限", Kind.DATE, width=100, in_list=False, outcome=True),
         Field("performance", "履行情况", Kind.CHOICE, choices=PERFORMANCE, width=80, in_list=False, outcome=True),
         Field("closed", "结案日期", Kind.DATE, width=100, synonyms=("结案时间",), outcome=True),
@@ -551,8 +650,10 @@ MEDIATION_CASE = Register(
     village_field="village",
     checks=(
         _not_before("closed", "accepted", "结案日期不能早于受理日期"),
-        _not_before("mediation_date", "accepted", "调解日期不能早于受理日期"),
-        _not_before("confirm_applied", "closed", "司法确认申请日期不能早于结案（达成协议）日期"),
+        _not_before("agreement_date", "accepted", "协议日期不能早于受理日期"),
+        _not_before("closed", "agreement_date", "结案日期不能早于协议日期"),
+        _not_before("performance_due", "agreement_date", "履行期限不能早于协议日期（协议签订之后才履行）"),
+        _not_before("confirm_applied", "agreement_date", "司法确认申请日期不能早于协议日期"),
         _case_rules,
     ),
     choice_synonyms={
@@ -561,7 +662,15 @@ MEDIATION_CASE = Register(
                          "欠薪": "拖欠农民工工资", "消费": "其他消费", "旅游纠纷": "旅游", "网购": "电子商务"},
         "org": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"},
     },
-    children=(PARTY, VISIT),
+    children=(PARTY, INQUIRY, SESSION, PERFORMANCE_STEP, VISIT, FILED_PAPER),
+    form_pages=(
+        ("受理", ("case_no", "accepted", "village", "org", "dispute_type", "source", "people", "amount", "summary", "registrar", "request", "facts", "mediation_party")),
+        ("调查与调解", ("mediator", "mediation_inquiry", "mediation_session", "result", "difficult")),
+        ("协议与履行", ("agreement", "agreement_date", "agreement_place", "main_facts", "disputed", "liability", "agreement_text",
+                     "performance_way", "performance_place", "performance_due", "performance", "mediation_performance", "closed")),
+        ("司法确认、回访与归档", ("confirmed", "confirm_applied", "confirm_result", "mediation_visit", "mediation_paper",
+                          *(f"prevented_{key}{tail}" for key, _ in PREVENTED for tail in ("", "_people")), "note")),
+    ),
     proposer="zhaocun_desktop.mediation:proposed_values",
     proposer_inputs=("accepted", "org", "village"),
     printable=True,
@@ -576,6 +685,8 @@ JOINT_MEETING = Register(
         Field("units", "参加单位", width=240, hint="如 综治办、派出所、法庭、司法所"),
         Field("topic", "议题", width=240, synonyms=("会议议题", "内容")),
         Field("disputes_found", "排查纠纷数", Kind.INT, width=90, maximum=COUNT_MAX, synonyms=("排查纠纷", "纠纷数")),
+        Field("disputes_prevented", "预防纠纷数", Kind.INT, width=90, maximum=COUNT_MAX, synonyms=("预防纠纷",),
+              hint="排查中发现苗头、及早疏导化解，未形成纠纷案件的件数"),
         Field("note", "备注", Kind.MEMO, width=160),
     ),
     date_field="meet_date",
@@ -636,13 +747,39 @@ PETITION = Register(
 # ---------------------------------------------------------------------------
 # Rosters: the people cases and advisor work are picked from
 
+# 人民调解委员会 by the kinds the county's statistics count them in (人民调解法 art. 8: 村民委员会、居民委员会
+# and 企业事业单位 set them up; 乡镇、街道 and social groups may; 行业性专业性 ones serve one field, e.g. 道路交通).
+COMMITTEE_KINDS = ("村调委会", "居调委会", "镇调委会", "企事业单位调委会", "行业性专业性调委会")
+COMMITTEE_KIND_LABELS = {"村调委会": "村", "居调委会": "居（社区）", "镇调委会": "乡镇（街道）", "企事业单位调委会": "企事业单位", "行业性专业性调委会": "行业性专业性"}
+_COMMITTEE_SYNONYMS = {"村调解委员会": "村调委会", "居委会调委会": "居调委会", "社区调委会": "居调委会", "镇调解委员会": "镇调委会",
+                       "乡镇调委会": "镇调委会", "街道调委会": "镇调委会", "企业调委会": "企事业单位调委会", "行业性调委会": "行业性专业性调委会"}  # fmt: skip
+
+COMMITTEE = Register(
+    key="mediation_committee",
+    title="人民调解委员会",
+    fields=(
+        Field("name", "名称", required=True, unique=True, width=220, synonyms=("调委会名称", "调解委员会")),
+        Field("kind", "类别", Kind.CHOICE, required=True, choices=COMMITTEE_KINDS, width=130, synonyms=("调委会类别", "类型")),
+        Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村"), hint="村、居调委会填写所在村(居)"),
+        Field("established", "设立日期", Kind.DATE, width=100, synonyms=("成立日期", "成立时间")),
+        Field("dissolved", "撤销日期", Kind.DATE, width=100, hint="撤销或合并时填写（不要删除记录），往年的统计才不会变"),
+        Field("note", "备注", Kind.MEMO, width=160),
+    ),
+    village_field="village",
+    checks=(
+        _not_before("dissolved", "established", "撤销日期不能早于设立日期"),
+        lambda r: {"village": "村、居调委会请填写所在村(居)"} if r.get("kind") in ("村调委会", "居调委会") and not r.get("village") else {},
+    ),
+    choice_synonyms={"kind": _COMMITTEE_SYNONYMS},
+)
+
 MEDIATOR = Register(
     key="mediator",
     identity=("name", "committee", "village"),
     title="人民调解员",
     fields=(
         Field("name", "姓名", required=True, width=80, synonyms=("调解员", "调解员姓名")),
-        Field("committee", "调委会", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "行业性专业性调委会"), width=130,
+        Field("committee", "调委会", Kind.CHOICE, required=True, choices=COMMITTEE_KINDS, width=130,
               synonyms=("所在调委会", "调解组织")),
         Field("village", "村(居)", Kind.VILLAGE, width=100, synonyms=("村居", "所在村"), hint="村调委会的调解员填写"),
         Field("kind", "专职/兼职", Kind.CHOICE, choices=("专职", "兼职"), width=80, synonyms=("专兼职", "类别")),
@@ -654,9 +791,9 @@ MEDIATOR = Register(
     village_field="village",
     checks=(
         _not_before("end", "start", "任职止不能早于任职起"),
-        lambda r: {"village": "村调委会的调解员请填写所在村(居)"} if r.get("committee") == "村调委会" and not r.get("village") else {},
+        lambda r: {"village": "村、居调委会的调解员请填写所在村(居)"} if r.get("committee") in ("村调委会", "居调委会") and not r.get("village") else {},
     ),
-    choice_synonyms={"committee": {"村调解委员会": "村调委会", "镇调解委员会": "镇调委会", "乡镇调委会": "镇调委会"}},
+    choice_synonyms={"committee": _COMMITTEE_SYNONYMS},
 )
 
 LEGAL_ADVISOR = Register(
@@ -688,6 +825,7 @@ REGISTERS: tuple[Register, ...] = (
     ENFORCEMENT_CERTIFICATE,
     MEDIATOR,
     LEGAL_ADVISOR,
+    COMMITTEE,
 )
 CHILD_REGISTERS: tuple[Register, ...] = tuple(child for register in REGISTERS for child in register.children)
 BY_KEY = {register.key: register for register in REGISTERS + CHILD_REGISTERS}
@@ -702,7 +840,7 @@ TABS: tuple[tuple[str, tuple[Register, ...]], ...] = (
     ("法治宣传", (PUBLICITY_EVENT,)),
     ("行政执法", (ENFORCEMENT_STAFF, ENFORCEMENT_CERTIFICATE, ENFORCEMENT_TRAINING)),
     ("法律顾问", (ADVISOR_WORK, LEGAL_ADVISOR)),
-    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION, MEDIATOR)),
+    ("矛盾纠纷调解", (MEDIATION_CASE, JOINT_MEETING, PETITION, MEDIATOR, COMMITTEE)),
     ("村(居)", (VILLAGE,)),
 )
 

@@ -8,6 +8,7 @@ character in. Every paragraph uses a named style so the clerk can restyle it in 
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from pathlib import Path
@@ -268,20 +269,43 @@ def block_heights(block) -> list[float]:
                 for text, span in zip(row, spans)
             )
             heights.append(lines * (TABLE_PT * 1.5 + 6) + 1)  # 3 pt above and below each cell paragraph, the rule
-        return heights + [TABLE_PT * 1.5 + 6]  # the short paragraph after the table
+        # the short paragraph after the table, and the text after it back on the page's line grid (measured in LibreOffice)
+        after = -(-(sum(heights) + TABLE_PT * 1.5 + 6) // LINE_PITCH_PT) * LINE_PITCH_PT - sum(heights)
+        return heights + [after]
     if block.kind == "title":
         return [LINE_PITCH_PT] * len(title_lines(block.text))
     size = BODY_PT
     indent = 2 * CHAR_PT if block.kind in ("body", "heading1", "heading2") else 0
     right = right_line_indent(block.text) if block.kind == "right" else 0
     width = text_width(block.text) * size / BODY_PT + indent + right
-    return [LINE_PITCH_PT] * _lines(width, 28 * CHAR_PT)
+    return [LINE_PITCH_PT] * _lines(width, (28 - ESTIMATE_SLACK_CHARS) * CHAR_PT)
+
+
+# The page estimate errs on the long side: a line holds half a 字 less than it can (digits, Latin and the
+# rule that no line starts with "，" move a character or two), a cell 6 pt less. A document whose pages
+# are forced where the estimate breaks them (``page_tops``) then prints exactly those pages everywhere.
+ESTIMATE_SLACK_CHARS = 0.5
 
 
 def first_pages(draft) -> list[int]:
     """The page (1-based) each block starts on, estimated from ``block_heights`` with the rules both
     outputs follow: a page break starts a page, kept blocks move with the next one, a paragraph
     leaves no single line alone at either end of a page. For the 卷内目录's 页号."""
+    return [page for page, _ in _placements(draft)]
+
+
+def page_tops(draft) -> list[int]:
+    """The blocks the estimate puts at the top of a page without a page break before them (a kept
+    chain moved on, a block that no longer fits): the writers break the page there, so the pages
+    printed are the pages estimated."""
+    placed = _placements(draft)
+    blocks = draft.blocks
+    return [index for index, (_, used) in enumerate(placed)
+            if index and used == 0 and blocks[index].kind != "pagebreak" and blocks[index - 1].kind != "pagebreak"]  # fmt: skip
+
+
+def _placements(draft) -> list[tuple[int, float]]:
+    """Per block: the page it starts on and the height used on that page before it."""
     keep = keep_with_next(draft)
     page, used, chain_start = 1, 0.0, None  # chain_start: (index, used) where kept blocks began
     placed: list[tuple[int, float]] = []  # per block: page, height used on that page before it
@@ -298,7 +322,7 @@ def first_pages(draft) -> list[int]:
                 for earlier in range(start, index):
                     placed[earlier] = (page + 1, placed[earlier][1] - chain_start[1])
                 page, used = page + 1, moved
-            elif block.kind == "table" or len(heights) < 4 or keep[index]:
+            elif block.kind == "table" or len(heights) < 4 or keep[index] or (PAGE_HEIGHT_PT + 0.5 - used) // LINE_PITCH_PT < 2:
                 fits = 0
                 while block.kind == "table" and fits < len(heights) and used + sum(heights[: fits + 1]) <= PAGE_HEIGHT_PT + 0.5:
                     fits += 1
@@ -308,14 +332,14 @@ def first_pages(draft) -> list[int]:
                     continue
                 page, used = page + 1, 0.0
             else:  # a long paragraph splits, two lines at least on each page
-                room = max(2, int((PAGE_HEIGHT_PT + 0.5 - used) // LINE_PITCH_PT))
+                room = min(int((PAGE_HEIGHT_PT + 0.5 - used) // LINE_PITCH_PT), len(heights) - 2)
                 placed.append((page, used))
                 page, used, chain_start = page + 1, sum(heights[room:]), None
                 continue
         placed.append((page, used))
         used += sum(heights)
         chain_start = (chain_start or (index, placed[index][1])) if keep[index] else None
-    return [where for where, _ in placed]
+    return placed
 
 
 def choose_fonts(settings: dict, installed: Iterable[str] | None = None) -> dict[str, str]:
@@ -478,6 +502,16 @@ def _page_number_footer(footer, align, indent_side: str, font: str = "宋体") -
     run(" —")
 
 
+def _page_numbers_from(sect_pr, number: int | None) -> None:
+    """A section's pages numbered from ``number`` (w:pgNumType w:start, in its place in w:sectPr)."""
+    if number is None:
+        return
+    start = OxmlElement("w:pgNumType")
+    start.set(qn("w:start"), str(number))
+    sect_pr.insert_element_before(start, "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                                  "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
 def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = None):
     """A python-docx Document of the draft (a ReportDraft, or any model with ``title``,
     ``settings`` and ``blocks``, such as the case documents of ``documents.CaseDocument``)."""
@@ -520,7 +554,14 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
     keep = keep_with_next(draft)
     first = True
     break_before = False
+    # A page break with a ``restart`` (the case documents: the number the 卷内目录 gives the next paper)
+    # ends a section; the next one numbers its pages from there. None: pages without a number (the cover).
+    section_ends: list = []  # the last paragraph of each section but the last
+    section_numbers: list[int | None] = [getattr(draft, "first_number", 1)]
+    tops = set(getattr(draft, "page_tops", ()))  # a document whose pages are laid out in advance (case documents)
     for index, block in enumerate(draft.blocks):
+        if index in tops:
+            break_before = True
         if block.kind == "table":
             if break_before:  # a table cannot start a page by itself: an empty line carries the break
                 document.add_paragraph(style=styles["plain"]).paragraph_format.page_break_before = True
@@ -529,7 +570,11 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             first = False
             continue
         if block.kind == "pagebreak":
-            break_before = True
+            if getattr(block, "restart", None) is not None and not first:
+                section_ends.append(document.element.body.xpath("./w:p")[-1])
+                section_numbers.append(block.restart)
+            else:
+                break_before = True
             continue
         style = styles.get(block.kind, styles["body"])
         if first:
@@ -558,9 +603,20 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             # the style's rightChars (two 字) would win over a length: the paragraph's own is 0
             paragraph._p.get_or_add_pPr().find(qn("w:ind")).set(qn("w:rightChars"), "0")
 
+    sentinel = document.element.body.get_or_add_sectPr()  # the last section's (the page set up above)
+    for end, number in zip(section_ends, section_numbers):
+        own = copy.deepcopy(sentinel)
+        _page_numbers_from(own, number)
+        end.set_sectPr(own)
+    if len(section_numbers) > 1 or section_numbers[0] not in (None, 1):
+        _page_numbers_from(sentinel, section_numbers[-1])
     document.settings.odd_and_even_pages_header_footer = True
-    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right", fonts["font_page_number"])
-    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left", fonts["font_page_number"])
+    numbered = next((i for i, number in enumerate(section_numbers) if number is not None), None)
+    if numbered is not None:  # the later sections inherit its footers; the sections before it have none
+        section = document.sections[numbered]
+        section.footer.is_linked_to_previous = section.even_page_footer.is_linked_to_previous = False  # else python-docx writes it to the first section
+        _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right", fonts["font_page_number"])
+        _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left", fonts["font_page_number"])
     core = document.core_properties
     core.title, core.author, core.comments = draft.title, draft.settings.get("office") or "", "由司法所台账程序生成"
     return document

@@ -127,6 +127,86 @@ def test_printed_agreement_keeps_its_signatures_with_the_terms_and_the_contents_
     assert next(line for line in lines if "记录人（签名）" in line).endswith("记录人（签名）：＿＿＿＿＿")
     assert next(line for line in lines if "立卷日期" in line).endswith("＿＿＿＿年＿＿月＿＿日")
     firsts = [next((line for line in page.splitlines() if line.strip()), "") for page in pages]
-    contents = next(block for block in whole.blocks if block.kind == "table" and block.rows[0][:3] == ("序号", "文书名称", "页号"))
-    for _, title, page, _ in contents.rows[1:]:
-        assert title.replace("当事人权利", "") in firsts[int(page) - 1], (title, page, firsts)
+    footers = [next((int(m.group(1)) for m in [re.search(r"—(\d+)—\s*$", page.strip())] if m), None) for page in pages]
+    assert footers[:2] == [None, None]  # the cover and the 卷内目录 carry no number
+    for entry in whole.contents:  # the preview numbers its pages as the 目录 does, hand-filed papers counted
+        if entry.printed:
+            assert entry.name.split("（")[0] in firsts[footers.index(entry.first)], (entry, firsts, footers)
+
+
+def test_a_case_entered_through_the_real_form_prints_what_was_entered(qtbot, open_window, when_modal, tmp_path):
+    """A failed case typed into the case form (受理, a 调解 session written in its own form) prints a 调解记录 that
+    tells that session and the art. 26 notice (人民调解法第二十六条); the dialog refuses the 协议书 with the reason."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from zhaocun_desktop.documents import ART_26_LINE, build_case_documents
+
+    window = open_window()
+    view = window.view(MEDIATION_CASE.key)
+
+    def session(form_dialog):
+        editors = form_dialog.form.editors
+        editors["session_date"].set_value("2023-06-02")
+        editors["session_place"].widget.setText("赵村村委会调解室")
+        editors["attendees"].widget.setText("村支书赵某")
+        editors["recorder"].widget.setText("孙记录")
+        editors["applicant_says"].widget.setPlainText("张三称：李四的牛吃了麦苗，要求赔偿五百元。")
+        editors["respondent_says"].widget.setPlainText("李四称：只吃了一点，最多赔一百元。")
+        editors["proposal"].widget.setPlainText("建议李四赔偿三百元。")
+        editors["outcome"].set_value("调解不成功，终止调解")
+        form_dialog.accept()
+
+    def add(dialog):
+        assert dialog.tabs is not None and [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())][:2] == ["受理", "调查与调解"]
+        editors = dialog.form.editors
+        editors["accepted"].set_value("2023-06-01")
+        editors["village"].set_value("赵村村")
+        editors["org"].set_value("镇调委会")
+        editors["dispute_type"].set_value("损害赔偿")
+        editors["source"].set_value("当事人申请")
+        editors["summary"].widget.setPlainText("张三反映李四家的牛吃了他家的麦苗。")
+        editors["request"].widget.setPlainText("要求李四赔偿麦苗损失五百元。")
+        editors["facts"].widget.setPlainText("2023年5月30日李四家的牛进入张三麦田。")
+        editors["mediator"].set_value("王调解")
+        editors["result"].set_value("调解不成功")
+        editors["closed"].set_value("2023-06-02")
+        parties = dialog.child_tables["mediation_party"]
+        columns = [f.key for f in parties.fields]
+        parties.table.item(0, columns.index("name")).setText("张三")
+        parties.table.item(1, columns.index("name")).setText("李四")
+        table = dialog.child_tables["mediation_session"]
+        dialog.tabs.setCurrentIndex(1)
+        when_modal(session)
+        qtbot.mouseClick(table.detail_button, Qt.MouseButton.LeftButton)  # no row yet: a new one, in its own form
+        assert table.table.rowCount() == 1
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    state = when_modal(add)
+    view.add_action.trigger()
+    assert state["done"] and view.model.rowCount() == 1
+    case_id = view.model.record_id(0)
+    text = build_case_documents(view.db, case_id, ["调解记录"]).plain_text()
+    for element in ("2023年6月2日", "赵村村委会调解室", "参加人 | 村支书赵某", "调解员 | 王调解", "记录人 | 孙记录", "张三称：李四的牛吃了麦苗",
+                    "李四称：只吃了一点", "建议李四赔偿三百元。", "调解不成功，终止调解", ART_26_LINE):  # fmt: skip
+        assert element in text, element
+    application = build_case_documents(view.db, case_id, ["申请书"]).plain_text()
+    assert "要求李四赔偿麦苗损失五百元。" in application and "2023年5月30日李四家的牛进入张三麦田。" in application
+    assert "建议李四" not in application and "终止" not in application  # written before the mediation
+    view.table.selectRow(0)
+    seen = {}
+
+    def look(dialog):
+        items = {dialog.kind_list.item(row).data(Qt.ItemDataRole.UserRole): dialog.kind_list.item(row) for row in range(dialog.kind_list.count())}
+        agreement = items["协议书"]
+        seen["checkable"] = bool(agreement.flags() & Qt.ItemFlag.ItemIsUserCheckable)
+        dialog.kind_list.itemClicked.emit(agreement)
+        seen["message"] = dialog.message.text()
+        seen["kinds"] = dialog.chosen_kinds()
+        dialog.grab().save(str(tmp_path / "refused.png"))
+        dialog.reject()
+
+    state = when_modal(look)
+    view.documents_action.trigger()
+    assert state["done"] and not seen["checkable"]
+    assert "人民调解协议书不能打印" in seen["message"] and "没有达成调解协议" in seen["message"]
+    assert seen["kinds"] == ["卷宗封面", "申请书", "告知书", "调解记录", "结案报告表"]

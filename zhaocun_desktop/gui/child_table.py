@@ -89,6 +89,10 @@ class ChildTable(QWidget):
         self.remove_button = QPushButton(f"删除选中的{child.title}")
         self.add_button.clicked.connect(lambda: self.add_row())
         self.remove_button.clicked.connect(self.remove_selected)
+        # rows with long text (a 调解 session's statements): written in a form of their own, not in a cell
+        self.detail_button = QPushButton(f"详细填写选中的{child.title}…")
+        self.detail_button.clicked.connect(lambda: self.edit_row(self.table.currentRow()))
+        self.detail_button.setVisible(any(field.kind is Kind.MEMO for field in self.fields))
         self.error = QLabel()
         self.error.setObjectName(f"error_{child.key}")
         self.error.setStyleSheet("color: #b00020;")
@@ -99,6 +103,7 @@ class ChildTable(QWidget):
         buttons.addWidget(self.heading)
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.detail_button)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -130,6 +135,36 @@ class ChildTable(QWidget):
             self.table.setItem(row, column, QTableWidgetItem(text))
         self.row_ids.append(values.get("id"))
         return row
+
+    def edit_row(self, row: int) -> bool:
+        """The row's fields in a form of their own (long text has room there); OK writes them back into the row.
+        A new row is added when none is selected. Returns whether the clerk pressed OK."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea
+
+        from zhaocun_desktop.gui.field_form import FieldForm
+
+        if row < 0:
+            row = self.add_row()
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"{self.child.title}（第{row + 1}行）")
+        form = FieldForm(self.fields, columns=1)
+        form.set_values({field.key: self.table.item(row, column).text() for column, field in enumerate(self.fields) if self.table.item(row, column)})
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(scroll)
+        layout.addWidget(buttons)
+        dialog.resize(620, 640)
+        dialog.form = form  # the row's editors, as a RecordDialog's
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        for column, field in enumerate(self.fields):
+            self.table.setItem(row, column, QTableWidgetItem(form.values().get(field.key) or ""))
+        return True
 
     def remove_selected(self) -> None:
         for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):

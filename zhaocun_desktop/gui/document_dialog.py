@@ -40,21 +40,37 @@ class DocumentDialog(QDialog):
     def __init__(self, db: Database, case_id: int, parent=None):
         super().__init__(parent)
         self.db, self.case_id = db, case_id
-        case, values, _, visits = documents.case_values(db, case_id)
+        file = documents.load_case(db, case_id)
+        values = documents.case_values(file)
         self.setWindowTitle(f"打印文书 — {values['案件编号'] or values['当事人']}")
-        applicable = documents.applicable_kinds(case, visits)
+        applicable = documents.applicable_kinds(file)
+        self.reasons = {kind.key: documents.reason_not(kind.key, file) for kind in documents.KINDS}
         self.kind_list = QListWidget()
         self.kind_list.setObjectName("document_kinds")
         for kind in documents.KINDS:
             item = QListWidgetItem(kind.title)
             item.setData(Qt.ItemDataRole.UserRole, kind.key)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if kind.key in applicable else Qt.CheckState.Unchecked)
-            if kind.key not in applicable:
-                item.setToolTip("本案卷宗一般不含这份文书，仍可勾选打印")
+            why = self.reasons[kind.key]
+            if why:  # the case has no such document: it cannot be ticked; a click says why
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setForeground(self.palette().placeholderText())
+                item.setText(f"{kind.title}（本案不适用）")
+                item.setToolTip(why)
+            else:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if kind.key in applicable else Qt.CheckState.Unchecked)
+                item.setToolTip(f"适用于：{kind.when}")
             self.kind_list.addItem(item)
         self.kind_list.itemChanged.connect(lambda item: self.refresh())
-        note = QLabel("勾选的文书依次排在一个文件中，每份另起一页。\n文书含当事人完整的身份证号和电话（供签名存档），请妥善保管。")
+        self.kind_list.itemClicked.connect(self._explain)
+        problems = documents.file_problems(file)  # what a reviewer would send back: said before anything is printed
+        self.problems = QLabel("归档前请注意：\n" + "\n".join(f"· {problem}" for problem in problems) if problems else "")
+        self.problems.setObjectName("file_problems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #8a5a00;")
+        self.problems.setVisible(bool(problems))
+        note = QLabel("勾选的文书依次排在一个文件中，每份另起一页；勾选卷宗封面时，卷内目录列出这些文书和手工归档的材料及其页号。"
+                      "\n文书含当事人完整的身份证号和电话（供签名存档），请妥善保管。")
         note.setWordWrap(True)
 
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -80,6 +96,7 @@ class DocumentDialog(QDialog):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("文书"))
         left_layout.addWidget(self.kind_list)
+        left_layout.addWidget(self.problems)
         left_layout.addWidget(note)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -96,6 +113,12 @@ class DocumentDialog(QDialog):
         fit_to_screen(self, 1000, 760)
         self.document: documents.CaseDocument | None = None
         self.refresh()
+
+    def _explain(self, item: QListWidgetItem) -> None:
+        """A click on a document the case has not: why (the same words the command line refuses with)."""
+        why = self.reasons.get(item.data(Qt.ItemDataRole.UserRole))
+        if why:
+            self.message.setText(f"{item.text().replace('（本案不适用）', '')}不能打印：{why}。")
 
     def chosen_kinds(self) -> list[str]:
         items = (self.kind_list.item(row) for row in range(self.kind_list.count()))

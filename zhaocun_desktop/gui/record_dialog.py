@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord, UserError
@@ -15,6 +15,58 @@ from zhaocun_desktop.registers import Register
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database
+
+
+def form_pages(register: Register) -> list[tuple[str, tuple, tuple[str, ...]]]:
+    """The form's pages: (title, its fields, its child registers' keys); what no page names goes on the first."""
+    if not register.form_pages:
+        return [("", register.form_fields, tuple(child.key for child in register.children))]
+    named = {key for _, keys in register.form_pages for key in keys}
+    pages = []
+    for number, (title, keys) in enumerate(register.form_pages):
+        fields = tuple(f for f in register.form_fields if f.key in keys or (number == 0 and f.key not in named))
+        children = tuple(c.key for c in register.children if c.key in keys or (number == 0 and c.key not in named))
+        pages.append((title, fields, children))
+    return pages
+
+
+def _column(*widgets: QWidget) -> QWidget:
+    body = QWidget()
+    column = QVBoxLayout(body)
+    column.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        column.addWidget(widget)
+    column.addStretch(1)
+    return body
+
+
+def _scrolled(body: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(body)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    return scroll
+
+
+class PagedForm:
+    """Several FieldForms (one per page of the dialog) behind FieldForm's interface: editors, values, errors."""
+
+    def __init__(self, forms: list[FieldForm]):
+        self.forms = forms
+        self.tabs: QTabWidget | None = None
+        self.editors = {key: editor for form in forms for key, editor in form.editors.items()}
+        self.error_labels = {key: label for form in forms for key, label in form.error_labels.items()}
+
+    def values(self) -> dict[str, str]:
+        return {key: value for form in self.forms for key, value in form.values().items()}
+
+    def set_values(self, values: dict) -> None:
+        for form in self.forms:
+            form.set_values(values)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for form in reversed(self.forms):  # the focus ends on the first page's first bad field
+            form.show_errors(errors)
 
 
 class RecordDialog(QDialog):
@@ -31,7 +83,9 @@ class RecordDialog(QDialog):
         self.read_only = records.in_county(db)
         self.setWindowTitle(f"{'查看' if self.read_only else '编辑' if record_id else '新增'}{register.title}" + ("（县级汇总，只读）" if self.read_only else ""))
         rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
-        self.form = FieldForm(register.form_fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)
+        make_form = lambda fields: FieldForm(fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)  # noqa: E731
+        pages = form_pages(register)
+        self.form = make_form(register.form_fields) if len(pages) < 2 else PagedForm([make_form(fields) for _, fields, _ in pages])
         self.child_tables = {child.key: ChildTable(child) for child in register.children}
         if record_id is not None:
             self.form.set_values(records.get(db, register, record_id))
@@ -48,18 +102,17 @@ class RecordDialog(QDialog):
         self._opened_with = self._current()
 
         note = QLabel('带 <span style="color:#b00020">*</span> 的为必填项。')
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        body = self.form
-        if self.child_tables:
-            body = QWidget()
-            column = QVBoxLayout(body)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(self.form)
-            for table in self.child_tables.values():
-                column.addWidget(table)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs: QTabWidget | None = None
+        if isinstance(self.form, PagedForm):  # the work in the order it happens: one page each (Register.form_pages)
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("form_pages")
+            for (title, _, children), form in zip(pages, self.form.forms):
+                self.tabs.addTab(_scrolled(_column(form, *(self.child_tables[key] for key in children))), title)
+            self.form.tabs = self.tabs
+            body, scroll = self.tabs, self.tabs
+        else:
+            body = _column(self.form, *self.child_tables.values()) if self.child_tables else self.form
+            scroll = _scrolled(body)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -67,9 +120,9 @@ class RecordDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
-        hint = body.sizeHint()
+        hint = body.sizeHint() if self.tabs is None else max((self.tabs.widget(i).widget().sizeHint() for i in range(self.tabs.count())), key=lambda size: size.height())
         # as wide as the form and the parties' columns (身份证号 last among them), within the screen
-        fit_to_screen(self, min(max(hint.width() + 60, 480), 1360), min(hint.height() + 150, 860))
+        fit_to_screen(self, min(max(hint.width() + 60, 480), 1360), min(hint.height() + 180, 860))
         if self.read_only:
             self._show_only(note)
 
@@ -154,6 +207,12 @@ class RecordDialog(QDialog):
             self.form.show_errors(error.errors)
             for key, table in self.child_tables.items():
                 table.show_error(error.errors.get(key) or error.errors.get(table.child.parent_summary))
+            if self.tabs is not None:  # the first page with something to fix
+                bad = [key for key in error.errors]
+                for index, (_, fields, children) in enumerate(form_pages(self.register)):
+                    if any(f.key in bad for f in fields) or any(key in bad for key in children):
+                        self.tabs.setCurrentIndex(index)
+                        break
             return
         except UserError as error:
             QMessageBox.warning(self, "无法保存", str(error))

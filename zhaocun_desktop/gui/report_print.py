@@ -49,6 +49,7 @@ from zhaocun_desktop.report_docx import (
 MARGINS_MM = QMarginsF(28, 37, 26, 35)  # left, top, right, bottom (GB/T 9704)
 FOOTER_GAP_MM = 7
 KEEP_WITH_NEXT = QTextFormat.Property.UserProperty + 1  # a block that starts no page without the next one
+PAGE_NUMBER = QTextFormat.Property.UserProperty + 2  # the page this block starts carries this number
 
 
 def setup_printer(printer: QPrinter) -> None:
@@ -93,9 +94,12 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
     grid_or_font = lambda text: max(measure(text), text_width(text))  # noqa: E731
     keep = keep_with_next(draft)
     break_next, first = False, True
+    tops = set(getattr(draft, "page_tops", ()))  # case documents: their pages laid out in advance, as the .docx breaks them
+    restart = None  # a page break's restart: the number the page it starts carries
     for index, block in enumerate(draft.blocks):
+        break_next = break_next or index in tops
         if block.kind == "pagebreak":
-            break_next = True
+            break_next, restart = True, getattr(block, "restart", None)
             continue
         if block.kind == "table":
             _insert_table(cursor, block, fonts["font_body"], dpi, px)
@@ -113,6 +117,9 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
             break_next = False
         if keep[index]:  # headings, the 署名, a document's signature lines and the text they take along
             block_format.setProperty(KEEP_WITH_NEXT, True)
+        if restart is not None:
+            block_format.setProperty(PAGE_NUMBER, restart)
+            restart = None
         char_format = QTextCharFormat()
         font = QFont(family)
         font.setPointSizeF(size)
@@ -253,6 +260,27 @@ def unstretch_loose_lines(document: QTextDocument, width: float, most: float) ->
     return len(cuts)
 
 
+def page_numbers(document: QTextDocument, starts: list[float], first: int | None = 1) -> list[int | None]:
+    """The number each page carries: ``first`` for the first, one more on each page, and a block
+    marked PAGE_NUMBER restarts it on the page it begins (None: a page without a number)."""
+    layout = document.documentLayout()
+    restarts: dict[int, int] = {}
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().hasProperty(PAGE_NUMBER):  # hasProperty: reading an unset property returns None through PySide
+            number = block.blockFormat().intProperty(PAGE_NUMBER)
+            first_line = block.layout().lineAt(0) if block.layout().lineCount() else None
+            top = layout.blockBoundingRect(block).top() + (first_line.y() if first_line is not None else 0)  # as page_breaks measures
+            page = max(index for index, start in enumerate(starts) if start <= top + 0.5)
+            restarts[page] = number
+        block = block.next()
+    numbers: list[int | None] = []
+    for page in range(len(starts)):
+        previous = numbers[-1] if numbers else None
+        numbers.append(restarts.get(page, first if page == 0 else (previous + 1 if previous is not None else None)))
+    return numbers
+
+
 def _draw_lines(document: QTextDocument, painter: QPainter, top: float, bottom: float) -> None:
     """Draw the lines whose middles lie in [top, bottom): each line on exactly one page
     (clipping would still put the neighbours' text, invisible, into the PDF).
@@ -282,6 +310,7 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
     document.setTextWidth(width)
     unstretch_loose_lines(document, width, CHAR_PT / 2 * dpi / 72)
     starts = page_breaks(document, height)
+    numbers = page_numbers(document, starts, getattr(draft, "first_number", 1))
     has_tables = any(block.kind == "table" for block in draft.blocks)
     painter = QPainter(printer)
     footer_font = QFont(choose_fonts(draft.settings, QFontDatabase.families())["font_page_number"])
@@ -309,9 +338,10 @@ def paint_report(printer: QPrinter, draft: ReportDraft) -> int:
                 _draw_lines(document, painter, top, bottom)
             painter.restore()
             painter.setFont(footer_font)
-            odd = page % 2 == 0
-            box = QRectF(0 if odd else char, footer_y, width - char, char * 2)
-            painter.drawText(box, (Qt.AlignmentFlag.AlignRight if odd else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignTop, f"— {page + 1} —")
+            if numbers[page] is not None:  # odd numbers right, even left (GB/T 9704), as the .docx's footers
+                odd = numbers[page] % 2 == 1
+                box = QRectF(0 if odd else char, footer_y, width - char, char * 2)
+                painter.drawText(box, (Qt.AlignmentFlag.AlignRight if odd else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignTop, f"— {numbers[page]} —")
     finally:
         painter.end()
     mend_printed_pdf(printer)
