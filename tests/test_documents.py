@@ -78,7 +78,7 @@ def docx_text(path) -> str:
     for table in document.tables:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\u2060", "").replace("\u200b", "")  # the layout's word joiners and break hints
 
 
 # ---------------------------------------------------------------------------

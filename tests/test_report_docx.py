@@ -53,8 +53,14 @@ def test_page_setup_styles_and_text(docx_path):
     assert paragraphs[0].style.name == STYLE_NAMES["title"] and paragraphs[0].text.endswith("法治政府建设情况的报告")
     headings = [p.text[:2] for p in paragraphs if p.style.name == STYLE_NAMES["heading1"]]
     assert headings == ["一、", "二、", "三、", "四、"]
-    assert paragraphs[-2].style.name == STYLE_NAMES["signer"] and paragraphs[-2].text == "赵村镇人民政府"
-    assert re.fullmatch(r"20\d\d年[1-9]\d?月[1-9]\d?日", paragraphs[-1].text)
+    plain = lambda paragraph: paragraph.text.replace("\u2060", "")  # noqa: E731 (word joiners keep dates and names on one line)
+    signer = next(i for i, p in enumerate(paragraphs) if p.style.name == STYLE_NAMES["signer"])
+    assert plain(paragraphs[signer]) == "赵村镇人民政府" and paragraphs[signer + 1].style.name == STYLE_NAMES["date"]
+    assert re.fullmatch(r"20\d\d年[1-9]\d?月[1-9]\d?日", plain(paragraphs[signer + 1]))
+    copy = paragraphs[-1]  # 版记 (GB/T 9704 7.4.2): 抄送 in 4号, between two rules, 左右各空一字
+    assert copy.style.name == STYLE_NAMES["copyto"] and plain(copy) == "抄送：中共鲁山县委全面依法治县委员会办公室。"
+    assert copy.style.font.size == Pt(14) and copy.style.paragraph_format.left_indent == Pt(14) == copy.style.paragraph_format.right_indent
+    assert copy.style.element.pPr.find(qn("w:pBdr")) is not None
     text = "\n".join(p.text for p in paragraphs)
     assert "None" not in text and not re.search(r"(?<![\d.])0(场次|件|人次|份)", text)
 
@@ -149,16 +155,17 @@ def test_libreoffice_layout_follows_gbt9704(db, tmp_path, seal):
     draft = report.build_draft(db, 2023, texts)
     pdf = render_pdf(write_docx(draft, tmp_path / "报告.docx"), tmp_path)
     headings = [b.text for b in draft.blocks if b.kind in ("heading1", "heading2")]
-    date = draft.blocks[-1].text
-    check_report_layout(pdf, headings, draft.blocks[-2].text, date, seal == report.SEALED, date_width=text_width(date))
+    date = next(b.text for b in draft.blocks if b.kind == "date")
+    signer = next(b.text for b in draft.blocks if b.kind == "signer")
+    check_report_layout(pdf, headings, signer, date, seal == report.SEALED, date_width=text_width(date))
 
 
 def test_rates_may_break_before_their_bracket_in_the_docx(db, tmp_path):
     fill_known_ledger(db)
     document = Document(str(write_docx(report.build_draft(db, 2023), tmp_path / "报告.docx")))
-    text = "\n".join(p.text for p in document.paragraphs)
+    text = "\n".join(p.text for p in document.paragraphs).replace("\u2060", "")
     assert "60%\u200b（3/5）" in text and "\u200b" not in report.build_draft(db, 2023).plain_text()
-    heading = next(p for p in document.paragraphs if p.text.startswith("（一）"))
+    heading = next(p for p in document.paragraphs if p.text.replace("\u2060", "").startswith("（一）"))
     assert heading.paragraph_format.keep_with_next and document.styles[STYLE_NAMES["body"]].paragraph_format.widow_control
 
 
@@ -178,7 +185,7 @@ def test_signature_indents_follow_7_3_5(db):
     # a date longer than the 署名: the date 右空二字, the 署名 moves left
     short = report.build_draft(db, 2023, dict(texts, seal=report.UNSEALED))
     short.settings["signer"] = "某镇政府"
-    short.blocks[-2] = report.Block("signer", "某镇政府")
+    short.blocks[next(i for i, b in enumerate(short.blocks) if b.kind == "signer")] = report.Block("signer", "某镇政府")
     signer, date = signature_indents(short)
     assert date == 2 * CHAR_PT and abs((signer + text_width("某镇政府")) - (date + text_width("2024年1月25日")) - 2 * CHAR_PT) < 0.01
 

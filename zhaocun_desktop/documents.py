@@ -555,6 +555,7 @@ class CaseDocument:
     starts: list[int] = field(default_factory=list)  # index in ``blocks`` where each copy begins
     first_number: int | None = 1  # the page number of the first page (None: the cover and 目录, unnumbered)
     page_tops: list[int] = field(default_factory=list)  # blocks that start a page (report_docx.page_tops): forced in every output
+    people: tuple[str, ...] = ()  # names no line breaks inside (report_docx.keep_names)
     contents: list[ContentsEntry] = field(default_factory=list)  # the 卷内目录 (with the cover)
     problems: list[str] = field(default_factory=list)  # what the clerk should know before filing
 
@@ -618,7 +619,7 @@ def build_case_documents(db: Database, case_id: int, kinds: list[str] | tuple[st
     made = [(kind, name, dict(values, **own)) for kind in chosen for name, own in copies(kind, file)]
     paragraphs = _paragraphs(file, values)
     templates = {kind: load_template(kind)[0] for kind in chosen}
-    document = CaseDocument(title, file.settings, kinds=[kind for kind, _, _ in made], names=[name for _, name, _ in made])
+    document = CaseDocument(title, file.settings, kinds=[kind for kind, _, _ in made], names=[name for _, name, _ in made], people=people_of(file))
     document.problems = file_problems(file)
     _assemble(document, made, templates, paragraphs, _rows(file, []))
     counts = _page_counts(document)
@@ -641,6 +642,14 @@ def _paged(document: CaseDocument) -> CaseDocument:
 
     document.page_tops = page_tops(document)
     return document
+
+
+def people_of(file: CaseFile) -> tuple[str, ...]:
+    """The people a case's documents name: parties, mediators, recorders, those asked, visitors."""
+    found = [p.get("name") for p in file.parties] + [file.case.get(key) for key in ("mediator", "registrar")]
+    found += [row.get(key) for row in file.sessions for key in ("mediators", "recorder")]
+    found += [row.get(key) for row in file.inquiries for key in ("investigator", "recorder")] + [row.get("visitor") for row in file.visits]
+    return tuple(dict.fromkeys(name.strip() for name in found if name and 1 < len(name.strip()) <= 6))
 
 
 def contents_of(file: CaseFile, made: list[tuple[str, str, dict]], counts: list[int]) -> tuple[list[ContentsEntry], list[int]]:

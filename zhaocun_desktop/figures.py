@@ -138,6 +138,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("village_success", "村级调委会调处成功件数", "件", MEDIATION_CASE, "org = '村调委会' AND result = '调解成功'", section=M),
     Figure("town_cases", "镇调委会调处件数", "件", MEDIATION_CASE, "org = '镇调委会'", aliases=("镇调委会调处案件", "镇调委会调处"), section=M),
     Figure("town_success", "镇调委会调处成功件数", "件", MEDIATION_CASE, "org = '镇调委会' AND result = '调解成功'", section=M),
+    Figure("other_cases", "其他调解组织调处件数", "件", MEDIATION_CASE, "org = '其他'", aliases=("其他调解组织调处",), section=M),
     Figure("committee_cases", "两级调委会调处件数", "件", MEDIATION_CASE, "org IN ('村调委会', '镇调委会')", section=M),
     Figure("committee_success", "两级调委会调处成功件数", "件", MEDIATION_CASE, "org IN ('村调委会', '镇调委会') AND result = '调解成功'", section=M),
     Figure("judicial_confirmations", "司法确认件数", "件", MEDIATION_CASE, "confirmed = 1", section=M),
@@ -167,6 +168,12 @@ RATES: tuple[Rate, ...] = (
     Rate("petition_satisfaction_rate", "信访满意率", "petitions_satisfied", "petitions_rated", aliases=("满意率",), section=M),
 )
 
+# A total and the figures that make it up (every case is handled by one 调解组织): a sentence giving some
+# parts of the total gives them all or names the rest (report_checks).
+PARTS_OF: dict[str, tuple[str, ...]] = {"cases": ("village_cases", "town_cases", "other_cases")}
+# A figure that may count again what another counts: 村法律顾问参与调处 disputes are mostly the cases of the
+# 调解 register; near it, the self-check asks before the report states both.
+OVERLAPS: dict[str, str] = {"advisor_disputes": "cases"}
 BY_KEY: dict[str, Figure | Rate] = {item.key: item for item in (*FIGURES, *RATES)}
 BY_LABEL: dict[str, Figure | Rate] = {item.label: item for item in (*FIGURES, *RATES)}
 

@@ -863,6 +863,10 @@ SETTINGS = Register(
     Field("town_short", "镇名简称", hint="用于案件编号，如 赵；不填则取镇名第一个字", width=200),
     Field("case_no_pattern", "镇调委会案件编号格式", hint="可用 {年} {简称} {n}，如（{年}）{简称}人调字第{n}号", width=300),
     Field("case_no_pattern_village", "村调委会案件编号格式", hint="可用 {年} {简称} {村} {n}，如（{年}）{村}人调字第{n}号", width=300),
+    Field("seal_name", "印章名称", hint="落款单位公章上的名称，如 鲁山县赵村镇人民政府；报告的署名应与之一致。不填即“县名+镇名+人民政府”", width=300),
+    Field("report_recipient", "报告主送机关", hint="年度报告上报的机关，如 鲁山县人民政府；不填即“县名+人民政府”", width=300),
+    Field("report_copy_to", "报告抄送机关", width=300,
+          hint="如 中共鲁山县委全面依法治县委员会办公室，多个用顿号分隔；不填即县委全面依法治县委员会办公室，写“无”则不抄送"),
     Field(LOCAL_TYPES_SETTING, "本镇纠纷类型", Kind.MEMO, width=300,
           hint="每行一个：类型名称=全国统计类别，如 土地承包经营=山林土地；统计时归入所对应的全国类别"),
     ),
@@ -882,6 +886,9 @@ SETTING_DEFAULTS: dict[str, object] = {
     "town_short": "",
     "case_no_pattern": "（{年}）{简称}人调字第{n}号",
     "case_no_pattern_village": "（{年}）{村}人调字第{n}号",
+    "seal_name": "",
+    "report_recipient": "",
+    "report_copy_to": "",
     LOCAL_TYPES_SETTING: "土地承包经营=山林土地\n村务管理=其他",
 }
 

@@ -68,6 +68,7 @@ MEDIATION_TEMPLATE = (
     "召开综治办、派出所、法庭、司法所等职能部门联席例会{联席例会次数}次，多元化解机制逐步形成。"
     "全年排查调处各类矛盾纠纷{排查调处纠纷件数}件，调处成功{调处成功件数}件，调处成功率{调处成功率}；"
     "其中村级调委会调处{村级调委会调处件数}件，成功率{村级调委会调处成功率}，镇调委会调处{镇调委会调处件数}件，成功率{镇调委会调处成功率}，"
+    "其他调解组织调处{其他调解组织调处件数}件，"
     "村、镇两级调委会调处成功率{两级调委会调处成功率}。"
     "推动信访问题依法及时就地解决，积极开展积案化解，全年进京访{进京访人次}人次，到省信访{到省信访人次}人次，到市信访{到市信访人次}人次，"
     "受理群众来信来访{受理信访件数}件，按期办结率{信访按期办结率}。"
@@ -111,11 +112,14 @@ TEXT_PARTS: tuple[TextPart, ...] = (
 PARTS = {part.key: part for part in TEXT_PARTS}
 DATE_KEY = "date"
 SEAL_KEY = "seal"  # "盖章" (GB/T 9704 7.3.5.1, the default) or "不盖章" (7.3.5.2)
-RECIPIENT_KEY = "recipient"  # 主送机关, optional
+RECIPIENT_KEY = "recipient"  # 主送机关 of this year's report; empty: the settings' (the county people's government)
 REVIEWED_KEY = "reviewed"  # the parts the clerk has marked as reviewed this year, comma separated
+ISSUER_KEY = "issuer"  # 签发人 (党政机关公文处理工作条例 art. 9: an upward document names who signed it off), optional
+NUMBER_KEY = "doc_number"  # 发文字号, e.g. 赵政〔2024〕3号, printed with the 签发人 (GB/T 9704 7.2.4, 7.2.6), optional
 SEALED, UNSEALED = "盖章", "不盖章"
-YEAR_ONLY_KEYS = (DATE_KEY, REVIEWED_KEY)  # not carried over from last year's texts
-OPTION_KEYS = (DATE_KEY, SEAL_KEY, RECIPIENT_KEY, REVIEWED_KEY)
+YEAR_ONLY_KEYS = (DATE_KEY, REVIEWED_KEY, NUMBER_KEY)  # not carried over from last year's texts
+OPTION_KEYS = (DATE_KEY, SEAL_KEY, RECIPIENT_KEY, REVIEWED_KEY, ISSUER_KEY, NUMBER_KEY)
+NO_COPY = "无"  # 报告抄送机关 set to this: no 抄送
 CONTEXT_NAMES = ("年度", "下一年度", "镇名", "县名", "宣传节点")
 STYLES = ("余",)  # {名称:余}
 RENAMED = {"节点宣传咨询活动场次": "宣传咨询活动场次"}  # names saved texts may still use
@@ -136,12 +140,14 @@ def load_texts(db: Database, year: int) -> dict[str, str]:
     ).fetchall()
     saved_year = db.execute("SELECT max(year) FROM report_text WHERE year <= ?", [year]).fetchone()[0]
     for key, text in rows:
-        if key in texts or key in (SEAL_KEY, RECIPIENT_KEY) or (key in YEAR_ONLY_KEYS and saved_year == year):
+        if key in texts or key in (SEAL_KEY, RECIPIENT_KEY, ISSUER_KEY) or (key in YEAR_ONLY_KEYS and saved_year == year):
             texts[key] = text
     texts.setdefault(DATE_KEY, default_date(year).isoformat())
     texts.setdefault(SEAL_KEY, SEALED)
     texts.setdefault(RECIPIENT_KEY, "")
     texts.setdefault(REVIEWED_KEY, "")
+    texts.setdefault(ISSUER_KEY, "")
+    texts.setdefault(NUMBER_KEY, "")
     return texts
 
 
@@ -315,7 +321,7 @@ class ReportDraft:
 
     @property
     def title(self) -> str:
-        return self.blocks[0].text
+        return next(block.text for block in self.blocks if block.kind == "title")
 
     @property
     def sealed(self) -> bool:
@@ -330,6 +336,25 @@ def report_title(settings: dict, year: int) -> str:
     return f"{settings.get('county') or ''}{settings.get('town') or ''}人民政府关于{year}年法治政府建设情况的报告"
 
 
+def recipient_of(settings: dict, texts: dict) -> str:
+    """主送机关: the year's own, else the settings' (报告主送机关), else the county people's government."""
+    chosen = (texts.get(RECIPIENT_KEY) or settings.get("report_recipient") or "").strip().rstrip("：:")
+    return chosen or (f"{settings['county']}人民政府" if settings.get("county") else "")
+
+
+def copy_to_of(settings: dict) -> str:
+    """抄送机关 (GB/T 9704 7.4.2): the settings', else the county's 全面依法治县委员会办公室; "" when set to 无."""
+    chosen = (settings.get("report_copy_to") or "").strip().rstrip("。")
+    if chosen == NO_COPY:
+        return ""
+    return chosen or (f"中共{settings['county']}委全面依法治县委员会办公室" if settings.get("county") else "")
+
+
+def seal_name(settings: dict) -> str:
+    """The name on the seal the report is signed with: the setting, else county + town + 人民政府."""
+    return (settings.get("seal_name") or "").strip() or f"{settings.get('county') or ''}{settings.get('town') or ''}人民政府"
+
+
 def build_draft(db: Database, year: int, texts: dict[str, str] | None = None, figures: fig.PeriodFigures | None = None) -> ReportDraft:
     """The report for ``year`` from the registers and the clerk's texts (saved ones by default);
     ``figures``: the year's figures when the caller has just computed them."""
@@ -337,8 +362,12 @@ def build_draft(db: Database, year: int, texts: dict[str, str] | None = None, fi
     figures = fig.yearly_figures(db, year) if figures is None else figures
     texts = dict(texts or load_texts(db, year))
     context = context_values(figures, settings)
-    blocks = [Block("title", report_title(settings, year)), Block("blank")]
-    recipient = (texts.get(RECIPIENT_KEY) or "").strip().rstrip("：:")
+    blocks = []
+    issuer = (texts.get(ISSUER_KEY) or "").strip()
+    if issuer:  # GB/T 9704 7.2.4/7.2.6: 发文字号 居左空一字, 签发人 居右空一字, on one line above the title
+        blocks += [Block("issuer", f"{(texts.get(NUMBER_KEY) or '').strip()}\t签发人：{issuer}"), Block("blank")]
+    blocks += [Block("title", report_title(settings, year)), Block("blank")]
+    recipient = recipient_of(settings, texts)
     if recipient:
         blocks.append(Block("recipient", recipient + "："))
     filled: dict[str, Filled] = {}
@@ -364,4 +393,7 @@ def build_draft(db: Database, year: int, texts: dict[str, str] | None = None, fi
     # 7.3.5.2: one blank line above the 署名; 7.3.5.1: room for the seal, whose top stays within a line of the body
     blanks = [Block("blank")] * (2 if texts.get(SEAL_KEY) != UNSEALED else 1)
     blocks += [*blanks, Block("signer", settings.get("signer") or ""), Block("date", chinese_date(date))]
+    copy_to = copy_to_of(settings)
+    if copy_to:  # 版记 (GB/T 9704 7.4.2): 抄送 between two rules, below the date
+        blocks += [Block("blank"), Block("copyto", f"抄送：{copy_to}。")]
     return ReportDraft(year, settings, figures, texts, blocks, filled)

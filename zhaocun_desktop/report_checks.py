@@ -20,7 +20,7 @@ from zhaocun_desktop.deadlines import certificates_ending, staff_without_certifi
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.records import column_sql
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS, STAFF_TYPES
-from zhaocun_desktop.report import _PLACEHOLDER, PARTS, ReportDraft, placeholder_item, reviewed_parts
+from zhaocun_desktop.report import _PLACEHOLDER, ISSUER_KEY, PARTS, ReportDraft, placeholder_item, reviewed_parts, seal_name
 from zhaocun_desktop.values import parse_date
 
 if TYPE_CHECKING:
@@ -76,11 +76,14 @@ def load_wording(extra: Path | None = None) -> list[Wording]:
 
 def check_settings(draft: ReportDraft) -> list[Finding]:
     """镇名, 县名 and 落款 must be set: the title and the signature are made of them; the 成文日期
-    falls in the year after the 报告年度."""
+    falls in the year after the 报告年度. As an upward document (党政机关公文处理工作条例 art. 9, GB/T 9704
+    7.2.6, 7.3.5) it names its 主送机关 and 签发人, and its 署名 is the issuing body's full name or standard
+    short name, the name on the seal."""
+    settings = draft.settings
     needed = {"town": "镇名", "county": "县名", "signer": "落款单位"}
     findings = [
         Finding(ERROR, "设置", f"{label}未填写，报告的{'落款' if key == 'signer' else '标题'}会缺字；请在“设置”页填写")
-        for key, label in needed.items() if not (draft.settings.get(key) or "").strip()
+        for key, label in needed.items() if not (settings.get(key) or "").strip()
     ]  # fmt: skip
     try:
         written = parse_date(draft.texts.get("date"))
@@ -88,6 +91,16 @@ def check_settings(draft: ReportDraft) -> list[Finding]:
         written = None
     if written and written.year != draft.year + 1:
         findings.append(Finding(NOTICE, "成文日期", f"成文日期{written.year}年{written.month}月{written.day}日不在{draft.year + 1}年：{draft.year}年度的报告通常在{draft.year + 1}年初成文，请核对报告年度和成文日期"))
+    if any(finding.where == "设置" for finding in findings):
+        return findings
+    seal, signer, county = seal_name(settings), settings["signer"].strip(), settings["county"].strip()
+    if signer not in (seal, seal.removeprefix(county)):
+        findings.append(Finding(ERROR, "设置", f"落款单位“{signer}”与印章名称“{seal}”不一致：署名应是发文机关全称或规范化简称，与所盖印章一致"
+                                            "（GB/T 9704 7.3.5）；请在“设置”中改正落款单位或印章名称"))  # fmt: skip
+    if not any(block.kind == "recipient" for block in draft.blocks):
+        findings.append(Finding(ERROR, "设置", "报告没有主送机关：上行文应写明主送机关（如 县人民政府）；请在“设置”中填写报告主送机关"))
+    if not (draft.texts.get(ISSUER_KEY) or "").strip():
+        findings.append(Finding(NOTICE, "签发人", "上行文应当标注签发人姓名（党政机关公文处理工作条例第九条）；定稿前请填写签发人"))
     return findings
 
 
@@ -120,6 +133,29 @@ def check_texts(draft: ReportDraft, wording: list[Wording] | None = None) -> lis
         findings += _wording(key, raw, wording)
         if key != "plans":
             findings += _typed_numbers(draft, key, raw)
+        findings += _parts_named(draft, key, raw)
+    return findings
+
+
+def _parts_named(draft: ReportDraft, key: str, raw: str) -> list[Finding]:
+    """A sentence giving some parts of a total ("排查调处182件…其中村级106件…镇56件") gives them all or names
+    the rest ("其他调解组织调处20件"): figures.PARTS_OF says what makes up a total."""
+    findings = []
+    sentences = re.findall(r"[^。！？]*[。！？]?", raw)
+    for sentence in sentences:
+        present = {item.key: name for name, _style, _alt in _PLACEHOLDER.findall(sentence) if (item := placeholder_item(name))}
+        for total, parts in fig.PARTS_OF.items():
+            shown = [part for part in parts if part in present]
+            if total not in present or not shown:
+                continue
+            missing = [part for part in parts if part not in present and draft.figures[part]]
+            if missing:
+                rest = sum(draft.figures[part] for part in missing)
+                named = "、".join(fig.BY_KEY[part].label for part in shown)
+                add = "、".join(f"“{{{fig.BY_KEY[part].label}}}件”" for part in missing)
+                findings.append(Finding(ERROR, PARTS[key].label,
+                                        f"{fig.BY_KEY[total].label}{draft.figures[total]}件，句中列出{named}，其余{rest}件没有交代；请加上{add}",
+                                        part=key, position=raw.find("{" + present[shown[-1]])))  # fmt: skip
     return findings
 
 
@@ -325,9 +361,29 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
 
     findings += mediation_findings(db, year, certificates_as_of or dt.date(year, 12, 31))
 
-    joined, cases = draft.figures["advisor_disputes"], draft.figures["cases"]
-    if cases and joined >= 0.8 * cases:
-        findings.append(Finding(NOTICE, "法律顾问工作", f"村法律顾问参与调处纠纷{joined}件，与全年调解案件{cases}件接近：同一纠纷是否在两本台账中重复统计？", register="advisor_work"))
+    findings += overlap_findings(draft)
+    return findings
+
+
+def overlap_findings(draft: ReportDraft) -> list[Finding]:
+    """A figure near one it may count again (figures.OVERLAPS: 村法律顾问参与调处 beside the 调解 cases). Printed in
+    the report, it is an error until the clerk has checked that part (本部分已核对); not printed, a reminder."""
+    findings = []
+    reviewed = reviewed_parts(draft.texts)
+    for key, other in fig.OVERLAPS.items():
+        item, value, against = fig.BY_KEY[key], draft.figures[key], draft.figures[other]
+        if not against or value < 0.8 * against:
+            continue
+        question = f"{item.label}{value}件，与{fig.BY_KEY[other].label}{against}件接近：同一纠纷是否在两本台账中重复统计？"
+        part = next((name for name, filled in draft.filled.items() if re.search(rf"(?<!\d){value}(?!\d)", filled.text)
+                     and any(placeholder_item(n) is item for n, _, _ in _PLACEHOLDER.findall(draft.texts.get(name, "")))), None)  # fmt: skip
+        if part is None or part in reviewed:
+            findings.append(Finding(NOTICE, item.register.title, question, register=item.register.key))
+            continue
+        raw = draft.texts.get(part, "")
+        position = next((raw.find("{" + n) for n, _, _ in _PLACEHOLDER.findall(raw) if placeholder_item(n) is item), None)
+        findings.append(Finding(ERROR, PARTS[part].label, f"报告写了{question}核对后请改写这句（如写明其中已计入调解案件的件数，或删去），"
+                                                          "或勾选“本部分已核对”", part=part, register=item.register.key, position=position))  # fmt: skip
     return findings
 
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -65,22 +65,100 @@ STYLE_NAMES = {
     "number": "文书编号",
     "right": "签名日期",
     "table": "表格文字",
+    "issuer": "发文字号签发人",
+    "copyto": "抄送机关",
 }
+COPY_TO_PT = 14  # 4号 (GB/T 9704 7.4.1: 版记 in 4号仿宋)
 
 
 CHAR_PT = BODY_PT + CHAR_SPACING_TWIPS / 20  # one 字 on the 28-character grid
 _BREAK_BEFORE_BRACKET = re.compile(r"(?<=[%％\d])（")
-KEEP_WITH_NEXT = ("title", "recipient", "heading1", "heading2", "signer")
+KEEP_WITH_NEXT = ("issuer", "title", "recipient", "heading1", "heading2", "signer")
 
 
-def breakable(text: str) -> str:
-    """Text with a break allowed before the "（" of "88%（161/183）".
+def breakable(text: str, names: Iterable[str] = ()) -> str:
+    """Text as it is laid out: a break allowed before the "（" of "88%（161/183）", none inside what a
+    reader takes as one (``whole_spans``: a name, a date, a case number, a short bracket).
 
     Line breaking forbids a break between "%" and "（" (UAX #14 rule LB25), so a long rate
-    cannot wrap and the line before it is stretched letter by letter. A zero-width space
-    (rendering only: the model and the checks keep the plain text) lets it wrap there.
+    cannot wrap; a zero-width space lets it wrap there. A word joiner (U+2060, UAX #14 class WJ,
+    honoured by LibreOffice and Qt) between the characters of a span keeps it on one line.
+    Rendering only: the model and the checks keep the plain text.
     """
-    return _BREAK_BEFORE_BRACKET.sub("\u200b（", text)
+    text = _BREAK_BEFORE_BRACKET.sub("\u200b（", text)
+    spans = whole_spans(text, names)
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end in spans:
+        out.append(text[at:start])
+        out.append(WORD_JOINER.join(text[start:end]))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+WORD_JOINER = "\u2060"
+KEEP_NAMES = ("习近平",)  # names a line never breaks inside, besides the settings' (county, town …) and a document's people
+_WHOLE = (
+    re.compile(r"截止(?:日期|时间)?[：:]\s*\d{4}年\d{1,2}月\d{1,2}日"),
+    re.compile(r"[（(]\d{4}[）)][^（）()\s，。；]{1,12}?第\d+号"),  # a case number: （2023）赵人调字第12号
+    re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}年度?"),
+    re.compile(r"（[^（）\n]{1,12}）|\([^()\n]{1,12}\)"),  # a short bracket: （第七条） （161/183）
+)
+
+
+def whole_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Where ``text`` must not break: (start, end) of each name, date, cut-off date, case number and short
+    bracket, the longest first, none overlapping, in order."""
+    found: list[tuple[int, int]] = []
+    for name in sorted({n for n in (*KEEP_NAMES, *names) if n and len(n) > 1}, key=len, reverse=True):
+        found += [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+    for pattern in _WHOLE:
+        found += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0] - span[1], span[0])):  # the longest first
+        if all(end <= a or start >= b for a, b in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’…%％·—")  # 避头: a line never starts with these
+_NO_LINE_END = set("（《「『“‘")  # 避尾: nor ends with these
+_RUN = re.compile(r"[A-Za-z0-9.%％/·_\-]+")  # digits and Latin: no break inside
+
+
+def line_count(text: str, line_width: float, first_indent: float = 0.0, names: Iterable[str] = ()) -> int:
+    """Lines ``text`` takes in the body font at ``line_width`` points (the first line ``first_indent`` less),
+    breaking as the writers let LibreOffice and Qt break it: never inside a name, a date, a case number or a
+    short bracket (``whole_spans``), nor inside a number, no line starting with "，" or ending with "（"."""
+    atoms: list[str] = []
+    spans = whole_spans(text, names)
+    at = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        piece = text[at:start]
+        index = 0
+        while index < len(piece):
+            run = _RUN.match(piece, index)
+            atoms.append(run.group() if run else piece[index])
+            index = run.end() if run else index + 1
+        if start < end:
+            atoms.append(text[start:end])
+        at = end
+    lines, used, room = 1, 0.0, line_width - first_indent
+    previous = ""
+    for atom in atoms:
+        width = text_width(atom)
+        if used and used + width > room + 0.01:
+            lines, room = lines + 1, line_width
+            if atom[0] in _NO_LINE_START or previous[-1:] in _NO_LINE_END:
+                used = text_width(previous) + width  # the character before it goes down too
+            else:
+                used = width
+        else:
+            used += width
+        previous = atom
+    return lines
 
 
 def text_width(text: str) -> float:
@@ -171,6 +249,12 @@ def _balanced(text: str, cuts: list[int], width: Callable[[str], float], room: f
     return None
 
 
+def keep_names(draft) -> tuple[str, ...]:
+    """The names no line breaks inside: 习近平, the settings' (county, town, office, signer) and a document's people."""
+    settings = draft.settings
+    return (*KEEP_NAMES, *(settings.get(key) or "" for key in ("county", "town", "office", "signer")), *getattr(draft, "people", ()))
+
+
 def title_names(settings: dict) -> tuple[str, ...]:
     """The names a title keeps whole: the county's and the town's, as the settings spell them."""
     return tuple(settings.get(key) or "" for key in ("county", "town"))
@@ -215,6 +299,9 @@ def keep_with_next(draft: ReportDraft) -> list[bool]:
     """
     blocks = draft.blocks
     keep = [block.kind in KEEP_WITH_NEXT or is_label(block) for block in blocks]
+    for index, block in enumerate(blocks[:-1]):  # the 成文日期 and the 版记 below it stay on one page
+        if block.kind in ("date", "blank") and any(b.kind == "copyto" for b in blocks[index + 1 : index + 3]):
+            keep[index] = True
     signer = next((i for i, b in enumerate(blocks) if b.kind == "signer"), None)
     if signer is not None:
         index = signer - 1
@@ -253,7 +340,7 @@ def _lines(width: float, line_width: float) -> int:
     return max(1, -(-int(width + 0.5) // max(1, int(line_width))))
 
 
-def block_heights(block) -> list[float]:
+def block_heights(block, names: Iterable[str] = ()) -> list[float]:
     """The heights (points) of a block's lines on the page, as the .docx and the preview lay it out:
     text on the 28.95 pt grid, a table row by row at 小四 (each row as one unsplittable line)."""
     if block.kind == "pagebreak":
@@ -274,11 +361,10 @@ def block_heights(block) -> list[float]:
         return heights + [after]
     if block.kind == "title":
         return [LINE_PITCH_PT] * len(title_lines(block.text))
-    size = BODY_PT
     indent = 2 * CHAR_PT if block.kind in ("body", "heading1", "heading2") else 0
     right = right_line_indent(block.text) if block.kind == "right" else 0
-    width = text_width(block.text) * size / BODY_PT + indent + right
-    return [LINE_PITCH_PT] * _lines(width, (28 - ESTIMATE_SLACK_CHARS) * CHAR_PT)
+    room = (28 - ESTIMATE_SLACK_CHARS) * CHAR_PT - right
+    return [LINE_PITCH_PT] * line_count(block.text, room, indent, names)
 
 
 # The page estimate errs on the long side: a line holds half a 字 less than it can (digits, Latin and the
@@ -307,10 +393,11 @@ def page_tops(draft) -> list[int]:
 def _placements(draft) -> list[tuple[int, float]]:
     """Per block: the page it starts on and the height used on that page before it."""
     keep = keep_with_next(draft)
+    names = keep_names(draft)
     page, used, chain_start = 1, 0.0, None  # chain_start: (index, used) where kept blocks began
     placed: list[tuple[int, float]] = []  # per block: page, height used on that page before it
     for index, block in enumerate(draft.blocks):
-        heights = block_heights(block)
+        heights = block_heights(block, names)
         if block.kind == "pagebreak":
             page, used, chain_start = page + (1 if used else 0), 0.0, None
             placed.append((page, used))
@@ -419,6 +506,24 @@ def _paragraph_style(document, name: str, font: str, size: float, *, bold=False,
     return style
 
 
+def _rules_above_and_below(style) -> None:
+    """A thin rule above and below the paragraph (the 版记's 分隔线, GB/T 9704 7.4.1)."""
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "bottom"):
+        rule = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", "6"), ("space", "4"), ("color", "000000")):
+            rule.set(qn(f"w:{key}"), value)
+        borders.append(rule)
+    later = next((ppr.find(qn(name)) for name in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                                                "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                                                "w:spacing", "w:ind") if ppr.find(qn(name)) is not None), None)  # fmt: skip
+    if later is not None:
+        later.addprevious(borders)
+    else:
+        ppr.append(borders)
+
+
 def _table_style(document, font: str):
     """Cell text: 小四, single spacing off the page's line grid, a little air above and below."""
     style = document.styles.add_style(STYLE_NAMES["table"], WD_STYLE_TYPE.PARAGRAPH)
@@ -445,7 +550,7 @@ def column_widths(count: int) -> list[float]:
     return [TABLE_WIDTH_MM / count] * count
 
 
-def _add_table(document, rows, style, widths=()) -> None:
+def _add_table(document, rows, style, widths=(), names: Iterable[str] = ()) -> None:
     """A ruled table; a row with fewer cells than the widest one merges its last cell to the right."""
     count = max(len(row) for row in rows)
     widths = list(widths) if len(widths) == count else column_widths(count)
@@ -465,9 +570,9 @@ def _add_table(document, rows, style, widths=()) -> None:
             lines = str(text).split("\n")
             paragraph = cell.paragraphs[0]
             paragraph.style = style
-            paragraph.add_run(lines[0])
+            paragraph.add_run(breakable(lines[0], names))
             for more in lines[1:]:
-                cell.add_paragraph(more, style=style)
+                cell.add_paragraph(breakable(more, names), style=style)
     # a short paragraph after the table keeps two tables in a row apart
     document.add_paragraph(style=style)
 
@@ -536,22 +641,31 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
 
     styles = {
         "title": _paragraph_style(document, STYLE_NAMES["title"], fonts["font_title"], TITLE_PT, bold=title_bold(fonts["font_title"]), align=WD_ALIGN_PARAGRAPH.CENTER),
-        "body": _paragraph_style(document, STYLE_NAMES["body"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
-        "heading1": _paragraph_style(document, STYLE_NAMES["heading1"], fonts["font_heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
-        "heading2": _paragraph_style(document, STYLE_NAMES["heading2"], fonts["font_heading2"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2),
+        # left-aligned, not justified: on the 28-character grid a full line is full anyway, and a line that ends
+        # early (digits are half a 字; a date or a name is not broken) would be stretched letter by letter
+        "body": _paragraph_style(document, STYLE_NAMES["body"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
+        "heading1": _paragraph_style(document, STYLE_NAMES["heading1"], fonts["font_heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
+        "heading2": _paragraph_style(document, STYLE_NAMES["heading2"], fonts["font_heading2"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
         "signer": _paragraph_style(document, STYLE_NAMES["signer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
         "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
         "recipient": _paragraph_style(document, STYLE_NAMES["recipient"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT),
     }
-    styles["plain"] = _paragraph_style(document, STYLE_NAMES["plain"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    styles["plain"] = _paragraph_style(document, STYLE_NAMES["plain"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
     styles["number"] = _paragraph_style(document, STYLE_NAMES["number"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
     styles["right"] = _paragraph_style(document, STYLE_NAMES["right"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2)
     styles["table"] = _table_style(document, fonts["font_body"])
+    styles["issuer"] = _paragraph_style(document, STYLE_NAMES["issuer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    styles["issuer"].paragraph_format.left_indent = Pt(CHAR_PT)  # 发文字号 居左空一字
+    styles["issuer"].paragraph_format.tab_stops.add_tab_stop(Pt(LINE_WIDTH_PT - CHAR_PT), WD_TAB_ALIGNMENT.RIGHT)  # 签发人 居右空一字
+    styles["copyto"] = _paragraph_style(document, STYLE_NAMES["copyto"], fonts["font_body"], COPY_TO_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    styles["copyto"].paragraph_format.left_indent = styles["copyto"].paragraph_format.right_indent = Pt(COPY_TO_PT)  # 左右各空一字
+    _rules_above_and_below(styles["copyto"])
     _outline_level(styles["heading1"], 0)
     _outline_level(styles["heading2"], 1)
 
     signer_right, date_right = signature_indents(draft)
     keep = keep_with_next(draft)
+    names = keep_names(draft)
     first = True
     break_before = False
     # A page break with a ``restart`` (the case documents: the number the 卷内目录 gives the next paper)
@@ -566,7 +680,7 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             if break_before:  # a table cannot start a page by itself: an empty line carries the break
                 document.add_paragraph(style=styles["plain"]).paragraph_format.page_break_before = True
                 break_before = False
-            _add_table(document, block.rows, styles["table"], getattr(block, "widths", ()))
+            _add_table(document, block.rows, styles["table"], getattr(block, "widths", ()), names)
             first = False
             continue
         if block.kind == "pagebreak":
@@ -583,13 +697,17 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             first = False
         else:
             paragraph = document.add_paragraph(style=style)
-        if block.kind == "title":  # broken between words, as the preview paints it: an explicit line break
+        if block.kind == "issuer":  # 发文字号 and "签发人：" in 仿宋, the name in 楷体 (GB/T 9704 7.2.6)
+            left, _, name = block.text.rpartition("：")
+            paragraph.add_run(left + "：")
+            _set_fonts(paragraph.add_run(name)._element, fonts["font_heading2"])
+        elif block.kind == "title":  # broken between words, as the preview paints it: an explicit line break
             for number, line in enumerate(title_lines(block.text, title_names(draft.settings))):
                 if number:
                     run.add_break()
                 run = paragraph.add_run(line)
         else:
-            paragraph.add_run(breakable(block.text))
+            paragraph.add_run(breakable(block.text, names))
         if keep[index]:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.keep_together = True  # a kept paragraph moves whole, as in the preview

@@ -18,7 +18,8 @@ def test_pdf_follows_gbt9704(qtbot, db, tmp_path, seal):
     pdf = tmp_path / "报告.pdf"
     pages = write_pdf(draft, str(pdf))
     headings = [b.text for b in draft.blocks if b.kind in ("heading1", "heading2")]
-    measured = check_report_layout(pdf, headings, draft.blocks[-2].text, draft.blocks[-1].text, seal == report.SEALED)
+    signer, date = (next(b.text for b in draft.blocks if b.kind == kind) for kind in ("signer", "date"))
+    measured = check_report_layout(pdf, headings, signer, date, seal == report.SEALED)
     assert measured["pages"] == pages
     text = "".join(line.text for line in pdf_lines(pdf)).replace("\u200b", "")
     # every line printed once (no line of the next page hidden under a clip), digits not spaced apart

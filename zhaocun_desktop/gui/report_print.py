@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextFrameFormat,
     QTextLength,
+    QTextOption,
     QTextTableFormat,
 )
 from PySide6.QtPrintSupport import QPrinter
@@ -28,6 +29,7 @@ from zhaocun_desktop.report_docx import (
     BODY_PT,
     CHAR_PT,
     CHAR_SPACING_TWIPS,
+    COPY_TO_PT,
     LINE_PITCH_PT,
     LINE_WIDTH_PT,
     PAGE_NUMBER_PT,
@@ -37,6 +39,7 @@ from zhaocun_desktop.report_docx import (
     breakable,
     choose_fonts,
     column_widths,
+    keep_names,
     keep_with_next,
     right_line_indent,
     signature_indents,
@@ -72,16 +75,18 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
     cursor = QTextCursor(document)
     roles = {
         "title": (fonts["font_title"], TITLE_PT, Qt.AlignmentFlag.AlignHCenter, 0, 0),
-        "heading1": (fonts["font_heading1"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
-        "heading2": (fonts["font_heading2"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
-        "body": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 2, 0),
-        "blank": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
+        "heading1": (fonts["font_heading1"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 2, 0),
+        "heading2": (fonts["font_heading2"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 2, 0),
+        "body": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 2, 0),
+        "blank": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
         "recipient": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
         "signer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 0),
         "date": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 0),
-        "plain": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignJustify, 0, 0),
+        "plain": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
         "number": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignHCenter, 0, 0),
         "right": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignRight, 0, 2),
+        "issuer": (fonts["font_body"], BODY_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
+        "copyto": (fonts["font_body"], COPY_TO_PT, Qt.AlignmentFlag.AlignLeft, 0, 0),
     }
     body_font = QFont(fonts["font_body"])
     body_font.setPointSizeF(BODY_PT)
@@ -93,6 +98,7 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
     # come out a little wider than at 96 dpi, and a line that just fits would wrap its underline
     grid_or_font = lambda text: max(measure(text), text_width(text))  # noqa: E731
     keep = keep_with_next(draft)
+    names = keep_names(draft)  # no line breaks inside them, as in the .docx
     break_next, first = False, True
     tops = set(getattr(draft, "page_tops", ()))  # case documents: their pages laid out in advance, as the .docx breaks them
     restart = None  # a page break's restart: the number the page it starts carries
@@ -115,6 +121,15 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         if break_next:
             block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             break_next = False
+        if block.kind == "issuer":  # 发文字号 一字 in from the left, 签发人 一字 in from the right (a right tab), as the .docx
+            block_format.setLeftMargin(CHAR_PT * device)
+            block_format.setTabPositions([QTextOption.Tab((LINE_WIDTH_PT - 2 * CHAR_PT) * device, QTextOption.TabType.RightTab)])
+        if block.kind == "copyto":  # 版记: 左右各空一字, a rule above (on the blank line before it) and below
+            block_format.setLeftMargin(COPY_TO_PT * device)
+            block_format.setRightMargin(COPY_TO_PT * device)
+            block_format.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, 1)
+        if index + 1 < len(draft.blocks) and draft.blocks[index + 1].kind == "copyto":
+            block_format.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, 1)
         if keep[index]:  # headings, the 署名, a document's signature lines and the text they take along
             block_format.setProperty(KEEP_WITH_NEXT, True)
         if restart is not None:
@@ -137,7 +152,7 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
         if block.kind == "title":  # the lines the .docx has: broken between words, never inside one
             cursor.insertText("\u2028".join(title_lines(block.text, title_names(draft.settings))), char_format)
         else:
-            cursor.insertText(breakable(block.text), char_format)
+            cursor.insertText(breakable(block.text, names), char_format)
     return document
 
 
