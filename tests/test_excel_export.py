@@ -29,7 +29,8 @@ def demo_db(db):
 def test_template_follows_the_description(demo_db, tmp_path):
     path = write_template(demo_db, MEDIATION_CASE, tmp_path / "t.xlsx")
     book = openpyxl.load_workbook(path)
-    assert set(book.sheetnames) == {"填写说明", "调解案件", "选项", "当事人", "回访", "模板信息"}
+    assert set(book.sheetnames) == {"填写说明", "调解案件", "选项", "模板信息", *(child.title for child in MEDIATION_CASE.children)}
+    assert {"当事人", "调查", "调解", "履行", "回访", "归档材料"} <= set(book.sheetnames)
     assert book["模板信息"].sheet_state == "hidden" and book["模板信息"]["B2"].value == "mediation_case"
     assert book["选项"].sheet_state == "hidden"
     sheet = book["调解案件"]
@@ -182,7 +183,8 @@ def test_a_500_row_export_and_a_template_print_readably(demo_db, tmp_path):
     assert all(first in text for text in printed)  # 案件编号 leads every page, on the child sheets too
     case_pages = [text for text in printed if second in text]
     assert all(second in text or any(label in text for label in child_headers) for text in printed)  # a header on every page
-    across = -(-len(MEDIATION_CASE.fields) // 10)  # the case's life made it 30+ columns: about ten columns a landscape page
+    # the case's life made it 40 columns, some of them wide (协议内容, 各方责任…): about 900 px of columns a landscape page
+    across = -(-sum(field.width for field in MEDIATION_CASE.fields) // 900)
     assert len(case_pages) <= across * (500 // 25 + 1)  # at least 25 rows a page
     print(f"500-row export of {MEDIATION_CASE.title} ({len(MEDIATION_CASE.fields)} columns): {len(printed)} pages, smallest font {size} pt")
 

@@ -9,7 +9,7 @@ from zhaocun_desktop import db as db_module
 from zhaocun_desktop import records
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db, schema_version
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
-from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 
 SNAPSHOTS = Path(__file__).parent / "data"
 PARTIES_VERSION = 11  # the version that made 当事人 people (earlier ones keep one text, one ID, one phone)
@@ -257,3 +257,68 @@ def test_a_verb_says_before_an_open_that_upgrades(tmp_path, capsys):
     assert "正在升级数据库" in first and "检索索引" in first
     assert main(["due", "--db", str(path)]) == 0
     assert "正在升级数据库" not in capsys.readouterr().err
+
+
+CASE_FILE_VERSION = 13  # the version that made each 调解 a session of its own (mediation_session)
+
+
+def test_a_version_12_case_keeps_its_mediation_as_its_first_session(tmp_path):
+    """Migration 13 loses nothing: the case's one 调解日期/调解地点 become its first session (with the case's outcome),
+    a settled case's 协议日期 is the 结案日期 its 协议书 was printed with, the 简要案情 stays the case's summary; the
+    upgraded case is valid and prints its documents."""
+    from zhaocun_desktop.documents import build_case_documents, load_case
+    from zhaocun_desktop.validation import validate_with_children
+
+    path = tmp_path / "v12.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((SNAPSHOTS / "schema_v12.sql").read_text(encoding="utf-8"))
+    rows = [
+        ("2023-03-01", "2023-03-02", "赵村村委会调解室", "调解成功", "书面", "2023-03-10", "双方因宅基地界墙发生争执"),
+        ("2023-04-01", None, "当事人家中", "调解不成功", None, "2023-04-20", "双方因赡养费发生争执"),
+        ("2023-05-01", None, None, "调解中", None, None, "邻里纠纷"),
+    ]
+    for accepted, day, place, result, agreement, closed, summary in rows:
+        conn.execute(
+            "INSERT INTO mediation_case (accepted, village, org, dispute_type, parties, summary, mediation_date, mediation_place, result, agreement, closed) "
+            "VALUES (?, '赵村村', '镇调委会', '邻里', '张三与李四', ?, ?, ?, ?, ?, ?)", [accepted, summary, day, place, result, agreement, closed])
+    conn.execute("INSERT INTO mediation_party (case_id, role, name) SELECT id, '申请人', '张三' FROM mediation_case")
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    assert schema_version(db.conn) == SCHEMA_VERSION >= CASE_FILE_VERSION
+    sessions = db.execute("SELECT case_id, session_date, session_place, outcome FROM mediation_session ORDER BY case_id").fetchall()
+    assert sessions == [(1, "2023-03-02", "赵村村委会调解室", "达成协议"), (2, "2023-04-01", "当事人家中", "调解不成功，终止调解")]
+    cases = db.execute("SELECT summary, agreement_date, mediation_date, mediation_place FROM mediation_case ORDER BY id").fetchall()
+    assert cases == [("双方因宅基地界墙发生争执", "2023-03-10", None, None), ("双方因赡养费发生争执", None, None, None), ("邻里纠纷", None, None, None)]
+    choices = records.field_choices(db, MEDIATION_CASE)
+    for case_id in (1, 2, 3):
+        file = load_case(db, case_id)
+        validate_with_children(MEDIATION_CASE, dict(file.case, mediation_party=file.parties, mediation_session=file.sessions), choices)
+    assert "2023年3月10日" in build_case_documents(db, 1, ["协议书"]).plain_text()
+    assert "赵村村委会调解室" in build_case_documents(db, 1, ["调解记录"]).plain_text()
+    db.close()
+
+
+def test_an_older_village_sheet_with_one_mediation_date_imports_as_a_session(tmp_path, capsys):
+    """A template the villages filled before this version (one 调解日期 and 调解地点 per case) still imports:
+    the two columns become the case's first 调解 (Register.flat_fields)."""
+    import openpyxl
+
+    from zhaocun_desktop.cli import main
+
+    db_path = tmp_path / "台账.db"
+    db = open_db(db_path)
+    records.insert(db, VILLAGE, dict(name="赵村村"))
+    db.close()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "调解案件"
+    sheet.append(["案件编号", "受理日期", "村(居)", "调解组织", "纠纷类型", "当事人", "简要案情", "调解员", "调解日期", "调解地点", "调解结果", "结案日期"])
+    sheet.append(["（2023）赵村人调字第3号", "2023-06-01", "赵村村", "村调委会", "邻里", "张三与李四", "双方因排水沟发生争执", "王调解", "2023-06-03",
+                  "村委会调解室", "调解不成功", "2023-06-05"])
+    book.save(tmp_path / "旧模板.xlsx")
+    assert main(["import", "--db", str(db_path), str(tmp_path / "旧模板.xlsx")]) == 0, capsys.readouterr().err
+    db = open_db(db_path)
+    assert db.execute("SELECT session_date, session_place FROM mediation_session").fetchall() == [("2023-06-03", "村委会调解室")]
+    assert db.execute("SELECT summary FROM mediation_case").fetchone()[0] == "双方因排水沟发生争执"
+    db.close()

@@ -410,7 +410,7 @@ def _case_file_records(db: Database) -> None:
     version; its later fields and the other new child tables come from ``sync_columns``.
     """
     db.execute(
-        """CREATE TABLE mediation_session (
+        """CREATE TABLE IF NOT EXISTS mediation_session (
             id INTEGER PRIMARY KEY,
             case_id INTEGER NOT NULL REFERENCES mediation_case(id) ON DELETE CASCADE,
             session_date TEXT, session_time TEXT, session_place TEXT, mediators TEXT, attendees TEXT, recorder TEXT,
@@ -418,10 +418,12 @@ def _case_file_records(db: Database) -> None:
             created_at TEXT, updated_at TEXT
         )"""
     )
-    db.execute("CREATE INDEX ix_mediation_session_parent ON mediation_session(case_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_mediation_session_parent ON mediation_session(case_id)")
     present = {row[1] for row in db.execute("PRAGMA table_info(mediation_case)").fetchall()}
     if not {"mediation_date", "mediation_place"} <= present:  # a database made at an earlier version had no such fields yet
         return
+    if db.execute("PRAGMA application_id").fetchone()[0] == COUNTY_APPLICATION_ID:
+        return  # a county file holds what the packages carried: the townships' next packages bring the sessions
     from zhaocun_desktop.registers import AGREED, ENDED, FAILED, PAUSED, SUCCESS, SUSPENDED
 
     outcome = {SUCCESS: AGREED, FAILED: ENDED, SUSPENDED: PAUSED}

@@ -76,7 +76,7 @@ _BREAK_BEFORE_BRACKET = re.compile(r"(?<=[%％\d])（")
 KEEP_WITH_NEXT = ("issuer", "title", "recipient", "heading1", "heading2", "signer")
 
 
-def breakable(text: str, names: Iterable[str] = ()) -> str:
+def breakable(text: str, names: Iterable[str] = (), room: float | None = None) -> str:
     """Text as it is laid out: a break allowed before the "（" of "88%（161/183）", none inside what a
     reader takes as one (``whole_spans``: a name, a date, a case number, a short bracket).
 
@@ -86,7 +86,7 @@ def breakable(text: str, names: Iterable[str] = ()) -> str:
     Rendering only: the model and the checks keep the plain text.
     """
     text = _BREAK_BEFORE_BRACKET.sub("\u200b（", text)
-    spans = whole_spans(text, names)
+    spans = whole_spans(text, names, room)
     if not spans:
         return text
     out, at = [], 0
@@ -108,9 +108,10 @@ _WHOLE = (
 )
 
 
-def whole_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
+def whole_spans(text: str, names: Iterable[str] = (), room: float | None = None) -> list[tuple[int, int]]:
     """Where ``text`` must not break: (start, end) of each name, date, cut-off date, case number and short
-    bracket, the longest first, none overlapping, in order."""
+    bracket, the longest first, none overlapping, in order. A span wider than ``room`` (points in the body
+    font: a narrow table cell) could only be broken at its worst place: it is left to break as it may."""
     found: list[tuple[int, int]] = []
     for name in sorted({n for n in (*KEEP_NAMES, *names) if n and len(n) > 1}, key=len, reverse=True):
         found += [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
@@ -118,6 +119,8 @@ def whole_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
         found += [(m.start(), m.end()) for m in pattern.finditer(text)]
     chosen: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda span: (span[0] - span[1], span[0])):  # the longest first
+        if room is not None and 1.1 * text_width(text[start:end]) > room:  # digits print a little wider than half a 字
+            continue
         if all(end <= a or start >= b for a, b in chosen):
             chosen.append((start, end))
     return sorted(chosen)
@@ -133,7 +136,7 @@ def line_count(text: str, line_width: float, first_indent: float = 0.0, names: I
     breaking as the writers let LibreOffice and Qt break it: never inside a name, a date, a case number or a
     short bracket (``whole_spans``), nor inside a number, no line starting with "，" or ending with "（"."""
     atoms: list[str] = []
-    spans = whole_spans(text, names)
+    spans = whole_spans(text, names, line_width)
     at = 0
     for start, end in [*spans, (len(text), len(text))]:
         piece = text[at:start]
@@ -336,8 +339,9 @@ PAGE_HEIGHT_PT = LINE_PITCH_PT * 22  # the type area: 22 lines
 CELL_PADDING_PT = 5.7  # LibreOffice's and Word's default left and right cell margin (0.19 cm); the preview's is less
 
 
-def _lines(width: float, line_width: float) -> int:
-    return max(1, -(-int(width + 0.5) // max(1, int(line_width))))
+def cell_room(span_mm: float) -> float:
+    """The width a table cell of ``span_mm`` holds, in points of the body font (text_width's measure), 6 pt to spare."""
+    return (span_mm / 25.4 * 72 - 2 * CELL_PADDING_PT - 6) * BODY_PT / TABLE_PT
 
 
 def block_heights(block, names: Iterable[str] = ()) -> list[float]:
@@ -352,7 +356,7 @@ def block_heights(block, names: Iterable[str] = ()) -> list[float]:
         for row in block.rows:
             spans = widths[: len(row) - 1] + [sum(widths[len(row) - 1 :])]
             lines = max(
-                sum(_lines(text_width(part) * TABLE_PT / BODY_PT, span / 25.4 * 72 - 2 * CELL_PADDING_PT) for part in str(text).split("\n"))
+                sum(line_count(part, cell_room(span), names=names) for part in str(text).split("\n"))
                 for text, span in zip(row, spans)
             )
             heights.append(lines * (TABLE_PT * 1.5 + 6) + 1)  # 3 pt above and below each cell paragraph, the rule
@@ -561,6 +565,7 @@ def _add_table(document, rows, style, widths=(), names: Iterable[str] = ()) -> N
         column.width = Mm(widths[index])
     for row, texts in zip(table.rows, rows):
         cells = row.cells  # once per row: table.cell() rebuilds the grid on every call
+        spans = widths[: len(texts) - 1] + [sum(widths[len(texts) - 1 :])]
         for index, cell in enumerate(cells):
             cell.width = Mm(widths[index])
         if len(texts) < count:
@@ -570,9 +575,9 @@ def _add_table(document, rows, style, widths=(), names: Iterable[str] = ()) -> N
             lines = str(text).split("\n")
             paragraph = cell.paragraphs[0]
             paragraph.style = style
-            paragraph.add_run(breakable(lines[0], names))
+            paragraph.add_run(breakable(lines[0], names, cell_room(spans[index])))
             for more in lines[1:]:
-                cell.add_paragraph(breakable(more, names), style=style)
+                cell.add_paragraph(breakable(more, names, cell_room(spans[index])), style=style)
     # a short paragraph after the table keeps two tables in a row apart
     document.add_paragraph(style=style)
 

@@ -44,7 +44,7 @@ def test_every_tab_opens_with_its_records(qtbot, open_window):
         assert tabs.currentWidget().isVisible()
     mediation = tabs.widget(4)
     assert isinstance(mediation, QTabWidget)
-    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访", "人民调解员"]
+    assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访", "人民调解员", "人民调解委员会"]
     assert set(window.views) < {r.key for r in REGISTERS}, "tabs not yet opened are not built"
     for view in map(window.view, (r.key for r in REGISTERS)):
         assert view.model.rowCount() == records.count(view.db, view.register) > 0

@@ -37,6 +37,7 @@ from zhaocun_desktop.report_docx import (
     TITLE_PT,
     TITLE_SLACK_PT,
     breakable,
+    cell_room,
     choose_fonts,
     column_widths,
     keep_names,
@@ -108,7 +109,7 @@ def build_text_document(draft: ReportDraft, dpi: float) -> QTextDocument:
             break_next, restart = True, getattr(block, "restart", None)
             continue
         if block.kind == "table":
-            _insert_table(cursor, block, fonts["font_body"], dpi, px)
+            _insert_table(cursor, block, fonts["font_body"], dpi, px, names)
             first = False
             continue
         family, size, align, first_indent, right_indent = roles.get(block.kind, roles["body"])
@@ -169,7 +170,7 @@ def _fit_title(font: QFont, lines: list[str], dpi: float) -> None:
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, font.letterSpacing() * room / widest)
 
 
-def _insert_table(cursor: QTextCursor, block, family: str, dpi: float, px: float) -> None:
+def _insert_table(cursor: QTextCursor, block, family: str, dpi: float, px: float, names: tuple[str, ...] = ()) -> None:
     """A ruled table (documents' 登记表 forms): widths in mm as the .docx has them, 小四 text."""
     rows = block.rows
     count = max(len(row) for row in rows)
@@ -190,12 +191,13 @@ def _insert_table(cursor: QTextCursor, block, family: str, dpi: float, px: float
     for row_index, texts in enumerate(rows):
         if len(texts) < count:
             table.mergeCells(row_index, len(texts) - 1, 1, count - len(texts) + 1)
+        spans = widths[: len(texts) - 1] + [sum(widths[len(texts) - 1 :])]
         for column, text in enumerate(texts):
             cell_cursor = table.cellAt(row_index, column).firstCursorPosition()
             block_format = QTextBlockFormat()
             block_format.setLineHeight(TABLE_PT * 1.5 * px, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
             cell_cursor.setBlockFormat(block_format)
-            cell_cursor.insertText(str(text), char_format)
+            cell_cursor.insertText(breakable(str(text), names, cell_room(spans[column])), char_format)  # as the .docx breaks it
     cursor.movePosition(QTextCursor.MoveOperation.End)
 
 
