@@ -206,3 +206,37 @@ def test_the_organisation_sources_and_prevention_tables_add_up_with_the_register
 
     prevention = {row[0]: row for row in tables["排查预防"].rows}
     assert prevention["预防纠纷"][1] == db.execute(f"SELECT sum(disputes_prevented) FROM {JOINT_MEETING.key} WHERE meet_date LIKE '2023%'").fetchone()[0] > 0
+
+
+def test_the_county_summary_carries_the_new_tables_for_the_whole_county(tmp_path):
+    """The roll-up's summary workbook (rollup.write_county_summary) has the bureau's tables for the whole county:
+    committees and mediators of every township, cases by 来源, sub-classes; they add up with the townships' registers."""
+    from county_towns import YEAR, build_townships
+
+    from zhaocun_desktop import rollup
+    from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.package import write_package
+    from zhaocun_desktop.registers import COMMITTEE, MEDIATOR
+
+    towns = build_townships(tmp_path / "towns")
+    packages, committees, mediators, cases = [], 0, 0, 0
+    for town, path in towns.items():
+        db = open_db(path)
+        packages.append(write_package(db, YEAR, tmp_path / f"{town}.zip"))
+        committees += records.count(db, COMMITTEE)
+        mediators += records.count(db, MEDIATOR)
+        cases += fig.yearly_figures(db, YEAR)["cases"]
+        db.close()
+    county = rollup.open_county(tmp_path / "县.db")
+    rollup.roll_up(county, packages)
+    out = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    county.close()
+    book = openpyxl.load_workbook(out)
+    assert {"人民调解", "案件来源", "排查预防", "组织队伍"} <= set(book.sheetnames)
+
+    def total(sheet: str) -> tuple:
+        return next(row for row in book[sheet].iter_rows(values_only=True) if row[0] == "合计")
+
+    assert total("组织队伍")[1:3] == (committees, mediators) and committees >= 3 * 20
+    assert total("案件来源")[1] == total("人民调解")[1] == cases
+    assert any(str(row[0]).startswith("其中：拖欠农民工工资") for row in book["人民调解"].iter_rows(values_only=True))
