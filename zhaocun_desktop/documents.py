@@ -35,6 +35,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.registers import (
+    AGREED,
     APPLIED,
     CONFIRM_REFUSED,
     CONFIRM_VALID,
@@ -47,6 +48,7 @@ from zhaocun_desktop.registers import (
     ORAL,
     OTHER_WAYS_NOTICE,
     PARTY,
+    PAUSED,
     PERFORMANCE_STEP,
     SESSION,
     SUCCESS,
@@ -398,7 +400,7 @@ def session_values(file: CaseFile, session: dict | None, last: bool) -> dict[str
     notice = session.get("notice") or ""
     told = any(word in notice for word in ("仲裁", "诉讼")) and "司法" in notice
     if last and file.case.get("result") == SUSPENDED and not outcome:
-        outcome = "中止调解"
+        outcome = PAUSED
     return {
         "调解时间": f"{day}{session.get('session_time') or ''}" if day else "",
         "调解地点": session.get("session_place") or "",
@@ -410,7 +412,7 @@ def session_values(file: CaseFile, session: dict | None, last: bool) -> dict[str
         "被申请人陈述": session.get("respondent_says") or "",
         "核实情况": session.get("verified") or "",
         "调解意见": session.get("proposal") or "",
-        "本次结果": outcome or ("调解不成功，终止调解" if ends else ""),
+        "本次结果": outcome or (ENDED if ends else ""),
         "终止告知": ART_26_LINE if ends and not told else "",
     }
 
@@ -747,7 +749,7 @@ def file_problems(file: CaseFile) -> list[str]:
     last = (file.sessions[-1].get("outcome") or "") if file.sessions else ""
     if result == SUCCESS and case.get("agreement") == WRITTEN and not agreed:
         problems.append("书面协议未填写协议日期：协议书的落款日期空着")
-    if result == SUCCESS and not any(row.get("outcome") == "达成协议" for row in file.sessions) and file.sessions:
+    if result == SUCCESS and not any(row.get("outcome") == AGREED for row in file.sessions) and file.sessions:
         problems.append("案件调解成功，但没有一次调解的结果是“达成协议”")
     if result == FAILED and file.sessions and last not in ("", ENDED):
         problems.append(f"案件调解不成功，但最后一次调解的结果是“{last}”")

@@ -143,7 +143,8 @@ class Checking:
                 if row.get("id") is not None:
                     row_clean["id"] = row["id"]
                 rows.append(row_clean)
-                problems += [f"第{number}位{child.title}的“{child.field(key).label}”{message}" for key, message in row_errors.items()]
+                counter = "位" if child.name_field else "条"  # 第2位当事人, 第2条调解
+                problems += [f"第{number}{counter}{child.title}的“{child.field(key).label}”{message}" for key, message in row_errors.items()]
             if len(rows) < child.min_rows and not problems:
                 problems.append(f"请至少填写{child.min_rows}位{child.title}")
             if problems:
