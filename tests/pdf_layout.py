@@ -66,7 +66,9 @@ def check_report_layout(pdf: Path, headings: list[str], signer: str, date: str, 
         if page > 1:
             first = body[0].text.replace("\u200b", "")
             assert len(first) > 2 or first in headings, f"page {page} starts with a lone {first!r}"
-    last = body_lines(lines, pages)
+    signed = max(line.page for line in lines if line.text == signer)  # the 版记 (抄送) may follow on a page of its own
+    last = body_lines(lines, signed)
+    assert len(last) > 2, f"page {signed} holds the 署名 and 成文日期 alone"
     signer_line = next(line for line in last if line.text == signer)
     date_line = next(line for line in last if line.text.replace(" ", "") == date)
     assert abs((date_line.y0 - signer_line.y0) - 28.95) < 0.5  # the date on the line below the 署名

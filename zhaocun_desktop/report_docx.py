@@ -301,10 +301,7 @@ def keep_with_next(draft: ReportDraft) -> list[bool]:
     stand on a page that carries none of the agreed text.
     """
     blocks = draft.blocks
-    keep = [block.kind in KEEP_WITH_NEXT or is_label(block) for block in blocks]
-    for index, block in enumerate(blocks[:-1]):  # the 成文日期 and the 版记 below it stay on one page
-        if block.kind in ("date", "blank") and any(b.kind == "copyto" for b in blocks[index + 1 : index + 3]):
-            keep[index] = True
+    keep = [block.kind in KEEP_WITH_NEXT or is_label(block) for block in blocks]  # the 版记 may start the last page (GB/T 9704 7.4)
     signer = next((i for i, b in enumerate(blocks) if b.kind == "signer"), None)
     if signer is not None:
         index = signer - 1
