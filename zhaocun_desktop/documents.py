@@ -716,14 +716,6 @@ def _number(document: CaseDocument, numbers: list[int | None]) -> None:
         document.blocks[start - 1] = dataclasses.replace(document.blocks[start - 1], restart=number)
 
 
-def document_first_pages(document: CaseDocument) -> list[int]:
-    """The physical page (1-based) each copy of ``document`` starts on, as laid out for print."""
-    from zhaocun_desktop.report_docx import first_pages
-
-    pages = first_pages(document)
-    return [pages[start] if start < len(pages) else pages[-1] for start in document.starts]
-
-
 # ---------------------------------------------------------------------------
 # What a reviewer would send back
 
