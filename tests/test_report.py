@@ -55,8 +55,7 @@ def test_draft_structure_follows_the_reference(db, known):
     ]
     subheadings = [b.text for b in draft.blocks if b.kind == "heading2"][:4]
     assert subheadings[0] == "（一）加强法治宣传，推进依法治理" and subheadings[3] == "（四）依法调解纠纷，筑牢维稳防线"
-    assert kinds[-4:] == ["signer", "date", "blank", "copyto"] and draft.blocks[-4].text == "赵村镇人民政府"
-    assert draft.blocks[-1].text == "抄送：中共鲁山县委全面依法治县委员会办公室。"  # 版记 (GB/T 9704 7.4.2), by default the county's 依法治县办
+    assert kinds[-2:] == ["signer", "date"] and draft.blocks[-2].text == "赵村镇人民政府"  # no 抄送 unless 设置 names one
     assert ("recipient", "鲁山县人民政府：") in [(b.kind, b.text) for b in draft.blocks]  # 主送机关 by default the county people's government
     text = draft.plain_text()
     assert "2022年" not in text.split("二、")[0]
@@ -165,11 +164,11 @@ def test_study_and_demo_village_sentences_leave_their_lead_in(db, known):
 
 def test_signature_options_recipient_and_other_section(db, known):
     draft = report.build_draft(db, 2023)
-    assert draft.sealed and [b.kind for b in draft.blocks[-6:]] == ["blank", "blank", "signer", "date", "blank", "copyto"]
+    assert draft.sealed and [b.kind for b in draft.blocks[-4:]] == ["blank", "blank", "signer", "date"]
     assert "五、" not in draft.plain_text()
     texts = dict(report.load_texts(db, 2023), seal=report.UNSEALED, recipient="鲁山县司法局", other="（一）其他\n无。")
     draft = report.build_draft(db, 2023, texts)
-    assert not draft.sealed and [b.kind for b in draft.blocks[-5:]] == ["blank", "signer", "date", "blank", "copyto"]
+    assert not draft.sealed and [b.kind for b in draft.blocks[-3:]] == ["blank", "signer", "date"]
     assert draft.blocks[2] == report.Block("recipient", "鲁山县司法局：")
     assert ("heading1", "五、其他需要报告的情况") in [(b.kind, b.text) for b in draft.blocks]
     report.save_texts(db, 2023, {"seal": report.UNSEALED, "recipient": "鲁山县司法局", "reviewed": "plans"})

@@ -15,6 +15,7 @@ import subprocess
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from pdf_layout import pdf_lines
 from report_data import fill_known_ledger
@@ -32,6 +33,10 @@ def test_an_upward_report_names_its_recipient_signer_off_and_copy(db, tmp_path):
     """主送 the county people's government by default (from 设置), 抄送 the county's 依法治县办, an optional 签发人
     with the 发文字号 above the title (发文字号 居左空一字, 签发人 居右空一字, the name in 楷体)."""
     fill_known_ledger(db)
+    nothing_copied = report.build_draft(db, 2023)
+    assert "copyto" not in [b.kind for b in nothing_copied.blocks]  # optional: a reminder names where it usually goes
+    assert any("中共鲁山县委全面依法治县委员会办公室" in f.message and f.level == NOTICE for f in check_texts(nothing_copied))
+    records.save_settings(db, dict(records.settings(db), report_copy_to="中共鲁山县委全面依法治县委员会办公室"))
     texts = dict(report.load_texts(db, 2023), issuer="张某某", doc_number="赵政〔2024〕3号")
     draft = report.build_draft(db, 2023, texts)
     kinds = [(block.kind, block.text) for block in draft.blocks]
@@ -42,6 +47,10 @@ def test_an_upward_report_names_its_recipient_signer_off_and_copy(db, tmp_path):
     assert first.style.name == STYLE_NAMES["issuer"] and first.text.replace("\u2060", "") == "赵政〔2024〕3号\t签发人：张某某"
     assert first.runs[-1]._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "楷体_GB2312"
     assert first.style.paragraph_format.left_indent is not None and first.style.paragraph_format.tab_stops[0].alignment == 2  # RIGHT
+    copy = document.paragraphs[-1]  # 版记 (GB/T 9704 7.4.2): 抄送 in 4号, between two rules, 左右各空一字
+    assert copy.style.name == STYLE_NAMES["copyto"] and copy.text.replace("\u2060", "") == "抄送：中共鲁山县委全面依法治县委员会办公室。"
+    assert copy.style.font.size == Pt(14) and copy.style.paragraph_format.left_indent == Pt(14) == copy.style.paragraph_format.right_indent
+    assert copy.style.element.pPr.find(qn("w:pBdr")) is not None
     saved = {"report_recipient": "鲁山县人民政府办公室", "report_copy_to": "无"}
     records.save_settings(db, dict(records.settings(db), **saved))
     plain = report.build_draft(db, 2023)

@@ -343,11 +343,14 @@ def recipient_of(settings: dict, texts: dict) -> str:
 
 
 def copy_to_of(settings: dict) -> str:
-    """抄送机关 (GB/T 9704 7.4.2): the settings', else the county's 全面依法治县委员会办公室; "" when set to 无."""
+    """抄送机关 (GB/T 9704 7.4.2), optional: the settings' (报告抄送机关); "" when not set or set to 无."""
     chosen = (settings.get("report_copy_to") or "").strip().rstrip("。")
-    if chosen == NO_COPY:
-        return ""
-    return chosen or (f"中共{settings['county']}委全面依法治县委员会办公室" if settings.get("county") else "")
+    return "" if chosen == NO_COPY else chosen
+
+
+def usual_copy_to(settings: dict) -> str:
+    """Where a township's yearly report is usually copied: the county's 全面依法治县委员会办公室."""
+    return f"中共{settings.get('county') or '县'}委全面依法治县委员会办公室"
 
 
 def seal_name(settings: dict) -> str:

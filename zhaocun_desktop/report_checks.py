@@ -20,7 +20,7 @@ from zhaocun_desktop.deadlines import certificates_ending, staff_without_certifi
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.records import column_sql
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS, STAFF_TYPES
-from zhaocun_desktop.report import _PLACEHOLDER, ISSUER_KEY, PARTS, ReportDraft, placeholder_item, reviewed_parts, seal_name
+from zhaocun_desktop.report import _PLACEHOLDER, ISSUER_KEY, PARTS, ReportDraft, placeholder_item, reviewed_parts, seal_name, usual_copy_to
 from zhaocun_desktop.values import parse_date
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ def check_settings(draft: ReportDraft) -> list[Finding]:
         findings.append(Finding(ERROR, "设置", "报告没有主送机关：上行文应写明主送机关（如 县人民政府）；请在“设置”中填写报告主送机关"))
     if not (draft.texts.get(ISSUER_KEY) or "").strip():
         findings.append(Finding(NOTICE, "签发人", "上行文应当标注签发人姓名（党政机关公文处理工作条例第九条）；定稿前请填写签发人"))
+    if not any(block.kind == "copyto" for block in draft.blocks):
+        findings.append(Finding(NOTICE, "设置", f"报告没有抄送机关：年度报告通常抄送{usual_copy_to(settings)}，需要时请在“设置”中填写报告抄送机关"))
     return findings
 
 

@@ -234,7 +234,9 @@ def page_breaks(document: QTextDocument, height: float) -> list[float]:
     index = 0
     while index < len(lines):
         top, natural, line, count, forced, _ = lines[index]
-        if index == first or (not forced and top + (natural or pitch) <= starts[-1] + height + 0.5):
+        # a quarter line to spare: the title's lines are taller than the grid here (its glyphs need the room),
+        # in the .docx they are not; without it a first page whose text fills all 22 lines lost its last two
+        if index == first or (not forced and top + (natural or pitch) <= starts[-1] + height + pitch / 4):
             index += 1
             continue
         cut = index  # the line that no longer fits (or must start a page) starts the next page
