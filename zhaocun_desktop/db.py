@@ -442,6 +442,16 @@ def _case_file_records(db: Database) -> None:
     db.execute("UPDATE mediation_case SET agreement_date = closed WHERE result = ? AND agreement_date IS NULL", [SUCCESS])
 
 
+def _add_signing_key(db: Database) -> None:
+    """The township's Ed25519 key that signs its data packages (signing.py); a county file gets the
+    table but no key (it signs nothing)."""
+    from zhaocun_desktop import signing
+
+    signing.create_key_table(db)
+    if db.execute("PRAGMA application_id").fetchone()[0] != COUNTY_APPLICATION_ID:
+        signing.ensure_key(db)
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_tables,  # 1: the registers, settings, audit log
@@ -457,6 +467,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _add_parties,  # 11: 当事人 as people (mediation_party), split from the case's 当事人 text
     _dispute_types_as_data,  # 12: 纠纷类型 by the national categories; 土地承包 a local type under 山林土地
     _case_file_records,  # 13: 调解 sessions (mediation_session) from the case's 调解日期/地点; 协议日期 of settled cases
+    _add_signing_key,  # 14: the township's key that signs its data packages
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
