@@ -140,11 +140,11 @@ def main() -> None:
     print("\nroll-up (rollup.roll_up; once, not best of 3)")
     db = rollup.open_county(county_path)
     started = time.perf_counter()
-    outcomes = rollup.roll_up(db, packages)
+    outcomes = rollup.roll_up(db, packages, consent=rollup.Consent(new_keys=True))
     total = time.perf_counter() - started
     added = sum(o.action == "added" for o in outcomes)
     started = time.perf_counter()
-    again = rollup.roll_up(db, packages)
+    again = rollup.roll_up(db, packages, consent=rollup.Consent(new_keys=True))
     skipped_time = time.perf_counter() - started
     skipped = sum(o.action == "skipped" for o in again)
     raw, raw_rows = best(lambda: raw_load(packages, work / "raw.db"), repeat=1)
@@ -157,7 +157,7 @@ def main() -> None:
     share, rollup.REBUILD_SHARE = rollup.REBUILD_SHARE, 2.0
     try:
         started = time.perf_counter()
-        rollup.roll_up(kept, packages)
+        rollup.roll_up(kept, packages, consent=rollup.Consent(new_keys=True))
         triggered = time.perf_counter() - started
     finally:
         rollup.REBUILD_SHARE = share

@@ -44,7 +44,7 @@ def build(work: Path, count: int) -> None:
         db.close()
     county = rollup.open_county(work / "县.db.part")
     started = time.perf_counter()
-    rollup.roll_up(county, packages)
+    rollup.roll_up(county, packages, consent=rollup.Consent(new_keys=True))
     print(f"roll_up {time.perf_counter() - started:.2f} s")
     county.close()
     (work / "县.db.part").rename(work / "县.db")
@@ -62,7 +62,7 @@ def main() -> int:
             from zhaocun_desktop import rollup
 
             county = rollup.open_county(work / "县.db.part")
-            rollup.roll_up(county, sorted(folder.glob("*.zip")))
+            rollup.roll_up(county, sorted(folder.glob("*.zip")), consent=rollup.Consent(new_keys=True))
             county.close()
             (work / "县.db.part").rename(work / "县.db")
     else:

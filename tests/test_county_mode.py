@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from county_towns import TOWNS, YEAR, build_townships
+from county_towns import TOWNS, TRUSTED, YEAR, build_townships, later
 from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
 from zhaocun_desktop import records, rollup
@@ -60,7 +60,7 @@ def packages(townships, tmp_path_factory) -> dict[str, Path]:
 def rolled_up(packages, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("county") / "县.db"
     db = rollup.open_county(path)
-    assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()))] == ["added"] * 3
+    assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()), consent=TRUSTED)] == ["added"] * 3
     db.close()
     return path
 
@@ -199,7 +199,7 @@ def test_two_years_keep_the_whole_registers_once(townships, tmp_path):
     staff, villages = records.count(town, ENFORCEMENT_STAFF), len(records.village_names(town))
     town.close()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, made)
+    rollup.roll_up(db, made, consent=TRUSTED)
     rollup.set_scope(db, _ids(db)["瓦屋镇"])
     assert records.count(db, ENFORCEMENT_STAFF) == staff and len(records.village_names(db)) == villages
     for year in (YEAR, YEAR - 1):
@@ -227,7 +227,7 @@ def test_same_village_names_in_two_townships_stay_two_villages(townships, packag
     cases = records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=shared))
     town.close()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, [packages["赵村镇"], other])
+    rollup.roll_up(db, [packages["赵村镇"], other], consent=TRUSTED)
     rows = db.execute("SELECT township_id FROM main.village WHERE name = ?", [shared]).fetchall()
     assert len(rows) == 2 and len({row[0] for row in rows}) == 2
     rollup.set_scope(db, _ids(db)["尧山镇"])
@@ -238,19 +238,19 @@ def test_same_village_names_in_two_townships_stay_two_villages(townships, packag
 
 def test_a_replaced_package_leaves_no_rows_behind(townships, packages, tmp_path, monkeypatch):
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, list(packages.values()))
+    rollup.roll_up(db, list(packages.values()), consent=TRUSTED)
     old = db.execute("SELECT id FROM main.package WHERE township = '赵村镇'").fetchone()[0]
     copy = tmp_path / "赵村镇.db"
     shutil.copy(townships["赵村镇"], copy)
     town = open_db(copy)
     doomed = town.execute("SELECT id FROM mediation_case WHERE accepted >= '2023-01-01' ORDER BY id LIMIT 3").fetchall()
     records.delete(town, MEDIATION_CASE, [row[0] for row in doomed])
-    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    monkeypatch.setattr(records, "now", later)
     newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
     town.close()
     monkeypatch.undo()
     rollup.set_scope(db, _ids(db)["中汤镇"])  # a scope is active: the roll-up writes the main tables all the same
-    assert [outcome.action for outcome in rollup.roll_up(db, [newer])] == ["replaced"]
+    assert [outcome.action for outcome in rollup.roll_up(db, [newer], consent=TRUSTED)] == ["replaced"]
     rollup.set_scope(db, None)
     for register in rollup.county_registers():
         assert db.execute(f"SELECT count(*) FROM main.{register.key} WHERE package_id = ?", [old]).fetchone()[0] == 0, register.key
@@ -271,18 +271,18 @@ def test_a_record_moved_to_another_year_rolls_up_in_either_order(townships, tmp_
     moved = town.execute("SELECT id FROM mediation_case WHERE accepted LIKE '2022-12-%' AND case_no IS NOT NULL").fetchone()[0]
     dates = {f.key: "2023-01-02" for f in MEDIATION_CASE.fields if f.kind is Kind.DATE and records.get(town, MEDIATION_CASE, moved)[f.key]}
     records.update(town, MEDIATION_CASE, moved, dates)  # the clerk corrects the dates into 2023
-    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    monkeypatch.setattr(records, "now", later)
     second = [write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)]
     town.close()
     monkeypatch.undo()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, first)
+    rollup.roll_up(db, first, consent=TRUSTED)
     before = db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0]
     with pytest.raises(UserError, match="重复") as refused:  # only the 2023 one: its case is still in the 2022 package
-        rollup.roll_up(db, second[:1])
+        rollup.roll_up(db, second[:1], consent=TRUSTED)
     assert "没有写入任何内容" in str(refused.value)
     assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == before
-    assert [outcome.action for outcome in rollup.roll_up(db, second)] == ["replaced", "replaced"]  # 2023 first: fine
+    assert [outcome.action for outcome in rollup.roll_up(db, second, consent=TRUSTED)] == ["replaced", "replaced"]  # 2023 first: fine
     assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == before
     for year in (YEAR, YEAR - 1):
         assert rollup.figure_differences(db, year) == []
@@ -442,7 +442,7 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
     notes = [row["note"] for row in records.audit_rows(db, "package")]
     assert [note for note in notes if note.startswith("导入")] == [f"导入{town}" for town in packages]
     assert any("升级" in note for note in notes)
-    assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()))] == ["skipped"] * 3  # the same packages are known
+    assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()), consent=TRUSTED)] == ["skipped"] * 3  # the same packages are known
     assert list((tmp_path / "备份").glob("*migration*")) or list(tmp_path.rglob("*migration*.db"))
     db.close()
     said.clear()
@@ -492,16 +492,16 @@ def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, m
     ).fetchall()
     (source, name), (target, _) = used[0], used[1]
     records.merge_villages(town, source, target)  # 撤并: the township's records move to the other village
-    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")
+    monkeypatch.setattr(records, "now", later)
     newer = {year: write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)}
     town.close()
     monkeypatch.undo()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, first)
-    rollup.roll_up(db, [newer[YEAR]])  # the 2022 records still name the old village: it stays
+    rollup.roll_up(db, first, consent=TRUSTED)
+    rollup.roll_up(db, [newer[YEAR]], consent=TRUSTED)  # the 2022 records still name the old village: it stays
     assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 1
     assert rollup.figure_differences(db, YEAR) == [] and rollup.figure_differences(db, YEAR - 1) == []
-    rollup.roll_up(db, [newer[YEAR - 1]])  # nothing refers to it any more, and the newest package lacks it
+    rollup.roll_up(db, [newer[YEAR - 1]], consent=TRUSTED)  # nothing refers to it any more, and the newest package lacks it
     assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 0
     assert rollup.figure_differences(db, YEAR - 1) == []
     db.close()
@@ -530,7 +530,7 @@ def test_a_write_to_a_county_record_is_refused_whatever_the_path(county, package
                     write(db)
                 assert explain(refused.value) == COUNTY_READ_ONLY
     assert county.execute("SELECT count(*), total(amount) FROM main.mediation_case").fetchone() == before
-    assert [outcome.action for outcome in rollup.roll_up(county, list(packages.values()))] == ["skipped"] * 3
+    assert [outcome.action for outcome in rollup.roll_up(county, list(packages.values()), consent=TRUSTED)] == ["skipped"] * 3
     worker.close()
 
 
@@ -554,7 +554,7 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
         made.append((copy, write_package(town, YEAR, tmp_path / f"{town_name}.zip")))
         town.close()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, [package for _, package in made])
+    rollup.roll_up(db, [package for _, package in made], consent=TRUSTED)
     own = sum(_own(path)["certified"] for path, _ in made)
     assert yearly_figures(db, YEAR)["certified"] == own
     assert compute(db, BY_KEY["certified"], YEAR) == own + 1  # what one query over the whole county would say
@@ -621,7 +621,7 @@ def test_the_county_summary_names_each_village_with_its_township(townships, pack
     town, shared, other = _yaoshan_sharing_a_village_name(townships, tmp_path)
     zhao = open_db(townships["赵村镇"])
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, [packages["赵村镇"], other])
+    rollup.roll_up(db, [packages["赵村镇"], other], consent=TRUSTED)
     county_tables = {table.sheet: table for table in build_tables(db, YEAR)}
     by_town = {"赵村镇": {t.sheet: t for t in build_tables(zhao, YEAR)}, "尧山镇": {t.sheet: t for t in build_tables(town, YEAR)}}
     for sheet in ("宣传-按村", "顾问-按村", "调解-按村"):
@@ -659,7 +659,7 @@ def test_a_county_export_names_the_township_of_each_party(townships, packages, t
     same_number = write_package(town, YEAR, tmp_path / "中汤镇.zip")
     town.close()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, [packages["赵村镇"], same_number, packages["瓦屋镇"]])
+    rollup.roll_up(db, [packages["赵村镇"], same_number, packages["瓦屋镇"]], consent=TRUSTED)
     assert {row[0] for row in db.execute("SELECT township_id FROM main.mediation_case WHERE case_no = ?", [number])} == set(_ids(db).values()) - {_ids(db)["瓦屋镇"]}
     path = tmp_path / "全县调解.xlsx"
     assert write_export(db, MEDIATION_CASE, path, records.RecordQuery(year=YEAR)) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
@@ -702,19 +702,19 @@ def test_a_package_changed_during_the_roll_up_is_refused(packages, tmp_path, mon
 
     copies = [shutil.copy(path, tmp_path / path.name) for path in packages.values()]
     db = rollup.open_county(tmp_path / "县.db")
-    real = package_module.read_package
+    real = package_module.open_package
     seen = []
 
-    def read_then_replace(path):  # the second file is overwritten by another township's after it was checked
+    def open_then_replace(path):  # the second file is overwritten by another township's after it was checked
         found = real(path)
         seen.append(Path(path).name)
         if len(seen) == len(copies):
             shutil.copy(copies[0], copies[1])
         return found
 
-    monkeypatch.setattr(rollup, "read_package", read_then_replace)
+    monkeypatch.setattr(rollup, "open_package", open_then_replace)
     with pytest.raises(UserError, match="被改动"):
-        rollup.roll_up(db, copies)
+        rollup.roll_up(db, copies, consent=TRUSTED)
     assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == 0
     db.close()
@@ -757,7 +757,7 @@ def test_roll_up_reports_progress_and_a_cancel_writes_nothing(packages, tmp_path
 
     before = row_counts()
     with pytest.raises(Cancelled):
-        rollup.roll_up(db, paths, cancel_at_second_package)
+        rollup.roll_up(db, paths, cancel_at_second_package, consent=TRUSTED)
     # every file was checked first, then the first package written before the cancel: all rolled back
     assert [text[:4] for _, _, text in heard] == ["正在检查"] * len(paths) + ["正在导入"] * 2
     assert [done for done, _, _ in heard] == list(range(len(paths) + 2))
@@ -768,7 +768,7 @@ def test_roll_up_reports_progress_and_a_cancel_writes_nothing(packages, tmp_path
     assert all(search.has_index(db, register) for register in search.indexed_registers(db)), "the search triggers it dropped are back"
     # the same packages again, to the end: the steps reach their total
     heard.clear()
-    outcomes = rollup.roll_up(db, paths, lambda *step: heard.append(step))
+    outcomes = rollup.roll_up(db, paths, lambda *step: heard.append(step), consent=TRUSTED)
     assert [outcome.action for outcome in outcomes] == ["added"] * len(paths)
     assert heard[-1][:2] == (2 * len(paths), 2 * len(paths)) and heard[-1][2] == "正在保存…"
     db.close()
@@ -786,7 +786,7 @@ def test_a_large_roll_up_rebuilds_the_search_indexes_a_small_one_keeps_them(pack
         monkeypatch.setattr(rollup, "REBUILD_SHARE", share)
         db = rollup.open_county(tmp_path / f"县{share}.db")
         rebuilt.clear()  # a new county database builds its (empty) indexes when it is made
-        rollup.roll_up(db, list(packages.values()))
+        rollup.roll_up(db, list(packages.values()), consent=TRUSTED)
         assert bool(rebuilt) == (share < 1), share
         for register in search.indexed_registers(db):
             assert search.has_index(db, register)

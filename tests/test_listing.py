@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from county_towns import TRUSTED
+
 from zhaocun_desktop import records
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.listing import listing_title, printed_list
@@ -71,7 +73,7 @@ def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
         own.close()
     county = rollup.open_county(tmp_path / "县.db")
     try:
-        rollup.roll_up(county, [package for package, _ in packages.values()])
+        rollup.roll_up(county, [package for package, _ in packages.values()], consent=TRUSTED)
         whole = printed_list(county, MEDIATION_CASE)
         assert whole.headers[:2] == ["乡镇", MEDIATION_CASE.list_fields[0].label]
         assert {town: sum(row[0] == town for row in whole.rows) for town in packages} == {town: count for town, (_, count) in packages.items()}

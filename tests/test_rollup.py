@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from county_towns import YEAR, build_townships
+from county_towns import TRUSTED, YEAR, build_townships, later, remade
 
 from zhaocun_desktop import records, rollup
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db
@@ -83,7 +83,7 @@ def test_full_personal_data_only_when_chosen_and_audited(townships, tmp_path):
 
 def test_roll_up_of_three_townships_adds_up(townships, packages, tmp_path):
     db = rollup.open_county(tmp_path / "county.db")
-    outcomes = rollup.roll_up(db, list(packages.values()))
+    outcomes = rollup.roll_up(db, list(packages.values()), consent=TRUSTED)
     assert [o.action for o in outcomes] == ["added"] * 3
     total = rollup.county_figures(db, YEAR)
     expected: dict = {}
@@ -117,10 +117,10 @@ def test_roll_up_of_three_townships_adds_up(townships, packages, tmp_path):
 
 def test_the_same_package_twice_adds_nothing(packages, tmp_path):
     db = rollup.open_county(tmp_path / "county.db")
-    rollup.roll_up(db, [packages["赵村镇"]])
+    rollup.roll_up(db, [packages["赵村镇"]], consent=TRUSTED)
     before = _counts(db)
     copy = shutil.copy(packages["赵村镇"], tmp_path / "又发了一次.zip")
-    outcomes = rollup.roll_up(db, [packages["赵村镇"], copy])
+    outcomes = rollup.roll_up(db, [packages["赵村镇"], copy], consent=TRUSTED)
     assert [o.action for o in outcomes] == ["skipped", "skipped"]
     assert _counts(db) == before
     db.close()
@@ -128,7 +128,7 @@ def test_the_same_package_twice_adds_nothing(packages, tmp_path):
 
 def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, tmp_path, monkeypatch):
     db = rollup.open_county(tmp_path / "county.db")
-    rollup.roll_up(db, list(packages.values()))
+    rollup.roll_up(db, list(packages.values()), consent=TRUSTED)
     old_cases = rollup.county_figures(db, YEAR)["cases"]
     town_path = tmp_path / "赵村镇-改.db"
     shutil.copy(townships["赵村镇"], town_path)
@@ -136,10 +136,10 @@ def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, 
     first = records.rows_by_id(town, MEDIATION_CASE, records.RecordList(town, MEDIATION_CASE, records.RecordQuery(year=YEAR), ["id"]).rows(0, 1)[0][:1])[0]
     copy = {f.key: None if f.unique else first[f.key] for f in MEDIATION_CASE.fields}  # one more case of the year
     records.insert(town, MEDIATION_CASE, copy)
-    monkeypatch.setattr(records, "now", lambda: "2099-01-01T00:00:00")  # made later than the first package
+    monkeypatch.setattr(records, "now", later)  # made later than the first package
     newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
     town.close()
-    outcomes = rollup.roll_up(db, [newer])
+    outcomes = rollup.roll_up(db, [newer], consent=TRUSTED)
     assert outcomes[0].action == "replaced"
     assert rollup.county_figures(db, YEAR)["cases"] == old_cases + 1
     assert db.execute("SELECT count(*) FROM package WHERE township = '赵村镇' AND replaced_at IS NULL").fetchone()[0] == 1
@@ -148,27 +148,28 @@ def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, 
     assert (entry.title, entry.action) == ("上报数据包", "替换") and "替换了较旧的" in entry.note
     # the older one again: not newer, nothing changes
     before = _counts(db)
-    assert rollup.roll_up(db, [packages["赵村镇"]])[0].action == "skipped"
+    assert rollup.roll_up(db, [packages["赵村镇"]], consent=TRUSTED)[0].action == "skipped"
     assert _counts(db) == before
     db.close()
 
 
 def _damaged(source: Path, target: Path) -> Path:
     """The same package with one record changed and the manifest left as it was."""
-    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
-        for info in archive.infolist():
-            data = archive.read(info)
-            if info.filename == "records/mediation_case.json":
-                rows = json.loads(data)
-                rows[0]["result"] = "调解不成功"
-                data = json.dumps(rows, ensure_ascii=False).encode()
-            out.writestr(info, data)
-    return target
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "records/mediation_case.jsonl":
+            return data
+        first, rest = data.split(b"\n", 1)
+        row = json.loads(first)
+        row["result"] = "调解不成功" if row["result"] != "调解不成功" else "调解成功"
+        return json.dumps(row, ensure_ascii=False).encode() + b"\n" + rest
+
+    return remade(source, target, change, rehash=False)
 
 
 def test_damaged_or_foreign_files_are_refused_and_nothing_is_written(townships, packages, tmp_path):
     db = rollup.open_county(tmp_path / "county.db")
-    rollup.roll_up(db, [packages["赵村镇"]])
+    rollup.roll_up(db, [packages["赵村镇"]], consent=TRUSTED)
     before = _counts(db)
     truncated = tmp_path / "截断.zip"
     truncated.write_bytes(packages["瓦屋镇"].read_bytes()[:2000])
@@ -182,7 +183,7 @@ def test_damaged_or_foreign_files_are_refused_and_nothing_is_written(townships, 
     ]
     for path, reason in cases:
         with pytest.raises(UserError) as refused:
-            rollup.roll_up(db, [packages["中汤镇"], path])  # a good package in the same run is not taken either
+            rollup.roll_up(db, [packages["中汤镇"], path], consent=TRUSTED)  # a good package in the same run is not taken either
         assert reason in str(refused.value) and path.name in str(refused.value)
         assert _counts(db) == before
     db.close()
@@ -208,6 +209,8 @@ def test_cli_package_and_rollup(townships, tmp_path):
         assert result.returncode == 0, result.stderr
         made.append(out)
     result = run("rollup", "--db", tmp_path / "县.db", *made, "--out", tmp_path / "全县.xlsx")
+    assert result.returncode == 2 and result.stderr.count("第一次收到该乡镇的数据包") == 3 and "--accept-new-keys" in result.stderr
+    result = run("rollup", "--db", tmp_path / "县.db", *made, "--out", tmp_path / "全县.xlsx", "--accept-new-keys")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("已导入") == 3 and "3个乡镇" in result.stdout
     result = run("rollup", "--db", tmp_path / "县.db", tmp_path / "全县.xlsx")

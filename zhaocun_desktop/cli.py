@@ -142,6 +142,14 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     rollup.add_argument("packages", nargs="*", type=Path, metavar="数据包", help="乡镇导出的上报数据包（.zip），可以多个")
     rollup.add_argument("--year", type=_year, help="生成汇总表的年度（默认：最新年度）")
     rollup.add_argument("--out", type=_output(".xlsx"), help="全县汇总表（.xlsx）：各乡镇 × 各项数字，含全县合计")
+    rollup.add_argument("--accept-new-keys", action="store_true", help="接受首次收到的乡镇签名公钥（先与乡镇电话核对提示中的指纹；记入操作日志）")
+    rollup.add_argument("--trust-key", action="append", default=[], metavar="乡镇=指纹", help="确认某乡镇的签名公钥：首次收到，或乡镇换了电脑后公钥改变（重新确认）时，与乡镇电话核对指纹后填写；记入操作日志")
+    rollup.add_argument("--other-county", action="append", default=[], metavar="乡镇", help="该乡镇的数据包写的是别的县，但确属本县时填写（记入操作日志）")
+
+    keys = _new_parser(verbs, "keys", help="数据包签名公钥：乡镇的台账数据库导出本镇公钥，县级汇总数据库导出已确认的各乡镇公钥（供书面核对指纹）")
+    keys.add_argument("--db", type=Path, required=True, help="乡镇的台账数据库，或县级汇总数据库")
+    keys.add_argument("--out", type=Path, help="写入这个文本文件（默认显示在屏幕上）")
+    keys.add_argument("--all", action="store_true", help="县级汇总数据库：连同已停用（乡镇换电脑前）的公钥")
 
     stats = _new_parser(verbs, "stats", help="生成县司法局统计报表（Excel；季度、年度或任意期间）", description="人民调解（15类×结果）、排查预防、普法、法律顾问、行政执法，每张表一页，注明填报单位、统计期间和截止日期。")
     stats.add_argument("--db", type=Path, required=True, help="数据库文件（乡镇台账或县级汇总数据库）")
@@ -826,6 +834,12 @@ def _run_package(args: argparse.Namespace) -> int:
 def _run_rollup(args: argparse.Namespace) -> int:
     from zhaocun_desktop import rollup
 
+    consent = rollup.Consent(new_keys=args.accept_new_keys, other_county=set(args.other_county))
+    for item in args.trust_key:
+        township, _, fingerprint = item.partition("=")
+        if not township.strip() or not fingerprint.strip():
+            raise UserError(f"--trust-key “{item}”的写法不对，应写成 乡镇=指纹，如 --trust-key 中汤镇=3F2A-91C0-7B44-E1D8-0C55。")
+        consent.keys[township.strip()] = fingerprint
     _refuse_empty(args.db)
     db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
     from zhaocun_desktop import crypto
@@ -834,8 +848,15 @@ def _run_rollup(args: argparse.Namespace) -> int:
         if path.is_file() and crypto.is_encrypted(path) and crypto.known_key(path) is None:
             crypto.unlock(path, _secret(f"“{path.name}”是加密的数据包，请输入它的数据包密码："))
     try:
-        for outcome in rollup.roll_up(db, args.packages):
-            print(outcome.message)
+        try:
+            outcomes = rollup.roll_up(db, args.packages, consent=consent) if args.packages else []
+        except rollup.NeedsConsent as error:
+            flags = {"new_key": "--accept-new-keys（或 --trust-key 乡镇=指纹）", "changed_key": "--trust-key 乡镇=新指纹",
+                     "other_county": "--other-county 乡镇"}  # fmt: skip
+            wanted = "、".join(dict.fromkeys(flags[question.kind] for question in error.questions))
+            raise UserError(f"{error}\n核对无误后，加上 {wanted} 再运行一次。") from None
+        if outcomes:
+            print(rollup.describe(outcomes))
         if args.out:
             year = args.year or next(iter(rollup.years(db)), None)
             if year is None:
@@ -844,6 +865,29 @@ def _run_rollup(args: argparse.Namespace) -> int:
             print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇，含全县统计报表）：{args.out}")
     finally:
         db.close()
+    return 0
+
+
+def _run_keys(args: argparse.Namespace) -> int:
+    from zhaocun_desktop import records, rollup, signing
+    from zhaocun_desktop.files import save_file
+
+    db = _existing_db(args.db, allow_county=True)
+    try:
+        if rollup.is_county(db):
+            text = signing.pins_text(rollup.county_name(db), signing.pins(db, current_only=not args.all))
+        else:
+            settings = records.settings(db)
+            with db.atomic():
+                public = signing.ensure_key(db)
+            text = signing.public_key_text(settings.get("town") or "镇名未填", settings.get("county") or "", public)
+    finally:
+        db.close()
+    if args.out:
+        save_file(lambda target: target.write_text(text, encoding="utf-8"), args.out, opened_in="其他程序")
+        print(f"已写入：{args.out}")
+    else:
+        print(text, end="")
     return 0
 
 
@@ -959,6 +1003,7 @@ def main(argv: list[str] | None = None) -> int:
             "summary": _run_summary,
             "package": _run_package,
             "rollup": _run_rollup,
+            "keys": _run_keys,
             "template": _run_template,
             "import": _run_import,
             "export": _run_export,

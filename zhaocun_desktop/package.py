@@ -1,11 +1,25 @@
-"""The township's data package (上报数据包): one zip file the county opens.
+"""The township's data package (上报数据包): one signed zip file the county opens.
 
-Inside: ``manifest.json`` (what the package is: township, county, year, program and schema
-version, when it was made, whether personal data is masked, and the SHA-256 of every other
-member), ``settings.json``, ``figures.json`` (the year's figures as the township computed them)
-and ``records/<register>.json`` for every register table (the year's records; the registers that
-``travels_whole`` names, such as the villages, the staff and the certificates, in full). Everything is read from the register
-descriptions, so a new register or field travels without an edit here.
+Members:
+- ``manifest.json``: what the package is (township, county, year, program and schema version, when
+  it was made, whether personal data is masked, how many records of each register), the SHA-256 of
+  every other member, and the township's public key;
+- ``manifest.sig``: the Ed25519 signature of ``manifest.json``'s bytes by the township's key
+  (signing.py): the signature covers the manifest, the manifest covers every member;
+- ``settings.json`` and ``figures.json`` (the year's figures as the township computed them: the
+  county compares them with its own, never uses them);
+- ``records/<register>.jsonl``: one record a line, for every register table (the year's records;
+  the registers that ``travels_whole`` names, such as the villages, the staff and the certificates,
+  in full). Everything is read from the register descriptions, so a new register or field travels
+  without an edit here.
+
+A package is data from outside and is read as strictly as a village's workbook: the zip's directory
+is bounded (members, sizes) before anything is read; every member is strict JSON of a shape written
+as data (jsonshape); the signature, then each member's hash against the manifest; the settings are
+checked as the 设置 page checks them; every record as an import checks it (validation.check_record,
+with the township's own local dispute types), with unique fields, duplicate ids and child rows that
+point at no parent refused. Records are read line by line with a running cap (``RecordReader``), so
+memory stays small whatever the package holds.
 """
 
 from __future__ import annotations
@@ -14,22 +28,48 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
+import struct
 import zipfile
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
-from zhaocun_desktop import APP_NAME, __version__, records
+from zhaocun_desktop import APP_NAME, __version__, jsonshape, records, signing
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.registers import Register, Kind
+from zhaocun_desktop.jsonshape import Boolean, Either, Integer, Mapping, Null, Number, Record, Text
+from zhaocun_desktop.registers import Kind, Register
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 KIND = "zhaocun-desktop township package"
-FORMAT = 1
+FORMAT = 2  # 2: signed, records as JSON lines (1: unsigned JSON arrays, refused)
 MANIFEST = "manifest.json"
-MAX_MEMBER_BYTES = 512 * 2**20  # a member larger than this is not a package of ours (zip bombs)
+SIGNATURE = "manifest.sig"
+SETTINGS_MEMBER = "settings.json"
+FIGURES_MEMBER = "figures.json"
+RECORDS_DIR, RECORDS_SUFFIX = "records/", ".jsonl"
+
+# Bounds, from the zip's directory before any member is read. A township's year is a few thousand
+# records (bench/county_scale.py: about 1,000 rows and 0.5 MB a package); these are 100x that.
+MAX_FILE_BYTES = 256 * 2**20
+MAX_MEMBERS = 64
+MAX_TOTAL_BYTES = 256 * 2**20  # uncompressed, all members together
+MAX_SMALL_BYTES = 2**20  # manifest, signature, settings, figures
+MAX_LINE_BYTES = 2**20  # one record
+MAX_ROWS = 1_000_000  # in one register
+MAX_PROBLEMS = 20  # listed per package; the rest are counted
+CLOCK_SLACK = dt.timedelta(days=1)
+MASKED = {  # how write_package masks a sensitive field (values.mask_id_number / mask_phone)
+    Kind.ID_NUMBER: r"\d{6}\*{5}\d{4}|\d{6}\*{8}\d{3}[\dX]",
+    Kind.PHONE: r"1\d\d\*{4}\d{4}|0\d{2,3}-\*{3,4}\d{4}",
+}
+# zipfile's ways of saying a directory or a member is broken
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+               KeyError, IndexError, OverflowError, struct.error, zlib.error, UnicodeDecodeError)  # fmt: skip
 
 
 def package_registers(db: Database) -> list[Register]:
@@ -107,14 +147,215 @@ def figures_of(db: Database, year: int) -> dict:
     }
 
 
+
+
+# ---------------------------------------------------------------------------
+# Shapes of the members (jsonshape)
+
+_KEY = r"[a-z][a-z0-9_]{0,39}"
+_ID = Integer(1, 2**53)
+_COUNT = Either((Integer(0, 10**12), Null()))
+
+
+def _register_members() -> dict[str, Register]:
+    """Every records member a package may hold, by member name."""
+    from zhaocun_desktop.registers import BY_KEY
+
+    return {f"{RECORDS_DIR}{key}{RECORDS_SUFFIX}": register for key, register in BY_KEY.items()}
+
+
+def manifest_shape() -> Record:
+    from zhaocun_desktop.registers import SETTINGS, YEAR_MAX
+
+    names = "|".join(re.escape(name) for name in (SETTINGS_MEMBER, FIGURES_MEMBER, *_register_members()))
+    return Record(
+        {
+            "kind": Text(64, choices=(KIND,)),
+            "format": Integer(1, 1000),
+            "program": Text(50),
+            "program_version": Text(30, pattern=r"[0-9A-Za-z.+\-]*"),
+            "schema_version": Integer(1, 10_000),
+            "township": Text(SETTINGS.field("town").length_limit, 1),
+            "county": Text(SETTINGS.field("county").length_limit, 1),
+            "year": Integer(2000, YEAR_MAX),
+            "made_at": Text(19, 19, pattern=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"),
+            "personal_data": Text(6, choices=("full", "masked")),
+            "records": Mapping(Text(40, pattern=_KEY), Integer(0, MAX_ROWS), MAX_MEMBERS),
+            "sha256": Mapping(Text(100, pattern=names), Text(64, 64, pattern=r"[0-9a-f]{64}"), MAX_MEMBERS),
+            "public_key": Text(44, 44, pattern=r"[A-Za-z0-9+/]{43}="),
+        },
+        required=frozenset({"kind", "format", "program_version", "schema_version", "township", "county", "year", "made_at",
+                            "personal_data", "records", "sha256", "public_key"}),  # fmt: skip
+    )
+
+
+def settings_shape() -> Mapping:
+    from zhaocun_desktop.registers import SETTINGS
+
+    longest = max(field.length_limit for field in SETTINGS.fields)
+    value = Either((Text(longest), Integer(-(10**9), 10**9), Null()))  # lengths and ranges: check_record, as the 设置 page
+    return Mapping(Text(40, choices=SETTINGS.keys), value, len(SETTINGS.fields))
+
+
+FIGURES_SHAPE = Mapping(
+    Text(40, pattern=_KEY),
+    Either((Number(0, 1e13), Null(), Record({"numerator": _COUNT, "denominator": _COUNT}, frozenset({"numerator", "denominator"})))),
+    1000,
+)
+
+
+def record_shape(register: Register) -> Record:
+    """One line of ``records/<register>.jsonl``: its id, its parent's id (a child), its fields as plain values."""
+    scalar = Either((Text(100_000), Number(-1e15, 1e15), Boolean(), Null()))  # kinds, lengths, ranges: check_record
+    fields = {"id": _ID, **({register.parent_column: _ID} if register.parent_column else {}), **{f.key: scalar for f in register.fields}}
+    return Record(fields, frozenset({"id", register.parent_column} - {""}))
+
+
+def member_order() -> list[Register]:
+    """The registers in the order a package's records are read and taken in: the villages first (the
+    records name them), each parent before its children (they point at its id)."""
+    from zhaocun_desktop.registers import REGISTERS, VILLAGE
+
+    return [VILLAGE, *(each for register in REGISTERS if register is not VILLAGE for each in (register, *register.children))]
+
+
+# ---------------------------------------------------------------------------
+# Records, checked as an import checks them
+
+
+class RecordCheck:
+    """Checks a package's records register by register (``member_order``), each row as an import
+    checks a row of a sheet: every field through ``validation.check_record`` with the township's own
+    local choices (from the package's settings), unique fields and ids unique in the register, a child
+    pointing at a parent row of the package, a required village naming one of the package's villages.
+    In a masked package the ID and phone numbers are masked as write_package masks them."""
+
+    def __init__(self, settings: dict, masked: bool):
+        self.settings = settings
+        self.masked = masked
+        self.villages: set[str] = set()
+        self.ids: dict[str, dict[int, int]] = {}  # register key -> id -> row number
+        self.children: dict[str, Counter] = {}  # child key -> rows per parent id
+        self.shapes: dict[str, Record] = {}
+        self.seen: dict[str, dict] = {}
+
+    def start(self, register: Register) -> None:
+        self.ids[register.key] = {}
+        self.children[register.key] = Counter()
+        self.seen = {f.key: {} for f in register.fields if f.unique}
+        self.choices = records.choices_in(register, self.settings)
+
+    def line(self, register: Register, data: bytes, number: int) -> tuple[dict | None, list[str]]:
+        """A line of the member as a clean row, or the problems of row ``number``."""
+        try:
+            raw = jsonshape.loads(data)
+        except ValueError as error:
+            return None, [f"第{number}行{error}"]
+        if register.key not in self.shapes:
+            self.shapes[register.key] = record_shape(register)
+        found = jsonshape.problem(self.shapes[register.key], raw, f"第{number}行")
+        if found:
+            return None, [found]
+        return self.row(register, raw, number)
+
+    def row(self, register: Register, raw: dict, number: int) -> tuple[dict | None, list[str]]:
+        """``raw`` (its id, parent id and field values) as a clean row, or the problems of row ``number``."""
+        from zhaocun_desktop.registers import VILLAGE, parent_of
+        from zhaocun_desktop.validation import check_record
+
+        record_id = raw["id"]
+        where = f"第{number}行（编号 {record_id}）"
+        problems = []
+        ids = self.ids[register.key]
+        if record_id in ids:
+            problems.append(f"{where}：编号与第{ids[record_id]}行重复")
+        ids.setdefault(record_id, number)
+        parent_id = raw.get(register.parent_column) if register.parent_column else None
+        if register.parent_column:
+            parent = parent_of(register)
+            if parent_id not in self.ids.get(parent.key, {}):
+                problems.append(f"{where}：所属的{parent.title}（编号 {parent_id}）不在数据包中")
+            else:
+                self.children[register.key][parent_id] += 1
+        given = {f.key: raw[f.key] for f in register.fields if f.key in raw}
+        masked = {}
+        for f in register.fields:
+            value = given.get(f.key)
+            if not f.sensitive or value in (None, ""):
+                continue
+            if self.masked and isinstance(value, str) and re.fullmatch(MASKED[f.kind], value):
+                masked[f.key] = given.pop(f.key)  # kept as sent; its own checks need the whole number
+            elif self.masked:
+                problems.append(f"{where}“{f.label}”：数据包标明个人信息已遮盖，却含有未遮盖的号码")
+        clean, errors = check_record(register, given, self.choices)
+        problems += [f"{where}“{register.field(key).label}”：{message}" for key, message in errors.items()]
+        for f in register.village_fields:
+            value = clean.get(f.key)
+            if f.required and value and self.villages and value not in self.villages:
+                problems.append(f"{where}“{f.label}”：“{value}”不是本镇的村(居)（数据包的村(居)名单中没有）")
+        for f in register.fields:
+            value = clean.get(f.key)
+            if f.unique and value is not None:
+                if value in self.seen[f.key]:
+                    problems.append(f"{where}“{f.label}”：“{value}”与第{self.seen[f.key][value]}行重复，不能重复")
+                self.seen[f.key].setdefault(value, number)
+        if problems:
+            return None, problems
+        clean.update(masked)
+        clean["id"] = record_id
+        if register.parent_column:
+            clean[register.parent_column] = parent_id
+        if register is VILLAGE:
+            self.villages.add(clean["name"])
+        return clean, []
+
+    def finish(self, register: Register) -> list[str]:
+        """Problems once the whole register is read: parents with fewer child rows than required."""
+        from zhaocun_desktop.registers import parent_of
+
+        if not register.min_rows:
+            return []
+        parent = parent_of(register)
+        short = [parent_id for parent_id in self.ids.get(parent.key, {}) if self.children[register.key][parent_id] < register.min_rows]
+        if not short:
+            return []
+        shown = "、".join(str(each) for each in short[:10]) + ("等" if len(short) > 10 else "")
+        return [f"{len(short)}条{parent.title}（编号 {shown}）没有{register.title}，每条至少要有{register.min_rows}位"]
+
+
 def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
+def _lines(rows: list[dict]) -> bytes:
+    return b"".join(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" for row in rows)
+
+
+def package_settings_register() -> Register:
+    """设置 as a package's settings are checked: every field as the 设置 page checks it, but only 镇名 and
+    县名 required (the county needs those two; a blank 落款单位 is the township's own business)."""
+    import dataclasses
+
+    from zhaocun_desktop.registers import SETTINGS
+
+    return dataclasses.replace(SETTINGS, fields=tuple(f._replace(required=f.key in ("town", "county")) for f in SETTINGS.fields))
+
+
+def check_settings(raw: dict) -> tuple[dict, list[str]]:
+    """A package's settings, clean, and the problems (each naming the setting)."""
+    from zhaocun_desktop.validation import check_record
+
+    register = package_settings_register()
+    clean, errors = check_record(register, raw)
+    return clean, [f"“{register.field(key).label}”{message}" for key, message in errors.items()]
+
+
 def write_package(db: Database, year: int, out: str | Path, reveal: bool = False, seal_with: str | None = None) -> Path:
-    """Write the year's package to ``out``; personal data masked unless ``reveal`` (audited either way).
-    ``seal_with``: a password the whole package is encrypted with (``crypto.seal``), told to the county apart;
-    a full package of an encrypted database must have one (it may not leave the office readable)."""
+    """Write the year's package to ``out``, signed with the township's key; personal data masked unless
+    ``reveal`` (audited either way). The records are checked first as the county will check them:
+    a record it would refuse is named here, and no package is written. ``seal_with``: a password the
+    whole package is encrypted with (``crypto.seal``), told to the county apart; a full package of an
+    encrypted database must have one (it may not leave the office readable)."""
     import io
 
     from zhaocun_desktop.db import SCHEMA_VERSION
@@ -126,14 +367,30 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
     if reveal and crypto.key_of(db.conn) is not None and not seal_with:
         raise UserError("数据库设置了程序密码：含完整个人信息的数据包必须加密，请给出一个数据包密码（另行告诉县司法局）。未导出。")
     settings = records.settings(db)
-    if not settings.get("town"):
-        raise UserError("还没有填写镇名：请先在“设置”页填写镇名、县名，再导出上报数据包。")
-    members = {"settings.json": _dump(settings), "figures.json": _dump(figures_of(db, year))}
-    counts = {}
-    for register in package_registers(db):
+    settings_clean, problems = check_settings(settings)
+    if not settings.get("town") or not settings.get("county"):
+        raise UserError("还没有填写镇名或县名：请先在“设置”页填写镇名、县名，再导出上报数据包。")
+    if problems:
+        raise UserError(f"“设置”中有不符合要求的内容，数据包未导出：{'；'.join(problems)}。请在“设置”页改正后再导出。")
+    check = RecordCheck(settings_clean, masked=not reveal)
+    members = {SETTINGS_MEMBER: _dump(settings), FIGURES_MEMBER: _dump(figures_of(db, year))}
+    counts, refused = {}, []
+    present = {register.key for register in package_registers(db)}
+    for register in member_order():
+        if register.key not in present:
+            continue
         rows = _year_rows(db, register, year, reveal)
-        members[f"records/{register.key}.json"] = _dump(rows)
+        check.start(register)
+        for number, row in enumerate(rows, start=1):
+            refused += [f"{register.title}{message}" for message in check.row(register, row, number)[1]]
+        refused += [f"{register.title}：{message}" for message in check.finish(register)]
+        members[f"{RECORDS_DIR}{register.key}{RECORDS_SUFFIX}"] = _lines(rows)
         counts[register.key] = len(rows)
+    if refused:
+        shown = "\n".join(refused[:MAX_PROBLEMS]) + (f"\n……另有 {len(refused) - MAX_PROBLEMS} 处" if len(refused) > MAX_PROBLEMS else "")
+        raise UserError(f"台账中有{len(refused)}处不符合填写要求，县司法局会拒收，数据包未导出：\n{shown}\n请在台账中改正这些记录后再导出。")
+    with db.atomic():
+        public = signing.ensure_key(db)
     manifest = {
         "kind": KIND,
         "format": FORMAT,
@@ -141,16 +398,20 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
         "program_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "township": settings["town"],
-        "county": settings.get("county"),
+        "county": settings["county"],
         "year": year,
         "made_at": records.now(),
         "personal_data": "full" if reveal else "masked",
         "records": counts,
         "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
+        "public_key": signing.encode(public),
     }
+    manifest_bytes = _dump(manifest)
+    signature, _ = signing.sign(db, manifest_bytes)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST, _dump(manifest))
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(SIGNATURE, signing.encode(signature) + "\n")
         for name, data in members.items():
             archive.writestr(name, data)
     if seal_with:
@@ -164,84 +425,330 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
 
 @dataclass
 class Package:
-    """A package read back and checked: its manifest, members and the SHA-256 of the whole file."""
+    """A package opened and checked up to its records (``open_package``): the manifest, verified
+    signature, settings and figures; the records are read by ``RecordReader``."""
 
     path: Path
-    sha256: str
+    sha256: str  # the whole file
     manifest: dict
     settings: dict
     figures: dict
-    records: dict[str, list[dict]]
+    public_key: bytes = b""
+    manifest_sha256: str = ""  # the signed manifest's bytes: the package's identity while it is read again
+    records: dict[str, list[dict]] | None = None  # filled only by read_package (and a first-format county file)
 
     @property
     def township(self) -> str:
         return self.manifest["township"]
 
     @property
+    def county(self) -> str:
+        return self.manifest.get("county") or ""
+
+    @property
     def year(self) -> int:
         return int(self.manifest["year"])
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.public_key)
+
 
 
 class PackagePasswordNeeded(UserError):
     """A sealed (encrypted) package whose password was not given."""
 
 
-def read_package(path: str | Path) -> Package:
-    """Open and check a package; UserError saying why when it is damaged, foreign or from a newer program."""
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _zip_source(path: Path, digest: bool = True):
+    """``(the package's zip, its SHA-256 or None)``: the file itself, or the zip a sealed full package holds
+    (a SQLCipher file, crypto.seal; its password given first through crypto.unlock)."""
+    from zhaocun_desktop import crypto
+
+    with open(path, "rb") as handle:
+        zipped = handle.read(4) == b"PK\x03\x04"
+    if not zipped and crypto.is_encrypted(path):
+        opened = crypto.unseal(path)
+        if opened is None:
+            raise PackagePasswordNeeded(f"“{path.name}”是加密的数据包（含完整个人信息），需要乡镇另行告诉您的数据包密码才能导入。")
+        return io.BytesIO(opened), hashlib.sha256(opened).hexdigest() if digest else None
+    return path, _file_sha256(path) if digest else None
+
+
+def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A small member read whole, never more than MAX_SMALL_BYTES whatever its header says."""
+    with archive.open(info) as stream:
+        data = stream.read(MAX_SMALL_BYTES + 1)
+    if len(data) > MAX_SMALL_BYTES:
+        raise ValueError("too large")
+    return data
+
+
+def _stream_sha256(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """The SHA-256 of a member read in blocks, never past its header's size (None: unreadable or longer)."""
+    digest, left = hashlib.sha256(), info.file_size
+    try:
+        with archive.open(info) as stream:
+            while block := stream.read(min(2**20, left + 1)):
+                left -= len(block)
+                if left < 0:
+                    return None
+                digest.update(block)
+    except _ZIP_ERRORS:
+        return None
+    return digest.hexdigest()
+
+
+def clock_problem(made: dt.datetime, year: int, today: dt.date | None = None) -> str | None:
+    """Why a package made at ``made`` for ``year`` cannot be right on this computer's calendar, or None."""
+    today = today or dt.date.today()
+    stamp = made.strftime("%Y-%m-%d %H:%M")
+    if made.date() > today + CLOCK_SLACK:
+        return (f"数据包的导出时间是{stamp}，比本机今天（{today.isoformat()}）还晚：多半是乡镇电脑（或本机）的日期设错了。"
+                "请乡镇把电脑日期改正后重新导出；如是本机日期有误，请先改正本机日期。")  # fmt: skip
+    if made.year < year:
+        return (f"数据包是{year}年的，导出时间却是{stamp}（该年度开始之前）：多半是乡镇电脑的日期设错了。"
+                "请乡镇把电脑日期改正后重新导出。")  # fmt: skip
+    return None
+
+
+def open_package(path: str | Path, today: dt.date | None = None) -> Package:
+    """Open and check a package up to its records: bounds, manifest, signature, members' hashes,
+    settings and figures, the township's name and the clock. UserError saying why when any fails."""
     from zhaocun_desktop.db import SCHEMA_VERSION
 
     path = Path(path)
     name = path.name
+    foreign = f"“{name}”不是本程序导出的上报数据包（请让乡镇在“文件 → 导出上报数据包”中重新导出）。"
+    again = "未导入任何内容。请让乡镇重新导出后再发送。"
     try:
-        whole = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UserError(f"“{name}”有 {size / 2**20:,.0f} MB，远大于正常的上报数据包（上限 {MAX_FILE_BYTES // 2**20} MB），未导入。")
+        _file_sha256(path)  # readable throughout
     except OSError as error:
         raise UserError(f"无法读取“{name}”：{error.strerror or error}。请确认文件存在且没有被其他程序占用。") from None
-    foreign = f"“{name}”不是本程序导出的上报数据包（请让乡镇在“文件 → 导出上报数据包”中重新导出）。"
-    from zhaocun_desktop import crypto
-
-    if crypto.is_encrypted(path):  # a sealed full package: opened through the password the township gave (crypto.unlock first)
-        opened = crypto.unseal(path)
-        if opened is None:
-            raise PackagePasswordNeeded(f"“{name}”是加密的数据包（含完整个人信息），需要乡镇另行告诉您的数据包密码才能导入。")
-        whole = opened
     try:
-        archive = zipfile.ZipFile(io.BytesIO(whole))
-    except (zipfile.BadZipFile, OSError):
+        source, whole = _zip_source(path)
+        archive = zipfile.ZipFile(source)
+    except _ZIP_ERRORS:
         raise UserError(foreign + "文件不是数据包格式，或已经损坏。") from None
     with archive:
-        infos = {info.filename: info for info in archive.infolist()}
-        if MANIFEST not in infos:
-            raise UserError(foreign)
-        if any(info.file_size > MAX_MEMBER_BYTES for info in infos.values()):
-            raise UserError(f"“{name}”中有超大的内容，不是正常的上报数据包，未导入。")
         try:
-            members = {member: archive.read(member) for member in infos}
-            manifest = json.loads(members[MANIFEST])
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-            raise UserError(f"“{name}”已损坏（压缩内容无法读出），未导入任何内容。请让乡镇重新导出后再发送。") from None
-    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
-        raise UserError(foreign)
-    if int(manifest.get("format", 0)) > FORMAT or int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
-        raise UserError(f"“{name}”由更新版本的程序（{manifest.get('program_version')}）导出，请先把本程序升级到最新版本再导入。")
-    listed = manifest.get("sha256") or {}
-    for member, digest in listed.items():
-        if member not in members or hashlib.sha256(members[member]).hexdigest() != digest:
-            raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，未导入任何内容。请让乡镇重新导出后再发送。")
-    extra = set(members) - set(listed) - {MANIFEST}
-    if extra or not manifest.get("township") or not str(manifest.get("year", "")).isdigit():
-        raise UserError(f"“{name}”的清单不完整（{'、'.join(sorted(extra)) or '缺少乡镇或年度'}），未导入任何内容。")
+            infos = archive.infolist()
+        except _ZIP_ERRORS:
+            raise UserError(foreign + "文件不是数据包格式，或已经损坏。") from None
+        by_name = {info.filename: info for info in infos}
+        if MANIFEST not in by_name:
+            raise UserError(foreign)
+        if len(infos) > MAX_MEMBERS or len(by_name) != len(infos):
+            raise UserError(f"“{name}”中有 {len(infos)} 个文件{'（有重名）' if len(by_name) != len(infos) else ''}，不是正常的上报数据包，未导入。")
+        total = sum(info.file_size for info in infos)
+        small = [info.filename for info in infos if not info.filename.startswith(RECORDS_DIR) and info.file_size > MAX_SMALL_BYTES]
+        if total > MAX_TOTAL_BYTES or small:
+            raise UserError(f"“{name}”解压后有 {total / 2**20:,.0f} MB{'（' + '、'.join(small) + '过大）' if small else ''}，"
+                            f"超过上报数据包的上限（共 {MAX_TOTAL_BYTES // 2**20} MB，清单和设置各 {MAX_SMALL_BYTES // 2**20} MB），未导入。")  # fmt: skip
+        try:
+            manifest_bytes = _read_small(archive, by_name[MANIFEST])
+            signature_text = _read_small(archive, by_name[SIGNATURE]) if SIGNATURE in by_name else None
+        except _ZIP_ERRORS:
+            raise UserError(f"“{name}”已损坏（压缩内容无法读出），{again}") from None
+        try:
+            manifest = jsonshape.loads(manifest_bytes)
+        except ValueError as error:
+            raise UserError(f"“{name}”的清单（{MANIFEST}）无法读出：{error}。{again}") from None
+        if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+            raise UserError(foreign)
+        version, schema = manifest.get("format"), manifest.get("schema_version")
+        newer = isinstance(version, int) and version > FORMAT or isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION
+        if newer:
+            program = manifest.get("program_version")
+            raise UserError(f"“{name}”由更新版本的程序（{program if isinstance(program, str) else '版本不明'}）导出，请先把本程序升级到最新版本再导入。")
+        if isinstance(version, int) and version < FORMAT:
+            raise UserError(f"“{name}”由旧版本的程序导出，没有乡镇的签名，无法确认它来自哪个乡镇，未导入。请让乡镇把程序升级到最新版本后重新导出。")
+        found = jsonshape.problem(manifest_shape(), manifest, "清单")
+        if found:
+            raise UserError(f"“{name}”的清单（{MANIFEST}）不符合格式：{found}。{again}")
+        public = signing.decode(manifest["public_key"], signing.PUBLIC_KEY_BYTES)
+        signature = None
+        if signature_text is not None:
+            try:
+                signature = signing.decode(signature_text.decode("ascii").strip(), signing.SIGNATURE_BYTES)
+            except UnicodeDecodeError:
+                signature = None
+        if public is None or signature is None or not signing.verify(public, manifest_bytes, signature):
+            raise UserError(f"“{name}”的签名不对：清单在导出后被改动过，或不是乡镇的程序签名的。未导入任何内容。请让乡镇重新导出后再发送。")
+        listed = manifest["sha256"]
+        extra = sorted(set(by_name) - set(listed) - {MANIFEST, SIGNATURE})
+        missing = sorted(member for member in (*listed, SETTINGS_MEMBER, FIGURES_MEMBER) if member not in by_name)
+        counted = {f"{RECORDS_DIR}{key}{RECORDS_SUFFIX}" for key in manifest["records"]}
+        uncounted = sorted(counted ^ {member for member in listed if member.startswith(RECORDS_DIR)})
+        if extra or missing or uncounted or SETTINGS_MEMBER not in listed or FIGURES_MEMBER not in listed:
+            what = "；".join(part for part in (extra and f"多出{'、'.join(extra)}", missing and f"缺少{'、'.join(missing)}",
+                                                uncounted and f"记录数与文件不对应：{'、'.join(uncounted)}") if part)  # fmt: skip
+            raise UserError(f"“{name}”的内容与清单不符（{what or '缺少设置或统计数字'}），{again}")
+        loaded = {}
+        for member in (SETTINGS_MEMBER, FIGURES_MEMBER):
+            try:
+                data = _read_small(archive, by_name[member])
+            except _ZIP_ERRORS:
+                raise UserError(f"“{name}”已损坏（“{member}”无法读出），{again}") from None
+            if hashlib.sha256(data).hexdigest() != listed[member]:
+                raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，{again}")
+            try:
+                loaded[member] = jsonshape.loads(data)
+            except ValueError as error:
+                raise UserError(f"“{name}”的“{member}”无法读出：{error}。{again}") from None
+        for member in listed:  # every member against the signed manifest now (a package skipped as older is checked too)
+            if member.startswith(RECORDS_DIR) and _stream_sha256(archive, by_name[member]) != listed[member]:
+                raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，{again}")
+    for member, shape in ((SETTINGS_MEMBER, settings_shape()), (FIGURES_MEMBER, FIGURES_SHAPE)):
+        found = jsonshape.problem(shape, loaded[member], member)
+        if found:
+            raise UserError(f"“{name}”的内容不符合格式：{found}。{again}")
+    settings, problems = check_settings(loaded[SETTINGS_MEMBER])
+    if problems:
+        raise UserError(f"“{name}”中乡镇的设置不符合要求：{'；'.join(problems)}。{again}")
+    township, county = manifest["township"], manifest["county"]
+    if settings.get("town") != township or settings.get("county") != county:
+        raise UserError(f"“{name}”前后不一致：清单写的是{county}{township}，数据包中的设置却是{settings.get('county') or '（县名空白）'}"
+                        f"{settings.get('town') or '（镇名空白）'}。这个数据包不能导入；请向乡镇核实后让其重新导出。")  # fmt: skip
     try:
-        loaded = {member: json.loads(data) for member, data in members.items() if member != MANIFEST}
+        made = dt.datetime.fromisoformat(manifest["made_at"])
     except ValueError:
-        raise UserError(f"“{name}”已损坏：内容无法读出，未导入任何内容。") from None
-    return Package(
-        path=path,
-        sha256=hashlib.sha256(whole).hexdigest(),
-        manifest=manifest,
-        settings=loaded.get("settings.json", {}),
-        figures=loaded.get("figures.json", {}),
-        records={member[len("records/") : -len(".json")]: rows for member, rows in loaded.items() if member.startswith("records/")},
-    )
+        raise UserError(f"“{name}”的清单中导出时间“{manifest['made_at']}”不是有效的日期时间。{again}") from None
+    late = clock_problem(made, manifest["year"], today)
+    if late:
+        raise UserError(f"“{name}”（{township}{manifest['year']}年）没有导入：{late}")
+    return Package(path, whole, manifest, settings, loaded[FIGURES_MEMBER], public, hashlib.sha256(manifest_bytes).hexdigest())
+
+
+class RecordReader:
+    """The records of an opened package, register by register in ``member_order``, each row checked
+    (``RecordCheck``) while the member streams in, line by line under a running cap, its SHA-256
+    compared with the signed manifest at the end. ``rows`` yields the good rows; the problems are kept
+    and ``finish`` (after reading what was not asked for) raises them all: the caller writes inside one
+    transaction, which the raise rolls back. The file is opened again: if it is no longer the package
+    opened (its manifest changed), UserError."""
+
+    def __init__(self, package: Package):
+        self.package = package
+        self.check = RecordCheck(package.settings, masked=package.manifest["personal_data"] == "masked")
+        self.problems: list[str] = []
+        self.done: set[str] = set()
+        self.archive: zipfile.ZipFile | None = None
+
+    def __enter__(self) -> RecordReader:
+        name = self.package.path.name
+        changed = f"“{name}”在导入过程中被改动了（可能正在复制），本次没有写入任何内容。请等文件复制完成后再导入。"
+        try:
+            self.archive = zipfile.ZipFile(_zip_source(self.package.path, digest=False)[0])
+            manifest = _read_small(self.archive, self.archive.getinfo(MANIFEST))
+        except _ZIP_ERRORS:
+            self.close()
+            raise UserError(changed) from None
+        if hashlib.sha256(manifest).hexdigest() != self.package.manifest_sha256:
+            self.close()
+            raise UserError(changed)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def _problem(self, member: str, message: str) -> None:
+        self.problems.append(f"{member} {message}")
+
+    def rows(self, register: Register) -> Iterator[dict]:
+        """The register's good rows, clean, with their ``id`` (and parent's id). Its parent (and the
+        villages) are read first if they were not."""
+        from zhaocun_desktop.registers import VILLAGE, parent_of
+
+        for before in (VILLAGE, parent_of(register) if register.parent_column else None):
+            if before is not None and before is not register and before.key not in self.done:
+                for _ in self.rows(before):
+                    pass
+        if register.key in self.done:
+            raise RuntimeError(f"{register.key} read twice")
+        self.done.add(register.key)
+        self.check.start(register)
+        member = f"{RECORDS_DIR}{register.key}{RECORDS_SUFFIX}"
+        expected = self.package.manifest["sha256"].get(member)
+        if expected is None:
+            self.problems += [f"{member}：{message}" for message in self.check.finish(register)]
+            return
+        digest, count, broken, bad = hashlib.sha256(), 0, False, 0
+        try:
+            with self.archive.open(member) as stream:
+                while True:
+                    line = stream.readline(MAX_LINE_BYTES + 1)
+                    if not line:
+                        break
+                    digest.update(line)
+                    count += 1
+                    if len(line) > MAX_LINE_BYTES or count > MAX_ROWS:
+                        self._problem(member, f"第{count}行超过 {MAX_LINE_BYTES // 2**20} MB" if count <= MAX_ROWS else f"超过 {MAX_ROWS:,} 行")
+                        broken = True
+                        break
+                    clean, problems = self.check.line(register, line, count)
+                    if problems:
+                        bad += 1
+                        self.problems += [f"{member} {message}" for message in problems]
+                        if bad > MAX_PROBLEMS:  # refused anyway: no need to read on
+                            broken = True
+                            break
+                        continue
+                    yield clean
+        except _ZIP_ERRORS:
+            self._problem(member, "已损坏，压缩内容无法读出")
+            return
+        if broken:
+            return
+        if digest.hexdigest() != expected:
+            self._problem(member, "与清单中的校验值（SHA-256）不符：数据包在导出后被改动过或已损坏")
+        elif count != self.package.manifest["records"][register.key]:
+            self._problem(member, f"有 {count} 行，清单写的是 {self.package.manifest['records'][register.key]} 条")
+        self.problems += [f"{member}：{message}" for message in self.check.finish(register)]
+
+    def finish(self) -> None:
+        """Read (and check) every register not read yet; UserError listing every problem found."""
+        for register in member_order():
+            if register.key not in self.done:
+                for _ in self.rows(register):
+                    pass
+        if self.problems:
+            package = self.package
+            listed = self.problems[:MAX_PROBLEMS]
+            more = f"\n  ……另有 {len(self.problems) - MAX_PROBLEMS} 处" if len(self.problems) > MAX_PROBLEMS else ""
+            raise UserError(
+                f"“{package.path.name}”（{package.township}{package.year}年）中有不符合要求的记录，整个数据包未导入：\n  "
+                + "\n  ".join(listed) + more + "\n请让乡镇在台账中改正后重新导出。"
+            )
+
+
+def read_package(path: str | Path, today: dt.date | None = None) -> Package:
+    """Open, check and read a whole package (its records in memory: for tests and small tools; the
+    roll-up streams them with RecordReader)."""
+    package = open_package(path, today)
+    found: dict[str, list[dict]] = {}
+    with RecordReader(package) as reader:
+        for register in member_order():
+            if f"{RECORDS_DIR}{register.key}{RECORDS_SUFFIX}" in package.manifest["sha256"]:
+                found[register.key] = list(reader.rows(register))
+        reader.finish()
+    package.records = found
+    return package
 
 
 def made_at(package: Package) -> dt.datetime:

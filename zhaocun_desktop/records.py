@@ -130,9 +130,10 @@ ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除", "export": "导出", "import": "导入", "undo": "撤销导入",
     "replace": "替换", "upgrade": "升级", "print": "打印",  # a county database: a newer package replaced an older one; a first-format file upgraded
     "reveal": "查看完整个人信息", "password": "程序密码",  # the door to full ID numbers and phones (privacy.py); wrong guesses, set/removed
+    "pin": "确认公钥", "other_county": "确认属于本县",  # a county database: a township's signing key trusted; another county's package taken in
 }  # fmt: skip
 # What the audit log's table names read as, beyond the registers and the settings.
-OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批次", "package": "上报数据包"}
+OTHER_TABLES = {"report_text": "年度报告文字", "import_batch": "导入批次", "package": "上报数据包", "township_key": "乡镇签名公钥"}
 
 
 def audit_tables() -> dict[str, str]:
@@ -518,12 +519,17 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
 
 def field_choices(db: Database, register: Register) -> dict[str, tuple[str, ...]]:
     """The full choices of fields that the office extends in 设置 (本镇纠纷类型): built-in ones first."""
+    return choices_in(register, settings(db)) if any(field.choices_setting for field in register.fields) else {}
+
+
+def choices_in(register: Register, given: dict) -> dict[str, tuple[str, ...]]:
+    """``field_choices`` from the settings ``given`` (a township's package brings its own)."""
     from zhaocun_desktop.registers import local_types
 
     found = {}
     for field in register.fields:
         if field.choices_setting:
-            local = tuple(name for name in local_types(settings(db).get(field.choices_setting)) if name not in field.choices)
+            local = tuple(name for name in local_types(given.get(field.choices_setting)) if name not in field.choices)
             found[field.key] = field.choices + local
     return found
 

@@ -26,18 +26,25 @@ a reason and nothing of the whole roll-up is written. The registers that travel 
 newest package only (ten yearly packages must not count the roster ten times); a village that
 records still refer to is never removed. A township database is never opened as a county one,
 and the township paths (``open_db``) refuse a county file.
+
+Trust: a package is checked as strictly as a village's workbook (package.py: signature, settings,
+clock, every record as an import checks it) and must be signed by the key the county pinned for its
+township (signing.py, ``township_key``): a township's first key, a changed key and a package naming
+another county are taken only once the clerk confirms (``Consent``; ``NeedsConsent`` lists the
+questions), and each confirmation is audited. The county's figures are computed from the records;
+a package's own figures.json is only compared with them (``Outcome.differences``).
 """
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from zhaocun_desktop import records, search
+from zhaocun_desktop import records, search, signing
 from zhaocun_desktop.county_scope import (  # the scope lives below the figures and records; re-exported: rollup.set_scope etc.
     SCOPE_TABLE,
     WRITING_TABLE,
@@ -50,7 +57,7 @@ from zhaocun_desktop.county_scope import (  # the scope lives below the figures 
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.progress import Progress, step
-from zhaocun_desktop.package import Package, made_at, read_package, travels_whole
+from zhaocun_desktop.package import CLOCK_SLACK, Package, RecordReader, made_at, open_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
 
 if TYPE_CHECKING:
@@ -103,6 +110,7 @@ def _county_tables(db: Database) -> None:
         )"""
     )
     db.execute("CREATE UNIQUE INDEX IF NOT EXISTS main.ux_package_current ON package(township, year) WHERE replaced_at IS NULL")
+    signing.create_pin_table(db)
     db.execute(
         """CREATE TABLE IF NOT EXISTS main.package_figure (
             package_id INTEGER NOT NULL REFERENCES package(id) ON DELETE CASCADE,
@@ -245,8 +253,8 @@ def _rebuild_first_format(db: Database) -> None:
         for register, data in db.execute("SELECT register, data FROM main.first_package_record WHERE package_id = ? ORDER BY id", [old["id"]]):
             rows.setdefault(register, []).append(json.loads(data))
         manifest = {"township": old["township"], "county": old["county"], "year": old["year"], "made_at": old["made_at"]}
-        package = Package(Path(old["file_name"]), old["sha256"], manifest, {}, {}, rows)
-        _take_records(db, township_id, old["id"], package)
+        package = Package(Path(old["file_name"]), old["sha256"], manifest, {}, {}, records=rows)
+        _take_records(db, township_id, old["id"], package, lambda register: rows.get(register.key, []))
     for table in FIRST_FORMAT:
         db.execute(f"DROP TABLE main.first_{table}")
     _county_settings(db)
@@ -255,11 +263,108 @@ def _rebuild_first_format(db: Database) -> None:
 
 @dataclass
 class Outcome:
-    """What taking in one package did: added, replaced an older one, or nothing (and why)."""
+    """What taking in one package did: added, replaced an older one, or nothing (and why); ``notes``
+    (a key pinned, another county accepted) and ``differences``: ``(figure key, reported, computed)``
+    wherever the package's own figures.json differs from what the county computes from its records."""
 
     package: Package
     action: str  # "added", "replaced", "skipped"
     message: str
+    notes: list[str] = field(default_factory=list)
+    differences: list[tuple[str, object, object]] = field(default_factory=list)
+
+
+@dataclass
+class Consent:
+    """What the clerk said yes to for one roll-up (the CLI's flags, the window's confirmation)."""
+
+    new_keys: bool = False  # every township's first key (its fingerprint shown and audited)
+    keys: dict[str, str] = field(default_factory=dict)  # township -> the fingerprint the clerk checked (a first or a changed key)
+    other_county: set[str] = field(default_factory=set)  # townships whose package names another county but belong here
+
+
+@dataclass
+class Question:
+    """Something only the clerk can decide before a package is taken in."""
+
+    kind: str  # "new_key", "changed_key", "other_county"
+    township: str
+    file_name: str
+    fingerprint: str  # the package's key
+    pinned: str = ""  # changed_key: the fingerprint trusted until now
+    county: str = ""  # other_county: the package's county
+    ours: str = ""  # other_county: this county database's
+
+    @property
+    def text(self) -> str:
+        where = f"{self.township}（“{self.file_name}”）"
+        if self.kind == "new_key":
+            return (f"{where}：第一次收到该乡镇的数据包，签名公钥指纹 {self.fingerprint}。请打电话请乡镇在程序“设置”页"
+                    "查看本镇的公钥指纹并念给您听，逐字相同时再确认。")  # fmt: skip
+        if self.kind == "changed_key":
+            return (f"{where}：签名公钥与已确认的不同！已确认的指纹 {self.pinned}，这个数据包的指纹 {self.fingerprint}。"
+                    "只有乡镇换了电脑或重装了程序（没有恢复备份）时才会这样；请电话核对新指纹，否则可能是冒充的数据包。")  # fmt: skip
+        return f"{where}：数据包是{self.county}的，本县级汇总数据库是{self.ours}的。只有该乡镇确属本县时才导入。"
+
+
+class NeedsConsent(UserError):
+    """Packages that may be taken in only once the clerk confirms (``questions``); nothing was written."""
+
+    def __init__(self, questions: list[Question]):
+        self.questions = questions
+        super().__init__("以下数据包需要您确认后才能导入，本次没有写入任何内容：\n" + "\n".join(f"· {q.text}" for q in questions))
+
+
+def county_name(db: Database) -> str:
+    """The county this database rolls up (set by its first packages); "" while it has none."""
+    row = db.execute("SELECT value FROM main.setting WHERE key = 'county'").fetchone()
+    return (row[0] or "") if row else ""
+
+
+def _trust(db: Database, packages: list[Package], consent: Consent) -> tuple[list[tuple[str, bytes, str]], list[Package], str]:
+    """Who signed and which county: ``(keys to pin as (township, key, how), packages of another county
+    accepted, this county's name)``; NeedsConsent for what the clerk has not confirmed, UserError for
+    what no confirmation can mend."""
+    questions: list[Question] = []
+    to_pin: dict[str, tuple[bytes, str]] = {}
+    by_town: dict[str, list[Package]] = {}
+    for package in packages:
+        by_town.setdefault(package.township, []).append(package)
+    for township, sent in by_town.items():
+        keys = {package.public_key: package for package in sent}
+        pinned = signing.pinned_key(db, township)
+        confirmed = consent.keys.get(township)
+        if pinned is None and len(keys) > 1:
+            files = "、".join(f"“{package.path.name}”（指纹 {package.fingerprint}）" for package in keys.values())
+            raise UserError(f"{township}的这几个数据包用不同的密钥签名：{files}。无法确认哪一个来自{township}，本次没有写入任何内容。"
+                            f"请电话向{township}核对公钥指纹，只导入指纹相符的数据包。")  # fmt: skip
+        for public, package in keys.items():
+            owner = signing.township_of(db, public)
+            if owner is not None and owner != township:  # one key, one township: a package relabelled by another township
+                raise UserError(f"“{package.path.name}”写的是{township}，签名公钥却是{owner}的（指纹 {package.fingerprint}）："
+                                f"这是{owner}的数据包，或被改过乡镇名称。本次没有写入任何内容；请向{township}和{owner}核实。")  # fmt: skip
+            if public == pinned:
+                continue
+            if confirmed is not None and signing.same_fingerprint(confirmed, signing.fingerprint(public)):
+                how = "首次导入，指纹已核对" if pinned is None else f"更换公钥（原指纹 {signing.fingerprint(pinned)}），指纹已核对"
+                to_pin[township] = (public, how)
+            elif pinned is None and consent.new_keys:
+                to_pin[township] = (public, "首次导入")
+            elif pinned is None:
+                questions.append(Question("new_key", township, package.path.name, package.fingerprint))
+            else:
+                questions.append(Question("changed_key", township, package.path.name, package.fingerprint, pinned=signing.fingerprint(pinned)))
+    ours = county_name(db)
+    if not ours:  # a new county database: the county most of its first packages name
+        counties = [package.county for package in packages]
+        ours = max(counties, key=lambda name: (counties.count(name), -counties.index(name))) if counties else ""
+    other = [package for package in packages if package.county != ours]
+    for package in other:
+        if package.township not in consent.other_county:
+            questions.append(Question("other_county", package.township, package.path.name, package.fingerprint, county=package.county, ours=ours))
+    if questions:
+        raise NeedsConsent(questions)
+    return [(township, public, how) for township, (public, how) in to_pin.items()], other, ours
 
 
 def _township_id(db: Database, name: str, county: str | None) -> int:
@@ -271,6 +376,10 @@ def _township_id(db: Database, name: str, county: str | None) -> int:
 
 
 def _insert(db: Database, package: Package, township_id: int) -> int:
+    """The package's row, its reported figures and its records, read and checked as they stream in;
+    UserError (the caller rolls back) when any record is refused."""
+    from zhaocun_desktop.figures import BY_KEY
+
     manifest = package.manifest
     package_id = db.execute(
         "INSERT INTO main.package (township_id, township, county, year, sha256, file_name, made_at, program_version, schema_version, personal_data, imported_at) "
@@ -279,13 +388,27 @@ def _insert(db: Database, package: Package, township_id: int) -> int:
          manifest.get("program_version"), manifest.get("schema_version"), manifest.get("personal_data"), records.now()],
     ).lastrowid  # fmt: skip
     for key, value in package.figures.items():
+        if key not in BY_KEY:  # a figure this program does not know: nothing to compare it with
+            continue
         if isinstance(value, dict):
             db.execute("INSERT INTO main.package_figure (package_id, key, numerator, denominator) VALUES (?, ?, ?, ?)",
                        [package_id, key, value.get("numerator"), value.get("denominator")])  # fmt: skip
         else:
             db.execute("INSERT INTO main.package_figure (package_id, key, value) VALUES (?, ?, ?)", [package_id, key, value])
-    _take_records(db, township_id, package_id, package)
+    with RecordReader(package) as reader:
+        _take_records(db, township_id, package_id, package, reader.rows)
+        reader.finish()
     return package_id
+
+
+def _from_the_future(stamp: str) -> bool:
+    """True for a package time later than today + 1 day: a wrong clock (such a package is refused now;
+    one taken in by an earlier version must not make every later package look older)."""
+    return _made(stamp).date() > dt.date.today() + CLOCK_SLACK
+
+
+def _is_newer(package: Package, stamp: str) -> bool:
+    return made_at(package) > _made(stamp) or _from_the_future(stamp)
 
 
 def _is_newest(db: Database, township_id: int, package: Package) -> bool:
@@ -293,12 +416,13 @@ def _is_newest(db: Database, township_id: int, package: Package) -> bool:
     found = db.execute(
         "SELECT p.made_at FROM main.township t JOIN main.package p ON p.id = t.package_id WHERE t.id = ?", [township_id]
     ).fetchone()
-    return found is None or made_at(package) > _made(found[0])
+    return found is None or _is_newer(package, found[0])
 
 
-def _take_records(db: Database, township_id: int, package_id: int, package: Package) -> None:
-    """The package's records as rows of the township: villages by name (missing ones added), child
-    rows re-pointed to their parent's new id; the whole registers only from the newest package."""
+def _take_records(db: Database, township_id: int, package_id: int, package: Package, rows: Callable[[Register], Iterable[dict]]) -> None:
+    """The package's records (``rows(register)``) as rows of the township: villages by name (missing
+    ones added), child rows re-pointed to their parent's new id; the whole registers only from the
+    newest package."""
     whole = _is_newest(db, township_id, package)
     stamp = package.manifest["made_at"]
     if whole:
@@ -307,24 +431,25 @@ def _take_records(db: Database, township_id: int, package_id: int, package: Pack
             "UPDATE main.township SET settings = ?, county = coalesce(?, county), package_id = ? WHERE id = ?",
             [json.dumps(settings, ensure_ascii=False), package.manifest.get("county"), package_id, township_id],
         )
-    by_name = _take_villages(db, township_id, package_id, package.records.get(VILLAGE.key, []), whole, stamp)
+    by_name = _take_villages(db, township_id, package_id, rows(VILLAGE), whole, stamp)
     for register in REGISTERS:
         if register is VILLAGE:
             continue
         if travels_whole(register):
             if not whole:
-                continue
+                continue  # (a RecordReader still reads and checks them at its finish)
             for table in (*register.children, register):
                 db.execute(f"DELETE FROM main.{table.key} WHERE township_id = ?", [township_id])
-        new_ids = _insert_rows(db, register, package.records.get(register.key, []), by_name, (township_id, package_id, stamp), package)
+        new_ids = _insert_rows(db, register, rows(register), by_name, (township_id, package_id, stamp), package)
         for child in register.children:
             column = child.parent_column
-            rows = [dict(row, **{column: new_ids[row.get(column)]}) for row in package.records.get(child.key, []) if row.get(column) in new_ids]
-            _insert_rows(db, child, rows, by_name, (township_id, package_id, stamp), package)
+            taken = (dict(row, **{column: new_ids[row.get(column)]}) for row in rows(child) if row.get(column) in new_ids)
+            _insert_rows(db, child, taken, by_name, (township_id, package_id, stamp), package)
     _prune_villages(db, township_id)
 
 
-def _take_villages(db: Database, township_id: int, package_id: int, rows: list[dict], whole: bool, stamp: str) -> dict[str, int]:
+
+def _take_villages(db: Database, township_id: int, package_id: int, rows: Iterable[dict], whole: bool, stamp: str) -> dict[str, int]:
     """The package's villages into the township's (matched by name); returns the township's ids by name.
     From the newest package a village's fields are updated; from an older one only missing villages are added."""
     by_name = {name: id_ for id_, name in db.execute("SELECT id, name FROM main.village WHERE township_id = ?", [township_id])}
@@ -360,10 +485,9 @@ def _prune_villages(db: Database, township_id: int) -> None:
     )
 
 
-def _insert_rows(db: Database, register: Register, rows: list[dict], by_name: dict[str, int], owner: tuple, package: Package) -> dict:
-    """Add ``rows`` (as the package holds them) to ``register``'s table; returns new id by the package's id."""
-    if not rows:
-        return {}
+def _insert_rows(db: Database, register: Register, rows: Iterable[dict], by_name: dict[str, int], owner: tuple, package: Package) -> dict:
+    """Add ``rows`` (as the package holds them, streamed) to ``register``'s table, a few thousand at a
+    time; returns new id by the package's id."""
     present = set(_columns(db, register.key))
     columns = [column for column in ([register.parent_column] if register.parent_column else []) + records.stored_columns(register) if column in present]
     first = db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM main.{register.key}").fetchone()[0]
@@ -372,21 +496,32 @@ def _insert_rows(db: Database, register: Register, rows: list[dict], by_name: di
         f"VALUES (?, {', '.join('?' * len(columns))}, ?, ?, ?, ?)"
     )
     township_id, package_id, stamp = owner
-    new_ids, values = {}, []
+    new_ids, values, count = {}, [], 0
     villages = bool(register.village_fields)  # a property: read once, not per row
-    for offset, row in enumerate(rows):
-        new_ids[row.get("id")] = first + offset
+
+    def flush() -> None:
+        try:
+            db.conn.executemany(sql, values)
+        except sqlite3.IntegrityError:
+            unique = "、".join(f.label for f in register.fields if f.unique) or "编号"
+            raise UserError(
+                f"{package.township}{package.year}年数据包“{package.path.name}”中的{register.title}，与该乡镇已导入的其他年度数据包中的记录{unique}重复"
+                f"（同一乡镇内不能重复，可能是乡镇把记录改到了另一年度）。请让{package.township}把有关年度重新导出后一起导入；本次没有写入任何内容。"
+            ) from None
+        values.clear()
+
+    for row in rows:
+        new_id = first + count
+        count += 1
+        new_ids[row.get("id")] = new_id
         stored = records.stored_values(register, row, by_name) if villages else row
-        values.append([first + offset, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
-    try:
-        db.conn.executemany(sql, values)
-    except sqlite3.IntegrityError:
-        unique = "、".join(field.label for field in register.fields if field.unique) or "编号"
-        raise UserError(
-            f"{package.township}{package.year}年数据包“{package.path.name}”中的{register.title}，与该乡镇已导入的其他年度数据包中的记录{unique}重复"
-            f"（同一乡镇内不能重复，可能是乡镇把记录改到了另一年度）。请让{package.township}把有关年度重新导出后一起导入；本次没有写入任何内容。"
-        ) from None
+        values.append([new_id, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
+        if len(values) >= 5000:
+            flush()
+    if values:
+        flush()
     return new_ids
+
 
 
 def _remove_package_rows(db: Database, package_id: int) -> None:
@@ -420,23 +555,32 @@ def _county_settings(db: Database) -> None:
         db.execute("INSERT INTO main.setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
 
-def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None) -> list[Outcome]:
-    """Take in packages: every file is checked first, and one bad file means nothing is written.
+def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None, consent: Consent | None = None) -> list[Outcome]:
+    """Take in packages: every file is opened and checked first (signature, settings, clock), then
+    who signed it and which county it is of (NeedsConsent for what the clerk must confirm: ``consent``
+    says what was); one bad file, one refused record, means nothing is written.
 
     ``progress`` hears ``(done, total, text)``: each file checked, then each package written (2 steps a
     file); a ``Cancelled`` it raises leaves the county database as it was (one transaction)."""
+    consent = consent or Consent()
     packages, refused = [], []
     for number, path in enumerate(paths):
         step(progress, number, 2 * len(paths), f"正在检查“{Path(path).name}”（{number + 1}/{len(paths)}）")
         try:
-            # checked now, read again when its turn comes: a county's packages (millions of
-            # records) are never all in memory at once
-            packages.append(dataclasses.replace(read_package(path), records={}))
+            packages.append(open_package(path))  # no records in memory: read again, streaming, when its turn comes
         except UserError as error:
             refused.append(str(error))
     if refused:
         raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
+    to_pin, other, ours = _trust(db, packages, consent)
+    other_county = {id(package) for package in other}
     with db.atomic(), _writing(db):
+        notes: dict[str, list[str]] = {}
+        for township, public, how in to_pin:
+            signing.pin(db, township, public, how)
+            note = f"{township}的数据包签名公钥（指纹 {signing.fingerprint(public)}）：{how}"
+            records.audit(db, signing.PIN_TABLE, None, "pin", None, None, note)
+            notes.setdefault(township, []).append(f"已确认{note}。")
         # First every decision and every removal of a replaced package's rows, then the inserts: a
         # record that a township moved from one year to another (a newer package of each) is then
         # never in two packages at once, whatever the order of the files.
@@ -461,7 +605,7 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
             current = db.execute(
                 "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [*key]
             ).fetchone()
-            if current and made_at(package) <= _made(current[1]):
+            if current and not _is_newer(package, current[1]):
                 outcomes[id(package)] = Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。")
                 continue
             chosen[key] = package
@@ -474,10 +618,20 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
                 db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
+        bad: list[str] = []
         for number, (package, action, current) in enumerate(decided):
             label = _label(package)
             step(progress, len(paths) + number, len(paths) + len(decided), f"正在导入{label}（{number + 1}/{len(decided)}）")
-            package_id = _insert(db, _read_again(package), _township_id(db, package.township, package.manifest.get("county")))
+            try:
+                with db.atomic():  # a savepoint: a refused package leaves nothing behind for the next one to trip on
+                    package_id = _insert(db, package, _township_id(db, package.township, package.county))
+            except UserError as error:  # the other packages are still checked, so the clerk hears of every bad one at once
+                bad.append(str(error))
+                continue
+            if id(package) in other_county:
+                note = f"{label}是{package.county}的数据包（本县级汇总数据库是{ours}的），经确认属于本县后导入"
+                records.audit(db, "package", package_id, "other_county", None, None, note)
+                notes.setdefault(package.township, []).append(note + "。")
             if current:
                 note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
                 records.audit(db, "package", package_id, "replace", None, None, note)
@@ -485,13 +639,53 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
             else:
                 records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
                 outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
+        if bad:
+            raise UserError("以下数据包不能导入，本次没有写入任何内容：\n" + "\n".join(bad))
         if decided:
             _county_settings(db)
         if bulk:
             step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在重建检索索引…")
             search.sync_search_indexes(db)
         step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在保存…")
-    return [outcomes[id(package)] for package in packages]
+    result = [outcomes[id(package)] for package in packages]
+    told: set[str] = set()
+    for outcome in sorted(result, key=lambda each: each.action == "skipped"):  # a township's notes once, on a package taken if any
+        if outcome.package.township not in told:
+            outcome.notes = notes.get(outcome.package.township, [])
+            told.add(outcome.package.township)
+        if outcome.action != "skipped":
+            outcome.differences = [found[1:] for found in figure_differences(db, outcome.package.year, outcome.package.township)]
+    return result
+
+
+def describe(outcomes: list[Outcome]) -> str:
+    """What a roll-up did, for the clerk (the CLI prints it, the window shows it): the counts first,
+    then one line per package with its notes, then every figure the records give differently from the
+    township's own report."""
+    from zhaocun_desktop.figures import BY_KEY
+
+    counts = {action: sum(o.action == action for o in outcomes) for action in ("added", "replaced", "skipped")}
+    lines = [f"新导入 {counts['added']} 个、替换 {counts['replaced']} 个、未导入 {counts['skipped']} 个数据包。"]
+    marks = {"added": "✔ ", "replaced": "↻ ", "skipped": "— "}
+    shown: set[str] = set()
+    for outcome in outcomes:
+        lines.append(marks.get(outcome.action, "") + outcome.message)
+        lines += [f"  {note}" for note in outcome.notes if note not in shown]
+        shown.update(outcome.notes)
+    differences = [(o.package, found) for o in outcomes for found in o.differences]
+    if differences:
+        lines.append("\n请注意：以下数字按导入的记录重新计算，与乡镇上报的不一致（全县汇总按记录计算的数字；请该乡镇核对后重新导出数据包）：")
+        for package, (key, reported, computed) in differences:
+            label = BY_KEY[key].label if key in BY_KEY else key
+            lines.append(f"· {package.township}{package.year}年 {label}：上报 {_figure_text(reported)}，按记录计算 {_figure_text(computed)}")
+    return "\n".join(lines)
+
+
+def _figure_text(value) -> str:
+    if isinstance(value, tuple):  # a rate: numerator / denominator
+        return "—" if None in value else f"{value[0]}/{value[1]}"
+    return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
 
 
 # Keeping the search indexes row by row (their triggers) costs about nine times as much a row as
@@ -509,14 +703,6 @@ def _rebuild_indexes_after(db: Database, packages: Sequence[Package]) -> bool:
         return False
     present = sum(db.execute(f"SELECT count(*) FROM main.{register.key}").fetchone()[0] for register in county_registers() if _columns(db, register.key))
     return incoming >= REBUILD_SHARE * (present + incoming)
-
-
-def _read_again(checked: Package) -> Package:
-    """The package checked before anything was written, read whole; UserError if it changed meanwhile."""
-    package = read_package(checked.path)
-    if package.sha256 != checked.sha256:
-        raise UserError(f"“{checked.path.name}”在导入过程中被改动了（可能正在复制），本次没有写入任何内容。请等文件复制完成后再导入。")
-    return package
 
 
 def _label(package: Package) -> str:
@@ -563,8 +749,9 @@ def townships(db: Database, year: int) -> list[str]:
     return [row[0] for row in db.execute("SELECT township FROM package WHERE year = ? AND replaced_at IS NULL ORDER BY township", [year])]
 
 
-def township_figures(db: Database, year: int) -> dict[str, dict]:
-    """``{township: {key: value}}`` of the year's current packages; a rate as ``(numerator, denominator)``."""
+def reported_figures(db: Database, year: int) -> dict[str, dict]:
+    """``{township: {key: value}}`` as the year's current packages reported them (figures.json: compared
+    with the county's own, never added up); a rate as ``(numerator, denominator)``."""
     found: dict[str, dict] = {}
     rows = db.execute(
         "SELECT p.township, f.key, f.value, f.numerator, f.denominator FROM package_figure f JOIN package p ON p.id = f.package_id "
@@ -576,6 +763,25 @@ def township_figures(db: Database, year: int) -> dict[str, dict]:
         if isinstance(number, float) and number.is_integer():
             number = int(number)
         found.setdefault(township, {})[key] = number
+    return found
+
+
+def township_figures(db: Database, year: int, only: str | None = None) -> dict[str, dict]:
+    """``{township: {key: value}}`` computed from the records of the year's current packages, each
+    township under its own scope (``only``: that township alone); a rate as ``(numerator, denominator)``."""
+    from zhaocun_desktop.figures import RateValue, yearly_figures
+
+    wanted = set(townships(db, year))
+    before = current_scope(db)
+    found = {}
+    try:
+        for township_id_, name in township_choices(db):
+            if name in wanted and only in (None, name):
+                set_scope(db, township_id_)
+                values = yearly_figures(db, year).values
+                found[name] = {key: (v.numerator, v.denominator) if isinstance(v, RateValue) else _number(v) for key, v in values.items()}
+    finally:
+        set_scope(db, before)
     return found
 
 
@@ -617,31 +823,22 @@ def _number(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def figure_differences(db: Database, year: int) -> list[tuple[str, str, object, object]]:
+def figure_differences(db: Database, year: int, township: str | None = None) -> list[tuple[str, str, object, object]]:
     """``(township, figure key, reported, computed)`` wherever the figures computed from the rolled-up
     records (under the township's scope) differ from those its package reported; expected: none."""
-    from zhaocun_desktop.figures import RateValue, yearly_figures
-
-    reported = township_figures(db, year)
-    before = current_scope(db)
+    reported = reported_figures(db, year)
     found = []
-    try:
-        for township_id_, name in township_choices(db):
-            if name not in reported:
-                continue
-            set_scope(db, township_id_)
-            for key, value in yearly_figures(db, year).values.items():
-                computed = (value.numerator, value.denominator) if isinstance(value, RateValue) else _number(value)
-                if key in reported[name] and reported[name][key] != computed:
-                    found.append((name, key, reported[name][key], computed))
-    finally:
-        set_scope(db, before)
+    for name, computed in township_figures(db, year, township).items():
+        for key, value in computed.items():
+            if key in reported.get(name, {}) and reported[name][key] != value:
+                found.append((name, key, reported[name][key], value))
     return found
 
 
 def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
-    """The county summary workbook: townships × figures with the county total (as the townships
-    reported them), then the county statistics tables of the whole county in the townships' layout."""
+    """The county summary workbook: townships × figures with the county total (computed from the
+    records the packages brought, never the figures a package reports about itself), then the county
+    statistics tables of the whole county in the townships' layout."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter

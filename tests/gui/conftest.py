@@ -72,3 +72,28 @@ def _when_modal(handle):
 
     QTimer.singleShot(0, poll)
     return state
+
+
+@pytest.fixture
+def clerk_confirms(monkeypatch):
+    """The clerk answers 确认数据包的来源 (the real dialog) as after checking every fingerprint by
+    phone: each first key ticked, each changed key typed. ``clerk_confirms`` lists the questions."""
+    from zhaocun_desktop.gui import package_trust
+
+    asked = []
+
+    def confirm(parent, questions, given):
+        asked.append(questions)
+        dialog = package_trust.TrustDialog(questions, parent)
+        for question, widget in dialog.answers:
+            if question.kind == "changed_key":
+                widget.setText(question.fingerprint.lower().replace("-", " "))
+            else:
+                widget.setChecked(True)
+        assert dialog.accept_button.isEnabled()
+        answered = dialog.consent(given)
+        dialog.deleteLater()
+        return answered
+
+    monkeypatch.setattr(package_trust, "ask_consent", confirm)
+    return asked

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from county_towns import TRUSTED
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
@@ -45,6 +46,12 @@ def towns(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     return made
 
 
+@pytest.fixture(autouse=True)
+def _clerk_confirms_here(clerk_confirms):
+    """Every import in this file is answered as after the phone calls (tests/gui/conftest.py)."""
+    return clerk_confirms
+
+
 @pytest.fixture
 def open_county(qtbot, tmp_path):
     """``open_county(packages)``: a county database (rolled up from ``packages``) opened the way the
@@ -55,7 +62,7 @@ def open_county(qtbot, tmp_path):
         path = tmp_path / "县级汇总.db"
         db = rollup.open_county(path)
         if packages:
-            rollup.roll_up(db, [str(p) for p in packages])
+            rollup.roll_up(db, [str(p) for p in packages], consent=TRUSTED)
         db.close()
         db = open_checked(path)
         window = MainWindow(path, ui_state_file(), db=db)
@@ -292,7 +299,7 @@ def test_the_program_starts_on_a_county_database(towns, tmp_path):
     """``--db county.db``: the normal start opens a county file (a township's start path refuses one)."""
     path = tmp_path / "县级汇总.db"
     db = rollup.open_county(path)
-    rollup.roll_up(db, [str(package) for _, package in towns.values()])
+    rollup.roll_up(db, [str(package) for _, package in towns.values()], consent=TRUSTED)
     db.close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ZHAOCUN_DATA_DIR=str(tmp_path), **{QUIT_AFTER_SHOW: "1"})
     result = subprocess.run([sys.executable, "-m", "zhaocun_desktop", "--db", str(path)], env=env, capture_output=True, text=True, timeout=120)
@@ -301,19 +308,19 @@ def test_the_program_starts_on_a_county_database(towns, tmp_path):
 
 
 def test_outcomes_say_what_happened_and_which_figures_differ(towns):
-    from zhaocun_desktop.gui.county_mode import describe_outcomes
-    from zhaocun_desktop.package import read_package
-    from zhaocun_desktop.rollup import Outcome
+    from zhaocun_desktop.package import open_package
+    from zhaocun_desktop.rollup import Outcome, describe
 
-    package = read_package(towns["中汤镇"][1])
-    outcomes = [Outcome(package, "added", "已导入甲。"), Outcome(package, "skipped", "乙已经导入过。")]
-    text = describe_outcomes(outcomes, [(YEAR, "中汤镇", "cases", 178, 177), (YEAR, "中汤镇", "cert_rate", (25, 30), (24, 30))])
+    package = open_package(towns["中汤镇"][1])
+    outcomes = [Outcome(package, "added", "已导入甲。", differences=[("cases", 178, 177), ("cert_rate", (25, 30), (24, 30))]),
+                Outcome(package, "skipped", "乙已经导入过。")]  # fmt: skip
+    text = describe(outcomes)
     lines = text.splitlines()
     assert lines[0] == "新导入 1 个、替换 0 个、未导入 1 个数据包。"
     assert lines[1].endswith("已导入甲。") and lines[2].endswith("乙已经导入过。")
     assert f"中汤镇{YEAR}年 {fig.BY_KEY['cases'].label}：上报 178，按记录计算 177" in text
     assert "上报 25/30，按记录计算 24/30" in text
-    assert "请注意" not in describe_outcomes(outcomes)
+    assert "请注意" not in describe([Outcome(package, "added", "已导入甲。")])
 
 
 def test_county_tables_dialog_follows_the_chosen_township(open_county, towns, when_modal):

@@ -22,7 +22,7 @@ def test_export_package_asks_year_personal_data_and_file(open_window, monkeypatc
     assert "遮盖" in records.audit_rows(window.db, "package")[-1]["note"]
 
 
-def test_county_database_from_the_menu_takes_the_package(open_window, monkeypatch, tmp_path):
+def test_county_database_from_the_menu_takes_the_package(open_window, monkeypatch, tmp_path, clerk_confirms):
     """文件 → 打开或新建县级汇总数据库 opens a county window; its 文件 → 导入乡镇数据包 takes the package."""
     window = open_window(demo=True)
     package = tmp_path / "赵村镇.zip"
@@ -35,7 +35,7 @@ def test_county_database_from_the_menu_takes_the_package(open_window, monkeypatc
     window.form.actionRollup.trigger()
     county_window = next(w for w in QApplication.topLevelWidgets() if getattr(w, "county", None) is not None and w.db_path == county_db.resolve())
     county_window.county.import_action.trigger()
-    assert "已导入赵村镇2023年数据包" in shown[0]
+    assert "已导入赵村镇2023年数据包" in shown[0] and [q.kind for q in clerk_confirms[0]] == ["new_key"]
     assert rollup.townships(county_window.db, 2023) == ["赵村镇"]
     workbook = tmp_path / "2023年全县汇总表.xlsx"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("2023年", True))

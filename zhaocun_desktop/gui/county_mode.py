@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.progress import Cancelled, Progress
+from zhaocun_desktop.progress import Cancelled
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -96,9 +96,14 @@ class CountyMode(QObject):
         self.password_action = QAction("设置或修改程序密码…", window)  # the county's own password and encryption
         self.password_action.setObjectName("actionCountyPassword")
         self.password_action.triggered.connect(lambda: self.change_password())
+        self.keys_action = QAction("乡镇签名公钥…", window)
+        self.keys_action.setObjectName("actionPinnedKeys")
+        self.keys_action.setToolTip("各乡镇数据包的签名公钥指纹（导入时确认的），可导出核对")
+        self.keys_action.triggered.connect(lambda: self.show_keys())
         first = form.menuFile.actions()[0]
         form.menuFile.insertAction(first, self.import_action)
         form.menuFile.insertAction(first, self.summary_action)
+        form.menuFile.insertAction(first, self.keys_action)
         form.menuFile.insertAction(first, self.password_action)
         form.menuFile.insertSeparator(first)
 
@@ -172,6 +177,7 @@ class CountyMode(QObject):
         """文件 → 导入乡镇数据包: take in the chosen packages; returns what happened (None: nothing)."""
         from zhaocun_desktop import rollup
         from zhaocun_desktop.gui.jobs import run_job
+        from zhaocun_desktop.gui.package_trust import ask_consent
 
         window = self.window
         if paths is None:
@@ -185,23 +191,41 @@ class CountyMode(QObject):
             if crypto.is_encrypted(path) and crypto.known_key(path) is None:
                 if unlock_file(Path(path), window, f"“{Path(path).name}”是加密的数据包，请输入乡镇告诉您的数据包密码") is None:
                     return None
-        try:
-            outcomes, differences = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
-                                            lambda db, progress: take_in(db, paths, progress))  # fmt: skip
-        except UserError as error:
-            QMessageBox.warning(window, "没有导入", str(error))
-            return None
-        except Cancelled:
-            message = "已取消导入乡镇数据包，县级汇总数据库没有任何改动。"
-            window.statusBar().showMessage(message, 15000)
-            return message
-        message = describe_outcomes(outcomes, differences)
+        consent = rollup.Consent()
+        while True:  # the clerk's answers (a first or changed key, another county), then again with them
+            try:
+                outcomes = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
+                                   lambda db, progress: rollup.roll_up(db, paths, progress, consent))  # fmt: skip
+                break
+            except rollup.NeedsConsent as error:
+                answered = ask_consent(window, error.questions, consent)
+                if answered is None:
+                    message = "没有确认数据包的来源，这一批数据包都没有导入。"
+                    window.statusBar().showMessage(message, 15000)
+                    return message
+                consent = answered
+            except UserError as error:
+                QMessageBox.warning(window, "没有导入", str(error))
+                return None
+            except Cancelled:
+                message = "已取消导入乡镇数据包，县级汇总数据库没有任何改动。"
+                window.statusBar().showMessage(message, 15000)
+                return message
+        message = rollup.describe(outcomes)
         self.fill_choices()
         self._show_scope()
         self.refresh_views()
         window.statusBar().showMessage(message.splitlines()[0], 15000)
         QMessageBox.information(window, "导入乡镇数据包", message)
         return message
+
+    def show_keys(self) -> None:
+        """文件 → 乡镇签名公钥: the pinned keys, to read and to export."""
+        from zhaocun_desktop.gui.package_trust import PinnedKeysDialog
+
+        dialog = PinnedKeysDialog(self.db, self.window)
+        dialog.exec()
+        dialog.deleteLater()
 
     def export_summary(self, year: int | None = None, path: str | None = None) -> Path | None:
         """文件 → 导出全县汇总表: every township's figures and the county total for one year."""
@@ -232,39 +256,6 @@ class CountyMode(QObject):
             return None
         window.statusBar().showMessage(f"已导出{year}年全县汇总表：{written}", 15000)
         return written
-
-
-def take_in(db: Database, paths: list[str], progress: Progress = None) -> tuple[list, list[tuple]]:
-    """Roll up ``paths``; then, for each year that changed, the figures recomputed from the records
-    that differ from what the township reported, as ``(year, township, key, reported, computed)``."""
-    from zhaocun_desktop import rollup
-
-    outcomes = rollup.roll_up(db, paths, progress)
-    years = sorted({o.package.year for o in outcomes if o.action != "skipped"})
-    return outcomes, [(year, *found) for year in years for found in rollup.figure_differences(db, year)]
-
-
-def _figure_text(value) -> str:
-    if isinstance(value, tuple):  # a rate: numerator / denominator
-        return "—" if None in value else f"{value[0]}/{value[1]}"
-    return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def describe_outcomes(outcomes, differences: list[tuple] = ()) -> str:
-    """What a roll-up did, for the clerk: the counts first, then one line per package, then any
-    figure the records give differently from the township's own report."""
-    from zhaocun_desktop.figures import BY_KEY
-
-    counts = {action: sum(o.action == action for o in outcomes) for action in ("added", "replaced", "skipped")}
-    head = f"新导入 {counts['added']} 个、替换 {counts['replaced']} 个、未导入 {counts['skipped']} 个数据包。"
-    marks = {"added": "✔ ", "replaced": "↻ ", "skipped": "— "}
-    lines = [head, *(marks.get(o.action, "") + o.message for o in outcomes)]
-    if differences:
-        lines.append("\n请注意：以下数字按导入的记录重新计算，与乡镇上报的不一致（请该乡镇核对后重新导出数据包）：")
-        for year, township, key, reported, computed in differences:
-            label = BY_KEY[key].label if key in BY_KEY else key
-            lines.append(f"· {township}{year}年 {label}：上报 {_figure_text(reported)}，按记录计算 {_figure_text(computed)}")
-    return "\n".join(lines)
 
 
 def open_county_window(window: MainWindow, path: str | None = None) -> MainWindow | None:

@@ -75,6 +75,9 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(content)
         layout.addWidget(group)
         layout.addWidget(lock_group)
+        from zhaocun_desktop.gui.package_trust import township_key_group  # the page is built when first opened
+
+        layout.addWidget(township_key_group(db, content))
         layout.addStretch(1)
         scroll = QScrollArea()  # the form is taller than a 1024x600 screen leaves the tab: it scrolls
         scroll.setWidgetResizable(True)
