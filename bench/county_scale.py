@@ -96,7 +96,8 @@ def raw_load(packages: list[Path], path: Path) -> int:
             with zipfile.ZipFile(package) as archive:
                 for name in archive.namelist():
                     if name.startswith("records/"):
-                        data = json.loads(archive.read(name))
+                        raw_data = archive.read(name)  # JSON lines (format 2) or one JSON array (format 1)
+                        data = [json.loads(line) for line in raw_data.splitlines()] if name.endswith(".jsonl") else json.loads(raw_data)
                         conn.executemany("INSERT INTO record VALUES (?, ?, ?)", ((number, name, json.dumps(row, ensure_ascii=False)) for row in data))
                         rows += len(data)
     conn.close()

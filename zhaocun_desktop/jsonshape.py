@@ -4,7 +4,7 @@
 overflow to infinity, integers of thousands of digits, the same key twice in one object (a
 tampered file can say ``"township"`` twice and be read either way), nesting deep enough to
 overflow the stack. A shape (``Text``, ``Integer``, ``Number``, ``Boolean``, ``Null``, ``Either``,
-``Record``, ``Mapping``) says what a value may be; ``problem(shape, value, where)`` returns the
+``Scalar``, ``Record``, ``Mapping``) says what a value may be; ``problem(shape, value, where)`` returns the
 first thing wrong, in Chinese, or None. A dozen lines of data per member instead of a library
 (jsonschema): the messages are the clerk's, and the kinds are ours (finite numbers, bounded text).
 """
@@ -46,6 +46,16 @@ class Null(NamedTuple):
     pass
 
 
+class Scalar(NamedTuple):
+    """Text of at most ``max_length`` characters, a finite number within the bounds, true/false or null:
+    a plain value whose kind the register's description checks next (one shape, checked in one call,
+    for the fields of every record)."""
+
+    max_length: int
+    minimum: float
+    maximum: float
+
+
 class Either(NamedTuple):
     shapes: tuple
 
@@ -78,6 +88,8 @@ def _describe(shape) -> str:
         return "空值 null"
     if isinstance(shape, Either):
         return "或".join(_describe(each) for each in shape.shapes)
+    if isinstance(shape, Scalar):
+        return f"文字（至多{shape.max_length:,}字）、数字、true/false 或 null"
     return "对象 {…}"
 
 
@@ -88,31 +100,39 @@ def _shown(value) -> str:
 
 def problem(shape, value, where: str) -> str | None:
     """What is wrong with ``value`` against ``shape`` (``where`` names it), or None."""
-    wrong = f"{where}应为{_describe(shape)}，实际是 {_shown(value)}"
+    if isinstance(shape, (Record, Mapping)):
+        return _object_problem(shape, value, where)
+    return None if _fits(shape, value) else f"{where}应为{_describe(shape)}，实际是 {_shown(value)}"
+
+
+def _fits(shape, value) -> bool:
+    """True when the plain value ``value`` fits ``shape`` (checked for every field of every record: no message built)."""
+    if isinstance(shape, Scalar):
+        kind = type(value)
+        if kind is str:
+            return len(value) <= shape.max_length
+        if kind is int or kind is float:
+            return math.isfinite(value) and shape.minimum <= value <= shape.maximum
+        return value is None or kind is bool
     if isinstance(shape, Either):
-        return None if any(problem(each, value, where) is None for each in shape.shapes) else wrong
+        return any(_fits(each, value) if not isinstance(each, (Record, Mapping)) else _object_problem(each, value, "") is None for each in shape.shapes)
     if isinstance(shape, Null):
-        return None if value is None else wrong
+        return value is None
     if isinstance(shape, Boolean):
-        return None if isinstance(value, bool) else wrong
+        return isinstance(value, bool)
     if isinstance(shape, Integer):
-        if isinstance(value, bool) or not isinstance(value, int) or not shape.minimum <= value <= shape.maximum:
-            return wrong
-        return None
+        return not isinstance(value, bool) and isinstance(value, int) and shape.minimum <= value <= shape.maximum
     if isinstance(shape, Number):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not shape.minimum <= value <= shape.maximum:
-            return wrong
-        return None
+        return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and shape.minimum <= value <= shape.maximum
     if isinstance(shape, Text):
-        if not isinstance(value, str) or not shape.min_length <= len(value) <= shape.max_length:
-            return wrong
-        if shape.choices and value not in shape.choices:
-            return wrong
-        if shape.pattern and not re.fullmatch(shape.pattern, value):
-            return wrong
-        return None
+        return (isinstance(value, str) and shape.min_length <= len(value) <= shape.max_length and (not shape.choices or value in shape.choices)
+                and (not shape.pattern or re.fullmatch(shape.pattern, value) is not None))  # fmt: skip
+    return _object_problem(shape, value, "") is None
+
+
+def _object_problem(shape, value, where: str) -> str | None:
     if not isinstance(value, dict):
-        return wrong
+        return f"{where}应为{_describe(shape)}，实际是 {_shown(value)}"
     if isinstance(shape, Mapping):
         if len(value) > shape.max_items:
             return f"{where}有 {len(value):,} 项，超过上限 {shape.max_items:,}"
@@ -146,11 +166,10 @@ def _constant(text: str):
 
 
 def _no_repeats(pairs: list) -> dict:
-    found = {}
-    for key, value in pairs:
-        if key in found:
-            raise ValueError(f"同一对象中“{key[:20]}”出现了两次")
-        found[key] = value
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        repeated = next(key for number, (key, _) in enumerate(pairs) if any(key == other for other, _ in pairs[:number]))
+        raise ValueError(f"同一对象中“{repeated[:20]}”出现了两次")
     return found
 
 

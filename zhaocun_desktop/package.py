@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Iterator
 
 from zhaocun_desktop import APP_NAME, __version__, jsonshape, records, signing
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.jsonshape import Boolean, Either, Integer, Mapping, Null, Number, Record, Text
-from zhaocun_desktop.registers import Kind, Register
+from zhaocun_desktop.jsonshape import Either, Integer, Mapping, Null, Number, Record, Scalar, Text
+from zhaocun_desktop.registers import VILLAGE, Kind, Register, parent_of
+from zhaocun_desktop.validation import check_record
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -206,7 +207,7 @@ FIGURES_SHAPE = Mapping(
 
 def record_shape(register: Register) -> Record:
     """One line of ``records/<register>.jsonl``: its id, its parent's id (a child), its fields as plain values."""
-    scalar = Either((Text(100_000), Number(-1e15, 1e15), Boolean(), Null()))  # kinds, lengths, ranges: check_record
+    scalar = Scalar(100_000, -1e15, 1e15)  # kinds, lengths, ranges: check_record
     fields = {"id": _ID, **({register.parent_column: _ID} if register.parent_column else {}), **{f.key: scalar for f in register.fields}}
     return Record(fields, frozenset({"id", register.parent_column} - {""}))
 
@@ -214,7 +215,7 @@ def record_shape(register: Register) -> Record:
 def member_order() -> list[Register]:
     """The registers in the order a package's records are read and taken in: the villages first (the
     records name them), each parent before its children (they point at its id)."""
-    from zhaocun_desktop.registers import REGISTERS, VILLAGE
+    from zhaocun_desktop.registers import REGISTERS
 
     return [VILLAGE, *(each for register in REGISTERS if register is not VILLAGE for each in (register, *register.children))]
 
@@ -244,6 +245,11 @@ class RecordCheck:
         self.children[register.key] = Counter()
         self.seen = {f.key: {} for f in register.fields if f.unique}
         self.choices = records.choices_in(register, self.settings)
+        # read once a register, not once a row (properties that walk the fields)
+        self.sensitive = [f for f in register.fields if f.sensitive]
+        self.unique = [f for f in register.fields if f.unique]
+        self.required_villages = [f for f in register.village_fields if f.required]
+        self.parent = parent_of(register) if register.parent_column else None
 
     def line(self, register: Register, data: bytes, number: int) -> tuple[dict | None, list[str]]:
         """A line of the member as a clean row, or the problems of row ``number``."""
@@ -260,9 +266,6 @@ class RecordCheck:
 
     def row(self, register: Register, raw: dict, number: int) -> tuple[dict | None, list[str]]:
         """``raw`` (its id, parent id and field values) as a clean row, or the problems of row ``number``."""
-        from zhaocun_desktop.registers import VILLAGE, parent_of
-        from zhaocun_desktop.validation import check_record
-
         record_id = raw["id"]
         where = f"第{number}行（编号 {record_id}）"
         problems = []
@@ -272,30 +275,31 @@ class RecordCheck:
         ids.setdefault(record_id, number)
         parent_id = raw.get(register.parent_column) if register.parent_column else None
         if register.parent_column:
-            parent = parent_of(register)
+            parent = self.parent
             if parent_id not in self.ids.get(parent.key, {}):
                 problems.append(f"{where}：所属的{parent.title}（编号 {parent_id}）不在数据包中")
             else:
                 self.children[register.key][parent_id] += 1
-        given = {f.key: raw[f.key] for f in register.fields if f.key in raw}
+        given = raw  # its id and parent id are no fields: check_record passes them by
         masked = {}
-        for f in register.fields:
+        for f in self.sensitive:
             value = given.get(f.key)
-            if not f.sensitive or value in (None, ""):
+            if value in (None, "") or not self.masked:
                 continue
-            if self.masked and isinstance(value, str) and re.fullmatch(MASKED[f.kind], value):
+            if isinstance(value, str) and re.fullmatch(MASKED[f.kind], value):
+                given = dict(given) if given is raw else given
                 masked[f.key] = given.pop(f.key)  # kept as sent; its own checks need the whole number
-            elif self.masked:
+            else:
                 problems.append(f"{where}“{f.label}”：数据包标明个人信息已遮盖，却含有未遮盖的号码")
         clean, errors = check_record(register, given, self.choices)
         problems += [f"{where}“{register.field(key).label}”：{message}" for key, message in errors.items()]
-        for f in register.village_fields:
+        for f in self.required_villages:
             value = clean.get(f.key)
-            if f.required and value and self.villages and value not in self.villages:
+            if value and self.villages and value not in self.villages:
                 problems.append(f"{where}“{f.label}”：“{value}”不是本镇的村(居)（数据包的村(居)名单中没有）")
-        for f in register.fields:
+        for f in self.unique:
             value = clean.get(f.key)
-            if f.unique and value is not None:
+            if value is not None:
                 if value in self.seen[f.key]:
                     problems.append(f"{where}“{f.label}”：“{value}”与第{self.seen[f.key][value]}行重复，不能重复")
                 self.seen[f.key].setdefault(value, number)
@@ -311,8 +315,6 @@ class RecordCheck:
 
     def finish(self, register: Register) -> list[str]:
         """Problems once the whole register is read: parents with fewer child rows than required."""
-        from zhaocun_desktop.registers import parent_of
-
         if not register.min_rows:
             return []
         parent = parent_of(register)
@@ -343,8 +345,6 @@ def package_settings_register() -> Register:
 
 def check_settings(raw: dict) -> tuple[dict, list[str]]:
     """A package's settings, clean, and the problems (each naming the setting)."""
-    from zhaocun_desktop.validation import check_record
-
     register = package_settings_register()
     clean, errors = check_record(register, raw)
     return clean, [f"“{register.field(key).label}”{message}" for key, message in errors.items()]
@@ -630,6 +630,25 @@ def open_package(path: str | Path, today: dt.date | None = None) -> Package:
     return Package(path, whole, manifest, settings, loaded[FIGURES_MEMBER], public, hashlib.sha256(manifest_bytes).hexdigest())
 
 
+def _member_lines(stream, digest) -> Iterator[bytes]:
+    """The lines of a member (without their newline), read in blocks, ``digest`` updated with every
+    block; a line longer than MAX_LINE_BYTES is given cut to MAX_LINE_BYTES + 1 bytes, and nothing after it."""
+    rest = b""
+    while block := stream.read(2**16):
+        digest.update(block)
+        lines = (rest + block).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line[: MAX_LINE_BYTES + 1]
+            if len(line) > MAX_LINE_BYTES:
+                return
+        if len(rest) > MAX_LINE_BYTES:
+            yield rest[: MAX_LINE_BYTES + 1]
+            return
+    if rest:
+        yield rest
+
+
 class RecordReader:
     """The records of an opened package, register by register in ``member_order``, each row checked
     (``RecordCheck``) while the member streams in, line by line under a running cap, its SHA-256
@@ -673,8 +692,6 @@ class RecordReader:
     def rows(self, register: Register) -> Iterator[dict]:
         """The register's good rows, clean, with their ``id`` (and parent's id). Its parent (and the
         villages) are read first if they were not."""
-        from zhaocun_desktop.registers import VILLAGE, parent_of
-
         for before in (VILLAGE, parent_of(register) if register.parent_column else None):
             if before is not None and before is not register and before.key not in self.done:
                 for _ in self.rows(before):
@@ -691,11 +708,7 @@ class RecordReader:
         digest, count, broken, bad = hashlib.sha256(), 0, False, 0
         try:
             with self.archive.open(member) as stream:
-                while True:
-                    line = stream.readline(MAX_LINE_BYTES + 1)
-                    if not line:
-                        break
-                    digest.update(line)
+                for line in _member_lines(stream, digest):
                     count += 1
                     if len(line) > MAX_LINE_BYTES or count > MAX_ROWS:
                         self._problem(member, f"第{count}行超过 {MAX_LINE_BYTES // 2**20} MB" if count <= MAX_ROWS else f"超过 {MAX_ROWS:,} 行")

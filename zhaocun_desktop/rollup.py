@@ -804,7 +804,9 @@ def township_records(db: Database, year: int, register: str, township: str | Non
     from zhaocun_desktop.registers import BY_KEY
 
     described = BY_KEY[register]
-    columns = ", ".join(f"{records.column_sql(described, key)} AS {key}" for key in described.keys)
+    # each column named with its table: the townships' table has a "name" too (the villages' own column)
+    columns = ", ".join(f"{register}.{key} AS {key}" if records.column_sql(described, key) == key else f"{records.column_sql(described, key)} AS {key}"
+                        for key in described.keys)  # fmt: skip
     sql = (
         f"SELECT t.name AS township, {register}.id AS id, {columns} FROM main.{register} AS {register} "
         f"JOIN main.package p ON p.id = {register}.package_id JOIN main.township t ON t.id = {register}.township_id "
