@@ -108,12 +108,7 @@ def problem(shape, value, where: str) -> str | None:
 def _fits(shape, value) -> bool:
     """True when the plain value ``value`` fits ``shape`` (checked for every field of every record: no message built)."""
     if isinstance(shape, Scalar):
-        kind = type(value)
-        if kind is str:
-            return len(value) <= shape.max_length
-        if kind is int or kind is float:
-            return math.isfinite(value) and shape.minimum <= value <= shape.maximum
-        return value is None or kind is bool
+        return _scalar_fits(shape, value)
     if isinstance(shape, Either):
         return any(_fits(each, value) if not isinstance(each, (Record, Mapping)) else _object_problem(each, value, "") is None for each in shape.shapes)
     if isinstance(shape, Null):
@@ -130,6 +125,15 @@ def _fits(shape, value) -> bool:
     return _object_problem(shape, value, "") is None
 
 
+def _scalar_fits(shape: Scalar, value) -> bool:
+    kind = type(value)
+    if kind is str:
+        return len(value) <= shape.max_length
+    if kind is int or kind is float:
+        return math.isfinite(value) and shape.minimum <= value <= shape.maximum
+    return value is None or kind is bool
+
+
 def _object_problem(shape, value, where: str) -> str | None:
     if not isinstance(value, dict):
         return f"{where}应为{_describe(shape)}，实际是 {_shown(value)}"
@@ -141,16 +145,21 @@ def _object_problem(shape, value, where: str) -> str | None:
             if found:
                 return found
         return None
-    for key in value:
-        if key not in shape.fields:
+    fields = shape.fields
+    for key, item in value.items():  # a record of a package: every line, every field; kept quick
+        field = fields.get(key)
+        if field is None:
             return f"{where}有不认识的项“{_shown(key)[1:-1]}”"
+        if type(field) is Scalar:
+            if not _scalar_fits(field, item):
+                return f"{where}的“{key}”应为{_describe(field)}，实际是 {_shown(item)}"
+        else:
+            found = problem(field, item, f"{where}的“{key}”")
+            if found:
+                return found
     for key in sorted(shape.required):
         if key not in value:
             return f"{where}缺少“{key}”"
-    for key, item in value.items():
-        found = problem(shape.fields[key], item, f"{where}的“{key}”")
-        if found:
-            return found
     return None
 
 
