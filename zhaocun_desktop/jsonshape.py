@@ -150,8 +150,15 @@ def _object_problem(shape, value, where: str) -> str | None:
         field = fields.get(key)
         if field is None:
             return f"{where}有不认识的项“{_shown(key)[1:-1]}”"
-        if type(field) is Scalar:
-            if not _scalar_fits(field, item):
+        if type(field) is Scalar:  # _scalar_fits, inline: millions of values
+            kind = type(item)
+            if kind is str:
+                fits = len(item) <= field.max_length
+            elif kind is int or kind is float:
+                fits = math.isfinite(item) and field.minimum <= item <= field.maximum
+            else:
+                fits = item is None or kind is bool
+            if not fits:
                 return f"{where}的“{key}”应为{_describe(field)}，实际是 {_shown(item)}"
         else:
             found = problem(field, item, f"{where}的“{key}”")

@@ -41,7 +41,7 @@ from zhaocun_desktop import APP_NAME, __version__, jsonshape, records, signing
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.jsonshape import Either, Integer, Mapping, Null, Number, Record, Scalar, Text
 from zhaocun_desktop.registers import VILLAGE, Kind, Register, parent_of
-from zhaocun_desktop.validation import check_record
+from zhaocun_desktop.validation import Checking, check_record
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -226,7 +226,7 @@ def member_order() -> list[Register]:
 
 class RecordCheck:
     """Checks a package's records register by register (``member_order``), each row as an import
-    checks a row of a sheet: every field through ``validation.check_record`` with the township's own
+    checks a row of a sheet: every field through ``validation.Checking`` (check_record's checks) with the township's own
     local choices (from the package's settings), unique fields and ids unique in the register, a child
     pointing at a parent row of the package, a required village naming one of the package's villages.
     In a masked package the ID and phone numbers are masked as write_package masks them."""
@@ -250,6 +250,7 @@ class RecordCheck:
         self.unique = [f for f in register.fields if f.unique]
         self.required_villages = [f for f in register.village_fields if f.required]
         self.parent = parent_of(register) if register.parent_column else None
+        self.checking = Checking(register, self.choices)  # an import's checks, remembering repeated values
 
     def line(self, register: Register, data: bytes, number: int) -> tuple[dict | None, list[str]]:
         """A line of the member as a clean row, or the problems of row ``number``."""
@@ -291,7 +292,7 @@ class RecordCheck:
                 masked[f.key] = given.pop(f.key)  # kept as sent; its own checks need the whole number
             else:
                 problems.append(f"{where}“{f.label}”：数据包标明个人信息已遮盖，却含有未遮盖的号码")
-        clean, errors = check_record(register, given, self.choices)
+        clean, errors = self.checking.record(given)
         problems += [f"{where}“{register.field(key).label}”：{message}" for key, message in errors.items()]
         for f in self.required_villages:
             value = clean.get(f.key)
