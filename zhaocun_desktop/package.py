@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Iterator
 from zhaocun_desktop import APP_NAME, __version__, jsonshape, records, signing
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.jsonshape import Either, Integer, Mapping, Null, Number, Record, Scalar, Text
-from zhaocun_desktop.registers import VILLAGE, Kind, Register, parent_of
+from zhaocun_desktop.registers import VILLAGE, Field, Kind, Register, parent_of
 from zhaocun_desktop.validation import Checking, check_record
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ MAX_SMALL_BYTES = 2**20  # manifest, signature, settings, figures
 MAX_LINE_BYTES = 2**20  # one record
 MAX_ROWS = 1_000_000  # in one register
 MAX_PROBLEMS = 20  # listed per package; the rest are counted
+SHARED_LINES, SHARED_LINE_BYTES = 20_000, 8192  # RecordCheck.shared: lines kept over a roll-up, and the longest kept
 CLOCK_SLACK = dt.timedelta(days=1)
 MASKED = {  # how write_package masks a sensitive field (values.mask_id_number / mask_phone)
     Kind.ID_NUMBER: r"\d{6}\*{5}\d{4}|\d{6}\*{8}\d{3}[\dX]",
@@ -231,9 +232,15 @@ class RecordCheck:
     pointing at a parent row of the package, a required village naming one of the package's villages.
     In a masked package the ID and phone numbers are masked as write_package masks them."""
 
-    def __init__(self, settings: dict, masked: bool):
+    def __init__(self, settings: dict, masked: bool, shared: dict | None = None):
+        """``shared``: a dict kept over the packages of one roll-up, where the checked lines of the registers
+        that travel whole are found again (ten yearly packages of a township carry the same roster)."""
+        from zhaocun_desktop.registers import LOCAL_TYPES_SETTING
+
         self.settings = settings
         self.masked = masked
+        self.shared = shared
+        self.context = (settings.get(LOCAL_TYPES_SETTING), masked)  # all a line's own checks depend on besides the line
         self.villages: set[str] = set()
         self.ids: dict[str, dict[int, int]] = {}  # register key -> id -> row number
         self.children: dict[str, Counter] = {}  # child key -> rows per parent id
@@ -250,23 +257,50 @@ class RecordCheck:
         self.unique = [f for f in register.fields if f.unique]
         self.required_villages = [f for f in register.village_fields if f.required]
         self.parent = parent_of(register) if register.parent_column else None
+        self.share = self.shared is not None and travels_whole(register)
         self.checking = Checking(register, self.choices)  # an import's checks, remembering repeated values
 
     def line(self, register: Register, data: bytes, number: int) -> tuple[dict | None, list[str]]:
         """A line of the member as a clean row, or the problems of row ``number``."""
-        try:
-            raw = jsonshape.loads(data)
-        except ValueError as error:
-            return None, [f"第{number}行{error}"]
-        if register.key not in self.shapes:
-            self.shapes[register.key] = record_shape(register)
-        found = jsonshape.problem(self.shapes[register.key], raw, f"第{number}行")
-        if found:
-            return None, [found]
-        return self.row(register, raw, number)
+        key = (register.key, self.context, data) if self.share and len(data) <= SHARED_LINE_BYTES else None
+        found = self.shared.get(key) if key else None
+        if found is None:
+            try:
+                raw = jsonshape.loads(data)
+            except ValueError as error:
+                return None, [f"第{number}行{error}"]
+            if register.key not in self.shapes:
+                self.shapes[register.key] = record_shape(register)
+            problem = jsonshape.problem(self.shapes[register.key], raw, f"第{number}行")
+            if problem:
+                return None, [problem]
+            found = (raw, self.fields(register, raw))
+            if key:
+                if len(self.shared) >= SHARED_LINES:
+                    self.shared.clear()
+                self.shared[key] = found
+        return self.row(register, found[0], number, found[1])
 
-    def row(self, register: Register, raw: dict, number: int) -> tuple[dict | None, list[str]]:
-        """``raw`` (its id, parent id and field values) as a clean row, or the problems of row ``number``."""
+    def fields(self, register: Register, raw: dict) -> tuple[dict, dict[str, str], dict, list[Field]]:
+        """What a record's own fields say, whatever its place in the package: ``(clean, errors by field,
+        masked numbers kept as sent, sensitive fields left unmasked in a masked package)``."""
+        given = raw  # its id and parent id are no fields: check_record passes them by
+        masked, unmasked = {}, []
+        for f in self.sensitive:
+            value = given.get(f.key)
+            if value in (None, "") or not self.masked:
+                continue
+            if isinstance(value, str) and re.fullmatch(MASKED[f.kind], value):
+                given = dict(given) if given is raw else given
+                masked[f.key] = given.pop(f.key)  # kept as sent; its own checks need the whole number
+            else:
+                unmasked.append(f)
+        clean, errors = self.checking.record(given)
+        return clean, errors, masked, unmasked
+
+    def row(self, register: Register, raw: dict, number: int, checked: tuple | None = None) -> tuple[dict | None, list[str]]:
+        """``raw`` (its id, parent id and field values) as a clean row, or the problems of row ``number``;
+        ``checked``: what ``fields`` said of it, if known."""
         record_id = raw["id"]
         where = f"第{number}行（编号 {record_id}）"
         problems = []
@@ -281,18 +315,9 @@ class RecordCheck:
                 problems.append(f"{where}：所属的{parent.title}（编号 {parent_id}）不在数据包中")
             else:
                 self.children[register.key][parent_id] += 1
-        given = raw  # its id and parent id are no fields: check_record passes them by
-        masked = {}
-        for f in self.sensitive:
-            value = given.get(f.key)
-            if value in (None, "") or not self.masked:
-                continue
-            if isinstance(value, str) and re.fullmatch(MASKED[f.kind], value):
-                given = dict(given) if given is raw else given
-                masked[f.key] = given.pop(f.key)  # kept as sent; its own checks need the whole number
-            else:
-                problems.append(f"{where}“{f.label}”：数据包标明个人信息已遮盖，却含有未遮盖的号码")
-        clean, errors = self.checking.record(given)
+        clean, errors, masked, unmasked = checked or self.fields(register, raw)
+        clean = dict(clean)  # a shared line's result stays as it was
+        problems += [f"{where}“{f.label}”：数据包标明个人信息已遮盖，却含有未遮盖的号码" for f in unmasked]
         problems += [f"{where}“{register.field(key).label}”：{message}" for key, message in errors.items()]
         for f in self.required_villages:
             value = clean.get(f.key)
@@ -658,9 +683,9 @@ class RecordReader:
     transaction, which the raise rolls back. The file is opened again: if it is no longer the package
     opened (its manifest changed), UserError."""
 
-    def __init__(self, package: Package):
+    def __init__(self, package: Package, shared: dict | None = None):
         self.package = package
-        self.check = RecordCheck(package.settings, masked=package.manifest["personal_data"] == "masked")
+        self.check = RecordCheck(package.settings, masked=package.manifest["personal_data"] == "masked", shared=shared)
         self.problems: list[str] = []
         self.done: set[str] = set()
         self.archive: zipfile.ZipFile | None = None

@@ -375,7 +375,7 @@ def _township_id(db: Database, name: str, county: str | None) -> int:
     return db.execute("INSERT INTO main.township (name, county, settings) VALUES (?, ?, ?)", [name, county, settings]).lastrowid
 
 
-def _insert(db: Database, package: Package, township_id: int) -> int:
+def _insert(db: Database, package: Package, township_id: int, shared: dict | None = None) -> int:
     """The package's row, its reported figures and its records, read and checked as they stream in;
     UserError (the caller rolls back) when any record is refused."""
     from zhaocun_desktop.figures import BY_KEY
@@ -395,7 +395,7 @@ def _insert(db: Database, package: Package, township_id: int) -> int:
                        [package_id, key, value.get("numerator"), value.get("denominator")])  # fmt: skip
         else:
             db.execute("INSERT INTO main.package_figure (package_id, key, value) VALUES (?, ?, ?)", [package_id, key, value])
-    with RecordReader(package) as reader:
+    with RecordReader(package, shared) as reader:
         _take_records(db, township_id, package_id, package, reader.rows)
         reader.finish()
     return package_id
@@ -619,12 +619,13 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
         bad: list[str] = []
+        shared: dict = {}  # the rosters' lines, checked once for the ten yearly packages that carry them
         for number, (package, action, current) in enumerate(decided):
             label = _label(package)
             step(progress, len(paths) + number, len(paths) + len(decided), f"正在导入{label}（{number + 1}/{len(decided)}）")
             try:
                 with db.atomic():  # a savepoint: a refused package leaves nothing behind for the next one to trip on
-                    package_id = _insert(db, package, _township_id(db, package.township, package.county))
+                    package_id = _insert(db, package, _township_id(db, package.township, package.county), shared)
             except UserError as error:  # the other packages are still checked, so the clerk hears of every bad one at once
                 bad.append(str(error))
                 continue
@@ -649,12 +650,17 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
         step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在保存…")
     result = [outcomes[id(package)] for package in packages]
     told: set[str] = set()
+    taken: dict[str, set[int]] = {}
     for outcome in sorted(result, key=lambda each: each.action == "skipped"):  # a township's notes once, on a package taken if any
         if outcome.package.township not in told:
             outcome.notes = notes.get(outcome.package.township, [])
             told.add(outcome.package.township)
         if outcome.action != "skipped":
-            outcome.differences = [found[1:] for found in figure_differences(db, outcome.package.year, outcome.package.township)]
+            taken.setdefault(outcome.package.township, set()).add(outcome.package.year)
+    differences = _differences(db, taken) if taken else {}
+    for outcome in result:
+        if outcome.action != "skipped":
+            outcome.differences = differences.get((outcome.package.township, outcome.package.year), [])
     return result
 
 
@@ -769,17 +775,25 @@ def reported_figures(db: Database, year: int) -> dict[str, dict]:
 def township_figures(db: Database, year: int, only: str | None = None) -> dict[str, dict]:
     """``{township: {key: value}}`` computed from the records of the year's current packages, each
     township under its own scope (``only``: that township alone); a rate as ``(numerator, denominator)``."""
+    wanted = {name: {year} for name in townships(db, year) if only in (None, name)}
+    return {name: figures for (name, _), figures in _computed(db, wanted).items()}
+
+
+def _computed(db: Database, wanted: dict[str, set[int]]) -> dict[tuple[str, int], dict]:
+    """``{(township, year): {key: value}}`` for the years ``wanted`` of each township, computed under the
+    township's scope (set once a township: a scope is some sixty statements)."""
     from zhaocun_desktop.figures import RateValue, yearly_figures
 
-    wanted = set(townships(db, year))
     before = current_scope(db)
     found = {}
     try:
         for township_id_, name in township_choices(db):
-            if name in wanted and only in (None, name):
-                set_scope(db, township_id_)
+            if not wanted.get(name):
+                continue
+            set_scope(db, township_id_)
+            for year in sorted(wanted[name]):
                 values = yearly_figures(db, year).values
-                found[name] = {key: (v.numerator, v.denominator) if isinstance(v, RateValue) else _number(v) for key, v in values.items()}
+                found[(name, year)] = {key: (v.numerator, v.denominator) if isinstance(v, RateValue) else _number(v) for key, v in values.items()}
     finally:
         set_scope(db, before)
     return found
@@ -828,12 +842,17 @@ def _number(value):
 def figure_differences(db: Database, year: int, township: str | None = None) -> list[tuple[str, str, object, object]]:
     """``(township, figure key, reported, computed)`` wherever the figures computed from the rolled-up
     records (under the township's scope) differ from those its package reported; expected: none."""
-    reported = reported_figures(db, year)
-    found = []
-    for name, computed in township_figures(db, year, township).items():
-        for key, value in computed.items():
-            if key in reported.get(name, {}) and reported[name][key] != value:
-                found.append((name, key, reported[name][key], value))
+    wanted = {name: {year} for name in townships(db, year) if township in (None, name)}
+    return [(name, *found) for (name, _), differences in _differences(db, wanted).items() for found in differences]
+
+
+def _differences(db: Database, wanted: dict[str, set[int]]) -> dict[tuple[str, int], list[tuple[str, object, object]]]:
+    """``{(township, year): [(figure key, reported, computed)]}`` for the current packages ``wanted``."""
+    reported = {year: reported_figures(db, year) for year in {year for years in wanted.values() for year in years}}
+    found = {}
+    for (name, year), computed in _computed(db, wanted).items():
+        told = reported[year].get(name, {})
+        found[(name, year)] = [(key, told[key], value) for key, value in computed.items() if key in told and told[key] != value]
     return found
 
 
