@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from county_towns import YEAR, build_townships, later, remade
 from modal import when_shown
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 
@@ -59,6 +59,11 @@ def county_window(qtbot, tmp_path):
         db.close()
 
 
+def click_box(qtbot, box: QCheckBox) -> None:
+    """A real click on the box's tick (its label's far end is outside what a click toggles)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
 def _questions() -> list[Question]:
     return [
         Question("new_key", "中汤镇", "中汤镇.zip", FINGERPRINT),
@@ -76,8 +81,8 @@ def test_the_dialog_accepts_only_once_every_question_is_answered(qtbot, tmp_path
     new_key = dialog.findChild(QCheckBox, "new_key_中汤镇")
     typed = dialog.findChild(QLineEdit, "fingerprint_瓦屋镇")
     other = dialog.findChild(QCheckBox, "other_county_辛集乡")
-    qtbot.mouseClick(new_key, Qt.MouseButton.LeftButton, pos=new_key.rect().center())
-    qtbot.mouseClick(other, Qt.MouseButton.LeftButton, pos=other.rect().center())
+    click_box(qtbot, new_key)
+    click_box(qtbot, other)
     assert new_key.isChecked() and other.isChecked() and not dialog.accept_button.isEnabled()
     QTest.keyClicks(typed, "9999-8888-7777-6666-5555")  # the old fingerprint, read from the wrong paper
     assert not dialog.accept_button.isEnabled() and "fde7e9" in typed.styleSheet()
@@ -101,7 +106,7 @@ def test_importing_asks_refuses_and_records_as_the_cli_does(county_window, towns
     # the first packages: the clerk ticks each fingerprint after the calls, then 确认导入
     def tick_and_accept(dialog):
         for _, widget in dialog.answers:
-            qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+            click_box(qtbot, widget)
         dialog.grab().save(str(tmp_path / "first_keys.png"))
         qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
 
@@ -123,7 +128,11 @@ def test_importing_asks_refuses_and_records_as_the_cli_does(county_window, towns
     db = open_db(moved)
     db.execute("DELETE FROM signing_key")
     db.conn.commit()
+    monkeypatch.setattr(records, "now", later)  # made after the package the county holds
     figures_changed = write_package(db, YEAR, tmp_path / "瓦屋镇-新电脑.zip")
+    monkeypatch.undo()
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
     new_key = signing.public_key(db)
     db.close()
     declined = when_shown(TrustDialog, lambda dialog: True, lambda dialog: dialog.reject())

@@ -51,6 +51,7 @@ class TrustDialog(QDialog):
         self.setWindowTitle("确认数据包的来源")
         self.questions = questions
         self.answers: list[tuple[Question, QCheckBox | QLineEdit]] = []
+        self.statuses: dict[str, QLabel] = {}
         intro = QLabel(
             "以下数据包需要您确认后才能导入；不确认，这一批数据包都不导入。\n"
             "请打电话给乡镇司法所，请对方打开程序的“设置”页，念出“本镇公钥指纹”，与下面的指纹逐字核对。"
@@ -83,7 +84,7 @@ class TrustDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
-        self.resize(720, min(160 + 130 * len(questions), 640))
+        self.resize(760, min(170 + 160 * len(questions), 680))
         self._update()
 
     def _question_box(self, question: Question) -> QGroupBox:
@@ -95,12 +96,23 @@ class TrustDialog(QDialog):
         if question.kind == "changed_key":
             text.setStyleSheet("color: #b00020;")
         inner.addWidget(text)
+        if question.kind != "other_county":
+            shown = QLabel(f"这个数据包的指纹：{question.fingerprint}")
+            shown.setObjectName(f"shown_fingerprint_{question.township}")
+            shown.setStyleSheet("font-size: 15pt; font-weight: bold; font-family: monospace;")
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            inner.addWidget(shown)
         if question.kind == "changed_key":
             typed = QLineEdit()
             typed.setObjectName(f"fingerprint_{question.township}")
             typed.setPlaceholderText("请输入乡镇在电话中念的新指纹，如 3F2A-91C0-7B44-E1D8-0C55")
             typed.textChanged.connect(self._update)
             inner.addWidget(typed)
+            status = QLabel()
+            status.setObjectName(f"fingerprint_status_{question.township}")
+            status.setStyleSheet("color: #b00020;")
+            self.statuses[question.township] = status
+            inner.addWidget(status)
             widget: QCheckBox | QLineEdit = typed
         else:
             label = "已电话核对，指纹相同" if question.kind == "new_key" else f"确认{question.township}属于本县"
@@ -121,7 +133,7 @@ class TrustDialog(QDialog):
             if isinstance(widget, QLineEdit):
                 wrong = widget.text().strip() != "" and not self._answered(question, widget)
                 widget.setStyleSheet("background: #fde7e9;" if wrong else "")
-                widget.setToolTip("与这个数据包的指纹不同：请不要导入，并向乡镇核实。" if wrong else "")
+                self.statuses[question.township].setText("与这个数据包的指纹不同：请不要导入，并向乡镇核实。" if wrong else "")
         self.accept_button.setEnabled(all(self._answered(question, widget) for question, widget in self.answers))
 
     def consent(self, given: Consent) -> Consent:
@@ -159,10 +171,11 @@ class PinnedKeysDialog(QDialog):
         found = signing.pins(db, current_only=False)
         self.table = QTableWidget(len(found), 4)
         self.table.setObjectName("pinned_keys_table")
-        self.table.setHorizontalHeaderLabels(["乡镇", "指纹", "确认方式", "确认时间"])
+        self.table.setHorizontalHeaderLabels(["乡镇", "指纹", "确认时间", "确认方式"])
+        self.table.setWordWrap(True)
         for row, pin in enumerate(found):
-            when = pin.pinned_at.replace("T", " ") + (f"（{pin.retired_at.replace('T', ' ')}停用）" if pin.retired_at else "")
-            for column, text in enumerate((pin.township, pin.fingerprint, pin.how, when)):
+            when = pin.pinned_at.replace("T", " ") + (f"\n{pin.retired_at.replace('T', ' ')}停用" if pin.retired_at else "")
+            for column, text in enumerate((pin.township, pin.fingerprint, when, pin.how)):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if pin.retired_at:
@@ -171,6 +184,9 @@ class PinnedKeysDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.resize(860, 420)
+        self.table.setColumnWidth(3, 360)
+        self.table.resizeRowsToContents()
         note = QLabel(
             "数据包导入时，程序只接受上面各乡镇（未停用的）公钥签名的数据包。乡镇换了电脑而没有恢复备份时，公钥会改变："
             "导入时会提示，需电话核对新指纹后重新确认（记入操作记录）。可导出此表，与各乡镇导出的公钥逐字核对。"
@@ -190,7 +206,6 @@ class PinnedKeysDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         layout.addLayout(buttons)
-        self.resize(760, 420)
 
     def export(self, path: str | None = None) -> Path | None:
         from zhaocun_desktop import rollup
@@ -219,6 +234,7 @@ def township_key_group(db: Database, parent: QWidget | None = None) -> QGroupBox
     public = signing.public_key(db)
     fingerprint = QLabel(f"本镇公钥指纹：{signing.fingerprint(public)}" if public else "本镇公钥指纹：（第一次导出数据包时生成）")
     fingerprint.setObjectName("township_fingerprint")
+    fingerprint.setStyleSheet("font-size: 13pt; font-weight: bold; font-family: monospace;")  # read out on the phone
     fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     text = QLabel(
         "导出的上报数据包用本机数据库中的密钥签名，县司法局据此确认数据包来自本镇。县里第一次导入时会打电话核对这个指纹。"
