@@ -144,7 +144,7 @@ def test_a_package_with_full_personal_data_asks_for_the_program_password(db, db_
     masked = tmp_path / "遮盖.zip"
     monkeypatch.setattr(sys, "stdin", io.StringIO("正确密码1\n"))
     code, _, _ = _run(capsys, "package", "--db", db_path, "--year", "2023", "--password-stdin", "--out", masked)
-    assert code == 0 and FULL_ID not in zipfile.ZipFile(masked).read("records/mediation_party.json").decode()
+    assert code == 0 and FULL_ID not in zipfile.ZipFile(masked).read("records/mediation_party.jsonl").decode()
 
 
 @pytest.mark.parametrize("verb", ["log", "init", "settings"])

@@ -599,7 +599,7 @@ def test_a_whole_countys_due_certificates_match_each_holder_in_their_own_townshi
         made.append((source, write_package(town, YEAR, tmp_path / f"{source}.zip")))
         town.close()
     db = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(db, [package for _, package in made])
+    rollup.roll_up(db, [package for _, package in made], consent=TRUSTED)
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     whole = due_items(db, today)

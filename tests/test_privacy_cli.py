@@ -180,10 +180,10 @@ def test_the_county_takes_in_a_sealed_package_with_its_password(protected, db_pa
     assert _run(capsys, monkeypatch, f"{PASSWORD}\n{PACKAGE_PASSWORD}\n", "package", "--year", "2023", "--full", "--db", db_path, "--out", package)[0] == 0
     crypto.forget_keys()
     county = tmp_path / "县级汇总.db"
-    code, said = _run(capsys, monkeypatch, "错的密码\n", "rollup", "--db", county, package)
+    code, said = _run(capsys, monkeypatch, "错的密码\n", "rollup", "--db", county, package, "--accept-new-keys")
     assert code == 2 and "不对" in said
     crypto.forget_keys()
-    code, said = _run(capsys, monkeypatch, f"{PACKAGE_PASSWORD}\n", "rollup", "--db", county, package)
+    code, said = _run(capsys, monkeypatch, f"{PACKAGE_PASSWORD}\n", "rollup", "--db", county, package, "--accept-new-keys")
     assert code == 0, said
     conn = sqlite3.connect(county)
     assert conn.execute("SELECT id_number FROM mediation_party").fetchone()[0] == FULL_ID
@@ -194,7 +194,7 @@ def test_a_county_database_with_its_own_password(protected, db_path, tmp_path, c
     package = tmp_path / "赵村镇2023.zip"
     assert _run(capsys, monkeypatch, f"{PASSWORD}\n", "package", "--year", "2023", "--db", db_path, "--out", package)[0] == 0  # masked
     county = tmp_path / "县级汇总.db"
-    assert _run(capsys, monkeypatch, None, "rollup", "--db", county, package)[0] == 0
+    assert _run(capsys, monkeypatch, None, "rollup", "--db", county, package, "--accept-new-keys")[0] == 0
     code, said = _run(capsys, monkeypatch, "县里的密码\n", "password", "--db", county, "--set")  # the write guard does not stand in the way
     assert code == 0 and "恢复密钥" in said and crypto.is_encrypted(county)
     assert not _discloses(county.read_bytes().decode("latin-1"))
@@ -202,7 +202,7 @@ def test_a_county_database_with_its_own_password(protected, db_path, tmp_path, c
     assert _run(capsys, monkeypatch, None, "stats", "--db", county, "--year", "2023", "--out", tmp_path / "s.xlsx")[0] == 2
     code, said = _run(capsys, monkeypatch, "县里的密码\n", "stats", "--db", county, "--year", "2023", "--out", tmp_path / "s.xlsx")
     assert code == 0, said
-    code, said = _run(capsys, monkeypatch, "县里的密码\n", "rollup", "--db", county, package)
+    code, said = _run(capsys, monkeypatch, "县里的密码\n", "rollup", "--db", county, package, "--accept-new-keys")
     assert code == 0, said
 
 

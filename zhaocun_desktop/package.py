@@ -493,14 +493,26 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_sealed(path: str | Path) -> bool:
+    """True for a sealed (encrypted) full package: no zip, an encrypted file (crypto.is_encrypted alone
+    takes a plain package whose size is a multiple of 512 bytes for one)."""
+    from zhaocun_desktop import crypto
+
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":
+                return False
+    except OSError:
+        return False
+    return crypto.is_encrypted(path)
+
+
 def _zip_source(path: Path, digest: bool = True):
     """``(the package's zip, its SHA-256 or None)``: the file itself, or the zip a sealed full package holds
     (a SQLCipher file, crypto.seal; its password given first through crypto.unlock)."""
     from zhaocun_desktop import crypto
 
-    with open(path, "rb") as handle:
-        zipped = handle.read(4) == b"PK\x03\x04"
-    if not zipped and crypto.is_encrypted(path):
+    if is_sealed(path):
         opened = crypto.unseal(path)
         if opened is None:
             raise PackagePasswordNeeded(f"“{path.name}”是加密的数据包（含完整个人信息），需要乡镇另行告诉您的数据包密码才能导入。")
