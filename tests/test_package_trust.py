@@ -519,3 +519,27 @@ def test_the_county_file_stays_sound_under_a_refused_roll_up(county, genuine, to
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def test_a_local_types_class_never_becomes_sql(towns, tmp_path):
+    """The statistics table mapped a local type to its class by pasting the class into its SQL; settings
+    an older package brought (unchecked) could hold any text there."""
+    from zhaocun_desktop.county import mediation_table
+    from zhaocun_desktop.figures import Period
+
+    path = tmp_path / "中汤镇.db"
+    shutil.copy(towns["中汤镇"], path)
+    db = open_db(path)
+    try:
+        plain = mediation_table(db, Period.year(YEAR)).rows
+        case_id = db.execute("SELECT min(id) FROM mediation_case WHERE accepted >= ?", [f"{YEAR}-01-01"]).fetchone()[0]
+        db.execute("UPDATE mediation_case SET dispute_type = '村务纠纷' WHERE id = ?", [case_id])
+        hostile = "村务纠纷=其他' END AS kind, (SELECT count(*) FROM sqlite_master) AS x, 'a' AS y FROM mediation_case --"
+        db.execute("UPDATE setting SET value = ? WHERE key = 'local_dispute_types'", [hostile])  # as no 设置 page would let it
+        db.conn.commit()
+        rows = mediation_table(db, Period.year(YEAR)).rows
+        assert sum(row[1] for row in rows) == sum(row[1] for row in plain)  # every case counted once, under a national class
+        assert [row[0] for row in rows] == [row[0] for row in plain]
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        db.close()

@@ -98,6 +98,7 @@ def mediation_table(db: Database, period: fig.Period) -> CountyTable:
     by_type: dict[str, list] = {}
     for dispute_type, *counts in db.execute(sql, params):
         kind = mapping.get(dispute_type or "", "其他")
+        kind = kind if kind in NATIONAL_DISPUTE_TYPES else "其他"  # a class no 设置 page would accept still counts once
         found[kind] = [total + (value or 0) for total, value in zip(found.get(kind, [0] * len(counts)), counts)]
         by_type[dispute_type or ""] = [value or 0 for value in counts]
     rows: list[list] = []
