@@ -138,6 +138,7 @@ BAD_RECORDS = {
     "100,000 characters": (_first_case(lambda row, rows: row.update(summary="案" * 100_000)), "简要案情"),
     "a duplicate case number": (_first_case(lambda row, rows: row.update(case_no=next(r["case_no"] for r in rows[1:] if r["case_no"]))), "案件编号"),
     "a party pointing at no case": (rows_changed("mediation_party", lambda rows: rows[0].update(case_id=10**9)), "不在数据包中"),
+    "a case of another year": (_first_case(lambda row, rows: row.update(accepted=f"{YEAR - 1}-06-01")), "不在数据包的年度"),
     "a full ID number in a masked package": (rows_changed("mediation_party", lambda rows: rows[0].update(id_number="11010519491231002X")), "未遮盖"),
 }
 

@@ -232,13 +232,15 @@ class RecordCheck:
     pointing at a parent row of the package, a required village naming one of the package's villages.
     In a masked package the ID and phone numbers are masked as write_package masks them."""
 
-    def __init__(self, settings: dict, masked: bool, shared: dict | None = None):
-        """``shared``: a dict kept over the packages of one roll-up, where the checked lines of the registers
-        that travel whole are found again (ten yearly packages of a township carry the same roster)."""
+    def __init__(self, settings: dict, masked: bool, year: int, shared: dict | None = None):
+        """``year``: the package's; a dated record of a yearly register must fall in it. ``shared``: a dict
+        kept over the packages of one roll-up, where the checked lines of the registers that travel whole
+        are found again (ten yearly packages of a township carry the same roster)."""
         from zhaocun_desktop.registers import LOCAL_TYPES_SETTING
 
         self.settings = settings
         self.masked = masked
+        self.year = f"{year:04d}-"
         self.shared = shared
         self.context = (settings.get(LOCAL_TYPES_SETTING), masked)  # all a line's own checks depend on besides the line
         self.villages: set[str] = set()
@@ -257,7 +259,9 @@ class RecordCheck:
         self.unique = [f for f in register.fields if f.unique]
         self.required_villages = [f for f in register.village_fields if f.required]
         self.parent = parent_of(register) if register.parent_column else None
-        self.share = self.shared is not None and travels_whole(register)
+        whole = travels_whole(register)
+        self.share = self.shared is not None and whole
+        self.dated = register.date_field if register.date_field and not whole else None
         self.checking = Checking(register, self.choices)  # an import's checks, remembering repeated values
 
     def line(self, register: Register, data: bytes, number: int) -> tuple[dict | None, list[str]]:
@@ -319,6 +323,8 @@ class RecordCheck:
         clean = dict(clean)  # a shared line's result stays as it was
         problems += [f"{where}“{f.label}”：数据包标明个人信息已遮盖，却含有未遮盖的号码" for f in unmasked]
         problems += [f"{where}“{register.field(key).label}”：{message}" for key, message in errors.items()]
+        if self.dated and clean.get(self.dated) and not clean[self.dated].startswith(self.year):
+            problems.append(f"{where}“{register.field(self.dated).label}”：{clean[self.dated]}不在数据包的年度（{self.year[:4]}年）内")
         for f in self.required_villages:
             value = clean.get(f.key)
             if value and self.villages and value not in self.villages:
@@ -398,7 +404,7 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
         raise UserError("还没有填写镇名或县名：请先在“设置”页填写镇名、县名，再导出上报数据包。")
     if problems:
         raise UserError(f"“设置”中有不符合要求的内容，数据包未导出：{'；'.join(problems)}。请在“设置”页改正后再导出。")
-    check = RecordCheck(settings_clean, masked=not reveal)
+    check = RecordCheck(settings_clean, masked=not reveal, year=year)
     members = {SETTINGS_MEMBER: _dump(settings), FIGURES_MEMBER: _dump(figures_of(db, year))}
     counts, refused = {}, []
     present = {register.key for register in package_registers(db)}
@@ -697,7 +703,7 @@ class RecordReader:
 
     def __init__(self, package: Package, shared: dict | None = None):
         self.package = package
-        self.check = RecordCheck(package.settings, masked=package.manifest["personal_data"] == "masked", shared=shared)
+        self.check = RecordCheck(package.settings, masked=package.manifest["personal_data"] == "masked", year=package.year, shared=shared)
         self.problems: list[str] = []
         self.done: set[str] = set()
         self.archive: zipfile.ZipFile | None = None
