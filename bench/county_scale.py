@@ -1,5 +1,5 @@
 """A county at scale: 20 townships x 10 years built with ``demo``, one data package per township per
-year, all rolled up into one county database; then the roll-up, search, list, statistics and
+year (signed; every record checked as an import checks it), all rolled up into one county database; then the roll-up, search, list, statistics and
 summary-workbook times, each beside the raw library doing the same work where that makes sense.
 
     PYTHONPATH=. QT_QPA_PLATFORM=offscreen .venv/bin/python bench/county_scale.py [--towns 20] [--years 2015-2024]
