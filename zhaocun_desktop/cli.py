@@ -843,10 +843,9 @@ def _run_rollup(args: argparse.Namespace) -> int:
     _refuse_empty(args.db)
     db = rollup.open_county(args.db, upgrade_with=_say_then_upgrade, key=_key(args.db) if args.db.is_file() else None)
     from zhaocun_desktop import crypto
-    from zhaocun_desktop.package import is_sealed
 
     for path in args.packages:  # a sealed full package: the password its township gave, one line each
-        if path.is_file() and is_sealed(path) and crypto.known_key(path) is None:
+        if path.is_file() and crypto.is_encrypted(path) and crypto.known_key(path) is None:
             crypto.unlock(path, _secret(f"“{path.name}”是加密的数据包，请输入它的数据包密码："))
     try:
         try:

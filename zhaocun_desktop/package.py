@@ -500,16 +500,9 @@ def _file_sha256(path: Path) -> str:
 
 
 def is_sealed(path: str | Path) -> bool:
-    """True for a sealed (encrypted) full package: no zip, an encrypted file (crypto.is_encrypted alone
-    takes a plain package whose size is a multiple of 512 bytes for one)."""
+    """True for a sealed (encrypted) full package (crypto.seal)."""
     from zhaocun_desktop import crypto
 
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(4) == b"PK\x03\x04":
-                return False
-    except OSError:
-        return False
     return crypto.is_encrypted(path)
 
 

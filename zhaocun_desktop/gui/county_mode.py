@@ -186,10 +186,9 @@ class CountyMode(QObject):
                 return None
         from zhaocun_desktop import crypto
         from zhaocun_desktop.gui.lock import unlock_file
-        from zhaocun_desktop.package import is_sealed
 
         for path in paths:  # a sealed full package: the password its township gave (asked here, before the job)
-            if is_sealed(path) and crypto.known_key(path) is None:
+            if crypto.is_encrypted(path) and crypto.known_key(path) is None:
                 if unlock_file(Path(path), window, f"“{Path(path).name}”是加密的数据包，请输入乡镇告诉您的数据包密码") is None:
                     return None
         consent = rollup.Consent()
