@@ -211,7 +211,7 @@ def test_the_organisation_sources_and_prevention_tables_add_up_with_the_register
 def test_the_county_summary_carries_the_new_tables_for_the_whole_county(tmp_path):
     """The roll-up's summary workbook (rollup.write_county_summary) has the bureau's tables for the whole county:
     committees and mediators of every township, cases by 来源, sub-classes; they add up with the townships' registers."""
-    from county_towns import YEAR, build_townships
+    from county_towns import TRUSTED, YEAR, build_townships
 
     from zhaocun_desktop import rollup
     from zhaocun_desktop.db import open_db
@@ -228,7 +228,7 @@ def test_the_county_summary_carries_the_new_tables_for_the_whole_county(tmp_path
         cases += fig.yearly_figures(db, YEAR)["cases"]
         db.close()
     county = rollup.open_county(tmp_path / "县.db")
-    rollup.roll_up(county, packages)
+    rollup.roll_up(county, packages, consent=TRUSTED)
     out = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
     county.close()
     book = openpyxl.load_workbook(out)
