@@ -211,6 +211,9 @@ def _too_deep(data: str) -> bool:
     return False
 
 
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_constant, object_pairs_hook=_no_repeats)  # made once: json.loads makes one a call
+
+
 def loads(data: bytes):
     """``data`` (UTF-8 JSON) as Python values; ValueError with a Chinese reason when it is not strict JSON."""
     try:
@@ -220,7 +223,7 @@ def loads(data: bytes):
     if text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(text):  # counting is quick; walking only when it may nest deep
         raise ValueError(f"括号嵌套超过 {MAX_DEPTH} 层")
     try:
-        return json.loads(text, parse_float=_finite, parse_constant=_constant, object_pairs_hook=_no_repeats)
+        return _DECODER.decode(text)
     except RecursionError:  # not reached after _too_deep, kept as a last guard
         raise ValueError(f"括号嵌套超过 {MAX_DEPTH} 层") from None
     except ValueError as error:  # JSONDecodeError, ours above, an integer of more than 4,300 digits
