@@ -26,7 +26,7 @@ def test_check_describes_damage_in_chinese(db_path, damage, capsys):
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     damage(db_path)
-    assert main(["check", "--db", str(db_path)]) == 1
+    assert main(["check", "--db", str(db_path)]) == 2
     out = capsys.readouterr().out
     assert "数据库有问题：文件内容已损坏" in out and "restore" in out
     assert not [word for word in ENGLISH if word in out], out

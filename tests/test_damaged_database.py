@@ -13,6 +13,7 @@ import pytest
 from zhaocun_desktop import backup
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
+from zhaocun_desktop.dbcheck import damaged_message
 from zhaocun_desktop.demo import fill_demo
 
 SEEDS = (0, 1, 2, 3, 4, 5)
@@ -63,9 +64,9 @@ def test_every_verb_names_a_damaged_database_and_the_way_back(sound, tmp_path, s
     problems = backup.check_database(path, foreign_keys=False)
     assert problems  # each of these seeds breaks the file's structure, as most do
 
-    assert main(["check", "--db", str(path)]) == 1  # check reports what it found (exit 1), as for any problem
+    assert main(["check", "--db", str(path)]) == 2  # damage: exit 2 with the advice to restore, as from every verb (link problems alone: exit 1)
     out = capsys.readouterr().out
-    assert f"数据库有问题：{problems[0]}" in out and "restore" in out
+    assert f"数据库有问题：{problems[0]}" in out and damaged_message(path, problems) in out  # the advice every verb gives
     for argv in verbs(str(path), tmp_path):
         assert main(argv) == 2, argv
         err = capsys.readouterr().err

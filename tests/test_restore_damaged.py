@@ -47,7 +47,7 @@ def test_restore_lists_and_recovers_a_damaged_database(db_path, backed_up, damag
     made, cases = backed_up
     damage(db_path)
     damaged = db_path.read_bytes()
-    assert main(["check", "--db", str(db_path)]) == 1
+    assert main(["check", "--db", str(db_path)]) == 2
     capsys.readouterr()
 
     assert main(["restore", "--db", str(db_path)]) == 0

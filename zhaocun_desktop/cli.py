@@ -241,7 +241,9 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     setting.add_argument("--db", type=Path, required=True, help="数据库文件")
     setting.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="修改一项设置（可重复）")
 
-    check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。")
+    check = _new_parser(verbs, "check", help="检查数据库是否完好、存放位置是否安全", description="运行 quick_check 与 foreign_key_check，并检查存放位置。",
+                        epilog="退出码：0 数据库完好（存放位置不安全时也说明）；1 发现问题：记录之间的关联不一致，或不是本程序的数据库；"
+                        "2 数据库文件已损坏（与其他命令相同：说明损坏之处，请用 restore 从备份恢复）。")
     check.add_argument("--db", type=Path, required=True, help="数据库文件")
 
     password = _new_parser(verbs, "password", help="设置、修改或取消程序密码（数据库随之加密或解密）", description="设置密码后数据库文件、备份和完整数据包都加密保存，并显示一次恢复密钥（请打印后锁好）：忘记密码时，在要求输入密码的地方输入恢复密钥即可。"
@@ -443,6 +445,7 @@ def _list_backups(path: Path) -> int:
 
 def _run_check(args: argparse.Namespace) -> int:
     from zhaocun_desktop.backup import check_database, identity_problem, storage_problem
+    from zhaocun_desktop.dbcheck import damaged_message, link_problems
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
@@ -456,13 +459,17 @@ def _run_check(args: argparse.Namespace) -> int:
     if foreign and not is_county_file(args.db):  # a county database is checked like a township's
         print(f"这不是本程序的数据库：{foreign}。请检查 --db 指定的文件。")
         return 1
-    problems = check_database(args.db)
+    damage = check_database(args.db, foreign_keys=False)
+    problems = damage or link_problems(args.db)  # foreign_key_check, in a sound file
     place = storage_problem(args.db)
     for problem in problems:
         print(f"数据库有问题：{problem}")
     if place:
         print(f"存放位置不安全：{place}")
-    if problems:
+    if damage:  # as every verb says it (exit 2): the file itself is damaged, the way back is a backup
+        print(damaged_message(args.db, damage))
+        return 2
+    if problems:  # records pointing at records no longer there: the file is sound, the clerk should look
         print("请用“restore”从最近的备份恢复（恢复前会自动保留当前文件）。")
         return 1
     print("数据库完好。" + ("" if not place else "（但存放位置不安全，见上）"))
