@@ -487,6 +487,43 @@ def test_many_records_added_at_once_are_indexed_in_one_statement_and_found(demo_
     db.close()
 
 
+def test_thousands_added_at_once_are_written_in_statements_of_many_rows(demo_file, tmp_path):
+    """An import writes a thousand records at a time, each table's rows in statements of many rows
+    (records._insert_rows): every row, child row and audit entry arrives once and in order, the index agrees
+    with the table; an error SQLite raises in the third thousand (a trigger refusing one party of the 2,300th
+    case) reaches the caller and nothing is written, no audit entry either; the index's triggers stay."""
+    import sqlite3
+
+    from zhaocun_desktop.registers import MEDIATION_CASE, PARTY
+
+    db = open_db(_copy(demo_file, tmp_path))
+    village = db.execute("SELECT name FROM village ORDER BY id LIMIT 1").fetchone()[0]
+    case = dict(accepted="2023-05-04", village=village, org="村调委会", dispute_type="邻里", result="调解中")
+    before = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("mediation_case", "mediation_party", "audit_log")}
+    many = [dict(case, parties=f"端木{n:04d}与公孙{n:04d}") for n in range(2_500)]
+    ids = records.insert_many(db, MEDIATION_CASE, many)
+    after = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in before}
+    added = {table: after[table] - before[table] for table in before}
+    assert added["mediation_case"] == 2_500 and added["mediation_party"] >= 2_500  # (digits: the text stays one party)
+    assert added["audit_log"] == added["mediation_case"] + added["mediation_party"]  # each row audited once
+    assert [row[0] for row in db.execute(f"SELECT parties FROM mediation_case WHERE id >= {ids[0]} ORDER BY id")] == [m["parties"] for m in many]
+    for register in (MEDIATION_CASE, PARTY):
+        _integrity_checked(db, register)
+    for word in ("端木0007", "公孙2499", "端木", "孙1"):
+        query = RecordQuery(search=word)
+        assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query), word
+    db.execute("CREATE TRIGGER refuse_one BEFORE INSERT ON mediation_party WHEN NEW.name = '拒绝' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    failing = [dict(case, parties=f"东方{n:04d}与西门") for n in range(2_299)] + [dict(case, parties="南宫与拒绝")] + [dict(case, parties="北堂与西门")] * 300
+    with pytest.raises(sqlite3.IntegrityError, match="refused"):
+        records.insert_many(db, MEDIATION_CASE, failing)
+    assert {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in before} == after
+    assert not listed_ids(db, MEDIATION_CASE, RecordQuery(search="东方")) and search.has_index(db, MEDIATION_CASE) and search.has_index(db, PARTY)
+    db.execute("DROP TRIGGER refuse_one")
+    for register in (MEDIATION_CASE, PARTY):
+        _integrity_checked(db, register)
+    db.close()
+
+
 def test_adding_many_needs_a_transaction(demo_file, tmp_path):
     """Outside a transaction DROP TRIGGER commits by itself, and a failure would leave it dropped."""
     from zhaocun_desktop.registers import PETITION

@@ -61,6 +61,7 @@ class Checking:
         self.register, self.choices, self.date1904 = register, choices, date1904
         self.memo: dict[str, dict] = {field.key: {} for field in register.fields if field.kind not in _UNIQUE_KINDS}
         self.required = [field for field in register.fields if field.required]
+        self.keys = register.keys
         self.hits: dict[str, int] = {}  # memo lookups that found a value, by field: a field whose values do not repeat stops looking
         self.children = {child.key: Checking(child, None, date1904) for child in register.children}
         # each field's parser chosen once: text fields (the values that rarely repeat) skip parse_field's dispatch
@@ -139,7 +140,7 @@ class Checking:
             for number, row in enumerate(given[child.key], start=1):
                 if all(value in (None, "") for key, value in row.items() if key != "id"):
                     continue  # a row the clerk added and left empty
-                row_clean, row_errors = checking.record({f.key: row.get(f.key) for f in child.fields})
+                row_clean, row_errors = checking.record(dict(zip(checking.keys, map(row.get, checking.keys))))
                 if row.get("id") is not None:
                     row_clean["id"] = row["id"]
                 rows.append(row_clean)
@@ -197,6 +198,8 @@ def child_rows_given(register: Register, raw: dict) -> dict[str, list[dict]]:
         if child.key in raw:
             found[child.key] = [dict(row) for row in raw[child.key] or ()]
             continue
+        if child.parent_summary not in raw and not any(key in raw for key in child.flat_fields):
+            continue  # nothing of the one-line form either (an import's row holds the sheet's columns only)
         text = values.cell_text(raw.get(child.parent_summary))  # the same text as the summary field keeps
         flat = {key: raw.get(key) for key in child.flat_fields if raw.get(key) not in (None, "")}
         if not text and not flat:
