@@ -534,3 +534,38 @@ def test_adding_many_needs_a_transaction(demo_file, tmp_path):
             pass
     assert search.has_index(db, PETITION)
     db.close()
+
+
+def test_words_common_alone_but_rare_together_are_read_at_once(demo_file):
+    """Two words each in more records than RARE but together in fewer (search.rare_together, counted by the
+    index alone) are read whole at once, not walked in date order to the walk's budget first; words common
+    together are still walked. Either way the list is what the scan finds, in the same order."""
+    from zhaocun_desktop.registers import MEDIATION_CASE
+
+    db = open_db(demo_file)
+    try:
+        candidates = ["镇调委会", "村调委会", "调解成功", "调解中", "当事人申请", "排查发现", "2022", "2023", "2024", "书面", "口头"]
+        alone = {word: len(expected_ids(db, MEDIATION_CASE, RecordQuery(search=word))) for word in candidates}
+        common = [word for word in candidates if alone[word] >= SmallSteps.RARE and len(word) >= search.MIN_INDEXED_LENGTH]
+        pairs = {(a, b): len(expected_ids(db, MEDIATION_CASE, RecordQuery(search=f"{a} {b}"))) for a in common for b in common if a < b}
+        rare = [pair for pair, together in pairs.items() if together < SmallSteps.RARE]
+        often = [pair for pair, together in pairs.items() if together >= SmallSteps.RARE]
+        assert rare and often, pairs  # the demo has both kinds
+        for pair in rare + often:
+            query = RecordQuery(search=" ".join(pair))
+            looked_up = records._indexed_words(db, MEDIATION_CASE, query, short=False)
+            assert search.rare_together(db, MEDIATION_CASE, list(looked_up.values()), SmallSteps.RARE) is (pair in rare), pair
+            statements: list[str] = []
+            db.conn.set_trace_callback(statements.append)
+            lazy = SmallSteps(db, MEDIATION_CASE, query, ["id"], lazy=True)
+            db.conn.set_trace_callback(None)
+            walked = [sql for sql in statements if "OFFSET" in sql]  # the walk's slices (RecordList.more)
+            if pair in rare:
+                assert lazy.complete and lazy.count == pairs[pair] and not walked, pair  # read whole at once, not walked first
+            else:
+                assert walked, pair
+            eager = records.RecordList(db, MEDIATION_CASE, query, ["id"])
+            assert read_whole(lazy) == [row[0] for row in eager.rows(0, eager.count)], pair
+            assert set(read_whole(lazy)) == expected_ids(db, MEDIATION_CASE, query), pair
+    finally:
+        db.close()

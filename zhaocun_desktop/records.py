@@ -867,7 +867,7 @@ class RecordList:
                 continue
             if not how.expression or self.db.execute(probe, [how.expression]).fetchone()[0] < self.RARE:
                 return True
-        return False
+        return search.rare_together(self.db, self.register, list(looked_up.values()), self.RARE)
 
     def more(self, wanted: int, budget: int | None = None) -> list[int]:
         """The ids of the next ``wanted`` rows (or all that are left) of a lazy list, not yet counted in it
