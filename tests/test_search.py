@@ -501,6 +501,8 @@ def test_thousands_added_at_once_are_written_in_statements_of_many_rows(demo_fil
     case = dict(accepted="2023-05-04", village=village, org="村调委会", dispute_type="邻里", result="调解中")
     before = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("mediation_case", "mediation_party", "audit_log")}
     many = [dict(case, parties=f"端木{n:04d}与公孙{n:04d}") for n in range(2_500)]
+    for register in (MEDIATION_CASE, PARTY):  # as an index built before search.BULK_HASH_BYTES has it
+        db.execute(f"DELETE FROM {search.index_table(register)}_config WHERE k = 'hashsize'")
     ids = records.insert_many(db, MEDIATION_CASE, many)
     after = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in before}
     added = {table: after[table] - before[table] for table in before}
@@ -509,6 +511,8 @@ def test_thousands_added_at_once_are_written_in_statements_of_many_rows(demo_fil
     assert [row[0] for row in db.execute(f"SELECT parties FROM mediation_case WHERE id >= {ids[0]} ORDER BY id")] == [m["parties"] for m in many]
     for register in (MEDIATION_CASE, PARTY):
         _integrity_checked(db, register)
+        hashsize = db.execute(f"SELECT v FROM {search.index_table(register)}_config WHERE k = 'hashsize'").fetchone()
+        assert hashsize == (search.BULK_HASH_BYTES,)  # set by the bulk add
     for word in ("端木0007", "公孙2499", "端木", "孙1"):
         query = RecordQuery(search=word)
         assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query), word
