@@ -53,6 +53,8 @@ from zhaocun_desktop.registers import (
     SESSION,
     SUCCESS,
     SUSPENDED,
+    TOWN_COMMITTEE,
+    VILLAGE_COMMITTEE,
     VISIT,
     WRITTEN,
 )
@@ -300,9 +302,9 @@ def _date(value: object) -> str:
 
 def committee_name(case: dict, settings: dict) -> str:
     """Who mediated: 赵村镇人民调解委员会, 赵村村人民调解委员会, or the office."""
-    if case.get("org") == "镇调委会":
+    if case.get("org") == TOWN_COMMITTEE:
         return f"{settings.get('town') or ''}人民调解委员会"
-    if case.get("org") == "村调委会" and case.get("village"):
+    if case.get("org") == VILLAGE_COMMITTEE and case.get("village"):
         return f"{case['village']}人民调解委员会"
     return settings.get("office") or "人民调解委员会"
 

@@ -14,14 +14,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
-from zhaocun_desktop.registers import LOCAL_TYPES_SETTING, MEDIATION_CASE, NATIONAL_CATEGORIES, VISIT, local_types
+from zhaocun_desktop.registers import (
+    LOCAL_TYPES_SETTING,
+    MEDIATION_CASE,
+    NATIONAL_CATEGORIES,
+    SUCCESS,
+    TOWN_COMMITTEE,
+    VILLAGE_COMMITTEE,
+    VISIT,
+    local_types,
+)
 from zhaocun_desktop.values import fold, parse_date
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 PLACEHOLDERS = {"年": "the year", "简称": "the town's short name", "村": "the village's short name", "n": "the number"}
-TOWN_COMMITTEE, VILLAGE_COMMITTEE = "镇调委会", "村调委会"
 VISIT_DAYS = 30  # an agreement is visited about a month after it was reached
 VISIT_WARNING_DAYS = 7
 VISIT_LATE_DAYS = 60  # a visit missed by more than two months is no longer a useful reminder
@@ -168,9 +176,9 @@ def visits_due(db: Database, today: dt.date) -> list[tuple[int, dt.date, str]]:
     ``VISIT_DAYS`` after the agreement, when its performance can be seen."""
     rows = db.execute(
         f"SELECT id, date(closed, '+{VISIT_DAYS} days'), closed, case_no, parties FROM mediation_case c "
-        f"WHERE result = '调解成功' AND closed IS NOT NULL AND date(closed, '+{VISIT_DAYS} days') BETWEEN ? AND ? "
+        f"WHERE result = ? AND closed IS NOT NULL AND date(closed, '+{VISIT_DAYS} days') BETWEEN ? AND ? "
         f"AND NOT EXISTS (SELECT 1 FROM {VISIT.key} v WHERE v.{VISIT.parent_column} = c.id) ORDER BY closed, id",
-        [(today - dt.timedelta(days=VISIT_LATE_DAYS)).isoformat(), (today + dt.timedelta(days=VISIT_WARNING_DAYS)).isoformat()],
+        [SUCCESS, (today - dt.timedelta(days=VISIT_LATE_DAYS)).isoformat(), (today + dt.timedelta(days=VISIT_WARNING_DAYS)).isoformat()],
     ).fetchall()
     return [
         (record_id, dt.date.fromisoformat(due), f"案件“{case_no or parties or record_id}”{closed}达成协议，还没有回访记录，请回访协议履行情况")

@@ -433,6 +433,9 @@ LOCAL_TYPES_SETTING = "local_dispute_types"
 NATIONAL_DISPUTE_TYPES = tuple(category for category, _ in NATIONAL_CATEGORIES)
 DISPUTE_TYPE_NATIONAL = {leaf: category for category, splits in NATIONAL_CATEGORIES for leaf in (splits or (category,))}
 
+# Who mediated a case (调解组织); case numbers run in one series for the town's committee and one per village's.
+CASE_ORGS = ("村调委会", "镇调委会", "其他")
+VILLAGE_COMMITTEE, TOWN_COMMITTEE, OTHER_ORG = CASE_ORGS
 MEDIATION_RESULTS = ("调解成功", "调解不成功", "调解中止", "调解中")
 SUCCESS, FAILED, SUSPENDED, ONGOING = MEDIATION_RESULTS  # code names the states through these, never by typed text
 AGREEMENT_FORMS = ("书面", "口头")
@@ -609,7 +612,7 @@ MEDIATION_CASE = Register(
         Field("case_no", "案件编号", unique=True, width=190, hint="如（2023）赵人调字第12号", synonyms=("编号", "卷号", "案号")),
         Field("accepted", "受理日期", Kind.DATE, required=True, width=100, synonyms=("受理时间", "日期", "登记日期")),
         Field("village", "村(居)", Kind.VILLAGE, required=True, width=100, synonyms=("村居", "所在村", "村名")),
-        Field("org", "调解组织", Kind.CHOICE, required=True, choices=("村调委会", "镇调委会", "其他"), width=90, synonyms=("调委会",)),
+        Field("org", "调解组织", Kind.CHOICE, required=True, choices=CASE_ORGS, width=90, synonyms=("调委会",)),
         Field("dispute_type", "纠纷类型", Kind.CHOICE, required=True, choices=DISPUTE_TYPES, width=100, synonyms=("类型", "案件类型", "纠纷类别"),
               choices_setting=LOCAL_TYPES_SETTING),
         Field("source", "纠纷来源", Kind.CHOICE, choices=CASE_SOURCES, width=90, synonyms=("来源",)),
@@ -749,7 +752,7 @@ PETITION = Register(
 
 # 人民调解委员会 by the kinds the county's statistics count them in (人民调解法 art. 8: 村民委员会、居民委员会
 # and 企业事业单位 set them up; 乡镇、街道 and social groups may; 行业性专业性 ones serve one field, e.g. 道路交通).
-COMMITTEE_KINDS = ("村调委会", "居调委会", "镇调委会", "企事业单位调委会", "行业性专业性调委会")
+COMMITTEE_KINDS = (VILLAGE_COMMITTEE, "居调委会", TOWN_COMMITTEE, "企事业单位调委会", "行业性专业性调委会")
 COMMITTEE_KIND_LABELS = {"村调委会": "村", "居调委会": "居（社区）", "镇调委会": "乡镇（街道）", "企事业单位调委会": "企事业单位", "行业性专业性调委会": "行业性专业性"}
 _COMMITTEE_SYNONYMS = {"村调解委员会": "村调委会", "居委会调委会": "居调委会", "社区调委会": "居调委会", "镇调解委员会": "镇调委会",
                        "乡镇调委会": "镇调委会", "街道调委会": "镇调委会", "企业调委会": "企事业单位调委会", "行业性调委会": "行业性专业性调委会"}  # fmt: skip
