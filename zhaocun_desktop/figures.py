@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop.choices import in_, is_, is_not, not_in
 from zhaocun_desktop.deadlines import PETITION_DEADLINE_SQL, PETITION_ON_TIME_SQL, in_post_on
 from zhaocun_desktop.periods import Period, in_period, township_by_township  # Period re-exported: fig.Period
 from zhaocun_desktop.registers import (
@@ -22,9 +23,14 @@ from zhaocun_desktop.registers import (
     JOINT_MEETING,
     MEDIATION_CASE,
     OCCASIONS,
+    ONGOING,
+    OTHER_ORG,
     PETITION,
     PUBLICITY_EVENT,
+    SUCCESS,
+    TOWN_COMMITTEE,
     VILLAGE,
+    VILLAGE_COMMITTEE,
     Register,
 )
 
@@ -64,8 +70,20 @@ class Rate:
     section: str = ""
 
 
-_GOV = "advisor_type = '政府法律顾问'"
-_VIL = "advisor_type = '村(居)法律顾问'"
+# The fields whose choices the figures count by (choices.py checks each value when this module is imported).
+_EVENT_TYPE, _OCCASION = PUBLICITY_EVENT.field("event_type"), PUBLICITY_EVENT.field("occasion")
+_TRAIN_TYPE = ENFORCEMENT_TRAINING.field("train_type")
+_ADVISOR_TYPE, _WORK_TYPE, _LAWSUIT_RESULT = (ADVISOR_WORK.field(key) for key in ("advisor_type", "work_type", "result"))
+_ORG, _RESULT = MEDIATION_CASE.field("org"), MEDIATION_CASE.field("result")
+_STATUS, _LEVEL = PETITION.field("status"), PETITION.field("level")
+_GOV = is_(_ADVISOR_TYPE, "政府法律顾问")
+_VIL = is_(_ADVISOR_TYPE, "村(居)法律顾问")
+_CONTRACTS = in_(_WORK_TYPE, "合同审查", "合同(协议)审查")
+_EXAM = is_(_EVENT_TYPE, "学法考试")
+_TRAINING = is_(_TRAIN_TYPE, "培训")
+_CERT_EXAM = is_(_TRAIN_TYPE, "考试")
+_TWO_COMMITTEES = in_(_ORG, VILLAGE_COMMITTEE, TOWN_COMMITTEE)
+_DONE = is_(_STATUS, "已办结")
 _VISITORS = "sum(coalesce(visitors, 1))"
 # States at the period's last day (:period_end), from dated records, so a past year's figures never change:
 # staff in an enforcement post that day, holding a certificate valid that day; 示范村 named by and not revoked in that year.
@@ -93,16 +111,16 @@ FIGURES: tuple[Figure, ...] = (
     # 1. 法治宣传
     Figure("publicity_events", "宣传活动场次", "场次", PUBLICITY_EVENT, section=P),
     # As the office counts "重要时间节点法制宣传和相关法规政策咨询活动10余场次": events on a 宣传节点 and consultation events.
-    Figure("node_events", "宣传咨询活动场次", "场次", PUBLICITY_EVENT, "occasion != '无' OR event_type = '法律咨询'",  # a blank 宣传节点 is NULL: not counted by the first part
+    Figure("node_events", "宣传咨询活动场次", "场次", PUBLICITY_EVENT, f"{is_not(_OCCASION, '无')} OR {is_(_EVENT_TYPE, '法律咨询')}",  # a blank 宣传节点 is NULL: not counted by the first part
            aliases=("政策咨询活动", "宣传和咨询活动", "宣传咨询活动"), section=P),
-    Figure("school_events", "进校园宣传讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园'", section=P),
-    Figure("school_police_events", "联合派出所进校园讲座场次", "场次", PUBLICITY_EVENT, "event_type = '法治进校园' AND partners LIKE '%派出所%'", aliases=("法制宣传讲座", "法治宣传讲座"), section=P),
-    Figure("exams", "学法考试场次", "场次", PUBLICITY_EVENT, "event_type = '学法考试'", aliases=("法律知识考试",), section=P),
-    Figure("exam_takers", "学法考试参考人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(participants)", aliases=("参考",), section=P),
-    Figure("exam_passed", "学法考试合格人数", "人次", PUBLICITY_EVENT, "event_type = '学法考试'", "sum(passed)", section=P),
-    Figure("study_sessions", "中心组学法次数", "次", PUBLICITY_EVENT, "event_type = '中心组学法'", aliases=("中心组集体学法",), section=P),
-    Figure("rule_of_law_village_events", "民主法治村创建活动场次", "场次", PUBLICITY_EVENT, "event_type = '民主法治村创建'", section=P),
-    Figure("publicity_people", "宣传受众人次", "人次", PUBLICITY_EVENT, "event_type NOT IN ('学法考试', '中心组学法')", "sum(participants)", section=P),
+    Figure("school_events", "进校园宣传讲座场次", "场次", PUBLICITY_EVENT, is_(_EVENT_TYPE, "法治进校园"), section=P),
+    Figure("school_police_events", "联合派出所进校园讲座场次", "场次", PUBLICITY_EVENT, f"{is_(_EVENT_TYPE, '法治进校园')} AND partners LIKE '%派出所%'", aliases=("法制宣传讲座", "法治宣传讲座"), section=P),
+    Figure("exams", "学法考试场次", "场次", PUBLICITY_EVENT, _EXAM, aliases=("法律知识考试",), section=P),
+    Figure("exam_takers", "学法考试参考人数", "人次", PUBLICITY_EVENT, _EXAM, "sum(participants)", aliases=("参考",), section=P),
+    Figure("exam_passed", "学法考试合格人数", "人次", PUBLICITY_EVENT, _EXAM, "sum(passed)", section=P),
+    Figure("study_sessions", "中心组学法次数", "次", PUBLICITY_EVENT, is_(_EVENT_TYPE, "中心组学法"), aliases=("中心组集体学法",), section=P),
+    Figure("rule_of_law_village_events", "民主法治村创建活动场次", "场次", PUBLICITY_EVENT, is_(_EVENT_TYPE, "民主法治村创建"), section=P),
+    Figure("publicity_people", "宣传受众人次", "人次", PUBLICITY_EVENT, not_in(_EVENT_TYPE, "学法考试", "中心组学法"), "sum(participants)", section=P),
     Figure("materials", "发放宣传资料份数", "份", PUBLICITY_EVENT, measure="sum(materials)", aliases=("发放资料", "宣传资料"), section=P, blank_is_zero=True),
     Figure("demo_villages", "民主法治示范村个数", "个", VILLAGE, _DEMO_VILLAGE, per_year=False, aliases=("示范村",), section=P),
     # 2. 行政执法
@@ -110,50 +128,50 @@ FIGURES: tuple[Figure, ...] = (
     Figure("certified", "持证人数", "人", ENFORCEMENT_STAFF, f"{_IN_POST} AND {_HOLDS_VALID_CERT}", per_year=False, aliases=("持证",), section=E),
     Figure("expiring_certs", "次年3个月内到期证件数", "个", ENFORCEMENT_CERTIFICATE,
            "valid_until >= :year_end AND valid_until <= date(:year_end, '+90 days')", per_year=False, section=E),  # fmt: skip
-    Figure("trainings", "执法业务培训场次", "场次", ENFORCEMENT_TRAINING, "train_type = '培训'", aliases=("业务培训",), section=E),
-    Figure("training_hours", "执法业务培训学时", "学时", ENFORCEMENT_TRAINING, "train_type = '培训'", "sum(hours)", section=E),
-    Figure("drills", "岗位练兵次数", "次", ENFORCEMENT_TRAINING, "train_type = '岗位练兵'", aliases=("岗位练兵",), section=E),
-    Figure("cert_exam_takers", "执法证考试参考人数", "人", ENFORCEMENT_TRAINING, "train_type = '考试'", "sum(participants)", section=E),
-    Figure("cert_exam_passed", "执法证考试通过人数", "人", ENFORCEMENT_TRAINING, "train_type = '考试'", "sum(passed)", section=E),
+    Figure("trainings", "执法业务培训场次", "场次", ENFORCEMENT_TRAINING, _TRAINING, aliases=("业务培训",), section=E),
+    Figure("training_hours", "执法业务培训学时", "学时", ENFORCEMENT_TRAINING, _TRAINING, "sum(hours)", section=E),
+    Figure("drills", "岗位练兵次数", "次", ENFORCEMENT_TRAINING, is_(_TRAIN_TYPE, "岗位练兵"), aliases=("岗位练兵",), section=E),
+    Figure("cert_exam_takers", "执法证考试参考人数", "人", ENFORCEMENT_TRAINING, _CERT_EXAM, "sum(participants)", section=E),
+    Figure("cert_exam_passed", "执法证考试通过人数", "人", ENFORCEMENT_TRAINING, _CERT_EXAM, "sum(passed)", section=E),
     # 3. 法律顾问
-    Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("政府法律顾问审查合同",), section=A),
-    Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND work_type = '依法行政咨询'", "sum(quantity)", aliases=("依法行政法律咨询", "依法行政咨询"), section=A),
-    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "count(DISTINCT village_id)", aliases=("走访行政村",), section=A),
-    Figure("visit_people", "村法律顾问走访人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '走访'", "sum(coalesce(people, quantity))", section=A),
-    Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼'", "sum(quantity)", aliases=("民事诉讼案件", "代理诉讼案件"), section=A),
-    Figure("lawsuits_won", "代理诉讼胜诉件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '代理诉讼' AND result = '胜诉'", "sum(quantity)", section=A),
-    Figure("village_rules", "审查修订村规民约份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type = '村规民约审查修订'", "sum(quantity)", aliases=("村规民约", "村规民"), section=A),
-    Figure("advisor_disputes", "村法律顾问参与调处纠纷件数", "件", ADVISOR_WORK, f"{_VIL} AND work_type = '参与纠纷调处'", "sum(quantity)", aliases=("参与民间纠纷调处",), section=A),
-    Figure("village_contracts", "村法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_VIL} AND work_type IN ('合同审查', '合同(协议)审查')", "sum(quantity)", aliases=("审查合同（协议）", "审查合同(协议)", "合同（协议）", "合同(协议)"), section=A),
-    Figure("consultation_people", "解答法律咨询人次", "人次", ADVISOR_WORK, f"{_VIL} AND work_type = '法律咨询解答'", "sum(coalesce(people, quantity))", aliases=("解答法律咨询",), section=A),
-    Figure("advisor_lectures", "村法律顾问法治讲座场次", "场次", ADVISOR_WORK, f"{_VIL} AND work_type = '法治讲座'", "sum(quantity)", aliases=("法治讲座",), section=A),
-    Figure("legal_aid_events", "法律援助送法进农村场次", "场次", ADVISOR_WORK, "work_type = '法律援助'", "sum(quantity)", aliases=("送法进农村",), section=A),
-    Figure("legal_aid_referrals", "引导申请法律援助人次", "人次", ADVISOR_WORK, "work_type = '引导申请法律援助'", "sum(coalesce(people, quantity))", aliases=("法律援助程序",), section=A),
+    Figure("gov_contracts", "政府法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_GOV} AND {_CONTRACTS}", "sum(quantity)", aliases=("政府法律顾问审查合同",), section=A),
+    Figure("gov_consultations", "政府法律顾问依法行政咨询件数", "件", ADVISOR_WORK, f"{_GOV} AND {is_(_WORK_TYPE, '依法行政咨询')}", "sum(quantity)", aliases=("依法行政法律咨询", "依法行政咨询"), section=A),
+    Figure("visited_villages", "村法律顾问走访村数", "个", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '走访')}", "count(DISTINCT village_id)", aliases=("走访行政村",), section=A),
+    Figure("visit_people", "村法律顾问走访人次", "人次", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '走访')}", "sum(coalesce(people, quantity))", section=A),
+    Figure("lawsuits", "代理诉讼案件数", "件", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '代理诉讼')}", "sum(quantity)", aliases=("民事诉讼案件", "代理诉讼案件"), section=A),
+    Figure("lawsuits_won", "代理诉讼胜诉件数", "件", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '代理诉讼')} AND {is_(_LAWSUIT_RESULT, '胜诉')}", "sum(quantity)", section=A),
+    Figure("village_rules", "审查修订村规民约份数", "份", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '村规民约审查修订')}", "sum(quantity)", aliases=("村规民约", "村规民"), section=A),
+    Figure("advisor_disputes", "村法律顾问参与调处纠纷件数", "件", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '参与纠纷调处')}", "sum(quantity)", aliases=("参与民间纠纷调处",), section=A),
+    Figure("village_contracts", "村法律顾问审查合同份数", "份", ADVISOR_WORK, f"{_VIL} AND {_CONTRACTS}", "sum(quantity)", aliases=("审查合同（协议）", "审查合同(协议)", "合同（协议）", "合同(协议)"), section=A),
+    Figure("consultation_people", "解答法律咨询人次", "人次", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '法律咨询解答')}", "sum(coalesce(people, quantity))", aliases=("解答法律咨询",), section=A),
+    Figure("advisor_lectures", "村法律顾问法治讲座场次", "场次", ADVISOR_WORK, f"{_VIL} AND {is_(_WORK_TYPE, '法治讲座')}", "sum(quantity)", aliases=("法治讲座",), section=A),
+    Figure("legal_aid_events", "法律援助送法进农村场次", "场次", ADVISOR_WORK, is_(_WORK_TYPE, "法律援助"), "sum(quantity)", aliases=("送法进农村",), section=A),
+    Figure("legal_aid_referrals", "引导申请法律援助人次", "人次", ADVISOR_WORK, is_(_WORK_TYPE, "引导申请法律援助"), "sum(coalesce(people, quantity))", aliases=("法律援助程序",), section=A),
     # 4. 矛盾纠纷调解
     Figure("meetings", "联席例会次数", "次", JOINT_MEETING, aliases=("例会",), section=M),
     Figure("cases", "排查调处纠纷件数", "件", MEDIATION_CASE, aliases=("矛盾纠纷", "调处纠纷"), section=M),
-    Figure("cases_success", "调处成功件数", "件", MEDIATION_CASE, "result = '调解成功'", aliases=("调处成功",), section=M),
-    Figure("cases_open", "调解中件数", "件", MEDIATION_CASE, "result = '调解中'", section=M),
-    Figure("village_cases", "村级调委会调处件数", "件", MEDIATION_CASE, "org = '村调委会'", aliases=("村级调委会调处案件", "村级调委会调处"), section=M),
-    Figure("village_success", "村级调委会调处成功件数", "件", MEDIATION_CASE, "org = '村调委会' AND result = '调解成功'", section=M),
-    Figure("town_cases", "镇调委会调处件数", "件", MEDIATION_CASE, "org = '镇调委会'", aliases=("镇调委会调处案件", "镇调委会调处"), section=M),
-    Figure("town_success", "镇调委会调处成功件数", "件", MEDIATION_CASE, "org = '镇调委会' AND result = '调解成功'", section=M),
-    Figure("other_cases", "其他调解组织调处件数", "件", MEDIATION_CASE, "org = '其他'", aliases=("其他调解组织调处",), section=M),
-    Figure("committee_cases", "两级调委会调处件数", "件", MEDIATION_CASE, "org IN ('村调委会', '镇调委会')", section=M),
-    Figure("committee_success", "两级调委会调处成功件数", "件", MEDIATION_CASE, "org IN ('村调委会', '镇调委会') AND result = '调解成功'", section=M),
+    Figure("cases_success", "调处成功件数", "件", MEDIATION_CASE, is_(_RESULT, SUCCESS), aliases=("调处成功",), section=M),
+    Figure("cases_open", "调解中件数", "件", MEDIATION_CASE, is_(_RESULT, ONGOING), section=M),
+    Figure("village_cases", "村级调委会调处件数", "件", MEDIATION_CASE, is_(_ORG, VILLAGE_COMMITTEE), aliases=("村级调委会调处案件", "村级调委会调处"), section=M),
+    Figure("village_success", "村级调委会调处成功件数", "件", MEDIATION_CASE, f"{is_(_ORG, VILLAGE_COMMITTEE)} AND {is_(_RESULT, SUCCESS)}", section=M),
+    Figure("town_cases", "镇调委会调处件数", "件", MEDIATION_CASE, is_(_ORG, TOWN_COMMITTEE), aliases=("镇调委会调处案件", "镇调委会调处"), section=M),
+    Figure("town_success", "镇调委会调处成功件数", "件", MEDIATION_CASE, f"{is_(_ORG, TOWN_COMMITTEE)} AND {is_(_RESULT, SUCCESS)}", section=M),
+    Figure("other_cases", "其他调解组织调处件数", "件", MEDIATION_CASE, is_(_ORG, OTHER_ORG), aliases=("其他调解组织调处",), section=M),
+    Figure("committee_cases", "两级调委会调处件数", "件", MEDIATION_CASE, _TWO_COMMITTEES, section=M),
+    Figure("committee_success", "两级调委会调处成功件数", "件", MEDIATION_CASE, f"{_TWO_COMMITTEES} AND {is_(_RESULT, SUCCESS)}", section=M),
     Figure("judicial_confirmations", "司法确认件数", "件", MEDIATION_CASE, "confirmed = 1", section=M),
     Figure("case_amount", "涉及金额", "元", MEDIATION_CASE, measure="sum(amount)", section=M, blank_is_zero=True),
     Figure("petitions", "受理信访件数", "件", PETITION, aliases=("来信来访",), section=M),
-    Figure("petitions_done", "已办结信访件数", "件", PETITION, "status = '已办结'", section=M),
-    Figure("petitions_open", "在办信访件数", "件", PETITION, "status = '在办'", section=M),
+    Figure("petitions_done", "已办结信访件数", "件", PETITION, _DONE, section=M),
+    Figure("petitions_open", "在办信访件数", "件", PETITION, is_(_STATUS, "在办"), section=M),
     Figure("petitions_on_time", "按期办结信访件数", "件", PETITION, PETITION_ON_TIME_SQL, section=M),
-    Figure("petitions_rated", "评价满意度的已办结信访件数", "件", PETITION, "status = '已办结' AND satisfied IS NOT NULL", section=M),
-    Figure("petitions_satisfied", "满意信访件数", "件", PETITION, "status = '已办结' AND satisfied = 1", section=M),
+    Figure("petitions_rated", "评价满意度的已办结信访件数", "件", PETITION, f"{_DONE} AND satisfied IS NOT NULL", section=M),
+    Figure("petitions_satisfied", "满意信访件数", "件", PETITION, f"{_DONE} AND satisfied = 1", section=M),
     # 越级 visits are counted in 人次 (people), each record carrying its number of visitors.
-    Figure("to_beijing", "进京访人次", "人次", PETITION, "level = '进京'", _VISITORS, aliases=("进京访",), section=M),
-    Figure("to_province", "到省信访人次", "人次", PETITION, "level = '到省'", _VISITORS, aliases=("到省信访",), section=M),
-    Figure("to_city", "到市信访人次", "人次", PETITION, "level = '到市'", _VISITORS, aliases=("到市信访",), section=M),
-    Figure("to_county", "到县信访人次", "人次", PETITION, "level = '到县'", _VISITORS, section=M),
+    Figure("to_beijing", "进京访人次", "人次", PETITION, is_(_LEVEL, "进京"), _VISITORS, aliases=("进京访",), section=M),
+    Figure("to_province", "到省信访人次", "人次", PETITION, is_(_LEVEL, "到省"), _VISITORS, aliases=("到省信访",), section=M),
+    Figure("to_city", "到市信访人次", "人次", PETITION, is_(_LEVEL, "到市"), _VISITORS, aliases=("到市信访",), section=M),
+    Figure("to_county", "到县信访人次", "人次", PETITION, is_(_LEVEL, "到县"), _VISITORS, section=M),
 )
 
 RATES: tuple[Rate, ...] = (
