@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhaocun_desktop.registers import PETITION_DAYS, PETITION_EXTENSION_DAYS
+from zhaocun_desktop.choices import is_
+from zhaocun_desktop.registers import PETITION, PETITION_DAYS, PETITION_EXTENSION_DAYS
 
 # The same rule in SQL, for the figures (which must be computed in the database).
 PETITION_DEADLINE_SQL = (
     f"date(reg_date, CASE WHEN extended = 1 THEN '+{PETITION_DAYS + PETITION_EXTENSION_DAYS} days' "
     f"ELSE '+{PETITION_DAYS} days' END)"
 )
-PETITION_ON_TIME_SQL = f"status = '已办结' AND done_date <= {PETITION_DEADLINE_SQL}"
+PETITION_ON_TIME_SQL = f"{is_(PETITION.field('status'), '已办结')} AND done_date <= {PETITION_DEADLINE_SQL}"
 
 CASE_SETTLE_DAYS = 30  # a mediation case is normally settled within a month (人民调解工作若干规定)
 CONFIRMATION_DAYS = 30  # 司法确认 is applied for jointly within 30 days of the agreement (人民调解法 art. 33)

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import deadlines
-from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, MEDIATION_CASE, PETITION
+from zhaocun_desktop.choices import choice
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, MEDIATION_CASE, ONGOING, PETITION, SUCCESS, WRITTEN
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+_OPEN_PETITION = choice(PETITION.field("status"), "在办")  # bound below; checked against the register when imported
 
 @dataclass(frozen=True)
 class DueItem:
@@ -49,8 +51,8 @@ def petitions_due(db: Database, today: dt.date) -> list[DueItem]:
     horizon = (today + dt.timedelta(days=deadlines.PETITION_WARNING_DAYS)).isoformat()
     rows = db.execute(
         f"SELECT id, reg_date, {deadlines.PETITION_DEADLINE_SQL}, petitioner, matter, extended FROM petition "
-        f"WHERE status = '在办' AND reg_date IS NOT NULL AND {deadlines.PETITION_DEADLINE_SQL} <= ? ORDER BY 3, id",
-        [horizon],
+        f"WHERE status = ? AND reg_date IS NOT NULL AND {deadlines.PETITION_DEADLINE_SQL} <= ? ORDER BY 3, id",
+        [_OPEN_PETITION, horizon],
     ).fetchall()
     items = []
     for record_id, accepted, deadline, petitioner, matter, extended in rows:
@@ -68,8 +70,8 @@ def cases_due(db: Database, today: dt.date) -> list[DueItem]:
     settle = f"+{deadlines.CASE_SETTLE_DAYS} days"
     for record_id, accepted, case_no, parties, due in db.execute(
         "SELECT id, accepted, case_no, parties, date(accepted, ?) FROM mediation_case "
-        "WHERE result = '调解中' AND accepted IS NOT NULL AND date(accepted, ?) < ? ORDER BY accepted, id",
-        [settle, settle, today.isoformat()],
+        "WHERE result = ? AND accepted IS NOT NULL AND date(accepted, ?) < ? ORDER BY accepted, id",
+        [settle, ONGOING, settle, today.isoformat()],
     ).fetchall():
         name = case_no or parties or f"编号{record_id}"
         items.append(DueItem("调解", MEDIATION_CASE.key, record_id, _date(due),
@@ -77,9 +79,9 @@ def cases_due(db: Database, today: dt.date) -> list[DueItem]:
     window = f"+{deadlines.CONFIRMATION_DAYS} days"
     for record_id, closed, case_no, parties, due in db.execute(
         "SELECT id, closed, case_no, parties, date(closed, ?) FROM mediation_case "
-        "WHERE result = '调解成功' AND agreement = '书面' AND coalesce(confirmed, 0) = 0 AND closed IS NOT NULL "
+        "WHERE result = ? AND agreement = ? AND coalesce(confirmed, 0) = 0 AND closed IS NOT NULL "
         "AND closed <= ? AND date(closed, ?) >= ? ORDER BY closed, id",
-        [window, today.isoformat(), window, today.isoformat()],
+        [window, SUCCESS, WRITTEN, today.isoformat(), window, today.isoformat()],
     ).fetchall():
         name = case_no or parties or f"编号{record_id}"
         items.append(DueItem("司法确认", MEDIATION_CASE.key, record_id, _date(due),

@@ -19,7 +19,7 @@ from zhaocun_desktop import records
 from zhaocun_desktop.deadlines import certificates_ending, staff_without_certificate
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.records import column_sql
-from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, REGISTERS, STAFF_TYPES
+from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, ONGOING, REGISTERS, STAFF_TYPES
 from zhaocun_desktop.report import _PLACEHOLDER, ISSUER_KEY, PARTS, ReportDraft, placeholder_item, reviewed_parts, seal_name, usual_copy_to
 from zhaocun_desktop.values import parse_date
 
@@ -337,7 +337,7 @@ def check_records(db: Database, draft: ReportDraft, certificates_as_of: dt.date 
             findings.append(Finding(ERROR, register.title, f"{len(ids)}条记录缺少必填项（{labels}），统计可能不全，请补全", register=register.key, record_ids=ids))
 
     open_cases = tuple(row[0] for row in db.execute(
-        "SELECT id FROM mediation_case WHERE result = '调解中' AND accepted >= ? AND accepted < ?", [start, stop]))  # fmt: skip
+        "SELECT id FROM mediation_case WHERE result = ? AND accepted >= ? AND accepted < ?", [ONGOING, start, stop]))  # fmt: skip
     if open_cases:
         findings.append(Finding(NOTICE, MEDIATION_CASE.title, f"{len(open_cases)}件案件仍为“调解中”，不计入调处成功；如已结案请填写结果", register=MEDIATION_CASE.key, record_ids=open_cases))
 
