@@ -33,6 +33,7 @@ from zhaocun_desktop.registers import (
     MEDIATOR,
     NATIONAL_CATEGORIES,
     ONGOING,
+    ORAL,
     OTHER_SOURCE,
     REFERRED,
     SUCCESS,
@@ -42,6 +43,7 @@ from zhaocun_desktop.registers import (
     MEDIATION_CASE,
     NATIONAL_DISPUTE_TYPES,
     PUBLICITY_EVENT,
+    WRITTEN,
     Kind,
     Register,
 )
@@ -78,6 +80,10 @@ class CountyTable:
         return sums
 
 
+# The outcomes the tables count by, bound as named parameters (:s_success …) next to the period's own.
+_STATES = dict(s_success=SUCCESS, s_failed=FAILED, s_suspended=SUSPENDED, s_ongoing=ONGOING, written=WRITTEN, oral=ORAL)
+
+
 def _where(register: Register, period: fig.Period, where: str = "1") -> tuple[str, dict]:
     return fig._condition(fig.Figure("_", "_", "", register, where=where), period)
 
@@ -87,8 +93,8 @@ def mediation_table(db: Database, period: fig.Period) -> CountyTable:
     class, "其中" rows for its newer splits (拖欠农民工工资, 旅游, 电子商务 …) and the office's local types."""
     clause, params = _where(MEDIATION_CASE, period)
     sql = (
-        "SELECT dispute_type, count(*), sum(result = '调解成功'), sum(result IN ('调解不成功', '调解中止')), "
-        "sum(result = '调解中'), sum(result = '调解成功' AND agreement = '书面'), sum(result = '调解成功' AND agreement = '口头'), "
+        "SELECT dispute_type, count(*), sum(result = :s_success), sum(result IN (:s_failed, :s_suspended)), "
+        "sum(result = :s_ongoing), sum(result = :s_success AND agreement = :written), sum(result = :s_success AND agreement = :oral), "
         f"sum(confirmed = 1), sum(coalesce(people, 0)), sum(coalesce(amount, 0)) FROM mediation_case WHERE {clause} GROUP BY dispute_type"
     )
     # each type to its national class here, not in the SQL: a local type and its class are the
@@ -96,7 +102,7 @@ def mediation_table(db: Database, period: fig.Period) -> CountyTable:
     mapping = category_of(records.settings(db))
     found: dict[str, list] = {}
     by_type: dict[str, list] = {}
-    for dispute_type, *counts in db.execute(sql, params):
+    for dispute_type, *counts in db.execute(sql, dict(params, **_STATES)):
         kind = mapping.get(dispute_type or "", "其他")
         kind = kind if kind in NATIONAL_DISPUTE_TYPES else "其他"  # a class no 设置 page would accept still counts once
         found[kind] = [total + (value or 0) for total, value in zip(found.get(kind, [0] * len(counts)), counts)]
@@ -130,8 +136,8 @@ def prevention_table(db: Database, period: fig.Period) -> CountyTable:
     clause, params = _where(JOINT_MEETING, period)
     meetings, found, prevented = db.execute(
         f"SELECT count(*), sum(coalesce(disputes_found, 0)), sum(coalesce(disputes_prevented, 0)) FROM joint_meeting WHERE {clause}", params).fetchone()
-    clause, params = _where(MEDIATION_CASE, period, "source = '排查发现'")
-    from_checks, people = db.execute(f"SELECT count(*), sum(coalesce(people, 0)) FROM mediation_case WHERE {clause}", params).fetchone()
+    clause, params = _where(MEDIATION_CASE, period, "source = :found")
+    from_checks, people = db.execute(f"SELECT count(*), sum(coalesce(people, 0)) FROM mediation_case WHERE {clause}", dict(params, found=FOUND)).fetchone()
     rows: list[list] = [["排查纠纷次数", meetings or 0, "", "联席例会"], ["排查发现纠纷", found or 0, "", "例会排查纠纷数之和"],
                         ["预防纠纷", prevented or 0, "", "例会预防纠纷数之和（及早化解、未形成纠纷案件）"],
                         ["排查发现并受理调解", from_checks or 0, people or 0, "调解案件中纠纷来源为“排查发现”"]]  # fmt: skip
@@ -159,10 +165,9 @@ SOURCE_LABELS = {APPLIED: "当事人申请", FOUND: "调委会主动调解（排
 def source_table(db: Database, period: fig.Period) -> CountyTable:
     """人民调解 cases by 来源 (申请 / 主动 / 移送委托) × outcome: the same cases as the 人民调解 table."""
     clause, params = _where(MEDIATION_CASE, period)
-    states = dict(s_success=SUCCESS, s_failed=FAILED, s_suspended=SUSPENDED, s_ongoing=ONGOING)
     found = {(row[0] or ""): [value or 0 for value in row[1:]] for row in db.execute(
         "SELECT source, count(*), sum(result = :s_success), sum(result IN (:s_failed, :s_suspended)), sum(result = :s_ongoing), "
-        f"sum(coalesce(people, 0)) FROM mediation_case WHERE {clause} GROUP BY source", dict(params, **states))}  # fmt: skip
+        f"sum(coalesce(people, 0)) FROM mediation_case WHERE {clause} GROUP BY source", dict(params, **_STATES))}  # fmt: skip
     known = [*CASE_SOURCES, ""]
     rows = [[SOURCE_LABELS.get(source, source), *found.get(source, [0] * 5)] for source in known if source in CASE_SOURCES or source in found]
     rows += [[source, *counts] for source, counts in found.items() if source not in known]  # a source typed in an older version

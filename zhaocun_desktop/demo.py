@@ -30,6 +30,7 @@ from zhaocun_desktop.registers import (
     PETITION,
     PUBLICITY_EVENT,
     VILLAGE,
+    VILLAGE_COMMITTEE,
 )
 from zhaocun_desktop.values import _ID_CHECK, _ID_WEIGHTS
 
@@ -618,8 +619,8 @@ def _put_rosters(db: Database, put, term_start: int, term_end: int, town: str = 
                                           dict(name=industry, kind="行业性专业性调委会", established=f"{term_start}-06-01")])  # fmt: skip
     village = records.column_sql(MEDIATION_CASE, "village")
     # a village's mediators take its 村调委会 cases; the town's take the 镇调委会 and 其他 ones (SampleMaker.mediator)
-    mediators = db.execute(f"SELECT mediator, max(org = '村调委会'), min(CASE WHEN org = '村调委会' THEN {village} END), min(accepted) "
-                           "FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)").fetchall()  # fmt: skip
+    mediators = db.execute(f"SELECT mediator, max(org = ?), min(CASE WHEN org = ? THEN {village} END), min(accepted) "
+                           "FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)", [VILLAGE_COMMITTEE] * 2).fetchall()  # fmt: skip
     rows = [dict(name=name, committee=("居调委会" if village.endswith("社区") else "村调委会") if in_village else "镇调委会",
                  village=village if in_village else None, kind="专职" if index % 7 == 0 else "兼职", start=f"{int(first[:4]) - 2}-01-01")
             for index, (name, in_village, village, first) in enumerate(mediators)]  # fmt: skip

@@ -156,11 +156,10 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("顾问-按类型", f"{name}法律顾问工作统计表（按工作类型，数量合计）", ["工作类型", *advisor_types, "小计"],
                         _crosstab(db, ADVISOR_WORK, period, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
-    vil = "advisor_type = '村(居)法律顾问'"
-    per_village = grouped_many(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), [(m, f"{vil} AND {w}") for m, w in (
-        ("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"),
-        ("sum(quantity)", "work_type = '参与纠纷调处'"), ("sum(quantity)", "work_type IN ('合同审查', '合同(协议)审查')"),
-        ("sum(coalesce(people, quantity))", "work_type = '法律咨询解答'"))], whole_rows=True)  # fmt: skip
+    # the 村(居)法律顾问 figures' own conditions, so each column adds up to its figure (走访次数: the visits, not the villages)
+    per_village = grouped_many(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), [
+        ("count(*)", fig.BY_KEY["visited_villages"].where), *((fig.BY_KEY[key].measure, fig.BY_KEY[key].where) for key in (
+            "visit_people", "advisor_disputes", "village_contracts", "consultation_people"))], whole_rows=True)  # fmt: skip
     tables.append(Table("顾问-按村", f"{name}村(居)法律顾问工作统计表（按村居）", [village, "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
                         _by_village(per_village, villages)))
 
