@@ -560,3 +560,24 @@ def test_libreoffice_keeps_blanks_for_hand_filling_on_their_line(demo, tmp_path)
 
 def test_filed_papers_are_a_child_register_of_the_case():
     assert FILED_PAPER in MEDIATION_CASE.children and SESSION in MEDIATION_CASE.children
+
+
+def test_templates_name_the_records_fields_by_their_labels_in_the_description(db):
+    """{纠纷类型}, {协议日期}, {调解地点}, {被调查人} …: the description's labels, each filled from its own field (a date in words)."""
+    import datetime as dt
+
+    from zhaocun_desktop.documents import (
+        LABELLED_CASE_FIELDS, LABELLED_INQUIRY_FIELDS, LABELLED_SESSION_FIELDS, ROW_FIELDS, VALUE_NAMES, case_values, inquiry_values, session_values,
+    )  # fmt: skip
+    from zhaocun_desktop.registers import INQUIRY, Kind
+    from zhaocun_desktop.values import chinese_date
+
+    file = load_case(db, full_case(db))
+    for register, keys, record, values in ((MEDIATION_CASE, LABELLED_CASE_FIELDS, file.case, case_values(file)),
+                                           (SESSION, LABELLED_SESSION_FIELDS, file.sessions[0], session_values(file, file.sessions[0], False)),
+                                           (INQUIRY, LABELLED_INQUIRY_FIELDS, file.inquiries[0], inquiry_values(file.inquiries[0]))):  # fmt: skip
+        for key in keys:
+            field = register.field(key)
+            expected = chinese_date(dt.date.fromisoformat(record[key])) if field.kind is Kind.DATE else str(record[key])
+            assert field.label in VALUE_NAMES and values[field.label] == expected, (register.key, key)
+    assert ROW_FIELDS["当事人"] == tuple(field.label for field in PARTY.fields)

@@ -36,6 +36,7 @@ from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.registers import (
     AGREED,
+    APPLICANT,
     APPLIED,
     CONFIRM_REFUSED,
     CONFIRM_VALID,
@@ -50,6 +51,7 @@ from zhaocun_desktop.registers import (
     PARTY,
     PAUSED,
     PERFORMANCE_STEP,
+    RESPONDENT,
     SESSION,
     SUCCESS,
     SUSPENDED,
@@ -57,6 +59,7 @@ from zhaocun_desktop.registers import (
     VILLAGE_COMMITTEE,
     VISIT,
     WRITTEN,
+    Kind,
 )
 from zhaocun_desktop.validation import display_value
 from zhaocun_desktop.values import chinese_date, parse_date
@@ -236,19 +239,24 @@ def _row_names(prefix: str) -> str:
 
 
 ROW_FIELDS = {
-    "当事人": ("身份", "姓名", "性别", "民族", "出生日期", "年龄", "职业或职务", "联系方式", "单位或住址", "身份证号"),
+    "当事人": tuple(field.label for field in PARTY.fields),  # a party's row names its fields by their labels (_party_values)
     "回访": ("日期", "回访人", "情况", "是否履行", "是否满意"),
     "目录": ("序号", "名称", "页号", "备注"),
     "履行": ("日期", "情况", "凭证"),
 }
-CASE_NAMES = (
-    "案件编号", "受理日期", "调解委员会", "纠纷类型", "案件来源", "村居", "涉及人数", "涉及金额", "简要案情", "登记人", "请求事项", "事实和理由",
-    "调解员", "首次调解日期", "调解次数", "调解结果", "结案调解结果", "协议形式", "协议日期", "协议地点", "纠纷主要事实", "争议事项", "各方责任",
-    "协议内容", "履行方式", "履行地点", "履行期限", "履行情况", "结案日期", "司法确认", "当事人", "申请人", "被申请人", "回访情况", "份数",
-    "保管期限", "镇", "县", "司法所", "人民法院",
+# The fields a template names by their label in the description (registers: {纠纷类型}, {协议日期} …), each shown as
+# the form shows it, a date in words. The other names are the national format's own wording or computed (below).
+LABELLED_CASE_FIELDS = ("case_no", "accepted", "dispute_type", "people", "summary", "registrar", "request", "facts", "mediator", "result",
+                        "agreement", "agreement_date", "agreement_place", "main_facts", "disputed", "liability", "agreement_text",
+                        "performance_way", "performance_place", "performance_due", "closed")  # fmt: skip
+LABELLED_SESSION_FIELDS = ("session_place", "attendees", "recorder", "notice", "applicant_says", "respondent_says", "verified", "proposal")
+LABELLED_INQUIRY_FIELDS = ("inquiry_place", "persons", "investigator", "content")
+CASE_NAMES = tuple(MEDIATION_CASE.field(key).label for key in LABELLED_CASE_FIELDS) + (
+    "调解委员会", "案件来源", "村居", "涉及金额", "首次调解日期", "调解次数", "结案调解结果", "履行情况", "司法确认", "当事人", "申请人",
+    "被申请人", "回访情况", "份数", "保管期限", "镇", "县", "司法所", "人民法院",
 )  # fmt: skip
-SESSION_NAMES = ("调解时间", "调解地点", "本次调解员", "参加人", "记录人", "告知事项", "申请人陈述", "被申请人陈述", "核实情况", "调解意见", "本次结果", "终止告知")
-INQUIRY_NAMES = ("调查时间", "调查地点", "被调查人", "调查人", "调查记录人", "调查内容")
+SESSION_NAMES = tuple(SESSION.field(key).label for key in LABELLED_SESSION_FIELDS) + ("调解时间", "本次调解员", "本次结果", "终止告知")
+INQUIRY_NAMES = tuple(INQUIRY.field(key).label for key in LABELLED_INQUIRY_FIELDS) + ("调查时间", "调查记录人")
 VALUE_NAMES = CASE_NAMES + SESSION_NAMES + INQUIRY_NAMES
 PARAGRAPH_NAMES = ("当事人信息", "申请人信息", "被申请人信息", "当事人签名行")  # a line of its own, one paragraph per party
 _NAME = re.compile(r"\{([^{}]*)\}")
@@ -309,6 +317,12 @@ def committee_name(case: dict, settings: dict) -> str:
     return settings.get("office") or "人民调解委员会"
 
 
+def _labelled(register, keys: tuple[str, ...], record: dict) -> dict[str, str]:
+    """``record``'s fields ``keys`` by their labels, as the form shows them (a date in words; nothing masked: signed documents)."""
+    fields = [register.field(key) for key in keys]
+    return {f.label: _date(record.get(f.key)) if f.kind is Kind.DATE else display_value(f, record.get(f.key), reveal=True) for f in fields}
+
+
 def _party_values(party: dict) -> dict[str, str]:
     shown = {f.label: display_value(f, party.get(f.key), reveal=True) for f in PARTY.fields}  # signed documents: not masked
     shown["出生日期"] = _date(party.get("birth_date"))
@@ -349,39 +363,19 @@ def case_values(file: CaseFile) -> dict[str, str]:
         confirm = "已司法确认"
     first = file.sessions[0].get("session_date") if file.sessions else None
     return {
-        "案件编号": case.get("case_no") or "",
-        "受理日期": _date(case.get("accepted")),
+        **_labelled(MEDIATION_CASE, LABELLED_CASE_FIELDS, case),
         "调解委员会": committee_name(case, settings),
-        "纠纷类型": shown["dispute_type"],
         "案件来源": shown["source"],
         "村居": shown["village"],
-        "涉及人数": shown["people"],
         "涉及金额": shown["amount"],
-        "简要案情": shown["summary"],
-        "登记人": shown["registrar"],
-        "请求事项": shown["request"],
-        "事实和理由": shown["facts"],
-        "调解员": shown["mediator"],
         "首次调解日期": _date(first or case.get("accepted")),
         "调解次数": f"{len(file.sessions)}次" if file.sessions else "",
-        "调解结果": shown["result"],
         "结案调解结果": closing_result(case),
-        "协议形式": shown["agreement"],
-        "协议日期": _date(case.get("agreement_date")),
-        "协议地点": shown["agreement_place"],
-        "纠纷主要事实": shown["main_facts"],
-        "争议事项": shown["disputed"],
-        "各方责任": shown["liability"],
-        "协议内容": shown["agreement_text"],
-        "履行方式": shown["performance_way"],
-        "履行地点": shown["performance_place"],
-        "履行期限": _date(case.get("performance_due")),
         "履行情况": shown["performance"] if case.get("result") == SUCCESS else "无调解协议",
-        "结案日期": _date(case.get("closed")),
         "司法确认": confirm if case.get("result") == SUCCESS else "不适用（未达成调解协议）",
         "当事人": "、".join(p["name"] for p in parties) or shown["parties"],
-        "申请人": "、".join(by_role("申请人")),
-        "被申请人": "、".join(by_role("被申请人")),
+        "申请人": "、".join(by_role(APPLICANT)),
+        "被申请人": "、".join(by_role(RESPONDENT)),
         "回访情况": "\n".join(f"{_date(v.get('visit_date'))}：{v.get('situation') or ''}" for v in file.visits),
         "份数": str(len(parties) + 1),
         "保管期限": "长期",
@@ -404,16 +398,9 @@ def session_values(file: CaseFile, session: dict | None, last: bool) -> dict[str
     if last and file.case.get("result") == SUSPENDED and not outcome:
         outcome = PAUSED
     return {
+        **_labelled(SESSION, LABELLED_SESSION_FIELDS, session),
         "调解时间": f"{day}{session.get('session_time') or ''}" if day else "",
-        "调解地点": session.get("session_place") or "",
         "本次调解员": session.get("mediators") or file.case.get("mediator") or "",
-        "参加人": session.get("attendees") or "",
-        "记录人": session.get("recorder") or "",
-        "告知事项": notice,
-        "申请人陈述": session.get("applicant_says") or "",
-        "被申请人陈述": session.get("respondent_says") or "",
-        "核实情况": session.get("verified") or "",
-        "调解意见": session.get("proposal") or "",
         "本次结果": outcome or (ENDED if ends else ""),
         "终止告知": ART_26_LINE if ends and not told else "",
     }
@@ -421,12 +408,9 @@ def session_values(file: CaseFile, session: dict | None, last: bool) -> dict[str
 
 def inquiry_values(inquiry: dict) -> dict[str, str]:
     return {
+        **_labelled(INQUIRY, LABELLED_INQUIRY_FIELDS, inquiry),
         "调查时间": _date(inquiry.get("inquiry_date")),
-        "调查地点": inquiry.get("inquiry_place") or "",
-        "被调查人": inquiry.get("persons") or "",
-        "调查人": inquiry.get("investigator") or "",
         "调查记录人": inquiry.get("recorder") or "",
-        "调查内容": inquiry.get("content") or "",
     }
 
 
@@ -593,8 +577,8 @@ def _paragraphs(file: CaseFile, values: dict[str, str]) -> dict:
     infos = [("plain", party_line(p)) for p in parties]
     paragraphs.update({
         "当事人信息": infos,
-        "申请人信息": [info for info, p in zip(infos, parties) if p.get("role") == "申请人"] or [("plain", f"申请人：{BLANK}")],
-        "被申请人信息": [info for info, p in zip(infos, parties) if p.get("role") != "申请人"] or [("plain", f"被申请人：{BLANK}")],
+        "申请人信息": [info for info, p in zip(infos, parties) if p.get("role") == APPLICANT] or [("plain", f"{APPLICANT}：{BLANK}")],
+        "被申请人信息": [info for info, p in zip(infos, parties) if p.get("role") != APPLICANT] or [("plain", f"{RESPONDENT}：{BLANK}")],
         "当事人签名行": [("right", f"{p['name']}：{BLANK}") for p in parties],
     })  # fmt: skip
     return paragraphs

@@ -484,6 +484,7 @@ def _case_rules(record: dict) -> dict[str, str]:
 
 
 PARTY_ROLES = ("申请人", "被申请人", "第三人")
+APPLICANT, RESPONDENT, THIRD_PARTY = PARTY_ROLES
 
 
 def _party_rules(record: dict) -> dict[str, str]:
@@ -516,7 +517,7 @@ PARTY = Register(
     name_field="name",
     flat_fields=("id_number", "phone"),
     min_rows=1,
-    split_defaults=({"role": "申请人"}, {"role": "被申请人"}),
+    split_defaults=({"role": APPLICANT}, {"role": RESPONDENT}),
 )
 
 VISIT = Register(
