@@ -567,8 +567,15 @@ def test_templates_name_the_records_fields_by_their_labels_in_the_description(db
     import datetime as dt
 
     from zhaocun_desktop.documents import (
-        LABELLED_CASE_FIELDS, LABELLED_INQUIRY_FIELDS, LABELLED_SESSION_FIELDS, ROW_FIELDS, VALUE_NAMES, case_values, inquiry_values, session_values,
-    )  # fmt: skip
+        LABELLED_CASE_FIELDS,
+        LABELLED_INQUIRY_FIELDS,
+        LABELLED_SESSION_FIELDS,
+        ROW_FIELDS,
+        VALUE_NAMES,
+        case_values,
+        inquiry_values,
+        session_values,
+    )
     from zhaocun_desktop.registers import INQUIRY, Kind
     from zhaocun_desktop.values import chinese_date
 
