@@ -89,7 +89,7 @@ NOT_CHOICES = {
     "\\": "the LIKE escape character",
     "table": "sqlite_master's type", "index": "sqlite_master's type", "view": "sqlite_master's type", "trigger": "sqlite_master's type",
     "search\\_%": "LIKE on table names", "search_%": "LIKE on table names", "sqlite_%": "LIKE on table names", "stats\\_%": "LIKE on table names",
-    "automerge": "an FTS5 command", "delete": "an FTS5 command", "trigram case_sensitive 1": "an FTS5 tokenizer", "id": "an FTS5 option",
+    "automerge": "an FTS5 command", "delete": "an FTS5 command", "trigram case_sensitive 1": "an FTS5 tokenizer", "id": "an FTS5 option", "hashsize": "an FTS5 option (search.BULK_HASH_BYTES)",
     "main": "a database name (ATTACH)", "copy_source": "a database name (ATTACH)",
     "county": "a setting's key", "town": "a setting's key", "password": "a setting's key", "password_hash": "a setting's key",
     "setting": "a table's name", "local_dispute_types": "a setting's key (registers.LOCAL_TYPES_SETTING)",
