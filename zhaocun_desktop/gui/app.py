@@ -8,12 +8,14 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from zhaocun_desktop import APP_NAME, resume_collector
 from zhaocun_desktop.errors import UserError, error_log_path, explain, log_error, unexpected_message
 from zhaocun_desktop.gui.deferred import QMessageBox
+from zhaocun_desktop.gui.first_paint import after_first_paint
+from zhaocun_desktop.gui.upgrade import upgrade_in_dialog
 from zhaocun_desktop.paths import data_dir, default_db_path, demo_db_path, resource
 
 QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark: quit after the first paint
@@ -89,25 +91,6 @@ def _report_unexpected(kind, value, tb) -> None:
         QMessageBox.warning(QApplication.activeWindow(), APP_NAME, message)
         return
     QMessageBox.critical(QApplication.activeWindow(), APP_NAME, unexpected_message(path))
-
-
-class _FirstPaint(QObject):
-    """Calls ``then`` once the watched window has painted for the first time."""
-
-    def __init__(self, then, parent=None):
-        super().__init__(parent)
-        self.then = then
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)  # after this paint has finished
-        return False
-
-
-def after_first_paint(widget, then) -> None:
-    """Run ``then`` once ``widget`` has painted for the first time (after that paint has finished)."""
-    widget.installEventFilter(_FirstPaint(then, widget))
 
 
 BACKGROUND_CHECK_BYTES = 64 * 2**20  # larger: the records open without waiting for the damage check (868 MB: ~1 s; 108 MB: 0.17 s)
@@ -246,18 +229,6 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     if daily_backup:
         backup_daily(db, path)
     return db
-
-
-def upgrade_in_dialog(parent):
-    """For ``db.open_db(upgrade_with=...)``: the first open by a newer program upgrades the file (tens of
-    seconds for a county's database) in a worker thread, under a dialog that says what it does."""
-
-    def upgrade(text: str, work) -> None:
-        from zhaocun_desktop.gui.jobs import run_job
-
-        run_job(parent, "升级数据库", text, None, lambda _none, progress: work(progress), cancellable=False)
-
-    return upgrade
 
 
 def backup_daily(db, path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QWidget
 
@@ -21,12 +21,10 @@ from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.progress import Cancelled
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
     from sqlite_utils import Database
 
-    from zhaocun_desktop.gui.main_window import MainWindow
-
 WHOLE_COUNTY = "全县"
-_county_windows: set = set()  # county windows opened from a township window: no Python parent keeps them
 # a township's writes, and 从备份恢复 (backup.restore takes a township's backups only; a county
 # database is rebuilt from the packages instead)
 ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", "actionAllTemplates", "actionPackage", "actionRollup", "actionRestore")
@@ -52,7 +50,7 @@ class CountyMode(QObject):
     全县); the window's database connection is scoped to the chosen one.
     """
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: QMainWindow):  # gui.main_window.MainWindow (above this module)
         super().__init__(window)
         self.window = window
         form = window.form
@@ -76,9 +74,7 @@ class CountyMode(QObject):
         form.centralLayout.insertWidget(0, bar)
         self.bar = bar
 
-        from zhaocun_desktop.gui.main_window import REPORT_KEY, SETTINGS_KEY
-
-        for key in (REPORT_KEY, SETTINGS_KEY):  # the townships' report texts and settings are theirs
+        for key in window.TOWNSHIP_TABS:  # the townships' report texts and settings are theirs
             slot = window._slots[key]
             form.tabs.removeTab(form.tabs.indexOf(slot))
             slot.hide()
@@ -256,57 +252,3 @@ class CountyMode(QObject):
             return None
         window.statusBar().showMessage(f"已导出{year}年全县汇总表：{written}", 15000)
         return written
-
-
-def open_county_window(window: MainWindow, path: str | None = None) -> MainWindow | None:
-    """文件 → 打开或新建县级汇总数据库: the county database in a window of its own (created when the
-    name is new); a township's own database is refused untouched. Returns the new window."""
-    from zhaocun_desktop import rollup
-    from zhaocun_desktop.gui.app import upgrade_in_dialog
-    from zhaocun_desktop.gui.main_window import MainWindow
-
-    if path is None:
-        path, _ = QFileDialog.getSaveFileName(
-            window, "打开或新建县级汇总数据库", str(window._exports_folder() / "县级汇总.db"), "县级汇总数据库 (*.db)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )  # fmt: skip
-        if not path:
-            return None
-    path = Path(path).resolve()
-    if path == window.db_path.resolve():
-        QMessageBox.information(window, APP_NAME, "这是当前打开的乡镇数据库，不能作为县级汇总数据库。请另选一个文件名。")
-        return None
-    lock = QLockFile(str(path) + ".lock")
-    lock.setStaleLockTime(0)
-    if not lock.tryLock(200):
-        QMessageBox.information(window, APP_NAME, f"这个县级汇总数据库已经打开：\n{path}\n\n请在任务栏中切换到已打开的窗口。")
-        return None
-    from zhaocun_desktop import crypto
-
-    key = None
-    if crypto.is_encrypted(path):  # a county database with its own password
-        from zhaocun_desktop.gui.lock import unlock_file
-
-        key = unlock_file(path, window, "县级汇总数据库已加密，请输入它的程序密码（或恢复密钥）")
-        if key is None:
-            lock.unlock()
-            return None
-    try:
-        db = rollup.open_county(path, upgrade_with=upgrade_in_dialog(window), key=key)
-    except UserError as error:
-        lock.unlock()
-        QMessageBox.warning(window, "无法打开县级汇总数据库", str(error))
-        return None
-    county_window = MainWindow(path, window.ui_state, db=db)
-    county_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def closed() -> None:  # the window owns its connection and its lock
-        _county_windows.discard(county_window)
-        db.close()
-        lock.unlock()
-
-    _county_windows.add(county_window)
-    county_window.destroyed.connect(closed)
-    county_window.show()
-    county_window.raise_()
-    return county_window

@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLockFile, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from zhaocun_desktop import APP_NAME, __version__, records
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.gui.app import after_first_paint
 from zhaocun_desktop.gui.deferred import QFileDialog, QInputDialog, QMessageBox
+from zhaocun_desktop.gui.first_paint import after_first_paint
 from zhaocun_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhaocun_desktop.paths import data_dir
 from zhaocun_desktop.registers import BY_KEY, TABS, VILLAGE
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the views' modules are imported when their tabs are first o
 SETTINGS_KEY = "settings"
 OVERVIEW_KEY = "overview"
 REPORT_KEY = "report"
+_county_windows: set = set()  # county windows opened from a township window: no Python parent keeps them
 
 
 class MainWindow(QMainWindow):
@@ -37,6 +38,8 @@ class MainWindow(QMainWindow):
     (``view(key)`` builds one on demand); ``_slots`` maps a register key (or "settings") to the
     empty page that its view goes into.
     """
+
+    TOWNSHIP_TABS = (REPORT_KEY, SETTINGS_KEY)  # a township's own (report texts, settings): a county window has none
 
     def __init__(self, db_path: Path, ui_state: QSettings, demo: bool = False, db: Database | None = None):
         super().__init__()
@@ -509,8 +512,6 @@ class MainWindow(QMainWindow):
 
     def open_county_database(self, path: str | None = None):
         """文件 → 打开或新建县级汇总数据库: the county database in its own window (see gui/county_mode.py)."""
-        from zhaocun_desktop.gui.county_mode import open_county_window
-
         return open_county_window(self, path)
 
     def write_one_template(self) -> None:
@@ -651,3 +652,56 @@ class MainWindow(QMainWindow):
 
             QApplication.instance().removeEventFilter(self.idle_lock)
         super().closeEvent(event)
+
+
+def open_county_window(window: MainWindow, path: str | None = None) -> MainWindow | None:
+    """文件 → 打开或新建县级汇总数据库: the county database in a window of its own (created when the
+    name is new); a township's own database is refused untouched. Returns the new window."""
+    from zhaocun_desktop import rollup
+    from zhaocun_desktop.gui.upgrade import upgrade_in_dialog
+
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(
+            window, "打开或新建县级汇总数据库", str(window._exports_folder() / "县级汇总.db"), "县级汇总数据库 (*.db)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if not path:
+            return None
+    path = Path(path).resolve()
+    if path == window.db_path.resolve():
+        QMessageBox.information(window, APP_NAME, "这是当前打开的乡镇数据库，不能作为县级汇总数据库。请另选一个文件名。")
+        return None
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(200):
+        QMessageBox.information(window, APP_NAME, f"这个县级汇总数据库已经打开：\n{path}\n\n请在任务栏中切换到已打开的窗口。")
+        return None
+    from zhaocun_desktop import crypto
+
+    key = None
+    if crypto.is_encrypted(path):  # a county database with its own password
+        from zhaocun_desktop.gui.lock import unlock_file
+
+        key = unlock_file(path, window, "县级汇总数据库已加密，请输入它的程序密码（或恢复密钥）")
+        if key is None:
+            lock.unlock()
+            return None
+    try:
+        db = rollup.open_county(path, upgrade_with=upgrade_in_dialog(window), key=key)
+    except UserError as error:
+        lock.unlock()
+        QMessageBox.warning(window, "无法打开县级汇总数据库", str(error))
+        return None
+    county_window = MainWindow(path, window.ui_state, db=db)
+    county_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def closed() -> None:  # the window owns its connection and its lock
+        _county_windows.discard(county_window)
+        db.close()
+        lock.unlock()
+
+    _county_windows.add(county_window)
+    county_window.destroyed.connect(closed)
+    county_window.show()
+    county_window.raise_()
+    return county_window
