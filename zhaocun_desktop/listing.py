@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
-from zhaocun_desktop.excel.writing import PERSONAL_NOTE, mask_numbers
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import Kind, Register
 from zhaocun_desktop.validation import display_value
+from zhaocun_desktop.values import PERSONAL_NOTE, mask_numbers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -391,6 +391,9 @@ def _mask_span(written: str, kind: str) -> str:
     return "".join(chars)
 
 
+PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"  # under the title of every export and printout that shows personal numbers
+
+
 def mask_numbers(text: str) -> str:
     """Free text with every ID or phone number in it masked, in whatever form it was written
     (410423********1234, 410423 ******** 1234, 138****8000, 138-****-8000, 0375-***4567)."""

@@ -15,18 +15,18 @@ from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
+from zhaocun_desktop.listing import listing_title
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import LAST_DATE, REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
-from zhaocun_desktop.values import EXCEL_EPOCH, mask_numbers
+from zhaocun_desktop.values import EXCEL_EPOCH, PERSONAL_NOTE, mask_numbers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formats
 TEMPLATE_VERSION = "2"  # 2: the marker sheet (模板信息) names the register
-PERSONAL_NOTE = "含个人信息，请妥善保管，不得外传。"
 _NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.INT: "0", Kind.MONEY: "#,##0.00", Kind.ID_NUMBER: "@", Kind.PHONE: "@", Kind.TEXT: "@"}
 _FORMAT_HINTS = {
     Kind.DATE: "日期，如 2023-03-08",
@@ -347,8 +347,6 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-
-    from zhaocun_desktop.listing import listing_title  # listing reads this module
 
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     book = Workbook(write_only=True)
