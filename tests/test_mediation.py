@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from zhaocun_desktop import mediation, records
-from zhaocun_desktop.due import due_items
+from zhaocun_desktop.due import case_reminders, due_items
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import MEDIATION_CASE
 from zhaocun_desktop.report import build_draft
@@ -85,12 +85,12 @@ def test_reminders_as_of_a_day(town):
     unvisited = add(town, accepted="2023-05-01", **dict(done, closed="2023-06-05"))  # visit and 司法确认 due 07-05
     visited = add(town, accepted="2023-05-01", **dict(done, closed="2023-06-06"), mediation_visit=[dict(visit_date="2023-06-20", visitor="王调解", carried_out="是", satisfied="是")])
     recent = add(town, accepted="2023-06-01", **dict(done, closed="2023-06-20", agreement="口头"))  # visit due 07-20: not yet
-    found = {item.kind: item for item in mediation.case_reminders(town, today)}
+    found = {item.kind: item for item in case_reminders(town, today)}
     assert found["调解"].record_ids == (late,) and found["调解"].due == dt.date(2023, 6, 19)
     assert found["回访"].record_ids == (unvisited,) and found["回访"].due == dt.date(2023, 7, 5)
     assert set(found["司法确认"].record_ids) == {unvisited, visited} and recent not in found["司法确认"].record_ids
     assert found["司法确认"].due == dt.date(2023, 7, 5) and "2023年7月5日" in found["司法确认"].message
-    assert not mediation.case_reminders(town, dt.date(2023, 5, 1))
+    assert not case_reminders(town, dt.date(2023, 5, 1))
     assert [(item.kind, item.record_id) for item in due_items(town, today) if item.kind == "回访"] == [("回访", unvisited)]
     findings = check_records(town, build_draft(town, 2023), certificates_as_of=today)
     assert any("超过30天仍在调解中" in f.message and f.record_ids == (late,) for f in findings)

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import deadlines
+from zhaocun_desktop import deadlines, mediation
 from zhaocun_desktop.choices import choice
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, MEDIATION_CASE, ONGOING, PETITION, SUCCESS, WRITTEN
 
@@ -102,9 +102,7 @@ def certificates_due(db: Database, today: dt.date, same_township: bool = False) 
 
 def visits_due(db: Database, today: dt.date) -> list[DueItem]:
     """Agreements without a 回访 (the rule lives in ``mediation``)."""
-    from zhaocun_desktop.mediation import visits_due as agreements_not_visited
-
-    return [DueItem("回访", MEDIATION_CASE.key, record_id, due, text) for record_id, due, text in agreements_not_visited(db, today)]
+    return [DueItem("回访", MEDIATION_CASE.key, record_id, due, text) for record_id, due, text in mediation.visits_due(db, today)]
 
 
 def due_items(db: Database, today: dt.date | None = None) -> list[DueItem]:
@@ -144,3 +142,29 @@ def _named_by_township(db: Database, items: list[DueItem]) -> list[DueItem]:
 def overdue_count(items: list[DueItem], today: dt.date) -> int:
     """How many of ``items`` are past their day."""
     return sum(item.due < today for item in items)
+
+
+_REMINDER_TEXT = {
+    "调解": "{n}件案件受理已超过30天仍在调解中，请尽快结案或填写调解结果",
+    "司法确认": "{n}件书面协议仍在申请司法确认的30日期限内（最早{due}届满），如当事人需要请尽快共同申请",
+    "回访": "{n}件达成协议的案件已到回访时间（协议后30天）仍没有回访记录，请回访协议履行情况",
+}
+
+
+def case_reminders(db: Database, today: dt.date) -> list[mediation.Reminder]:
+    """What is due on the cases as of ``today``, one Reminder per kind with the cases behind it:
+    mediation running over 30 days and 司法确认 windows (the rules of ``cases_due``), and
+    agreements without a 回访."""
+    by_kind: dict[str, list[tuple[int, dt.date]]] = {}
+    for item in cases_due(db, today):
+        by_kind.setdefault(item.kind, []).append((item.record_id, item.due))
+    for record_id, due, _ in mediation.visits_due(db, today):
+        by_kind.setdefault("回访", []).append((record_id, due))
+    reminders = []
+    for kind, template in _REMINDER_TEXT.items():
+        found = by_kind.get(kind)
+        if found:
+            due = min(day for _, day in found)
+            message = template.format(n=len(found), due=f"{due.year}年{due.month}月{due.day}日")
+            reminders.append(mediation.Reminder(kind, message, tuple(record_id for record_id, _ in found), due))
+    return reminders

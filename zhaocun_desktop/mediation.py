@@ -1,9 +1,8 @@
 """The mediation office's daily work: case numbers and what is due on a case.
 
 Qt-free. ``next_case_no`` proposes the next 卷号 of a year for one committee; ``number_problems``
-lists gaps and numbers that do not follow the pattern (for 报告自查); ``case_reminders`` lists
-what is due on the cases as of a day (for 报告自查 and 总览); ``visits_due`` adds the
-回访 to the general due list (``due.due_items``).
+lists gaps and numbers that do not follow the pattern (for 报告自查); ``visits_due`` adds the
+回访 to the general due list (``due.due_items``) and to ``due.case_reminders`` (报告自查), which sit above this module.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
+from zhaocun_desktop.case_numbers import PLACEHOLDER, pattern_problem  # noqa: F401 (pattern_problem: mediation.pattern_problem)
 from zhaocun_desktop.registers import (
     LOCAL_TYPES_SETTING,
     MEDIATION_CASE,
@@ -29,23 +29,9 @@ from zhaocun_desktop.values import fold, parse_date
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-PLACEHOLDERS = {"年": "the year", "简称": "the town's short name", "村": "the village's short name", "n": "the number"}
 VISIT_DAYS = 30  # an agreement is visited about a month after it was reached
 VISIT_WARNING_DAYS = 7
 VISIT_LATE_DAYS = 60  # a visit missed by more than two months is no longer a useful reminder
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """Why a case number pattern cannot be used (a Chinese message), or None."""
-    unknown = [name for name in _PLACEHOLDER.findall(pattern) if name not in PLACEHOLDERS]
-    if unknown:
-        return f"编号格式中的“{{{unknown[0]}}}”不是可用的名称；可用：{{年}} {{简称}} {{村}} {{n}}"
-    if pattern.count("{") != pattern.count("}"):
-        return "编号格式中的花括号不成对，请检查 { 和 }"
-    if "{n}" not in pattern:
-        return "编号格式必须含有序号 {n}"
-    return None
 
 
 def town_short(settings: dict) -> str:
@@ -77,7 +63,7 @@ def _pattern(settings: dict, series: tuple[str, str]) -> str:
 
 
 def _fill(pattern: str, values: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), pattern)
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), pattern)
 
 
 def format_case_no(settings: dict, series: tuple[str, str], year: int, number: int) -> str:
@@ -123,6 +109,9 @@ def proposed_values(db: Database, values: dict) -> dict[str, str]:
     """What the case form fills in for a new case: the next case number."""
     number = next_case_no(db, values.get("accepted"), values.get("org"), values.get("village"))
     return {"case_no": number} if number else {}
+
+
+MEDIATION_CASE.hooks.propose = proposed_values  # installed at import: the form asks records.proposed_values
 
 
 @dataclass(frozen=True)
@@ -184,34 +173,6 @@ def visits_due(db: Database, today: dt.date) -> list[tuple[int, dt.date, str]]:
         (record_id, dt.date.fromisoformat(due), f"案件“{case_no or parties or record_id}”{closed}达成协议，还没有回访记录，请回访协议履行情况")
         for record_id, due, closed, case_no, parties in rows
     ]
-
-
-_REMINDER_TEXT = {
-    "调解": "{n}件案件受理已超过30天仍在调解中，请尽快结案或填写调解结果",
-    "司法确认": "{n}件书面协议仍在申请司法确认的30日期限内（最早{due}届满），如当事人需要请尽快共同申请",
-    "回访": "{n}件达成协议的案件已到回访时间（协议后30天）仍没有回访记录，请回访协议履行情况",
-}
-
-
-def case_reminders(db: Database, today: dt.date) -> list[Reminder]:
-    """What is due on the cases as of ``today``, one Reminder per kind with the cases behind it:
-    mediation running over 30 days and 司法确认 windows (the rules of ``due.cases_due``), and
-    agreements without a 回访."""
-    from zhaocun_desktop.due import cases_due
-
-    by_kind: dict[str, list[tuple[int, dt.date]]] = {}
-    for item in cases_due(db, today):
-        by_kind.setdefault(item.kind, []).append((item.record_id, item.due))
-    for record_id, due, _ in visits_due(db, today):
-        by_kind.setdefault("回访", []).append((record_id, due))
-    reminders = []
-    for kind, template in _REMINDER_TEXT.items():
-        found = by_kind.get(kind)
-        if found:
-            due = min(day for _, day in found)
-            message = template.format(n=len(found), due=f"{due.year}年{due.month}月{due.day}日")
-            reminders.append(Reminder(kind, message, tuple(record_id for record_id, _ in found), due))
-    return reminders
 
 
 # ---------------------------------------------------------------------------

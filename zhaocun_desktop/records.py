@@ -531,7 +531,7 @@ def delete(db: Database, register: Register, record_ids: Iterable[int]) -> int:
     """Delete records (all or none); returns how many were deleted. Several at once: backup first."""
     record_ids = list(record_ids)
     if len(record_ids) > 1:
-        from zhaocun_desktop.backup import safety_backup
+        from zhaocun_desktop.backup_files import safety_backup
 
         safety_backup(db.conn, "delete")
     count = 0
@@ -575,13 +575,12 @@ def roster_names(db: Database, field) -> list[str]:
 
 
 def proposed_values(db: Database, register: Register, values: dict) -> dict:
-    """What a new record's form fills in from what is typed so far (the register's ``proposer``)."""
-    if not register.proposer:
+    """What a new record's form fills in from what is typed so far (the register's ``hooks.propose``)."""
+    if not register.proposer_inputs:
         return {}
-    import importlib
-
-    module, function = register.proposer.split(":")
-    return getattr(importlib.import_module(module), function)(db, values)
+    if register.hooks.propose is None:  # a bug: the module that owns the rule installs it at import
+        raise RuntimeError(f"{register.key} proposes values but no module installed hooks.propose (import zhaocun_desktop.mediation)")
+    return register.hooks.propose(db, values)
 
 
 def children(db: Database, child: Register, parent_id: int) -> list[dict]:
@@ -1063,7 +1062,7 @@ def merge_villages(db: Database, source_id: int, target_id: int) -> dict[str, in
     if source_id == target_id:
         raise UserError("撤并的两个村(居)是同一个，请选择另一个村(居)。")
     source, target = get(db, VILLAGE, source_id), get(db, VILLAGE, target_id)
-    from zhaocun_desktop.backup import safety_backup
+    from zhaocun_desktop.backup_files import safety_backup
 
     safety_backup(db.conn, "merge")
     moved = village_usage(db, source_id)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field as dataclass_field
 from enum import Enum
 from typing import Callable, NamedTuple
 
+from zhaocun_desktop.case_numbers import pattern_problem
+
 
 class Kind(str, Enum):
     """What a field holds; decides its SQL type, its widget and its parser."""
@@ -95,6 +97,17 @@ class Field(NamedTuple):
 Check = Callable[[dict], dict[str, str]]
 
 
+@dataclass
+class Hooks:
+    """A register's behaviour that lives in a module above the descriptions, installed by that module at
+    its import (this module imports no behaviour; a string naming a function would hide the dependency).
+    None: the register has no such behaviour."""
+
+    # (db, values) -> {field: value} that a new record's form fills in from what is typed so far, such as
+    # the next case number (mediation.proposed_values); records.proposed_values calls it
+    propose: Callable[[object, dict], dict] | None = None
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each register exists once
 class Register:
     """A ledger: one SQLite table, one tab (or sub-tab), one form, one Excel sheet."""
@@ -119,9 +132,8 @@ class Register:
     # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
     # place, its export adds one sheet per child, its import reads that sheet too.
     children: tuple["Register", ...] = ()
-    # "module:function" (db, values) -> {field: value} that a new record's form fills in, such as
-    # the next case number, re-asked whenever one of ``proposer_inputs`` changes.
-    proposer: str = ""
+    # Behaviour from above (Hooks): e.g. ``hooks.propose``, re-asked whenever one of ``proposer_inputs`` changes.
+    hooks: Hooks = dataclass_field(default_factory=lambda: Hooks())
     proposer_inputs: tuple[str, ...] = ()
     printable: bool = False  # documents can be printed from a record (documents.py): 打印文书
     parent_column: str = ""  # set on a child: the column holding the parent's id
@@ -675,7 +687,6 @@ MEDIATION_CASE = Register(
         ("司法确认、回访与归档", ("confirmed", "confirm_applied", "confirm_result", "mediation_visit", "mediation_paper",
                           *(f"prevented_{key}{tail}" for key, _ in PREVENTED for tail in ("", "_people")), "note")),
     ),
-    proposer="zhaocun_desktop.mediation:proposed_values",
     proposer_inputs=("accepted", "org", "village"),
     printable=True,
 )
@@ -924,8 +935,6 @@ def _local_type_errors(record: dict) -> dict[str, str]:
 
 
 def _case_pattern_errors(record: dict) -> dict[str, str]:
-    from zhaocun_desktop.mediation import pattern_problem  # the one place that knows the placeholders
-
     errors = {}
     for key in ("case_no_pattern", "case_no_pattern_village"):
         problem = pattern_problem(record.get(key) or "") if record.get(key) else None

@@ -391,9 +391,9 @@ def overlap_findings(draft: ReportDraft) -> list[Finding]:
 
 def mediation_findings(db: Database, year: int, today: dt.date) -> list[Finding]:
     """Case numbers of ``year`` (gaps, out of pattern) and what is due on the cases as of ``today``."""
-    from zhaocun_desktop import mediation
+    from zhaocun_desktop import due, mediation
 
-    found = mediation.number_problems(db, year) + mediation.case_reminders(db, today)
+    found = mediation.number_problems(db, year) + due.case_reminders(db, today)
     return [Finding(item.level, MEDIATION_CASE.title, item.message, register=MEDIATION_CASE.key, record_ids=item.record_ids) for item in found]
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
-from zhaocun_desktop import records
+from zhaocun_desktop import mediation, records  # noqa: F401 (mediation installs the case form's proposer: MEDIATION_CASE.hooks.propose)
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.gui.child_table import ChildTable
 from zhaocun_desktop.gui.field_form import FieldForm
