@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import backup, records
+from zhaocun_desktop import backup, backup_files, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
@@ -215,7 +215,7 @@ def _grow(db, megabytes: int) -> None:
 
 def test_a_backup_reports_how_far_it_is_then_its_check(db, db_path, monkeypatch):
     """``progress`` hears the copy grow in hundredths, never backwards, then the check of the copy."""
-    monkeypatch.setattr(backup, "REPORT_EVERY", 1_000)  # a look every 1,000 instructions: a small file reports often too
+    monkeypatch.setattr(backup_files, "REPORT_EVERY", 1_000)  # a look every 1,000 instructions: a small file reports often too
     records.insert(db, VILLAGE, dict(name="赵村村"))
     _grow(db, 8)
     heard = []

@@ -713,7 +713,7 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
 
         def upgrade(progress: Progress) -> None:
             if version < SCHEMA_VERSION:  # existing data about to be upgraded: keep the old state
-                from zhaocun_desktop.backup import safety_backup
+                from zhaocun_desktop.backup_files import safety_backup
 
                 step(progress, 0, 1, "正在备份升级前的数据库")
                 safety_backup(conn, "migration")
