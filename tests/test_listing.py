@@ -60,7 +60,7 @@ def test_export_and_print_share_the_title(db):
 
 
 def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop import county_scope, rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import build_demo
     from zhaocun_desktop.package import write_package
@@ -77,7 +77,7 @@ def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
         whole = printed_list(county, MEDIATION_CASE)
         assert whole.headers[:2] == ["乡镇", MEDIATION_CASE.list_fields[0].label]
         assert {town: sum(row[0] == town for row in whole.rows) for town in packages} == {town: count for town, (_, count) in packages.items()}
-        rollup.set_scope(county, rollup.township_id(county, "中汤镇"))
+        rollup.set_scope(county, county_scope.township_id(county, "中汤镇"))
         one = printed_list(county, MEDIATION_CASE)
         assert "乡镇" not in one.headers and len(one.rows) == packages["中汤镇"][1]
     finally:

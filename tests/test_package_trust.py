@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from county_towns import TRUSTED, YEAR, build_townships, later, member_replaced, remade, rows_changed, zeros_zip
 
-from zhaocun_desktop import cli, records, rollup, signing
+from zhaocun_desktop import cli, county_scope, records, rollup, signing
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.package import open_package, read_package, write_package
@@ -416,7 +416,7 @@ def test_quotes_and_sql_in_every_settings_value_and_text_field_are_only_data(cou
     from zhaocun_desktop.county import mediation_table
     from zhaocun_desktop.figures import Period
 
-    rollup.set_scope(county, rollup.township_id(county, town))
+    rollup.set_scope(county, county_scope.township_id(county, town))
     table = mediation_table(county, Period.year(YEAR))
     rollup.set_scope(county, None)
     by_kind = {row[0]: row[1] for row in table.rows if not row[0].startswith("其中：")}  # the classes, not their sub-rows

@@ -7,8 +7,19 @@ cd "$(dirname "$0")/.."
 bash tools/system-deps.sh || exit 1
 bash tools/venv.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
+venv=${ZHAOCUN_VENV:-.venv}
+# The house's shape first (a second each): the layers as import-linter contracts (pyproject.toml), then ruff's
+# rules. A broken contract or a finding fails the run before any test, whatever pytest arguments were given.
+lint=$(mktemp)
+if ! "$venv/bin/lint-imports" --no-cache >"$lint" 2>&1; then
+  cat "$lint" >&2
+  rm -f "$lint"
+  echo "import-linter: a contract in pyproject.toml is broken (see above); docs/architecture.md says where a module belongs." >&2
+  exit 1
+fi
+rm -f "$lint"
 log=$(mktemp)
-"${ZHAOCUN_VENV:-.venv}/bin/python" -m pytest "$@" 2>&1 | tee "$log"
+"$venv/bin/python" -m pytest "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests (exit 5): nothing was checked, so this run fails." >&2

@@ -774,13 +774,13 @@ def _damage_named(args: argparse.Namespace, error: BaseException) -> str | None:
 
 def _choose_township(db, name: str | None) -> None:
     """--township: in a county database, every query then sees that township only."""
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop import county_scope, rollup
 
     if not rollup.is_county(db):
         if name:
             raise UserError("--township 只用于县级汇总数据库；乡镇的台账数据库本身就是一个乡镇，请去掉 --township。")
         return
-    rollup.set_scope(db, rollup.township_id(db, name) if name else None)
+    rollup.set_scope(db, county_scope.township_id(db, name) if name else None)
 
 
 def _tell(message: str) -> None:

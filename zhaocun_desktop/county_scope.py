@@ -116,3 +116,12 @@ def in_each_township(db: Database, read: Callable[[], T]) -> list[T]:
 def township_choices(db: Database) -> list[tuple[int, str]]:
     """Every township of the county as ``(id, name)``, in name order."""
     return [(row[0], row[1]) for row in db.execute("SELECT id, name FROM main.township ORDER BY name")]
+
+
+def township_id(db: Database, name: str) -> int:
+    """The id of the township called ``name``; UserError naming the townships there are."""
+    for found, town in township_choices(db):
+        if town == name.strip():
+            return found
+    names = "、".join(town for _, town in township_choices(db)) or "（还没有导入任何数据包）"
+    raise UserError(f"县级汇总数据库中没有“{name}”。已有的乡镇：{names}")

@@ -90,10 +90,10 @@ def cases_of(db: Database, period: Period | int, field: str, label: str) -> list
 
     rows = fig.records_behind(db, fig.BY_KEY["cases"], period)
     if field == "village" and COUNTY_VILLAGE_MARK in label and records.township_column(db, MEDIATION_CASE):  # a whole county's bar
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county_scope import township_id
 
         township, _, label = label.partition(COUNTY_VILLAGE_MARK)
-        rows = [row for row in rows if row.get("township_id") == rollup.township_id(db, township)]
+        rows = [row for row in rows if row.get("township_id") == township_id(db, township)]
     if label == NOT_FILLED:
         return [row for row in rows if row.get(field) in (None, "") or (field == "result" and row[field] not in MEDIATION_RESULTS)]
     return [row for row in rows if row.get(field) == label]

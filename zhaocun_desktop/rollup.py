@@ -736,15 +736,6 @@ def _writing(db: Database):
         db.execute(f"DELETE FROM temp.{WRITING_TABLE}")
 
 
-def township_id(db: Database, name: str) -> int:
-    """The id of the township called ``name``; UserError naming the townships there are."""
-    for found, town in township_choices(db):
-        if town == name.strip():
-            return found
-    names = "、".join(town for _, town in township_choices(db)) or "（还没有导入任何数据包）"
-    raise UserError(f"县级汇总数据库中没有“{name}”。已有的乡镇：{names}")
-
-
 def years(db: Database) -> list[int]:
     """The years with packages, newest first."""
     return [row[0] for row in db.execute("SELECT DISTINCT year FROM package WHERE replaced_at IS NULL ORDER BY year DESC")]
