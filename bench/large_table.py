@@ -83,7 +83,7 @@ def _timed(function, repeat: int = 3) -> tuple[float, object]:
 
 def search_times(db, register, words: list[str]) -> None:
     """Each search through the index and by instr() scan (all ids in order), and as the list on screen reads it."""
-    from zhaocun_desktop import records, search
+    from zhaocun_desktop import records
     from zhaocun_desktop.records import RecordQuery
 
     print(f"search over {records.count(db, register):,} rows (best of 3): all ids in order through the index and by instr() scan;")
@@ -135,7 +135,7 @@ def search_side_by_side(db, register) -> None:
         size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE ?", [search.index_table(register) + "%"]).fetchone()[0]
         table = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", [register.key]).fetchone()[0]
         print(f"index size: {size / 2**20:.0f} MB (the table itself: {table / 2**20:.0f} MB)")
-    except Exception as error:  # dbstat is a compile-time option of SQLite
+    except Exception as error:  # noqa: BLE001 (dbstat is a compile-time option of SQLite: any failure means not measured)
         print(f"index size: not measured ({error})")
     template = records.rows_by_id(db, register, [1])[0]
     cleaned = [validate(register, {key: template[key] for key in register.keys if key != "case_no"})] * 20_000

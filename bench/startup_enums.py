@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from startup import BARE  # noqa: E402 (the same bare window as the benchmark)
+from startup import BARE
 
 SPY = textwrap.dedent(
     """

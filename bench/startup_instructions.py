@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from startup import BARE  # noqa: E402 (the same bare window as the benchmark)
+from startup import BARE
 
 WRAPPER = """
 import gc

@@ -4,7 +4,6 @@ not SQLite's or the operating system's English."""
 from __future__ import annotations
 
 import errno
-import sys
 from pathlib import Path
 
 import pytest

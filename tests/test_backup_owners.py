@@ -13,7 +13,7 @@ from zhaocun_desktop import backup, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
-from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
+from zhaocun_desktop.registers import MEDIATION_CASE
 from zhaocun_desktop.township import set_up_township, with_default_names
 
 

@@ -32,7 +32,7 @@ def protected(db_path):
     records.insert(db, MEDIATION_CASE, dict(case_no="（2023）赵人调字第1号", accepted="2023-05-06", village="赵村", org="村调委会", dispute_type="邻里",
                                             source="当事人申请",  # a 申请书 only where a party applied
                                             parties="张三", result="调解中", id_number=FULL_ID, phone=MOBILE,
-                                            note=f"另一联系电话 138 0013 8000"))  # fmt: skip
+                                            note="另一联系电话 138 0013 8000"))  # fmt: skip
     records.insert(db, PETITION, dict(reg_date="2023-05-06", level="本镇", status="在办", matter=f"信访人身份证{FULL_ID[:6]}-{FULL_ID[6:14]}-{FULL_ID[14:]}"))
     recovery = encryption.set_password(db, PASSWORD)
     db.close()

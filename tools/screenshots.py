@@ -48,7 +48,7 @@ def main() -> int:
         tabs.setCurrentIndex(index)
         page = tabs.widget(index)
         inner = [page] if not isinstance(page, QTabWidget) else [page.widget(i) for i in range(page.count())]
-        for sub, widget in enumerate(inner):
+        for sub, _widget in enumerate(inner):
             if isinstance(page, QTabWidget):
                 page.setCurrentIndex(sub)
             app.processEvents()

@@ -1031,7 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
-    except Exception as error:  # the one error boundary of the command line: no traceback for the clerk
+    except Exception as error:  # noqa: BLE001 (the one error boundary of the command line: no traceback for the clerk)
         log = log_error(error)
         message = _damage_named(args, error) or explain(error)
         if message:

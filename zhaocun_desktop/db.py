@@ -62,7 +62,7 @@ class Database:
         return (dict(zip(keys, row)) for row in cursor)
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator["Database"]:
+    def atomic(self) -> Iterator[Database]:
         """One transaction (a savepoint when nested): everything inside is written, or nothing."""
         if self.conn.in_transaction:
             savepoint = f"atomic_{os.urandom(8).hex()}"  # not secrets: it loads OpenSSL (start-up time)
@@ -285,9 +285,9 @@ def _villages_by_id(db: Database) -> None:
     of the villages becomes its id (the text column is cleared), any other place keeps its text.
     Renaming a village then keeps its records, and merging two moves them (records.merge_villages).
     """
-    from zhaocun_desktop.registers import REGISTERS as registers
+    from zhaocun_desktop.registers import REGISTERS
 
-    for register in registers:
+    for register in REGISTERS:
         if not register.village_fields or not db[register.key].exists():  # a register added later: made whole by sync_columns
             continue
         _add_missing_columns(db, register)
@@ -308,21 +308,21 @@ def _dated_history(db: Database) -> None:
     """Certificates get a register of their own (one row per certificate, valid from … until …);
     staff get in-post dates; villages a review and a revocation year. Each certificate typed on a
     staff row becomes a certificate row, and those columns leave the staff table."""
-    from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE as certificates, ENFORCEMENT_STAFF, VILLAGE
+    from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, VILLAGE
 
-    if not db[certificates.key].exists():
-        db.table(certificates.key).create(register_columns(certificates), pk="id")
-        db.execute(f"ALTER TABLE {certificates.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
-    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_batch ON {certificates.key}(batch_id)")
-    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_valid_from ON {certificates.key}(valid_from)")
-    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{certificates.key}_holder ON {certificates.key}(holder, valid_until)")
-    db.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS ux_{certificates.key}_cert_no ON {certificates.key}(cert_no) WHERE cert_no IS NOT NULL")
+    if not db[ENFORCEMENT_CERTIFICATE.key].exists():
+        db.table(ENFORCEMENT_CERTIFICATE.key).create(register_columns(ENFORCEMENT_CERTIFICATE), pk="id")
+        db.execute(f"ALTER TABLE {ENFORCEMENT_CERTIFICATE.key} ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{ENFORCEMENT_CERTIFICATE.key}_batch ON {ENFORCEMENT_CERTIFICATE.key}(batch_id)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{ENFORCEMENT_CERTIFICATE.key}_valid_from ON {ENFORCEMENT_CERTIFICATE.key}(valid_from)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS ix_{ENFORCEMENT_CERTIFICATE.key}_holder ON {ENFORCEMENT_CERTIFICATE.key}(holder, valid_until)")
+    db.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS ux_{ENFORCEMENT_CERTIFICATE.key}_cert_no ON {ENFORCEMENT_CERTIFICATE.key}(cert_no) WHERE cert_no IS NOT NULL")
     _add_missing_columns(db, ENFORCEMENT_STAFF)
     _add_missing_columns(db, VILLAGE)
     staff_columns = {row[1] for row in db.execute(f"PRAGMA table_info({ENFORCEMENT_STAFF.key})")}
     if "cert_no" in staff_columns:
         db.execute(
-            f"""INSERT INTO {certificates.key} (holder, cert_no, cert_type, issuer, valid_from, valid_until, note, created_at, updated_at)
+            f"""INSERT INTO {ENFORCEMENT_CERTIFICATE.key} (holder, cert_no, cert_type, issuer, valid_from, valid_until, note, created_at, updated_at)
                 SELECT name, cert_no, cert_type, issuer, coalesce(issue_date, date(valid_until, '-3 years')), valid_until,
                        CASE WHEN issue_date IS NULL THEN '发证日期由升级程序按有效期三年推定，请核对' END, created_at, updated_at
                 FROM {ENFORCEMENT_STAFF.key} WHERE cert_no IS NOT NULL AND valid_until IS NOT NULL"""
@@ -542,7 +542,7 @@ def connect(path: str | Path, key=None) -> sqlite3.Connection:
     return conn
 
 
-def key_of(db: "Database | sqlite3.Connection"):
+def key_of(db: Database | sqlite3.Connection):
     """The key the database was opened with (a ``crypto.Key``); None for a plain file."""
     from zhaocun_desktop import crypto
 

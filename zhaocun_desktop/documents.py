@@ -488,7 +488,7 @@ def fill_template(text: str, values: dict[str, str], rows: dict[str, list[dict[s
             if row_kind:
                 for item in rows.get(row_kind, []):
                     prefixed = dict(values, **{f"{row_kind}.{key}": value for key, value in item.items()})
-                    table.append(tuple(_NAME.sub(lambda m: prefixed.get(m.group(1)) or "", cell) for cell in cells))
+                    table.append(tuple(_NAME.sub(lambda m: prefixed.get(m.group(1)) or "", cell) for cell in cells))  # noqa: B023 (called within this turn)
             else:
                 table.append(tuple(_fill(cell, values, "") for cell in cells))  # a ruled cell is the blank
             continue

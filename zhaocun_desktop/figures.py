@@ -425,8 +425,8 @@ def describe(figure: Figure | Rate) -> str:
                        (" <= ", "不晚于"), (" = 1", "为是"), (" = ", "为"), (" AND ", "，且"), (" OR ", "或"),
                        (":year_end", "年末"), (":period_end", "年末"), ("(", ""), (")", "")):  # fmt: skip
         text = text.replace(sql, words)
-    for field in register.fields:
-        text = re.sub(rf"(?<![A-Za-z_]){field.key}(?![A-Za-z_])", field.label, text)
+    for item in register.fields:
+        text = re.sub(rf"(?<![A-Za-z_]){item.key}(?![A-Za-z_])", item.label, text)
     text = re.sub(r"\x00(\d+)\x00", lambda m: f"“{quoted[int(m.group(1))].strip('%')}”", text)
     what = _MEASURES.get(figure.measure)
     if what is None:

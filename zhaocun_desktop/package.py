@@ -556,7 +556,7 @@ def clock_problem(made: dt.datetime, year: int, today: dt.date | None = None) ->
     return None
 
 
-def open_package(path: str | Path, today: dt.date | None = None) -> Package:
+def open_package(path: str | Path, today: dt.date | None = None) -> Package:  # noqa: C901 (one refusal a check, in the order a package is trusted: bounds, manifest, signature, hashes, settings, figures, clock)
     """Open and check a package up to its records: bounds, manifest, signature, members' hashes,
     settings and figures, the township's name and the clock. UserError saying why when any fails."""
     from zhaocun_desktop.db import SCHEMA_VERSION

@@ -8,9 +8,9 @@ there; the core lets it propagate, so a cancelled job leaves nothing half writte
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
-Progress = Optional[Callable[[int, int, str], None]]
+Progress = Callable[[int, int, str], None] | None
 
 
 class Cancelled(Exception):

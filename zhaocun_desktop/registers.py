@@ -131,7 +131,7 @@ class Register:
     # Child registers (rows that belong to one record of this register, e.g. a case's parties):
     # their table has a ``parent_column`` with ON DELETE CASCADE; the parent's form edits them in
     # place, its export adds one sheet per child, its import reads that sheet too.
-    children: tuple["Register", ...] = ()
+    children: tuple[Register, ...] = ()
     # Behaviour from above (Hooks): e.g. ``hooks.propose``, re-asked whenever one of ``proposer_inputs`` changes.
     hooks: Hooks = dataclass_field(default_factory=lambda: Hooks())
     proposer_inputs: tuple[str, ...] = ()

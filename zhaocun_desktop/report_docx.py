@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -704,10 +704,11 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             paragraph.add_run(left + "：")
             _set_fonts(paragraph.add_run(name)._element, fonts["font_heading2"])
         elif block.kind == "title":  # broken between words, as the preview paints it: an explicit line break
-            for number, line in enumerate(title_lines(block.text, title_names(draft.settings))):
-                if number:
-                    run.add_break()
+            lines = title_lines(block.text, title_names(draft.settings))
+            for number, line in enumerate(lines):
                 run = paragraph.add_run(line)
+                if number < len(lines) - 1:
+                    run.add_break()
         else:
             paragraph.add_run(breakable(block.text, names))
         if keep[index]:

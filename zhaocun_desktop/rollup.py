@@ -46,11 +46,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from zhaocun_desktop import records, search, signing
 from zhaocun_desktop.county_scope import (  # the scope lives below the figures and records; re-exported: rollup.set_scope etc.
-    SCOPE_TABLE,
+    SCOPE_TABLE,  # noqa: F401 (re-exported)
     WRITING_TABLE,
     current_scope,
     guard_connection,
-    in_each_township,
+    in_each_township,  # noqa: F401 (re-exported)
     set_scope,
     township_choices,
 )
@@ -131,14 +131,14 @@ def _county_tables(db: Database) -> None:
         lead = register.date_field or register.parent_column
         db.execute(f"CREATE INDEX IF NOT EXISTS main.ix_{register.key}_township ON {register.key}(township_id{', ' + lead if lead else ''})")
         db.execute(f"CREATE INDEX IF NOT EXISTS main.ix_{register.key}_package ON {register.key}(package_id)")
-        for field in register.fields:
-            if not field.unique:
+        for item in register.fields:
+            if not item.unique:
                 continue
-            name = f"ux_{register.key}_{field.key}"
+            name = f"ux_{register.key}_{item.key}"
             found = db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?", [name]).fetchone()
             if found is None or "township_id" not in found[0]:  # unique within a township, not across the county
                 db.execute(f"DROP INDEX IF EXISTS main.{name}")
-                db.execute(f"CREATE UNIQUE INDEX main.{name} ON {register.key}(township_id, {field.key}) WHERE {field.key} IS NOT NULL")
+                db.execute(f"CREATE UNIQUE INDEX main.{name} ON {register.key}(township_id, {item.key}) WHERE {item.key} IS NOT NULL")
 
 
 def _county_statistics_indexes(db: Database) -> None:
@@ -254,7 +254,7 @@ def _rebuild_first_format(db: Database) -> None:
             rows.setdefault(register, []).append(json.loads(data))
         manifest = {"township": old["township"], "county": old["county"], "year": old["year"], "made_at": old["made_at"]}
         package = Package(Path(old["file_name"]), old["sha256"], manifest, {}, {}, records=rows)
-        _take_records(db, township_id, old["id"], package, lambda register: rows.get(register.key, []))
+        _take_records(db, township_id, old["id"], package, lambda register: rows.get(register.key, []))  # noqa: B023 (called within this turn)
     for table in FIRST_FORMAT:
         db.execute(f"DROP TABLE main.first_{table}")
     _county_settings(db)
@@ -613,14 +613,14 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
         bulk = _rebuild_indexes_after(db, [package for package, _, _ in decided])
         if bulk:  # before the removals too: each index rebuilt once at the end, not kept row by row (rolled back with the rest)
             search.drop_triggers(db)
-        for package, action, current in decided:
+        for _package, _action, current in decided:
             if current:
                 db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
         bad: list[str] = []
         shared: dict = {}  # the rosters' lines, checked once for the ten yearly packages that carry them
-        for number, (package, action, current) in enumerate(decided):
+        for number, (package, _action, current) in enumerate(decided):
             label = _label(package)
             step(progress, len(paths) + number, len(paths) + len(decided), f"正在导入{label}（{number + 1}/{len(decided)}）")
             try:

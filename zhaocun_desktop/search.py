@@ -275,7 +275,7 @@ def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
     if stale:  # at once: dropping a large old index takes seconds before the first slice
         step(progress, 0, total, "正在重建检索索引")
     for register in stale:
-        done += build_index(db, register, progress and (lambda rows, _, text: progress(done + rows, total, text)))
+        done += build_index(db, register, progress and (lambda rows, _, text: progress(done + rows, total, text)))  # noqa: B023 (called within this turn)
     return [register.key for register in stale]
 
 

@@ -84,7 +84,7 @@ def test_the_gui_error_boundary_explains_a_full_disk_and_a_busy_database(qapp, m
     for error in (OSError(errno.ENOSPC, "No space left on device", "导出.xlsx"), sqlite3.OperationalError("database is locked")):
         try:
             raise error
-        except Exception as raised:
+        except Exception as raised:  # noqa: BLE001 (the error is raised here to get its traceback)
             gui_app._report_unexpected(type(raised), raised, raised.__traceback__)
     assert "磁盘空间已满" in warned[0] and "另一个程序正在写入" in warned[1]
     assert not critical and all("Traceback" not in text for text in warned)

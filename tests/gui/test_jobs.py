@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from zhaocun_desktop import records
-from zhaocun_desktop.excel.writing import template_registers, write_export
+from zhaocun_desktop.excel.writing import template_registers
 from zhaocun_desktop.gui import jobs
 from zhaocun_desktop.gui.jobs import run_job
 from zhaocun_desktop.errors import UserError

@@ -22,7 +22,7 @@ def test_destinations_change_and_glyph_ids_do_not():
 def _pdf(streams: list[bytes]) -> bytes:
     """A PDF shaped as Qt writes one: objects in order, a classic xref table."""
     objects = [b"<< /Type /Catalog >>"]
-    for number, stream in enumerate(streams, start=2):
+    for number, _stream in enumerate(streams, start=2):
         objects.append(b"<< /Type /Font /ToUnicode %d 0 R >>" % (number + len(streams)))
     for stream in streams:
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")

@@ -273,7 +273,7 @@ def _read_with_calamine(path: Path, kind: str, surveys: dict[str, SheetSurvey], 
         else:
             with path.open("rb") as handle:
                 book = CalamineWorkbook.from_filelike(handle)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 (calamine raises its own types, and a Rust panic's, for a file it cannot read)
         text = str(error).lower()
         if "password" in text or "encrypt" in text:
             raise _refuse(path, "这个工作簿设置了打开密码", "请让村里取消密码后重新发送") from None
@@ -290,7 +290,7 @@ def _read_with_calamine(path: Path, kind: str, surveys: dict[str, SheetSurvey], 
                 sheet.merged, sheet.formulas_without_values = survey.merged, survey.formulas_without_values
                 sheet.hidden_rows, sheet.errors = survey.hidden_rows, survey.errors
             sheets.append(sheet)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 (whatever a damaged .xls raises in the reader: the clerk is told to save it again)
         raise _refuse(path, f"{kind}无法读取（{type(error).__name__}）", "请让村里用 Excel 或 WPS 打开后重新保存，再发送") from None
     return sheets
 

@@ -140,7 +140,7 @@ def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
 
-def write_template(db: Database, register: Register, path: str | Path, village: str | None = None) -> Path:
+def write_template(db: Database, register: Register, path: str | Path, village: str | None = None) -> Path:  # noqa: C901 (one branch per kind of field and per sheet part; split, the sheet's layout would be spread over many functions)
     """A fill-in workbook for ``register``: instructions, headers, dropdowns, formats, print setup.
 
     With ``village``, the village column is filled in and locked.

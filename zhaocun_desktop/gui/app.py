@@ -323,7 +323,7 @@ def finish_on_exit(db, checks: StartChecks | None = None) -> None:
         log.warning("退出时备份失败：%s", error)
 
 
-def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool = False) -> int:
+def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool = False) -> int:  # noqa: C901 (the start-up in the order it happens: lock, password, window, checks, first run; its inner functions are the steps)
     """Open the main window on ``db_path`` (or the sample database) and run until it closes.
 
     The window paints first; the database opens right after, its checks having run meanwhile (a large file's
@@ -386,7 +386,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
             if checks is None:  # an encrypted file's, read through its key (known now)
                 checks = start_checks(path)
             db = open_checked(path, window, checks, daily_backup=False, key=key, defer_large=not check_first)
-        except Exception as error:  # read-only folder, full disk, another program writing, a foreign file
+        except Exception as error:  # noqa: BLE001 (read-only folder, full disk, another program writing, a foreign file: said, or logged as a bug)
             message = explain(error) or unexpected_message(log_error(error))
             QMessageBox.critical(window, "无法打开数据库", message)
             db = None

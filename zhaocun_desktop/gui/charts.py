@@ -196,7 +196,7 @@ class MonthChart(Chart):
             x = self._points[month]
             ink.text(QRectF(x - slot * every / 2, plot.bottom() + 4, slot * every, line), f"{month + 1}月", HCENTER | TOP, muted=True)
         self._value_labels: list[QRectF] = []  # where this year's numbers were written (none when they do not fit)
-        for index, (name, values, color) in reversed(list(enumerate(self.series))):
+        for index, (_name, values, color) in reversed(list(enumerate(self.series))):
             points = [QPointF(x, plot.bottom() - plot.height() * value / top) for x, value in zip(self._points, values)]
             self._heights[index] = [point.y() for point in points]
             path = QPainterPath(points[0])
@@ -325,7 +325,7 @@ class ShareChart(BarChart):
         side = max(min(area.height(), area.width() * 0.45, area.width() - legend_width - 4), min(area.height(), 40))
         ring = QRectF(area.left() + 4, area.top() + (area.height() - side) / 2, side, side)
         start = 90.0
-        for index, (label, count) in enumerate(self.items):
+        for index, (_label, count) in enumerate(self.items):
             if not count:
                 continue
             span = -360 * count / total

@@ -191,7 +191,7 @@ class CountyMode(QObject):
         while True:  # the clerk's answers (a first or changed key, another county), then again with them
             try:
                 outcomes = run_job(window, "导入乡镇数据包", f"正在检查并导入 {len(paths)} 个数据包…", self.db,
-                                   lambda db, progress: rollup.roll_up(db, paths, progress, consent))  # fmt: skip
+                                   lambda db, progress: rollup.roll_up(db, paths, progress, consent))  # noqa: B023  # fmt: skip (run_job returns once it ran)
                 break
             except rollup.NeedsConsent as error:
                 answered = ask_consent(window, error.questions, consent)

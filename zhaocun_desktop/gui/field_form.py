@@ -37,7 +37,7 @@ class DateEdit(QLineEdit):
     so the form's check says what is wrong; ``date()`` is then an invalid QDate.
     """
 
-    dateChanged = Signal(QDate)
+    dateChanged = Signal(QDate)  # noqa: N815 (named as QDateEdit's own signal, which it stands for)
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -60,7 +60,7 @@ class _Worker(QThread):
                 self.result = self.work(own, self.progress)
             finally:
                 own.close()
-        except BaseException as error:  # handed to the window's thread, raised there
+        except BaseException as error:  # noqa: BLE001 (handed to the window's thread, raised there)
             self.error = error
 
 
