@@ -13,7 +13,10 @@ twice per township). The views belong to the connection (``db.open_again`` gives
 ``guard_connection`` refuses, inside SQLite, every write to the records and settings of a county
 database except the roll-up's (while ``county_writing`` has a row).
 
-Here, below ``records`` and the figures, so that they, ``db.open_again`` and the roll-up share one owner
+``in_county``, ``whole_county`` and ``township_column`` say what a database is and shows; ``in_each_township`` and
+``summed_over_townships`` read it township by township (a whole county is the sum of its townships).
+
+Here, below ``db``, ``records`` and the figures, so that they, ``db.open_again`` and the roll-up share one owner
 of the scope and none of them imports upwards.
 """
 
@@ -22,12 +25,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
-from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS
+from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Field, Register
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 T = TypeVar("T")
+
+# A county database (rollup.py: the township schema holding many townships) carries its own PRAGMA
+# application_id ("ZCOU"), so a township path never writes to it and the county never takes a township file.
+COUNTY_APPLICATION_ID = 0x5A434F55
 
 SCOPE_TABLE = "county_scope"  # TEMP: the township the views show (absent: the whole county)
 WRITING_TABLE = "county_writing"  # TEMP: has a row while the roll-up writes records
@@ -99,6 +106,32 @@ def _drop_views(db: Database) -> None:
     db.execute(f"DROP TABLE IF EXISTS temp.{SCOPE_TABLE}")
 
 
+def in_county(db: Database) -> bool:
+    """True for a county database (rollup.py), told by its application id: the window asks on every
+    start, and importing rollup for it would cost a township's start-up."""
+    return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
+
+
+def whole_county(db: Database) -> bool:
+    """True when ``db`` is a county database showing the whole county (False for a township's, or
+    while one township is chosen: rollup.set_scope)."""
+    if not in_county(db):  # a township's database asks too: no rollup import for it
+        return False
+    return current_scope(db) is None
+
+
+TOWNSHIP = Field("township", "乡镇", width=90)  # a county list's first column; no register's field
+
+
+def township_column(db: Database, register: Register, always: bool = False) -> tuple[tuple[Field, str], ...]:
+    """The 乡镇 column a county database's list leads with, as ``((field, SQL),)``: the township's
+    name read through the record's ``township_id`` (rollup.py). Only while the whole county is
+    shown (one township's list needs none), or ``always``; none for a township's database."""
+    if not (in_county(db) if always else whole_county(db)):
+        return ()
+    return ((TOWNSHIP, f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
+
+
 def in_each_township(db: Database, read: Callable[[], T]) -> list[T]:
     """``read()`` under each township's scope in turn, for what a single query over the whole county
     would get wrong (a record matched to another by a person's name, such as a certificate to its
@@ -125,3 +158,13 @@ def township_id(db: Database, name: str) -> int:
             return found
     names = "、".join(town for _, town in township_choices(db)) or "（还没有导入任何数据包）"
     raise UserError(f"县级汇总数据库中没有“{name}”。已有的乡镇：{names}")
+
+
+def summed_over_townships(db: Database, read: Callable[[], dict]) -> dict:
+    """A whole county is the sum of its townships: ``read()`` (a ``{key: number}``) under each township's
+    scope in turn, added key by key (``in_each_township``)."""
+    total: dict = {}
+    for part in in_each_township(db, read):
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+    return total

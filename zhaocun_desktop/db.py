@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from zhaocun_desktop.county_scope import COUNTY_APPLICATION_ID  # the county's own id (county_scope owns what a county is)
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Register, parent_of
@@ -22,9 +23,6 @@ STAMP_COLUMNS = ("created_at", "updated_at")
 # PRAGMA application_id of every database this program makes ("ZCDS"): a foreign SQLite file is
 # recognised before anything is written to it, and a restore takes only our own backups.
 APPLICATION_ID = 0x5A434453
-# A county database (rollup.py: the township schema holding many townships) carries its own id
-# ("ZCOU"), so a township path never writes to it and the county never takes a township file.
-COUNTY_APPLICATION_ID = 0x5A434F55
 # Tables every version of our database has had since data version 1.
 OUR_TABLES = ("setting", "audit_log", "village")
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program before "database is locked"

@@ -116,14 +116,14 @@ def _certificates_due_in_each_township(db: Database, today: dt.date) -> list[Due
     """``certificates_due``; over a whole county, each holder matched by name in their own township only (a
     namesake in post in another township must not keep a certificate current), in one query (township by township
     under each scope took 50 queries and two changes of schema at 50 townships)."""
-    from zhaocun_desktop.records import whole_county
+    from zhaocun_desktop.county_scope import whole_county
 
     return certificates_due(db, today, same_township=whole_county(db))
 
 
 def _named_by_township(db: Database, items: list[DueItem]) -> list[DueItem]:
     """A whole county's items start with their township's name: each township acts on its own."""
-    from zhaocun_desktop.records import township_column
+    from zhaocun_desktop.county_scope import township_column
     from zhaocun_desktop.registers import BY_KEY
 
     towns: dict[tuple[str, int], str] = {}

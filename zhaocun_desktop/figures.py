@@ -303,7 +303,7 @@ def period_figures(db: Database, period: Period | int) -> PeriodFigures:
     """Every figure and rate for a period (or a calendar year); for a whole county database, the
     sum of its townships' figures (``_sum_of_townships``)."""
     period = Period.of(period)
-    from zhaocun_desktop.records import whole_county
+    from zhaocun_desktop.county_scope import whole_county
 
     if whole_county(db):
         return _sum_of_townships(db, period)

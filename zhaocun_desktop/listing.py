@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import county_scope, records
 from zhaocun_desktop.records import RecordList, RecordQuery
 from zhaocun_desktop.registers import Kind, Register
 from zhaocun_desktop.validation import display_value
@@ -59,7 +59,7 @@ def printed_list(db: Database, register: Register, query: RecordQuery = RecordQu
     """The list's columns and the rows ``query`` selects, in its order; ID and phone numbers
     (also inside free text) masked unless ``reveal``. Columns empty in every row are left out.
     A whole county's list leads with 乡镇."""
-    lead = records.township_column(db, register)
+    lead = county_scope.township_column(db, register)
     fields = tuple(field for field, _ in lead) + register.list_fields
     listing = RecordList(db, register, query, [sql for _, sql in lead] + [f.key for f in register.list_fields])
     rows = []

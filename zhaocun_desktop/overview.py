@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from zhaocun_desktop import records
+from zhaocun_desktop import county_scope, records
 from zhaocun_desktop.periods import Period
 from zhaocun_desktop.periods import grouped as _grouped
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
@@ -80,7 +80,7 @@ def _village_label_sql(db: Database) -> str:
     """SQL naming a case's village as its bar does: the village's name (stored as an id), led by
     its township's in a whole county (village names are unique within a township only)."""
     village = records.column_sql(MEDIATION_CASE, "village")
-    lead = records.township_column(db, MEDIATION_CASE)
+    lead = county_scope.township_column(db, MEDIATION_CASE)
     return f"{lead[0][1]} || '{COUNTY_VILLAGE_MARK}' || {village}" if lead else village
 
 
@@ -89,7 +89,7 @@ def cases_of(db: Database, period: Period | int, field: str, label: str) -> list
     from zhaocun_desktop import figures as fig
 
     rows = fig.records_behind(db, fig.BY_KEY["cases"], period)
-    if field == "village" and COUNTY_VILLAGE_MARK in label and records.township_column(db, MEDIATION_CASE):  # a whole county's bar
+    if field == "village" and COUNTY_VILLAGE_MARK in label and county_scope.township_column(db, MEDIATION_CASE):  # a whole county's bar
         from zhaocun_desktop.county_scope import township_id
 
         township, _, label = label.partition(COUNTY_VILLAGE_MARK)

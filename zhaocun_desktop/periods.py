@@ -114,7 +114,7 @@ MATCHED_BY_NAME = (ENFORCEMENT_STAFF.key,)
 
 def township_by_township(db: Database, register: Register) -> bool:
     """True when ``register``'s records must be read township by township (``MATCHED_BY_NAME``)."""
-    from zhaocun_desktop.records import whole_county
+    from zhaocun_desktop.county_scope import whole_county
 
     return register.key in MATCHED_BY_NAME and whole_county(db)
 
@@ -122,13 +122,9 @@ def township_by_township(db: Database, register: Register) -> bool:
 def grouped(db: Database, register: Register, period: Period | int, group: str, measure: str = "count(*)", where: str = "1") -> dict:
     """``{group value: measure}`` for the period's records of ``register`` matching ``where``."""
     if township_by_township(db, register):
-        from zhaocun_desktop.county_scope import in_each_township
+        from zhaocun_desktop.county_scope import summed_over_townships
 
-        total: dict = {}
-        for part in in_each_township(db, lambda: grouped(db, register, period, group, measure, where)):
-            for key, value in part.items():
-                total[key] = total.get(key, 0) + value
-        return total
+        return summed_over_townships(db, lambda: grouped(db, register, period, group, measure, where))
     clause, params = in_period(register, period, where)
     sql = f"SELECT {group} AS g, {measure} FROM {register.key} WHERE {clause} GROUP BY g"
     return {key: value or 0 for key, value in db.execute(sql, params)}
@@ -195,13 +191,9 @@ def grouped_by_two(db: Database, register: Register, period: Period | int, rows:
     listed = ", ".join("'" + str(key).replace("'", "''") + "'" for key in keys)
     condition = f"({where}) AND {columns} IN ({listed})" if keys else "0"
     if township_by_township(db, register):
-        from zhaocun_desktop.county_scope import in_each_township
+        from zhaocun_desktop.county_scope import summed_over_townships
 
-        total: dict = {}
-        for part in in_each_township(db, lambda: grouped_by_two(db, register, period, rows, columns, keys, measure, where, whole_rows)):
-            for key, value in part.items():
-                total[key] = total.get(key, 0) + value
-        return total
+        return summed_over_townships(db, lambda: grouped_by_two(db, register, period, rows, columns, keys, measure, where, whole_rows))
     clause, params = in_period(register, period, condition, scan=whole_rows and most_of_table(db, register, period))
     sql = f"SELECT {rows} AS g, {columns} AS c, {measure} FROM {register.key} WHERE {clause} GROUP BY g, c"
     return {(row, column): value or 0 for row, column, value in db.execute(sql, params)}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequ
 
 
 from zhaocun_desktop import search
+from zhaocun_desktop.county_scope import TOWNSHIP, whole_county
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, VILLAGE, Field, Kind, Register, parent_of
 
@@ -966,36 +967,6 @@ def village_group_sql(db: Database, register: Register, key: str) -> str:
     if whole_county(db):
         name = f"(SELECT t.name FROM main.township AS t WHERE t.id = v.township_id) || '{COUNTY_VILLAGE_MARK}' || v.name"
     return f"coalesce((SELECT {name} FROM {VILLAGE.key} AS v WHERE v.id = {register.key}.{field.id_column}), '{OTHER_PLACES}')"
-
-
-def in_county(db: Database) -> bool:
-    """True for a county database (rollup.py), told by its application id: the window asks on every
-    start, and importing rollup for it would cost a township's start-up."""
-    from zhaocun_desktop.db import COUNTY_APPLICATION_ID
-
-    return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
-
-
-def whole_county(db: Database) -> bool:
-    """True when ``db`` is a county database showing the whole county (False for a township's, or
-    while one township is chosen: rollup.set_scope)."""
-    if not in_county(db):  # a township's database asks too: no rollup import for it
-        return False
-    from zhaocun_desktop.county_scope import current_scope
-
-    return current_scope(db) is None
-
-
-TOWNSHIP = Field("township", "乡镇", width=90)  # a county list's first column; no register's field
-
-
-def township_column(db: Database, register: Register, always: bool = False) -> tuple[tuple[Field, str], ...]:
-    """The 乡镇 column a county database's list leads with, as ``((field, SQL),)``: the township's
-    name read through the record's ``township_id`` (rollup.py). Only while the whole county is
-    shown (one township's list needs none), or ``always``; none for a township's database."""
-    if not (in_county(db) if always else whole_county(db)):
-        return ()
-    return ((TOWNSHIP, f"(SELECT name FROM main.township WHERE main.township.id = {register.key}.township_id)"),)
 
 
 def select_list(db: Database, register: Register) -> str:

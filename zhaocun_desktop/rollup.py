@@ -50,6 +50,7 @@ from zhaocun_desktop.county_scope import (  # the scope lives below the figures 
     WRITING_TABLE,
     current_scope,
     guard_connection,
+    in_county,
     in_each_township,  # noqa: F401 (re-exported)
     set_scope,
     township_choices,
@@ -73,7 +74,7 @@ def county_registers() -> tuple[Register, ...]:
 
 def is_county(db: Database) -> bool:
     """True when ``db`` is a county database (False for a township's)."""
-    return records.in_county(db)
+    return in_county(db)
 
 
 def _columns(db: Database, table: str) -> list[str]:

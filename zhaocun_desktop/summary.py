@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop import county_scope
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.excel import printing
@@ -122,7 +123,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     name = period_name(period)
     figures = fig.period_figures(db, period)
     villages = records.village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
-    village = f"乡镇{records.COUNTY_VILLAGE_MARK}村(居)" if records.whole_county(db) else "村(居)"  # a whole county's rows name their township
+    village = f"乡镇{records.COUNTY_VILLAGE_MARK}村(居)" if county_scope.whole_county(db) else "村(居)"  # a whole county's rows name their township
     tables = []
 
     tables.append(Table(

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import county_scope, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
@@ -351,7 +351,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     path = check_output_path(path)  # before the write-only book exists: it cannot be abandoned cleanly
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.title)
-    lead = records.township_column(db, register)  # a whole county's list: which township each row is from
+    lead = county_scope.township_column(db, register)  # a whole county's list: which township each row is from
     fields = tuple(field for field, _ in lead) + register.fields
     for index, field in enumerate(fields, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _width(field)

@@ -413,7 +413,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
                     QMessageBox.warning(window, "加密数据库", f"这次没有加密：{error}")
         if not demo and not benchmark:
             from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
-            from zhaocun_desktop.records import in_county
+            from zhaocun_desktop.county_scope import in_county
 
             if needs_first_run(db) and not in_county(db):  # a county database has no township to set up
                 wizard = FirstRunWizard(db, window)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from zhaocun_desktop import APP_NAME, __version__, records
+from zhaocun_desktop import APP_NAME, __version__, county_scope, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.deferred import QFileDialog, QInputDialog, QMessageBox
 from zhaocun_desktop.gui.first_paint import after_first_paint
@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
 
     def _enter_county_mode(self) -> None:
         """A county database: the 乡镇 chooser, read-only lists, the county's own menu entries."""
-        if records.in_county(self.db):  # asked without importing rollup: a township starts faster
+        if county_scope.in_county(self.db):  # asked without importing rollup: a township starts faster
             from zhaocun_desktop.gui.county_mode import CountyMode
 
             self.county = CountyMode(self)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QSize, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from zhaocun_desktop import overview, records
+from zhaocun_desktop import county_scope, overview, records
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
 from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.gui.period_picker import PeriodPicker
@@ -256,7 +256,7 @@ class OverviewView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.attention.clear()
         # the checks are a township's (its settings, its case-number pattern): not for a county's sum
-        county = records.whole_county(self.db)
+        county = county_scope.whole_county(self.db)
         self.findings = [] if county else check_records(self.db, draft, certificates_as_of=dt.date.today())
         for finding in self.findings:
             item = QListWidgetItem(str(finding))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
-from zhaocun_desktop import mediation, records  # noqa: F401 (mediation installs the case form's proposer: MEDIATION_CASE.hooks.propose)
+from zhaocun_desktop import county_scope, mediation, records  # noqa: F401 (mediation installs the case form's proposer: MEDIATION_CASE.hooks.propose)
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.gui.child_table import ChildTable
 from zhaocun_desktop.gui.field_form import FieldForm
@@ -80,7 +80,7 @@ class RecordDialog(QDialog):
         super().__init__(parent)
         self.db, self.register, self.record_id = db, register, record_id
         self.saved_id: int | None = None
-        self.read_only = records.in_county(db)
+        self.read_only = county_scope.in_county(db)
         self.setWindowTitle(f"{'查看' if self.read_only else '编辑' if record_id else '新增'}{register.title}" + ("（县级汇总，只读）" if self.read_only else ""))
         rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
         make_form = lambda fields: FieldForm(fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)  # noqa: E731

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from zhaocun_desktop import records
+from zhaocun_desktop import county_scope, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.registers import Register
@@ -42,7 +42,7 @@ class RecordsDialog(QDialog):
         for column, field in enumerate(self.fields):
             self.table.setColumnWidth(column, field.width)
         if db is not None:
-            heading += "\n双击一行可查看该记录（县级汇总数据库只能查看）。" if records.in_county(db) else "\n双击一行可打开该记录修改。"
+            heading += "\n双击一行可查看该记录（县级汇总数据库只能查看）。" if county_scope.in_county(db) else "\n双击一行可打开该记录修改。"
         label = QLabel(heading)
         label.setWordWrap(True)
         if db is not None:

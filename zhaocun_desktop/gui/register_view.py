@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zhaocun_desktop import records
+from zhaocun_desktop import county_scope, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.gui.table_model import RecordTableModel
@@ -64,10 +64,10 @@ class RegisterView(QWidget):
     def __init__(self, db: Database, register: Register, ui_state: QSettings, parent=None):
         super().__init__(parent)
         self.db, self.register, self.ui_state = db, register, ui_state
-        self.county = records.in_county(db)
+        self.county = county_scope.in_county(db)
         self.setObjectName(f"view_{register.key}")
         # a county's 乡镇 first; hidden while one township is shown
-        self.model = RecordTableModel(db, register, self, leading=records.township_column(db, register, always=True))
+        self.model = RecordTableModel(db, register, self, leading=county_scope.township_column(db, register, always=True))
 
         self.table = RecordTable()
         self.table.setObjectName(f"table_{register.key}")

@@ -26,7 +26,7 @@ class RecordTableModel(QAbstractTableModel):
     ``_pages`` caches up to ``MAX_PAGES`` pages of ``PAGE`` rows, each row a tuple
     ``(id, *list field values)``. Search, filters and sort change the query and reset
     the model; nothing holds all rows in Python. ``leading`` holds columns shown before the
-    register's, as ``(field, SQL)``, that the query cannot sort by (a county's 乡镇: records.township_column).
+    register's, as ``(field, SQL)``, that the query cannot sort by (a county's 乡镇: county_scope.township_column).
     """
 
     PAGE = 256
