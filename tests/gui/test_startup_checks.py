@@ -7,7 +7,7 @@ import os
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from zhaocun_desktop import backup, records
+from zhaocun_desktop import backup, backup_files, records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.gui.app import open_checked
@@ -259,7 +259,7 @@ def _grow(db, megabytes: int) -> None:
 
 
 class _HeldBackup:
-    """``backup.make_backup`` held at its start until ``release`` is set (from the window's thread), noting
+    """``backup.make_backup`` (made in backup_files) held at its start until ``release`` is set (from the window's thread), noting
     the thread each backup ran on and the order in which they started and ended."""
 
     def __init__(self, monkeypatch):
@@ -276,7 +276,8 @@ class _HeldBackup:
             self.events.append(("end", reason))
             return made
 
-        monkeypatch.setattr(backup, "make_backup", held)
+        monkeypatch.setattr(backup, "make_backup", held)  # what the window's menu calls
+        monkeypatch.setattr(backup_files, "make_backup", held)  # what safety_backup (the day's first backup) calls
 
 
 def test_the_days_first_backup_runs_off_the_window_thread(qtbot, open_window, monkeypatch):
