@@ -556,96 +556,142 @@ def clock_problem(made: dt.datetime, year: int, today: dt.date | None = None) ->
     return None
 
 
-def open_package(path: str | Path, today: dt.date | None = None) -> Package:  # noqa: C901 (one refusal a check, in the order a package is trusted: bounds, manifest, signature, hashes, settings, figures, clock)
+def open_package(path: str | Path, today: dt.date | None = None) -> Package:
     """Open and check a package up to its records: bounds, manifest, signature, members' hashes,
-    settings and figures, the township's name and the clock. UserError saying why when any fails."""
-    from zhaocun_desktop.db import SCHEMA_VERSION
-
+    settings and figures, the township's name and the clock. UserError saying why when any fails.
+    Each step is a function of its own, in the order a package is trusted; the first refusal ends it."""
     path = Path(path)
-    name = path.name
-    foreign = f"“{name}”不是本程序导出的上报数据包（请让乡镇在“文件 → 导出上报数据包”中重新导出）。"
-    again = "未导入任何内容。请让乡镇重新导出后再发送。"
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UserError(f"“{name}”有 {size / 2**20:,.0f} MB，远大于正常的上报数据包（上限 {MAX_FILE_BYTES // 2**20} MB），未导入。")
-        _file_sha256(path)  # readable throughout
-    except OSError as error:
-        raise UserError(f"无法读取“{name}”：{error.strerror or error}。请确认文件存在且没有被其他程序占用。") from None
+    told = _Told(path.name)
+    _check_file(path, told)
     try:
         source, whole = _zip_source(path)
         archive = zipfile.ZipFile(source)
     except _ZIP_ERRORS:
-        raise UserError(foreign + "文件不是数据包格式，或已经损坏。") from None
+        raise UserError(told.foreign + "文件不是数据包格式，或已经损坏。") from None
     with archive:
+        by_name = _bounded_members(archive, told)
+        manifest, manifest_bytes, public = _signed_manifest(archive, by_name, told)
+        loaded = _members_as_signed(archive, by_name, manifest, told)
+    settings = _settings_of(loaded, manifest, told)
+    _check_clock(manifest, told, today)
+    return Package(path, whole, manifest, settings, loaded[FIGURES_MEMBER], public, hashlib.sha256(manifest_bytes).hexdigest())
+
+
+@dataclass(frozen=True)
+class _Told:
+    """What every refusal of one package says: its name, not ours, and what to do."""
+
+    name: str
+
+    @property
+    def foreign(self) -> str:
+        return f"“{self.name}”不是本程序导出的上报数据包（请让乡镇在“文件 → 导出上报数据包”中重新导出）。"
+
+    again = "未导入任何内容。请让乡镇重新导出后再发送。"
+
+
+def _check_file(path: Path, told: _Told) -> None:
+    """Not larger than a package can be, and readable throughout."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UserError(f"“{told.name}”有 {size / 2**20:,.0f} MB，远大于正常的上报数据包（上限 {MAX_FILE_BYTES // 2**20} MB），未导入。")
+        _file_sha256(path)  # readable throughout
+    except OSError as error:
+        raise UserError(f"无法读取“{told.name}”：{error.strerror or error}。请确认文件存在且没有被其他程序占用。") from None
+
+
+def _bounded_members(archive: zipfile.ZipFile, told: _Told) -> dict[str, zipfile.ZipInfo]:
+    """The members by name, before anything is read: a manifest, no repeated names, counts and sizes under the caps."""
+    name = told.name
+    try:
+        infos = archive.infolist()
+    except _ZIP_ERRORS:
+        raise UserError(told.foreign + "文件不是数据包格式，或已经损坏。") from None
+    by_name = {info.filename: info for info in infos}
+    if MANIFEST not in by_name:
+        raise UserError(told.foreign)
+    if len(infos) > MAX_MEMBERS or len(by_name) != len(infos):
+        raise UserError(f"“{name}”中有 {len(infos)} 个文件{'（有重名）' if len(by_name) != len(infos) else ''}，不是正常的上报数据包，未导入。")
+    total = sum(info.file_size for info in infos)
+    small = [info.filename for info in infos if not info.filename.startswith(RECORDS_DIR) and info.file_size > MAX_SMALL_BYTES]
+    if total > MAX_TOTAL_BYTES or small:
+        raise UserError(f"“{name}”解压后有 {total / 2**20:,.0f} MB{'（' + '、'.join(small) + '过大）' if small else ''}，"
+                        f"超过上报数据包的上限（共 {MAX_TOTAL_BYTES // 2**20} MB，清单和设置各 {MAX_SMALL_BYTES // 2**20} MB），未导入。")  # fmt: skip
+    return by_name
+
+
+def _signed_manifest(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], told: _Told) -> tuple[dict, bytes, bytes]:
+    """The manifest (ours, not from a newer or older program, in shape) and the public key whose signature it carries."""
+    from zhaocun_desktop.db import SCHEMA_VERSION
+
+    name, again = told.name, told.again
+    try:
+        manifest_bytes = _read_small(archive, by_name[MANIFEST])
+        signature_text = _read_small(archive, by_name[SIGNATURE]) if SIGNATURE in by_name else None
+    except _ZIP_ERRORS:
+        raise UserError(f"“{name}”已损坏（压缩内容无法读出），{again}") from None
+    try:
+        manifest = jsonshape.loads(manifest_bytes)
+    except ValueError as error:
+        raise UserError(f"“{name}”的清单（{MANIFEST}）无法读出：{error}。{again}") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise UserError(told.foreign)
+    version, schema = manifest.get("format"), manifest.get("schema_version")
+    newer = isinstance(version, int) and version > FORMAT or isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION
+    if newer:
+        program = manifest.get("program_version")
+        raise UserError(f"“{name}”由更新版本的程序（{program if isinstance(program, str) else '版本不明'}）导出，请先把本程序升级到最新版本再导入。")
+    if isinstance(version, int) and version < FORMAT:
+        raise UserError(f"“{name}”由旧版本的程序导出，没有乡镇的签名，无法确认它来自哪个乡镇，未导入。请让乡镇把程序升级到最新版本后重新导出。")
+    found = jsonshape.problem(manifest_shape(), manifest, "清单")
+    if found:
+        raise UserError(f"“{name}”的清单（{MANIFEST}）不符合格式：{found}。{again}")
+    public = signing.decode(manifest["public_key"], signing.PUBLIC_KEY_BYTES)
+    signature = None
+    if signature_text is not None:
         try:
-            infos = archive.infolist()
+            signature = signing.decode(signature_text.decode("ascii").strip(), signing.SIGNATURE_BYTES)
+        except UnicodeDecodeError:
+            signature = None
+    if public is None or signature is None or not signing.verify(public, manifest_bytes, signature):
+        raise UserError(f"“{name}”的签名不对：清单在导出后被改动过，或不是乡镇的程序签名的。未导入任何内容。请让乡镇重新导出后再发送。")
+    return manifest, manifest_bytes, public
+
+
+def _members_as_signed(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], manifest: dict, told: _Told) -> dict:
+    """Exactly the members the signed manifest lists, each with its SHA-256; the settings and figures read."""
+    name, again = told.name, told.again
+    listed = manifest["sha256"]
+    extra = sorted(set(by_name) - set(listed) - {MANIFEST, SIGNATURE})
+    missing = sorted(member for member in (*listed, SETTINGS_MEMBER, FIGURES_MEMBER) if member not in by_name)
+    counted = {f"{RECORDS_DIR}{key}{RECORDS_SUFFIX}" for key in manifest["records"]}
+    uncounted = sorted(counted ^ {member for member in listed if member.startswith(RECORDS_DIR)})
+    if extra or missing or uncounted or SETTINGS_MEMBER not in listed or FIGURES_MEMBER not in listed:
+        what = "；".join(part for part in (extra and f"多出{'、'.join(extra)}", missing and f"缺少{'、'.join(missing)}",
+                                            uncounted and f"记录数与文件不对应：{'、'.join(uncounted)}") if part)  # fmt: skip
+        raise UserError(f"“{name}”的内容与清单不符（{what or '缺少设置或统计数字'}），{again}")
+    loaded = {}
+    for member in (SETTINGS_MEMBER, FIGURES_MEMBER):
+        try:
+            data = _read_small(archive, by_name[member])
         except _ZIP_ERRORS:
-            raise UserError(foreign + "文件不是数据包格式，或已经损坏。") from None
-        by_name = {info.filename: info for info in infos}
-        if MANIFEST not in by_name:
-            raise UserError(foreign)
-        if len(infos) > MAX_MEMBERS or len(by_name) != len(infos):
-            raise UserError(f"“{name}”中有 {len(infos)} 个文件{'（有重名）' if len(by_name) != len(infos) else ''}，不是正常的上报数据包，未导入。")
-        total = sum(info.file_size for info in infos)
-        small = [info.filename for info in infos if not info.filename.startswith(RECORDS_DIR) and info.file_size > MAX_SMALL_BYTES]
-        if total > MAX_TOTAL_BYTES or small:
-            raise UserError(f"“{name}”解压后有 {total / 2**20:,.0f} MB{'（' + '、'.join(small) + '过大）' if small else ''}，"
-                            f"超过上报数据包的上限（共 {MAX_TOTAL_BYTES // 2**20} MB，清单和设置各 {MAX_SMALL_BYTES // 2**20} MB），未导入。")  # fmt: skip
+            raise UserError(f"“{name}”已损坏（“{member}”无法读出），{again}") from None
+        if hashlib.sha256(data).hexdigest() != listed[member]:
+            raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，{again}")
         try:
-            manifest_bytes = _read_small(archive, by_name[MANIFEST])
-            signature_text = _read_small(archive, by_name[SIGNATURE]) if SIGNATURE in by_name else None
-        except _ZIP_ERRORS:
-            raise UserError(f"“{name}”已损坏（压缩内容无法读出），{again}") from None
-        try:
-            manifest = jsonshape.loads(manifest_bytes)
+            loaded[member] = jsonshape.loads(data)
         except ValueError as error:
-            raise UserError(f"“{name}”的清单（{MANIFEST}）无法读出：{error}。{again}") from None
-        if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
-            raise UserError(foreign)
-        version, schema = manifest.get("format"), manifest.get("schema_version")
-        newer = isinstance(version, int) and version > FORMAT or isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION
-        if newer:
-            program = manifest.get("program_version")
-            raise UserError(f"“{name}”由更新版本的程序（{program if isinstance(program, str) else '版本不明'}）导出，请先把本程序升级到最新版本再导入。")
-        if isinstance(version, int) and version < FORMAT:
-            raise UserError(f"“{name}”由旧版本的程序导出，没有乡镇的签名，无法确认它来自哪个乡镇，未导入。请让乡镇把程序升级到最新版本后重新导出。")
-        found = jsonshape.problem(manifest_shape(), manifest, "清单")
-        if found:
-            raise UserError(f"“{name}”的清单（{MANIFEST}）不符合格式：{found}。{again}")
-        public = signing.decode(manifest["public_key"], signing.PUBLIC_KEY_BYTES)
-        signature = None
-        if signature_text is not None:
-            try:
-                signature = signing.decode(signature_text.decode("ascii").strip(), signing.SIGNATURE_BYTES)
-            except UnicodeDecodeError:
-                signature = None
-        if public is None or signature is None or not signing.verify(public, manifest_bytes, signature):
-            raise UserError(f"“{name}”的签名不对：清单在导出后被改动过，或不是乡镇的程序签名的。未导入任何内容。请让乡镇重新导出后再发送。")
-        listed = manifest["sha256"]
-        extra = sorted(set(by_name) - set(listed) - {MANIFEST, SIGNATURE})
-        missing = sorted(member for member in (*listed, SETTINGS_MEMBER, FIGURES_MEMBER) if member not in by_name)
-        counted = {f"{RECORDS_DIR}{key}{RECORDS_SUFFIX}" for key in manifest["records"]}
-        uncounted = sorted(counted ^ {member for member in listed if member.startswith(RECORDS_DIR)})
-        if extra or missing or uncounted or SETTINGS_MEMBER not in listed or FIGURES_MEMBER not in listed:
-            what = "；".join(part for part in (extra and f"多出{'、'.join(extra)}", missing and f"缺少{'、'.join(missing)}",
-                                                uncounted and f"记录数与文件不对应：{'、'.join(uncounted)}") if part)  # fmt: skip
-            raise UserError(f"“{name}”的内容与清单不符（{what or '缺少设置或统计数字'}），{again}")
-        loaded = {}
-        for member in (SETTINGS_MEMBER, FIGURES_MEMBER):
-            try:
-                data = _read_small(archive, by_name[member])
-            except _ZIP_ERRORS:
-                raise UserError(f"“{name}”已损坏（“{member}”无法读出），{again}") from None
-            if hashlib.sha256(data).hexdigest() != listed[member]:
-                raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，{again}")
-            try:
-                loaded[member] = jsonshape.loads(data)
-            except ValueError as error:
-                raise UserError(f"“{name}”的“{member}”无法读出：{error}。{again}") from None
-        for member in listed:  # every member against the signed manifest now (a package skipped as older is checked too)
-            if member.startswith(RECORDS_DIR) and _stream_sha256(archive, by_name[member]) != listed[member]:
-                raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，{again}")
+            raise UserError(f"“{name}”的“{member}”无法读出：{error}。{again}") from None
+    for member in listed:  # every member against the signed manifest now (a package skipped as older is checked too)
+        if member.startswith(RECORDS_DIR) and _stream_sha256(archive, by_name[member]) != listed[member]:
+            raise UserError(f"“{name}”已损坏：其中的“{member}”与清单中的校验值（SHA-256）不符，{again}")
+    return loaded
+
+
+def _settings_of(loaded: dict, manifest: dict, told: _Told) -> dict:
+    """The township's settings, checked as 设置 checks them and naming the township and county of the manifest."""
+    name, again = told.name, told.again
     for member, shape in ((SETTINGS_MEMBER, settings_shape()), (FIGURES_MEMBER, FIGURES_SHAPE)):
         found = jsonshape.problem(shape, loaded[member], member)
         if found:
@@ -657,14 +703,18 @@ def open_package(path: str | Path, today: dt.date | None = None) -> Package:  # 
     if settings.get("town") != township or settings.get("county") != county:
         raise UserError(f"“{name}”前后不一致：清单写的是{county}{township}，数据包中的设置却是{settings.get('county') or '（县名空白）'}"
                         f"{settings.get('town') or '（镇名空白）'}。这个数据包不能导入；请向乡镇核实后让其重新导出。")  # fmt: skip
+    return settings
+
+
+def _check_clock(manifest: dict, told: _Told, today: dt.date | None) -> None:
+    """Made at a real time, not later than today (the township's clock)."""
     try:
         made = dt.datetime.fromisoformat(manifest["made_at"])
     except ValueError:
-        raise UserError(f"“{name}”的清单中导出时间“{manifest['made_at']}”不是有效的日期时间。{again}") from None
+        raise UserError(f"“{told.name}”的清单中导出时间“{manifest['made_at']}”不是有效的日期时间。{told.again}") from None
     late = clock_problem(made, manifest["year"], today)
     if late:
-        raise UserError(f"“{name}”（{township}{manifest['year']}年）没有导入：{late}")
-    return Package(path, whole, manifest, settings, loaded[FIGURES_MEMBER], public, hashlib.sha256(manifest_bytes).hexdigest())
+        raise UserError(f"“{told.name}”（{manifest['township']}{manifest['year']}年）没有导入：{late}")
 
 
 def _member_lines(stream, digest) -> Iterator[bytes]:
