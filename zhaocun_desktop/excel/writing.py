@@ -140,16 +140,14 @@ def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
 
-def write_template(db: Database, register: Register, path: str | Path, village: str | None = None) -> Path:  # noqa: C901 (one branch per kind of field and per sheet part; split, the sheet's layout would be spread over many functions)
+def write_template(db: Database, register: Register, path: str | Path, village: str | None = None) -> Path:
     """A fill-in workbook for ``register``: instructions, headers, dropdowns, formats, print setup.
 
     With ``village``, the village column is filled in and locked.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.utils import get_column_letter
 
     path = Path(path)
     settings = records.settings(db)
@@ -166,7 +164,57 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     sheet = book.create_sheet(register.title)
     lists = book.create_sheet("选项")
     lists.sheet_state = "hidden"
-    # which register, for which township and village: the importer reads it back
+    _marker_sheet(book, register, settings, village)
+    who = f"{village}" if village else (settings.get("town") or "")
+    _guide_sheet(guide, register, settings, choices, village, who)
+
+    thin = Side(style="thin", color="808080")
+    header_fill = PatternFill("solid", fgColor="DDE4EE")
+    last_row = TEMPLATE_ROWS + 1
+    list_column = 0
+    for index, field in enumerate(register.fields, start=1):
+        letter = get_column_letter(index)
+        cell = put(sheet.cell(1, index), f"{field.label}*" if field.required else field.label)
+        cell.font = Font(name="宋体", bold=True, color="B00020" if field.required else "000000")
+        cell.fill = header_fill
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.protection = Protection(locked=True)
+        sheet.column_dimensions[letter].width = _width(field)
+        # Column styles (not 500 styled cells): Excel, WPS and LibreOffice apply them to what is typed.
+        dimension = sheet.column_dimensions[letter]
+        dimension.number_format = _NUMBER_FORMATS.get(field.kind, "General")
+        fixed = village is not None and field.key == register.village_field
+        dimension.protection = Protection(locked=fixed)
+        if fixed:
+            for row in range(2, last_row + 1):
+                put(sheet.cell(row, index), village).protection = Protection(locked=True)
+        else:
+            list_column = _column_input(book, sheet, lists, field, index, choices, villages, list_column)
+    sheet.row_dimensions[1].height = 30
+    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for row in sheet.iter_rows(min_row=2, max_row=1 + TEMPLATE_PRINT_ROWS, max_col=len(register.fields)):
+        for cell in row:  # the printed blank form is ruled, so it can be filled in by hand
+            column = sheet.column_dimensions[cell.column_letter]
+            cell.border = ruled
+            cell.number_format = column.number_format  # a cell of its own no longer takes the column's text format
+            if cell.value is None:
+                cell.protection = Protection(locked=False)
+    sheet.freeze_panes = "A2"
+    sheet.protection.sheet = True  # header (and a fixed village column) locked; no password
+    for permission in ("formatColumns", "formatRows", "insertRows", "deleteRows", "sort", "autoFilter"):
+        setattr(sheet.protection, permission, False)
+    _print_setup(sheet, register.fields, 1, 1 + TEMPLATE_PRINT_ROWS)
+    sheet.oddHeader.center.text = header_text(f"{who}{register.title}")
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for child in register.children:
+        _child_template_sheet(book, child, register, last_row)
+    book.active = 1
+    return save_workbook(book, path)
+
+
+def _marker_sheet(book, register: Register, settings: dict, village: str | None) -> None:
+    """The hidden sheet that says which register, for which township and village: the importer reads it back."""
     marker = book.create_sheet(MARKER_SHEET)
     marker.sheet_state = "hidden"
     marker.append([MARKER_TITLE, "请勿修改或删除本工作表"])
@@ -175,7 +223,11 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         put(marker.cell(row, 2), value)  # a town named "=…" stays text here too
     marker.protection.sheet = True
 
-    who = f"{village}" if village else (settings.get("town") or "")
+
+def _guide_sheet(guide, register: Register, settings: dict, choices: dict, village: str | None, who: str) -> None:
+    """填写说明: how to fill the sheet in, and each column's requirement and options."""
+    from openpyxl.styles import Alignment, Font
+
     put(guide["A1"], f"{who}{register.title}填报表 填写说明")
     guide["A1"].font = Font(name="宋体", size=14, bold=True)
     lines = [
@@ -217,71 +269,41 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
         guide.row_dimensions[row].height = max(30, printing.wrapped_height(lines[row - 3], sum(guide_widths)))
     printing.apply(guide, printing.plan(list(guide_widths), 11, "landscape"))
 
-    thin = Side(style="thin", color="808080")
-    header_fill = PatternFill("solid", fgColor="DDE4EE")
+
+def _column_input(book, sheet, lists, field: Field, index: int, choices: dict, villages: list[str], list_column: int) -> int:
+    """A column's dropdown (its options listed on the hidden 选项 sheet) or its date range, as the import
+    accepts them; returns the number of option lists written so far."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(index)
     last_row = TEMPLATE_ROWS + 1
-    list_column = 0
-    for index, field in enumerate(register.fields, start=1):
-        letter = get_column_letter(index)
-        cell = put(sheet.cell(1, index), f"{field.label}*" if field.required else field.label)
-        cell.font = Font(name="宋体", bold=True, color="B00020" if field.required else "000000")
-        cell.fill = header_fill
-        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.protection = Protection(locked=True)
-        sheet.column_dimensions[letter].width = _width(field)
-        # Column styles (not 500 styled cells): Excel, WPS and LibreOffice apply them to what is typed.
-        dimension = sheet.column_dimensions[letter]
-        dimension.number_format = _NUMBER_FORMATS.get(field.kind, "General")
-        fixed = village is not None and field.key == register.village_field
-        dimension.protection = Protection(locked=fixed)
-        if fixed:
-            for row in range(2, last_row + 1):
-                put(sheet.cell(row, index), village).protection = Protection(locked=True)
-        options = choices.get(field.key, field.choices) if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
-        if options and not fixed:
-            list_column += 1
-            list_letter = get_column_letter(list_column)
-            put(lists.cell(1, list_column), field.label)
-            for row, option in enumerate(options, start=2):
-                put(lists.cell(row, list_column), option)
-            name = f"list_{field.key}"
-            reference = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(options) + 1}"
-            book.defined_names[name] = DefinedName(name, attr_text=reference)
-            strict = field.kind is not Kind.VILLAGE or field.required
-            validation = DataValidation(type="list", formula1=f"={name}", allow_blank=True, showErrorMessage=strict)
-            validation.error = f"请从下拉列表中选择{field.label}"
-            validation.errorTitle = "输入有误"
-            validation.prompt = field.hint or _FORMAT_HINTS[field.kind]
-            validation.showInputMessage = True
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{last_row}")
-        elif field.kind is Kind.DATE:
-            first, last = ((day - EXCEL_EPOCH).days for day in (field.earliest, LAST_DATE))  # as the import accepts them
-            validation = DataValidation(type="date", operator="between", formula1=str(first), formula2=str(last), allow_blank=True, showErrorMessage=True)
-            validation.error = f"请填写 {field.earliest:%Y}—{LAST_DATE:%Y} 年之间的日期，如 2023-03-08"
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{last_row}")
-    sheet.row_dimensions[1].height = 30
-    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for row in sheet.iter_rows(min_row=2, max_row=1 + TEMPLATE_PRINT_ROWS, max_col=len(register.fields)):
-        for cell in row:  # the printed blank form is ruled, so it can be filled in by hand
-            column = sheet.column_dimensions[cell.column_letter]
-            cell.border = ruled
-            cell.number_format = column.number_format  # a cell of its own no longer takes the column's text format
-            if cell.value is None:
-                cell.protection = Protection(locked=False)
-    sheet.freeze_panes = "A2"
-    sheet.protection.sheet = True  # header (and a fixed village column) locked; no password
-    for permission in ("formatColumns", "formatRows", "insertRows", "deleteRows", "sort", "autoFilter"):
-        setattr(sheet.protection, permission, False)
-    _print_setup(sheet, register.fields, 1, 1 + TEMPLATE_PRINT_ROWS)
-    sheet.oddHeader.center.text = header_text(f"{who}{register.title}")
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-    for child in register.children:
-        _child_template_sheet(book, child, register, last_row)
-    book.active = 1
-    return save_workbook(book, path)
+    options = choices.get(field.key, field.choices) if field.kind is Kind.CHOICE else ("是", "否") if field.kind is Kind.BOOL else tuple(villages) if field.kind is Kind.VILLAGE else ()
+    if options:
+        list_column += 1
+        list_letter = get_column_letter(list_column)
+        put(lists.cell(1, list_column), field.label)
+        for row, option in enumerate(options, start=2):
+            put(lists.cell(row, list_column), option)
+        name = f"list_{field.key}"
+        reference = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(options) + 1}"
+        book.defined_names[name] = DefinedName(name, attr_text=reference)
+        strict = field.kind is not Kind.VILLAGE or field.required
+        validation = DataValidation(type="list", formula1=f"={name}", allow_blank=True, showErrorMessage=strict)
+        validation.error = f"请从下拉列表中选择{field.label}"
+        validation.errorTitle = "输入有误"
+        validation.prompt = field.hint or _FORMAT_HINTS[field.kind]
+        validation.showInputMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}{last_row}")
+    elif field.kind is Kind.DATE:
+        first, last = ((day - EXCEL_EPOCH).days for day in (field.earliest, LAST_DATE))  # as the import accepts them
+        validation = DataValidation(type="date", operator="between", formula1=str(first), formula2=str(last), allow_blank=True, showErrorMessage=True)
+        validation.error = f"请填写 {field.earliest:%Y}—{LAST_DATE:%Y} 年之间的日期，如 2023-03-08"
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}{last_row}")
+    return list_column
 
 
 def _child_template_sheet(book, child: Register, parent: Register, last_row: int) -> None:
