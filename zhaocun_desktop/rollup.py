@@ -563,96 +563,123 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
 
     ``progress`` hears ``(done, total, text)``: each file checked, then each package written (2 steps a
     file); a ``Cancelled`` it raises leaves the county database as it was (one transaction)."""
-    consent = consent or Consent()
-    packages, refused = [], []
-    for number, path in enumerate(paths):
-        step(progress, number, 2 * len(paths), f"正在检查“{Path(path).name}”（{number + 1}/{len(paths)}）")
-        try:
-            packages.append(open_package(path))  # no records in memory: read again, streaming, when its turn comes
-        except UserError as error:
-            refused.append(str(error))
-    if refused:
-        raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
-    to_pin, other, ours = _trust(db, packages, consent)
-    other_county = {id(package) for package in other}
+    packages = _opened(paths, progress)
+    to_pin, other, ours = _trust(db, packages, consent or Consent())
+    notes: dict[str, list[str]] = {}
+    outcomes: dict[int, Outcome] = {}
     with db.atomic(), _writing(db):
-        notes: dict[str, list[str]] = {}
-        for township, public, how in to_pin:
-            signing.pin(db, township, public, how)
-            note = f"{township}的数据包签名公钥（指纹 {signing.fingerprint(public)}）：{how}"
-            records.audit(db, signing.PIN_TABLE, None, "pin", None, None, note)
-            notes.setdefault(township, []).append(f"已确认{note}。")
-        # First every decision and every removal of a replaced package's rows, then the inserts: a
-        # record that a township moved from one year to another (a newer package of each) is then
-        # never in two packages at once, whatever the order of the files.
-        decided: list[tuple[Package, str, tuple | None]] = []
-        chosen: dict[tuple[str, int], Package] = {}
-        outcomes: dict[int, Outcome] = {}
-        for package in packages:
-            label = _label(package)
-            key = (package.township, package.year)
-            if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone() or any(
-                other.sha256 == package.sha256 for other in chosen.values()
-            ):
-                outcomes[id(package)] = Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。")
-                continue
-            rival = chosen.get(key)
-            if rival is not None:  # two packages of one township and year in this run: the newer is taken
-                older, package = (rival, package) if made_at(package) > made_at(rival) else (package, rival)
-                outcomes[id(older)] = Outcome(older, "skipped", f"{_label(older)}不比同时导入的“{package.path.name}”新，没有导入。")
-                decided = [item for item in decided if item[0] is not older]
-                if package is rival:
-                    continue
-            current = db.execute(
-                "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [*key]
-            ).fetchone()
-            if current and not _is_newer(package, current[1]):
-                outcomes[id(package)] = Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。")
-                continue
-            chosen[key] = package
-            decided.append((package, "replaced" if current else "added", tuple(current) if current else None))
-        bulk = _rebuild_indexes_after(db, [package for package, _, _ in decided])
+        _pin_keys(db, to_pin, notes)
+        decided = _decide(db, packages, outcomes)
+        bulk = _rebuild_indexes_after(db, [package for package, _ in decided])
         if bulk:  # before the removals too: each index rebuilt once at the end, not kept row by row (rolled back with the rest)
             search.drop_triggers(db)
-        for _package, _action, current in decided:
+        for _package, current in decided:
             if current:
                 db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
-        bad: list[str] = []
-        shared: dict = {}  # the rosters' lines, checked once for the ten yearly packages that carry them
-        for number, (package, _action, current) in enumerate(decided):
-            label = _label(package)
-            step(progress, len(paths) + number, len(paths) + len(decided), f"正在导入{label}（{number + 1}/{len(decided)}）")
-            try:
-                with db.atomic():  # a savepoint: a refused package leaves nothing behind for the next one to trip on
-                    package_id = _insert(db, package, _township_id(db, package.township, package.county), shared)
-            except UserError as error:  # the other packages are still checked, so the clerk hears of every bad one at once
-                bad.append(str(error))
-                continue
-            if id(package) in other_county:
-                note = f"{label}是{package.county}的数据包（本县级汇总数据库是{ours}的），经确认属于本县后导入"
-                records.audit(db, "package", package_id, "other_county", None, None, note)
-                notes.setdefault(package.township, []).append(note + "。")
-            if current:
-                note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
-                records.audit(db, "package", package_id, "replace", None, None, note)
-                outcomes[id(package)] = Outcome(package, "replaced", note + "。")
-            else:
-                records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
-                outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
-        if bad:
-            raise UserError("以下数据包不能导入，本次没有写入任何内容：\n" + "\n".join(bad))
+        steps = (len(paths), len(paths) + len(decided))
+        _take_packages(db, decided, {id(package) for package in other}, ours, outcomes, notes, progress, steps)
         if decided:
             _county_settings(db)
         if bulk:
-            step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在重建检索索引…")
+            step(progress, steps[1], steps[1], "正在重建检索索引…")
             search.sync_search_indexes(db)
-        step(progress, len(paths) + len(decided), len(paths) + len(decided), "正在保存…")
-    result = [outcomes[id(package)] for package in packages]
+        step(progress, steps[1], steps[1], "正在保存…")
+    return _told(db, [outcomes[id(package)] for package in packages], notes)
+
+
+def _opened(paths: Sequence[str | Path], progress: Progress) -> list[Package]:
+    """Every file opened and checked (no records in memory: read again, streaming, when its turn comes);
+    UserError naming every file refused."""
+    packages, refused = [], []
+    for number, path in enumerate(paths):
+        step(progress, number, 2 * len(paths), f"正在检查“{Path(path).name}”（{number + 1}/{len(paths)}）")
+        try:
+            packages.append(open_package(path))
+        except UserError as error:
+            refused.append(str(error))
+    if refused:
+        raise UserError("以下文件不能导入，本次没有写入任何内容：\n" + "\n".join(refused))
+    return packages
+
+
+def _pin_keys(db: Database, to_pin: list[tuple[str, bytes, str]], notes: dict[str, list[str]]) -> None:
+    """The keys the clerk confirmed, pinned and audited."""
+    for township, public, how in to_pin:
+        signing.pin(db, township, public, how)
+        note = f"{township}的数据包签名公钥（指纹 {signing.fingerprint(public)}）：{how}"
+        records.audit(db, signing.PIN_TABLE, None, "pin", None, None, note)
+        notes.setdefault(township, []).append(f"已确认{note}。")
+
+
+def _decide(db: Database, packages: list[Package], outcomes: dict[int, Outcome]) -> list[tuple[Package, tuple | None]]:
+    """The packages to take, each with the current package it replaces (None: added); the others get their
+    "skipped" outcome. Every decision comes before any removal or insert: a record that a township moved from one
+    year to another (a newer package of each) is then never in two packages at once, whatever the order of the files."""
+    decided: list[tuple[Package, tuple | None]] = []
+    chosen: dict[tuple[str, int], Package] = {}
+    for package in packages:
+        label = _label(package)
+        key = (package.township, package.year)
+        if db.execute("SELECT 1 FROM main.package WHERE sha256 = ?", [package.sha256]).fetchone() or any(
+            other.sha256 == package.sha256 for other in chosen.values()
+        ):
+            outcomes[id(package)] = Outcome(package, "skipped", f"{label}已经导入过，没有重复添加。")
+            continue
+        rival = chosen.get(key)
+        if rival is not None:  # two packages of one township and year in this run: the newer is taken
+            older, package = (rival, package) if made_at(package) > made_at(rival) else (package, rival)
+            outcomes[id(older)] = Outcome(older, "skipped", f"{_label(older)}不比同时导入的“{package.path.name}”新，没有导入。")
+            decided = [item for item in decided if item[0] is not older]
+            if package is rival:
+                continue
+        current = db.execute(
+            "SELECT id, made_at, file_name FROM main.package WHERE township = ? AND year = ? AND replaced_at IS NULL", [*key]
+        ).fetchone()
+        if current and not _is_newer(package, current[1]):
+            outcomes[id(package)] = Outcome(package, "skipped", f"{label}不比已导入的“{current[2]}”（{current[1].replace('T', ' ')}导出）新，没有替换。")
+            continue
+        chosen[key] = package
+        decided.append((package, tuple(current) if current else None))
+    return decided
+
+
+def _take_packages(db: Database, decided: list[tuple[Package, tuple | None]], other_county: set[int], ours: str, outcomes: dict[int, Outcome],
+                   notes: dict[str, list[str]], progress: Progress, steps: tuple[int, int]) -> None:  # fmt: skip
+    """Each decided package's records written and audited; UserError naming every package refused (all are tried,
+    so the clerk hears of every bad one at once; the caller's transaction then writes nothing)."""
+    bad: list[str] = []
+    shared: dict = {}  # the rosters' lines, checked once for the ten yearly packages that carry them
+    for number, (package, current) in enumerate(decided):
+        label = _label(package)
+        step(progress, steps[0] + number, steps[1], f"正在导入{label}（{number + 1}/{len(decided)}）")
+        try:
+            with db.atomic():  # a savepoint: a refused package leaves nothing behind for the next one to trip on
+                package_id = _insert(db, package, _township_id(db, package.township, package.county), shared)
+        except UserError as error:
+            bad.append(str(error))
+            continue
+        if id(package) in other_county:
+            note = f"{label}是{package.county}的数据包（本县级汇总数据库是{ours}的），经确认属于本县后导入"
+            records.audit(db, "package", package_id, "other_county", None, None, note)
+            notes.setdefault(package.township, []).append(note + "。")
+        if current:
+            note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
+            records.audit(db, "package", package_id, "replace", None, None, note)
+            outcomes[id(package)] = Outcome(package, "replaced", note + "。")
+        else:
+            records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
+            outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
+    if bad:
+        raise UserError("以下数据包不能导入，本次没有写入任何内容：\n" + "\n".join(bad))
+
+
+def _told(db: Database, result: list[Outcome], notes: dict[str, list[str]]) -> list[Outcome]:
+    """The outcomes with a township's notes once (on a package taken, if any) and the figures that differ from its own."""
     told: set[str] = set()
     taken: dict[str, set[int]] = {}
-    for outcome in sorted(result, key=lambda each: each.action == "skipped"):  # a township's notes once, on a package taken if any
+    for outcome in sorted(result, key=lambda each: each.action == "skipped"):
         if outcome.package.township not in told:
             outcome.notes = notes.get(outcome.package.township, [])
             told.add(outcome.package.township)
