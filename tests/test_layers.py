@@ -37,7 +37,7 @@ def test_every_core_module_is_in_the_contract_that_forbids_qt():
 def test_the_contracts_hold():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 3 kept, 0 broken." in result.stdout
+    assert ", 0 broken." in result.stdout
 
 
 def test_an_upward_import_inside_a_function_breaks_the_layers(tmp_path):
