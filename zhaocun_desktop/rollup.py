@@ -332,29 +332,7 @@ def _trust(db: Database, packages: list[Package], consent: Consent) -> tuple[lis
     for package in packages:
         by_town.setdefault(package.township, []).append(package)
     for township, sent in by_town.items():
-        keys = {package.public_key: package for package in sent}
-        pinned = signing.pinned_key(db, township)
-        confirmed = consent.keys.get(township)
-        if pinned is None and len(keys) > 1:
-            files = "、".join(f"“{package.path.name}”（指纹 {package.fingerprint}）" for package in keys.values())
-            raise UserError(f"{township}的这几个数据包用不同的密钥签名：{files}。无法确认哪一个来自{township}，本次没有写入任何内容。"
-                            f"请电话向{township}核对公钥指纹，只导入指纹相符的数据包。")  # fmt: skip
-        for public, package in keys.items():
-            owner = signing.township_of(db, public)
-            if owner is not None and owner != township:  # one key, one township: a package relabelled by another township
-                raise UserError(f"“{package.path.name}”写的是{township}，签名公钥却是{owner}的（指纹 {package.fingerprint}）："
-                                f"这是{owner}的数据包，或被改过乡镇名称。本次没有写入任何内容；请向{township}和{owner}核实。")  # fmt: skip
-            if public == pinned:
-                continue
-            if confirmed is not None and signing.same_fingerprint(confirmed, signing.fingerprint(public)):
-                how = "首次导入，指纹已核对" if pinned is None else f"更换公钥（原指纹 {signing.fingerprint(pinned)}），指纹已核对"
-                to_pin[township] = (public, how)
-            elif pinned is None and consent.new_keys:
-                to_pin[township] = (public, "首次导入")
-            elif pinned is None:
-                questions.append(Question("new_key", township, package.path.name, package.fingerprint))
-            else:
-                questions.append(Question("changed_key", township, package.path.name, package.fingerprint, pinned=signing.fingerprint(pinned)))
+        _township_keys(db, township, sent, consent, to_pin, questions)
     ours = county_name(db)
     if not ours:  # a new county database: the county most of its first packages name
         counties = [package.county for package in packages]
@@ -366,6 +344,34 @@ def _trust(db: Database, packages: list[Package], consent: Consent) -> tuple[lis
     if questions:
         raise NeedsConsent(questions)
     return [(township, public, how) for township, (public, how) in to_pin.items()], other, ours
+
+
+def _township_keys(db: Database, township: str, sent: list[Package], consent: Consent, to_pin: dict[str, tuple[bytes, str]], questions: list[Question]) -> None:
+    """The keys one township's packages are signed with: the pinned one passes, a confirmed one goes to ``to_pin``,
+    any other becomes a question; UserError for two new keys at once or another township's key."""
+    keys = {package.public_key: package for package in sent}
+    pinned = signing.pinned_key(db, township)
+    confirmed = consent.keys.get(township)
+    if pinned is None and len(keys) > 1:
+        files = "、".join(f"“{package.path.name}”（指纹 {package.fingerprint}）" for package in keys.values())
+        raise UserError(f"{township}的这几个数据包用不同的密钥签名：{files}。无法确认哪一个来自{township}，本次没有写入任何内容。"
+                        f"请电话向{township}核对公钥指纹，只导入指纹相符的数据包。")  # fmt: skip
+    for public, package in keys.items():
+        owner = signing.township_of(db, public)
+        if owner is not None and owner != township:  # one key, one township: a package relabelled by another township
+            raise UserError(f"“{package.path.name}”写的是{township}，签名公钥却是{owner}的（指纹 {package.fingerprint}）："
+                            f"这是{owner}的数据包，或被改过乡镇名称。本次没有写入任何内容；请向{township}和{owner}核实。")  # fmt: skip
+        if public == pinned:
+            continue
+        if confirmed is not None and signing.same_fingerprint(confirmed, signing.fingerprint(public)):
+            how = "首次导入，指纹已核对" if pinned is None else f"更换公钥（原指纹 {signing.fingerprint(pinned)}），指纹已核对"
+            to_pin[township] = (public, how)
+        elif pinned is None and consent.new_keys:
+            to_pin[township] = (public, "首次导入")
+        elif pinned is None:
+            questions.append(Question("new_key", township, package.path.name, package.fingerprint))
+        else:
+            questions.append(Question("changed_key", township, package.path.name, package.fingerprint, pinned=signing.fingerprint(pinned)))
 
 
 def _township_id(db: Database, name: str, county: str | None) -> int:
