@@ -624,46 +624,8 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
     ``settings`` and ``blocks``, such as the case documents of ``documents.CaseDocument``)."""
     fonts = choose_fonts(draft.settings, installed_fonts)
     document = Document()
-    section = document.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(22)  # footer line about 7 mm below the type area
-    grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-
-    normal = document.styles["Normal"]
-    _set_fonts(normal.element, fonts["font_body"])
-    normal.font.size = Pt(BODY_PT)
-
-    styles = {
-        "title": _paragraph_style(document, STYLE_NAMES["title"], fonts["font_title"], TITLE_PT, bold=title_bold(fonts["font_title"]), align=WD_ALIGN_PARAGRAPH.CENTER),
-        # left-aligned, not justified: on the 28-character grid a full line is full anyway, and a line that ends
-        # early (digits are half a 字; a date or a name is not broken) would be stretched letter by letter
-        "body": _paragraph_style(document, STYLE_NAMES["body"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
-        "heading1": _paragraph_style(document, STYLE_NAMES["heading1"], fonts["font_heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
-        "heading2": _paragraph_style(document, STYLE_NAMES["heading2"], fonts["font_heading2"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
-        "signer": _paragraph_style(document, STYLE_NAMES["signer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
-        "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
-        "recipient": _paragraph_style(document, STYLE_NAMES["recipient"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT),
-    }
-    styles["plain"] = _paragraph_style(document, STYLE_NAMES["plain"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
-    styles["number"] = _paragraph_style(document, STYLE_NAMES["number"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    styles["right"] = _paragraph_style(document, STYLE_NAMES["right"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2)
-    styles["table"] = _table_style(document, fonts["font_body"])
-    styles["issuer"] = _paragraph_style(document, STYLE_NAMES["issuer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
-    styles["issuer"].paragraph_format.left_indent = Pt(CHAR_PT)  # 发文字号 居左空一字
-    styles["issuer"].paragraph_format.tab_stops.add_tab_stop(Pt(LINE_WIDTH_PT - CHAR_PT), WD_TAB_ALIGNMENT.RIGHT)  # 签发人 居右空一字
-    styles["copyto"] = _paragraph_style(document, STYLE_NAMES["copyto"], fonts["font_body"], COPY_TO_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
-    styles["copyto"].paragraph_format.left_indent = styles["copyto"].paragraph_format.right_indent = Pt(COPY_TO_PT)  # 左右各空一字
-    _rules_above_and_below(styles["copyto"])
-    _outline_level(styles["heading1"], 0)
-    _outline_level(styles["heading2"], 1)
+    _page_setup(document.sections[0])
+    styles = _document_styles(document, fonts)
 
     signer_right, date_right = signature_indents(draft)
     keep = keep_with_next(draft)
@@ -699,18 +661,7 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
             first = False
         else:
             paragraph = document.add_paragraph(style=style)
-        if block.kind == "issuer":  # 发文字号 and "签发人：" in 仿宋, the name in 楷体 (GB/T 9704 7.2.6)
-            left, _, name = block.text.rpartition("：")
-            paragraph.add_run(left + "：")
-            _set_fonts(paragraph.add_run(name)._element, fonts["font_heading2"])
-        elif block.kind == "title":  # broken between words, as the preview paints it: an explicit line break
-            lines = title_lines(block.text, title_names(draft.settings))
-            for number, line in enumerate(lines):
-                run = paragraph.add_run(line)
-                if number < len(lines) - 1:
-                    run.add_break()
-        else:
-            paragraph.add_run(breakable(block.text, names))
+        _add_text(paragraph, block, draft, fonts, names)
         if keep[index]:
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.keep_together = True  # a kept paragraph moves whole, as in the preview
@@ -741,6 +692,69 @@ def build_document(draft: ReportDraft, installed_fonts: Iterable[str] | None = N
     core = document.core_properties
     core.title, core.author, core.comments = draft.title, draft.settings.get("office") or "", "由司法所台账程序生成"
     return document
+
+
+def _page_setup(section) -> None:
+    """A4, GB/T 9704 margins, the line grid of the type area."""
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(22)  # footer line about 7 mm below the type area
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
+
+
+def _document_styles(document, fonts: dict) -> dict:
+    """The paragraph and table styles of a document, by block kind, in the chosen fonts."""
+    normal = document.styles["Normal"]
+    _set_fonts(normal.element, fonts["font_body"])
+    normal.font.size = Pt(BODY_PT)
+
+    styles = {
+        "title": _paragraph_style(document, STYLE_NAMES["title"], fonts["font_title"], TITLE_PT, bold=title_bold(fonts["font_title"]), align=WD_ALIGN_PARAGRAPH.CENTER),
+        # left-aligned, not justified: on the 28-character grid a full line is full anyway, and a line that ends
+        # early (digits are half a 字; a date or a name is not broken) would be stretched letter by letter
+        "body": _paragraph_style(document, STYLE_NAMES["body"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
+        "heading1": _paragraph_style(document, STYLE_NAMES["heading1"], fonts["font_heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
+        "heading2": _paragraph_style(document, STYLE_NAMES["heading2"], fonts["font_heading2"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2),
+        "signer": _paragraph_style(document, STYLE_NAMES["signer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
+        "date": _paragraph_style(document, STYLE_NAMES["date"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT),
+        "recipient": _paragraph_style(document, STYLE_NAMES["recipient"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT),
+    }
+    styles["plain"] = _paragraph_style(document, STYLE_NAMES["plain"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    styles["number"] = _paragraph_style(document, STYLE_NAMES["number"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    styles["right"] = _paragraph_style(document, STYLE_NAMES["right"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2)
+    styles["table"] = _table_style(document, fonts["font_body"])
+    styles["issuer"] = _paragraph_style(document, STYLE_NAMES["issuer"], fonts["font_body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    styles["issuer"].paragraph_format.left_indent = Pt(CHAR_PT)  # 发文字号 居左空一字
+    styles["issuer"].paragraph_format.tab_stops.add_tab_stop(Pt(LINE_WIDTH_PT - CHAR_PT), WD_TAB_ALIGNMENT.RIGHT)  # 签发人 居右空一字
+    styles["copyto"] = _paragraph_style(document, STYLE_NAMES["copyto"], fonts["font_body"], COPY_TO_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    styles["copyto"].paragraph_format.left_indent = styles["copyto"].paragraph_format.right_indent = Pt(COPY_TO_PT)  # 左右各空一字
+    _rules_above_and_below(styles["copyto"])
+    _outline_level(styles["heading1"], 0)
+    _outline_level(styles["heading2"], 1)
+    return styles
+
+
+def _add_text(paragraph, block, draft, fonts: dict, names) -> None:
+    """A block's text as runs: 发文字号 with the signer's name in 楷体, a title broken between words, any other text breakable."""
+    if block.kind == "issuer":  # 发文字号 and "签发人：" in 仿宋, the name in 楷体 (GB/T 9704 7.2.6)
+        left, _, name = block.text.rpartition("：")
+        paragraph.add_run(left + "：")
+        _set_fonts(paragraph.add_run(name)._element, fonts["font_heading2"])
+    elif block.kind == "title":  # broken between words, as the preview paints it: an explicit line break
+        lines = title_lines(block.text, title_names(draft.settings))
+        for number, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if number < len(lines) - 1:
+                run.add_break()
+    else:
+        paragraph.add_run(breakable(block.text, names))
 
 
 def write_docx(draft: ReportDraft, path: str | Path, installed_fonts: Iterable[str] | None = None) -> Path:
