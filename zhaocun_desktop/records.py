@@ -677,15 +677,7 @@ class RecordQuery(NamedTuple):
         (中汤 lists 中汤镇's); given as ``{word: township ids}``, those ids (read before, from the small table).
         """
         indexed = indexed or {}
-        clauses, params = [], []
-        if self.year is not None and register.date_field:
-            clauses.append(f"{register.date_field} >= ? AND {register.date_field} < ?")
-            params += [f"{self.year:04d}-01-01", f"{self.year + 1:04d}-01-01"]
-        if self.village and register.village_field:
-            key, id_column = register.village_field, register.field(register.village_field).id_column
-            # IN: in a county database's whole-county view two townships may each have a village of that name
-            clauses.append(f"({id_column} IN (SELECT id FROM village WHERE name = ?) OR ({id_column} IS NULL AND {key} = ?))")
-            params += [self.village, self.village]
+        clauses, params = self._filters(register)
         words = list(dict.fromkeys(self.words()))
         # words found through the index alone (in no village's or township's name): one MATCH of them all, which FTS5
         # answers by intersecting their lists (镇调委会 2020 at a million cases: 0.07 s against 0.5 s, one MATCH each)
@@ -697,19 +689,39 @@ class RecordQuery(NamedTuple):
             params += word_params
             words = [word for word in words if word not in alone]
         for word in words:
-            if word in indexed:
-                clause, word_params = search.indexed_condition(register, word, indexed[word])
-            else:  # one instr() per column: several times faster than instr() over a concatenation
-                columns = [column_sql(register, f.key) for f in register.fields if f.searchable]
-                clause, word_params = "(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")", [word] * len(columns)
-            named = townships.get(word) if isinstance(townships, dict) else None
-            if named:
-                clause = f"({clause} OR township_id IN ({', '.join(str(int(township)) for township in named)}))"
-            elif townships and named is None:
-                clause, word_params = f"({clause} OR township_id IN (SELECT id FROM main.township WHERE instr(name, ?) > 0))", [*word_params, word]
+            clause, word_params = self._word_condition(register, word, indexed, townships)
             clauses.append(clause)
             params += word_params
         return (" AND ".join(clauses) or "1"), params
+
+    def _filters(self, register: Register) -> tuple[list[str], list]:
+        """The year's and the village's conditions, with their parameters."""
+        clauses, params = [], []
+        if self.year is not None and register.date_field:
+            clauses.append(f"{register.date_field} >= ? AND {register.date_field} < ?")
+            params += [f"{self.year:04d}-01-01", f"{self.year + 1:04d}-01-01"]
+        if self.village and register.village_field:
+            key, id_column = register.village_field, register.field(register.village_field).id_column
+            # IN: in a county database's whole-county view two townships may each have a village of that name
+            clauses.append(f"({id_column} IN (SELECT id FROM village WHERE name = ?) OR ({id_column} IS NULL AND {key} = ?))")
+            params += [self.village, self.village]
+        return clauses, params
+
+    @staticmethod
+    def _word_condition(register: Register, word: str, indexed: dict, townships: bool | dict) -> tuple[str, list]:
+        """One word's condition: through the index, or instr() over the searchable columns; in a whole county's
+        list also the townships whose name holds it."""
+        if word in indexed:
+            clause, word_params = search.indexed_condition(register, word, indexed[word])
+        else:  # one instr() per column: several times faster than instr() over a concatenation
+            columns = [column_sql(register, f.key) for f in register.fields if f.searchable]
+            clause, word_params = "(" + " OR ".join(f"instr({key}, ?) > 0" for key in columns) + ")", [word] * len(columns)
+        named = townships.get(word) if isinstance(townships, dict) else None
+        if named:
+            clause = f"({clause} OR township_id IN ({', '.join(str(int(township)) for township in named)}))"
+        elif townships and named is None:
+            clause, word_params = f"({clause} OR township_id IN (SELECT id FROM main.township WHERE instr(name, ?) > 0))", [*word_params, word]
+        return clause, word_params
 
     def order_by(self, register: Register, use_index: bool = True) -> str:
         """The ORDER BY terms; ``use_index=False`` keeps SQLite from walking an index in order
