@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhaocun_desktop import records, search
+from zhaocun_desktop import queries, records, search
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
 from zhaocun_desktop.errors import InvalidRecord
@@ -114,7 +114,7 @@ def test_two_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
     records.update(db, MEDIATION_CASE, other["id"], {"mediator": "秦岭"})  # the whole value
     for register, word, ids in ((MEDIATION_CASE, "秦岭", {case["id"], other["id"]}), (MEDIATION_CASE, "由秦", {case["id"]})):
         query = RecordQuery(search=word)
-        assert word in records._indexed_words(db, register, query), "served by the index, not by a scan"
+        assert word in queries._indexed_words(db, register, query), "served by the index, not by a scan"
         assert listed_ids(db, register, query) == expected_ids(db, register, query) == ids
         assert records.RecordList(db, register, query, ["id"], lazy=True).complete, "a rare word: read at once"
     for register in (MEDIATION_CASE, PARTY):
@@ -137,7 +137,7 @@ def test_one_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
     records.update(db, MEDIATION_CASE, cases[7]["id"], {"mediator": "鬯"})  # the whole value
     records.update(db, MEDIATION_CASE, cases[9]["id"], {"note": "甲鬯乙"})  # in the middle
     query = RecordQuery(search="鬯")
-    assert search.is_short("鬯") and "鬯" in records._indexed_words(db, MEDIATION_CASE, query), "served by the index, not by a scan"
+    assert search.is_short("鬯") and "鬯" in queries._indexed_words(db, MEDIATION_CASE, query), "served by the index, not by a scan"
     assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query) == {cases[n]["id"] for n in (3, 7, 9)}
     assert records.RecordList(db, MEDIATION_CASE, query, ["id"], lazy=True).complete, "a rare word: read at once"
     _integrity_checked(db, MEDIATION_CASE)
@@ -150,7 +150,7 @@ def test_one_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
     listed = [sql for sql in statements if sql.startswith("SELECT id FROM mediation_case")]
     assert listed and not any("instr(" in sql for sql in listed), "answered by the index: no instr() over the records"
     # a rare word is read through the index alone: no village subquery beside it (that made SQLite read every record)
-    where, params = records._where(db, MEDIATION_CASE, query)
+    where, params = queries._where(db, MEDIATION_CASE, query)
     plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN SELECT id FROM mediation_case WHERE {where}", params))
     assert "SCAN mediation_case" not in plan and "instr" not in where, plan
     db.close()
@@ -161,10 +161,10 @@ def test_a_common_two_character_word_is_walked_not_looked_up(demo_file, monkeypa
 
     db = open_db(demo_file)
     query = RecordQuery(search="调解")
-    assert "调解" in records._indexed_words(db, MEDIATION_CASE, query)
+    assert "调解" in queries._indexed_words(db, MEDIATION_CASE, query)
     expected = listed_ids(db, MEDIATION_CASE, query)
     monkeypatch.setattr(search, "MAX_SHORT_TERMS", 1)  # more trigrams than that start with 调解: a common word
-    assert records._indexed_words(db, MEDIATION_CASE, query) == {}
+    assert queries._indexed_words(db, MEDIATION_CASE, query) == {}
     assert listed_ids(db, MEDIATION_CASE, query) == expected == expected_ids(db, MEDIATION_CASE, query)
     db.close()
 
@@ -238,8 +238,8 @@ def test_words_in_no_village_name_are_one_match_and_find_what_a_scan_finds(demo_
     village, merged = records.village_names(db)[0], []
     for text in (f"{case['parties'][:3]} {case['case_no'][-4:]}", "调解成功 调委会", f"调解 {village}", f"{village} 调解成功 耐心"):
         query = RecordQuery(search=text)
-        where, params = records._where(db, MEDIATION_CASE, query)
-        looked_up = records._indexed_words(db, MEDIATION_CASE, query)
+        where, params = queries._where(db, MEDIATION_CASE, query)
+        looked_up = queries._indexed_words(db, MEDIATION_CASE, query)
         alone = [word for word, how in looked_up.items() if how.expression and not how.villages]
         named = [word for word, how in looked_up.items() if how.expression and how.villages]
         assert where.count("MATCH ?") == min(len(alone), 1) + len(named), (text, where)
@@ -269,7 +269,7 @@ def test_an_index_padded_by_one_space_is_rebuilt_on_open(demo_file, tmp_path):
     _integrity_checked(db, MEDIATION_CASE)
     case_no = records.rows_by_id(db, MEDIATION_CASE)[0]["case_no"]
     query = RecordQuery(search=case_no[-1])  # 号: the last character of every case number
-    assert case_no[-1] in records._indexed_words(db, MEDIATION_CASE, query)
+    assert case_no[-1] in queries._indexed_words(db, MEDIATION_CASE, query)
     assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query)
     db.close()
 
@@ -305,7 +305,7 @@ def test_short_words_equal_a_scan(demo_file, data):
         words = data.draw(st.lists(short_words(db, register), min_size=1, max_size=2))
         query = RecordQuery(search=" ".join(words))
         assert listed_ids(db, register, query) == expected_ids(db, register, query), words
-        served = records._indexed_words(db, register, query)
+        served = queries._indexed_words(db, register, query)
         for word in words:
             assert word in served or search.lookup(db, register, word) is None, word
         if register.date_field:
@@ -557,7 +557,7 @@ def test_words_common_alone_but_rare_together_are_read_at_once(demo_file):
         assert rare and often, pairs  # the demo has both kinds
         for pair in rare + often:
             query = RecordQuery(search=" ".join(pair))
-            looked_up = records._indexed_words(db, MEDIATION_CASE, query, short=False)
+            looked_up = queries._indexed_words(db, MEDIATION_CASE, query, short=False)
             assert search.rare_together(db, MEDIATION_CASE, list(looked_up.values()), SmallSteps.RARE) is (pair in rare), pair
             statements: list[str] = []
             db.conn.set_trace_callback(statements.append)

@@ -7,7 +7,7 @@ import pytest
 
 from report_data import fill_known_ledger
 from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import records, villages
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
@@ -92,7 +92,7 @@ def test_a_failed_merge_changes_nothing(db, monkeypatch):
             raise RuntimeError("disk full")
         return real_audit(db_, table, *args, **kwargs)
 
-    monkeypatch.setattr(records, "audit", failing)
+    monkeypatch.setattr(villages, "audit", failing)  # the merge's own audit entry fails
     with pytest.raises(RuntimeError):
         records.merge_villages(db, source, target)
     assert db.execute("SELECT id, village_id FROM mediation_case ORDER BY id").fetchall() == before

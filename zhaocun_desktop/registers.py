@@ -106,6 +106,13 @@ class Hooks:
     # (db, values) -> {field: value} that a new record's form fills in from what is typed so far, such as
     # the next case number (mediation.proposed_values); records.proposed_values calls it
     propose: Callable[[object, dict], dict] | None = None
+    # (db, records) after records.insert_clean added ``records`` (the 村(居) list: records that typed a new village's
+    # name as a place now refer to it; villages.py)
+    after_insert: Callable[[object, list], None] | None = None
+    # (db, record id, changed values) after records.update (a renamed village: the records that typed its new name follow)
+    after_update: Callable[[object, int, dict], None] | None = None
+    # (db, record id, the record) before records.delete removes it; raises UserError to refuse (a village still used)
+    before_delete: Callable[[object, int, dict], None] | None = None
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each register exists once
