@@ -124,7 +124,7 @@ def main() -> None:
     first, last = (int(part) for part in args.years.split("-"))
     towns = list(TOWNS[: args.towns])
 
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.db import SCHEMA_VERSION
 
     cache = Path(tempfile.gettempdir()) / f"zhaocun_county_{len(towns)}x{first}-{last}_v{SCHEMA_VERSION}"
@@ -220,7 +220,8 @@ def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int
     sys.path.insert(0, str(Path(__file__).parent))
     from large_table import search_times
 
-    from zhaocun_desktop import county, rollup
+    from zhaocun_desktop import statistics
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.figures import yearly_figures
     from zhaocun_desktop.gui.app import create_app
@@ -250,7 +251,7 @@ def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int
     line(f"{town}'s own database ({own.execute('SELECT count(*) FROM mediation_case').fetchone()[0]:,} cases)", own_paint)
 
     print(f"\nyearly statistics for {year} (best of 3)")
-    for label, function in (("figures.yearly_figures", yearly_figures), ("county.build_county_tables", county.build_county_tables)):
+    for label, function in (("figures.yearly_figures", yearly_figures), ("statistics.build_county_tables", statistics.build_county_tables)):
         rollup.set_scope(db, None)
         whole, _ = best(lambda: function(db, year))
         rollup.set_scope(db, town_id)

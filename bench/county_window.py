@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def build(work: Path, count: int) -> None:
     """TOWNSHIPS demo townships, their 2023 packages and the county database rolled up from them, in ``work``."""
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import build_demo
     from zhaocun_desktop.package import write_package
@@ -59,7 +59,7 @@ def main() -> int:
         work = folder / "county_window"
         work.mkdir(exist_ok=True)
         if not (work / "县.db").exists():
-            from zhaocun_desktop import rollup
+            from zhaocun_desktop.county import rollup
 
             county = rollup.open_county(work / "县.db.part")
             rollup.roll_up(county, sorted(folder.glob("*.zip")), consent=rollup.Consent(new_keys=True))
@@ -75,7 +75,8 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from zhaocun_desktop import records, rollup
+    from zhaocun_desktop import records
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.gui.app import create_app, open_checked, ui_state_file
     from zhaocun_desktop.gui.main_window import MainWindow
     from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS

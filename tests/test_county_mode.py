@@ -19,8 +19,9 @@ import pytest
 from county_towns import TOWNS, TRUSTED, YEAR, build_townships, later
 from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
-from zhaocun_desktop import records, rollup
-from zhaocun_desktop.county import build_county_tables
+from zhaocun_desktop import records
+from zhaocun_desktop.county import rollup
+from zhaocun_desktop.statistics import build_county_tables
 from zhaocun_desktop.db import SCHEMA_VERSION, is_county_file, open_db
 from zhaocun_desktop.due import due_items
 from zhaocun_desktop.excel.writing import write_export

@@ -60,7 +60,8 @@ def test_export_and_print_share_the_title(db):
 
 
 def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
-    from zhaocun_desktop import county_scope, rollup
+    from zhaocun_desktop import county_scope
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import build_demo
     from zhaocun_desktop.package import write_package

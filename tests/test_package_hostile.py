@@ -21,7 +21,8 @@ from county_towns import TRUSTED, YEAR, build_townships, remade
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from zhaocun_desktop import records, rollup
+from zhaocun_desktop import records
+from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.package import member_order, read_package, travels_whole, write_package

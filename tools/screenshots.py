@@ -135,7 +135,8 @@ def county_shots(out: Path, work: Path, town_path: Path) -> list[Path]:
     """The county window (three townships rolled up): 总览 and the case list, for 全县 and one township."""
     from PySide6.QtWidgets import QApplication
 
-    from zhaocun_desktop import figures, rollup
+    from zhaocun_desktop import figures
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import build_demo
     from zhaocun_desktop.gui.app import ui_state_file

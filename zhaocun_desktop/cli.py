@@ -306,7 +306,7 @@ def _date_argument(text: str):
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.county import build_county_tables, write_county_workbook
+    from zhaocun_desktop.statistics import build_county_tables, write_county_workbook
 
     db = _existing_db(args.db, allow_county=True)
     try:
@@ -724,7 +724,7 @@ def _existing_db(path: Path, allow_county: bool = False):
     key = _key(path)
     _refuse_damaged(path)  # (an encrypted file through the key just given)
     if allow_county and is_county_file(path, key):
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
 
         return rollup.open_county(path, upgrade_with=_say_then_upgrade, key=key)
     return open_db(path, on_busy=_tell, upgrade_with=_say_then_upgrade, key=key)
@@ -774,7 +774,8 @@ def _damage_named(args: argparse.Namespace, error: BaseException) -> str | None:
 
 def _choose_township(db, name: str | None) -> None:
     """--township: in a county database, every query then sees that township only."""
-    from zhaocun_desktop import county_scope, rollup
+    from zhaocun_desktop import county_scope
+    from zhaocun_desktop.county import rollup
 
     if not rollup.is_county(db):
         if name:
@@ -839,7 +840,7 @@ def _run_package(args: argparse.Namespace) -> int:
 
 
 def _run_rollup(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county import rollup
 
     consent = rollup.Consent(new_keys=args.accept_new_keys, other_county=set(args.other_county))
     for item in args.trust_key:
@@ -876,7 +877,8 @@ def _run_rollup(args: argparse.Namespace) -> int:
 
 
 def _run_keys(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records, rollup, signing
+    from zhaocun_desktop.county import rollup
+    from zhaocun_desktop import records, signing
     from zhaocun_desktop.files import save_file
 
     db = _existing_db(args.db, allow_county=True)

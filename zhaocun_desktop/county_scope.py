@@ -1,6 +1,6 @@
 """The township a county database's connection shows (its scope), and the guard on its records.
 
-A county database (rollup.py) holds every township's records in the township schema, with
+A county database (county/rollup.py) holds every township's records in the township schema, with
 ``township_id`` on each row. ``set_scope(db, township_id)`` makes every query of the program on this
 connection see one township: each register table and the settings are shadowed by a TEMP VIEW of the
 same name (SQLite resolves an unqualified name in ``temp`` first) that keeps the rows of the township
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# A county database (rollup.py: the township schema holding many townships) carries its own PRAGMA
+# A county database (county/rollup.py: the township schema holding many townships) carries its own PRAGMA
 # application_id ("ZCOU"), so a township path never writes to it and the county never takes a township file.
 COUNTY_APPLICATION_ID = 0x5A434F55
 
@@ -107,7 +107,7 @@ def _drop_views(db: Database) -> None:
 
 
 def in_county(db: Database) -> bool:
-    """True for a county database (rollup.py), told by its application id: the window asks on every
+    """True for a county database (county/rollup.py), told by its application id: the window asks on every
     start, and importing rollup for it would cost a township's start-up."""
     return db.execute("PRAGMA main.application_id").fetchone()[0] == COUNTY_APPLICATION_ID
 
@@ -125,7 +125,7 @@ TOWNSHIP = Field("township", "乡镇", width=90)  # a county list's first column
 
 def township_column(db: Database, register: Register, always: bool = False) -> tuple[tuple[Field, str], ...]:
     """The 乡镇 column a county database's list leads with, as ``((field, SQL),)``: the township's
-    name read through the record's ``township_id`` (rollup.py). Only while the whole county is
+    name read through the record's ``township_id`` (county/rollup.py). Only while the whole county is
     shown (one township's list needs none), or ``always``; none for a township's database."""
     if not (in_county(db) if always else whole_county(db)):
         return ()

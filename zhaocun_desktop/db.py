@@ -652,7 +652,7 @@ def open_db(path: str | Path, on_busy: Callable[[str], None] | None = None, allo
 
     A database from a newer program, or another program's SQLite file, is refused before anything
     is written to it. ``on_busy`` is told when another program is writing and the open waits for it.
-    A county database (rollup.py) is refused with a Chinese message unless ``allow_county``: every
+    A county database (county/rollup.py) is refused with a Chinese message unless ``allow_county``: every
     township path (CLI verbs, the window, restores) opens through here, so none of them writes
     to one. Allowed, it is upgraded by the same migrations as a township's (``rollup.is_county``
     tells the two apart; ``rollup.open_county`` adds the county's own tables).

@@ -17,7 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records, rollup
+from zhaocun_desktop import records
+from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
 from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER, open_checked, ui_state_file
@@ -309,7 +310,7 @@ def test_the_program_starts_on_a_county_database(towns, tmp_path):
 
 def test_outcomes_say_what_happened_and_which_figures_differ(towns):
     from zhaocun_desktop.package import open_package
-    from zhaocun_desktop.rollup import Outcome, describe
+    from zhaocun_desktop.county.rollup import Outcome, describe
 
     package = open_package(towns["中汤镇"][1])
     outcomes = [Outcome(package, "added", "已导入甲。", differences=[("cases", 178, 177), ("cert_rate", (25, 30), (24, 30))]),
@@ -324,7 +325,7 @@ def test_outcomes_say_what_happened_and_which_figures_differ(towns):
 
 
 def test_county_tables_dialog_follows_the_chosen_township(open_county, towns, when_modal):
-    from zhaocun_desktop.county import build_county_tables
+    from zhaocun_desktop.statistics import build_county_tables
 
     window = open_county([package for _, package in towns.values()])
     period = fig.Period.year(YEAR)

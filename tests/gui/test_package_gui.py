@@ -3,7 +3,8 @@
 import openpyxl
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from zhaocun_desktop import records, rollup
+from zhaocun_desktop import records
+from zhaocun_desktop.county import rollup
 from zhaocun_desktop.package import read_package
 
 

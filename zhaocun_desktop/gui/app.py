@@ -219,7 +219,7 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         QApplication.processEvents()
 
     if is_county_file(path, key):  # county mode (gui/county_mode.py): its own tables, its first format upgraded, the write guard
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
 
         db = rollup.open_county(path, upgrade_in_dialog(parent), on_busy=tell, key=key)
     else:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QM
 
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
-from zhaocun_desktop.county import build_county_tables, write_county_workbook
+from zhaocun_desktop.statistics import build_county_tables, write_county_workbook
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.gui.screen import fit_to_screen

@@ -4,7 +4,7 @@ read-only, one township or the whole county at a time.
 The window's connection carries the scope (``rollup.set_scope``): every list, 总览 and 统计报表
 read through it sees only the chosen township, and so do the jobs started from them (``gui.jobs``:
 ``db.open_again`` carries the scope). Taking in packages and the county summary workbook work on
-the whole county whatever the scope (rollup.py sees to that).
+the whole county whatever the scope (county/rollup.py sees to that).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", 
 
 def unit_name(db: Database) -> str:
     """Who the figures read through a county database belong to: the chosen township, or 全县."""
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county import rollup
 
     scope = rollup.current_scope(db)
     return WHOLE_COUNTY if scope is None else dict(rollup.township_choices(db)).get(scope, "")
@@ -121,7 +121,7 @@ class CountyMode(QObject):
 
     def fill_choices(self) -> None:
         """(Re)fill the chooser: 全县, then every township; the current choice stays when it still exists."""
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
 
         current = rollup.current_scope(self.db)
         box = self.township_box
@@ -138,7 +138,7 @@ class CountyMode(QObject):
 
     def choose(self, township_id: int | None) -> None:
         """Show ``township_id`` (None: the whole county) in every view of the window."""
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
 
         rollup.set_scope(self.db, township_id)
         index = self.township_box.findData(township_id) if township_id is not None else 0
@@ -171,7 +171,7 @@ class CountyMode(QObject):
 
     def import_packages(self, paths: list[str] | None = None) -> str | None:
         """文件 → 导入乡镇数据包: take in the chosen packages; returns what happened (None: nothing)."""
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
         from zhaocun_desktop.gui.jobs import run_job
         from zhaocun_desktop.gui.package_trust import ask_consent
 
@@ -225,7 +225,7 @@ class CountyMode(QObject):
 
     def export_summary(self, year: int | None = None, path: str | None = None) -> Path | None:
         """文件 → 导出全县汇总表: every township's figures and the county total for one year."""
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
         from zhaocun_desktop.gui.jobs import run_job
 
         window = self.window

@@ -659,7 +659,7 @@ def open_county_window(window: MainWindow, path: str | None = None) -> MainWindo
     name is new); a township's own database is refused untouched. Returns the new window."""
     from PySide6.QtCore import QLockFile, Qt  # here: the Qt namespace costs ~15 ms on the way to the first screen
 
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.gui.upgrade import upgrade_in_dialog
 
     if path is None:

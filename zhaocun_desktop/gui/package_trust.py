@@ -35,7 +35,7 @@ from zhaocun_desktop.errors import UserError
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from zhaocun_desktop.rollup import Consent, Question
+    from zhaocun_desktop.county.rollup import Consent, Question
 
 HEADINGS = {"new_key": "第一次收到的乡镇", "changed_key": "公钥改变了", "other_county": "其他县的数据包"}
 
@@ -162,7 +162,7 @@ class PinnedKeysDialog(QDialog):
     """文件 → 乡镇签名公钥: the keys the county trusts, each township's fingerprint, and an export on paper."""
 
     def __init__(self, db: Database, parent: QWidget | None = None):
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
 
         super().__init__(parent)
         self.db = db
@@ -208,7 +208,7 @@ class PinnedKeysDialog(QDialog):
         layout.addLayout(buttons)
 
     def export(self, path: str | None = None) -> Path | None:
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
         from zhaocun_desktop.files import save_file
 
         if path is None:

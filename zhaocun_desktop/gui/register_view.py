@@ -216,7 +216,7 @@ class RegisterView(QWidget):
         one township (village names are unique within a township, not across the county)."""
         if not self.county:
             return
-        from zhaocun_desktop import rollup
+        from zhaocun_desktop.county import rollup
 
         whole_county = rollup.current_scope(self.db) is None
         for column in range(len(self.model.leading)):

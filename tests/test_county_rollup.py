@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from county_towns import TRUSTED, YEAR, build_townships, later, remade
 
-from zhaocun_desktop import records, rollup
+from zhaocun_desktop import records
+from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import FIGURES, RATES, RateValue, yearly_figures

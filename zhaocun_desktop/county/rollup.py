@@ -1,4 +1,4 @@
-"""County mode (roll-up): one county database holding many townships, built from their data packages.
+"""County mode's roll-up: one county database holding many townships, built from their data packages.
 
 A county database is the township schema itself, opened through ``db.open_db`` (the same
 migrations, register tables and search indexes, so a future migration upgrades it too) and
@@ -48,18 +48,30 @@ from zhaocun_desktop import records, search, signing
 from zhaocun_desktop.county_scope import (  # the scope lives below the figures and records; re-exported: rollup.set_scope etc.
     SCOPE_TABLE,  # noqa: F401 (re-exported)
     WRITING_TABLE,
-    current_scope,
+    current_scope,  # noqa: F401 (re-exported)
     guard_connection,
     in_county,
     in_each_township,  # noqa: F401 (re-exported)
-    set_scope,
-    township_choices,
+    set_scope,  # noqa: F401 (re-exported)
+    township_choices,  # noqa: F401 (re-exported)
 )
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import CLOCK_SLACK, Package, RecordReader, made_at, open_package, travels_whole
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
+
+from zhaocun_desktop.county.figures import (  # noqa: F401 (re-exported: rollup.figure_differences etc.)
+    _differences,
+    county_figures,
+    figure_differences,
+    reported_figures,
+    township_figures,
+    township_records,
+    townships,
+    years,
+)
+from zhaocun_desktop.county.summary import write_county_summary  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -455,7 +467,6 @@ def _take_records(db: Database, township_id: int, package_id: int, package: Pack
     _prune_villages(db, township_id)
 
 
-
 def _take_villages(db: Database, township_id: int, package_id: int, rows: Iterable[dict], whole: bool, stamp: str) -> dict[str, int]:
     """The package's villages into the township's (matched by name); returns the township's ids by name.
     From the newest package a village's fields are updated; from an older one only missing villages are added."""
@@ -528,7 +539,6 @@ def _insert_rows(db: Database, register: Register, rows: Iterable[dict], by_name
     if values:
         flush()
     return new_ids
-
 
 
 def _remove_package_rows(db: Database, package_id: int) -> None:
@@ -727,7 +737,6 @@ def _figure_text(value) -> str:
     return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-
 # Keeping the search indexes row by row (their triggers) costs about nine times as much a row as
 # rebuilding an index (bench/county_scale.py: 19.6 s of triggers for 211,397 rows, 2.1 s to rebuild
 # them all). A roll-up bringing at least this share of the county's records therefore drops the
@@ -770,173 +779,3 @@ def _writing(db: Database):
         db.execute(f"DELETE FROM temp.{WRITING_TABLE}")
 
 
-def years(db: Database) -> list[int]:
-    """The years with packages, newest first."""
-    return [row[0] for row in db.execute("SELECT DISTINCT year FROM package WHERE replaced_at IS NULL ORDER BY year DESC")]
-
-
-def townships(db: Database, year: int) -> list[str]:
-    """The townships with a current package for ``year``, in name order."""
-    return [row[0] for row in db.execute("SELECT township FROM package WHERE year = ? AND replaced_at IS NULL ORDER BY township", [year])]
-
-
-def reported_figures(db: Database, year: int) -> dict[str, dict]:
-    """``{township: {key: value}}`` as the year's current packages reported them (figures.json: compared
-    with the county's own, never added up); a rate as ``(numerator, denominator)``."""
-    found: dict[str, dict] = {}
-    rows = db.execute(
-        "SELECT p.township, f.key, f.value, f.numerator, f.denominator FROM package_figure f JOIN package p ON p.id = f.package_id "
-        "WHERE p.year = ? AND p.replaced_at IS NULL",
-        [year],
-    )
-    for township, key, value, numerator, denominator in rows:
-        number = (numerator, denominator) if value is None and numerator is not None else value
-        if isinstance(number, float) and number.is_integer():
-            number = int(number)
-        found.setdefault(township, {})[key] = number
-    return found
-
-
-def township_figures(db: Database, year: int, only: str | None = None) -> dict[str, dict]:
-    """``{township: {key: value}}`` computed from the records of the year's current packages, each
-    township under its own scope (``only``: that township alone); a rate as ``(numerator, denominator)``."""
-    wanted = {name: {year} for name in townships(db, year) if only in (None, name)}
-    return {name: figures for (name, _), figures in _computed(db, wanted).items()}
-
-
-def _computed(db: Database, wanted: dict[str, set[int]]) -> dict[tuple[str, int], dict]:
-    """``{(township, year): {key: value}}`` for the years ``wanted`` of each township, computed under the
-    township's scope (set once a township: a scope is some sixty statements)."""
-    from zhaocun_desktop.figures import RateValue, yearly_figures
-
-    before = current_scope(db)
-    found = {}
-    try:
-        for township_id_, name in township_choices(db):
-            if not wanted.get(name):
-                continue
-            set_scope(db, township_id_)
-            for year in sorted(wanted[name]):
-                values = yearly_figures(db, year).values
-                found[(name, year)] = {key: (v.numerator, v.denominator) if isinstance(v, RateValue) else _number(v) for key, v in values.items()}
-    finally:
-        set_scope(db, before)
-    return found
-
-
-def county_figures(db: Database, year: int) -> dict:
-    """The county's figures: every count summed over the townships; a rate from the summed counts."""
-    total: dict = {}
-    for figures in township_figures(db, year).values():
-        for key, value in figures.items():
-            if isinstance(value, tuple):
-                before = total.get(key, (0, 0))
-                total[key] = (before[0] + (value[0] or 0), before[1] + (value[1] or 0))
-            elif value is not None:
-                total[key] = total.get(key, 0) + value
-    return total
-
-
-def township_records(db: Database, year: int, register: str, township: str | None = None) -> list[dict]:
-    """The rows of one register that the year's current packages brought, each with its ``township``
-    (a register that travels whole: the township's rows when that year's package is its newest)."""
-    from zhaocun_desktop.registers import BY_KEY
-
-    described = BY_KEY[register]
-    # each column named with its table: the townships' table has a "name" too (the villages' own column)
-    columns = ", ".join(f"{register}.{key} AS {key}" if records.column_sql(described, key) == key else f"{records.column_sql(described, key)} AS {key}"
-                        for key in described.keys)  # fmt: skip
-    sql = (
-        f"SELECT t.name AS township, {register}.id AS id, {columns} FROM main.{register} AS {register} "
-        f"JOIN main.package p ON p.id = {register}.package_id JOIN main.township t ON t.id = {register}.township_id "
-        "WHERE p.year = ? AND p.replaced_at IS NULL"
-    )
-    params: list = [year]
-    if township:
-        sql += " AND t.name = ?"
-        params.append(township)
-    return list(db.query(sql + f" ORDER BY t.name, {register}.id", params))
-
-
-def _number(value):
-    if isinstance(value, tuple):
-        return value
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def figure_differences(db: Database, year: int, township: str | None = None) -> list[tuple[str, str, object, object]]:
-    """``(township, figure key, reported, computed)`` wherever the figures computed from the rolled-up
-    records (under the township's scope) differ from those its package reported; expected: none."""
-    wanted = {name: {year} for name in townships(db, year) if township in (None, name)}
-    return [(name, *found) for (name, _), differences in _differences(db, wanted).items() for found in differences]
-
-
-def _differences(db: Database, wanted: dict[str, set[int]]) -> dict[tuple[str, int], list[tuple[str, object, object]]]:
-    """``{(township, year): [(figure key, reported, computed)]}`` for the current packages ``wanted``."""
-    reported = {year: reported_figures(db, year) for year in {year for years in wanted.values() for year in years}}
-    found = {}
-    for (name, year), computed in _computed(db, wanted).items():
-        told = reported[year].get(name, {})
-        found[(name, year)] = [(key, told[key], value) for key, value in computed.items() if key in told and told[key] != value]
-    return found
-
-
-def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
-    """The county summary workbook: townships × figures with the county total (computed from the
-    records the packages brought, never the figures a package reports about itself), then the county
-    statistics tables of the whole county in the townships' layout."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    from zhaocun_desktop.county import BODY_PT, FONT, TITLE_PT, write_county_tables
-    from zhaocun_desktop.excel import printing
-    from zhaocun_desktop.excel.writing import save_workbook
-    from zhaocun_desktop.figures import FIGURES, RATES, RateValue
-
-    names = townships(db, year)
-    if not names:
-        raise UserError(f"县级汇总数据库中还没有{year}年的乡镇数据包。请先导入各乡镇的上报数据包。")
-    by_town, total = township_figures(db, year), county_figures(db, year)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{year}年全县汇总"
-    county = (records.settings(db).get("county") or "").strip()  # the title names the county (鲁山县2023年度…)
-    sheet.append([f"{county}{year}年度各乡镇法治政府建设数字汇总表"])
-    sheet.append(["项目", "单位", *names, COUNTY_TOTAL])
-    thin = Side(style="thin")
-    for figure in FIGURES:
-        sheet.append([figure.label, figure.unit, *[by_town.get(name, {}).get(figure.key) for name in names], total.get(figure.key)])
-    for rate in RATES:
-        cells = []
-        for value in [*(by_town.get(name, {}).get(rate.key) for name in names), total.get(rate.key)]:
-            rate_value = RateValue(*value) if isinstance(value, tuple) and None not in value else None
-            # one format down the column: 87.0% beside 86.5% (str(RateValue) writes 87% and 86.5%)
-            cells.append(f"{rate_value.percent:.1f}%" if rate_value is not None and rate_value.percent is not None else None)
-        sheet.append([rate.label, "%", *cells])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names) + 3)
-    sheet["A1"].font = Font(name=FONT, size=TITLE_PT, bold=True)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.font = Font(name=FONT, size=BODY_PT, bold=cell.row == 2 or cell.column == len(names) + 3)
-            if cell.row == 2:
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            elif cell.column > 2:  # numbers and rates line up on the right
-                cell.alignment = Alignment(horizontal="right")
-                if isinstance(cell.value, (int, float)):
-                    cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.00"
-    widths = [30, 6, *[11] * (len(names) + 1)]
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "C3"
-    # one page wide while the font stays >= 9 pt printed; with many townships, pages across with 项目/单位 repeated
-    printing.apply(sheet, printing.plan(widths, BODY_PT, "landscape", key_columns=2), "2:2", len(widths), sheet.max_row)
-    before = current_scope(db)
-    set_scope(db, None)  # the statistics tables of the whole county
-    try:
-        write_county_tables(db, book, year)
-    finally:
-        set_scope(db, before)
-    return save_workbook(book, Path(path))

@@ -13,7 +13,7 @@ from report_data import case, fill_known_ledger
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop import records
 from zhaocun_desktop.cli import main
-from zhaocun_desktop.county import BODY_PT, PREVENTED, build_county_tables, write_county_workbook
+from zhaocun_desktop.statistics import BODY_PT, PREVENTED, build_county_tables, write_county_workbook
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import DISPUTE_TYPE_NATIONAL, DISPUTE_TYPES, MEDIATION_CASE, NATIONAL_DISPUTE_TYPES
@@ -213,7 +213,7 @@ def test_the_county_summary_carries_the_new_tables_for_the_whole_county(tmp_path
     committees and mediators of every township, cases by 来源, sub-classes; they add up with the townships' registers."""
     from county_towns import TRUSTED, YEAR, build_townships
 
-    from zhaocun_desktop import rollup
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.package import write_package
     from zhaocun_desktop.registers import COMMITTEE, MEDIATOR
