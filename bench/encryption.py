@@ -112,6 +112,7 @@ def main() -> None:
     line("search a name there and back (index)", searches["plain"], searches["encrypted"])
 
     import excel_speed
+
     from zhaocun_desktop import records
     from zhaocun_desktop.demo import VILLAGES
     from zhaocun_desktop.excel.importing import commit_import, preview_import

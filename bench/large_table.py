@@ -30,12 +30,10 @@ def rss_mb() -> float:
 
 
 def build(path: Path, rows: int) -> None:
+    from zhaocun_desktop import records, search
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import VILLAGES, SampleMaker
-    from zhaocun_desktop.registers import DISPUTE_TYPES, MEDIATION_CASE
-
-    from zhaocun_desktop import records, search
-    from zhaocun_desktop.registers import VILLAGE
+    from zhaocun_desktop.registers import DISPUTE_TYPES, MEDIATION_CASE, VILLAGE
 
     db = open_db(path)
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhaocun_desktop.demo import build_demo
 from zhaocun_desktop.county.rollup import Consent
+from zhaocun_desktop.demo import build_demo
 
 YEAR = 2023
 TOWNS = (("赵村镇", 20231231), ("中汤镇", 7), ("瓦屋镇", 11))

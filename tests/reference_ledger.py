@@ -5,6 +5,7 @@ The reference text itself, pasted part by part the way a clerk would, is ``REFER
 """
 
 from report_data import case
+
 from zhaocun_desktop import records
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,

@@ -7,13 +7,13 @@ import errno
 from pathlib import Path
 
 import pytest
+from test_restore_damaged import truncate, zero_a_table_page
 
 from zhaocun_desktop import backup
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import explain
-from test_restore_damaged import truncate, zero_a_table_page
 
 ENGLISH = ("malformed", "disk image", "No such file", "File exists", "Not a directory", "btree", "Errno")
 

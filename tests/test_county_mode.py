@@ -3,10 +3,9 @@ and every query of the program run on it with township as a filter (rollup.set_s
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -21,14 +20,12 @@ from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
 from zhaocun_desktop import records
 from zhaocun_desktop.county import rollup
-from zhaocun_desktop.statistics import build_county_tables
 from zhaocun_desktop.db import SCHEMA_VERSION, is_county_file, open_db
 from zhaocun_desktop.due import due_items
-from zhaocun_desktop.excel.writing import write_export
 from zhaocun_desktop.errors import UserError
+from zhaocun_desktop.excel.writing import write_export
 from zhaocun_desktop.figures import FIGURES, RateValue, yearly_figures
 from zhaocun_desktop.package import read_package, travels_whole, write_package
-from zhaocun_desktop.summary import build_tables
 from zhaocun_desktop.registers import (
     ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
@@ -39,6 +36,9 @@ from zhaocun_desktop.registers import (
     VISIT,
     Kind,
 )
+from zhaocun_desktop.statistics import build_county_tables
+from zhaocun_desktop.summary import build_tables
+
 
 @pytest.fixture(scope="module")
 def townships(tmp_path_factory) -> dict[str, Path]:

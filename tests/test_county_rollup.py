@@ -19,7 +19,8 @@ from zhaocun_desktop.db import SCHEMA_VERSION, open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import FIGURES, RATES, RateValue, yearly_figures
 from zhaocun_desktop.package import package_registers, read_package, write_package
-from zhaocun_desktop.registers import PARTY, MEDIATION_CASE
+from zhaocun_desktop.registers import MEDIATION_CASE, PARTY
+
 
 @pytest.fixture(scope="module")
 def townships(tmp_path_factory) -> dict[str, Path]:

@@ -7,8 +7,8 @@ from zhaocun_desktop import records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
-from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, PETITION, REGISTERS, VILLAGE
 from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, PETITION, REGISTERS, VILLAGE
 
 
 def table_dump(path):
@@ -97,7 +97,8 @@ def test_core_never_imports_qt():
         "bad = [n for n in sys.modules if n.startswith(('PySide6', 'shiboken6'))]\n"
         "assert not bad, bad\n"
     )
-    import tempfile, os  # noqa: E401
+    import os
+    import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run([sys.executable, "-c", code, os.path.join(folder, "d.db")], capture_output=True, text=True)

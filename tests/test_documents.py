@@ -18,6 +18,7 @@ import subprocess
 import pytest
 from docx import Document
 
+from tests.test_report_docx import SOFFICE, page_lines, render_pdf
 from zhaocun_desktop import records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import fill_demo
@@ -38,8 +39,6 @@ from zhaocun_desktop.documents import (
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import FILED_PAPER, MEDIATION_CASE, PARTY, SESSION, VISIT
 from zhaocun_desktop.validation import validate_with_children
-
-from tests.test_report_docx import SOFFICE, page_lines, render_pdf
 
 OUTCOMES = {  # one demo case of every kind of outcome
     "书面协议": "result = '调解成功' AND agreement = '书面'",

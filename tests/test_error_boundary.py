@@ -13,8 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from zhaocun_desktop import db as db_module
-from zhaocun_desktop import records
+from zhaocun_desktop import db as db_module, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import error_log_path, explain
@@ -193,9 +192,9 @@ def test_a_bug_is_logged_and_told_briefly(db_path, capsys, monkeypatch):
 def test_a_full_database_without_root(db, tmp_path):
     """SQLite's own "database or disk is full" (max_page_count caps the file): the import-sized write
     is undone as a whole and explained; what was there stays."""
+    from zhaocun_desktop.errors import UserError
     from zhaocun_desktop.excel.writing import write_export
     from zhaocun_desktop.files import save_file
-    from zhaocun_desktop.errors import UserError
 
     records.insert(db, JOINT_MEETING, dict(meet_date="2023-01-05", topic="第一次"))
     pages = db.execute("PRAGMA page_count").fetchone()[0]

@@ -1,8 +1,8 @@
 """Each report figure against a ledger whose counts are known by construction."""
 
 import pytest
-
 from report_data import fill_known_ledger
+
 from zhaocun_desktop import figures as fig
 
 

@@ -3,10 +3,9 @@
 import datetime as dt
 
 import pytest
-
 from report_data import fill_known_ledger
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records, report
+
+from zhaocun_desktop import figures as fig, records, report
 from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, VILLAGE
 from zhaocun_desktop.report_checks import run_checks

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tests.hostile_books import DATE_FORMS, VILLAGES, Book, date_cell, set_up_town
 from zhaocun_desktop import records

@@ -14,8 +14,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from hypothesis import HealthCheck, event, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
 from zhaocun_desktop import records
 from zhaocun_desktop.db import open_db

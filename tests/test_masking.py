@@ -7,8 +7,7 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
+from hypothesis import example, given, strategies as st
 
 from zhaocun_desktop.values import _ID_CHECK, _ID_WEIGHTS, mask_numbers, personal_numbers
 

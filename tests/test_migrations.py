@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import db as db_module
-from zhaocun_desktop import records
+from zhaocun_desktop import db as db_module, records
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db, schema_version
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE

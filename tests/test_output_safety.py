@@ -11,11 +11,11 @@ import pytest
 from zhaocun_desktop import records
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.excel.importing import preview_import
-from zhaocun_desktop.values import mask_numbers
 from zhaocun_desktop.excel.writing import EXCEL_MAX_TEXT, FORMULA_STARTS, excel_value, write_all_templates, write_export, write_template
 from zhaocun_desktop.records import RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 from zhaocun_desktop.summary import write_summary
+from zhaocun_desktop.values import mask_numbers
 
 FULL_ID = "410423199003081234"
 MOBILE = "13800138000"
@@ -152,8 +152,7 @@ def test_any_text_is_written_as_the_same_text_never_a_formula(tmp_path):
     """Property: whatever text is stored, the written cell reads back as that text (cleaned), as data."""
     import io
 
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    from hypothesis import HealthCheck, given, settings, strategies as st
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from python_calamine import CalamineWorkbook

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.overview import NOT_FILLED, TOP_VILLAGES, cases_of, month_counts, month_records, ranked, year_picture
 from zhaocun_desktop.registers import MEDIATION_CASE, PETITION, VILLAGE

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 from county_towns import TRUSTED, YEAR, build_townships, remade
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from zhaocun_desktop import records
 from zhaocun_desktop.county import rollup

@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from county_towns import TRUSTED, YEAR, build_townships, later, member_replaced, remade, rows_changed, zeros_zip
 
-from zhaocun_desktop.county import rollup
 from zhaocun_desktop import cli, county_scope, records, signing
+from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.package import open_package, read_package, write_package
@@ -414,8 +414,8 @@ def test_quotes_and_sql_in_every_settings_value_and_text_field_are_only_data(cou
                 continue
             assert stored == sent, (key, field)
     # the statistics read the local type's class from the settings, as data: the case counts under 邻里
-    from zhaocun_desktop.statistics import mediation_table
     from zhaocun_desktop.figures import Period
+    from zhaocun_desktop.statistics import mediation_table
 
     rollup.set_scope(county, county_scope.township_id(county, town))
     table = mediation_table(county, Period.year(YEAR))
@@ -526,8 +526,8 @@ def test_the_county_file_stays_sound_under_a_refused_roll_up(county, genuine, to
 def test_a_local_types_class_never_becomes_sql(towns, tmp_path):
     """The statistics table mapped a local type to its class by pasting the class into its SQL; settings
     an older package brought (unchecked) could hold any text there."""
-    from zhaocun_desktop.statistics import mediation_table
     from zhaocun_desktop.figures import Period
+    from zhaocun_desktop.statistics import mediation_table
 
     path = tmp_path / "中汤镇.db"
     shutil.copy(towns["中汤镇"], path)

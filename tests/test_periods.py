@@ -4,10 +4,9 @@ import datetime as dt
 
 import openpyxl
 import pytest
-
 from report_data import case, fill_known_ledger
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError

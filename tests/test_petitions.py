@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import deadlines
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import deadlines, figures as fig, records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import PETITION, PETITION_DAYS, PETITION_EXTENSION_DAYS

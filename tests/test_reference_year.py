@@ -19,7 +19,7 @@ from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.excel.writing import write_template
 from zhaocun_desktop.figures import yearly_figures
-from zhaocun_desktop.registers import BY_KEY, ADVISOR_WORK, JOINT_MEETING, MEDIATION_CASE, PETITION, PUBLICITY_EVENT, VILLAGE
+from zhaocun_desktop.registers import ADVISOR_WORK, BY_KEY, JOINT_MEETING, MEDIATION_CASE, PETITION, PUBLICITY_EVENT, VILLAGE
 
 VILLAGES = [
     "赵村村", "中汤村", "上汤村", "孙义村", "堂沟村", "西竹园村", "东竹园村", "黄土岭村", "寺沟村", "白草坪村",

@@ -4,10 +4,9 @@ import datetime as dt
 import re
 
 import pytest
-
 from report_data import fill_known_ledger
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import report
+
+from zhaocun_desktop import figures as fig, report
 
 
 @pytest.fixture

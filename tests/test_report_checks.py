@@ -1,8 +1,8 @@
 """Each self-check fires on a crafted example and stays quiet on clean data."""
 
 import pytest
-
 from report_data import fill_known_ledger
+
 from zhaocun_desktop import records, report
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE
 from zhaocun_desktop.report_checks import ERROR, check_records, check_texts, run_checks

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
-
 from report_data import SETTINGS, fill_known_ledger
+
 from zhaocun_desktop import records, report
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError

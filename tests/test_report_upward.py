@@ -16,15 +16,14 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
-
 from pdf_layout import pdf_lines
 from report_data import fill_known_ledger
+
+from tests.test_report_docx import SOFFICE, render_pdf
 from zhaocun_desktop import records, report
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.report_checks import ERROR, NOTICE, check_records, check_texts
 from zhaocun_desktop.report_docx import STYLE_NAMES, whole_spans, write_docx
-
-from tests.test_report_docx import SOFFICE, render_pdf
 
 LIBREOFFICE = pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from report_data import case, fill_known_ledger
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.cli import main
-from zhaocun_desktop.statistics import BODY_PT, PREVENTED, build_county_tables, write_county_workbook
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import DISPUTE_TYPE_NATIONAL, DISPUTE_TYPES, MEDIATION_CASE, NATIONAL_DISPUTE_TYPES
+from zhaocun_desktop.statistics import BODY_PT, PREVENTED, build_county_tables, write_county_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

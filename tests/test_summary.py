@@ -4,9 +4,9 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from report_data import fill_known_ledger
 from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
+
 from zhaocun_desktop import figures as fig
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import build_demo

@@ -4,10 +4,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from report_data import fill_known_ledger
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records, villages
+
+from zhaocun_desktop import figures as fig, records, villages
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError

@@ -17,6 +17,12 @@ if ! "$venv/bin/lint-imports" --no-cache >"$lint" 2>&1; then
   echo "import-linter: a contract in pyproject.toml is broken (see above); docs/architecture.md says where a module belongs." >&2
   exit 1
 fi
+if ! "$venv/bin/ruff" check --quiet . >"$lint" 2>&1; then
+  cat "$lint" >&2
+  rm -f "$lint"
+  echo "ruff: the findings above break the rules in pyproject.toml ([tool.ruff]); fix them, or say why in a noqa comment." >&2
+  exit 1
+fi
 rm -f "$lint"
 log=$(mktemp)
 "$venv/bin/python" -m pytest "$@" 2>&1 | tee "$log"

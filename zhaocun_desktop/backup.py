@@ -22,26 +22,16 @@ import os
 import sqlite3
 from pathlib import Path
 
-from zhaocun_desktop.dbcheck import (  # the start-up checks, re-exported: backup.check_database etc.
-    EMPTY_FILE,
-    PARTIAL,
-    PARTIAL_AGE_SECONDS,
-    _connect_readonly,
-    backup_dir,
-    check_database,
-    damage_text,
-    storage_problem,
-)
 from zhaocun_desktop.backup_files import (  # making, listing and rotating backups, re-exported: backup.make_backup etc.
-    BackupInfo,
     COPY_CHECK,
-    Identity,
     KEEP_DAYS,
     KEEP_RECENT,
     NAME,
     REASONS,
     REPORT_EVERY,
     SAMPLE_NOTE,
+    BackupInfo,
+    Identity,
     backed_up_today,
     backup_stem,
     database_path,
@@ -54,6 +44,16 @@ from zhaocun_desktop.backup_files import (  # making, listing and rotating backu
     record_counts,
     rotate,
     safety_backup,
+)
+from zhaocun_desktop.dbcheck import (  # the start-up checks, re-exported: backup.check_database etc.
+    EMPTY_FILE,
+    PARTIAL,
+    PARTIAL_AGE_SECONDS,
+    _connect_readonly,
+    backup_dir,
+    check_database,
+    damage_text,
+    storage_problem,
 )
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import is_sqlite_file

@@ -713,9 +713,8 @@ def _run_undo(args: argparse.Namespace) -> int:
 def _existing_db(path: Path, allow_county: bool = False):
     """Open a database that must already exist (a typo must not create an empty one); a county
     database only for the verbs that read one (``allow_county``), refused by every other."""
-    from zhaocun_desktop.db import is_county_file, open_db
-
     from zhaocun_desktop import crypto
+    from zhaocun_desktop.db import is_county_file, open_db
 
     crypto.finish_interrupted(path)  # a password change a power cut stopped
     if not path.is_file():
@@ -877,8 +876,8 @@ def _run_rollup(args: argparse.Namespace) -> int:
 
 
 def _run_keys(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.county import rollup
     from zhaocun_desktop import records, signing
+    from zhaocun_desktop.county import rollup
     from zhaocun_desktop.files import save_file
 
     db = _existing_db(args.db, allow_county=True)

@@ -22,7 +22,8 @@ of the scope and none of them imports upwards.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from zhaocun_desktop.errors import COUNTY_READ_ONLY, UserError
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, Field, Register

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from zhaocun_desktop.county_scope import COUNTY_APPLICATION_ID  # the county's own id (county_scope owns what a county is)
 from zhaocun_desktop.errors import DatabaseTooNew, UserError

@@ -6,27 +6,25 @@ types the reference report describes, and every figure is counted from them late
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
 import random
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
-from zhaocun_desktop.mediation import village_short
 from zhaocun_desktop.db import open_db
+from zhaocun_desktop.mediation import village_short
 from zhaocun_desktop.registers import (
-    COMMITTEE,
-    LEGAL_ADVISOR,
-    MEDIATOR,
     ADVISOR_WORK,
+    COMMITTEE,
     DISPUTE_TYPES,
     ENFORCEMENT_CERTIFICATE,
     ENFORCEMENT_STAFF,
     ENFORCEMENT_TRAINING,
     JOINT_MEETING,
+    LEGAL_ADVISOR,
     MEDIATION_CASE,
+    MEDIATOR,
     PETITION,
     PUBLICITY_EVENT,
     VILLAGE,

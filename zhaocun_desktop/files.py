@@ -7,8 +7,8 @@ Windows) gives a Chinese message instead of a traceback.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from zhaocun_desktop.errors import UserError, explain
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from zhaocun_desktop import county_scope, records
-from zhaocun_desktop.periods import Period
-from zhaocun_desktop.periods import grouped as _grouped
+from zhaocun_desktop.periods import Period, grouped as _grouped
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
 
 if TYPE_CHECKING:

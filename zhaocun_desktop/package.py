@@ -33,9 +33,10 @@ import struct
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import APP_NAME, __version__, jsonshape, records, signing
 from zhaocun_desktop.errors import UserError
@@ -390,10 +391,9 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
     encrypted database must have one (it may not leave the office readable)."""
     import io
 
+    from zhaocun_desktop import crypto
     from zhaocun_desktop.db import SCHEMA_VERSION
     from zhaocun_desktop.files import save_file
-
-    from zhaocun_desktop import crypto
 
     out = Path(out)
     if reveal and crypto.key_of(db.conn) is not None and not seal_with:

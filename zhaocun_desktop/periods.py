@@ -10,8 +10,9 @@ and tables, ~4 ms).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaocun_desktop.registers import ENFORCEMENT_STAFF, Register
 

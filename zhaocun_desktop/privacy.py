@@ -7,7 +7,8 @@ the full 操作记录) passes ``reveal`` first. It asks for the program password
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records, security
 from zhaocun_desktop.errors import UserError

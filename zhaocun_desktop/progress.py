@@ -8,7 +8,7 @@ there; the core lets it propagate, so a cancelled job leaves nothing half writte
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 Progress = Callable[[int, int, str], None] | None
 

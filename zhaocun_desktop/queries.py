@@ -8,7 +8,8 @@ a whole county's lists lead with the township (county_scope).
 from __future__ import annotations
 
 from array import array
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaocun_desktop import search
 from zhaocun_desktop.county_scope import TOWNSHIP, whole_county

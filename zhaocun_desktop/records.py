@@ -9,16 +9,17 @@ installed by the module that owns it), never from ``if register is ...`` here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import search
+from zhaocun_desktop.audit import ACTIONS, OTHER_TABLES, AuditEntry, audit, audit_count, audit_entries, audit_rows, audit_table_key, audit_tables, audit_values, child_note, now  # noqa: F401 (re-exported: records.ACTIONS etc.)
 from zhaocun_desktop.errors import InvalidRecord
-from zhaocun_desktop.registers import Register
-from zhaocun_desktop.audit import ACTIONS, child_note, AuditEntry, OTHER_TABLES, audit, audit_count, audit_entries, audit_rows, audit_table_key, audit_tables, audit_values, now  # noqa: F401 (re-exported: records.ACTIONS etc.)
 from zhaocun_desktop.queries import RecordList, RecordQuery, children, column_sql, count, get, page, rows_by_id, select_list, stored_columns, village_names, years  # noqa: F401 (re-exported: records.RecordList etc.)
-from zhaocun_desktop.villages import COUNTY_VILLAGE_MARK, OTHER_PLACES, check_villages, merge_villages, stored_values, village_group_sql, village_ids, village_labels, village_usage  # noqa: F401 (re-exported: records.COUNTY_VILLAGE_MARK etc.)
+from zhaocun_desktop.registers import Register
 from zhaocun_desktop.settings import save_settings, settings  # noqa: F401 (re-exported: records.save_settings etc.)
+from zhaocun_desktop.villages import COUNTY_VILLAGE_MARK, OTHER_PLACES, check_villages, merge_villages, stored_values, village_group_sql, village_ids, village_labels, village_usage  # noqa: F401 (re-exported: records.COUNTY_VILLAGE_MARK etc.)
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database

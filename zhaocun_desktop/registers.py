@@ -8,9 +8,10 @@ import checks and exports. Adding a field to a register is one line here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field as dataclass_field
 from enum import Enum
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from zhaocun_desktop.case_numbers import pattern_problem
 

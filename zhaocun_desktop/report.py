@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.values import chinese_date, parse_date
 
 if TYPE_CHECKING:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pathlib import Path
-
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.deadlines import certificates_ending, staff_without_certificate
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.records import column_sql

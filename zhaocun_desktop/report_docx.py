@@ -11,8 +11,8 @@ from __future__ import annotations
 import copy
 import io
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from docx import Document
 from docx.enum.section import WD_SECTION

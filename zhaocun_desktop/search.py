@@ -28,8 +28,9 @@ new searchable field is indexed with no edit here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaocun_desktop import registers
 from zhaocun_desktop.progress import Progress, step

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop.audit import audit
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import SETTING_DEFAULTS, SETTINGS, Kind
-from zhaocun_desktop.audit import audit
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database

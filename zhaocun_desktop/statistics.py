@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
-from zhaocun_desktop.mediation import category_of
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
+from zhaocun_desktop.mediation import category_of
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ADVISOR_WORK_TYPES,
@@ -28,21 +27,21 @@ from zhaocun_desktop.registers import (
     COMMITTEE,
     COMMITTEE_KIND_LABELS,
     COMMITTEE_KINDS,
+    DISPUTE_TYPE_NATIONAL,
     FAILED,
     FOUND,
+    JOINT_MEETING,
+    MEDIATION_CASE,
     MEDIATOR,
     NATIONAL_CATEGORIES,
+    NATIONAL_DISPUTE_TYPES,
     ONGOING,
     ORAL,
     OTHER_SOURCE,
+    PUBLICITY_EVENT,
     REFERRED,
     SUCCESS,
     SUSPENDED,
-    DISPUTE_TYPE_NATIONAL,
-    JOINT_MEETING,
-    MEDIATION_CASE,
-    NATIONAL_DISPUTE_TYPES,
-    PUBLICITY_EVENT,
     WRITTEN,
     Kind,
     Register,

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import county_scope
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import county_scope, figures as fig, records
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
@@ -218,9 +216,9 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
     period = fig.Period.of(year)
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.worksheet.pagebreak import Break
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
 
     settings = records.settings(db)
     path = check_output_path(path)

@@ -4,8 +4,9 @@ call the same function."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.errors import InvalidRecord, UserError

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from zhaocun_desktop.audit import audit, audit_values, now
 from zhaocun_desktop.county_scope import whole_county
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.registers import VILLAGE, Field, Register
-from zhaocun_desktop.audit import audit, audit_values, now
 from zhaocun_desktop.queries import get, village_names
+from zhaocun_desktop.registers import VILLAGE, Field, Register
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database

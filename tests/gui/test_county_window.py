@@ -16,8 +16,7 @@ from county_towns import TRUSTED
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
@@ -309,8 +308,8 @@ def test_the_program_starts_on_a_county_database(towns, tmp_path):
 
 
 def test_outcomes_say_what_happened_and_which_figures_differ(towns):
-    from zhaocun_desktop.package import open_package
     from zhaocun_desktop.county.rollup import Outcome, describe
+    from zhaocun_desktop.package import open_package
 
     package = open_package(towns["中汤镇"][1])
     outcomes = [Outcome(package, "added", "已导入甲。", differences=[("cases", 178, 177), ("cert_rate", (25, 30), (24, 30))]),

@@ -107,10 +107,10 @@ def _pdf_pages(path) -> list[str]:
 
 
 def test_printed_agreement_keeps_its_signatures_with_the_terms_and_the_contents_numbers_its_pages(qtbot, db, tmp_path):
+    from tests.test_documents import long_agreement_case
     from zhaocun_desktop import documents
     from zhaocun_desktop.demo import fill_demo
     from zhaocun_desktop.gui.report_print import write_pdf
-    from tests.test_documents import long_agreement_case
 
     fill_demo(db)
     case_id = long_agreement_case(db)

@@ -7,18 +7,17 @@ import time
 
 import openpyxl
 import pytest
+from modal import click, when_shown
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from zhaocun_desktop import records
+from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.writing import template_registers
 from zhaocun_desktop.gui import jobs
 from zhaocun_desktop.gui.jobs import run_job
-from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.progress import Cancelled
 from zhaocun_desktop.registers import MEDIATION_CASE
 from zhaocun_desktop.summary import write_summary
-
-from modal import click, when_shown
 
 
 def test_templates_for_every_village_show_progress_and_cancel(qtbot, open_window, tmp_path, monkeypatch):

@@ -99,9 +99,9 @@ def test_a_list_printed_with_full_numbers_is_in_the_audit_log(qtbot, open_window
 
 @pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
 def test_case_numbers_and_dates_never_break_and_rows_stay_low(qtbot, open_window, tmp_path):
+    from pdf_layout import pdf_lines
     from PySide6.QtGui import QFontMetricsF
 
-    from pdf_layout import pdf_lines
     from zhaocun_desktop.gui import list_print
 
     window = open_window(demo=True)

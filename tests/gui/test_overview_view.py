@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import overview
+from zhaocun_desktop import figures as fig, overview
 from zhaocun_desktop.gui.charts import BLUE, nice_ceiling
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.gui.records_dialog import RecordsDialog

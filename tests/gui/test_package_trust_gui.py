@@ -15,15 +15,15 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from zhaocun_desktop.county import rollup
 from zhaocun_desktop import records, signing
+from zhaocun_desktop.county import rollup
+from zhaocun_desktop.county.rollup import Consent, Question
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.gui.app import open_checked, ui_state_file
 from zhaocun_desktop.gui.main_window import MainWindow
 from zhaocun_desktop.gui.package_trust import PinnedKeysDialog, TrustDialog
 from zhaocun_desktop.gui.settings_view import SettingsView
 from zhaocun_desktop.package import write_package
-from zhaocun_desktop.county.rollup import Consent, Question
 
 FINGERPRINT = "3F2A-91C0-7B44-E1D8-0C55"
 

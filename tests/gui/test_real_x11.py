@@ -12,8 +12,8 @@ import sys
 import time
 
 import pytest
-
 from xwd import colours, read_xwd, save_png
+
 from zhaocun_desktop import APP_NAME
 from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER, STAY_OPEN
 

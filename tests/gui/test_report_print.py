@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from pdf_layout import HAVE_POPPLER, check_report_layout, pdf_lines
+
 from zhaocun_desktop import report
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.gui.report_print import write_pdf
@@ -84,6 +84,7 @@ def test_the_signature_never_stands_on_a_page_alone_and_the_pages_match_the_docx
     import shutil
 
     from test_report_docx import render_pdf
+
     from zhaocun_desktop.report_docx import write_docx
 
     fill_demo(db)

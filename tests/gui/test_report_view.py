@@ -7,8 +7,7 @@ from docx import Document
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import report
+from zhaocun_desktop import figures as fig, report
 from zhaocun_desktop.gui.overview_view import KEY_FIGURES
 
 

@@ -116,8 +116,7 @@ def test_an_open_that_upgrades_runs_off_the_window_thread_under_a_dialog_that_sa
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QProgressDialog
 
-    from zhaocun_desktop import db as db_module
-    from zhaocun_desktop import search
+    from zhaocun_desktop import db as db_module, search
     from zhaocun_desktop.gui import jobs
 
     db = open_db(db_path)

@@ -40,11 +40,23 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records, search, signing
+from zhaocun_desktop.county.figures import (  # noqa: F401 (re-exported: rollup.figure_differences etc.)
+    _differences,
+    county_figures,
+    figure_differences,
+    reported_figures,
+    township_figures,
+    township_records,
+    townships,
+    years,
+)
+from zhaocun_desktop.county.summary import write_county_summary  # noqa: F401 (re-exported)
 from zhaocun_desktop.county_scope import (  # the scope lives below the figures and records; re-exported: rollup.set_scope etc.
     SCOPE_TABLE,  # noqa: F401 (re-exported)
     WRITING_TABLE,
@@ -57,21 +69,9 @@ from zhaocun_desktop.county_scope import (  # the scope lives below the figures 
 )
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
 from zhaocun_desktop.errors import UserError
-from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.package import CLOCK_SLACK, Package, RecordReader, made_at, open_package, travels_whole
+from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
-
-from zhaocun_desktop.county.figures import (  # noqa: F401 (re-exported: rollup.figure_differences etc.)
-    _differences,
-    county_figures,
-    figure_differences,
-    reported_figures,
-    township_figures,
-    township_records,
-    townships,
-    years,
-)
-from zhaocun_desktop.county.summary import write_county_summary  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

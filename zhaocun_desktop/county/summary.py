@@ -24,10 +24,10 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    from zhaocun_desktop.statistics import BODY_PT, FONT, TITLE_PT, write_county_tables
     from zhaocun_desktop.excel import printing
     from zhaocun_desktop.excel.writing import save_workbook
     from zhaocun_desktop.figures import FIGURES, RATES, RateValue
+    from zhaocun_desktop.statistics import BODY_PT, FONT, TITLE_PT, write_county_tables
 
     names = townships(db, year)
     if not names:

@@ -10,7 +10,8 @@ problem of its row, never a silent category: a mistyped village would otherwise 
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.excel.headers import HeaderMatch

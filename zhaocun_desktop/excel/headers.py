@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from collections.abc import Iterable
+from dataclasses import dataclass, field as dataclass_field
 from pathlib import Path
-from typing import Iterable
 
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.reading import HEADER_ROWS, Book, Sheet

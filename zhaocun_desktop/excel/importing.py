@@ -20,9 +20,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from zhaocun_desktop import records
 from zhaocun_desktop.backup import safety_backup

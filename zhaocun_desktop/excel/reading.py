@@ -10,9 +10,9 @@ import io
 import itertools
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.survey import (

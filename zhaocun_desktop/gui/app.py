@@ -368,9 +368,9 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
             print(SHOWN_MARKER, flush=True)
         try:
             if demo and not path.exists():
-                from zhaocun_desktop.demo import build_demo
-
                 import datetime as dt
+
+                from zhaocun_desktop.demo import build_demo
 
                 build_demo(path, today=dt.date.today())  # the last two years and this year so far
             key = None
@@ -412,8 +412,8 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
                 except UserError as error:  # another program has it open: the next start tries again
                     QMessageBox.warning(window, "加密数据库", f"这次没有加密：{error}")
         if not demo and not benchmark:
-            from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
             from zhaocun_desktop.county_scope import in_county
+            from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run
 
             if needs_first_run(db) and not in_county(db):  # a county database has no township to set up
                 wizard = FirstRunWizard(db, window)

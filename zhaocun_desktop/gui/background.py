@@ -9,14 +9,14 @@ ends. Closing the program waits for it (``wait_for_background``) under a progres
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, Signal
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from PySide6.QtWidgets import QWidget
+    from sqlite_utils import Database
 
 _running: set[BackgroundJob] = set()
 POLL_MS = 100  # how often the closing dialog looks whether a job has ended, and how far it is

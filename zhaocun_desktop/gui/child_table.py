@@ -22,7 +22,6 @@ from zhaocun_desktop.registers import Field, Kind, Register
 from zhaocun_desktop.validation import display_value
 
 
-
 class ChoiceDelegate(QStyledItemDelegate):
     """A drop-down editor for choice and yes/no columns; other columns are typed."""
 

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records
-from zhaocun_desktop.statistics import build_county_tables, write_county_workbook
+from zhaocun_desktop import figures as fig, records
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.paths import data_dir
+from zhaocun_desktop.statistics import build_county_tables, write_county_workbook
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

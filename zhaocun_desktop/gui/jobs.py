@@ -10,7 +10,8 @@ for it; ``run_job`` then raises ``Cancelled``.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget

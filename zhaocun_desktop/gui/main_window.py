@@ -201,8 +201,9 @@ class MainWindow(QMainWindow):
 
         ``items``: the due list as of today when the caller has just read it.
         """
-        from zhaocun_desktop.due import due_items, overdue_count
         import datetime as dt
+
+        from zhaocun_desktop.due import due_items, overdue_count
 
         today = dt.date.today()
         items = due_items(self.db, today) if items is None else items
@@ -358,11 +359,10 @@ class MainWindow(QMainWindow):
         return made
 
     def restore_backup(self) -> None:
-        from zhaocun_desktop.backup import OtherDatabaseBackup, list_backups, other_backups, restore
-
         # its own first; then, marked, other databases' in the same folder (the database was renamed, or
         # is a copy): restoring one of them asks once more (OtherDatabaseBackup)
         from zhaocun_desktop import crypto
+        from zhaocun_desktop.backup import OtherDatabaseBackup, list_backups, other_backups, restore
 
         readable = lambda b: b.counts is not None or crypto.is_encrypted(b.path)  # noqa: E731 (under another password: asked when chosen)
         own = [b for b in list_backups(self.db_path) if readable(b)]

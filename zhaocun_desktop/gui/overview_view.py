@@ -17,8 +17,7 @@ from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, Share
 from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.periods import Period
-from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY
-from zhaocun_desktop.registers import MEDIATION_CASE
+from zhaocun_desktop.registers import BY_KEY as REGISTERS_BY_KEY, MEDIATION_CASE
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTableWidget  # built after the first screen
@@ -224,8 +223,7 @@ class OverviewView(QWidget):
         from PySide6.QtCore import Qt  # after the first screen, as the figures, the report and its checks
         from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QTableWidgetItem
 
-        from zhaocun_desktop import figures as fig
-        from zhaocun_desktop import report
+        from zhaocun_desktop import figures as fig, report
         from zhaocun_desktop.report_checks import check_records
 
         period, self._pending = self._pending, None

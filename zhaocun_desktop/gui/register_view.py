@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -351,8 +350,8 @@ class RegisterView(QWidget):
         """Export exactly the rows the table shows (search, filters, sort); returns the count."""
         from zhaocun_desktop.excel.writing import safe_file_name, write_export
         from zhaocun_desktop.gui.jobs import run_job
-        from zhaocun_desktop.progress import Cancelled
         from zhaocun_desktop.paths import data_dir
+        from zhaocun_desktop.progress import Cancelled
 
         if reveal is None:
             # every register: a 事由 or 备注 may hold an ID number where no field is one

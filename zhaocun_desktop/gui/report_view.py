@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zhaocun_desktop import figures as fig
-from zhaocun_desktop import records, report
+from zhaocun_desktop import figures as fig, records, report
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
 from zhaocun_desktop.gui.field_form import DateEdit, YearBox

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScro
 
 from zhaocun_desktop import records, security
 from zhaocun_desktop.errors import InvalidRecord
-from zhaocun_desktop.gui.field_form import FieldForm
 from zhaocun_desktop.gui import lock
+from zhaocun_desktop.gui.field_form import FieldForm
 from zhaocun_desktop.registers import SETTINGS
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
