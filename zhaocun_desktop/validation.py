@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from zhaocun_desktop import values
 from zhaocun_desktop.errors import InvalidRecord
@@ -66,11 +67,12 @@ class Checking:
         self.children = {child.key: Checking(child, None, date1904) for child in register.children}
         # each field's parser chosen once: text fields (the values that rarely repeat) skip parse_field's dispatch
         self.parsers = {field.key: self._parser(field) for field in register.fields}
+        self.present: dict[tuple, list] = {}  # by the keys a raw record holds: its fields in order (``record``)
 
     def _parser(self, field: Field):
         if field.kind in (Kind.TEXT, Kind.MEMO):
             limit, one_line = field.length_limit, field.kind is Kind.TEXT
-            return lambda value: parse_text(value, limit, one_line)
+            return partial(parse_text, limit=limit, one_line=one_line)  # no Python frame of its own
         return lambda value: parse_field(self.register, field, value, self.choices, self.date1904)
 
     def parse(self, field: Field, value: object) -> object:
@@ -97,17 +99,26 @@ class Checking:
         """Clean values for every field of ``raw`` and the problems found, by field key."""
         clean: dict = {}
         errors: dict[str, str] = {}
-        memos, hits = self.memo, self.hits
-        for field in self.register.fields:
-            key = field.key
-            if key not in raw:
-                continue
+        memos, hits, parsers = self.memo, self.hits, self.parsers
+        names = tuple(raw)
+        present = self.present.get(names)
+        if present is None:  # the fields ``raw`` holds, in the register's order (an import's rows all hold the same)
+            present = [(field.key, field) for field in self.register.fields if field.key in raw]
+            if len(self.present) < 64:
+                self.present[names] = present
+        for key, field in present:
             value = raw[key]
             if value is None or value == "":  # every parser maps "empty" to None
                 clean[key] = None
                 continue
             memo = memos.get(key)
-            found = memo.get((type(value), value)) if memo is not None else None
+            if memo is None:  # a field whose values do not repeat: its parser straight away
+                try:
+                    clean[key] = parsers[key](value)
+                except ValueError as error:
+                    errors[key] = str(error)
+                continue
+            found = memo.get((type(value), value))
             if found is None:  # (``parse``, written out: a method call per cell was a tenth of an import's checking)
                 try:
                     clean[key] = self.parse(field, value)
