@@ -39,7 +39,7 @@ def parse_text(raw: object, limit: int, one_line: bool = True) -> str | None:
     when ``one_line``); None when empty. Raises ValueError."""
     if isinstance(raw, float) and not math.isfinite(raw):
         raise ValueError("数字过大或无效（超出 Excel 能表示的范围），请核对后重填")
-    text = values.cell_text(raw)  # a number typed into a text column: 12.0 means "12"
+    text = values.clean_text(raw) if type(raw) is str else values.cell_text(raw)  # a number typed into a text column: 12.0 means "12"
     if one_line:
         text = " ".join(text.split())
     if len(text) > limit:
@@ -65,6 +65,7 @@ class Checking:
         self.keys = register.keys
         self.hits: dict[str, int] = {}  # memo lookups that found a value, by field: a field whose values do not repeat stops looking
         self.children = {child.key: Checking(child, None, date1904) for child in register.children}
+        self.child_registers = {child.key: child for child in register.children}
         # each field's parser chosen once: text fields (the values that rarely repeat) skip parse_field's dispatch
         self.parsers = {field.key: self._parser(field) for field in register.fields}
         self.present: dict[tuple, list] = {}  # by the keys a raw record holds: its fields in order (``record``)
@@ -142,21 +143,19 @@ class Checking:
         """Clean child rows by child key (an ``id`` in a row is kept) and the problems, keyed by child key."""
         clean: dict[str, list[dict]] = {}
         errors: dict[str, str] = {}
-        given = child_rows_given(self.register, raw)
-        for child in self.register.children:
-            if child.key not in given:
-                continue
-            checking = self.children[child.key]
-            rows, problems = [], []
-            for number, row in enumerate(given[child.key], start=1):
+        for key, given in child_rows_given(self.register, raw).items():  # in the order of the register's children
+            child, checking = self.child_registers[key], self.children[key]
+            keys, rows, problems = checking.keys, [], []
+            for number, row in enumerate(given, start=1):
                 if all(value in (None, "") for key, value in row.items() if key != "id"):
                     continue  # a row the clerk added and left empty
-                row_clean, row_errors = checking.record(dict(zip(checking.keys, map(row.get, checking.keys))))
+                row_clean, row_errors = checking.record(dict(zip(keys, map(row.get, keys))))
                 if row.get("id") is not None:
                     row_clean["id"] = row["id"]
                 rows.append(row_clean)
-                counter = "位" if child.name_field else "条"  # 第2位当事人, 第2条调解
-                problems += [f"第{number}{counter}{child.title}的“{child.field(key).label}”{message}" for key, message in row_errors.items()]
+                if row_errors:
+                    counter = "位" if child.name_field else "条"  # 第2位当事人, 第2条调解
+                    problems += [f"第{number}{counter}{child.title}的“{child.field(key).label}”{message}" for key, message in row_errors.items()]
             if len(rows) < child.min_rows and not problems:
                 problems.append(f"请至少填写{child.min_rows}位{child.title}")
             if problems:
@@ -171,17 +170,18 @@ class Checking:
         and statistics that read the summary stay true; ``derive_summary=False`` keeps the summary as given
         unless it is empty (an import decides it before: ``excel/children.py``)."""
         children, child_errors = self.children_of(raw)
-        raw = dict(raw)
-        for child in self.register.children:
-            if child.key in raw and child.key in children and child.parent_summary:
-                names = [row.get(child.name_field) for row in children[child.key] if row.get(child.name_field)]
+        given = raw
+        for key in children:  # (only the children a record holds: an import's row holds none under its key)
+            child = self.child_registers[key]
+            if key in given and child.parent_summary:
+                names = [row.get(child.name_field) for row in children[key] if row.get(child.name_field)]
                 text = raw.get(child.parent_summary)
                 if derive_summary and values.split_names(text) != names or not derive_summary and values.cell_text(text) == "":
+                    raw = dict(raw) if raw is given else raw  # the caller's record stays as it was
                     raw[child.parent_summary] = "、".join(names)  # else keep the clerk's wording
         clean, errors = self.record(raw)
-        for child in self.register.children:
-            if child.key in child_errors:
-                errors.pop(child.parent_summary, None)  # said better by the child's own message
+        for key in child_errors:
+            errors.pop(self.child_registers[key].parent_summary, None)  # said better by the child's own message
         errors.update(child_errors)
         clean.update(children)
         return clean, errors
@@ -209,7 +209,7 @@ def child_rows_given(register: Register, raw: dict) -> dict[str, list[dict]]:
         if child.key in raw:
             found[child.key] = [dict(row) for row in raw[child.key] or ()]
             continue
-        if child.parent_summary not in raw and not any(key in raw for key in child.flat_fields):
+        if child.parent_summary not in raw and raw.keys().isdisjoint(child.flat_fields):
             continue  # nothing of the one-line form either (an import's row holds the sheet's columns only)
         text = values.cell_text(raw.get(child.parent_summary))  # the same text as the summary field keeps
         flat = {key: raw.get(key) for key in child.flat_fields if raw.get(key) not in (None, "")}
