@@ -145,7 +145,7 @@ class Repeats:
             return  # not imported: it neither repeats nor is repeated
         given = {k: v for k, v in clean.items() if v is not None}
         row.fingerprint = fingerprint(given)
-        filled = {k: v for k, v in given.items() if k in self.fields} if len(given) > len(self.fields & given.keys()) else given
+        filled = given if given.keys() <= self.fields else {k: v for k, v in given.items() if k in self.fields}
         key = self._key(clean)
         self._repeat_of(row, filled, key)
         unique_filled = [f for f in self.unique if f.key in filled]
@@ -172,14 +172,11 @@ class Repeats:
     def _kept(self, clean: dict) -> dict:
         """``clean`` as the preview keeps it for 100,000 rows: the same text in many rows (summaries a village copies)
         once, and child rows without their empty fields (their fingerprint, taken before, has them)."""
-        kept = {}
-        for key, value in clean.items():
-            if isinstance(value, str):
-                value = self.shared.setdefault(value, value)
-            elif isinstance(value, list):
-                value = [{k: v for k, v in child.items() if v is not None} for child in value]
-            kept[key] = value
-        return kept
+        shared = self.shared.setdefault
+        return {
+            key: shared(value, value) if isinstance(value, str) else [{k: v for k, v in child.items() if v is not None} for child in value] if isinstance(value, list) else value
+            for key, value in clean.items()
+        }  # fmt: skip
 
     def _older_in_file(self, row: PreviewRow, filled: dict) -> tuple[PreviewRow, str, bool] | None:
         """The earlier row of this file that ``row`` is the news of (it is imported instead of that one); or
