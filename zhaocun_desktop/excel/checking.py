@@ -35,6 +35,7 @@ class RowChecks:
         self.columns = {f.key: column for column, f in match.columns.items()}
         self.labels = dict(register.labels, **{f.key: f.label for f in register.import_fields}, **{child.key: child.title for child in register.children})
         self.villages = set(records.village_names(db))
+        self.flat_children = [child for child in register.children if child.flat_fields]  # those with columns of their first row's own
         self.village_fields = [f for f in register.fields if f.kind is Kind.VILLAGE and f.key in self.columns]
         self.other_places = frozenset(other_places)
         self.unknown_places: dict[str, list[int]] = {}
@@ -46,7 +47,7 @@ class RowChecks:
         register, columns = self.register, self.columns
         clean, found = self.checking.with_children(raw, derive_summary=False)
         problems = []
-        for child in register.children:  # the one-line form: a bad ID or phone is named by its column
+        for child in self.flat_children:  # the one-line form: a bad ID or phone is named by its column
             flat = {key: raw[key] for key in child.flat_fields if child.key not in raw and raw.get(key) not in (None, "")}
             for key, message in (self.checking.children[child.key].record(flat)[1] if flat else {}).items():
                 if key in flat and key not in errors:
