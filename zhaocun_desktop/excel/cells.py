@@ -8,6 +8,7 @@ stored as numbers (the last digits are gone: the whole file is refused, see ``lo
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,9 @@ class CellReader:
     def __init__(self, match: HeaderMatch):
         self.match = match
         self.columns = [(column, field.key) for column, field in match.columns.items()]
+        self.keys = [key for _, key in self.columns]
+        self.span = max((column + 1 for column, _ in self.columns), default=0)  # a row this long holds every column
+        self.pick = operator.itemgetter(*(column for column, _ in self.columns)) if len(self.columns) > 1 else None
         self.letters = {field.key: column_name(column) for column, field in match.columns.items()}
         self.fields = {field.key: field for field in match.columns.values()}
         self.village = match.register.village_field
@@ -49,8 +53,12 @@ class CellReader:
     def read(self, excel_row: int, row: list) -> Cells | None:
         """The row's cells; None when the row is empty (or an ID number in it lost its digits)."""
         width = len(row)
-        raw = {key: row[column] if column < width else None for column, key in self.columns}
-        errors = self.error_values(excel_row, raw)
+        if width >= self.span and self.pick is not None:  # every column in the row (as the reader gives it): picked at once
+            raw = dict(zip(self.keys, self.pick(row)))
+        else:
+            raw = {key: row[column] if column < width else None for column, key in self.columns}
+        text = "".join([value for value in raw.values() if isinstance(value, str)])  # the row's text, searched once
+        errors = self.error_values(excel_row, raw) if "#" in text or self.sheet_errors else {}
         if not errors and self.blank(raw):
             return None
         lost = [f"{letter}{excel_row}" for column, letter in self.ids if column < width and _is_number(row[column])]
@@ -58,7 +66,7 @@ class CellReader:
             self.lost += lost
             return None  # the file will be refused: no need to check further rows
         cells = Cells(raw, errors)
-        for key, value in raw.items():
+        for key, value in raw.items() if _CONTROLS.search(text) else ():
             if isinstance(value, str) and _CONTROLS.search(value):
                 raw[key] = values.strip_controls(value)[0]
                 self.cleaned.append(f"{self.letters[key]}{excel_row}")
