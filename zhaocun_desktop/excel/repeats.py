@@ -77,19 +77,19 @@ class Repeats:
             record = {key: (bool(value) if key in bools and value is not None else value) for key, value in zip(keys, row[1:])}
             self.stored.setdefault(self._key(record), []).append((row[0], record))
             if self.identity:
-                self.by_identity.setdefault(tuple(record.get(key) for key in self.identity), []).append((row[0], record))
+                self.by_identity.setdefault(tuple(map(record.get, self.identity)), []).append((row[0], record))
             for f in self.unique:
                 if record.get(f.key) is not None:
                     self.stored_unique[f.key][record[f.key]] = row[0]
 
     def _key(self, record: dict) -> tuple:
-        return tuple(record.get(key) for key in self.required)
+        return tuple(map(record.get, self.required))
 
     def _news_of_stored(self, filled: dict) -> str:
         """Why a row is a stored record's news (the same matter, other fields changed), or ""."""
-        if not self.by_identity or (self.register.same_matter and not any(key in filled for key in self.register.same_matter)):
+        if not self.by_identity or (self.register.same_matter and filled.keys().isdisjoint(self.register.same_matter)):
             return ""
-        for record_id, record in self.by_identity.get(tuple(filled.get(key) for key in self.identity), ()):
+        for record_id, record in self.by_identity.get(tuple(map(filled.get, self.identity)), ()):
             changed = [f.label for f in self.register.fields if f.key in filled and f.key not in self.identity and record.get(f.key) != filled[f.key]]
             if changed:
                 return f"像是已有记录（{self.register.title}第{record_id}号）的新情况：只有{'、'.join(changed)}不同。请在台账中修改第{record_id}号；{_AGAIN}"
@@ -101,9 +101,9 @@ class Repeats:
         went on that the other fills, and more (已办结 with its 办结日期 after 在办). Returns that row, the labels of
         the fields that differ, and True when ``filled`` is the further along; None when there is none (when neither
         is clearly further along, both stay: the clerk decides)."""
-        if not self.outcome or not any(key in filled for key in self.register.same_matter):
+        if not self.outcome or filled.keys().isdisjoint(self.register.same_matter):
             return None
-        earlier_rows = self.file_matters.get(tuple(filled.get(key) for key in self.lasting), ())
+        earlier_rows = self.file_matters.get(tuple(map(filled.get, self.lasting)), ())
         if not earlier_rows:
             return None
         lasting = {key: value for key, value in filled.items() if key not in self.outcome}
@@ -167,7 +167,7 @@ class Repeats:
         before = self.seen.get(key)
         self.seen[key] = row if before is None else ([before, row] if isinstance(before, PreviewRow) else [*before, row])
         if self.outcome and not row.duplicate_of:
-            self.file_matters.setdefault(tuple(filled.get(k) for k in self.lasting), []).append(row)
+            self.file_matters.setdefault(tuple(map(filled.get, self.lasting)), []).append(row)
 
     def _kept(self, clean: dict) -> dict:
         """``clean`` as the preview keeps it for 100,000 rows: the same text in many rows (summaries a village copies)
