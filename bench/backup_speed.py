@@ -122,7 +122,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup_files
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.gui.app import create_app, finish_on_exit, open_checked, start_checks, ui_state_file
     from zhaocun_desktop.gui.background import background_running
@@ -133,11 +133,11 @@ def main() -> int:
     db = open_db(path)
 
     def ours() -> None:
-        made = backup.make_backup(db.conn, path, "manual")
+        made = backup_files.make_backup(db.conn, path, "manual")
         made.unlink()
 
     mine = median(ours)
-    line("backup.make_backup (VACUUM INTO + quick_check)", mine,
+    line("backup_files.make_backup (VACUUM INTO + quick_check)", mine,
          f"{mine / (raw['VACUUM INTO (raw)'] + raw['quick_check of the copy (raw)']):.2f}x raw VACUUM INTO + quick_check; "
          f"before (+ integrity_check): ~{raw['VACUUM INTO (raw)'] + raw['integrity_check of the copy (raw, once)']:.1f} s")  # fmt: skip
     db.close()
@@ -175,9 +175,9 @@ def main() -> int:
     meter.stop()
     line("day's first backup in the background (back_up_today)", time.perf_counter() - started,
          f"longest stall {meter.longest * 1000:.0f} ms over {meter.ticks} ticks (goal < 100 ms)")  # fmt: skip
-    assert [b.reason for b in backup.list_backups(path)] == ["daily"], "the day's backup was made"
+    assert [b.reason for b in backup_files.list_backups(path)] == ["daily"], "the day's backup was made"
 
-    for item in backup.list_backups(path):
+    for item in backup_files.list_backups(path):
         item.path.unlink()
     back_up_today(window, path)  # closing while it runs: the dialog waits for it, then the closing backup
     meter = StallMeter()
@@ -188,7 +188,7 @@ def main() -> int:
     meter.stop()
     line("closing while it runs (finish_on_exit: wait, then the closing backup)", time.perf_counter() - started,
          f"longest stall {meter.longest * 1000:.0f} ms over {meter.ticks} ticks")  # fmt: skip
-    assert sorted(b.reason for b in backup.list_backups(path)) == ["daily", "exit"]
+    assert sorted(b.reason for b in backup_files.list_backups(path)) == ["daily", "exit"]
     window.db.close()
     window.db = None
     window.close()

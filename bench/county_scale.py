@@ -124,7 +124,7 @@ def main() -> None:
     first, last = (int(part) for part in args.years.split("-"))
     towns = list(TOWNS[: args.towns])
 
-    from zhaocun_desktop.county import rollup
+    from zhaocun_desktop.county import rollup, summary as county_summary
     from zhaocun_desktop.db import SCHEMA_VERSION
 
     cache = Path(tempfile.gettempdir()) / f"zhaocun_county_{len(towns)}x{first}-{last}_v{SCHEMA_VERSION}"
@@ -170,10 +170,10 @@ def main() -> None:
     if hasattr(rollup, "set_scope"):
         scoped_measures(db, county_path, townships, last)
     else:
-        print("\nsearch / list / statistics over the county: need the county database with township tables (rollup.set_scope); not measured")
+        print("\nsearch / list / statistics over the county: need the county database with township tables (county_scope.set_scope); not measured")
 
     print("\ncounty summary workbook (rollup.write_county_summary)")
-    summary, _ = best(lambda: rollup.write_county_summary(db, last, work / "summary.xlsx"))
+    summary, _ = best(lambda: county_summary.write_county_summary(db, last, work / "summary.xlsx"))
     raw_book = min(raw_workbook(work / "summary.xlsx", work / "raw.xlsx") for _ in range(3))
     line(f"{last} summary, {len(towns)} townships", summary)
     line("raw: openpyxl writing the same cells", raw_book, f"ratio {summary / raw_book:.2f}x")
@@ -220,17 +220,16 @@ def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int
     sys.path.insert(0, str(Path(__file__).parent))
     from large_table import search_times
 
-    from zhaocun_desktop import statistics
-    from zhaocun_desktop.county import rollup
+    from zhaocun_desktop import county_scope, statistics
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.figures import yearly_figures
     from zhaocun_desktop.gui.app import create_app
     from zhaocun_desktop.registers import MEDIATION_CASE
 
-    choices = rollup.township_choices(db)
+    choices = county_scope.township_choices(db)
     town_id, town = choices[0]
     own = open_db(townships[town])
-    rollup.set_scope(db, None)
+    county_scope.set_scope(db, None)
     middle = db.execute("SELECT parties, case_no FROM mediation_case WHERE id >= (SELECT max(id) / 2 FROM mediation_case) AND case_no IS NOT NULL LIMIT 1").fetchone()
     name = max(middle[0].split("、"), key=len)
     parties = [row[0] for row in db.execute("SELECT parties FROM mediation_case WHERE parties IS NOT NULL LIMIT 200")]
@@ -242,21 +241,21 @@ def scoped_measures(db, county_path: Path, townships: dict[str, Path], year: int
     app = create_app()  # noqa: F841 (kept alive while views are painted)
     print("\nlist first paint of the 调解案件 tab (offscreen; best of 3)")
     county_paint, _ = best(lambda: first_paint(db, MEDIATION_CASE))
-    rollup.set_scope(db, town_id)
+    county_scope.set_scope(db, town_id)
     scoped_paint, _ = best(lambda: first_paint(db, MEDIATION_CASE))
     own_paint, _ = best(lambda: first_paint(own, MEDIATION_CASE))
-    rollup.set_scope(db, None)
+    county_scope.set_scope(db, None)
     line(f"whole county ({db.execute('SELECT count(*) FROM mediation_case').fetchone()[0]:,} cases)", county_paint, f"ratio {county_paint / own_paint:.2f}x the township's own db")
     line(f"one township in the county db ({town})", scoped_paint, f"ratio {scoped_paint / own_paint:.2f}x")
     line(f"{town}'s own database ({own.execute('SELECT count(*) FROM mediation_case').fetchone()[0]:,} cases)", own_paint)
 
     print(f"\nyearly statistics for {year} (best of 3)")
     for label, function in (("figures.yearly_figures", yearly_figures), ("statistics.build_county_tables", statistics.build_county_tables)):
-        rollup.set_scope(db, None)
+        county_scope.set_scope(db, None)
         whole, _ = best(lambda: function(db, year))
-        rollup.set_scope(db, town_id)
+        county_scope.set_scope(db, town_id)
         scoped, _ = best(lambda: function(db, year))
-        rollup.set_scope(db, None)
+        county_scope.set_scope(db, None)
         alone, _ = best(lambda: function(own, year))
         line(f"{label}: whole county", whole, f"ratio {whole / alone:.2f}x one township's own db ({len(choices)} townships)")
         line(f"{label}: one township in the county db", scoped, f"ratio {scoped / alone:.2f}x")

@@ -75,14 +75,14 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from zhaocun_desktop import records
+    from zhaocun_desktop import queries
     from zhaocun_desktop.county import rollup
     from zhaocun_desktop.gui.app import create_app, open_checked, ui_state_file
     from zhaocun_desktop.gui.main_window import MainWindow
     from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
 
     county = rollup.open_county(work / "县.db")
-    cases = records.count(county, MEDIATION_CASE)
+    cases = queries.count(county, MEDIATION_CASE)
     county.close()
 
     app = create_app()

@@ -113,7 +113,7 @@ def main() -> None:
 
     import excel_speed
 
-    from zhaocun_desktop import records
+    from zhaocun_desktop import records, settings as township_settings
     from zhaocun_desktop.demo import VILLAGES
     from zhaocun_desktop.excel.importing import commit_import, preview_import
     from zhaocun_desktop.registers import VILLAGE
@@ -146,7 +146,7 @@ def main() -> None:
     reports = {}
     for name, path, key in (("plain", sample, None), ("encrypted", folder / "示例数据_加密.db", sample_key)):
         db = open_db(path, key=key)
-        year = int(records.settings(db)["report_year"])
+        year = int(township_settings.settings(db)["report_year"])
         reports[name], _ = best(lambda: (write_docx(build_draft(db, year), folder / "r.docx"), write_summary(db, year, folder / "s.xlsx")))
         db.close()
     line("report .docx + summary workbook (sample)", reports["plain"], reports["encrypted"])

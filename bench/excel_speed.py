@@ -158,7 +158,7 @@ def main() -> None:
 
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.excel.writing import write_export
-    from zhaocun_desktop.records import RecordList, RecordQuery
+    from zhaocun_desktop.queries import RecordList, RecordQuery
     from zhaocun_desktop.registers import MEDIATION_CASE
     from zhaocun_desktop.validation import display_value
 

@@ -30,20 +30,20 @@ def rss_mb() -> float:
 
 
 def build(path: Path, rows: int) -> None:
-    from zhaocun_desktop import records, search
+    from zhaocun_desktop import queries, records, search, villages
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import VILLAGES, SampleMaker
     from zhaocun_desktop.registers import DISPUTE_TYPES, MEDIATION_CASE, VILLAGE
 
     db = open_db(path)
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])
-    ids = records.village_ids(db)
+    ids = villages.village_ids(db)
     search.drop_triggers(db)  # bulk load first, then one index rebuild when the database next opens
     db.close()
     maker = SampleMaker(2023, 1)
     rng = random.Random(1)
     names = [maker.name() for _ in range(5000)]
-    keys = records.stored_columns(MEDIATION_CASE)  # the village is stored as its id
+    keys = queries.stored_columns(MEDIATION_CASE)  # the village is stored as its id
     sql = f"INSERT INTO mediation_case ({', '.join(keys)}, created_at, updated_at) VALUES ({', '.join('?' * (len(keys) + 2))})"
     conn = sqlite3.connect(path)
     with conn:
@@ -57,7 +57,7 @@ def build(path: Path, rows: int) -> None:
                 summary="双方因琐事产生矛盾，经调解员耐心疏导达成一致。", mediator=rng.choice(names), result="调解成功",
                 agreement="书面", closed=accepted, confirmed=0, note=None,
             )  # fmt: skip
-            values = records.stored_values(MEDIATION_CASE, values, ids)
+            values = villages.stored_values(MEDIATION_CASE, values, ids)
             batch.append([values.get(key) for key in keys] + ["2024-01-01T00:00:00"] * 2)
             if len(batch) == 10000:
                 conn.executemany(sql, batch)
@@ -81,10 +81,10 @@ def _timed(function, repeat: int = 3) -> tuple[float, object]:
 
 def search_times(db, register, words: list[str]) -> None:
     """Each search through the index and by instr() scan (all ids in order), and as the list on screen reads it."""
-    from zhaocun_desktop import records
-    from zhaocun_desktop.records import RecordQuery
+    from zhaocun_desktop import queries, records
+    from zhaocun_desktop.queries import RecordQuery
 
-    print(f"search over {records.count(db, register):,} rows (best of 3): all ids in order through the index and by instr() scan;")
+    print(f"search over {queries.count(db, register):,} rows (best of 3): all ids in order through the index and by instr() scan;")
     print("  'list': what the list on screen does (RecordList(lazy=True) + its first page of 256 rows)")
     print(f"  {'query':<24}{'found':>9}{'index':>10}{'instr scan':>12}{'list':>10}   (raw: instr scan is sqlite3 alone, no index)")
     for word in words:
@@ -101,12 +101,12 @@ def search_times(db, register, words: list[str]) -> None:
         assert found == same, word
 
         def first_page():
-            listing = records.RecordList(db, register, query, lazy=True)
+            listing = queries.RecordList(db, register, query, lazy=True)
             return listing, listing.rows(0, 256)
 
         listed, (listing, rows) = _timed(first_page)
         assert [row[0] for row in rows] == [row[0] for row in found[: len(rows)]], word  # the same first rows, in the same order
-        assert len(rows) >= min(len(found), records.RecordList.FIRST), word
+        assert len(rows) >= min(len(found), queries.RecordList.FIRST), word
         unserved = [w for w in query.words() if w not in served]
         note = ("" if listing.complete else f"  lazy: {listing.count:,} read so far") + (f"  (not in the index: {' '.join(unserved)})" if unserved else "")
         print(f"  {word!r:<24}{len(found):>9,}{with_index:>9.3f}s{without:>11.3f}s{listed:>9.3f}s{note}")
@@ -114,7 +114,7 @@ def search_times(db, register, words: list[str]) -> None:
 
 def search_side_by_side(db, register) -> None:
     """The same searches through the index and through the instr() scan; the index's size; its insert cost."""
-    from zhaocun_desktop import records, search
+    from zhaocun_desktop import queries, records, search
     from zhaocun_desktop.validation import validate
 
     middle = db.execute(f"SELECT parties, case_no FROM {register.key} WHERE id = (SELECT max(id) / 2 FROM {register.key})").fetchone()
@@ -135,7 +135,7 @@ def search_side_by_side(db, register) -> None:
         print(f"index size: {size / 2**20:.0f} MB (the table itself: {table / 2**20:.0f} MB)")
     except Exception as error:  # noqa: BLE001 (dbstat is a compile-time option of SQLite: any failure means not measured)
         print(f"index size: not measured ({error})")
-    template = records.rows_by_id(db, register, [1])[0]
+    template = queries.rows_by_id(db, register, [1])[0]
     cleaned = [validate(register, {key: template[key] for key in register.keys if key != "case_no"})] * 20_000
 
     def insert_and_roll_back() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 def build(path: Path, total: int) -> None:
-    from zhaocun_desktop import records
+    from zhaocun_desktop import audit, queries, villages
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import VILLAGES, fill_demo
     from zhaocun_desktop.registers import ADVISOR_WORK, ADVISOR_WORK_TYPES, DISPUTE_TYPES, MEDIATION_CASE, PETITION, PUBLICITY_EVENT
@@ -46,12 +46,12 @@ def build(path: Path, total: int) -> None:
     with conn:
         ids = dict(conn.execute("SELECT name, id FROM village").fetchall())
         for register, share in shares.items():
-            keys = records.stored_columns(register)  # village fields store the village's id
+            keys = queries.stored_columns(register)  # village fields store the village's id
             sql = f"INSERT INTO {register.key} ({', '.join(keys)}, created_at, updated_at) VALUES ({', '.join('?' * (len(keys) + 2))})"
             rows = []
             for _ in range(int(total * share)):
-                values = records.stored_values(register, makers[register](), ids)
-                rows.append([values.get(key) for key in keys] + [records.now()] * 2)
+                values = villages.stored_values(register, makers[register](), ids)
+                rows.append([values.get(key) for key in keys] + [audit.now()] * 2)
             conn.executemany(sql, rows)
     conn.execute("ANALYZE")
     conn.close()

@@ -26,7 +26,7 @@ TRUSTED = Consent(new_keys=True)
 
 
 def later(hours: int = 1) -> str:
-    """A time ``hours`` from now, as records.now() gives it: a package made "later" that no clock check refuses."""
+    """A time ``hours`` from now, as audit.now() gives it: a package made "later" that no clock check refuses."""
     import datetime as dt
 
     return (dt.datetime.now() + dt.timedelta(hours=hours)).isoformat(timespec="seconds")

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from zhaocun_desktop import records
+from zhaocun_desktop import records, settings as township_settings
 from zhaocun_desktop.excel.writing import write_template
 from zhaocun_desktop.registers import VILLAGE
 
@@ -23,7 +23,7 @@ _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def set_up_town(db) -> None:
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])
 
 

@@ -6,7 +6,7 @@ The reference text itself, pasted part by part the way a clerk would, is ``REFER
 
 from report_data import case
 
-from zhaocun_desktop import records
+from zhaocun_desktop import records, settings as township_settings
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ENFORCEMENT_STAFF,
@@ -23,7 +23,7 @@ VILLAGES = [f"第{n}村" for n in range(1, 30)]  # 29 administrative villages
 
 def fill_reference_ledger(db) -> None:
     """Records whose 2023 figures are those of the reference report."""
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])
     nodes = [("2023-03-08", "3·8妇女节"), ("2023-03-15", "3·15消费者权益日"), ("2023-06-10", "安全生产月"),
              ("2023-06-26", "6·26国际禁毒日"), ("2023-12-04", "12·4国家宪法日")]  # fmt: skip

@@ -1,6 +1,6 @@
 """A small ledger whose report figures are known by construction (used by the report tests)."""
 
-from zhaocun_desktop import records
+from zhaocun_desktop import records, settings as township_settings
 from zhaocun_desktop.registers import (
     ADVISOR_WORK,
     ENFORCEMENT_CERTIFICATE,
@@ -28,7 +28,7 @@ def case(accepted, village, org, result, **extra):
 
 def fill_known_ledger(db, with_meetings: bool = False) -> dict:
     """Write the ledger; returns the figures it must produce for 2023."""
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     records.insert_many(db, VILLAGE, [dict(name="甲村"), dict(name="乙村", demo_village="是", demo_level="县级"), dict(name="丙村")])
     records.insert_many(db, MEDIATION_CASE, [
         case("2023-01-10", "甲村", "村调委会", "调解成功"),

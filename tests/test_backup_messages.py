@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_restore_damaged import truncate, zero_a_table_page
 
-from zhaocun_desktop import backup
+from zhaocun_desktop import dbcheck
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
@@ -29,14 +29,14 @@ def test_check_describes_damage_in_chinese(db_path, damage, capsys):
     out = capsys.readouterr().out
     assert "数据库有问题：文件内容已损坏" in out and "restore" in out
     assert not [word for word in ENGLISH if word in out], out
-    assert backup.check_database(db_path) == ["文件内容已损坏，程序无法读取其中的数据"]
+    assert dbcheck.check_database(db_path) == ["文件内容已损坏，程序无法读取其中的数据"]
 
 
 def test_quick_check_lines_are_put_in_chinese():
-    assert backup.damage_text("row 5 missing from index ix_mediation_case_accepted") == "检索用的索引（ix_mediation_case_accepted）与记录不一致"
-    assert backup.damage_text("*** in database main ***\nPage 12: btreeInitPage() returns error code 11") == "数据库文件的第 12 页已损坏"
-    assert backup.damage_text("file is not a database") == "文件开头已损坏，或者它不是数据库文件"
-    assert backup.damage_text("Freelist: size is 3 but should be 0") == "数据库文件的内部结构已损坏"
+    assert dbcheck.damage_text("row 5 missing from index ix_mediation_case_accepted") == "检索用的索引（ix_mediation_case_accepted）与记录不一致"
+    assert dbcheck.damage_text("*** in database main ***\nPage 12: btreeInitPage() returns error code 11") == "数据库文件的第 12 页已损坏"
+    assert dbcheck.damage_text("file is not a database") == "文件开头已损坏，或者它不是数据库文件"
+    assert dbcheck.damage_text("Freelist: size is 3 but should be 0") == "数据库文件的内部结构已损坏"
 
 
 @pytest.fixture

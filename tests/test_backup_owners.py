@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import backup, records
+from zhaocun_desktop import backup, backup_files, dbcheck, queries, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
@@ -34,16 +34,16 @@ def sample(path: Path):
 
 def test_each_database_gets_its_own_backup_names_and_listing(tmp_path):
     real, demo = township(tmp_path / "台账.db"), sample(tmp_path / "示例数据.db")
-    mine = backup.make_backup(real.conn, tmp_path / "台账.db", "manual")
-    theirs = backup.make_backup(demo.conn, tmp_path / "示例数据.db", "manual")
+    mine = backup_files.make_backup(real.conn, tmp_path / "台账.db", "manual")
+    theirs = backup_files.make_backup(demo.conn, tmp_path / "示例数据.db", "manual")
     real.close(), demo.close()
     assert mine.parent == theirs.parent == tmp_path / "备份"
     assert mine.name.startswith("台账备份_") and theirs.name.startswith("示例数据备份_")
-    assert [b.path for b in backup.list_backups(tmp_path / "台账.db")] == [mine]
-    assert [b.path for b in backup.list_backups(tmp_path / "示例数据.db")] == [theirs]
-    assert [b.path for b in backup.other_backups(tmp_path / "台账.db")] == [theirs]
-    (info,) = backup.list_backups(tmp_path / "台账.db")
-    assert "鲁山县中汤镇" in info.describe() and "示例数据" in backup.list_backups(tmp_path / "示例数据.db")[0].describe()
+    assert [b.path for b in backup_files.list_backups(tmp_path / "台账.db")] == [mine]
+    assert [b.path for b in backup_files.list_backups(tmp_path / "示例数据.db")] == [theirs]
+    assert [b.path for b in backup_files.other_backups(tmp_path / "台账.db")] == [theirs]
+    (info,) = backup_files.list_backups(tmp_path / "台账.db")
+    assert "鲁山县中汤镇" in info.describe() and "示例数据" in backup_files.list_backups(tmp_path / "示例数据.db")[0].describe()
 
 
 def test_rotation_of_one_database_leaves_the_others_backups(tmp_path):
@@ -55,21 +55,21 @@ def test_rotation_of_one_database_leaves_the_others_backups(tmp_path):
     now = dt.datetime(2024, 6, 30, 18, 0)
     for days_ago in range(400):
         (folder / f"示例数据备份_{now - dt.timedelta(days=days_ago):%Y%m%d_%H%M%S}_exit.db").write_bytes(b"")
-    deleted = backup.rotate(tmp_path / "示例数据.db", now=now)
+    deleted = backup_files.rotate(tmp_path / "示例数据.db", now=now)
     assert deleted and all(p.name.startswith("示例数据备份_") for p in deleted)
     assert all(p.exists() for p in kept_apart)
-    assert backup.rotate(tmp_path / "台账.db", now=now) == []
+    assert backup_files.rotate(tmp_path / "台账.db", now=now) == []
     assert all(p.exists() for p in kept_apart)
 
 
 def test_the_newest_good_backup_is_never_another_databases(tmp_path):
     path = tmp_path / "台账.db"
     real = township(path)
-    own = backup.make_backup(real.conn, path, "daily", now=dt.datetime(2024, 1, 1, 9))
+    own = backup_files.make_backup(real.conn, path, "daily", now=dt.datetime(2024, 1, 1, 9))
     real.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     real.close()
     demo = sample(tmp_path / "示例数据.db")
-    newer = backup.make_backup(demo.conn, tmp_path / "示例数据.db", "daily", now=dt.datetime(2024, 1, 5, 9))
+    newer = backup_files.make_backup(demo.conn, tmp_path / "示例数据.db", "daily", now=dt.datetime(2024, 1, 5, 9))
     demo.close()
     # a backup of the sample made before backups carried their database's name: 台账备份_… too
     old_style = shutil.copy(newer, tmp_path / "备份" / "台账备份_20240106_090000_exit.db")
@@ -78,7 +78,7 @@ def test_the_newest_good_backup_is_never_another_databases(tmp_path):
 
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])  # truncated: nothing can be read from it any more
-    assert backup.check_database(path)
+    assert dbcheck.check_database(path)
     assert backup.newest_good_backup(path).path == own  # the clerk's backup comes before sample data
     assert backup.newest_good_backup(tmp_path / "示例数据.db").path == newer
 
@@ -87,7 +87,7 @@ def test_a_restore_of_another_towns_backup_is_refused_unless_forced(tmp_path, ca
     ours, other = tmp_path / "r.db", tmp_path / "台账.db"
     db = township(ours, "中汤镇", cases=120)
     elsewhere = township(other, "赵村镇", cases=3)
-    theirs = backup.make_backup(elsewhere.conn, other, "manual")
+    theirs = backup_files.make_backup(elsewhere.conn, other, "manual")
     elsewhere.close()
     renamed = shutil.copy(theirs, tmp_path / "别人给的.db")  # no name to go by: the town inside tells
 
@@ -99,12 +99,12 @@ def test_a_restore_of_another_towns_backup_is_refused_unless_forced(tmp_path, ca
         assert main(["restore", "--db", str(ours), str(source)]) == 2
         err = capsys.readouterr().err
         assert "--force" in err and "当前数据库未被改动" in err
-    assert records.count(db, MEDIATION_CASE) == 120
-    assert backup.list_backups(ours) == []  # not even a safety backup was made
+    assert queries.count(db, MEDIATION_CASE) == 120
+    assert backup_files.list_backups(ours) == []  # not even a safety backup was made
 
     assert main(["restore", "--db", str(ours), "--force", str(renamed)]) == 0
     assert "已从" in capsys.readouterr().out
-    assert records.count(db, MEDIATION_CASE) == 3
+    assert queries.count(db, MEDIATION_CASE) == 3
     db.close()
 
 
@@ -112,19 +112,19 @@ def test_a_sample_backup_is_not_restored_into_a_ledger_of_the_same_town(tmp_path
     path = tmp_path / "台账.db"
     db = township(path, "赵村镇")
     demo = sample(tmp_path / "示例数据.db")
-    made = backup.make_backup(demo.conn, tmp_path / "示例数据.db", "manual")
+    made = backup_files.make_backup(demo.conn, tmp_path / "示例数据.db", "manual")
     demo.close()
     old_style = shutil.copy(made, tmp_path / "备份" / "台账备份_20240106_090000_exit.db")
     with pytest.raises(backup.OtherDatabaseBackup, match="示例数据"):
         backup.restore(db.conn, path, old_style)
-    assert records.count(db, MEDIATION_CASE) == 40
+    assert queries.count(db, MEDIATION_CASE) == 40
     db.close()
 
 
 def test_listing_names_only_the_databases_own_backups(tmp_path, capsys):
     real, demo = township(tmp_path / "台账.db"), sample(tmp_path / "示例数据.db")
-    mine = backup.make_backup(real.conn, tmp_path / "台账.db", "manual")
-    theirs = backup.make_backup(demo.conn, tmp_path / "示例数据.db", "manual")
+    mine = backup_files.make_backup(real.conn, tmp_path / "台账.db", "manual")
+    theirs = backup_files.make_backup(demo.conn, tmp_path / "示例数据.db", "manual")
     real.close(), demo.close()
     assert main(["restore", "--db", str(tmp_path / "台账.db")]) == 0
     out = capsys.readouterr().out

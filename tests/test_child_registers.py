@@ -7,7 +7,7 @@ import sqlite3
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit, queries, records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.excel.importing import commit_import, preview_import
@@ -22,7 +22,7 @@ WANG = dict(role="第三人", name="王五")
 
 
 def party_rows(db, case_id):
-    return records.children(db, PARTY, case_id)
+    return queries.children(db, PARTY, case_id)
 
 
 def test_every_child_is_described_once_with_a_parent():
@@ -60,7 +60,7 @@ def test_case_with_three_parties_and_the_summary(db):
     stored = party_rows(db, case_id)
     assert [(p["role"], p["name"]) for p in stored] == [("申请人", "张三"), ("被申请人", "李四"), ("第三人", "王五")]
     assert stored[1]["age"] == 45 and stored[1]["phone"] == "0375-1234567"
-    assert records.get(db, MEDIATION_CASE, case_id)["parties"] == "张三、李四、王五"
+    assert queries.get(db, MEDIATION_CASE, case_id)["parties"] == "张三、李四、王五"
 
 
 def test_child_problems_name_the_party_and_nothing_is_written(db):
@@ -71,7 +71,7 @@ def test_child_problems_name_the_party_and_nothing_is_written(db):
     with pytest.raises(InvalidRecord) as caught:
         records.insert(db, MEDIATION_CASE, dict(CASE, mediation_party=[]))
     assert caught.value.errors == {"mediation_party": "请至少填写1位当事人"}
-    assert records.count(db, MEDIATION_CASE) == 0 and db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == 0
+    assert queries.count(db, MEDIATION_CASE) == 0 and db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == 0
 
 
 def test_update_edits_adds_and_removes_parties_with_masked_audit(db):
@@ -80,8 +80,8 @@ def test_update_edits_adds_and_removes_parties_with_masked_audit(db):
     records.update(db, MEDIATION_CASE, case_id, {"mediation_party": [dict(zhang, phone="13900139000"), WANG]})
     after = party_rows(db, case_id)
     assert [p["name"] for p in after] == ["张三", "王五"] and after[0]["id"] == zhang["id"]
-    assert records.get(db, MEDIATION_CASE, case_id)["parties"] == "张三、王五"
-    log = records.audit_rows(db, PARTY.key)
+    assert queries.get(db, MEDIATION_CASE, case_id)["parties"] == "张三、王五"
+    log = audit.audit_rows(db, PARTY.key)
     assert [row["action"] for row in log] == ["insert", "insert", "delete", "update", "insert"]
     assert log[0]["new_values"]["id_number"] == "410423********1234"
     assert log[3]["old_values"] == {"phone": "138****8000"} and log[3]["new_values"] == {"phone": "139****9000"}
@@ -90,30 +90,30 @@ def test_update_edits_adds_and_removes_parties_with_masked_audit(db):
     assert [p["id"] for p in party_rows(db, case_id)] == [p["id"] for p in after]
     records.delete(db, MEDIATION_CASE, [case_id])
     assert db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == 0
-    assert [row["action"] for row in records.audit_rows(db, PARTY.key)][-2:] == ["delete", "delete"]
+    assert [row["action"] for row in audit.audit_rows(db, PARTY.key)][-2:] == ["delete", "delete"]
 
 
 def test_the_audit_log_names_child_rows_in_chinese(db):
     from zhaocun_desktop.registers import VISIT
 
     case_id = records.insert(db, MEDIATION_CASE, dict(CASE, mediation_party=[ZHANG, LI]))
-    titles = records.audit_tables()
+    titles = audit.audit_tables()
     assert titles[PARTY.key] == "调解案件·当事人" and titles[VISIT.key] == "调解案件·回访"
     assert list(titles).index(PARTY.key) == list(titles).index(MEDIATION_CASE.key) + 1  # in the menu after its parent
-    assert records.audit_table_key("调解案件·当事人") == PARTY.key
-    entries = records.audit_entries(db, PARTY.key)
+    assert audit.audit_table_key("调解案件·当事人") == PARTY.key
+    entries = audit.audit_entries(db, PARTY.key)
     assert [(e.title, e.note) for e in entries] == [("调解案件·当事人", f"当事人（属于第{case_id}号调解案件）")] * 2
     # a note written by an older version, with the parent's column name, reads the same
     db.execute("UPDATE audit_log SET note = ? WHERE table_name = ?", [f"当事人（case_id = {case_id}）", PARTY.key])
-    assert {e.note for e in records.audit_entries(db, PARTY.key)} == {f"当事人（属于第{case_id}号调解案件）"}
+    assert {e.note for e in audit.audit_entries(db, PARTY.key)} == {f"当事人（属于第{case_id}号调解案件）"}
 
 
 def test_audit_count_counts_what_the_filters_match_beyond_the_limit(db):
     records.insert(db, MEDIATION_CASE, dict(CASE, mediation_party=[ZHANG, LI, WANG]))
-    everything = len(records.audit_rows(db))
-    assert len(records.audit_entries(db, limit=2)) == 2
-    assert records.audit_count(db) == everything and records.audit_count(db, PARTY.key) == 3
-    assert records.audit_count(db, PARTY.key, date_from=dt.date(2100, 1, 1)) == 0
+    everything = len(audit.audit_rows(db))
+    assert len(audit.audit_entries(db, limit=2)) == 2
+    assert audit.audit_count(db) == everything and audit.audit_count(db, PARTY.key) == 3
+    assert audit.audit_count(db, PARTY.key, date_from=dt.date(2100, 1, 1)) == 0
 
 
 def write_book(path, sheets):
@@ -139,7 +139,7 @@ def test_import_reads_the_old_one_line_column(db, tmp_path):
     preview = preview_import(db, path)
     assert not preview.problems
     commit_import(db, preview)
-    first, second = (records.rows_by_id(db, MEDIATION_CASE))
+    first, second = (queries.rows_by_id(db, MEDIATION_CASE))
     assert [(p["name"], p["id_number"], p["phone"]) for p in party_rows(db, first["id"])] == [("张三", "410423199003081234", "13800138000"), ("李四", None, None)]
     assert [p["name"] for p in party_rows(db, second["id"])] == ["张三等5户与李四"] and second["parties"] == "张三等5户与李四"
 
@@ -162,7 +162,7 @@ def test_import_reads_a_party_sheet_keyed_by_case_number(db, tmp_path):
     assert str(orphan).startswith("工作表“当事人”第6行，A列“案件编号”") and "另有 1 行找不到所属的记录" in preview.summary()
     assert all(row.valid for row in preview.rows)  # no case is near "B-9": both cases import
     commit_import(db, preview)
-    first, second = records.rows_by_id(db, MEDIATION_CASE)
+    first, second = queries.rows_by_id(db, MEDIATION_CASE)
     assert [p["name"] for p in party_rows(db, first["id"])] == ["张三", "李四", "王五"]
     assert first["parties"] == "张三、李四、王五"  # the sheet, not the one-line text, decides
     assert [(p["name"], p["gender"]) for p in party_rows(db, second["id"])] == [("赵六", "女")]

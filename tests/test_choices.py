@@ -106,7 +106,7 @@ NOT_CHOICES = {
 BUILT = {
     (HOLE, "RAISE(ABORT, '"): "the county's refusal message (county_scope), its quotes doubled",
     (HOLE, f"'{HOLE}' || v.name"): "records.COUNTY_VILLAGE_MARK: a county names a village with its township (中汤镇·邱店村)",
-    (HOLE, f"), '{HOLE}')"): "records.OTHER_PLACES (镇直及其他地点): the by-village tables' row for other places",
+    (HOLE, f"), '{HOLE}')"): "villages.OTHER_PLACES (镇直及其他地点): the by-village tables' row for other places",
     (HOLE, f"content='{HOLE}'"): "the name of a search index's content view (search.content_view)",
     (f"+{HOLE} days", "date("): "a number of days (deadlines, 回访, an upgrade)",
 }

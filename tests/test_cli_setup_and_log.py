@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from zhaocun_desktop import encryption, records
+from zhaocun_desktop import encryption, queries, records, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.registers import MEDIATION_CASE
@@ -32,9 +32,9 @@ def test_init_from_a_text_file_does_what_the_wizard_does(tmp_path, capsys):
     code, out, _ = _run(capsys, "init", "--db", path, "--town", "赵村镇", "--county", "鲁山县", "--year", "2023", "--villages", villages)
     assert code == 0 and "已添加 3 个村(居)" in out
     db = open_db(path)
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     assert (settings["town"], settings["county"], settings["office"], settings["signer"], settings["report_year"]) == ("赵村镇", "鲁山县", "赵村镇司法所", "赵村镇人民政府", 2023)
-    assert records.village_names(db) == ["赵村村", "中汤村", "上坪村"]
+    assert queries.village_names(db) == ["赵村村", "中汤村", "上坪村"]
     assert not needs_first_run(db)
     db.close()
     code, _, err = _run(capsys, "init", "--db", path, "--town", "别的镇", "--county", "鲁山县", "--villages", villages)
@@ -50,7 +50,7 @@ def test_init_from_a_workbook_column_and_its_refusals(tmp_path, capsys):
     code, _, _ = _run(capsys, "init", "--db", path, "--town", "赵村镇", "--county", "鲁山县", "--office", "赵村司法所", "--signer", "赵村镇政府", "--villages", tmp_path / "村.xlsx")
     assert code == 0
     db = open_db(path)
-    assert records.village_names(db) == ["赵村村", "中汤村"] and records.settings(db)["office"] == "赵村司法所"
+    assert queries.village_names(db) == ["赵村村", "中汤村"] and township_settings.settings(db)["office"] == "赵村司法所"
     db.close()
 
     empty = tmp_path / "空.txt"
@@ -79,7 +79,7 @@ def test_settings_shows_changes_and_validates_like_the_tab(db, db_path, capsys):
     code, _, err = _run(capsys, "settings", "--db", db_path, "--set", "镇名")
     assert code == 2 and "KEY=VALUE" in err
     reopened = open_db(db_path)
-    assert records.settings(reopened)["report_year"] == 2023
+    assert township_settings.settings(reopened)["report_year"] == 2023
     reopened.close()
 
 
@@ -124,7 +124,7 @@ def test_a_full_export_asks_for_the_program_password(db, db_path, tmp_path, caps
 
 def test_a_package_with_full_personal_data_asks_for_the_program_password(db, db_path, tmp_path, capsys, monkeypatch):
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中", id_number=FULL_ID))
-    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    township_settings.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
     encryption.set_password(db, "正确密码1")
     db.close()
     out = tmp_path / "上报.zip"
@@ -160,5 +160,5 @@ def test_init_without_a_village_list(tmp_path, capsys):
     code, out, _ = _run(capsys, "init", "--db", path, "--town", "赵村镇", "--county", "鲁山县")
     assert code == 0 and "未提供村(居)名单" in out
     db = open_db(path)
-    assert records.village_names(db) == [] and records.settings(db)["signer"] == "赵村镇人民政府" and not needs_first_run(db)
+    assert queries.village_names(db) == [] and township_settings.settings(db)["signer"] == "赵村镇人民政府" and not needs_first_run(db)
     db.close()

@@ -1,5 +1,5 @@
 """County mode on real files: three demo townships packaged, rolled up into one county database,
-and every query of the program run on it with township as a filter (rollup.set_scope)."""
+and every query of the program run on it with township as a filter (county_scope.set_scope)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import pytest
 from county_towns import TOWNS, TRUSTED, YEAR, build_townships, later
 from xlsx_print import CAN_RENDER, pages, points_per_height, render, smallest_pt
 
-from zhaocun_desktop import records
-from zhaocun_desktop.county import rollup
+from zhaocun_desktop import audit, county_scope, queries, records, settings as township_settings, villages
+from zhaocun_desktop.county import figures as county_figures, rollup, summary as county_summary
 from zhaocun_desktop.db import SCHEMA_VERSION, is_county_file, open_db
 from zhaocun_desktop.due import due_items
 from zhaocun_desktop.errors import UserError
@@ -89,13 +89,13 @@ def _own(path: Path, year: int = YEAR) -> dict:
 
 
 def _ids(db) -> dict[str, int]:
-    return {name: township_id for township_id, name in rollup.township_choices(db)}
+    return {name: township_id for township_id, name in county_scope.township_choices(db)}
 
 
 def test_a_county_database_is_the_township_schema_with_townships(county):
     assert rollup.is_county(county)
     assert county.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert [name for _, name in rollup.township_choices(county)] == sorted(name for name, _ in TOWNS)
+    assert [name for _, name in county_scope.township_choices(county)] == sorted(name for name, _ in TOWNS)
     for register in rollup.county_registers():
         columns = [row[1] for row in county.execute(f"PRAGMA main.table_info({register.key})")]
         assert {"township_id", "package_id"} <= set(columns), register.key
@@ -108,21 +108,21 @@ def test_a_county_database_is_the_township_schema_with_townships(county):
 
 
 def test_scoped_figures_equal_what_each_township_computed_itself(county, townships):
-    assert rollup.figure_differences(county, YEAR) == []  # the packages were masked: no figure moved
+    assert county_figures.figure_differences(county, YEAR) == []  # the packages were masked: no figure moved
     for name, township_id in _ids(county).items():
-        rollup.set_scope(county, township_id)
-        assert rollup.current_scope(county) == township_id
+        county_scope.set_scope(county, township_id)
+        assert county_scope.current_scope(county) == township_id
         assert _plain(yearly_figures(county, YEAR).values) == _own(townships[name])
-        assert records.settings(county)["town"] == name
-    rollup.set_scope(county, None)
-    assert rollup.current_scope(county) is None
+        assert township_settings.settings(county)["town"] == name
+    county_scope.set_scope(county, None)
+    assert county_scope.current_scope(county) is None
 
 
 def test_the_whole_county_is_the_sum_of_the_townships(county, townships):
     whole = _plain(yearly_figures(county, YEAR).values)
     for figure in FIGURES:
         assert whole[figure.key] == pytest.approx(sum(_own(path)[figure.key] for path in townships.values())), figure.key
-    assert rollup.county_figures(county, YEAR) == {key: value for key, value in whole.items()}
+    assert county_figures.county_figures(county, YEAR) == {key: value for key, value in whole.items()}
 
 
 def test_the_whole_countys_figures_read_at_once_equal_each_townships_under_its_scope(county):
@@ -136,8 +136,8 @@ def test_the_whole_countys_figures_read_at_once_equal_each_townships_under_its_s
     assert {key for key, ids in period_figures(county, YEAR).missing.items() if ids} >= {"exam_passed"}
     for period in (Period.year(YEAR), Period.quarter(YEAR, 2), Period.year(YEAR - 1)):
         whole = period_figures(county, period)
-        parts = rollup.in_each_township(county, lambda: period_figures(county, period))
-        assert rollup.current_scope(county) is None
+        parts = county_scope.in_each_township(county, lambda: period_figures(county, period))
+        assert county_scope.current_scope(county) is None
         for figure in FIGURES:
             assert whole.values[figure.key] == sum(part.values[figure.key] for part in parts), (period, figure.key)
         for rate in RATES:
@@ -149,30 +149,30 @@ def test_the_whole_countys_figures_read_at_once_equal_each_townships_under_its_s
 def test_lists_search_and_table_info_under_a_scope(county, townships):
     ids = _ids(county)
     town = open_db(townships["中汤镇"])
-    village = records.village_names(town)[0]  # a name of three characters: looked up in the search index
+    village = queries.village_names(town)[0]  # a name of three characters: looked up in the search index
     words = (village, village[:2])  # and two characters: the instr fallback
-    expected = {word: records.RecordList(town, MEDIATION_CASE, records.RecordQuery(search=word, year=YEAR)).count for word in words}
-    by_village = records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=village))
-    staff = records.count(town, ENFORCEMENT_STAFF)
+    expected = {word: queries.RecordList(town, MEDIATION_CASE, queries.RecordQuery(search=word, year=YEAR)).count for word in words}
+    by_village = queries.count(town, MEDIATION_CASE, queries.RecordQuery(year=YEAR, village=village))
+    staff = queries.count(town, ENFORCEMENT_STAFF)
     town.close()
     assert len(village) >= 3 and expected[village] > 0
-    rollup.set_scope(county, ids["中汤镇"])
+    county_scope.set_scope(county, ids["中汤镇"])
     for word in words:
-        listed = records.RecordList(county, MEDIATION_CASE, records.RecordQuery(search=word, year=YEAR))
+        listed = queries.RecordList(county, MEDIATION_CASE, queries.RecordQuery(search=word, year=YEAR))
         assert listed.count == expected[word]
         found = {row[0] for row in listed.rows(0, listed.count)}
         owners = {row[0] for row in county.execute(f"SELECT DISTINCT township_id FROM main.mediation_case WHERE id IN ({','.join(map(str, found))})")}
         assert owners == {ids["中汤镇"]}
-    assert records.count(county, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=village)) == by_village
-    assert records.count(county, ENFORCEMENT_STAFF) == staff
+    assert queries.count(county, MEDIATION_CASE, queries.RecordQuery(year=YEAR, village=village)) == by_village
+    assert queries.count(county, ENFORCEMENT_STAFF) == staff
     columns = [row[1] for row in county.execute("PRAGMA table_info(mediation_case)")]
     assert columns[0] == "id" and "township_id" in columns
-    one = records.get(county, MEDIATION_CASE, next(iter(found)))
+    one = queries.get(county, MEDIATION_CASE, next(iter(found)))
     assert one["township_id"] == ids["中汤镇"] and one["village"]
-    rollup.set_scope(county, ids["瓦屋镇"])  # another township: none of 中汤镇's rows
-    assert records.RecordList(county, MEDIATION_CASE, records.RecordQuery(search=village)).count == 0
+    county_scope.set_scope(county, ids["瓦屋镇"])  # another township: none of 中汤镇's rows
+    assert queries.RecordList(county, MEDIATION_CASE, queries.RecordQuery(search=village)).count == 0
     with pytest.raises(UserError, match="没有编号"):
-        rollup.set_scope(county, 999)
+        county_scope.set_scope(county, 999)
 
 
 def test_children_follow_their_parents_and_whole_registers_come_once(county, townships):
@@ -183,7 +183,7 @@ def test_children_follow_their_parents_and_whole_registers_come_once(county, tow
     ).fetchall()
     own_counts = {register.key: town.execute(f"SELECT count(*) FROM {register.key}").fetchone()[0] for register in REGISTERS if travels_whole(register)}
     town.close()
-    rollup.set_scope(county, _ids(county)["赵村镇"])
+    county_scope.set_scope(county, _ids(county)["赵村镇"])
     parties = county.execute(
         "SELECT c.case_no, p.name FROM mediation_party p JOIN mediation_case c ON c.id = p.case_id ORDER BY 1, 2"
     ).fetchall()  # fmt: skip
@@ -197,15 +197,15 @@ def test_children_follow_their_parents_and_whole_registers_come_once(county, tow
 def test_two_years_keep_the_whole_registers_once(townships, tmp_path):
     town = open_db(townships["瓦屋镇"])
     made = [write_package(town, year, tmp_path / f"{year}.zip") for year in (YEAR, YEAR - 1)]  # 2022 made last: the newest
-    staff, villages = records.count(town, ENFORCEMENT_STAFF), len(records.village_names(town))
+    staff, villages = queries.count(town, ENFORCEMENT_STAFF), len(queries.village_names(town))
     town.close()
     db = rollup.open_county(tmp_path / "县.db")
     rollup.roll_up(db, made, consent=TRUSTED)
-    rollup.set_scope(db, _ids(db)["瓦屋镇"])
-    assert records.count(db, ENFORCEMENT_STAFF) == staff and len(records.village_names(db)) == villages
+    county_scope.set_scope(db, _ids(db)["瓦屋镇"])
+    assert queries.count(db, ENFORCEMENT_STAFF) == staff and len(queries.village_names(db)) == villages
     for year in (YEAR, YEAR - 1):
         assert _plain(yearly_figures(db, year).values) == _own(townships["瓦屋镇"], year)
-        assert rollup.figure_differences(db, year) == []
+        assert county_figures.figure_differences(db, year) == []
     db.close()
 
 
@@ -215,9 +215,9 @@ def _yaoshan_sharing_a_village_name(townships, tmp_path) -> tuple:
     copy = tmp_path / "尧山镇.db"
     shutil.copy(townships["中汤镇"], copy)
     town = open_db(copy)
-    records.save_settings(town, {"town": "尧山镇", "office": "尧山镇司法所", "signer": "尧山镇人民政府"})
+    township_settings.save_settings(town, {"town": "尧山镇", "office": "尧山镇司法所", "signer": "尧山镇人民政府"})
     zhao = open_db(townships["赵村镇"])
-    shared = records.village_names(zhao)[0]
+    shared = queries.village_names(zhao)[0]
     zhao.close()
     records.update(town, VILLAGE, town.execute("SELECT id FROM village ORDER BY id").fetchone()[0], {"name": shared})
     return town, shared, write_package(town, YEAR, tmp_path / "尧山镇.zip")
@@ -225,15 +225,15 @@ def _yaoshan_sharing_a_village_name(townships, tmp_path) -> tuple:
 
 def test_same_village_names_in_two_townships_stay_two_villages(townships, packages, tmp_path):
     town, shared, other = _yaoshan_sharing_a_village_name(townships, tmp_path)
-    cases = records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=shared))
+    cases = queries.count(town, MEDIATION_CASE, queries.RecordQuery(year=YEAR, village=shared))
     town.close()
     db = rollup.open_county(tmp_path / "县.db")
     rollup.roll_up(db, [packages["赵村镇"], other], consent=TRUSTED)
     rows = db.execute("SELECT township_id FROM main.village WHERE name = ?", [shared]).fetchall()
     assert len(rows) == 2 and len({row[0] for row in rows}) == 2
-    rollup.set_scope(db, _ids(db)["尧山镇"])
-    assert records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR, village=shared)) == cases
-    assert rollup.figure_differences(db, YEAR) == []
+    county_scope.set_scope(db, _ids(db)["尧山镇"])
+    assert queries.count(db, MEDIATION_CASE, queries.RecordQuery(year=YEAR, village=shared)) == cases
+    assert county_figures.figure_differences(db, YEAR) == []
     db.close()
 
 
@@ -246,21 +246,21 @@ def test_a_replaced_package_leaves_no_rows_behind(townships, packages, tmp_path,
     town = open_db(copy)
     doomed = town.execute("SELECT id FROM mediation_case WHERE accepted >= '2023-01-01' ORDER BY id LIMIT 3").fetchall()
     records.delete(town, MEDIATION_CASE, [row[0] for row in doomed])
-    monkeypatch.setattr(records, "now", later)
+    monkeypatch.setattr(audit, "now", later)
     newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
     town.close()
     monkeypatch.undo()
-    rollup.set_scope(db, _ids(db)["中汤镇"])  # a scope is active: the roll-up writes the main tables all the same
+    county_scope.set_scope(db, _ids(db)["中汤镇"])  # a scope is active: the roll-up writes the main tables all the same
     assert [outcome.action for outcome in rollup.roll_up(db, [newer], consent=TRUSTED)] == ["replaced"]
-    rollup.set_scope(db, None)
+    county_scope.set_scope(db, None)
     for register in rollup.county_registers():
         assert db.execute(f"SELECT count(*) FROM main.{register.key} WHERE package_id = ?", [old]).fetchone()[0] == 0, register.key
-    rollup.set_scope(db, _ids(db)["赵村镇"])
+    county_scope.set_scope(db, _ids(db)["赵村镇"])
     assert _plain(yearly_figures(db, YEAR).values) == _own(copy)
-    assert records.count(db, MEDIATION_CASE) == len(read_package(newer).records[MEDIATION_CASE.key])
+    assert queries.count(db, MEDIATION_CASE) == len(read_package(newer).records[MEDIATION_CASE.key])
     assert db.execute("SELECT count(*) FROM mediation_party").fetchone()[0] == len(read_package(newer).records[PARTY.key])
     assert db.execute("SELECT count(*) FROM mediation_visit").fetchone()[0] == len(read_package(newer).records[VISIT.key])
-    assert rollup.figure_differences(db, YEAR) == []
+    assert county_figures.figure_differences(db, YEAR) == []
     db.close()
 
 
@@ -270,9 +270,9 @@ def test_a_record_moved_to_another_year_rolls_up_in_either_order(townships, tmp_
     town = open_db(copy)
     first = [write_package(town, year, tmp_path / f"first-{year}.zip") for year in (YEAR - 1, YEAR)]
     moved = town.execute("SELECT id FROM mediation_case WHERE accepted LIKE '2022-12-%' AND case_no IS NOT NULL").fetchone()[0]
-    dates = {f.key: "2023-01-02" for f in MEDIATION_CASE.fields if f.kind is Kind.DATE and records.get(town, MEDIATION_CASE, moved)[f.key]}
+    dates = {f.key: "2023-01-02" for f in MEDIATION_CASE.fields if f.kind is Kind.DATE and queries.get(town, MEDIATION_CASE, moved)[f.key]}
     records.update(town, MEDIATION_CASE, moved, dates)  # the clerk corrects the dates into 2023
-    monkeypatch.setattr(records, "now", later)
+    monkeypatch.setattr(audit, "now", later)
     second = [write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)]
     town.close()
     monkeypatch.undo()
@@ -286,7 +286,7 @@ def test_a_record_moved_to_another_year_rolls_up_in_either_order(townships, tmp_
     assert [outcome.action for outcome in rollup.roll_up(db, second, consent=TRUSTED)] == ["replaced", "replaced"]  # 2023 first: fine
     assert db.execute("SELECT count(*) FROM main.mediation_case").fetchone()[0] == before
     for year in (YEAR, YEAR - 1):
-        assert rollup.figure_differences(db, year) == []
+        assert county_figures.figure_differences(db, year) == []
     db.close()
 
 
@@ -337,7 +337,7 @@ def _table_numbers(table) -> list:
 
 
 def test_summary_workbook_has_the_county_statistics_tables(county, townships, tmp_path):
-    path = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    path = county_summary.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
     own = []
     for town_path in townships.values():
         town = open_db(town_path)
@@ -360,14 +360,14 @@ def test_summary_workbook_has_the_county_statistics_tables(county, townships, tm
             total = next(row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] == "合计")
             assert [cell if cell != "" else None for cell in total[1:]] == [value if value != "" else None for value in expected] or list(total[1:]) == pytest.approx(expected)
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert rollup.current_scope(county) is None
+    assert county_scope.current_scope(county) is None
 
 
 def test_the_summary_keeps_the_scope_it_found(county, tmp_path):
     township_id = _ids(county)["瓦屋镇"]
-    rollup.set_scope(county, township_id)
-    rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
-    assert rollup.current_scope(county) == township_id
+    county_scope.set_scope(county, township_id)
+    county_summary.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    assert county_scope.current_scope(county) == township_id
 
 
 def test_a_future_migration_runs_on_a_county_file(rolled_up, tmp_path):
@@ -378,7 +378,7 @@ def test_a_future_migration_runs_on_a_county_file(rolled_up, tmp_path):
     conn.close()
     db = rollup.open_county(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION and rollup.is_county(db)
-    assert rollup.figure_differences(db, YEAR) == []
+    assert county_figures.figure_differences(db, YEAR) == []
     db.close()
 
 
@@ -435,12 +435,12 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
     assert len(said) == 1 and f"{kept:,} 条旧格式的记录转为台账记录" in said[0]
     assert heard[:2] == ["正在备份升级前的数据库", "正在把旧格式的记录转为台账记录"]
     assert db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'first_%' OR name = 'package_record'").fetchall() == []
-    assert rollup.figure_differences(db, YEAR) == []
+    assert county_figures.figure_differences(db, YEAR) == []
     for name, township_id in _ids(db).items():
-        rollup.set_scope(db, township_id)
+        county_scope.set_scope(db, township_id)
         assert _plain(yearly_figures(db, YEAR).values) == _own(townships[name])
-    rollup.set_scope(db, None)
-    notes = [row["note"] for row in records.audit_rows(db, "package")]
+    county_scope.set_scope(db, None)
+    notes = [row["note"] for row in audit.audit_rows(db, "package")]
     assert [note for note in notes if note.startswith("导入")] == [f"导入{town}" for town in packages]
     assert any("升级" in note for note in notes)
     assert [outcome.action for outcome in rollup.roll_up(db, list(packages.values()), consent=TRUSTED)] == ["skipped"] * 3  # the same packages are known
@@ -453,7 +453,7 @@ def test_a_first_format_county_database_is_upgraded_without_loss(packages, towns
 
 @pytest.mark.skipif(not CAN_RENDER, reason="LibreOffice and poppler-utils are installed by .ci/run")
 def test_the_summary_prints_one_page_wide_nothing_below_9_pt(county, tmp_path):
-    path = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    path = county_summary.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
     pdf = render(path, tmp_path)
     printed = pages(pdf)
     tables = build_county_tables(county, YEAR)
@@ -469,16 +469,16 @@ def test_a_worker_connection_sees_the_township_the_window_shows(county):
     from zhaocun_desktop.db import open_again
 
     township_id = _ids(county)["中汤镇"]
-    rollup.set_scope(county, township_id)
+    county_scope.set_scope(county, township_id)
     worker = open_again(county)
     try:
-        assert rollup.current_scope(worker) == township_id
-        assert records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
+        assert county_scope.current_scope(worker) == township_id
+        assert queries.count(worker, MEDIATION_CASE) == queries.count(county, MEDIATION_CASE)
     finally:
         worker.close()
-    rollup.set_scope(county, None)
+    county_scope.set_scope(county, None)
     worker = open_again(county)
-    assert rollup.current_scope(worker) is None and records.count(worker, MEDIATION_CASE) == records.count(county, MEDIATION_CASE)
+    assert county_scope.current_scope(worker) is None and queries.count(worker, MEDIATION_CASE) == queries.count(county, MEDIATION_CASE)
     worker.close()
 
 
@@ -492,8 +492,8 @@ def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, m
         "AND EXISTS (SELECT 1 FROM mediation_case c WHERE c.village_id = v.id AND c.accepted >= '2023-01-01') ORDER BY v.id"
     ).fetchall()
     (source, name), (target, _) = used[0], used[1]
-    records.merge_villages(town, source, target)  # 撤并: the township's records move to the other village
-    monkeypatch.setattr(records, "now", later)
+    villages.merge_villages(town, source, target)  # 撤并: the township's records move to the other village
+    monkeypatch.setattr(audit, "now", later)
     newer = {year: write_package(town, year, tmp_path / f"second-{year}.zip") for year in (YEAR, YEAR - 1)}
     town.close()
     monkeypatch.undo()
@@ -501,10 +501,10 @@ def test_a_merged_village_stays_while_records_refer_to_it(townships, tmp_path, m
     rollup.roll_up(db, first, consent=TRUSTED)
     rollup.roll_up(db, [newer[YEAR]], consent=TRUSTED)  # the 2022 records still name the old village: it stays
     assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 1
-    assert rollup.figure_differences(db, YEAR) == [] and rollup.figure_differences(db, YEAR - 1) == []
+    assert county_figures.figure_differences(db, YEAR) == [] and county_figures.figure_differences(db, YEAR - 1) == []
     rollup.roll_up(db, [newer[YEAR - 1]], consent=TRUSTED)  # nothing refers to it any more, and the newest package lacks it
     assert db.execute("SELECT count(*) FROM main.village WHERE name = ?", [name]).fetchone()[0] == 0
-    assert rollup.figure_differences(db, YEAR - 1) == []
+    assert county_figures.figure_differences(db, YEAR - 1) == []
     db.close()
 
 
@@ -518,11 +518,11 @@ def test_a_write_to_a_county_record_is_refused_whatever_the_path(county, package
     writes = (
         lambda db: records.update(db, MEDIATION_CASE, case_id, {"amount": 1}),
         lambda db: records.delete(db, MEDIATION_CASE, [case_id]),
-        lambda db: records.save_settings(db, {"town": "某镇"}),
+        lambda db: township_settings.save_settings(db, {"town": "某镇"}),
         lambda db: db.execute("INSERT INTO village (name) VALUES ('新村')"),
     )
     for scope in (None, _ids(county)["中汤镇"]):
-        rollup.set_scope(county, scope)
+        county_scope.set_scope(county, scope)
         if scope is not None:
             case_id = county.execute("SELECT id FROM mediation_case LIMIT 1").fetchone()[0]
         for db in (county, worker):
@@ -543,7 +543,7 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
         copy = tmp_path / f"{town_name}.db"
         shutil.copy(townships[source], copy)
         town = open_db(copy)
-        records.save_settings(town, {"town": town_name, "office": f"{town_name}司法所", "signer": f"{town_name}人民政府"})
+        township_settings.save_settings(town, {"town": town_name, "office": f"{town_name}司法所", "signer": f"{town_name}人民政府"})
         staff = records_behind(town, BY_KEY["certified" if certified else "posts"], YEAR)[0]
         certificates = [row[0] for row in town.execute("SELECT id FROM enforcement_certificate WHERE holder = ?", [staff["name"]])]
         if certified:
@@ -559,11 +559,11 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
     own = sum(_own(path)["certified"] for path, _ in made)
     assert yearly_figures(db, YEAR)["certified"] == own
     assert compute(db, BY_KEY["certified"], YEAR) == own + 1  # what one query over the whole county would say
-    assert rollup.figure_differences(db, YEAR) == []
+    assert county_figures.figure_differences(db, YEAR) == []
     # the records behind the figure, the summary's 持证 table and what is due read township by township too
     behind = records_behind(db, BY_KEY["certified"], YEAR)
     assert len(behind) == own and [row["id"] for row in behind] == sorted(row["id"] for row in behind)
-    assert rollup.current_scope(db) is None
+    assert county_scope.current_scope(db) is None
     certified_table = next(table for table in build_tables(db, YEAR) if table.sheet == "执法-持证")
     assert certified_table.totals()[2] == own
     for path, _ in made:
@@ -573,10 +573,10 @@ def test_namesakes_in_two_townships_do_not_lend_each_other_certificates(township
     assert [row["name"] for row in behind].count("欧阳同名") == 1, "赵村镇's 欧阳同名 holds no certificate"
     today = dt.date(YEAR, 12, 31)
     each = []
-    for township_id, name in rollup.township_choices(db):
-        rollup.set_scope(db, township_id)
+    for township_id, name in county_scope.township_choices(db):
+        county_scope.set_scope(db, township_id)
         each += [(item.register, item.record_id, f"{name}：{item.text}") for item in due_items(db, today)]
-    rollup.set_scope(db, None)
+    county_scope.set_scope(db, None)
     assert sorted((item.register, item.record_id, item.text) for item in due_items(db, today)) == sorted(each)
     db.close()
 
@@ -609,10 +609,10 @@ def test_a_whole_countys_due_certificates_match_each_holder_in_their_own_townshi
     namesakes = [item.text for item in whole if "欧阳同名" in item.text]
     assert namesakes == ["赵村镇：欧阳同名的执法证（豫赵村镇0001）即将到期，请安排换证（新证另录一条）"], namesakes
     each = []
-    for township_id, name in rollup.township_choices(db):
-        rollup.set_scope(db, township_id)
+    for township_id, name in county_scope.township_choices(db):
+        county_scope.set_scope(db, township_id)
         each += [(item.register, item.record_id, f"{name}：{item.text}") for item in due_items(db, today)]
-    rollup.set_scope(db, None)
+    county_scope.set_scope(db, None)
     assert sorted((item.register, item.record_id, item.text) for item in whole) == sorted(each)
     db.close()
 
@@ -629,16 +629,16 @@ def test_the_county_summary_names_each_village_with_its_township(townships, pack
         table = county_tables[sheet]
         labels = [row[0] for row in table.rows]
         assert len(labels) == len(set(labels)), f"{sheet}: a village twice"
-        assert f"赵村镇{records.COUNTY_VILLAGE_MARK}{shared}" in labels and f"尧山镇{records.COUNTY_VILLAGE_MARK}{shared}" in labels
+        assert f"赵村镇{villages.COUNTY_VILLAGE_MARK}{shared}" in labels and f"尧山镇{villages.COUNTY_VILLAGE_MARK}{shared}" in labels
         assert table.headers[0].startswith("乡镇·村(居)") and by_town["赵村镇"][sheet].headers[0].startswith("村(居)")
         for row in table.rows[:-1]:  # each village's row is its township's own row for it
-            township, _, village = row[0].partition(records.COUNTY_VILLAGE_MARK)
+            township, _, village = row[0].partition(villages.COUNTY_VILLAGE_MARK)
             own_row = next(r for r in by_town[township][sheet].rows if r[0] == village)
             assert row[1:] == own_row[1:], (sheet, row[0])
         others = [sum(by_town[t][sheet].rows[-1][i] for t in by_town) for i in range(1, len(table.headers))]
-        assert table.rows[-1] == [records.OTHER_PLACES, *others]
+        assert table.rows[-1] == [villages.OTHER_PLACES, *others]
         assert table.totals()[1:] == [sum(by_town[t][sheet].totals()[i] for t in by_town) for i in range(1, len(table.headers))]
-    rollup.set_scope(db, _ids(db)["尧山镇"])  # one township: plain village names, as in its own workbook
+    county_scope.set_scope(db, _ids(db)["尧山镇"])  # one township: plain village names, as in its own workbook
     assert [row[0] for row in next(t for t in build_tables(db, YEAR) if t.sheet == "调解-按村").rows] == [row[0] for row in by_town["尧山镇"]["调解-按村"].rows]
     for handle in (db, town, zhao):
         handle.close()
@@ -663,7 +663,7 @@ def test_a_county_export_names_the_township_of_each_party(townships, packages, t
     rollup.roll_up(db, [packages["赵村镇"], same_number, packages["瓦屋镇"]], consent=TRUSTED)
     assert {row[0] for row in db.execute("SELECT township_id FROM main.mediation_case WHERE case_no = ?", [number])} == set(_ids(db).values()) - {_ids(db)["瓦屋镇"]}
     path = tmp_path / "全县调解.xlsx"
-    assert write_export(db, MEDIATION_CASE, path, records.RecordQuery(year=YEAR)) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
+    assert write_export(db, MEDIATION_CASE, path, queries.RecordQuery(year=YEAR)) == queries.count(db, MEDIATION_CASE, queries.RecordQuery(year=YEAR))
     book = openpyxl.load_workbook(path)
     cases, parties = book[MEDIATION_CASE.title], book[PARTY.title]
     header = [cell.value for cell in parties[1]]
@@ -691,7 +691,7 @@ def test_the_overview_of_one_township_is_its_own(county, townships):
     town = open_db(townships["瓦屋镇"])
     own = year_picture(town, YEAR)
     town.close()
-    rollup.set_scope(county, _ids(county)["瓦屋镇"])
+    county_scope.set_scope(county, _ids(county)["瓦屋镇"])
     scoped = year_picture(county, YEAR)
     assert (scoped.months, scoped.types, scoped.outcomes, scoped.villages) == (own.months, own.types, own.outcomes, own.villages)
     assert own.cases > 0
@@ -724,21 +724,21 @@ def test_a_package_changed_during_the_roll_up_is_refused(packages, tmp_path, mon
 def test_the_lazy_search_list_equals_the_eager_one_in_a_county(county):
     """The list on screen walks the date index through the township views as it does in a township's own file."""
 
-    class SmallSteps(records.RecordList):
+    class SmallSteps(queries.RecordList):
         RARE, FIRST, WALK_BUDGET, WALK_SHARE, WALK_STEP = 40, 5, 60, 1, 7
 
     walked = 0
-    for township_id in [None, *(found for found, _ in rollup.township_choices(county))]:
-        rollup.set_scope(county, township_id)
-        for query in (records.RecordQuery(search="调解"), records.RecordQuery(search="耐心疏导", year=YEAR), records.RecordQuery(search="村 镇调委会", descending=True, sort_key="accepted")):
-            eager = records.RecordList(county, MEDIATION_CASE, query, ["id"])
+    for township_id in [None, *(found for found, _ in county_scope.township_choices(county))]:
+        county_scope.set_scope(county, township_id)
+        for query in (queries.RecordQuery(search="调解"), queries.RecordQuery(search="耐心疏导", year=YEAR), queries.RecordQuery(search="村 镇调委会", descending=True, sort_key="accepted")):
+            eager = queries.RecordList(county, MEDIATION_CASE, query, ["id"])
             lazy = SmallSteps(county, MEDIATION_CASE, query, ["id"], lazy=True)
             walked += not lazy.complete
             while not lazy.complete:
                 lazy.extend(lazy.more(13))
             assert [row[0] for row in lazy.rows(0, lazy.count)] == [row[0] for row in eager.rows(0, eager.count)], (township_id, query)
     assert walked  # the lazy walk was taken, not only the eager fallback
-    rollup.set_scope(county, None)
+    county_scope.set_scope(county, None)
 
 
 def test_roll_up_reports_progress_and_a_cancel_writes_nothing(packages, tmp_path):
@@ -762,7 +762,7 @@ def test_roll_up_reports_progress_and_a_cancel_writes_nothing(packages, tmp_path
     # every file was checked first, then the first package written before the cancel: all rolled back
     assert [text[:4] for _, _, text in heard] == ["正在检查"] * len(paths) + ["正在导入"] * 2
     assert [done for done, _, _ in heard] == list(range(len(paths) + 2))
-    assert row_counts() == before and rollup.township_choices(db) == []
+    assert row_counts() == before and county_scope.township_choices(db) == []
     assert db.execute("SELECT count(*) FROM main.package").fetchone()[0] == 0
     from zhaocun_desktop import search
 
@@ -793,7 +793,7 @@ def test_a_large_roll_up_rebuilds_the_search_indexes_a_small_one_keeps_them(pack
             assert search.has_index(db, register)
             fts = search.index_table(register)
             db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
-        found[share] = {word: [row[0] for row in records.page(db, MEDIATION_CASE, records.RecordQuery(search=word), 0, 10_000, ["id"])]
+        found[share] = {word: [row[0] for row in queries.page(db, MEDIATION_CASE, queries.RecordQuery(search=word), 0, 10_000, ["id"])]
                         for word in ("调解成功", "赵村", "邱店", "宅基地", "纠纷")}  # fmt: skip
         db.close()
     assert found[rollup.REBUILD_SHARE] == found[2.0] and all(found[2.0].values())
@@ -807,9 +807,9 @@ def test_a_whole_countys_list_finds_a_townships_records_by_its_name(county):
 
     def by_definition(register, words: list[str], townships: bool) -> set[int]:
         """Every word in the record's shown text, or (whole county) in its township's name; of the rows
-        the scope shows (the unqualified table name: rollup.set_scope's view)."""
+        the scope shows (the unqualified table name: county_scope.set_scope's view)."""
         fields = [field.key for field in register.fields if field.searchable]
-        cursor = county.execute(f"SELECT id, township_id, {records.select_list(county, register)} FROM {register.key}")
+        cursor = county.execute(f"SELECT id, township_id, {queries.select_list(county, register)} FROM {register.key}")
         columns = [column[0] for column in cursor.description]
         found = set()
         for row in cursor:
@@ -819,21 +819,21 @@ def test_a_whole_countys_list_finds_a_townships_records_by_its_name(county):
                 found.add(values["id"])
         return found
 
-    rollup.set_scope(county, None)
+    county_scope.set_scope(county, None)
     for register in (MEDIATION_CASE, ENFORCEMENT_STAFF):
         for search in ("中汤镇", "中汤", "汤", "中汤 调解成功", "瓦屋 中汤"):  # 3 characters (the index), 2 (its vocabulary), 1 (instr)
             expected = by_definition(register, search.split(), townships=True)
             for lazy in (False, True):
-                listed = records.RecordList(county, register, records.RecordQuery(search=search), ["id"], lazy=lazy)
+                listed = queries.RecordList(county, register, queries.RecordQuery(search=search), ["id"], lazy=lazy)
                 assert {row[0] for row in listed.rows(0, listed.count)} == expected, (register.key, search, lazy)
         own = {row[0] for row in county.execute(f"SELECT id FROM main.{register.key} WHERE township_id = ?", [ids["中汤镇"]])}
         assert own and own <= by_definition(register, ["中汤"], townships=True)
-    rollup.set_scope(county, ids["瓦屋镇"])  # one township: no 乡镇 column, so a township's name is text like any other
-    listed = records.RecordList(county, MEDIATION_CASE, records.RecordQuery(search="瓦屋"), ["id"])
+    county_scope.set_scope(county, ids["瓦屋镇"])  # one township: no 乡镇 column, so a township's name is text like any other
+    listed = queries.RecordList(county, MEDIATION_CASE, queries.RecordQuery(search="瓦屋"), ["id"])
     found = {row[0] for row in listed.rows(0, listed.count)}
     assert found == by_definition(MEDIATION_CASE, ["瓦屋"], townships=False)
-    assert len(found) < records.count(county, MEDIATION_CASE), "not every record of 瓦屋镇"
-    rollup.set_scope(county, None)
+    assert len(found) < queries.count(county, MEDIATION_CASE), "not every record of 瓦屋镇"
+    county_scope.set_scope(county, None)
 
 
 def test_a_first_format_conversion_stopped_half_way_is_taken_up_again_in_the_dialog(packages, townships, tmp_path):
@@ -849,8 +849,8 @@ def test_a_first_format_conversion_stopped_half_way_is_taken_up_again_in_the_dia
     said = []
     db = rollup.open_county(path, upgrade_with=lambda text, work: said.append(text) or work(None))
     assert len(said) == 1 and f"{kept:,} 条旧格式的记录" in said[0]
-    assert rollup.figure_differences(db, YEAR) == []
+    assert county_figures.figure_differences(db, YEAR) == []
     for name, township_id in _ids(db).items():
-        rollup.set_scope(db, township_id)
+        county_scope.set_scope(db, township_id)
         assert _plain(yearly_figures(db, YEAR).values) == _own(townships[name])
     db.close()

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from county_towns import TRUSTED, YEAR, build_townships, later, remade
 
-from zhaocun_desktop import records
-from zhaocun_desktop.county import rollup
+from zhaocun_desktop import audit, queries, records, settings as township_settings
+from zhaocun_desktop.county import figures as county_figures, rollup, summary as county_summary
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.figures import FIGURES, RATES, RateValue, yearly_figures
@@ -47,9 +47,9 @@ def test_demo_townships_differ(townships):
     villages, figures = [], []
     for path in townships.values():
         db = open_db(path)
-        villages.append(frozenset(records.village_names(db)))
+        villages.append(frozenset(queries.village_names(db)))
         figures.append(yearly_figures(db, YEAR).values["cases"])
-        assert records.settings(db)["town"] == path.stem
+        assert township_settings.settings(db)["town"] == path.stem
         db.close()
     assert len(set(villages)) == 3 and not (villages[0] & villages[1])
     assert len(set(figures)) > 1
@@ -62,13 +62,13 @@ def test_package_holds_the_year_masked_with_a_manifest(townships, packages):
     db = open_db(townships["赵村镇"])
     assert {r.key for r in package_registers(db)} == set(package.records)
     cases = package.records[MEDIATION_CASE.key]
-    assert len(cases) == records.count(db, MEDIATION_CASE, records.RecordQuery(year=YEAR))
+    assert len(cases) == queries.count(db, MEDIATION_CASE, queries.RecordQuery(year=YEAR))
     parties = package.records[PARTY.key]  # ID numbers live on the parties of the year's cases
     assert parties and {party["case_id"] for party in parties} <= {case["id"] for case in cases}
     ids = [party["id_number"] for party in parties if party.get("id_number")]
     assert ids and all("*" in number for number in ids)
     assert package.figures["cases"] == yearly_figures(db, YEAR).values["cases"]
-    assert any("上报数据包" in (row["note"] or "") and "遮盖" in row["note"] for row in records.audit_rows(db, "package"))
+    assert any("上报数据包" in (row["note"] or "") and "遮盖" in row["note"] for row in audit.audit_rows(db, "package"))
     db.close()
 
 
@@ -78,7 +78,7 @@ def test_full_personal_data_only_when_chosen_and_audited(townships, tmp_path):
     full = read_package(path)
     numbers = [party["id_number"] for party in full.records[PARTY.key] if party.get("id_number")]
     assert numbers and all(re.fullmatch(r"\d{17}[\dX]", number) for number in numbers)
-    assert "完整" in records.audit_rows(db, "package")[-1]["note"]
+    assert "完整" in audit.audit_rows(db, "package")[-1]["note"]
     db.close()
 
 
@@ -86,12 +86,12 @@ def test_roll_up_of_three_townships_adds_up(townships, packages, tmp_path):
     db = rollup.open_county(tmp_path / "county.db")
     outcomes = rollup.roll_up(db, list(packages.values()), consent=TRUSTED)
     assert [o.action for o in outcomes] == ["added"] * 3
-    total = rollup.county_figures(db, YEAR)
+    total = county_figures.county_figures(db, YEAR)
     expected: dict = {}
     case_rows = 0
     for path in townships.values():
         town = open_db(path)
-        case_rows += records.count(town, MEDIATION_CASE, records.RecordQuery(year=YEAR))
+        case_rows += queries.count(town, MEDIATION_CASE, queries.RecordQuery(year=YEAR))
         for key, value in yearly_figures(town, YEAR).values.items():
             if isinstance(value, RateValue):
                 before = expected.get(key, (0, 0))
@@ -101,12 +101,12 @@ def test_roll_up_of_three_townships_adds_up(townships, packages, tmp_path):
         town.close()
     assert set(expected) == {f.key for f in FIGURES} | {r.key for r in RATES}
     assert total == expected
-    assert rollup.townships(db, YEAR) == sorted(packages)
-    rows = rollup.township_records(db, YEAR, MEDIATION_CASE.key)
+    assert county_figures.townships(db, YEAR) == sorted(packages)
+    rows = county_figures.township_records(db, YEAR, MEDIATION_CASE.key)
     assert len(rows) == case_rows
     assert {row["township"] for row in rows} == set(packages)
 
-    out = rollup.write_county_summary(db, YEAR, tmp_path / "全县汇总.xlsx")
+    out = county_summary.write_county_summary(db, YEAR, tmp_path / "全县汇总.xlsx")
     sheet = openpyxl.load_workbook(out).active
     header = [cell.value for cell in sheet[2]]
     assert header[2:] == [*sorted(packages), rollup.COUNTY_TOTAL]
@@ -130,22 +130,22 @@ def test_the_same_package_twice_adds_nothing(packages, tmp_path):
 def test_a_newer_package_replaces_the_older_and_is_audited(townships, packages, tmp_path, monkeypatch):
     db = rollup.open_county(tmp_path / "county.db")
     rollup.roll_up(db, list(packages.values()), consent=TRUSTED)
-    old_cases = rollup.county_figures(db, YEAR)["cases"]
+    old_cases = county_figures.county_figures(db, YEAR)["cases"]
     town_path = tmp_path / "赵村镇-改.db"
     shutil.copy(townships["赵村镇"], town_path)
     town = open_db(town_path)
-    first = records.rows_by_id(town, MEDIATION_CASE, records.RecordList(town, MEDIATION_CASE, records.RecordQuery(year=YEAR), ["id"]).rows(0, 1)[0][:1])[0]
+    first = queries.rows_by_id(town, MEDIATION_CASE, queries.RecordList(town, MEDIATION_CASE, queries.RecordQuery(year=YEAR), ["id"]).rows(0, 1)[0][:1])[0]
     copy = {f.key: None if f.unique else first[f.key] for f in MEDIATION_CASE.fields}  # one more case of the year
     records.insert(town, MEDIATION_CASE, copy)
-    monkeypatch.setattr(records, "now", later)  # made later than the first package
+    monkeypatch.setattr(audit, "now", later)  # made later than the first package
     newer = write_package(town, YEAR, tmp_path / "赵村镇-更正.zip")
     town.close()
     outcomes = rollup.roll_up(db, [newer], consent=TRUSTED)
     assert outcomes[0].action == "replaced"
-    assert rollup.county_figures(db, YEAR)["cases"] == old_cases + 1
+    assert county_figures.county_figures(db, YEAR)["cases"] == old_cases + 1
     assert db.execute("SELECT count(*) FROM package WHERE township = '赵村镇' AND replaced_at IS NULL").fetchone()[0] == 1
-    assert records.audit_rows(db, "package")[-1]["action"] == "replace"
-    entry = records.audit_entries(db, "package")[0]  # as 操作记录 shows it: newest first, in Chinese
+    assert audit.audit_rows(db, "package")[-1]["action"] == "replace"
+    entry = audit.audit_entries(db, "package")[0]  # as 操作记录 shows it: newest first, in Chinese
     assert (entry.title, entry.action) == ("上报数据包", "替换") and "替换了较旧的" in entry.note
     # the older one again: not newer, nothing changes
     before = _counts(db)

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from zhaocun_desktop import backup
+from zhaocun_desktop import dbcheck
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.dbcheck import damaged_message
@@ -61,7 +61,7 @@ def test_every_verb_names_a_damaged_database_and_the_way_back(sound, tmp_path, s
     shutil.copy(sound, path)
     damage(path, seed)
     before = path.read_bytes()
-    problems = backup.check_database(path, foreign_keys=False)
+    problems = dbcheck.check_database(path, foreign_keys=False)
     assert problems  # each of these seeds breaks the file's structure, as most do
 
     assert main(["check", "--db", str(path)]) == 2  # damage: exit 2 with the advice to restore, as from every verb (link problems alone: exit 1)
@@ -83,7 +83,7 @@ def test_a_damaged_record_text_read_by_a_verb_is_named_too(tmp_path, capsys):
     db.conn.execute("UPDATE petition SET matter = CAST(X'E4B8' AS TEXT) WHERE id = (SELECT min(id) FROM petition)")  # half a character
     db.conn.commit()
     db.close()
-    assert backup.check_database(path, foreign_keys=False) == []
+    assert dbcheck.check_database(path, foreign_keys=False) == []
     assert main(["export", "--db", str(path), "--register", "petition", "--out", str(tmp_path / "x.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "有记录的文字已损坏" in err and "restore" in err

@@ -3,11 +3,11 @@
 import subprocess
 import sys
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
-from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.queries import RecordQuery
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, PETITION, REGISTERS, VILLAGE
 
 
@@ -25,19 +25,19 @@ def test_demo_is_deterministic_and_believable(tmp_path):
     assert sum(written.values()) >= 500
 
     db = open_db(tmp_path / "a.db")
-    assert records.count(db, VILLAGE) == 29
+    assert queries.count(db, VILLAGE) == 29
     year = RecordQuery(year=2023)
-    cases = records.count(db, MEDIATION_CASE, year)
+    cases = queries.count(db, MEDIATION_CASE, year)
     assert 150 <= cases <= 220
     villages_with_cases = db.execute("SELECT count(DISTINCT village_id) FROM mediation_case").fetchone()[0]
     assert villages_with_cases == 29
     kinds = {row[0] for row in db.execute("SELECT DISTINCT work_type FROM advisor_work").fetchall()}
     assert {"合同审查", "走访", "代理诉讼", "村规民约审查修订", "法律咨询解答", "引导申请法律援助"} <= kinds
-    assert records.count(db, ADVISOR_WORK, year) > 100
+    assert queries.count(db, ADVISOR_WORK, year) > 100
     levels = {row[0] for row in db.execute("SELECT DISTINCT level FROM petition").fetchall()}
     assert {"本镇", "到县", "到市"} <= levels
-    assert records.years(db, PETITION) == [2023, 2022]
-    assert records.settings(db)["town"] == "赵村镇"
+    assert queries.years(db, PETITION) == [2023, 2022]
+    assert township_settings.settings(db)["town"] == "赵村镇"
     db.close()
 
 

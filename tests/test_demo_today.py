@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
@@ -35,7 +35,7 @@ def test_the_demo_of_a_day_ends_that_day_and_has_few_open_items(tmp_path, today)
     assert min(events) >= f"{today.year - 2}-01-01"
     years = {row[0] for row in db.execute("SELECT substr(accepted, 1, 4) FROM mediation_case")}
     assert years == {str(today.year - 2), str(today.year - 1), str(today.year)} or today.timetuple().tm_yday < 3
-    assert records.settings(db)["report_year"] == today.year - 1  # the report of the last whole year
+    assert township_settings.settings(db)["report_year"] == today.year - 1  # the report of the last whole year
     items = due_items(db, today)
     # a believable first screen: a few things to do, hardly anything overdue, no expired certificate
     assert 0 < len(items) <= 25 and overdue_count(items, today) <= 8, [i.text for i in items]

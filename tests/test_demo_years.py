@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
@@ -48,15 +48,15 @@ def test_a_history_is_deterministic(history, tmp_path):
 
 def test_every_year_is_a_full_year_of_the_same_villages(history):
     _, db, _ = history
-    assert records.years(db, MEDIATION_CASE) == list(reversed(YEARS))
-    assert records.years(db, PETITION) == list(reversed(YEARS))
-    villages = records.count(db, VILLAGE)
+    assert queries.years(db, MEDIATION_CASE) == list(reversed(YEARS))
+    assert queries.years(db, PETITION) == list(reversed(YEARS))
+    villages = queries.count(db, VILLAGE)
     for year in YEARS:
-        cases = records.count(db, MEDIATION_CASE, records.RecordQuery(year=year))
+        cases = queries.count(db, MEDIATION_CASE, queries.RecordQuery(year=year))
         assert 150 <= cases <= 220, year
         used = db.execute("SELECT count(DISTINCT village_id) FROM mediation_case WHERE accepted LIKE ?", [f"{year}-%"]).fetchone()[0]
         assert used >= villages * 0.8, year  # the same villages bring cases every year
-    assert records.settings(db)["report_year"] == LAST
+    assert township_settings.settings(db)["report_year"] == LAST
 
 
 def test_case_numbers_restart_each_year_without_gaps(history):
@@ -116,8 +116,8 @@ def test_cli_years(tmp_path, capsys):
     assert main(["demo", "--db", str(path), "--town", "中汤镇", "--seed", "7", "--years", "2022-2023"]) == 0
     assert "调解案件" in capsys.readouterr().out
     db = open_db(path)
-    assert records.years(db, MEDIATION_CASE) == [2023, 2022]
-    assert records.settings(db)["town"] == "中汤镇"
+    assert queries.years(db, MEDIATION_CASE) == [2023, 2022]
+    assert township_settings.settings(db)["town"] == "中汤镇"
     db.close()
 
 

@@ -19,7 +19,7 @@ import pytest
 from docx import Document
 
 from tests.test_report_docx import SOFFICE, page_lines, render_pdf
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.documents import (
@@ -116,8 +116,8 @@ def full_case(db, **changes) -> int:
                          dict(paper="履行凭证", pages=1), dict(paper="司法确认申请书", pages=2), dict(paper="司法确认决定书", pages=1)],
     )  # fmt: skip
     values.update(changes)
-    if not records.settings(db).get("town"):
-        records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=2023))
+    if not township_settings.settings(db).get("town"):
+        township_settings.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year=2023))
     return records.insert(db, MEDIATION_CASE, values)
 
 
@@ -305,8 +305,8 @@ def test_the_sample_follows_every_rule(demo):
 def test_demo_has_parties_visits_and_every_outcome(demo):
     for outcome in OUTCOMES:
         case_id = case_of(demo, outcome)
-        assert len(records.children(demo, PARTY, case_id)) >= 2
-    assert records.children(demo, VISIT, case_of(demo, "书面协议"))
+        assert len(queries.children(demo, PARTY, case_id)) >= 2
+    assert queries.children(demo, VISIT, case_of(demo, "书面协议"))
     assert demo.execute(f"SELECT count(*) FROM {PARTY.key} WHERE role = '第三人'").fetchone()[0] > 0
 
 
@@ -318,8 +318,8 @@ def test_every_shipped_template_uses_known_names_only():
 @pytest.mark.parametrize("outcome", list(OUTCOMES))
 def test_every_document_that_applies_is_filled_from_the_case(demo, tmp_path, outcome):
     case_id = case_of(demo, outcome)
-    case = records.get(demo, MEDIATION_CASE, case_id)
-    parties = records.children(demo, PARTY, case_id)
+    case = queries.get(demo, MEDIATION_CASE, case_id)
+    parties = queries.children(demo, PARTY, case_id)
     kinds = applicable_kinds(load_case(demo, case_id))
     for kind in kinds:
         path = write_case_docx(demo, case_id, [kind], tmp_path / f"{kind}.docx")
@@ -365,7 +365,7 @@ def test_a_wrong_placeholder_is_a_clear_message(db, data_dir):
 
 def test_cli_document_by_number_and_kind(demo, tmp_path, capsys):
     case_id = case_of(demo, "书面协议")
-    number = records.get(demo, MEDIATION_CASE, case_id)["case_no"]
+    number = queries.get(demo, MEDIATION_CASE, case_id)["case_no"]
     assert find_case(demo, number) == find_case(demo, str(case_id)) == case_id
     path = demo.conn.execute("PRAGMA database_list").fetchone()[2]
     out = tmp_path / "协议.docx"
@@ -485,7 +485,7 @@ def test_libreoffice_renders_the_case_file_on_a4_with_its_contents_page_numbers(
         html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
         right = [float(v) for v in re.findall(r'xMax="([\d.]+)"', html)]
         assert max(right, default=0) <= 595.3 - 20, f"page {page}: text runs into the right edge"
-    for party in records.children(demo, PARTY, case_id):
+    for party in queries.children(demo, PARTY, case_id):
         assert party["name"] in text
     assert_contents_match_the_rendering(document, pdf)
 

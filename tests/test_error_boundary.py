@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from zhaocun_desktop import db as db_module, records
+from zhaocun_desktop import db as db_module, queries, records, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import error_log_path, explain
@@ -130,7 +130,7 @@ def test_a_busy_database_waits_then_says_another_program_is_writing(db_path, tmp
         other.close()
     assert code == 2 and "正在等待它完成" in err and "另一个程序正在写入" in err, err
     database = db_module.open_db(db_path)
-    assert records.count(database, JOINT_MEETING) == 0
+    assert queries.count(database, JOINT_MEETING) == 0
     database.close()
     code, _ = _run(capsys, "import", "--db", db_path, template)  # once the other program is done, it works
     assert code == 0
@@ -182,7 +182,7 @@ def test_a_bug_is_logged_and_told_briefly(db_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("内部错误的细节")
 
-    monkeypatch.setattr(records, "settings", broken)
+    monkeypatch.setattr(township_settings, "settings", broken)
     code, err = _run(capsys, "summary", "--db", db_path, "--out", db_path.parent / "s.xlsx")
     assert code == 3 and "意外错误" in err and "内部错误的细节" not in err
     assert str(error_log_path()) in err
@@ -203,7 +203,7 @@ def test_a_full_database_without_root(db, tmp_path):
     with pytest.raises(sqlite3.OperationalError) as raised:
         records.insert_many(db, JOINT_MEETING, rows)
     assert "磁盘空间已满" in explain(raised.value)
-    assert records.count(db, JOINT_MEETING) == 1
+    assert queries.count(db, JOINT_MEETING) == 1
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     def full_disk(target):

@@ -8,13 +8,13 @@ import subprocess
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit, queries, records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import commit_import, preview_import
 from zhaocun_desktop.excel.writing import PERSONAL_NOTE, template_registers, write_all_templates, write_export, write_template
-from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.queries import RecordList, RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS, VILLAGE, Kind
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -87,7 +87,7 @@ def test_export_masks_personal_data_unless_asked(demo_db, tmp_path):
     id_column = [c.value for c in parties[1]].index("身份证号") + 1
     numbers = [row[0].value for row in parties.iter_rows(min_row=2, min_col=id_column, max_col=id_column) if row[0].value]
     assert numbers and all("********" in number for number in numbers)
-    assert not [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
+    assert not [r for r in audit.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
 
     full = tmp_path / "full.xlsx"
     write_export(demo_db, MEDIATION_CASE, full, reveal=True)
@@ -95,7 +95,7 @@ def test_export_masks_personal_data_unless_asked(demo_db, tmp_path):
     sheet, parties = book.active, book["当事人"]
     numbers = [row[0].value for row in parties.iter_rows(min_row=2, min_col=id_column, max_col=id_column) if row[0].value]
     assert PERSONAL_NOTE in sheet["A2"].value and numbers and not any("*" in number for number in numbers)
-    exports = [r for r in records.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
+    exports = [r for r in audit.audit_rows(demo_db, MEDIATION_CASE.key) if r["action"] == "export"]
     assert len(exports) == 1 and "full.xlsx" in exports[0]["note"]
 
 
@@ -117,7 +117,7 @@ def test_round_trip_between_databases(demo_db, tmp_path, register):
     path = tmp_path / f"{register.key}.xlsx"
     write_export(demo_db, register, path, reveal=True)
     fresh = open_db(tmp_path / "fresh.db")
-    records.insert_many(fresh, VILLAGE, [dict(name=v) for v in records.village_names(demo_db)])
+    records.insert_many(fresh, VILLAGE, [dict(name=v) for v in queries.village_names(demo_db)])
     preview = preview_import(fresh, path, register)
     assert not preview.problems
     commit_import(fresh, preview, include_duplicates=True)

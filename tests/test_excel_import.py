@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit, queries, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
@@ -261,19 +261,19 @@ def test_same_file_twice_adds_nothing_and_undo_removes_the_batch(db_file, tmp_pa
     assert main(["import", "--db", str(db_file), str(copy)]) == 0
     assert "导入过" in capsys.readouterr().out
     db = open_db(db_file)
-    assert records.count(db, MEDIATION_CASE) == 2
+    assert queries.count(db, MEDIATION_CASE) == 2
     # the same records in a different file are flagged and skipped
     other = write_xlsx(tmp_path / "另一份.xlsx", [HEADERS, GOOD, [dt.date(2023, 5, 1), "赵村村", "村调委会", "邻里", "新甲与新乙", None, "调解中"]])
     preview = preview_import(db, other)
     assert preview.rows[0].duplicate_of and not preview.rows[1].duplicate_of
     assert commit_import(db, preview)["imported"] == 1
-    assert records.count(db, MEDIATION_CASE) == 3
+    assert queries.count(db, MEDIATION_CASE) == 3
     batch = db.execute("SELECT id FROM import_batch WHERE file_name = '赵村村调解.xlsx'").fetchone()[0]
     assert undo_batch(db, batch) == 2
-    assert records.count(db, MEDIATION_CASE) == 1
+    assert queries.count(db, MEDIATION_CASE) == 1
     with pytest.raises(UserError, match="撤销过"):
         undo_batch(db, batch)
-    assert [row["action"] for row in records.audit_rows(db, "import_batch")][-1] == "undo"
+    assert [row["action"] for row in audit.audit_rows(db, "import_batch")][-1] == "undo"
     db.close()
 
 
@@ -386,7 +386,7 @@ def test_an_import_committed_after_the_preview_stops_the_second_one(db_file, tmp
     assert commit_import(first, early)["imported"] == 1
     with pytest.raises(UserError, match="预览之后.*又从“调解.xlsx”导入了调解案件.*请重新导入这个文件"):
         commit_import(second, late)
-    assert records.count(second, MEDIATION_CASE) == 1
+    assert queries.count(second, MEDIATION_CASE) == 1
     assert second.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 1
     again = preview_import(second, path)  # previewed again: the clerk sees it was imported
     assert again.already_imported and commit_import(second, again)["imported"] == 0

@@ -125,13 +125,13 @@ def test_grouped_in_one_reading_equals_one_query_per_measure_and_column(sample_w
     groups and values as one ``grouped`` query per measure, and per column, for any period."""
     from hypothesis import HealthCheck, given, settings
 
-    from zhaocun_desktop import records
+    from zhaocun_desktop import villages
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.periods import grouped, grouped_by_two, grouped_many
     from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PETITION_LEVELS, PUBLICITY_EVENT
 
     db = open_db(sample_with_gaps)
-    village = records.village_group_sql(db, ADVISOR_WORK, "village")
+    village = villages.village_group_sql(db, ADVISOR_WORK, "village")
     many = [
         (PUBLICITY_EVENT, "event_type", [("count(*)", "1"), ("sum(participants)", "1"), ("sum(passed)", "occasion != '无'")]),
         (ADVISOR_WORK, village, [("count(*)", "work_type = '走访'"), ("sum(coalesce(people, quantity))", "work_type = '走访'"), ("sum(quantity)", "work_type = '参与纠纷调处'")]),

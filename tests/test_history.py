@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from report_data import fill_known_ledger
 
-from zhaocun_desktop import figures as fig, records, report
+from zhaocun_desktop import figures as fig, queries, records, report
 from zhaocun_desktop.figures import Period
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, VILLAGE
 from zhaocun_desktop.report_checks import run_checks
@@ -116,6 +116,6 @@ def test_migration_moves_certificates_into_their_own_register(tmp_path, version)
     assert "推定" in certificates[0]["note"]
     columns = {row[1] for row in db.execute("PRAGMA table_info(enforcement_staff)")}
     assert not columns & {"cert_no", "valid_until", "issue_date"} and {"post_from", "post_until"} <= columns
-    assert "豫4" in records.rows_by_id(db, ENFORCEMENT_STAFF)[3]["note"]  # no validity: kept in a note, not lost
+    assert "豫4" in queries.rows_by_id(db, ENFORCEMENT_STAFF)[3]["note"]  # no validity: kept in a note, not lost
     assert fig.yearly_figures(db, 2023)["certified"] == 2
     db.close()

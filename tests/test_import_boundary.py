@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit, queries, records, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
@@ -29,7 +29,7 @@ SETTINGS = dict(town="赵村镇", county="鲁山县", office="赵村镇司法所
 def town(db_path):
     """A township database: settings and twelve villages."""
     db = open_db(db_path)
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])
     yield db
     db.close()
@@ -133,7 +133,7 @@ def test_sheet_titled_as_a_register_is_never_taken_for_another(town, tmp_path, c
         preview_import(town, path)
     assert "调解案件" in str(caught.value) and "当事人" in str(caught.value) and "联席例会" not in str(caught.value)
     assert main(["import", "--db", town_path(town), str(path)]) == 2
-    assert records.count(town, JOINT_MEETING) == 0 and records.count(town, MEDIATION_CASE) == 0
+    assert queries.count(town, JOINT_MEETING) == 0 and queries.count(town, MEDIATION_CASE) == 0
 
 
 def town_path(db) -> str:
@@ -152,7 +152,7 @@ def test_headers_mostly_foreign_are_refused_with_the_best_guess(town, tmp_path, 
     assert "--register joint_meeting" in capsys.readouterr().err
     # chosen explicitly, it imports (the clerk knows it is a meeting list)
     assert main(["import", "--db", town_path(town), "--register", "joint_meeting", str(path)]) == 0
-    assert records.count(town, JOINT_MEETING) == 1
+    assert queries.count(town, JOINT_MEETING) == 1
 
 
 def test_village_list_changes_only_when_that_register_is_chosen(town, tmp_path, capsys):
@@ -160,9 +160,9 @@ def test_village_list_changes_only_when_that_register_is_chosen(town, tmp_path, 
     with pytest.raises(RegisterUnclear):
         preview_import(town, path)
     assert main(["import", "--db", town_path(town), str(path)]) == 2
-    assert set(records.village_names(town)) == set(VILLAGES)
+    assert set(queries.village_names(town)) == set(VILLAGES)
     assert main(["import", "--db", town_path(town), "--register", "village", str(path)]) == 0
-    assert {"新庄村", "老庄村"} <= set(records.village_names(town))
+    assert {"新庄村", "老庄村"} <= set(queries.village_names(town))
 
 
 def test_headers_of_one_register_are_recognised_without_title_or_marker(town, tmp_path):
@@ -201,7 +201,7 @@ def test_different_records_on_the_same_day_are_not_duplicates(town, tmp_path):
     again = fill_template(town, ADVISOR_WORK, tmp_path / "又一份.xlsx", [rows[1], advisor_row("2023-06-13", "中汤村", "李明"), advisor_row("2023-06-20", "堂沟村", "王芳")])
     preview = preview_import(town, again)
     stored = town.execute("SELECT id FROM advisor_work WHERE village_id = (SELECT id FROM village WHERE name = '中汤村')").fetchone()[0]
-    assert preview.rows[0].duplicate_of == f"已于 {records.now()[:10]} 从“顾问工作.xlsx”导入（法律顾问工作第{stored}号）" and not preview.rows[0].repeatable
+    assert preview.rows[0].duplicate_of == f"已于 {audit.now()[:10]} 从“顾问工作.xlsx”导入（法律顾问工作第{stored}号）" and not preview.rows[0].repeatable
     assert not preview.rows[1].duplicate_of
     assert preview.rows[2].duplicate_of == f"与已有记录（法律顾问工作第{typed}号）相同" and preview.rows[2].repeatable
     assert len(preview.chosen_rows(include_duplicates=True)) == 2
@@ -222,7 +222,7 @@ def test_repeated_case_numbers_are_row_problems_and_the_commit_takes_the_rest(to
     assert "与本文件第2行重复" in str(preview.rows[1].problems[0]) and str(preview.rows[1].problems[0]).startswith("第3行，A列“案件编号”")
     assert "已被已有记录" in str(preview.rows[2].problems[0])
     result = commit_import(town, preview)
-    assert result["imported"] == 2 and records.count(town, MEDIATION_CASE) == 3
+    assert result["imported"] == 2 and queries.count(town, MEDIATION_CASE) == 3
 
 
 def test_each_file_gets_its_own_outcome(town, tmp_path, capsys):
@@ -236,7 +236,7 @@ def test_each_file_gets_its_own_outcome(town, tmp_path, capsys):
     status = main(["import", "--db", town_path(town), str(broken), str(good), str(partly), str(other)])
     output = capsys.readouterr()
     assert status == 2 and "坏文件.xlsx" in output.err
-    assert records.count(town, MEDIATION_CASE) == 2 and records.count(town, PETITION) == 1
+    assert queries.count(town, MEDIATION_CASE) == 2 and queries.count(town, PETITION) == 1
     assert "与本文件第2行重复" in output.out
 
 
@@ -245,7 +245,7 @@ def test_each_file_gets_its_own_outcome(town, tmp_path, capsys):
 
 def test_same_file_after_a_fix_imports_exactly_the_rows_not_yet_in(db_path, tmp_path, capsys):
     db = open_db(db_path)
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES[:3]])
     rows = [case_row("2023-04-01", "甲与乙", "赵村村"), case_row("2023-04-01", "丙与丁", "新建村"), case_row("2023-04-02", "戊与己", "中汤村")]
     path = fill_template(db, MEDIATION_CASE, tmp_path / "镇调解汇总.xlsx", rows)
@@ -253,7 +253,7 @@ def test_same_file_after_a_fix_imports_exactly_the_rows_not_yet_in(db_path, tmp_
     assert main(["import", "--db", str(db_path), str(path)]) == 1  # 新建村 is not in the list
     assert "不是本镇的村(居)" in capsys.readouterr().out
     db = open_db(db_path)
-    assert records.count(db, MEDIATION_CASE) == 2
+    assert queries.count(db, MEDIATION_CASE) == 2
     records.insert(db, VILLAGE, dict(name="新建村"))  # the clerk adds the missing village
     db.close()
     assert main(["import", "--db", str(db_path), str(path)]) == 0
@@ -276,7 +276,7 @@ def test_edited_records_are_not_imported_again(town, tmp_path):
     preview = preview_import(town, path)
     assert [bool(row.duplicate_of) for row in preview.rows] == [True, True, False]
     assert commit_import(town, preview, include_duplicates=True)["imported"] == 1
-    assert records.count(town, MEDIATION_CASE) == 3
+    assert queries.count(town, MEDIATION_CASE) == 3
     # a record deleted by the clerk may come in again from the file
     records.delete(town, MEDIATION_CASE, [first])
     assert [bool(row.duplicate_of) for row in preview_import(town, path).rows] == [False, True, True]
@@ -338,9 +338,9 @@ def test_hidden_rows_and_sheets_are_listed_and_left_out_unless_chosen(town, tmp_
     assert len(preview.chosen_rows()) == 2
     assert preview_import(town, path, include_hidden=True).chosen_rows().__len__() == 3
     assert main(["import", "--db", town_path(town), str(path)]) == 0
-    assert "隐藏 1 行（不导入）" in capsys.readouterr().out and records.count(town, MEDIATION_CASE) == 2
+    assert "隐藏 1 行（不导入）" in capsys.readouterr().out and queries.count(town, MEDIATION_CASE) == 2
     assert main(["import", "--db", town_path(town), "--include-hidden", str(path)]) == 0
-    assert records.count(town, MEDIATION_CASE) == 3  # the hidden row, and only it
+    assert queries.count(town, MEDIATION_CASE) == 3  # the hidden row, and only it
 
     book = openpyxl.Workbook()
     book.active.title = "说明"
@@ -438,4 +438,4 @@ def test_a_date_cell_beyond_any_calendar_refuses_the_file_naming_its_row(town, t
         preview_import(town, path)
     assert main(["import", "--db", town_path(town), str(path)]) == 2
     assert "第4行" in capsys.readouterr().err
-    assert records.count(town, JOINT_MEETING) == 0
+    assert queries.count(town, JOINT_MEETING) == 0

@@ -14,7 +14,7 @@ import datetime as dt
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tests.hostile_books import DATE_FORMS, VILLAGES, Book, date_cell, set_up_town
-from zhaocun_desktop import records
+from zhaocun_desktop import queries
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import commit_import, preview_import
@@ -120,7 +120,7 @@ def test_a_hostile_workbook_is_refused_with_a_reason_or_imported_row_for_row(tmp
     assert len(ids) == len(chosen)
     for row, record_id in zip(chosen, ids):  # exactly what the preview showed is stored, in its order
         index = book.excel_rows.index(row.excel_row)
-        (record,) = records.rows_by_id(db, register, [record_id])
+        (record,) = queries.rows_by_id(db, register, [record_id])
         if drawn["case"]:
             assert record["accepted"] == drawn["days"][index].isoformat()
             names = [name for (name,) in db.execute("SELECT name FROM mediation_party WHERE case_id = ? ORDER BY id", [record_id])]

@@ -21,7 +21,7 @@ from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import commit_import, preview_import
 from zhaocun_desktop.excel.writing import write_export, write_template
-from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.queries import RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 from zhaocun_desktop.values import EXCEL_ERRORS
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from tests.hostile_books import VILLAGES, Book, set_up_town
-from zhaocun_desktop import records
+from zhaocun_desktop import queries
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.excel.writing import write_all_templates
@@ -42,7 +42,7 @@ def petition(day: str, name: str, village: str = "赵村村", people: int = 1, m
 def count(db_path, register) -> int:
     db = open_db(db_path)
     try:
-        return records.count(db, register)
+        return queries.count(db, register)
     finally:
         db.close()
 
@@ -170,7 +170,7 @@ def test_a_1904_workbook_reads_every_date_form_on_its_own_epoch(town, tmp_path):
     assert openpyxl.load_workbook(path).epoch == CALENDAR_MAC_1904
     assert run("import", "--db", town, path)[0] == 0
     db = open_db(town)
-    assert [r["reg_date"] for r in records.rows_by_id(db, PETITION)] == ["2023-05-06"] * 4
+    assert [r["reg_date"] for r in queries.rows_by_id(db, PETITION)] == ["2023-05-06"] * 4
     db.close()
 
 
@@ -211,7 +211,7 @@ def test_a_resent_sheet_that_corrects_a_count_is_the_records_news(town, tmp_path
     assert status == 0, out
     assert "第2行：疑似重复，像是已有记录（信访第1号）的新情况：只有人次不同" in out
     db = open_db(town)
-    stored = [(r["petitioner"], r["village"], r["visitors"]) for r in records.rows_by_id(db, PETITION)]
+    stored = [(r["petitioner"], r["village"], r["visitors"]) for r in queries.rows_by_id(db, PETITION)]
     db.close()
     assert stored == [("张明华", "赵村村", 1), ("王建国", "中汤村", 1), ("王建国", "上汤村", 1)]  # another village: another petition
 
@@ -247,7 +247,7 @@ def test_templates_filled_with_believable_village_data_lose_nothing(town, tmp_pa
     files = [f for f in files if f.stem.split("_")[1] in (PETITION.title, ADVISOR_WORK.title, MEDIATION_CASE.title)]
     assert main(["import", "--db", str(town), *map(str, files)]) == 0
     db = open_db(town)
-    assert {key: records.count(db, register) for key, register in ((PETITION.key, PETITION), (ADVISOR_WORK.key, ADVISOR_WORK),
+    assert {key: queries.count(db, register) for key, register in ((PETITION.key, PETITION), (ADVISOR_WORK.key, ADVISOR_WORK),
                                                                    (MEDIATION_CASE.key, MEDIATION_CASE))} == expected  # fmt: skip
     by_village = dict(db.execute("SELECT v.name, count(*) FROM petition p JOIN village v ON v.id = p.village_id GROUP BY v.name").fetchall())
     assert by_village == dict.fromkeys(VILLAGES, 3)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from county_towns import TRUSTED
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, settings as township_settings
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.listing import listing_title, printed_list
-from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.queries import RecordList, RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 
 
@@ -15,8 +15,8 @@ def test_the_printed_rows_are_the_filtered_list_masked(db):
     from zhaocun_desktop.registers import ENFORCEMENT_STAFF
 
     fill_demo(db)
-    year = records.settings(db)["report_year"]
-    village = records.village_names(db)[0]
+    year = township_settings.settings(db)["report_year"]
+    village = queries.village_names(db)[0]
     query = RecordQuery(year=year, village=village, sort_key="accepted", descending=True)
     document = printed_list(db, MEDIATION_CASE, query)
     listed = RecordList(db, MEDIATION_CASE, query, ["case_no", "accepted"])
@@ -70,7 +70,7 @@ def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
     for town, seed in (("中汤镇", 7), ("瓦屋镇", 11)):
         build_demo(tmp_path / f"{town}.db", seed=seed, town=town)
         own = open_db(tmp_path / f"{town}.db")
-        packages[town] = (write_package(own, 2023, tmp_path / f"{town}.zip"), records.count(own, MEDIATION_CASE, RecordQuery(year=2023)))
+        packages[town] = (write_package(own, 2023, tmp_path / f"{town}.zip"), queries.count(own, MEDIATION_CASE, RecordQuery(year=2023)))
         own.close()
     county = rollup.open_county(tmp_path / "县.db")
     try:
@@ -78,7 +78,7 @@ def test_a_whole_county_list_says_which_township_each_row_is_from(db, tmp_path):
         whole = printed_list(county, MEDIATION_CASE)
         assert whole.headers[:2] == ["乡镇", MEDIATION_CASE.list_fields[0].label]
         assert {town: sum(row[0] == town for row in whole.rows) for town in packages} == {town: count for town, (_, count) in packages.items()}
-        rollup.set_scope(county, county_scope.township_id(county, "中汤镇"))
+        county_scope.set_scope(county, county_scope.township_id(county, "中汤镇"))
         one = printed_list(county, MEDIATION_CASE)
         assert "乡镇" not in one.headers and len(one.rows) == packages["中汤镇"][1]
     finally:

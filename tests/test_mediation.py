@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from zhaocun_desktop import mediation, records
+from zhaocun_desktop import mediation, records, settings as township_settings
 from zhaocun_desktop.due import case_reminders, due_items
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.registers import MEDIATION_CASE
@@ -20,7 +20,7 @@ def add(db, accepted="2023-03-01", org="镇调委会", **change):
 
 @pytest.fixture
 def town(db):
-    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    township_settings.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
     return db
 
 
@@ -35,9 +35,9 @@ def test_pattern_problems_are_named(pattern, fragment):
 
 def test_a_wrong_placeholder_in_settings_is_a_message_not_a_crash(town):
     with pytest.raises(InvalidRecord) as caught:
-        records.save_settings(town, {"case_no_pattern": "（{年}）{镇}人调字第{n}号"})
+        township_settings.save_settings(town, {"case_no_pattern": "（{年}）{镇}人调字第{n}号"})
     assert "“{镇}”不是可用的名称" in caught.value.errors["case_no_pattern"]
-    assert records.settings(town)["case_no_pattern"] == "（{年}）{简称}人调字第{n}号"
+    assert township_settings.settings(town)["case_no_pattern"] == "（{年}）{简称}人调字第{n}号"
 
 
 def test_next_number_per_year_and_committee(town):
@@ -49,7 +49,7 @@ def test_next_number_per_year_and_committee(town):
     assert mediation.next_case_no(town, "2022-05-01", "镇调委会", None) == "（2022）赵人调字第41号"
     assert mediation.next_case_no(town, "2023-05-01", "村调委会", "赵村村") == "（2023）赵村人调字第1号"
     assert mediation.next_case_no(town, "2023-05-01", "其他", "赵村村") == ""
-    records.save_settings(town, {"town_short": "赵村", "case_no_pattern": "赵村镇调〔{年}〕{n}号"})
+    township_settings.save_settings(town, {"town_short": "赵村", "case_no_pattern": "赵村镇调〔{年}〕{n}号"})
     assert mediation.next_case_no(town, "2023-05-01", "镇调委会", None) == "赵村镇调〔2023〕1号"
     assert records.proposed_values(town, MEDIATION_CASE, {"accepted": "2023-05-01", "org": "村调委会", "village": "赵村村"}) == {"case_no": "（2023）赵村人调字第1号"}
 
@@ -114,11 +114,11 @@ def test_local_dispute_types_are_data_mapped_to_a_national_category(town, tmp_pa
     assert len(NATIONAL_CATEGORIES) == 15 and {"拖欠农民工工资", "其他劳动争议", "旅游", "电子商务", "其他消费"} <= set(DISPUTE_TYPES)
     assert "劳动争议" not in DISPUTE_TYPES  # the split replaces its parent as a choice
     with pytest.raises(InvalidRecord) as caught:
-        records.save_settings(town, {"local_dispute_types": "村务管理=村务"})
+        township_settings.save_settings(town, {"local_dispute_types": "村务管理=村务"})
     assert "“村务”不是全国统计类别" in caught.value.errors["local_dispute_types"]
     with pytest.raises(InvalidRecord, match="应写成 名称=全国类别"):
-        records.save_settings(town, {"local_dispute_types": "村务管理"})
-    records.save_settings(town, {"local_dispute_types": "土地承包经营=山林土地\n山林承包＝山林土地\n彩礼返还=婚姻家庭"})
+        township_settings.save_settings(town, {"local_dispute_types": "村务管理"})
+    township_settings.save_settings(town, {"local_dispute_types": "土地承包经营=山林土地\n山林承包＝山林土地\n彩礼返还=婚姻家庭"})
     choices = records.field_choices(town, MEDIATION_CASE)["dispute_type"]
     assert choices[: len(DISPUTE_TYPES)] == DISPUTE_TYPES and choices[len(DISPUTE_TYPES):] == ("土地承包经营", "山林承包", "彩礼返还")
     add(town, dispute_type="彩礼返还")

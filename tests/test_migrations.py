@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import db as db_module, records
+from zhaocun_desktop import db as db_module, queries, records
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db, schema_version
 from zhaocun_desktop.errors import DatabaseTooNew, UserError
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
@@ -72,7 +72,7 @@ def test_upgrade_from_every_earlier_version(tmp_path, version):
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()}
     assert "ux_mediation_case_case_no" in indexes and "ix_mediation_case_accepted" in indexes
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-01", village="赵村村", org="镇调委会", dispute_type="合同", parties="新甲与新乙", result="调解中"))
-    assert records.count(db, MEDIATION_CASE) == (2 + len(OLD_PARTIES) if 0 < version < PARTIES_VERSION else 2 if version else 1)
+    assert queries.count(db, MEDIATION_CASE) == (2 + len(OLD_PARTIES) if 0 < version < PARTIES_VERSION else 2 if version else 1)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import backup, records
+from zhaocun_desktop import backup, backup_files, dbcheck, queries, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import APPLICATION_ID, SCHEMA_VERSION, open_db, schema_version
 from zhaocun_desktop.errors import UserError
@@ -77,15 +77,15 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path, capsys, applicatio
 
 def _restore_refused(db, db_path, source: Path, reason: str, capsys) -> None:
     """The restore of ``source`` is refused with ``reason``, in the core and through the CLI; nothing changes."""
-    before = records.count(db, MEDIATION_CASE)
-    made_before = len(backup.list_backups(db_path, with_counts=False))
+    before = queries.count(db, MEDIATION_CASE)
+    made_before = len(backup_files.list_backups(db_path, with_counts=False))
     with pytest.raises(UserError, match=reason):
         backup.restore(db.conn, db_path, source)
     assert main(["restore", "--db", str(db_path), str(source)]) == 2
     err = capsys.readouterr().err
     assert reason in err and "当前数据库未被改动" in err
-    assert records.count(db, MEDIATION_CASE) == before
-    assert len(backup.list_backups(db_path, with_counts=False)) == made_before
+    assert queries.count(db, MEDIATION_CASE) == before
+    assert len(backup_files.list_backups(db_path, with_counts=False)) == made_before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -102,20 +102,20 @@ def test_restore_refuses_what_is_not_our_sound_backup(filled, db_path, tmp_path,
     sqlite3.connect(empty_sqlite).execute("PRAGMA user_version = 1").connection.close()
     _restore_refused(filled, db_path, empty_sqlite, "不是本程序的备份", capsys)
 
-    newer = backup.make_backup(filled.conn, db_path, "manual", folder=tmp_path / "u盘")
+    newer = backup_files.make_backup(filled.conn, db_path, "manual", folder=tmp_path / "u盘")
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     _restore_refused(filled, db_path, newer, "更新版本的程序", capsys)
 
-    damaged = backup.make_backup(filled.conn, db_path, "manual", folder=tmp_path / "坏")
+    damaged = backup_files.make_backup(filled.conn, db_path, "manual", folder=tmp_path / "坏")
     data = bytearray(damaged.read_bytes())
     page = 4096
     data[page * 2 : page * 3] = b"\xff" * page  # one table page overwritten
     damaged.write_bytes(bytes(data))
     with pytest.raises(UserError):
         backup.restore(filled.conn, db_path, damaged)
-    assert records.count(filled, MEDIATION_CASE) == 1
+    assert queries.count(filled, MEDIATION_CASE) == 1
 
 
 def test_restore_of_an_older_version_backup_upgrades_it(filled, db_path, tmp_path):
@@ -128,9 +128,9 @@ def test_restore_of_an_older_version_backup_upgrades_it(filled, db_path, tmp_pat
     backup.restore(filled.conn, db_path, old)
     assert schema_version(filled.conn) == SCHEMA_VERSION
     assert filled.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert records.count(filled, MEDIATION_CASE) == 0
+    assert queries.count(filled, MEDIATION_CASE) == 0
     _case(filled, "恢复后新录入")
-    assert records.count(filled, MEDIATION_CASE) == 1
+    assert queries.count(filled, MEDIATION_CASE) == 1
 
 
 def test_check_says_what_is_not_ours(tmp_path, capsys):
@@ -146,7 +146,7 @@ def test_check_says_what_is_not_ours(tmp_path, capsys):
 
 
 def test_output_onto_the_database_its_side_files_or_a_backup_is_refused(filled, db_path, tmp_path, capsys):
-    made = backup.make_backup(filled.conn, db_path, "manual")
+    made = backup_files.make_backup(filled.conn, db_path, "manual")
     wal = Path(str(db_path) + "-wal")
     assert wal.exists()  # the database is open in WAL mode
     targets = [db_path, wal, Path(str(db_path) + "-shm"), made]
@@ -169,7 +169,7 @@ def test_output_onto_the_database_its_side_files_or_a_backup_is_refused(filled, 
         # the writers' own guard (the window's way in too), reached through a verb with any --out name
         assert main(commands[-1]) == 2 and "数据库" in capsys.readouterr().err
     assert made.read_bytes() == backup_bytes
-    assert records.count(filled, MEDIATION_CASE) == 1
+    assert queries.count(filled, MEDIATION_CASE) == 1
     assert db_path.read_bytes()[:16] == db_bytes[:16]
     assert filled.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # an ordinary target still works
@@ -178,13 +178,13 @@ def test_output_onto_the_database_its_side_files_or_a_backup_is_refused(filled, 
 
 def test_half_written_backups_are_removed_at_the_next_start(db_path):
     db = open_db(db_path)
-    folder = backup.backup_dir(db_path)
+    folder = dbcheck.backup_dir(db_path)
     folder.mkdir(exist_ok=True)
-    left = folder / f".台账备份_20231231_235959_exit{backup.PARTIAL}"
+    left = folder / f".台账备份_20231231_235959_exit{dbcheck.PARTIAL}"
     left.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
-    old = time.time() - backup.PARTIAL_AGE_SECONDS - 60
+    old = time.time() - dbcheck.PARTIAL_AGE_SECONDS - 60
     os.utime(left, (old, old))
-    running = folder / f".台账备份_20240101_000000_manual{backup.PARTIAL}"  # another copy writing right now
+    running = folder / f".台账备份_20240101_000000_manual{dbcheck.PARTIAL}"  # another copy writing right now
     running.write_bytes(b"SQLite")
     db.close()
     db = open_db(db_path)

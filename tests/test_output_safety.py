@@ -8,11 +8,11 @@ import re
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.excel.importing import preview_import
 from zhaocun_desktop.excel.writing import EXCEL_MAX_TEXT, FORMULA_STARTS, excel_value, write_all_templates, write_export, write_template
-from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.queries import RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 from zhaocun_desktop.summary import write_summary
 from zhaocun_desktop.values import mask_numbers
@@ -89,7 +89,7 @@ def test_export_writes_hostile_values_as_text(hostile_db, tmp_path):
     for reveal in (False, True):
         path = tmp_path / f"export_{reveal}.xlsx"
         count = write_export(hostile_db, MEDIATION_CASE, path, reveal=reveal)
-        assert count == records.count(hostile_db, MEDIATION_CASE)
+        assert count == queries.count(hostile_db, MEDIATION_CASE)
         # the formula-like texts of the 8 hostile rows, in three columns each, plus the title
         assert _assert_no_formula(path) >= 8 * 3 + 1
         texts = [cell.value for _, cell in _cells(path) if isinstance(cell.value, str)]
@@ -140,7 +140,7 @@ def test_masked_export_of_the_whole_demo_year(hostile_db, tmp_path):
 def test_exported_formula_text_imports_back_as_text(db, tmp_path):
     records.insert(db, VILLAGE, dict(name="赵村村"))
     record_id = records.insert(db, MEDIATION_CASE, dict(accepted="2023-05-06", village="赵村村", org="村调委会", dispute_type="邻里", parties="甲与乙", result="调解中", note=FORMULA))
-    assert records.get(db, MEDIATION_CASE, record_id)["note"] == FORMULA
+    assert queries.get(db, MEDIATION_CASE, record_id)["note"] == FORMULA
     path = tmp_path / "e.xlsx"
     write_export(db, MEDIATION_CASE, path, reveal=True)
     preview = preview_import(db, path, MEDIATION_CASE)

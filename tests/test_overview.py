@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import figures as fig, records, settings as township_settings
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.overview import NOT_FILLED, TOP_VILLAGES, cases_of, month_counts, month_records, ranked, year_picture
 from zhaocun_desktop.registers import MEDIATION_CASE, PETITION, VILLAGE
@@ -36,7 +36,7 @@ def test_months_types_outcomes_and_villages_of_a_small_year(db):
 
 def test_the_pictures_add_up_to_the_report_figures(db):
     fill_demo(db)
-    year = records.settings(db)["report_year"]
+    year = township_settings.settings(db)["report_year"]
     figures = fig.yearly_figures(db, year)
     picture = year_picture(db, year)
     assert picture.cases == figures["cases"] > 0
@@ -59,7 +59,7 @@ def test_ranked_names_blanks_and_drops_zeros():
 
 def test_the_records_behind_a_bar_are_the_ones_it_counts(db):
     fill_demo(db)
-    year = records.settings(db)["report_year"]
+    year = township_settings.settings(db)["report_year"]
     picture = year_picture(db, year)
     for field, items in (("village", picture.villages), ("dispute_type", picture.types), ("result", picture.outcomes)):
         for label, count in items:
@@ -70,7 +70,7 @@ def test_the_records_behind_a_bar_are_the_ones_it_counts(db):
 
 def test_month_records_are_the_points_of_the_trend(db):
     fill_demo(db)
-    year = records.settings(db)["report_year"]
+    year = township_settings.settings(db)["report_year"]
     picture = year_picture(db, year)
     for month in range(1, 13):
         assert len(month_records(db, MEDIATION_CASE, year, month)) == picture.months[month - 1]

@@ -20,7 +20,7 @@ import pytest
 from county_towns import TRUSTED, YEAR, build_townships, remade
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit
 from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
@@ -258,6 +258,6 @@ def test_the_genuine_package_is_taken(world, tmp_path):
     try:
         outcomes = rollup.roll_up(db, [world["package"]], consent=TRUSTED)
         assert [o.action for o in outcomes] == ["added"] and outcomes[0].differences == []
-        assert records.audit_rows(db, "package")[-1]["action"] == "import"
+        assert audit.audit_rows(db, "package")[-1]["action"] == "import"
     finally:
         db.close()

@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from county_towns import TRUSTED, YEAR, build_townships, later, member_replaced, remade, rows_changed, zeros_zip
 
-from zhaocun_desktop import cli, county_scope, records, signing
-from zhaocun_desktop.county import rollup
+from zhaocun_desktop import audit, cli, county_scope, settings as township_settings, signing
+from zhaocun_desktop.county import figures as county_figures, rollup, summary as county_summary
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.package import open_package, read_package, write_package
@@ -112,7 +112,7 @@ def test_a_relabelled_package_never_touches_the_township_it_names(county, genuin
     assert "签名公钥却是中汤镇的" in refused(county, [whole])
     assert cases_of(county, "瓦屋镇") == own_cases
     # 瓦屋镇's genuine newer package is taken, not skipped as already imported
-    monkeypatch.setattr(records, "now", later)
+    monkeypatch.setattr(audit, "now", later)
     db = open_db(towns["瓦屋镇"])
     newer = write_package(db, YEAR, tmp_path / "瓦屋镇-新.zip")
     db.close()
@@ -149,11 +149,11 @@ def newer_wawu(towns, tmp_path_factory) -> Path:
     """瓦屋镇's package made an hour later: it would replace the one the county holds."""
     db = open_db(towns["瓦屋镇"])
     stamp = later()
-    now, records.now = records.now, lambda: stamp
+    now, audit.now = audit.now, lambda: stamp
     try:
         return write_package(db, YEAR, tmp_path_factory.mktemp("newer") / "瓦屋镇-更正.zip")
     finally:
-        records.now = now
+        audit.now = now
         db.close()
 
 
@@ -202,7 +202,7 @@ def test_another_countys_package_is_taken_only_when_the_clerk_says_it_belongs(co
     assert result == 2
     outcomes = rollup.roll_up(county, [other], consent=rollup.Consent(new_keys=True, other_county={"中汤镇"}))
     assert outcomes[0].action == "added" and any("叶县" in note for note in outcomes[0].notes)
-    entry = next(entry for entry in records.audit_entries(county, "package") if entry.action == "确认属于本县")
+    entry = next(entry for entry in audit.audit_entries(county, "package") if entry.action == "确认属于本县")
     assert "叶县" in entry.note and "中汤镇" in entry.note
 
 
@@ -225,8 +225,8 @@ def test_a_packages_own_figures_are_compared_never_summed(county, genuine, towns
     outcomes = rollup.roll_up(county, [false], consent=TRUSTED)
     assert ("cases", 123456, real) in outcomes[0].differences
     assert "上报 123456，按记录计算" in rollup.describe(outcomes)
-    assert rollup.township_figures(county, YEAR)["中汤镇"]["cases"] == real == cases_of(county, "中汤镇")
-    summary = rollup.write_county_summary(county, YEAR, tmp_path / "全县.xlsx")
+    assert county_figures.township_figures(county, YEAR)["中汤镇"]["cases"] == real == cases_of(county, "中汤镇")
+    summary = county_summary.write_county_summary(county, YEAR, tmp_path / "全县.xlsx")
     sheet = openpyxl.load_workbook(summary).worksheets[0]
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert 123456 not in values and real in values
@@ -250,7 +250,7 @@ def test_the_cli_lists_the_figures_that_differ(genuine, towns, tmp_path, capsys)
 
 def test_a_package_from_the_future_is_refused_naming_the_clock(county, towns, tmp_path, monkeypatch):
     db = open_db(towns["中汤镇"])
-    monkeypatch.setattr(records, "now", lambda: "2030-01-01T09:00:00")
+    monkeypatch.setattr(audit, "now", lambda: "2030-01-01T09:00:00")
     future = write_package(db, YEAR, tmp_path / "2030.zip")
     monkeypatch.undo()
     genuine_later = write_package(db, YEAR, tmp_path / "今天.zip")
@@ -271,7 +271,7 @@ def test_a_future_package_an_earlier_version_took_in_does_not_block_later_ones(c
 
 def test_a_package_made_before_its_year_began_is_refused(county, towns, tmp_path, monkeypatch):
     db = open_db(towns["中汤镇"])
-    monkeypatch.setattr(records, "now", lambda: "2020-05-01T09:00:00")
+    monkeypatch.setattr(audit, "now", lambda: "2020-05-01T09:00:00")
     early = write_package(db, YEAR, tmp_path / "早.zip")
     db.close()
     assert "该年度开始之前" in refused(county, [early])
@@ -390,7 +390,7 @@ def test_quotes_and_sql_in_every_settings_value_and_text_field_are_only_data(cou
     db.execute("UPDATE mediation_case SET dispute_type = ? WHERE id = (SELECT min(id) FROM mediation_case WHERE accepted >= ?)", [local, f"{YEAR}-01-01"])
     db.conn.commit()
     town = f"中汤镇{INJECTION}"
-    records.save_settings(db, {
+    township_settings.save_settings(db, {
         "town": town, "county": "鲁山县", "office": f"司法所{INJECTION}", "signer": f"人民政府{INJECTION}",
         "font_title": INJECTION, "font_body": INJECTION, "font_heading1": INJECTION, "font_heading2": INJECTION, "town_short": "'",
         "case_no_pattern": "（{年}）{简称}" + INJECTION + "第{n}号", "case_no_pattern_village": "{村}'{n}",
@@ -409,7 +409,7 @@ def test_quotes_and_sql_in_every_settings_value_and_text_field_are_only_data(cou
     for key, fields in texts.items():  # every text stored as sent
         for field in fields:
             sent = sorted(str(row[field]) for row in rows.get(key, []) if row.get(field) is not None)
-            stored = sorted(str(row[field]) for row in rollup.township_records(county, YEAR, key, town) if row.get(field) is not None)
+            stored = sorted(str(row[field]) for row in county_figures.township_records(county, YEAR, key, town) if row.get(field) is not None)
             if key == VILLAGE.key or not sent:
                 continue
             assert stored == sent, (key, field)
@@ -417,9 +417,9 @@ def test_quotes_and_sql_in_every_settings_value_and_text_field_are_only_data(cou
     from zhaocun_desktop.figures import Period
     from zhaocun_desktop.statistics import mediation_table
 
-    rollup.set_scope(county, county_scope.township_id(county, town))
+    county_scope.set_scope(county, county_scope.township_id(county, town))
     table = mediation_table(county, Period.year(YEAR))
-    rollup.set_scope(county, None)
+    county_scope.set_scope(county, None)
     by_kind = {row[0]: row[1] for row in table.rows if not row[0].startswith("其中：")}  # the classes, not their sub-rows
     assert sum(by_kind.values()) == cases_of(county, town)
     assert by_kind["邻里"] >= 1
@@ -457,7 +457,7 @@ def test_a_township_on_a_new_pc_is_re_pinned_only_with_its_new_fingerprint(count
     again = rollup.open_county(county_path)
     try:
         assert signing.pinned_key(again, "瓦屋镇") == new_key
-        entry = records.audit_entries(again, signing.PIN_TABLE)[0]
+        entry = audit.audit_entries(again, signing.PIN_TABLE)[0]
         assert entry.action == "确认公钥" and signing.fingerprint(new_key) in entry.note and signing.fingerprint(old_key) in entry.note
         retired = [pin for pin in signing.pins(again, current_only=False) if pin.township == "瓦屋镇"]
         assert [pin.public_key for pin in retired] == [old_key, new_key] and retired[0].retired_at
@@ -478,13 +478,13 @@ def test_a_package_never_carries_the_private_key(towns, genuine):
 
 
 def test_a_backup_and_its_restore_keep_the_key(towns, tmp_path):
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup, backup_files
 
     path = tmp_path / "中汤镇.db"
     shutil.copy(towns["中汤镇"], path)
     db = open_db(path)
     key = signing.public_key(db)
-    made = backup.make_backup(db.conn, path, folder=tmp_path / "备份")
+    made = backup_files.make_backup(db.conn, path, folder=tmp_path / "备份")
     db.execute("DELETE FROM signing_key")
     db.conn.commit()
     backup.restore(db.conn, path, made)

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from zhaocun_desktop import crypto, encryption, records
+from zhaocun_desktop import audit, crypto, encryption, queries, records, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.registers import MEDIATION_CASE, PETITION
@@ -28,7 +28,7 @@ NEEDLES = (FULL_ID, MOBILE, "19900308", "0013 8000", "0013-8000")
 @pytest.fixture
 def protected(db_path):
     db = open_db(db_path)
-    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    township_settings.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
     records.insert(db, MEDIATION_CASE, dict(case_no="（2023）赵人调字第1号", accepted="2023-05-06", village="赵村", org="村调委会", dispute_type="邻里",
                                             source="当事人申请",  # a 申请书 only where a party applied
                                             parties="张三", result="调解中", id_number=FULL_ID, phone=MOBILE,
@@ -74,7 +74,7 @@ def _discloses(text: str) -> bool:
 def _reveals(db_path) -> list[str]:
     db = open_db(db_path, key=crypto.unlock(db_path, PASSWORD, sleep=lambda s: None))
     try:
-        return [r["note"] for r in records.audit_rows(db) if r["action"] == "reveal"]
+        return [r["note"] for r in audit.audit_rows(db) if r["action"] == "reveal"]
     finally:
         db.close()
 
@@ -232,5 +232,5 @@ def test_a_damaged_encrypted_database_is_restored_from_its_backup(db_path, tmp_p
     assert code == 0, said
     assert list(tmp_path.glob("台账_损坏_*.db"))  # the damaged file kept
     again = open_db(db_path, key=crypto.unlock(db_path, "密码甲乙1", sleep=lambda s: None))
-    assert records.count(again, PETITION) == 1
+    assert queries.count(again, PETITION) == 1
     again.close()

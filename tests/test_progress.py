@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries
 from zhaocun_desktop.db import open_again
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.excel.importing import batches, commit_import, preview_import
@@ -34,7 +34,7 @@ def demo_db(db):
 
 
 def _planned_templates(db) -> int:
-    villages = len(records.village_names(db))
+    villages = len(queries.village_names(db))
     return sum(villages if r.village_field else 1 for r in template_registers())
 
 
@@ -84,7 +84,7 @@ def test_import_cancelled_writes_nothing(demo_db, tmp_path):
     write_export(demo_db, MEDIATION_CASE, source, reveal=True)
     other = open_again(demo_db)  # what a worker thread uses: the same file through its own connection
     try:
-        assert records.count(other, MEDIATION_CASE) == records.count(demo_db, MEDIATION_CASE) > 0
+        assert queries.count(other, MEDIATION_CASE) == queries.count(demo_db, MEDIATION_CASE) > 0
         assert other.conn is not demo_db.conn and other.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         other.close()
@@ -95,8 +95,8 @@ def test_import_cancelled_writes_nothing(demo_db, tmp_path):
     before_batches = len(batches(demo_db))
     with pytest.raises(Cancelled):
         commit_import(demo_db, preview, progress=CancelAfter(calls=1))
-    assert records.count(demo_db, MEDIATION_CASE) == 0
+    assert queries.count(demo_db, MEDIATION_CASE) == 0
     assert len(batches(demo_db)) == before_batches
     seen = CancelAfter()
     result = commit_import(demo_db, preview, progress=seen)
-    assert records.count(demo_db, MEDIATION_CASE) == result["imported"] == seen.seen[-1][0] == seen.seen[-1][1]
+    assert queries.count(demo_db, MEDIATION_CASE) == result["imported"] == seen.seen[-1][0] == seen.seen[-1][1]

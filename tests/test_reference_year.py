@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, settings as township_settings
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.excel.writing import write_template
@@ -151,7 +151,7 @@ def write_filled_templates(db, folder: Path) -> list[Path]:
 
 def test_reference_year_filled_into_templates_gives_every_reference_figure(db_path, tmp_path, capsys):
     db = open_db(db_path)
-    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year="2023"))
+    township_settings.save_settings(db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府", report_year="2023"))
     records.insert_many(db, VILLAGE, [dict(name=name) for name in VILLAGES])
     folder = tmp_path / "村里发回的表"
     folder.mkdir()
@@ -170,11 +170,11 @@ def test_reference_year_filled_into_templates_gives_every_reference_figure(db_pa
     wrong |= {key: (got_rates[key], want) for key, want in REFERENCE_RATES.items() if got_rates[key] != want}
     print(f"reference figures matching: {len(REFERENCE) + len(REFERENCE_RATES) - len(wrong)} of {len(REFERENCE) + len(REFERENCE_RATES)}")
     assert not wrong
-    counts = {register.key: records.count(db, register) for register in (ADVISOR_WORK, JOINT_MEETING, MEDIATION_CASE, PETITION, PUBLICITY_EVENT)}
+    counts = {register.key: queries.count(db, register) for register in (ADVISOR_WORK, JOINT_MEETING, MEDIATION_CASE, PETITION, PUBLICITY_EVENT)}
     assert counts == {key: sum(len(rows) for (k, _), rows in reference_ledger().items() if k == key) for key in counts}  # no line lost
     db.close()
     # the same files again add nothing
     assert main(["import", "--db", str(db_path), *map(str, files)]) == 0
     db = open_db(db_path)
-    assert {key: records.count(db, BY_KEY[key]) for key in counts} == counts
+    assert {key: queries.count(db, BY_KEY[key]) for key in counts} == counts
     db.close()

@@ -3,7 +3,7 @@
 import pytest
 from report_data import fill_known_ledger
 
-from zhaocun_desktop import records, report
+from zhaocun_desktop import records, report, settings as township_settings
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE
 from zhaocun_desktop.report_checks import ERROR, check_records, check_texts, run_checks
 
@@ -60,7 +60,7 @@ def test_record_checks_point_at_the_records(db, known):
 
 
 def test_record_checks_are_quiet_on_clean_records(db):
-    records.save_settings(db, dict(town="赵村镇", county="鲁山县", office="所", signer="赵村镇人民政府", report_year="2023"))
+    township_settings.save_settings(db, dict(town="赵村镇", county="鲁山县", office="所", signer="赵村镇人民政府", report_year="2023"))
     records.insert(db, ENFORCEMENT_STAFF, dict(name="甲", unit="队", in_post="是"))
     records.insert(db, ENFORCEMENT_CERTIFICATE, dict(holder="甲", cert_no="1", valid_from="2022-01-01", valid_until="2030-01-01"))
     records.insert(db, MEDIATION_CASE, dict(accepted="2023-01-10", village="甲村", org="村调委会", dispute_type="邻里", parties="甲与乙",

@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from report_data import SETTINGS, fill_known_ledger
 
-from zhaocun_desktop import records, report
+from zhaocun_desktop import report, settings as township_settings
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.report_docx import STYLE_NAMES, choose_fonts, text_width, title_lines, title_width, write_docx
@@ -237,14 +237,14 @@ def _title_paragraph_lines(path) -> list[str]:
     ],
 )
 def test_docx_title_has_its_line_break_between_words(db, tmp_path, county, town, expected):
-    records.save_settings(db, dict(SETTINGS, county=county, town=town))
+    township_settings.save_settings(db, dict(SETTINGS, county=county, town=town))
     draft = report.build_draft(db, 2023)
     assert draft.title == "".join(expected)  # the model keeps the plain title (checks, file properties)
     assert _title_paragraph_lines(write_docx(draft, tmp_path / "报告.docx")) == expected
 
 
 def test_docx_short_title_stays_one_line(db, tmp_path):
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     draft = report.build_draft(db, 2023)
     draft.blocks[0] = report.Block("title", "人民政府关于2023年法治政府建设情况的报告")  # 20 字: fits the line
     assert _title_paragraph_lines(write_docx(draft, tmp_path / "报告.docx")) == [draft.title]
@@ -252,7 +252,7 @@ def test_docx_short_title_stays_one_line(db, tmp_path):
 
 @pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason="LibreOffice and poppler-utils are installed by .ci/run")
 def test_docx_title_renders_as_the_chosen_lines(db, tmp_path):
-    records.save_settings(db, SETTINGS)
+    township_settings.save_settings(db, SETTINGS)
     pdf = render_pdf(write_docx(report.build_draft(db, 2023), tmp_path / "报告.docx"), tmp_path)
     lines = [text.replace(" ", "") for _, _, text in page_lines(pdf, 1)]
     assert lines[:2] == ["鲁山县赵村镇人民政府关于", "2023年法治政府建设情况的报告"]

@@ -20,7 +20,7 @@ from pdf_layout import pdf_lines
 from report_data import fill_known_ledger
 
 from tests.test_report_docx import SOFFICE, render_pdf
-from zhaocun_desktop import records, report
+from zhaocun_desktop import report, settings as township_settings
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.report_checks import ERROR, NOTICE, check_records, check_texts
 from zhaocun_desktop.report_docx import STYLE_NAMES, whole_spans, write_docx
@@ -35,7 +35,7 @@ def test_an_upward_report_names_its_recipient_signer_off_and_copy(db, tmp_path):
     nothing_copied = report.build_draft(db, 2023)
     assert "copyto" not in [b.kind for b in nothing_copied.blocks]  # optional: a reminder names where it usually goes
     assert any("中共鲁山县委全面依法治县委员会办公室" in f.message and f.level == NOTICE for f in check_texts(nothing_copied))
-    records.save_settings(db, dict(records.settings(db), report_copy_to="中共鲁山县委全面依法治县委员会办公室"))
+    township_settings.save_settings(db, dict(township_settings.settings(db), report_copy_to="中共鲁山县委全面依法治县委员会办公室"))
     texts = dict(report.load_texts(db, 2023), issuer="张某某", doc_number="赵政〔2024〕3号")
     draft = report.build_draft(db, 2023, texts)
     kinds = [(block.kind, block.text) for block in draft.blocks]
@@ -51,7 +51,7 @@ def test_an_upward_report_names_its_recipient_signer_off_and_copy(db, tmp_path):
     assert copy.style.font.size == Pt(14) and copy.style.paragraph_format.left_indent == Pt(14) == copy.style.paragraph_format.right_indent
     assert copy.style.element.pPr.find(qn("w:pBdr")) is not None
     saved = {"report_recipient": "鲁山县人民政府办公室", "report_copy_to": "无"}
-    records.save_settings(db, dict(records.settings(db), **saved))
+    township_settings.save_settings(db, dict(township_settings.settings(db), **saved))
     plain = report.build_draft(db, 2023)
     assert ("recipient", "鲁山县人民政府办公室：") in [(b.kind, b.text) for b in plain.blocks]
     assert "copyto" not in [b.kind for b in plain.blocks] and "issuer" not in [b.kind for b in plain.blocks]
@@ -64,10 +64,10 @@ def test_the_signature_is_the_name_on_the_seal(db):
     fill_known_ledger(db)
     clean = [f for f in check_texts(report.build_draft(db, 2023)) if "印章" in f.message]
     assert clean == []  # 赵村镇人民政府 is the short name of 鲁山县赵村镇人民政府
-    records.save_settings(db, dict(records.settings(db), signer="赵村镇司法所"))
+    township_settings.save_settings(db, dict(township_settings.settings(db), signer="赵村镇司法所"))
     found = [f for f in check_texts(report.build_draft(db, 2023)) if "印章" in f.message]
     assert found and found[0].level == ERROR and "鲁山县赵村镇人民政府" in found[0].message
-    records.save_settings(db, dict(records.settings(db), seal_name="鲁山县赵村镇司法所"))
+    township_settings.save_settings(db, dict(township_settings.settings(db), seal_name="鲁山县赵村镇司法所"))
     assert not [f for f in check_texts(report.build_draft(db, 2023)) if "印章" in f.message]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaocun_desktop import backup, records
+from zhaocun_desktop import backup_files, dbcheck, queries
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
@@ -35,8 +35,8 @@ def backed_up(db_path):
     """台账.db filled and backed up, closed with everything in the main file; returns (backup, cases)."""
     db = open_db(db_path)
     fill_demo(db)
-    cases = records.count(db, MEDIATION_CASE)
-    made = backup.make_backup(db.conn, db_path, "manual")
+    cases = queries.count(db, MEDIATION_CASE)
+    made = backup_files.make_backup(db.conn, db_path, "manual")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return made, cases
@@ -62,7 +62,7 @@ def test_restore_lists_and_recovers_a_damaged_database(db_path, backed_up, damag
     assert main(["check", "--db", str(db_path)]) == 0
     assert "数据库完好" in capsys.readouterr().out
     db = open_db(db_path)
-    assert records.count(db, MEDIATION_CASE) == cases
+    assert queries.count(db, MEDIATION_CASE) == cases
     db.close()
 
 
@@ -123,13 +123,13 @@ def test_import_and_rollup_refuse_an_empty_file_too(tmp_path, capsys):
 def test_an_empty_database_file_is_restored_from_its_backup(db_path, backed_up, capsys):
     made, cases = backed_up
     db_path.write_bytes(b"")
-    assert backup.check_database(db_path) == [backup.EMPTY_FILE]
+    assert dbcheck.check_database(db_path) == [dbcheck.EMPTY_FILE]
     assert main(["restore", "--db", str(db_path), str(made)]) == 0
     assert "空文件" in capsys.readouterr().out
     (aside,) = db_path.parent.glob("台账_损坏_*.db")
     assert aside.read_bytes() == b""
     db = open_db(db_path)
-    assert records.count(db, MEDIATION_CASE) == cases
+    assert queries.count(db, MEDIATION_CASE) == cases
     db.close()
 
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from zhaocun_desktop import backup
+from zhaocun_desktop import backup_files, dbcheck
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 
@@ -47,13 +47,13 @@ def start(db_path, made):
 def test_a_restore_killed_at_any_moment_leaves_the_old_file_or_the_new_one(db_path):
     db = open_db(db_path)
     fill_demo(db)
-    made = backup.make_backup(db.conn, db_path, "manual")
+    made = backup_files.make_backup(db.conn, db_path, "manual")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
-    counts = backup.record_counts(made)
+    counts = backup_files.record_counts(made)
     damage(db_path, 1)
     damaged = db_path.read_bytes()
-    assert backup.check_database(db_path, foreign_keys=False)
+    assert dbcheck.check_database(db_path, foreign_keys=False)
 
     def reset() -> None:
         for path in db_path.parent.iterdir():
@@ -68,7 +68,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_file_or_the_new_one(db_pa
     child.stdin.flush()
     assert child.wait(timeout=60) == 0
     whole = time.perf_counter() - began  # one restore from the word to its exit
-    assert backup.check_database(db_path) == [] and backup.record_counts(db_path) == counts
+    assert dbcheck.check_database(db_path) == [] and backup_files.record_counts(db_path) == counts
 
     rng = random.Random(21)
     seen = {"old": 0, "new": 0}
@@ -84,7 +84,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_file_or_the_new_one(db_pa
         if db_path.read_bytes() == damaged:
             seen["old"] += 1
         else:  # the restored copy, whole: sound and holding every record of the backup
-            assert backup.check_database(db_path) == [] and backup.record_counts(db_path) == counts
+            assert dbcheck.check_database(db_path) == [] and backup_files.record_counts(db_path) == counts
             seen["new"] += 1
         leftovers = [p.name for p in db_path.parent.iterdir() if p.name in (f"{db_path.name}-journal", f"{db_path.name}-wal")]
         assert not leftovers or db_path.read_bytes() == damaged, leftovers  # a journal beside the new file would be played into it
@@ -94,4 +94,4 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_file_or_the_new_one(db_pa
     child.stdin.write("go\n")
     child.stdin.flush()
     assert child.wait(timeout=60) == 0
-    assert backup.check_database(db_path) == [] and backup.record_counts(db_path) == counts
+    assert dbcheck.check_database(db_path) == [] and backup_files.record_counts(db_path) == counts

@@ -19,7 +19,7 @@ from zhaocun_desktop.demo import build_demo
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.excel.importing import commit_import, preview_import, undo_batch
 from zhaocun_desktop.excel.writing import write_export
-from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.queries import RecordQuery
 from zhaocun_desktop.registers import Kind
 
 
@@ -35,8 +35,8 @@ def expected_ids(db, register, query: RecordQuery) -> set[int]:
     names = dict(db.execute("SELECT id, name FROM village").fetchall())
     fields = [field for field in register.fields if field.searchable]
     found = set()
-    for row in records.rows_by_id(db, register):
-        # a village field reads as its village's name when it refers to one (records.column_sql)
+    for row in queries.rows_by_id(db, register):
+        # a village field reads as its village's name when it refers to one (queries.column_sql)
         shown = [names.get(row.get(f.id_column)) or row[f.key] if f.id_column else row[f.key] for f in fields]
         texts = [text for text in shown if isinstance(text, str)]
         if all(any(word in text for text in texts) for word in query.words()):
@@ -52,16 +52,16 @@ def _copy(demo_file: Path, tmp_path: Path) -> Path:
 
 
 def listed_ids(db, register, query: RecordQuery) -> set[int]:
-    result = records.RecordList(db, register, query, ["id"])
+    result = queries.RecordList(db, register, query, ["id"])
     ids = [row[0] for row in result.rows(0, result.count)]
-    assert len(ids) == result.count == records.count(db, register, query)
+    assert len(ids) == result.count == queries.count(db, register, query)
     return set(ids)
 
 
 def words_from(db, register, limit: int = 6) -> list[str]:
     """Query words cut from stored values: 1 to 6 characters, from the start, middle and end."""
     words = []
-    for row in records.rows_by_id(db, register)[:limit]:
+    for row in queries.rows_by_id(db, register)[:limit]:
         for column in search.search_columns(register):
             text = row[column]
             if isinstance(text, str) and text.strip():
@@ -77,7 +77,7 @@ def test_every_register_with_searchable_columns_is_indexed_and_kept_by_triggers(
     for register in indexed:
         assert search.has_index(db, register), register.key
         stored = db.execute(f"SELECT count(*) FROM {search.index_table(register)}").fetchone()[0]
-        assert stored == records.count(db, register)
+        assert stored == queries.count(db, register)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
 
@@ -87,7 +87,7 @@ def test_indexed_search_equals_instr_search_on_every_register(demo_file):
     for register in search.indexed_registers(db):
         words = words_from(db, register)
         assert any(search.uses_index(word) for word in words), register.key
-        villages = [name[cut] for name in records.village_names(db)[:4] for cut in (slice(0, 3), slice(1, None), slice(0, 2))]
+        villages = [name[cut] for name in queries.village_names(db)[:4] for cut in (slice(0, 3), slice(1, None), slice(0, 2))]
         for word in words + villages + ["不存在的词语", "村 调", '"引号"', "a*b", "OR", "NEAR(x)"]:
             query = RecordQuery(search=word)
             assert listed_ids(db, register, query) == expected_ids(db, register, query), (register.key, word)
@@ -107,15 +107,15 @@ def test_two_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
 
     path = _copy(demo_file, tmp_path)
     db = open_db(path)
-    case = records.rows_by_id(db, MEDIATION_CASE)[3]
+    case = queries.rows_by_id(db, MEDIATION_CASE)[3]
     records.update(db, MEDIATION_CASE, case["id"], {"summary": "双方因宅基地界址发生争执，经调解由秦岭"})  # at the end
-    other = records.rows_by_id(db, MEDIATION_CASE)[7]
+    other = queries.rows_by_id(db, MEDIATION_CASE)[7]
     records.update(db, MEDIATION_CASE, other["id"], {"mediator": "秦岭"})  # the whole value
     for register, word, ids in ((MEDIATION_CASE, "秦岭", {case["id"], other["id"]}), (MEDIATION_CASE, "由秦", {case["id"]})):
         query = RecordQuery(search=word)
         assert word in queries._indexed_words(db, register, query), "served by the index, not by a scan"
         assert listed_ids(db, register, query) == expected_ids(db, register, query) == ids
-        assert records.RecordList(db, register, query, ["id"], lazy=True).complete, "a rare word: read at once"
+        assert queries.RecordList(db, register, query, ["id"], lazy=True).complete, "a rare word: read at once"
     for register in (MEDIATION_CASE, PARTY):
         _integrity_checked(db, register)
     records.delete(db, MEDIATION_CASE, [case["id"]])
@@ -131,20 +131,20 @@ def test_one_character_words_are_looked_up_in_the_index(demo_file, tmp_path):
     from zhaocun_desktop.registers import MEDIATION_CASE
 
     db = open_db(_copy(demo_file, tmp_path))
-    cases = records.rows_by_id(db, MEDIATION_CASE)
+    cases = queries.rows_by_id(db, MEDIATION_CASE)
     records.update(db, MEDIATION_CASE, cases[3]["id"], {"summary": "双方因宅基地界址发生争执，经调解由鬯"})  # at the end
     records.update(db, MEDIATION_CASE, cases[7]["id"], {"mediator": "鬯"})  # the whole value
     records.update(db, MEDIATION_CASE, cases[9]["id"], {"note": "甲鬯乙"})  # in the middle
     query = RecordQuery(search="鬯")
     assert search.is_short("鬯") and "鬯" in queries._indexed_words(db, MEDIATION_CASE, query), "served by the index, not by a scan"
     assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query) == {cases[n]["id"] for n in (3, 7, 9)}
-    assert records.RecordList(db, MEDIATION_CASE, query, ["id"], lazy=True).complete, "a rare word: read at once"
+    assert queries.RecordList(db, MEDIATION_CASE, query, ["id"], lazy=True).complete, "a rare word: read at once"
     _integrity_checked(db, MEDIATION_CASE)
     nowhere = search.lookup(db, MEDIATION_CASE, "龘")
     assert nowhere == search.Lookup("", 0, 0, villages=()), "no trigram starts with it, no village's name holds it"
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
-    assert records.RecordList(db, MEDIATION_CASE, RecordQuery(search="龘"), ["id"]).count == 0
+    assert queries.RecordList(db, MEDIATION_CASE, RecordQuery(search="龘"), ["id"]).count == 0
     db.conn.set_trace_callback(None)
     listed = [sql for sql in statements if sql.startswith("SELECT id FROM mediation_case")]
     assert listed and not any("instr(" in sql for sql in listed), "answered by the index: no instr() over the records"
@@ -233,8 +233,8 @@ def test_words_in_no_village_name_are_one_match_and_find_what_a_scan_finds(demo_
     from zhaocun_desktop.registers import MEDIATION_CASE
 
     db = open_db(demo_file)
-    case = records.rows_by_id(db, MEDIATION_CASE)[2]
-    village, merged = records.village_names(db)[0], []
+    case = queries.rows_by_id(db, MEDIATION_CASE)[2]
+    village, merged = queries.village_names(db)[0], []
     for text in (f"{case['parties'][:3]} {case['case_no'][-4:]}", "调解成功 调委会", f"调解 {village}", f"{village} 调解成功 耐心"):
         query = RecordQuery(search=text)
         where, params = queries._where(db, MEDIATION_CASE, query)
@@ -266,7 +266,7 @@ def test_an_index_padded_by_one_space_is_rebuilt_on_open(demo_file, tmp_path):
     db = open_db(path)
     assert search.has_index(db, MEDIATION_CASE) and not schema_out_of_step(db)
     _integrity_checked(db, MEDIATION_CASE)
-    case_no = records.rows_by_id(db, MEDIATION_CASE)[0]["case_no"]
+    case_no = queries.rows_by_id(db, MEDIATION_CASE)[0]["case_no"]
     query = RecordQuery(search=case_no[-1])  # 号: the last character of every case number
     assert case_no[-1] in queries._indexed_words(db, MEDIATION_CASE, query)
     assert listed_ids(db, MEDIATION_CASE, query) == expected_ids(db, MEDIATION_CASE, query)
@@ -283,7 +283,7 @@ def short_words(db, register) -> st.SearchStrategy[str]:
     """One- and two-character words: cut from stored values (start, end, middle, a whole short value) or
     made of characters mostly in no record."""
     cut = []
-    for row in records.rows_by_id(db, register)[:12]:
+    for row in queries.rows_by_id(db, register)[:12]:
         for column in search.search_columns(register):
             text = row[column]
             if isinstance(text, str) and text.strip():
@@ -308,7 +308,7 @@ def test_short_words_equal_a_scan(demo_file, data):
         for word in words:
             assert word in served or search.lookup(db, register, word) is None, word
         if register.date_field:
-            eager = records.RecordList(db, register, query, ["id"])
+            eager = queries.RecordList(db, register, query, ["id"])
             assert read_whole(SmallSteps(db, register, query, ["id"], lazy=True)) == [row[0] for row in eager.rows(0, eager.count)], words
     finally:
         db.close()
@@ -334,8 +334,8 @@ def _writable_text_fields(register):
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(operations=st.lists(operation, min_size=1, max_size=8), queries=st.lists(texts, min_size=1, max_size=4))
-def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations, queries):
+@given(operations=st.lists(operation, min_size=1, max_size=8), searched=st.lists(texts, min_size=1, max_size=4))
+def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations, searched):
     folder = Path(tempfile.mkdtemp(prefix="search-"))
     try:
         path = folder / "db.db"
@@ -343,10 +343,10 @@ def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations
         db = open_db(path)
         register = max(search.indexed_registers(db), key=lambda r: len(_writable_text_fields(r)))
         fields = _writable_text_fields(register)
-        template = records.rows_by_id(db, register)[0]
+        template = queries.rows_by_id(db, register)[0]
         base = {key: template[key] for key in register.keys}
         for step, (kind, *args) in enumerate(operations):
-            ids = [row["id"] for row in records.rows_by_id(db, register)]
+            ids = [row["id"] for row in queries.rows_by_id(db, register)]
             try:
                 if kind == "insert":
                     records.insert(db, register, {**base, **{key: args[0] for key in fields}})
@@ -366,7 +366,7 @@ def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations
                         undo_batch(db, batches[args[0] % len(batches)])
             except InvalidRecord:
                 pass  # a random text the register refuses: nothing written
-        for text in queries + words_from(db, register, limit=3):
+        for text in searched + words_from(db, register, limit=3):
             query = RecordQuery(search=text)
             assert listed_ids(db, register, query) == expected_ids(db, register, query), text
         db.close()
@@ -378,13 +378,13 @@ def test_index_agrees_with_the_definition_after_any_writes(demo_file, operations
 # The list on screen reads a common search lazily, walking the date index: the same rows, in the same order.
 
 
-class SmallSteps(records.RecordList):
+class SmallSteps(queries.RecordList):
     """A lazy list with thresholds scaled down to a demo year, so its walk takes many slices."""
 
     RARE, FIRST, WALK_BUDGET, WALK_SHARE, WALK_STEP = 40, 5, 60, 1, 7
 
 
-def read_whole(listing: records.RecordList) -> list[int]:
+def read_whole(listing: queries.RecordList) -> list[int]:
     """Every id of a list, reading a lazy one to its end the way the view does."""
     while not listing.complete:
         listing.extend(listing.more(11))
@@ -396,11 +396,11 @@ def test_a_common_word_is_listed_lazily_in_the_same_order(demo_file):
 
     db = open_db(demo_file)
     query = RecordQuery(search="调解")  # in nearly every case
-    eager = records.RecordList(db, MEDIATION_CASE, query, ["id"])
+    eager = queries.RecordList(db, MEDIATION_CASE, query, ["id"])
     lazy = SmallSteps(db, MEDIATION_CASE, query, ["id"], lazy=True)
     assert not lazy.complete and SmallSteps.FIRST <= lazy.count < eager.count
     assert read_whole(lazy) == [row[0] for row in eager.rows(0, eager.count)]
-    rare = SmallSteps(db, MEDIATION_CASE, RecordQuery(search=records.rows_by_id(db, MEDIATION_CASE)[5]["case_no"]), ["id"], lazy=True)
+    rare = SmallSteps(db, MEDIATION_CASE, RecordQuery(search=queries.rows_by_id(db, MEDIATION_CASE)[5]["case_no"]), ["id"], lazy=True)
     assert rare.complete and rare.count == 1  # a rare word: read at once, as before
     db.close()
 
@@ -412,7 +412,7 @@ def test_lazy_lists_equal_eager_lists(demo_file, data):
     try:
         register = data.draw(st.sampled_from([r for r in search.indexed_registers(db) if r.date_field]))
         words = data.draw(st.lists(st.sampled_from(words_from(db, register, limit=4) + ["调解", "村", "赵村", "2023", "镇调委会", "与", "龘", "调", "号"]), max_size=3))
-        villages = [None, *records.village_names(db)[:3]]
+        villages = [None, *queries.village_names(db)[:3]]
         query = RecordQuery(
             search=" ".join(words),
             year=data.draw(st.sampled_from([None, 2022, 2023])),
@@ -420,7 +420,7 @@ def test_lazy_lists_equal_eager_lists(demo_file, data):
             sort_key=data.draw(st.sampled_from([None, register.date_field])),
             descending=data.draw(st.booleans()),
         )
-        eager = records.RecordList(db, register, query, ["id"])
+        eager = queries.RecordList(db, register, query, ["id"])
         assert read_whole(SmallSteps(db, register, query, ["id"], lazy=True)) == [row[0] for row in eager.rows(0, eager.count)], query
     finally:
         db.close()
@@ -430,7 +430,7 @@ def test_a_small_table_is_read_at_once(demo_file):
     from zhaocun_desktop.registers import MEDIATION_CASE
 
     db = open_db(demo_file)
-    assert records.RecordList(db, MEDIATION_CASE, RecordQuery(search="调解"), ["id"], lazy=True).complete  # a few hundred cases: a scan is instant
+    assert queries.RecordList(db, MEDIATION_CASE, RecordQuery(search="调解"), ["id"], lazy=True).complete  # a few hundred cases: a scan is instant
     db.close()
 
 
@@ -446,7 +446,7 @@ def test_an_index_is_filled_slice_by_slice_each_slice_seeking_to_its_first_recor
     with db.atomic():
         filled = search.build_index(db, MEDIATION_CASE)
     db.conn.set_trace_callback(None)
-    assert filled == records.count(db, MEDIATION_CASE) > 100
+    assert filled == queries.count(db, MEDIATION_CASE) > 100
     slices = [sql for sql in statements if sql.startswith("SELECT max(id), count(*)")]
     assert len(slices) == -(-filled // 50) + (filled % 50 == 0)  # and one that finds nothing, after an exact fill
     for sql in slices[1:]:
@@ -567,7 +567,7 @@ def test_words_common_alone_but_rare_together_are_read_at_once(demo_file):
                 assert lazy.complete and lazy.count == pairs[pair] and not walked, pair  # read whole at once, not walked first
             else:
                 assert walked, pair
-            eager = records.RecordList(db, MEDIATION_CASE, query, ["id"])
+            eager = queries.RecordList(db, MEDIATION_CASE, query, ["id"])
             assert read_whole(lazy) == [row[0] for row in eager.rows(0, eager.count)], pair
             assert set(read_whole(lazy)) == expected_ids(db, MEDIATION_CASE, query), pair
     finally:

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from zhaocun_desktop import backup, crypto, encryption, privacy, records, security
+from zhaocun_desktop import audit, backup, backup_files, crypto, encryption, privacy, queries, records, security
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.registers import MEDIATION_CASE, PETITION
@@ -66,7 +66,7 @@ def test_wrong_guesses_wait_twice_as_long_each_time_even_in_a_new_process(db, db
     # the wait before each check: none, then 1, 2, 4 s (less what passed since; the fake sleep does not pass time)
     assert [round(w) for w in waits] == [1, 2, 4]
     assert round(crypto.Attempts(db_path).wait()) == 8  # kept beside the file: a new process waits as long
-    notes = [r["note"] for r in records.audit_rows(db, "setting")]
+    notes = [r["note"] for r in audit.audit_rows(db, "setting")]
     assert sum("程序密码输入错误" in n for n in notes if n) == 4
     assert security.check_password(db, PASSWORD, sleep=waits.append) and crypto.Attempts(db_path).wait() == 0
 
@@ -79,7 +79,7 @@ def test_guesses_that_did_not_open_the_file_are_written_when_it_opens(db, db_pat
             crypto.unlock(db_path, "错的", sleep=lambda s: None)
     again = open_db(db_path, key=crypto.unlock(db_path, PASSWORD, sleep=lambda s: None))
     try:
-        assert any("打开数据库前程序密码输错 2 次" in (r["note"] or "") for r in records.audit_rows(again, "setting"))
+        assert any("打开数据库前程序密码输错 2 次" in (r["note"] or "") for r in audit.audit_rows(again, "setting"))
         assert not crypto.Attempts(db_path).wrong(all_of_them=True)
     finally:
         again.close()
@@ -87,11 +87,11 @@ def test_guesses_that_did_not_open_the_file_are_written_when_it_opens(db, db_pat
 
 def test_the_encrypted_file_backups_and_the_recovery_key(db, db_path):
     _fill(db)
-    old = backup.make_backup(db.conn, db_path, "manual")  # made before the password: plaintext
+    old = backup_files.make_backup(db.conn, db_path, "manual")  # made before the password: plaintext
     assert _leaks(old)
     recovery = encryption.set_password(db, PASSWORD)
     assert len(recovery.replace("-", "")) == 52
-    made = backup.make_backup(db.conn, db_path, "manual")
+    made = backup_files.make_backup(db.conn, db_path, "manual")
     db.close()
     for path in (db_path, old, made):
         assert crypto.is_encrypted(path) and not _leaks(path), path
@@ -129,8 +129,8 @@ def test_changing_and_removing_the_password(db, db_path):
     try:
         encryption.remove_password(again)
         assert not security.has_password(again) and not crypto.is_encrypted(db_path)
-        assert records.count(again, MEDIATION_CASE) == 1
-        notes = [r["note"] for r in records.audit_rows(again, "setting")]
+        assert queries.count(again, MEDIATION_CASE) == 1
+        notes = [r["note"] for r in audit.audit_rows(again, "setting")]
         assert encryption.SET in notes and encryption.CHANGED in notes and encryption.REMOVED in notes
     finally:
         again.close()
@@ -138,13 +138,13 @@ def test_changing_and_removing_the_password(db, db_path):
 
 def test_a_restore_keeps_the_current_password(db, db_path):
     _fill(db)
-    before = backup.make_backup(db.conn, db_path, "manual")
+    before = backup_files.make_backup(db.conn, db_path, "manual")
     db.execute("INSERT INTO setting (key, value) VALUES (?, ?)", [security.PASSWORD_KEY, security.hash_password("1234")])  # an older version's password
     backup.restore(db.conn, db_path, before)  # a backup from before the password: the password stays
     assert security.has_password(db) and security.check_password(db, "1234")
     encryption.set_password(db, PASSWORD)
     backup.restore(db.conn, db_path, before)  # encrypted now: a plaintext backup's data comes in encrypted
-    assert security.is_encrypted(db) and records.count(db, MEDIATION_CASE) == 1
+    assert security.is_encrypted(db) and queries.count(db, MEDIATION_CASE) == 1
     db.close()
     assert not _leaks(db_path) and crypto.is_encrypted(before)  # the old backup was encrypted with the password
 
@@ -159,7 +159,7 @@ def test_an_interrupted_re_encryption_is_finished_when_opened(db, db_path):
     aside.write_bytes(b"old plaintext " + FULL_ID.encode())
     again = open_db(db_path, key=key)
     try:
-        assert records.count(again, MEDIATION_CASE) == 1 and not aside.exists()
+        assert queries.count(again, MEDIATION_CASE) == 1 and not aside.exists()
     finally:
         again.close()
 
@@ -167,7 +167,7 @@ def test_an_interrupted_re_encryption_is_finished_when_opened(db, db_path):
 def test_the_lock_time(db):
     security.set_lock_minutes(db, 5)
     assert security.lock_minutes(db) == 5
-    assert [r["note"] for r in records.audit_rows(db, "setting")][-1] == "自动锁定时间改为5分钟"
+    assert [r["note"] for r in audit.audit_rows(db, "setting")][-1] == "自动锁定时间改为5分钟"
     with pytest.raises(UserError, match="至少"):
         encryption.set_password(db, "12")
 

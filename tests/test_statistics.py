@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from report_data import case, fill_known_ledger
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import figures as fig, queries, records
 from zhaocun_desktop.cli import main
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.figures import Period
@@ -182,8 +182,8 @@ def test_the_organisation_sources_and_prevention_tables_add_up_with_the_register
     organisation = tables["组织队伍"]
     committees = db.execute("SELECT kind, count(*) FROM mediation_committee WHERE (established IS NULL OR established <= ?) AND (dissolved IS NULL OR dissolved > ?) GROUP BY kind", [end, end]).fetchall()
     assert [row[1] for row in organisation.rows] == [dict(committees).get(kind, 0) for kind in COMMITTEE_KINDS]
-    people = records.count(db, MEDIATOR)
-    assert organisation.totals()[1:5] == [records.count(db, COMMITTEE), people, *(db.execute("SELECT count(*) FROM mediator WHERE kind = ?", [k]).fetchone()[0] for k in ("专职", "兼职"))]
+    people = queries.count(db, MEDIATOR)
+    assert organisation.totals()[1:5] == [queries.count(db, COMMITTEE), people, *(db.execute("SELECT count(*) FROM mediator WHERE kind = ?", [k]).fetchone()[0] for k in ("专职", "兼职"))]
     assert all(row[2] == row[3] + row[4] for row in organisation.rows) and people > 60
     by_kind = dict(db.execute("SELECT committee, count(*) FROM mediator GROUP BY committee").fetchall())
     assert [row[2] for row in organisation.rows] == [by_kind.get(kind, 0) for kind in COMMITTEE_KINDS]
@@ -193,8 +193,8 @@ def test_the_organisation_sources_and_prevention_tables_add_up_with_the_register
     mediator_id = db.execute("SELECT id FROM mediator WHERE committee = '镇调委会' ORDER BY id LIMIT 1").fetchone()[0]
     records.update(db, MEDIATOR, mediator_id, {"end": "2023-05-31"})
     now, before = (next(t for t in build_county_tables(db, year) if t.sheet == "组织队伍") for year in (2023, 2022))
-    assert now.totals()[1] == records.count(db, COMMITTEE) - 1 and now.totals()[2] == people - 1
-    assert before.totals()[1] == records.count(db, COMMITTEE) and before.totals()[2] == people
+    assert now.totals()[1] == queries.count(db, COMMITTEE) - 1 and now.totals()[2] == people - 1
+    assert before.totals()[1] == queries.count(db, COMMITTEE) and before.totals()[2] == people
 
     sources = tables["案件来源"]
     cases = fig.period_figures(db, Period.year(2023))["cases"]
@@ -212,7 +212,7 @@ def test_the_county_summary_carries_the_new_tables_for_the_whole_county(tmp_path
     committees and mediators of every township, cases by 来源, sub-classes; they add up with the townships' registers."""
     from county_towns import TRUSTED, YEAR, build_townships
 
-    from zhaocun_desktop.county import rollup
+    from zhaocun_desktop.county import rollup, summary as county_summary
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.package import write_package
     from zhaocun_desktop.registers import COMMITTEE, MEDIATOR
@@ -222,13 +222,13 @@ def test_the_county_summary_carries_the_new_tables_for_the_whole_county(tmp_path
     for town, path in towns.items():
         db = open_db(path)
         packages.append(write_package(db, YEAR, tmp_path / f"{town}.zip"))
-        committees += records.count(db, COMMITTEE)
-        mediators += records.count(db, MEDIATOR)
+        committees += queries.count(db, COMMITTEE)
+        mediators += queries.count(db, MEDIATOR)
         cases += fig.yearly_figures(db, YEAR)["cases"]
         db.close()
     county = rollup.open_county(tmp_path / "县.db")
     rollup.roll_up(county, packages, consent=TRUSTED)
-    out = rollup.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
+    out = county_summary.write_county_summary(county, YEAR, tmp_path / "全县汇总.xlsx")
     county.close()
     book = openpyxl.load_workbook(out)
     assert {"人民调解", "案件来源", "排查预防", "组织队伍"} <= set(book.sheetnames)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from report_data import fill_known_ledger
 
-from zhaocun_desktop import figures as fig, records, villages
+from zhaocun_desktop import audit, figures as fig, queries, records, villages
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
@@ -33,14 +33,14 @@ def test_records_store_the_id_and_read_the_name(db):
     stored = db.execute("SELECT village, village_id FROM mediation_case WHERE accepted = '2023-01-10'").fetchone()
     assert stored == (None, village_id(db, "甲村"))
     case_id = db.execute("SELECT id FROM mediation_case WHERE accepted = '2023-01-10'").fetchone()[0]
-    assert records.get(db, MEDIATION_CASE, case_id)["village"] == "甲村"
+    assert queries.get(db, MEDIATION_CASE, case_id)["village"] == "甲村"
 
 
 def test_renaming_a_village_keeps_its_records_and_every_figure(db):
     fill_demo(db)
     before_values, before_tables = everything(db)
     old = "赵村村"
-    listed = records.count(db, MEDIATION_CASE, records.RecordQuery(village=old))
+    listed = queries.count(db, MEDIATION_CASE, queries.RecordQuery(village=old))
     assert listed > 0
     records.update(db, VILLAGE, village_id(db, old), dict(name="赵村社区"))
     after_values, after_tables = everything(db)
@@ -48,9 +48,9 @@ def test_renaming_a_village_keeps_its_records_and_every_figure(db):
     for sheet, rows in before_tables.items():
         renamed = [[("赵村社区" if cell == old else cell) for cell in row] for row in rows]
         assert after_tables[sheet] == renamed, sheet
-    assert records.count(db, MEDIATION_CASE, records.RecordQuery(village="赵村社区")) == listed
-    assert records.count(db, MEDIATION_CASE, records.RecordQuery(village=old)) == 0
-    assert records.count(db, MEDIATION_CASE, records.RecordQuery(search="赵村社区")) >= listed
+    assert queries.count(db, MEDIATION_CASE, queries.RecordQuery(village="赵村社区")) == listed
+    assert queries.count(db, MEDIATION_CASE, queries.RecordQuery(village=old)) == 0
+    assert queries.count(db, MEDIATION_CASE, queries.RecordQuery(search="赵村社区")) >= listed
     pictured = dict(year_picture(db, 2023).villages)
     assert old not in pictured and "未填写" not in pictured and sum(pictured.values()) >= 1
 
@@ -59,12 +59,12 @@ def test_merging_two_villages_moves_their_records_in_one_step(db):
     fill_demo(db)
     before_values, before_tables = everything(db)
     source, target = village_id(db, "中汤村"), village_id(db, "赵村村")
-    counts = {r.title: records.count(db, r, records.RecordQuery(village="中汤村")) for r in REGISTERS if r.village_field}
-    target_cases = records.count(db, MEDIATION_CASE, records.RecordQuery(village="赵村村"))
-    moved = records.merge_villages(db, source, target)
+    counts = {r.title: queries.count(db, r, queries.RecordQuery(village="中汤村")) for r in REGISTERS if r.village_field}
+    target_cases = queries.count(db, MEDIATION_CASE, queries.RecordQuery(village="赵村村"))
+    moved = villages.merge_villages(db, source, target)
     assert moved == {title: n for title, n in counts.items() if n}
-    assert "中汤村" not in records.village_names(db)
-    assert records.count(db, MEDIATION_CASE, records.RecordQuery(village="赵村村")) == target_cases + counts["调解案件"]
+    assert "中汤村" not in queries.village_names(db)
+    assert queries.count(db, MEDIATION_CASE, queries.RecordQuery(village="赵村村")) == target_cases + counts["调解案件"]
     after_values, after_tables = everything(db)
     for year, values in before_values.items():  # the township's figures do not change ...
         changed = {key for key in values if after_values[year][key] != values[key]}
@@ -76,7 +76,7 @@ def test_merging_two_villages_moves_their_records_in_one_step(db):
         assert "中汤村" not in after
         for column in range(1, len(after["赵村村"])):
             assert float(after["赵村村"][column]) == float(before["赵村村"][column]) + float(before["中汤村"][column])
-    entry = records.audit_rows(db, "village", source)[-1]
+    entry = audit.audit_rows(db, "village", source)[-1]
     assert entry["action"] == "merge" and "中汤村" in entry["note"] and "赵村村" in entry["note"]
 
 
@@ -84,7 +84,7 @@ def test_a_failed_merge_changes_nothing(db, monkeypatch):
     fill_known_ledger(db)
     source, target = village_id(db, "乙村"), village_id(db, "甲村")
     before = db.execute("SELECT id, village_id FROM mediation_case ORDER BY id").fetchall()
-    real_audit = records.audit
+    real_audit = audit.audit
 
     def failing(db_, table, *args, **kwargs):
         if args and args[1] == "merge":
@@ -93,11 +93,11 @@ def test_a_failed_merge_changes_nothing(db, monkeypatch):
 
     monkeypatch.setattr(villages, "audit", failing)  # the merge's own audit entry fails
     with pytest.raises(RuntimeError):
-        records.merge_villages(db, source, target)
+        villages.merge_villages(db, source, target)
     assert db.execute("SELECT id, village_id FROM mediation_case ORDER BY id").fetchall() == before
-    assert "乙村" in records.village_names(db)
+    assert "乙村" in queries.village_names(db)
     with pytest.raises(UserError, match="同一个"):
-        records.merge_villages(db, target, target)
+        villages.merge_villages(db, target, target)
 
 
 def test_a_village_with_records_cannot_be_deleted(db):
@@ -114,7 +114,7 @@ def test_by_village_tables_have_a_row_for_other_places_and_add_up(db):
     figures = fig.yearly_figures(db, 2023)
     tables = {t.sheet: t for t in build_tables(db, 2023)}
     place = tables["宣传-按村"]
-    assert place.rows[-1][0] == records.OTHER_PLACES and place.rows[-1][1] == 5  # four without a place, one at 镇政府
+    assert place.rows[-1][0] == villages.OTHER_PLACES and place.rows[-1][1] == 5  # four without a place, one at 镇政府
     assert place.totals()[1] == figures["publicity_events"] and place.totals()[2] == figures["publicity_people"] + 40  # 考试 40 人 too
     assert tables["调解-按村"].totals()[-1] == figures["cases"]
 
@@ -141,9 +141,9 @@ def test_migration_turns_names_into_ids(tmp_path):
     db = open_db(path)
     assert db.execute("SELECT village, village_id FROM mediation_case ORDER BY accepted").fetchall() == [(None, 1), (None, 2), ("已撤销的村", None)]
     assert db.execute("SELECT place, place_id FROM publicity_event").fetchone() == ("镇政府", None)
-    assert [row["village"] for row in records.rows_by_id(db, MEDIATION_CASE)] == ["甲村", "乙村", "已撤销的村"]
+    assert [row["village"] for row in queries.rows_by_id(db, MEDIATION_CASE)] == ["甲村", "乙村", "已撤销的村"]
     records.update(db, VILLAGE, 1, dict(name="甲社区"))
-    assert [row["village"] for row in records.rows_by_id(db, MEDIATION_CASE)] == ["甲社区", "乙村", "已撤销的村"]
+    assert [row["village"] for row in queries.rows_by_id(db, MEDIATION_CASE)] == ["甲社区", "乙村", "已撤销的村"]
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_mediation_case_village_id" in indexes
     db.close()
@@ -156,7 +156,7 @@ def test_an_export_after_a_rename_names_the_village_as_it_is_now(db, tmp_path):
 
     fill_known_ledger(db)
     records.update(db, VILLAGE, village_id(db, "甲村"), dict(name="甲社区"))
-    count = write_export(db, MEDIATION_CASE, tmp_path / "案件.xlsx", records.RecordQuery(village="甲社区", year=2023))
+    count = write_export(db, MEDIATION_CASE, tmp_path / "案件.xlsx", queries.RecordQuery(village="甲社区", year=2023))
     assert count == 3
     cells = {cell for row in openpyxl.load_workbook(tmp_path / "案件.xlsx").active.iter_rows(values_only=True) for cell in row}
     assert "甲社区" in cells and "甲村" not in cells

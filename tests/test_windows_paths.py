@@ -57,7 +57,7 @@ def test_the_data_folder_is_under_localappdata_even_for_a_chinese_user_name(monk
 
 def test_a_database_in_a_folder_with_spaces_and_chinese_names_works_end_to_end(monkeypatch, tmp_path):
     """The whole life of a database (create, demo, backup, export) in 张 三's folder with spaces."""
-    from zhaocun_desktop.backup import make_backup
+    from zhaocun_desktop.backup_files import make_backup
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import fill_demo
     from zhaocun_desktop.excel.writing import write_export

@@ -25,7 +25,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QTabWidget
 
-    from zhaocun_desktop import records
+    from zhaocun_desktop import queries
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.demo import build_demo
     from zhaocun_desktop.gui.app import create_app, ui_state_file
@@ -127,7 +127,7 @@ def main() -> int:
     window.close()
     db.close()
     print("\n".join(map(str, shots)))
-    print(f"{len(shots)} 张截图，记录 {records.count(open_db(path), MEDIATION_CASE)} 条调解案件")
+    print(f"{len(shots)} 张截图，记录 {queries.count(open_db(path), MEDIATION_CASE)} 条调解案件")
     return 0
 
 

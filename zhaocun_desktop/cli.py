@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from zhaocun_desktop import APP_NAME, __version__, resume_collector
+from zhaocun_desktop.audit import audit_tables
 from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
-from zhaocun_desktop.records import audit_tables
 from zhaocun_desktop.registers import FIRST_DATE, LAST_DATE, REGISTERS, SETTINGS
 
 
@@ -273,7 +273,7 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _period(args: argparse.Namespace, db):
     """The period the arguments name; a calendar year by default."""
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
     from zhaocun_desktop.figures import Period
 
     if args.start or args.end:
@@ -282,7 +282,7 @@ def _period(args: argparse.Namespace, db):
         if args.quarter or args.month:
             raise UserError("--from/--to 与 --quarter、--month 只能选一种。")
         return Period(args.start, args.end)
-    year = args.year or records.settings(db)["report_year"]
+    year = args.year or township_settings.settings(db)["report_year"]
     if args.quarter and args.month:
         raise UserError("--quarter 与 --month 只能选一个。")
     if args.quarter:
@@ -343,7 +343,7 @@ def _run_due(args: argparse.Namespace) -> int:
 
 
 def _run_backup(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import make_backup, rotate
+    from zhaocun_desktop.backup_files import make_backup, rotate
 
     db = _existing_db(args.db, allow_county=True)  # a county database is backed up like a township's
     try:
@@ -397,7 +397,8 @@ def _restore_damaged(args: argparse.Namespace) -> bool:
     """``restore`` over a damaged database (the case ``check`` sends the clerk here for): it cannot be
     opened nor backed up, so it is set aside (kept) and the backup copied in, as the window does.
     False when the database is sound (then it is restored in place)."""
-    from zhaocun_desktop.backup import OtherDatabaseBackup, check_database, recover
+    from zhaocun_desktop.backup import OtherDatabaseBackup, recover
+    from zhaocun_desktop.dbcheck import check_database
     from zhaocun_desktop.files import is_sqlite_file
 
     if not args.db.is_file():
@@ -427,7 +428,7 @@ def _restore_damaged(args: argparse.Namespace) -> bool:
 
 def _list_backups(path: Path) -> int:
     """``restore`` without a backup: the database's own backups, and how many of others lie beside them."""
-    from zhaocun_desktop.backup import list_backups, other_backups
+    from zhaocun_desktop.backup_files import list_backups, other_backups
 
     if not path.is_file():
         raise UserError(f"找不到数据库文件“{path}”，请检查路径。")
@@ -444,8 +445,8 @@ def _list_backups(path: Path) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.backup import check_database, identity_problem, storage_problem
-    from zhaocun_desktop.dbcheck import damaged_message, link_problems
+    from zhaocun_desktop.backup import identity_problem
+    from zhaocun_desktop.dbcheck import check_database, damaged_message, link_problems, storage_problem
 
     if not args.db.is_file():
         raise UserError(f"找不到数据库文件“{args.db}”，请检查路径。")
@@ -545,7 +546,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _run_export(args: argparse.Namespace) -> int:
     from zhaocun_desktop.excel.writing import write_export
-    from zhaocun_desktop.records import RecordQuery
+    from zhaocun_desktop.queries import RecordQuery
 
     db = _existing_db(args.db)
     try:
@@ -616,7 +617,7 @@ def _date_option(text: str | None, name: str):
 
 
 def _run_log(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.records import audit_count, audit_entries, audit_table_key
+    from zhaocun_desktop.audit import audit_count, audit_entries, audit_table_key
 
     table = audit_table_key(args.register) if args.register else None
     date_from, date_to = _date_option(args.date_from, "--from"), _date_option(args.date_to, "--to")
@@ -638,7 +639,7 @@ def _run_log(args: argparse.Namespace) -> int:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
     from zhaocun_desktop.db import open_db
     from zhaocun_desktop.township import needs_first_run, set_up_township, village_names_from_file, with_default_names
 
@@ -652,9 +653,9 @@ def _run_init(args: argparse.Namespace) -> int:
     db = open_db(args.db, on_busy=_tell, upgrade_with=_say_then_upgrade, key=key)
     try:
         if not needs_first_run(db):
-            raise UserError(f"“{args.db}”已经设置过（镇名：{records.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
+            raise UserError(f"“{args.db}”已经设置过（镇名：{township_settings.settings(db).get('town') or '未填'}）。请用 settings 修改设置，在程序的“村(居)”页增减村(居)。")
         added = set_up_township(db, values, villages)
-        saved = records.settings(db)
+        saved = township_settings.settings(db)
     finally:
         db.close()
     print(f"已设置：{saved['town']}（{saved['county']}），{saved['office']}，落款 {saved['signer']}，报告年度 {saved['report_year']}。")
@@ -673,7 +674,7 @@ def _setting_key(name: str) -> str:
 
 
 def _run_settings(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
 
     changes = {}
     for item in args.set:
@@ -683,7 +684,7 @@ def _run_settings(args: argparse.Namespace) -> int:
         changes[_setting_key(name)] = value
     db = _existing_db(args.db)
     try:
-        current = records.save_settings(db, changes) if changes else records.settings(db)
+        current = township_settings.save_settings(db, changes) if changes else township_settings.settings(db)
     finally:
         db.close()
     if changes:
@@ -738,7 +739,7 @@ def _key_known(db) -> bool:
 def _refuse_empty(path: Path) -> None:
     """A 0-byte file is not taken for a new database (SQLite would quietly make it one): it is usually
     a ledger whose copy was interrupted, and its backups are what the clerk needs."""
-    from zhaocun_desktop.backup import EMPTY_FILE
+    from zhaocun_desktop.dbcheck import EMPTY_FILE
 
     if path.is_file() and path.stat().st_size == 0:
         raise UserError(f"数据库文件“{path}”是{EMPTY_FILE}，里面没有任何数据。为防止把它当成新的空台账，未做任何改动。"
@@ -780,7 +781,7 @@ def _choose_township(db, name: str | None) -> None:
         if name:
             raise UserError("--township 只用于县级汇总数据库；乡镇的台账数据库本身就是一个乡镇，请去掉 --township。")
         return
-    rollup.set_scope(db, county_scope.township_id(db, name) if name else None)
+    county_scope.set_scope(db, county_scope.township_id(db, name) if name else None)
 
 
 def _tell(message: str) -> None:
@@ -794,14 +795,14 @@ def _say_then_upgrade(text: str, work) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
     from zhaocun_desktop.report import SEAL_KEY, build_draft, load_texts
     from zhaocun_desktop.report_checks import ERROR, run_checks
     from zhaocun_desktop.report_docx import write_docx
 
     db = _existing_db(args.db)
     try:
-        year = args.year or records.settings(db)["report_year"]
+        year = args.year or township_settings.settings(db)["report_year"]
         texts = load_texts(db, year)
         if args.seal:
             texts[SEAL_KEY] = args.seal
@@ -839,7 +840,7 @@ def _run_package(args: argparse.Namespace) -> int:
 
 
 def _run_rollup(args: argparse.Namespace) -> int:
-    from zhaocun_desktop.county import rollup
+    from zhaocun_desktop.county import figures as county_figures, rollup, summary as county_summary
 
     consent = rollup.Consent(new_keys=args.accept_new_keys, other_county=set(args.other_county))
     for item in args.trust_key:
@@ -865,18 +866,18 @@ def _run_rollup(args: argparse.Namespace) -> int:
         if outcomes:
             print(rollup.describe(outcomes))
         if args.out:
-            year = args.year or next(iter(rollup.years(db)), None)
+            year = args.year or next(iter(county_figures.years(db)), None)
             if year is None:
                 raise UserError("县级汇总数据库中还没有任何数据包，无法生成汇总表。")
-            rollup.write_county_summary(db, year, args.out)
-            print(f"已生成{year}年全县汇总表（{len(rollup.townships(db, year))}个乡镇，含全县统计报表）：{args.out}")
+            county_summary.write_county_summary(db, year, args.out)
+            print(f"已生成{year}年全县汇总表（{len(county_figures.townships(db, year))}个乡镇，含全县统计报表）：{args.out}")
     finally:
         db.close()
     return 0
 
 
 def _run_keys(args: argparse.Namespace) -> int:
-    from zhaocun_desktop import records, signing
+    from zhaocun_desktop import settings as township_settings, signing
     from zhaocun_desktop.county import rollup
     from zhaocun_desktop.files import save_file
 
@@ -885,7 +886,7 @@ def _run_keys(args: argparse.Namespace) -> int:
         if rollup.is_county(db):
             text = signing.pins_text(rollup.county_name(db), signing.pins(db, current_only=not args.all))
         else:
-            settings = records.settings(db)
+            settings = township_settings.settings(db)
             with db.atomic():
                 public = signing.ensure_key(db)
             text = signing.public_key_text(settings.get("town") or "镇名未填", settings.get("county") or "", public)

@@ -115,7 +115,7 @@ def in_county(db: Database) -> bool:
 
 def whole_county(db: Database) -> bool:
     """True when ``db`` is a county database showing the whole county (False for a township's, or
-    while one township is chosen: rollup.set_scope)."""
+    while one township is chosen: county_scope.set_scope)."""
     if not in_county(db):  # a township's database asks too: no rollup import for it
         return False
     return current_scope(db) is None

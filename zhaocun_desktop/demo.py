@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, settings as township_settings
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.mediation import village_short
 from zhaocun_desktop.registers import (
@@ -512,7 +512,7 @@ def fill_demo(db: Database, year: int = 2023, seed: int = 20231231, town: str | 
             put(JOINT_MEETING, maker.meetings())
             put(PETITION, maker.petitions(still_open=maker is current))
         _put_rosters(db, put, year - 1, year + 1, town)
-        records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=year))
+        township_settings.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=year))
     return written
 
 
@@ -585,7 +585,7 @@ def fill_years(db: Database, first: int, last: int, seed: int = 20231231, town: 
             put(PETITION, _up_to(maker.petitions(still_open=final), until))
         _put_rosters(db, put, first - 1, last + 1, town)
         report_year = last if until is None else last - 1  # a demo of today reports on the last whole year
-        records.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=report_year))
+        township_settings.save_settings(db, dict(town=town, county="鲁山县", office=f"{town}司法所", signer=f"{town}人民政府", report_year=report_year))
     return written
 
 
@@ -615,7 +615,7 @@ def _put_rosters(db: Database, put, term_start: int, term_end: int, town: str = 
     put(COMMITTEE, [dict(name=f"{v}人民调解委员会", kind="居调委会" if v.endswith("社区") else "村调委会", village=v, established=f"{term_start - 5}-01-01")
                     for v in villages] + [dict(name=f"{town}人民调解委员会", kind="镇调委会", established=f"{term_start - 8}-03-01"),
                                           dict(name=industry, kind="行业性专业性调委会", established=f"{term_start}-06-01")])  # fmt: skip
-    village = records.column_sql(MEDIATION_CASE, "village")
+    village = queries.column_sql(MEDIATION_CASE, "village")
     # a village's mediators take its 村调委会 cases; the town's take the 镇调委会 and 其他 ones (SampleMaker.mediator)
     mediators = db.execute(f"SELECT mediator, max(org = ?), min(CASE WHEN org = ? THEN {village} END), min(accepted) "
                            "FROM mediation_case WHERE mediator IS NOT NULL GROUP BY mediator ORDER BY min(id)", [VILLAGE_COMMITTEE] * 2).fetchall()  # fmt: skip
@@ -626,7 +626,7 @@ def _put_rosters(db: Database, put, term_start: int, term_end: int, town: str = 
     rows += [dict(name=pool.choice(SURNAMES) + "".join(pool.choice(GIVEN) for _ in range(2)), committee="行业性专业性调委会", kind=kind,
                   start=f"{term_start}-06-01", note=industry) for kind in ("专职", "兼职")]  # fmt: skip
     put(MEDIATOR, rows)
-    places = records.column_sql(ADVISOR_WORK, "village")
+    places = queries.column_sql(ADVISOR_WORK, "village")
     advisors = db.execute(f"SELECT advisor, min(advisor_type), group_concat(DISTINCT {places}) FROM advisor_work GROUP BY advisor ORDER BY min(id)").fetchall()
     put(LEGAL_ADVISOR, [dict(name=name, advisor_type=kind, firm="河南鲁山某律师事务所", villages="、".join(sorted(set((places or "").split(",")) - {""}))[:200] or None,
                              term_start=f"{term_start}-01-01", term_end=f"{term_end}-12-31") for name, kind, places in advisors])  # fmt: skip

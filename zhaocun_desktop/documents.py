@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.paths import data_dir, resource
 from zhaocun_desktop.registers import (
@@ -105,14 +105,14 @@ def load_case(db: Database, case_id: int) -> CaseFile:
     """The case ``case_id`` with its parties, 调查, 调解 sessions, 履行, 回访 and filed papers."""
     by_date = lambda rows, key: sorted(rows, key=lambda row: (row.get(key) or "", row["id"]))  # noqa: E731
     return CaseFile(
-        case=records.get(db, MEDIATION_CASE, case_id),
-        parties=records.children(db, PARTY, case_id),
-        inquiries=by_date(records.children(db, INQUIRY, case_id), "inquiry_date"),
-        sessions=by_date(records.children(db, SESSION, case_id), "session_date"),
-        steps=by_date(records.children(db, PERFORMANCE_STEP, case_id), "performed_on"),
-        visits=by_date(records.children(db, VISIT, case_id), "visit_date"),
-        papers=records.children(db, FILED_PAPER, case_id),
-        settings=records.settings(db),
+        case=queries.get(db, MEDIATION_CASE, case_id),
+        parties=queries.children(db, PARTY, case_id),
+        inquiries=by_date(queries.children(db, INQUIRY, case_id), "inquiry_date"),
+        sessions=by_date(queries.children(db, SESSION, case_id), "session_date"),
+        steps=by_date(queries.children(db, PERFORMANCE_STEP, case_id), "performed_on"),
+        visits=by_date(queries.children(db, VISIT, case_id), "visit_date"),
+        papers=queries.children(db, FILED_PAPER, case_id),
+        settings=township_settings.settings(db),
     )
 
 

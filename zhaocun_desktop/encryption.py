@@ -18,8 +18,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import crypto, records, security
-from zhaocun_desktop.backup import PARTIAL, list_backups, make_backup, other_backups
+from zhaocun_desktop import audit, crypto, security
+from zhaocun_desktop.backup_files import list_backups, make_backup, other_backups
+from zhaocun_desktop.dbcheck import PARTIAL
 from zhaocun_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def change_key(db: Database, new_key: crypto.Key | None, note: str) -> None:
     reconnect(db, path, new_key, temp)
     with db.atomic():
         db.execute("DELETE FROM setting WHERE key = ?", [security.PASSWORD_KEY])  # the key IS the protection now
-        records.audit(db, "setting", None, "password", None, None, note)
+        audit.audit(db, "setting", None, "password", None, None, note)
 
 
 def _encrypt_old_backups(db_path: Path, key: crypto.Key) -> int:
@@ -119,7 +120,7 @@ def remove_password(db: Database) -> None:
     elif security.has_password(db):  # an older version's hash on a plain file
         with db.atomic():
             db.execute("DELETE FROM setting WHERE key = ?", [security.PASSWORD_KEY])
-            records.audit(db, "setting", None, "password", None, None, "取消程序密码")
+            audit.audit(db, "setting", None, "password", None, None, "取消程序密码")
 
 
 def plaintext_backups_elsewhere(db_path: Path) -> list[Path]:

@@ -28,7 +28,7 @@ class DatabaseInUse(UserError):
 
 
 
-# What a write to a county database's records says (rollup.guard_connection raises it inside SQLite).
+# What a write to a county database's records says (county_scope.guard_connection raises it inside SQLite).
 COUNTY_READ_ONLY = (
     "县级汇总数据库中的记录来自乡镇上报的数据包，不能在这里录入、导入、修改或删除。"
     "请让乡镇在自己的台账中改正后重新导出数据包，再导入县级汇总数据库。"

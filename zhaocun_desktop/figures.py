@@ -255,7 +255,7 @@ def records_behind(db: Database, figure: Figure | Rate, period: Period | int) ->
         parts = in_each_township(db, lambda: records_behind(db, figure, period))
         return sorted((row for part in parts for row in part), key=lambda row: row["id"])
     clause, params = _condition(figure, period)
-    from zhaocun_desktop.records import select_list
+    from zhaocun_desktop.queries import select_list
 
     return list(db.query(f"SELECT {select_list(db, figure.register)} FROM {figure.register.key} WHERE {clause} ORDER BY id", params))
 

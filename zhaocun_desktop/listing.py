@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import county_scope, records
-from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop import audit, county_scope, settings as township_settings
+from zhaocun_desktop.queries import RecordList, RecordQuery
 from zhaocun_desktop.registers import Kind, Register
 from zhaocun_desktop.validation import display_value
 from zhaocun_desktop.values import PERSONAL_NOTE, mask_numbers
@@ -51,7 +51,7 @@ def listing_title(db: Database, register: Register, query: RecordQuery) -> str:
         filters.append(query.village)
     if query.search.strip():
         filters.append(f"含“{query.search.strip()}”")
-    town = records.settings(db).get("town") or ""
+    town = township_settings.settings(db).get("town") or ""
     return f"{town}{register.title}" + (f"（{'，'.join(filters)}）" if filters else "")
 
 
@@ -71,7 +71,7 @@ def printed_list(db: Database, register: Register, query: RecordQuery = RecordQu
         fields = tuple(f for f, keep in zip(fields, used) if keep)
         rows = [[text for text, keep in zip(row, used) if keep] for row in rows]
     sensitive = any(f.sensitive for f in register.fields)
-    when = f"打印时间：{records.now()[:16].replace('T', ' ')}，共 {len(rows)} 条。"
+    when = f"打印时间：{audit.now()[:16].replace('T', ' ')}，共 {len(rows)} 条。"
     note = (PERSONAL_NOTE if reveal else "身份证号、电话已遮盖。") + when if sensitive else when
     title = listing_title(db, register, query)
     return PrintedList(

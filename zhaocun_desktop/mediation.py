@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, settings as township_settings
 from zhaocun_desktop.case_numbers import PLACEHOLDER, pattern_problem  # noqa: F401 (pattern_problem: mediation.pattern_problem)
 from zhaocun_desktop.registers import (
     LOCAL_TYPES_SETTING,
@@ -84,7 +84,7 @@ def _series_numbers(db: Database, settings: dict, series: tuple[str, str], year:
     sql = "SELECT id, case_no FROM mediation_case WHERE accepted >= ? AND accepted < ? AND case_no IS NOT NULL AND org = ?"
     params: list = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01", series[0]]
     if series[1]:
-        sql += f" AND {records.column_sql(MEDIATION_CASE, 'village')} = ?"
+        sql += f" AND {queries.column_sql(MEDIATION_CASE, 'village')} = ?"
         params.append(series[1])
     matcher = _matcher(settings, series, year)
     found = []
@@ -100,7 +100,7 @@ def next_case_no(db: Database, accepted: object, org: str | None, village: str |
     series = committee(org, village)
     if day is None or series is None:
         return ""
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     used = [number for _, number, _ in _series_numbers(db, settings, series, day.year) if number]
     return format_case_no(settings, series, day.year, max(used, default=0) + 1)
 
@@ -127,12 +127,12 @@ class Reminder:
 
 def number_problems(db: Database, year: int) -> list[Reminder]:
     """Gaps in each committee's numbers of ``year`` and numbers that do not follow the pattern."""
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     problems = []
     series_list = [(TOWN_COMMITTEE, "")] + [
         (VILLAGE_COMMITTEE, row[0])
         for row in db.execute(
-            f"SELECT DISTINCT {records.column_sql(MEDIATION_CASE, 'village')} AS name FROM mediation_case "
+            f"SELECT DISTINCT {queries.column_sql(MEDIATION_CASE, 'village')} AS name FROM mediation_case "
             "WHERE org = ? AND name IS NOT NULL AND accepted >= ? AND accepted < ? ORDER BY name",
             [VILLAGE_COMMITTEE, f"{year:04d}-01-01", f"{year + 1:04d}-01-01"],
         )
@@ -193,13 +193,13 @@ def category_of(settings: dict) -> dict[str, str]:
 
 def national_category(db: Database, dispute_type: str | None) -> str:
     """The national category (one of the 15) a case's type counts under; unknown types count as 其他."""
-    return category_of(records.settings(db)).get(dispute_type or "", "其他")
+    return category_of(township_settings.settings(db)).get(dispute_type or "", "其他")
 
 
 def cases_by_type(db: Database, start: dt.date, end: dt.date, national: bool = False) -> dict[str, int]:
     """Cases accepted from ``start`` to ``end`` (inclusive) by dispute type, or by national category."""
     counts: dict[str, int] = {}
-    mapping = category_of(records.settings(db))
+    mapping = category_of(township_settings.settings(db))
     rows = db.execute(
         "SELECT dispute_type, count(*) FROM mediation_case WHERE accepted >= ? AND accepted <= ? GROUP BY dispute_type",
         [start.isoformat(), end.isoformat()],

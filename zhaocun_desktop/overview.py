@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from zhaocun_desktop import county_scope, records
+from zhaocun_desktop import county_scope, queries, villages
 from zhaocun_desktop.periods import Period, grouped as _grouped
 from zhaocun_desktop.registers import ADVISOR_WORK, MEDIATION_CASE, MEDIATION_RESULTS, PETITION, PUBLICITY_EVENT, Register
 
@@ -72,13 +72,13 @@ def year_picture(db: Database, period: Period | int, trend: Register = MEDIATION
     )
 
 
-COUNTY_VILLAGE_MARK = records.COUNTY_VILLAGE_MARK  # 中汤镇·邱店村: a whole county's village bar names its township
+COUNTY_VILLAGE_MARK = villages.COUNTY_VILLAGE_MARK  # 中汤镇·邱店村: a whole county's village bar names its township
 
 
 def _village_label_sql(db: Database) -> str:
     """SQL naming a case's village as its bar does: the village's name (stored as an id), led by
     its township's in a whole county (village names are unique within a township only)."""
-    village = records.column_sql(MEDIATION_CASE, "village")
+    village = queries.column_sql(MEDIATION_CASE, "village")
     lead = county_scope.township_column(db, MEDIATION_CASE)
     return f"{lead[0][1]} || '{COUNTY_VILLAGE_MARK}' || {village}" if lead else village
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import APP_NAME, __version__, jsonshape, records, signing
+from zhaocun_desktop import APP_NAME, __version__, audit, jsonshape, queries, records, settings as township_settings, signing
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.jsonshape import Either, Integer, Mapping, Null, Number, Record, Scalar, Text
 from zhaocun_desktop.registers import VILLAGE, Field, Kind, Register, parent_of
@@ -121,7 +121,7 @@ def _year_rows(db: Database, register: Register, year: int, reveal: bool) -> lis
     else:
         params = []
     # a village field as the clerk sees it: the village's name through its id, or the place typed
-    selected = [*lead, *(f"{records.column_sql(register, key)} AS {key}" for key in keys)]
+    selected = [*lead, *(f"{queries.column_sql(register, key)} AS {key}" for key in keys)]
     sql = f"SELECT {', '.join(selected)} FROM {register.key}{where}"
     keys = [*lead[1:], *keys]
     rows = []
@@ -398,7 +398,7 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
     out = Path(out)
     if reveal and crypto.key_of(db.conn) is not None and not seal_with:
         raise UserError("数据库设置了程序密码：含完整个人信息的数据包必须加密，请给出一个数据包密码（另行告诉县司法局）。未导出。")
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     settings_clean, problems = check_settings(settings)
     if not settings.get("town") or not settings.get("county"):
         raise UserError("还没有填写镇名或县名：请先在“设置”页填写镇名、县名，再导出上报数据包。")
@@ -432,7 +432,7 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
         "township": settings["town"],
         "county": settings["county"],
         "year": year,
-        "made_at": records.now(),
+        "made_at": audit.now(),
         "personal_data": "full" if reveal else "masked",
         "records": counts,
         "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
@@ -451,7 +451,7 @@ def write_package(db: Database, year: int, out: str | Path, reveal: bool = False
     else:
         save_file(lambda target: target.write_bytes(buffer.getbuffer()), out, opened_in="其他程序")
     how = ("含完整身份证号/电话" + ("，已加密" if seal_with else "")) if reveal else "个人信息已遮盖"
-    records.audit(db, "package", None, "export", None, None, f"导出{year}年上报数据包（{how}，{sum(counts.values())}条记录）：{out.name}")
+    audit.audit(db, "package", None, "export", None, None, f"导出{year}年上报数据包（{how}，{sum(counts.values())}条记录）：{out.name}")
     return out
 
 

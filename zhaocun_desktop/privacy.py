@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records, security
+from zhaocun_desktop import audit, security
 from zhaocun_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -38,4 +38,4 @@ def reveal(db: Database, what: str, password: str | None, table: str = "setting"
             raise PasswordRequired(f"已设置程序密码：{what}需要先输入程序密码（命令行请加 --password-stdin）。未做任何操作。")
         if not security.check_password(db, password, sleep):
             raise Refused(refusal(what))
-    records.audit(db, table, None, "reveal", None, None, what)
+    audit.audit(db, table, None, "reveal", None, None, what)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import audit, figures as fig, settings as township_settings
 from zhaocun_desktop.values import chinese_date, parse_date
 
 if TYPE_CHECKING:
@@ -175,9 +175,9 @@ def save_texts(db: Database, year: int, texts: dict[str, str]) -> None:
             db.execute(
                 "INSERT INTO report_text (year, key, text, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(year, key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-                [year, key, text, records.now()],
+                [year, key, text, audit.now()],
             )
-        records.audit(db, "report_text", year, "update", None, None, f"保存{year}年度报告文字：{', '.join(texts)}")
+        audit.audit(db, "report_text", year, "update", None, None, f"保存{year}年度报告文字：{', '.join(texts)}")
 
 
 # ---------------------------------------------------------------------------
@@ -360,7 +360,7 @@ def seal_name(settings: dict) -> str:
 def build_draft(db: Database, year: int, texts: dict[str, str] | None = None, figures: fig.PeriodFigures | None = None) -> ReportDraft:
     """The report for ``year`` from the registers and the clerk's texts (saved ones by default);
     ``figures``: the year's figures when the caller has just computed them."""
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     figures = fig.yearly_figures(db, year) if figures is None else figures
     texts = dict(texts or load_texts(db, year))
     context = context_values(figures, settings)

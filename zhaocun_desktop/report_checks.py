@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import figures as fig, queries
 from zhaocun_desktop.deadlines import certificates_ending, staff_without_certificate
 from zhaocun_desktop.paths import data_dir, resource
-from zhaocun_desktop.records import column_sql
+from zhaocun_desktop.queries import column_sql
 from zhaocun_desktop.registers import ENFORCEMENT_CERTIFICATE, ENFORCEMENT_STAFF, MEDIATION_CASE, ONGOING, REGISTERS, STAFF_TYPES
 from zhaocun_desktop.report import _PLACEHOLDER, ISSUER_KEY, PARTS, ReportDraft, placeholder_item, reviewed_parts, seal_name, usual_copy_to
 from zhaocun_desktop.values import parse_date
@@ -302,7 +302,7 @@ def _row_names(db: Database, register, ids: tuple[int, ...], limit: int = 3) -> 
     """"2023-06-04 干部考试、…" for the first few records."""
     text_field = next((f.key for f in register.fields if f.required and f.key != register.date_field), None)
     names = []
-    for row in records.rows_by_id(db, register, ids[:limit]):
+    for row in queries.rows_by_id(db, register, ids[:limit]):
         parts = [str(row.get(register.date_field) or "")] if register.date_field else []
         if text_field:
             parts.append(str(row.get(text_field) or ""))

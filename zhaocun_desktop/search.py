@@ -15,7 +15,7 @@ the character and the next two, or the spaces at the value's end (a one-characte
 too). The trigrams that start with the word are read from the index's vocabulary (``fts5vocab``, a
 range of terms) and looked up together; none at all: no record holds the word, known without a scan.
 Reading them costs as much as the rows they hold (60-80 ms for 调解, in every one of a million cases),
-so the list on screen first walks its newest records (records.RecordList) and asks the vocabulary only
+so the list on screen first walks its newest records (queries.RecordList) and asks the vocabulary only
 when they did not already fill a screen. When more than ``MAX_SHORT_TERMS`` trigrams start with the
 word it is common, and the list walks the records instead.
 
@@ -187,7 +187,7 @@ def _create_trigger(db: Database, register: Register, action: str) -> None:
     add = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
     when = {"insert": f"AFTER INSERT ON {table} BEGIN {add} END", "delete": f"AFTER DELETE ON {table} BEGIN {remove} END",
             "update": f"AFTER UPDATE OF id, {names} ON {table} BEGIN {remove} {add} END"}[action]  # fmt: skip
-    # main.: a county connection may show one township through TEMP views of the same names (rollup.set_scope)
+    # main.: a county connection may show one township through TEMP views of the same names (county_scope.set_scope)
     db.execute(f"CREATE TRIGGER main.{_trigger(register, action)} {when}")
 
 
@@ -317,7 +317,7 @@ def lookup(db: Database, register: Register, word: str) -> Lookup | None:
 
 def indexed_condition(register: Register, word: str, how: Lookup) -> tuple[str, list]:
     """The SQL condition (and parameters) for rows whose searchable columns contain ``word``, through the
-    index (``how``: its ``lookup``). A village field is read as the clerk sees it (records.column_sql):
+    index (``how``: its ``lookup``). A village field is read as the clerk sees it (queries.column_sql):
     the village's name through its id (the villages ``how`` found), or the place typed when it is not a village."""
     fts = index_table(register)
     terms, params = ([f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"], [how.expression]) if how.expression else ([], [])

@@ -10,9 +10,11 @@ from pathlib import Path
 
 def run_self_test() -> int:
     """Create a database, write, back up, restore, write every document; prints each step. 0 = all passed."""
-    from zhaocun_desktop import __version__, records
-    from zhaocun_desktop.backup import check_database, list_backups, make_backup, restore
+    from zhaocun_desktop import __version__, queries, records
+    from zhaocun_desktop.backup import restore
+    from zhaocun_desktop.backup_files import list_backups, make_backup
     from zhaocun_desktop.db import open_db
+    from zhaocun_desktop.dbcheck import check_database
     from zhaocun_desktop.demo import fill_demo
     from zhaocun_desktop.excel.importing import commit_import, preview_import
     from zhaocun_desktop.excel.writing import write_export, write_template
@@ -46,7 +48,7 @@ def run_self_test() -> int:
         step("新增一条记录", lambda: f"编号 {records.insert(db, MEDIATION_CASE, case)}")
         backup_path = {}
         step("备份并校验", lambda: backup_path.setdefault("path", make_backup(db.conn, path, "manual")).name)
-        step("删除后从备份恢复", lambda: _delete_and_restore(db, path, backup_path["path"], restore, records, MEDIATION_CASE))
+        step("删除后从备份恢复", lambda: _delete_and_restore(db, path, backup_path["path"], restore, queries, MEDIATION_CASE))
         step("数据库检查", lambda: "完好" if not check_database(path) else 1 / 0)
         step("备份列表", lambda: f"{len(list_backups(path))} 个")
         step("年度报告 Word", lambda: write_docx(build_draft(db, 2023), folder / "报告.docx").stat().st_size)
@@ -62,11 +64,11 @@ def run_self_test() -> int:
     return 0 if not failures else 1
 
 
-def _delete_and_restore(db, path, backup_path, restore, records, register) -> str:
-    before = records.count(db, register)
+def _delete_and_restore(db, path, backup_path, restore, queries, register) -> str:
+    before = queries.count(db, register)
     db.execute(f"DELETE FROM {register.key}")
     restore(db.conn, path, backup_path)
-    after = records.count(db, register)
+    after = queries.count(db, register)
     if after != before:
         raise AssertionError(f"恢复后 {after} 条，应为 {before} 条")
     return f"{after} 条"
@@ -75,14 +77,15 @@ def _delete_and_restore(db, path, backup_path, restore, records, register) -> st
 def _encryption(db, path) -> str:
     """The frozen build carries SQLCipher: the file encrypted, FTS5 trigram search, a backup, reopened by password
     and by recovery key, decrypted again."""
-    from zhaocun_desktop import crypto, encryption, records
-    from zhaocun_desktop.backup import check_database, make_backup
+    from zhaocun_desktop import crypto, encryption, queries
+    from zhaocun_desktop.backup_files import make_backup
     from zhaocun_desktop.db import open_db
-    from zhaocun_desktop.records import RecordQuery
+    from zhaocun_desktop.dbcheck import check_database
+    from zhaocun_desktop.queries import RecordQuery
     from zhaocun_desktop.registers import MEDIATION_CASE
 
     recovery = encryption.set_password(db, "自检密码2024")
-    found = records.count(db, MEDIATION_CASE, RecordQuery(search="调解成功"))
+    found = queries.count(db, MEDIATION_CASE, RecordQuery(search="调解成功"))
     version = db.execute("PRAGMA cipher_version").fetchone()[0]
     made = make_backup(db.conn, path, "manual")
     if not crypto.is_encrypted(path) or not crypto.is_encrypted(made) or not found or check_database(path):

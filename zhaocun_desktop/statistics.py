@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import figures as fig, settings as township_settings
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
@@ -98,7 +98,7 @@ def mediation_table(db: Database, period: fig.Period) -> CountyTable:
     )
     # each type to its national class here, not in the SQL: a local type and its class are the
     # township's text (设置, or a package's settings), and text never becomes SQL
-    mapping = category_of(records.settings(db))
+    mapping = category_of(township_settings.settings(db))
     found: dict[str, list] = {}
     by_type: dict[str, list] = {}
     for dispute_type, *counts in db.execute(sql, dict(params, **_STATES)):
@@ -332,7 +332,7 @@ def write_county_tables(db: Database, book, period: fig.Period | int, today: dt.
     headed with the settings' office and town; returns the tables."""
     period = fig.Period.of(period)
     today = today or dt.date.today()
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     heading = period_heading(settings.get("office") or settings.get("town") or "", period)
     tables = build_county_tables(db, period)
     for number, table in enumerate(tables, start=first_number):
@@ -348,5 +348,5 @@ def write_county_workbook(db: Database, period: fig.Period | int, path: str | Pa
     book = Workbook()
     book.remove(book.active)
     write_county_tables(db, book, period, today)
-    book.properties.creator = records.settings(db).get("office") or "司法所台账"
+    book.properties.creator = township_settings.settings(db).get("office") or "司法所台账"
     return save_workbook(book, path)

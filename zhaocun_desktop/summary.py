@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import county_scope, figures as fig, records
+from zhaocun_desktop import county_scope, figures as fig, records, settings as township_settings
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.writing import put, save_workbook
 from zhaocun_desktop.files import check_output_path
@@ -30,6 +30,7 @@ from zhaocun_desktop.registers import (
     PUBLICITY_EVENT,
     Register,
 )
+from zhaocun_desktop.villages import COUNTY_VILLAGE_MARK, OTHER_PLACES, village_group_sql, village_labels
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -57,9 +58,6 @@ class Table:
             numbers = [row[index] for row in self.rows if isinstance(row[index], (int, float))]
             sums.append(sum(numbers) if numbers else "")
         return sums
-
-
-OTHER_PLACES = records.OTHER_PLACES  # records of no listed village: the by-village tables still add up to the report
 
 
 def _by_village(columns: list[dict], villages: list[str]) -> list[list]:
@@ -120,8 +118,8 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     period = fig.Period.of(period)
     name = period_name(period)
     figures = fig.period_figures(db, period)
-    villages = records.village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
-    village = f"乡镇{records.COUNTY_VILLAGE_MARK}村(居)" if county_scope.whole_county(db) else "村(居)"  # a whole county's rows name their township
+    villages = village_labels(db)  # rows of the by-village tables; _by_village/_crosstab add 镇直及其他地点 so they add up to the figures
+    village = f"乡镇{COUNTY_VILLAGE_MARK}村(居)" if county_scope.whole_county(db) else "村(居)"  # a whole county's rows name their township
     tables = []
 
     tables.append(Table(
@@ -137,7 +135,7 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
     tables.append(Table("宣传-按月", f"{name}法治宣传活动统计表（按月份）", ["月份", *types, "小计"],
                         _crosstab(db, PUBLICITY_EVENT, period, _month_expr(PUBLICITY_EVENT, period), _months(period), "event_type", types),
                         chart="bar"))
-    per_place = grouped_many(db, PUBLICITY_EVENT, period, records.village_group_sql(db, PUBLICITY_EVENT, "place"), [(m, "1") for m in ("count(*)", "sum(participants)", "sum(materials)")], whole_rows=True)
+    per_place = grouped_many(db, PUBLICITY_EVENT, period, village_group_sql(db, PUBLICITY_EVENT, "place"), [(m, "1") for m in ("count(*)", "sum(participants)", "sum(materials)")], whole_rows=True)
     tables.append(Table("宣传-按村", f"{name}法治宣传活动统计表（按村居）", [f"{village}或地点", "活动场次", "参加人数", "发放资料(份)"],
                         _by_village(per_place, villages)))
 
@@ -156,14 +154,14 @@ def build_tables(db: Database, period: fig.Period | int) -> list[Table]:
                         _crosstab(db, ADVISOR_WORK, period, "work_type", list(ADVISOR_WORK_TYPES), "advisor_type", advisor_types, "sum(quantity)"),
                         note="数量单位：合同为份，咨询、诉讼、纠纷为件，讲座、活动为场次，走访为次。"))
     # the 村(居)法律顾问 figures' own conditions, so each column adds up to its figure (走访次数: the visits, not the villages)
-    per_village = grouped_many(db, ADVISOR_WORK, period, records.village_group_sql(db, ADVISOR_WORK, "village"), [
+    per_village = grouped_many(db, ADVISOR_WORK, period, village_group_sql(db, ADVISOR_WORK, "village"), [
         ("count(*)", fig.BY_KEY["visited_villages"].where), *((fig.BY_KEY[key].measure, fig.BY_KEY[key].where) for key in (
             "visit_people", "advisor_disputes", "village_contracts", "consultation_people"))], whole_rows=True)  # fmt: skip
     tables.append(Table("顾问-按村", f"{name}村(居)法律顾问工作统计表（按村居）", [village, "走访次数", "走访人次", "参与调处纠纷", "审查合同(份)", "解答咨询(人次)"],
                         _by_village(per_village, villages)))
 
     tables.append(Table("调解-按村", f"{name}矛盾纠纷调解案件统计表（按村居）", [village, *MEDIATION_RESULTS, "合计"],
-                        _crosstab(db, MEDIATION_CASE, period, records.village_group_sql(db, MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
+                        _crosstab(db, MEDIATION_CASE, period, village_group_sql(db, MEDIATION_CASE, "village"), villages, "result", MEDIATION_RESULTS, others=OTHER_PLACES)))
     tables.append(Table("调解-按类型", f"{name}矛盾纠纷调解案件统计表（按纠纷类型）", ["纠纷类型", *MEDIATION_RESULTS, "合计"],
                         _crosstab(db, MEDIATION_CASE, period, "dispute_type", list(records.field_choices(db, MEDIATION_CASE)["dispute_type"]), "result", MEDIATION_RESULTS), chart="bar"))
     orgs = MEDIATION_CASE.field("org").choices
@@ -220,7 +218,7 @@ def write_summary(db: Database, year: fig.Period | int, path: str | Path, progre
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
-    settings = records.settings(db)
+    settings = township_settings.settings(db)
     path = check_output_path(path)
     book = Workbook()
     book.remove(book.active)

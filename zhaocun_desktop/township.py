@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, settings as township_settings
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.registers import SETTINGS, VILLAGE
 from zhaocun_desktop.values import clean_text
@@ -22,7 +22,7 @@ _HEADERS = ("村(居)名称", "村（居）名称", "村名", "名称", "村(居
 
 def needs_first_run(db: Database) -> bool:
     """A database with no township name and no villages has never been set up."""
-    return not records.settings(db).get("town") and records.count(db, VILLAGE) == 0
+    return not township_settings.settings(db).get("town") and queries.count(db, VILLAGE) == 0
 
 
 def parse_village_names(text: str) -> list[str]:
@@ -90,8 +90,8 @@ def set_up_township(db: Database, values: dict, villages: Sequence[str]) -> int:
     Returns the number of villages added. Raises InvalidRecord (settings) or UserError (villages).
     """
     with db.atomic():
-        records.save_settings(db, values)
-        existing = set(records.village_names(db))
+        township_settings.save_settings(db, values)
+        existing = set(queries.village_names(db))
         try:
             added = records.insert_many(db, VILLAGE, [dict(name=name) for name in villages if name not in existing])
         except InvalidRecord as error:

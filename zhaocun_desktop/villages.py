@@ -40,7 +40,7 @@ COUNTY_VILLAGE_MARK = "·"  # 中汤镇·邱店村: a whole county names a villa
 def village_labels(db: Database) -> list[str]:
     """The rows of a by-village table, in the order the villages were entered: their names, or in a
     whole county (village names are unique within a township only) 乡镇·村, townships in the order the
-    乡镇 chooser lists them (rollup.township_choices)."""
+    乡镇 chooser lists them (county_scope.township_choices)."""
     if not whole_county(db):
         return village_names(db)
     return [row[0] for row in db.execute(

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.gui.app import install_chinese, ui_state_file
@@ -31,9 +31,9 @@ def open_window(qtbot, db_path):
 
     def opener(demo: bool = False, villages: tuple[str, ...] = ("赵村村", "中汤村")):
         db = open_db(db_path)
-        if demo and records.count(db, VILLAGE) == 0:
+        if demo and queries.count(db, VILLAGE) == 0:
             fill_demo(db)
-        elif villages and records.count(db, VILLAGE) == 0:
+        elif villages and queries.count(db, VILLAGE) == 0:
             records.insert_many(db, VILLAGE, [dict(name=v) for v in villages])
         window = MainWindow(db_path, ui_state_file(), db=db)
         # not qtbot.addWidget: pytest-qt closes its widgets before fixtures tear down, and a

@@ -7,7 +7,7 @@ import sqlite3
 
 from PySide6.QtWidgets import QMessageBox
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records
 from zhaocun_desktop.registers import MEDIATION_CASE
 
 FULL_ID = "410423199003081234"
@@ -91,11 +91,11 @@ def test_the_gui_error_boundary_explains_a_full_disk_and_a_busy_database(qapp, m
 
 
 def test_the_export_save_dialog_refuses_the_database_and_its_backups(open_window, monkeypatch):
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup_files
 
     window = open_window()
     _case(window.db, "甲与乙")
-    made = backup.make_backup(window.db.conn, window.db_path, "manual")
+    made = backup_files.make_backup(window.db.conn, window.db_path, "manual")
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
     view = window.view(MEDIATION_CASE.key)
@@ -104,7 +104,7 @@ def test_the_export_save_dialog_refuses_the_database_and_its_backups(open_window
         assert view.export(path=str(target), reveal=False) is None
     assert len(warned) == 3 and all("数据库" in text for text in warned)
     assert made.read_bytes() == before
-    assert records.count(window.db, MEDIATION_CASE) == 1
+    assert queries.count(window.db, MEDIATION_CASE) == 1
     assert window.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

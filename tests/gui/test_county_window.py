@@ -16,7 +16,7 @@ from county_towns import TRUSTED
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import figures as fig, queries
 from zhaocun_desktop.county import rollup
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import build_demo
@@ -25,7 +25,7 @@ from zhaocun_desktop.gui.county_mode import WHOLE_COUNTY
 from zhaocun_desktop.gui.main_window import MainWindow
 from zhaocun_desktop.gui.overview_view import KEY_FIGURES
 from zhaocun_desktop.package import write_package
-from zhaocun_desktop.records import RecordQuery
+from zhaocun_desktop.queries import RecordQuery
 from zhaocun_desktop.registers import MEDIATION_CASE, VILLAGE
 
 YEAR = 2023
@@ -90,7 +90,7 @@ def _town_figures(path: Path) -> dict:
 def _town_cases(path: Path) -> int:
     db = open_db(path)
     try:
-        return records.count(db, MEDIATION_CASE, RecordQuery(year=YEAR))
+        return queries.count(db, MEDIATION_CASE, RecordQuery(year=YEAR))
     finally:
         db.close()
 
@@ -123,7 +123,7 @@ def test_chooser_scopes_lists_and_overview_to_each_township(open_county, towns):
         assert cases.table.isColumnHidden(0)  # one township: no 乡镇 column
         villages = [cases.village_box.itemText(i) for i in range(1, cases.village_box.count())]
         own = open_db(path)
-        assert villages == records.village_names(own)
+        assert villages == queries.village_names(own)
         own.close()
         expected = _town_figures(path)
         assert _overview_year(window) == expected
@@ -176,7 +176,7 @@ def test_county_data_is_read_only(open_county, towns, when_modal):
     view = window.view(MEDIATION_CASE.key)
     assert not view.add_action.isVisible() and not view.delete_action.isVisible()
     assert view.export_action.isVisible() and view.print_action.isVisible()
-    before = records.count(window.db, MEDIATION_CASE)
+    before = queries.count(window.db, MEDIATION_CASE)
     view.table.selectRow(0)
     record_id = view.selected_ids()[0]
     seen = {}
@@ -193,8 +193,8 @@ def test_county_data_is_read_only(open_county, towns, when_modal):
     assert seen["buttons"] == QDialogButtonBox.StandardButton.Close
     view.table.selectRow(0)
     view.delete_records()  # the Delete key: nothing asked, nothing deleted
-    assert records.count(window.db, MEDIATION_CASE) == before
-    assert records.get(window.db, MEDIATION_CASE, record_id)["id"] == record_id
+    assert queries.count(window.db, MEDIATION_CASE) == before
+    assert queries.get(window.db, MEDIATION_CASE, record_id)["id"] == record_id
 
 
 def test_import_packages_from_the_menu(open_county, towns, monkeypatch, tmp_path):
@@ -223,12 +223,12 @@ def test_import_packages_from_the_menu(open_county, towns, monkeypatch, tmp_path
     foreign = tmp_path / "别的.zip"
     with zipfile.ZipFile(foreign, "w") as archive:
         archive.writestr("readme.txt", "不是数据包")
-    counts = {register: records.count(window.db, register) for register in (MEDIATION_CASE, VILLAGE)}
+    counts = {register: queries.count(window.db, register) for register in (MEDIATION_CASE, VILLAGE)}
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
     assert window.county.import_packages([packages[0], str(damaged), str(foreign)]) is None
     assert "没有写入任何内容" in warnings[0] and "损坏.zip" in warnings[0] and "别的.zip" in warnings[0]
-    assert {register: records.count(window.db, register) for register in counts} == counts
+    assert {register: queries.count(window.db, register) for register in counts} == counts
     assert box.count() == 4
 
 
@@ -274,7 +274,7 @@ def test_exports_and_printouts_follow_the_chosen_township(open_county, towns, tm
     sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
     cells = {str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell}
     own = open_db(path)
-    assert set(records.village_names(own)) & cells and not ({"赵村村"} & cells)  # 赵村村 is a village of 赵村镇 only
+    assert set(queries.village_names(own)) & cells and not ({"赵村村"} & cells)  # 赵村村 is a village of 赵村镇 only
     own.close()
     printed = view.print_list(open_dialog=False).document
     assert len(printed.rows) == _town_cases(path) and "乡镇" not in printed.headers and printed.title.startswith("瓦屋镇")
@@ -378,7 +378,7 @@ def test_whole_county_village_bars_name_their_township(open_county, towns, when_
     for label, count in bars:  # each bar is one township's village: its count is that township's own
         town, _, village = label.partition(overview.COUNTY_VILLAGE_MARK)
         own = open_db(towns[town][0])
-        assert count == records.count(own, MEDIATION_CASE, RecordQuery(year=YEAR, village=village))
+        assert count == queries.count(own, MEDIATION_CASE, RecordQuery(year=YEAR, village=village))
         own.close()
     label, count = bars[0]
     listed = {}
@@ -441,7 +441,7 @@ def test_importing_packages_shows_progress_and_a_cancel_writes_nothing(open_coun
     message = window.county.import_packages(packages)
     assert progress_seen["done"] and seen["title"] == "导入乡镇数据包" and seen["maximum"] == 2 * len(packages)
     assert "已取消" in message and "没有任何改动" in window.statusBar().currentMessage()
-    assert window.county.township_box.count() == 1 and records.count(window.db, MEDIATION_CASE) == 0
+    assert window.county.township_box.count() == 1 and queries.count(window.db, MEDIATION_CASE) == 0
     monkeypatch.setattr(jobs._Worker, "progress", original)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     assert window.county.import_packages(packages).startswith(f"新导入 {len(packages)} 个")  # tried again: it imports

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.registers import PETITION
 
@@ -37,7 +37,7 @@ def test_badge_and_due_list_open_the_record(qtbot, open_window, db_path, monkeyp
     monkeypatch.setattr(RecordDialog, "exec", conclude)
     view.open_due_item(view.due_list.item(0))
     assert opened == [(PETITION, record_id)]
-    assert records.get(window.db, PETITION, record_id)["status"] == "已办结"
+    assert queries.get(window.db, PETITION, record_id)["status"] == "已办结"
     assert view.due_list.count() == 1 and view.due_list.item(0).data(0x0100) is None  # only "nothing due" is left
     assert not badge.isVisibleTo(window) and window.form.tabs.tabText(0) == "总览"
 
@@ -65,6 +65,6 @@ def test_the_due_list_and_the_badge_agree_after_an_import(qtbot, open_window, tm
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: pytest.fail(text))
     window.import_files([str(tmp_path / "信访.xlsx")])
-    assert records.count(window.db, PETITION) == 1
+    assert queries.count(window.db, PETITION) == 1
     assert len(view.due) == before + 1 and badge.text().startswith(f"到期事项 {before + 1} 项")
     assert f"共{before + 1}项" in view.due_label.text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, settings as township_settings
 from zhaocun_desktop.gui.first_run import FirstRunWizard, needs_first_run, parse_village_names
 
 
@@ -34,8 +34,8 @@ def test_wizard_saves_settings_and_villages(qtbot, db, tmp_path):
     wizard.villages_page.load_workbook(str(tmp_path / "村.xlsx"))
     assert "共 3 个" == wizard.villages_page.count.text()
     wizard.accept()
-    assert records.village_names(db) == ["赵村村", "中汤村", "上坪村"]
-    assert records.settings(db)["town"] == "赵村镇"
+    assert queries.village_names(db) == ["赵村村", "中汤村", "上坪村"]
+    assert township_settings.settings(db)["town"] == "赵村镇"
     assert not needs_first_run(db)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries
 from zhaocun_desktop.excel.importing import preview_import
 from zhaocun_desktop.gui.import_dialog import PROBLEM, ImportDialog
 from zhaocun_desktop.registers import MEDIATION_CASE
@@ -45,7 +45,7 @@ def test_preview_marks_problem_cells_and_imports_the_valid_rows(qtbot, open_wind
     assert ok.text() == "导入 1 条记录"
     ok.click()
     assert "导入调解案件 1 条" in dialog.result_message
-    assert records.count(window.db, MEDIATION_CASE) == 1
+    assert queries.count(window.db, MEDIATION_CASE) == 1
 
 
 def test_menu_import_refreshes_the_tab_and_undo_removes_it(qtbot, open_window, tmp_path, when_modal, monkeypatch):
@@ -123,7 +123,7 @@ def test_hidden_rows_are_shown_and_imported_only_when_ticked(qtbot, open_window,
     assert "信访" in dialog.summary.text() and not ok.isEnabled()
     dialog.register_box.setCurrentIndex(dialog.register_box.findText("调解案件"))
     ok.click()
-    assert records.count(window.db, MEDIATION_CASE) == 2
+    assert queries.count(window.db, MEDIATION_CASE) == 2
 
 
 def test_previewing_again_reads_the_file_off_the_window_thread(qtbot, open_window, tmp_path, monkeypatch):
@@ -180,6 +180,6 @@ def test_a_place_that_is_no_village_is_the_clerks_choice_in_the_preview(qtbot, o
     assert ok.text() == "导入 2 条记录" and dialog.table.item(2, 0).text() == "有问题"
     assert any("按您的选择记为“镇直及其他地点”" in line for line in dialog.notes.text().splitlines())
     ok.click()
-    stored = {row["petitioner"]: row["village"] for row in records.rows_by_id(window.db, PETITION)}
+    stored = {row["petitioner"]: row["village"] for row in queries.rows_by_id(window.db, PETITION)}
     assert stored == {"张三": "赵村村", "李四": "镇政府"}
     assert window.db.execute("SELECT village_id FROM petition WHERE petitioner = '李四'").fetchone() == (None,)

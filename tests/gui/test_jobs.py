@@ -10,7 +10,7 @@ import pytest
 from modal import click, when_shown
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.writing import template_registers
 from zhaocun_desktop.gui import jobs
@@ -22,7 +22,7 @@ from zhaocun_desktop.summary import write_summary
 
 def test_templates_for_every_village_show_progress_and_cancel(qtbot, open_window, tmp_path, monkeypatch):
     window = open_window(demo=True)
-    planned = sum(len(records.village_names(window.db)) if r.village_field else 1 for r in template_registers())
+    planned = sum(len(queries.village_names(window.db)) if r.village_field else 1 for r in template_registers())
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
     seen = {}
 
@@ -51,7 +51,7 @@ def test_a_job_runs_off_the_window_thread_and_returns_its_result(qtbot, open_win
     def work(db, progress):
         threads.append(threading.current_thread())
         progress(1, 1, "")
-        return records.count(db, MEDIATION_CASE), db.conn is not window.db.conn
+        return queries.count(db, MEDIATION_CASE), db.conn is not window.db.conn
 
     assert run_job(window, "测试", "正在计算…", window.db, work) == (0, True)
     assert threads[0] is not threading.main_thread()
@@ -59,7 +59,7 @@ def test_a_job_runs_off_the_window_thread_and_returns_its_result(qtbot, open_win
 
 def test_errors_of_the_job_reach_the_caller(qtbot, open_window, tmp_path):
     window = open_window(demo=True)
-    year = records.settings(window.db)["report_year"]
+    year = township_settings.settings(window.db)["report_year"]
     with pytest.raises(UserError, match="没有这个文件夹"):
         run_job(window, "导出汇总表", "正在生成…", window.db,
                 lambda db, progress: write_summary(db, year, tmp_path / "没有这个文件夹" / "x.xlsx", progress))  # fmt: skip
@@ -113,10 +113,10 @@ def test_cancelled_import_writes_nothing_and_keeps_the_preview_open(qtbot, open_
     dialog.accept()
     assert progress_seen["done"] and told["done"]
     assert dialog.isVisible() and dialog.result() == 0
-    assert records.count(window.db, MEDIATION_CASE) == 0 and batches(window.db) == []
+    assert queries.count(window.db, MEDIATION_CASE) == 0 and batches(window.db) == []
     monkeypatch.setattr(jobs._Worker, "progress", original)
     dialog.accept()  # the clerk tries again: now it imports
-    assert records.count(window.db, MEDIATION_CASE) == 1
+    assert queries.count(window.db, MEDIATION_CASE) == 1
 
 
 def test_the_window_does_not_close_under_a_running_job(qtbot, open_window):

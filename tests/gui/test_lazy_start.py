@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel
 
-from zhaocun_desktop import figures, overview, records
+from zhaocun_desktop import figures, overview, queries
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.gui.app import ui_state_file
@@ -83,7 +83,7 @@ def test_each_tab_is_built_once_when_first_opened(qtbot, open_window):
     window.form.tabs.setCurrentWidget(inner)
     inner.setCurrentWidget(case_page)
     view = window.views[MEDIATION_CASE.key]
-    assert view.model.rowCount() == records.count(window.db, MEDIATION_CASE)
+    assert view.model.rowCount() == queries.count(window.db, MEDIATION_CASE)
     window.form.tabs.setCurrentIndex(0)
     window.form.tabs.setCurrentWidget(inner)
     inner.setCurrentWidget(window._slots[PETITION.key])

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QPageLayout
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit, queries
 from zhaocun_desktop.gui.list_print import write_list_pdf
 from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE
 
@@ -24,7 +24,7 @@ def _pages(pdf) -> list[str]:
 def test_print_preview_shows_the_filtered_list(qtbot, open_window, when_modal):
     window = open_window(demo=True)
     view = window.view(MEDIATION_CASE.key)
-    village = records.village_names(window.db)[0]
+    village = queries.village_names(window.db)[0]
     view.village_box.setCurrentText(village)
     view.apply_filters()
     seen = {}
@@ -75,7 +75,7 @@ def test_revealed_numbers_print_only_when_asked(qtbot, open_window, tmp_path):
     view = window.view(ENFORCEMENT_STAFF.key)
     view.reveal_box.setChecked(True)
     document = view.print_list(open_dialog=False).document
-    phones = {row["phone"] for row in records.rows_by_id(window.db, ENFORCEMENT_STAFF) if row["phone"]}
+    phones = {row["phone"] for row in queries.rows_by_id(window.db, ENFORCEMENT_STAFF) if row["phone"]}
     column = document.headers.index("联系电话")
     assert phones and {row[column] for row in document.rows if row[column]} == phones
     assert "含个人信息" in document.note
@@ -86,7 +86,7 @@ def test_a_list_printed_with_full_numbers_is_in_the_audit_log(qtbot, open_window
     closed without printing, or a masked printout, says nothing."""
     window = open_window(demo=True)
     view = window.view(ENFORCEMENT_STAFF.key)
-    printed = lambda: [row for row in records.audit_rows(window.db, ENFORCEMENT_STAFF.key) if row["action"] == "print"]  # noqa: E731
+    printed = lambda: [row for row in audit.audit_rows(window.db, ENFORCEMENT_STAFF.key) if row["action"] == "print"]  # noqa: E731
     view.print_list(open_dialog=False).accept()  # masked
     view.reveal_box.setChecked(True)
     view.print_list(open_dialog=False).reject()  # looked at, not printed

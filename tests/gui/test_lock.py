@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from zhaocun_desktop import crypto, encryption, records, security
+from zhaocun_desktop import audit, crypto, encryption, queries, records, security
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.gui.lock import NewPasswordDialog, PasswordDialog, RecoveryKeyDialog
 from zhaocun_desktop.registers import MEDIATION_CASE
@@ -25,7 +25,7 @@ def test_password_dialog_accepts_only_the_password_and_makes_the_next_guess_wait
     dialog.password.setText("2024司法")
     dialog.accept()
     assert dialog.result() == 1
-    assert any("程序密码输入错误" in (r["note"] or "") for r in records.audit_rows(db, "setting"))
+    assert any("程序密码输入错误" in (r["note"] or "") for r in audit.audit_rows(db, "setting"))
 
 
 def test_idle_lock_hides_every_window_until_the_password(qtbot, open_window, monkeypatch, tmp_path):
@@ -65,7 +65,7 @@ def test_showing_full_numbers_in_the_list_goes_through_the_door(qtbot, open_wind
     monkeypatch.setattr(PasswordDialog, "exec", right)
     view.reveal_box.setChecked(True)
     assert view.model.reveal
-    assert any(r["action"] == "reveal" for r in records.audit_rows(window.db, MEDIATION_CASE.key))
+    assert any(r["action"] == "reveal" for r in audit.audit_rows(window.db, MEDIATION_CASE.key))
 
 
 def test_setting_the_password_encrypts_and_shows_the_recovery_key_once(qtbot, open_window, monkeypatch):
@@ -85,7 +85,7 @@ def test_setting_the_password_encrypts_and_shows_the_recovery_key_once(qtbot, op
     assert lock.change_password(window, window.db)
     assert security.is_encrypted(window.db) and crypto.is_encrypted(window.db_path)
     assert len(shown) == 1 and crypto.recovery_key(shown[0]) == crypto.key_of(window.db.conn).key
-    assert records.count(window.db, MEDIATION_CASE) >= 0  # the window's connection points at the new file
+    assert queries.count(window.db, MEDIATION_CASE) >= 0  # the window's connection points at the new file
 
 
 def test_a_county_database_has_its_own_password(qtbot, open_window, monkeypatch, tmp_path):
@@ -184,14 +184,14 @@ def test_an_encrypted_database_opens_after_its_password_and_its_checks(tmp_path,
 
 
 def test_a_damaged_encrypted_database_is_offered_its_newest_backup(tmp_path, data_dir):
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup_files
     from zhaocun_desktop.demo import build_demo
 
     path = data_dir / "示例数据.db"
     build_demo(path)
     db = open_db(path)
     encryption.set_password(db, "示例密码1")
-    backup.make_backup(db.conn, path, "manual")
+    backup_files.make_backup(db.conn, path, "manual")
     db.close()
     with open(path, "r+b") as file:  # the first page damaged: no password opens it
         file.seek(100)

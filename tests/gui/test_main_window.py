@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QTabWidget
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit, queries, records, settings as township_settings
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.registers import MEDIATION_CASE, REGISTERS
 
@@ -47,7 +47,7 @@ def test_every_tab_opens_with_its_records(qtbot, open_window):
     assert [mediation.tabText(i) for i in range(mediation.count())] == ["调解案件", "联席例会", "信访", "人民调解员", "人民调解委员会"]
     assert set(window.views) < {r.key for r in REGISTERS}, "tabs not yet opened are not built"
     for view in map(window.view, (r.key for r in REGISTERS)):
-        assert view.model.rowCount() == records.count(view.db, view.register) > 0
+        assert view.model.rowCount() == queries.count(view.db, view.register) > 0
         assert view.count_label.text() == f"共 {view.model.rowCount()} 条"
         assert view.model.headerData(0, Qt.Orientation.Horizontal) == view.register.list_fields[0].label
 
@@ -81,7 +81,7 @@ def test_add_edit_delete_through_the_real_dialog(qtbot, open_window, monkeypatch
     view.edit_action.trigger()
     assert state["done"]
     record_id = view.model.record_id(0)
-    assert records.get(view.db, MEDIATION_CASE, record_id)["parties"] == "张三、王五"
+    assert queries.get(view.db, MEDIATION_CASE, record_id)["parties"] == "张三、王五"
 
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
@@ -89,7 +89,7 @@ def test_add_edit_delete_through_the_real_dialog(qtbot, open_window, monkeypatch
     view.delete_action.trigger()
     assert "1 条调解案件" in asked[0]
     assert view.model.rowCount() == 0
-    assert [row["action"] for row in records.audit_rows(view.db, MEDIATION_CASE.key)] == ["insert", "update", "delete"]
+    assert [row["action"] for row in audit.audit_rows(view.db, MEDIATION_CASE.key)] == ["insert", "update", "delete"]
 
 
 def test_delete_does_nothing_when_the_clerk_says_no(open_window, monkeypatch):
@@ -117,7 +117,7 @@ def test_invalid_input_keeps_the_dialog_open_with_messages(qtbot, open_window):
     assert party_error.isVisible() and party_error.text() == "请至少填写1位当事人"
     assert "金额" in errors["amount"].text()
     assert not errors["village"].isVisible()
-    assert records.count(window.db, MEDIATION_CASE) == 0
+    assert queries.count(window.db, MEDIATION_CASE) == 0
     set_parties(dialog, ["甲某", "乙某"], 甲某={"phone": "12345"})
     dialog.form.editors["amount"].widget.setText("1200")
     dialog.accept()
@@ -125,7 +125,7 @@ def test_invalid_input_keeps_the_dialog_open_with_messages(qtbot, open_window):
     # mending the fields clears the messages and saves
     set_parties(dialog, ["甲某", "乙某"], 甲某={"phone": "13800138000"})
     dialog.accept()
-    assert dialog.result() == 1 and records.count(window.db, MEDIATION_CASE) == 1
+    assert dialog.result() == 1 and queries.count(window.db, MEDIATION_CASE) == 1
 
 
 def test_add_a_case_with_three_parties_through_the_real_dialog(qtbot, open_window, when_modal):
@@ -146,7 +146,7 @@ def test_add_a_case_with_three_parties_through_the_real_dialog(qtbot, open_windo
     state = when_modal(add)
     view.add_action.trigger()
     assert state["done"] and view.model.rowCount() == 1
-    parties = records.children(view.db, MEDIATION_CASE.children[0], view.model.record_id(0))
+    parties = queries.children(view.db, MEDIATION_CASE.children[0], view.model.record_id(0))
     assert [(p["role"], p["name"]) for p in parties] == [("申请人", "张三"), ("被申请人", "李四"), ("第三人", "王五")]
     assert parties[0]["id_number"] == "410423199003081234"
     assert view.model.data(view.model.index(0, MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties")))) == "张三、李四、王五"
@@ -161,7 +161,7 @@ def test_search_and_filters_narrow_the_table(qtbot, open_window):
     view.search_box.setText(village)
     qtbot.waitUntil(lambda: view.model.rowCount() < total)
     by_search = view.model.rowCount()
-    assert by_search == records.count(view.db, MEDIATION_CASE, records.RecordQuery(search=village))
+    assert by_search == queries.count(view.db, MEDIATION_CASE, queries.RecordQuery(search=village))
     assert f"显示 {by_search} 条 / 共 {total} 条" == view.count_label.text()
 
     view.search_box.clear()
@@ -282,7 +282,7 @@ def test_settings_tab_validates_and_saves(qtbot, open_window):
         view.form.editors[key].widget.setText(value)
     view.save()
     assert view.status.text() == "已保存。"
-    assert records.settings(window.db)["signer"] == "赵村镇人民政府"
+    assert township_settings.settings(window.db)["signer"] == "赵村镇人民政府"
 
 
 def test_settings_say_what_their_filled_in_values_mean(qtbot, open_window):
@@ -344,7 +344,7 @@ def test_unexpected_errors_are_logged_and_shown_briefly(qapp, monkeypatch, data_
 
 def test_new_case_form_proposes_the_next_number(qtbot, open_window):
     window = open_window()
-    records.save_settings(window.db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
+    township_settings.save_settings(window.db, dict(town="赵村镇", county="鲁山县", office="赵村镇司法所", signer="赵村镇人民政府"))
     records.insert(window.db, MEDIATION_CASE, dict(accepted="2023-02-01", village="赵村村", org="镇调委会", dispute_type="邻里",
                                                    parties="甲某与乙某", result="调解中", case_no="（2023）赵人调字第3号"))  # fmt: skip
     dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
@@ -358,7 +358,7 @@ def test_new_case_form_proposes_the_next_number(qtbot, open_window):
     dialog.form.editors["accepted"].set_value("2023-05-05")
     assert number.value() == "（2023）赵人调字第9号"  # the clerk's own number is kept
     dialog.accept()
-    assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["case_no"] == "（2023）赵人调字第9号"
+    assert queries.rows_by_id(window.db, MEDIATION_CASE)[-1]["case_no"] == "（2023）赵人调字第9号"
 
 
 def test_case_form_offers_mediators_from_the_roster(qtbot, open_window):
@@ -373,7 +373,7 @@ def test_case_form_offers_mediators_from_the_roster(qtbot, open_window):
     combo.setCurrentText("临时调解员")  # a name not in the roster is still accepted
     fill_case(dialog)
     dialog.accept()
-    assert records.rows_by_id(window.db, MEDIATION_CASE)[-1]["mediator"] == "临时调解员"
+    assert queries.rows_by_id(window.db, MEDIATION_CASE)[-1]["mediator"] == "临时调解员"
 
 
 def test_the_database_line_stays_after_the_file_menu_opens(qtbot, open_window):

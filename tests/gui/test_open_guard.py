@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from zhaocun_desktop import backup, records
+from zhaocun_desktop import backup_files, queries
 from zhaocun_desktop.db import SCHEMA_VERSION, open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.errors import UserError
@@ -34,9 +34,9 @@ def test_a_foreign_sqlite_file_is_not_opened_nor_set_aside(qapp, tmp_path):
 def test_a_damaged_database_skips_a_newer_versions_backup(qapp, db_path, monkeypatch):
     db = open_db(db_path)
     fill_demo(db)
-    cases = records.count(db, MEDIATION_CASE)
-    older = backup.make_backup(db.conn, db_path, "daily", now=dt.datetime(2024, 1, 1, 9))
-    newer = backup.make_backup(db.conn, db_path, "daily", now=dt.datetime(2024, 1, 2, 9))
+    cases = queries.count(db, MEDIATION_CASE)
+    older = backup_files.make_backup(db.conn, db_path, "daily", now=dt.datetime(2024, 1, 1, 9))
+    newer = backup_files.make_backup(db.conn, db_path, "daily", now=dt.datetime(2024, 1, 2, 9))
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
@@ -52,7 +52,7 @@ def test_a_damaged_database_skips_a_newer_versions_backup(qapp, db_path, monkeyp
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     restored = open_checked(db_path)
     assert "2024-01-01 09:00" in asked[0] and "2024-01-02" not in asked[0]
-    assert records.count(restored, MEDIATION_CASE) == cases
+    assert queries.count(restored, MEDIATION_CASE) == cases
     assert older.exists() and newer.exists()
     restored.close()
 

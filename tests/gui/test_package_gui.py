@@ -3,8 +3,8 @@
 import openpyxl
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from zhaocun_desktop import records
-from zhaocun_desktop.county import rollup
+from zhaocun_desktop import audit
+from zhaocun_desktop.county import figures as county_figures
 from zhaocun_desktop.package import read_package
 
 
@@ -20,7 +20,7 @@ def test_export_package_asks_year_personal_data_and_file(open_window, monkeypatc
     package = read_package(out)
     assert package.year == 2023 and package.manifest["personal_data"] == "masked"
     assert "已导出2023年上报数据包" in window.statusBar().currentMessage()
-    assert "遮盖" in records.audit_rows(window.db, "package")[-1]["note"]
+    assert "遮盖" in audit.audit_rows(window.db, "package")[-1]["note"]
 
 
 def test_county_database_from_the_menu_takes_the_package(open_window, monkeypatch, tmp_path, clerk_confirms):
@@ -37,7 +37,7 @@ def test_county_database_from_the_menu_takes_the_package(open_window, monkeypatc
     county_window = next(w for w in QApplication.topLevelWidgets() if getattr(w, "county", None) is not None and w.db_path == county_db.resolve())
     county_window.county.import_action.trigger()
     assert "已导入赵村镇2023年数据包" in shown[0] and [q.kind for q in clerk_confirms[0]] == ["new_key"]
-    assert rollup.townships(county_window.db, 2023) == ["赵村镇"]
+    assert county_figures.townships(county_window.db, 2023) == ["赵村镇"]
     workbook = tmp_path / "2023年全县汇总表.xlsx"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("2023年", True))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(workbook), ""))

@@ -15,8 +15,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from zhaocun_desktop import records, signing
-from zhaocun_desktop.county import rollup
+from zhaocun_desktop import audit, signing
+from zhaocun_desktop.county import figures as county_figures, rollup
 from zhaocun_desktop.county.rollup import Consent, Question
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.gui.app import open_checked, ui_state_file
@@ -119,7 +119,7 @@ def test_importing_asks_refuses_and_records_as_the_cli_does(county_window, towns
         db = open_db(path)
         assert f"已确认{town}的数据包签名公钥（指纹 {signing.fingerprint(signing.public_key(db))}）" in message
         db.close()
-    entries = records.audit_entries(window.db, signing.PIN_TABLE)
+    entries = audit.audit_entries(window.db, signing.PIN_TABLE)
     assert len(entries) == 3 and {entry.action for entry in entries} == {"确认公钥"} and entries[0].title == "乡镇签名公钥"
 
     # 瓦屋镇 on a new PC: its new key is taken only when the fingerprint typed matches
@@ -129,7 +129,7 @@ def test_importing_asks_refuses_and_records_as_the_cli_does(county_window, towns
     db = open_db(moved)
     db.execute("DELETE FROM signing_key")
     db.conn.commit()
-    monkeypatch.setattr(records, "now", later)  # made after the package the county holds
+    monkeypatch.setattr(audit, "now", later)  # made after the package the county holds
     figures_changed = write_package(db, YEAR, tmp_path / "瓦屋镇-新电脑.zip")
     monkeypatch.undo()
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
@@ -152,7 +152,7 @@ def test_importing_asks_refuses_and_records_as_the_cli_does(county_window, towns
     message = window.county.import_packages([str(figures_changed)])
     assert asked["done"] and "↻" in message and "更换公钥" in message
     assert signing.pinned_key(window.db, "瓦屋镇") == new_key
-    assert "更换公钥" in records.audit_entries(window.db, signing.PIN_TABLE)[0].note
+    assert "更换公钥" in audit.audit_entries(window.db, signing.PIN_TABLE)[0].note
 
     # a package whose figures.json disagrees with its records: listed, the county's figure from the records
     def inflate(name, data):
@@ -162,15 +162,15 @@ def test_importing_asks_refuses_and_records_as_the_cli_does(county_window, towns
                    manifest_change=lambda manifest: manifest.__setitem__("made_at", later()))  # fmt: skip
     message = window.county.import_packages([str(false)])
     assert "请注意" in message and "上报 123456，按记录计算" in message
-    assert rollup.township_figures(window.db, YEAR)["中汤镇"]["cases"] != 123456
+    assert county_figures.township_figures(window.db, YEAR)["中汤镇"]["cases"] != 123456
 
     # a refusal names the file and the reason; nothing is written
     bad = remade(towns["赵村镇"][1], tmp_path / "坏记录.zip", _bad_date, sign_with=towns["赵村镇"][0],
                  manifest_change=lambda manifest: manifest.__setitem__("made_at", later()))  # fmt: skip
-    before = records.audit_count(window.db)
+    before = audit.audit_count(window.db)
     assert window.county.import_packages([str(bad)]) is None
     assert "坏记录.zip" in warnings[-1] and "受理日期" in warnings[-1] and "records/mediation_case.jsonl 第1行" in warnings[-1]
-    assert records.audit_count(window.db) == before
+    assert audit.audit_count(window.db) == before
 
     # 文件 → 乡镇签名公钥: the pins, the retired one greyed, exported on paper
     dialog = PinnedKeysDialog(window.db, window)

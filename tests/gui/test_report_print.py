@@ -54,10 +54,10 @@ def test_pdf_with_recipient_and_other_section(qtbot, db, tmp_path):
 def test_pdf_title_breaks_between_words_as_the_docx_does(qtbot, db, tmp_path, town, expected):
     from report_data import SETTINGS
 
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
     from zhaocun_desktop.report_docx import title_lines, title_names
 
-    records.save_settings(db, dict(SETTINGS, town=town))
+    township_settings.save_settings(db, dict(SETTINGS, town=town))
     draft = report.build_draft(db, 2023)
     assert title_lines(draft.title, title_names(draft.settings)) == expected  # the lines the .docx has
     pdf = tmp_path / "报告.pdf"

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records
 from zhaocun_desktop.excel.importing import preview_import
 from zhaocun_desktop.registers import MEDIATION_CASE
 
@@ -67,7 +67,7 @@ def _dialogs(window, tmp_path):
     yield "导入预览", ImportDialog(db, preview_import(db, _workbook(tmp_path / "赵村村.xlsx")), window)
     yield "操作记录", AuditLogDialog(db, window)
     yield "打印预览", view.print_list(open_dialog=False)
-    yield "记录列表", RecordsDialog(MEDIATION_CASE, records.rows_by_id(db, MEDIATION_CASE), "本年受理的案件", window, db)
+    yield "记录列表", RecordsDialog(MEDIATION_CASE, queries.rows_by_id(db, MEDIATION_CASE), "本年受理的案件", window, db)
     yield "统计报表", CountyDialog(db, window)
     yield "首次使用设置", FirstRunWizard(db, window)
 

@@ -7,7 +7,7 @@ import os
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from zhaocun_desktop import backup, backup_files, records
+from zhaocun_desktop import backup_files, dbcheck, queries, records
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.demo import fill_demo
 from zhaocun_desktop.gui.app import open_checked
@@ -24,8 +24,8 @@ def damage(path):
 def test_damaged_database_offers_the_newest_good_backup(qapp, db_path, monkeypatch):
     db = open_db(db_path)
     fill_demo(db)
-    cases = records.count(db, MEDIATION_CASE)
-    backup.make_backup(db.conn, db_path, "daily")
+    cases = queries.count(db, MEDIATION_CASE)
+    backup_files.make_backup(db.conn, db_path, "daily")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     damage(db_path)
@@ -36,7 +36,7 @@ def test_damaged_database_offers_the_newest_good_backup(qapp, db_path, monkeypat
     restored = open_checked(db_path)
     assert "是否从最近的完好备份恢复" in asked[0] and "每日自动备份" in asked[0]
     assert "已从" in told[0] and "损坏" in told[0]
-    assert records.count(restored, MEDIATION_CASE) == cases
+    assert queries.count(restored, MEDIATION_CASE) == cases
     restored.close()
     assert list(db_path.parent.glob("台账_损坏_*.db")), "the damaged file is kept aside"
 
@@ -44,7 +44,7 @@ def test_damaged_database_offers_the_newest_good_backup(qapp, db_path, monkeypat
 def test_damaged_database_left_alone_when_the_clerk_says_no(qapp, db_path, monkeypatch):
     db = open_db(db_path)
     fill_demo(db)
-    backup.make_backup(db.conn, db_path, "daily")
+    backup_files.make_backup(db.conn, db_path, "daily")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     damage(db_path)
@@ -61,8 +61,8 @@ def test_a_record_pointing_nowhere_opens_the_file_and_says_so_without_offering_a
 
     db = open_db(db_path)
     fill_demo(db)
-    backup.make_backup(db.conn, db_path, "daily")
-    cases = records.count(db, MEDIATION_CASE)
+    backup_files.make_backup(db.conn, db_path, "daily")
+    cases = queries.count(db, MEDIATION_CASE)
     db.close()
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -73,7 +73,7 @@ def test_a_record_pointing_nowhere_opens_the_file_and_says_so_without_offering_a
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
     opened = open_checked(db_path)
-    assert opened is not None and asked == [] and records.count(opened, MEDIATION_CASE) == cases
+    assert opened is not None and asked == [] and queries.count(opened, MEDIATION_CASE) == cases
     assert "记录之间的关联不一致" in warned[0] and "请不要为此从备份恢复" in warned[0]
     opened.close()
     assert not list(db_path.parent.glob("台账_损坏_*.db"))
@@ -84,7 +84,7 @@ def test_first_open_of_the_day_makes_a_backup(qapp, db_path):
     db.close()
     db = open_checked(db_path)
     db.close()
-    assert [b.reason for b in backup.list_backups(db_path)] == ["daily"]
+    assert [b.reason for b in backup_files.list_backups(db_path)] == ["daily"]
 
 
 def test_backup_to_a_folder_and_restore_from_the_menu(qtbot, open_window, tmp_path, monkeypatch):
@@ -92,8 +92,8 @@ def test_backup_to_a_folder_and_restore_from_the_menu(qtbot, open_window, tmp_pa
     qtbot.waitUntil(lambda: window.backup_label.text() != "")  # read once the first screen has painted
     assert window.backup_label.text() == "尚未备份"
     made = window.backup_to(str(tmp_path / "U盘"))
-    assert made.parent == tmp_path / "U盘" and backup.check_database(made) == []
-    window.backup_to(str(backup.backup_dir(window.db_path)))
+    assert made.parent == tmp_path / "U盘" and dbcheck.check_database(made) == []
+    window.backup_to(str(dbcheck.backup_dir(window.db_path)))
     assert window.backup_label.text().startswith("上次备份：")
 
     view = window.view(MEDIATION_CASE.key)
@@ -147,7 +147,7 @@ def test_an_open_that_upgrades_runs_off_the_window_thread_under_a_dialog_that_sa
     assert threads and threads[0] is not threading.main_thread()
     assert "正在升级数据库" in labels[0] and "检索索引" in labels[0]
     assert search.has_index(opened, search.indexed_registers(opened)[0])
-    assert records.count(opened, MEDIATION_CASE) > 0  # the connection made in the worker serves the window
+    assert queries.count(opened, MEDIATION_CASE) > 0  # the connection made in the worker serves the window
     opened.close()
 
 
@@ -159,11 +159,11 @@ def test_restoring_another_towns_backup_from_the_menu_asks_first(qtbot, open_win
     window = open_window(demo=True)  # sample data of 赵村镇
     elsewhere = open_db(tmp_path / "中汤镇.db")
     set_up_township(elsewhere, with_default_names(dict(town="中汤镇", county="鲁山县")), ["中汤村"])
-    made = backup.make_backup(elsewhere.conn, tmp_path / "中汤镇.db", "manual")
+    made = backup_files.make_backup(elsewhere.conn, tmp_path / "中汤镇.db", "manual")
     elsewhere.close()
-    backup.backup_dir(window.db_path).mkdir(exist_ok=True)
-    shutil.copy(made, backup.backup_dir(window.db_path) / "台账备份_20990101_090000_manual.db")  # an old-style name: listed
-    cases = records.count(window.db, MEDIATION_CASE)
+    dbcheck.backup_dir(window.db_path).mkdir(exist_ok=True)
+    shutil.copy(made, dbcheck.backup_dir(window.db_path) / "台账备份_20990101_090000_manual.db")  # an old-style name: listed
+    cases = queries.count(window.db, MEDIATION_CASE)
 
     asked = []
     answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No])
@@ -172,18 +172,18 @@ def test_restoring_another_towns_backup_from_the_menu_asks_first(qtbot, open_win
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     window.restore_backup()
     assert "示例数据库" in asked[1] and "中汤镇" in asked[1] and "仍要" in asked[1]
-    assert records.count(window.db, MEDIATION_CASE) == cases  # the clerk said no: nothing changed
+    assert queries.count(window.db, MEDIATION_CASE) == cases  # the clerk said no: nothing changed
 
     answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes])
     window.restore_backup()
-    assert records.count(window.db, MEDIATION_CASE) == 0
+    assert queries.count(window.db, MEDIATION_CASE) == 0
 
 
 def test_an_empty_database_file_is_offered_its_backup_not_made_a_new_ledger(qapp, db_path, monkeypatch):
     db = open_db(db_path)
     fill_demo(db)
-    cases = records.count(db, MEDIATION_CASE)
-    backup.make_backup(db.conn, db_path, "daily")
+    cases = queries.count(db, MEDIATION_CASE)
+    backup_files.make_backup(db.conn, db_path, "daily")
     db.close()
     db_path.write_bytes(b"")  # a copy cut short
     for name in ("-wal", "-shm"):
@@ -193,7 +193,7 @@ def test_an_empty_database_file_is_offered_its_backup_not_made_a_new_ledger(qapp
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     restored = open_checked(db_path)
     assert "空文件" in asked[0] and "每日自动备份" in asked[0]
-    assert records.count(restored, MEDIATION_CASE) == cases
+    assert queries.count(restored, MEDIATION_CASE) == cases
     restored.close()
 
 
@@ -212,20 +212,20 @@ def test_a_renamed_databases_backups_are_offered_marked_and_asked_for(qtbot, ope
     import shutil
 
     window = open_window(demo=True)
-    cases = records.count(window.db, MEDIATION_CASE)
-    made = backup.make_backup(window.db.conn, window.db_path, "manual")
-    renamed = made.with_name(made.name.replace(backup.backup_stem(window.db_path), "旧台账备份"))
+    cases = queries.count(window.db, MEDIATION_CASE)
+    made = backup_files.make_backup(window.db.conn, window.db_path, "manual")
+    renamed = made.with_name(made.name.replace(backup_files.backup_stem(window.db_path), "旧台账备份"))
     shutil.move(made, renamed)
-    assert backup.list_backups(window.db_path) == []
+    assert backup_files.list_backups(window.db_path) == []
     offered, asked = [], []
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (offered.extend(a[3]) or a[3][-1], True))
     monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a, **k: asked.append(title) or QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    records.delete(window.db, MEDIATION_CASE, [records.RecordList(window.db, MEDIATION_CASE, records.RecordQuery(), ["id"]).rows(0, 1)[0][0]])
+    records.delete(window.db, MEDIATION_CASE, [queries.RecordList(window.db, MEDIATION_CASE, queries.RecordQuery(), ["id"]).rows(0, 1)[0][0]])
     window.restore_backup()
     assert offered and offered[-1].endswith("（旧台账.db 的备份）")
     assert asked == ["确认恢复", "这个备份不像是当前数据库的"]
-    assert records.count(window.db, MEDIATION_CASE) == cases
+    assert queries.count(window.db, MEDIATION_CASE) == cases
 
 
 def test_the_days_first_backup_shows_in_the_status_bar(qtbot, open_window):
@@ -239,11 +239,11 @@ def test_the_days_first_backup_shows_in_the_status_bar(qtbot, open_window):
     qtbot.waitUntil(lambda: window.backup_label.text() == "尚未备份")
     back_up_today(window, window.db_path)  # in the background
     qtbot.waitUntil(lambda: window.backup_label.text().startswith("上次备份"), timeout=20_000)
-    assert [b.reason for b in backup.list_backups(window.db_path)] == ["daily"]
+    assert [b.reason for b in backup_files.list_backups(window.db_path)] == ["daily"]
     assert window.backup_label.text().startswith(f"上次备份：{dt.date.today():%Y-%m-%d}")
     assert window.statusBar().currentMessage() == "今天的自动备份已完成（已校验）"
     back_up_today(window, window.db_path)  # made today already: none more
-    assert [b.reason for b in backup.list_backups(window.db_path)] == ["daily"]
+    assert [b.reason for b in backup_files.list_backups(window.db_path)] == ["daily"]
 
 
 # ---------------------------------------------------------------------------
@@ -258,14 +258,14 @@ def _grow(db, megabytes: int) -> None:
 
 
 class _HeldBackup:
-    """``backup.make_backup`` (made in backup_files) held at its start until ``release`` is set (from the window's thread), noting
+    """``backup_files.make_backup`` held at its start until ``release`` is set (from the window's thread), noting
     the thread each backup ran on and the order in which they started and ended."""
 
     def __init__(self, monkeypatch):
         import threading
 
         self.release, self.threads, self.events = threading.Event(), [], []
-        real = backup.make_backup
+        real = backup_files.make_backup
 
         def held(conn, db_path, reason="manual", *args, **kwargs):
             self.threads.append(threading.get_ident())
@@ -275,8 +275,7 @@ class _HeldBackup:
             self.events.append(("end", reason))
             return made
 
-        monkeypatch.setattr(backup, "make_backup", held)  # what the window's menu calls
-        monkeypatch.setattr(backup_files, "make_backup", held)  # what safety_backup (the day's first backup) calls
+        monkeypatch.setattr(backup_files, "make_backup", held)  # what the window's menu and safety_backup (the day's first backup) call
 
 
 def test_the_days_first_backup_runs_off_the_window_thread(qtbot, open_window, monkeypatch):
@@ -310,8 +309,8 @@ def test_the_days_first_backup_runs_off_the_window_thread(qtbot, open_window, mo
     timer.stop()
     assert held.threads and held.threads[0] != threading.get_ident(), "made on a worker thread"
     assert len(ticks) >= 5 and held.events == [("start", "daily"), ("end", "daily")]
-    (made,) = backup.list_backups(window.db_path)
-    assert made.reason == "daily" and made.counts["调解案件"] == records.count(window.db, MEDIATION_CASE)
+    (made,) = backup_files.list_backups(window.db_path)
+    assert made.reason == "daily" and made.counts["调解案件"] == queries.count(window.db, MEDIATION_CASE)
     assert any(message.startswith("正在进行今天的自动备份：正在复制数据库（") for message in messages), messages
     assert "正在进行今天的自动备份：正在校验备份…" in messages and messages[-1] == "今天的自动备份已完成（已校验）"
 
@@ -348,7 +347,7 @@ def test_closing_waits_for_a_running_backup_under_a_progress_dialog(qtbot, open_
     assert shown and shown[0].startswith("正在完成今天的自动备份")
     assert held.events == [("start", "daily"), ("end", "daily"), ("start", "exit"), ("end", "exit")]
     assert all(thread != threading.get_ident() for thread in held.threads)
-    assert sorted(b.reason for b in backup.list_backups(window.db_path)) == ["daily", "exit"]
+    assert sorted(b.reason for b in backup_files.list_backups(window.db_path)) == ["daily", "exit"]
     qtbot.waitUntil(lambda: not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()])
 
 
@@ -389,7 +388,7 @@ def test_a_large_files_check_does_not_delay_its_records_and_damage_is_said_after
     checks = start_checks(path)
     db = open_checked(path, window, checks, daily_backup=False, defer_large=True)
     assert db is not None and checks.deferred and not checks.done()
-    assert records.count(db, MEDIATION_CASE) > 0  # the records are there while the check runs
+    assert queries.count(db, MEDIATION_CASE) > 0  # the records are there while the check runs
     told, exits, backed_up = [], [], []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: told.append(text))
     monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
@@ -429,7 +428,7 @@ def test_a_database_with_random_blocks_overwritten_is_named_damaged_at_the_start
 
     db = open_db(db_path)
     fill_demo(db)
-    cases = records.count(db, MEDIATION_CASE)
+    cases = queries.count(db, MEDIATION_CASE)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     sound = db_path.read_bytes()
@@ -442,18 +441,18 @@ def test_a_database_with_random_blocks_overwritten_is_named_damaged_at_the_start
             offset = rng.randrange(0, len(data) - 16)
             data[offset : offset + 16] = rng.randbytes(16)
         db_path.write_bytes(bytes(data))
-        shutil.rmtree(backup.backup_dir(db_path), ignore_errors=True)
+        shutil.rmtree(dbcheck.backup_dir(db_path), ignore_errors=True)
         critical = []
         monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: critical.append((title, text)))
         assert open_checked(db_path) is None  # no backup to offer
         assert critical[0][0] == "数据库已损坏" and "没有找到可用的备份" in critical[0][1]
         assert db_path.read_bytes() == bytes(data)
 
-        backup.backup_dir(db_path).mkdir()
-        shutil.copy(spare, backup.backup_dir(db_path) / "台账备份_20240101_080000_daily.db")
+        dbcheck.backup_dir(db_path).mkdir()
+        shutil.copy(spare, dbcheck.backup_dir(db_path) / "台账备份_20240101_080000_daily.db")
         asked = []
         monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
         monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
         restored = open_checked(db_path, daily_backup=False)
-        assert "数据库文件已损坏" in asked[0] and records.count(restored, MEDIATION_CASE) == cases
+        assert "数据库文件已损坏" in asked[0] and queries.count(restored, MEDIATION_CASE) == cases
         restored.close()

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records
 from zhaocun_desktop.gui.table_model import RecordTableModel
 from zhaocun_desktop.registers import ENFORCEMENT_STAFF, MEDIATION_CASE
 
@@ -56,25 +56,25 @@ def test_the_clerk_can_show_full_numbers_in_a_list(qtbot, open_window):
 
 
 def _small_steps(monkeypatch):
-    """Lazy-list thresholds scaled down to a few hundred rows (records.RecordList)."""
+    """Lazy-list thresholds scaled down to a few hundred rows (queries.RecordList)."""
     for name, value in dict(RARE=40, FIRST=5, WALK_BUDGET=60, WALK_SHARE=1, WALK_STEP=30).items():
-        monkeypatch.setattr(records.RecordList, name, value)
+        monkeypatch.setattr(queries.RecordList, name, value)
 
 
 def test_a_common_word_is_read_as_the_view_scrolls(qtmodeltester, db, monkeypatch):
     _small_steps(monkeypatch)
     records.insert_many(db, MEDIATION_CASE, [dict(CASE, accepted=f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}", parties=f"甲{i:04d}与乙") for i in range(600)])
     model = RecordTableModel(db, MEDIATION_CASE)
-    query = records.RecordQuery(search="与")  # in every case
+    query = queries.RecordQuery(search="与")  # in every case
     model.set_query(query)
     assert 0 < model.rowCount() < 600 and model.canFetchMore() and model.has_more()
     qtmodeltester.check(model, force_py=True)
     while model.canFetchMore():
         model.fetchMore()
-    eager = records.RecordList(db, MEDIATION_CASE, query, ["id"])
+    eager = queries.RecordList(db, MEDIATION_CASE, query, ["id"])
     assert [model.record_id(row) for row in range(model.rowCount())] == [row[0] for row in eager.rows(0, eager.count)]
     column = MEDIATION_CASE.list_fields.index(MEDIATION_CASE.field("parties"))
-    parties = records.RecordList(db, MEDIATION_CASE, query, ["parties"])
+    parties = queries.RecordList(db, MEDIATION_CASE, query, ["parties"])
     assert [model.data(model.index(row, column)) for row in (0, 299, 599)] == [parties.rows(row, 1)[0][1] for row in (0, 299, 599)]
 
 

@@ -127,11 +127,11 @@ def test_year_and_minute_boxes_take_typed_numbers(qtbot, open_window):
 def test_the_case_number_hint_follows_the_settings_and_the_committee(qtbot, open_window):
     import datetime as dt
 
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
     from zhaocun_desktop.registers import MEDIATION_CASE
 
     window = open_window()
-    records.save_settings(window.db, dict(records.settings(window.db), town="瓦屋镇", county="鲁山县", office="瓦屋镇司法所", signer="瓦屋镇人民政府"))
+    township_settings.save_settings(window.db, dict(township_settings.settings(window.db), town="瓦屋镇", county="鲁山县", office="瓦屋镇司法所", signer="瓦屋镇人民政府"))
     dialog = RecordDialog(window.db, MEDIATION_CASE, parent=window)
     qtbot.addWidget(dialog)
     hint = dialog.form.editors["case_no"].widget

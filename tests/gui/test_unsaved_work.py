@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from zhaocun_desktop import records, report
+from zhaocun_desktop import queries, report
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.registers import MEDIATION_CASE
 
@@ -84,7 +84,7 @@ def test_close_with_an_open_edit_dialog(qtbot, open_window, when_modal, answer):
     window = open_window(demo=True)
     view = window.view(MEDIATION_CASE.key)
     record_id = view.model.record_id(0)
-    original = records.get(window.db, MEDIATION_CASE, record_id)["summary"]
+    original = queries.get(window.db, MEDIATION_CASE, record_id)["summary"]
     view.table.selectRow(0)
     outcome = {}
 
@@ -107,7 +107,7 @@ def test_close_with_an_open_edit_dialog(qtbot, open_window, when_modal, answer):
     state = when_modal(edit_then_close)
     view.edit_record()
     assert state["done"] and "编辑" in outcome["seen"][0]
-    stored = records.get(window.db, MEDIATION_CASE, record_id)["summary"]
+    stored = queries.get(window.db, MEDIATION_CASE, record_id)["summary"]
     if answer == "取消":
         assert not outcome["closed"] and outcome["dialog_visible"] and stored == original
     else:

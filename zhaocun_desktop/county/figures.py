@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries
 from zhaocun_desktop.county_scope import current_scope, set_scope, township_choices
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def township_records(db: Database, year: int, register: str, township: str | Non
 
     described = BY_KEY[register]
     # each column named with its table: the townships' table has a "name" too (the villages' own column)
-    columns = ", ".join(f"{register}.{key} AS {key}" if records.column_sql(described, key) == key else f"{records.column_sql(described, key)} AS {key}"
+    columns = ", ".join(f"{register}.{key} AS {key}" if queries.column_sql(described, key) == key else f"{queries.column_sql(described, key)} AS {key}"
                         for key in described.keys)  # fmt: skip
     sql = (
         f"SELECT t.name AS township, {register}.id AS id, {columns} FROM main.{register} AS {register} "

@@ -45,33 +45,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records, search, signing
-from zhaocun_desktop.county.figures import (  # noqa: F401 (re-exported: rollup.figure_differences etc.)
-    _differences,
-    county_figures,
-    figure_differences,
-    reported_figures,
-    township_figures,
-    township_records,
-    townships,
-    years,
-)
-from zhaocun_desktop.county.summary import write_county_summary  # noqa: F401 (re-exported)
-from zhaocun_desktop.county_scope import (  # the scope lives below the figures and records; re-exported: rollup.set_scope etc.
-    SCOPE_TABLE,  # noqa: F401 (re-exported)
-    WRITING_TABLE,
-    current_scope,  # noqa: F401 (re-exported)
-    guard_connection,
-    in_county,
-    in_each_township,  # noqa: F401 (re-exported)
-    set_scope,  # noqa: F401 (re-exported)
-    township_choices,  # noqa: F401 (re-exported)
-)
+from zhaocun_desktop import audit, queries, search, signing
+from zhaocun_desktop.county.figures import _differences
+from zhaocun_desktop.county_scope import WRITING_TABLE, guard_connection, in_county  # the scope lives below the figures and records
 from zhaocun_desktop.db import COUNTY_APPLICATION_ID, Upgrade
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.package import CLOCK_SLACK, Package, RecordReader, made_at, open_package, travels_whole
 from zhaocun_desktop.progress import Progress, step
 from zhaocun_desktop.registers import CHILD_REGISTERS, REGISTERS, VILLAGE, Register
+from zhaocun_desktop.villages import stored_values
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -229,7 +211,7 @@ FIRST_FORMAT = ("package", "package_figure", "package_record", "audit_log")
 def _set_aside_first_format(conn) -> None:
     """A county file of the first format: its four tables renamed ``first_*`` (after a safety backup),
     so the township schema can be created beside them and ``_rebuild_first_format`` moves their data."""
-    from zhaocun_desktop.backup import safety_backup
+    from zhaocun_desktop.backup_files import safety_backup
 
     safety_backup(conn, "migration")
     conn.execute("BEGIN")
@@ -271,7 +253,7 @@ def _rebuild_first_format(db: Database) -> None:
     for table in FIRST_FORMAT:
         db.execute(f"DROP TABLE main.first_{table}")
     _county_settings(db)
-    records.audit(db, "package", None, "upgrade", None, None, "县级汇总数据库升级：各数据包的记录由旧格式转为台账记录")
+    audit.audit(db, "package", None, "upgrade", None, None, "县级汇总数据库升级：各数据包的记录由旧格式转为台账记录")
 
 
 @dataclass
@@ -404,7 +386,7 @@ def _insert(db: Database, package: Package, township_id: int, shared: dict | Non
         "INSERT INTO main.package (township_id, township, county, year, sha256, file_name, made_at, program_version, schema_version, personal_data, imported_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [township_id, package.township, manifest.get("county"), package.year, package.sha256, package.path.name, manifest["made_at"],
-         manifest.get("program_version"), manifest.get("schema_version"), manifest.get("personal_data"), records.now()],
+         manifest.get("program_version"), manifest.get("schema_version"), manifest.get("personal_data"), audit.now()],
     ).lastrowid  # fmt: skip
     for key, value in package.figures.items():
         if key not in BY_KEY:  # a figure this program does not know: nothing to compare it with
@@ -471,7 +453,7 @@ def _take_villages(db: Database, township_id: int, package_id: int, rows: Iterab
     """The package's villages into the township's (matched by name); returns the township's ids by name.
     From the newest package a village's fields are updated; from an older one only missing villages are added."""
     by_name = {name: id_ for id_, name in db.execute("SELECT id, name FROM main.village WHERE township_id = ?", [township_id])}
-    keys = [key for key in records.stored_columns(VILLAGE) if key in _columns(db, VILLAGE.key)]
+    keys = [key for key in queries.stored_columns(VILLAGE) if key in _columns(db, VILLAGE.key)]
     for row in rows:
         name = row.get("name")
         if not name:
@@ -507,7 +489,7 @@ def _insert_rows(db: Database, register: Register, rows: Iterable[dict], by_name
     """Add ``rows`` (as the package holds them, streamed) to ``register``'s table, a few thousand at a
     time; returns new id by the package's id."""
     present = set(_columns(db, register.key))
-    columns = [column for column in ([register.parent_column] if register.parent_column else []) + records.stored_columns(register) if column in present]
+    columns = [column for column in ([register.parent_column] if register.parent_column else []) + queries.stored_columns(register) if column in present]
     first = db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM main.{register.key}").fetchone()[0]
     sql = (
         f"INSERT INTO main.{register.key} (id, {', '.join(columns)}, township_id, package_id, created_at, updated_at) "
@@ -532,7 +514,7 @@ def _insert_rows(db: Database, register: Register, rows: Iterable[dict], by_name
         new_id = first + count
         count += 1
         new_ids[row.get("id")] = new_id
-        stored = records.stored_values(register, row, by_name) if villages else row
+        stored = stored_values(register, row, by_name) if villages else row
         values.append([new_id, *(stored.get(column) for column in columns), township_id, package_id, stamp, stamp])
         if len(values) >= 5000:
             flush()
@@ -591,7 +573,7 @@ def roll_up(db: Database, paths: Sequence[str | Path], progress: Progress = None
             search.drop_triggers(db)
         for _package, current in decided:
             if current:
-                db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [records.now(), current[0]])
+                db.execute("UPDATE main.package SET replaced_at = ? WHERE id = ?", [audit.now(), current[0]])
                 _remove_package_rows(db, current[0])
                 db.execute("DELETE FROM main.package_figure WHERE package_id = ?", [current[0]])
         steps = (len(paths), len(paths) + len(decided))
@@ -625,7 +607,7 @@ def _pin_keys(db: Database, to_pin: list[tuple[str, bytes, str]], notes: dict[st
     for township, public, how in to_pin:
         signing.pin(db, township, public, how)
         note = f"{township}的数据包签名公钥（指纹 {signing.fingerprint(public)}）：{how}"
-        records.audit(db, signing.PIN_TABLE, None, "pin", None, None, note)
+        audit.audit(db, signing.PIN_TABLE, None, "pin", None, None, note)
         notes.setdefault(township, []).append(f"已确认{note}。")
 
 
@@ -678,14 +660,14 @@ def _take_packages(db: Database, decided: list[tuple[Package, tuple | None]], ot
             continue
         if id(package) in other_county:
             note = f"{label}是{package.county}的数据包（本县级汇总数据库是{ours}的），经确认属于本县后导入"
-            records.audit(db, "package", package_id, "other_county", None, None, note)
+            audit.audit(db, "package", package_id, "other_county", None, None, note)
             notes.setdefault(package.township, []).append(note + "。")
         if current:
             note = f"{label}（{package.manifest['made_at'].replace('T', ' ')}导出）替换了较旧的“{current[2]}”"
-            records.audit(db, "package", package_id, "replace", None, None, note)
+            audit.audit(db, "package", package_id, "replace", None, None, note)
             outcomes[id(package)] = Outcome(package, "replaced", note + "。")
         else:
-            records.audit(db, "package", package_id, "import", None, None, f"导入{label}")
+            audit.audit(db, "package", package_id, "import", None, None, f"导入{label}")
             outcomes[id(package)] = Outcome(package, "added", f"已导入{label}。")
     if bad:
         raise UserError("以下数据包不能导入，本次没有写入任何内容：\n" + "\n".join(bad))
@@ -772,7 +754,7 @@ def _made(text: str):
 def _writing(db: Database):
     """The roll-up's own writes pass the guard (inside its transaction)."""
     db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {WRITING_TABLE} (since TEXT)")
-    db.execute(f"INSERT INTO temp.{WRITING_TABLE} VALUES (?)", [records.now()])
+    db.execute(f"INSERT INTO temp.{WRITING_TABLE} VALUES (?)", [audit.now()])
     try:
         yield
     finally:

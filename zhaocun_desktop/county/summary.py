@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import settings as township_settings
 from zhaocun_desktop.county.figures import county_figures, township_figures, townships
 from zhaocun_desktop.county_scope import current_scope, set_scope
 from zhaocun_desktop.errors import UserError
@@ -36,7 +36,7 @@ def write_county_summary(db: Database, year: int, path: str | Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}年全县汇总"
-    county = (records.settings(db).get("county") or "").strip()  # the title names the county (鲁山县2023年度…)
+    county = (township_settings.settings(db).get("county") or "").strip()  # the title names the county (鲁山县2023年度…)
     sheet.append([f"{county}{year}年度各乡镇法治政府建设数字汇总表"])
     sheet.append(["项目", "单位", *names, COUNTY_TOTAL])
     thin = Side(style="thin")

@@ -190,13 +190,13 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
         QMessageBox.critical(parent, "数据库位置不安全", place)
         return None
     if problems:
-        from zhaocun_desktop import backup
+        from zhaocun_desktop import backup, dbcheck
 
         good = backup.newest_good_backup(path)
         if good is None:
             advice = "请不要删除该文件，联系技术支持人员处理。"
-            if problems == [backup.EMPTY_FILE]:  # nothing in it to keep; maybe a first start that was cut short
-                advice = (f"如果U盘等处有这个数据库的备份，请把它复制到“备份”文件夹（{backup.backup_dir(path)}）后重新启动；"
+            if problems == [dbcheck.EMPTY_FILE]:  # nothing in it to keep; maybe a first start that was cut short
+                advice = (f"如果U盘等处有这个数据库的备份，请把它复制到“备份”文件夹（{dbcheck.backup_dir(path)}）后重新启动；"
                           "如果这是刚安装、还没有录入过任何数据，可以删除这个空文件后重新启动程序。")  # fmt: skip
             QMessageBox.critical(parent, "数据库已损坏", f"数据库文件“{path}”已损坏（{problems[0]}），而且没有找到可用的备份。\n\n{advice}")
             return None
@@ -233,19 +233,19 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
 
 def backup_daily(db, path: Path) -> None:
     """The first backup of the day (verified), unless one was made today."""
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup_files
 
-    if not backup.backed_up_today(path):
-        backup.safety_backup(db.conn, "daily")
+    if not backup_files.backed_up_today(path):
+        backup_files.safety_backup(db.conn, "daily")
 
 
 def back_up_today(window, path: Path) -> None:
     """The window's first backup of the day, in the background (the clerk works on meanwhile; an 868 MB file takes
     seconds): the status bar says how far it is, then 上次备份; a failure is said, the records stay open."""
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup_files
     from zhaocun_desktop.gui.background import start_in_background
 
-    if window.db is None or backup.backed_up_today(path):
+    if window.db is None or backup_files.backed_up_today(path):
         return
     bar = window.statusBar()
 
@@ -263,7 +263,7 @@ def back_up_today(window, path: Path) -> None:
             window.show_last_backup()
 
     bar.showMessage("正在进行今天的自动备份…")
-    start_in_background(window.db, lambda own, progress: backup.safety_backup(own.conn, "daily", progress), ended, progressed)
+    start_in_background(window.db, lambda own, progress: backup_files.safety_backup(own.conn, "daily", progress), ended, progressed)
 
 
 def watch_deferred_checks(window, checks: StartChecks, then) -> None:
@@ -307,7 +307,7 @@ def finish_on_exit(db, checks: StartChecks | None = None) -> None:
     """Closing: wait for a backup running in the background, then make the closing backup, each in a worker thread
     under a progress dialog (shown when it takes a moment). No closing backup of a file whose start-up check
     found damage (its copy would rotate good backups away)."""
-    from zhaocun_desktop import backup
+    from zhaocun_desktop import backup_files
     from zhaocun_desktop.gui.background import wait_for_background
     from zhaocun_desktop.gui.jobs import run_job
 
@@ -318,7 +318,7 @@ def finish_on_exit(db, checks: StartChecks | None = None) -> None:
         if checks.found_damage():
             return
     try:
-        run_job(None, APP_NAME, "正在备份数据库，请稍候…", db, lambda own, progress: backup.safety_backup(own.conn, "exit", progress), cancellable=False)
+        run_job(None, APP_NAME, "正在备份数据库，请稍候…", db, lambda own, progress: backup_files.safety_backup(own.conn, "exit", progress), cancellable=False)
     except UserError as error:  # the program is closing: log it, do not stop the exit
         log.warning("退出时备份失败：%s", error)
 

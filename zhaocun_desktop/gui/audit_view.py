@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from zhaocun_desktop import records
+from zhaocun_desktop import audit
 from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.values import parse_date
 
@@ -37,13 +37,13 @@ class AuditLogDialog(QDialog):
     def __init__(self, db: Database, parent=None, table: str | None = None, record_id: int | None = None):
         super().__init__(parent)
         self.db = db
-        self.entries: list[records.AuditEntry] = []
+        self.entries: list[audit.AuditEntry] = []
         self.setWindowTitle("操作记录")
         self.setObjectName("audit_log")
         self.register = QComboBox()
         self.register.setObjectName("audit_register")
         self.register.addItem("全部台账", None)
-        for key, title in records.audit_tables().items():
+        for key, title in audit.audit_tables().items():
             self.register.addItem(title, key)
         self.record_id = QLineEdit()
         self.record_id.setObjectName("audit_record_id")
@@ -143,8 +143,8 @@ class AuditLogDialog(QDialog):
             self.status.setStyleSheet("color: #b00020")
             return
         self.status.setStyleSheet("")
-        self.entries = records.audit_entries(self.db, *filters, limit=SHOWN_AT_MOST, reveal=self.reveal_box.isChecked())
-        total = records.audit_count(self.db, *filters)
+        self.entries = audit.audit_entries(self.db, *filters, limit=SHOWN_AT_MOST, reveal=self.reveal_box.isChecked())
+        total = audit.audit_count(self.db, *filters)
         rows = []
         for entry in self.entries:
             head = [entry.at.replace("T", " "), entry.title, "" if entry.record_id is None else str(entry.record_id), entry.action]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
-from zhaocun_desktop import figures as fig, records
+from zhaocun_desktop import figures as fig, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.period_picker import PeriodPicker
 from zhaocun_desktop.gui.screen import fit_to_screen
@@ -25,7 +25,7 @@ class CountyDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("统计报表（报县司法局）")
-        settings = records.settings(db)
+        settings = township_settings.settings(db)
         self.picker = PeriodPicker(settings["report_year"])
         self.picker.set_period(fig.Period.quarter(int(settings["report_year"]), 4))
         self.contents = QLabel()
@@ -64,7 +64,7 @@ class CountyDialog(QDialog):
             if path is None:
                 folder = data_dir() / "导出"
                 folder.mkdir(parents=True, exist_ok=True)
-                town = records.settings(self.db).get("town") or ""
+                town = township_settings.settings(self.db).get("town") or ""
                 path, _ = QFileDialog.getSaveFileName(self, "导出统计报表", str(folder / f"{town}{period.label}统计报表.xlsx"), "Excel 工作簿 (*.xlsx)")
                 if not path:
                     return None

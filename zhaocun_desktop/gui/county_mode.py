@@ -1,7 +1,7 @@
 """County mode of the main window: a county database (the townships' packages rolled up) is shown
 read-only, one township or the whole county at a time.
 
-The window's connection carries the scope (``rollup.set_scope``): every list, 总览 and 统计报表
+The window's connection carries the scope (``county_scope.set_scope``): every list, 总览 and 统计报表
 read through it sees only the chosen township, and so do the jobs started from them (``gui.jobs``:
 ``db.open_again`` carries the scope). Taking in packages and the county summary workbook work on
 the whole county whatever the scope (county/rollup.py sees to that).
@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QWidget
 
-from zhaocun_desktop import APP_NAME, __version__, records
+from zhaocun_desktop import APP_NAME, __version__, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.progress import Cancelled
 
@@ -32,15 +32,15 @@ ACTIONS_NOT_FOR_COUNTY = ("actionImport", "actionUndoImport", "actionTemplate", 
 
 def unit_name(db: Database) -> str:
     """Who the figures read through a county database belong to: the chosen township, or 全县."""
-    from zhaocun_desktop.county import rollup
+    from zhaocun_desktop import county_scope
 
-    scope = rollup.current_scope(db)
-    return WHOLE_COUNTY if scope is None else dict(rollup.township_choices(db)).get(scope, "")
+    scope = county_scope.current_scope(db)
+    return WHOLE_COUNTY if scope is None else dict(county_scope.township_choices(db)).get(scope, "")
 
 
 def county_name(db: Database) -> str:
     """The county the database rolls up (its settings, or the chosen township's), "" when not known yet."""
-    return records.settings(db).get("county") or ""
+    return township_settings.settings(db).get("county") or ""
 
 
 class CountyMode(QObject):
@@ -121,14 +121,14 @@ class CountyMode(QObject):
 
     def fill_choices(self) -> None:
         """(Re)fill the chooser: 全县, then every township; the current choice stays when it still exists."""
-        from zhaocun_desktop.county import rollup
+        from zhaocun_desktop import county_scope
 
-        current = rollup.current_scope(self.db)
+        current = county_scope.current_scope(self.db)
         box = self.township_box
         box.blockSignals(True)
         box.clear()
         box.addItem(WHOLE_COUNTY, None)
-        for township_id, name in rollup.township_choices(self.db):
+        for township_id, name in county_scope.township_choices(self.db):
             box.addItem(name, township_id)
         index = box.findData(current) if current is not None else 0
         box.setCurrentIndex(max(index, 0))
@@ -138,9 +138,9 @@ class CountyMode(QObject):
 
     def choose(self, township_id: int | None) -> None:
         """Show ``township_id`` (None: the whole county) in every view of the window."""
-        from zhaocun_desktop.county import rollup
+        from zhaocun_desktop import county_scope
 
-        rollup.set_scope(self.db, township_id)
+        county_scope.set_scope(self.db, township_id)
         index = self.township_box.findData(township_id) if township_id is not None else 0
         if index >= 0 and index != self.township_box.currentIndex():
             self.township_box.blockSignals(True)
@@ -225,12 +225,12 @@ class CountyMode(QObject):
 
     def export_summary(self, year: int | None = None, path: str | None = None) -> Path | None:
         """文件 → 导出全县汇总表: every township's figures and the county total for one year."""
-        from zhaocun_desktop.county import rollup
+        from zhaocun_desktop.county import figures as county_figures, summary as county_summary
         from zhaocun_desktop.gui.jobs import run_job
 
         window = self.window
         if year is None:
-            years = rollup.years(self.db)
+            years = county_figures.years(self.db)
             if not years:
                 QMessageBox.information(window, "导出全县汇总表", "还没有导入任何乡镇数据包。请先用“文件 → 导入乡镇数据包…”导入。")
                 return None
@@ -246,7 +246,7 @@ class CountyMode(QObject):
         target = Path(path) if str(path).lower().endswith(".xlsx") else Path(f"{path}.xlsx")
         try:
             written = run_job(window, "导出全县汇总表", f"正在生成{year}年全县汇总表…", self.db,
-                              lambda db, progress: rollup.write_county_summary(db, year, target), cancellable=False)  # fmt: skip
+                              lambda db, progress: county_summary.write_county_summary(db, year, target), cancellable=False)  # fmt: skip
         except UserError as error:
             QMessageBox.warning(window, "无法导出", str(error))
             return None

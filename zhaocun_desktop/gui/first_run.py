@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from zhaocun_desktop import records
+from zhaocun_desktop import settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.field_form import FieldForm
 from zhaocun_desktop.gui.screen import fit_to_screen
@@ -54,7 +54,7 @@ class SettingsPage(QWizardPage):
         self.setTitle("本镇信息")
         self.setSubTitle("用于报告标题、落款和汇总表。以后可在“设置”页修改。")
         self.form = FieldForm(FIRST_SETTINGS, columns=1)
-        self.form.set_values(records.settings(db))
+        self.form.set_values(township_settings.settings(db))
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         self._derived: dict[str, str] = {}

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel.importing import ImportPreview, RegisterUnclear, commit_import, preview_import
 from zhaocun_desktop.gui.screen import fit_to_screen
-from zhaocun_desktop.records import OTHER_PLACES
 from zhaocun_desktop.registers import REGISTERS, Register
 from zhaocun_desktop.validation import display_value
+from zhaocun_desktop.villages import OTHER_PLACES
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -264,10 +264,10 @@ def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请
 def _key_of_a_damaged_file(path: Path, text: str):
     """A database whose first page is damaged does not open with any password: when ``text`` opens its newest backup
     made with the same key (the same salt: no password change since), that is its key, and the file is damaged."""
-    from zhaocun_desktop import backup, crypto
+    from zhaocun_desktop import backup_files, crypto
 
     salt = crypto.file_salt(path)
-    same_key = [b.path for b in backup.list_backups(path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
+    same_key = [b.path for b in backup_files.list_backups(path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
     if not same_key:
         return None
     try:

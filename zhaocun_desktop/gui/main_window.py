@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from zhaocun_desktop import APP_NAME, __version__, county_scope, records
+from zhaocun_desktop import APP_NAME, __version__, county_scope, queries, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.deferred import QFileDialog, QInputDialog, QMessageBox
 from zhaocun_desktop.gui.first_paint import after_first_paint
@@ -330,14 +330,14 @@ class MainWindow(QMainWindow):
     # -- backups ----------------------------------------------------------------
 
     def show_last_backup(self) -> None:
-        from zhaocun_desktop.backup import last_backup
+        from zhaocun_desktop.backup_files import last_backup
 
         latest = last_backup(self.db_path)
         self.backup_label.setText(f"上次备份：{latest.made_at:%Y-%m-%d %H:%M}" if latest else "尚未备份")
 
     def backup_to(self, folder: str | None = None) -> Path | None:
         """A verified backup into a folder the clerk picks (a USB stick)."""
-        from zhaocun_desktop.backup import make_backup
+        from zhaocun_desktop.backup_files import make_backup
         from zhaocun_desktop.gui.jobs import run_job
 
         if folder is None:
@@ -362,7 +362,8 @@ class MainWindow(QMainWindow):
         # its own first; then, marked, other databases' in the same folder (the database was renamed, or
         # is a copy): restoring one of them asks once more (OtherDatabaseBackup)
         from zhaocun_desktop import crypto
-        from zhaocun_desktop.backup import OtherDatabaseBackup, list_backups, other_backups, restore
+        from zhaocun_desktop.backup import OtherDatabaseBackup, restore
+        from zhaocun_desktop.backup_files import list_backups, other_backups
 
         readable = lambda b: b.counts is not None or crypto.is_encrypted(b.path)  # noqa: E731 (under another password: asked when chosen)
         own = [b for b in list_backups(self.db_path) if readable(b)]
@@ -468,7 +469,7 @@ class MainWindow(QMainWindow):
         from zhaocun_desktop.package import write_package
 
         if year is None:
-            default = int(records.settings(self.db).get("report_year") or __import__("datetime").date.today().year)
+            default = int(township_settings.settings(self.db).get("report_year") or __import__("datetime").date.today().year)
             year, ok = QInputDialog.getInt(self, "导出上报数据包", "年度：", default, 2000, 2100)
             if not ok:
                 return None
@@ -482,7 +483,7 @@ class MainWindow(QMainWindow):
             )
             reveal = answer == QMessageBox.StandardButton.Yes
         if path is None:
-            town = records.settings(self.db).get("town") or "本镇"
+            town = township_settings.settings(self.db).get("town") or "本镇"
             suggested = self._exports_folder() / f"{town}_{year}年上报数据包.zip"
             path, _ = QFileDialog.getSaveFileName(self, "保存上报数据包", str(suggested), "上报数据包 (*.zip)")
             if not path:
@@ -523,9 +524,9 @@ class MainWindow(QMainWindow):
             return
         register = next(r for r in registers if r.title == title)
         village = None
-        if register.village_field and records.village_names(self.db):
+        if register.village_field and queries.village_names(self.db):
             none = "（不指定村(居)）"
-            village, ok = QInputDialog.getItem(self, "生成填报模板", "给哪个村(居)？", [none, *records.village_names(self.db)], 0, False)
+            village, ok = QInputDialog.getItem(self, "生成填报模板", "给哪个村(居)？", [none, *queries.village_names(self.db)], 0, False)
             if not ok:
                 return
             village = None if village == none else village

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QSize, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from zhaocun_desktop import county_scope, overview, records
+from zhaocun_desktop import county_scope, overview, queries, settings as township_settings
 from zhaocun_desktop.gui.charts import SHARE_COLORS, BarChart, MonthChart, ShareChart, pen
 from zhaocun_desktop.gui.deferred import QMessageBox
 from zhaocun_desktop.gui.period_picker import PeriodPicker
@@ -79,7 +79,7 @@ class OverviewView(QWidget):
         self.due: list[DueItem] = []
         self._pending: Period | None = None  # the period whose figures and checks are still to fill
         self.setObjectName("view_overview")
-        self.period_picker = PeriodPicker(records.settings(db)["report_year"])
+        self.period_picker = PeriodPicker(township_settings.settings(db)["report_year"])
         self.period_picker.setObjectName("overview_period")
         self.period_picker.changed.connect(self.refresh)
         self.findings: list[Finding] = []
@@ -316,7 +316,7 @@ class OverviewView(QWidget):
             if path is None:
                 folder = data_dir() / "导出"
                 folder.mkdir(parents=True, exist_ok=True)
-                stem = f"{records.settings(self.db).get('town') or ''}{period_name(period)}法治政府建设汇总表"
+                stem = f"{township_settings.settings(self.db).get('town') or ''}{period_name(period)}法治政府建设汇总表"
                 path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", str(folder / f"{stem}.xlsx"), "Excel 工作簿 (*.xlsx)")
                 if not path:
                     return None
@@ -355,7 +355,7 @@ class OverviewView(QWidget):
 
             edited = bool(RecordDialog(self.db, register, finding.record_ids[0], parent=self).exec())
         else:
-            edited = self._show_records(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message)
+            edited = self._show_records(register, queries.rows_by_id(self.db, register, finding.record_ids), finding.message)
         if edited:
             self.refresh()
             self.records_changed.emit(register.key)

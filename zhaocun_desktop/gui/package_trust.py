@@ -226,7 +226,7 @@ class PinnedKeysDialog(QDialog):
 def township_key_group(db: Database, parent: QWidget | None = None) -> QGroupBox:
     """The 设置 page's 上报数据包签名 box: the township's fingerprint (read out to the county on the phone)
     and an export of the public key on paper."""
-    from zhaocun_desktop import records
+    from zhaocun_desktop import settings as township_settings
 
     group = QGroupBox("上报数据包签名", parent)
     group.setObjectName("township_key")
@@ -247,7 +247,7 @@ def township_key_group(db: Database, parent: QWidget | None = None) -> QGroupBox
     def export_key() -> None:
         from zhaocun_desktop.files import save_file
 
-        settings = records.settings(db)
+        settings = township_settings.settings(db)
         path, _ = QFileDialog.getSaveFileName(group, "导出本镇公钥", str(Path.home() / f"{settings.get('town') or '本镇'}公钥.txt"), "文本文件 (*.txt)")
         if not path:
             return

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
-from zhaocun_desktop import county_scope, mediation, records  # noqa: F401 (mediation installs the case form's proposer: MEDIATION_CASE.hooks.propose)
+from zhaocun_desktop import county_scope, mediation, queries, records, settings as township_settings  # noqa: F401 (mediation installs the case form's proposer: MEDIATION_CASE.hooks.propose)
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.gui.child_table import ChildTable
 from zhaocun_desktop.gui.field_form import FieldForm
@@ -83,14 +83,14 @@ class RecordDialog(QDialog):
         self.read_only = county_scope.in_county(db)
         self.setWindowTitle(f"{'查看' if self.read_only else '编辑' if record_id else '新增'}{register.title}" + ("（县级汇总，只读）" if self.read_only else ""))
         rosters = {field.key: records.roster_names(db, field) for field in register.fields if field.roster}
-        make_form = lambda fields: FieldForm(fields, records.village_names(db), choices=records.field_choices(db, register), names=rosters)  # noqa: E731
+        make_form = lambda fields: FieldForm(fields, queries.village_names(db), choices=records.field_choices(db, register), names=rosters)  # noqa: E731
         pages = form_pages(register)
         self.form = make_form(register.form_fields) if len(pages) < 2 else PagedForm([make_form(fields) for _, fields, _ in pages])
         self.child_tables = {child.key: ChildTable(child) for child in register.children}
         if record_id is not None:
-            self.form.set_values(records.get(db, register, record_id))
+            self.form.set_values(queries.get(db, register, record_id))
             for child in register.children:
-                self.child_tables[child.key].set_rows(records.children(db, child, record_id))
+                self.child_tables[child.key].set_rows(queries.children(db, child, record_id))
         else:
             for table in self.child_tables.values():
                 for _ in range(max(table.child.min_rows, 2 if table.child.split_defaults else 0)):
@@ -176,7 +176,7 @@ class RecordDialog(QDialog):
         except ValueError:
             day = dt.date.today()
         series = committee(values.get("org"), values.get("village")) or (TOWN_COMMITTEE, "")
-        editor.widget.setPlaceholderText("如" + format_case_no(records.settings(self.db), series, day.year, 1))
+        editor.widget.setPlaceholderText("如" + format_case_no(township_settings.settings(self.db), series, day.year, 1))
 
     def changed(self) -> bool:
         """Whether anything was typed or chosen since the dialog opened."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from zhaocun_desktop import county_scope, records
+from zhaocun_desktop import county_scope, queries
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.screen import fit_to_screen
 from zhaocun_desktop.registers import Register
@@ -72,7 +72,7 @@ class RecordsDialog(QDialog):
             return False
         if not dialog.exec():
             return False
-        self.rows[row] = records.get(self.db, self.register, record_id)
+        self.rows[row] = queries.get(self.db, self.register, record_id)
         self._fill_row(row)
         self.edited = True
         return True

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zhaocun_desktop import county_scope, records
+from zhaocun_desktop import audit, county_scope, queries, records, villages
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.gui.record_dialog import RecordDialog
 from zhaocun_desktop.gui.table_model import RecordTableModel
@@ -184,8 +184,8 @@ class RegisterView(QWidget):
     def _fill_filters(self) -> None:
         """(Re)fill the year and village lists, keeping the current choice where it still exists."""
         for box, first, items in (
-            (self.year_box, ALL_YEARS, [f"{year}年" for year in records.years(self.db, self.register)]),
-            (self.village_box, ALL_VILLAGES, records.village_names(self.db)),
+            (self.year_box, ALL_YEARS, [f"{year}年" for year in queries.years(self.db, self.register)]),
+            (self.village_box, ALL_VILLAGES, queries.village_names(self.db)),
         ):
             current = box.currentText()
             box.blockSignals(True)
@@ -215,9 +215,9 @@ class RegisterView(QWidget):
         one township (village names are unique within a township, not across the county)."""
         if not self.county:
             return
-        from zhaocun_desktop.county import rollup
+        from zhaocun_desktop import county_scope
 
-        whole_county = rollup.current_scope(self.db) is None
+        whole_county = county_scope.current_scope(self.db) is None
         for column in range(len(self.model.leading)):
             self.table.setColumnHidden(column, not whole_county)
         if whole_county:
@@ -236,7 +236,7 @@ class RegisterView(QWidget):
         self.model.refresh()
 
     def _update_count(self) -> None:
-        total = records.count(self.db, self.register)
+        total = queries.count(self.db, self.register)
         shown = self.model.rowCount()
         more = self.model.has_more()  # a common word: the list is read on as it is scrolled
         if more:  # short: at 1024 px a longer text pushed 打印 and 打印文书 behind the toolbar's » menu
@@ -309,8 +309,8 @@ class RegisterView(QWidget):
         if len(ids) != 1:
             QMessageBox.information(self, "撤并村(居)", "请先选中一个要撤并的村(居)。")
             return None
-        source = records.get(self.db, VILLAGE, ids[0])
-        others = [name for name in records.village_names(self.db) if name != source["name"]]
+        source = queries.get(self.db, VILLAGE, ids[0])
+        others = [name for name in queries.village_names(self.db) if name != source["name"]]
         if target is None:
             target, ok = QInputDialog.getItem(self, "撤并村(居)", f"把“{source['name']}”的全部记录移到：", others, 0, False)
             if not ok:
@@ -318,7 +318,7 @@ class RegisterView(QWidget):
         if target not in others:
             QMessageBox.warning(self, "无法撤并", f"“{target}”不是本镇的另一个村(居)。")
             return None
-        used = records.village_usage(self.db, source["id"])
+        used = villages.village_usage(self.db, source["id"])
         if confirm:
             listed = "、".join(f"{title}{n}条" for title, n in used.items()) or "没有记录"
             answer = QMessageBox.question(
@@ -327,9 +327,9 @@ class RegisterView(QWidget):
             )  # fmt: skip
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        target_id = next(v["id"] for v in records.rows_by_id(self.db, VILLAGE) if v["name"] == target)
+        target_id = next(v["id"] for v in queries.rows_by_id(self.db, VILLAGE) if v["name"] == target)
         try:
-            moved = records.merge_villages(self.db, source["id"], target_id)
+            moved = villages.merge_villages(self.db, source["id"], target_id)
         except UserError as error:
             QMessageBox.warning(self, "无法撤并", str(error))
             return None
@@ -405,7 +405,7 @@ class RegisterView(QWidget):
         dialog.document = document  # what is being printed (tests and the status line read it)
         if self.reveal_box.isChecked() and not self.reveal_box.isHidden():  # shown where the list has numbers to mask
             # printed (or saved as PDF: the preview accepts after either) with full numbers: in 操作记录, as such an export is
-            dialog.accepted.connect(lambda: records.audit(
+            dialog.accepted.connect(lambda: audit.audit(
                 self.db, self.register.key, None, "print", None, None, f"打印含完整身份证号/电话的{self.register.title} {len(document.rows)} 条"
             ))  # fmt: skip
         if open_dialog:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zhaocun_desktop import figures as fig, records, report
+from zhaocun_desktop import figures as fig, queries, report, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import save_file
 from zhaocun_desktop.gui.field_form import DateEdit, YearBox
@@ -58,7 +58,7 @@ class ReportView(QWidget):
         self.draft: report.ReportDraft | None = None
         self.findings: list[Finding] = []
         self.setObjectName("view_report")
-        self.year_box = YearBox(records.settings(db)["report_year"])
+        self.year_box = YearBox(township_settings.settings(db)["report_year"])
         self.year_box.setObjectName("report_year")
         self.save_button = QPushButton("保存文字")
         self.check_button = QPushButton("报告自查")
@@ -340,7 +340,7 @@ class ReportView(QWidget):
             self.settings_requested.emit()
         elif finding.register:
             register = REGISTERS_BY_KEY[finding.register]
-            dialog = RecordsDialog(register, records.rows_by_id(self.db, register, finding.record_ids), finding.message, self, db=self.db)
+            dialog = RecordsDialog(register, queries.rows_by_id(self.db, register, finding.record_ids), finding.message, self, db=self.db)
             dialog.exec()
             if dialog.edited:
                 self.refresh()

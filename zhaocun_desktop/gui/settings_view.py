@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
-from zhaocun_desktop import records, security
+from zhaocun_desktop import security, settings as township_settings
 from zhaocun_desktop.errors import InvalidRecord
 from zhaocun_desktop.gui import lock
 from zhaocun_desktop.gui.field_form import FieldForm
@@ -27,7 +27,7 @@ class SettingsView(QWidget):
         self.db = db
         self.setObjectName("view_settings")
         self.form = FieldForm(SETTINGS.fields, columns=1, captions=True)
-        self.form.set_values(records.settings(db))
+        self.form.set_values(township_settings.settings(db))
         self.save_button = QPushButton("保存设置")
         self.save_button.setObjectName("save_settings")
         self.save_button.clicked.connect(self.save)
@@ -104,7 +104,7 @@ class SettingsView(QWidget):
 
     def save(self) -> None:
         try:
-            saved = records.save_settings(self.db, self.form.values())
+            saved = township_settings.save_settings(self.db, self.form.values())
         except InvalidRecord as error:
             self.form.show_errors(error.errors)
             self.status.setText("未保存：请按红字提示修改。")

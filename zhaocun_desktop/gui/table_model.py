@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.queries import RecordList, RecordQuery
 from zhaocun_desktop.registers import Field, Kind, Register
 from zhaocun_desktop.validation import display_value
 
@@ -21,7 +21,7 @@ _NUMERIC = (Kind.INT, Kind.MONEY)
 class RecordTableModel(QAbstractTableModel):
     """The records of one register that match ``query``.
 
-    State: ``_list`` reads the matching rows by position (see ``records.RecordList``);
+    State: ``_list`` reads the matching rows by position (see ``queries.RecordList``);
     ``_pages`` caches up to ``MAX_PAGES`` pages of ``PAGE`` rows, each row a tuple
     ``(id, *list field values)``. Search, filters and sort change the query and reset
     the model; nothing holds all rows in Python. ``leading`` holds columns shown before the
