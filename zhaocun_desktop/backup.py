@@ -1,5 +1,5 @@
-"""Backups, restore and the health check of the database file (making, listing and rotating backups live
-in ``backup_files``, below ``db``; the start-up checks in ``dbcheck``; both re-exported here).
+"""Restoring a backup and recovering from one (making, listing and rotating backups live in ``backup_files``,
+below ``db``; the start-up checks of a file in ``dbcheck``: callers import those from there).
 
 A backup is made with ``VACUUM INTO`` a temporary file, checked with ``quick_check`` (make_backup
 says why that is enough), then renamed into place: never a plain copy of a live (WAL) database. A restore first backs
@@ -22,39 +22,16 @@ import os
 import sqlite3
 from pathlib import Path
 
-from zhaocun_desktop.backup_files import (  # making, listing and rotating backups, re-exported: backup.make_backup etc.
-    COPY_CHECK,
-    KEEP_DAYS,
-    KEEP_RECENT,
+from zhaocun_desktop.backup_files import (  # making, listing and rotating backups
     NAME,
-    REASONS,
-    REPORT_EVERY,
-    SAMPLE_NOTE,
     BackupInfo,
-    Identity,
-    backed_up_today,
-    backup_stem,
-    database_path,
     file_identity,
     identity,
-    last_backup,
     list_backups,
     make_backup,
-    other_backups,
-    record_counts,
-    rotate,
-    safety_backup,
+    safety_backup,  # noqa: F401 (forwarded for excel/importing only, which another engineer is changing this session; it goes when excel/ imports backup_files)
 )
-from zhaocun_desktop.dbcheck import (  # the start-up checks, re-exported: backup.check_database etc.
-    EMPTY_FILE,
-    PARTIAL,
-    PARTIAL_AGE_SECONDS,
-    _connect_readonly,
-    backup_dir,
-    check_database,
-    damage_text,
-    storage_problem,
-)
+from zhaocun_desktop.dbcheck import EMPTY_FILE, PARTIAL, _connect_readonly, damage_text  # the start-up checks
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.files import is_sqlite_file
 

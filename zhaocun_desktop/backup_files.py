@@ -2,7 +2,7 @@
 
 Below ``db`` (a migration backs the file up first) and ``records`` (a bulk delete or a village merge does
 too); restoring a backup, which brings it up to date with ``db.migrate``, is ``backup.py``'s, above ``db``.
-``backup`` re-exports every name here (``backup.make_backup``), so callers name one module.
+Callers import these names from here (``backup_files.make_backup``); ``backup`` holds restore and recovery.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 whether SQLite finds it damaged (quick_check), records pointing nowhere (foreign_key_check), and backups a
 crash left half-written beside it (removed when ``db.open_db`` opens it).
 
-Apart from ``backup`` (which re-exports them) so that the window's start, which runs them in a worker thread
+Apart from ``backup`` so that the window's start, which runs them in a worker thread
 while it builds the window, does not wait for the backup module (its dataclasses and patterns, ~3 ms).
 """
 
