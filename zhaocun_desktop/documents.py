@@ -482,37 +482,43 @@ def fill_template(text: str, values: dict[str, str], rows: dict[str, list[dict[s
         if stripped.startswith("|%"):
             end_table()
             widths[:] = [float(cell) for cell in _cells(stripped[1:]) if cell]
-            continue
-        if stripped.startswith("|"):
-            row_kind = _row_names(stripped[:2])
-            cells = _cells(stripped)
-            if row_kind:
-                for item in rows.get(row_kind, []):
-                    prefixed = dict(values, **{f"{row_kind}.{key}": value for key, value in item.items()})
-                    table.append(tuple(_NAME.sub(lambda m: prefixed.get(m.group(1)) or "", cell) for cell in cells))  # noqa: B023 (called within this turn)
-            else:
-                table.append(tuple(_fill(cell, values, "") for cell in cells))  # a ruled cell is the blank
-            continue
-        end_table()
-        name = stripped[1:-1] if stripped.startswith("{") and stripped.endswith("}") else ""
-        if name in PARAGRAPH_NAMES:
-            for kind, paragraph in values.get(name) or []:
-                blocks.append(DocBlock(kind, paragraph))
-            continue
-        marker, rest = stripped[:1], stripped[1:].strip()
-        if stripped == "---":
-            blocks.append(DocBlock("pagebreak"))
-        elif stripped == "~":
-            blocks.append(DocBlock("blank"))
-        elif marker in "=#>:":
-            kind = {"=": "title", "#": "number", ">": "right", ":": "plain"}[marker]
-            blocks.append(DocBlock(kind, _fill(rest, values)))
+        elif stripped.startswith("|"):
+            table.extend(_table_rows(stripped, values, rows))
         else:
-            for paragraph in _fill(stripped, values).splitlines() or [""]:
-                if paragraph.strip():
-                    blocks.append(DocBlock("body", paragraph.strip()))
+            end_table()
+            blocks.extend(_line_blocks(stripped, values))
     end_table()
     return blocks
+
+
+def _table_rows(line: str, values: dict[str, str], rows: dict[str, list[dict[str, str]]]) -> list[tuple[str, ...]]:
+    """A template's table line: one row of cells, or (a line naming a kind of rows) one row per item of ``rows``."""
+    row_kind = _row_names(line[:2])
+    cells = _cells(line)
+    if not row_kind:
+        return [tuple(_fill(cell, values, "") for cell in cells)]  # a ruled cell is the blank
+    filled = []
+    for item in rows.get(row_kind, []):
+        prefixed = dict(values, **{f"{row_kind}.{key}": value for key, value in item.items()})
+        filled.append(tuple(_NAME.sub(lambda m: prefixed.get(m.group(1)) or "", cell) for cell in cells))  # noqa: B023 (called within this turn)
+    return filled
+
+
+def _line_blocks(line: str, values: dict[str, str]) -> list[DocBlock]:
+    """A template's line outside a table: a named run of paragraphs, a page break, a blank, a marked line
+    (= title, # number, > right, : plain) or body paragraphs."""
+    name = line[1:-1] if line.startswith("{") and line.endswith("}") else ""
+    if name in PARAGRAPH_NAMES:
+        return [DocBlock(kind, paragraph) for kind, paragraph in values.get(name) or []]
+    marker, rest = line[:1], line[1:].strip()
+    if line == "---":
+        return [DocBlock("pagebreak")]
+    if line == "~":
+        return [DocBlock("blank")]
+    if marker in "=#>:":
+        kind = {"=": "title", "#": "number", ">": "right", ":": "plain"}[marker]
+        return [DocBlock(kind, _fill(rest, values))]
+    return [DocBlock("body", paragraph.strip()) for paragraph in _fill(line, values).splitlines() or [""] if paragraph.strip()]
 
 
 @dataclass(frozen=True)
@@ -708,15 +714,27 @@ def _number(document: CaseDocument, numbers: list[int | None]) -> None:
 
 
 def file_problems(file: CaseFile) -> list[str]:
-    """What the case file lacks or contradicts, as a county reviewer checks it (Chinese sentences)."""
-    case, problems = file.case, []
-    accepted, closed, agreed = (parse_date(case.get(key)) for key in ("accepted", "closed", "agreement_date"))
+    """What the case file lacks or contradicts, as a county reviewer checks it (Chinese sentences), in the
+    order a reviewer reads the file: what is filed, the dates of the work, the result, the agreement."""
+    return [*_filing_problems(file), *_work_date_problems(file), *_result_problems(file), *_agreement_problems(file)]
+
+
+def _filing_problems(file: CaseFile) -> list[str]:
+    """Papers the case needs but has no pages for, and confirmation papers a case without confirmation holds."""
+    problems = []
     for name, wanted in FILED_WHEN.items():
         if wanted(file) and not file.pages_filed(name):
             problems.append(f"{name}未在“归档材料”中登记页数：卷内目录中它的页号空着，其后各份材料的页号未计入它的页数")
     for name in ("司法确认申请书", "司法确认决定书"):
         if file.filed(name) and not FILED_WHEN[name](file):
             problems.append(f"登记了{name}，但案件没有{'申请司法确认' if name.endswith('申请书') else '司法确认结果'}；请核对")
+    return problems
+
+
+def _work_date_problems(file: CaseFile) -> list[str]:
+    """Sessions and inquiries dated before the case was accepted or after it was closed."""
+    case, problems = file.case, []
+    accepted, closed = parse_date(case.get("accepted")), parse_date(case.get("closed"))
     dated = [("调解", row.get("session_date")) for row in file.sessions] + [("调查", row.get("inquiry_date")) for row in file.inquiries]
     for what, value in dated:
         day = parse_date(value) if value else None
@@ -724,7 +742,13 @@ def file_problems(file: CaseFile) -> list[str]:
             problems.append(f"{what}日期{_date(value)}早于受理日期{_date(case.get('accepted'))}")
         if day and closed and day > closed:
             problems.append(f"{what}日期{_date(value)}晚于结案日期{_date(case.get('closed'))}")
-    result = case.get("result")
+    return problems
+
+
+def _result_problems(file: CaseFile) -> list[str]:
+    """The case's result against its sessions' outcomes and its written agreement."""
+    case, problems = file.case, []
+    result, agreed = case.get("result"), parse_date(case.get("agreement_date"))
     last = (file.sessions[-1].get("outcome") or "") if file.sessions else ""
     if result == SUCCESS and case.get("agreement") == WRITTEN and not agreed:
         problems.append("书面协议未填写协议日期：协议书的落款日期空着")
@@ -732,6 +756,13 @@ def file_problems(file: CaseFile) -> list[str]:
         problems.append("案件调解成功，但没有一次调解的结果是“达成协议”")
     if result == FAILED and file.sessions and last not in ("", ENDED):
         problems.append(f"案件调解不成功，但最后一次调解的结果是“{last}”")
+    return problems
+
+
+def _agreement_problems(file: CaseFile) -> list[str]:
+    """The agreement's date against the last session, the performance steps and the application for confirmation."""
+    case, problems = file.case, []
+    agreed = parse_date(case.get("agreement_date"))
     if agreed and file.sessions:
         latest = max(parse_date(row.get("session_date")) or dt.date.min for row in file.sessions)
         if agreed < latest:
