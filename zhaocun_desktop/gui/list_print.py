@@ -81,6 +81,9 @@ def column_widths(document: PrintedList, metrics: QFontMetricsF, header_metrics:
     return [m * width / sum(pieces) for m in pieces], True
 
 
+# Whole on purpose (radon counts 26): one greedy loop (find the column whose widening saves most lines per character,
+# widen it, measure again) then the leftover room shared out; its state (the widths, each column's lines, each row's
+# two tallest cells) is shared by every step, so helpers would pass all of it back and forth.
 def _share(minimum: list[float], natural: list[float], advances: list[list[float]], whole: list[bool], width: float, char: float, pad: float) -> list[float]:
     """``minimum`` widened to fill ``width``, a few characters' width at a time, each time to the text
     column where it saves the most lines per character: lines of the rows first (a row is as tall
