@@ -210,122 +210,157 @@ def _table_plan(table: Table, widths: list[float]) -> printing.PrintPlan:
 
 def write_summary(db: Database, year: fig.Period | int, path: str | Path, progress: Progress = None) -> Path:
     """Write the summary workbook for a period (or a calendar year) to ``path``; ``progress`` is
-    told per sheet (cancelling before the save leaves no file)."""
+    told per sheet (cancelling before the save leaves no file). Each table is a sheet: its cells, then their
+    sizes, then how it prints (with its chart)."""
     period = fig.Period.of(year)
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.pagebreak import Break
 
     settings = township_settings.settings(db)
     path = check_output_path(path)
     book = Workbook()
     book.remove(book.active)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="DDE4EE")
-    total_fill = PatternFill("solid", fgColor="F2F2F2")
-    body_font, bold_font = Font(name="宋体", size=BODY_PT), Font(name="宋体", size=BODY_PT, bold=True)
-    numbers, texts, wrapped = Alignment(horizontal="right", vertical="center"), Alignment(vertical="center"), Alignment(vertical="center", wrap_text=True)
-    percent = Alignment(horizontal="right", vertical="center")
-    made: dict = {}  # each combination of font, fill, border, alignment and format, styled once; its style copied to every cell like it
-
-    def styled(cell, key, style) -> None:
-        """Give ``cell`` the style ``style(cell)`` gives, made once per ``key`` (openpyxl looks each style object up
-        in the workbook's lists on every assignment: a third of the workbook's time went there). A text that would
-        read as a formula keeps its quote prefix (``put``; part of the style)."""
-        quoted = cell.quotePrefix
-        if key not in made:
-            cell.quotePrefix = False
-            style(cell)
-            made[key] = copy(cell._style)
-        cell._style = copy(made[key])
-        if quoted:
-            cell.quotePrefix = True
-
-    def header(cell) -> None:
-        cell.font, cell.fill, cell.border = bold_font, header_fill, border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    def body_style(total: bool, number_format: str | None, alignment, wrap: bool):
-        def style(cell) -> None:
-            cell.border, cell.font = border, bold_font if total else body_font
-            if number_format:
-                cell.number_format = number_format
-            cell.alignment = wrapped if wrap else alignment
-            if total:
-                cell.fill = total_fill
-
-        return style
-
+    styles = _Styles()
     tables = build_tables(db, period)
     for index, table in enumerate(tables):
         step(progress, index, len(tables), table.sheet)
         sheet = book.create_sheet(table.sheet)
-        columns = len(table.headers)
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-        put(sheet.cell(1, 1), f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=TITLE_PT, bold=True)
-        sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-        sheet.row_dimensions[1].height = 28
-        put(sheet.cell(2, 1), f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=BODY_PT)
-        for col, heading in enumerate(table.headers, start=1):
-            styled(put(sheet.cell(3, col), heading), "header", header)
-        body = table.rows + ([table.totals()] if table.total else [])
-        for offset, row in enumerate(body):
-            total = table.total and offset == len(body) - 1
-            for col, value in enumerate(row, start=1):
-                cell = put(sheet.cell(4 + offset, col), value)
-                wrap = col - 1 in table.wrap
-                if isinstance(cell.value, (int, float)):
-                    number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
-                    styled(cell, (total, number_format, wrap), body_style(total, number_format, numbers, wrap))
-                else:  # a rate ("88.6%") lines up with the numbers
-                    rate = str(cell.value or "").endswith("%")
-                    styled(cell, (total, rate, wrap), body_style(total, None, percent if rate else texts, wrap))
-        last = 3 + len(body)
-        widths = _widths(table, body)
-        if table.note:  # wrapped across the table's width: overflowing text would widen the printed range
-            put(sheet.cell(last + 2, 1), table.note).font = Font(name="宋体", size=BODY_PT)
-            sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=columns)
-            sheet.cell(last + 2, 1).alignment = Alignment(vertical="top", wrap_text=True)
-            sheet.row_dimensions[last + 2].height = printing.wrapped_height(table.note, sum(widths), BODY_PT)
-        for col, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(col)].width = width
-            if col - 1 in table.wrap:  # (their cells' alignment wraps: body_style)
-                for row in range(4, last + 1):
-                    cell = sheet.cell(row, col)
-                    current = sheet.row_dimensions[row].height or LINE_PT
-                    sheet.row_dimensions[row].height = max(current, printing.wrapped_height(cell.value or "", width, BODY_PT))
-        print_plan = _table_plan(table, widths)
-        title_width = sum(printing.column_mm(w, printing.CHAR_PX_NARROW) for w in widths)
-        if len(sheet.cell(1, 1).value or "") * TITLE_PT * 25.4 / 72 > title_width:  # too long for the table's width: two lines, never cut
-            sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            sheet.row_dimensions[1].height = TITLE_PT * 2.6
-        if any(len(h) * 2 + 1 > w for h, w in zip(table.headers, widths)):
-            sheet.row_dimensions[3].height = 30  # wrapped headers: two lines
-        sheet.freeze_panes = "B4"
-        rows_height_mm = (28 + 15 + 30 + 15 * len(body) + (30 if table.note else 0)) * 25.4 / 72
-        page_height_mm = printing.printable_mm(print_plan.orientation)[1] * 100 / print_plan.scale
-        room_cm = (page_height_mm - rows_height_mm) / 10 - 1.5
-        chart_alone = table.chart == "bar" and bool(table.rows) and room_cm < 6
-        # the header repeats on every page the table continues on, not above a chart on a page of its own
-        printing.apply(sheet, print_plan, None if chart_alone and rows_height_mm <= page_height_mm else "3:3")
-        if table.chart == "bar" and table.rows:
-            chart = BarChart()
-            chart.type, chart.style = "col", 10
-            chart.title = table.title.replace(period_name(period), "").replace("统计表", "")
-            chart.y_axis.title, chart.legend = "数量", None
-            chart.add_data(Reference(sheet, min_col=columns, min_row=3, max_row=3 + len(table.rows)), titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=3 + len(table.rows)))
-            chart.width = min(title_width / 10, 24)
-            anchor = last + (4 if table.note else 2)
-            if not chart_alone:  # on the page of its table
-                chart.height = min(room_cm, 10)
-            else:  # on a page of its own, under its own title (no header row repeated there)
-                chart.height = 10
-                sheet.row_breaks.append(Break(id=anchor - 1))
-            sheet.add_chart(chart, f"A{anchor}")
+        body = _write_cells(sheet, table, settings, styles)
+        widths = _size_cells(sheet, table, body)
+        _lay_out_for_print(sheet, table, period, body, widths)
     book.properties.creator = settings.get("office") or "司法所台账"
     step(progress, len(tables), len(tables), "正在保存…")
     return save_workbook(book, path)
+
+
+class _Styles:
+    """The summary's cell styles: the header's, and the body's by total row, number format, alignment and wrapping."""
+
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.header_fill = PatternFill("solid", fgColor="DDE4EE")
+        self.total_fill = PatternFill("solid", fgColor="F2F2F2")
+        self.body_font, self.bold_font = Font(name="宋体", size=BODY_PT), Font(name="宋体", size=BODY_PT, bold=True)
+        self.numbers, self.texts, self.wrapped = Alignment(horizontal="right", vertical="center"), Alignment(vertical="center"), Alignment(vertical="center", wrap_text=True)
+        self.percent = Alignment(horizontal="right", vertical="center")
+        self.made: dict = {}  # each combination of font, fill, border, alignment and format, styled once; its style copied to every cell like it
+
+    def styled(self, cell, key, style) -> None:
+        """Give ``cell`` the style ``style(cell)`` gives, made once per ``key`` (openpyxl looks each style object up
+        in the workbook's lists on every assignment: a third of the workbook's time went there). A text that would
+        read as a formula keeps its quote prefix (``put``; part of the style)."""
+        quoted = cell.quotePrefix
+        if key not in self.made:
+            cell.quotePrefix = False
+            style(cell)
+            self.made[key] = copy(cell._style)
+        cell._style = copy(self.made[key])
+        if quoted:
+            cell.quotePrefix = True
+
+    def header(self, cell) -> None:
+        from openpyxl.styles import Alignment
+
+        cell.font, cell.fill, cell.border = self.bold_font, self.header_fill, self.border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def body(self, total: bool, number_format: str | None, alignment, wrap: bool):
+        def style(cell) -> None:
+            cell.border, cell.font = self.border, self.bold_font if total else self.body_font
+            if number_format:
+                cell.number_format = number_format
+            cell.alignment = self.wrapped if wrap else alignment
+            if total:
+                cell.fill = self.total_fill
+
+        return style
+
+
+def _write_cells(sheet, table: Table, settings: dict, styles: _Styles) -> list[list]:
+    """The sheet's title, the office, the header row and the body (with its total row), styled; returns the body."""
+    from openpyxl.styles import Alignment, Font
+
+    columns = len(table.headers)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    put(sheet.cell(1, 1), f"{settings.get('town') or ''}{table.title}").font = Font(name="宋体", size=TITLE_PT, bold=True)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 28
+    put(sheet.cell(2, 1), f"填报单位：{settings.get('office') or ''}").font = Font(name="宋体", size=BODY_PT)
+    for col, heading in enumerate(table.headers, start=1):
+        styles.styled(put(sheet.cell(3, col), heading), "header", styles.header)
+    body = table.rows + ([table.totals()] if table.total else [])
+    for offset, row in enumerate(body):
+        total = table.total and offset == len(body) - 1
+        for col, value in enumerate(row, start=1):
+            cell = put(sheet.cell(4 + offset, col), value)
+            wrap = col - 1 in table.wrap
+            if isinstance(cell.value, (int, float)):
+                number_format = "#,##0" if float(value).is_integer() else "#,##0.00"
+                styles.styled(cell, (total, number_format, wrap), styles.body(total, number_format, styles.numbers, wrap))
+            else:  # a rate ("88.6%") lines up with the numbers
+                rate = str(cell.value or "").endswith("%")
+                styles.styled(cell, (total, rate, wrap), styles.body(total, None, styles.percent if rate else styles.texts, wrap))
+    return body
+
+
+def _size_cells(sheet, table: Table, body: list[list]) -> list[float]:
+    """The note under the table, the columns' widths and the heights of rows whose cells wrap; returns the widths."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    last = 3 + len(body)
+    widths = _widths(table, body)
+    if table.note:  # wrapped across the table's width: overflowing text would widen the printed range
+        put(sheet.cell(last + 2, 1), table.note).font = Font(name="宋体", size=BODY_PT)
+        sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=len(table.headers))
+        sheet.cell(last + 2, 1).alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.row_dimensions[last + 2].height = printing.wrapped_height(table.note, sum(widths), BODY_PT)
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+        if col - 1 in table.wrap:  # (their cells' alignment wraps: _Styles.body)
+            for row in range(4, last + 1):
+                cell = sheet.cell(row, col)
+                current = sheet.row_dimensions[row].height or LINE_PT
+                sheet.row_dimensions[row].height = max(current, printing.wrapped_height(cell.value or "", width, BODY_PT))
+    return widths
+
+
+def _lay_out_for_print(sheet, table: Table, period: fig.Period, body: list[list], widths: list[float]) -> None:
+    """How the sheet prints: the title and the header on as many lines as they need, the print settings, and a bar
+    chart on its table's page when there is room, else on a page of its own."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.pagebreak import Break
+
+    columns, last = len(table.headers), 3 + len(body)
+    print_plan = _table_plan(table, widths)
+    title_width = sum(printing.column_mm(w, printing.CHAR_PX_NARROW) for w in widths)
+    if len(sheet.cell(1, 1).value or "") * TITLE_PT * 25.4 / 72 > title_width:  # too long for the table's width: two lines, never cut
+        sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[1].height = TITLE_PT * 2.6
+    if any(len(h) * 2 + 1 > w for h, w in zip(table.headers, widths)):
+        sheet.row_dimensions[3].height = 30  # wrapped headers: two lines
+    sheet.freeze_panes = "B4"
+    rows_height_mm = (28 + 15 + 30 + 15 * len(body) + (30 if table.note else 0)) * 25.4 / 72
+    page_height_mm = printing.printable_mm(print_plan.orientation)[1] * 100 / print_plan.scale
+    room_cm = (page_height_mm - rows_height_mm) / 10 - 1.5
+    chart_alone = table.chart == "bar" and bool(table.rows) and room_cm < 6
+    # the header repeats on every page the table continues on, not above a chart on a page of its own
+    printing.apply(sheet, print_plan, None if chart_alone and rows_height_mm <= page_height_mm else "3:3")
+    if table.chart == "bar" and table.rows:
+        chart = BarChart()
+        chart.type, chart.style = "col", 10
+        chart.title = table.title.replace(period_name(period), "").replace("统计表", "")
+        chart.y_axis.title, chart.legend = "数量", None
+        chart.add_data(Reference(sheet, min_col=columns, min_row=3, max_row=3 + len(table.rows)), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=3 + len(table.rows)))
+        chart.width = min(title_width / 10, 24)
+        anchor = last + (4 if table.note else 2)
+        if not chart_alone:  # on the page of its table
+            chart.height = min(room_cm, 10)
+        else:  # on a page of its own, under its own title (no header row repeated there)
+            chart.height = 10
+            sheet.row_breaks.append(Break(id=anchor - 1))
+        sheet.add_chart(chart, f"A{anchor}")
