@@ -29,7 +29,6 @@ from zhaocun_desktop.backup_files import (  # making, listing and rotating backu
     identity,
     list_backups,
     make_backup,
-    safety_backup,  # noqa: F401 (forwarded for excel/importing only, which another engineer is changing this session; it goes when excel/ imports backup_files)
 )
 from zhaocun_desktop.dbcheck import EMPTY_FILE, PARTIAL, _connect_readonly, damage_text  # the start-up checks
 from zhaocun_desktop.errors import UserError

@@ -13,17 +13,12 @@ from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 from zhaocun_desktop import search
-
-# Forwarding names kept for excel/ only: another engineer (issue ichk) is changing excel/ in this same session, so its
-# modules still say records.audit, records.now, records.settings, records.village_names, records.column_sql,
-# records.OTHER_PLACES and import RecordList/RecordQuery from here. When that work lands, excel/ imports the rooms
-# and the F401 forwards below go (audit, now, settings, village_names are used here anyway).
 from zhaocun_desktop.audit import audit, audit_values, child_note, now
 from zhaocun_desktop.errors import InvalidRecord
-from zhaocun_desktop.queries import RecordList, RecordQuery, children, column_sql, get, stored_columns, village_names  # noqa: F401 (RecordList, RecordQuery, column_sql: forwarded for excel/)
+from zhaocun_desktop.queries import children, get, stored_columns, village_names
 from zhaocun_desktop.registers import Register
 from zhaocun_desktop.settings import settings
-from zhaocun_desktop.villages import OTHER_PLACES, check_villages, stored_values, village_ids  # noqa: F401 (OTHER_PLACES: forwarded for excel/)
+from zhaocun_desktop.villages import check_villages, stored_values, village_ids
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py when a database opens, not at start-up
     from sqlite_utils import Database

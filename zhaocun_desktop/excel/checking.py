@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, villages
 from zhaocun_desktop.excel.headers import HeaderMatch
 from zhaocun_desktop.excel.preview import Problem
 from zhaocun_desktop.excel.survey import column_name
@@ -34,7 +34,7 @@ class RowChecks:
         self.checking = Checking(register, records.field_choices(db, register), date1904)
         self.columns = {f.key: column for column, f in match.columns.items()}
         self.labels = dict(register.labels, **{f.key: f.label for f in register.import_fields}, **{child.key: child.title for child in register.children})
-        self.villages = set(records.village_names(db))
+        self.villages = set(queries.village_names(db))
         self.flat_children = [child for child in register.children if child.flat_fields]  # those with columns of their first row's own
         self.village_fields = [f for f in register.fields if f.kind is Kind.VILLAGE and f.key in self.columns]
         self.other_places = frozenset(other_places)
@@ -86,6 +86,6 @@ class RowChecks:
                 found = f"“{value}”不是本镇的村(居){guess}，请核对名称（可在“村(居)”页查看或添加本镇村居）"
             else:
                 found = (f"“{value}”不在本镇的村(居)名单中{guess}。如是村名写错，请改正后重新导入；如确是镇直单位或其他地点，"
-                         f"请在预览中把它记为“{records.OTHER_PLACES}”（命令行加 --other-place {value}）；是新的村(居)请先在“村(居)”页添加")  # fmt: skip
+                         f"请在预览中把它记为“{villages.OTHER_PLACES}”（命令行加 --other-place {value}）；是新的村(居)请先在“村(居)”页添加")  # fmt: skip
             self._advice[(value, required)] = found
         return found

@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
-from zhaocun_desktop.backup import safety_backup
+from zhaocun_desktop import audit, records
+from zhaocun_desktop.backup_files import safety_backup
 from zhaocun_desktop.errors import InvalidRecord, UserError
 from zhaocun_desktop.excel.cells import CellReader
 from zhaocun_desktop.excel.checking import RowChecks
@@ -219,7 +219,7 @@ def _write_batch(db: Database, preview: ImportPreview, chosen: list[PreviewRow],
     register, skipped = preview.register, len(preview.rows) - len(chosen)
     cursor = db.execute(
         "INSERT INTO import_batch (file_name, sha256, register, village, imported_at, rows_in_file, rows_imported, rows_skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [preview.path.name, preview.sha256, register.key, preview.village, records.now(), len(preview.rows), len(chosen), skipped],
+        [preview.path.name, preview.sha256, register.key, preview.village, audit.now(), len(preview.rows), len(chosen), skipped],
     )
     batch_id = cursor.lastrowid
     # written now, so no other import can commit until this one has: one committed since the
@@ -240,7 +240,7 @@ def _write_batch(db: Database, preview: ImportPreview, chosen: list[PreviewRow],
         [(batch_id, register.key, row.fingerprint or fingerprint({k: v for k, v in row.clean.items() if v is not None}), record_id) for row, record_id in zip(chosen, ids)],
     )
     step(progress, len(chosen), len(chosen), "")  # the last chance to cancel: nothing is committed yet
-    records.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
+    audit.audit(db, "import_batch", batch_id, "import", None, None, f"{preview.path.name}：导入{len(chosen)}条，跳过{skipped}条")
     return batch_id
 
 
@@ -280,6 +280,6 @@ def undo_batch(db: Database, batch_id: int) -> int:
     with db.atomic():
         ids = [r[0] for r in db.execute(f"SELECT id FROM {register.key} WHERE batch_id = ?", [batch_id])]
         records.delete(db, register, ids)
-        db.execute("UPDATE import_batch SET undone_at = ? WHERE id = ?", [records.now(), batch_id])
-        records.audit(db, "import_batch", batch_id, "undo", None, None, f"撤销导入“{row[1]}”：删除{len(ids)}条")
+        db.execute("UPDATE import_batch SET undone_at = ? WHERE id = ?", [audit.now(), batch_id])
+        audit.audit(db, "import_batch", batch_id, "undo", None, None, f"撤销导入“{row[1]}”：删除{len(ids)}条")
     return len(ids)

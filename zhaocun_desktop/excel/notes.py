@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries, records, settings as township_settings, villages
 from zhaocun_desktop.excel.children import ChildSheet
 from zhaocun_desktop.excel.preview import ImportPreview
 from zhaocun_desktop.excel.reading import OWN_HIDDEN_SHEETS, Book, Sheet
@@ -30,7 +30,7 @@ def write_notes(db: Database, preview: ImportPreview, book: Book, how: str, shee
     notes += child_notes(preview, child_sheets)
     notes += place_notes(db, preview)
     town = book.marker.get("镇")
-    if town and town != (records.settings(db).get("town") or town):
+    if town and town != (township_settings.settings(db).get("town") or town):
         notes.append(f"这份模板是为“{town}”生成的，与本程序设置的镇名不同，请核对是否发错了文件。")
     notes += column_notes(preview)
     if cleaned:
@@ -76,11 +76,11 @@ def place_notes(db: Database, preview: ImportPreview) -> list[str]:
     notes = []
     kept = sorted(preview.other_places)
     if kept:
-        notes.append(f"{shown([f'“{name}”' for name in kept], 10)}不是本镇的村(居)，按您的选择记为“{records.OTHER_PLACES}”。")
+        notes.append(f"{shown([f'“{name}”' for name in kept], 10)}不是本镇的村(居)，按您的选择记为“{villages.OTHER_PLACES}”。")
     for name, rows in preview.unknown_places.items():
         notes.append(f"“{name}”不在本镇的村(居)名单中（{shown([f'第{n}行' for n in rows])}），这些行暂不导入："
-                     f"如确是镇直单位或其他地点，请选择记为“{records.OTHER_PLACES}”；如是村名写错，请改正后重新导入。")  # fmt: skip
-    if register is not VILLAGE and not records.village_names(db) and any(f.kind is Kind.VILLAGE and f in preview.match.columns.values() for f in register.fields):
+                     f"如确是镇直单位或其他地点，请选择记为“{villages.OTHER_PLACES}”；如是村名写错，请改正后重新导入。")  # fmt: skip
+    if register is not VILLAGE and not queries.village_names(db) and any(f.kind is Kind.VILLAGE and f in preview.match.columns.values() for f in register.fields):
         notes.append(f"本镇还没有村(居)名单，文件中的村(居)名称没有核对，会照原样导入（写错的名称不会计入任何村）。"
                      f"请先在“{VILLAGE.title}”页添加本镇的村(居)，再导入。")  # fmt: skip
     return notes

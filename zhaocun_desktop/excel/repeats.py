@@ -20,7 +20,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import records
+from zhaocun_desktop import queries
 from zhaocun_desktop.excel.preview import PreviewRow, Problem
 from zhaocun_desktop.excel.survey import column_name
 from zhaocun_desktop.registers import Kind, Register
@@ -73,7 +73,7 @@ class Repeats:
     def _load_stored(self, db: Database) -> None:
         register, keys = self.register, self.register.keys
         bools = {f.key for f in register.fields if f.kind is Kind.BOOL}
-        for row in db.execute(f"SELECT id, {', '.join(records.column_sql(register, key) for key in keys)} FROM {register.key}"):  # village names, not ids
+        for row in db.execute(f"SELECT id, {', '.join(queries.column_sql(register, key) for key in keys)} FROM {register.key}"):  # village names, not ids
             record = {key: (bool(value) if key in bools and value is not None else value) for key, value in zip(keys, row[1:])}
             self.stored.setdefault(self._key(record), []).append((row[0], record))
             if self.identity:

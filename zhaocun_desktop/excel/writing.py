@@ -10,14 +10,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import county_scope, records
+from zhaocun_desktop import audit, county_scope, queries, records, settings as township_settings
 from zhaocun_desktop.errors import UserError
 from zhaocun_desktop.excel import printing
 from zhaocun_desktop.excel.reading import MARKER_SHEET, MARKER_TITLE
 from zhaocun_desktop.files import check_output_path, save_file
 from zhaocun_desktop.listing import listing_title
 from zhaocun_desktop.progress import Progress, step
-from zhaocun_desktop.records import RecordList, RecordQuery
+from zhaocun_desktop.queries import RecordList, RecordQuery
 from zhaocun_desktop.registers import LAST_DATE, REGISTERS, Field, Kind, Register
 from zhaocun_desktop.validation import display_value
 from zhaocun_desktop.values import EXCEL_EPOCH, PERSONAL_NOTE, mask_numbers
@@ -150,8 +150,8 @@ def write_template(db: Database, register: Register, path: str | Path, village: 
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
-    settings = records.settings(db)
-    villages = records.village_names(db)
+    settings = township_settings.settings(db)
+    villages = queries.village_names(db)
     choices = records.field_choices(db, register)
     if village is not None and register.village_field is None:
         raise UserError(f"{register.title}不按村(居)填报，不能指定村(居)。")
@@ -343,7 +343,7 @@ def write_all_templates(db: Database, folder: str | Path, progress: Progress = N
     if folder.exists() and not folder.is_dir():
         raise UserError(f"“{folder}”是一个文件，不是文件夹。请指定一个文件夹来存放全部模板。")
     folder.mkdir(parents=True, exist_ok=True)
-    villages = records.village_names(db)
+    villages = queries.village_names(db)
     planned = []
     for register in template_registers():
         if register.village_field and villages:
@@ -392,11 +392,11 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
     sheet.append([styled(title, Font(name="宋体", size=14, bold=True))])
     sensitive = any(f.sensitive for r in (register, *register.children) for f in r.fields)
     if sensitive and reveal:
-        note = f"{PERSONAL_NOTE}导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
+        note = f"{PERSONAL_NOTE}导出时间：{audit.now().replace('T', ' ')}，共 {listing.count} 条。"
     elif sensitive:
-        note = f"身份证号、电话已遮盖。导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
+        note = f"身份证号、电话已遮盖。导出时间：{audit.now().replace('T', ' ')}，共 {listing.count} 条。"
     else:
-        note = f"导出时间：{records.now().replace('T', ' ')}，共 {listing.count} 条。"
+        note = f"导出时间：{audit.now().replace('T', ' ')}，共 {listing.count} 条。"
     sheet.append([styled(note, Font(name="宋体", color="B00020" if reveal and sensitive else "000000"))])
     header_font, header_fill = Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDE4EE")
     header = []
@@ -426,7 +426,7 @@ def write_export(db: Database, register: Register, path: str | Path, query: Reco
         raise
     save_workbook(book, path)
     if reveal and sensitive:
-        records.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
+        audit.audit(db, register.key, None, "export", None, None, f"导出含完整身份证号/电话的{register.title} {listing.count} 条：{path.name}")
     return listing.count
 
 
