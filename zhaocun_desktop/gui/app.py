@@ -101,13 +101,23 @@ class StartChecks:
     running in a worker thread from ``start_checks``. Calling the object waits for them all and gives
     ``(storage problem, damage found, links)``; ``place()`` waits only for where the file lives; ``done()``
     says whether all are finished. ``deferred``: the records were opened before the damage check ended
-    (``open_checked``), and the window hears its outcome later (``watch_deferred_checks``)."""
+    (``open_checked``), and the window hears its outcome later (``watch_deferred_checks``).
 
-    def __init__(self, path: Path):
+    An encrypted file: ``secret`` (its password or recovery key as typed) is first turned into its key in the worker
+    (scrypt, which lets go of Python's lock: it runs beside the window's build), the file opened with it
+    (``gui.lock.open_with``), then checked through it; ``key_found()`` waits for that first step, ``unlocked`` is what
+    it found (None: the password is wrong, nothing was checked). ``key``: the file's key, known already."""
+
+    def __init__(self, path: Path, secret: str | None = None, key=None):
         import threading
 
         self.path, self.result, self.deferred = path, {}, False
-        self._placed = threading.Event()
+        self.secret, self.unlocked = secret, None
+        if key is not None:
+            from zhaocun_desktop.gui.lock import Opened
+
+            self.unlocked = Opened(key, True, False)
+        self._placed, self._opened, self._go_on = threading.Event(), threading.Event(), threading.Event()
         self._worker = threading.Thread(target=self._run, name="start-up checks", daemon=True)
         # The worker needs Python's lock back each time SQLite hands it a result, while the window's thread holds it
         # building the window: by default it waits up to 5 ms each time, and the window then waited some 10 ms for
@@ -121,21 +131,62 @@ class StartChecks:
 
         path, result = self.path, self.result
         try:
+            if self.secret is not None:  # the key first: it is what the window waits for
+                from zhaocun_desktop.gui.lock import open_with
+
+                self.unlocked = open_with(path, self.secret)
+                self._opened.set()
+                if self.unlocked is None:  # a wrong password: the clerk is asked again, these checks end
+                    return
             result["place"] = dbcheck.storage_problem(path)
             result["checked"] = path.exists()
             self._placed.set()
+            if self.secret is not None and self.unlocked.proven:  # the records first: on a busy machine the check slows them
+                self._go_on.wait()
             result["problems"] = dbcheck.check_database(path, foreign_keys=False) if result["checked"] and not result["place"] else []
             result["links"] = dbcheck.link_problems(path) if result["checked"] and not result["place"] and not result["problems"] else []
         except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
             result["error"] = error
         finally:
             self._placed.set()
+            self._opened.set()
             sys.setswitchinterval(self._interval)  # (the window's build is over by the time a large file's check is)
+
+    @property
+    def key(self):
+        """An encrypted file's key (once ``key_found()``), None for a plain file."""
+        return self.unlocked.key if self.unlocked is not None else None
+
+    def key_found(self) -> bool:
+        """Waits until an encrypted file's password has been tried: True when it (or the recovery key) opens the file;
+        raises what the worker raised before that."""
+        self._opened.wait()
+        if self.unlocked is None:
+            self._worker.join()  # ending: its switch interval restored before the next try starts another
+            if "error" in self.result:
+                raise self.result["error"]
+        return self.unlocked is not None
+
+    def may_open_unchecked(self) -> bool:
+        """The records may open before the damage check ends: a large file (BACKGROUND_CHECK_BYTES or more), or an
+        encrypted file its key opened (SQLCipher checked its first page's HMAC and read its schema through the key: the
+        key and the header are sound; the pages beyond are checked in the background)."""
+        if self.done():
+            return False
+        if self.unlocked is not None and self.unlocked.proven:
+            return True
+        return self.path.is_file() and self.path.stat().st_size >= BACKGROUND_CHECK_BYTES
+
+    def go_on(self) -> None:
+        """An encrypted file its key opened: its damage check waits until this is called (the records showed, or the
+        check is waited for: ``join``, calling the object)."""
+        self._go_on.set()
 
     def done(self) -> bool:
         return not self._worker.is_alive()
 
     def join(self) -> None:
+        self.go_on()
         self._worker.join()
 
     def found_damage(self) -> bool:
@@ -152,7 +203,7 @@ class StartChecks:
     def __call__(self) -> tuple[str | None, list[str], list[str]]:
         from zhaocun_desktop import dbcheck
 
-        self._worker.join()
+        self.join()
         result = self.result
         if "error" in result:
             raise result["error"]
@@ -161,11 +212,11 @@ class StartChecks:
         return result["place"], result["problems"], result["links"]
 
 
-def start_checks(path: Path) -> StartChecks:
+def start_checks(path: Path, secret: str | None = None, key=None) -> StartChecks:
     """Start the start-up checks of the database file ``path`` (where it lives, whether it is damaged) in a
     worker thread, so they run while the window is built (SQLite lets go of Python's lock while it reads);
-    the object returned waits for them when called (see ``StartChecks``)."""
-    return StartChecks(path)
+    the object returned waits for them when called (see ``StartChecks``; ``secret``, ``key``: an encrypted file's)."""
+    return StartChecks(path, secret, key)
 
 
 def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True, key=None, defer_large: bool = False):
@@ -174,14 +225,15 @@ def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True
     A damaged file is set aside and, if the clerk agrees, replaced by the newest sound backup.
     ``checks``: what ``start_checks(path)`` returned, when they were started earlier. ``daily_backup``:
     make the first backup of the day now (the window makes it in the background once its records are
-    shown). ``key``: an encrypted file's (``gui.lock.unlock_file``), asked before the checks, which read the file
-    through it. ``defer_large``: a file of BACKGROUND_CHECK_BYTES or more whose damage check is still running
-    opens without waiting for it (``checks.deferred``; the window tells its outcome later, ``watch_deferred_checks``).
+    shown). ``key``: an encrypted file's (``checks.key``), found before the checks, which read the file through it.
+    ``defer_large``: a file whose damage check is still running opens without waiting for it when
+    ``checks.may_open_unchecked()`` (a large file, an encrypted file its key opened: ``checks.deferred``; the window
+    tells the outcome later, ``watch_deferred_checks``).
     """
     from zhaocun_desktop.db import is_county_file, open_db
 
     checks = checks or start_checks(path)
-    if defer_large and not checks.done() and path.is_file() and path.stat().st_size >= BACKGROUND_CHECK_BYTES:
+    if defer_large and checks.may_open_unchecked():
         place, problems, links = checks.place(), [], []
         checks.deferred = not place
     else:
@@ -271,6 +323,7 @@ def watch_deferred_checks(window, checks: StartChecks, then) -> None:
     found, or call ``then()`` (the day's first backup waits for it: a damaged file's copy must not rotate good
     backups away). Damage: the clerk is told plainly and the program opens the file again, checking it first, so
     the newest sound backup is offered (``RESTART_CHECKED``)."""
+    checks.go_on()
     timer = QTimer(window)
     timer.setInterval(200)
 
@@ -323,47 +376,36 @@ def finish_on_exit(db, checks: StartChecks | None = None) -> None:
         log.warning("退出时备份失败：%s", error)
 
 
-def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool = False) -> int:  # noqa: C901 (the start-up in the order it happens: lock, password, window, checks, first run; its inner functions are the steps)
+def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool = False, key=None) -> int:
     """Open the main window on ``db_path`` (or the sample database) and run until it closes.
 
-    The window paints first; the database opens right after, its checks having run meanwhile (a large file's
-    damage check may end after its records show; ``check_first``: wait for it, after it found damage).
+    An encrypted file's password comes first (``LoginDialog``); the window is built while the database's checks run
+    (an encrypted file's key derived first, in the same worker), then paints; the database opens right after (a large
+    or encrypted file's damage check may end after its records show; ``check_first``: wait for it, after it found
+    damage). ``key``: an encrypted file's key, known from the start before (the start again after damage).
     """
     app = create_app(icon=False)
     path = Path(demo_db_path() if demo else (db_path or default_db_path())).resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(path) + ".lock")
-    lock.setStaleLockTime(0)  # a lock left by a crashed copy is detected by its dead process id
-    if not lock.tryLock(200):
-        if lock.error() != QLockFile.LockError.LockFailedError:  # no lock file possible: a read-only folder
-            from zhaocun_desktop.db import write_problem
-
-            QMessageBox.critical(None, APP_NAME, write_problem(path) or f"无法在“{path.parent}”中建立锁定文件，请检查文件夹权限。")
-            return 2
-        QMessageBox.information(
-            None,
-            APP_NAME,
-            f"本程序已经打开了这个数据库：\n{path}\n\n请在任务栏中切换到已打开的窗口。同一个数据库不能同时打开两次，以免数据互相覆盖。",
-        )
-        return 1
+    lock = _lock_database(path)
+    if not isinstance(lock, QLockFile):
+        return lock
     from zhaocun_desktop import crypto
 
     crypto.finish_interrupted(path)  # a password change a power cut stopped
-    encrypted = crypto.is_encrypted(path)  # its checks read it through its key: after the password
-    checks = None if encrypted else start_checks(path)  # while the window is built
 
     def finish_start() -> None:  # what the first screen need not wait for: after its paint, or 2 s at the latest
         resume_collector()  # (both harmless when called twice)
         set_icon(app)
 
     QTimer.singleShot(2000, finish_start)  # at the latest: a first-run wizard or a password comes before the records
-    from zhaocun_desktop.gui.main_window import MainWindow
-
-    window = MainWindow(path, ui_state_file(), demo=demo)
+    started = _window_and_checks(path, demo, key)
+    if started is None:  # 退出 in the password dialog
+        lock.unlock()
+        return 1
+    window, checks = started
     benchmark = bool(os.environ.get(QUIT_AFTER_SHOW))
 
     def open_database() -> None:
-        nonlocal checks
         if benchmark:
             print(SHOWN_MARKER, flush=True)
         try:
@@ -373,19 +415,11 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
                 from zhaocun_desktop.demo import build_demo
 
                 build_demo(path, today=dt.date.today())  # the last two years and this year so far
-            key = None
-            if encrypted:
-                key = _bench_key(path) if benchmark else None
-                if key is None:
-                    from zhaocun_desktop.gui.lock import unlock_file
+            if checks.unlocked is not None and checks.unlocked.by_recovery_key:
+                from zhaocun_desktop.gui.lock import tell_recovery_key_used
 
-                    key = unlock_file(path, window)
-                    if key is None:
-                        app.exit(1)
-                        return
-            if checks is None:  # an encrypted file's, read through its key (known now)
-                checks = start_checks(path)
-            db = open_checked(path, window, checks, daily_backup=False, key=key, defer_large=not check_first)
+                tell_recovery_key_used(window)
+            db = open_checked(path, window, checks, daily_backup=False, key=checks.key, defer_large=not check_first)
         except Exception as error:  # noqa: BLE001 (read-only folder, full disk, another program writing, a foreign file: said, or logged as a bug)
             message = explain(error) or unexpected_message(log_error(error))
             QMessageBox.critical(window, "无法打开数据库", message)
@@ -453,7 +487,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
             window.db = None
             window.close()
             lock.unlock()
-            return run_gui(db_path=path, demo=demo, check_first=True)
+            return run_gui(db_path=path, demo=demo, check_first=True, key=checks.key)
         return status
     finally:
         sys.excepthook = sys.__excepthook__
@@ -463,11 +497,69 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
         lock.unlock()
 
 
-BENCH_PASSWORD = "ZHAOCUN_BENCH_PASSWORD"  # bench/startup.py only (with QUIT_AFTER_SHOW): an encrypted file's start, unasked
+def _lock_database(path: Path) -> QLockFile | int:
+    """The lock that keeps a second copy of the program off the database at ``path``; the exit status when the clerk
+    was told why there is none (1: another copy has it open, 2: no lock file can be made there)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)  # a lock left by a crashed copy is detected by its dead process id
+    if lock.tryLock(200):
+        return lock
+    if lock.error() != QLockFile.LockError.LockFailedError:  # no lock file possible: a read-only folder
+        from zhaocun_desktop.db import write_problem
+
+        QMessageBox.critical(None, APP_NAME, write_problem(path) or f"无法在“{path.parent}”中建立锁定文件，请检查文件夹权限。")
+        return 2
+    QMessageBox.information(
+        None,
+        APP_NAME,
+        f"本程序已经打开了这个数据库：\n{path}\n\n请在任务栏中切换到已打开的窗口。同一个数据库不能同时打开两次，以免数据互相覆盖。",
+    )
+    return 1
 
 
-def _bench_key(path: Path):
+def _window_and_checks(path: Path, demo: bool, key=None):
+    """The main window (built, not shown) and the start-up checks of its database, running in a worker thread while
+    the window is built. An encrypted file's password is asked first (``gui.lock.LoginDialog``; the window is built
+    while the clerk types): on 确定 the worker derives its key and opens the file with it, then checks it; the dialog
+    stays until the key is known and says so when it is wrong. The start-up benchmark's ZHAOCUN_BENCH_PASSWORD is the
+    password typed at once in the dialog's place: the window is built while the key is derived.
+    ``key``: the file's key, known already. None when the clerk chose 退出."""
     from zhaocun_desktop import crypto
 
-    password = os.environ.get(BENCH_PASSWORD)
-    return crypto.unlock(path, password) if password else None
+    built = []
+
+    def window():
+        if not built:
+            from zhaocun_desktop.gui.main_window import MainWindow
+
+            built.append(MainWindow(path, ui_state_file(), demo=demo))
+        return built[0]
+
+    if key is not None or not crypto.is_encrypted(path):
+        checks = start_checks(path, key=key)
+        return window(), checks
+    from zhaocun_desktop.gui.lock import LoginDialog
+
+    tried: list[StartChecks] = []
+
+    def open_with(secret: str) -> bool:
+        tried.append(start_checks(path, secret=secret))
+        window()  # the first time: built while the key is derived
+        return tried[-1].key_found()
+
+    password = _bench_password()
+    if password is None or not open_with(password):
+        set_icon(QApplication.instance())  # the program's first window
+        dialog = LoginDialog(path, open_with)
+        after_first_paint(dialog, window)  # built while the clerk types: after 确定 only the key and the file remain
+        if not dialog.exec():
+            return None
+    return window(), tried[-1]
+
+
+BENCH_PASSWORD = "ZHAOCUN_BENCH_PASSWORD"  # bench/startup.py only (with QUIT_AFTER_SHOW): typed at once in the password dialog's place
+
+
+def _bench_password() -> str | None:
+    return os.environ.get(BENCH_PASSWORD) if os.environ.get(QUIT_AFTER_SHOW) else None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from zhaocun_desktop import security
+from zhaocun_desktop import crypto, security
 from zhaocun_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ class PasswordDialog(QDialog):
         self.timer.timeout.connect(self._show_wait)
         self.secret = ""
         self.said = ""  # what the last guess got (shown above the wait)
+        self._lay_out(reason)
+        self._show_wait()
+
+    def _lay_out(self, reason: str) -> None:
         layout = QVBoxLayout(self)
         note = QLabel(reason + "。台账含个人信息，离开电脑时程序会自动锁定。")
         note.setWordWrap(True)
@@ -53,7 +57,6 @@ class PasswordDialog(QDialog):
         layout.addWidget(self.password)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self._show_wait()
 
     def _wait(self) -> float:
         return security.wait_seconds(self.path) if self.path is not None else 0.0
@@ -88,6 +91,48 @@ class PasswordDialog(QDialog):
         self.password.selectAll()
         self.password.setFocus()
         self._show_wait()
+
+
+class LoginDialog(PasswordDialog):
+    """The program's first dialog when its database has a password (an encrypted file), before the main window shows:
+    the program's name, which file, the password or the recovery key, 确定 / 退出. ``check(text)`` opens the file with
+    it (the start builds the window meanwhile: gui/app.py); a wrong guess waits and is recorded as in every
+    PasswordDialog. The township's name is inside the encrypted file: the dialog names the file and its folder."""
+
+    def __init__(self, path: Path, check: Callable[[str], bool], parent=None):
+        self.database = Path(path)
+        super().__init__(None, "", parent, check=check, path=self.database)
+        from zhaocun_desktop import APP_NAME
+
+        self.setWindowTitle(APP_NAME)
+
+    def _lay_out(self, reason: str) -> None:
+        from PySide6.QtCore import Qt
+
+        from zhaocun_desktop import APP_NAME
+
+        title = QLabel(APP_NAME)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        name, folder = QLabel(self.database.name), QLabel()
+        folder.setText(folder.fontMetrics().elidedText(str(self.database.parent), Qt.TextElideMode.ElideMiddle, 380))
+        folder.setToolTip(str(self.database.parent))
+        hint = QLabel("数据库已加密，打开需要程序密码。忘记密码时，输入设置密码时打印的恢复密钥（13组字母数字）也能打开。")
+        hint.setWordWrap(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        form = QFormLayout()
+        form.addRow("数据库", name)
+        form.addRow("位置", folder)
+        form.addRow("程序密码", self.password)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
 
 
 class NewPasswordDialog(QDialog):
@@ -238,42 +283,67 @@ def through_door(parent, db: Database, what: str, table: str = "setting") -> boo
 def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请输入程序密码（或恢复密钥）", attempts_of: Path | None = None):
     """The key of the encrypted database file at ``path``, asked for in a dialog; None when the clerk cancelled.
     Opened with the recovery key, the clerk is asked to set a new password."""
-    from zhaocun_desktop import crypto
-    from zhaocun_desktop.gui.deferred import QMessageBox
-
     found = []
 
     def check(text: str) -> bool:
-        try:
-            found.append(crypto.unlock(path, text, sleep=lambda _s: None, attempts_of=attempts_of))
-        except crypto.WrongPassword:
-            damaged = _key_of_a_damaged_file(path, text)
-            if damaged is None:
-                return False
-            found.append(damaged)  # the start-up checks find the damage and offer the newest sound backup
-        return True
+        opened = open_with(path, text, attempts_of)
+        found.append(opened)
+        return opened is not None
 
     dialog = PasswordDialog(None, reason, parent, check=check, path=attempts_of or path)
     if not dialog.exec():
         return None
-    if crypto.recovery_key(dialog.secret) == found[0].key:
-        QMessageBox.information(parent, "已用恢复密钥打开", "您用恢复密钥打开了数据库。请到“设置”页设置一个新密码（会显示新的恢复密钥）。")
-    return found[0]
+    if found[-1].by_recovery_key:
+        tell_recovery_key_used(parent)
+    return found[-1].key
 
 
-def _key_of_a_damaged_file(path: Path, text: str):
-    """A database whose first page is damaged does not open with any password: when ``text`` opens its newest backup
-    made with the same key (the same salt: no password change since), that is its key, and the file is damaged."""
-    from zhaocun_desktop import backup_files, crypto
+class Opened(NamedTuple):
+    """What a password (or recovery key) typed for an encrypted file found: its ``key``; ``proven``: the key opened
+    the file itself (False: the file's first page is damaged and the key came from its backup); ``by_recovery_key``."""
+
+    key: crypto.Key
+    proven: bool
+    by_recovery_key: bool
+
+
+def open_with(path: Path, text: str, attempts_of: Path | None = None) -> Opened | None:
+    """What ``text`` (the password or the recovery key) opens of the encrypted file at ``path``; None when it is wrong
+    (recorded once: the next guess waits, ``crypto.Attempts`` of ``attempts_of`` or ``path``; the dialogs wait before
+    they ask, not here). Qt-free: the window's start calls it in a worker thread. A file whose first page is damaged
+    opens with no key: then the key that opens its newest backup of the same salt (no password change since: the same
+    key, derived once) is its key, and the start-up checks find the damage."""
+    found: list[Opened] = []
+
+    def opens(target: Path, keys: list[crypto.Key], proven: bool) -> bool:
+        for key in keys:
+            try:
+                crypto.connect(target, key, readonly=True).close()
+            except crypto.WrongPassword:
+                continue
+            found.append(Opened(key, proven, crypto.recovery_key(text) == key.key))
+            return True
+        return False
+
+    def check() -> bool:
+        keys = crypto.keys_for(path, text)
+        return opens(path, keys, True) or any(opens(backup, keys, False) for backup in _same_salt_backups(path)[:1])
+
+    return found[0] if crypto.checked(crypto.Attempts(attempts_of or path), check, sleep=lambda _s: None) else None
+
+
+def tell_recovery_key_used(parent) -> None:
+    from zhaocun_desktop.gui.deferred import QMessageBox
+
+    QMessageBox.information(parent, "已用恢复密钥打开", "您用恢复密钥打开了数据库。请到“设置”页设置一个新密码（会显示新的恢复密钥）。")
+
+
+def _same_salt_backups(path: Path) -> list[Path]:
+    """The encrypted backups of the database at ``path`` made with its key (the same salt), newest first."""
+    from zhaocun_desktop import backup_files
 
     salt = crypto.file_salt(path)
-    same_key = [b.path for b in backup_files.list_backups(path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
-    if not same_key:
-        return None
-    try:
-        return crypto.unlock(same_key[0], text, sleep=lambda _s: None, attempts_of=path)
-    except crypto.WrongPassword:
-        return None
+    return [b.path for b in backup_files.list_backups(path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
 
 
 _locked: dict = {"by": None}  # the one lock of the whole program: which IdleLock holds it
