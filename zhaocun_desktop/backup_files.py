@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,6 +254,25 @@ def list_backups(db_path: Path, folder: Path | None = None, with_counts: bool = 
     """
     stem = Path(db_path).stem
     return [b for b in _all_backups(folder or backup_dir(db_path), with_counts) if b.database == stem]
+
+
+def same_key_backups(db_path: Path) -> list[Path]:
+    """The encrypted backups of the database ``db_path`` made with its key (the same salt: no password change since),
+    newest first: they open with its password."""
+    from zhaocun_desktop import crypto
+
+    salt = crypto.file_salt(db_path)
+    return [b.path for b in list_backups(db_path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
+
+
+def open_encrypted(db_path: Path, secret: str, attempts_of: Path | None = None, sleep=time.sleep):
+    """What ``secret`` (the password or the recovery key) opens of the encrypted database ``db_path``: a
+    ``crypto.Opened``, None when it is wrong (``crypto.open_with``: the wait, the guess recorded once). A database whose
+    first page is damaged opens with no key: its newest backup made with its key stands in (``proven`` False), and
+    the start-up checks, reading the database through that key, find the damage and offer the backup."""
+    from zhaocun_desktop import crypto
+
+    return crypto.open_with(db_path, secret, attempts_of, sleep, stand_ins=lambda: same_key_backups(db_path)[:1])
 
 
 def other_backups(db_path: Path, folder: Path | None = None, with_counts: bool = False) -> list[BackupInfo]:

@@ -424,22 +424,45 @@ def checked(attempts: Attempts, check: Callable[[], bool], sleep: Callable[[floa
     return False
 
 
-def unlock(path: str | Path, secret: str, sleep: Callable[[float], None] = time.sleep, attempts_of: str | Path | None = None) -> Key:
-    """The key that opens the encrypted file at ``path`` with ``secret`` (the password or the recovery key),
-    after the wait earlier wrong guesses impose (those counted for ``attempts_of``, by default ``path``: a backup's
-    guesses count for its database). WrongPassword when it does not open it."""
-    found: list[Key] = []
+class Opened(NamedTuple):
+    """What a password (or recovery key) opened of an encrypted file: its ``key``; ``proven``: the key opened the
+    file itself (False: a file standing in for it did, see ``open_with``); ``by_recovery_key``."""
 
-    def check() -> bool:
-        for key in keys_for(path, secret):
+    key: Key
+    proven: bool
+    by_recovery_key: bool
+
+
+def open_with(path: str | Path, secret: str, attempts_of: str | Path | None = None, sleep: Callable[[float], None] = time.sleep,
+              stand_ins: Callable[[], list[Path]] | None = None) -> Opened | None:  # fmt: skip
+    """What ``secret`` (the password or the recovery key) opens of the encrypted file at ``path``, after the wait
+    earlier wrong guesses impose (those counted for ``attempts_of``, by default ``path``: a backup's guesses count for
+    its database); None when it is wrong (recorded once). ``stand_ins()``: files with the same salt (the same key)
+    to try when none of the keys opens ``path``: a database whose first page is damaged opens with no key, and
+    the key that opens its backup is its key (``proven`` False: the start-up checks then find the damage)."""
+    found: list[Opened] = []
+
+    def opens(target, keys: list[Key], proven: bool) -> bool:
+        for key in keys:
             try:
-                connect(path, key, readonly=True).close()
+                connect(target, key, readonly=True).close()
             except WrongPassword:
                 continue
-            found.append(key)
+            found.append(Opened(key, proven, recovery_key(secret) == key.key))
             return True
         return False
 
-    if not checked(Attempts(attempts_of or path), check, sleep):
+    def check() -> bool:
+        keys = keys_for(path, secret)  # derived once: a stand-in has the same salt
+        return opens(path, keys, True) or any(opens(other, keys, False) for other in (stand_ins() if stand_ins else []))
+
+    return found[0] if checked(Attempts(attempts_of or path), check, sleep) else None
+
+
+def unlock(path: str | Path, secret: str, sleep: Callable[[float], None] = time.sleep, attempts_of: str | Path | None = None) -> Key:
+    """The key that opens the encrypted file at ``path`` with ``secret`` (the password or the recovery key),
+    after the wait earlier wrong guesses impose (``open_with``). WrongPassword when it does not open it."""
+    opened = open_with(path, secret, attempts_of, sleep)
+    if opened is None:
         raise WrongPassword("密码（或恢复密钥）不对，无法打开加密的数据库。多次输错后，每次需要等待的时间会加倍。")
-    return found[0]
+    return opened.key

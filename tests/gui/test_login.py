@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from zhaocun_desktop import audit, backup_files, crypto, encryption, security
 from zhaocun_desktop.db import open_db
 from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER, STAY_OPEN
-from zhaocun_desktop.gui.lock import LoginDialog, open_with
+from zhaocun_desktop.gui.lock import LoginDialog
 
 PASSWORD = "abc12345"
 
@@ -116,7 +116,12 @@ def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot,
     _encrypted_sample(sample, data_dir)
     path = data_dir / "示例数据.db"
     found = []
-    dialog = LoginDialog(path, lambda text: found.append(open_with(path, text)) or found[-1] is not None)
+
+    def check(text: str) -> bool:  # as the start's worker does (the dialog waits before it asks)
+        found.append(backup_files.open_encrypted(path, text, sleep=lambda _s: None))
+        return found[-1] is not None
+
+    dialog = LoginDialog(path, check)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -105,7 +105,7 @@ class StartChecks:
 
     An encrypted file: ``secret`` (its password or recovery key as typed) is first turned into its key in the worker
     (scrypt, which lets go of Python's lock: it runs beside the window's build), the file opened with it
-    (``gui.lock.open_with``), then checked through it; ``key_found()`` waits for that first step, ``unlocked`` is what
+    (``backup_files.open_encrypted``), then checked through it; ``key_found()`` waits for that first step, ``unlocked`` is what
     it found (None: the password is wrong, nothing was checked). ``key``: the file's key, known already."""
 
     def __init__(self, path: Path, secret: str | None = None, key=None):
@@ -114,7 +114,7 @@ class StartChecks:
         self.path, self.result, self.deferred = path, {}, False
         self.secret, self.unlocked = secret, None
         if key is not None:
-            from zhaocun_desktop.gui.lock import Opened
+            from zhaocun_desktop.crypto import Opened
 
             self.unlocked = Opened(key, True, False)
         self._placed, self._opened, self._go_on = threading.Event(), threading.Event(), threading.Event()
@@ -132,9 +132,9 @@ class StartChecks:
         path, result = self.path, self.result
         try:
             if self.secret is not None:  # the key first: it is what the window waits for
-                from zhaocun_desktop.gui.lock import open_with
+                from zhaocun_desktop.backup_files import open_encrypted
 
-                self.unlocked = open_with(path, self.secret)
+                self.unlocked = open_encrypted(path, self.secret, sleep=lambda _s: None)  # the dialog waits before it asks
                 self._opened.set()
                 if self.unlocked is None:  # a wrong password: the clerk is asked again, these checks end
                     return
@@ -539,8 +539,6 @@ def _window_and_checks(path: Path, demo: bool, key=None):
     if key is not None or not crypto.is_encrypted(path):
         checks = start_checks(path, key=key)
         return window(), checks
-    from zhaocun_desktop.gui.lock import LoginDialog
-
     tried: list[StartChecks] = []
 
     def open_with(secret: str) -> bool:
@@ -550,6 +548,8 @@ def _window_and_checks(path: Path, demo: bool, key=None):
 
     password = _bench_password()
     if password is None or not open_with(password):
+        from zhaocun_desktop.gui.lock import LoginDialog
+
         set_icon(QApplication.instance())  # the program's first window
         dialog = LoginDialog(path, open_with)
         after_first_paint(dialog, window)  # built while the clerk types: after 确定 only the key and the file remain

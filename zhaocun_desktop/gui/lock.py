@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from zhaocun_desktop import crypto, security
+from zhaocun_desktop import security
 from zhaocun_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -286,9 +286,10 @@ def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请
     found = []
 
     def check(text: str) -> bool:
-        opened = open_with(path, text, attempts_of)
-        found.append(opened)
-        return opened is not None
+        from zhaocun_desktop.backup_files import open_encrypted
+
+        found.append(open_encrypted(path, text, attempts_of, sleep=lambda _s: None))  # the dialog waits before it asks
+        return found[-1] is not None
 
     dialog = PasswordDialog(None, reason, parent, check=check, path=attempts_of or path)
     if not dialog.exec():
@@ -298,52 +299,10 @@ def unlock_file(path: Path, parent=None, reason: str = "数据库已加密，请
     return found[-1].key
 
 
-class Opened(NamedTuple):
-    """What a password (or recovery key) typed for an encrypted file found: its ``key``; ``proven``: the key opened
-    the file itself (False: the file's first page is damaged and the key came from its backup); ``by_recovery_key``."""
-
-    key: crypto.Key
-    proven: bool
-    by_recovery_key: bool
-
-
-def open_with(path: Path, text: str, attempts_of: Path | None = None) -> Opened | None:
-    """What ``text`` (the password or the recovery key) opens of the encrypted file at ``path``; None when it is wrong
-    (recorded once: the next guess waits, ``crypto.Attempts`` of ``attempts_of`` or ``path``; the dialogs wait before
-    they ask, not here). Qt-free: the window's start calls it in a worker thread. A file whose first page is damaged
-    opens with no key: then the key that opens its newest backup of the same salt (no password change since: the same
-    key, derived once) is its key, and the start-up checks find the damage."""
-    found: list[Opened] = []
-
-    def opens(target: Path, keys: list[crypto.Key], proven: bool) -> bool:
-        for key in keys:
-            try:
-                crypto.connect(target, key, readonly=True).close()
-            except crypto.WrongPassword:
-                continue
-            found.append(Opened(key, proven, crypto.recovery_key(text) == key.key))
-            return True
-        return False
-
-    def check() -> bool:
-        keys = crypto.keys_for(path, text)
-        return opens(path, keys, True) or any(opens(backup, keys, False) for backup in _same_salt_backups(path)[:1])
-
-    return found[0] if crypto.checked(crypto.Attempts(attempts_of or path), check, sleep=lambda _s: None) else None
-
-
 def tell_recovery_key_used(parent) -> None:
     from zhaocun_desktop.gui.deferred import QMessageBox
 
     QMessageBox.information(parent, "已用恢复密钥打开", "您用恢复密钥打开了数据库。请到“设置”页设置一个新密码（会显示新的恢复密钥）。")
-
-
-def _same_salt_backups(path: Path) -> list[Path]:
-    """The encrypted backups of the database at ``path`` made with its key (the same salt), newest first."""
-    from zhaocun_desktop import backup_files
-
-    salt = crypto.file_salt(path)
-    return [b.path for b in backup_files.list_backups(path, with_counts=False) if crypto.is_encrypted(b.path) and crypto.file_salt(b.path) == salt]
 
 
 _locked: dict = {"by": None}  # the one lock of the whole program: which IdleLock holds it
