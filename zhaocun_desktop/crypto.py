@@ -151,6 +151,11 @@ def _module():
 _classes: dict[str, type] = {}
 
 
+def load_sqlcipher() -> None:
+    """Import SQLCipher now (~4 ms of Python's lock), e.g. in a thread while a key is derived."""
+    _connection_class()
+
+
 def _translate(error: Exception) -> Exception:
     """sqlcipher3's exception as the standard library's class of the same name: every ``except
     sqlite3.OperationalError`` of the program (and sqlite-utils') sees it."""
@@ -370,10 +375,14 @@ class Attempts:
         self.file = path.with_name(f"{path.name}.密码尝试")
 
     def _read(self) -> list[list]:
+        try:
+            text = self.file.read_text(encoding="utf-8")
+        except OSError:  # none (no wrong guess since the last right one): json not even imported
+            return []
         import json
 
         try:
-            entries = json.loads(self.file.read_text(encoding="utf-8")).get("wrong", [])
+            entries = json.loads(text).get("wrong", [])
             return [[float(when), bool(logged)] for when, logged in entries][-100:]
         except (OSError, ValueError, AttributeError, TypeError):
             return []

@@ -132,9 +132,7 @@ class StartChecks:
         path, result = self.path, self.result
         try:
             if self.secret is not None:  # the key first: it is what the window waits for
-                from zhaocun_desktop.backup_files import open_encrypted
-
-                self.unlocked = open_encrypted(path, self.secret, sleep=lambda _s: None)  # the dialog waits before it asks
+                self.unlocked = _open_encrypted(path, self.secret)
                 self._opened.set()
                 if self.unlocked is None:  # a wrong password: the clerk is asked again, these checks end
                     return
@@ -210,6 +208,24 @@ class StartChecks:
         if not result["checked"] and self.path.exists() and not result["place"]:  # made since (the sample database)
             return None, dbcheck.check_database(self.path, foreign_keys=False), []
         return result["place"], result["problems"], result["links"]
+
+
+def _open_encrypted(path: Path, secret: str):
+    """``backup_files.open_encrypted`` in the start's worker, the key derived as early as can be: nothing imported
+    before scrypt but hashlib, SQLCipher imported in a thread of its own meanwhile, the backups (a damaged first page's
+    stand-in) only when the key does not open the file. No wait: the dialog waits before it asks."""
+    import threading
+
+    from zhaocun_desktop import crypto
+
+    threading.Thread(target=crypto.load_sqlcipher, name="import SQLCipher", daemon=True).start()
+
+    def backup():
+        from zhaocun_desktop.backup_files import same_key_backups
+
+        return same_key_backups(path)[:1]
+
+    return crypto.open_with(path, secret, sleep=lambda _s: None, stand_ins=backup)
 
 
 def start_checks(path: Path, secret: str | None = None, key=None) -> StartChecks:
@@ -543,7 +559,7 @@ def _window_and_checks(path: Path, demo: bool, key=None):
 
     def open_with(secret: str) -> bool:
         tried.append(start_checks(path, secret=secret))
-        window()  # the first time: built while the key is derived
+        window().import_first_screen()  # while the key is derived (the first time: the window built, too)
         return tried[-1].key_found()
 
     password = _bench_password()

@@ -248,6 +248,15 @@ class MainWindow(QMainWindow):
         elif key in BY_KEY:
             self.view(key)
 
+    def import_first_screen(self) -> None:
+        """Import the modules the current page's first screen is built from (no database needed): the start of an
+        encrypted file does it while the key is derived, so that its records show sooner after (gui/app.py)."""
+        key = self.current_key()
+        if key == OVERVIEW_KEY:
+            from zhaocun_desktop.gui import overview_view  # noqa: F401 (imported now, used by _build_overview)
+        elif key in BY_KEY:
+            from zhaocun_desktop.gui import register_view  # noqa: F401 (imported now, used by view)
+
     def first_screen(self) -> QWidget | None:
         """The widget whose painting shows the current page's records: a list's rows, 总览's charts
         (None before ``attach``). The start-up benchmark waits for it to paint."""
