@@ -112,7 +112,7 @@ class StartChecks:
         import threading
 
         self.path, self.result, self.deferred = path, {}, False
-        self.secret, self.unlocked = secret, None
+        self._secret, self.unlocked = secret, None
         if key is not None:
             from zhaocun_desktop.crypto import Opened
 
@@ -131,15 +131,16 @@ class StartChecks:
 
         path, result = self.path, self.result
         try:
-            if self.secret is not None:  # the key first: it is what the window waits for
-                self.unlocked = _open_encrypted(path, self.secret)
+            unlocking = self._secret is not None
+            if unlocking:  # the key first: it is what the window waits for
+                self.unlocked, self._secret = _open_encrypted(path, self._secret), None  # the password is not kept
                 self._opened.set()
                 if self.unlocked is None:  # a wrong password: the clerk is asked again, these checks end
                     return
             result["place"] = dbcheck.storage_problem(path)
             result["checked"] = path.exists()
             self._placed.set()
-            if self.secret is not None and self.unlocked.proven:  # the records first: on a busy machine the check slows them
+            if unlocking and self.unlocked.proven:  # the records first: on a busy machine the check would slow them down
                 self._go_on.wait()
             result["problems"] = dbcheck.check_database(path, foreign_keys=False) if result["checked"] and not result["place"] else []
             result["links"] = dbcheck.link_problems(path) if result["checked"] and not result["place"] and not result["problems"] else []
@@ -414,8 +415,10 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
         set_icon(app)
 
     QTimer.singleShot(2000, finish_start)  # at the latest: a first-run wizard or a password comes before the records
+    sys.excepthook = _report_unexpected
     started = _window_and_checks(path, demo, key)
     if started is None:  # 退出 in the password dialog
+        sys.excepthook = sys.__excepthook__
         lock.unlock()
         return 1
     window, checks = started
@@ -488,7 +491,6 @@ def run_gui(db_path: Path | None = None, demo: bool = False, check_first: bool =
         QTimer.singleShot(int(float(os.environ.get(STAY_OPEN) or 0) * 1000), app.quit)
 
     after_first_paint(window, open_database)
-    sys.excepthook = _report_unexpected
     window.show()
     try:
         status = app.exec()
