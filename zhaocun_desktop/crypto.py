@@ -152,7 +152,10 @@ _classes: dict[str, type] = {}
 
 
 def load_sqlcipher() -> None:
-    """Import SQLCipher now (~4 ms of Python's lock), e.g. in a thread while a key is derived."""
+    """Import SQLCipher and hashlib's OpenSSL now (~5 ms of Python's lock): while the password is typed, or in a
+    thread while the key is derived."""
+    import hashlib  # noqa: F401 (derive's)
+
     _connection_class()
 
 

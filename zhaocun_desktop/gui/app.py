@@ -564,13 +564,17 @@ def _window_and_checks(path: Path, demo: bool, key=None):
         window().import_first_screen()  # while the key is derived (the first time: the window built, too)
         return tried[-1].key_found()
 
+    def prepare() -> None:  # all that needs no password, while the clerk types: after 确定 only the key and the file remain
+        window().import_first_screen()
+        crypto.load_sqlcipher()
+
     password = _bench_password()
     if password is None or not open_with(password):
         from zhaocun_desktop.gui.lock import LoginDialog
 
         set_icon(QApplication.instance())  # the program's first window
         dialog = LoginDialog(path, open_with)
-        after_first_paint(dialog, window)  # built while the clerk types: after 确定 only the key and the file remain
+        after_first_paint(dialog, prepare)
         if not dialog.exec():
             return None
     return window(), tried[-1]
