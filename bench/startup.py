@@ -12,8 +12,9 @@ environment as it is. ``--also DIR`` times the program of another checkout (DIR 
 older commit made with ``git worktree add``) in the same rounds, so that a change is measured
 against what it changes, under the same machine load, and not against last week's figure.
 ``--encrypted`` also times the same program on the sample database with a program password set (SQLCipher,
-the key derived from the password as typed: ZHAOCUN_BENCH_PASSWORD stands in for the clerk's typing), in the
-same rounds: the cost of encryption at start, the password dialog's waiting for the clerk left out.
+the key derived from the password as typed), in the same rounds: ZHAOCUN_BENCH_PASSWORD is the password typed at
+once in the login dialog's place (right after QApplication), so the window is built while its key is derived: what
+the clerk waits for after 确定 plus the window's build (which in use happens while the clerk types).
 
 On a shared virtual machine two runs of 15 rounds differ by up to 30 ms for the same program (an
 A/A run: one commit checked out twice): a change of a few milliseconds is measured in-process, not
