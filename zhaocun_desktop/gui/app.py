@@ -105,7 +105,7 @@ class StartChecks:
 
     An encrypted file: ``secret`` (its password or recovery key as typed) is first turned into its key in the worker
     (scrypt, which lets go of Python's lock: it runs beside the window's build), the file opened with it
-    (``backup_files.open_encrypted``), then checked through it; ``key_found()`` waits for that first step, ``unlocked`` is what
+    (``crypto.open_with``, as ``backup_files.open_encrypted``), then checked through it; ``key_found()`` waits for that first step, ``unlocked`` is what
     it found (None: the password is wrong, nothing was checked). ``key``: the file's key, known already."""
 
     def __init__(self, path: Path, secret: str | None = None, key=None):
