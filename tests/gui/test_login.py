@@ -125,6 +125,7 @@ def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot,
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.password  # the clerk types at once
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "退出"
     QTest.keyClicks(dialog.password, "wrong-one")
@@ -141,6 +142,22 @@ def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot,
     db = open_db(path, key=found[-1].key)  # the wrong guess is in the 操作记录 once the file opens
     assert any("打开数据库前程序密码输错 1 次" in (r["note"] or "") for r in audit.audit_rows(db, "setting"))
     db.close()
+
+
+def test_a_chinese_password_opens_the_file(qtbot, db_path):
+    db = open_db(db_path)
+    encryption.set_password(db, "司法所密码2024")
+    db.close()
+    crypto.forget_keys()
+    found = []
+    dialog = LoginDialog(db_path, lambda text: found.append(backup_files.open_encrypted(db_path, text, sleep=lambda _s: None)) or found[-1] is not None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.password.setText("司法所密码2024")  # (keyClicks cannot type Chinese)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == 1 and found[-1].proven
+    open_db(db_path, key=found[-1].key).close()
 
 
 def test_the_password_comes_before_the_window_and_a_wrong_one_is_said(sample, data_dir):

@@ -132,6 +132,7 @@ class LoginDialog(PasswordDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.password.setFocus()  # the clerk types at once
 
 
 class NewPasswordDialog(QDialog):
