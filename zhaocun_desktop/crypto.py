@@ -152,8 +152,8 @@ _classes: dict[str, type] = {}
 
 
 def load_sqlcipher() -> None:
-    """Import SQLCipher and hashlib's OpenSSL now (~5 ms of Python's lock): while the password is typed, or in a
-    thread while the key is derived."""
+    """Import SQLCipher and hashlib's OpenSSL now (~5 ms of Python's lock): while the password is typed, or while
+    another thread derives the key."""
     import hashlib  # noqa: F401 (derive's)
 
     _connection_class()

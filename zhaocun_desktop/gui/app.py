@@ -213,13 +213,10 @@ class StartChecks:
 
 def _open_encrypted(path: Path, secret: str):
     """``backup_files.open_encrypted`` in the start's worker, the key derived as early as can be: nothing imported
-    before scrypt but hashlib, SQLCipher imported in a thread of its own meanwhile, the backups (a damaged first page's
-    stand-in) only when the key does not open the file. No wait: the dialog waits before it asks."""
-    import threading
-
+    before scrypt but hashlib (SQLCipher is imported by the window's thread meanwhile: ``_window_and_checks``), the
+    backups (a damaged first page's stand-in) only when the key does not open the file. No wait: the dialog waits
+    before it asks."""
     from zhaocun_desktop import crypto
-
-    threading.Thread(target=crypto.load_sqlcipher, name="import SQLCipher", daemon=True).start()
 
     def backup():
         from zhaocun_desktop.backup_files import same_key_backups
@@ -559,14 +556,14 @@ def _window_and_checks(path: Path, demo: bool, key=None):
         return window(), checks
     tried: list[StartChecks] = []
 
-    def open_with(secret: str) -> bool:
-        tried.append(start_checks(path, secret=secret))
-        window().import_first_screen()  # while the key is derived (the first time: the window built, too)
-        return tried[-1].key_found()
-
-    def prepare() -> None:  # all that needs no password, while the clerk types: after 确定 only the key and the file remain
+    def prepare() -> None:  # all that needs no password: the window, its first screen's modules, SQLCipher
         window().import_first_screen()
         crypto.load_sqlcipher()
+
+    def open_with(secret: str) -> bool:
+        tried.append(start_checks(path, secret=secret))
+        prepare()  # while the key is derived (the login dialog did it while the clerk typed)
+        return tried[-1].key_found()
 
     password = _bench_password()
     if password is None or not open_with(password):
