@@ -25,6 +25,7 @@ def now() -> str:
 
 _AUDIT_JSON = []  # the encoder, made on first use (json.dumps makes one per call: a tenth of an import's writing)
 _AUDIT_PLANS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, Callable], ...]]] = {}  # register key → its fields' keys, the masked ones
+_AUDIT_ORDERS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # (register key, a record's keys) → its fields' keys among them
 
 
 def audit_values(register: Register, record: dict | None) -> str | None:
@@ -42,7 +43,13 @@ def audit_values(register: Register, record: dict | None) -> str | None:
         plan = _AUDIT_PLANS[register.key] = (tuple(field.key for field in register.fields),
                                              tuple((field.key, masks[field.kind]) for field in register.fields if field.kind in masks))  # fmt: skip
     keys, masked = plan
-    shown = {key: record[key] for key in keys if key in record}  # the fields' order, those the record has
+    held = (register.key, tuple(record))
+    order = _AUDIT_ORDERS.get(held)
+    if order is None:  # the fields' order, those the record has: found once for the records of an import (they hold the same keys)
+        order = tuple(key for key in keys if key in record)
+        if len(_AUDIT_ORDERS) < 256:
+            _AUDIT_ORDERS[held] = order
+    shown = {key: record[key] for key in order}
     for key, mask in masked:
         value = shown.get(key)
         if value is not None:
