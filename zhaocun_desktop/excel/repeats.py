@@ -171,12 +171,15 @@ class Repeats:
 
     def _kept(self, clean: dict) -> dict:
         """``clean`` as the preview keeps it for 100,000 rows: the same text in many rows (summaries a village copies)
-        once, and child rows without their empty fields (their fingerprint, taken before, has them)."""
+        once, and child rows without their empty fields (their fingerprint, taken before, has them). Changed in place
+        (its values only: the checks made ``clean`` for this row alone), not copied."""
         shared = self.shared.setdefault
-        return {
-            key: shared(value, value) if isinstance(value, str) else [{k: v for k, v in child.items() if v is not None} for child in value] if isinstance(value, list) else value
-            for key, value in clean.items()
-        }  # fmt: skip
+        for key, value in clean.items():
+            if type(value) is str:
+                clean[key] = shared(value, value)
+            elif type(value) is list:
+                clean[key] = [{k: v for k, v in child.items() if v is not None} for child in value]
+        return clean
 
     def _older_in_file(self, row: PreviewRow, filled: dict) -> tuple[PreviewRow, str, bool] | None:
         """The earlier row of this file that ``row`` is the news of (it is imported instead of that one); or
