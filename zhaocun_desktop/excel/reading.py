@@ -57,7 +57,7 @@ class Sheet:
         empty = 0  # empty rows are passed on only when data follows them
         for row in self.source():
             values = [None if value == "" else value for value in row]
-            if any(value is not None for value in values):
+            if any(values) or values.count(None) != len(values):  # a value (the first test finds most at once; 0 and False are values too)
                 for _ in range(empty):
                     yield []
                 empty = 0
