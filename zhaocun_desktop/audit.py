@@ -23,7 +23,7 @@ def now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
-_AUDIT_JSON = []  # the encoder, made on first use (json.dumps makes one per call: a tenth of an import's writing)
+_AUDIT_JSON = []  # the encoder, made on first use (json.dumps makes one per call: a tenth of an import's writing; jsonshape.encoder)
 _AUDIT_PLANS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, Callable], ...]]] = {}  # register key → its fields' keys, the masked ones
 _AUDIT_ORDERS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # (register key, a record's keys) → its fields' keys among them
 
@@ -34,11 +34,9 @@ def audit_values(register: Register, record: dict | None) -> str | None:
         return None
     plan = _AUDIT_PLANS.get(register.key)
     if plan is None:  # made once per register (an import audits every record it adds)
-        import json
+        from zhaocun_desktop import jsonshape, values
 
-        from zhaocun_desktop import values
-
-        _AUDIT_JSON[:] = [json.JSONEncoder(ensure_ascii=False, check_circular=False)]  # (the same text; a record holds no cycles)
+        _AUDIT_JSON[:] = [jsonshape.encoder()]
         masks = {Kind.ID_NUMBER: values.mask_id_number, Kind.PHONE: values.mask_phone}
         plan = _AUDIT_PLANS[register.key] = (tuple(field.key for field in register.fields),
                                              tuple((field.key, masks[field.kind]) for field in register.fields if field.kind in masks))  # fmt: skip
@@ -54,7 +52,7 @@ def audit_values(register: Register, record: dict | None) -> str | None:
         value = shown.get(key)
         if value is not None:
             shown[key] = mask(value)
-    return _AUDIT_JSON[0].encode(shown)
+    return _AUDIT_JSON[0](shown)
 
 
 def audit(

@@ -17,10 +17,9 @@ record's news, and values that must be unique.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import queries
+from zhaocun_desktop import jsonshape, queries
 from zhaocun_desktop.excel.preview import PreviewRow, Problem
 from zhaocun_desktop.excel.survey import column_name
 from zhaocun_desktop.registers import Kind, Register
@@ -31,12 +30,12 @@ if TYPE_CHECKING:
 _AGAIN = "确是另一件时可选择同时导入疑似重复的行"
 
 
-_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)  # json.dumps with these makes one per call
+_JSON = jsonshape.encoder(sort_keys=True, default=str)  # json.dumps(sort_keys=True, ensure_ascii=False, default=str), made once
 
 
 def fingerprint(filled: dict) -> str:
     """The identity of a row's checked values (the filled ones), as stored in ``import_row``."""
-    return hashlib.sha256(_JSON.encode(filled).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_JSON(filled).encode("utf-8")).hexdigest()[:32]
 
 
 class Repeats:
