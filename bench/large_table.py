@@ -1,7 +1,11 @@
 """The mediation-case tab over 1,000,000 rows: first paint, jump to the last row, search, memory;
 and the search index (FTS5 trigram) side by side with the instr() scan: times, size, insert cost.
 
-    .venv/bin/python bench/large_table.py [ROWS]
+    .venv/bin/python bench/large_table.py [ROWS] [--searches] [--encrypted]
+
+``--searches``: the search table alone (no window); ``--encrypted``: on the same file encrypted (its copy made
+by bench/encryption.py's ``encrypted_copy`` and cached beside it). An older checkout's code on the same file:
+``PYTHONPATH=/path/to/old/checkout .venv/bin/python bench/large_table.py --searches``.
 
 The database is built once (raw executemany, one transaction) in a temporary folder
 and reused by later runs. Goals (issue 2): first paint < 0.5 s after opening the tab,
@@ -81,7 +85,7 @@ def _timed(function, repeat: int = 3) -> tuple[float, object]:
 
 def search_times(db, register, words: list[str]) -> None:
     """Each search through the index and by instr() scan (all ids in order), and as the list on screen reads it."""
-    from zhaocun_desktop import queries, records
+    from zhaocun_desktop import queries
     from zhaocun_desktop.queries import RecordQuery
 
     print(f"search over {queries.count(db, register):,} rows (best of 3): all ids in order through the index and by instr() scan;")
@@ -90,7 +94,7 @@ def search_times(db, register, words: list[str]) -> None:
     for word in words:
         query = RecordQuery(search=word)
 
-        served = records._indexed_words(db, register, query)  # the words the index serves (2+ characters, unless common)
+        served = queries._indexed_words(db, register, query)  # the words the index serves (2+ characters, unless common)
 
         def run(indexed: bool):
             where, params = query.where(register, served if indexed else None)
@@ -128,7 +132,8 @@ def search_side_by_side(db, register) -> None:
                                 "龘", "鬯龘", rarest, name[0], name[-1], "调", "号", "与", "调 龘", "调解 秦国", "与 调 " + rarest,
                                 # words common alone but rare together (search.rare_together), and a year: its records
                                 # lie together in the date order the list walks (issue 27's slowest left)
-                                "（2015） 2020", "村调委会 镇调委会", "镇调委会 2020", "2020"])
+                                "（2015） 2020", "村调委会 镇调委会", "镇调委会 2020", "2020",
+                                "赵人调字 其他 书面 2016", "婚姻 镇调委会 2019", "2024", "2015"])
     try:
         size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE ?", [search.index_table(register) + "%"]).fetchone()[0]
         table = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", [register.key]).fetchone()[0]
@@ -158,7 +163,8 @@ def search_side_by_side(db, register) -> None:
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    arguments = sys.argv[1:]
+    rows = int(next((a for a in arguments if a.isdigit()), 1_000_000))
     from zhaocun_desktop.db import SCHEMA_VERSION
 
     path = Path(tempfile.gettempdir()) / f"zhaocun_bench_{rows}_v{SCHEMA_VERSION}.db"
@@ -179,10 +185,22 @@ def main() -> None:
     from zhaocun_desktop.registers import MEDIATION_CASE
 
     app = create_app()
+    key = None
+    if "--encrypted" in arguments:  # the same file encrypted (bench/encryption.py's copy, cached beside it): issue 23
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from encryption import encrypted_copy
+
+        encrypted = path.with_name(path.stem + "_encrypted.db")
+        key = encrypted_copy(path, encrypted)
+        path = encrypted
+        print(f"encrypted copy: {path}")
     started = time.perf_counter()
-    db = open_db(path)
+    db = open_db(path, key=key)
     print(f"opened in {time.perf_counter() - started:.1f} s (the search index rebuilt when out of step with this version)")
     search_side_by_side(db, MEDIATION_CASE)
+    if "--searches" in arguments:  # the search table alone
+        db.close()
+        return
     before = rss_mb()
 
     started = time.perf_counter()

@@ -315,12 +315,20 @@ def lookup(db: Database, register: Register, word: str) -> Lookup | None:
     return Lookup(" OR ".join(match_phrase(term) for term in terms), max(terms.values(), default=0), sum(terms.values()), villages)
 
 
-def indexed_condition(register: Register, word: str, how: Lookup) -> tuple[str, list]:
-    """The SQL condition (and parameters) for rows whose searchable columns contain ``word``, through the
-    index (``how``: its ``lookup``). A village field is read as the clerk sees it (queries.column_sql):
-    the village's name through its id (the villages ``how`` found), or the place typed when it is not a village."""
+def _matching(register: Register, walked: bool) -> str:
+    """SQL: the record's id is among the index's matches of one MATCH expression (a parameter). ``walked``: written
+    ``+id``, so SQLite keeps to the list's order (walking its date index) and checks each record against the matches,
+    read once; else it looks each match up by id and sorts them all (right when they are few)."""
     fts = index_table(register)
-    terms, params = ([f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"], [how.expression]) if how.expression else ([], [])
+    return f"{'+' if walked else ''}id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+
+
+def indexed_condition(register: Register, word: str, how: Lookup, walked: bool = False) -> tuple[str, list]:
+    """The SQL condition (and parameters) for rows whose searchable columns contain ``word``, through the
+    index (``how``: its ``lookup``; ``walked``: see ``_matching``). A village field is read as the clerk sees it
+    (queries.column_sql): the village's name through its id (the villages ``how`` found), or the place typed when it
+    is not a village."""
+    terms, params = ([_matching(register, walked)], [how.expression]) if how.expression else ([], [])
     for field in register.fields:
         if not (field.searchable and field.id_column):
             continue
@@ -332,21 +340,22 @@ def indexed_condition(register: Register, word: str, how: Lookup) -> tuple[str, 
     return "(" + (" OR ".join(terms) or "0") + ")", params
 
 
-def every_word_condition(register: Register, found: list[Lookup]) -> tuple[str, list]:
+def every_word_condition(register: Register, found: list[Lookup], walked: bool = False) -> tuple[str, list]:
     """The SQL condition (and parameters) for rows holding every word of ``found`` (their lookups, none of them in a
-    village's name): one MATCH of them all, which FTS5 answers by intersecting their lists."""
-    fts = index_table(register)
-    return f"id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [" AND ".join(f"({how.expression})" for how in found)]
+    village's name): one MATCH of them all, which FTS5 answers by intersecting their lists (``walked``: see ``_matching``)."""
+    return _matching(register, walked), [" AND ".join(f"({how.expression})" for how in found)]
 
 
 
-def rare_together(db: Database, register: Register, found: list[Lookup], rare: int) -> bool:
+def rare_together(db: Database, register: Register, found: list[Lookup], rare: int, short: bool = False) -> bool:
     """True when fewer than ``rare`` rows hold every word of ``found`` (their lookups; two or more words the index
     finds directly), counted by the index alone: words each in a tenth of the records but rarely together
     ((2015) 2020: 30 of a million cases) were walked in date order to the walk's budget and then read whole
     (0.12 s); their intersection, counted to ``rare``, says at once that they are to be read whole. Counting stops
-    at ``rare`` (FTS5 intersects the words' lists in rowid order): milliseconds when they are common together."""
-    expressions = [how.expression for how in found if how.expression and how.most is None]
+    at ``rare`` (FTS5 intersects the words' lists in rowid order): milliseconds when they are common together.
+    ``short``: the short words' lookups count too (once read from the vocabulary: 婚姻 镇调委会 2019, 1,822 of a
+    million cases, was walked in date order to 2019 and then read whole, 0.12 s)."""
+    expressions = [how.expression for how in found if how.expression and (short or how.most is None)]
     if len(expressions) < 2:
         return False
     fts = index_table(register)
