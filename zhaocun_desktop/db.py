@@ -844,7 +844,7 @@ def schema_out_of_step(db: Database) -> bool:
         if not set(register_columns(register)) <= set(columns.get(register.key, ())):
             return True
     triggers, index_sql = set(), {}
-    for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'table', 'view') AND name LIKE 'search\\_%' ESCAPE '\\'"):
+    for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'table', 'view', 'index') AND name LIKE 'search\\_%' ESCAPE '\\'"):
         if kind == "trigger":
             triggers.add(name)
         else:

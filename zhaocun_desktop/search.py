@@ -62,6 +62,13 @@ def content_view(register: Register) -> str:
     return f"search_{register.key}_text"
 
 
+def dates_index(register: Register) -> str | None:
+    """The index of each record's date by its id (``id, date``), for a register with a date field: a search's matches
+    are put in the list's date order reading it (a few MB) instead of their rows (0.9 us a match: 100,000 matches of
+    2020 at a million cases took 94 ms to look up before their sort, against ~25 ms here)."""
+    return f"search_{register.key}_dates" if register.date_field else None
+
+
 def _trigger(register: Register, action: str) -> str:
     return f"search_{register.key}_{action}"
 
@@ -124,6 +131,8 @@ def indexes_out_of_step(columns: dict[str, list[str]], triggers: set[str], index
         if not reads_its_view(register, index_sql.get(index_table(register))) or not pads(index_sql.get(content_view(register))):
             return True
         if not all(_trigger(register, action) in triggers for action in _TRIGGERS):
+            return True
+        if dates_index(register) and dates_index(register) not in index_sql:
             return True
     return False
 
@@ -268,8 +277,11 @@ def build_index(db: Database, register: Register, progress: Progress = None) -> 
 
 
 def sync_search_indexes(db: Database, progress: Progress = None) -> list[str]:
-    """(Re)build every search index that is missing or out of step; returns the registers rebuilt.
-    ``progress`` hears the records indexed so far, of all the indexes rebuilt (before each slice)."""
+    """(Re)build every search index that is missing or out of step, and the indexes of dates by id (``dates_index``);
+    returns the registers rebuilt. ``progress`` hears the records indexed so far, of all the indexes rebuilt (before each slice)."""
+    for register in indexed_registers(db):  # 0.8 s at a million cases, the first time
+        if dates_index(register):
+            db.execute(f"CREATE INDEX IF NOT EXISTS main.{dates_index(register)} ON {register.key}(id, {register.date_field})")
     stale = [register for register in indexed_registers(db) if not has_index(db, register)]
     total = sum(db.execute(f"SELECT count(*) FROM main.{register.key}").fetchone()[0] for register in stale)
     done = 0
