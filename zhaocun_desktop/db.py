@@ -501,6 +501,9 @@ def sync_columns(db: Database) -> list[str]:
     return added
 
 
+ENCRYPTED_CACHE_KIB = 64 * 1024  # the page cache of a connection to an encrypted file (bench/large_table.py --encrypted)
+
+
 def connect(path: str | Path, key=None) -> sqlite3.Connection:
     """A connection with the settings every part of the program relies on.
 
@@ -522,6 +525,10 @@ def connect(path: str | Path, key=None) -> sqlite3.Connection:
             conn = crypto.connect(path, key)
         except sqlite3.OperationalError:
             raise UserError(f"无法打开数据库“{path}”：文件夹不存在或没有访问权限。请检查路径和权限。") from None
+        # every page read is decrypted, and the system's file cache keeps only the encrypted one: a larger page cache
+        # keeps the pages a search reads (the search index's lists, the index of dates by id) decrypted for the next
+        # search. 2020 at a million cases, to the list's first page: 0.16 s with SQLite's 2 MB, 0.07 s with 64 MB
+        conn.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")
     else:
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
