@@ -108,6 +108,20 @@ def test_the_encrypted_file_backups_and_the_recovery_key(db, db_path):
         conn.close()
 
 
+def test_an_encrypted_file_keeps_more_decrypted_pages_than_a_plain_one(db, db_path):
+    """Each page of an encrypted file is decrypted as it is read (the system caches only the encrypted page): its
+    connections keep db.ENCRYPTED_CACHE_KIB of pages, so a second search finds its index's pages decrypted."""
+    from zhaocun_desktop.db import ENCRYPTED_CACHE_KIB
+
+    plain = db.execute("PRAGMA cache_size").fetchone()[0]
+    assert plain != -ENCRYPTED_CACHE_KIB
+    encryption.set_password(db, PASSWORD)
+    db.close()
+    again = open_db(db_path, key=crypto.unlock(db_path, PASSWORD))
+    assert again.execute("PRAGMA cache_size").fetchone()[0] == -ENCRYPTED_CACHE_KIB
+    again.close()
+
+
 def test_deleting_the_password_row_removes_no_protection(db, db_path):
     encryption.set_password(db, PASSWORD)
     db.execute("DELETE FROM setting WHERE key = ?", [security.PASSWORD_KEY])
