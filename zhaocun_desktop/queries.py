@@ -233,7 +233,7 @@ class RecordList:
         walks = lazy and query.sort_key in (None, register.date_field)
         looked_up = _indexed_words(db, register, query, short=not walks)  # once: a short word reads the index's vocabulary
         if walks and not self._rare(looked_up):
-            self._walked, self._walked_all, self._matches = 0, False, None
+            self._walked, self._walked_all, self._matches, self._hits = 0, False, None, None
             first = self.more(self.FIRST, budget=self.WALK_STEP)
             if len(first) < self.FIRST and not self.complete:
                 first = self._after_first_slice(first, looked_up)
@@ -259,9 +259,8 @@ class RecordList:
           0.25 s): the index's matches are read in the list's order, a chunk at a time, the other words checked
           on their records (``_through_index``);
         - nothing such: read whole."""
-        hits = self._slice_hits()
         short_before = sum(search.is_short(word) for word in looked_up)
-        if self._short_word_rare(looked_up, hits):
+        if self._short_word_rare(looked_up):
             return None
         if sum(search.is_short(word) for word in looked_up) > short_before and search.rare_together(
             self.db, self.register, list(self._in_no_name(looked_up).values()), self.RARE, short=True
@@ -274,7 +273,8 @@ class RecordList:
             return first if len(first) >= self.FIRST or self.complete else None
         # a word in most of the slice's records filters nothing: read from the index it costs as much as the rows
         # (赵人调字, in every case: 58 ms), checked with instr() on the records the others match it costs nothing
-        selective = {word: how for word, how in self._in_no_name(looked_up).items() if how.expression and hits.get(word, 0) * 2 < self._walked}
+        hits = self._slice_hits()
+        selective = {word: how for word, how in self._in_no_name(looked_up).items() if how.expression and hits[word] * 2 < self._walked}
         if not selective:
             return None
         self._matches, self._matched = self._through_index(selective, hits), 0
@@ -309,7 +309,9 @@ class RecordList:
         return _Matches(sql, params, check, check_params, max(share, 1 / 64))
 
     def _slice_hits(self) -> dict[str, int]:
-        """How many records of the first slice walked hold each word (one read of the slice)."""
+        """How many records of the first slice walked hold each word (one read of the slice, when first asked: ~3 ms)."""
+        if self._hits is not None:
+            return self._hits
         words = list(dict.fromkeys(self.query.words()))
         conditions = [RecordQuery(search=word).where(self.register, townships=whole_county(self.db)) for word in words]
         filters, params = self.query._replace(search="").where(self.register)
@@ -318,15 +320,17 @@ class RecordList:
             f"ORDER BY {self.query.order_by(self.register)} LIMIT {self.WALK_STEP}) AS {self.register.key}",
             [value for _, word_params in conditions for value in word_params] + params,
         ).fetchone()  # fmt: skip
-        return {word: hit or 0 for word, hit in zip(words, hits)}
+        self._hits = {word: hit or 0 for word, hit in zip(words, hits)}
+        return self._hits
 
-    def _short_word_rare(self, looked_up: dict[str, search.Lookup], hits: dict[str, int]) -> bool:
+    def _short_word_rare(self, looked_up: dict[str, search.Lookup]) -> bool:
         """After a first slice walked that did not fill a screen: ask the vocabulary for the
-        short words, the one found least in the slice (``hits``) first, and stop at the first that is rare (adding the
+        short words, the one found least in the slice first, and stop at the first that is rare (adding the
         lookups to ``looked_up``); a word found in a screenful of the slice is common and not asked. The
         others stay unread: 调 in every record costs ~100 ms to read, and ``调 龘`` needs only 龘's, which is nowhere."""
-        words = [word for word in hits if search.is_short(word) and word not in looked_up]
+        words = [word for word in dict.fromkeys(self.query.words()) if search.is_short(word) and word not in looked_up]
         if len(words) > 1:  # a word in a screenful of the slice's records is common: no vocabulary read for it (与 in every case: ~100 ms)
+            hits = self._slice_hits()
             words = [word for word in sorted(words, key=hits.get) if hits[word] < self.FIRST]
         for word in words:
             how = _indexed_words(self.db, self.register, RecordQuery(search=word)).get(word)
