@@ -19,6 +19,10 @@ so the list on screen first walks its newest records (queries.RecordList) and as
 when they did not already fill a screen. When more than ``MAX_SHORT_TERMS`` trigrams start with the
 word it is common, and the list walks the records instead.
 
+Beside each index of a register with a date field, a plain index of each record's date by its id (``dates_index``):
+the list on screen puts the matches of a word whose records lie far down its date order (a year) in that order
+through it, without reading their rows (queries.RecordList._through_index).
+
 ``sync_search_indexes`` makes the indexes match the descriptions: it (re)builds an index whose
 columns differ from the register's searchable fields, whose triggers or view are missing (a
 migration drops them before it rebuilds a table), or that does not read its view (an index made
