@@ -129,14 +129,105 @@ def file_salt(path: str | Path) -> bytes:
         return file.read(SALT_BYTES)
 
 
-def keys_for(path: str | Path, secret: str) -> list[Key]:
-    """The keys ``secret`` may stand for in the file at ``path``: a recovery key, else (or also) a password."""
+def keys_for(path: str | Path, secret: str, deriver: KeyDeriver | None = None) -> list[Key]:
+    """The keys ``secret`` may stand for in the file at ``path``: a recovery key, else (or also) a password
+    (its key from ``deriver`` when it derived it ahead, while the clerk typed)."""
     salt = file_salt(path)
     keys = []
     recovered = recovery_key(secret)
     if recovered:
         keys.append(Key(recovered, salt))
-    return keys + [Key(derive(secret, salt), salt)]
+    return keys + [Key(deriver.key(secret, salt) if deriver is not None else derive(secret, salt), salt)]
+
+
+class KeyDeriver:
+    """The key of the text in a password box, derived ahead while the clerk types, so that after 确定 only the check
+    of the key against the file remains (scrypt takes ~50 ms; it lets go of Python's lock, so it runs beside the GUI).
+
+    ``feed(text)`` on every change of the text: one derivation runs at a time, in a daemon thread, and the latest text
+    fed is derived next (the texts between are skipped). A key is kept only while its text is the latest: a newer
+    text drops it (the reference overwritten), a result that arrives for an older text is thrown away. Nothing here
+    touches the file: the keys of partial texts are never tried, written or counted; the check, the wait of wrong
+    guesses and the 操作记录 entry stay with 确定 (``open_with``). ``key(password, salt)`` on 确定: the key derived
+    ahead when ``password`` is the latest text (waiting for its derivation if it runs), else derived now. ``close()``
+    when the file is open or the clerk quits: every text and key dropped, the thread ended. ``derive_with`` is the
+    derivation (``derive``; a test passes a function it can hold)."""
+
+    def __init__(self, salt: bytes, derive_with: Callable[[str, bytes], bytes] | None = None):
+        import threading
+
+        self.salt = salt
+        self._derive = derive_with or derive
+        self._changed = threading.Condition()
+        self._latest = ""  # the text in the box
+        self._next: str | None = None  # the text the thread derives next
+        self._running: str | None = None  # the text being derived now
+        self._ready: tuple[str, bytes] | None = None  # the latest text and its key
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def feed(self, text: str) -> None:
+        """The text in the password box changed: derive its key ahead (an older text's key is dropped)."""
+        import threading
+
+        with self._changed:
+            if self._closed:
+                return
+            self._latest = text
+            if self._ready is not None and self._ready[0] != text:
+                self._ready = None
+            if not text or self._ready is not None or text == self._running:
+                self._next = None
+                return
+            self._next = text
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="key derivation", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                text, self._next = self._next, None
+                self._running = text
+                if text is None or self._closed:
+                    self._thread, self._running = None, None
+                    self._changed.notify_all()
+                    return
+            try:
+                key = self._derive(text, self.salt)
+            except Exception:  # noqa: BLE001 (out of memory, say: ``key`` derives again on 确定 and raises it there)
+                key = None
+            with self._changed:
+                self._running = None
+                if key is not None and text == self._latest and not self._closed:
+                    self._ready = (text, key)
+                key = None
+                self._changed.notify_all()
+
+    def ready(self, password: str) -> bool:
+        """The key of ``password`` has been derived ahead and is waiting."""
+        with self._changed:
+            return self._ready is not None and self._ready[0] == password
+
+    def key(self, password: str, salt: bytes) -> bytes:
+        """The key of ``password`` for a file with ``salt``: the one derived ahead when it is the latest text (after its
+        derivation ends, when it runs), else derived now."""
+        with self._changed:
+            if salt == self.salt and password == self._latest and not self._closed:
+                while self._ready is None and password in (self._running, self._next):
+                    self._changed.wait()
+                if self._ready is not None and self._ready[0] == password:
+                    return self._ready[1]
+        return self._derive(password, salt)
+
+    def close(self) -> None:
+        """Drop every text and key and end the thread (after the derivation that runs, if any: ~50 ms)."""
+        with self._changed:
+            self._closed = True
+            self._latest, self._next, self._ready = "", None, None
+            thread = self._thread
+        if thread is not None:
+            thread.join()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -446,12 +537,13 @@ class Opened(NamedTuple):
 
 
 def open_with(path: str | Path, secret: str, attempts_of: str | Path | None = None, sleep: Callable[[float], None] = time.sleep,
-              stand_ins: Callable[[], list[Path]] | None = None) -> Opened | None:  # fmt: skip
+              stand_ins: Callable[[], list[Path]] | None = None, deriver: KeyDeriver | None = None) -> Opened | None:  # fmt: skip
     """What ``secret`` (the password or the recovery key) opens of the encrypted file at ``path``, after the wait
     earlier wrong guesses impose (those counted for ``attempts_of``, by default ``path``: a backup's guesses count for
     its database); None when it is wrong (recorded once). ``stand_ins()``: files with the same salt (the same key)
     to try when none of the keys opens ``path``: a database whose first page is damaged opens with no key, and
-    the key that opens its backup is its key (``proven`` False: the start-up checks then find the damage)."""
+    the key that opens its backup is its key (``proven`` False: the start-up checks then find the damage). ``deriver``:
+    the password's key derived ahead while it was typed (``KeyDeriver``), checked only here, after the wait."""
     found: list[Opened] = []
 
     def opens(target, keys: list[Key], proven: bool) -> bool:
@@ -465,7 +557,7 @@ def open_with(path: str | Path, secret: str, attempts_of: str | Path | None = No
         return False
 
     def check() -> bool:
-        keys = keys_for(path, secret)  # derived once: a stand-in has the same salt
+        keys = keys_for(path, secret, deriver)  # derived once: a stand-in has the same salt
         return opens(path, keys, True) or any(opens(other, keys, False) for other in (stand_ins() if stand_ins else []))
 
     return found[0] if checked(Attempts(attempts_of or path), check, sleep) else None

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from zhaocun_desktop import audit, backup_files, crypto, encryption, security
 from zhaocun_desktop.db import open_db
-from zhaocun_desktop.gui.app import QUIT_AFTER_SHOW, RECORDS_MARKER, STAY_OPEN
+from zhaocun_desktop.gui.app import BENCH_PASSWORD, BENCH_TYPING_MS, LOGIN_MARKER, OK_MARKER, QUIT_AFTER_SHOW, RECORDS_MARKER, STAY_OPEN
 from zhaocun_desktop.gui.lock import LoginDialog
 
 PASSWORD = "abc12345"
@@ -50,7 +50,8 @@ def clerk():
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
     seen.append(type(dialog).__name__ + (" over the window" if windows else " alone") + (" said " + dialog.message.text()[:4] if dialog.message.text() else ""))
     entry = entries.pop(0)
-    if entry == "退出":
+    if entry.endswith("退出"):  # "typed退出": typed (its key derived ahead meanwhile), then 退出 at once
+        QTest.keyClicks(dialog.password, entry[:-2])
         QTest.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     else:
         QTest.keyClicks(dialog.password, entry)
@@ -112,16 +113,18 @@ def _start(data_dir, *entries: str, stay: float | None = None, quit_after_show: 
     return seen.strip(), status.strip(), result.stdout
 
 
-def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot, sample, data_dir):
+@pytest.mark.parametrize("ahead", [False, True], ids=["derived-on-ok", "derived-while-typed"])
+def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot, sample, data_dir, ahead):
     _encrypted_sample(sample, data_dir)
     path = data_dir / "示例数据.db"
     found = []
+    deriver = crypto.KeyDeriver(crypto.file_salt(path)) if ahead else None
 
     def check(text: str) -> bool:  # as the start's worker does (the dialog waits before it asks)
-        found.append(backup_files.open_encrypted(path, text, sleep=lambda _s: None))
+        found.append(crypto.open_with(path, text, sleep=lambda _s: None, deriver=deriver))
         return found[-1] is not None
 
-    dialog = LoginDialog(path, check)
+    dialog = LoginDialog(path, check, deriver.feed if ahead else None)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -137,8 +140,13 @@ def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot,
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.isVisible() and len(found) == 1  # not tried during the wait
     qtbot.waitUntil(ok.isEnabled, timeout=5000)
+    if ahead:
+        qtbot.waitUntil(lambda: deriver.ready(PASSWORD), timeout=5000)  # derived while the wait ran, not yet tried
+        assert len(found) == 1 and len(crypto.Attempts(path).wrong()) == 1
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == 1 and found[-1].proven and not found[-1].by_recovery_key
+    if ahead:
+        deriver.close()
     db = open_db(path, key=found[-1].key)  # the wrong guess is in the 操作记录 once the file opens
     assert any("打开数据库前程序密码输错 1 次" in (r["note"] or "") for r in audit.audit_rows(db, "setting"))
     db.close()
@@ -212,3 +220,45 @@ def test_an_older_versions_password_is_asked_over_the_window_and_the_file_encryp
     assert status == "0", output
     assert seen == "PasswordDialog over the window|PasswordDialog over the window said 密码不对|加密数据库|recovery key shown"
     assert crypto.is_encrypted(path) and crypto.unlock(path, PASSWORD)
+
+
+def test_a_password_typed_with_key_events_has_its_key_derived_ahead_and_enter_opens_the_file(qtbot, sample, data_dir):
+    """As the start wires it: every change of the password box fed to a KeyDeriver; Enter checks the key derived for
+    the final text (a deleted character's key is not the one used) and opens the file."""
+    _encrypted_sample(sample, data_dir)
+    path = data_dir / "示例数据.db"
+    deriver = crypto.KeyDeriver(crypto.file_salt(path))
+    found = []
+    dialog = LoginDialog(path, lambda text: found.append(crypto.open_with(path, text, sleep=lambda _s: None, deriver=deriver)) or found[-1] is not None,
+                         deriver.feed)  # fmt: skip
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QTest.keyClicks(dialog.password, PASSWORD + "9")
+    qtbot.waitUntil(lambda: deriver.ready(PASSWORD + "9"), timeout=5000)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Backspace)  # the last character deleted: that key dropped
+    assert not deriver.ready(PASSWORD + "9")
+    qtbot.waitUntil(lambda: deriver.ready(PASSWORD), timeout=5000)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Enter)
+    assert dialog.result() == 1 and found[-1].proven and found[-1].key.key == crypto.derive(PASSWORD, crypto.file_salt(path))
+    dialog.forget()
+    deriver.close()
+    assert dialog.password.text() == "" and dialog.secret == "" and not deriver.ready(PASSWORD)
+
+
+def test_quitting_while_a_key_is_derived_ends_the_program(sample, data_dir):
+    _encrypted_sample(sample, data_dir)
+    seen, status, output = _start(data_dir, PASSWORD + "退出")
+    assert (seen, status) == ("LoginDialog alone", "1") and RECORDS_MARKER not in output
+    assert crypto.Attempts(data_dir / "示例数据.db").wrong(all_of_them=True) == []  # nothing tried, nothing counted
+
+
+def test_the_benchmark_types_the_password_into_the_login_dialog(sample, data_dir):
+    """bench/startup.py --encrypted: the password typed at a stated pace into the real dialog, 确定 pressed, the
+    markers in the order the benchmark reads them."""
+    _encrypted_sample(sample, data_dir)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ZHAOCUN_DATA_DIR=str(data_dir), **{QUIT_AFTER_SHOW: "1", BENCH_PASSWORD: PASSWORD,
+               BENCH_TYPING_MS: "30"})  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "zhaocun_desktop", "--demo"], env=env, capture_output=True, text=True, timeout=180)
+    lines = [line for line in result.stdout.splitlines() if line in (LOGIN_MARKER, OK_MARKER, RECORDS_MARKER)]
+    assert result.returncode == 0 and lines == [LOGIN_MARKER, OK_MARKER, RECORDS_MARKER], result.stdout + result.stderr

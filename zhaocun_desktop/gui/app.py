@@ -22,6 +22,8 @@ QUIT_AFTER_SHOW = "ZHAOCUN_QUIT_AFTER_SHOW"  # smoke test and start-up benchmark
 STAY_OPEN = "ZHAOCUN_STAY_OPEN_SECONDS"  # with QUIT_AFTER_SHOW: stay this long after the paint (X screenshot test)
 SHOWN_MARKER = "MAIN_WINDOW_PAINTED"
 RECORDS_MARKER = "RECORDS_PAINTED"
+LOGIN_MARKER = "LOGIN_DIALOG_PAINTED"  # the start-up benchmark with a password typed: the login dialog has painted
+OK_MARKER = "OK_PRESSED"  # ... and the benchmark's typist pressed 确定
 RESTART_WITH_DEMO = 17
 RESTART_CHECKED = 18  # a large file's check, finished after its records opened, found damage: open it again, checked first
 log = logging.getLogger(__name__)
@@ -104,15 +106,15 @@ class StartChecks:
     (``open_checked``), and the window hears its outcome later (``watch_deferred_checks``).
 
     An encrypted file: ``secret`` (its password or recovery key as typed) is first turned into its key in the worker
-    (scrypt, which lets go of Python's lock: it runs beside the window's build), the file opened with it
+    (``deriver``: the key the login dialog derived while the clerk typed, else scrypt now), the file opened with it
     (``crypto.open_with``, as ``backup_files.open_encrypted``), then checked through it; ``key_found()`` waits for that first step, ``unlocked`` is what
     it found (None: the password is wrong, nothing was checked). ``key``: the file's key, known already."""
 
-    def __init__(self, path: Path, secret: str | None = None, key=None):
+    def __init__(self, path: Path, secret: str | None = None, key=None, deriver=None):
         import threading
 
         self.path, self.result, self.deferred = path, {}, False
-        self._secret, self.unlocked = secret, None
+        self._secret, self._deriver, self.unlocked = secret, deriver, None
         if key is not None:
             from zhaocun_desktop.crypto import Opened
 
@@ -133,7 +135,8 @@ class StartChecks:
         try:
             unlocking = self._secret is not None
             if unlocking:  # the key first: it is what the window waits for
-                self.unlocked, self._secret = _open_encrypted(path, self._secret), None  # the password is not kept
+                self.unlocked = _open_encrypted(path, self._secret, self._deriver)
+                self._secret = self._deriver = None  # the password is not kept
                 self._opened.set()
                 if self.unlocked is None:  # a wrong password: the clerk is asked again, these checks end
                     return
@@ -211,11 +214,11 @@ class StartChecks:
         return result["place"], result["problems"], result["links"]
 
 
-def _open_encrypted(path: Path, secret: str):
-    """``backup_files.open_encrypted`` in the start's worker, the key derived as early as can be: nothing imported
-    before scrypt but hashlib (SQLCipher is imported by the window's thread meanwhile: ``_window_and_checks``), the
-    backups (a damaged first page's stand-in) only when the key does not open the file. No wait: the dialog waits
-    before it asks."""
+def _open_encrypted(path: Path, secret: str, deriver=None):
+    """``backup_files.open_encrypted`` in the start's worker, the key derived as early as can be (``deriver``: derived
+    while the clerk typed; else nothing imported before scrypt but hashlib, SQLCipher being imported by the window's
+    thread meanwhile: ``_window_and_checks``), the backups (a damaged first page's stand-in) only when the key does
+    not open the file. No wait: the dialog waits before it asks."""
     from zhaocun_desktop import crypto
 
     def backup():
@@ -223,14 +226,15 @@ def _open_encrypted(path: Path, secret: str):
 
         return same_key_backups(path)[:1]
 
-    return crypto.open_with(path, secret, sleep=lambda _s: None, stand_ins=backup)
+    return crypto.open_with(path, secret, sleep=lambda _s: None, stand_ins=backup, deriver=deriver)
 
 
-def start_checks(path: Path, secret: str | None = None, key=None) -> StartChecks:
+def start_checks(path: Path, secret: str | None = None, key=None, deriver=None) -> StartChecks:
     """Start the start-up checks of the database file ``path`` (where it lives, whether it is damaged) in a
     worker thread, so they run while the window is built (SQLite lets go of Python's lock while it reads);
-    the object returned waits for them when called (see ``StartChecks``; ``secret``, ``key``: an encrypted file's)."""
-    return StartChecks(path, secret, key)
+    the object returned waits for them when called (see ``StartChecks``; ``secret``, ``key``, ``deriver``: an
+    encrypted file's)."""
+    return StartChecks(path, secret, key, deriver)
 
 
 def open_checked(path: Path, parent=None, checks=None, daily_backup: bool = True, key=None, defer_large: bool = False):
@@ -535,11 +539,13 @@ def _lock_database(path: Path) -> QLockFile | int:
 
 def _window_and_checks(path: Path, demo: bool, key=None):
     """The main window (built, not shown) and the start-up checks of its database, running in a worker thread while
-    the window is built. An encrypted file's password is asked first (``gui.lock.LoginDialog``; the window is built
-    while the clerk types): on 确定 the worker derives its key and opens the file with it, then checks it; the dialog
-    stays until the key is known and says so when it is wrong. The start-up benchmark's ZHAOCUN_BENCH_PASSWORD is the
-    password typed at once in the dialog's place: the window is built while the key is derived.
-    ``key``: the file's key, known already. None when the clerk chose 退出."""
+    the window is built. An encrypted file's password is asked first (``gui.lock.LoginDialog``): while the clerk types,
+    the window is built and the key of the text typed so far is derived ahead (``crypto.KeyDeriver``); on 确定 the
+    worker checks the key against the file (the wait of wrong guesses and their 操作记录 entry only then), then checks
+    the file; the dialog stays until the key is known and says so when it is wrong. Once the file is open, the typed
+    text and the keys derived ahead are dropped. The start-up benchmark types ZHAOCUN_BENCH_PASSWORD into the dialog
+    at a clerk's pace (``_bench_typist``), or (with no pace) gives it at once in the dialog's place. ``key``: the
+    file's key, known already. None when the clerk chose 退出."""
     from zhaocun_desktop import crypto
 
     built = []
@@ -555,30 +561,60 @@ def _window_and_checks(path: Path, demo: bool, key=None):
         checks = start_checks(path, key=key)
         return window(), checks
     tried: list[StartChecks] = []
+    deriver = crypto.KeyDeriver(crypto.file_salt(path))
 
     def prepare() -> None:  # all that needs no password: the window, its first screen's modules, SQLCipher
         window().import_first_screen()
         crypto.load_sqlcipher()
 
     def open_with(secret: str) -> bool:
-        tried.append(start_checks(path, secret=secret))
-        prepare()  # while the key is derived (the login dialog did it while the clerk typed)
+        tried.append(start_checks(path, secret=secret, deriver=deriver))
+        prepare()  # (done while the clerk typed; at once when the benchmark gives the password in the dialog's place)
         return tried[-1].key_found()
 
-    password = _bench_password()
-    if password is None or not open_with(password):
-        from zhaocun_desktop.gui.lock import LoginDialog
+    password, pace = _bench_password()
+    try:
+        if password is None or pace is not None or not open_with(password):
+            from zhaocun_desktop.gui.lock import LoginDialog
 
-        set_icon(QApplication.instance())  # the program's first window
-        dialog = LoginDialog(path, open_with)
-        after_first_paint(dialog, prepare)
-        if not dialog.exec():
-            return None
+            set_icon(QApplication.instance())  # the program's first window
+            dialog = LoginDialog(path, open_with, deriver.feed)
+            after_first_paint(dialog, prepare if pace is None else lambda: _bench_typist(dialog, password, pace, prepare))
+            accepted = dialog.exec()
+            dialog.forget()
+            if not accepted:
+                return None
+    finally:
+        deriver.close()  # every key derived ahead dropped, its thread ended (退出 while a key is derived included)
     return window(), tried[-1]
 
 
-BENCH_PASSWORD = "ZHAOCUN_BENCH_PASSWORD"  # bench/startup.py only (with QUIT_AFTER_SHOW): typed at once in the password dialog's place
+BENCH_PASSWORD = "ZHAOCUN_BENCH_PASSWORD"  # bench/startup.py only (with QUIT_AFTER_SHOW): the password of the encrypted sample
+BENCH_TYPING_MS = "ZHAOCUN_BENCH_TYPING_MS"  # ... typed in the login dialog one character every this many ms (unset: given at once)
 
 
-def _bench_password() -> str | None:
-    return os.environ.get(BENCH_PASSWORD) if os.environ.get(QUIT_AFTER_SHOW) else None
+def _bench_password() -> tuple[str | None, int | None]:
+    """The benchmark's password and its typing pace in ms (None: given at once in the login dialog's place)."""
+    if not os.environ.get(QUIT_AFTER_SHOW):
+        return None, None
+    pace = os.environ.get(BENCH_TYPING_MS)
+    return os.environ.get(BENCH_PASSWORD), int(pace) if pace and pace.isdigit() else None
+
+
+def _bench_typist(dialog, password: str, pace: int, prepare) -> None:
+    """The start-up benchmark's clerk: once the login dialog has painted (LOGIN_MARKER), the window is prepared as for
+    a clerk, and ``password`` typed into the dialog's password box one character every ``pace`` ms (each an insert, as
+    a keyboard or an input method gives it), then 确定 clicked (OK_MARKER just before)."""
+    print(LOGIN_MARKER, flush=True)
+    prepare()
+    left = list(password)
+
+    def type_next() -> None:
+        if left:
+            dialog.password.insert(left.pop(0))
+            QTimer.singleShot(pace, type_next)
+        else:
+            print(OK_MARKER, flush=True)
+            dialog.ok_button().click()
+
+    QTimer.singleShot(pace, type_next)

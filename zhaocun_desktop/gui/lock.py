@@ -59,6 +59,9 @@ class PasswordDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
     def _wait(self) -> float:
         return security.wait_seconds(self.path) if self.path is not None else 0.0
 
@@ -98,11 +101,14 @@ class LoginDialog(PasswordDialog):
     """The program's first dialog when its database has a password (an encrypted file), before the main window shows:
     the program's name, which file, the password or the recovery key, 确定 / 退出. ``check(text)`` opens the file with
     it (the start builds the window meanwhile: gui/app.py); a wrong guess waits and is recorded as in every
-    PasswordDialog. The township's name is inside the encrypted file: the dialog names the file and its folder."""
+    PasswordDialog. The township's name is inside the encrypted file: the dialog names the file and its folder.
+    ``typed(text)`` hears every change of the password box (the start derives its key ahead: ``crypto.KeyDeriver``)."""
 
-    def __init__(self, path: Path, check: Callable[[str], bool], parent=None):
+    def __init__(self, path: Path, check: Callable[[str], bool], typed: Callable[[str], None] | None = None, parent=None):
         self.database = Path(path)
         super().__init__(None, "", parent, check=check, path=self.database)
+        if typed is not None:
+            self.password.textChanged.connect(typed)
         from zhaocun_desktop import APP_NAME
 
         self.setWindowTitle(APP_NAME)
@@ -133,6 +139,11 @@ class LoginDialog(PasswordDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.password.setFocus()  # the clerk types at once
+
+    def forget(self) -> None:
+        """Drop what was typed (the file is open, or the clerk quit)."""
+        self.password.clear()
+        self.secret = ""
 
 
 class NewPasswordDialog(QDialog):
