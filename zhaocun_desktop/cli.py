@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 from zhaocun_desktop import APP_NAME, __version__, resume_collector
-from zhaocun_desktop.audit import audit_tables
 from zhaocun_desktop.errors import UserError, explain, log_error, unexpected_message
-from zhaocun_desktop.registers import FIRST_DATE, LAST_DATE, REGISTERS, SETTINGS
+
+# The register descriptions (and the audit's tables) are imported by the verbs that use them: the window's start does not
+# wait for them before its first dialog (an encrypted file's login dialog paints first; the window imports them after).
 
 
 class _ChineseHelp(argparse.HelpFormatter):
@@ -47,6 +48,8 @@ class _Parser(argparse.ArgumentParser):
 def _year(text: str) -> int:
     """A --year: 1950-2099, the years a register's dates may have (``report --year 0`` made the
     settings' year's report without a word; 1900 and 3000 were taken)."""
+    from zhaocun_desktop.registers import FIRST_DATE, LAST_DATE
+
     if not (text.strip().isdigit() and FIRST_DATE.year <= int(text) <= LAST_DATE.year):
         raise argparse.ArgumentTypeError(f"“{text}”不是有效的年度，请写 {FIRST_DATE.year}—{LAST_DATE.year} 之间的年份，如 2023")
     return int(text)
@@ -110,6 +113,9 @@ def _parser(verbs: bool = True) -> argparse.ArgumentParser:
     if not verbs:
         parser.set_defaults(verb=None)
         return parser
+    from zhaocun_desktop.audit import audit_tables
+    from zhaocun_desktop.registers import REGISTERS
+
     verbs = parser.add_subparsers(dest="verb", title="子命令", metavar="子命令", parser_class=_Parser)
 
     demo = _new_parser(verbs, "demo", help="生成示例数据库并列出写入的记录数", description="生成一个示例年度的数据库（由随机种子确定，可重复）。")
@@ -478,6 +484,8 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _register(name: str | None):
+    from zhaocun_desktop.registers import REGISTERS
+
     if not name:
         return None
     for register in REGISTERS:
@@ -667,6 +675,8 @@ def _run_init(args: argparse.Namespace) -> int:
 
 
 def _setting_key(name: str) -> str:
+    from zhaocun_desktop.registers import SETTINGS
+
     for field in SETTINGS.fields:
         if name.strip() in (field.key, field.label):
             return field.key
@@ -689,6 +699,8 @@ def _run_settings(args: argparse.Namespace) -> int:
         db.close()
     if changes:
         print(f"已保存 {len(changes)} 项设置。")
+    from zhaocun_desktop.registers import SETTINGS
+
     for field in SETTINGS.fields:
         print(f"{field.label}（{field.key}）：{current.get(field.key) if current.get(field.key) not in (None, '') else '（未填）'}")
     return 0

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhaocun_desktop import audit, crypto
+from zhaocun_desktop import crypto
 from zhaocun_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def _put(db: Database, key: str, value: str | None, note: str) -> None:
             db.execute("DELETE FROM setting WHERE key = ?", [key])
         else:
             db.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+        from zhaocun_desktop import audit  # (here: the login dialog, which reads the wait, paints without the registers)
+
         audit.audit(db, "setting", None, "update", None, None, note)
 
 
@@ -120,6 +122,8 @@ def check_password(db: Database, password: str, sleep: Callable[[float], None] =
         attempts.succeeded()
         return True
     attempts.mark_logged()
+    from zhaocun_desktop import audit
+
     audit.audit(db, "setting", None, "password", None, None, f"程序密码输入错误（连续第 {len(attempts.wrong(all_of_them=True))} 次）")
     return False
 
