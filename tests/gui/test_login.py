@@ -14,7 +14,6 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox
 
 from zhaocun_desktop import audit, backup_files, crypto, encryption, security
 from zhaocun_desktop.db import open_db
@@ -28,7 +27,7 @@ import os
 import sys
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 from zhaocun_desktop import crypto
 from zhaocun_desktop.gui import app as gui_app
 from zhaocun_desktop.gui.deferred import QMessageBox
@@ -43,7 +42,7 @@ RecoveryKeyDialog.exec = lambda self: seen.append("recovery key shown") or 1
 
 def clerk():
     dialog = QApplication.activeModalWidget()
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok) if isinstance(dialog, PasswordDialog) else None
+    ok = dialog.ok_button() if isinstance(dialog, PasswordDialog) else None
     if ok is None or not ok.isEnabled() or not entries:  # no dialog yet, or a wrong guess's wait
         QTimer.singleShot(50, clerk)
         return
@@ -52,7 +51,7 @@ def clerk():
     entry = entries.pop(0)
     if entry.endswith("退出"):  # "typed退出": typed (its key derived ahead meanwhile), then 退出 at once
         QTest.keyClicks(dialog.password, entry[:-2])
-        QTest.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+        QTest.mouseClick(dialog.cancel_button(), Qt.MouseButton.LeftButton)
     else:
         QTest.keyClicks(dialog.password, entry)
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -129,11 +128,11 @@ def test_the_login_dialog_takes_the_password_and_makes_a_wrong_guess_wait(qtbot,
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.focusWidget() is dialog.password  # the clerk types at once
-    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
-    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "退出"
+    assert dialog.ok_button().text() == "确定" and dialog.ok_button().isDefault()  # Enter in the password box presses it
+    assert dialog.cancel_button().text() == "退出"
     QTest.keyClicks(dialog.password, "wrong-one")
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok = dialog.ok_button()
     assert dialog.isVisible() and found == [None] and "密码不对" in dialog.message.text()
     assert not ok.isEnabled() and "请等" in dialog.message.text()  # the next guess waits
     QTest.keyClicks(dialog.password, PASSWORD)  # typed over the wrong one (selected)
