@@ -16,17 +16,24 @@ SALT = bytes(range(16))
 
 
 class HeldDerivation:
-    """A derivation that waits until the test lets it finish; records which texts were derived, in order."""
+    """A derivation that waits until the test lets it finish (``let()``: the next one, ``go.set()``: all); records which
+    texts were started and derived, in order."""
 
     def __init__(self):
         self.started, self.derived = [], []
         self.go = threading.Event()
         self.running = threading.Event()
+        self._one = threading.Semaphore(0)
+
+    def let(self) -> None:
+        self._one.release()
 
     def __call__(self, text: str, salt: bytes) -> bytes:
         self.started.append(text)
         self.running.set()
-        self.go.wait(10)
+        for _ in range(1000):
+            if self.go.is_set() or self._one.acquire(timeout=0.01):
+                break
         self.derived.append(text)
         return b"key of " + text.encode("utf-8") + salt
 
@@ -61,6 +68,26 @@ def test_the_latest_text_is_derived_next_and_the_texts_between_are_skipped():
     _wait_for(lambda: deriver.ready("abcd"))
     assert held.derived == ["a", "abcd"]  # one at a time, the latest next
     assert deriver.key("abcd", SALT) == b"key of abcd" + SALT
+    deriver.close()
+
+
+def test_a_key_that_ends_after_its_text_changed_is_thrown_away():
+    held = HeldDerivation()
+    deriver = crypto.KeyDeriver(SALT, held)
+    deriver.feed("a")
+    held.running.wait(5)
+    deriver.feed("ab")
+    held.let()  # "a" ends while "ab" is the text
+    _wait_for(lambda: held.started == ["a", "ab"])
+    assert held.derived == ["a"] and not deriver.ready("a") and deriver._ready is None
+    got = []
+    confirm = threading.Thread(target=lambda: got.append(deriver.key("ab", SALT)))
+    confirm.start()  # 确定 while "ab" is derived: waits for it
+    confirm.join(0.1)
+    assert confirm.is_alive()
+    held.let()
+    confirm.join(5)
+    assert got == [b"key of ab" + SALT] and held.derived == ["a", "ab"]
     deriver.close()
 
 

@@ -204,19 +204,22 @@ class KeyDeriver:
                 key = None
                 self._changed.notify_all()
 
+    def _holds(self, password: str) -> bool:
+        return self._ready is not None and self._ready[0] == password
+
     def ready(self, password: str) -> bool:
         """The key of ``password`` has been derived ahead and is waiting."""
         with self._changed:
-            return self._ready is not None and self._ready[0] == password
+            return self._holds(password)
 
     def key(self, password: str, salt: bytes) -> bytes:
         """The key of ``password`` for a file with ``salt``: the one derived ahead when it is the latest text (after its
         derivation ends, when it runs), else derived now."""
         with self._changed:
             if salt == self.salt and password == self._latest and not self._closed:
-                while self._ready is None and password in (self._running, self._next):
+                while not self._holds(password) and password in (self._running, self._next):
                     self._changed.wait()
-                if self._ready is not None and self._ready[0] == password:
+                if self._holds(password):
                     return self._ready[1]
         return self._derive(password, salt)
 
