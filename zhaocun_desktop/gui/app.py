@@ -577,9 +577,17 @@ def _window_and_checks(path: Path, demo: bool, key=None):
         if password is None or pace is not None or not open_with(password):
             from zhaocun_desktop.gui.lock import LoginDialog
 
-            set_icon(QApplication.instance())  # the program's first window
             dialog = LoginDialog(path, open_with, deriver.feed)
-            after_first_paint(dialog, prepare if pace is None else lambda: _bench_typist(dialog, password, pace, prepare))
+
+            def painted() -> None:
+                if pace is not None:
+                    print(LOGIN_MARKER, flush=True)
+                set_icon(QApplication.instance())  # the program's icon once the dialog shows (QIcon's class costs ~3 ms)
+                prepare()
+                if pace is not None:
+                    _bench_typist(dialog, password, pace)
+
+            after_first_paint(dialog, painted)
             accepted = dialog.exec()
             dialog.forget()
             if not accepted:
@@ -601,12 +609,10 @@ def _bench_password() -> tuple[str | None, int | None]:
     return os.environ.get(BENCH_PASSWORD), int(pace) if pace and pace.isdigit() else None
 
 
-def _bench_typist(dialog, password: str, pace: int, prepare) -> None:
-    """The start-up benchmark's clerk: once the login dialog has painted (LOGIN_MARKER), the window is prepared as for
-    a clerk, and ``password`` typed into the dialog's password box one character every ``pace`` ms (each an insert, as
-    a keyboard or an input method gives it), then 确定 clicked (OK_MARKER just before)."""
-    print(LOGIN_MARKER, flush=True)
-    prepare()
+def _bench_typist(dialog, password: str, pace: int) -> None:
+    """The start-up benchmark's clerk, once the login dialog has painted (LOGIN_MARKER): ``password`` typed into the
+    dialog's password box one character every ``pace`` ms (each an insert, as a keyboard or an input method gives it),
+    then 确定 clicked (OK_MARKER just before)."""
     left = list(password)
 
     def type_next() -> None:
