@@ -578,17 +578,20 @@ def _window_and_checks(path: Path, demo: bool, key=None):
             from zhaocun_desktop.gui.lock import LoginDialog
 
             dialog = LoginDialog(path, open_with, deriver.feed)
+            typed_into = [dialog]  # emptied after exec: no cycle dialog → its paint filter → painted → dialog, which the
+            # collector would break at some later moment by deleting the dialog (a crash inside Qt's event handling)
 
             def painted() -> None:
                 if pace is not None:
                     print(LOGIN_MARKER, flush=True)
                 set_icon(QApplication.instance())  # the program's icon once the dialog shows (QIcon's class costs ~3 ms)
                 prepare()
-                if pace is not None:
-                    _bench_typist(dialog, password, pace)
+                if pace is not None and typed_into:
+                    _bench_typist(typed_into[0], password, pace)
 
             after_first_paint(dialog, painted)
             accepted = dialog.exec()
+            typed_into.clear()
             dialog.forget()
             if not accepted:
                 return None
